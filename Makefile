@@ -1,0 +1,127 @@
+# The course's build. `make help` lists what it can do.
+#
+# Chapters are found by wildcard: a chapter is the set of files that share a
+# stem NN-topic (chapters/NN-topic.{md,c,runs}, exercises/NN-topic.{h,c},
+# solutions/NN-topic.c, tests/NN-topic.{c,sh}, plots/NN-topic.*.gp). Adding a
+# chapter means adding files, never editing this Makefile.
+
+CC       ?= cc
+WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
+# No fast-math, and no fused multiply-adds: the course's numbers must not
+# depend on the compiler's choices.
+CFLAGS    = -std=c11 -O2 -g $(WARNINGS) -ffp-contract=off
+CPPFLAGS  = -Ilib -MMD -MP
+LDLIBS    = -lm
+
+CHAPTERS := $(sort $(patsubst chapters/%.c,%,$(wildcard chapters/[0-9][0-9]-*.c)))
+LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(wildcard lib/*.c))
+PROGRAMS := $(CHAPTERS:%=build/bin/%)
+DATA     := $(CHAPTERS:%=build/data/%/.done)
+PLOTS    := $(sort $(wildcard plots/[0-9][0-9]-*.gp))
+SVGS     := $(PLOTS:plots/%.gp=build/figures/%.svg)
+PNGS     := $(PLOTS:plots/%.gp=build/figures/%.png)
+LESSONS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
+FRESH    := $(LESSONS:chapters/%.md=build/lessons/%.md)
+
+# Grading: which exercise files, and which chapters (all by default).
+EXERCISES ?= exercises
+CH        ?=
+
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+.PHONY: all everything deps programs data figures book lessons check test \
+        stubs clean help
+
+# `make` and `make test` first make sure the tools exist, then run the real
+# work in a second make, so nothing is compiled with a half-installed system.
+all: deps
+	@$(MAKE) --no-print-directory everything
+
+everything: programs data figures book
+
+help:
+	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
+	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter)"
+	@echo "make test       the course's self-test (maintainers, CI)"
+	@echo "make figures    every figure, SVG and PNG, in build/figures/"
+	@echo "make book       the book, in build/book/index.html"
+	@echo "make lessons    refresh the lessons' quoted code and numbers from the source (maintainers)"
+	@echo "make stubs      regenerate exercises/ from solutions/ (maintainers)"
+	@echo "make deps       install the Debian packages the course needs"
+	@echo "make clean      remove build/"
+
+deps:
+	@tools/deps.sh
+
+# ------------------------------------------------------------------ programs
+programs: $(PROGRAMS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+build/bin/%: build/obj/chapters/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# ------------------------------------------------------- experiments (data)
+# chapters/NN-topic.runs lists the lesson's experiments, one per line:
+# a name and the program's flags. Each becomes build/data/NN-topic/name.csv.
+data: $(DATA)
+
+build/data/%/.done: build/bin/% chapters/%.runs tools/run-experiments.sh
+	@tools/run-experiments.sh build/bin/$* chapters/$*.runs build/data/$*
+
+# ------------------------------------------------------------------- figures
+# plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the
+# chapter's data; `$(basename $*)` is the chapter's stem.
+figures: $(SVGS) $(PNGS)
+
+build/figures/%.svg: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done
+	@mkdir -p $(@D)
+	gnuplot -c $< svg build/data/$(basename $*) $@
+
+build/figures/%.png: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done
+	@mkdir -p $(@D)
+	gnuplot -c $< png build/data/$(basename $*) $@
+
+# -------------------------------------------------------------------- book
+# Lessons quote code regions and numbers; build/lessons/ holds them refreshed
+# from the source and the runs. `make test` fails if chapters/ is stale.
+lessons: $(FRESH)
+	@for f in $(FRESH); do cmp -s $$f chapters/$${f##*/} || \
+	  { cp $$f chapters/$${f##*/} && echo "refreshed chapters/$${f##*/}"; }; done
+
+build/lessons/%.md: chapters/%.md tools/lesson.awk $$(wildcard chapters/$$*.c lib/*.c) \
+                    $$(if $$(wildcard chapters/$$*.c),build/bin/$$* build/data/$$*/.done)
+	@mkdir -p $(@D)
+	awk -v bin=build/bin/$* -v data=build/data/$* -f tools/lesson.awk $< > $@
+
+build/lessons/index.md: chapters/index.md tools/lesson.awk
+	@mkdir -p $(@D)
+	awk -f tools/lesson.awk $< > $@
+
+book: build/book/index.html
+
+build/book/index.html: $(FRESH) build/lessons/index.md $(SVGS) tools/book.sh \
+                       $(wildcard tools/book/*)
+	tools/book.sh build/lessons build/figures build/book
+
+# ------------------------------------------------------------------ grading
+check: deps
+	@tools/grade.sh "$(EXERCISES)" "$(CH)"
+
+stubs:
+	@for f in solutions/[0-9][0-9]-*.c; do \
+	  awk -f tools/make-stub.awk $$f > exercises/$${f##*/}.tmp && \
+	  mv exercises/$${f##*/}.tmp exercises/$${f##*/}; done
+
+# ----------------------------------------------------------------- self-test
+test: deps
+	@$(MAKE) --no-print-directory everything
+	@tools/selftest.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build/obj -name '*.d' 2>/dev/null)

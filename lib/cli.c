@@ -1,0 +1,266 @@
+/*
+ * cli.c: parsing and validating command-line flags against a table.
+ * See cli.h for the contract.
+ */
+#include "cli.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
+                     const char *reason)
+{
+    if (value)
+        fprintf(stderr, "%s: --%s '%s': %s (see --help)\n", cli->program,
+                flag, value, reason);
+    else
+        fprintf(stderr, "%s: --%s: %s (see --help)\n", cli->program, flag,
+                reason);
+    return CLI_BAD_INPUT;
+}
+
+Flag *cli_flag(Cli *cli, const char *name)
+{
+    for (size_t i = 0; i < cli->flag_count; i++)
+        if (strcmp(cli->flags[i].name, name) == 0)
+            return &cli->flags[i];
+    assert(!"cli_flag: no flag with that name in the table");
+    return NULL;
+}
+
+bool cli_given(Cli *cli, const char *name)
+{
+    return cli_flag(cli, name)->given;
+}
+
+/* ------------------------------------------------------------------ values */
+
+/* strtod accepts "nan", "inf" and hex floats; the course accepts decimal
+ * numbers only, so that a typo never becomes a silent nan. */
+static bool parse_finite(const char *text, double *out)
+{
+    if (*text == '\0' || strpbrk(text, "nNiIxX"))
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_whole(const char *text, uint64_t *out)
+{
+    if (*text < '0' || *text > '9') /* strtoull would accept "-1" and " 1" */
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+static const char *bounds_text(const Flag *f, char *buf, size_t size)
+{
+    if (f->max >= HUGE_VAL)
+        snprintf(buf, size, "must be %s %g", f->min_exclusive ? ">" : ">=",
+                 f->min);
+    else
+        snprintf(buf, size, "must be in %c%g, %g]",
+                 f->min_exclusive ? '(' : '[', f->min, f->max);
+    return buf;
+}
+
+static bool within_bounds(const Flag *f, double v)
+{
+    bool above_min = f->min_exclusive ? v > f->min : v >= f->min;
+    return above_min && v <= f->max;
+}
+
+static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
+{
+    DoubleList list = {0};
+    const char *p = text;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[64];
+        if (list.count == CLI_MAX_LIST || len == 0 || len >= sizeof item)
+            return cli_reject(cli, f->name, text,
+                              "expected comma-separated numbers, like 1.5,-2");
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (!parse_finite(item, &list.values[list.count++]))
+            return cli_reject(cli, f->name, text,
+                              "expected comma-separated finite numbers");
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *(DoubleList *)f->value = list;
+    return CLI_RUN;
+}
+
+static CliStatus parse_value(const Cli *cli, Flag *f, const char *text)
+{
+    char why[96];
+    double d;
+    uint64_t u;
+    switch (f->kind) {
+    case FLAG_DOUBLE:
+        if (!parse_finite(text, &d))
+            return cli_reject(cli, f->name, text, "expected a finite number");
+        if (!within_bounds(f, d))
+            return cli_reject(cli, f->name, text,
+                              bounds_text(f, why, sizeof why));
+        *(double *)f->value = d;
+        return CLI_RUN;
+    case FLAG_COUNT:
+        if (!parse_whole(text, &u))
+            return cli_reject(cli, f->name, text, "expected a whole number");
+        if (!within_bounds(f, (double)u) || u > SIZE_MAX)
+            return cli_reject(cli, f->name, text,
+                              bounds_text(f, why, sizeof why));
+        *(size_t *)f->value = (size_t)u;
+        return CLI_RUN;
+    case FLAG_SEED:
+        if (!parse_whole(text, &u))
+            return cli_reject(cli, f->name, text,
+                              "expected a whole number from 0 to 2^64-1");
+        *(uint64_t *)f->value = u;
+        return CLI_RUN;
+    case FLAG_TEXT:
+        if (*text == '\0')
+            return cli_reject(cli, f->name, text, "expected a non-empty value");
+        *(const char **)f->value = text;
+        return CLI_RUN;
+    case FLAG_CHOICE:
+        for (const char *const *c = f->choices; *c; c++)
+            if (strcmp(*c, text) == 0) {
+                *(const char **)f->value = *c;
+                return CLI_RUN;
+            }
+        return cli_reject(cli, f->name, text, "not one of the choices");
+    case FLAG_LIST:
+        return parse_list(cli, f, text);
+    case FLAG_SWITCH:
+        break;
+    }
+    return cli_reject(cli, f->name, text, "takes no value");
+}
+
+/* -------------------------------------------------------------------- help */
+
+static void print_default(const Flag *f)
+{
+    if (f->default_text) {
+        printf(" (default: %s)", f->default_text);
+        return;
+    }
+    switch (f->kind) {
+    case FLAG_DOUBLE: printf(" (default: %g)", *(double *)f->value); break;
+    case FLAG_COUNT:  printf(" (default: %zu)", *(size_t *)f->value); break;
+    case FLAG_SEED:
+        printf(" (default: %" PRIu64 ")", *(uint64_t *)f->value);
+        break;
+    case FLAG_TEXT:
+    case FLAG_CHOICE: {
+        const char *s = *(const char **)f->value;
+        printf(" (default: %s)", s ? s : "none");
+        break;
+    }
+    case FLAG_SWITCH: printf(" (default: off)"); break;
+    case FLAG_LIST: {
+        const DoubleList *l = f->value;
+        printf(" (default: ");
+        for (size_t i = 0; i < l->count; i++)
+            printf("%s%g", i ? "," : "", l->values[i]);
+        printf("%s)", l->count ? "" : "none");
+        break;
+    }
+    }
+}
+
+static void print_help(const Cli *cli)
+{
+    printf("%s\nFlags:\n", cli->usage);
+    for (size_t i = 0; i < cli->flag_count; i++) {
+        const Flag *f = &cli->flags[i];
+        char left[40];
+        const char *arg = f->kind == FLAG_SWITCH  ? ""
+                          : f->kind == FLAG_LIST  ? " X,Y,..."
+                          : f->kind == FLAG_TEXT  ? " FILE"
+                          : f->kind == FLAG_CHOICE ? " NAME"
+                                                   : " N";
+        snprintf(left, sizeof left, "--%s%s", f->name, arg);
+        printf("  %-22s %s", left, f->help);
+        if (f->kind == FLAG_CHOICE) {
+            printf(": ");
+            for (const char *const *c = f->choices; *c; c++)
+                printf("%s%s", c == f->choices ? "" : "|", *c);
+        }
+        print_default(f);
+        printf("\n");
+    }
+    printf("  %-22s %s\n", "--help", "print this help and exit");
+}
+
+/* ------------------------------------------------------------------- parse */
+
+static Flag *find_flag(Cli *cli, const char *name, size_t len)
+{
+    for (size_t i = 0; i < cli->flag_count; i++)
+        if (strlen(cli->flags[i].name) == len &&
+            strncmp(cli->flags[i].name, name, len) == 0)
+            return &cli->flags[i];
+    return NULL;
+}
+
+CliStatus cli_parse(Cli *cli, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_help(cli);
+            return CLI_HELP_SHOWN;
+        }
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0) {
+            fprintf(stderr, "%s: unexpected argument '%s': flags start with "
+                    "-- (see --help)\n", cli->program, arg);
+            return CLI_BAD_INPUT;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        Flag *f = find_flag(cli, name, len);
+        if (!f) {
+            fprintf(stderr, "%s: unknown flag '%.*s' (see --help)\n",
+                    cli->program, (int)(len + 2), arg);
+            return CLI_BAD_INPUT;
+        }
+        if (f->given)
+            return cli_reject(cli, f->name, NULL, "given more than once");
+        f->given = true;
+        if (f->kind == FLAG_SWITCH) {
+            if (eq)
+                return cli_reject(cli, f->name, eq + 1, "takes no value");
+            *(bool *)f->value = true;
+            continue;
+        }
+        const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!value)
+            return cli_reject(cli, f->name, NULL, "missing value");
+        if (parse_value(cli, f, value) != CLI_RUN)
+            return CLI_BAD_INPUT;
+    }
+    return CLI_RUN;
+}

@@ -1,0 +1,84 @@
+/*
+ * cli.h: command-line flags for the chapter programs, declared as a table.
+ *
+ * Each program lists its flags once, with their kinds, bounds, defaults and
+ * help text; this module parses argv against that table, validates every
+ * value, and prints --help from the same table, so the help can never
+ * disagree with what the parser accepts.
+ *
+ * The contract every chapter program keeps (see DESIGN.md):
+ *   --help       prints every flag with its default, exit status 0;
+ *   bad input    one line on stderr naming the flag and the value, a pointer
+ *                to --help, exit status 2, nothing on stdout.
+ * Flags are written `--name value` or `--name=value`; boolean flags take no
+ * value.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CLI_MAX_LIST = 8 };
+
+typedef enum {
+    FLAG_DOUBLE, /* double *:      a finite number within [min, max]       */
+    FLAG_COUNT,  /* size_t *:      a whole number within [min, max]        */
+    FLAG_SEED,   /* uint64_t *:    any whole number from 0 to 2^64 - 1     */
+    FLAG_TEXT,   /* const char **: any non-empty text, such as a file name */
+    FLAG_CHOICE, /* const char **: one of `choices`                        */
+    FLAG_SWITCH, /* bool *:        set to true when present; takes no value */
+    FLAG_LIST    /* DoubleList *:  comma-separated finite numbers          */
+} FlagKind;
+
+typedef struct {
+    size_t count;
+    double values[CLI_MAX_LIST];
+} DoubleList;
+
+typedef struct {
+    const char *name;    /* without the dashes: "lr" for --lr */
+    FlagKind kind;
+    void *value;         /* where the parsed value goes; holds the default */
+    const char *help;    /* one line; the default is printed after it */
+    double min, max;     /* inclusive bounds for FLAG_DOUBLE and FLAG_COUNT */
+    bool min_exclusive;  /* for FLAG_DOUBLE: the value must exceed min */
+    const char *const *choices; /* FLAG_CHOICE: NULL-terminated names */
+    const char *default_text;   /* shown by --help when the stored default
+                                   is not the whole story ("depends on
+                                   --problem"); NULL prints the value */
+    bool given;          /* set by cli_parse when the flag appears */
+} Flag;
+
+typedef struct {
+    const char *program;     /* name used in messages */
+    const char *usage;       /* the first lines of --help: what the program
+                                does, its problems' formulas */
+    Flag *flags;
+    size_t flag_count;
+} Cli;
+
+typedef enum { CLI_RUN, CLI_HELP_SHOWN, CLI_BAD_INPUT } CliStatus;
+
+/* Parses argv[1..argc-1] into the table's value pointers. On --help, prints
+ * the help to stdout and returns CLI_HELP_SHOWN; on bad input, prints one
+ * line to stderr and returns CLI_BAD_INPUT; otherwise returns CLI_RUN. */
+CliStatus cli_parse(Cli *cli, int argc, char **argv);
+
+/* The flag named `name` (without dashes); it must exist in the table. */
+Flag *cli_flag(Cli *cli, const char *name);
+
+/* True when the flag appeared on the command line. */
+bool cli_given(Cli *cli, const char *name);
+
+/* Reports a value that parsed but is wrong in combination with others, in
+ * the same one-line format as the parser. Returns CLI_BAD_INPUT, so callers
+ * can write `return cli_reject(...)` and map it to exit status 2. */
+CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
+                     const char *reason);
+
+/* The exit status for bad input, per the course's contract. */
+enum { EXIT_BAD_INPUT = 2 };
+
+#endif

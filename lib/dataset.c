@@ -1,0 +1,59 @@
+/*
+ * dataset.c: allocating, generating and writing datasets. See dataset.h.
+ */
+#include "dataset.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+bool dataset_alloc(Dataset *ds, size_t n, size_t d)
+{
+    *ds = (Dataset){0};
+    if (n == 0 || d == 0 || n > SIZE_MAX / sizeof(double) / d)
+        return false;
+    double *x = calloc(n * d, sizeof *x);
+    double *y = calloc(n, sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return false;
+    }
+    *ds = (Dataset){.n = n, .d = d, .x = x, .y = y};
+    return true;
+}
+
+void dataset_free(Dataset *ds)
+{
+    free(ds->x);
+    free(ds->y);
+    *ds = (Dataset){0};
+}
+
+void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,
+                       double intercept, double noise, Rng *rng)
+{
+    assert(ds->d == 1 && ds->n >= 2);
+    for (size_t i = 0; i < ds->n; i++) {
+        /* lo + (hi - lo)·i/(n - 1) puts both ends exactly on lo and hi. */
+        double x = lo + (hi - lo) * (double)i / (double)(ds->n - 1);
+        ds->x[i] = x;
+        ds->y[i] = slope * x + intercept + noise * rng_normal(rng);
+    }
+}
+
+void dataset_write_csv(const Dataset *ds, FILE *file)
+{
+    if (ds->d == 1) {
+        fputs("x,y\n", file);
+    } else {
+        for (size_t j = 0; j < ds->d; j++)
+            fprintf(file, "x%zu,", j + 1);
+        fputs("y\n", file);
+    }
+    for (size_t i = 0; i < ds->n; i++) {
+        for (size_t j = 0; j < ds->d; j++)
+            fprintf(file, "%.17g,", ds->x[i * ds->d + j]);
+        fprintf(file, "%.17g\n", ds->y[i]);
+    }
+}

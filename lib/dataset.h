@@ -1,0 +1,41 @@
+/*
+ * dataset.h: the examples a model learns from.
+ *
+ * A dataset holds n examples, each a row of d features and one target:
+ *   x  n × d doubles, row-major (example i's features are x[i*d .. i*d+d-1])
+ *   y  n doubles
+ * The generators draw from the course's Rng, so a seed fixes the data.
+ */
+#ifndef DATASET_H
+#define DATASET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rng.h"
+
+typedef struct {
+    size_t n, d;
+    double *x; /* n × d, row-major */
+    double *y; /* n */
+} Dataset;
+
+/* Allocates an n × d dataset (zero-filled). Returns false when out of memory
+ * or when n × d overflows; the dataset is then empty. Free with
+ * dataset_free. */
+bool dataset_alloc(Dataset *ds, size_t n, size_t d);
+
+void dataset_free(Dataset *ds);
+
+/* Fills a one-feature dataset with a noisy line: x evenly spaced on [lo, hi]
+ * (both ends included), y = slope·x + intercept + noise·N(0, 1).
+ * ds must have d = 1 and n >= 2. */
+void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,
+                       double intercept, double noise, Rng *rng);
+
+/* Writes the dataset as CSV: a header "x,y" (d = 1) or "x1,...,xd,y",
+ * then one row per example with %.17g. */
+void dataset_write_csv(const Dataset *ds, FILE *file);
+
+#endif

@@ -1,0 +1,504 @@
+/*
+ * tests/01-gradient-descent.c: the graded tests of chapter 1.
+ *
+ * Expected values are worked by hand below (the working is in the comments)
+ * or come from closed forms; none is computed by the reference solution.
+ * Where a classic mistake gives a recognisable wrong number, the test names
+ * the mistake.
+ */
+#include "grading.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "01-gradient-descent.h"
+
+/* Hand-worked data for most tests. The fourth point is a trap: functions are
+ * always called with n = 3, so reading x[3] changes every answer.
+ *
+ * At w = 0.5, b = 0 the predictions are 0.5, 1, 1.5 and the residuals
+ * r = prediction - target are -1.5, -2, -3.5, so
+ *   Σ r² = 2.25 + 4 + 12.25 = 18.5      MSE = 18.5/3 = 37/6
+ *   Σ r·x = -1.5 - 4 - 10.5 = -16       ∂L/∂w = (2/3)(-16) = -32/3
+ *   Σ r = -7                            ∂L/∂b = (2/3)(-7) = -14/3       */
+static const double X[] = {1.0, 2.0, 3.0, 100.0};
+static const double Y[] = {2.0, 3.0, 5.0, -100.0};
+enum { N = 3 };
+#define W0 0.5
+#define B0 0.0
+#define LOSS0 (37.0 / 6.0)
+#define GRAD_W0 (-32.0 / 3.0)
+#define GRAD_B0 (-14.0 / 3.0)
+
+/* Hand-computed numbers involve a few roundings at most. */
+#define TIGHT 1e-12
+
+/* ================================================== parabola_descend() */
+
+/* Closed form of the lesson: on f(w) = (w - 3)², one step maps the distance
+ * to the minimum, w - 3, to (1 - 2η)(w - 3); so w_k = 3 + (1 - 2η)^k (w_0 - 3). */
+static double parabola_closed_form(double start, double lr, double k)
+{
+    return 3.0 + pow(1.0 - 2.0 * lr, k) * (start - 3.0);
+}
+
+static const struct {
+    double start, lr;
+    size_t steps;
+} parabola_cases[] = {
+    {0.0, 0.1, 20},  /* the lesson's warm-up */
+    {10.0, 0.3, 7},  /* from the other side of the minimum */
+    {-1.0, 0.9, 5},  /* overshoots: the distance flips sign each step */
+    {1.0, 1.1, 10},  /* diverges: |1 - 2η| = 1.2 > 1; still exact */
+};
+
+START_TEST(parabola_matches_closed_form)
+{
+    double start = parabola_cases[_i].start, lr = parabola_cases[_i].lr;
+    size_t k = parabola_cases[_i].steps;
+    double got = parabola_descend(start, lr, k);
+    double want = parabola_closed_form(start, lr, (double)k);
+    require_finite(got, "parabola_descend()");
+    if (grading_near(got, want, TIGHT))
+        return;
+    const char *why = "";
+    if (grading_near(got, start, TIGHT))
+        why = ": w never moved from the start";
+    else if (grading_near(got, parabola_closed_form(start, lr, (double)k - 1), TIGHT) ||
+             grading_near(got, parabola_closed_form(start, lr, (double)k + 1), TIGHT))
+        why = ": that is one step too few or too many; take exactly `steps` steps";
+    else if (grading_near(got, 3.0 + pow(1.0 + 2.0 * lr, (double)k) * (start - 3.0), TIGHT))
+        why = ": w climbed the parabola; gradient descent subtracts, w ← w - η·f'(w)";
+    else if (grading_near(got, 3.0 + pow(1.0 - lr, (double)k) * (start - 3.0), TIGHT))
+        why = ": the derivative of (w - 3)² is 2(w - 3), the factor 2 is missing";
+    else if (grading_near(got, 3.0 + pow(-1.0, (double)k) * (start - 3.0), TIGHT))
+        why = ": the learning rate is ignored; the step is η·f'(w), not f'(w)";
+    ck_abort_msg("parabola_descend(%g, %g, %zu) = %.10g, expected %.10g (the "
+                 "closed form 3 + (1 - 2η)^k (w0 - 3))%s",
+                 start, lr, k, got, want, why);
+}
+END_TEST
+
+static void add_parabola_tests(TCase *tc)
+{
+    tcase_add_loop_test(tc, parabola_matches_closed_form, 0,
+                        sizeof parabola_cases / sizeof *parabola_cases);
+}
+
+/* ========================================================== mse_loss() */
+
+START_TEST(mse_loss_hand_worked)
+{
+    double got = mse_loss(X, Y, N, W0, B0);
+    require_finite(got, "mse_loss()");
+    if (grading_near(got, LOSS0, TIGHT))
+        return;
+    const char *why = "";
+    if (got == 0.0)
+        why = ": 0 means nothing was added up yet";
+    else if (grading_near(got, 18.5, TIGHT))
+        why = ": that is the sum of squared residuals; the mean divides by n";
+    else if (grading_near(got, LOSS0 / 2.0, TIGHT))
+        why = ": that is half the MSE; the lesson's loss has no factor 1/2";
+    else if (grading_near(got, -7.0 / 3.0, TIGHT) || grading_near(got, 7.0 / 3.0, TIGHT))
+        why = ": the residuals were averaged without squaring them";
+    else if (grading_near(got, 49.0 / 3.0, TIGHT))
+        why = ": the residuals were summed before squaring; square each one, then sum";
+    else if (grading_near(got, sqrt(LOSS0), TIGHT))
+        why = ": that is the root of the mean squared error (RMSE); drop the square root";
+    else if (grading_near(got, (18.5 + 150.0 * 150.0) / 4.0, TIGHT))
+        why = ": four examples were used (the fourth has residual 150); the "
+              "loop must stop at n";
+    ck_abort_msg("mse_loss(x = {1, 2, 3}, y = {2, 3, 5}, w = 0.5, b = 0) = "
+                 "%.10g, expected 37/6 = %.10g (residuals -1.5, -2, -3.5)%s",
+                 got, LOSS0, why);
+}
+END_TEST
+
+START_TEST(mse_loss_zero_on_a_perfect_fit)
+{
+    /* y = 2x - 1 exactly: every residual is 0 at w = 2, b = -1, and 1 at
+     * w = 2, b = 0, so the losses are exactly 0 and 1. */
+    const double x[] = {-1.0, 0.5, 4.0}, y[] = {-3.0, 0.0, 7.0};
+    double at_fit = mse_loss(x, y, 3, 2.0, -1.0);
+    double shifted = mse_loss(x, y, 3, 2.0, 0.0);
+    require_finite(at_fit, "mse_loss()");
+    ck_assert_msg(at_fit == 0.0 && shifted == 1.0,
+                  "for points exactly on y = 2x - 1, mse_loss should be 0 at "
+                  "w = 2, b = -1 and 1 at w = 2, b = 0 (every residual is 1); "
+                  "got %g and %g", at_fit, shifted);
+}
+END_TEST
+
+static void add_mse_loss_tests(TCase *tc)
+{
+    tcase_add_test(tc, mse_loss_hand_worked);
+    tcase_add_test(tc, mse_loss_zero_on_a_perfect_fit);
+}
+
+/* ========================================================== mse_grad() */
+
+static const char *diagnose_grad(double gw, double gb)
+{
+    if (gw == 0.0 && gb == 0.0)
+        return "both are 0: nothing was computed yet";
+    if (grading_near(gw, -GRAD_W0, TIGHT) && grading_near(gb, -GRAD_B0, TIGHT))
+        return "both have the wrong sign: check the sign of the residual, "
+               "r = prediction - target = w·x + b - y";
+    if (grading_near(gw, GRAD_W0 / 2.0, TIGHT) && grading_near(gb, GRAD_B0 / 2.0, TIGHT))
+        return "both are half the right size: the factor 2 from d(r²)/dr = 2r "
+               "is missing";
+    if (grading_near(gw, GRAD_W0 * N, TIGHT) && grading_near(gb, GRAD_B0 * N, TIGHT))
+        return "both are n times too large: the mean's 1/n is missing "
+               "(divide the sums by n)";
+    if (grading_near(gw, GRAD_W0 * N / 2.0, TIGHT) && grading_near(gb, GRAD_B0 * N / 2.0, TIGHT))
+        return "both the factor 2 and the 1/n are missing";
+    if (grading_near(gw, GRAD_W0, TIGHT) && grading_near(gb, GRAD_W0, TIGHT))
+        return "grad_w is right but grad_b equals it: the bias gradient uses "
+               "x; since ∂r/∂b = 1, it is (2/n) Σ r, without x";
+    if (grading_near(gw, GRAD_B0, TIGHT) && grading_near(gb, GRAD_W0, TIGHT))
+        return "grad_w and grad_b are swapped";
+    if (grading_near(gw, GRAD_W0, TIGHT))
+        return "grad_w is right, grad_b is not: ∂L/∂b = (2/n) Σ r";
+    if (grading_near(gb, GRAD_B0, TIGHT))
+        return "grad_b is right, grad_w is not: ∂L/∂w = (2/n) Σ r·x";
+    return "compare each line with the derivation in the lesson";
+}
+
+START_TEST(mse_grad_hand_worked)
+{
+    double gw = NAN, gb = NAN;
+    mse_grad(X, Y, N, W0, B0, &gw, &gb);
+    require_finite(gw, "grad_w from mse_grad()");
+    require_finite(gb, "grad_b from mse_grad()");
+    ck_assert_msg(grading_near(gw, GRAD_W0, TIGHT) && grading_near(gb, GRAD_B0, TIGHT),
+                  "mse_grad(x = {1, 2, 3}, y = {2, 3, 5}, w = 0.5, b = 0) gave "
+                  "grad_w = %.10g, grad_b = %.10g; expected -32/3 = %.10g and "
+                  "-14/3 = %.10g: %s",
+                  gw, gb, GRAD_W0, GRAD_B0, diagnose_grad(gw, gb));
+}
+END_TEST
+
+/* A loss written in the test (not the solution's) for finite differences. */
+static double test_mse(const double *x, const double *y, size_t n, double w,
+                       double b)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (w * x[i] + b - y[i]) * (w * x[i] + b - y[i]);
+    return s / (double)n;
+}
+
+START_TEST(mse_grad_matches_finite_differences)
+{
+    /* MSE is quadratic in (w, b), so the central difference has no
+     * truncation error: only rounding, about 1e-16 · L / h. */
+    const double x[] = {-2.0, -0.5, 0.25, 1.0, 3.0};
+    const double y[] = {-3.1, 0.2, 1.4, 2.9, 7.3};
+    const double points[][2] = {{0.0, 0.0}, {1.7, -0.4}, {-3.0, 2.5}};
+    const double h = 1e-4;
+    for (size_t p = 0; p < 3; p++) {
+        double w = points[p][0], b = points[p][1], gw = NAN, gb = NAN;
+        mse_grad(x, y, 5, w, b, &gw, &gb);
+        double nw = (test_mse(x, y, 5, w + h, b) - test_mse(x, y, 5, w - h, b)) / (2 * h);
+        double nb = (test_mse(x, y, 5, w, b + h) - test_mse(x, y, 5, w, b - h)) / (2 * h);
+        require_finite(gw, "grad_w from mse_grad()");
+        require_finite(gb, "grad_b from mse_grad()");
+        ck_assert_msg(grading_near(gw, nw, 1e-8) && grading_near(gb, nb, 1e-8),
+                      "on 5 points at w = %g, b = %g, mse_grad gave (%.10g, "
+                      "%.10g) but central differences of the loss give "
+                      "(%.10g, %.10g)", w, b, gw, gb, nw, nb);
+    }
+}
+END_TEST
+
+static void add_mse_grad_tests(TCase *tc)
+{
+    tcase_add_test(tc, mse_grad_hand_worked);
+    tcase_add_test(tc, mse_grad_matches_finite_differences);
+}
+
+/* ======================================================= linreg_step() */
+
+START_TEST(linreg_step_hand_worked)
+{
+    /* From (0.5, 0) with η = 0.1:
+     *   w1 = 0.5 - 0.1·(-32/3) = 0.5 + 16/15 = 47/30
+     *   b1 = 0   - 0.1·(-14/3) = 7/15
+     * If w moves first and b's gradient is then taken at w1 = 47/30, the
+     * residuals become -13/30, 4/30, -9/30, Σ r = -0.6, ∂L/∂b = -0.4, and
+     * b1 = 0.04 instead. */
+    double w = W0, b = B0;
+    linreg_step(X, Y, N, 0.1, &w, &b);
+    require_finite(w, "w after linreg_step()");
+    require_finite(b, "b after linreg_step()");
+    double want_w = 47.0 / 30.0, want_b = 7.0 / 15.0;
+    if (grading_near(w, want_w, TIGHT) && grading_near(b, want_b, TIGHT))
+        return;
+    const char *why = "compare with the update rule θ ← θ - η·∇L(θ)";
+    if (w == W0 && b == B0)
+        why = "neither parameter moved: write the new values through the pointers";
+    else if (grading_near(w, want_w, TIGHT) && grading_near(b, 0.04, TIGHT))
+        why = "b's gradient was computed after w had already moved; compute "
+              "both partial derivatives at the old (w, b), then update both";
+    else if (grading_near(w, W0 - GRAD_W0, TIGHT) && grading_near(b, B0 - GRAD_B0, TIGHT))
+        why = "the learning rate is ignored: the step is η times the gradient";
+    else if (grading_near(w, W0 + 0.1 * GRAD_W0, TIGHT) && grading_near(b, B0 + 0.1 * GRAD_B0, TIGHT))
+        why = "the parameters moved uphill: subtract η·gradient, do not add it";
+    else if (grading_near(w, want_w, TIGHT))
+        why = "w is right but b is not: b moves by -η·∂L/∂b";
+    else if (grading_near(b, want_b, TIGHT))
+        why = "b is right but w is not: w moves by -η·∂L/∂w";
+    ck_abort_msg("one step with η = 0.1 from w = 0.5, b = 0 on x = {1, 2, 3}, "
+                 "y = {2, 3, 5} gave w = %.10g, b = %.10g; expected 47/30 = "
+                 "%.10g, 7/15 = %.10g: %s", w, b, want_w, want_b, why);
+}
+END_TEST
+
+START_TEST(linreg_step_stays_at_the_minimum)
+{
+    /* On points exactly on y = 2x - 1 the gradient at (2, -1) is zero, so a
+     * step of any size stays put. From (1, 0) the residuals are 2, 0.5, -3:
+     * Σ r·x = -2 + 0.25 - 12 = -13.75 and Σ r = -0.5, so with η = 0.01
+     *   w1 = 1 + 0.01·(2/3)·13.75 = 1 + 0.275/3,  b1 = 0 + 0.01·(2/3)·0.5 = 0.01/3. */
+    const double x[] = {-1.0, 0.5, 4.0}, y[] = {-3.0, 0.0, 7.0};
+    double w = 2.0, b = -1.0;
+    linreg_step(x, y, 3, 0.3, &w, &b);
+    ck_assert_msg(w == 2.0 && b == -1.0,
+                  "at the exact fit w = 2, b = -1 the gradient is 0, so a step "
+                  "must not move; it went to w = %g, b = %g", w, b);
+    w = 1.0, b = 0.0;
+    linreg_step(x, y, 3, 0.01, &w, &b);
+    ck_assert_msg(grading_near(w, 1.0 + 0.275 / 3.0, TIGHT) &&
+                      grading_near(b, 0.01 / 3.0, TIGHT),
+                  "one step of η = 0.01 from w = 1, b = 0 on points of "
+                  "y = 2x - 1 should give w = %.10g, b = %.10g; got w = %.10g, "
+                  "b = %.10g", 1.0 + 0.275 / 3.0, 0.01 / 3.0, w, b);
+}
+END_TEST
+
+static void add_linreg_step_tests(TCase *tc)
+{
+    tcase_add_test(tc, linreg_step_hand_worked);
+    tcase_add_test(tc, linreg_step_stays_at_the_minimum);
+}
+
+/* ================================================ numerical_gradient() */
+
+/* f(θ) = θ0³ + 2·θ0·θ1 + sin θ1, gradient (3θ0² + 2θ1, 2θ0 + cos θ1). */
+static double cubic_loss(const double *theta, const void *ctx)
+{
+    (void)ctx;
+    return theta[0] * theta[0] * theta[0] + 2.0 * theta[0] * theta[1] +
+           sin(theta[1]);
+}
+
+START_TEST(numerical_gradient_of_a_cubic)
+{
+    /* With h = 1e-5 the central difference is within about h²·|f'''|/6 plus
+     * rounding ~1e-16·|f|/h of the true slope: ~1e-10 here. A forward
+     * difference is off by about h·|f''|/2 ~ 1e-6. */
+    double theta[2] = {0.1, -0.7};
+    const double saved[2] = {0.1, -0.7};
+    const double h = 1e-5;
+    double grad[2] = {NAN, NAN};
+    numerical_gradient(cubic_loss, NULL, theta, 2, h, grad);
+    ck_assert_msg(theta[0] == saved[0] && theta[1] == saved[1],
+                  "theta changed from (0.1, -0.7) to (%.17g, %.17g): save "
+                  "each θ_j before perturbing it and put the saved value "
+                  "back (adding and then subtracting h does not restore it "
+                  "exactly in floating point)", theta[0], theta[1]);
+    require_finite(grad[0], "grad[0] from numerical_gradient()");
+    require_finite(grad[1], "grad[1] from numerical_gradient()");
+    double want[2] = {3 * 0.01 + 2 * -0.7, 2 * 0.1 + cos(-0.7)};
+    if (grading_near(grad[0], want[0], 1e-8) && grading_near(grad[1], want[1], 1e-8))
+        return;
+    const char *why = "see the lesson's central-difference formula";
+    if (grad[0] == 0.0 && grad[1] == 0.0)
+        why = "both are 0: nothing was computed yet";
+    else if (grading_near(grad[0], 2 * want[0], 1e-6) && grading_near(grad[1], 2 * want[1], 1e-6))
+        why = "twice the slope: L(θ+h) - L(θ-h) spans 2h, so divide by 2h, not h";
+    else if (grading_near(grad[0], want[0], 1e-4) && grading_near(grad[1], want[1], 1e-4))
+        why = "close but only to about h: that is a one-sided (forward or "
+              "backward) difference; use (L(θ+h) - L(θ-h)) / 2h, accurate to h²";
+    ck_abort_msg("numerical gradient of θ0³ + 2θ0θ1 + sin θ1 at (0.1, -0.7) "
+                 "with h = 1e-5 gave (%.12g, %.12g); the exact gradient is "
+                 "(%.12g, %.12g): %s", grad[0], grad[1], want[0], want[1], why);
+}
+END_TEST
+
+/* L(θ) = Σ_j (j + 1)·θ_j²: every coordinate's slope is different. */
+static double weighted_squares(const double *theta, const void *ctx)
+{
+    size_t dim = *(const size_t *)ctx;
+    double s = 0.0;
+    for (size_t j = 0; j < dim; j++)
+        s += (double)(j + 1) * theta[j] * theta[j];
+    return s;
+}
+
+START_TEST(numerical_gradient_every_coordinate)
+{
+    /* ∂L/∂θ_j = 2(j + 1)θ_j, and central differences are exact up to
+     * rounding on a quadratic. The sixth slot must stay untouched. */
+    size_t dim = 5;
+    double theta[6] = {1.0, -2.0, 0.5, 3.0, -1.5, 42.0};
+    double grad[6] = {NAN, NAN, NAN, NAN, NAN, -7.0};
+    numerical_gradient(weighted_squares, &dim, theta, dim, 1e-3, grad);
+    for (size_t j = 0; j < dim; j++) {
+        double want = 2.0 * (double)(j + 1) * theta[j];
+        require_finite(grad[j], "an entry of grad");
+        ck_assert_msg(grading_near(grad[j], want, 1e-9),
+                      "for L(θ) = Σ (j+1)·θ_j² with 5 parameters, grad[%zu] "
+                      "is %.10g, expected %.10g: loop over all dim "
+                      "coordinates, perturbing one at a time", j, grad[j], want);
+    }
+    ck_assert_msg(grad[5] == -7.0 && theta[5] == 42.0,
+                  "numerical_gradient wrote past the dim = 5 entries of grad "
+                  "or theta");
+}
+END_TEST
+
+static void add_numerical_gradient_tests(TCase *tc)
+{
+    tcase_add_test(tc, numerical_gradient_of_a_cubic);
+    tcase_add_test(tc, numerical_gradient_every_coordinate);
+}
+
+/* ====================================================== linreg_train() */
+
+START_TEST(linreg_train_counts_steps)
+{
+    /* One step is the hand-worked step above; the loss after it, at
+     * (47/30, 7/15): residuals 1/30, 18/30, 5/30, Σ r² = 350/900, so
+     * MSE = 350/2700 = 7/54. */
+    double w = W0, b = B0, history[3] = {NAN, NAN, -1.0};
+    TrainStatus status = linreg_train(X, Y, N, 0.1, 1, &w, &b, history);
+    ck_assert_msg(status == TRAIN_MAX_STEPS,
+                  "a 1-step run on finite data must return TRAIN_MAX_STEPS");
+    ck_assert_msg(grading_near(w, 47.0 / 30.0, TIGHT) && grading_near(b, 7.0 / 15.0, TIGHT),
+                  "after steps = 1 from (0.5, 0), (w, b) = (%.10g, %.10g); "
+                  "expected one step, (47/30, 7/15)%s", w, b,
+                  (w == W0 && b == B0) ? ": no step was taken" : "");
+    ck_assert_msg(grading_near(history[0], LOSS0, TIGHT) &&
+                      grading_near(history[1], 7.0 / 54.0, TIGHT),
+                  "loss_history for 1 step should be {37/6, 7/54}: the loss "
+                  "before the step and after it; got {%.10g, %.10g}",
+                  history[0], history[1]);
+    ck_assert_msg(history[2] == -1.0,
+                  "a 1-step run wrote loss_history[2]: it holds steps + 1 = "
+                  "2 values");
+}
+END_TEST
+
+START_TEST(linreg_train_reaches_least_squares)
+{
+    /* The exact minimiser from the normal equations, worked here:
+     * x̄ = 3, ȳ = 15.2/5 = 3.04,
+     * Σ(x - x̄)(y - ȳ) = (-2)(-1.84) + (-1)(-1.14) + 0 + (1)(0.76) + (2)(2.06)
+     *                 = 3.68 + 1.14 + 0.76 + 4.12 = 9.7,   Σ(x - x̄)² = 10,
+     * so w* = 0.97 and b* = 3.04 - 0.97·3 = 0.13. */
+    const double x[] = {1, 2, 3, 4, 5}, y[] = {1.2, 1.9, 3.2, 3.8, 5.1};
+    double w = 0.0, b = 0.0;
+    double history[3001];
+    TrainStatus status = linreg_train(x, y, 5, 0.05, 3000, &w, &b, history);
+    ck_assert_msg(status == TRAIN_MAX_STEPS,
+                  "training with η = 0.05 on 5 points is stable, but "
+                  "linreg_train returned TRAIN_DIVERGED");
+    ck_assert_msg(grading_near(w, 0.97, 1e-9) && grading_near(b, 0.13, 1e-9),
+                  "3000 steps of η = 0.05 should reach the least-squares line "
+                  "w = 0.97, b = 0.13; got w = %.10g, b = %.10g", w, b);
+    for (size_t k = 1; k <= 3000; k++)
+        ck_assert_msg(history[k] <= history[k - 1] + 1e-15,
+                      "the loss rose from %.10g to %.10g at step %zu: with a "
+                      "small η on a convex loss every step lowers it (is "
+                      "loss_history[k] the loss after k steps?)",
+                      history[k - 1], history[k], k);
+}
+END_TEST
+
+START_TEST(linreg_train_stops_when_diverging)
+{
+    /* On x = {1, 2, 3} the loss's sharpest curvature is about 2·(14/3 + ...)
+     * ≈ 10.5, so any η above 2/10.5 ≈ 0.19 diverges; η = 1 grows the error
+     * about 9.5-fold a step and overflows to inf within ~330 steps. */
+    double w = W0, b = B0;
+    static double history[100001];
+    for (size_t k = 0; k <= 100000; k++)
+        history[k] = -1.0;
+    TrainStatus status = linreg_train(X, Y, N, 1.0, 100000, &w, &b, history);
+    size_t k = 0;
+    while (k <= 100000 && history[k] != -1.0 && isfinite(history[k]))
+        k++;
+    ck_assert_msg(k > 0 && k < 100000 && history[k] != -1.0,
+                  "with η = 1 the loss overflows to inf after a few hundred "
+                  "steps, and loss_history should record the losses up to "
+                  "the first non-finite one (found %zu finite values)", k);
+    ck_assert_msg(status == TRAIN_DIVERGED,
+                  "the loss became %g at step %zu but linreg_train returned "
+                  "TRAIN_MAX_STEPS: check isfinite(loss) at every step", history[k], k);
+    ck_assert_msg(k + 1 > 100000 || history[k + 1] == -1.0,
+                  "training went on after the loss became non-finite at step "
+                  "%zu: return TRAIN_DIVERGED right there", k);
+}
+END_TEST
+
+START_TEST(linreg_train_without_history)
+{
+    double w = W0, b = B0;
+    linreg_train(X, Y, N, 0.1, 2, &w, &b, NULL);
+    /* Two hand-checkable steps, compared with two calls of the closed-form
+     * update rather than with the student's own linreg_step. */
+    double w1 = 47.0 / 30.0, b1 = 7.0 / 15.0;
+    double r[3] = {w1 * 1 + b1 - 2, w1 * 2 + b1 - 3, w1 * 3 + b1 - 5};
+    double w2 = w1 - 0.1 * 2.0 / 3.0 * (r[0] * 1 + r[1] * 2 + r[2] * 3);
+    double b2 = b1 - 0.1 * 2.0 / 3.0 * (r[0] + r[1] + r[2]);
+    ck_assert_msg(grading_near(w, w2, 1e-12) && grading_near(b, b2, 1e-12),
+                  "with loss_history = NULL and 2 steps, (w, b) = (%.10g, "
+                  "%.10g), expected (%.10g, %.10g): loss_history may be NULL, "
+                  "and then only the parameters are updated", w, b, w2, b2);
+}
+END_TEST
+
+static void add_linreg_train_tests(TCase *tc)
+{
+    tcase_add_test(tc, linreg_train_counts_steps);
+    tcase_add_test(tc, linreg_train_reaches_least_squares);
+    tcase_add_test(tc, linreg_train_stops_when_diverging);
+    tcase_add_test(tc, linreg_train_without_history);
+}
+
+/* ============================================================ chapter */
+
+static const Exercise exercises[] = {
+    {"parabola-descend", "parabola_descend()", 2, "A first descent",
+     "Repeat w = w - lr * 2 * (w - 3) exactly `steps` times.",
+     add_parabola_tests},
+    {"mse-loss", "mse_loss()", 2, "The loss",
+     "Square each residual w*x[i] + b - y[i], add them up, divide by n.",
+     add_mse_loss_tests},
+    {"mse-grad", "mse_grad()", 4, "The gradient by hand",
+     "Accumulate the residual times x (for w) and the residual alone (for "
+     "b) in one loop, then multiply both sums by 2/n.",
+     add_mse_grad_tests},
+    {"linreg-step", "linreg_step()", 3, "One step",
+     "Call mse_grad at the current (*w, *b) first; only then update *w and "
+     "*b, each by minus lr times its own partial derivative.",
+     add_linreg_step_tests},
+    {"numerical-gradient", "numerical_gradient()", 4,
+     "Checking the gradient",
+     "For each j: save theta[j], evaluate the loss at saved + h and saved - "
+     "h, put saved back, and divide the difference by 2h.",
+     add_numerical_gradient_tests},
+    {"linreg-train", "linreg_train()", 5, "The training loop",
+     "Loop k = 0, 1, ...: compute the loss, record it, stop if it is not "
+     "finite or if k == steps, otherwise take one linreg_step.",
+     add_linreg_train_tests},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"01-gradient-descent", "Manual gradient descent",
+                       exercises, sizeof exercises / sizeof *exercises};
+    return grading_main(&chapter, argc, argv);
+}

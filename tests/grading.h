@@ -1,0 +1,56 @@
+/*
+ * grading.h: the harness every chapter's graded test suite shares.
+ *
+ * A chapter's suite (tests/NN-topic.c) lists its exercises: name, points,
+ * hint, lesson section, and the Check tests that grade it. grading_main()
+ * runs them in Check's fork mode with a per-test timeout, so a function that
+ * crashes, hangs or calls exit() fails only its own test, and writes one
+ * result line per exercise for tools/grade.sh to turn into the score table.
+ *
+ * Tests state expected values that are independent of the solutions: closed
+ * forms, hand-worked numbers (with the working in a comment) and finite
+ * differences. Failure messages speak the lesson's language and, where a
+ * classic mistake produces a recognisable number, name the mistake.
+ */
+#ifndef GRADING_H
+#define GRADING_H
+
+#define CK_FLOATING_DIG 17
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    const char *name;      /* short id, as in "make hint EX=mse-grad" */
+    const char *function;  /* what the student writes: "mse_grad()" */
+    int points;
+    const char *section;   /* the lesson section that teaches it */
+    const char *hint;      /* one or two sentences in the lesson's terms */
+    void (*add_tests)(TCase *tc);
+} Exercise;
+
+typedef struct {
+    const char *stem;      /* "01-gradient-descent" */
+    const char *title;     /* "Manual gradient descent" */
+    const Exercise *exercises;
+    size_t count;
+} Chapter;
+
+/* Runs the chapter's tests. Usage: <suite> RESULTS-FILE. Writes one line per
+ * exercise to RESULTS-FILE (see grading.c), prints Check's summary line to
+ * stdout, and returns EXIT_SUCCESS only when every test passed. */
+int grading_main(const Chapter *chapter, int argc, char **argv);
+
+/* |actual - expected| <= tol·max(1, |expected|): relative for large values,
+ * absolute near zero. */
+bool grading_near(double actual, double expected, double tol);
+
+/* Fails the test with a clear message when value is inf or nan. `what`
+ * names the value in the student's terms ("mse_loss(...)"). */
+#define require_finite(value, what)                                          \
+    ck_assert_msg(isfinite(value),                                           \
+                  "%s is %g: a nan or inf usually comes from dividing by "   \
+                  "zero or from reading an array element that was never "   \
+                  "set", what, (double)(value))
+
+#endif

@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh: make sure the course's Debian packages are installed.
+#
+# The course needs a C compiler, make, pkg-config, Check (graded tests),
+# gnuplot (figures) and pandoc (the book). Run as root, this installs what
+# is missing with apt-get; otherwise it prints the exact command and fails.
+set -eu
+
+missing=""
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+pkg-config --exists check 2>/dev/null || missing="$missing check"
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: install them with:  sudo apt-get install$missing" >&2
+    exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086  # the list is meant to split into words
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

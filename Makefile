@@ -28,6 +28,8 @@ EXERCISES ?= exercises
 CH        ?=
 
 .DELETE_ON_ERROR:
+# Keep object files: they are intermediate, but rebuilding them is waste.
+.SECONDARY:
 .SECONDEXPANSION:
 .PHONY: all everything deps programs data figures book lessons check test \
         stubs clean help

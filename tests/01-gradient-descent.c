@@ -298,19 +298,21 @@ START_TEST(numerical_gradient_of_a_cubic)
     /* With h = 1e-5 the central difference is within about h²·|f'''|/6 plus
      * rounding ~1e-16·|f|/h of the true slope: ~1e-10 here. A forward
      * difference is off by about h·|f''|/2 ~ 1e-6. */
-    double theta[2] = {0.1, -0.7};
-    const double saved[2] = {0.1, -0.7};
+    /* At -0.5 and 1.5, θ + h - h and θ + h - 2h + h both differ from θ in
+     * the last bit: restoring by arithmetic instead of saving is caught. */
+    double theta[2] = {-0.5, 1.5};
+    const double saved[2] = {-0.5, 1.5};
     const double h = 1e-5;
     double grad[2] = {NAN, NAN};
     numerical_gradient(cubic_loss, NULL, theta, 2, h, grad);
     ck_assert_msg(theta[0] == saved[0] && theta[1] == saved[1],
-                  "theta changed from (0.1, -0.7) to (%.17g, %.17g): save "
+                  "theta changed from (-0.5, 1.5) to (%.17g, %.17g): save "
                   "each θ_j before perturbing it and put the saved value "
                   "back (adding and then subtracting h does not restore it "
                   "exactly in floating point)", theta[0], theta[1]);
     require_finite(grad[0], "grad[0] from numerical_gradient()");
     require_finite(grad[1], "grad[1] from numerical_gradient()");
-    double want[2] = {3 * 0.01 + 2 * -0.7, 2 * 0.1 + cos(-0.7)};
+    double want[2] = {3 * 0.25 + 2 * 1.5, 2 * -0.5 + cos(1.5)};
     if (grading_near(grad[0], want[0], 1e-8) && grading_near(grad[1], want[1], 1e-8))
         return;
     const char *why = "see the lesson's central-difference formula";
@@ -321,7 +323,7 @@ START_TEST(numerical_gradient_of_a_cubic)
     else if (grading_near(grad[0], want[0], 1e-4) && grading_near(grad[1], want[1], 1e-4))
         why = "close but only to about h: that is a one-sided (forward or "
               "backward) difference; use (L(θ+h) - L(θ-h)) / 2h, accurate to h²";
-    ck_abort_msg("numerical gradient of θ0³ + 2θ0θ1 + sin θ1 at (0.1, -0.7) "
+    ck_abort_msg("numerical gradient of θ0³ + 2θ0θ1 + sin θ1 at (-0.5, 1.5) "
                  "with h = 1e-5 gave (%.12g, %.12g); the exact gradient is "
                  "(%.12g, %.12g): %s", grad[0], grad[1], want[0], want[1], why);
 }

@@ -2,10 +2,13 @@
  * grading.c: runs a chapter's graded tests and reports per exercise.
  *
  * Each exercise is one Check test case; it earns its points only when all
- * of its tests pass. The results file has one tab-separated line per
- * exercise:
+ * of its tests pass. The results file starts with a line
+ *   chapter  stem  title
+ * then has one tab-separated line per exercise:
  *   stem  name  function  earned  points  status  message  section  hint
- * with status one of pass, fail, crash, timeout, exit. The message is the
+ * with status one of pass, fail, crash, timeout, exit (or not-run, with
+ * --list, which writes the table without running anything: the grader uses
+ * it to score a chapter whose file does not compile). The message is the
  * first failing test's, already in the lesson's terms.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -138,13 +141,15 @@ static Suite *build_suite(const Chapter *ch)
     return s;
 }
 
+/* With sr == NULL, lists the exercises as not run. */
 static void report(const Chapter *ch, SRunner *sr, FILE *out)
 {
-    TestResult **results = srunner_results(sr);
-    int n = srunner_ntests_run(sr);
+    TestResult **results = sr ? srunner_results(sr) : NULL;
+    int n = sr ? srunner_ntests_run(sr) : 0;
+    fprintf(out, "chapter\t%s\t%s\n", ch->stem, ch->title);
     for (size_t e = 0; e < ch->count; e++) {
         const Exercise *ex = &ch->exercises[e];
-        Verdict first = {"pass", ""};
+        Verdict first = {sr ? "pass" : "not-run", ""};
         for (int i = 0; i < n; i++) {
             if (strcmp(tr_tcname(results[i]), ex->name) != 0)
                 continue;
@@ -166,14 +171,20 @@ static void report(const Chapter *ch, SRunner *sr, FILE *out)
 
 int grading_main(const Chapter *chapter, int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s RESULTS-FILE\n", argv[0]);
+    bool list_only = argc == 3 && strcmp(argv[1], "--list") == 0;
+    if (argc != 2 && !list_only) {
+        fprintf(stderr, "usage: %s [--list] RESULTS-FILE\n", argv[0]);
         return EXIT_FAILURE;
     }
-    FILE *out = fopen(argv[1], "w");
+    const char *path = argv[argc - 1];
+    FILE *out = fopen(path, "w");
     if (!out) {
-        perror(argv[1]);
+        perror(path);
         return EXIT_FAILURE;
+    }
+    if (list_only) {
+        report(chapter, NULL, out);
+        return fclose(out) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     }
     SRunner *sr = srunner_create(build_suite(chapter));
     srunner_set_fork_status(sr, CK_FORK); /* never grade without fork mode */
@@ -183,7 +194,7 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
     srunner_print(sr, CK_MINIMAL); /* Check's own summary line */
     srunner_free(sr);
     if (fclose(out) != 0) {
-        perror(argv[1]);
+        perror(path);
         return EXIT_FAILURE;
     }
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

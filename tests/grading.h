@@ -36,9 +36,10 @@ typedef struct {
     size_t count;
 } Chapter;
 
-/* Runs the chapter's tests. Usage: <suite> RESULTS-FILE. Writes one line per
- * exercise to RESULTS-FILE (see grading.c), prints Check's summary line to
- * stdout, and returns EXIT_SUCCESS only when every test passed. */
+/* Runs the chapter's tests. Usage: <suite> [--list] RESULTS-FILE. Writes
+ * one line per exercise to RESULTS-FILE (see grading.c), prints Check's
+ * summary line to stdout, and returns EXIT_SUCCESS only when every test
+ * passed. With --list, only writes the exercise table, running nothing. */
 int grading_main(const Chapter *chapter, int argc, char **argv);
 
 /* |actual - expected| <= tol·max(1, |expected|): relative for large values,

@@ -1,0 +1,85 @@
+# tests/01-gradient-descent.sh: checks of chapter 1's program, sourced by
+# tools/selftest.sh with $program (build/bin/01-gradient-descent) and $data
+# (its runs' CSV files) set. Expected values come from closed forms or from
+# what the lesson states, never from the program itself.
+
+# w_20 = 3 - 3·(1 - 2·0.1)^20 = 3 - 3·0.8^20 (the lesson's closed form).
+parabola_default_run() {
+    "$program" >"$scratch/parabola.csv" || return 1
+    [ "$(column "$scratch/parabola.csv" step)" = 20 ] || { echo "the run does not end at step 20"; return 1; }
+    near "$(column "$scratch/parabola.csv" w)" "$(awk 'BEGIN { printf "%.17g", 3 - 3 * 0.8 ^ 20 }')" 1e-12 "w after 20 steps"
+}
+check "01: the default parabola run follows the closed form w_k = 3 - 3(0.8)^k" parabola_default_run
+
+# The lesson: 200 steps of η = 0.05 reach w ≈ 2 and b ≈ 1, essentially the
+# least-squares line.
+linreg_default_run() {
+    "$program" --problem linreg >"$scratch/linreg.csv" || return 1
+    "$program" --problem linreg --task solve >"$scratch/solve.csv" || return 1
+    [ "$(column "$scratch/linreg.csv" step)" = 200 ] || { echo "the run does not end at step 200"; return 1; }
+    near "$(column "$scratch/linreg.csv" w)" 2 0.02 "w" &&
+    near "$(column "$scratch/linreg.csv" b)" 1 0.02 "b" &&
+    near "$(column "$scratch/linreg.csv" w)" "$(column "$scratch/solve.csv" w)" 1e-6 "w against least squares" &&
+    near "$(column "$scratch/linreg.csv" b)" "$(column "$scratch/solve.csv" b)" 1e-6 "b against least squares"
+}
+check "01: the default regression run reaches w ≈ 2, b ≈ 1, the least-squares line" linreg_default_run
+
+# The syllabus: the hand-derived gradient agrees with central differences to
+# a relative error of 1e-7 or better (here at h = 1e-5, the fifth row).
+gradient_check_agrees() {
+    near "$(column "$data/linreg-gradcheck.csv" central_error_w 4)" 0 1e-7 "relative error of w's gradient at h = 1e-5" &&
+    near "$(column "$data/linreg-gradcheck.csv" central_error_b 4)" 0 1e-7 "relative error of b's gradient at h = 1e-5"
+}
+check "01: the gradient check agrees with central differences to 1e-7" gradient_check_agrees
+
+# η = 1.05 > 1 diverges on the parabola: |w_20 - 3| = 3·1.1^20 ≈ 20.2.
+parabola_diverges() {
+    near "$(column "$data/parabola-lr1.05.csv" w)" "$(awk 'BEGIN { printf "%.17g", 3 - 3 * (-1.1) ^ 20 }')" 1e-9 "w after 20 steps of η = 1.05"
+}
+check "01: η = 1.05 diverges on the parabola as the closed form says" parabola_diverges
+
+# A loss that overflows stops the run with exit status 1 and a message that
+# names the step and the learning rate; the rows before it are kept.
+divergence_is_reported() {
+    "$program" --problem linreg --lr 2 --steps 5000 --out "$scratch/diverged.csv" 2>"$scratch/diverged.err"
+    [ $? -eq 1 ] || { echo "exit status is not 1"; return 1; }
+    grep -q 'at step [0-9]' "$scratch/diverged.err" && grep -q -- '--lr 2' "$scratch/diverged.err" ||
+        { echo "the message does not name the step and --lr:"; cat "$scratch/diverged.err"; return 1; }
+    last=$(column "$scratch/diverged.csv" step)
+    grep -q "at step $((last + 1)):" "$scratch/diverged.err" ||
+        { echo "the data stop at step $last, the message says otherwise"; return 1; }
+}
+check "01: a diverging run stops at the first non-finite loss and says why" divergence_is_reported
+
+save_data_writes_the_points() {
+    [ "$(head -n 1 "$data/linreg-data.csv")" = "x,y" ] && [ "$(wc -l <"$data/linreg-data.csv")" -eq 101 ] &&
+    near "$(column "$data/linreg-data.csv" x 0)" -2 0 "first x" && near "$(column "$data/linreg-data.csv" x)" 2 0 "last x"
+}
+check "01: --save-data writes the 100 points, x evenly spaced on [-2, 2]" save_data_writes_the_points
+
+check "01: --help lists every flag" help_lists_every_flag \
+    problem task lr steps start seed n noise out save-data
+
+check "01: refuses --lr abc"              expect_bad_input --lr --lr abc
+check "01: refuses --lr nan"              expect_bad_input --lr --lr nan
+check "01: refuses --lr inf"              expect_bad_input --lr --lr inf
+check "01: refuses --lr 1e999"            expect_bad_input --lr --lr 1e999
+check "01: refuses --lr 0"                expect_bad_input --lr --lr 0
+check "01: refuses --lr -0.1"             expect_bad_input --lr --lr -0.1
+check "01: refuses --lr with no value"    expect_bad_input --lr --lr
+check "01: refuses --steps -1"            expect_bad_input --steps --steps -1
+check "01: refuses --steps 2.5"           expect_bad_input --steps --steps 2.5
+check "01: refuses --steps 99999999999"   expect_bad_input --steps --steps 99999999999
+check "01: refuses --problem cubic"       expect_bad_input --problem --problem cubic
+check "01: refuses --task fly"            expect_bad_input --task --task fly
+check "01: refuses an unknown flag"       expect_bad_input --learning-rate --learning-rate 0.1
+check "01: refuses a bare argument"       expect_bad_input 0.1 0.1
+check "01: refuses a repeated flag"       expect_bad_input --lr --lr 0.1 --lr 0.2
+check "01: refuses --start 1,2 for the parabola" expect_bad_input --start --start 1,2
+check "01: refuses --start 1,x"           expect_bad_input --start --problem linreg --start 1,x
+check "01: refuses --seed for the parabola" expect_bad_input --seed --seed 3
+check "01: refuses --seed -4"             expect_bad_input --seed --problem linreg --seed -4
+check "01: refuses --n 1"                 expect_bad_input --n --problem linreg --n 1
+check "01: refuses --noise -1"            expect_bad_input --noise --problem linreg --noise -1
+check "01: refuses --lr with --task solve" expect_bad_input --lr --problem linreg --task solve --lr 0.1
+check "01: refuses an empty --save-data="  expect_bad_input --save-data --problem linreg --save-data=

@@ -1,0 +1,206 @@
+#!/bin/sh
+# selftest.sh: the course's self-test, run by `make test` (after `make` has
+# built the programs, data, figures and book) and by CI.
+#
+# It checks that the course keeps its promises: the graded tests pass the
+# solutions (also under AddressSanitizer and UndefinedBehaviorSanitizer), fail
+# every untouched stub, and catch every mutant with the diagnostic that names
+# its bug; the chapter programs reach what the lessons state and refuse bad
+# input cleanly; runs and figures are byte-for-byte reproducible; the book
+# has no broken link; the lessons quote the current source. Each check prints
+# one line; the last line is "N passed, M failed", and the exit status is 0
+# only when nothing failed.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+scratch=build/selftest
+rm -rf "$scratch"
+mkdir -p "$scratch"
+passed=0
+failed=0
+count=0
+
+# check DESCRIPTION COMMAND...: runs COMMAND, quietly; a non-zero exit fails
+# the check, and the end of its output is shown to say why.
+check() {
+    description=$1
+    shift
+    count=$((count + 1))
+    log=$scratch/check-$count.log
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok    $description"
+    else
+        failed=$((failed + 1))
+        echo "FAIL  $description"
+        tail -n 12 "$log" | sed 's/^/      /'
+    fi
+}
+
+# Fails (with a message on stdout) unless $1 is a number within $3 of $2.
+near() {
+    awk -v a="$1" -v b="$2" -v t="$3" -v what="${4:-value}" 'BEGIN {
+        d = a - b; if (d < 0) d = -d
+        if (a == "" || d > t) { printf "%s is %s, expected %s within %s\n", what, a, b, t; exit 1 }
+    }'
+}
+
+# column FILE NAME [ROW]: the value of column NAME in the last data row (or
+# in data row ROW, counting from 0) of a CSV file with a header.
+column() {
+    awk -F, -v name="$2" -v row="${3:--1}" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        { v[NR - 2] = $c; n = NR - 1 }
+        END { if (!c) exit 1; print v[row < 0 ? n - 1 : row] }' "$1"
+}
+
+# --------------------------------------------------------------- grading
+chapters=$(for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done)
+strict="-Werror -Wpedantic -Wshadow"
+
+stubs_are_fresh() {
+    for s in solutions/[0-9][0-9]-*.c; do
+        awk -f tools/make-stub.awk "$s" >"$scratch/stub.c" || return 1
+        cmp "$scratch/stub.c" "exercises/${s##*/}" ||
+            { echo "exercises/${s##*/} is stale: run make stubs"; return 1; }
+    done
+}
+check "exercises/ are the stubs generated from solutions/" stubs_are_fresh
+
+check "solutions pass every graded test (-Werror)" \
+    env GRADE_CFLAGS="$strict" GRADE_QUIET=1 tools/grade.sh solutions
+check "solutions pass under AddressSanitizer and UndefinedBehaviorSanitizer" \
+    env GRADE_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+    CK_TIMEOUT_MULTIPLIER=5 GRADE_QUIET=1 tools/grade.sh solutions
+
+# Every graded test must fail on the untouched stubs: "0%: Checks: N,
+# Failures: F, Errors: E" with F + E = N, for every chapter.
+stubs_fail_everything() {
+    mkdir -p "$scratch/stubs"
+    for s in solutions/[0-9][0-9]-*.c; do
+        awk -f tools/make-stub.awk "$s" >"$scratch/stubs/${s##*/}"
+    done
+    GRADE_CFLAGS="$strict" GRADE_QUIET=1 tools/grade.sh "$scratch/stubs" >"$scratch/stubs.out"
+    [ $? -eq 1 ] || { echo "grading the stubs did not exit with status 1"; return 1; }
+    cat "$scratch/stubs.out"
+    for c in $chapters; do
+        grep "^$c: " "$scratch/stubs.out" | awk '{
+            gsub(/,/, ""); n = $4; f = $6; e = $8
+            if (n == 0 || f + e != n) { print "some tests pass on the stub: " $0; exit 1 }
+            ok = 1 } END { exit !ok }' || return 1
+    done
+}
+check "untouched stubs fail every graded test" stubs_fail_everything
+
+# mutant STEM NAME: grades the solution with that mutant's bug and expects
+# a failing grade whose output contains the mutant's `expect` text.
+mutant() {
+    spec=tests/$1.mutants
+    dir=$scratch/mutants/$1/$2
+    mkdir -p "$dir"
+    awk -v spec="$spec" -v name="$2" -f tools/mutate.awk "solutions/$1.c" >"$dir/$1.c" || return 1
+    expect=$(awk -v n="$2" '$1 == "mutant" { m = $2 } m == n && $1 == "expect" { sub(/^expect[ \t]*/, ""); print }' "$spec")
+    tools/grade.sh "$dir" "${1%%-*}" >"$dir/grade.out" 2>&1
+    status=$?
+    [ "$status" -eq 1 ] || { echo "the grader exited with $status, not 1"; return 1; }
+    grep -qF -- "$expect" "$dir/grade.out" ||
+        { echo "expected the diagnostic: $expect"; cat "$dir/grade.out"; return 1; }
+}
+for c in $chapters; do
+    [ -f "tests/$c.mutants" ] || continue
+    for m in $(awk '$1 == "mutant" { print $2 }' "tests/$c.mutants"); do
+        check "mutant $c/$m is caught by name" mutant "$c" "$m"
+    done
+done
+
+# Every "Read: section" pointer of the grader names a real lesson heading.
+sections_exist() {
+    for c in $chapters; do
+        results=$(ls build/grade/*/"$c"/results.tsv | head -n 1)
+        awk -F '\t' 'NR > 1 { print $8 }' "$results" | while read -r section; do
+            grep -q "^##* .*$section" "chapters/$c.md" ||
+                { echo "chapters/$c.md has no section \"$section\""; exit 1; }
+        done || return 1
+    done
+}
+check "every exercise's lesson section exists" sections_exist
+
+# ------------------------------------------------------- chapter programs
+# expect_bad_input FLAG ARGS...: the program must refuse ARGS with one line
+# on stderr naming FLAG, exit status 2, nothing on stdout, and no --out file.
+expect_bad_input() {
+    flag=$1
+    shift
+    out=$scratch/refused.csv
+    rm -f "$out" "$out".tmp-*
+    "$program" --out "$out" "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 2 ] || { echo "exit status $status, expected 2"; return 1; }
+    [ ! -s "$scratch/stdout" ] || { echo "printed to stdout"; return 1; }
+    [ "$(wc -l <"$scratch/stderr")" -eq 1 ] || { echo "stderr is not one line:"; cat "$scratch/stderr"; return 1; }
+    grep -qF -- "$flag" "$scratch/stderr" || { echo "stderr does not name $flag:"; cat "$scratch/stderr"; return 1; }
+    [ -z "$(ls "$out" "$out".tmp-* 2>/dev/null)" ] || { echo "left an output file"; return 1; }
+}
+
+help_lists_every_flag() {
+    "$program" --help >"$scratch/help" || return 1
+    for flag in "$@"; do
+        grep -q -- "--$flag" "$scratch/help" || { echo "--help does not mention --$flag"; return 1; }
+    done
+}
+
+for c in $chapters; do
+    program=build/bin/$c
+    data=build/data/$c
+    [ -f "tests/$c.sh" ] && . "tests/$c.sh"
+done
+
+# ------------------------------------------------ reproducibility, figures
+runs_are_reproducible() {
+    for c in $chapters; do
+        [ -f "chapters/$c.runs" ] || continue
+        tools/run-experiments.sh "build/bin/$c" "chapters/$c.runs" "$scratch/rerun/$c" || return 1
+        for f in build/data/"$c"/*.csv; do
+            cmp "$f" "$scratch/rerun/$c/${f##*/}" || return 1
+        done
+    done
+}
+check "every experiment gives byte-identical data when run again" runs_are_reproducible
+
+figures_render() {
+    for p in plots/[0-9][0-9]-*.gp; do
+        n=$(basename "$p" .gp)
+        for ext in svg png; do
+            [ -s "build/figures/$n.$ext" ] || { echo "build/figures/$n.$ext is missing or empty"; return 1; }
+        done
+        tail -c 200 "build/figures/$n.svg" | grep -q '</svg>' || { echo "$n.svg is truncated"; return 1; }
+        gnuplot -c "$p" svg "build/data/${n%%.*}" "$scratch/again.svg" || return 1
+        cmp "build/figures/$n.svg" "$scratch/again.svg" || return 1
+    done
+}
+check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
+
+# ------------------------------------------------------------------ book
+book_is_whole() {
+    [ -s build/book/index.html ] || { echo "no build/book/index.html"; return 1; }
+    for l in chapters/[0-9][0-9]-*.md; do
+        n=$(basename "$l" .md)
+        [ -s "build/book/$n.html" ] || { echo "no page for $l"; return 1; }
+        grep -q '<math' "build/book/$n.html" || { echo "$n.html has no MathML"; return 1; }
+        grep -q 'class="sourceCode' "build/book/$n.html" || { echo "$n.html has no highlighted code"; return 1; }
+        grep -q '<img src="figures/' "build/book/$n.html" || { echo "$n.html shows no figure"; return 1; }
+    done
+    tools/check-links.sh build/book
+}
+check "the book has every page, with math, code and figures, and no broken link" book_is_whole
+
+lessons_are_fresh() {
+    for l in chapters/[0-9][0-9]-*.md; do
+        cmp "build/lessons/${l##*/}" "$l" ||
+            { echo "$l quotes stale code or numbers: run make lessons"; diff "$l" "build/lessons/${l##*/}" | head -n 20; return 1; }
+    done
+}
+check "lessons quote the current source and runs" lessons_are_fresh
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

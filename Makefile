@@ -105,7 +105,7 @@ build/lessons/index.md: chapters/index.md tools/lesson.awk
 
 book: build/book/index.html
 
-build/book/index.html: $(FRESH) build/lessons/index.md $(SVGS) tools/book.sh \
+build/book/index.html: $(FRESH) build/lessons/index.md $(SVGS) tools/book.sh tools/check-links.sh \
                        $(wildcard tools/book/*)
 	tools/book.sh build/lessons build/figures build/book
 

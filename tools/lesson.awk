@@ -60,7 +60,7 @@ function print_run(args,    cmd, line) {
     if (bin == "") fail("run: this lesson has no chapter program")
     cmd = bin " " args
     print "$ " cmd
-    cmd = cmd " 2>&1"
+    cmd = "(" cmd ") 2>&1"  # stderr too, even when the flags redirect stdout
     while ((cmd | getline line) > 0) print line
     close(cmd)
 }

@@ -1,0 +1,55 @@
+# Chapter 1: the training loss of linear regression (the mean squared error
+# of the line w x + b on 100 points) against the step, for four learning
+# rates, on a logarithmic loss axis.
+#
+# The dashed line is the exact least-squares minimum, computed in closed form
+# by the chapter program (linreg-solve). It is not zero: the data carry noise
+# that no line can explain, so this floor is the best any learning rate can
+# reach. A converging run flattens onto it; it cannot go below.
+#
+# The two largest learning rates bracket the stable limit 2/λ_max, where
+# λ_max is the largest eigenvalue of the loss's Hessian (its sharpest
+# curvature); the program computes the limit too. Just below it (0.7) the run
+# still converges, with w overshooting back and forth along the sharpest
+# direction; just above it (0.75) that overshoot grows by a constant factor
+# each step and the loss climbs without end, a straight rising line on this
+# axis. The key reads the limit from the data rather than quoting it, so it
+# stays true if the data change.
+#
+# Run from the repository root:
+#   gnuplot -c plots/01-gradient-descent.linreg-loss.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "linreg linreg-lr0.005 linreg-lr0.7 linreg-lr0.75 linreg-solve"
+@REQUIRE
+
+# One row: the lowest possible loss and the stable limit of the learning rate.
+stats data("linreg-solve") using "loss" nooutput name "FLOOR"
+stats data("linreg-solve") using "max_stable_lr" nooutput name "LIMIT"
+floor_loss = FLOOR_min
+max_stable_lr = LIMIT_min
+
+set logscale y
+set format y "10^{%L}"
+set xlabel "step k"
+set ylabel "mean squared error (log scale)"
+set xrange [0:*]
+set yrange [1e-3:1e8]
+# The key sits in the empty band between the diverging run and the slow one.
+set key at graph 0.98, graph 0.55 right top Left reverse
+
+# The floor is labelled on the figure itself, right above its line.
+set label 1 sprintf("least-squares minimum (noise floor) = %.4f", floor_loss) \
+    at graph 0.98, first floor_loss offset 0, 0.7 right front textcolor rgb "#000000"
+
+# linreg.csv is the reference run; its learning rate, 0.05, is the program's
+# default (see chapters/01-gradient-descent.runs).
+plot data("linreg-lr0.005") using "step":"loss" with lines ls 3 \
+         title "η = 0.005 (too small)", \
+     data("linreg")         using "step":"loss" with lines ls 1 \
+         title "η = 0.05 (reference run)", \
+     data("linreg-lr0.7")   using "step":"loss" with lines ls 5 \
+         title sprintf("η = 0.7 (below 2/λ_{max} = %.3f)", max_stable_lr), \
+     data("linreg-lr0.75")  using "step":"loss" with lines ls 4 \
+         title "η = 0.75 (above it: diverges)", \
+     floor_loss with lines ls 8 notitle

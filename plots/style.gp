@@ -1,0 +1,109 @@
+# The course's shared gnuplot style. A figure script is run from the
+# repository root as
+#
+#     gnuplot -c plots/NN-topic.NAME.gp FORMAT DATADIR OUTFILE
+#
+# and starts by handing its three arguments on to this file:
+#
+#     call 'plots/style.gp' ARG1 ARG2 ARG3
+#
+# (`call`, not `load`: gnuplot 5.4 hides the caller's ARG1..ARG3 from a file
+# run with `load`, so this file could not see which format to draw.)
+#
+# FORMAT is `svg` (the HTML book) or `png` (slides), DATADIR is the chapter's
+# build/data/NN-topic directory and OUTFILE the figure to write. This file
+# picks the terminal, opens the output, and sets one look for every figure so
+# that a colour or a dash means the same thing throughout the course.
+#
+# Both terminals write the same bytes on every run (no dates, no random ids),
+# which keeps the book's build reproducible: do not add timestamps here.
+
+# `call` always sets ARGC to 3, so a missing argument shows up as empty.
+if (ARG1 eq "" || ARG2 eq "" || ARG3 eq "") {
+    exit error "usage: gnuplot -c plots/NN-topic.NAME.gp svg|png DATADIR OUTFILE"
+}
+
+set encoding utf8
+
+# ------------------------------------------------------------------ terminal
+# The PNG is drawn for a projector: the same 16:10 shape as the SVG, about
+# 1.8 times the pixels, and fonts, lines, points and dashes scaled up to
+# match, so a script never has to know which of the two it is drawing.
+# Dash type 11 is the course's one dash; the two terminals measure dash
+# lengths in different units, hence the two definitions.
+if (ARG1 eq "svg") {
+    set terminal svg size 720,450 dynamic enhanced font "sans,12" \
+        background rgb "white" linewidth 1
+    set dashtype 11 (12,8)
+} else {
+    if (ARG1 eq "png") {
+        set terminal pngcairo size 1280,800 enhanced font "sans,20" \
+            background rgb "white" linewidth 2 pointscale 2
+        set dashtype 11 (30,20)
+    } else {
+        exit error sprintf("unknown format '%s': use svg or png", ARG1)
+    }
+}
+set output ARG3
+
+# ---------------------------------------------------------------------- data
+# The chapter programs write CSV with one header line. Telling gnuplot so
+# lets the scripts name columns ("step", "loss") instead of counting them.
+set datafile separator comma
+set datafile columnheaders
+
+# data("linreg-lr0.7") is the path of that experiment's file. The names are
+# the ones in chapters/NN-topic.runs.
+data(name) = ARG2 . "/" . name . ".csv"
+
+# The guard. A script lists the experiments it draws and expands the macro:
+#
+#     REQUIRED = "parabola-lr0.1 parabola-lr0.9"
+#     @REQUIRE
+#
+# Why: when one of several files in a single `plot` is missing, gnuplot only
+# prints a warning, exits 0 and leaves a figure with a curve quietly absent.
+# A figure that silently lies is worse than no figure, so any input that is
+# missing, unreadable, or has no line after its header (nothing to draw)
+# stops the script with an error, after removing the empty output file that
+# `set output` has already created. (Paths are passed to the shell in single
+# quotes, so they must not contain one.)
+readable(f) = system("test -f '" . f . "' && test -r '" . f . "' && " \
+                     . "sed -n 2p '" . f . "' | grep -q . && echo ok") eq "ok"
+REQUIRE = 'do for [required_name in REQUIRED] { \
+    if (!readable(data(required_name))) { \
+        set output; \
+        system("rm -f -- ''" . ARG3 . "''"); \
+        exit error sprintf("missing or unreadable data file %s (run make data)", data(required_name)); \
+    } \
+}'
+
+# ------------------------------------------------------------------- palette
+# Okabe and Ito's colours, chosen to stay distinct for the common kinds of
+# colour blindness; each style also has its own point shape, so curves can be
+# told apart in greyscale too. Use them in this order for the curves of one
+# figure.
+set linetype 1 lc rgb "#0072B2" lw 1.5 pt 7  ps 0.6    # blue, filled circle
+set linetype 2 lc rgb "#D55E00" lw 1.5 pt 5  ps 0.55   # vermillion, filled square
+set linetype 3 lc rgb "#009E73" lw 1.5 pt 9  ps 0.7    # bluish green, filled triangle
+set linetype 4 lc rgb "#CC79A7" lw 1.5 pt 13 ps 0.7    # reddish purple, filled diamond
+set linetype 5 lc rgb "#E69F00" lw 1.5 pt 11 ps 0.7    # orange, filled triangle down
+# Two styles that are not "a result": 8 for references (a known answer, a
+# floor, a constant) and 9 for raw data points, both kept quiet so that the
+# results stand out against them.
+set linetype 8 lc rgb "#000000" lw 1.2 dt 11 pt 0    # black, dashed
+set linetype 9 lc rgb "#707070" lw 1   pt 6  ps 0.7    # grey open circles
+# Scripts say `ls N`; each line style N here simply is linetype N.
+do for [i in "1 2 3 4 5 8 9"] {
+    eval sprintf("set style line %s lt %s", i, i)
+}
+
+# --------------------------------------------------------------------- look
+# A light grid behind the data, axes only on the left and bottom, and the key
+# inside the plot on a white patch so grid lines do not run through its text.
+# The patch hides whatever lies under it, so each script places its key (or
+# labels its curves directly) where it covers no data.
+set border 3 lw 1 lc rgb "#404040"
+set tics nomirror out
+set grid back lt 1 lc rgb "#e4e4e4" lw 1
+set key top right noautotitle opaque nobox samplen 2.5 spacing 1.2

@@ -1,0 +1,96 @@
+-- book.lua: pandoc filter for the course book (run by tools/book.sh).
+--
+-- Lessons are written to read well as plain markdown on a code-hosting site,
+-- where one lesson links to another as `[chapter 2](02-gradient-accumulation.md)`.
+-- In the book every lesson becomes an .html page, so this filter:
+--
+--   1. rewrites local links to `*.md` into links to `*.html`, keeping any
+--      `#fragment` (`02-topic.md#clearing` -> `02-topic.html#clearing`);
+--   2. marks the commands in ```console blocks, so the reader can tell what
+--      was typed (`$ make check`) from what the program printed;
+--   3. makes the lesson's first line, `# N. Title`, the page title;
+--   4. lets tables size their columns to their content.
+
+-- A target with a scheme (`https:`, `mailto:`, ...) points outside the book.
+local function is_external(target)
+  return target:match("^%a[%w+.-]*:") ~= nil
+end
+
+function Link(link)
+  if is_external(link.target) then
+    return nil
+  end
+  -- Split `path#fragment`; a pure `#fragment` has an empty path.
+  local path, fragment = link.target:match("^([^#]*)(.*)$")
+  if path:match("%.md$") then
+    link.target = path:sub(1, -4) .. ".html" .. fragment
+    return link
+  end
+  return nil
+end
+
+-- HTML-escapes text for use inside <pre>.
+local function escape(text)
+  return (text:gsub("[&<>\"]", {
+    ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;",
+  }))
+end
+
+-- A console block holds a shell session: lines starting with "$ " are
+-- commands, everything else is output. Pandoc has no highlighter for that,
+-- so we write the HTML ourselves: the prompt gets its own span (the
+-- stylesheet makes it unselectable, so copying a command leaves the "$ "
+-- behind) and the command is set apart from its output.
+function CodeBlock(block)
+  if block.classes[1] ~= "console" or not FORMAT:match("html") then
+    return nil
+  end
+  local lines = {}
+  for line in (block.text .. "\n"):gmatch("(.-)\n") do
+    local command = line:match("^%$ (.*)$")
+    if command then
+      lines[#lines + 1] = '<span class="prompt">$ </span>'
+        .. '<span class="command">' .. escape(command) .. "</span>"
+    else
+      lines[#lines + 1] = '<span class="output">' .. escape(line) .. "</span>"
+    end
+  end
+  local id = ""
+  if block.identifier ~= "" then
+    id = ' id="' .. escape(block.identifier) .. '"'
+  end
+  return pandoc.RawBlock("html",
+    "<pre" .. id .. ' class="console"><code>'
+    .. table.concat(lines, "\n") .. "</code></pre>")
+end
+
+-- The lesson's first line, `# 1. Manual gradient descent`, is the page's
+-- title: it moves into the metadata (the template sets it as the page's only
+-- <h1>), and the `##` sections stay <h2>, just as a code-hosting site shows
+-- the markdown file. A lesson without that first heading, or with a second
+-- level-1 heading, stops the build: its page would have no title, or two.
+function Pandoc(doc)
+  local first = doc.blocks[1]
+  if not (first and first.t == "Header" and first.level == 1) then
+    error("the lesson must start with a level-1 heading `# N. Title`")
+  end
+  doc.meta.title = first.content
+  table.remove(doc.blocks, 1)
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then
+      error("only the first line may be a level-1 heading; found another: "
+        .. pandoc.utils.stringify(block))
+    end
+  end
+  return doc
+end
+
+-- Pandoc gives a table fixed column widths (a <colgroup>) as soon as one of
+-- its source lines is long, which stretches a narrow "#" column to a third of
+-- the page. Dropping the widths lets the browser size columns to fit.
+function Table(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = {spec[1], nil}     -- keep the alignment, drop the width
+  end
+  return tbl
+end

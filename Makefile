@@ -32,7 +32,7 @@ CH        ?=
 .SECONDARY:
 .SECONDEXPANSION:
 .PHONY: all everything deps programs data figures book lessons check test \
-        stubs clean help
+        stubs bench clean help
 
 # `make` and `make test` first make sure the tools exist, then run the real
 # work in a second make, so nothing is compiled with a half-installed system.
@@ -49,6 +49,7 @@ help:
 	@echo "make book       the book, in build/book/index.html"
 	@echo "make lessons    refresh the lessons' quoted code and numbers from the source (maintainers)"
 	@echo "make stubs      regenerate exercises/ from solutions/ (maintainers)"
+	@echo "make bench      the course's speed measurements"
 	@echo "make deps       install the Debian packages the course needs"
 	@echo "make clean      remove build/"
 
@@ -56,7 +57,18 @@ deps:
 	@tools/deps.sh
 
 # ------------------------------------------------------------------ programs
-programs: $(PROGRAMS)
+# Each program is also reachable by its topic alone: build/bin/optimizers is
+# a link to build/bin/04-optimizers.
+topic = $(patsubst $(firstword $(subst -, ,$1))-%,%,$1)
+ALIASES := $(foreach c,$(CHAPTERS),build/bin/$(call topic,$c))
+
+programs: $(PROGRAMS) $(ALIASES)
+
+define alias_rule
+build/bin/$(call topic,$1): build/bin/$1
+	ln -sf $1 $$@
+endef
+$(foreach c,$(CHAPTERS),$(eval $(call alias_rule,$c)))
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -117,6 +129,12 @@ stubs:
 	@for f in solutions/[0-9][0-9]-*.c; do \
 	  awk -f tools/make-stub.awk $$f > exercises/$${f##*/}.tmp && \
 	  mv exercises/$${f##*/}.tmp exercises/$${f##*/}; done
+
+# ---------------------------------------------------------------- benchmarks
+# tests/NN-topic.bench.sh measure speed; they print numbers, they never fail
+# on timing (the self-test checks correctness, not speed).
+bench: programs
+	@for b in $(sort $(wildcard tests/[0-9][0-9]-*.bench.sh)); do sh $$b || exit 1; done
 
 # ----------------------------------------------------------------- self-test
 test: deps

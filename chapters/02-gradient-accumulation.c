@@ -220,7 +220,13 @@ typedef struct {
     Weighting weighting;  /* MODE_ACCUMULATE only */
 } Training;
 
-typedef enum { TRAIN_MAX_STEPS, TRAIN_DIVERGED } TrainStatus;
+/* How a run ended: every step taken, or stopped at a number that was not
+ * finite, in the chosen mode's run or in the reference beside it. */
+typedef enum {
+    TRAIN_MAX_STEPS,
+    TRAIN_DIVERGED,
+    TRAIN_REFERENCE_DIVERGED
+} TrainStatus;
 
 /* One update of the chosen mode. */
 static double mode_step(const Training *t, Param *line, const Dataset *ds)
@@ -258,8 +264,10 @@ static bool all_finite(const double *v, size_t n)
  * from step 0 (the start). Row k holds the parameters after k updates and
  * the loss there; grad_* is the full-batch gradient at those values (what a
  * correct update uses) and used_grad_* what the parameters' grad held when
- * the update from there was taken. Stops, returning TRAIN_DIVERGED and the
- * step in *stopped_at, at the first row with a number that is not finite. */
+ * the update from there was taken. Stops at the first row with a number
+ * that is not finite, returning TRAIN_DIVERGED (the mode's run) or
+ * TRAIN_REFERENCE_DIVERGED (only the reference) and the step in
+ * *stopped_at. */
 static TrainStatus train(const Training *t, Param *line, const Dataset *ds,
                          FILE *out, size_t *stopped_at)
 {
@@ -286,7 +294,8 @@ static TrainStatus train(const Training *t, Param *line, const Dataset *ds,
         row[COL_REF_LOSS] = train_step(ref, ds, t->lr);
         if (!all_finite(row, COLUMNS)) {
             *stopped_at = step;
-            return TRAIN_DIVERGED;
+            return all_finite(row, COL_REF_LOSS) ? TRAIN_REFERENCE_DIVERGED
+                                                 : TRAIN_DIVERGED;
         }
         output_row(out, step, row, COLUMNS);
     }
@@ -328,7 +337,8 @@ static const char usage[] =
     "is what the parameters' grad held when the step from there was taken;\n"
     "ref_* is correct full-batch training from the same start; param_diff is\n"
     "max(|w - ref_w|, |b - ref_b|) and max_param_diff its largest value so far.\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "Exit status: 0 done; 1 a loss became inf or nan (the rows before it are\n"
+    "kept); 2 bad input.";
 
 /* Cuts n examples into the micro-batches the flags ask for: --micro-sizes
  * as given, or k as equal as possible (the first n mod k one larger). */
@@ -402,18 +412,24 @@ static Weighting weighting_from_name(const char *name)
 }
 
 /* Says on stderr why the run stopped at `step`, naming the likeliest cause
- * for the mode. */
-static void explain_divergence(const Training *t, size_t step)
+ * for the mode (or for the reference run, if only that one failed). */
+static void explain_divergence(const Training *t, TrainStatus status,
+                               size_t step)
 {
     const char *program = "02-gradient-accumulation";
-    fprintf(stderr, "%s: the loss stopped being a finite number at step %zu: ",
-            program, step);
-    if (t->mode == MODE_NO_ZERO)
-        fprintf(stderr,
-                "zero_grad is never called, so every update uses the sum of "
-                "all the gradients so far and overshoots ever further "
-                "(clear the gradients each step, or divide --lr %g by 10)\n",
-                t->lr);
+    fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
+            program, step,
+            status == TRAIN_REFERENCE_DIVERGED
+                ? " in the reference run (correct full-batch training)"
+                : "");
+    if (status == TRAIN_REFERENCE_DIVERGED)
+        fprintf(stderr, "--lr %g is above these data's stable limit, so every "
+                "step overshoots further than the last (divide --lr by 10; "
+                "01-gradient-descent --problem linreg --task solve prints "
+                "the limit)\n", t->lr);
+    /* No branch for --mode no-zero: on this quadratic loss the run without
+     * zero_grad stays bounded for every lr below twice the limit of correct
+     * training (see the lesson), so its reference always fails first. */
     else if (t->mode == MODE_ACCUMULATE && t->weighting == WEIGHT_NONE)
         fprintf(stderr,
                 "the %zu micro-batch gradients were added without weights, "
@@ -439,8 +455,9 @@ static int run(const Settings *s, const Training *t, Param *line,
     output_header(out.file, column_names, 1 + COLUMNS);
     size_t stopped_at = 0;
     int status = EXIT_SUCCESS;
-    if (train(t, line, ds, out.file, &stopped_at) == TRAIN_DIVERGED) {
-        explain_divergence(t, stopped_at);
+    TrainStatus ended = train(t, line, ds, out.file, &stopped_at);
+    if (ended != TRAIN_MAX_STEPS) {
+        explain_divergence(t, ended, stopped_at);
         status = EXIT_FAILURE;
     }
     if (!output_commit(&out, program))
@@ -461,7 +478,8 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "updates (steps)", .min = 0, .max = 1e9},
         {.name = "k", .kind = FLAG_COUNT, .value = &s.k,
-         .help = "micro-batches of as equal sizes as N allows (accumulate)",
+         .help = "number of micro-batches, as equal in size as N allows "
+                 "(accumulate)",
          .min = 1, .max = MAX_MICRO_BATCHES},
         {.name = "micro-sizes", .kind = FLAG_LIST, .value = &s.micro_sizes,
          .help = "the micro-batch sizes, in order, adding up to N; up to 8 "

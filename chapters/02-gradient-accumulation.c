@@ -366,10 +366,11 @@ static CliStatus plan_micro_batches(Cli *cli, const Settings *s,
         return CLI_RUN;
     }
     if (s->k > s->n) {
-        char why[96];
+        char value[32], why[96];
+        snprintf(value, sizeof value, "%zu", s->k);
         snprintf(why, sizeof why, "more micro-batches than the --n %zu "
                  "examples", s->n);
-        return cli_reject(cli, "k", NULL, why);
+        return cli_reject(cli, "k", value, why);
     }
     micro->k = s->k;
     for (size_t m = 0; m < s->k; m++)

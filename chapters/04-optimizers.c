@@ -210,7 +210,7 @@ static void adam_update(double *params, const double *g, size_t n,
             second = *v_max;
         }
         double denom = sqrt(second) / bias_correction2_sqrt + cfg->eps;
-        params[i] -= step_size * (*m / denom);
+        params[i] -= step_size * *m / denom;
     }
 }
 
@@ -277,7 +277,7 @@ static void rmsprop_step(double *params, const double *grads, size_t n,
             *b = cfg->momentum * *b + g / rms;
             params[i] -= cfg->lr * *b;
         } else {
-            params[i] -= cfg->lr * (g / rms);
+            params[i] -= cfg->lr * g / rms;
         }
     }
     state->step++;
@@ -310,7 +310,7 @@ static void adagrad_step(double *params, const double *grads, size_t n,
         double g = grads[i] + cfg->weight_decay * params[i];
         state->sum[i] += g * g;
         double std = sqrt(state->sum[i]) + cfg->eps;
-        params[i] -= clr * (g / std);
+        params[i] -= clr * g / std;
     }
 }
 //< adagrad

@@ -153,19 +153,24 @@ AdamConfig adam_default_config(void)
 // BEGIN SOLUTION
 /* Adam's per-step scalars, computed once per step rather than once per
  * parameter: the step size η/(1 - β1^t) and √(1 - β2^t). */
-static void adam_count_step(const AdamConfig *cfg, AdamState *state,
-                            double *step_size, double *bias_correction2_sqrt)
+typedef struct {
+    double step_size, bias_correction2_sqrt;
+} AdamScalars;
+
+static AdamScalars adam_count_step(const AdamConfig *cfg, AdamState *state)
 {
     size_t t = ++state->step; /* t = 1 on the first step */
-    *step_size = cfg->lr / (1.0 - pow(cfg->beta1, (double)t));
-    *bias_correction2_sqrt = sqrt(1.0 - pow(cfg->beta2, (double)t));
+    return (AdamScalars){
+        .step_size = cfg->lr / (1.0 - pow(cfg->beta1, (double)t)),
+        .bias_correction2_sqrt = sqrt(1.0 - pow(cfg->beta2, (double)t)),
+    };
 }
 
 /* The part Adam and AdamW share, for parameter i: the moments and the
  * step, with g already holding Adam's L2 term if there is one. */
 static void adam_update(double *params, double g, size_t i,
                         const AdamConfig *cfg, AdamState *state,
-                        double step_size, double bias_correction2_sqrt)
+                        AdamScalars k)
 {
     double *m = &state->exp_avg[i], *v = &state->exp_avg_sq[i];
     *m = cfg->beta1 * *m + (1.0 - cfg->beta1) * g;
@@ -176,8 +181,8 @@ static void adam_update(double *params, double g, size_t i,
         *v_max = fmax(*v_max, *v);
         second = *v_max;
     }
-    double denom = sqrt(second) / bias_correction2_sqrt + cfg->eps;
-    params[i] -= step_size * *m / denom;
+    double denom = sqrt(second) / k.bias_correction2_sqrt + cfg->eps;
+    params[i] -= k.step_size * *m / denom;
 }
 // END SOLUTION
 
@@ -185,12 +190,10 @@ void adam_step(double *params, const double *grads, size_t n,
                const AdamConfig *cfg, AdamState *state)
 {
     // BEGIN SOLUTION
-    double step_size, bias_correction2_sqrt;
-    adam_count_step(cfg, state, &step_size, &bias_correction2_sqrt);
+    AdamScalars k = adam_count_step(cfg, state);
     for (size_t i = 0; i < n; i++) {
         double g = grads[i] + cfg->weight_decay * params[i];
-        adam_update(params, g, i, cfg, state, step_size,
-                    bias_correction2_sqrt);
+        adam_update(params, g, i, cfg, state, k);
     }
     // END SOLUTION
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
@@ -212,12 +215,10 @@ void adamw_step(double *params, const double *grads, size_t n,
                 const AdamWConfig *cfg, AdamState *state)
 {
     // BEGIN SOLUTION
-    double step_size, bias_correction2_sqrt;
-    adam_count_step(cfg, state, &step_size, &bias_correction2_sqrt);
+    AdamScalars k = adam_count_step(cfg, state);
     for (size_t i = 0; i < n; i++) {
         params[i] *= 1.0 - cfg->lr * cfg->weight_decay;
-        adam_update(params, grads[i], i, cfg, state, step_size,
-                    bias_correction2_sqrt);
+        adam_update(params, grads[i], i, cfg, state, k);
     }
     // END SOLUTION
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;

@@ -26,5 +26,5 @@ XSTAR = (UV_mean - U_mean*V_mean)/DET
 YSTAR = (UU_mean*V_mean - U_mean*UV_mean)/DET
 PROBLEM = "linreg"
 LEVELS = "0.02, 0.1, 0.5, 1.5, 3, 5, 8"
-XMIN = -0.4; XMAX = 3.0; YMIN = -1.2; YMAX = 2.0
+XMIN = -0.4; XMAX = 3.4; YMIN = -1.2; YMAX = 2.3
 call 'plots/04-optimizers.paths.inc' ARG1 ARG2 ARG3

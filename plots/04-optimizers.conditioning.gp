@@ -1,0 +1,37 @@
+# Chapter 4: how many steps gradient descent and heavy-ball momentum need
+# to bring the loss of f = (x² + κy²)/2 from 1 down to 1e-6, each at its
+# best constant setting (the closed forms in the chapter program), for
+# κ = 1, 10, 100, 1000, on log-log axes. A power law steps ∝ κ^s is a
+# straight line of slope s here. The two grey guides have slopes 1 and
+# 1/2 and pass through the κ = 1000 points: gradient descent's count grows
+# like κ, momentum's like √κ. The slopes in the key are measured from the
+# data over the last decade (κ = 100 to 1000). At κ = 1 both methods land
+# on the minimum in a single step.
+#
+# Run from the repository root:
+#   gnuplot -c plots/04-optimizers.conditioning.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "conditioning"
+@REQUIRE
+
+file = data("conditioning")
+# The last row: κ = 1000, its step counts and the last decade's slopes.
+stats file using (k = column("kappa"), gd = column("gd_steps"), hb = column("hb_steps"), \
+                  gd_slope = column("gd_slope"), hb_slope = column("hb_slope")) nooutput
+
+set logscale xy
+set format x "10^{%L}"
+set format y "10^{%L}"
+set xrange [0.7:1500]
+set yrange [0.7:1e4]
+set xlabel "condition number κ = λ_{max}/λ_{min}"
+set ylabel "steps to reach a loss of 10^{-6}"
+set key top left Left reverse
+
+plot file using "kappa":"gd_steps" with linespoints ls 1 ps 1.0 \
+         title sprintf("gradient descent, η = 2/(κ+1): slope %.2f", gd_slope), \
+     file using "kappa":"hb_steps" with linespoints ls 2 ps 1.0 \
+         title sprintf("heavy-ball momentum, best (η, β): slope %.2f", hb_slope), \
+     gd * (x/k) with lines lc rgb "#a0a0a0" dt 11 title "slope 1 (∝ κ)", \
+     hb * sqrt(x/k) with lines lc rgb "#a0a0a0" dt 3 title "slope 1/2 (∝ √κ)"

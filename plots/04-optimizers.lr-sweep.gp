@@ -1,0 +1,56 @@
+# Chapter 4: how low each optimizer gets against its learning rate, on two
+# problems, on log-log axes. Each point is one run at torch's defaults but
+# for the learning rate (SGD's momentum run uses 0.9); its height is the
+# largest loss over the run's last 10 steps, so a lucky landing on one step
+# does not count. A gap in a curve means that run diverged (the program
+# records nan there, and nan is not drawn). Left: Rosenbrock after 100
+# steps. Right: the quadratic with κ = 10^4 after 200 steps, a problem
+# whose scales differ by 100 between the two coordinates. Losses below the
+# bottom of an axis are drawn on it as open triangles (RMSprop and Adagrad
+# reach 1e-100 and less on the right, where per-coordinate scaling undoes
+# the whole ill-conditioning of an axis-aligned bowl).
+#
+# Run from the repository root:
+#   gnuplot -c plots/04-optimizers.lr-sweep.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "sweep-rosenbrock sweep-scaled"
+@REQUIRE
+# The same colour for each optimizer as in the losses figure (style.gp's
+# five, then two more of Okabe and Ito's).
+set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 4 ps 0.6
+set linetype 7 lc rgb "#000000" lw 1.2 pt 2 ps 0.6
+LT = "1 2 4 5 6 7"
+
+COLS = "sgd momentum adam rmsprop adagrad lion"
+NAMES = "SGD|SGD + momentum 0.9|Adam|RMSprop|Adagrad|Lion"
+name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
+BOTTOM = 1e-12
+inside(v) = (v >= BOTTOM ? v : NaN)
+below(v) = (v < BOTTOM ? BOTTOM : NaN)
+
+set multiplot layout 1, 2 spacing 0.08, 0 margins 0.09, 0.98, 0.13, 0.9
+set logscale xy
+set format x "10^{%L}"
+set format y "10^{%L}"
+set xrange [5e-6:20]
+set yrange [BOTTOM:1e4]
+set ytics 1e-12, 1e4
+set xlabel "learning rate"
+set ylabel "loss at the end of the run (log scale)"
+set key bottom left Left reverse spacing 1.0 samplen 1.5
+
+do for [panel in "sweep-rosenbrock sweep-scaled"] {
+    if (panel eq "sweep-rosenbrock") {
+        set title "Rosenbrock, 100 steps"
+    } else {
+        set title "quadratic with κ = 10^4, 200 steps"
+        unset ylabel
+        unset key
+    }
+    plot for [i = 1:6] data(panel) using "lr":(inside(column(word(COLS, i)))) \
+             with linespoints lt word(LT, i)+0 title name(i), \
+         for [i = 1:6] data(panel) using "lr":(below(column(word(COLS, i)))) \
+             with points lt word(LT, i)+0 pt 8 ps 1.2 notitle
+}
+unset multiplot

@@ -88,14 +88,17 @@ build/data/%/.done: build/bin/% chapters/%.runs tools/run-experiments.sh
 
 # ------------------------------------------------------------------- figures
 # plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the
-# chapter's data; `$(basename $*)` is the chapter's stem.
+# chapter's data; `$(basename $*)` is the chapter's stem. Pieces that several
+# of a chapter's scripts load are plots/NN-topic.name.inc.
 figures: $(SVGS) $(PNGS)
 
-build/figures/%.svg: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done
+build/figures/%.svg: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
+                      $$(wildcard plots/$$(basename $$*).*.inc)
 	@mkdir -p $(@D)
 	gnuplot -c $< svg build/data/$(basename $*) $@
 
-build/figures/%.png: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done
+build/figures/%.png: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
+                      $$(wildcard plots/$$(basename $$*).*.inc)
 	@mkdir -p $(@D)
 	gnuplot -c $< png build/data/$(basename $*) $@
 

@@ -12,6 +12,8 @@
  *   lion     Lion: the sign of an interpolated momentum
  * on one of four problems: an ill-conditioned quadratic, Rosenbrock's
  * valley, Himmelblau's four minima, and chapter 1's regression line.
+ * --clip-norm or --clip-value clips the gradient before every step, as
+ * torch.nn.utils does (lib/clip.c; chapter 5).
  * It prints the trajectory as CSV, step,loss,x,y, from step 0 (the start)
  * to step N. Two more modes run the lesson's experiments:
  *   --experiment conditioning  steps to reach a loss of 1e-6 on
@@ -25,7 +27,8 @@
  *
  * Build (make does this):
  *   cc -std=c11 -O2 -ffp-contract=off -Ilib chapters/04-optimizers.c \
- *      lib/cli.c lib/dataset.c lib/output.c lib/rng.c -lm -o 04-optimizers
+ *      lib/cli.c lib/clip.c lib/dataset.c lib/output.c lib/rng.c -lm \
+ *      -o 04-optimizers
  * Run:
  *   build/bin/04-optimizers --problem rosenbrock --optimizer adam --lr 0.01
  *   build/bin/04-optimizers --help
@@ -36,6 +39,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clip.h"
 #include "dataset.h"
 #include "output.h"
 #include "rng.h"
@@ -433,13 +437,13 @@ typedef enum { RUN_MAX_STEPS, RUN_DIVERGED } RunStatus;
 //> train-loop
 /* Runs `steps` optimizer steps from theta. Each step: the loss and its
  * gradient at the current point (the forward and backward passes of a
- * network), then the optimizer's update. When `out` is not NULL, writes a
- * row step,loss,x,y per step, step 0 being the start. Stops, returning
- * RUN_DIVERGED with the step in *stopped_at, if the loss or the gradient
- * stops being a finite number. */
+ * network), the clipping `clip` asks for, then the optimizer's update.
+ * When `out` is not NULL, writes a row step,loss,x,y per step, step 0
+ * being the start. Stops, returning RUN_DIVERGED with the step in
+ * *stopped_at, if the loss or the gradient stops being a finite number. */
 static RunStatus descend(const Problem *p, const OptimizerConfig *cfg,
-                         double *theta, size_t steps, FILE *out,
-                         size_t *stopped_at, double *final_loss)
+                         const ClipConfig *clip, double *theta, size_t steps,
+                         FILE *out, size_t *stopped_at, double *final_loss)
 {
     OptimizerState state = {0};
     double grad[DIM];
@@ -456,8 +460,10 @@ static RunStatus descend(const Problem *p, const OptimizerConfig *cfg,
                        3);
         if (step == steps)
             return RUN_MAX_STEPS;
-        /* Anything that reshapes the gradient before the update (chapter
-         * 5's clipping) goes here, between the backward pass and the step. */
+        /* Anything that reshapes the gradient before the update goes
+         * here, between the backward pass and the step: chapter 5's
+         * clipping (lib/clip.c), by norm, by value, or not at all. */
+        clip_apply(clip, &(GradTensor){grad, DIM}, 1);
         optimizer_step(theta, grad, DIM, cfg, &state);
     }
 }
@@ -651,7 +657,7 @@ static const char *const experiment_names[] = {"none", "conditioning",
 typedef struct {
     const char *problem, *optimizer, *experiment, *out, *save_data;
     double lr, momentum, dampening, weight_decay, beta1, beta2, eps, alpha,
-        lr_decay, initial_accumulator_value, condition;
+        lr_decay, initial_accumulator_value, condition, clip_norm, clip_value;
     bool nesterov, amsgrad, centered;
     size_t steps;
     uint64_t seed;
@@ -677,6 +683,10 @@ static const char usage[] =
     "  rmsprop  --lr --alpha --eps --weight-decay --momentum --centered\n"
     "  adagrad  --lr --lr-decay --weight-decay --initial-accumulator-value --eps\n"
     "  lion     --lr --beta1 --beta2 --weight-decay\n"
+    "Before every step of any optimizer, the gradient g can be clipped\n"
+    "(chapter 5), as torch.nn.utils does:\n"
+    "  --clip-norm C   g <- g C/(|g| + 1e-6) when that shrinks it (|g| the L2 norm)\n"
+    "  --clip-value V  every entry of g into [-V, V]\n"
     "Output (CSV on stdout or --out, with a header line):\n"
     "  a run                        step,loss,x,y for steps 0 (the start) to N\n"
     "  --experiment conditioning    per K in 1, 10, 100, 1000: the steps to a\n"
@@ -726,8 +736,9 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
 {
     bool experiment = strcmp(s->experiment, "none") != 0;
     bool conditioning = strcmp(s->experiment, "conditioning") == 0;
-    static const char *const run_only[] = {"optimizer", "lr"};
-    for (size_t i = 0; i < 2; i++)
+    static const char *const run_only[] = {"optimizer", "lr", "clip-norm",
+                                           "clip-value"};
+    for (size_t i = 0; i < 4; i++)
         if (experiment && cli_given(cli, run_only[i]))
             return cli_reject(cli, run_only[i], NULL,
                               "does not apply to --experiment (the "
@@ -753,6 +764,10 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
             return cli_reject(cli, applies[i].flag, NULL, why);
         }
     }
+    /* Both at once would leave the order of the two to guess. */
+    if (cli_given(cli, "clip-norm") && cli_given(cli, "clip-value"))
+        return cli_reject(cli, "clip-value", NULL,
+                          "cannot be combined with --clip-norm (choose one)");
     /* torch.optim.SGD refuses Nesterov without momentum or with dampening;
      * dampening without momentum would silently do nothing. */
     if (s->nesterov && (s->momentum == 0.0 || s->dampening != 0.0))
@@ -819,9 +834,14 @@ static int run_descent(const Settings *s, const Problem *p,
                        OptimizerConfig *cfg, double *theta, FILE *out)
 {
     fputs("step,loss,x,y\n", out);
+    ClipConfig clip = {CLIP_NONE, 0.0};
+    if (s->clip_norm > 0.0)
+        clip = (ClipConfig){CLIP_NORM, s->clip_norm};
+    else if (s->clip_value > 0.0)
+        clip = (ClipConfig){CLIP_VALUE, s->clip_value};
     size_t stopped_at = 0;
     double loss;
-    if (descend(p, cfg, theta, s->steps, out, &stopped_at, &loss) ==
+    if (descend(p, cfg, &clip, theta, s->steps, out, &stopped_at, &loss) ==
         RUN_MAX_STEPS)
         return EXIT_SUCCESS;
     fprintf(stderr,
@@ -928,6 +948,15 @@ int main(int argc, char **argv)
          .value = &s.initial_accumulator_value,
          .help = "starting value of the sum of squares (adagrad)", .min = 0,
          .max = 1e6, .default_text = "0"},
+        {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
+         .help = "before every step, scale the gradient down to this L2 "
+                 "norm if it is longer (torch.nn.utils.clip_grad_norm_)",
+         .min = 0,
+         .min_exclusive = true, .max = 1e300, .default_text = "no clipping"},
+        {.name = "clip-value", .kind = FLAG_DOUBLE, .value = &s.clip_value,
+         .help = "before every step, clamp every gradient entry into "
+                 "[-N, N] (torch.nn.utils.clip_grad_value_)", .min = 0,
+         .min_exclusive = true, .max = 1e300, .default_text = "no clipping"},
         {.name = "condition", .kind = FLAG_DOUBLE, .value = &s.condition,
          .help = "condition number K of the quadratic", .min = 1e-6,
          .max = 1e12},

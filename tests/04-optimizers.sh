@@ -106,6 +106,63 @@ divergence_is_reported() {
 }
 check "04: a diverging run stops at the first non-finite loss and says why" divergence_is_reported
 
+# Clipping (chapter 5) sits between the gradient and the step. From (-3, 1)
+# the gradient is g = (-3, 10), |g| = sqrt(109). By norm with C = 2, SGD's
+# first step is along g scaled by C/(|g| + 1e-6) (torch's coefficient); by
+# value with V = 0.5, each entry is clamped: g becomes (-0.5, 0.5).
+clip_norm_first_step() {
+    "$program" --lr 0.1 --steps 1 --clip-norm 2 >"$scratch/clip-norm.csv" || return 1
+    [ "$(head -n 1 "$scratch/clip-norm.csv")" = "step,loss,x,y" ] || { echo "header is not step,loss,x,y"; return 1; }
+    c=$(awk 'BEGIN { printf "%.17g", 2 / (sqrt(109) + 1e-6) }')
+    near "$(column "$scratch/clip-norm.csv" x)" "$(awk -v c="$c" 'BEGIN { printf "%.17g", -3 + 0.1 * 3 * c }')" 1e-15 "x_1" &&
+    near "$(column "$scratch/clip-norm.csv" y)" "$(awk -v c="$c" 'BEGIN { printf "%.17g", 1 - 0.1 * 10 * c }')" 1e-15 "y_1"
+}
+check "04: --clip-norm scales the gradient by max_norm/(|g| + 1e-6) before the step" clip_norm_first_step
+
+clip_value_first_step() {
+    "$program" --lr 0.1 --steps 1 --clip-value 0.5 >"$scratch/clip-value.csv" || return 1
+    near "$(column "$scratch/clip-value.csv" x)" -2.95 1e-15 "x_1" &&
+    near "$(column "$scratch/clip-value.csv" y)" 0.95 1e-15 "y_1"
+}
+check "04: --clip-value clamps each gradient entry before the step" clip_value_first_step
+
+# A threshold no gradient reaches changes nothing, for every optimizer on
+# every problem: the clipping is applied there, and only when it should.
+huge_thresholds_change_nothing() {
+    for o in sgd adam adamw rmsprop adagrad lion; do
+        for p in quadratic rosenbrock himmelblau linreg; do
+            "$program" --problem $p --optimizer $o --lr 0.001 >"$scratch/plain.csv" &&
+            "$program" --problem $p --optimizer $o --lr 0.001 --clip-norm 1e300 >"$scratch/norm.csv" &&
+            "$program" --problem $p --optimizer $o --lr 0.001 --clip-value 1e300 >"$scratch/value.csv" || return 1
+            cmp -s "$scratch/plain.csv" "$scratch/norm.csv" && cmp -s "$scratch/plain.csv" "$scratch/value.csv" ||
+                { echo "$o on $p: a threshold of 1e300 changed the run"; return 1; }
+        done
+    done
+}
+check "04: clipping with a threshold never reached changes no run" huge_thresholds_change_nothing
+
+# And a threshold that is reached changes every optimizer's run: on
+# Rosenbrock from (-1.2, 1) the gradient's entries are about -216 and -88.
+small_thresholds_change_every_optimizer() {
+    for o in sgd adam adamw rmsprop adagrad lion; do
+        "$program" --problem rosenbrock --optimizer $o --lr 0.001 >"$scratch/plain.csv" &&
+        "$program" --problem rosenbrock --optimizer $o --lr 0.001 --clip-norm 1 >"$scratch/norm.csv" &&
+        "$program" --problem rosenbrock --optimizer $o --lr 0.001 --clip-value 1 >"$scratch/value.csv" || return 1
+        ! cmp -s "$scratch/plain.csv" "$scratch/norm.csv" && ! cmp -s "$scratch/plain.csv" "$scratch/value.csv" ||
+            { echo "clipping did not change --optimizer $o's run"; return 1; }
+    done
+}
+check "04: clipping applies to every optimizer" small_thresholds_change_every_optimizer
+
+# The lesson: SGD with η = 0.01 blows up on Rosenbrock's walls; clipped to
+# norm 1, the same run ends near the minimum (loss below 0.05).
+clipping_tames_rosenbrock() {
+    "$program" --problem rosenbrock --lr 0.01 --steps 1000 >/dev/null 2>&1
+    [ $? -eq 1 ] || { echo "unclipped SGD with lr 0.01 did not blow up"; return 1; }
+    near "$(column "$data/rosenbrock-sgd-clipped.csv" loss)" 0 0.05 "the clipped run's final loss"
+}
+check "04: --clip-norm 1 keeps SGD with lr 0.01 on Rosenbrock from blowing up" clipping_tames_rosenbrock
+
 same_bytes_twice() {
     "$program" --problem linreg --optimizer adamw --amsgrad --steps 50 >"$scratch/a.csv" &&
     "$program" --problem linreg --optimizer adamw --amsgrad --steps 50 >"$scratch/b.csv" &&
@@ -116,7 +173,7 @@ check "04: the same flags give the same bytes" same_bytes_twice
 check "04: --help lists every flag" help_lists_every_flag \
     problem optimizer lr steps start momentum dampening nesterov weight-decay \
     beta1 beta2 eps amsgrad alpha centered lr-decay initial-accumulator-value \
-    condition seed experiment out save-data
+    clip-norm clip-value condition seed experiment out save-data
 
 check "04: refuses --lr abc"                 expect_bad_input --lr --lr abc
 check "04: refuses --lr nan"                 expect_bad_input --lr --lr nan
@@ -157,3 +214,13 @@ check "04: refuses --experiment fly"         expect_bad_input --experiment --exp
 check "04: refuses --optimizer with --experiment" expect_bad_input --optimizer --experiment tuned --optimizer adam
 check "04: refuses --steps with --experiment conditioning" expect_bad_input --steps --experiment conditioning --steps 10
 check "04: refuses an unknown flag"          expect_bad_input --learning-rate --learning-rate 0.1
+check "04: refuses --clip-norm 0"            expect_bad_input --clip-norm --clip-norm 0
+check "04: refuses --clip-norm -1"           expect_bad_input --clip-norm --clip-norm -1
+check "04: refuses --clip-norm nan"          expect_bad_input --clip-norm --clip-norm nan
+check "04: refuses --clip-norm abc"          expect_bad_input --clip-norm --clip-norm abc
+check "04: refuses --clip-norm with no value" expect_bad_input --clip-norm --clip-norm
+check "04: refuses --clip-value 0"           expect_bad_input --clip-value --clip-value 0
+check "04: refuses --clip-value -0.5"        expect_bad_input --clip-value --clip-value -0.5
+check "04: refuses --clip-value inf"         expect_bad_input --clip-value --clip-value inf
+check "04: refuses --clip-value with --clip-norm" expect_bad_input --clip-value --clip-norm 1 --clip-value 1
+check "04: refuses --clip-norm with --experiment" expect_bad_input --clip-norm --experiment lr-sweep --clip-norm 1

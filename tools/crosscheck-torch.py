@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""crosscheck-torch.py: checks chapter 4's optimizers against PyTorch.
+"""crosscheck-torch.py: checks chapter 4's optimizers and clipping against PyTorch.
 
 An optional maintainer tool. `make test` never runs it, and nothing in the
 course needs PyTorch; it is here so that the claim "the same numbers as
@@ -21,7 +21,14 @@ for --steps steps, then the same steps in PyTorch: a float64 tensor holding
 (x, y), its .grad set to the problem's analytic gradient (the same formula
 as the C code, written with torch operations), and torch.optim's step().
 Lion is not in torch.optim; its step is written with torch operations from
-the formula of Chen et al. (2023) as lion-pytorch does. It then reports,
+the formula of Chen et al. (2023) as lion-pytorch does.
+
+Every case runs three times: without clipping, with --clip-norm CLIP_NORM
+and with --clip-value CLIP_VALUE (chapter 5), where PyTorch calls
+torch.nn.utils.clip_grad_norm_ or clip_grad_value_ on the tensor between
+setting .grad and step(), as a training loop does after backward(). The
+thresholds are small enough that clipping is active on many steps of every
+problem; the report says on how many. It then reports,
 per optimizer, the largest relative difference |c - t| / max(|c|, |t|) over
 every step's x, y and loss (two exact zeros count as agreement). The
 program prints %.17g, which reads back as the very same double, so any
@@ -60,6 +67,11 @@ torch.set_default_dtype(torch.float64)
 
 PROBLEMS = ["quadratic", "rosenbrock", "himmelblau", "linreg"]
 CONDITION = 10.0
+
+# The clipping settings every case runs with: none, by norm, by value.
+CLIP_NORM, CLIP_VALUE = 1.0, 0.5
+CLIPS = [("none", []), ("norm", ["--clip-norm", repr(CLIP_NORM)]),
+         ("value", ["--clip-value", repr(CLIP_VALUE)])]
 
 # (optimizer, extra flags, learning rate per problem). The rates keep each
 # run finite and moving for the whole trajectory.
@@ -183,11 +195,24 @@ def torch_optimizer(name, flags, lr, params):
     return Lion(params, lr, (flag(flags, "beta1", 0.9), flag(flags, "beta2", 0.99)), wd)
 
 
-def torch_trajectory(problem, name, flags, lr, start, steps, data, autograd):
-    """Rows (loss, x, y) for steps 0..steps, as the program prints them."""
+def clip_(t, clip):
+    """Clips t.grad in place as the program's --clip-* flag does; returns
+    whether that changed it."""
+    before = t.grad.clone()
+    if clip == "norm":
+        torch.nn.utils.clip_grad_norm_([t], CLIP_NORM)
+    elif clip == "value":
+        torch.nn.utils.clip_grad_value_([t], CLIP_VALUE)
+    return not torch.equal(before, t.grad)
+
+
+def torch_trajectory(problem, name, flags, lr, start, steps, data, autograd,
+                     clip="none"):
+    """Rows (loss, x, y) for steps 0..steps, as the program prints them, and
+    the number of steps on which clipping changed the gradient."""
     t = torch.tensor(start, requires_grad=autograd)
     opt = torch_optimizer(name, flags, lr, [t])
-    rows = []
+    rows, clipped = [], 0
     for step in range(steps + 1):
         if autograd:
             opt.zero_grad()
@@ -200,8 +225,9 @@ def torch_trajectory(problem, name, flags, lr, start, steps, data, autograd):
             break
         if not autograd:
             t.grad = grad
+        clipped += clip_(t, clip)
         opt.step()
-    return rows
+    return rows, clipped
 
 
 # ------------------------------------------------------------- the program
@@ -244,7 +270,7 @@ def pin():
     ]
     print("torch", torch.__version__)
     for name, flags, lr in settings:
-        rows = torch_trajectory("rosenbrock", name, flags, lr, start, steps, None, False)
+        rows, _ = torch_trajectory("rosenbrock", name, flags, lr, start, steps, None, False)
         print(f"{name:8} lr={lr!r} {' '.join(flags)}: x = {rows[-1][1]!r}, y = {rows[-1][2]!r}")
 
 
@@ -266,28 +292,38 @@ def main():
     print(f"torch {torch.__version__}, {args.steps} steps, "
           f"gradients {'by autograd' if args.autograd else 'analytic'}, "
           f"ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY', '(torch chooses)')}")
-    worst, first = {}, {}
+    worst, first, active, total = {}, {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for problem in PROBLEMS:
             for name, flags in CASES:
-                lr = LR[name][problem]
-                c_rows, data = program_trajectory(args.program, problem, name, flags,
-                                                  lr, args.steps, tmp)
-                start = [c_rows[0][1], c_rows[0][2]]
-                t_rows = torch_trajectory(problem, name, flags, lr, start, args.steps,
-                                          data, args.autograd)
-                diffs = [max(relative_difference(a, b) for a, b in zip(c, t))
-                         for c, t in zip(c_rows, t_rows)]
-                diff = max(diffs) if len(c_rows) == len(t_rows) else math.inf
-                first[name] = max(first.get(name, 0.0), diffs[1])
-                if args.verbose:
-                    print(f"  {problem:10} {name:8} lr {lr:<6g} {' '.join(flags):60} "
-                          f"{diff:.3g}  (ends at x = {c_rows[-1][1]:.6g}, y = {c_rows[-1][2]:.6g})")
-                worst[name] = max(worst.get(name, 0.0), diff)
-    print("largest relative difference in loss, x or y, per optimizer:")
-    print("  optimizer  after step 1  over all steps")
-    for name, diff in worst.items():
-        print(f"  {name:9}  {first[name]:<12.3g}  {diff:.3g}")
+                for clip, clip_flags in CLIPS:
+                    lr = LR[name][problem]
+                    c_rows, data = program_trajectory(args.program, problem, name,
+                                                      flags + clip_flags, lr,
+                                                      args.steps, tmp)
+                    start = [c_rows[0][1], c_rows[0][2]]
+                    t_rows, clipped = torch_trajectory(problem, name, flags, lr, start,
+                                                       args.steps, data, args.autograd,
+                                                       clip)
+                    diffs = [max(relative_difference(a, b) for a, b in zip(c, t))
+                             for c, t in zip(c_rows, t_rows)]
+                    diff = max(diffs) if len(c_rows) == len(t_rows) else math.inf
+                    key = (name, clip)
+                    first[key] = max(first.get(key, 0.0), diffs[1])
+                    worst[key] = max(worst.get(key, 0.0), diff)
+                    active[key] = active.get(key, 0) + clipped
+                    total[key] = total.get(key, 0) + args.steps
+                    if args.verbose:
+                        print(f"  {problem:10} {name:8} lr {lr:<6g} "
+                              f"{' '.join(flags + clip_flags):60} {diff:.3g}  "
+                              f"(clipped {clipped} of {args.steps} steps; ends at "
+                              f"x = {c_rows[-1][1]:.6g}, y = {c_rows[-1][2]:.6g})")
+    print("largest relative difference in loss, x or y, per optimizer and clipping")
+    print(f"(norm: --clip-norm {CLIP_NORM:g}, value: --clip-value {CLIP_VALUE:g}):")
+    print("  optimizer  clipping  after step 1  over all steps  steps clipped")
+    for (name, clip), diff in worst.items():
+        print(f"  {name:9}  {clip:8}  {first[name, clip]:<12.3g}  {diff:<14.3g}  "
+              f"{active[name, clip]} of {total[name, clip]}")
     judged = first if args.vectorized else worst
     return 0 if all(d <= args.tolerance for d in judged.values()) else 1
 

@@ -1,0 +1,833 @@
+/*
+ * tests/05-gradient-clipping.c: the graded tests of chapter 5.
+ *
+ * Expected values are worked by hand below (the working is in the
+ * comments), or follow from the contracts' rules applied to histories
+ * built here; none is computed by the reference solution. Where a classic
+ * mistake gives a recognisable wrong answer, the test names the mistake.
+ */
+#include "grading.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "05-gradient-clipping.h"
+
+/* Every array has one more entry than its tensor's size: a sentinel that
+ * a function must neither read into its result nor write. */
+#define SENTINEL 1000.0
+
+/* Hand-worked numbers involve a few roundings at most. */
+#define TIGHT 1e-12
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* ================================================ the hand-worked model
+ * Three tensors, the middle one empty:
+ *   a: gradient (1, 2, 2)     its norm sqrt(1 + 4 + 4) = 3
+ *   b: no entries
+ *   c: gradient (2, 2, 2, 2)  its norm sqrt(4·4) = 4
+ * The global norm is sqrt(9 + 16) = 5, where the classic mistakes give:
+ * no square root 25, the first tensor alone 3, the largest tensor's norm
+ * 4, the tensors' norms added 3 + 4 = 7, the sum of |g| 13, and reading
+ * one entry past each tensor adds the sentinels (over 1000). */
+typedef struct {
+    double value_a[4], grad_a[4], value_b[1], grad_b[1], value_c[5], grad_c[5];
+    Parameter params[3];
+} Model;
+
+static void model_init(Model *m)
+{
+    *m = (Model){.value_a = {1, 1, 1, SENTINEL},
+                 .grad_a = {1, 2, 2, SENTINEL},
+                 .value_b = {SENTINEL},
+                 .grad_b = {SENTINEL},
+                 .value_c = {0, 0, 0, 0, SENTINEL},
+                 .grad_c = {2, 2, 2, 2, SENTINEL}};
+    m->params[0] = (Parameter){m->value_a, m->grad_a, 3};
+    m->params[1] = (Parameter){m->value_b, m->grad_b, 0};
+    m->params[2] = (Parameter){m->value_c, m->grad_c, 4};
+}
+
+/* True when the model's gradients are a's (1, 2, 2) times ka and c's
+ * (2, 2, 2, 2) times kc, to TIGHT. */
+static bool grads_scaled(const Model *m, double ka, double kc)
+{
+    static const double a[3] = {1, 2, 2};
+    for (size_t i = 0; i < 3; i++)
+        if (!grading_near(m->grad_a[i], a[i] * ka, TIGHT))
+            return false;
+    for (size_t i = 0; i < 4; i++)
+        if (!grading_near(m->grad_c[i], 2.0 * kc, TIGHT))
+            return false;
+    return true;
+}
+
+static void require_sentinels(const Model *m, const char *what)
+{
+    ck_assert_msg(m->grad_a[3] == SENTINEL && m->grad_b[0] == SENTINEL &&
+                      m->grad_c[4] == SENTINEL && m->value_a[3] == SENTINEL &&
+                      m->value_b[0] == SENTINEL && m->value_c[4] == SENTINEL,
+                  "%s wrote past the end of a tensor: touch exactly "
+                  "params[t].size entries of each", what);
+}
+
+static void require_values_untouched(const Model *m, const char *what)
+{
+    ck_assert_msg(m->value_a[0] == 1 && m->value_a[1] == 1 &&
+                      m->value_a[2] == 1 && m->value_c[0] == 0 &&
+                      m->value_c[3] == 0,
+                  "%s changed the parameters' values: clipping works on the "
+                  "gradients only", what);
+}
+
+/* ================================================== grad_global_norm() */
+
+START_TEST(global_norm_hand_worked)
+{
+    Model m;
+    model_init(&m);
+    double got = grad_global_norm(m.params, 3);
+    require_finite(got, "grad_global_norm()");
+    if (grading_near(got, 5.0, TIGHT))
+        return;
+    const char *why = "see the lesson's formula, one sum of squares over "
+                      "every entry, then one square root";
+    if (got < 0.0)
+        why = "a norm is never negative: nothing was computed yet";
+    else if (grading_near(got, 25.0, TIGHT))
+        why = "that is the sum of squares: the norm is its square root";
+    else if (grading_near(got, 3.0, TIGHT))
+        why = "that is the first tensor's norm alone: the global norm "
+              "takes every tensor";
+    else if (grading_near(got, 4.0, TIGHT))
+        why = "that is the largest tensor's norm: the global norm combines "
+              "all of them";
+    else if (grading_near(got, 7.0, TIGHT))
+        why = "the tensors' norms were added (3 + 4): add their squares "
+              "and take one square root, sqrt(3² + 4²)";
+    else if (grading_near(got, 13.0, TIGHT))
+        why = "that is the sum of absolute values (the L1 norm): square, "
+              "add, then take the square root";
+    else if (got > 100.0)
+        why = "the sentinel 1000 after a tensor's last entry was read: a "
+              "tensor of size n has entries 0 .. n - 1";
+    ck_abort_msg("grad_global_norm of the tensors (1, 2, 2), (), (2, 2, 2, "
+                 "2) gave %.10g, expected sqrt(9 + 16) = 5: %s", got, why);
+}
+END_TEST
+
+START_TEST(global_norm_simple_cases)
+{
+    /* (3, 4) has norm 5; sixteen ones have norm sqrt(16) = 4; an all-zero
+     * gradient has norm exactly 0. */
+    double g1[] = {3, 4, SENTINEL}, g2[17], g3[] = {0, -0.0, 0, SENTINEL};
+    for (size_t i = 0; i < 16; i++)
+        g2[i] = 1.0;
+    g2[16] = SENTINEL;
+    Parameter p1 = {NULL, g1, 2}, p2 = {NULL, g2, 16}, p3 = {NULL, g3, 3};
+    double n1 = grad_global_norm(&p1, 1), n2 = grad_global_norm(&p2, 1),
+           n3 = grad_global_norm(&p3, 1);
+    ck_assert_msg(grading_near(n1, 5.0, TIGHT) && grading_near(n2, 4.0, TIGHT) &&
+                      n3 == 0.0,
+                  "the global norm of (3, 4) is 5, of sixteen ones 4, of "
+                  "(0, 0, 0) 0; got %.10g, %.10g, %.10g", n1, n2, n3);
+}
+END_TEST
+
+static void add_global_norm_tests(TCase *tc)
+{
+    tcase_add_test(tc, global_norm_hand_worked);
+    tcase_add_test(tc, global_norm_simple_cases);
+}
+
+/* ==================================================== clip_grad_norm() */
+
+START_TEST(clip_norm_hand_worked)
+{
+    /* max_norm = 1, global norm 5: torch's coefficient is
+     * c = 1/(5 + 1e-6), and every entry is multiplied by it, so the
+     * direction stays and the norm becomes 5/(5 + 1e-6), just under 1.
+     * The mistakes: clamping each entry into [-1, 1] leaves (1, 1, 1) and
+     * (1, 1, 1, 1); clipping each tensor to norm 1 on its own multiplies
+     * a by 1/(3 + 1e-6) and c by 1/(4 + 1e-6); c = 1/5 drops the 1e-6
+     * (a relative difference of 2e-7, far above TIGHT); a norm without
+     * its square root gives c = 1/(25 + 1e-6). */
+    Model m;
+    model_init(&m);
+    double got = clip_grad_norm(m.params, 3, 1.0);
+    require_sentinels(&m, "clip_grad_norm");
+    require_values_untouched(&m, "clip_grad_norm");
+    double c = 1.0 / (5.0 + 1e-6);
+    if (!grads_scaled(&m, c, c)) {
+        const char *why = "every entry of every tensor is multiplied by "
+                          "the one coefficient max_norm/(norm + 1e-6)";
+        if (grads_scaled(&m, 1.0, 1.0))
+            why = "nothing was clipped, although the norm 5 is above "
+                  "max_norm = 1";
+        else if (m.grad_a[0] == 1 && m.grad_a[1] == 1 && m.grad_a[2] == 1 &&
+                 m.grad_c[0] == 1 && m.grad_c[3] == 1)
+            why = "each entry was clamped into [-max_norm, max_norm]: that is "
+                  "clipping by value passed off as clipping by norm, and it "
+                  "turns the gradient; scale every entry by one coefficient";
+        else if (grads_scaled(&m, 1.0 / (3.0 + 1e-6), 1.0 / (4.0 + 1e-6)))
+            why = "each tensor was clipped separately, to norm 1 on its own: "
+                  "clipping by global norm uses one norm over all tensors "
+                  "jointly, and one coefficient";
+        else if (grads_scaled(&m, 0.2, 0.2))
+            why = "the coefficient is max_norm/norm = 1/5: torch's is "
+                  "max_norm/(norm + 1e-6)";
+        else if (grads_scaled(&m, 1.0 / (25.0 + 1e-6), 1.0 / (25.0 + 1e-6)))
+            why = "the coefficient used 25, the sum of squares, where the "
+                  "norm is its square root, 5";
+        else if (grads_scaled(&m, 5.0, 5.0))
+            why = "the coefficient is upside down: max_norm/(norm + 1e-6), "
+                  "not its inverse";
+        ck_abort_msg("clip_grad_norm with max_norm = 1 on the tensors (1, 2, "
+                     "2), (), (2, 2, 2, 2), global norm 5, left a = (%.10g, "
+                     "%.10g, %.10g), c = (%.10g, ...); expected every entry "
+                     "times 1/(5 + 1e-6) = %.10g: %s", m.grad_a[0],
+                     m.grad_a[1], m.grad_a[2], m.grad_c[0], c, why);
+    }
+    require_finite(got, "clip_grad_norm()'s return value");
+    ck_assert_msg(grading_near(got, 5.0, TIGHT),
+                  "clip_grad_norm clipped right but returned %.10g; it "
+                  "returns the norm before clipping, 5%s", got,
+                  grading_near(got, 5.0 / (5.0 + 1e-6), 1e-9)
+                      ? ": that is the norm after clipping" : "");
+}
+END_TEST
+
+START_TEST(clip_norm_leaves_short_gradients_alone)
+{
+    /* (0.3, 0.4) has norm 0.5 < max_norm = 1: c = 1/(0.5 + 1e-6) is about
+     * 2, above 1, so nothing changes. A zero gradient has c = 1/1e-6, and
+     * stays zero (dividing by the bare norm 0 would give nan). */
+    double g[] = {0.3, 0.4, SENTINEL}, zero[] = {0.0, 0.0, SENTINEL};
+    Parameter p = {NULL, g, 2}, z = {NULL, zero, 2};
+    double got = clip_grad_norm(&p, 1, 1.0);
+    ck_assert_msg(g[2] == SENTINEL, "clip_grad_norm wrote past the tensor");
+    if (!(g[0] == 0.3 && g[1] == 0.4)) {
+        const char *why = "a gradient shorter than max_norm is left exactly "
+                          "as it is";
+        if (grading_near(g[0], 0.3 / (0.5 + 1e-6), TIGHT))
+            why = "the gradient was scaled up to max_norm: clip only when "
+                  "the coefficient max_norm/(norm + 1e-6) is below 1";
+        ck_abort_msg("clip_grad_norm with max_norm = 1 changed (0.3, 0.4), "
+                     "whose norm is 0.5, to (%.10g, %.10g): %s", g[0], g[1],
+                     why);
+    }
+    ck_assert_msg(grading_near(got, 0.5, TIGHT),
+                  "clip_grad_norm of (0.3, 0.4) returned %.10g, expected its "
+                  "norm 0.5", got);
+    double zero_norm = clip_grad_norm(&z, 1, 1.0);
+    ck_assert_msg(zero[0] == 0.0 && zero[1] == 0.0 && zero_norm == 0.0,
+                  "clip_grad_norm of a zero gradient must leave it zero and "
+                  "return 0; got (%g, %g) and %g (the + 1e-6 is what keeps "
+                  "max_norm/norm from dividing by 0)", zero[0], zero[1],
+                  zero_norm);
+}
+END_TEST
+
+START_TEST(clip_norm_at_exactly_max_norm)
+{
+    /* (3, 4) with max_norm = 5: c = 5/(5 + 1e-6) < 1, so torch scales it,
+     * by a hair: 3 becomes 3·5/(5 + 1e-6). A version that first asks
+     * "norm > max_norm?" leaves it alone. And max_norm = INFINITY never
+     * clips: c = inf. */
+    double g[] = {3, 4, SENTINEL}, h[] = {3, 4, SENTINEL};
+    Parameter p = {NULL, g, 2}, q = {NULL, h, 2};
+    double got = clip_grad_norm(&p, 1, 5.0);
+    double c = 5.0 / (5.0 + 1e-6);
+    ck_assert_msg(grading_near(got, 5.0, TIGHT),
+                  "clip_grad_norm of (3, 4) returned %.10g, expected its norm "
+                  "5", got);
+    ck_assert_msg(grading_near(g[0], 3.0 * c, TIGHT) &&
+                      grading_near(g[1], 4.0 * c, TIGHT),
+                  "clip_grad_norm of (3, 4), whose norm is exactly max_norm = "
+                  "5, gave (%.12g, %.12g), expected (%.12g, %.12g)%s", g[0],
+                  g[1], 3.0 * c, 4.0 * c,
+                  g[0] == 3.0 ? ": torch still scales, by max_norm/(norm + "
+                                "1e-6) = 0.9999998; decide by that "
+                                "coefficient (< 1), not by norm > max_norm"
+                              : "");
+    clip_grad_norm(&q, 1, INFINITY);
+    ck_assert_msg(h[0] == 3.0 && h[1] == 4.0,
+                  "clip_grad_norm with max_norm = INFINITY changed (3, 4) to "
+                  "(%g, %g): an infinite max_norm never clips", h[0], h[1]);
+}
+END_TEST
+
+static void add_clip_norm_tests(TCase *tc)
+{
+    tcase_add_test(tc, clip_norm_hand_worked);
+    tcase_add_test(tc, clip_norm_leaves_short_gradients_alone);
+    tcase_add_test(tc, clip_norm_at_exactly_max_norm);
+}
+
+/* =================================================== clip_grad_value() */
+
+START_TEST(clip_value_hand_worked)
+{
+    /* clip_value = 1: 0.5 and -0.25 are inside [-1, 1] and stay; -3 and
+     * -7 become -1; 2 and 7 become 1. */
+    double a[] = {0.5, -3, 2, -0.25, SENTINEL}, b[] = {7, -7, SENTINEL};
+    Parameter params[] = {{NULL, a, 4}, {NULL, b, 2}};
+    clip_grad_value(params, 2, 1.0);
+    ck_assert_msg(a[4] == SENTINEL && b[2] == SENTINEL,
+                  "clip_grad_value wrote past the end of a tensor");
+    const double want_a[] = {0.5, -1, 1, -0.25}, want_b[] = {1, -1};
+    bool right = true;
+    for (size_t i = 0; i < 4; i++)
+        right = right && a[i] == want_a[i];
+    right = right && b[0] == want_b[0] && b[1] == want_b[1];
+    if (right)
+        return;
+    const char *why = "every entry above 1 becomes 1, every entry below -1 "
+                      "becomes -1, the rest stay";
+    if (a[1] == -3 && a[2] == 1 && b[1] == -7)
+        why = "only the upper bound was applied: entries below -clip_value "
+              "must become -clip_value too";
+    else if (a[1] == 1 && b[1] == 1)
+        why = "negative entries were clamped to +clip_value: the bound keeps "
+              "the entry's sign, -3 becomes -1";
+    else if (a[1] == -1 && a[2] == 1 && b[0] == 7)
+        why = "the second tensor was not clipped: clip every tensor";
+    else if (a[0] == 0.5 && a[1] == -3 && a[2] == 2)
+        why = "nothing was clipped";
+    else if (a[0] != 0.5 && grading_near(a[1] / a[0], -6.0, TIGHT))
+        why = "every entry was scaled by one factor: that is clipping by "
+              "norm; clipping by value clamps each entry on its own";
+    ck_abort_msg("clip_grad_value with clip_value = 1 on (0.5, -3, 2, "
+                 "-0.25) and (7, -7) gave (%g, %g, %g, %g) and (%g, %g); "
+                 "expected (0.5, -1, 1, -0.25) and (1, -1): %s", a[0], a[1],
+                 a[2], a[3], b[0], b[1], why);
+}
+END_TEST
+
+START_TEST(clip_value_infinities_and_nan)
+{
+    /* clip_value = 2: +inf becomes 2 and -inf becomes -2, as torch.clamp
+     * does; a nan stays nan (torch.clamp keeps it), which fmin and fmax
+     * would not: they return the other argument when one is nan. */
+    double g[] = {INFINITY, -INFINITY, NAN, 0.3, SENTINEL};
+    Parameter p = {NULL, g, 4};
+    clip_grad_value(&p, 1, 2.0);
+    ck_assert_msg(g[4] == SENTINEL, "clip_grad_value wrote past the tensor");
+    ck_assert_msg(g[0] == 2.0 && g[1] == -2.0 && g[3] == 0.3,
+                  "clip_grad_value with clip_value = 2 turned (inf, -inf, "
+                  "nan, 0.3) into (%g, %g, %g, %g): +inf and -inf become the "
+                  "bounds 2 and -2, and 0.3 stays", g[0], g[1], g[2], g[3]);
+    ck_assert_msg(isnan(g[2]),
+                  "clip_grad_value turned a nan into %g: a nan must stay "
+                  "nan, so that the check for non-finite gradients still "
+                  "sees it (fmin/fmax drop a nan and return the bound; "
+                  "compare with > and < instead)", g[2]);
+}
+END_TEST
+
+static void add_clip_value_tests(TCase *tc)
+{
+    tcase_add_test(tc, clip_value_hand_worked);
+    tcase_add_test(tc, clip_value_infinities_and_nan);
+}
+
+/* ================================================== grads_all_finite() */
+
+START_TEST(all_finite_accepts_finite_gradients)
+{
+    /* The largest and smallest doubles, zero and minus zero are all
+     * finite; so is a model with no entries at all. */
+    Model m;
+    model_init(&m);
+    double extremes[] = {1.7976931348623157e308, -1.7976931348623157e308,
+                         0.0, -0.0, 4.9406564584124654e-324, NAN};
+    Parameter p = {NULL, extremes, 5}; /* the nan is past the end */
+    Parameter empty = {NULL, extremes, 0};
+    ck_assert_msg(grads_all_finite(m.params, 3),
+                  "grads_all_finite said the gradient (1, 2, 2), (), (2, 2, "
+                  "2, 2) is not all finite; it is");
+    ck_assert_msg(grads_all_finite(&p, 1),
+                  "grads_all_finite said (±1.797e308, 0, -0, 4.9e-324) is "
+                  "not all finite; every one is a finite double (and the nan "
+                  "after them is past the tensor's size)");
+    ck_assert_msg(grads_all_finite(&empty, 1) && grads_all_finite(&p, 0),
+                  "with no entries at all there is nothing non-finite: "
+                  "grads_all_finite must return true");
+}
+END_TEST
+
+START_TEST(all_finite_catches_nan_and_inf_anywhere)
+{
+    /* One bad entry at a time, in different places; each must be found. */
+    static const struct {
+        size_t tensor, entry;
+        double bad;
+        const char *mistake;
+    } cases[] = {
+        {0, 0, NAN, "a nan in the first entry was missed: nan compares "
+                    "unequal to everything, even itself; use isfinite()"},
+        {0, 2, NAN, "a nan in the third entry was missed: check every "
+                    "entry, not only the first"},
+        {2, 1, INFINITY, "+inf in the last tensor was missed: check every "
+                         "entry of every tensor"},
+        {2, 3, -INFINITY, "-inf was missed: isfinite() is false for nan, "
+                          "+inf and -inf alike"},
+        {0, 1, -INFINITY, "-inf was missed: isfinite() is false for nan, "
+                          "+inf and -inf alike"},
+    };
+    Model m;
+    model_init(&m);
+    ck_assert_msg(grads_all_finite(m.params, 3),
+                  "grads_all_finite said the finite gradient (1, 2, 2), (), "
+                  "(2, 2, 2, 2) is not all finite");
+    for (size_t k = 0; k < COUNT(cases); k++) {
+        model_init(&m);
+        double *g = cases[k].tensor == 0 ? m.grad_a : m.grad_c;
+        g[cases[k].entry] = cases[k].bad;
+        ck_assert_msg(!grads_all_finite(m.params, 3),
+                      "grads_all_finite returned true with %g at entry %zu "
+                      "of tensor %zu: %s", cases[k].bad, cases[k].entry,
+                      cases[k].tensor, cases[k].mistake);
+    }
+}
+END_TEST
+
+static void add_all_finite_tests(TCase *tc)
+{
+    tcase_add_test(tc, all_finite_accepts_finite_gradients);
+    tcase_add_test(tc, all_finite_catches_nan_and_inf_anywhere);
+}
+
+/* ================================================== sgd_step_clipped() */
+
+START_TEST(sgd_step_clipped_hand_worked)
+{
+    /* lr = 0.1, max_norm = 1: the gradient is clipped first, by
+     * c = 1/(5 + 1e-6), then the step moves a's values from 1 by
+     * -0.1·(1, 2, 2)·c and c's from 0 by -0.1·(2, 2, 2, 2)·c. The
+     * mistakes: clipping after the step moves by the raw gradient,
+     * a = 1 - 0.1·(1, 2, 2) = (0.9, 0.8, 0.8), and leaves the gradient
+     * clipped; no clipping moves the same and leaves it raw; clipping the
+     * values instead (their norm is sqrt(3)) scales a's values to
+     * 1/(sqrt(3) + 1e-6) before the raw step. */
+    Model m;
+    model_init(&m);
+    double got = sgd_step_clipped(m.params, 3, 0.1, 1.0);
+    require_sentinels(&m, "sgd_step_clipped");
+    double c = 1.0 / (5.0 + 1e-6);
+    bool grads_clipped = grads_scaled(&m, c, c);
+    bool values_right = grading_near(m.value_a[0], 1.0 - 0.1 * c, TIGHT) &&
+                        grading_near(m.value_a[1], 1.0 - 0.2 * c, TIGHT) &&
+                        grading_near(m.value_c[0], -0.2 * c, TIGHT) &&
+                        grading_near(m.value_c[3], -0.2 * c, TIGHT);
+    if (!(values_right && grads_clipped)) {
+        const char *why = "clip the gradient with clip_grad_norm, then "
+                          "value[i] -= lr·grad[i] with the clipped gradient";
+        bool raw_step = grading_near(m.value_a[0], 0.9, TIGHT) &&
+                        grading_near(m.value_a[1], 0.8, TIGHT) &&
+                        grading_near(m.value_c[0], -0.2, TIGHT);
+        if (m.value_a[0] == 1.0 && m.value_c[0] == 0.0)
+            why = "the values did not move: take the step";
+        else if (raw_step && grads_clipped)
+            why = "the step used the unclipped gradient and the clipping came "
+                  "after it: clip after the backward pass and before the step";
+        else if (raw_step && grads_scaled(&m, 1.0, 1.0))
+            why = "the gradient was not clipped at all: the step used it as "
+                  "it was";
+        else if (grading_near(m.value_a[0], 1.0 / (sqrt(3.0) + 1e-6) - 0.1, TIGHT))
+            why = "the parameters' values were clipped instead of their "
+                  "gradients";
+        else if (grading_near(m.value_a[0], 1.0 + 0.1 * c, TIGHT))
+            why = "the values moved uphill: subtract lr·grad";
+        else if (values_right)
+            why = "the values are right, but the gradient was not left "
+                  "clipped: clip it in place, as clip_grad_norm does";
+        ck_abort_msg("sgd_step_clipped with lr = 0.1, max_norm = 1 on values "
+                     "(1, 1, 1), (), (0, 0, 0, 0) and gradient (1, 2, 2), (), "
+                     "(2, 2, 2, 2) left a = (%.10g, %.10g, %.10g), c[0] = "
+                     "%.10g; expected a = 1 - 0.1·(1, 2, 2)/(5 + 1e-6) = "
+                     "(%.10g, %.10g, ...), c[0] = %.10g: %s", m.value_a[0],
+                     m.value_a[1], m.value_a[2], m.value_c[0], 1.0 - 0.1 * c,
+                     1.0 - 0.2 * c, -0.2 * c, why);
+    }
+    ck_assert_msg(grading_near(got, 5.0, TIGHT),
+                  "sgd_step_clipped returned %.10g, expected the norm before "
+                  "clipping, 5", got);
+}
+END_TEST
+
+START_TEST(sgd_step_clipped_without_clipping)
+{
+    /* max_norm = INFINITY never clips: a plain step, values from
+     * (1, 1, 1) to 1 - 0.5·(1, 2, 2) = (0.5, 0, 0), c's to -0.5·2 = -1;
+     * the returned norm is still 5. */
+    Model m;
+    model_init(&m);
+    double got = sgd_step_clipped(m.params, 3, 0.5, INFINITY);
+    require_sentinels(&m, "sgd_step_clipped");
+    ck_assert_msg(m.value_a[0] == 0.5 && m.value_a[1] == 0.0 &&
+                      m.value_a[2] == 0.0 && m.value_c[0] == -1.0 &&
+                      m.value_c[3] == -1.0 && grads_scaled(&m, 1.0, 1.0),
+                  "sgd_step_clipped with lr = 0.5 and max_norm = INFINITY "
+                  "(no clipping) should move a to (0.5, 0, 0) and c to -1 "
+                  "and leave the gradient alone; got a = (%g, %g, %g), "
+                  "c[0] = %g", m.value_a[0], m.value_a[1], m.value_a[2],
+                  m.value_c[0]);
+    ck_assert_msg(grading_near(got, 5.0, TIGHT),
+                  "sgd_step_clipped returned %.10g, expected the gradient's "
+                  "norm 5", got);
+}
+END_TEST
+
+static void add_sgd_step_clipped_tests(TCase *tc)
+{
+    tcase_add_test(tc, sgd_step_clipped_hand_worked);
+    tcase_add_test(tc, sgd_step_clipped_without_clipping);
+}
+
+/* ====================================================== diagnose_run()
+ * Histories of two parameters, built here so that the header's rules give
+ * an answer that can be read off: each is designed around one cause, and
+ * around the mistake that would misname it. */
+enum { MAX_ROWS = 16 };
+
+typedef struct {
+    double loss[MAX_ROWS], params[2 * MAX_ROWS], grads[2 * MAX_ROWS];
+    RunHistory h;
+} History;
+
+static void history_init(History *s, size_t rows, double baseline)
+{
+    memset(s, 0, sizeof *s);
+    s->h = (RunHistory){rows, 2, s->loss, s->params, s->grads, baseline};
+}
+
+static void history_set(History *s, size_t k, double loss, double p0,
+                        double p1, double g0, double g1)
+{
+    s->loss[k] = loss;
+    s->params[2 * k] = p0;
+    s->params[2 * k + 1] = p1;
+    s->grads[2 * k] = g0;
+    s->grads[2 * k + 1] = g1;
+}
+
+static const char *const cause_names[] = {
+    "CAUSE_NONE",          "CAUSE_NONFINITE_AT_START",
+    "CAUSE_LR_TOO_LARGE",  "CAUSE_EXPLODING_GRADIENT",
+    "CAUSE_INVALID_OPERATION", "CAUSE_NO_STEP",
+    "CAUSE_FROZEN_PARAMETER",  "CAUSE_AT_BASELINE",
+    "CAUSE_CANNOT_REPRESENT",  "CAUSE_LR_TOO_SMALL"};
+
+static const char *cause_name(Cause c)
+{
+    return (unsigned)c < COUNT(cause_names) ? cause_names[c] : "(not a Cause)";
+}
+
+/* Fails unless diagnose_run names `want` (and its step and parameter);
+ * `history` describes the run, `mistake` says what a wrong cause here
+ * most likely means. */
+static void expect_diagnosis(const History *s, Diagnosis want,
+                             const char *history, const char *mistake)
+{
+    Diagnosis got = diagnose_run(&s->h);
+    ck_assert_msg(got.cause == want.cause,
+                  "diagnose_run on %s gave %s, expected %s: %s", history,
+                  cause_name(got.cause), cause_name(want.cause), mistake);
+    ck_assert_msg(got.step == want.step,
+                  "diagnose_run on %s named the right cause, %s, but step "
+                  "%zu; the first non-finite step is %zu (the start is step "
+                  "0)", history, cause_name(want.cause), got.step, want.step);
+    ck_assert_msg(got.param == want.param,
+                  "diagnose_run on %s named %s with .param = %zu; the frozen "
+                  "parameter is number %zu", history, cause_name(want.cause),
+                  got.param, want.param);
+}
+
+START_TEST(diagnose_nonfinite_at_start)
+{
+    History s;
+    history_init(&s, 3, 1.0);
+    for (size_t k = 0; k < 3; k++)
+        history_set(&s, k, 1.0, 1.0 - 0.1 * (double)k, 0.0, 1.0, 0.0);
+    s.loss[0] = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONFINITE_AT_START, 0, 0},
+                     "a run whose loss is nan at step 0",
+                     "nothing had happened yet at step 0: the loss cannot be "
+                     "computed at the starting point (rule 1)");
+    s.loss[0] = 1.0;
+    s.grads[1] = -INFINITY;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONFINITE_AT_START, 0, 0},
+                     "a run whose loss is finite but whose gradient is "
+                     "(1, -inf) at step 0",
+                     "a gradient entry of -inf makes the step non-finite too: "
+                     "check the loss and every gradient entry, with "
+                     "isfinite(), which is false for -inf");
+}
+END_TEST
+
+START_TEST(diagnose_steady_growth)
+{
+    /* Gradients (3, 4)·2^k, norms 5·2^k: every factor is exactly 2; the
+     * loss overflows at step 11. */
+    History s;
+    history_init(&s, 12, 1.0);
+    for (size_t k = 0; k < 12; k++) {
+        double f = pow(2.0, (double)k);
+        history_set(&s, k, 25.0 * f * f, f, -f, 3.0 * f, 4.0 * f);
+    }
+    s.loss[11] = INFINITY;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 11, 0},
+                     "a run whose gradient norm doubles every step until "
+                     "the loss is inf at step 11",
+                     "growth by the same factor every step is the signature "
+                     "of a learning rate too large (rule 2)");
+    /* The same with a factor of 300 a step: each factor is a "spike" by
+     * rule 3, but rule 2 comes first, and the growth is steady. */
+    history_init(&s, 8, 1.0);
+    for (size_t k = 0; k < 8; k++) {
+        double f = pow(300.0, (double)k);
+        history_set(&s, k, f, f, -f, 3.0 * f, 4.0 * f);
+    }
+    s.loss[7] = INFINITY;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 7, 0},
+                     "a run whose gradient norm grows 300-fold every step "
+                     "until the loss is inf at step 7",
+                     "the gradient's norm grew by the same factor every step, "
+                     "however large: that is steady growth, a learning rate "
+                     "too large; check for steady growth (rule 2) before "
+                     "looking for a spike (rule 3)");
+    /* Exactly enough history: k* = 6, five factors of 2 before it. */
+    history_init(&s, 7, 1.0);
+    for (size_t k = 0; k < 7; k++) {
+        double f = pow(2.0, (double)k);
+        history_set(&s, k, f, f, -f, 3.0 * f, 4.0 * f);
+    }
+    s.loss[6] = INFINITY;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 6, 0},
+                     "a run whose gradient norm doubles until the loss is inf "
+                     "at step 6",
+                     "with k* = 6 there are exactly five growth factors, "
+                     "n_1/n_0 to n_5/n_4, and that is enough (rule 2: k* >= 6)");
+}
+END_TEST
+
+START_TEST(diagnose_spike)
+{
+    /* Norms 5, 4.5, 4, then 4e6 (a millionfold jump), then nan. */
+    History s;
+    history_init(&s, 5, 1.0);
+    const double norms[] = {5.0, 4.5, 4.0, 4e6};
+    for (size_t k = 0; k < 4; k++)
+        history_set(&s, k, norms[k], 1.0 + (double)k, 0.0, 0.6 * norms[k],
+                    0.8 * norms[k]);
+    history_set(&s, 4, INFINITY, 1e9, 0.0, NAN, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_EXPLODING_GRADIENT, 4, 0},
+                     "a run whose gradient norm jumps from 4 to 4e6 in one "
+                     "step before the loss is inf at step 4",
+                     "one step multiplied the gradient's norm a millionfold: "
+                     "a spike (rule 3), an exploding gradient");
+    /* Growth that is not steady: factors 1.1, 1.2, 1.3, 1.4, 1.5, then
+     * 1e5; the last five differ by far more than 2x. */
+    history_init(&s, 8, 1.0);
+    const double factors[] = {1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1e5};
+    double n = 1.0;
+    for (size_t k = 0; k < 7; k++) {
+        n *= factors[k];
+        history_set(&s, k, n, (double)k, 0.0, 0.6 * n, 0.8 * n);
+    }
+    history_set(&s, 7, INFINITY, 1e9, 0.0, 1e300, 1e300);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_EXPLODING_GRADIENT, 7, 0},
+                     "a run whose gradient norm grows by 1.2, 1.3, 1.4, 1.5 "
+                     "and then 1e5 in the last five steps before the loss is "
+                     "inf at step 7",
+                     "those five factors all exceed 1, but they differ by far "
+                     "more than 2x: growth that ends in a jump is not steady "
+                     "(rule 2 needs the largest at most twice the smallest)");
+}
+END_TEST
+
+START_TEST(diagnose_invalid_operation)
+{
+    /* The loss halves and the gradient shrinks, then the loss is nan at
+     * step 8 with the gradient still finite: nothing grew. */
+    History s;
+    history_init(&s, 9, 1.0);
+    for (size_t k = 0; k < 9; k++) {
+        double f = pow(0.5, (double)k);
+        history_set(&s, k, f, 3.0 - f, 0.0, 0.6 * f, 0.8 * f);
+    }
+    s.loss[8] = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 8, 0},
+                     "a run whose loss falls steadily and is then nan at "
+                     "step 8, its gradient still finite and shrinking",
+                     "nothing grew before the nan: the loss computation "
+                     "itself failed (rule 4)");
+    /* The loss stays finite, but a gradient entry is -inf at step 6. */
+    s.loss[8] = pow(0.5, 8.0);
+    s.grads[2 * 6] = -INFINITY;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 6, 0},
+                     "a run whose loss stays finite but whose gradient is "
+                     "(-inf, ...) at step 6",
+                     "a gradient entry of -inf is as non-finite as a nan "
+                     "loss: check every gradient entry at every step, not "
+                     "only the loss");
+}
+END_TEST
+
+START_TEST(diagnose_no_step_and_frozen)
+{
+    History s;
+    history_init(&s, 5, 10.0);
+    for (size_t k = 0; k < 5; k++)
+        history_set(&s, k, 3.0, 1.0, 2.0, 0.5, -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NO_STEP, 0, 0},
+                     "a run whose parameters never change although the "
+                     "gradient is (0.5, -0.3) at every step",
+                     "no parameter moved at all, while the gradient pushed "
+                     "both: the step is missing (rule 6), not one frozen "
+                     "parameter");
+    for (size_t k = 0; k < 5; k++)
+        history_set(&s, k, 3.0 - 0.1 * (double)k, 1.0 - 0.1 * (double)k, 2.0,
+                    0.5, -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_FROZEN_PARAMETER, 0, 1},
+                     "a run where parameter 0 moves and parameter 1 never "
+                     "does although its gradient is -0.3",
+                     "parameter 1 was pushed (gradient -0.3) and never moved "
+                     "while parameter 0 did: it is frozen (rule 7)");
+    /* A parameter that never moves because its gradient is always 0 is
+     * not frozen: it has nothing to move for. Here parameter 0 converges
+     * (norm from 0.5 to 5e-5, loss from 3 to 3e-8, far below 10% of the
+     * baseline 10), and the run is healthy. */
+    for (size_t k = 0; k < 5; k++) {
+        double f = pow(0.1, (double)k);
+        history_set(&s, k, 3.0 * f * f, 1.0 - f, 2.0, 0.5 * f, 0.0);
+    }
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a converging run where parameter 1 never moves and "
+                     "its gradient is exactly 0 at every step",
+                     "a parameter whose gradient is always 0 has nothing to "
+                     "move for: it is not frozen; frozen needs a nonzero "
+                     "gradient (\"pushed\") and no movement");
+}
+END_TEST
+
+/* A run whose gradient norm falls from 2 to 2e-6 (converged), its loss
+ * from 5 to final_loss. */
+static void converging_run(History *s, double final_loss, double baseline)
+{
+    history_init(s, 7, baseline);
+    for (size_t k = 0; k < 7; k++) {
+        double f = pow(0.1, (double)k);
+        double loss = final_loss + (5.0 - final_loss) * f;
+        history_set(s, k, loss, 1.0 - f, 0.5 + f, 1.2 * f, 1.6 * f);
+    }
+}
+
+START_TEST(diagnose_converged)
+{
+    History s;
+    converging_run(&s, 4.0, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_AT_BASELINE, 0, 0},
+                     "a converged run whose loss settles at 4, the baseline "
+                     "4",
+                     "the gradient vanished with the loss at the loss of "
+                     "always predicting the mean target: the model learned "
+                     "nothing from its inputs (rule 8)");
+    converging_run(&s, 1.0, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_CANNOT_REPRESENT, 0, 0},
+                     "a converged run whose loss settles at 1, a quarter of "
+                     "the baseline 4",
+                     "converged, below the baseline but above 10% of it: the "
+                     "model cannot do better (rule 8)");
+    converging_run(&s, 0.01, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a converged run whose loss settles at 0.01, 0.25% of "
+                     "the baseline 4",
+                     "a loss well below 10% of the baseline is a good fit");
+    converging_run(&s, 4.0, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a converged run whose loss settles at 4 with no "
+                     "baseline known (nan)",
+                     "without a baseline there is nothing to compare the "
+                     "final loss with: rule 8 does not apply");
+}
+END_TEST
+
+START_TEST(diagnose_lr_too_small)
+{
+    /* The norm falls from 2 to 1.8 in 5 steps: still 90% of its start. */
+    History s;
+    history_init(&s, 6, 4.0);
+    for (size_t k = 0; k < 6; k++) {
+        double n = 2.0 - 0.04 * (double)k;
+        history_set(&s, k, 5.0 - 0.02 * (double)k, 1e-3 * (double)k,
+                    -1e-3 * (double)k, 0.6 * n, 0.8 * n);
+    }
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_SMALL, 0, 0},
+                     "a run whose gradient norm only falls from 2 to 1.8",
+                     "the gradient is still 90% of its start: the steps are "
+                     "too small (rule 9)");
+    /* From 2 to 0.5: a quarter; not converged, but not stalled either. */
+    for (size_t k = 0; k < 6; k++) {
+        double n = 2.0 - 0.3 * (double)k;
+        history_set(&s, k, 5.0 - 0.5 * (double)k, 0.1 * (double)k,
+                    -0.1 * (double)k, 0.6 * n, 0.8 * n);
+    }
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a run whose gradient norm falls from 2 to 0.5",
+                     "a gradient down to a quarter of its start is making "
+                     "progress: rule 9 needs more than half");
+}
+END_TEST
+
+static void add_diagnose_tests(TCase *tc)
+{
+    tcase_add_test(tc, diagnose_nonfinite_at_start);
+    tcase_add_test(tc, diagnose_steady_growth);
+    tcase_add_test(tc, diagnose_spike);
+    tcase_add_test(tc, diagnose_invalid_operation);
+    tcase_add_test(tc, diagnose_no_step_and_frozen);
+    tcase_add_test(tc, diagnose_converged);
+    tcase_add_test(tc, diagnose_lr_too_small);
+}
+
+/* ============================================================ chapter */
+
+static const Exercise exercises[] = {
+    {"grad-global-norm", "grad_global_norm()", 3, "Clipping by global norm",
+     "Add up the squares of every entry of every tensor (entries 0 to "
+     "size - 1), then take one square root.",
+     add_global_norm_tests},
+    {"clip-grad-norm", "clip_grad_norm()", 5, "Clipping by global norm",
+     "Compute the global norm n once; c = max_norm / (n + 1e-6); only if "
+     "c < 1, multiply every gradient entry of every tensor by c; return n.",
+     add_clip_norm_tests},
+    {"clip-grad-value", "clip_grad_value()", 3, "Clipping by value",
+     "For each entry g: if g > v set v, else if g < -v set -v. Use "
+     "comparisons, so that a nan stays nan.",
+     add_clip_value_tests},
+    {"grads-all-finite", "grads_all_finite()", 2, "Checking for nan and inf",
+     "Return false at the first entry for which isfinite() is false; "
+     "true after checking every entry of every tensor.",
+     add_all_finite_tests},
+    {"sgd-step-clipped", "sgd_step_clipped()", 3, "Where clipping goes",
+     "First clip_grad_norm(params, count, max_norm) and keep what it "
+     "returns; then value[i] -= lr * grad[i] for every entry.",
+     add_sgd_step_clipped_tests},
+    {"diagnose-run", "diagnose_run()", 6, "A diagnosis from the run's history",
+     "Find k*, the first step with a non-finite loss or gradient entry; "
+     "then apply the header's rules in their order, computing each step's "
+     "gradient norm from its row of grads.",
+     add_diagnose_tests},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"05-gradient-clipping",
+                       "Gradient clipping, and why losses become nan",
+                       exercises, COUNT(exercises)};
+    return grading_main(&chapter, argc, argv);
+}

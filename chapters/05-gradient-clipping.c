@@ -271,7 +271,9 @@ static double angle_degrees(const double *a, const double *b)
 
 /* A CSV row: step,loss,w,b,grad_w,grad_b,grad_norm,clipped_norm,angle,
  * where grad is the gradient before clipping and clipped the one the step
- * uses; the angle between them is the direction clipping changed. */
+ * uses; the angle between them is the direction clipping changed. A nan
+ * is written as plain "nan": its sign bit (which inf - inf sets) means
+ * nothing, and C libraries disagree about printing it. */
 static void write_row(FILE *out, size_t step, double loss,
                       const double *theta, const double *grad,
                       const double *clipped)
@@ -280,6 +282,9 @@ static void write_row(FILE *out, size_t step, double loss,
                      clip_global_norm(&(GradTensor){(double *)grad, PARAMS}, 1),
                      clip_global_norm(&(GradTensor){(double *)clipped, PARAMS}, 1),
                      angle_degrees(grad, clipped)};
+    for (size_t i = 0; i < 8; i++)
+        if (isnan(row[i]))
+            row[i] = NAN;
     output_row(out, step, row, 8);
 }
 
@@ -503,9 +508,9 @@ static void describe(const Diagnosis *d, const RunHistory *h, double lr)
         break;
     case CAUSE_FROZEN_PARAMETER:
         fprintf(stderr, "parameter %s never changed in %zu steps although its "
-                "gradient was %.3g at the start and the others moved: it is "
-                "frozen (left out of the optimizer, or not requiring a "
-                "gradient)", param_names[d->param], last,
+                "gradient was %.3g at the start, while the other parameters "
+                "moved: it is frozen (left out of the optimizer, or not "
+                "requiring a gradient)", param_names[d->param], last,
                 h->grads[d->param]);
         break;
     case CAUSE_AT_BASELINE:

@@ -568,17 +568,25 @@ START_TEST(diagnose_nonfinite_at_start)
 }
 END_TEST
 
+/* A run whose gradient at step k is (3, 4)·factor^k, of norm 5·factor^k,
+ * its parameters and loss growing with it, and whose loss is inf at its
+ * last row. */
+static void growing_run(History *s, size_t rows, double factor)
+{
+    history_init(s, rows, 1.0);
+    for (size_t k = 0; k < rows; k++) {
+        double f = pow(factor, (double)k);
+        history_set(s, k, 25.0 * f * f, f, -f, 3.0 * f, 4.0 * f);
+    }
+    s->loss[rows - 1] = INFINITY;
+}
+
 START_TEST(diagnose_steady_growth)
 {
-    /* Gradients (3, 4)·2^k, norms 5·2^k: every factor is exactly 2; the
-     * loss overflows at step 11. */
+    /* Norms 5·2^k: every factor is exactly 2; the loss overflows at step
+     * 11. */
     History s;
-    history_init(&s, 12, 1.0);
-    for (size_t k = 0; k < 12; k++) {
-        double f = pow(2.0, (double)k);
-        history_set(&s, k, 25.0 * f * f, f, -f, 3.0 * f, 4.0 * f);
-    }
-    s.loss[11] = INFINITY;
+    growing_run(&s, 12, 2.0);
     expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 11, 0},
                      "a run whose gradient norm doubles every step until "
                      "the loss is inf at step 11",
@@ -586,12 +594,7 @@ START_TEST(diagnose_steady_growth)
                      "of a learning rate too large (rule 2)");
     /* The same with a factor of 300 a step: each factor is a "spike" by
      * rule 3, but rule 2 comes first, and the growth is steady. */
-    history_init(&s, 8, 1.0);
-    for (size_t k = 0; k < 8; k++) {
-        double f = pow(300.0, (double)k);
-        history_set(&s, k, f, f, -f, 3.0 * f, 4.0 * f);
-    }
-    s.loss[7] = INFINITY;
+    growing_run(&s, 8, 300.0);
     expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 7, 0},
                      "a run whose gradient norm grows 300-fold every step "
                      "until the loss is inf at step 7",
@@ -600,12 +603,7 @@ START_TEST(diagnose_steady_growth)
                      "too large; check for steady growth (rule 2) before "
                      "looking for a spike (rule 3)");
     /* Exactly enough history: k* = 6, five factors of 2 before it. */
-    history_init(&s, 7, 1.0);
-    for (size_t k = 0; k < 7; k++) {
-        double f = pow(2.0, (double)k);
-        history_set(&s, k, f, f, -f, 3.0 * f, 4.0 * f);
-    }
-    s.loss[6] = INFINITY;
+    growing_run(&s, 7, 2.0);
     expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 6, 0},
                      "a run whose gradient norm doubles until the loss is inf "
                      "at step 6",

@@ -159,7 +159,7 @@ static double sigmoid(double z)
  * Stable (PyTorch's BCEWithLogitsLoss), from z = w·x + b directly:
  *   ℓ = max(z, 0) - z·y + log(1 + e^(-|z|)),
  * where e^(-|z|) is at most 1, so nothing overflows and no log sees 0.
- * Naive (--bug naive-bce), the formula as written: once z > 37,
+ * Naive (--bug naive-bce), the formula as written: once z > 53·ln 2 ≈ 36.7,
  * e^(-z) < 2^-53 vanishes beside 1, σ(z) rounds to exactly 1, 1 - p is 0,
  * log(1 - p) = -inf, and the label's 0·(-inf) is nan. The gradient is the
  * same in both, dℓ/dz = σ(z) - y, and stays finite. */

@@ -580,16 +580,19 @@ static const char usage[] =
     "  --clip-norm C   g <- g C/(|g| + 1e-6) when that shrinks it (|g| the L2 norm)\n"
     "  --clip-value V  every entry of g into [-V, V]\n"
     "then (w, b) <- (w, b) - lr g. --bug puts in a classic mistake:\n"
-    "  no-step    the update is never made    freeze-w, freeze-b  one\n"
-    "  broadcast  (linreg) targets compared   parameter is never updated\n"
-    "             with every prediction       naive-bce  (logistic) the\n"
-    "                                         cross-entropy as written\n"
+    "  no-step    the update is never made (a forgotten optimizer step)\n"
+    "  freeze-w   w is never updated (left out of the optimizer);\n"
+    "  freeze-b   the same for b\n"
+    "  broadcast  (linreg) every prediction compared with every target\n"
+    "  naive-bce  (logistic) the cross-entropy as written, from p = sigmoid\n"
     "Output (CSV on stdout or --out, with a header line):\n"
     "  step,loss,w,b,grad_w,grad_b,grad_norm,clipped_norm,angle\n"
     "  for steps 0 (the start) to N: grad is the gradient before clipping,\n"
     "  clipped_norm the norm after, angle the degrees clipping turned it by.\n"
-    "A loss or gradient that stops being finite ends the run; the likely\n"
-    "cause, from the run's history, goes to stderr (also with --diagnose).\n"
+    "A loss or gradient that stops being finite ends the run, and the\n"
+    "likely cause, named from the run's history, goes to stderr (with\n"
+    "--nonfinite record only under --diagnose, which also judges runs that\n"
+    "did not fail).\n"
     "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
 
 /* Flags that do not apply to the chosen problem are refused rather than
@@ -670,15 +673,10 @@ static int run(const Settings *s, const Problem *p, const TrainConfig *cfg,
     fputs("step,loss,w,b,grad_w,grad_b,grad_norm,clipped_norm,angle\n",
           out.file);
     TrainStatus status = train(p, cfg, theta, &history, out.file);
-    Diagnosis d = diagnose(&history);
     bool failed = status == TRAIN_DIVERGED && !cfg->record_nonfinite;
-    if (failed) {
-        fprintf(stderr, "%s: the loss stopped being a finite number at step "
-                "%zu: ", program, d.step);
-        describe(&d, &history, cfg->lr);
-        fputc('\n', stderr);
-    } else if (s->diagnose) {
-        fprintf(stderr, "%s: diagnosis: ", program);
+    if (failed || s->diagnose) {
+        Diagnosis d = diagnose(&history);
+        fprintf(stderr, "%s: %s", program, failed ? "" : "diagnosis: ");
         if (status == TRAIN_DIVERGED)
             fprintf(stderr, "the loss stopped being a finite number at step "
                     "%zu: ", d.step);

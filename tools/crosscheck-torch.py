@@ -21,18 +21,21 @@ for --steps steps, then the same steps in PyTorch: a float64 tensor holding
 (x, y), its .grad set to the problem's analytic gradient (the same formula
 as the C code, written with torch operations), and torch.optim's step().
 Lion is not in torch.optim; its step is written with torch operations from
-the formula of Chen et al. (2023) as lion-pytorch does.
+the formula of Chen et al. (2023) as lion-pytorch does. It then reports,
+per optimizer, the largest relative difference |c - t| / max(|c|, |t|) over
+every step's x, y and loss (two exact zeros count as agreement). The
+program prints %.17g, which reads back as the very same double, so any
+difference is the arithmetic's.
 
 Every case runs three times: without clipping, with --clip-norm CLIP_NORM
 and with --clip-value CLIP_VALUE (chapter 5), where PyTorch calls
 torch.nn.utils.clip_grad_norm_ or clip_grad_value_ on the tensor between
 setting .grad and step(), as a training loop does after backward(). The
 thresholds are small enough that clipping is active on many steps of every
-problem; the report says on how many. It then reports,
-per optimizer, the largest relative difference |c - t| / max(|c|, |t|) over
-every step's x, y and loss (two exact zeros count as agreement). The
-program prints %.17g, which reads back as the very same double, so any
-difference is the arithmetic's. With --autograd the gradient comes from
+problem; the report gives its differences per optimizer and clipping, and
+on how many steps clipping changed the gradient. (torch's total norm is
+the norm of the per-tensor norms; with the programs' single tensor that is
+sqrt(n²) = n, exactly the norm lib/clip.c computes.) With --autograd the gradient comes from
 loss.backward() instead, which rounds differently in the last bit: that
 measures how far one rounding difference carries, not the optimizer.
 

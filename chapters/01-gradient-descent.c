@@ -36,9 +36,10 @@ typedef struct {
     const char *const *param_names;  /* column names, one per parameter */
     double (*loss)(const double *theta, const void *data);
     void (*grad)(const double *theta, const void *data, double *grad);
-    /* Writes the minimiser to theta_star and returns the largest eigenvalue
-     * of the loss's Hessian (its sharpest curvature). */
-    double (*solve)(const void *data, double *theta_star);
+    /* Writes the minimiser to theta_star and the smallest and largest
+     * eigenvalues of the loss's Hessian (its flattest and sharpest
+     * curvatures) to curvature[0] and curvature[1]. */
+    void (*solve)(const void *data, double *theta_star, double *curvature);
     const void *data;                /* the dataset, or NULL */
 } Problem;
 
@@ -62,11 +63,12 @@ static void parabola_grad(const double *theta, const void *unused,
 }
 //< parabola
 
-static double parabola_solve(const void *unused, double *theta_star)
+static void parabola_solve(const void *unused, double *theta_star,
+                           double *curvature)
 {
     (void)unused;
     theta_star[0] = 3.0;
-    return 2.0; /* f''(w) = 2 everywhere */
+    curvature[0] = curvature[1] = 2.0; /* f''(w) = 2 everywhere */
 }
 
 /* ======================================================= linear regression */
@@ -108,9 +110,9 @@ static void mse_grad(const double *theta, const void *data, double *grad)
 //> least-squares
 /* The exact minimiser from the normal equations (setting both partial
  * derivatives to zero): w* = cov(x, y) / var(x), b* = mean(y) - w*·mean(x).
- * The Hessian is 2·[[mean(x²), mean(x)], [mean(x), 1]]; its largest
- * eigenvalue decides the largest learning rate that does not diverge. */
-static double mse_solve(const void *data, double *theta_star)
+ * The Hessian is 2·[[mean(x²), mean(x)], [mean(x), 1]]; its eigenvalues
+ * decide which learning rates converge, and how fast. */
+static void mse_solve(const void *data, double *theta_star, double *curvature)
 {
     const Dataset *ds = data;
     double n = (double)ds->n, mean_x = 0.0, mean_y = 0.0;
@@ -128,7 +130,9 @@ static double mse_solve(const void *data, double *theta_star)
     theta_star[0] = cov_xy / var_x;
     theta_star[1] = mean_y - theta_star[0] * mean_x;
     double a = 2.0 * mean_x2, c = 2.0 * mean_x, d = 2.0;
-    return (a + d) / 2.0 + sqrt((a - d) * (a - d) / 4.0 + c * c);
+    double spread = sqrt((a - d) * (a - d) / 4.0 + c * c);
+    curvature[0] = (a + d) / 2.0 - spread;
+    curvature[1] = (a + d) / 2.0 + spread;
 }
 //< least-squares
 
@@ -272,10 +276,14 @@ static const char usage[] =
     "            x_i evenly spaced on [-2, 2], y_i = 2 x_i + 1 + noise*N(0,1)\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train      step,loss,<params>,grad_<params>  (step 0 = the start)\n"
-    "  gradcheck  h,grad_p,numeric_p,rel_error_p for each parameter p,\n"
-    "             comparing the gradient with central differences at --start\n"
-    "  solve      loss,<params>,max_stable_lr  (the exact minimum)\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "  gradcheck  h, then grad_p,forward_p,central_p,forward_error_p,\n"
+    "             central_error_p for each parameter p: the gradient at\n"
+    "             --start against forward and central differences of step h\n"
+    "  solve      loss,<params>,max_stable_lr,best_lr: the exact minimum,\n"
+    "             the stability limit 2/λmax and the fastest rate\n"
+    "             2/(λmin + λmax) of constant-step descent\n"
+    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
+    "be written; 2 bad input.";
 
 /* Flags that only make sense for some problems or tasks are refused rather
  * than silently ignored, so a typo in a script cannot go unnoticed. */
@@ -323,8 +331,9 @@ static int run(const Settings *s, const Problem *p, double *theta)
         size_t stopped_at = 0;
         if (gd_train(p, theta, s->lr, s->steps, out.file, &stopped_at) ==
             TRAIN_DIVERGED) {
-            double star[MAX_PARAMS];
-            double limit = 2.0 / p->solve(p->data, star);
+            double star[MAX_PARAMS], curvature[2];
+            p->solve(p->data, star, curvature);
+            double limit = 2.0 / curvature[1];
             fprintf(stderr,
                     "%s: the loss stopped being a finite number at step %zu: "
                     "--lr %g is above this problem's stable limit 2/λmax = "
@@ -343,15 +352,19 @@ static int run(const Settings *s, const Problem *p, double *theta)
         fputc('\n', out.file);
         gradient_check(p, theta, out.file);
     } else {
-        double star[MAX_PARAMS + 2];
-        double curvature = p->solve(p->data, star + 1);
-        star[0] = p->loss(star + 1, p->data);
-        star[1 + p->dim] = 2.0 / curvature;
+        /* One row: the loss at the minimum, the minimiser, then the
+         * learning rates that matter on a quadratic: below 2/λmax descent
+         * converges, and 2/(λmin + λmax) converges fastest. */
+        double row[MAX_PARAMS + 3], curvature[2];
+        p->solve(p->data, row + 1, curvature);
+        row[0] = p->loss(row + 1, p->data);
+        row[1 + p->dim] = 2.0 / curvature[1];
+        row[2 + p->dim] = 2.0 / (curvature[0] + curvature[1]);
         fprintf(out.file, "loss");
         for (size_t j = 0; j < p->dim; j++)
             fprintf(out.file, ",%s", names[j]);
-        fprintf(out.file, ",max_stable_lr\n");
-        output_numbers(out.file, star, p->dim + 2);
+        fprintf(out.file, ",max_stable_lr,best_lr\n");
+        output_numbers(out.file, row, p->dim + 3);
     }
     if (!output_commit(&out, program))
         return EXIT_FAILURE;

@@ -27,6 +27,11 @@ typedef struct {
     const char *section;   /* the lesson section that teaches it */
     const char *hint;      /* one or two sentences in the lesson's terms */
     void (*add_tests)(TCase *tc);
+    /* Optional, false when left out: an instructor-only exercise. It is
+     * graded and counted, but students see only whether it passed: its
+     * diagnostic and hint are kept for instructors (results.json marks it
+     * with a restricted visibility). */
+    bool hidden;
 } Exercise;
 
 typedef struct {

@@ -25,8 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 enum {
     TEST_TIMEOUT_SECONDS = 3,
@@ -61,6 +65,7 @@ bool grading_near(double actual, double expected, double tol)
 static bool test_finished;
 static int finish_log = -1;
 static long current_exercise = -1;
+static pid_t runner_pid;
 
 static void count_exercise(void)
 {
@@ -81,6 +86,14 @@ static void guard_setup(void)
         registered = true;
     }
     test_finished = false;
+#ifdef __linux__
+    /* Check runs each test in a process group of its own and times it out
+     * from the runner: if the runner itself is killed (the grader's time
+     * limit), a test stuck in a loop would run on forever. Die with it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != runner_pid)
+        _exit(EXIT_CALLED_STATUS);
     struct rlimit limit;
     rlim_t cap = (rlim_t)TEST_OUTPUT_LIMIT_MB * 1024 * 1024;
     if (getrlimit(RLIMIT_FSIZE, &limit) == 0 &&
@@ -320,6 +333,7 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
     unsetenv("CK_RUN_CASE");
     unsetenv("CK_INCLUDE_TAGS");
     unsetenv("CK_EXCLUDE_TAGS");
+    runner_pid = getpid();
     SRunner *sr = srunner_create(build_suite(chapter));
     srunner_set_fork_status(sr, CK_FORK); /* never grade without fork mode */
     srunner_run_all(sr, CK_SILENT);

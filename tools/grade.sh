@@ -225,19 +225,28 @@ build_student() {
 
 # link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o
 # (the suite's and the harness's objects are kept for the next time).
+# Status 1 when the link fails (the student's file, say a missing
+# function), 2 when the course's own suite or harness does not compile.
 link_suite() {
     lsuite=$1 lbin=$2 ldir=$3
     sobj=$ldir/suite-$(printf '%s' "$lsuite" | cksum | cut -d' ' -f1).o
     header=exercises/$(basename "$lsuite" .c | cut -d. -f1).h
     fresh "$work/grading.o" tests/grading.c tests/grading.h ||
-        compile "$ldir/link.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
-        return 1
+        compile "$ldir/harness.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
+        return 2
     fresh "$sobj" "$lsuite" tests/grading.h "$header" ||
-        compile "$ldir/link.log" "$sobj" $cflags -Iexercises -Itests $check_flags -c "$lsuite" ||
-        return 1
+        compile "$ldir/harness.log" "$sobj" $cflags -Iexercises -Itests $check_flags -c "$lsuite" ||
+        return 2
     fresh "$lbin" "$ldir/student.o" "$sobj" "$work/grading.o" && return 0
     compile "$ldir/link.log" "$lbin" $cflags "$sobj" "$work/grading.o" "$ldir/student.o" \
         $check_flags -lm
+}
+
+# The course's own code failed to build: that is no student's fault.
+harness_broken() {
+    echo "grade: the course's test suite or harness does not compile with these flags:" >&2
+    cat "$1" >&2
+    exit 2
 }
 
 # merge TRUSTED RAW NOTE MESSAGE VISIBILITY: the trusted rows, with status
@@ -287,8 +296,12 @@ for suite in $suites; do
     else
         # Copy only when changed, so an unchanged file is not recompiled.
         cmp -s "$exercises/$stem.c" "$dir/$stem.c" || cp "$exercises/$stem.c" "$dir/$stem.c"
-        if build_student "$dir" "$stem" && link_suite "$suite" "$dir/suite" "$dir"; then
+        rm -f "$dir/link.log"
+        linked=1
+        if build_student "$dir" "$stem" && { link_suite "$suite" "$dir/suite" "$dir"; linked=$?; [ $linked -eq 0 ]; }; then
             :
+        elif [ "${linked:-1}" -eq 2 ]; then
+            harness_broken "$dir/harness.log"
         else
             note="compile"
             # The compiler's own words, with the scratch path replaced by
@@ -323,7 +336,10 @@ for suite in $suites; do
         hlist=$(listing "$hsuite" "$stem" "$root/build/grade/list/hidden-$key/$stem-$n") || exit 2
         hnote=$note hmessage=$message
         if [ -z "$hnote" ]; then
-            if link_suite "$hsuite" "$dir/hidden-$n" "$dir"; then
+            link_suite "$hsuite" "$dir/hidden-$n" "$dir"
+            linked=$?
+            [ $linked -eq 2 ] && harness_broken "$dir/harness.log"
+            if [ $linked -eq 0 ]; then
                 run_limited "$(remaining)" "$dir/hidden-$n.log" "$dir" "$dir/hidden-$n" "$dir/raw-hidden-$n.tsv"
                 summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$dir/hidden-$n.log" | tail -n 1)
 "

@@ -112,10 +112,12 @@ for c in $chapters; do
     done
 done
 
-# Every "Read: section" pointer of the grader names a real lesson heading.
+# Every "Read: section" pointer of the grader names a real lesson heading
+# (the grader's listing of each suite, built while grading above, has them).
 sections_exist() {
     for c in $chapters; do
-        results=$(ls build/grade/*/"$c"/results.tsv | head -n 1)
+        results=build/grade/list/$c/list.tsv
+        [ -s "$results" ] || { echo "no listing $results"; return 1; }
         awk -F '\t' 'NR > 1 { print $8 }' "$results" | while read -r section; do
             grep -q "^##* .*$section" "chapters/$c.md" ||
                 { echo "chapters/$c.md has no section \"$section\""; exit 1; }
@@ -123,6 +125,9 @@ sections_exist() {
     done
 }
 check "every exercise's lesson section exists" sections_exist
+
+# The grading machinery: make grade, grade-class, hint, reset, watch.
+. tests/grading.sh
 
 # ------------------------------------------------------- chapter programs
 # expect_bad_input FLAG ARGS...: the program must refuse ARGS with one line

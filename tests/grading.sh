@@ -157,6 +157,17 @@ EOF
     printf '#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts("100%%: Checks: 16, Failures: 0, Errors: 0"); }\n' >>"$g/ctor/$ch1.c"
     tools/grade.sh "$g/ctor" 01 >"$g/ctor.out" 2>&1
     [ $? -eq 1 ] && grep -q 'defines a constructor' "$g/ctor.out" || { cat "$g/ctor.out"; return 1; }
+    # Including a file other than the course's headers (here the hidden
+    # suite, whose text would show in the compiler's messages), or asm.
+    submission "$g/include" || return 1
+    printf '#include "%s/instructor/%s.c"\n' "$(pwd)/$g" "$ch1" >>"$g/include/$ch1.c"
+    tools/grade.sh "$g/include" 01 >"$g/include.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file includes .*instructor' "$g/include.out" &&
+        ! grep -q SECRET "$g/include.out" || { cat "$g/include.out"; return 1; }
+    submission "$g/asm" || return 1
+    printf '__asm__(".globl grading_near");\n' >>"$g/asm/$ch1.c"
+    tools/grade.sh "$g/asm" 01 >"$g/asm.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file uses asm' "$g/asm.out" || { cat "$g/asm.out"; return 1; }
     # _exit(0) inside a function is not a pass.
     submission "$g/quick-exit" || return 1
     awk '{ print } /^#include <math.h>$/ { print "#include <unistd.h>" }
@@ -167,7 +178,7 @@ EOF
     CK_RUN_CASE=parabola-descend tools/grade.sh "$g/ascent" 01 >"$g/run-case.out" 2>&1
     [ $? -eq 1 ] && grep -q 'climbed the parabola' "$g/run-case.out" || { cat "$g/run-case.out"; return 1; }
 }
-check "a submission's main(), grading_near(), pow(), headers, tests, constructors, _exit(0) or CK_RUN_CASE change nothing" \
+check "a submission's main(), grading_near(), pow(), headers, tests, includes, asm, constructors, _exit(0) or CK_RUN_CASE change nothing" \
     submission_cannot_change_the_grading
 
 scores_are_never_stale() {

@@ -108,6 +108,12 @@ abs=$(cd "$exercises" && pwd)
 key=$(printf '%s %s' "$abs" "${GRADE_CFLAGS:-}" | cksum | cut -d' ' -f1)
 work=$root/build/grade/$key
 mkdir -p "$work"
+# One grader at a time per scratch folder (make watch and make check on the
+# same files, say): the second waits for the first.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$work/lock"
+    flock 9
+fi
 check_flags=$(pkg-config --cflags --libs check) || exit 2
 base_cflags="-std=c11 -O1 -g -Wall -Wextra -ffp-contract=off"
 cflags="$base_cflags ${GRADE_CFLAGS:-}"
@@ -142,16 +148,16 @@ remaining() {
 # the whole group when it ends, so nothing it started survives it.
 running=""
 run_limited() {
-    seconds=$1 log=$2 rundir=$3
+    rl_seconds=$1 rl_log=$2 rl_dir=$3
     shift 3
-    [ "$seconds" -gt 0 ] || return 124
-    (cd "$rundir" && exec timeout -s KILL "$seconds" "$@") >"$log" 2>&1 </dev/null &
+    [ "$rl_seconds" -gt 0 ] || return 124
+    (cd "$rl_dir" && exec timeout -s KILL "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null &
     running=$!
     wait "$running"
-    code=$?
+    rl_code=$?
     kill -s KILL -- "-$running" 2>/dev/null
     running=""
-    return $code
+    return $rl_code
 }
 interrupted() {
     [ -n "$running" ] && kill -s KILL -- "-$running" 2>/dev/null
@@ -171,10 +177,10 @@ course_sum() {
 compile() {
     clog=$1 out=$2
     shift 2
-    t=$(remaining)
-    [ "$t" -gt 60 ] && t=60
+    c_t=$(remaining)
+    [ "$c_t" -gt 60 ] && c_t=60
     # shellcheck disable=SC2086  # the flag lists are meant to split
-    run_limited "$t" "$clog" "$root" cc "$@" -o "$out.tmp" &&
+    run_limited "$c_t" "$clog" "$root" cc "$@" -o "$out.tmp" &&
         mv "$out.tmp" "$out" || { rm -f "$out.tmp"; return 1; }
 }
 
@@ -202,24 +208,47 @@ listing() {
 # refusing constructors and destructors. Messages go to DIR/compile.log.
 build_student() {
     bdir=$1 bstem=$2
-    src=$bdir/$bstem.c
-    log=$bdir/compile.log
-    if fresh "$bdir/student.o" "$src" "$work/list-$bstem.keep" "exercises/$bstem.h"; then
+    bsrc=$bdir/$bstem.c
+    blog=$bdir/compile.log
+    if fresh "$bdir/student.o" "$bsrc" "$work/list-$bstem.keep" "exercises/$bstem.h"; then
         return 0
     fi
     rm -f "$bdir/student.o"
-    compile "$log" "$bdir/raw.o" $cflags -Iexercises -c "$src" || return 1
-    plain=$bdir/raw.o
-    if [ "$sanitized" = 1 ]; then
-        # Sanitizers add constructors of their own: look at a plain build.
-        compile "$bdir/plain.log" "$bdir/plain.o" $base_cflags -Iexercises -c "$src" || return 1
-        plain=$bdir/plain.o
-    fi
-    if readelf -SW "$plain" | grep -qE 'INIT_ARRAY|FINI_ARRAY|PREINIT_ARRAY|\.ctors|\.dtors'; then
-        echo "error: the file defines a constructor or destructor (code that runs before or after main), which the grader does not run" >"$log"
+    : >"$blog"
+    # Only the course's exercise headers and the C library's may be
+    # included: an #include of another file (a hidden suite, say) would
+    # show its text in the compiler's messages. No asm either: .incbin and
+    # section tricks are not for these exercises.
+    # (-MG lists a header that does not exist instead of failing on it.)
+    if ! compile "$bdir/deps.log" "$bdir/deps.mk" $cflags -Iexercises -MM -MG "$bsrc"; then
+        cp "$bdir/deps.log" "$blog"
         return 1
     fi
-    objcopy --keep-global-symbols="$work/list-$bstem.keep" "$bdir/raw.o" "$bdir/student.o.tmp" >>"$log" 2>&1 &&
+    other=$(tr ' ' '\n' <"$bdir/deps.mk" | grep -v -e '^$' -e '^\\$' -e ':$' -e "^$bsrc\$" \
+                -e '^exercises/[^/]*\.h$' | head -n 1)
+    if [ -n "$other" ]; then
+        echo "error: the file includes $other: only the course's exercise headers and the C library's may be included" >"$blog"
+        return 1
+    fi
+    if compile "$bdir/deps.log" "$bdir/pre.i" $cflags -Iexercises -E "$bsrc" &&
+       awk -v src="\"$bsrc\"" '/^# [0-9]+ "/ { f = $3; next }
+            f == src && /(^|[^A-Za-z0-9_])(__)?asm(__)?([^A-Za-z0-9_]|$)/ { found = 1 }
+            END { exit !found }' "$bdir/pre.i"; then
+        echo "error: the file uses asm, which these exercises do not need and the grader does not allow" >"$blog"
+        return 1
+    fi
+    compile "$blog" "$bdir/raw.o" $cflags -Iexercises -c "$bsrc" || return 1
+    bplain=$bdir/raw.o
+    if [ "$sanitized" = 1 ]; then
+        # Sanitizers add constructors of their own: look at a plain build.
+        compile "$bdir/plain.log" "$bdir/plain.o" $base_cflags -Iexercises -c "$bsrc" || return 1
+        bplain=$bdir/plain.o
+    fi
+    if readelf -SW "$bplain" | grep -qE 'INIT_ARRAY|FINI_ARRAY|PREINIT_ARRAY|\.ctors|\.dtors'; then
+        echo "error: the file defines a constructor or destructor (code that runs before or after main), which the grader does not run" >"$blog"
+        return 1
+    fi
+    objcopy --keep-global-symbols="$work/list-$bstem.keep" "$bdir/raw.o" "$bdir/student.o.tmp" >>"$blog" 2>&1 &&
         mv "$bdir/student.o.tmp" "$bdir/student.o"
 }
 
@@ -228,17 +257,17 @@ build_student() {
 # Status 1 when the link fails (the student's file, say a missing
 # function), 2 when the course's own suite or harness does not compile.
 link_suite() {
-    lsuite=$1 lbin=$2 ldir=$3
-    sobj=$ldir/suite-$(printf '%s' "$lsuite" | cksum | cut -d' ' -f1).o
-    header=exercises/$(basename "$lsuite" .c | cut -d. -f1).h
+    ksuite=$1 kbin=$2 kdir=$3
+    sobj=$kdir/suite-$(printf '%s' "$ksuite" | cksum | cut -d' ' -f1).o
+    header=exercises/$(basename "$ksuite" .c | cut -d. -f1).h
     fresh "$work/grading.o" tests/grading.c tests/grading.h ||
-        compile "$ldir/harness.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
+        compile "$kdir/harness.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
         return 2
-    fresh "$sobj" "$lsuite" tests/grading.h "$header" ||
-        compile "$ldir/harness.log" "$sobj" $cflags -Iexercises -Itests $check_flags -c "$lsuite" ||
+    fresh "$sobj" "$ksuite" tests/grading.h "$header" ||
+        compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests $check_flags -c "$ksuite" ||
         return 2
-    fresh "$lbin" "$ldir/student.o" "$sobj" "$work/grading.o" && return 0
-    compile "$ldir/link.log" "$lbin" $cflags "$sobj" "$work/grading.o" "$ldir/student.o" \
+    fresh "$kbin" "$kdir/student.o" "$sobj" "$work/grading.o" && return 0
+    compile "$kdir/link.log" "$kbin" $cflags "$sobj" "$work/grading.o" "$kdir/student.o" \
         $check_flags -lm
 }
 
@@ -288,14 +317,19 @@ for suite in $suites; do
         hidden_suites=$(ls "$hidden_dir/$stem".c "$hidden_dir/$stem".*.c 2>/dev/null | sort -u)
     fi
 
+    # The file itself, or, in a whole copy of the course (an LMS upload of
+    # a student's repository), the one in its exercises/ folder.
+    source=$exercises/$stem.c
+    [ ! -f "$source" ] && [ -f "$exercises/exercises/$stem.c" ] && source=$exercises/exercises/$stem.c
+
     note="" message=""
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
-    elif [ ! -f "$exercises/$stem.c" ]; then
+    elif [ ! -f "$source" ]; then
         note="missing"; message="there is no $exercises/$stem.c"
     else
         # Copy only when changed, so an unchanged file is not recompiled.
-        cmp -s "$exercises/$stem.c" "$dir/$stem.c" || cp "$exercises/$stem.c" "$dir/$stem.c"
+        cmp -s "$source" "$dir/$stem.c" || cp "$source" "$dir/$stem.c"
         rm -f "$dir/link.log"
         linked=1
         if build_student "$dir" "$stem" && { link_suite "$suite" "$dir/suite" "$dir"; linked=$?; [ $linked -eq 0 ]; }; then
@@ -307,10 +341,10 @@ for suite in $suites; do
             # The compiler's own words, with the scratch path replaced by
             # the student's.
             cat "$dir/compile.log" "$dir/link.log" 2>/dev/null |
-                sed "s|$dir/$stem\.c|$exercises/$stem.c|g; s|$dir/||g" >"$dir/errors.log"
+                sed "s|$dir/$stem\.c|$source|g; s|$dir/||g" >"$dir/errors.log"
             first=$(grep -m 3 -i 'error' "$dir/errors.log" | tr '\t' ' ' | tr '\n' ' ')
             [ -n "$first" ] || first=$(head -n 3 "$dir/errors.log" | tr '\t' ' ' | tr '\n' ' ')
-            message="$exercises/$stem.c does not compile: $first"
+            message="$source does not compile: $first"
         fi
     fi
 
@@ -379,7 +413,7 @@ out=$work/report.txt
     for suite in $suites; do
         stem=$(basename "$suite" .c)
         grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	compile	" "$merged" || continue
-        printf '\n%s/%s.c does not compile; the compiler says:\n' "$exercises" "$stem"
+        printf '\n%s.c does not compile; the compiler says:\n' "$stem"
         head -n 25 "$work/$stem/errors.log" | sed 's/^/  | /'
     done
     echo

@@ -151,7 +151,7 @@ run_limited() {
     rl_seconds=$1 rl_log=$2 rl_dir=$3
     shift 3
     [ "$rl_seconds" -gt 0 ] || return 124
-    (cd "$rl_dir" && exec timeout -s KILL "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null &
+    (cd "$rl_dir" && exec timeout -s KILL "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null 9>&- &
     running=$!
     wait "$running"
     rl_code=$?
@@ -180,8 +180,8 @@ compile() {
     c_t=$(remaining)
     [ "$c_t" -gt 60 ] && c_t=60
     # shellcheck disable=SC2086  # the flag lists are meant to split
-    run_limited "$c_t" "$clog" "$root" cc "$@" -o "$out.tmp" &&
-        mv "$out.tmp" "$out" || { rm -f "$out.tmp"; return 1; }
+    run_limited "$c_t" "$clog" "$root" cc "$@" -o "$out.tmp$$" &&
+        mv "$out.tmp$$" "$out" || { rm -f "$out.tmp$$"; return 1; }
 }
 
 # listing SUITE STEM DIR: the trusted exercise table of SUITE, built with
@@ -192,13 +192,16 @@ listing() {
     header=exercises/$lstem.h
     if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/grading.h \
          "$header" tools/make-stub.awk; then
-        awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c" &&
+        # Temporary names of this process's own: two graders may list at once.
+        awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c.$$" &&
+        mv "$ldir/stub.c.$$" "$ldir/stub.c" &&
         compile "$ldir/build.log" "$ldir/stub.o" $base_cflags -Iexercises -c "$ldir/stub.c" &&
         compile "$ldir/build.log" "$ldir/list" $base_cflags -Iexercises -Itests \
             "$lsuite" tests/grading.c "$ldir/stub.o" $check_flags -lm &&
-        "$ldir/list" --list "$ldir/list.tmp" && mv "$ldir/list.tmp" "$ldir/list.tsv" ||
+        nm -g --defined-only "$ldir/stub.o" | awk 'NF == 3 { print $3 }' >"$ldir/keep.txt.$$" &&
+        mv "$ldir/keep.txt.$$" "$ldir/keep.txt" &&
+        "$ldir/list" --list "$ldir/list.tmp$$" && mv "$ldir/list.tmp$$" "$ldir/list.tsv" ||
             { echo "grade: cannot list the exercises of $lsuite:" >&2; cat "$ldir/build.log" >&2; return 1; }
-        nm -g --defined-only "$ldir/stub.o" | awk 'NF == 3 { print $3 }' >"$ldir/keep.txt"
     fi
     echo "$ldir/list.tsv"
 }
@@ -306,10 +309,10 @@ for suite in $suites; do
     mkdir -p "$dir"
     rm -f "$dir"/raw*.tsv "$dir/run.log"
     list=$(listing "$suite" "$stem" "$root/build/grade/list/$stem") || exit 2
-    cp "$(dirname "$list")/keep.txt" "$work/list-$stem.keep.tmp"
-    cmp -s "$work/list-$stem.keep.tmp" "$work/list-$stem.keep" 2>/dev/null ||
-        mv "$work/list-$stem.keep.tmp" "$work/list-$stem.keep"
-    rm -f "$work/list-$stem.keep.tmp"
+    # This folder's copy of the exercise functions' names (its objects are
+    # rebuilt when they change).
+    cmp -s "$(dirname "$list")/keep.txt" "$work/list-$stem.keep" ||
+        cp "$(dirname "$list")/keep.txt" "$work/list-$stem.keep"
 
     # The instructor's hidden suites of this chapter, if any.
     hidden_suites=""

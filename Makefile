@@ -144,16 +144,17 @@ reset:
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
 grade: deps
-	@test -n "$(SUBMISSION)" || { echo "make grade: say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
-	@mkdir -p "$(REPORT_DIR)"
+	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
+	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
 	@tools/grade.sh --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
 	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
 	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
-	  echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; exit $$status
+	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
+	    echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; fi; exit $$status
 
 # make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
 grade-class: deps
-	@test -n "$(SUBMISSIONS)" || { echo "make grade-class: say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
+	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
 	@HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
 
 stubs:

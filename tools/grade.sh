@@ -75,7 +75,7 @@ exercises=$1
 only=${2:-}
 
 if [ ! -d "$exercises" ]; then
-    echo "grade: EXERCISES=$exercises is not a directory" >&2
+    echo "grade: $exercises is not a directory (the folder of exercise files to grade)" >&2
     exit 2
 fi
 case "$only" in

@@ -28,13 +28,14 @@ case "$fixed" in
     *) echo "watch: CH=$fixed: expected a chapter number such as 01" >&2; exit 2 ;;
 esac
 
-# The exercise files that have a graded suite, newest first, with their
-# size and modification time: a change in this text is a save.
+# The exercise files that have a graded suite, newest first (the lowest
+# chapter first among equals, as in a fresh clone), with their modification
+# time and size: a change in this text is a save.
 signature() {
     for t in tests/[0-9][0-9]-*.c; do
         f=$exercises/$(basename "$t")
-        [ -f "$f" ] && stat -c '%Y.%y %s %n' "$f"
-    done | sort -r
+        [ -f "$f" ] && stat -c '%.9Y %s %n' "$f"
+    done | sort -k1,1nr -k3,3
 }
 
 # The chapter to grade: the fixed one, or that of the newest file.

@@ -168,7 +168,7 @@ trap interrupted INT TERM HUP
 # The course's own files, whose checksum must not change while a
 # submission runs.
 course_sum() {
-    cat tests/*.c tests/*.h tools/*.sh tools/*.awk solutions/*.c exercises/*.h Makefile \
+    cat tests/*.c tests/*.h tools/*.sh tools/*.awk solutions/*.c exercises/*.h lib/*.c lib/*.h Makefile \
         ${hidden_dir:+"$hidden_dir"/*.c} 2>/dev/null | cksum
 }
 
@@ -191,13 +191,13 @@ listing() {
     mkdir -p "$ldir"
     header=exercises/$lstem.h
     if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/grading.h \
-         "$header" tools/make-stub.awk; then
+         "$header" tools/make-stub.awk lib/*.h lib/*.c; then
         # Temporary names of this process's own: two graders may list at once.
         awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c.$$" &&
         mv "$ldir/stub.c.$$" "$ldir/stub.c" &&
-        compile "$ldir/build.log" "$ldir/stub.o" $base_cflags -Iexercises -c "$ldir/stub.c" &&
-        compile "$ldir/build.log" "$ldir/list" $base_cflags -Iexercises -Itests \
-            "$lsuite" tests/grading.c "$ldir/stub.o" $check_flags -lm &&
+        compile "$ldir/build.log" "$ldir/stub.o" $base_cflags -Iexercises -Ilib -c "$ldir/stub.c" &&
+        compile "$ldir/build.log" "$ldir/list" $base_cflags -Iexercises -Itests -Ilib \
+            "$lsuite" tests/grading.c "$ldir/stub.o" lib/*.c $check_flags -lm &&
         nm -g --defined-only "$ldir/stub.o" | awk 'NF == 3 { print $3 }' >"$ldir/keep.txt.$$" &&
         mv "$ldir/keep.txt.$$" "$ldir/keep.txt" &&
         "$ldir/list" --list "$ldir/list.tmp$$" && mv "$ldir/list.tmp$$" "$ldir/list.tsv" ||
@@ -213,38 +213,38 @@ build_student() {
     bdir=$1 bstem=$2
     bsrc=$bdir/$bstem.c
     blog=$bdir/compile.log
-    if fresh "$bdir/student.o" "$bsrc" "$work/list-$bstem.keep" "exercises/$bstem.h"; then
+    if fresh "$bdir/student.o" "$bsrc" "$work/list-$bstem.keep" "exercises/$bstem.h" lib/*.h; then
         return 0
     fi
     rm -f "$bdir/student.o"
     : >"$blog"
-    # Only the course's exercise headers and the C library's may be
+    # Only the course's headers (exercises/, lib/) and the C library's may be
     # included: an #include of another file (a hidden suite, say) would
     # show its text in the compiler's messages. No asm either: .incbin and
     # section tricks are not for these exercises.
     # (-MG lists a header that does not exist instead of failing on it.)
-    if ! compile "$bdir/deps.log" "$bdir/deps.mk" $cflags -Iexercises -MM -MG "$bsrc"; then
+    if ! compile "$bdir/deps.log" "$bdir/deps.mk" $cflags -Iexercises -Ilib -MM -MG "$bsrc"; then
         cp "$bdir/deps.log" "$blog"
         return 1
     fi
     other=$(tr ' ' '\n' <"$bdir/deps.mk" | grep -v -e '^$' -e '^\\$' -e ':$' -e "^$bsrc\$" \
-                -e '^exercises/[^/]*\.h$' | head -n 1)
+                -e '^exercises/[^/]*\.h$' -e '^lib/[^/]*\.h$' | head -n 1)
     if [ -n "$other" ]; then
-        echo "error: the file includes $other: only the course's exercise headers and the C library's may be included" >"$blog"
+        echo "error: the file includes $other: only the course's headers (exercises/, lib/) and the C library's may be included" >"$blog"
         return 1
     fi
-    if compile "$bdir/deps.log" "$bdir/pre.i" $cflags -Iexercises -E "$bsrc" &&
+    if compile "$bdir/deps.log" "$bdir/pre.i" $cflags -Iexercises -Ilib -E "$bsrc" &&
        awk -v src="\"$bsrc\"" '/^# [0-9]+ "/ { f = $3; next }
             f == src && /(^|[^A-Za-z0-9_])(__)?asm(__)?([^A-Za-z0-9_]|$)/ { found = 1 }
             END { exit !found }' "$bdir/pre.i"; then
         echo "error: the file uses asm, which these exercises do not need and the grader does not allow" >"$blog"
         return 1
     fi
-    compile "$blog" "$bdir/raw.o" $cflags -Iexercises -c "$bsrc" || return 1
+    compile "$blog" "$bdir/raw.o" $cflags -Iexercises -Ilib -c "$bsrc" || return 1
     bplain=$bdir/raw.o
     if [ "$sanitized" = 1 ]; then
         # Sanitizers add constructors of their own: look at a plain build.
-        compile "$bdir/plain.log" "$bdir/plain.o" $base_cflags -Iexercises -c "$bsrc" || return 1
+        compile "$bdir/plain.log" "$bdir/plain.o" $base_cflags -Iexercises -Ilib -c "$bsrc" || return 1
         bplain=$bdir/plain.o
     fi
     if readelf -SW "$bplain" | grep -qE 'INIT_ARRAY|FINI_ARRAY|PREINIT_ARRAY|\.ctors|\.dtors'; then
@@ -253,6 +253,22 @@ build_student() {
     fi
     objcopy --keep-global-symbols="$work/list-$bstem.keep" "$bdir/raw.o" "$bdir/student.o.tmp" >>"$blog" 2>&1 &&
         mv "$bdir/student.o.tmp" "$bdir/student.o"
+}
+
+# lib_objects: the course's shared C (lib/*.c: the seeded generator and
+# the rest), which exercises may use, compiled once per set of flags;
+# prints the objects' paths.
+lib_objects() {
+    lib_dir=$root/build/grade/lib-$(printf '%s' "$cflags" | cksum | cut -d' ' -f1)
+    mkdir -p "$lib_dir"
+    for lib_src in lib/*.c; do
+        [ -f "$lib_src" ] || continue
+        lib_obj=$lib_dir/$(basename "$lib_src" .c).o
+        fresh "$lib_obj" "$lib_src" lib/*.h ||
+            compile "$lib_dir/build.log" "$lib_obj" $cflags -Ilib -c "$lib_src" ||
+            { cat "$lib_dir/build.log" >&2; return 1; }
+        echo "$lib_obj"
+    done
 }
 
 # link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o
@@ -267,11 +283,11 @@ link_suite() {
         compile "$kdir/harness.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
         return 2
     fresh "$sobj" "$ksuite" tests/grading.h "$header" ||
-        compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests $check_flags -c "$ksuite" ||
+        compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests -Ilib $check_flags -c "$ksuite" ||
         return 2
-    fresh "$kbin" "$kdir/student.o" "$sobj" "$work/grading.o" && return 0
+    fresh "$kbin" "$kdir/student.o" "$sobj" "$work/grading.o" $lib_objs && return 0
     compile "$kdir/link.log" "$kbin" $cflags "$sobj" "$work/grading.o" "$kdir/student.o" \
-        $check_flags -lm
+        $lib_objs $check_flags -lm
 }
 
 # The course's own code failed to build: that is no student's fault.
@@ -299,6 +315,7 @@ merge() {
 }
 
 # --------------------------------------------------------------- grading
+lib_objs=$(lib_objects) || { echo "grade: the course's lib/ does not compile with these flags" >&2; exit 2; }
 merged=$work/results.tsv
 : >"$merged.tmp"
 summaries=""

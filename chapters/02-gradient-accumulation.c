@@ -1,0 +1,541 @@
+/*
+ * 02-gradient-accumulation.c: Chapter 2, gradient accumulation.
+ *
+ * Trains chapter 1's line, w·x + b fitted to noisy points of y = 2x + 1, with
+ * parameters that work the way a framework's do: each owns a value and a
+ * gradient, backward adds into the gradient, and only an explicit zero_grad
+ * clears it. Three ways to train, chosen with --mode:
+ *   correct     zero_grad, forward, backward, step: ordinary gradient descent;
+ *   no-zero     the same loop without zero_grad, the classic bug: every
+ *               update uses the sum of all the gradients so far;
+ *   accumulate  one update from k micro-batches, their gradients added up
+ *               with a weight each (--weighting), as when a large batch does
+ *               not fit in memory.
+ * Beside every run, the program trains a reference from the same start, by
+ * correct full-batch gradient descent, and prints how far apart the two are,
+ * which is how the lesson shows that accumulation (done right) is the large
+ * batch's update to the last few bits.
+ *
+ * Build (make does this):
+ *   cc -std=c11 -O2 -Ilib chapters/02-gradient-accumulation.c lib/cli.c \
+ *      lib/dataset.c lib/output.c lib/rng.c -lm -o 02-gradient-accumulation
+ * Run:
+ *   build/bin/02-gradient-accumulation --mode accumulate --micro-sizes 40,30,20,10
+ *   build/bin/02-gradient-accumulation --help
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dataset.h"
+#include "output.h"
+#include "rng.h"
+
+/* ============================================================ parameters */
+
+//> param
+/* A trainable number, as a framework sees it: the value the model computes
+ * with, and beside it the gradient that backward passes have added up since
+ * the last zero_grad (PyTorch's tensor.grad). */
+typedef struct {
+    double value;
+    double grad;
+} Param;
+
+/* The line's parameters, always in this order. */
+enum { LINE_W, LINE_B, LINE_PARAMS };
+//< param
+
+//> zero-grad
+/* Clears the gradient of every parameter and leaves the values alone: the
+ * job of PyTorch's optimizer.zero_grad(). Assigning 0 (rather than, say,
+ * multiplying by 0) also clears a gradient that had become inf or nan. */
+static void param_zero_grad(Param *params, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        params[i].grad = 0.0;
+}
+//< zero-grad
+
+/* ============================================================ the model */
+
+//> forward
+/* Forward: the mean squared error of the line over n examples,
+ * L = (1/n) Σ (w·x_i + b - y_i)^2. */
+static double linreg_forward(const Param *line, const double *x,
+                             const double *y, size_t n)
+{
+    double w = line[LINE_W].value, b = line[LINE_B].value;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double residual = w * x[i] + b - y[i];
+        sum += residual * residual;
+    }
+    return sum / (double)n;
+}
+//< forward
+
+//> backward
+/* Backward: ADDS the gradient of loss_scale·L into each parameter's grad,
+ * where L is the mean squared error of the n examples (chapter 1):
+ *   w.grad += loss_scale · (2/n) Σ r_i·x_i
+ *   b.grad += loss_scale · (2/n) Σ r_i,     r_i = w·x_i + b - y_i.
+ * loss_scale plays the part of PyTorch's (loss * scale).backward(): scaling
+ * a loss scales its gradient. Whatever grad held before is kept. */
+static void linreg_backward_accumulate(const double *x, const double *y,
+                                       size_t n, double loss_scale,
+                                       Param *line)
+{
+    double w = line[LINE_W].value, b = line[LINE_B].value;
+    double sum_rx = 0.0, sum_r = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double residual = w * x[i] + b - y[i];
+        sum_rx += residual * x[i];
+        sum_r += residual;
+    }
+    line[LINE_W].grad += loss_scale * (2.0 * sum_rx / (double)n);
+    line[LINE_B].grad += loss_scale * (2.0 * sum_r / (double)n);
+}
+//< backward
+
+//> sgd-step
+/* The optimizer: value ← value - lr·grad for every parameter. The grads
+ * are read, never cleared (PyTorch's optimizer.step() leaves .grad as it
+ * is); clearing is zero_grad's job. */
+static void sgd_step(Param *params, size_t count, double lr)
+{
+    for (size_t i = 0; i < count; i++)
+        params[i].value -= lr * params[i].grad;
+}
+//< sgd-step
+
+/* ============================================================ training */
+
+//> train-step
+/* One update, in the order every framework's training loop has: clear the
+ * gradients, run forward (the loss), run backward (the gradients), step.
+ * Returns the loss at the values before the step. */
+static double train_step(Param *line, const Dataset *ds, double lr)
+{
+    param_zero_grad(line, LINE_PARAMS);
+    double loss = linreg_forward(line, ds->x, ds->y, ds->n);
+    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, line);
+    sgd_step(line, LINE_PARAMS, lr);
+    return loss;
+}
+//< train-step
+
+//> forgot-zero
+/* The classic bug: the same loop without zero_grad. Backward adds this
+ * step's gradient to everything earlier steps left in grad, so the update
+ * uses the sum of all the gradients since training began. */
+static double train_step_without_zero_grad(Param *line, const Dataset *ds,
+                                           double lr)
+{
+    double loss = linreg_forward(line, ds->x, ds->y, ds->n);
+    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, line);
+    sgd_step(line, LINE_PARAMS, lr);
+    return loss;
+}
+//< forgot-zero
+
+/* How a micro-batch's gradient is weighted when the k of them are added. */
+typedef enum { WEIGHT_BY_SIZE, WEIGHT_EQUALLY, WEIGHT_NONE } Weighting;
+
+//> micro-batch-weight
+/* The weight of a micro-batch of `size` examples out of `total`, one of k.
+ * Each micro-batch's loss is a mean over its own examples, so the mean over
+ * all of them is Σ_m (n_m / N)·L_m: weighting by size is right for any
+ * split. 1/k is the same number only when every micro-batch has N/k
+ * examples; no weight at all adds up k means, about k times the gradient. */
+static double micro_batch_weight(Weighting weighting, size_t size,
+                                 size_t total, size_t k)
+{
+    switch (weighting) {
+    case WEIGHT_BY_SIZE: return (double)size / (double)total;
+    case WEIGHT_EQUALLY: return 1.0 / (double)k;
+    case WEIGHT_NONE:    return 1.0;
+    }
+    return NAN;
+}
+//< micro-batch-weight
+
+enum { MAX_MICRO_BATCHES = 1000 };
+
+/* How the N examples are cut into k consecutive micro-batches. */
+typedef struct {
+    size_t k;
+    size_t size[MAX_MICRO_BATCHES];
+} MicroBatches;
+
+//> accumulated-step
+/* One update from k micro-batches: zero once, then forward and backward on
+ * each micro-batch in turn, each adding its weighted gradient into grad,
+ * then one step. Only one micro-batch is in flight at a time; that is the
+ * memory accumulation saves. Returns the loss over all N examples before
+ * the step, the size-weighted sum of the micro-batch losses (whatever
+ * weighting the gradients get, so that every run reports the same thing). */
+static double accumulated_step(Param *line, const Dataset *ds,
+                               const MicroBatches *micro, Weighting weighting,
+                               double lr)
+{
+    param_zero_grad(line, LINE_PARAMS);
+    double loss = 0.0;
+    size_t first = 0;
+    for (size_t m = 0; m < micro->k; m++) {
+        const double *x = ds->x + first, *y = ds->y + first;
+        size_t n = micro->size[m];
+        double weight = micro_batch_weight(weighting, n, ds->n, micro->k);
+        loss += (double)n / (double)ds->n * linreg_forward(line, x, y, n);
+        linreg_backward_accumulate(x, y, n, weight, line);
+        first += n;
+    }
+    sgd_step(line, LINE_PARAMS, lr);
+    return loss;
+}
+//< accumulated-step
+
+/* The gradient of the full-batch loss at the line's values, written into
+ * grad[], computed on a copy so that the line's own grads are untouched. */
+static void full_batch_gradient(const Param *line, const Dataset *ds,
+                                double *grad)
+{
+    Param fresh[LINE_PARAMS];
+    memcpy(fresh, line, sizeof fresh);
+    param_zero_grad(fresh, LINE_PARAMS);
+    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, fresh);
+    for (size_t j = 0; j < LINE_PARAMS; j++)
+        grad[j] = fresh[j].grad;
+}
+
+typedef enum { MODE_CORRECT, MODE_NO_ZERO, MODE_ACCUMULATE } Mode;
+
+typedef struct {
+    Mode mode;
+    double lr;
+    size_t steps;
+    MicroBatches micro;   /* MODE_ACCUMULATE only */
+    Weighting weighting;  /* MODE_ACCUMULATE only */
+} Training;
+
+/* How a run ended: every step taken, or stopped at a number that was not
+ * finite, in the chosen mode's run or in the reference beside it. */
+typedef enum {
+    TRAIN_MAX_STEPS,
+    TRAIN_DIVERGED,
+    TRAIN_REFERENCE_DIVERGED
+} TrainStatus;
+
+/* One update of the chosen mode. */
+static double mode_step(const Training *t, Param *line, const Dataset *ds)
+{
+    switch (t->mode) {
+    case MODE_CORRECT: return train_step(line, ds, t->lr);
+    case MODE_NO_ZERO: return train_step_without_zero_grad(line, ds, t->lr);
+    case MODE_ACCUMULATE:
+        return accumulated_step(line, ds, &t->micro, t->weighting, t->lr);
+    }
+    return NAN;
+}
+
+/* The columns of a training row, after the step number. */
+enum {
+    COL_LOSS, COL_W, COL_B, COL_GRAD_W, COL_GRAD_B, COL_USED_GRAD_W,
+    COL_USED_GRAD_B, COL_REF_LOSS, COL_REF_W, COL_REF_B, COL_PARAM_DIFF,
+    COL_MAX_PARAM_DIFF, COLUMNS
+};
+static const char *const column_names[1 + COLUMNS] = {
+    "step", "loss", "w", "b", "grad_w", "grad_b", "used_grad_w",
+    "used_grad_b", "ref_loss", "ref_w", "ref_b", "param_diff",
+    "max_param_diff"};
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+/* Trains the line with the chosen mode and, beside it, a reference copy
+ * from the same start by correct full-batch steps, writing one row per step
+ * from step 0 (the start). Row k holds the parameters after k updates and
+ * the loss there; grad_* is the full-batch gradient at those values (what a
+ * correct update uses) and used_grad_* what the parameters' grad held when
+ * the update from there was taken. Stops at the first row with a number
+ * that is not finite, returning TRAIN_DIVERGED (the mode's run) or
+ * TRAIN_REFERENCE_DIVERGED (only the reference) and the step in
+ * *stopped_at. */
+static TrainStatus train(const Training *t, Param *line, const Dataset *ds,
+                         FILE *out, size_t *stopped_at)
+{
+    Param ref[LINE_PARAMS];
+    memcpy(ref, line, sizeof ref);
+    double max_diff = 0.0;
+    for (size_t step = 0; step <= t->steps; step++) {
+        double row[COLUMNS];
+        row[COL_W] = line[LINE_W].value;
+        row[COL_B] = line[LINE_B].value;
+        full_batch_gradient(line, ds, &row[COL_GRAD_W]);
+        row[COL_REF_W] = ref[LINE_W].value;
+        row[COL_REF_B] = ref[LINE_B].value;
+        double diff = fmax(fabs(row[COL_W] - row[COL_REF_W]),
+                           fabs(row[COL_B] - row[COL_REF_B]));
+        max_diff = fmax(max_diff, diff);
+        row[COL_PARAM_DIFF] = diff;
+        row[COL_MAX_PARAM_DIFF] = max_diff;
+        /* The update from this row gives its loss and the grads it used.
+         * After the last row, the parameters it moves are not printed. */
+        row[COL_LOSS] = mode_step(t, line, ds);
+        row[COL_USED_GRAD_W] = line[LINE_W].grad;
+        row[COL_USED_GRAD_B] = line[LINE_B].grad;
+        row[COL_REF_LOSS] = train_step(ref, ds, t->lr);
+        if (!all_finite(row, COLUMNS)) {
+            *stopped_at = step;
+            return all_finite(row, COL_REF_LOSS) ? TRAIN_REFERENCE_DIVERGED
+                                                 : TRAIN_DIVERGED;
+        }
+        output_row(out, step, row, COLUMNS);
+    }
+    return TRAIN_MAX_STEPS;
+}
+
+/* ================================================================== main */
+
+static const char *const mode_names[] = {"correct", "no-zero", "accumulate",
+                                         NULL};
+static const char *const weighting_names[] = {"size", "equal", "none", NULL};
+
+typedef struct {
+    const char *mode, *weighting, *out;
+    double lr, noise;
+    size_t steps, n, k;
+    uint64_t seed;
+    DoubleList start, micro_sizes;
+} Settings;
+
+static const char usage[] =
+    "02-gradient-accumulation: chapter 2, gradient accumulation.\n"
+    "\n"
+    "Fits the line w x + b to N points, x_i evenly spaced on [-2, 2],\n"
+    "y_i = 2 x_i + 1 + noise*N(0,1), by minimising the mean squared error\n"
+    "  L(w, b) = (1/N) sum_i (w x_i + b - y_i)^2,\n"
+    "  dL/dw = (2/N) sum_i r_i x_i,  dL/db = (2/N) sum_i r_i,  r_i = w x_i + b - y_i.\n"
+    "Each parameter owns a value and a grad; backward adds into grad.\n"
+    "Modes:\n"
+    "  correct     each step: zero_grad, forward, backward, step\n"
+    "  no-zero     each step: forward, backward, step (grad is never cleared)\n"
+    "  accumulate  each step: zero_grad, then for each of k consecutive\n"
+    "              micro-batches (sizes n_m) a backward of weight * L_m, then\n"
+    "              one step; weight n_m/N (size), 1/k (equal) or 1 (none)\n"
+    "Output: CSV with a header, one row per step (step 0 = the start):\n"
+    "  step,loss,w,b,grad_w,grad_b,used_grad_w,used_grad_b,\n"
+    "  ref_loss,ref_w,ref_b,param_diff,max_param_diff\n"
+    "loss and grad_* are the full-batch loss and gradient at w, b; used_grad_*\n"
+    "is what the parameters' grad held when the step from there was taken;\n"
+    "ref_* is correct full-batch training from the same start; param_diff is\n"
+    "max(|w - ref_w|, |b - ref_b|) and max_param_diff its largest value so far.\n"
+    "Exit status: 0 done; 1 a loss became inf or nan (the rows before it are\n"
+    "kept); 2 bad input.";
+
+/* Cuts n examples into the micro-batches the flags ask for: --micro-sizes
+ * as given, or k as equal as possible (the first n mod k one larger). */
+static CliStatus plan_micro_batches(Cli *cli, const Settings *s,
+                                    MicroBatches *micro)
+{
+    if (cli_given(cli, "micro-sizes")) {
+        size_t sum = 0;
+        micro->k = s->micro_sizes.count;
+        for (size_t m = 0; m < micro->k; m++) {
+            double v = s->micro_sizes.values[m];
+            if (v < 1.0 || v != floor(v) || v > (double)s->n)
+                return cli_reject(cli, "micro-sizes", NULL,
+                                  "each size must be a whole number from 1 "
+                                  "to --n");
+            micro->size[m] = (size_t)v;
+            sum += micro->size[m];
+        }
+        if (sum != s->n) {
+            char why[96];
+            snprintf(why, sizeof why, "the sizes add up to %zu, not to the "
+                     "--n %zu examples", sum, s->n);
+            return cli_reject(cli, "micro-sizes", NULL, why);
+        }
+        return CLI_RUN;
+    }
+    if (s->k > s->n) {
+        char value[32], why[96];
+        snprintf(value, sizeof value, "%zu", s->k);
+        snprintf(why, sizeof why, "more micro-batches than the --n %zu "
+                 "examples", s->n);
+        return cli_reject(cli, "k", value, why);
+    }
+    micro->k = s->k;
+    for (size_t m = 0; m < s->k; m++)
+        micro->size[m] = s->n / s->k + (m < s->n % s->k ? 1 : 0);
+    return CLI_RUN;
+}
+
+/* Flags that only make sense for accumulation are refused in the other
+ * modes, rather than silently ignored. */
+static CliStatus check_combinations(Cli *cli, const Settings *s,
+                                    MicroBatches *micro)
+{
+    bool accumulate = strcmp(s->mode, "accumulate") == 0;
+    static const char *const accumulate_only[] = {"k", "micro-sizes",
+                                                  "weighting"};
+    for (size_t i = 0; i < 3; i++)
+        if (!accumulate && cli_given(cli, accumulate_only[i]))
+            return cli_reject(cli, accumulate_only[i], NULL,
+                              "applies only to --mode accumulate");
+    if (cli_given(cli, "k") && cli_given(cli, "micro-sizes"))
+        return cli_reject(cli, "micro-sizes", NULL,
+                          "give either --k or --micro-sizes, not both");
+    if (cli_given(cli, "start") && s->start.count != LINE_PARAMS)
+        return cli_reject(cli, "start", NULL, "needs two numbers: w,b");
+    return accumulate ? plan_micro_batches(cli, s, micro) : CLI_RUN;
+}
+
+static Mode mode_from_name(const char *name)
+{
+    return strcmp(name, "no-zero") == 0      ? MODE_NO_ZERO
+           : strcmp(name, "accumulate") == 0 ? MODE_ACCUMULATE
+                                             : MODE_CORRECT;
+}
+
+static Weighting weighting_from_name(const char *name)
+{
+    return strcmp(name, "equal") == 0  ? WEIGHT_EQUALLY
+           : strcmp(name, "none") == 0 ? WEIGHT_NONE
+                                       : WEIGHT_BY_SIZE;
+}
+
+/* Says on stderr why the run stopped at `step`, naming the likeliest cause
+ * for the mode (or for the reference run, if only that one failed). */
+static void explain_divergence(const Training *t, TrainStatus status,
+                               size_t step)
+{
+    const char *program = "02-gradient-accumulation";
+    fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
+            program, step,
+            status == TRAIN_REFERENCE_DIVERGED
+                ? " in the reference run (correct full-batch training)"
+                : "");
+    if (status == TRAIN_REFERENCE_DIVERGED)
+        fprintf(stderr, "--lr %g is above these data's stable limit, so every "
+                "step overshoots further than the last (divide --lr by 10; "
+                "01-gradient-descent --problem linreg --task solve prints "
+                "the limit)\n", t->lr);
+    /* No branch for --mode no-zero: on this quadratic loss the run without
+     * zero_grad stays bounded for every lr below twice the limit of correct
+     * training (see the lesson), so its reference always fails first. */
+    else if (t->mode == MODE_ACCUMULATE && t->weighting == WEIGHT_NONE)
+        fprintf(stderr,
+                "the %zu micro-batch gradients were added without weights, "
+                "about %zu times the mean gradient, so --lr %g acts like "
+                "%g (use --weighting size)\n",
+                t->micro.k, t->micro.k, t->lr, t->lr * (double)t->micro.k);
+    else
+        fprintf(stderr,
+                "--lr %g is above these data's stable limit, so every step "
+                "overshoots further than the last (divide --lr by 10; "
+                "01-gradient-descent --problem linreg --task solve prints "
+                "the limit)\n",
+                t->lr);
+}
+
+static int run(const Settings *s, const Training *t, Param *line,
+               const Dataset *ds)
+{
+    const char *program = "02-gradient-accumulation";
+    Output out;
+    if (!output_open(&out, program, s->out))
+        return EXIT_FAILURE;
+    output_header(out.file, column_names, 1 + COLUMNS);
+    size_t stopped_at = 0;
+    int status = EXIT_SUCCESS;
+    TrainStatus ended = train(t, line, ds, out.file, &stopped_at);
+    if (ended != TRAIN_MAX_STEPS) {
+        explain_divergence(t, ended, stopped_at);
+        status = EXIT_FAILURE;
+    }
+    if (!output_commit(&out, program))
+        return EXIT_FAILURE;
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {.mode = "correct", .weighting = "size", .lr = 0.05,
+                  .noise = 0.1, .steps = 200, .n = 100, .k = 4, .seed = 1};
+    Flag flags[] = {
+        {.name = "mode", .kind = FLAG_CHOICE, .value = &s.mode,
+         .help = "how to train", .choices = mode_names},
+        {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
+         .help = "learning rate η", .min = 0, .min_exclusive = true,
+         .max = 1e6},
+        {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
+         .help = "updates (steps)", .min = 0, .max = 1e9},
+        {.name = "k", .kind = FLAG_COUNT, .value = &s.k,
+         .help = "number of micro-batches, as equal in size as N allows "
+                 "(accumulate)",
+         .min = 1, .max = MAX_MICRO_BATCHES},
+        {.name = "micro-sizes", .kind = FLAG_LIST, .value = &s.micro_sizes,
+         .help = "the micro-batch sizes, in order, adding up to N; up to 8 "
+                 "(accumulate)",
+         .default_text = "--k equal parts"},
+        {.name = "weighting", .kind = FLAG_CHOICE, .value = &s.weighting,
+         .help = "each micro-batch gradient's weight (accumulate)",
+         .choices = weighting_names},
+        {.name = "start", .kind = FLAG_LIST, .value = &s.start,
+         .help = "starting point w,b", .default_text = "w, b ~ N(0, 1)"},
+        {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
+         .help = "random seed for the data and the start"},
+        {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
+         .help = "number of data points N", .min = 2, .max = 1e8},
+        {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
+         .help = "standard deviation of the label noise", .min = 0,
+         .max = 1e6},
+        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
+         .help = "write the CSV here instead of stdout",
+         .default_text = "stdout"},
+    };
+    Cli cli = {.program = "02-gradient-accumulation", .usage = usage,
+               .flags = flags, .flag_count = sizeof flags / sizeof *flags};
+    switch (cli_parse(&cli, argc, argv)) {
+    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
+    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
+    case CLI_RUN: break;
+    }
+    Training t = {.mode = mode_from_name(s.mode), .lr = s.lr,
+                  .steps = s.steps,
+                  .weighting = weighting_from_name(s.weighting)};
+    if (check_combinations(&cli, &s, &t.micro) != CLI_RUN)
+        return EXIT_BAD_INPUT;
+
+    Dataset ds;
+    if (!dataset_alloc(&ds, s.n, 1)) {
+        fprintf(stderr, "02-gradient-accumulation: out of memory for --n "
+                "%zu\n", s.n);
+        return EXIT_FAILURE;
+    }
+    /* Chapter 1's data and start: the same seed gives the same points and
+     * the same first guess, so correct training here retraces chapter 1. */
+    Rng rng;
+    rng_seed(&rng, s.seed);
+    dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
+    /* Two statements, not one initializer: C leaves the order in which an
+     * initializer list is evaluated open, and w must be drawn first. */
+    Param line[LINE_PARAMS] = {{0.0, 0.0}, {0.0, 0.0}};
+    line[LINE_W].value = rng_normal(&rng);
+    line[LINE_B].value = rng_normal(&rng);
+    if (s.start.count) {
+        line[LINE_W].value = s.start.values[0];
+        line[LINE_B].value = s.start.values[1];
+    }
+    int status = run(&s, &t, line, &ds);
+    dataset_free(&ds);
+    return status;
+}

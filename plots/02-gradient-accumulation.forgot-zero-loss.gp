@@ -1,0 +1,41 @@
+# Chapter 2: the training loss of chapter 1's line against the step, trained
+# correctly (zero_grad every step) and with zero_grad forgotten, on a
+# logarithmic loss axis.
+#
+# The correct run is chapter 1's gradient descent: the loss falls by a
+# constant factor a step (a straight line on this axis) until it reaches the
+# floor set by the noise in the data. Without zero_grad, each update uses the
+# sum of every gradient so far: the sum keeps pushing the parameters the way
+# they were going long after the gradient itself has turned, so they swing
+# through the minimum and out the other side. On this quadratic loss nothing
+# damps the swing (it is momentum with no friction at all), and the loss
+# climbs back to about where it started, again and again, for as long as the
+# run lasts. Both curves are positive everywhere, so the log axis drops
+# nothing.
+#
+# Run from the repository root:
+#   gnuplot -c plots/02-gradient-accumulation.forgot-zero-loss.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "correct no-zero"
+@REQUIRE
+
+# The loss at the start, read from the data, drawn as a reference line.
+stats data("correct") every ::0::0 using "loss" nooutput name "START"
+
+set logscale y
+set format y "10^{%L}"
+set xlabel "step k"
+set ylabel "mean squared error (log scale)"
+set xrange [0:200]
+set yrange [1e-3:1e2]
+set key at graph 0.98, graph 0.98 right top Left reverse
+
+set label 1 sprintf("loss at the start = %.2f", START_min) \
+    at graph 0.02, first START_min offset 0, 0.7 left front textcolor rgb "#000000"
+
+plot data("no-zero") using "step":"loss" with lines ls 2 \
+         title "zero\\_grad forgotten: grad sums every gradient so far", \
+     data("correct") using "step":"loss" with lines ls 1 \
+         title "zero\\_grad, forward, backward, step", \
+     START_min with lines ls 8 notitle

@@ -1,0 +1,36 @@
+# Chapter 2: what forgetting the micro-batch weights does, on equal
+# micro-batches: the loss against the step, log scale.
+#
+# Each micro-batch's loss is already a mean over its examples, so adding the
+# k gradients without the 1/k gives k times the large batch's gradient. That
+# is the same as training with a learning rate k times larger, and nothing
+# else. With k = 4 the run learns faster (0.2 instead of 0.05 is still a
+# stable rate here), which is exactly what makes the bug easy to miss. With
+# k = 20 the effective rate, 1.0, is above the stable limit of these data
+# (about 0.735, chapter 1), and the loss grows by a constant factor a step
+# until it leaves the top of the plot; the run itself ends with a loss near
+# 1e95 after 200 steps. Splitting a batch into more pieces to save memory
+# should change nothing; here it changes everything.
+#
+# Run from the repository root:
+#   gnuplot -c plots/02-gradient-accumulation.no-weighting.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "accumulate-k4 k4-none k20-none"
+@REQUIRE
+
+set logscale y
+set format y "10^{%L}"
+set xlabel "step k"
+set ylabel "mean squared error (log scale)"
+set xrange [0:60]
+set xtics 10
+set yrange [1e-3:1e3]
+set key at graph 0.98, graph 0.75 right top Left reverse
+
+plot data("accumulate-k4") using "step":"loss" with linespoints ls 1 \
+         title "4 micro-batches, weighted 1/k (= the large batch)", \
+     data("k4-none") using "step":"loss" with linespoints ls 5 \
+         title "4 micro-batches, not weighted: like η = 4 × 0.05", \
+     data("k20-none") using "step":"loss" with linespoints ls 4 \
+         title "20 micro-batches, not weighted: like η = 20 × 0.05"

@@ -136,7 +136,7 @@ hint: deps
 	@tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"
 
 watch: deps
-	@tools/watch.sh "$(EXERCISES)" "$(CH)"
+	@exec tools/watch.sh "$(EXERCISES)" "$(CH)"
 
 reset:
 	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)"

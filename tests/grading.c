@@ -55,15 +55,19 @@ bool grading_near(double actual, double expected, double tol)
  * checked teardown runs in the same process only when the test body
  * returned normally.
  *
- * _exit(0) (or _Exit, or quick_exit) skips atexit handlers, so the teardown
- * also leaves a record, one line with the exercise's index, in a file the
- * runner opened before forking: a test that Check calls passed but that
- * left no record ended its process early, and does not count. The index is
- * counted by an unchecked fixture, which runs in the runner's own process
- * once before each test case (exercise), in order; every test's process
- * inherits it. */
+ * _exit(0) (or _Exit, or quick_exit) skips atexit handlers, so every
+ * test's process also keeps a journal, in a file the runner opened before
+ * forking: "S i" when a test of exercise i starts, "F i" when it finished
+ * (the teardown), "E i" when it ended early through exit() (a failed
+ * assertion does that too). A test that Check calls passed but that left
+ * no "F" ended its process early, and does not count. A test that left
+ * only its "S" was killed (a timeout or a crash): the exercise has failed
+ * already, so its remaining tests are not run, and a function that hangs
+ * costs one timeout, not one per test. The index i is counted by an
+ * unchecked fixture, which runs in the runner's own process once before
+ * each test case (exercise), in order; every test's process inherits it. */
 static bool test_finished;
-static int finish_log = -1;
+static int journal_fd = -1;
 static long current_exercise = -1;
 static pid_t runner_pid;
 
@@ -72,10 +76,51 @@ static void count_exercise(void)
     current_exercise++;
 }
 
+static void journal(char kind)
+{
+    char line[64];
+    int len = snprintf(line, sizeof line, "%c %ld\n", kind, current_exercise);
+    if (journal_fd >= 0 && write(journal_fd, line, (size_t)len) != len)
+        _exit(EXIT_CALLED_STATUS);
+}
+
+/* How many `kind` records the journal text has for exercise `index`. */
+static int journal_count(const char *text, char kind, long index)
+{
+    int count = 0;
+    for (const char *line = text; line && *line;) {
+        char *end;
+        if (line[0] == kind && line[1] == ' ') {
+            long got = strtol(line + 2, &end, 10);
+            if (end != line + 2 && *end == '\n' && got == index)
+                count++;
+        }
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    return count;
+}
+
+/* The whole journal so far (NULL if it cannot be read); free() it. */
+static char *journal_text(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0)
+        return NULL;
+    char *text = malloc((size_t)size + 1);
+    if (!text)
+        return NULL;
+    ssize_t got = pread(fd, text, (size_t)size, 0);
+    text[got > 0 ? got : 0] = '\0';
+    return text;
+}
+
 static void exit_guard(void)
 {
-    if (!test_finished)
+    if (!test_finished) {
+        journal('E');
         _exit(EXIT_CALLED_STATUS);
+    }
 }
 
 static void guard_setup(void)
@@ -101,18 +146,24 @@ static void guard_setup(void)
         limit.rlim_cur = cap;
         setrlimit(RLIMIT_FSIZE, &limit);
     }
+    if (journal_fd < 0)
+        return;
+    char *text = journal_text(journal_fd);
+    int killed = text ? journal_count(text, 'S', current_exercise) -
+                            journal_count(text, 'F', current_exercise) -
+                            journal_count(text, 'E', current_exercise)
+                      : 0;
+    free(text);
+    journal('S');
+    if (killed > 0)
+        ck_abort_msg("not run: an earlier test of this exercise crashed, did "
+                     "not finish, or ended its process");
 }
 
 static void guard_teardown(void)
 {
     test_finished = true;
-    if (finish_log >= 0) {
-        char line[256];
-        int len = snprintf(line, sizeof line, "%ld\n", current_exercise);
-        if (len > 0 && (size_t)len < sizeof line &&
-            write(finish_log, line, (size_t)len) != len)
-            _exit(EXIT_CALLED_STATUS);
-    }
+    journal('F');
 }
 
 /* The timeout Check applies: ours, times CK_TIMEOUT_MULTIPLIER. */
@@ -217,23 +268,8 @@ static Suite *build_suite(const Chapter *ch)
     return s;
 }
 
-/* How many finish records the teardown left for exercise `index`. */
-static int count_finished(const char *log, size_t index)
-{
-    int count = 0;
-    for (const char *line = log; line && *line;) {
-        char *end;
-        long got = strtol(line, &end, 10);
-        if (end != line && *end == '\n' && got == (long)index)
-            count++;
-        line = strchr(line, '\n');
-        line = line ? line + 1 : NULL;
-    }
-    return count;
-}
-
-/* With sr == NULL, lists the exercises as not run. `finished` holds the
- * teardown's records (see the exit() guard). */
+/* With sr == NULL, lists the exercises as not run. `finished` is the
+ * tests' journal (see the exit() guard). */
 static void report(const Chapter *ch, SRunner *sr, const char *finished,
                    FILE *out)
 {
@@ -261,8 +297,9 @@ static void report(const Chapter *ch, SRunner *sr, const char *finished,
             snprintf(first.message, sizeof first.message,
                      "its tests did not run (CK_RUN_CASE, CK_RUN_SUITE or "
                      "CK_INCLUDE_TAGS set in the environment?)");
-        } else if (strcmp(first.status, "pass") == 0 &&
-                   count_finished(finished, e) < passed_tests) {
+        } else if (journal_count(finished, 'F', (long)e) < passed_tests) {
+            /* Before whatever failed after it: the tests that followed
+             * were not run. */
             first.status = "exit";
             snprintf(first.message, sizeof first.message,
                      "ended the test's process before the test finished "
@@ -279,22 +316,6 @@ static void report(const Chapter *ch, SRunner *sr, const char *finished,
         write_field(out, ex->hidden ? "hidden" : "visible", '\n');
     }
     free(results);
-}
-
-/* Reads the whole finish log (written through finish_log) back. */
-static char *read_finish_log(FILE *log)
-{
-    if (fseek(log, 0, SEEK_END) != 0)
-        return NULL;
-    long size = ftell(log);
-    if (size < 0 || fseek(log, 0, SEEK_SET) != 0)
-        return NULL;
-    char *text = malloc((size_t)size + 1);
-    if (!text)
-        return NULL;
-    size_t got = fread(text, 1, (size_t)size, log);
-    text[got] = '\0';
-    return text;
 }
 
 int grading_main(const Chapter *chapter, int argc, char **argv)
@@ -314,17 +335,17 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
         report(chapter, NULL, "", out);
         return fclose(out) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     }
-    /* An anonymous file every test's process appends its finish record
+    /* The tests' journal: an anonymous file every test's process appends
      * to; it is gone when this process ends. */
     FILE *log = tmpfile();
     if (!log) {
         perror("tmpfile");
         return EXIT_FAILURE;
     }
-    finish_log = dup(fileno(log));
-    if (finish_log < 0 ||
-        fcntl(finish_log, F_SETFL, fcntl(finish_log, F_GETFL) | O_APPEND) != 0) {
-        perror("finish log");
+    journal_fd = dup(fileno(log));
+    if (journal_fd < 0 ||
+        fcntl(journal_fd, F_SETFL, fcntl(journal_fd, F_GETFL) | O_APPEND) != 0) {
+        perror("journal");
         return EXIT_FAILURE;
     }
     /* Grading runs every test: selecting some would leave exercises that
@@ -337,7 +358,7 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
     SRunner *sr = srunner_create(build_suite(chapter));
     srunner_set_fork_status(sr, CK_FORK); /* never grade without fork mode */
     srunner_run_all(sr, CK_SILENT);
-    char *finished = read_finish_log(log);
+    char *finished = journal_text(journal_fd);
     report(chapter, sr, finished ? finished : "", out);
     free(finished);
     fclose(log);

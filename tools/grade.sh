@@ -259,7 +259,7 @@ build_student() {
 # the rest), which exercises may use, compiled once per set of flags;
 # prints the objects' paths.
 lib_objects() {
-    lib_dir=$root/build/grade/lib-$(printf '%s' "$cflags" | cksum | cut -d' ' -f1)
+    lib_dir=$shared_objs/lib
     mkdir -p "$lib_dir"
     for lib_src in lib/*.c; do
         [ -f "$lib_src" ] || continue
@@ -271,22 +271,24 @@ lib_objects() {
     done
 }
 
-# link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o
-# (the suite's and the harness's objects are kept for the next time).
+# link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o.
+# The suite's and the harness's objects do not depend on the student: they
+# are kept, per set of flags, for every folder graded with those flags.
 # Status 1 when the link fails (the student's file, say a missing
 # function), 2 when the course's own suite or harness does not compile.
 link_suite() {
     ksuite=$1 kbin=$2 kdir=$3
-    sobj=$kdir/suite-$(printf '%s' "$ksuite" | cksum | cut -d' ' -f1).o
+    sobj=$shared_objs/suite-$(printf '%s' "$ksuite" | cksum | cut -d' ' -f1).o
+    hobj=$shared_objs/grading.o
     header=exercises/$(basename "$ksuite" .c | cut -d. -f1).h
-    fresh "$work/grading.o" tests/grading.c tests/grading.h ||
-        compile "$kdir/harness.log" "$work/grading.o" $cflags -Itests $check_flags -c tests/grading.c ||
+    fresh "$hobj" tests/grading.c tests/grading.h ||
+        compile "$kdir/harness.log" "$hobj" $cflags -Itests $check_flags -c tests/grading.c ||
         return 2
-    fresh "$sobj" "$ksuite" tests/grading.h "$header" ||
+    fresh "$sobj" "$ksuite" tests/grading.h "$header" lib/*.h ||
         compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests -Ilib $check_flags -c "$ksuite" ||
         return 2
-    fresh "$kbin" "$kdir/student.o" "$sobj" "$work/grading.o" $lib_objs && return 0
-    compile "$kdir/link.log" "$kbin" $cflags "$sobj" "$work/grading.o" "$kdir/student.o" \
+    fresh "$kbin" "$kdir/student.o" "$sobj" "$hobj" $lib_objs && return 0
+    compile "$kdir/link.log" "$kbin" $cflags "$sobj" "$hobj" "$kdir/student.o" \
         $lib_objs $check_flags -lm
 }
 
@@ -315,6 +317,7 @@ merge() {
 }
 
 # --------------------------------------------------------------- grading
+shared_objs=$root/build/grade/objects-$(printf '%s' "$cflags" | cksum | cut -d' ' -f1)
 lib_objs=$(lib_objects) || { echo "grade: the course's lib/ does not compile with these flags" >&2; exit 2; }
 merged=$work/results.tsv
 : >"$merged.tmp"

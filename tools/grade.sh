@@ -317,6 +317,8 @@ merge() {
 }
 
 # --------------------------------------------------------------- grading
+hidden_key=""
+[ -n "$hidden_dir" ] && hidden_key=$(cd "$hidden_dir" && pwd | cksum | cut -d' ' -f1)
 shared_objs=$root/build/grade/objects-$(printf '%s' "$cflags" | cksum | cut -d' ' -f1)
 lib_objs=$(lib_objects) || { echo "grade: the course's lib/ does not compile with these flags" >&2; exit 2; }
 merged=$work/results.tsv
@@ -390,14 +392,16 @@ for suite in $suites; do
     n=0
     for hsuite in $hidden_suites; do
         n=$((n + 1))
-        hlist=$(listing "$hsuite" "$stem" "$root/build/grade/list/hidden-$key/$stem-$n") || exit 2
+        hlist=$(listing "$hsuite" "$stem" "$root/build/grade/list/hidden-$hidden_key/$stem-$n") || exit 2
         hnote=$note hmessage=$message
         if [ -z "$hnote" ]; then
             link_suite "$hsuite" "$dir/hidden-$n" "$dir"
             linked=$?
             [ $linked -eq 2 ] && harness_broken "$dir/harness.log"
             if [ $linked -eq 0 ]; then
-                run_limited "$(remaining)" "$dir/hidden-$n.log" "$dir" "$dir/hidden-$n" "$dir/raw-hidden-$n.tsv"
+                t=$(remaining)
+                [ "$t" -gt 300 ] && t=300
+                run_limited "$t" "$dir/hidden-$n.log" "$dir" "$dir/hidden-$n" "$dir/raw-hidden-$n.tsv"
                 summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$dir/hidden-$n.log" | tail -n 1)
 "
             else
@@ -406,7 +410,8 @@ for suite in $suites; do
         fi
         [ -s "$dir/raw-hidden-$n.tsv" ] || : >"$dir/raw-hidden-$n.tsv"
         # Hidden rows join their chapter: drop the listing's chapter line.
-        merge "$hlist" "$dir/raw-hidden-$n.tsv" "$hnote" "$hmessage" hidden | grep -v '^chapter	' >>"$merged.tmp"
+        merge "$hlist" "$dir/raw-hidden-$n.tsv" "$hnote" "$hmessage" hidden |
+            awk -F '\t' -v OFS='\t' -v stem="$stem" '$1 != "chapter" { $1 = stem; print }' >>"$merged.tmp"
     done
 done
 mv "$merged.tmp" "$merged"

@@ -2,7 +2,8 @@
 # deps.sh: make sure the course's Debian packages are installed.
 #
 # The course needs a C compiler, make, pkg-config, Check (graded tests),
-# gnuplot (figures) and pandoc (the book). Run as root, this installs what
+# gnuplot (figures), pandoc (the book) and inotify-tools (make watch
+# re-grades on file events; without it, it falls back to polling). Run as root, this installs what
 # is missing with apt-get; otherwise it prints the exact command and fails.
 set -eu
 
@@ -12,6 +13,7 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists check 2>/dev/null || missing="$missing check"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
 
 [ -z "$missing" ] && exit 0
 

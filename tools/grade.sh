@@ -115,7 +115,11 @@ if command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 check_flags=$(pkg-config --cflags --libs check) || exit 2
-base_cflags="-std=c11 -O1 -g -Wall -Wextra -ffp-contract=off"
+# Three warnings are errors for students: each is a bug that would
+# otherwise show up as a baffling wrong number or a link error (a misspelt
+# function, a variable read before it is set, a missing return).
+base_cflags="-std=c11 -O1 -g -Wall -Wextra -ffp-contract=off \
+-Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type"
 cflags="$base_cflags ${GRADE_CFLAGS:-}"
 case "$cflags" in *-fsanitize*) sanitized=1 ;; *) sanitized=0 ;; esac
 

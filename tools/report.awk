@@ -82,16 +82,23 @@ END {
     else { print "report.awk: unknown mode " mode > "/dev/stderr"; exit 2 }
 }
 
-function table(    c, i, first, hidden_failed, pct) {
+function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
+    # Columns as wide as their longest entry, so the points line up.
+    wname = 20; wfunc = 24
+    for (i = 1; i <= n; i++) {
+        if (length(name[i]) > wname) wname = length(name[i])
+        if (!hidden[i] && length(func_[i]) > wfunc) wfunc = length(func_[i])
+    }
+    row = "  %-8s %-" wname "s %-" wfunc "s %3d/%d\n"
     for (c = 1; c <= nchapters; c++) {
-        printf "%-58s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
+        printf "%-" (wname + wfunc + 12) "s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
         for (i = 1; i <= n; i++) {
             if (chapter_of[i] != c) continue
             if (hidden[i])
-                printf "  %-8s %-20s %-24s %3d/%d\n", status[i] == "pass" ? "PASS" : "FAIL",
+                printf row, status[i] == "pass" ? "PASS" : "FAIL",
                        name[i], "(hidden test)", earned[i], points[i]
             else
-                printf "  %-8s %-20s %-24s %3d/%d\n", mark(status[i]), name[i], func_[i], earned[i], points[i]
+                printf row, mark(status[i]), name[i], func_[i], earned[i], points[i]
         }
     }
     for (i = 1; i <= n; i++) {
@@ -105,8 +112,12 @@ function table(    c, i, first, hidden_failed, pct) {
     if (first) {
         printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
         printf "  %s\n", message[first]
-        if (hint[first] != "") printf "  Hint: %s\n", hint[first]
-        if (section[first] != "") printf "  Read: chapters/%s.md, section \"%s\"\n", stem[first], section[first]
+        # A file that does not compile or is missing has no exercise-level
+        # advice yet: the compiler's messages come below.
+        if (status[first] != "compile" && status[first] != "missing") {
+            if (hint[first] != "") printf "  Hint: %s\n", hint[first]
+            if (section[first] != "") printf "  Read: chapters/%s.md, section \"%s\"\n", stem[first], section[first]
+        }
     } else {
         print "\nEvery visible exercise passes."
     }

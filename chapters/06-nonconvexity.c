@@ -211,7 +211,7 @@ static const Landscape landscapes[] = {
     {.name = "sharp-flat", .dim = 1, .param_names = w_names,
      .loss = sharp_flat_loss, .grad = sharp_flat_grad,
      .hessian = sharp_flat_hessian, .minima_count = 2,
-     .minima = {{-1.0}, {1.0}}, .lr = 0.01, .steps = 400, .start = {1.2},
+     .minima = {{-1.0}, {1.0}}, .lr = 0.01, .steps = 100, .start = {1.01},
      .range_lo = -2.0, .range_hi = 2.0},
     {.name = "plateau", .dim = 1, .param_names = w_names,
      .loss = plateau_loss, .grad = plateau_grad, .hessian = plateau_hessian,
@@ -220,7 +220,7 @@ static const Landscape landscapes[] = {
      .range_hi = 10.0},
     {.name = "saddle", .dim = 2, .param_names = xy_names,
      .loss = saddle_loss, .grad = saddle_grad, .hessian = saddle_hessian,
-     .minima_count = 0, .lr = 0.1, .steps = 60, .start = {1.0, 0.0},
+     .minima_count = 0, .lr = 0.1, .steps = 80, .start = {1.0, 0.0},
      .range_lo = -2.0, .range_hi = 2.0},
     {.name = "himmelblau", .dim = 2, .param_names = xy_names,
      .loss = himmelblau_loss, .grad = himmelblau_grad,
@@ -1172,8 +1172,8 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "gradient steps (basins: the most per start)", .min = 0,
          .max = 1e9,
-         .default_text = "himmelblau 100, two-wells 60, sharp-flat 400, "
-                         "plateau 1500, saddle 60, xor 2000; basins 2000"},
+         .default_text = "himmelblau 100, two-wells 60, sharp-flat 100, "
+                         "plateau 1500, saddle 80, xor 2000; basins 2000"},
         {.name = "momentum", .kind = FLAG_DOUBLE, .value = &s.momentum,
          .help = "momentum μ (0: plain gradient descent)", .min = 0,
          .max = 0.999},
@@ -1184,7 +1184,7 @@ int main(int argc, char **argv)
          .help = "random seed (gradient noise; xor initial weights)"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,
          .help = "starting point: w, or x,y",
-         .default_text = "himmelblau 0,0; two-wells 0.5; sharp-flat 1.2; "
+         .default_text = "himmelblau 0,0; two-wells 0.5; sharp-flat 1.01; "
                          "plateau -8; saddle 1,0"},
         {.name = "grid", .kind = FLAG_COUNT, .value = &s.grid,
          .help = "starts per axis (basins, critical); points per side "

@@ -12,7 +12,7 @@
 # The coloured paths are gradient descent with η = 0.01 from six starts,
 # drawn as lines with a dot per step (dots crowd where steps are short),
 # each coloured by the minimum it reaches, as in the basin maps. The
-# four starts near the maximum lie within 0.75 of each other, yet each path
+# four starts near the maximum lie within 1.2 of it, yet each path
 # ends in a different minimum: which minimum descent finds is decided by
 # where it starts, not by which minimum is lowest (here all four are equally
 # low) or nearest.

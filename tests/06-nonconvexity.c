@@ -837,8 +837,9 @@ END_TEST
 
 START_TEST(basin_label_on_himmelblau)
 {
-    /* Four starts within 0.75 of Himmelblau's maximum (-0.271, -0.923), each
-     * descending (η = 0.01) into a different one of the four minima. The
+    /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
+     * 1.17 away from it, each descending (η = 0.01) into a different one of
+     * the four minima. The
      * labels were found with the chapter program (build/bin/06-nonconvexity
      * --start X,Y --steps 3000 at η = 0.002, 0.005 and 0.01, all agreeing)
      * and are far from any basin boundary. The gradient is this file's own;

@@ -24,6 +24,7 @@
  *   build/bin/06-nonconvexity --problem xor --init symmetric
  *   build/bin/06-nonconvexity --help
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,8 +364,9 @@ static bool newton_critical_point(const Landscape *ls, double *theta,
 static void refine_minima(Landscape *ls)
 {
     for (size_t k = 0; k < ls->minima_count; k++) {
-        bool ok = newton_critical_point(ls, ls->minima[k], 1e-12);
-        (void)ok; /* the table's starts are within a few 1e-4 of a minimum */
+        bool converged = newton_critical_point(ls, ls->minima[k], 1e-12);
+        assert(converged && "the table's minima are off by 1e-4 at most");
+        (void)converged;
     }
 }
 
@@ -438,7 +440,9 @@ static DescentStatus descend(const Landscape *ls, double *theta,
 
 /* ==================================================== basins of attraction */
 
-/* Labels for a start that does not end in a listed minimum. */
+/* Labels for a start that does not end in a listed minimum. An end point
+ * within BASIN_RADIUS of a listed minimum has reached it. */
+#define BASIN_RADIUS 1e-3
 enum { BASIN_OTHER = -1, BASIN_UNFINISHED = -2, BASIN_DIVERGED = -3 };
 
 //> basin-label
@@ -464,7 +468,7 @@ static int basin_label(const Landscape *ls, const double *start,
         double d[MAX_DIM];
         for (size_t j = 0; j < ls->dim; j++)
             d[j] = theta[j] - ls->minima[k][j];
-        if (norm(d, ls->dim) < 1e-3)
+        if (norm(d, ls->dim) < BASIN_RADIUS)
             return (int)k;
     }
     return BASIN_OTHER;
@@ -824,9 +828,16 @@ static void xor_gradcheck(Net *net, FILE *out)
         *p[k] = saved;
         double central = (scratch_plus - scratch_minus) / (2.0 * h);
         double scale = fmax(fabs(*g[k]), fabs(central));
+        /* Parameter k is field k % 4 of unit k / 4 (net_params' order). */
+        static const char *const fields[] = {"w1", "w2", "b", "out"};
+        if (k + 1 < n)
+            fprintf(out, "h%zu_%s,", k / (XOR_INPUTS + 2) + 1,
+                    fields[k % (XOR_INPUTS + 2)]);
+        else
+            fprintf(out, "b_out,");
         double row[3] = {*g[k], central,
                          scale == 0.0 ? 0.0 : fabs(*g[k] - central) / scale};
-        output_row(out, k, row, 3);
+        output_numbers(out, row, 3);
     }
 }
 
@@ -877,7 +888,7 @@ static const char usage[] =
     "  seeds         (xor) --trials runs from seeds --seed, --seed + 1, ...:\n"
     "                trial,seed,loss,accuracy,spread,solved (a running count)\n"
     "  gradcheck     (xor) the backward pass against central differences:\n"
-    "                param,grad,central,rel_error\n"
+    "                param,grad,central,rel_error (param: h<j>_w1, ..., b_out)\n"
     "Minima of himmelblau: 0 = (3, 2), 1 = (-2.81, 3.13), 2 = (-3.78, -3.28),\n"
     "3 = (3.58, -1.85). Exit status: 0 done; 1 the loss became inf or nan;\n"
     "2 bad input.";
@@ -905,6 +916,8 @@ static const FlagScope scopes[] = {
     {"momentum", T_TRAIN | T_BASINS | T_COUNTS, 0,
      "applies to --task train, basins and basin-counts of a landscape"},
     {"noise", T_TRAIN, 0, "applies to --task train of a landscape"},
+    {"seed", T_TRAIN, T_TRAIN | T_SEEDS | T_GRADCHECK,
+     "applies to --task train (with --noise) or to --problem xor"},
     {"start", T_TRAIN, 0, "applies to --task train of a landscape"},
     {"grid", T_BASINS | T_COUNTS | T_CRITICAL | T_PERTURB, 0,
      "applies to --task basins, basin-counts, critical and perturb"},
@@ -1141,7 +1154,7 @@ static void apply_defaults(Cli *cli, Settings *s, const Landscape *ls)
     if (!cli_given(cli, "lr"))
         s->lr = ls ? ls->lr : 1.0;
     if (!cli_given(cli, "steps"))
-        s->steps = !ls ? 2000 : basins ? 2000 : ls->steps;
+        s->steps = !ls ? 2000 : basins ? 1000 : ls->steps;
     if (!cli_given(cli, "grid"))
         s->grid = strcmp(s->task, "perturb") == 0 ? 20
                   : basins ? (ls && ls->dim == 1 ? 1000 : 200)
@@ -1173,7 +1186,7 @@ int main(int argc, char **argv)
          .help = "gradient steps (basins: the most per start)", .min = 0,
          .max = 1e9,
          .default_text = "himmelblau 100, two-wells 60, sharp-flat 100, "
-                         "plateau 1500, saddle 80, xor 2000; basins 2000"},
+                         "plateau 1500, saddle 80, xor 2000; basins 1000"},
         {.name = "momentum", .kind = FLAG_DOUBLE, .value = &s.momentum,
          .help = "momentum μ (0: plain gradient descent)", .min = 0,
          .max = 0.999},

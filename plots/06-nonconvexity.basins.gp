@@ -2,7 +2,8 @@
 # 200 x 200 grid of starting points over [-5, 5]^2; every start is coloured
 # by the minimum gradient descent reaches from it (the minima are the white
 # dots, numbered as in the program's --help), grey where the run had not
-# settled after 2000 steps, black where it blew up.
+# settled when its steps ran out (the legend reads the limit from the
+# data), black where it blew up.
 #
 # Top left, the reference η = 0.01: four solid regions, each around its
 # minimum, their borders running near the four saddle points. Top right,
@@ -37,6 +38,10 @@ hex(s) = int("0x" . s[2:7])
 red(label)   = (hex(colour(label)) >> 16) & 255
 green(label) = (hex(colour(label)) >> 8) & 255
 blue(label)  = hex(colour(label)) & 255
+
+# The most steps any start took: the limit, reached by the unsettled runs.
+stats data("basins-lr0.02") using "steps" nooutput name "STEPS"
+STEP_LIMIT = int(STEPS_max)
 
 set size ratio -1
 set xrange [-5:5]
@@ -75,7 +80,8 @@ do for [i = 1:4] {
 
 # The legend: a swatch and a name per label, in screen coordinates.
 unset title
-LEGEND = "minimum 0 at (3, 2)|minimum 1 at (−2.81, 3.13)|minimum 2 at (−3.78, −3.28)|minimum 3 at (3.58, −1.85)|not settled after 2000 steps|diverged"
+LEGEND = "minimum 0 at (3, 2)|minimum 1 at (−2.81, 3.13)|minimum 2 at (−3.78, −3.28)|minimum 3 at (3.58, −1.85)|" \
+         . sprintf("not settled in %d steps", STEP_LIMIT) . "|diverged"
 LEGEND_LABELS = "0 1 2 3 -2 -3"
 X0 = 0.64
 do for [k = 1:6] {

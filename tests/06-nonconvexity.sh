@@ -212,6 +212,7 @@ check "06: refuses --noise -1"             expect_bad_input --noise --noise -1
 check "06: refuses --noise with --task basins" expect_bad_input --noise --task basins --noise 0.1
 check "06: refuses --seed -4"              expect_bad_input --seed --problem xor --seed -4
 check "06: refuses --seed without --noise" expect_bad_input --seed --seed 3
+check "06: refuses --seed with --task basins" expect_bad_input --seed --task basins --seed 3
 check "06: refuses --start 1 for himmelblau" expect_bad_input --start --start 1
 check "06: refuses --start 1,2 for two-wells" expect_bad_input --start --problem two-wells --start 1,2
 check "06: refuses --start 1,x"            expect_bad_input --start --start 1,x

@@ -47,16 +47,18 @@ check_flags=$(pkg-config --cflags --libs check) || exit 2
 cflags="-std=c11 -O1 -g -Wall -Wextra -ffp-contract=off ${GRADE_CFLAGS:-}"
 
 # Builds $2 from the suite $1 and the exercise file $3, unless it is newer
-# than every input. Compiler messages go to $4.
+# than every input. Compiler messages go to $4. The course's random
+# generator (lib/rng.c) is linked in, so exercises can take an Rng.
 build() {
     suite=$1 bin=$2 src=$3 log=$4
     if [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "$suite" ] &&
        [ "$bin" -nt tests/grading.c ] && [ "$bin" -nt tests/grading.h ] &&
+       [ "$bin" -nt lib/rng.c ] && [ "$bin" -nt lib/rng.h ] &&
        [ "$bin" -nt "exercises/$(basename "$suite" .c).h" ]; then
         return 0
     fi
     # shellcheck disable=SC2086  # the flag lists are meant to split
-    cc $cflags -Iexercises -Itests "$suite" tests/grading.c "$src" \
+    cc $cflags -Iexercises -Itests -Ilib "$suite" tests/grading.c lib/rng.c "$src" \
         $check_flags -lm -o "$bin" >"$log" 2>&1
 }
 

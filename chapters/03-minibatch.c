@@ -397,7 +397,7 @@ static const char usage[] =
     "          all N examples, batch_loss the step's L_B before it stepped\n"
     "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
     "  sweep   batch_size,lr,loss,diverged: final L after --epochs for batch\n"
-    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -24..4\n"
+    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
     "          minibatch gradients at w = 0, b = 0 against the full one\n"
     "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read:\n"
@@ -573,7 +573,7 @@ static int task_sweep(const Settings *s, const Dataset *ds, FILE *out)
         if (sizes[i] > ds->n || (i > 0 && sizes[i] <= sizes[i - 1]))
             continue;
         bool full = sizes[i] == ds->n;
-        for (int k = -24; k <= 4; k++) {
+        for (int k = -32; k <= 4; k++) {
             TrainConfig cfg = {.batch_size = sizes[i], .full_batch = full,
                                .shuffle = full ? SHUFFLE_NEVER
                                                : SHUFFLE_EVERY_EPOCH,
@@ -697,39 +697,31 @@ static double read_probe(const double *x, size_t count)
 /* Keeps the compiler from skipping work whose result is never used. */
 static volatile double timing_sink;
 
-typedef enum { TIME_READ, TIME_FULL_PASS, TIME_STEPS } Timed;
+/* The best of several timings: the fastest run is the one least disturbed
+ * by everything else the machine is doing. Enough runs means at least 5,
+ * and at least half a second in all. */
+typedef struct {
+    double best, total;
+    int runs;
+} Timer;
 
-/* Seconds for one run of `what`, the best of several (at least 5, and at
- * least half a second in all): the fastest run is the one least disturbed
- * by everything else the machine is doing. TIME_STEPS takes `steps`
- * minibatch steps of batch_size examples, in the order `order`. */
-static double time_best(Timed what, const Dataset *ds, const size_t *order,
-                        size_t batch_size, size_t steps, double *w,
-                        double *grad_w)
+static void timer_add(Timer *t, double start)
 {
-    double best = HUGE_VAL, total = 0.0;
-    for (int run = 0; run < 1000 && (run < 5 || total < 0.5); run++) {
-        double b = 0.0, grad_b, start = seconds_now();
-        if (what == TIME_READ)
-            timing_sink = read_probe(ds->x, ds->n * ds->d);
-        else if (what == TIME_FULL_PASS)
-            timing_sink = batch_loss_grad(ds, NULL, ds->n, w, b, grad_w,
-                                          &grad_b);
-        else
-            for (size_t k = 0; k < steps; k++)
-                timing_sink = sgd_step(ds, order + k * batch_size,
-                                       batch_size, 1e-9, w, &b, grad_w);
-        double elapsed = seconds_now() - start;
-        total += elapsed;
-        best = fmin(best, elapsed);
-    }
-    return best;
+    double elapsed = seconds_now() - start;
+    t->best = t->runs ? fmin(t->best, elapsed) : elapsed;
+    t->total += elapsed;
+    t->runs++;
+}
+
+static bool timer_enough(const Timer *t)
+{
+    return t->runs >= 5 && t->total >= 0.5;
 }
 
 static int task_timing(const Settings *s, const Dataset *ds, FILE *out)
 {
-    size_t n = ds->n;
-    double *w = calloc(2 * ds->d, sizeof *w), *grad_w = w ? w + ds->d : NULL;
+    size_t n = ds->n, d = ds->d;
+    double *w = calloc(2 * d, sizeof *w), *grad_w = w ? w + d : NULL;
     size_t *order = malloc(n * sizeof *order);
     if (!w || !order) {
         free(w);
@@ -741,14 +733,26 @@ static int task_timing(const Settings *s, const Dataset *ds, FILE *out)
     Rng rng;
     seed_shuffles(&rng, s->seed);
     shuffle_indices(order, n, &rng);
-    double bytes = (double)n * (double)ds->d * sizeof *ds->x;
-    double read = time_best(TIME_READ, ds, NULL, 0, 0, w, grad_w);
-    double pass = time_best(TIME_FULL_PASS, ds, NULL, 0, 0, w, grad_w);
+
+    /* The read and the full-batch pass take turns, so that both meet the
+     * same conditions (other programs, the memory's temperature...). */
+    Timer read = {0}, pass = {0};
+    while (!timer_enough(&read) || !timer_enough(&pass)) {
+        double grad_b, start = seconds_now();
+        timing_sink = read_probe(ds->x, n * d);
+        timer_add(&read, start);
+        start = seconds_now();
+        timing_sink = batch_loss_grad(ds, NULL, n, w, 0.0, grad_w, &grad_b);
+        timer_add(&pass, start);
+    }
+    double bytes = (double)n * (double)d * sizeof *ds->x;
     fprintf(out, "what,batch_size,seconds,gigabytes_per_second,"
                  "fraction_of_read\n");
-    fprintf(out, "read,%zu,%.6g,%.4g,1\n", n, read, bytes / read / 1e9);
-    fprintf(out, "full-batch-pass,%zu,%.6g,%.4g,%.3g\n", n, pass,
-            bytes / pass / 1e9, read / pass);
+    fprintf(out, "read,%zu,%.6g,%.4g,1\n", n, read.best,
+            bytes / read.best / 1e9);
+    fprintf(out, "full-batch-pass,%zu,%.6g,%.4g,%.3g\n", n, pass.best,
+            bytes / pass.best / 1e9, read.best / pass.best);
+
     /* A step's time: up to 20000 steps through a shuffled order (a tiny lr,
      * so nothing blows up), divided by their number. The examples of a
      * shuffled batch lie scattered in memory, unlike a full pass's. */
@@ -756,11 +760,18 @@ static int task_timing(const Settings *s, const Dataset *ds, FILE *out)
     const char *const names[] = {"minibatch-step", "sgd-step"};
     for (size_t i = 0; i < 2; i++) {
         size_t steps = n / sizes[i] < 20000 ? n / sizes[i] : 20000;
-        double step = time_best(TIME_STEPS, ds, order, sizes[i], steps, w,
-                                grad_w) / (double)steps;
+        Timer timer = {0};
+        while (!timer_enough(&timer)) {
+            double b = 0.0, start = seconds_now();
+            for (size_t k = 0; k < steps; k++)
+                timing_sink = sgd_step(ds, order + k * sizes[i], sizes[i],
+                                       1e-9, w, &b, grad_w);
+            timer_add(&timer, start);
+        }
+        double step = timer.best / (double)steps;
         double step_bytes = bytes / (double)n * (double)sizes[i];
         fprintf(out, "%s,%zu,%.6g,%.4g,%.3g\n", names[i], sizes[i], step,
-                step_bytes / step / 1e9, read * step_bytes / bytes / step);
+                step_bytes / step / 1e9, read.best * step_bytes / bytes / step);
     }
     free(w);
     free(order);

@@ -11,7 +11,8 @@
  *
  * Build (make does this):
  *   cc -std=c11 -O2 -Ilib chapters/01-gradient-descent.c lib/cli.c \
- *      lib/dataset.c lib/output.c lib/rng.c -lm -o 01-gradient-descent
+ *      lib/csv.c lib/dataset.c lib/output.c lib/rng.c -lm \
+ *      -o 01-gradient-descent
  * Run:
  *   build/bin/01-gradient-descent --problem parabola --lr 0.1 --steps 20
  *   build/bin/01-gradient-descent --help
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "dataset.h"
 #include "output.h"
 #include "rng.h"
@@ -260,7 +262,7 @@ static const char *const parabola_params[] = {"w"};
 static const char *const line_params[] = {"w", "b"};
 
 typedef struct {
-    const char *problem, *task, *out, *save_data;
+    const char *problem, *task, *out, *save_data, *data;
     double lr, noise;
     size_t steps, n;
     uint64_t seed;
@@ -273,7 +275,9 @@ static const char usage[] =
     "Problems:\n"
     "  parabola  f(w) = (w - 3)^2; f'(w) = 2(w - 3); minimum at w = 3\n"
     "  linreg    L(w, b) = (1/N) sum_i (w x_i + b - y_i)^2 over N points,\n"
-    "            x_i evenly spaced on [-2, 2], y_i = 2 x_i + 1 + noise*N(0,1)\n"
+    "            x_i evenly spaced on [-2, 2], y_i = 2 x_i + 1 + noise*N(0,1);\n"
+    "            or the points of --data FILE, a CSV file with a header line\n"
+    "            and then x,y on each line (the format --save-data writes)\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train      step,loss,<params>,grad_<params>  (step 0 = the start)\n"
     "  gradcheck  h, then grad_p,forward_p,central_p,forward_error_p,\n"
@@ -292,7 +296,7 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     bool linreg = strcmp(s->problem, "linreg") == 0;
     bool train = strcmp(s->task, "train") == 0;
     static const char *const linreg_only[] = {"seed", "n", "noise",
-                                              "save-data"};
+                                              "save-data", "data"};
     for (size_t i = 0; i < sizeof linreg_only / sizeof *linreg_only; i++)
         if (!linreg && cli_given(cli, linreg_only[i]))
             return cli_reject(cli, linreg_only[i], NULL,
@@ -302,6 +306,11 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
         if (!train && cli_given(cli, train_only[i]))
             return cli_reject(cli, train_only[i], NULL,
                               "applies only to --task train");
+    static const char *const generated_only[] = {"n", "noise"};
+    for (size_t i = 0; i < 2; i++)
+        if (s->data && cli_given(cli, generated_only[i]))
+            return cli_reject(cli, generated_only[i], NULL,
+                              "does not apply with --data (the file decides)");
     if (cli_given(cli, "start") && strcmp(s->task, "solve") == 0)
         return cli_reject(cli, "start", NULL,
                           "does not apply to --task solve");
@@ -371,6 +380,27 @@ static int run(const Settings *s, const Problem *p, double *theta)
     return status;
 }
 
+/* The user's points: one feature (x) and the target (y). A file that is
+ * not like that is bad input: one line naming the file, line and column,
+ * and exit status 2. So is a file whose x are all equal, where no line fits
+ * best and the descent's stable limit is undefined. */
+static int read_points(const char *path, Dataset *ds)
+{
+    CsvError err;
+    if (!csv_read_dataset(path, 1, ds, &err)) {
+        csv_print_error(stderr, "01-gradient-descent: --data ", path, &err);
+        return EXIT_BAD_INPUT;
+    }
+    for (size_t i = 1; i < ds->n; i++)
+        if (ds->x[i] != ds->x[0])
+            return EXIT_SUCCESS;
+    fprintf(stderr, "01-gradient-descent: --data %s: expected at least two "
+            "different x values, found %s (no line fits best)\n", path,
+            ds->n == 1 ? "one point" : "every x the same");
+    dataset_free(ds);
+    return EXIT_BAD_INPUT;
+}
+
 static bool save_dataset(const Dataset *ds, const char *path)
 {
     Output out;
@@ -411,6 +441,9 @@ int main(int argc, char **argv)
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none"},
+        {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
+         .help = "fit the points of this x,y CSV file instead (linreg)",
+         .default_text = "generated"},
     };
     Cli cli = {.program = "01-gradient-descent", .usage = usage,
                .flags = flags, .flag_count = sizeof flags / sizeof *flags};
@@ -438,15 +471,23 @@ int main(int argc, char **argv)
     if (!cli_given(&cli, "steps"))
         s.steps = 200;
     Dataset ds;
-    if (!dataset_alloc(&ds, s.n, 1)) {
-        fprintf(stderr, "01-gradient-descent: out of memory for --n %zu\n",
-                s.n);
-        return EXIT_FAILURE;
-    }
     Rng rng;
     rng_seed(&rng, s.seed);
-    dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
-    /* A random start, drawn after the data so the data do not depend on it. */
+    if (s.data) {
+        int status = read_points(s.data, &ds);
+        if (status != EXIT_SUCCESS)
+            return status;
+    } else {
+        if (!dataset_alloc(&ds, s.n, 1)) {
+            fprintf(stderr, "01-gradient-descent: out of memory for --n "
+                    "%zu\n", s.n);
+            return EXIT_FAILURE;
+        }
+        dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
+    }
+    /* A random start, drawn after the data so the data do not depend on it.
+     * (With --data no draws come first, so the start differs from the run
+     * that saved the file; pass that run's --start to repeat it exactly.) */
     theta[0] = rng_normal(&rng);
     theta[1] = rng_normal(&rng);
     if (s.start.count)

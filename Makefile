@@ -32,7 +32,7 @@ CH        ?=
 .SECONDARY:
 .SECONDEXPANSION:
 .PHONY: all everything deps programs data figures book lessons check test \
-        stubs bench clean help
+        stubs bench clean help grade grade-class hint watch reset
 
 # `make` and `make test` first make sure the tools exist, then run the real
 # work in a second make, so nothing is compiled with a half-installed system.
@@ -44,6 +44,12 @@ everything: programs data figures book
 help:
 	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
 	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter)"
+	@echo "make hint       the hint of your first failing exercise (CH=NN: in one chapter; EX=mse-grad: of one exercise)"
+	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it)"
+	@echo "make reset EX=mse-grad   put that exercise's file back to its pristine stub (asks first; FORCE=1 does not; keeps a backup)"
+	@echo "make grade SUBMISSION=dir        grade one student's files: report, results.json (Gradescope) and TAP log in OUT (build/reports/NAME)"
+	@echo "make grade-class SUBMISSIONS=dir grade every student folder in dir: gradebook.csv and each report, in OUT (build/reports/class-NAME)"
+	@echo "                (both take HIDDEN_TESTS=dir, instructor-only suites; grade-class STUDENT_TIME_LIMIT=seconds, 600)"
 	@echo "make test       the course's self-test (maintainers, CI)"
 	@echo "make figures    every figure, SVG and PNG, in build/figures/"
 	@echo "make book       the book, in build/book/index.html"
@@ -125,8 +131,34 @@ build/book/index.html: $(FRESH) build/lessons/index.md $(SVGS) tools/book.sh too
 	tools/book.sh build/lessons build/figures build/book
 
 # ------------------------------------------------------------------ grading
+# tools/grade.sh does the grading; the targets below only pass it options.
 check: deps
 	@tools/grade.sh "$(EXERCISES)" "$(CH)"
+
+hint: deps
+	@tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"
+
+watch: deps
+	@exec tools/watch.sh "$(EXERCISES)" "$(CH)"
+
+reset:
+	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)"
+
+# make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
+REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
+grade: deps
+	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
+	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
+	@tools/grade.sh --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
+	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
+	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
+	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
+	    echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; fi; exit $$status
+
+# make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
+grade-class: deps
+	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
+	@HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
 
 stubs:
 	@for f in solutions/[0-9][0-9]-*.c; do \

@@ -11,7 +11,8 @@
  *
  * Build (make does this):
  *   cc -std=c11 -O2 -Ilib chapters/01-gradient-descent.c lib/cli.c \
- *      lib/dataset.c lib/output.c lib/rng.c -lm -o 01-gradient-descent
+ *      lib/csv.c lib/dataset.c lib/output.c lib/rng.c -lm \
+ *      -o 01-gradient-descent
  * Run:
  *   build/bin/01-gradient-descent --problem parabola --lr 0.1 --steps 20
  *   build/bin/01-gradient-descent --help
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "dataset.h"
 #include "output.h"
 #include "rng.h"
@@ -36,9 +38,10 @@ typedef struct {
     const char *const *param_names;  /* column names, one per parameter */
     double (*loss)(const double *theta, const void *data);
     void (*grad)(const double *theta, const void *data, double *grad);
-    /* Writes the minimiser to theta_star and returns the largest eigenvalue
-     * of the loss's Hessian (its sharpest curvature). */
-    double (*solve)(const void *data, double *theta_star);
+    /* Writes the minimiser to theta_star and the smallest and largest
+     * eigenvalues of the loss's Hessian (its flattest and sharpest
+     * curvatures) to curvature[0] and curvature[1]. */
+    void (*solve)(const void *data, double *theta_star, double *curvature);
     const void *data;                /* the dataset, or NULL */
 } Problem;
 
@@ -62,11 +65,12 @@ static void parabola_grad(const double *theta, const void *unused,
 }
 //< parabola
 
-static double parabola_solve(const void *unused, double *theta_star)
+static void parabola_solve(const void *unused, double *theta_star,
+                           double *curvature)
 {
     (void)unused;
     theta_star[0] = 3.0;
-    return 2.0; /* f''(w) = 2 everywhere */
+    curvature[0] = curvature[1] = 2.0; /* f''(w) = 2 everywhere */
 }
 
 /* ======================================================= linear regression */
@@ -108,9 +112,9 @@ static void mse_grad(const double *theta, const void *data, double *grad)
 //> least-squares
 /* The exact minimiser from the normal equations (setting both partial
  * derivatives to zero): w* = cov(x, y) / var(x), b* = mean(y) - w*·mean(x).
- * The Hessian is 2·[[mean(x²), mean(x)], [mean(x), 1]]; its largest
- * eigenvalue decides the largest learning rate that does not diverge. */
-static double mse_solve(const void *data, double *theta_star)
+ * The Hessian is 2·[[mean(x²), mean(x)], [mean(x), 1]]; its eigenvalues
+ * decide which learning rates converge, and how fast. */
+static void mse_solve(const void *data, double *theta_star, double *curvature)
 {
     const Dataset *ds = data;
     double n = (double)ds->n, mean_x = 0.0, mean_y = 0.0;
@@ -128,7 +132,9 @@ static double mse_solve(const void *data, double *theta_star)
     theta_star[0] = cov_xy / var_x;
     theta_star[1] = mean_y - theta_star[0] * mean_x;
     double a = 2.0 * mean_x2, c = 2.0 * mean_x, d = 2.0;
-    return (a + d) / 2.0 + sqrt((a - d) * (a - d) / 4.0 + c * c);
+    double spread = sqrt((a - d) * (a - d) / 4.0 + c * c);
+    curvature[0] = (a + d) / 2.0 - spread;
+    curvature[1] = (a + d) / 2.0 + spread;
 }
 //< least-squares
 
@@ -256,7 +262,7 @@ static const char *const parabola_params[] = {"w"};
 static const char *const line_params[] = {"w", "b"};
 
 typedef struct {
-    const char *problem, *task, *out, *save_data;
+    const char *problem, *task, *out, *save_data, *data;
     double lr, noise;
     size_t steps, n;
     uint64_t seed;
@@ -269,13 +275,19 @@ static const char usage[] =
     "Problems:\n"
     "  parabola  f(w) = (w - 3)^2; f'(w) = 2(w - 3); minimum at w = 3\n"
     "  linreg    L(w, b) = (1/N) sum_i (w x_i + b - y_i)^2 over N points,\n"
-    "            x_i evenly spaced on [-2, 2], y_i = 2 x_i + 1 + noise*N(0,1)\n"
+    "            x_i evenly spaced on [-2, 2], y_i = 2 x_i + 1 + noise*N(0,1);\n"
+    "            or the points of --data FILE, a CSV file with a header line\n"
+    "            and then x,y on each line (the format --save-data writes)\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train      step,loss,<params>,grad_<params>  (step 0 = the start)\n"
-    "  gradcheck  h,grad_p,numeric_p,rel_error_p for each parameter p,\n"
-    "             comparing the gradient with central differences at --start\n"
-    "  solve      loss,<params>,max_stable_lr  (the exact minimum)\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "  gradcheck  h, then grad_p,forward_p,central_p,forward_error_p,\n"
+    "             central_error_p for each parameter p: the gradient at\n"
+    "             --start against forward and central differences of step h\n"
+    "  solve      loss,<params>,max_stable_lr,best_lr: the exact minimum,\n"
+    "             the stability limit 2/λmax and the fastest rate\n"
+    "             2/(λmin + λmax) of constant-step descent\n"
+    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
+    "be written; 2 bad input.";
 
 /* Flags that only make sense for some problems or tasks are refused rather
  * than silently ignored, so a typo in a script cannot go unnoticed. */
@@ -284,7 +296,7 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     bool linreg = strcmp(s->problem, "linreg") == 0;
     bool train = strcmp(s->task, "train") == 0;
     static const char *const linreg_only[] = {"seed", "n", "noise",
-                                              "save-data"};
+                                              "save-data", "data"};
     for (size_t i = 0; i < sizeof linreg_only / sizeof *linreg_only; i++)
         if (!linreg && cli_given(cli, linreg_only[i]))
             return cli_reject(cli, linreg_only[i], NULL,
@@ -294,6 +306,11 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
         if (!train && cli_given(cli, train_only[i]))
             return cli_reject(cli, train_only[i], NULL,
                               "applies only to --task train");
+    static const char *const generated_only[] = {"n", "noise"};
+    for (size_t i = 0; i < 2; i++)
+        if (s->data && cli_given(cli, generated_only[i]))
+            return cli_reject(cli, generated_only[i], NULL,
+                              "does not apply with --data (the file decides)");
     if (cli_given(cli, "start") && strcmp(s->task, "solve") == 0)
         return cli_reject(cli, "start", NULL,
                           "does not apply to --task solve");
@@ -323,8 +340,9 @@ static int run(const Settings *s, const Problem *p, double *theta)
         size_t stopped_at = 0;
         if (gd_train(p, theta, s->lr, s->steps, out.file, &stopped_at) ==
             TRAIN_DIVERGED) {
-            double star[MAX_PARAMS];
-            double limit = 2.0 / p->solve(p->data, star);
+            double star[MAX_PARAMS], curvature[2];
+            p->solve(p->data, star, curvature);
+            double limit = 2.0 / curvature[1];
             fprintf(stderr,
                     "%s: the loss stopped being a finite number at step %zu: "
                     "--lr %g is above this problem's stable limit 2/λmax = "
@@ -343,19 +361,44 @@ static int run(const Settings *s, const Problem *p, double *theta)
         fputc('\n', out.file);
         gradient_check(p, theta, out.file);
     } else {
-        double star[MAX_PARAMS + 2];
-        double curvature = p->solve(p->data, star + 1);
-        star[0] = p->loss(star + 1, p->data);
-        star[1 + p->dim] = 2.0 / curvature;
+        /* One row: the loss at the minimum, the minimiser, then the
+         * learning rates that matter on a quadratic: below 2/λmax descent
+         * converges, and 2/(λmin + λmax) converges fastest. */
+        double row[MAX_PARAMS + 3], curvature[2];
+        p->solve(p->data, row + 1, curvature);
+        row[0] = p->loss(row + 1, p->data);
+        row[1 + p->dim] = 2.0 / curvature[1];
+        row[2 + p->dim] = 2.0 / (curvature[0] + curvature[1]);
         fprintf(out.file, "loss");
         for (size_t j = 0; j < p->dim; j++)
             fprintf(out.file, ",%s", names[j]);
-        fprintf(out.file, ",max_stable_lr\n");
-        output_numbers(out.file, star, p->dim + 2);
+        fprintf(out.file, ",max_stable_lr,best_lr\n");
+        output_numbers(out.file, row, p->dim + 3);
     }
     if (!output_commit(&out, program))
         return EXIT_FAILURE;
     return status;
+}
+
+/* The user's points: one feature (x) and the target (y). A file that is
+ * not like that is bad input: one line naming the file, line and column,
+ * and exit status 2. So is a file whose x are all equal, where no line fits
+ * best and the descent's stable limit is undefined. */
+static int read_points(const char *path, Dataset *ds)
+{
+    CsvError err;
+    if (!csv_read_dataset(path, 1, ds, &err)) {
+        csv_print_error(stderr, "01-gradient-descent: --data ", path, &err);
+        return EXIT_BAD_INPUT;
+    }
+    for (size_t i = 1; i < ds->n; i++)
+        if (ds->x[i] != ds->x[0])
+            return EXIT_SUCCESS;
+    fprintf(stderr, "01-gradient-descent: --data %s: expected at least two "
+            "different x values, found %s (no line fits best)\n", path,
+            ds->n == 1 ? "one point" : "every x the same");
+    dataset_free(ds);
+    return EXIT_BAD_INPUT;
 }
 
 static bool save_dataset(const Dataset *ds, const char *path)
@@ -398,6 +441,9 @@ int main(int argc, char **argv)
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none"},
+        {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
+         .help = "fit the points of this x,y CSV file instead (linreg)",
+         .default_text = "generated"},
     };
     Cli cli = {.program = "01-gradient-descent", .usage = usage,
                .flags = flags, .flag_count = sizeof flags / sizeof *flags};
@@ -425,15 +471,23 @@ int main(int argc, char **argv)
     if (!cli_given(&cli, "steps"))
         s.steps = 200;
     Dataset ds;
-    if (!dataset_alloc(&ds, s.n, 1)) {
-        fprintf(stderr, "01-gradient-descent: out of memory for --n %zu\n",
-                s.n);
-        return EXIT_FAILURE;
-    }
     Rng rng;
     rng_seed(&rng, s.seed);
-    dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
-    /* A random start, drawn after the data so the data do not depend on it. */
+    if (s.data) {
+        int status = read_points(s.data, &ds);
+        if (status != EXIT_SUCCESS)
+            return status;
+    } else {
+        if (!dataset_alloc(&ds, s.n, 1)) {
+            fprintf(stderr, "01-gradient-descent: out of memory for --n "
+                    "%zu\n", s.n);
+            return EXIT_FAILURE;
+        }
+        dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
+    }
+    /* A random start, drawn after the data so the data do not depend on it.
+     * (With --data no draws come first, so the start differs from the run
+     * that saved the file; pass that run's --start to repeat it exactly.) */
     theta[0] = rng_normal(&rng);
     theta[1] = rng_normal(&rng);
     if (s.start.count)

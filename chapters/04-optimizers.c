@@ -698,7 +698,8 @@ static const char usage[] =
     "      optimizer at its defaults (plus sgd with momentum 0.9) and lr\n"
     "      1e-5, 2e-5, 5e-5, ..., 10; nan where the run diverged\n"
     "  --experiment tuned           each optimizer's best lr in that sweep\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
+    "be written; 2 bad input.";
 
 /* Which optimizers each hyperparameter flag belongs to, as in torch.optim. */
 typedef struct {

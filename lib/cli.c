@@ -15,6 +15,9 @@
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason)
 {
+    for (size_t i = 0; !value && i < cli->flag_count; i++)
+        if (strcmp(cli->flags[i].name, flag) == 0)
+            value = cli->flags[i].text;
     if (value)
         fprintf(stderr, "%s: --%s '%s': %s (see --help)\n", cli->program,
                 flag, value, reason);
@@ -55,6 +58,8 @@ static bool parse_finite(const char *text, double *out)
     return true;
 }
 
+/* A whole number in decimal digits. One too large for 64 bits comes back
+ * as UINT64_MAX, so that the caller reports it as out of range. */
 static bool parse_whole(const char *text, uint64_t *out)
 {
     if (*text < '0' || *text > '9') /* strtoull would accept "-1" and " 1" */
@@ -62,9 +67,9 @@ static bool parse_whole(const char *text, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (*end != '\0' || errno == ERANGE)
+    if (*end != '\0')
         return false;
-    *out = (uint64_t)v;
+    *out = errno == ERANGE ? UINT64_MAX : (uint64_t)v;
     return true;
 }
 
@@ -93,9 +98,13 @@ static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char item[64];
-        if (list.count == CLI_MAX_LIST || len == 0 || len >= sizeof item)
+        if (list.count == CLI_MAX_LIST)
             return cli_reject(cli, f->name, text,
-                              "expected comma-separated numbers, like 1.5,-2");
+                              "too many values: at most 8, comma-separated");
+        if (len == 0 || len >= sizeof item)
+            return cli_reject(cli, f->name, text,
+                              "expected comma-separated numbers with no "
+                              "spaces, like 1.5,-2");
         memcpy(item, p, len);
         item[len] = '\0';
         if (!parse_finite(item, &list.values[list.count++]))
@@ -132,7 +141,7 @@ static CliStatus parse_value(const Cli *cli, Flag *f, const char *text)
         *(size_t *)f->value = (size_t)u;
         return CLI_RUN;
     case FLAG_SEED:
-        if (!parse_whole(text, &u))
+        if (!parse_whole(text, &u) || (u == UINT64_MAX && errno == ERANGE))
             return cli_reject(cli, f->name, text,
                               "expected a whole number from 0 to 2^64-1");
         *(uint64_t *)f->value = u;
@@ -259,6 +268,7 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
         const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!value)
             return cli_reject(cli, f->name, NULL, "missing value");
+        f->text = value;
         if (parse_value(cli, f, value) != CLI_RUN)
             return CLI_BAD_INPUT;
     }

@@ -49,6 +49,7 @@ typedef struct {
                                    is not the whole story ("depends on
                                    --problem"); NULL prints the value */
     bool given;          /* set by cli_parse when the flag appears */
+    const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;
 
 typedef struct {
@@ -73,8 +74,10 @@ Flag *cli_flag(Cli *cli, const char *name);
 bool cli_given(Cli *cli, const char *name);
 
 /* Reports a value that parsed but is wrong in combination with others, in
- * the same one-line format as the parser. Returns CLI_BAD_INPUT, so callers
- * can write `return cli_reject(...)` and map it to exit status 2. */
+ * the same one-line format as the parser. With value NULL, the value the
+ * user typed for that flag is quoted (if it took one). Returns
+ * CLI_BAD_INPUT, so callers can write `return cli_reject(...)` and map it to
+ * exit status 2. */
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason);
 

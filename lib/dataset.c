@@ -42,6 +42,20 @@ void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,
     }
 }
 
+void dataset_fill_gaussian(Dataset *ds, const double *w, double b,
+                           double noise, Rng *rng)
+{
+    for (size_t i = 0; i < ds->n; i++) {
+        double *x = ds->x + i * ds->d;
+        double y = b;
+        for (size_t j = 0; j < ds->d; j++) {
+            x[j] = rng_normal(rng);
+            y += x[j] * w[j];
+        }
+        ds->y[i] = y + noise * rng_normal(rng);
+    }
+}
+
 void dataset_write_csv(const Dataset *ds, FILE *file)
 {
     if (ds->d == 1) {

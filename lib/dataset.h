@@ -34,6 +34,14 @@ void dataset_free(Dataset *ds);
 void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,
                        double intercept, double noise, Rng *rng);
 
+/* Fills a dataset for linear regression in d = ds->d dimensions: every
+ * feature is an independent standard normal, x_ij ~ N(0, 1), and the target
+ * is y_i = x_i·w + b + noise·N(0, 1), with w holding d weights. For each
+ * example in turn it draws the d features, then the noise, so a seed fixes
+ * every number. */
+void dataset_fill_gaussian(Dataset *ds, const double *w, double b,
+                           double noise, Rng *rng);
+
 /* Writes the dataset as CSV: a header "x,y" (d = 1) or "x1,...,xd,y",
  * then one row per example with %.17g. */
 void dataset_write_csv(const Dataset *ds, FILE *file);

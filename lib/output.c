@@ -5,10 +5,54 @@
 #include "output.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ------------------------------------------------ cleaning up on a signal
+ * An interrupted run (Ctrl-C, kill) must not leave its temporary file
+ * behind. The temporary files being written are remembered here, the only
+ * mutable global state in the course's library, because a signal handler
+ * cannot be handed anything else. A program has at most a few outputs open
+ * at once. */
+enum { MAX_OPEN_OUTPUTS = 4 };
+static char *volatile open_temps[MAX_OPEN_OUTPUTS];
+
+static void remove_temps_and_die(int sig)
+{
+    for (int i = 0; i < MAX_OPEN_OUTPUTS; i++)
+        if (open_temps[i])
+            unlink(open_temps[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig); /* die of the same signal, as the caller expects */
+}
+
+static void remember_temp(char *path)
+{
+    static bool handlers_installed;
+    if (!handlers_installed) {
+        const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+        struct sigaction action = {.sa_handler = remove_temps_and_die};
+        sigemptyset(&action.sa_mask);
+        for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
+            sigaction(signals[i], &action, NULL);
+        handlers_installed = true;
+    }
+    for (int i = 0; i < MAX_OPEN_OUTPUTS; i++)
+        if (!open_temps[i]) {
+            open_temps[i] = path;
+            return;
+        }
+}
+
+static void forget_temp(const char *path)
+{
+    for (int i = 0; i < MAX_OPEN_OUTPUTS; i++)
+        if (open_temps[i] == path)
+            open_temps[i] = NULL;
+}
 
 bool output_open(Output *out, const char *program, const char *path)
 {
@@ -39,6 +83,7 @@ bool output_open(Output *out, const char *program, const char *path)
         output_discard(out);
         return false;
     }
+    remember_temp(out->temp_path);
     fchmod(fd, 0644); /* mkstemp makes 0600; data files are for everyone */
     out->file = fdopen(fd, "w");
     if (!out->file) {
@@ -73,8 +118,10 @@ void output_discard(Output *out)
 {
     if (out->final_path && out->file)
         fclose(out->file);
-    if (out->temp_path)
+    if (out->temp_path) {
+        forget_temp(out->temp_path);
         remove(out->temp_path); /* after a successful rename, already gone */
+    }
     free(out->final_path);
     free(out->temp_path);
     *out = (Output){0};

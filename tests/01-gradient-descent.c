@@ -63,7 +63,12 @@ START_TEST(parabola_matches_closed_form)
         return;
     const char *why = "";
     if (grading_near(got, start, TIGHT))
-        why = ": w never moved from the start";
+        why = (k % 2 == 0)
+                  ? ": w ended where it started: either no step was taken, or "
+                    "the learning rate was ignored (then w jumps to the mirror "
+                    "image of the start and back, and is home after an even "
+                    "number of steps)"
+                  : ": w never moved from the start";
     else if (grading_near(got, parabola_closed_form(start, lr, (double)k - 1), TIGHT) ||
              grading_near(got, parabola_closed_form(start, lr, (double)k + 1), TIGHT))
         why = ": that is one step too few or too many; take exactly `steps` steps";
@@ -79,10 +84,21 @@ START_TEST(parabola_matches_closed_form)
 }
 END_TEST
 
+START_TEST(parabola_zero_steps)
+{
+    double got = parabola_descend(5.0, 0.1, 0);
+    ck_assert_msg(got == 5.0,
+                  "parabola_descend(5, 0.1, 0) = %.10g: with steps = 0 no step "
+                  "is taken and the start, 5, comes back (a do-while loop "
+                  "always runs once)", got);
+}
+END_TEST
+
 static void add_parabola_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, parabola_matches_closed_form, 0,
                         sizeof parabola_cases / sizeof *parabola_cases);
+    tcase_add_test(tc, parabola_zero_steps);
 }
 
 /* ========================================================== mse_loss() */
@@ -95,7 +111,9 @@ START_TEST(mse_loss_hand_worked)
         return;
     const char *why = "";
     if (got == 0.0)
-        why = ": 0 means nothing was added up yet";
+        why = ": 0 means nothing was added up, or an integer division "
+              "such as 1/n (which is 0 in C when both are integers; write "
+              "1.0 / n or divide a double by n)";
     else if (grading_near(got, 18.5, TIGHT))
         why = ": that is the sum of squared residuals; the mean divides by n";
     else if (grading_near(got, LOSS0 / 2.0, TIGHT))
@@ -106,9 +124,10 @@ START_TEST(mse_loss_hand_worked)
         why = ": the residuals were summed before squaring; square each one, then sum";
     else if (grading_near(got, sqrt(LOSS0), TIGHT))
         why = ": that is the root of the mean squared error (RMSE); drop the square root";
-    else if (grading_near(got, (18.5 + 150.0 * 150.0) / 4.0, TIGHT))
-        why = ": four examples were used (the fourth has residual 150); the "
-              "loop must stop at n";
+    else if (grading_near(got, (18.5 + 150.0 * 150.0) / 4.0, TIGHT) ||
+             grading_near(got, (18.5 + 150.0 * 150.0) / 3.0, TIGHT))
+        why = ": a fourth example was read (its residual is 150); the loop "
+              "must stop before n (i < n, not i <= n)";
     ck_abort_msg("mse_loss(x = {1, 2, 3}, y = {2, 3, 5}, w = 0.5, b = 0) = "
                  "%.10g, expected 37/6 = %.10g (residuals -1.5, -2, -3.5)%s",
                  got, LOSS0, why);
@@ -130,9 +149,36 @@ START_TEST(mse_loss_zero_on_a_perfect_fit)
 }
 END_TEST
 
+START_TEST(mse_loss_any_n_and_no_memory)
+{
+    /* Five points on y = 0 with the line x + 1: residuals -1, 0, 1, 2, 3,
+     * Σ r² = 15, MSE = 15/5 = 3. One point (2, 1) with the line x: r = 1,
+     * MSE = 1. Each is asked twice: a loss must not remember earlier calls. */
+    const double x5[] = {-2, -1, 0, 1, 2}, y5[] = {0, 0, 0, 0, 0};
+    const double x1[] = {2}, y1[] = {1};
+    double five = mse_loss(x5, y5, 5, 1.0, 1.0);
+    double five_again = mse_loss(x5, y5, 5, 1.0, 1.0);
+    double one = mse_loss(x1, y1, 1, 1.0, 0.0);
+    require_finite(five, "mse_loss() on 5 points");
+    require_finite(one, "mse_loss() on 1 point");
+    ck_assert_msg(five_again == five,
+                  "the same call gave %.10g, then %.10g: mse_loss remembers "
+                  "something between calls (a static accumulator?); start "
+                  "the sum at 0 on every call", five, five_again);
+    ck_assert_msg(!grading_near(five, 5.0, TIGHT),
+                  "on 5 points the loss is 15/5 = 3, but mse_loss gave 15/3 = "
+                  "5: it divides by 3 instead of n");
+    ck_assert_msg(grading_near(five, 3.0, TIGHT) && grading_near(one, 1.0, TIGHT),
+                  "mse_loss on 5 points (residuals -1, 0, 1, 2, 3) should be 3 "
+                  "and on the single point x = 2, y = 1 with w = 1, b = 0 it "
+                  "should be 1; got %.10g and %.10g", five, one);
+}
+END_TEST
+
 static void add_mse_loss_tests(TCase *tc)
 {
     tcase_add_test(tc, mse_loss_hand_worked);
+    tcase_add_test(tc, mse_loss_any_n_and_no_memory);
     tcase_add_test(tc, mse_loss_zero_on_a_perfect_fit);
 }
 
@@ -141,7 +187,8 @@ static void add_mse_loss_tests(TCase *tc)
 static const char *diagnose_grad(double gw, double gb)
 {
     if (gw == 0.0 && gb == 0.0)
-        return "both are 0: nothing was computed yet";
+        return "both are 0: nothing was computed, or 2/n was computed in "
+               "integers (2/3 is 0 in C; write 2.0 / n)";
     if (grading_near(gw, -GRAD_W0, TIGHT) && grading_near(gb, -GRAD_B0, TIGHT))
         return "both have the wrong sign: check the sign of the residual, "
                "r = prediction - target = w·x + b - y";
@@ -158,6 +205,12 @@ static const char *diagnose_grad(double gw, double gb)
                "x; since ∂r/∂b = 1, it is (2/n) Σ r, without x";
     if (grading_near(gw, GRAD_B0, TIGHT) && grading_near(gb, GRAD_W0, TIGHT))
         return "grad_w and grad_b are swapped";
+    /* The trap fourth point (x = 100, residual 150) adds 15000 to Σ r·x and
+     * 150 to Σ r. */
+    if (grading_near(gw, 2.0 * (-16.0 + 15000.0) / N, TIGHT) ||
+        grading_near(gb, 2.0 * (-7.0 + 150.0) / N, TIGHT))
+        return "a fourth example was read: the loop must stop before n "
+               "(i < n, not i <= n)";
     if (grading_near(gw, GRAD_W0, TIGHT))
         return "grad_w is right, grad_b is not: ∂L/∂b = (2/n) Σ r";
     if (grading_near(gb, GRAD_B0, TIGHT))
@@ -205,7 +258,7 @@ START_TEST(mse_grad_matches_finite_differences)
         require_finite(gw, "grad_w from mse_grad()");
         require_finite(gb, "grad_b from mse_grad()");
         ck_assert_msg(grading_near(gw, nw, 1e-8) && grading_near(gb, nb, 1e-8),
-                      "on 5 points at w = %g, b = %g, mse_grad gave (%.10g, "
+                      "on 5 points at w = %g, b = %g, mse_grad gave (%.12g, "
                       "%.10g) but central differences of the loss give "
                       "(%.10g, %.10g)", w, b, gw, gb, nw, nb);
     }
@@ -305,11 +358,20 @@ START_TEST(numerical_gradient_of_a_cubic)
     const double h = 1e-5;
     double grad[2] = {NAN, NAN};
     numerical_gradient(cubic_loss, NULL, theta, 2, h, grad);
-    ck_assert_msg(theta[0] == saved[0] && theta[1] == saved[1],
-                  "theta changed from (-0.5, 1.5) to (%.17g, %.17g): save "
-                  "each θ_j before perturbing it and put the saved value "
-                  "back (adding and then subtracting h does not restore it "
-                  "exactly in floating point)", theta[0], theta[1]);
+    for (int j = 0; j < 2; j++) {
+        ck_assert_msg(theta[j] != saved[j] + h && theta[j] != saved[j] - h,
+                      "theta[%d] was left at %.17g, its value plus or minus h: "
+                      "after evaluating the loss at θ ± h, put the saved "
+                      "value back", j, theta[j]);
+        ck_assert_msg(theta[j] == saved[j],
+                      "theta[%d] changed from %.17g to %.17g: save each θ_j "
+                      "before perturbing it and put the saved value back "
+                      "(adding and then subtracting h does not restore it "
+                      "exactly in floating point)", j, saved[j], theta[j]);
+        ck_assert_msg(!isnan(grad[j]),
+                      "grad[%d] was never written: estimate every one of the "
+                      "dim partial derivatives", j);
+    }
     require_finite(grad[0], "grad[0] from numerical_gradient()");
     require_finite(grad[1], "grad[1] from numerical_gradient()");
     double want[2] = {3 * 0.25 + 2 * 1.5, 2 * -0.5 + cos(1.5)};
@@ -349,6 +411,9 @@ START_TEST(numerical_gradient_every_coordinate)
     numerical_gradient(weighted_squares, &dim, theta, dim, 1e-3, grad);
     for (size_t j = 0; j < dim; j++) {
         double want = 2.0 * (double)(j + 1) * theta[j];
+        ck_assert_msg(!isnan(grad[j]),
+                      "grad[%zu] was never written: loop over all dim = 5 "
+                      "coordinates", j);
         require_finite(grad[j], "an entry of grad");
         ck_assert_msg(grading_near(grad[j], want, 1e-9),
                       "for L(θ) = Σ (j+1)·θ_j² with 5 parameters, grad[%zu] "
@@ -361,10 +426,47 @@ START_TEST(numerical_gradient_every_coordinate)
 }
 END_TEST
 
+/* f(θ) = θ³ in one dimension. */
+static double cube(const double *theta, const void *ctx)
+{
+    (void)ctx;
+    return theta[0] * theta[0] * theta[0];
+}
+
+START_TEST(numerical_gradient_uses_h)
+{
+    /* With a large h the central difference of θ³ is not the derivative
+     * but ((θ+h)³ - (θ-h)³) / 2h = 3θ² + h² exactly: at θ = 2, h = 0.1 it
+     * is 12.01, while the true slope is 12. */
+    double theta[1] = {2.0}, grad[1] = {NAN};
+    numerical_gradient(cube, NULL, theta, 1, 0.1, grad);
+    require_finite(grad[0], "grad[0] from numerical_gradient()");
+    /* The classic slips give other exact values: the forward difference
+     * ((θ+h)³ - θ³) / h = 3θ² + 3θh + h² = 12.61, and dividing the central
+     * difference by h instead of 2h doubles it to 24.02. */
+    ck_assert_msg(!grading_near(grad[0], 12.61, 1e-9),
+                  "got 12.61, the forward difference (L(θ+h) - L(θ)) / h: a "
+                  "one-sided difference is only accurate to about h; use "
+                  "(L(θ+h) - L(θ-h)) / 2h");
+    ck_assert_msg(!grading_near(grad[0], 24.02, 1e-9),
+                  "got 24.02, twice the central difference: L(θ+h) - L(θ-h) "
+                  "spans 2h, so divide by 2h, not h");
+    ck_assert_msg(!grading_near(grad[0], 12.0, 1e-6),
+                  "with h = 0.1 the central difference of θ³ at θ = 2 is "
+                  "3θ² + h² = 12.01, but you got %.10g, as if h were tiny: "
+                  "use the h you are given", grad[0]);
+    ck_assert_msg(grading_near(grad[0], 12.01, 1e-12),
+                  "with h = 0.1 the central difference of θ³ at θ = 2 is "
+                  "((θ+h)³ - (θ-h)³) / 2h = 3θ² + h² = 12.01; got %.12g",
+                  grad[0]);
+}
+END_TEST
+
 static void add_numerical_gradient_tests(TCase *tc)
 {
     tcase_add_test(tc, numerical_gradient_of_a_cubic);
     tcase_add_test(tc, numerical_gradient_every_coordinate);
+    tcase_add_test(tc, numerical_gradient_uses_h);
 }
 
 /* ====================================================== linreg_train() */
@@ -374,7 +476,7 @@ START_TEST(linreg_train_counts_steps)
     /* One step is the hand-worked step above; the loss after it, at
      * (47/30, 7/15): residuals 1/30, 18/30, 5/30, Σ r² = 350/900, so
      * MSE = 350/2700 = 7/54. */
-    double w = W0, b = B0, history[3] = {NAN, NAN, -1.0};
+    double w = W0, b = B0, history[3] = {-1.0, -1.0, -1.0};
     TrainStatus status = linreg_train(X, Y, N, 0.1, 1, &w, &b, history);
     ck_assert_msg(status == TRAIN_MAX_STEPS,
                   "a 1-step run on finite data must return TRAIN_MAX_STEPS");
@@ -382,6 +484,10 @@ START_TEST(linreg_train_counts_steps)
                   "after steps = 1 from (0.5, 0), (w, b) = (%.10g, %.10g); "
                   "expected one step, (47/30, 7/15)%s", w, b,
                   (w == W0 && b == B0) ? ": no step was taken" : "");
+    ck_assert_msg(history[0] != -1.0 && history[1] != -1.0,
+                  "loss_history[%d] was never written: a 1-step run records "
+                  "2 losses, before the step and after it",
+                  history[0] == -1.0 ? 0 : 1);
     ck_assert_msg(grading_near(history[0], LOSS0, TIGHT) &&
                       grading_near(history[1], 7.0 / 54.0, TIGHT),
                   "loss_history for 1 step should be {37/6, 7/54}: the loss "
@@ -421,9 +527,11 @@ END_TEST
 
 START_TEST(linreg_train_stops_when_diverging)
 {
-    /* On x = {1, 2, 3} the loss's sharpest curvature is about 2·(14/3 + ...)
-     * ≈ 10.5, so any η above 2/10.5 ≈ 0.19 diverges; η = 1 grows the error
-     * about 9.5-fold a step and overflows to inf within ~330 steps. */
+    /* On x = {1, 2, 3} the Hessian is 2·[[14/3, 2], [2, 1]], whose largest
+     * eigenvalue is 17/3 + sqrt((11/3)² + 16) ≈ 11.09, so any η
+     * above 2/11.09 ≈ 0.18 diverges. With η = 1 the error along that
+     * direction is multiplied by |1 - 11.09| ≈ 10.1 each step, the loss by
+     * about 100, and it overflows to inf at step 153. */
     double w = W0, b = B0;
     static double history[100001];
     for (size_t k = 0; k <= 100000; k++)
@@ -433,7 +541,7 @@ START_TEST(linreg_train_stops_when_diverging)
     while (k <= 100000 && history[k] != -1.0 && isfinite(history[k]))
         k++;
     ck_assert_msg(k > 0 && k < 100000 && history[k] != -1.0,
-                  "with η = 1 the loss overflows to inf after a few hundred "
+                  "with η = 1 the loss overflows to inf after about 150 "
                   "steps, and loss_history should record the losses up to "
                   "the first non-finite one (found %zu finite values)", k);
     ck_assert_msg(status == TRAIN_DIVERGED,
@@ -462,9 +570,26 @@ START_TEST(linreg_train_without_history)
 }
 END_TEST
 
+START_TEST(linreg_train_zero_steps)
+{
+    double w = W0, b = B0, history[2] = {-1.0, -1.0};
+    TrainStatus status = linreg_train(X, Y, N, 0.1, 0, &w, &b, history);
+    ck_assert_msg(w == W0 && b == B0,
+                  "with steps = 0 no step is taken, but (w, b) moved from "
+                  "(0.5, 0) to (%.10g, %.10g)", w, b);
+    ck_assert_msg(status == TRAIN_MAX_STEPS && grading_near(history[0], LOSS0, TIGHT) &&
+                      history[1] == -1.0,
+                  "with steps = 0, linreg_train should record only the "
+                  "starting loss 37/6 in loss_history[0] and return "
+                  "TRAIN_MAX_STEPS; got loss_history = {%.10g, %.10g}",
+                  history[0], history[1]);
+}
+END_TEST
+
 static void add_linreg_train_tests(TCase *tc)
 {
     tcase_add_test(tc, linreg_train_counts_steps);
+    tcase_add_test(tc, linreg_train_zero_steps);
     tcase_add_test(tc, linreg_train_reaches_least_squares);
     tcase_add_test(tc, linreg_train_stops_when_diverging);
     tcase_add_test(tc, linreg_train_without_history);
@@ -474,10 +599,12 @@ static void add_linreg_train_tests(TCase *tc)
 
 static const Exercise exercises[] = {
     {"parabola-descend", "parabola_descend()", 2, "A first descent",
-     "Repeat w = w - lr * 2 * (w - 3) exactly `steps` times.",
+     "Each step moves w against the slope f'(w) = 2(w - 3), scaled by lr; "
+     "take exactly `steps` steps and return the final w.",
      add_parabola_tests},
     {"mse-loss", "mse_loss()", 2, "The loss",
-     "Square each residual w*x[i] + b - y[i], add them up, divide by n.",
+     "The loss is the average over the n examples of the squared residual, "
+     "prediction minus target.",
      add_mse_loss_tests},
     {"mse-grad", "mse_grad()", 4, "The gradient by hand",
      "Accumulate the residual times x (for w) and the residual alone (for "

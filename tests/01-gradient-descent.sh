@@ -57,8 +57,32 @@ save_data_writes_the_points() {
 }
 check "01: --save-data writes the 100 points, x evenly spaced on [-2, 2]" save_data_writes_the_points
 
+# --data reads the format --save-data writes: the same points and the same
+# start give the same bytes.
+data_round_trip() {
+    "$program" --problem linreg --data "$data/linreg-data.csv" --start 0.5,-0.5 >"$scratch/from-file.csv" || return 1
+    "$program" --problem linreg --start 0.5,-0.5 >"$scratch/generated.csv" || return 1
+    cmp "$scratch/from-file.csv" "$scratch/generated.csv"
+}
+check "01: --data on the --save-data file repeats the run exactly" data_round_trip
+
+# Chapter 1 fits a line: one feature and the target, nothing else.
+printf 'x1,x2,y\n1,2,3\n4,5,6\n' >"$scratch/two-features.csv"
+printf 'x,y\n1,2\n1,3\n' >"$scratch/same-x.csv"
+printf 'x,y\n1,2\n3,oops\n' >"$scratch/bad-cell.csv"
+check "01: --data refuses two features, naming file:line:column" \
+    expect_bad_input "two-features.csv:1:1: expected 2 columns" --problem linreg --data "$scratch/two-features.csv"
+check "01: --data refuses points that all share one x" \
+    expect_bad_input "same-x.csv: expected at least two different x" --problem linreg --data "$scratch/same-x.csv"
+check "01: --data refuses a cell that is not a number" \
+    expect_bad_input "bad-cell.csv:3:3: expected a number for y" --problem linreg --data "$scratch/bad-cell.csv"
+check "01: --data refuses a file that does not exist" \
+    expect_bad_input "no-such.csv: cannot open" --problem linreg --data "$scratch/no-such.csv"
+check "01: refuses --data for the parabola" expect_bad_input --data --data "$scratch/same-x.csv"
+check "01: refuses --n with --data"       expect_bad_input --n --problem linreg --data "$scratch/same-x.csv" --n 5
+
 check "01: --help lists every flag" help_lists_every_flag \
-    problem task lr steps start seed n noise out save-data
+    problem task lr steps start seed n noise out save-data data
 
 check "01: refuses --lr abc"              expect_bad_input --lr --lr abc
 check "01: refuses --lr nan"              expect_bad_input --lr --lr nan

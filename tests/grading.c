@@ -6,25 +6,41 @@
  *   chapter  stem  title
  * then has one tab-separated line per exercise:
  *   stem  name  function  earned  points  status  message  section  hint
- * with status one of pass, fail, crash, timeout, exit (or not-run, with
- * --list, which writes the table without running anything: the grader uses
- * it to score a chapter whose file does not compile). The message is the
- * first failing test's, already in the lesson's terms.
+ *   visibility
+ * with status one of pass, fail, crash, timeout, exit, not-run (and
+ * not-run for every exercise with --list, which writes the table without
+ * running anything: the grader uses it as the trusted list of exercises and
+ * points), and visibility "visible" or "hidden" (Exercise.hidden). The
+ * message is the first failing test's, already in the lesson's terms.
+ *
+ * The grader does not take this file on trust: tools/grade.sh keeps only
+ * the statuses and messages, and takes names, points and hints from the
+ * listing of a suite built with the pristine stub.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "grading.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 enum {
     TEST_TIMEOUT_SECONDS = 3,
     /* The exit status our guard uses when a test's process ends before the
      * test finished: the student's code called exit(). */
-    EXIT_CALLED_STATUS = 87
+    EXIT_CALLED_STATUS = 87,
+    /* A test may write this much to a file (its output included) before
+     * the system stops it: a print inside an endless loop cannot fill the
+     * disk. */
+    TEST_OUTPUT_LIMIT_MB = 64
 };
 
 bool grading_near(double actual, double expected, double tol)
@@ -37,13 +53,74 @@ bool grading_near(double actual, double expected, double tol)
  * each test runs in its own process, so we register an atexit handler there
  * that turns any exit before the test's end into a distinctive status. The
  * checked teardown runs in the same process only when the test body
- * returned normally. */
+ * returned normally.
+ *
+ * _exit(0) (or _Exit, or quick_exit) skips atexit handlers, so every
+ * test's process also keeps a journal, in a file the runner opened before
+ * forking: "S i" when a test of exercise i starts, "F i" when it finished
+ * (the teardown), "E i" when it ended early through exit() (a failed
+ * assertion does that too). A test that Check calls passed but that left
+ * no "F" ended its process early, and does not count. A test that left
+ * only its "S" was killed (a timeout or a crash): the exercise has failed
+ * already, so its remaining tests are not run, and a function that hangs
+ * costs one timeout, not one per test. The index i is counted by an
+ * unchecked fixture, which runs in the runner's own process once before
+ * each test case (exercise), in order; every test's process inherits it. */
 static bool test_finished;
+static int journal_fd = -1;
+static long current_exercise = -1;
+static pid_t runner_pid;
+
+static void count_exercise(void)
+{
+    current_exercise++;
+}
+
+static void journal(char kind)
+{
+    char line[64];
+    int len = snprintf(line, sizeof line, "%c %ld\n", kind, current_exercise);
+    if (journal_fd >= 0 && write(journal_fd, line, (size_t)len) != len)
+        _exit(EXIT_CALLED_STATUS);
+}
+
+/* How many `kind` records the journal text has for exercise `index`. */
+static int journal_count(const char *text, char kind, long index)
+{
+    int count = 0;
+    for (const char *line = text; line && *line;) {
+        char *end;
+        if (line[0] == kind && line[1] == ' ') {
+            long got = strtol(line + 2, &end, 10);
+            if (end != line + 2 && *end == '\n' && got == index)
+                count++;
+        }
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    return count;
+}
+
+/* The whole journal so far (NULL if it cannot be read); free() it. */
+static char *journal_text(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0)
+        return NULL;
+    char *text = malloc((size_t)size + 1);
+    if (!text)
+        return NULL;
+    ssize_t got = pread(fd, text, (size_t)size, 0);
+    text[got > 0 ? got : 0] = '\0';
+    return text;
+}
 
 static void exit_guard(void)
 {
-    if (!test_finished)
+    if (!test_finished) {
+        journal('E');
         _exit(EXIT_CALLED_STATUS);
+    }
 }
 
 static void guard_setup(void)
@@ -54,11 +131,50 @@ static void guard_setup(void)
         registered = true;
     }
     test_finished = false;
+#ifdef __linux__
+    /* Check runs each test in a process group of its own and times it out
+     * from the runner: if the runner itself is killed (the grader's time
+     * limit), a test stuck in a loop would run on forever. Die with it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != runner_pid)
+        _exit(EXIT_CALLED_STATUS);
+    struct rlimit limit;
+    rlim_t cap = (rlim_t)TEST_OUTPUT_LIMIT_MB * 1024 * 1024;
+    if (getrlimit(RLIMIT_FSIZE, &limit) == 0 &&
+        (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > cap)) {
+        limit.rlim_cur = cap;
+        setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    if (journal_fd < 0)
+        return;
+    char *text = journal_text(journal_fd);
+    int killed = text ? journal_count(text, 'S', current_exercise) -
+                            journal_count(text, 'F', current_exercise) -
+                            journal_count(text, 'E', current_exercise)
+                      : 0;
+    free(text);
+    journal('S');
+    if (killed > 0)
+        ck_abort_msg("not run: an earlier test of this exercise crashed, did "
+                     "not finish, or ended its process");
 }
 
 static void guard_teardown(void)
 {
     test_finished = true;
+    journal('F');
+}
+
+/* The timeout Check applies: ours, times CK_TIMEOUT_MULTIPLIER. */
+static double timeout_seconds(void)
+{
+    const char *env = getenv("CK_TIMEOUT_MULTIPLIER");
+    char *end = NULL;
+    double factor = env ? strtod(env, &end) : 1.0;
+    if (!env || end == env || *end != '\0' || !(factor >= 0.0))
+        factor = 1.0;
+    return TEST_TIMEOUT_SECONDS * factor;
 }
 
 /* ------------------------------------------------- what a failure means */
@@ -83,9 +199,9 @@ static Verdict explain(TestResult *tr)
     if (strstr(msg, "timeout")) {
         v.status = "timeout";
         snprintf(v.message, sizeof v.message,
-                 "did not finish within %d s: a loop that never ends? Check "
+                 "did not finish within %g s: a loop that never ends? Check "
                  "that every loop's counter moves toward its bound",
-                 TEST_TIMEOUT_SECONDS);
+                 timeout_seconds());
     } else if (sscanf(msg, "Early exit with return value %d", &code) == 1) {
         v.status = "exit";
         if (code == EXIT_CALLED_STATUS)
@@ -106,6 +222,16 @@ static Verdict explain(TestResult *tr)
         v.status = "crash";
         snprintf(v.message, sizeof v.message,
                  "crashed (%s): an integer division by zero?", msg);
+    } else if (strstr(msg, "signal 25")) {
+        v.status = "crash";
+        snprintf(v.message, sizeof v.message,
+                 "stopped after writing %d MB of output: a print inside a "
+                 "loop that never ends?", (int)TEST_OUTPUT_LIMIT_MB);
+    } else if (strstr(msg, "signal 9")) {
+        v.status = "crash";
+        snprintf(v.message, sizeof v.message,
+                 "killed (%s): the system ran out of memory? Check the size "
+                 "of every malloc", msg);
     } else if (strstr(msg, "signal 6")) {
         v.status = "crash";
         snprintf(v.message, sizeof v.message,
@@ -133,6 +259,7 @@ static Suite *build_suite(const Chapter *ch)
     Suite *s = suite_create(ch->stem);
     for (size_t i = 0; i < ch->count; i++) {
         TCase *tc = tcase_create(ch->exercises[i].name);
+        tcase_add_unchecked_fixture(tc, count_exercise, NULL);
         tcase_add_checked_fixture(tc, guard_setup, guard_teardown);
         tcase_set_timeout(tc, TEST_TIMEOUT_SECONDS);
         ch->exercises[i].add_tests(tc);
@@ -141,8 +268,10 @@ static Suite *build_suite(const Chapter *ch)
     return s;
 }
 
-/* With sr == NULL, lists the exercises as not run. */
-static void report(const Chapter *ch, SRunner *sr, FILE *out)
+/* With sr == NULL, lists the exercises as not run. `finished` is the
+ * tests' journal (see the exit() guard). */
+static void report(const Chapter *ch, SRunner *sr, const char *finished,
+                   FILE *out)
 {
     TestResult **results = sr ? srunner_results(sr) : NULL;
     int n = sr ? srunner_ntests_run(sr) : 0;
@@ -150,13 +279,32 @@ static void report(const Chapter *ch, SRunner *sr, FILE *out)
     for (size_t e = 0; e < ch->count; e++) {
         const Exercise *ex = &ch->exercises[e];
         Verdict first = {sr ? "pass" : "not-run", ""};
+        int ran = 0, passed_tests = 0;
         for (int i = 0; i < n; i++) {
             if (strcmp(tr_tcname(results[i]), ex->name) != 0)
                 continue;
+            ran++;
             Verdict v = explain(results[i]);
+            if (strcmp(v.status, "pass") == 0)
+                passed_tests++;
             if (strcmp(first.status, "pass") == 0 &&
                 strcmp(v.status, "pass") != 0)
                 first = v;
+        }
+        if (sr && ran == 0) {
+            /* Nothing ran: never report that as a pass. */
+            first.status = "not-run";
+            snprintf(first.message, sizeof first.message,
+                     "its tests did not run (CK_RUN_CASE, CK_RUN_SUITE or "
+                     "CK_INCLUDE_TAGS set in the environment?)");
+        } else if (journal_count(finished, 'F', (long)e) < passed_tests) {
+            /* Before whatever failed after it: the tests that followed
+             * were not run. */
+            first.status = "exit";
+            snprintf(first.message, sizeof first.message,
+                     "ended the test's process before the test finished "
+                     "(_exit(), _Exit() or quick_exit()?): a function "
+                     "reports through its return value instead");
         }
         bool passed = strcmp(first.status, "pass") == 0;
         fprintf(out, "%s\t%s\t%s\t%d\t%d\t%s\t", ch->stem, ex->name,
@@ -164,7 +312,8 @@ static void report(const Chapter *ch, SRunner *sr, FILE *out)
                 first.status);
         write_field(out, first.message, '\t');
         write_field(out, ex->section, '\t');
-        write_field(out, ex->hint, '\n');
+        write_field(out, ex->hint, '\t');
+        write_field(out, ex->hidden ? "hidden" : "visible", '\n');
     }
     free(results);
 }
@@ -183,13 +332,36 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
         return EXIT_FAILURE;
     }
     if (list_only) {
-        report(chapter, NULL, out);
+        report(chapter, NULL, "", out);
         return fclose(out) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     }
+    /* The tests' journal: an anonymous file every test's process appends
+     * to; it is gone when this process ends. */
+    FILE *log = tmpfile();
+    if (!log) {
+        perror("tmpfile");
+        return EXIT_FAILURE;
+    }
+    journal_fd = dup(fileno(log));
+    if (journal_fd < 0 ||
+        fcntl(journal_fd, F_SETFL, fcntl(journal_fd, F_GETFL) | O_APPEND) != 0) {
+        perror("journal");
+        return EXIT_FAILURE;
+    }
+    /* Grading runs every test: selecting some would leave exercises that
+     * must not pass for want of a failure. */
+    unsetenv("CK_RUN_SUITE");
+    unsetenv("CK_RUN_CASE");
+    unsetenv("CK_INCLUDE_TAGS");
+    unsetenv("CK_EXCLUDE_TAGS");
+    runner_pid = getpid();
     SRunner *sr = srunner_create(build_suite(chapter));
     srunner_set_fork_status(sr, CK_FORK); /* never grade without fork mode */
     srunner_run_all(sr, CK_SILENT);
-    report(chapter, sr, out);
+    char *finished = journal_text(journal_fd);
+    report(chapter, sr, finished ? finished : "", out);
+    free(finished);
+    fclose(log);
     int failed = srunner_ntests_failed(sr);
     srunner_print(sr, CK_MINIMAL); /* Check's own summary line */
     srunner_free(sr);

@@ -20,6 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Suites fill their Exercise tables positionally and may leave the last,
+ * optional fields out; -Wextra would warn about each of them. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+
 typedef struct {
     const char *name;      /* short id, as in "make hint EX=mse-grad" */
     const char *function;  /* what the student writes: "mse_grad()" */
@@ -27,6 +33,11 @@ typedef struct {
     const char *section;   /* the lesson section that teaches it */
     const char *hint;      /* one or two sentences in the lesson's terms */
     void (*add_tests)(TCase *tc);
+    /* Optional, false when left out: an instructor-only exercise. It is
+     * graded and counted, but students see only whether it passed: its
+     * diagnostic and hint are kept for instructors (results.json marks it
+     * with a restricted visibility). */
+    bool hidden;
 } Exercise;
 
 typedef struct {

@@ -2,9 +2,25 @@
 # deps.sh: make sure the course's Debian packages are installed.
 #
 # The course needs a C compiler, make, pkg-config, Check (graded tests),
-# gnuplot (figures) and pandoc (the book). Run as root, this installs what
-# is missing with apt-get; otherwise it prints the exact command and fails.
+# gnuplot (figures), pandoc (the book), clang with libFuzzer (the self-test
+# fuzzes the CSV reader) and inotify-tools (make watch re-grades on file
+# events; without it, it falls back to polling). Run as root, this installs
+# what is missing with apt-get; otherwise it prints the exact command and
+# fails.
 set -eu
+
+# True when clang can build a libFuzzer target: `clang` alone is not enough,
+# the fuzzer's runtime library comes in another package (libclang-rt-dev).
+fuzzer_builds() {
+    dir=$(mktemp -d) || return 1
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+        '{ (void)d; (void)n; return 0; }' >"$dir/fuzz.c"
+    status=0
+    clang -fsanitize=fuzzer "$dir/fuzz.c" -o "$dir/fuzz" >/dev/null 2>&1 || status=1
+    rm -rf "$dir"
+    return $status
+}
 
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
@@ -12,6 +28,12 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists check 2>/dev/null || missing="$missing check"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
+if ! command -v clang >/dev/null 2>&1; then
+    missing="$missing clang libclang-rt-dev"
+elif ! fuzzer_builds; then
+    missing="$missing libclang-rt-dev"
+fi
 
 [ -z "$missing" ] && exit 0
 

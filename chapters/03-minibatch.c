@@ -1,0 +1,902 @@
+/*
+ * 03-minibatch.c: Chapter 3, full-batch, stochastic and minibatch gradient
+ * descent.
+ *
+ * Trains a linear model y ≈ x·w + b on N examples of d features by
+ * gradient descent on the mean squared error, taking each step from the
+ * whole dataset (full batch), from one example (stochastic), or from a
+ * minibatch of B examples, and prints CSV:
+ *   - train:  the loss, step by step, of one of the three methods;
+ *   - solve:  the exact least-squares answer (the normal equations);
+ *   - sweep:  the final loss over a grid of batch sizes and learning rates;
+ *   - noise:  how far a minibatch gradient lands from the full gradient;
+ *   - timing: seconds per full-batch pass and per minibatch step, next to
+ *             the machine's read bandwidth (not reproducible: a measurement).
+ * Every lesson number and figure of chapter 3 comes from a run of this file.
+ *
+ * Build (make does this):
+ *   cc -std=c11 -O2 -ffp-contract=off -Ilib chapters/03-minibatch.c \
+ *      lib/cli.c lib/csv.c lib/dataset.c lib/output.c lib/rng.c -lm \
+ *      -o 03-minibatch
+ * Run:
+ *   build/bin/03-minibatch --method sgd --epochs 5
+ *   build/bin/03-minibatch --task timing --n 1000000 --d 100
+ *   build/bin/03-minibatch --help
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "dataset.h"
+#include "output.h"
+#include "rng.h"
+
+static const char program[] = "03-minibatch";
+
+/* ============================================================ the model */
+
+//> dot
+/* x·w for one example, with four partial sums. A single running sum would
+ * make every addition wait for the one before it (a floating-point add
+ * takes several cycles to finish); four independent sums keep the adder
+ * busy and let the compiler use vector instructions. The result depends on
+ * this order of additions, and this order never changes, so runs are
+ * reproducible to the last bit. */
+static double dot(const double *restrict x, const double *restrict w,
+                  size_t d)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t j = 0;
+    for (; j + 4 <= d; j += 4) {
+        s0 += x[j] * w[j];
+        s1 += x[j + 1] * w[j + 1];
+        s2 += x[j + 2] * w[j + 2];
+        s3 += x[j + 3] * w[j + 3];
+    }
+    for (; j < d; j++)
+        s0 += x[j] * w[j];
+    return (s0 + s1) + (s2 + s3);
+}
+//< dot
+
+/* g += r·x over d entries. `restrict` promises that g and x do not
+ * overlap, so the compiler may load the next x before storing this g.
+ * A plain loop on purpose: unrolled into vector instructions, it made the
+ * pass faster on data in cache but slower on data streamed from memory,
+ * on the machine the course was written on (measure before you optimise). */
+static void add_scaled(double *restrict g, double r, const double *restrict x,
+                       size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        g[j] += r * x[j];
+}
+
+/* Asks the memory system to start fetching [p, p + bytes) now, so it is in
+ * the cache by the time we read it. Only a hint: it changes no result. */
+static void prefetch(const void *p, size_t bytes)
+{
+#if defined(__GNUC__)
+    for (size_t offset = 0; offset < bytes; offset += 64)
+        __builtin_prefetch((const char *)p + offset);
+#else
+    (void)p, (void)bytes;
+#endif
+}
+
+/* How far ahead of the example being read the prefetch reaches. */
+enum { PREFETCH_BYTES = 2048 };
+
+//> batch-grad
+/* The loss over a batch of B examples and its gradient:
+ *   L_B = (1/B) Σ_k r_k²,   ∂L_B/∂w = (2/B) Σ_k r_k·x_k,   ∂L_B/∂b = (2/B) Σ_k r_k,
+ * with the residual r_k = x_k·w + b - y_k. The batch is the examples
+ * rows[0..count-1], or, when rows is NULL, examples 0..count-1 in storage
+ * order. Overwrites grad_w (d entries) and *grad_b; returns L_B.
+ *
+ * One pass, example by example: the residual needs the example's features
+ * once (the dot product) and the gradient needs them again right after, by
+ * which time they are in the fastest cache. So the data are read from
+ * memory exactly once per step, whatever the batch size. */
+static double batch_loss_grad(const Dataset *ds, const size_t *rows,
+                              size_t count, const double *w, double b,
+                              double *grad_w, double *grad_b)
+{
+    size_t d = ds->d, row_bytes = d * sizeof *ds->x;
+    size_t ahead = PREFETCH_BYTES / row_bytes + 1; /* examples */
+    double sum_r2 = 0.0, sum_r = 0.0;
+    memset(grad_w, 0, d * sizeof *grad_w);
+    for (size_t k = 0; k < count; k++) {
+        size_t i = rows ? rows[k] : k;
+        const double *x = ds->x + i * d;
+        if (k + ahead < count)
+            prefetch(ds->x + (rows ? rows[k + ahead] : k + ahead) * d,
+                     row_bytes);
+        double r = dot(x, w, d) + b - ds->y[i];
+        sum_r2 += r * r;
+        sum_r += r;
+        add_scaled(grad_w, r, x, d);
+    }
+    double scale = 2.0 / (double)count;
+    for (size_t j = 0; j < d; j++)
+        grad_w[j] *= scale;
+    *grad_b = scale * sum_r;
+    return sum_r2 / (double)count;
+}
+//< batch-grad
+
+/* The mean squared error over every example: the training loss L. */
+static double full_loss(const Dataset *ds, const double *w, double b)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < ds->n; i++) {
+        double r = dot(ds->x + i * ds->d, w, ds->d) + b - ds->y[i];
+        sum += r * r;
+    }
+    return sum / (double)ds->n;
+}
+
+/* ============================================== shuffling and batching */
+
+//> shuffle
+/* Fisher-Yates shuffle (Durstenfeld's version): walk i down from the end;
+ * swap order[i] with a position j drawn uniformly from 0..i, i included.
+ * Each of the n! orders comes out with probability exactly 1/n!, because
+ * the draws make n·(n-1)·...·2 equally likely choices, one per order. */
+static void shuffle_indices(size_t *order, size_t n, Rng *rng)
+{
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)rng_below(rng, (uint64_t)i + 1);
+        size_t held = order[i];
+        order[i] = order[j];
+        order[j] = held;
+    }
+}
+//< shuffle
+
+//> batch-iterator
+/* Cuts an epoch of n examples into consecutive batches of batch_size; the
+ * last one is smaller when batch_size does not divide n, or is skipped
+ * altogether with drop_last. This is what a framework's data loader does,
+ * minus the copying. */
+typedef struct {
+    size_t n, batch_size, next;
+    bool drop_last;
+} BatchIterator;
+
+static BatchIterator batch_iterator(size_t n, size_t batch_size,
+                                    bool drop_last)
+{
+    return (BatchIterator){.n = n, .batch_size = batch_size,
+                           .drop_last = drop_last};
+}
+
+/* The next batch as positions first..first+count-1 of the epoch's order;
+ * false when the epoch is over. */
+static bool batch_next(BatchIterator *it, size_t *first, size_t *count)
+{
+    size_t left = it->n - it->next;
+    if (left == 0 || (it->drop_last && left < it->batch_size))
+        return false;
+    *first = it->next;
+    *count = left < it->batch_size ? left : it->batch_size;
+    it->next += *count;
+    return true;
+}
+//< batch-iterator
+
+/* ============================================================= training */
+
+typedef enum { SHUFFLE_EVERY_EPOCH, SHUFFLE_ONCE, SHUFFLE_NEVER } Shuffle;
+
+typedef struct {
+    size_t batch_size;  /* N for full batch, 1 for stochastic */
+    bool drop_last;
+    Shuffle shuffle;
+    bool full_batch;    /* read the examples in storage order, unshuffled */
+    double lr;
+    size_t epochs;
+    size_t log_every;   /* write a row every this many steps; 0: per epoch */
+} TrainConfig;
+
+typedef struct {
+    size_t step, examples, epoch;
+    double epoch_fraction; /* epochs done, counting the current one's part */
+    double loss, batch_loss;
+} Progress;
+
+static void write_train_row(FILE *out, const Progress *p, const double *w,
+                            double b, size_t d)
+{
+    fprintf(out, "%.17g,%zu,%zu,%.17g,%.17g", p->epoch_fraction, p->step,
+            p->examples, p->loss, p->batch_loss);
+    for (size_t j = 0; j < d; j++)
+        fprintf(out, ",%.17g", w[j]);
+    fprintf(out, ",%.17g\n", b);
+}
+
+typedef enum { TRAIN_DONE, TRAIN_DIVERGED, TRAIN_OUT_OF_MEMORY } TrainStatus;
+
+//> sgd-step
+/* One step on the batch rows[0..count-1] (storage order when rows is
+ * NULL): the batch's gradient at the current w and b, then
+ * θ ← θ - η·∇L_B. grad_w is room for d numbers. Returns L_B, the batch's
+ * loss before the step. */
+static double sgd_step(const Dataset *ds, const size_t *rows, size_t count,
+                       double lr, double *w, double *b, double *grad_w)
+{
+    double grad_b;
+    double batch_loss = batch_loss_grad(ds, rows, count, w, *b, grad_w,
+                                        &grad_b);
+    for (size_t j = 0; j < ds->d; j++)
+        w[j] -= lr * grad_w[j];
+    *b -= lr * grad_b;
+    return batch_loss;
+}
+//< sgd-step
+
+//> train-loop
+/* Trains w (d entries) and b from their current values. Every epoch
+ * reshuffles the order of the examples (unless told otherwise), then takes
+ * one step per batch: the batch's gradient, then θ ← θ - η·∇L_B. Writes a
+ * row to `out` (when not NULL) at the start, then every log_every steps and
+ * at the end, or at the end of every epoch when log_every is 0. A loss that
+ * is not finite stops training (TRAIN_DIVERGED, with *at saying where). */
+static TrainStatus train(const Dataset *ds, const TrainConfig *cfg,
+                         Rng *rng, double *w, double *b, FILE *out,
+                         Progress *at)
+{
+    size_t n = ds->n, d = ds->d;
+    size_t *order = malloc(n * sizeof *order);
+    double *grad_w = malloc(d * sizeof *grad_w);
+    if (!order || !grad_w) {
+        free(order);
+        free(grad_w);
+        return TRAIN_OUT_OF_MEMORY;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    Progress p = {.loss = full_loss(ds, w, *b)};
+    p.batch_loss = p.loss; /* no batch yet: the start's row repeats L */
+    if (out)
+        write_train_row(out, &p, w, *b, d);
+    TrainStatus status = isfinite(p.loss) ? TRAIN_DONE : TRAIN_DIVERGED;
+    for (p.epoch = 0; p.epoch < cfg->epochs && status == TRAIN_DONE;
+         p.epoch++) {
+        if (cfg->shuffle == SHUFFLE_EVERY_EPOCH ||
+            (cfg->shuffle == SHUFFLE_ONCE && p.epoch == 0))
+            shuffle_indices(order, n, rng);
+        BatchIterator it = batch_iterator(n, cfg->batch_size, cfg->drop_last);
+        size_t steps_per_epoch = cfg->drop_last ? n / cfg->batch_size
+                                 : (n + cfg->batch_size - 1) / cfg->batch_size;
+        size_t first, count, epoch_step = 0;
+        while (batch_next(&it, &first, &count)) {
+            const size_t *rows = cfg->full_batch ? NULL : order + first;
+            p.batch_loss = sgd_step(ds, rows, count, cfg->lr, w, b, grad_w);
+            p.step++, epoch_step++;
+            p.examples += count;
+            p.epoch_fraction = (double)p.epoch +
+                               (double)epoch_step / (double)steps_per_epoch;
+            bool epoch_end = epoch_step == steps_per_epoch;
+            bool last = epoch_end && p.epoch + 1 == cfg->epochs;
+            bool logged = cfg->log_every ? p.step % cfg->log_every == 0 || last
+                                         : epoch_end;
+            if (!logged && isfinite(p.batch_loss))
+                continue;
+            p.loss = full_loss(ds, w, *b);
+            if (!isfinite(p.loss) || !isfinite(p.batch_loss)) {
+                status = TRAIN_DIVERGED;
+                break;
+            }
+            if (out)
+                write_train_row(out, &p, w, *b, d);
+        }
+        if (status != TRAIN_DONE)
+            break;
+    }
+    *at = p;
+    free(order);
+    free(grad_w);
+    return status;
+}
+//< train-loop
+
+/* ==================================================== the exact answer */
+
+//> normal-equations
+/* The least-squares minimiser, where every partial derivative is zero.
+ * With x̃ = (x, 1), so that the bias is the last weight θ_d, setting
+ * ∇L = 0 gives the normal equations A θ = c, with A = Σ x̃ x̃ᵀ and
+ * c = Σ x̃ y. A is symmetric and, when no feature is a combination of
+ * the others, positive definite, so a Cholesky factorisation A = L Lᵀ
+ * solves it. Writes θ (d + 1 entries); returns false when A is singular. */
+static bool least_squares(const Dataset *ds, double *theta)
+{
+    size_t d = ds->d, p = d + 1;
+    double *a = calloc(p * p + p, sizeof *a); /* A, then c */
+    if (!a)
+        return false;
+    double *c = a + p * p;
+    for (size_t i = 0; i < ds->n; i++) {
+        const double *x = ds->x + i * d;
+        for (size_t r = 0; r < p; r++) {
+            double xr = r < d ? x[r] : 1.0;
+            for (size_t k = 0; k <= r; k++)
+                a[r * p + k] += xr * (k < d ? x[k] : 1.0);
+            c[r] += xr * ds->y[i];
+        }
+    }
+    bool ok = true;
+    for (size_t r = 0; r < p && ok; r++) { /* A = L Lᵀ, L below the diagonal */
+        for (size_t k = 0; k <= r; k++) {
+            double s = a[r * p + k];
+            for (size_t m = 0; m < k; m++)
+                s -= a[r * p + m] * a[k * p + m];
+            if (k < r)
+                a[r * p + k] = s / a[k * p + k];
+            else if (s > 1e-12 * a[r * p + r])
+                a[r * p + r] = sqrt(s);
+            else
+                ok = false;
+        }
+    }
+    for (size_t r = 0; r < p && ok; r++) { /* L z = c */
+        double s = c[r];
+        for (size_t m = 0; m < r; m++)
+            s -= a[r * p + m] * theta[m];
+        theta[r] = s / a[r * p + r];
+    }
+    for (size_t r = p; r-- > 0 && ok;) { /* Lᵀ θ = z */
+        double s = theta[r];
+        for (size_t m = r + 1; m < p; m++)
+            s -= a[m * p + r] * theta[m];
+        theta[r] = s / a[r * p + r];
+    }
+    free(a);
+    return ok;
+}
+//< normal-equations
+
+/* ============================================================ settings */
+
+static const char *const task_names[] = {"train", "solve", "sweep", "noise",
+                                         "timing", NULL};
+static const char *const method_names[] = {"minibatch", "sgd", "full", NULL};
+static const char *const shuffle_names[] = {"every-epoch", "once", "never",
+                                            NULL};
+
+/* The reference example's true weights; for d > 5 the pattern repeats. */
+static const double true_w[] = {2.0, -1.0, 0.5, 3.0, -2.0};
+static const double true_b = 0.7;
+
+typedef struct {
+    const char *task, *method, *shuffle, *data, *save_data, *out;
+    size_t batch_size, epochs, log_every, n, d;
+    double lr, noise;
+    bool drop_last;
+    uint64_t seed;
+} Settings;
+
+static const char usage[] =
+    "03-minibatch: chapter 3, full-batch, stochastic and minibatch gradient\n"
+    "descent on linear regression.\n"
+    "\n"
+    "Model and loss: prediction x.w + b for d features; the loss over a\n"
+    "batch B of examples is L_B = (1/|B|) sum_{i in B} (x_i.w + b - y_i)^2,\n"
+    "and each step is w <- w - lr dL_B/dw, b <- b - lr dL_B/db, from w = 0,\n"
+    "b = 0. Methods: full (B = all N examples, in storage order), sgd (one\n"
+    "example a step), minibatch (--batch-size examples a step). An epoch is\n"
+    "one pass over the examples, reshuffled (Fisher-Yates) every epoch.\n"
+    "Data: N examples with x ~ N(0, I) in d dimensions and y = x.w + 0.7 +\n"
+    "noise*N(0,1), w = (2, -1, 0.5, 3, -2, 2, -1, ...); or --data FILE, a CSV\n"
+    "file with a header line, then one row per example: the features, then\n"
+    "the target (the format --save-data writes).\n"
+    "Tasks (CSV on stdout or --out, with a header line):\n"
+    "  train   epoch,step,examples,loss,batch_loss,w1..wd,b: loss is L over\n"
+    "          all N examples, batch_loss the step's L_B before it stepped\n"
+    "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
+    "  sweep   batch_size,lr,loss,diverged: final L after --epochs for batch\n"
+    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4\n"
+    "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
+    "          minibatch gradients at w = 0, b = 0 against the full one\n"
+    "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read:\n"
+    "          a full-batch gradient pass, a minibatch step (--batch-size)\n"
+    "          and an SGD step, against a plain read of the data; measured,\n"
+    "          so never the same twice\n"
+    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+
+/* Flags that do not apply to the chosen task, method or data are refused
+ * rather than ignored, so that a typo in a script cannot go unnoticed. */
+static CliStatus check_combinations(Cli *cli, Settings *s)
+{
+    bool train = strcmp(s->task, "train") == 0;
+    bool minibatch = strcmp(s->method, "minibatch") == 0;
+    bool full = strcmp(s->method, "full") == 0;
+    static const char *const train_only[] = {"method", "lr", "drop-last",
+                                             "shuffle", "log-every"};
+    for (size_t i = 0; i < sizeof train_only / sizeof *train_only; i++)
+        if (!train && cli_given(cli, train_only[i]))
+            return cli_reject(cli, train_only[i], NULL,
+                              "applies only to --task train");
+    if (cli_given(cli, "epochs") && !train && strcmp(s->task, "sweep") != 0)
+        return cli_reject(cli, "epochs", NULL,
+                          "applies only to --task train and sweep");
+    if (cli_given(cli, "batch-size") &&
+        !(train ? minibatch : strcmp(s->task, "timing") == 0))
+        return cli_reject(cli, "batch-size", NULL,
+                          "applies only to --method minibatch and --task "
+                          "timing");
+    if (cli_given(cli, "drop-last") && !minibatch)
+        return cli_reject(cli, "drop-last", NULL,
+                          "applies only to --method minibatch (the other "
+                          "methods have no partial batch)");
+    if (cli_given(cli, "shuffle") && full)
+        return cli_reject(cli, "shuffle", NULL,
+                          "does not apply to --method full, whose gradient "
+                          "does not depend on the order");
+    static const char *const generated_only[] = {"n", "d", "noise"};
+    for (size_t i = 0; i < 3; i++)
+        if (s->data && cli_given(cli, generated_only[i]))
+            return cli_reject(cli, generated_only[i], NULL,
+                              "does not apply with --data (the file decides)");
+    if (!s->data && (double)s->n * (double)s->d > 2e9)
+        return cli_reject(cli, "n", NULL,
+                          "--n times --d must be at most 2e9 numbers (16 GB)");
+    return CLI_RUN;
+}
+
+/* The data, generated or read. A bad file is bad input: one line on stderr
+ * naming the file, line and column, and exit status 2. */
+static int load_data(const Settings *s, Dataset *ds)
+{
+    if (s->data) {
+        CsvError err;
+        if (!csv_read_dataset(s->data, 0, ds, &err)) {
+            csv_print_error(stderr, "03-minibatch: --data ", s->data, &err);
+            return EXIT_BAD_INPUT;
+        }
+        return EXIT_SUCCESS;
+    }
+    if (!dataset_alloc(ds, s->n, s->d)) {
+        fprintf(stderr, "%s: out of memory for --n %zu --d %zu\n", program,
+                s->n, s->d);
+        return EXIT_FAILURE;
+    }
+    double *w = malloc(s->d * sizeof *w);
+    if (!w) {
+        dataset_free(ds);
+        fprintf(stderr, "%s: out of memory\n", program);
+        return EXIT_FAILURE;
+    }
+    for (size_t j = 0; j < s->d; j++)
+        w[j] = true_w[j % 5];
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    dataset_fill_gaussian(ds, w, true_b, s->noise, &rng);
+    free(w);
+    return EXIT_SUCCESS;
+}
+
+/* The shuffles draw from their own stream, so a run on generated data and
+ * a run on the same data saved and read back (--save-data, then --data)
+ * shuffle identically and print the same bytes. */
+static void seed_shuffles(Rng *rng, uint64_t seed)
+{
+    rng_seed(rng, seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+}
+
+static void write_weight_header(FILE *out, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        fprintf(out, ",w%zu", j + 1);
+    fprintf(out, ",b\n");
+}
+
+/* ================================================================ tasks */
+
+static int task_train(const Settings *s, const Dataset *ds, FILE *out)
+{
+    TrainConfig cfg = {.batch_size = s->batch_size, .drop_last = s->drop_last,
+                       .lr = s->lr, .epochs = s->epochs,
+                       .log_every = s->log_every};
+    cfg.shuffle = strcmp(s->shuffle, "once") == 0    ? SHUFFLE_ONCE
+                  : strcmp(s->shuffle, "never") == 0 ? SHUFFLE_NEVER
+                                                      : SHUFFLE_EVERY_EPOCH;
+    if (strcmp(s->method, "full") == 0) {
+        cfg.batch_size = ds->n;
+        cfg.full_batch = true;
+        cfg.shuffle = SHUFFLE_NEVER;
+    } else if (strcmp(s->method, "sgd") == 0) {
+        cfg.batch_size = 1;
+    }
+    double *w = calloc(ds->d, sizeof *w), b = 0.0;
+    if (!w)
+        return EXIT_FAILURE;
+    fprintf(out, "epoch,step,examples,loss,batch_loss");
+    write_weight_header(out, ds->d);
+    Rng rng;
+    seed_shuffles(&rng, s->seed);
+    Progress at;
+    TrainStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
+    free(w);
+    if (status == TRAIN_OUT_OF_MEMORY) {
+        fprintf(stderr, "%s: out of memory\n", program);
+        return EXIT_FAILURE;
+    }
+    if (status == TRAIN_DIVERGED) {
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step %zu "
+                "(epoch %zu): --lr %g is too large for batch size %zu, so "
+                "the steps overshoot and grow; smaller batches need smaller "
+                "learning rates (divide --lr by 10)\n",
+                program, at.step, at.epoch + 1, s->lr, cfg.batch_size);
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
+static int task_solve(const Dataset *ds, FILE *out)
+{
+    double *theta = malloc((ds->d + 1) * sizeof *theta);
+    if (!theta || !least_squares(ds, theta)) {
+        free(theta);
+        fprintf(stderr, "%s: the least-squares problem has no unique "
+                "solution: some feature is a combination of the others, or "
+                "there are fewer than d + 1 examples\n", program);
+        return EXIT_FAILURE;
+    }
+    fprintf(out, "loss");
+    write_weight_header(out, ds->d);
+    fprintf(out, "%.17g", full_loss(ds, theta, theta[ds->d]));
+    for (size_t j = 0; j <= ds->d; j++)
+        fprintf(out, ",%.17g", theta[j]);
+    fputc('\n', out);
+    free(theta);
+    return EXIT_SUCCESS;
+}
+
+//> sweep
+/* For each batch size, trains from zero with learning rates 10^(k/8) and
+ * records the final loss. Every run shuffles with the same seed, so runs
+ * differ only in B and η. A run counts as diverged when its loss ends
+ * above where it started (or stops being finite). */
+static int task_sweep(const Settings *s, const Dataset *ds, FILE *out)
+{
+    const size_t sizes[] = {1, 8, 32, 128, ds->n};
+    double *w = calloc(ds->d, sizeof *w);
+    if (!w)
+        return EXIT_FAILURE;
+    double start_loss = full_loss(ds, w, 0.0);
+    fprintf(out, "batch_size,lr,loss,diverged\n");
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        if (sizes[i] > ds->n || (i > 0 && sizes[i] <= sizes[i - 1]))
+            continue;
+        bool full = sizes[i] == ds->n;
+        for (int k = -32; k <= 4; k++) {
+            TrainConfig cfg = {.batch_size = sizes[i], .full_batch = full,
+                               .shuffle = full ? SHUFFLE_NEVER
+                                               : SHUFFLE_EVERY_EPOCH,
+                               .lr = pow(10.0, k / 8.0), .epochs = s->epochs};
+            memset(w, 0, ds->d * sizeof *w);
+            double b = 0.0;
+            Rng rng;
+            seed_shuffles(&rng, s->seed);
+            Progress at;
+            TrainStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
+            if (status == TRAIN_OUT_OF_MEMORY) {
+                free(w);
+                return EXIT_FAILURE;
+            }
+            fprintf(out, "%zu,%.17g,", sizes[i], cfg.lr);
+            if (status == TRAIN_DONE && at.loss <= start_loss)
+                fprintf(out, "%.17g,0\n", at.loss);
+            else
+                fprintf(out, "nan,1\n");
+        }
+    }
+    free(w);
+    return EXIT_SUCCESS;
+}
+//< sweep
+
+//> gradient-noise
+/* How good an estimate of the full gradient g is a minibatch gradient g_B?
+ * At the start (w = 0, b = 0), draws `draws` batches of each size B, each
+ * the first B examples of a fresh shuffle, and measures the error g_B - g:
+ * its average over the draws (near 0: the estimate is unbiased) and its
+ * root mean square size, next to the prediction for sampling B of N
+ * examples without replacement:
+ *   E|g_B - g|² = (σ²/B)·(N - B)/(N - 1),   σ² = (1/N) Σ_i |g_i - g|²,
+ * with g_i the gradient of example i's loss alone. */
+static int task_noise(const Settings *s, const Dataset *ds, FILE *out)
+{
+    enum { DRAWS = 400 };
+    size_t n = ds->n, p = ds->d + 1;
+    double *w = calloc(ds->d, sizeof *w);
+    double *g = malloc(3 * p * sizeof *g), *g_b = g + p, *mean_error = g + 2 * p;
+    size_t *order = malloc(n * sizeof *order);
+    if (!w || !g || !order) {
+        free(w);
+        free(g);
+        free(order);
+        return EXIT_FAILURE;
+    }
+    batch_loss_grad(ds, NULL, n, w, 0.0, g, &g[p - 1]);
+    double sigma2 = 0.0; /* example i's gradient is 2 r_i (x_i, 1) */
+    for (size_t i = 0; i < n; i++) {
+        double r = -ds->y[i];
+        for (size_t j = 0; j < p; j++) {
+            double gi = 2.0 * r * (j < ds->d ? ds->x[i * ds->d + j] : 1.0);
+            sigma2 += (gi - g[j]) * (gi - g[j]) / (double)n;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    Rng rng;
+    seed_shuffles(&rng, s->seed);
+    fprintf(out, "batch_size,draws,rms_error,predicted_rms,mean_error,"
+                 "grad_norm\n");
+    for (size_t size = 1;; size = size * 2 < n ? size * 2 : n) {
+        double sum_sq = 0.0;
+        memset(mean_error, 0, p * sizeof *mean_error);
+        for (int draw = 0; draw < DRAWS; draw++) {
+            shuffle_indices(order, n, &rng);
+            batch_loss_grad(ds, order, size, w, 0.0, g_b, &g_b[p - 1]);
+            for (size_t j = 0; j < p; j++) {
+                double e = g_b[j] - g[j];
+                sum_sq += e * e / DRAWS;
+                mean_error[j] += e / DRAWS;
+            }
+        }
+        double predicted = n > 1 ? sigma2 / (double)size *
+                                       (double)(n - size) / (double)(n - 1)
+                                 : 0.0;
+        fprintf(out, "%zu,%d,%.17g,%.17g,%.17g,%.17g\n", size, DRAWS,
+                sqrt(sum_sq), sqrt(predicted), sqrt(dot(mean_error, mean_error, p)),
+                sqrt(dot(g, g, p)));
+        if (size == n)
+            break;
+    }
+    free(w);
+    free(g);
+    free(order);
+    return EXIT_SUCCESS;
+}
+//< gradient-noise
+
+/* ============================================================== timing */
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+//> read-probe
+/* The yardstick: the fastest a single core reads the data, summing every
+ * number into eight independent partial sums so that memory, not
+ * arithmetic, sets the pace. A gradient pass reads the same bytes, so its
+ * time cannot beat this one's. */
+static double read_probe(const double *x, size_t count)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        s0 += x[i], s1 += x[i + 1], s2 += x[i + 2], s3 += x[i + 3];
+        s4 += x[i + 4], s5 += x[i + 5], s6 += x[i + 6], s7 += x[i + 7];
+    }
+    for (; i < count; i++)
+        s0 += x[i];
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+}
+//< read-probe
+
+/* Keeps the compiler from skipping work whose result is never used. */
+static volatile double timing_sink;
+
+/* The best of several timings: the fastest run is the one least disturbed
+ * by everything else the machine is doing. Enough runs means at least 5,
+ * and at least half a second in all. */
+typedef struct {
+    double best, total;
+    int runs;
+} Timer;
+
+static void timer_add(Timer *t, double start)
+{
+    double elapsed = seconds_now() - start;
+    t->best = t->runs ? fmin(t->best, elapsed) : elapsed;
+    t->total += elapsed;
+    t->runs++;
+}
+
+static bool timer_enough(const Timer *t)
+{
+    return t->runs >= 5 && t->total >= 0.5;
+}
+
+static int task_timing(const Settings *s, const Dataset *ds, FILE *out)
+{
+    size_t n = ds->n, d = ds->d;
+    double *w = calloc(2 * d, sizeof *w), *grad_w = w ? w + d : NULL;
+    size_t *order = malloc(n * sizeof *order);
+    if (!w || !order) {
+        free(w);
+        free(order);
+        return EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    Rng rng;
+    seed_shuffles(&rng, s->seed);
+    shuffle_indices(order, n, &rng);
+
+    /* The read and the full-batch pass take turns, so that both meet the
+     * same conditions (other programs, the memory's temperature...). */
+    Timer read = {0}, pass = {0};
+    while (!timer_enough(&read) || !timer_enough(&pass)) {
+        double grad_b, start = seconds_now();
+        timing_sink = read_probe(ds->x, n * d);
+        timer_add(&read, start);
+        start = seconds_now();
+        timing_sink = batch_loss_grad(ds, NULL, n, w, 0.0, grad_w, &grad_b);
+        timer_add(&pass, start);
+    }
+    double bytes = (double)n * (double)d * sizeof *ds->x;
+    fprintf(out, "what,batch_size,seconds,gigabytes_per_second,"
+                 "fraction_of_read\n");
+    fprintf(out, "read,%zu,%.6g,%.4g,1\n", n, read.best,
+            bytes / read.best / 1e9);
+    fprintf(out, "full-batch-pass,%zu,%.6g,%.4g,%.3g\n", n, pass.best,
+            bytes / pass.best / 1e9, read.best / pass.best);
+
+    /* A step's time: up to 20000 steps through a shuffled order (a tiny lr,
+     * so nothing blows up), divided by their number. The examples of a
+     * shuffled batch lie scattered in memory, unlike a full pass's. */
+    const size_t sizes[] = {s->batch_size, 1};
+    const char *const names[] = {"minibatch-step", "sgd-step"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t steps = n / sizes[i] < 20000 ? n / sizes[i] : 20000;
+        Timer timer = {0};
+        while (!timer_enough(&timer)) {
+            double b = 0.0, start = seconds_now();
+            for (size_t k = 0; k < steps; k++)
+                timing_sink = sgd_step(ds, order + k * sizes[i], sizes[i],
+                                       1e-9, w, &b, grad_w);
+            timer_add(&timer, start);
+        }
+        double step = timer.best / (double)steps;
+        double step_bytes = bytes / (double)n * (double)sizes[i];
+        fprintf(out, "%s,%zu,%.6g,%.4g,%.3g\n", names[i], sizes[i], step,
+                step_bytes / step / 1e9, read.best * step_bytes / bytes / step);
+    }
+    free(w);
+    free(order);
+    return EXIT_SUCCESS;
+}
+
+/* ================================================================ main */
+
+static int run(const Settings *s, const Dataset *ds)
+{
+    Output out;
+    if (!output_open(&out, program, s->out))
+        return EXIT_FAILURE;
+    int status;
+    if (strcmp(s->task, "train") == 0)
+        status = task_train(s, ds, out.file);
+    else if (strcmp(s->task, "solve") == 0)
+        status = task_solve(ds, out.file);
+    else if (strcmp(s->task, "sweep") == 0)
+        status = task_sweep(s, ds, out.file);
+    else if (strcmp(s->task, "noise") == 0)
+        status = task_noise(s, ds, out.file);
+    else
+        status = task_timing(s, ds, out.file);
+    /* A run that failed before writing anything leaves no file behind; one
+     * that diverged keeps its rows up to the divergence, like chapter 1. */
+    if (status != EXIT_SUCCESS && strcmp(s->task, "train") != 0) {
+        output_discard(&out);
+        return status;
+    }
+    if (!output_commit(&out, program))
+        return EXIT_FAILURE;
+    return status;
+}
+
+static bool save_dataset(const Dataset *ds, const char *path)
+{
+    Output out;
+    if (!output_open(&out, program, path))
+        return false;
+    dataset_write_csv(ds, out.file);
+    return output_commit(&out, program);
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {.task = "train", .method = "minibatch",
+                  .shuffle = "every-epoch", .batch_size = 32, .epochs = 20,
+                  .n = 1000, .d = 5, .lr = 0.05, .noise = 0.1, .seed = 1};
+    Flag flags[] = {
+        {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
+         .help = "what to compute", .choices = task_names},
+        {.name = "method", .kind = FLAG_CHOICE, .value = &s.method,
+         .help = "examples per step: --batch-size, 1, or all N",
+         .choices = method_names},
+        {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
+         .help = "examples per step B (minibatch; timing), at most N",
+         .min = 1, .max = 1e9},
+        {.name = "drop-last", .kind = FLAG_SWITCH, .value = &s.drop_last,
+         .help = "skip an epoch's last batch when it has fewer than B "
+                 "examples (minibatch)"},
+        {.name = "shuffle", .kind = FLAG_CHOICE, .value = &s.shuffle,
+         .help = "when to reshuffle the examples' order (sgd, minibatch)",
+         .choices = shuffle_names},
+        {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
+         .help = "learning rate η", .min = 0, .min_exclusive = true,
+         .max = 1e6},
+        {.name = "epochs", .kind = FLAG_COUNT, .value = &s.epochs,
+         .help = "passes over the data (train, sweep)", .min = 0, .max = 1e9},
+        {.name = "log-every", .kind = FLAG_COUNT, .value = &s.log_every,
+         .help = "write a row every this many steps; 0: one per epoch",
+         .min = 0, .max = 1e12},
+        {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
+         .help = "random seed for the data and the shuffles"},
+        {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
+         .help = "number of examples N (generated data)", .min = 1,
+         .max = 1e9},
+        {.name = "d", .kind = FLAG_COUNT, .value = &s.d,
+         .help = "number of features d (generated data)", .min = 1,
+         .max = 1e5},
+        {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
+         .help = "standard deviation of the label noise (generated data)",
+         .min = 0, .max = 1e6},
+        {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
+         .help = "train on this CSV file instead: header line, then features "
+                 "and target per row",
+         .default_text = "generated"},
+        {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
+         .help = "also write the dataset as CSV (x1,...,xd,y)",
+         .default_text = "none"},
+        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
+         .help = "write the CSV here instead of stdout",
+         .default_text = "stdout"},
+    };
+    Cli cli = {.program = program, .usage = usage, .flags = flags,
+               .flag_count = sizeof flags / sizeof *flags};
+    switch (cli_parse(&cli, argc, argv)) {
+    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
+    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
+    case CLI_RUN: break;
+    }
+    if (check_combinations(&cli, &s) != CLI_RUN)
+        return EXIT_BAD_INPUT;
+
+    Dataset ds;
+    int status = load_data(&s, &ds);
+    if (status != EXIT_SUCCESS)
+        return status;
+    if (s.batch_size > ds.n && cli_given(&cli, "batch-size")) {
+        char value[32];
+        snprintf(value, sizeof value, "%zu", s.batch_size);
+        dataset_free(&ds);
+        cli_reject(&cli, "batch-size", value,
+                   "larger than the number of examples N");
+        return EXIT_BAD_INPUT;
+    }
+    if (s.batch_size > ds.n)
+        s.batch_size = ds.n; /* the default 32, on a dataset smaller than that */
+    status = EXIT_FAILURE;
+    if (!s.save_data || save_dataset(&ds, s.save_data))
+        status = run(&s, &ds);
+    dataset_free(&ds);
+    return status;
+}

@@ -1,0 +1,65 @@
+# Chapter 3: what minibatch loss curves look like, step by step (B = 32,
+# η = 0.05, a row after every one of the 640 steps).
+#
+# Top: the grey line is what training code usually prints, each step's
+# batch loss L_B (the loss of the 32 examples that step used, before it
+# stepped). It jumps around, because every step sees other examples. The
+# blue line is the training loss over all N examples after the same steps,
+# which the program computes only so that we can see it: smooth, and
+# settled on the least-squares floor after about two epochs.
+#
+# Bottom: the same training loss minus the least-squares minimum (the
+# excess, log scale), for the shuffle seeds 1 to 4 on the same data. Near
+# the floor the minibatch noise shows up in the training loss too: each run
+# jitters a little above the minimum, by an amount that depends on η and B
+# and not on how long it trains, and no two runs jitter alike. Healthy
+# minibatch curves trend down, then fluctuate.
+#
+# Run from the repository root:
+#   gnuplot -c plots/03-minibatch.batch-noise.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "minibatch shuffle-seed2 shuffle-seed3 shuffle-seed4 solve"
+@REQUIRE
+
+stats data("solve") using "loss" nooutput name "FLOOR"
+floor_loss = FLOOR_min
+
+set multiplot layout 2, 1
+set xrange [0:20]
+set xtics 2
+set format y "10^{%L}"
+set logscale y
+
+# ---------------------------------------------------------------- top
+set ylabel "loss (log scale)"
+set yrange [1e-3:30]
+set ytics 10
+set format x ""
+set key top right Left reverse
+set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
+    at graph 0.02, first floor_loss offset 0, -0.9 left front
+plot data("minibatch") using "epoch":"batch_loss" with lines ls 9 lw 1 \
+         title "batch loss L_B of each step, as a log prints it", \
+     data("minibatch") using "epoch":"loss" with lines ls 1 lw 2 \
+         title "training loss L over all N examples", \
+     floor_loss with lines ls 8 notitle
+
+# ------------------------------------------------------------- bottom
+unset label 1
+set format x "%g"
+set xlabel "epoch (32 steps each)"
+set ylabel "L minus the minimum"
+set yrange [1e-6:100]
+set ytics 100
+set key top right Left reverse maxrows 2
+excess(v) = v - floor_loss > 0 ? v - floor_loss : NaN
+plot data("minibatch")     using "epoch":(excess(column("loss"))) with lines ls 1 \
+         title "shuffle seed 1", \
+     data("shuffle-seed2") using "epoch":(excess(column("loss"))) with lines ls 2 \
+         title "seed 2", \
+     data("shuffle-seed3") using "epoch":(excess(column("loss"))) with lines ls 3 \
+         title "seed 3", \
+     data("shuffle-seed4") using "epoch":(excess(column("loss"))) with lines ls 4 \
+         title "seed 4"
+unset multiplot

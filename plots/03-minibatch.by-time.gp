@@ -1,0 +1,71 @@
+# Chapter 3: the same three runs once more, the training loss now against
+# time, on a log axis.
+#
+# Wall-clock time is different on every run and every machine, and the
+# course's data must be the same bytes on every build, so this figure does
+# not time the runs it draws. It models time instead: each run's steps
+# times the seconds one of its steps takes, measured once on the machine the
+# course was written on (a 2-core Intel Xeon virtual machine, gcc 12 -O2,
+# one core) with
+#   build/bin/03-minibatch --task timing --batch-size B
+# for B = 32 and B = 1000 (whose sgd-step row gives B = 1). The rows
+# "minibatch-step" and "sgd-step" time the gradient of a batch plus the
+# update, averaged over thousands of steps; the best of several runs.
+# Run the same command to measure your machine. The model leaves out what
+# the chapter program adds on top (computing the full loss for every row);
+# that is bookkeeping for the figure, not training.
+#
+# Of sgd.csv's 20000 rows, the first 200 and then every 20th are drawn, as
+# in the by-updates figure.
+#
+# The lesson's point stands out: per example, a step of one example costs
+# about five times what a step of 32 does (the fixed cost of a step is
+# spread over fewer examples), while B = 32 and B = 1000 cost about the same
+# per example.
+#
+# Run from the repository root:
+#   gnuplot -c plots/03-minibatch.by-time.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "full minibatch sgd solve"
+@REQUIRE
+
+# Seconds per step, measured as described above.
+sgd_step_seconds       = 21.5e-9
+minibatch_step_seconds = 141.6e-9
+full_step_seconds      = 4417e-9
+
+stats data("solve") using "loss" nooutput name "FLOOR"
+floor_loss = FLOOR_min
+
+set logscale xy
+set format x "10^{%L}"
+set format y "10^{%L}"
+set xlabel "modelled time (microseconds, log scale): steps × measured seconds per step"
+set ylabel "training loss L (log scale)"
+set xrange [1e-2:1e3]
+set yrange [5e-3:30]
+set key bottom left Left reverse
+
+# The measured costs, in the empty space on the right.
+set label 2 sprintf("time per step (measured once):\nB = 1: %.0f ns\nB = 32: %.0f ns\nB = 1000: %.0f ns", \
+    sgd_step_seconds * 1e9, minibatch_step_seconds * 1e9, full_step_seconds * 1e9) \
+    at graph 0.98, graph 0.62 right front
+
+micro(steps, seconds) = steps > 0 ? steps * seconds * 1e6 : NaN
+
+set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
+    at graph 0.98, first floor_loss offset 0, -0.9 right front
+
+plot data("sgd") every ::1::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
+         with lines ls 2 \
+         title "stochastic, B = 1", \
+     data("sgd") every 20::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
+         with lines ls 2 notitle, \
+     data("minibatch") using (micro(column("step"), minibatch_step_seconds)):"loss" \
+         with lines ls 1 \
+         title "minibatch, B = 32", \
+     data("full") using (micro(column("step"), full_step_seconds)):"loss" \
+         with linespoints ls 3 \
+         title "full batch, B = 1000", \
+     floor_loss with lines ls 8 notitle

@@ -1,0 +1,103 @@
+# Chapter 6: basins of attraction of Himmelblau's function. Each map is a
+# 200 x 200 grid of starting points over [-5, 5]^2; every start is coloured
+# by the minimum gradient descent reaches from it (the minima are the white
+# dots, numbered as in the program's --help), grey where the run had not
+# settled when its steps ran out (the legend reads the limit from the
+# data), black where it blew up.
+#
+# Top left, the reference η = 0.01: four solid regions, each around its
+# minimum, their borders running near the four saddle points. Top right,
+# η = 0.02: above 2/λmax for minima 2 and 3 (the program's critical task
+# lists the limits), so descent cannot settle there; their basins turn grey
+# (the iterates bounce around those minima forever) and large first steps
+# from the steep edges of the square land in other basins. Bottom, momentum
+# 0.9: at η = 0.001 (the same long-run step size as the reference) the
+# ball's inertia carries starts across ridges and the borders shift; at
+# η = 0.01 the borders shatter into bands.
+#
+# (The counts-*.csv files hold how many starts got each label; the lesson
+# quotes them. They are required here too, so that the figure and the
+# lesson are drawn from the same set of runs.)
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.basins.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+RUNS = "lr0.01 lr0.02 lr0.001-m0.9 lr0.01-m0.9"
+REQUIRED = "himmelblau-critical"
+do for [r in RUNS] { REQUIRED = REQUIRED . " basins-" . r . " counts-" . r }
+@REQUIRE
+
+# One colour per label: the minima take the course's first four colours,
+# lightened halfway to white so the markers stand out; grey = unfinished,
+# near-black = diverged, white = converged elsewhere (a saddle or maximum).
+# rgb(label) packs the colour as 0xRRGGBB for `lc rgb variable`-style use.
+COLOURS = "#303030 #9a9a9a #ffffff #80b8d8 #eaae80 #80ceb9 #e5bcd3"
+colour(label) = word(COLOURS, int(label) + 4)
+hex(s) = int("0x" . s[2:7])
+red(label)   = (hex(colour(label)) >> 16) & 255
+green(label) = (hex(colour(label)) >> 8) & 255
+blue(label)  = hex(colour(label)) & 255
+
+# The most steps any start took: the limit, reached by the unsettled runs.
+stats data("basins-lr0.02") using "steps" nooutput name "STEPS"
+STEP_LIMIT = int(STEPS_max)
+
+set size ratio -1
+set xrange [-5:5]
+set yrange [-5:5]
+set xtics -4, 4, 4 out
+set ytics -4, 4, 4 out
+set grid noxtics noytics
+set border 15 lw 1 lc rgb "#404040"
+unset key
+
+TITLES = "η = 0.01 (reference)|η = 0.02|η = 0.001, momentum μ = 0.9|η = 0.01, μ = 0.9"
+title_of(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", TITLES, i))
+
+set multiplot
+# Four square maps on the left, a legend on the right. The canvas is 16:10
+# in both formats, so a panel H high (in screen units) is H·10/16 wide.
+H = 0.385; W = H * 10.0 / 16.0
+do for [i = 1:4] {
+    run = word(RUNS, i)
+    col = (i - 1) % 2; row = (i - 1) / 2
+    left = 0.065 + col * (W + 0.035); top = 0.93 - row * (H + 0.075)
+    set lmargin at screen left
+    set rmargin at screen left + W
+    set tmargin at screen top
+    set bmargin at screen top - H
+    set title title_of(i) offset 0, -0.5
+    set format x (row == 1 ? "% g" : "")
+    set format y (col == 0 ? "% g" : "")
+    plot data("basins-" . run) using "x":"y":(red(column("label"))): \
+             (green(column("label"))):(blue(column("label"))) with rgbimage, \
+         data("himmelblau-critical") using "x":(strcol("kind") eq "minimum" ? column("y") : NaN) \
+             with points pt 7 ps 1.1 lc rgb "#ffffff", \
+         data("himmelblau-critical") using "x":(strcol("kind") eq "minimum" ? column("y") : NaN) \
+             with points pt 6 ps 1.1 lc rgb "#000000"
+}
+
+# The legend: a swatch and a name per label, in screen coordinates.
+unset title
+LEGEND = "minimum 0 at (3, 2)|minimum 1 at (−2.81, 3.13)|minimum 2 at (−3.78, −3.28)|minimum 3 at (3.58, −1.85)|" \
+         . sprintf("not settled in %d steps", STEP_LIMIT) . "|diverged"
+LEGEND_LABELS = "0 1 2 3 -2 -3"
+X0 = 0.64
+do for [k = 1:6] {
+    label = word(LEGEND_LABELS, k) + 0
+    y = 0.72 - (k - 1) * 0.08
+    set object k rect from screen X0, y - 0.022 to screen X0 + 0.025, y + 0.022 \
+        fc rgb colour(label) fs solid 1.0 border lc rgb "#404040" front
+    set label k system(sprintf("echo '%s' | cut -d'|' -f%d", LEGEND, k)) \
+        at screen X0 + 0.04, y left front
+}
+set label 7 "Each start is coloured by the" at screen X0, 0.88 left front
+set label 8 "minimum that descent from it" at screen X0, 0.835 left front
+set label 9 "reaches (white dots: the minima)." at screen X0, 0.79 left front
+# An empty plot to draw the legend.
+unset border; unset tics; unset grid
+set lmargin at screen X0; set rmargin at screen 0.99
+set tmargin at screen 0.95; set bmargin at screen 0.05
+plot [0:1] [0:1] NaN notitle
+unset multiplot

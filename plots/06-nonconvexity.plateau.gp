@@ -1,0 +1,57 @@
+# Chapter 6: a plateau. One sigmoid unit, f(w) = (σ(w) − 0.9)², descended
+# from w = −8 with η = 2: plain, and with momentum 0.5 and 0.9.
+#
+# Left, the loss. At w = −8 the unit is saturated (σ ≈ e^w ≈ 0), so the
+# loss sits at about 0.81 and hardly changes for hundreds of steps; then
+# the slope steepens, the loss drops to its minimum within a few dozen
+# steps, and plain descent converges to w = ln 9. A training curve that is
+# flat for a long time and then falls off a cliff is this picture.
+# Momentum 0.5 builds up speed on the gentle slope and crosses the plateau
+# in about half the steps. Momentum 0.9 crosses even faster but cannot
+# stop: it flies past the minimum onto the opposite plateau (σ ≈ 1, loss
+# ≈ 0.01), where the gradient is tiny again and the run stays stuck.
+#
+# Right, the gradient's size on a log axis: on the plateau it is below
+# 10⁻³, hundreds of times smaller than on the slope, which is why a plateau
+# is easy to mistake for convergence. Only the loss tells them apart: near
+# a minimum the loss is low, on a plateau it is not. Every value is
+# positive and above the axis floor 10⁻¹⁸ (the smallest, about 2·10⁻¹⁷,
+# comes from the momentum 0.5 run), so the log axis hides nothing.
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.plateau.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "plateau plateau-m0.5 plateau-m0.9"
+@REQUIRE
+
+set multiplot layout 1, 2 spacing 0.1, 0
+set xrange [0:1500]
+set xtics 500
+set xlabel "step"
+
+set title "loss, η = 2"
+set ylabel "f(w) = (σ(w) − 0.9)^2"
+set yrange [0:0.9]
+set ytics 0.1
+# The curves are named where they fall, beside each drop.
+unset key
+set label 1 "plain" at 860, 0.62 left textcolor rgb "#0072B2"
+set label 2 "μ = 0.5" at 450, 0.45 left textcolor rgb "#D55E00"
+set label 3 "μ = 0.9" at 130, 0.28 left textcolor rgb "#009E73"
+plot data("plateau") using "step":"loss" with lines ls 1 title "plain", \
+     data("plateau-m0.5") using "step":"loss" with lines ls 2 title "μ = 0.5", \
+     data("plateau-m0.9") using "step":"loss" with lines ls 3 title "μ = 0.9"
+
+unset label 1; unset label 2; unset label 3
+set title "size of the gradient"
+set ylabel "|f'(w)| (log scale)"
+set logscale y
+set format y "10^{%L}"
+set yrange [1e-18:1]
+set ytics 1000
+unset key
+plot data("plateau") using "step":"grad_norm" with lines ls 1, \
+     data("plateau-m0.5") using "step":"grad_norm" with lines ls 2, \
+     data("plateau-m0.9") using "step":"grad_norm" with lines ls 3
+unset multiplot

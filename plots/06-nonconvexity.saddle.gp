@@ -1,0 +1,100 @@
+# Chapter 6: gradient descent at the saddle point of f(x, y) = x² − y².
+#
+# Left: contour lines of f (solid where f > 0, the valley along x; dashed
+# where f < 0, the slopes down along y) and three runs of 80 steps with
+# η = 0.1 from (1, 0), which lies exactly on the saddle's stable axis y = 0,
+# or next to it:
+#   - plain descent: y is exactly 0 and its gradient −2y is exactly 0, so y
+#     never moves, while x shrinks by 1 − 2η = 0.8 a step: the run slides
+#     into the saddle and stops there, with a zero gradient;
+#   - the same with Gaussian noise of standard deviation 0.01 added to each
+#     gradient coordinate, as minibatch sampling would add: the first kick
+#     moves y off the axis, and from then on y grows by 1 + 2η = 1.2 a step
+#     and the run leaves downhill;
+#   - plain descent from (1, −10⁻⁶), a millionth below the axis: it escapes
+#     too (downwards), but only after lingering near the saddle for dozens
+#     of steps.
+# Right: each run's distance from the saddle, √(x² + y²), on a log axis,
+# where the factors 0.8 and 1.2 per step are straight lines. The exact run
+# falls forever (it never reaches exactly 0 in 80 steps, so the log axis
+# hides nothing).
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.saddle.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "saddle-exact saddle-noise saddle-near"
+@REQUIRE
+
+f(x, y) = x**2 - y**2
+
+# Contours as in the Himmelblau figure: computed into a datablock, then
+# copied with commas; each level is kept in its own block so that positive
+# and negative levels can be drawn differently.
+set contour base
+unset surface
+set view map
+set cntrparam levels incremental -2, 0.5, 2
+set isosamples 60, 60
+set xrange [-1.5:1.5]
+set yrange [-1.5:1.5]
+set table $table
+splot f(x, y) notitle
+unset table
+unset contour
+set print $contours
+print "x,y,level"
+do for [i = 1:|$table|] {
+    line = $table[i]
+    if (words(line) >= 3 && line[1:1] ne "#") {
+        print word(line, 1) . "," . word(line, 2) . "," . word(line, 3)
+    } else {
+        print ""
+    }
+}
+unset print
+positive(level) = level > 0 ? 1 : NaN
+negative(level) = level < 0 ? 1 : NaN
+
+set multiplot layout 1, 2 spacing 0.1, 0
+
+set size ratio -1
+set xtics 0.5
+set ytics 0.5
+set xlabel "x"
+set ylabel "y"
+set grid noxtics noytics
+set border 15
+set title "paths on x² − y², η = 0.1"
+unset key
+set label 1 "saddle" at 0, 0 offset 0.6, -0.8 front
+plot $contours using 1:($2 * positive($3)) with lines lc rgb "#c0c0c0" notitle, \
+     $contours using 1:($2 * negative($3)) with lines lc rgb "#c0c0c0" dt 11 notitle, \
+     data("saddle-near") using "x":"y" with linespoints ls 2 pt 7 ps 0.35, \
+     data("saddle-noise") using "x":"y" with linespoints ls 3 pt 7 ps 0.35, \
+     data("saddle-exact") using "x":"y" with linespoints ls 1 pt 7 ps 0.35, \
+     "+" using (0):(0) every ::0::0 with points pt 2 ps 1.5 lw 2 lc rgb "#000000"
+unset label 1
+
+set size noratio
+set grid xtics ytics
+set border 3
+set title "distance from the saddle"
+set logscale y
+set format y "10^{%L}"
+set xrange [0:80]
+set yrange [1e-9:1e6]
+set xtics 10
+set ytics 1000
+set xlabel "step"
+set ylabel "√(x² + y²) (log scale)"
+set key top left Left reverse
+distance(x, y) = sqrt(x**2 + y**2)
+plot data("saddle-exact") using "step":(distance(column("x"), column("y"))) \
+         with lines ls 1 title "on the axis: stuck", \
+     data("saddle-near") using "step":(distance(column("x"), column("y"))) \
+         with lines ls 2 title "10^{-6} off: escapes late", \
+     data("saddle-noise") using "step":(distance(column("x"), column("y"))) \
+         with lines ls 3 title "on the axis + noise: escapes"
+
+unset multiplot

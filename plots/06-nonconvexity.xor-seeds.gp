@@ -1,0 +1,49 @@
+# Chapter 6: more hidden units, fewer bad local minima. The XOR network with
+# H = 1, 2, 3 and 4 hidden units, each trained 2000 steps (η = 1) from 20
+# random initialisations (seeds 1 to 20). Each point is one run's final loss
+# (log axis), spread sideways by its seed so the points do not hide each
+# other; filled where the network classifies all four examples correctly,
+# hollow where it does not.
+#
+# One unit cannot represent XOR at all. Two units can, but several seeds
+# end at a poor local minimum, with one example wrong. With three or four
+# units every seed finds a solution: the extra units give descent more ways
+# down. The counts above the columns are read from the data (the running
+# "solved" column's last row).
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.xor-seeds.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "xor-seeds-h1 xor-seeds-h2 xor-seeds-h3 xor-seeds-h4"
+@REQUIRE
+
+# The counts first: stats honours the axis ranges set below.
+do for [h = 1:4] {
+    stats data(sprintf("xor-seeds-h%d", h)) using "solved" nooutput name "S"
+    stats data(sprintf("xor-seeds-h%d", h)) using "trial" nooutput name "T"
+    set label h sprintf("%d of %d\nsolved", int(S_max), int(T_max) + 1) \
+        at h, 1.4 center front
+}
+
+set logscale y
+set format y "10^{%L}"
+set yrange [1e-4:3]
+set xrange [0.4:4.6]
+set xtics 1
+set grid noxtics
+set xlabel "hidden units H"
+set ylabel "final loss (log scale)"
+set key bottom left Left reverse
+
+# Seed i of 20 sits at H + 0.6·(i/19 − 1/2).
+offset(trial) = 0.6 * (trial / 19.0 - 0.5)
+solved(acc, y) = acc == 1 ? y : NaN
+unsolved(acc, y) = acc == 1 ? NaN : y
+
+plot for [h = 1:4] data(sprintf("xor-seeds-h%d", h)) \
+         using (h + offset(column("trial"))):(solved(column("accuracy"), column("loss"))) \
+         with points ls 1 pt 7 ps 0.8 title (h == 1 ? "all 4 examples right" : ""), \
+     for [h = 1:4] data(sprintf("xor-seeds-h%d", h)) \
+         using (h + offset(column("trial"))):(unsolved(column("accuracy"), column("loss"))) \
+         with points ls 2 pt 6 ps 0.9 title (h == 1 ? "some wrong" : "")

@@ -1,0 +1,61 @@
+# Chapter 6: training the 2-3-1 XOR network from three starts, 2000 steps
+# of η = 1: random weights (seed 1); three identical copies of one random
+# unit (symmetric); and the symmetric start with every hidden parameter
+# nudged by 10⁻⁶·N(0, 1) (jittered).
+#
+# Left, the loss (mean cross-entropy) on a log axis: the random start fits
+# all four examples and its loss keeps falling; both symmetric starts level
+# off near 0.48 with one example of the four wrong, the best a single hidden
+# unit can do.
+#
+# Right, the units' spread: the largest difference between two hidden units
+# in any of their parameters. For the symmetric start it is exactly 0 at
+# every step; a log axis cannot show 0, so that run is not drawn here and a
+# note says so. The jitter's spread of about 10⁻⁶ does grow, but slowly: after
+# 2000 steps it is still below 10⁻³, and the network behaves as a single
+# unit. A symmetry broken by a hair is not broken in practice, which is why
+# a detector of identical units needs a tolerance.
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.xor-training.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "xor-symmetric xor-random xor-jitter"
+@REQUIRE
+
+# How many steps of the symmetric run have a spread other than exactly 0:
+# the note below is true only if that is none.
+stats data("xor-symmetric") using (column("spread") != 0) nooutput name "NONZERO"
+
+set multiplot layout 1, 2 spacing 0.1, 0
+set xrange [0:2000]
+set xtics 500
+set xlabel "step"
+set logscale y
+set format y "10^{%L}"
+
+set title "loss"
+set ylabel "mean cross-entropy (log scale)"
+set yrange [1e-3:1]
+# The curves are named beside them; the two symmetric runs overlap.
+unset key
+set label 4 "symmetric start, with and\nwithout jitter (dashed)" \
+    at 1950, 0.22 right textcolor rgb "#404040"
+set label 5 "random start" at 1000, 6e-3 left textcolor rgb "#0072B2"
+plot data("xor-random") using "step":"loss" with lines ls 1, \
+     data("xor-symmetric") using "step":"loss" with lines ls 2, \
+     data("xor-jitter") using "step":"loss" with lines ls 3 dt 11
+unset label 4; unset label 5
+
+set title "spread between the hidden units"
+set ylabel "largest difference (log scale)"
+set yrange [1e-7:1e2]
+set ytics 100
+set label 1 (NONZERO_sum == 0 ? "symmetric start: exactly 0\nat every step, off the log axis" \
+                              : "symmetric start: NOT 0\nat every step") \
+    at graph 0.03, graph 0.12 left textcolor rgb "#D55E00"
+set label 2 "random start" at 1000, 20 center textcolor rgb "#0072B2"
+set label 3 "symmetric + 10^{-6} jitter" at 1000, 2e-3 center textcolor rgb "#009E73"
+plot data("xor-random") using "step":"spread" with lines ls 1, \
+     data("xor-jitter") using "step":"spread" with lines ls 3 dt 11
+unset multiplot

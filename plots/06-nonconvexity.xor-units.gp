@@ -1,0 +1,53 @@
+# Chapter 6: the hidden units of a 2-3-1 network during training on XOR,
+# from a symmetric start (left) and a random one (right), 2000 steps of
+# full-batch gradient descent with η = 1.
+#
+# Each unit j owns four numbers; two are drawn, its first incoming weight
+# h_j w_1 (solid) and its outgoing weight h_j out (dashed), one colour per
+# unit. Left: the three units start as copies of one randomly drawn unit
+# and stay copies; their curves lie exactly on top of each other, so each
+# unit is drawn with its own marker (filled on w_1, hollow on out), placed
+# at different steps, to show that all three are there. The network
+# computes what a single hidden unit could, and cannot fit XOR. Right: from distinct random weights the units
+# grow apart, each learning a different feature, and together they fit XOR.
+#
+# Run from the repository root:
+#   gnuplot -c plots/06-nonconvexity.xor-units.gp svg|png DATADIR OUTFILE
+
+call 'plots/style.gp' ARG1 ARG2 ARG3
+REQUIRED = "xor-symmetric xor-random"
+@REQUIRE
+
+set multiplot layout 1, 2 spacing 0.08, 0
+set xrange [0:2000]
+set yrange [-4:8]
+set xtics 500
+set ytics 2
+set xlabel "step"
+
+# Markers every 250 steps, unit j's shifted by 80(j − 1) steps: filled on
+# the incoming weight, hollow (the same shape) on the outgoing one.
+open_marker(j) = j == 1 ? 6 : (j == 2 ? 4 : 8)
+
+do for [run in "symmetric random"] {
+    file = data("xor-" . run)
+    stats file using "loss" nooutput name "LOSS"
+    if (run eq "symmetric") {
+        set title sprintf("symmetric start: final loss %.3f", LOSS_min)
+        set ylabel "weight"
+        set key bottom left Left reverse maxrows 3 width -2
+    } else {
+        set title sprintf("random start: final loss %.4f", LOSS_min)
+        unset ylabel
+        unset key
+    }
+    plot for [j = 1:3] file using "step":sprintf("h%d_w1", j) with lines ls j \
+             title sprintf("unit %d: w_1", j), \
+         for [j = 1:3] file using "step":sprintf("h%d_out", j) with lines ls j dt 11 \
+             title sprintf("unit %d: out", j), \
+         for [j = 1:3] file every 250::(80 * (j - 1)) using "step":sprintf("h%d_w1", j) \
+             with points ls j ps 0.9 notitle, \
+         for [j = 1:3] file every 250::(80 * (j - 1)) using "step":sprintf("h%d_out", j) \
+             with points ls j pt open_marker(j) ps 0.9 notitle
+}
+unset multiplot

@@ -1,0 +1,289 @@
+# tests/03-minibatch.sh: checks of chapter 3's program, sourced by
+# tools/selftest.sh with $program (build/bin/03-minibatch), $data (its runs'
+# CSV files) and $scratch set. Expected values come from the syllabus's
+# reference example, from the normal equations and the Hessian solved here
+# in awk from the saved data, or from what the lesson states; never from the
+# program itself. Also here: the CSV reader's error messages, and a bounded
+# libFuzzer run over it.
+
+# least_squares FILE: the least-squares weights of a CSV dataset (header,
+# then features and target per row) from the normal equations A θ = c,
+# A = Σ x̃ x̃ᵀ, c = Σ x̃ y with x̃ = (x, 1), by Gaussian elimination with
+# partial pivoting. Prints θ (the bias last), space-separated, %.17g.
+# least_squares FILE hessian: the largest eigenvalue of the loss's Hessian
+# 2A/N instead, by power iteration.
+least_squares() {
+    awk -F, -v want="${2:-theta}" '
+    NR == 1 { p = NF; next }
+    {
+        n++
+        for (i = 1; i < p; i++) xt[i] = $i
+        xt[p] = 1
+        for (r = 1; r <= p; r++) {
+            for (c = 1; c <= p; c++) a[r, c] += xt[r] * xt[c]
+            a[r, p + 1] += xt[r] * $p
+        }
+    }
+    END {
+        if (want == "hessian") {
+            for (i = 1; i <= p; i++) v[i] = 1
+            for (it = 0; it < 500; it++) {
+                norm = 0
+                for (r = 1; r <= p; r++) {
+                    u[r] = 0
+                    for (c = 1; c <= p; c++) u[r] += 2 * a[r, c] / n * v[c]
+                    norm += u[r] * u[r]
+                }
+                norm = sqrt(norm)
+                for (r = 1; r <= p; r++) v[r] = u[r] / norm
+            }
+            printf "%.17g\n", norm
+            exit
+        }
+        for (col = 1; col <= p; col++) {
+            pivot = col
+            for (r = col + 1; r <= p; r++)
+                if ((a[r, col] < 0 ? -a[r, col] : a[r, col]) > (a[pivot, col] < 0 ? -a[pivot, col] : a[pivot, col])) pivot = r
+            for (c = 1; c <= p + 1; c++) { t = a[col, c]; a[col, c] = a[pivot, c]; a[pivot, c] = t }
+            for (r = col + 1; r <= p; r++) {
+                f = a[r, col] / a[col, col]
+                for (c = col; c <= p + 1; c++) a[r, c] -= f * a[col, c]
+            }
+        }
+        for (r = p; r >= 1; r--) {
+            s = a[r, p + 1]
+            for (c = r + 1; c <= p; c++) s -= a[r, c] * theta[c]
+            theta[r] = s / a[r, r]
+        }
+        for (r = 1; r <= p; r++) printf "%.17g%s", theta[r], r < p ? " " : "\n"
+    }' "$1"
+}
+
+# The syllabus: batch 32, η = 0.05, 20 epochs land within a few hundredths
+# of the true w = (2, -1, 0.5, 3, -2), b = 0.7.
+reference_run_lands_near_the_truth() {
+    "$program" >"$scratch/minibatch.csv" || return 1
+    [ "$(column "$scratch/minibatch.csv" step)" = 640 ] || { echo "the run does not end at step 640 (20 epochs of 32 batches)"; return 1; }
+    [ "$(column "$scratch/minibatch.csv" examples)" = 20000 ] || { echo "the run did not read 20 × 1000 examples"; return 1; }
+    set -- 2 -1 0.5 3 -2
+    for j in 1 2 3 4 5; do
+        near "$(column "$scratch/minibatch.csv" "w$j")" "$1" 0.05 "w$j" || return 1
+        shift
+    done
+    near "$(column "$scratch/minibatch.csv" b)" 0.7 0.05 "b"
+}
+check "03: the reference minibatch run lands within a few hundredths of the true w and b" reference_run_lands_near_the_truth
+
+# The normal equations, solved here in awk from the saved data, agree with
+# --task solve, and the reference run ends near them (minibatch noise keeps
+# it a few thousandths away).
+normal_equations_agree() {
+    theta=$(least_squares "$data/reference-data.csv")
+    set -- $theta
+    [ $# -eq 6 ] || { echo "could not solve the normal equations"; return 1; }
+    for name in w1 w2 w3 w4 w5 b; do
+        near "$(column "$data/solve.csv" "$name")" "$1" 1e-9 "$name from --task solve" || return 1
+        near "$(column "$data/minibatch.csv" "$name")" "$1" 0.02 "$name after the reference run" || return 1
+        shift
+    done
+}
+check "03: --task solve and the reference run agree with the normal equations solved independently" normal_equations_agree
+
+# Full batch is gradient descent on a quadratic: it converges for any
+# η < 2/λmax and diverges above, with λmax the largest eigenvalue of the
+# Hessian 2A/N (computed here by power iteration).
+full_batch_stable_limit() {
+    lambda=$(least_squares "$data/reference-data.csv" hessian)
+    below=$(awk -v l="$lambda" 'BEGIN { printf "%.6f", 0.97 * 2 / l }')
+    above=$(awk -v l="$lambda" 'BEGIN { printf "%.6f", 1.03 * 2 / l }')
+    "$program" --method full --lr "$below" --epochs 3000 >"$scratch/below.csv" ||
+        { echo "η = $below, just below 2/λmax, did not converge"; return 1; }
+    near "$(column "$scratch/below.csv" loss)" "$(column "$data/solve.csv" loss)" 1e-12 "the loss at η = $below"
+    "$program" --method full --lr "$above" --epochs 100000 >"$scratch/above.csv" 2>"$scratch/above.err"
+    [ $? -eq 1 ] || { echo "η = $above, just above 2/λmax, did not stop with exit status 1"; return 1; }
+    grep -q 'at step [0-9]* (epoch [0-9]*)' "$scratch/above.err" ||
+        { echo "the message does not name the step:"; cat "$scratch/above.err"; return 1; }
+}
+check "03: full batch converges just below 2/λmax and diverges just above" full_batch_stable_limit
+
+# batch = N with the order left alone is full-batch descent, to the bit.
+batch_of_n_is_full_batch() {
+    "$program" --batch-size 1000 --shuffle never --log-every 1 >"$scratch/batch-n.csv" || return 1
+    cmp "$scratch/batch-n.csv" "$data/full.csv"
+}
+check "03: --batch-size N without shuffling gives exactly the full-batch run" batch_of_n_is_full_batch
+
+# 1000 = 31 × 32 + 8: the partial batch of 8 is the 32nd step of an epoch,
+# and --drop-last leaves it out.
+partial_last_batch() {
+    [ "$(column "$data/minibatch.csv" step 32)" = 32 ] && [ "$(column "$data/minibatch.csv" examples 32)" = 1000 ] &&
+    [ "$(column "$data/minibatch.csv" examples 31)" = 992 ] ||
+        { echo "the first epoch is not 31 batches of 32 and one of 8"; return 1; }
+    [ "$(column "$data/drop-last.csv" step)" = 620 ] && [ "$(column "$data/drop-last.csv" examples)" = 19840 ] ||
+        { echo "with --drop-last, 20 epochs should be 620 steps over 19840 examples"; return 1; }
+}
+check "03: an epoch ends with a partial batch, which --drop-last drops" partial_last_batch
+
+# --save-data writes what --data reads: the run on the saved file is the
+# same bytes as the run that saved it.
+saved_data_round_trip() {
+    [ "$(head -n 1 "$data/reference-data.csv")" = "x1,x2,x3,x4,x5,y" ] &&
+    [ "$(wc -l <"$data/reference-data.csv")" -eq 1001 ] || { echo "reference-data.csv is not a header and 1000 rows"; return 1; }
+    cmp "$data/minibatch.csv" "$data/from-file.csv"
+}
+check "03: --data on the --save-data file repeats the run to the byte" saved_data_round_trip
+
+# The lesson: a minibatch gradient is an unbiased estimate whose error
+# shrinks like 1/sqrt(B), and is exactly zero for B = N.
+gradient_noise_as_predicted() {
+    near "$(column "$data/noise.csv" rms_error 0)" "$(column "$data/noise.csv" predicted_rms 0)" 4 "rms error at B = 1" &&
+    near "$(column "$data/noise.csv" rms_error 5)" "$(column "$data/noise.csv" predicted_rms 5)" 0.6 "rms error at B = 32" &&
+    near "$(column "$data/noise.csv" rms_error)" 0 1e-9 "rms error at B = N" &&
+    awk -F, 'NR > 1 && $1 < 1000 && $5 > $3 / 5 { print "at B = " $1 " the average error is not much smaller than one draw'"'"'s"; exit 1 }' "$data/noise.csv"
+}
+check "03: minibatch gradient errors shrink as predicted and average out" gradient_noise_as_predicted
+
+# The sweep: the full-batch runs change from converging to diverging where
+# 2/λmax says, and SGD diverges at a smaller rate than full batch.
+sweep_brackets_the_limit() {
+    lambda=$(least_squares "$data/reference-data.csv" hessian)
+    awk -F, -v limit="$(awk -v l="$lambda" 'BEGIN { print 2 / l }')" '
+        NR == 1 { next }
+        $1 == 1000 && $4 == 0 && $2 > limit { print "full batch converged at " $2 " > 2/λmax = " limit; bad = 1 }
+        $1 == 1000 && $4 == 1 && $2 < limit { print "full batch diverged at " $2 " < 2/λmax = " limit; bad = 1 }
+        $4 == 1 && (!($1 in first) || $2 < first[$1]) { first[$1] = $2 }
+        END { if (!(1 in first) || first[1] >= first[1000]) { print "SGD should diverge at a smaller rate than full batch"; bad = 1 }
+              exit bad }' "$data/sweep.csv"
+}
+check "03: the sweep diverges where 2/λmax says, and sooner for small batches" sweep_brackets_the_limit
+
+# Timing is a measurement, not a result: check only its shape. Then sizes
+# far past the lesson's: nothing here may grow with N².
+timing_reports() {
+    "$program" --task timing >"$scratch/timing.csv" || return 1
+    [ "$(head -n 1 "$scratch/timing.csv")" = "what,batch_size,seconds,gigabytes_per_second,fraction_of_read" ] || return 1
+    [ "$(awk -F, 'NR > 1 && $3 > 0 && $4 > 0' "$scratch/timing.csv" | wc -l)" -eq 4 ] ||
+        { cat "$scratch/timing.csv"; return 1; }
+}
+check "03: --task timing reports a read, a full-batch pass, a minibatch and an SGD step" timing_reports
+
+large_sizes() {
+    timeout 60 "$program" --n 200000 --d 50 --epochs 2 >"$scratch/large.csv" || { echo "training on 200000 × 50 failed or took over a minute"; return 1; }
+    [ "$(wc -l <"$scratch/large.csv")" -eq 4 ] || { echo "expected a row at the start and after each of 2 epochs"; return 1; }
+    timeout 60 "$program" --task timing --n 200000 --d 50 >"$scratch/large-timing.csv" || return 1
+}
+check "03: trains and times 200000 examples of 50 features in linear time" large_sizes
+
+# ---------------------------------------------------------------- --data
+# data_error NAME CONTENT WHERE EXPECTED: a file NAME holding CONTENT (a
+# printf format) must be refused by --data with exit status 2, one line on
+# stderr naming NAME followed by WHERE (":line:column:") and saying
+# EXPECTED, nothing on stdout, no --out file and no --save-data file.
+data_error() {
+    file=$scratch/$1
+    printf "$2" >"$file"
+    rm -f "$scratch/resaved.csv"
+    expect_bad_input "$1$3" --data "$file" --save-data "$scratch/resaved.csv" || return 1
+    grep -qF -- "$4" "$scratch/stderr" || { echo "stderr does not say \"$4\":"; cat "$scratch/stderr"; return 1; }
+    [ ! -e "$scratch/resaved.csv" ] || { echo "--save-data wrote a file"; return 1; }
+}
+check "03: --data names an empty file" \
+    data_error empty.csv '' :1:1: "expected a header line"
+check "03: --data names a header without rows" \
+    data_error header-only.csv 'x1,x2,y\n' :2:1: "expected rows of numbers after the header"
+check "03: --data names a file without a header" \
+    data_error no-header.csv '1,2\n3,4\n' :1:1: "found only numbers"
+check "03: --data names a file with one column (no target)" \
+    data_error one-column.csv 'x\n1\n2\n' :1:2: "expected at least two columns, the features and then the target"
+check "03: --data names a cell that is not a number" \
+    data_error bad-cell.csv 'x1,x2,y\n1,2,3\n4,abc,6\n' :3:3: "expected a number for x2 (value 2 of 3), found 'abc'"
+check "03: --data names an empty cell" \
+    data_error empty-cell.csv 'x,y\n1,\n' :2:3: "expected a number for y (value 2 of 2), found an empty cell"
+check "03: --data names a row without its target" \
+    data_error no-target.csv 'x1,x2,y\n1,2,3\n4,5\n' :3:4: "the target y (value 3 of 3) is missing"
+check "03: --data names a row that ends early" \
+    data_error short-row.csv 'x1,x2,y\n1\n' :2:2: "expected 3 values as in the header, found 1"
+check "03: --data names a row with too many cells" \
+    data_error long-row.csv 'x,y\n1,2,3\n' :2:4: "found more (an extra comma here)"
+check "03: --data names a nan" \
+    data_error nan.csv 'x,y\n1,2\n3,NaN\n' :3:3: "expected a finite number for y (value 2 of 2), found 'NaN'"
+check "03: --data names an infinity" \
+    data_error inf.csv 'x,y\n-inf,2\n' :2:1: "expected a finite number for x (value 1 of 2), found '-inf'"
+check "03: --data names a number too large for a double" \
+    data_error huge.csv 'x,y\n1e999,2\n' :2:1: "too large for a double"
+check "03: --data names a binary file" \
+    data_error binary.csv 'x,y\n1,2\0003\n' :2:4: "found a NUL byte"
+check "03: --data names a file that does not exist" \
+    expect_bad_input "no-such-file.csv: cannot open: No such file or directory" --data "$scratch/no-such-file.csv"
+mkdir -p "$scratch/a-directory.csv"
+check "03: --data names a file that cannot be read" \
+    expect_bad_input "a-directory.csv: cannot read" --data "$scratch/a-directory.csv"
+
+# What a spreadsheet writes is fine: spaces around cells, \r\n line ends,
+# blank lines.
+data_accepts_spreadsheet_csv() {
+    printf 'height , weight,  y\r\n1.5, 2 ,3\r\n\r\n-2,0.25,1e-3\r\n4,5,6\r\n' >"$scratch/spreadsheet.csv"
+    "$program" --data "$scratch/spreadsheet.csv" --method full --epochs 3 >"$scratch/spreadsheet-run.csv" || return 1
+    [ "$(head -n 1 "$scratch/spreadsheet-run.csv")" = "epoch,step,examples,loss,batch_loss,w1,w2,b" ] &&
+    [ "$(column "$scratch/spreadsheet-run.csv" examples)" = 9 ]
+}
+check "03: --data reads spaces around cells, CRLF line ends and blank lines" data_accepts_spreadsheet_csv
+
+# The reader, fuzzed: libFuzzer mutates the seed files in tests/fuzz-csv.corpus
+# for 10 seconds (seed 1), under AddressSanitizer and
+# UndefinedBehaviorSanitizer; any crash, leak, sanitizer report or broken
+# round trip fails the check. New inputs go to the scratch folder, never to
+# the repository.
+fuzz_csv_reader() {
+    command -v clang >/dev/null 2>&1 || { echo "clang is not installed: run make deps"; return 1; }
+    clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+        -Ilib tests/fuzz-csv.c lib/csv.c lib/dataset.c lib/rng.c -lm \
+        -o "$scratch/fuzz-csv" || { echo "cannot build the fuzzer: run make deps"; return 1; }
+    rm -rf "$scratch/fuzz-corpus"
+    mkdir -p "$scratch/fuzz-corpus"
+    "$scratch/fuzz-csv" -seed=1 -max_total_time=10 -max_len=4096 -timeout=10 \
+        -artifact_prefix="$scratch/fuzz-crash-" "$scratch/fuzz-corpus" tests/fuzz-csv.corpus \
+        >"$scratch/fuzz.log" 2>&1 || { tail -n 40 "$scratch/fuzz.log"; return 1; }
+    grep '^Done [0-9]* runs' "$scratch/fuzz.log" || { tail -n 20 "$scratch/fuzz.log"; return 1; }
+    ! grep -E 'ERROR: |runtime error' "$scratch/fuzz.log"
+}
+check "03: libFuzzer finds no crash or sanitizer report in the CSV reader (10 s)" fuzz_csv_reader
+
+# --------------------------------------------------------------- flags
+check "03: --help lists every flag" help_lists_every_flag \
+    task method batch-size drop-last shuffle lr epochs log-every seed n d noise data save-data out
+
+check "03: refuses --task fly"                 expect_bad_input --task --task fly
+check "03: refuses --method adam"              expect_bad_input --method --method adam
+check "03: refuses --batch-size 0"             expect_bad_input --batch-size --batch-size 0
+check "03: refuses --batch-size 2.5"           expect_bad_input --batch-size --batch-size 2.5
+check "03: refuses --batch-size above N"       expect_bad_input --batch-size --batch-size 1001
+check "03: refuses --batch-size with sgd"      expect_bad_input --batch-size --method sgd --batch-size 4
+check "03: refuses --batch-size with solve"    expect_bad_input --batch-size --task solve --batch-size 4
+check "03: refuses --drop-last=yes"            expect_bad_input --drop-last --drop-last=yes
+check "03: refuses --drop-last with full"      expect_bad_input --drop-last --method full --drop-last
+check "03: refuses --shuffle sometimes"        expect_bad_input --shuffle --shuffle sometimes
+check "03: refuses --shuffle with full"        expect_bad_input --shuffle --method full --shuffle never
+check "03: refuses --lr abc"                   expect_bad_input --lr --lr abc
+check "03: refuses --lr nan"                   expect_bad_input --lr --lr nan
+check "03: refuses --lr inf"                   expect_bad_input --lr --lr inf
+check "03: refuses --lr 0"                     expect_bad_input --lr --lr 0
+check "03: refuses --lr -0.1"                  expect_bad_input --lr --lr -0.1
+check "03: refuses --lr 1e999"                 expect_bad_input --lr --lr 1e999
+check "03: refuses --lr with no value"         expect_bad_input --lr --lr
+check "03: refuses --lr with --task sweep"     expect_bad_input --lr --task sweep --lr 0.1
+check "03: refuses --epochs -1"                expect_bad_input --epochs --epochs -1
+check "03: refuses --epochs with --task noise" expect_bad_input --epochs --task noise --epochs 3
+check "03: refuses --log-every x"              expect_bad_input --log-every --log-every x
+check "03: refuses --log-every with solve"     expect_bad_input --log-every --task solve --log-every 2
+check "03: refuses --seed -4"                  expect_bad_input --seed --seed -4
+check "03: refuses --n 0"                      expect_bad_input --n --n 0
+check "03: refuses --d 0"                      expect_bad_input --d --d 0
+check "03: refuses --n × --d over 2e9"         expect_bad_input --n --n 100000000 --d 100
+check "03: refuses --noise -1"                 expect_bad_input --noise --noise -1
+check "03: refuses --d with --data"            expect_bad_input --d --data "$data/reference-data.csv" --d 3
+check "03: refuses an empty --data="           expect_bad_input --data --data=
+check "03: refuses an empty --save-data="      expect_bad_input --save-data --save-data=
+check "03: refuses an unknown flag"            expect_bad_input --batchsize --batchsize 32
+check "03: refuses a bare argument"            expect_bad_input 32 32
+check "03: refuses a repeated flag"            expect_bad_input --lr --lr 0.1 --lr 0.2

@@ -1,0 +1,1050 @@
+/*
+ * tests/06-nonconvexity.c: the graded tests of chapter 6.
+ *
+ * Expected values are worked by hand below (the working is in the
+ * comments), come from closed forms, from finite differences of functions
+ * written here, or from Newton's method run here on this file's own
+ * Himmelblau gradient; none is computed by the reference solution. Where a
+ * classic mistake gives a recognisable wrong answer, the test names the
+ * mistake.
+ */
+#include "grading.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "06-nonconvexity.h"
+
+/* Hand-computed numbers involve a few roundings at most. */
+#define TIGHT 1e-12
+
+/* ============================================= this file's own Himmelblau */
+
+/* f = p² + q² with p = x² + y - 11 and q = x + y² - 7, and its gradient
+ * and Hessian, written here so that no expected value depends on the
+ * student's functions. */
+static double ref_loss(double x, double y)
+{
+    double p = x * x + y - 11.0, q = x + y * y - 7.0;
+    return p * p + q * q;
+}
+
+static void ref_grad(double x, double y, double g[2])
+{
+    double p = x * x + y - 11.0, q = x + y * y - 7.0;
+    g[0] = 4.0 * x * p + 2.0 * q;
+    g[1] = 2.0 * p + 4.0 * y * q;
+}
+
+/* GradFn form for basin_label, with a check that ctx is passed through:
+ * any ctx other than &HIMMELBLAU_CTX gives a nan gradient. */
+static const int HIMMELBLAU_CTX = 6;
+
+static void ref_grad_fn(const double theta[2], const void *ctx,
+                        double g[2])
+{
+    if (ctx != &HIMMELBLAU_CTX) {
+        g[0] = g[1] = NAN;
+        return;
+    }
+    ref_grad(theta[0], theta[1], g);
+}
+
+/* Newton's method on ref_grad: (x, y) ← (x, y) - H⁻¹∇f, with the Hessian
+ * [[12x² + 4y - 42, 4x + 4y], [4x + 4y, 12y² + 4x - 26]]. */
+static void ref_newton(double *x, double *y)
+{
+    for (int i = 0; i < 50; i++) {
+        double g[2];
+        ref_grad(*x, *y, g);
+        double a = 12 * *x * *x + 4 * *y - 42, b = 4 * *x + 4 * *y;
+        double c = 12 * *y * *y + 4 * *x - 26, det = a * c - b * b;
+        *x -= (c * g[0] - b * g[1]) / det;
+        *y -= (a * g[1] - b * g[0]) / det;
+    }
+}
+
+/* The four minima of Himmelblau's function. (3, 2) is exact (both brackets
+ * vanish); the other three have no closed form and are computed here by
+ * Newton's method from the four-digit values published with the function
+ * (Himmelblau, "Applied Nonlinear Programming", 1972), to |∇f| < 1e-12. */
+static double minima[4][2] = {
+    {3.0, 2.0}, {-2.8051, 3.1313}, {-3.7793, -3.2832}, {3.5844, -1.8481}};
+
+static void refine_minima(void)
+{
+    for (int k = 1; k < 4; k++) {
+        ref_newton(&minima[k][0], &minima[k][1]);
+        double g[2];
+        ref_grad(minima[k][0], minima[k][1], g);
+        ck_assert_msg(hypot(g[0], g[1]) < 1e-12,
+                      "the test's own Newton refinement failed (a bug in "
+                      "the test, not in your code)");
+    }
+}
+
+/* ============================================= himmelblau_grad() */
+
+/* The well-known wrong gradients, written out so that a wrong answer can be
+ * named. Each returns ∂f/∂x and ∂f/∂y of the mistake at (x, y). */
+typedef struct {
+    const char *why;
+    void (*grad)(double x, double y, double g[2]);
+} WrongGrad;
+
+#define P(x, y) ((x) * (x) + (y) - 11.0)
+#define Q(x, y) ((x) + (y) * (y) - 7.0)
+
+static void no_inner_x(double x, double y, double g[2])
+{
+    g[0] = 2 * P(x, y) + 2 * Q(x, y);
+    g[1] = 2 * P(x, y) + 4 * y * Q(x, y);
+}
+static void no_inner_y(double x, double y, double g[2])
+{
+    g[0] = 4 * x * P(x, y) + 2 * Q(x, y);
+    g[1] = 2 * P(x, y) + 2 * Q(x, y);
+}
+static void no_outer_x(double x, double y, double g[2])
+{
+    g[0] = 2 * x * P(x, y) + 2 * Q(x, y);
+    g[1] = 2 * P(x, y) + 4 * y * Q(x, y);
+}
+static void no_outer_y(double x, double y, double g[2])
+{
+    g[0] = 4 * x * P(x, y) + 2 * Q(x, y);
+    g[1] = 2 * P(x, y) + 2 * y * Q(x, y);
+}
+static void no_cross_terms(double x, double y, double g[2])
+{
+    g[0] = 4 * x * P(x, y);
+    g[1] = 4 * y * Q(x, y);
+}
+static void swapped(double x, double y, double g[2])
+{
+    g[1] = 4 * x * P(x, y) + 2 * Q(x, y);
+    g[0] = 2 * P(x, y) + 4 * y * Q(x, y);
+}
+static void halved(double x, double y, double g[2])
+{
+    g[0] = 2 * x * P(x, y) + Q(x, y);
+    g[1] = P(x, y) + 2 * y * Q(x, y);
+}
+static void negated(double x, double y, double g[2])
+{
+    g[0] = -(4 * x * P(x, y) + 2 * Q(x, y));
+    g[1] = -(2 * P(x, y) + 4 * y * Q(x, y));
+}
+static void sign_slip_p(double x, double y, double g[2])
+{
+    double p = x * x - y - 11.0; /* y with the wrong sign in the bracket */
+    g[0] = 4 * x * p + 2 * Q(x, y);
+    g[1] = 2 * p + 4 * y * Q(x, y);
+}
+static void sign_slip_q(double x, double y, double g[2])
+{
+    double q = x - y * y - 7.0; /* y² with the wrong sign in the bracket */
+    g[0] = 4 * x * P(x, y) + 2 * q;
+    g[1] = 2 * P(x, y) + 4 * y * q;
+}
+
+static const WrongGrad wrong_grads[] = {
+    {"∂f/∂x lacks the inner derivative: d(x² + y - 11)²/dx = "
+     "2(x² + y - 11)·2x, the chain rule's factor 2x is missing", no_inner_x},
+    {"∂f/∂y lacks the inner derivative: d(x + y² - 7)²/dy = "
+     "2(x + y² - 7)·2y, the chain rule's factor 2y is missing", no_inner_y},
+    {"∂f/∂x has a factor slip: the first term is 2·(x² + y - 11)·2x = "
+     "4x(x² + y - 11), not 2x(x² + y - 11)", no_outer_x},
+    {"∂f/∂y has a factor slip: the second term is 2·(x + y² - 7)·2y = "
+     "4y(x + y² - 7), not 2y(x + y² - 7)", no_outer_y},
+    {"each partial uses only one square: x and y appear in both brackets, "
+     "so ∂f/∂x also gets 2(x + y² - 7) and ∂f/∂y also gets 2(x² + y - 11)",
+     no_cross_terms},
+    {"grad[0] and grad[1] are swapped: grad[0] is ∂f/∂x", swapped},
+    {"that is half the gradient (the gradient of f/2): d(u²) = 2u·du",
+     halved},
+    {"the gradient has the wrong sign: it points uphill, descent subtracts "
+     "it", negated},
+    {"a sign slip in the first bracket: it is x² + y - 11 (plus y)",
+     sign_slip_p},
+    {"a sign slip in the second bracket: it is x + y² - 7 (plus y²)",
+     sign_slip_q},
+};
+
+static const char *diagnose_grad(double x, double y, const double got[2])
+{
+    if (got[0] == 0.0 && got[1] == 0.0)
+        return "both are 0: nothing was computed yet";
+    for (size_t i = 0; i < sizeof wrong_grads / sizeof *wrong_grads; i++) {
+        double g[2];
+        wrong_grads[i].grad(x, y, g);
+        if (grading_near(got[0], g[0], TIGHT) &&
+            grading_near(got[1], g[1], TIGHT))
+            return wrong_grads[i].why;
+    }
+    double want[2];
+    ref_grad(x, y, want);
+    if (grading_near(got[0], want[0], TIGHT))
+        return "∂f/∂x is right, ∂f/∂y is not: ∂f/∂y = 2(x² + y - 11) + "
+               "4y(x + y² - 7)";
+    if (grading_near(got[1], want[1], TIGHT))
+        return "∂f/∂y is right, ∂f/∂x is not: ∂f/∂x = 4x(x² + y - 11) + "
+               "2(x + y² - 7)";
+    return "differentiate each square with the chain rule, as in the lesson";
+}
+
+START_TEST(himmelblau_grad_hand_worked)
+{
+    /* p = x² + y - 11, q = x + y² - 7; ∂f/∂x = 4xp + 2q, ∂f/∂y = 2p + 4yq.
+     *   (2, 3):  p = -4,  q = 4:   (-32 + 8, -8 + 48)     = (-24, 40)
+     *   (-1, 2): p = -8,  q = -4:  (32 - 8, -16 - 32)     = (24, -48)
+     *   (0, 0):  p = -11, q = -7:  (0 - 14, -22 + 0)      = (-14, -22)
+     *   (3, 2):  p = 0,   q = 0:   a minimum, exactly (0, 0)
+     * (0, 0) is not first: there the terms with a factor x or y vanish,
+     * so several mistakes give the same wrong numbers. */
+    static const double cases[][4] = {
+        {2, 3, -24, 40}, {-1, 2, 24, -48}, {0, 0, -14, -22}, {3, 2, 0, 0}};
+    for (size_t i = 0; i < 4; i++) {
+        double theta[2] = {cases[i][0], cases[i][1]}, got[2] = {NAN, NAN};
+        himmelblau_grad(theta, got);
+        require_finite(got[0], "grad[0] from himmelblau_grad()");
+        require_finite(got[1], "grad[1] from himmelblau_grad()");
+        ck_assert_msg(grading_near(got[0], cases[i][2], TIGHT) &&
+                          grading_near(got[1], cases[i][3], TIGHT),
+                      "himmelblau_grad at (%g, %g) gave (%.10g, %.10g), "
+                      "expected (%g, %g): %s",
+                      theta[0], theta[1], got[0], got[1], cases[i][2],
+                      cases[i][3], diagnose_grad(theta[0], theta[1], got));
+        ck_assert_msg(theta[0] == cases[i][0] && theta[1] == cases[i][1],
+                      "himmelblau_grad changed theta: it only reads it");
+    }
+}
+END_TEST
+
+START_TEST(himmelblau_grad_matches_finite_differences)
+{
+    /* Central differences of this file's loss with h = 1e-5: truncation
+     * error about h²·|f'''|/6 ≈ 1e-9 here, rounding about 1e-16·f/h ≈ 1e-9;
+     * so a relative tolerance of 1e-7. */
+    static const double points[][2] = {
+        {0.3, -1.7}, {-2.2, 0.9}, {4.1, 3.6}, {-0.27, -0.92}};
+    const double h = 1e-5;
+    for (size_t i = 0; i < 4; i++) {
+        double x = points[i][0], y = points[i][1];
+        double theta[2] = {x, y}, got[2] = {NAN, NAN};
+        himmelblau_grad(theta, got);
+        double nx = (ref_loss(x + h, y) - ref_loss(x - h, y)) / (2 * h);
+        double ny = (ref_loss(x, y + h) - ref_loss(x, y - h)) / (2 * h);
+        require_finite(got[0], "grad[0] from himmelblau_grad()");
+        require_finite(got[1], "grad[1] from himmelblau_grad()");
+        ck_assert_msg(grading_near(got[0], nx, 1e-7) &&
+                          grading_near(got[1], ny, 1e-7),
+                      "at (%g, %g) himmelblau_grad gave (%.10g, %.10g) but "
+                      "central differences of f give (%.10g, %.10g): %s",
+                      x, y, got[0], got[1], nx, ny,
+                      diagnose_grad(x, y, got));
+    }
+}
+END_TEST
+
+START_TEST(himmelblau_grad_vanishes_at_the_minima)
+{
+    /* Also a nonzero point, so that a function returning 0 cannot pass. */
+    refine_minima();
+    for (size_t k = 0; k < 4; k++) {
+        double got[2] = {NAN, NAN};
+        himmelblau_grad(minima[k], got);
+        ck_assert_msg(fabs(got[0]) < 1e-9 && fabs(got[1]) < 1e-9,
+                      "at the minimum (%.6f, %.6f) the gradient must vanish "
+                      "(to 1e-9); himmelblau_grad gave (%.3g, %.3g)",
+                      minima[k][0], minima[k][1], got[0], got[1]);
+    }
+    double theta[2] = {1.0, 1.0}, got[2] = {NAN, NAN};
+    himmelblau_grad(theta, got);
+    /* p = -9, q = -5: (-36 - 10, -18 - 20) = (-46, -38) */
+    ck_assert_msg(grading_near(got[0], -46.0, TIGHT) &&
+                      grading_near(got[1], -38.0, TIGHT),
+                  "himmelblau_grad at (1, 1) gave (%.10g, %.10g), expected "
+                  "(-46, -38): %s", got[0], got[1], diagnose_grad(1, 1, got));
+}
+END_TEST
+
+static void add_grad_tests(TCase *tc)
+{
+    tcase_add_test(tc, himmelblau_grad_hand_worked);
+    tcase_add_test(tc, himmelblau_grad_matches_finite_differences);
+    tcase_add_test(tc, himmelblau_grad_vanishes_at_the_minima);
+}
+
+/* ============================================= himmelblau_hessian() */
+
+static const char *diagnose_hessian(double x, double y, Hessian2 got)
+{
+    double xx = 12 * x * x + 4 * y - 42, xy = 4 * x + 4 * y;
+    double yy = 12 * y * y + 4 * x - 26;
+    if (got.xx == 0.0 && got.xy == 0.0 && got.yy == 0.0)
+        return "all three are 0: nothing was computed yet";
+    if (grading_near(got.xx, yy, TIGHT) && grading_near(got.yy, xx, TIGHT))
+        return "xx and yy are swapped: xx is ∂²f/∂x²";
+    if (!grading_near(got.xx, xx, TIGHT) &&
+        grading_near(got.xx, 4 * x * x + 4 * y - 42, TIGHT))
+        return "∂²f/∂x² misses a term of the product rule: ∂(4x·p)/∂x = "
+               "4p + 4x·2x, so 12x² + 4y - 42";
+    if (!grading_near(got.yy, yy, TIGHT) &&
+        grading_near(got.yy, 4 * y * y + 4 * x - 26, TIGHT))
+        return "∂²f/∂y² misses a term of the product rule: ∂(4y·q)/∂y = "
+               "4q + 4y·2y, so 12y² + 4x - 26";
+    if (!grading_near(got.xy, xy, TIGHT) &&
+        (grading_near(got.xy, xy / 2, TIGHT) ||
+         grading_near(got.xy, 2 * xy, TIGHT)))
+        return "the mixed derivative ∂²f/∂x∂y has a factor slip: "
+               "∂(4x·p)/∂y = 4x and ∂(2q)/∂y = 4y, so 4x + 4y";
+    if (!grading_near(got.xy, xy, TIGHT))
+        return "the mixed derivative ∂²f/∂x∂y is off: it is 4x + 4y";
+    return "differentiate each partial derivative once more";
+}
+
+START_TEST(himmelblau_hessian_hand_worked)
+{
+    /* xx = 12x² + 4y - 42, xy = 4x + 4y, yy = 12y² + 4x - 26:
+     *   (3, 2):  108 + 8 - 42 = 74,   20,   48 + 12 - 26 = 34
+     *   (0, 0):  -42,                  0,   -26
+     *   (1, 2):  12 + 8 - 42 = -22,   12,   48 + 4 - 26 = 26 */
+    static const double cases[][5] = {
+        {3, 2, 74, 20, 34}, {0, 0, -42, 0, -26}, {1, 2, -22, 12, 26}};
+    for (size_t i = 0; i < 3; i++) {
+        double theta[2] = {cases[i][0], cases[i][1]};
+        Hessian2 got = himmelblau_hessian(theta);
+        require_finite(got.xx, "xx from himmelblau_hessian()");
+        require_finite(got.xy, "xy from himmelblau_hessian()");
+        require_finite(got.yy, "yy from himmelblau_hessian()");
+        ck_assert_msg(grading_near(got.xx, cases[i][2], TIGHT) &&
+                          grading_near(got.xy, cases[i][3], TIGHT) &&
+                          grading_near(got.yy, cases[i][4], TIGHT),
+                      "himmelblau_hessian at (%g, %g) gave xx = %.10g, xy = "
+                      "%.10g, yy = %.10g; expected %g, %g, %g: %s",
+                      theta[0], theta[1], got.xx, got.xy, got.yy,
+                      cases[i][2], cases[i][3], cases[i][4],
+                      diagnose_hessian(theta[0], theta[1], got));
+    }
+}
+END_TEST
+
+START_TEST(himmelblau_hessian_matches_finite_differences)
+{
+    /* Central differences of this file's gradient, h = 1e-5: the gradient
+     * is a cubic, so the truncation error is h²·|∂³g|/6 ≈ 1e-9; tolerance
+     * 1e-7 relative. The mixed entry is checked both ways (∂g_x/∂y and
+     * ∂g_y/∂x), which must agree for a smooth f. */
+    static const double points[][2] = {{0.3, -1.7}, {-2.2, 0.9}, {4.1, 3.6}};
+    const double h = 1e-5;
+    for (size_t i = 0; i < 3; i++) {
+        double x = points[i][0], y = points[i][1], gp[2], gm[2];
+        double theta[2] = {x, y};
+        Hessian2 got = himmelblau_hessian(theta);
+        ref_grad(x + h, y, gp);
+        ref_grad(x - h, y, gm);
+        double xx = (gp[0] - gm[0]) / (2 * h), yx = (gp[1] - gm[1]) / (2 * h);
+        ref_grad(x, y + h, gp);
+        ref_grad(x, y - h, gm);
+        double xy = (gp[0] - gm[0]) / (2 * h), yy = (gp[1] - gm[1]) / (2 * h);
+        ck_assert_msg(grading_near(got.xx, xx, 1e-7) &&
+                          grading_near(got.xy, xy, 1e-7) &&
+                          grading_near(got.xy, yx, 1e-7) &&
+                          grading_near(got.yy, yy, 1e-7),
+                      "at (%g, %g) himmelblau_hessian gave (%.8g, %.8g, %.8g) "
+                      "but differences of the gradient give (%.8g, %.8g, "
+                      "%.8g): %s", x, y, got.xx, got.xy, got.yy, xx, xy, yy,
+                      diagnose_hessian(x, y, got));
+    }
+}
+END_TEST
+
+static void add_hessian_tests(TCase *tc)
+{
+    tcase_add_test(tc, himmelblau_hessian_hand_worked);
+    tcase_add_test(tc, himmelblau_hessian_matches_finite_differences);
+}
+
+/* ============================================= hessian_eigenvalues() */
+
+static const char *diagnose_eigenvalues(Hessian2 h, double lo, double hi,
+                                        double want_lo, double want_hi)
+{
+    double a = h.xx, b = h.xy, c = h.yy, m = (a + c) / 2;
+    double d = (a - c) / 2;
+    if (isnan(lo) || isnan(hi))
+        return "nan: the square root got a negative number, so the "
+               "discriminant has the wrong sign: what is under it, "
+               "((a - c)/2)² + b², is a sum of squares and never negative";
+    if (lo == 0.0 && hi == 0.0)
+        return "both are 0: nothing was computed yet";
+    if (grading_near(lo, want_hi, TIGHT) && grading_near(hi, want_lo, TIGHT))
+        return "the two are swapped: *lambda_min gets the smaller one";
+    if (b != 0.0 && grading_near(lo, fmin(a, c), TIGHT) &&
+        grading_near(hi, fmax(a, c), TIGHT))
+        return "those are the diagonal entries: the eigenvalues equal them "
+               "only when the off-diagonal entry b is 0";
+    double r_minus = sqrt(fmax(d * d - b * b, 0.0));
+    if (grading_near(lo, m - r_minus, TIGHT) &&
+        grading_near(hi, m + r_minus, TIGHT))
+        return "the discriminant has the wrong sign: it is ((a - c)/2)² + "
+               "b², plus b²";
+    double r_unhalved = sqrt(4 * d * d + b * b);
+    if (grading_near(lo, m - r_unhalved, TIGHT) &&
+        grading_near(hi, m + r_unhalved, TIGHT))
+        return "a factor slip in the discriminant: it is ((a - c)/2)² + b², "
+               "with (a - c) halved before squaring";
+    double r_4b = sqrt(d * d + 4 * b * b);
+    if (grading_near(lo, m - r_4b, TIGHT) && grading_near(hi, m + r_4b, TIGHT))
+        return "a factor slip in the discriminant: with (a - c)/2 the "
+               "off-diagonal term is b², not 4b² (4b² goes with (a - c)² "
+               "and an overall 1/2)";
+    double r = sqrt(d * d + b * b);
+    if (grading_near(lo, 2 * m - r, TIGHT) && grading_near(hi, 2 * m + r, TIGHT))
+        return "the centre is (a + c)/2, the mean of the diagonal: the "
+               "1/2 is missing";
+    if (grading_near(hi - lo, 2 * r, TIGHT))
+        return "the gap between them is right but the centre is not: they "
+               "are centred on (a + c)/2";
+    if (grading_near((lo + hi) / 2, m, TIGHT))
+        return "the centre (a + c)/2 is right but the gap is not: they lie "
+               "√(((a - c)/2)² + b²) either side of it";
+    return "solve λ² - (a + c)λ + (ac - b²) = 0 as in the lesson";
+}
+
+static void expect_eigenvalues(Hessian2 h, double want_lo, double want_hi,
+                               const char *working)
+{
+    double lo = NAN, hi = NAN;
+    hessian_eigenvalues(h, &lo, &hi);
+    ck_assert_msg(grading_near(lo, want_lo, TIGHT) &&
+                      grading_near(hi, want_hi, TIGHT),
+                  "hessian_eigenvalues([[%g, %g], [%g, %g]]) gave %.10g and "
+                  "%.10g, expected %.10g and %.10g (%s): %s",
+                  h.xx, h.xy, h.xy, h.yy, lo, hi, want_lo, want_hi, working,
+                  diagnose_eigenvalues(h, lo, hi, want_lo, want_hi));
+}
+
+START_TEST(eigenvalues_hand_worked)
+{
+    /* λ = m ∓ r, m = (a + c)/2, r = √(((a - c)/2)² + b²). */
+    expect_eigenvalues((Hessian2){2, 0, -2}, -2, 2,
+                       "the saddle x² - y²: m = 0, r = 2");
+    expect_eigenvalues((Hessian2){1, 2, 1}, -1, 3, "m = 1, r = √(0 + 4) = 2");
+    expect_eigenvalues((Hessian2){5, 0, 1}, 1, 5,
+                       "diagonal: m = 3, r = 2; the smaller one first");
+    expect_eigenvalues((Hessian2){74, 20, 34}, 54 - 20 * sqrt(2.0),
+                       54 + 20 * sqrt(2.0),
+                       "Himmelblau at (3, 2): m = 54, r = √(400 + 400)");
+    expect_eigenvalues((Hessian2){-6, 4, 0}, -8, 2,
+                       "m = -3, r = √(9 + 16) = 5");
+}
+END_TEST
+
+START_TEST(eigenvalues_trace_and_determinant)
+{
+    /* For any matrix the eigenvalues sum to the trace a + c and multiply to
+     * the determinant ac - b². Checked on matrices with every sign
+     * pattern; tolerance 1e-12 relative to the entries' scale. */
+    static const double cases[][3] = {
+        {0.3, -1.7, 2.9}, {-4.4, 0.6, -0.1}, {12.5, 7.25, -3.0},
+        {1e-3, 2e-3, 5e-4}, {100.0, -0.01, 100.0}};
+    for (size_t i = 0; i < 5; i++) {
+        Hessian2 h = {cases[i][0], cases[i][1], cases[i][2]};
+        double lo = NAN, hi = NAN;
+        hessian_eigenvalues(h, &lo, &hi);
+        double a = h.xx, b = h.xy, c = h.yy;
+        double scale = fabs(a) + fabs(b) + fabs(c);
+        double r = sqrt((a - c) * (a - c) / 4 + b * b);
+        ck_assert_msg(fabs(lo + hi - (a + c)) <= 1e-12 * scale &&
+                          fabs(lo * hi - (a * c - b * b)) <= 1e-12 * scale * scale &&
+                          lo <= hi,
+                      "for [[%g, %g], [%g, %g]] the eigenvalues must sum to "
+                      "the trace %g and multiply to the determinant %g, with "
+                      "the smaller first; got %.10g and %.10g: %s",
+                      a, b, b, c, a + c, a * c - b * b, lo, hi,
+                      diagnose_eigenvalues(h, lo, hi, (a + c) / 2 - r,
+                                           (a + c) / 2 + r));
+    }
+}
+END_TEST
+
+static void add_eigenvalue_tests(TCase *tc)
+{
+    tcase_add_test(tc, eigenvalues_hand_worked);
+    tcase_add_test(tc, eigenvalues_trace_and_determinant);
+}
+
+/* ============================================= hessian_classify() */
+
+static const char *const kind_names[] = {"CRITICAL_MINIMUM",
+                                         "CRITICAL_MAXIMUM",
+                                         "CRITICAL_SADDLE",
+                                         "CRITICAL_DEGENERATE"};
+
+static const char *kind_name(CriticalKind k)
+{
+    return (unsigned)k < 4 ? kind_names[k] : "not a CriticalKind";
+}
+
+typedef struct {
+    Hessian2 h;
+    double tol;
+    CriticalKind want;
+    const char *what;   /* the matrix, in the lesson's words */
+} ClassifyCase;
+
+static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
+{
+    /* First make sure the student's eigenvalues are right for this matrix:
+     * classification builds on them. */
+    double a = c->h.xx, b = c->h.xy, d = c->h.yy;
+    double m = (a + d) / 2, r = sqrt((a - d) * (a - d) / 4 + b * b);
+    double lo = NAN, hi = NAN;
+    hessian_eigenvalues(c->h, &lo, &hi);
+    if (!grading_near(lo, m - r, 1e-9) || !grading_near(hi, m + r, 1e-9))
+        return "hessian_eigenvalues() is wrong for this matrix (see its own "
+               "test), and classification builds on it: fix it first";
+    double small = fabs(lo) < fabs(hi) ? lo : hi;
+    static char near_zero[256];
+    if (fabs(small) <= c->tol && small != 0.0 && got != CRITICAL_DEGENERATE) {
+        snprintf(near_zero, sizeof near_zero,
+                 "an eigenvalue is %.2g: not exactly 0, but within tol of "
+                 "it; compare |λ| <= tol, never λ == 0, because computed "
+                 "eigenvalues are rarely exactly zero", small);
+        return near_zero;
+    }
+    if (c->want == CRITICAL_DEGENERATE && got == CRITICAL_MINIMUM)
+        return "one eigenvalue is zero: the test cannot decide, since x² + "
+               "y⁴ (a minimum) and x² + y³ (not one) have the same Hessian "
+               "at the origin; λ >= 0 is not enough for a minimum";
+    if (c->want == CRITICAL_DEGENERATE && got == CRITICAL_MAXIMUM)
+        return "one eigenvalue is zero: the test cannot decide; λ <= 0 is "
+               "not enough for a maximum";
+    if (c->want == CRITICAL_DEGENERATE && got == CRITICAL_SADDLE)
+        return "one eigenvalue is zero, and zero is neither positive nor "
+               "negative: that is the degenerate case, not a saddle";
+    if (c->want == CRITICAL_SADDLE && got == CRITICAL_MINIMUM && a > 0 && d > 0)
+        return "both diagonal entries are positive, yet one eigenvalue is "
+               "negative: positive second derivatives along x and y do not "
+               "make a minimum, the signs of the eigenvalues do";
+    if (c->want == CRITICAL_SADDLE && got == CRITICAL_MAXIMUM && a < 0 && d < 0)
+        return "both diagonal entries are negative, yet one eigenvalue is "
+               "positive: classify by the eigenvalues, not the diagonal";
+    if (c->want == CRITICAL_MAXIMUM && got == CRITICAL_MINIMUM)
+        return "both eigenvalues are negative: that is a maximum (a positive "
+               "determinant only says they have the same sign)";
+    if (c->want == CRITICAL_SADDLE && got == CRITICAL_MINIMUM)
+        return "one eigenvalue is negative: downhill along it, so a saddle "
+               "(a positive trace does not make a minimum)";
+    if (c->want == CRITICAL_SADDLE && got == CRITICAL_DEGENERATE)
+        return "both eigenvalues are well away from zero, one of each sign: "
+               "a saddle";
+    return "all eigenvalues > 0: minimum; all < 0: maximum; mixed signs: "
+           "saddle; any |λ| <= tol: degenerate";
+}
+
+static void expect_classification(const ClassifyCase *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ClassifyCase *c = &cases[i];
+        CriticalKind got = hessian_classify(c->h, c->tol);
+        ck_assert_msg(got == c->want,
+                      "hessian_classify([[%g, %g], [%g, %g]], tol = %g) gave "
+                      "%s, expected %s (%s): %s",
+                      c->h.xx, c->h.xy, c->h.xy, c->h.yy, c->tol,
+                      kind_name(got), kind_name(c->want), c->what,
+                      diagnose_classify(c, got));
+    }
+}
+
+START_TEST(classify_clear_cases)
+{
+    static const ClassifyCase cases[] = {
+        {{74, 20, 34}, 1e-9, CRITICAL_MINIMUM,
+         "Himmelblau at (3, 2): eigenvalues 54 ∓ 28.3, both positive"},
+        {{-42, 0, -26}, 1e-9, CRITICAL_MAXIMUM, "eigenvalues -42 and -26"},
+        {{2, 0, -2}, 1e-9, CRITICAL_SADDLE, "x² - y²: eigenvalues -2 and 2"},
+        {{-3, 1, -3}, 1e-9, CRITICAL_MAXIMUM, "eigenvalues -4 and -2"},
+        {{3, 0, -1}, 1e-9, CRITICAL_SADDLE,
+         "eigenvalues -1 and 3: the trace is positive, the point a saddle"},
+    };
+    expect_classification(cases, sizeof cases / sizeof *cases);
+}
+END_TEST
+
+START_TEST(classify_by_eigenvalues_not_the_diagonal)
+{
+    static const ClassifyCase cases[] = {
+        {{3, 1, 3}, 1e-9, CRITICAL_MINIMUM, "eigenvalues 2 and 4"},
+        {{1, 2, 1}, 1e-9, CRITICAL_SADDLE,
+         "positive diagonal, but eigenvalues -1 and 3"},
+        {{-1, 2, -1}, 1e-9, CRITICAL_SADDLE,
+         "negative diagonal, but eigenvalues -3 and 1"},
+    };
+    expect_classification(cases, sizeof cases / sizeof *cases);
+}
+END_TEST
+
+START_TEST(classify_zero_eigenvalue_is_degenerate)
+{
+    static const ClassifyCase cases[] = {
+        {{2, 0, 0}, 1e-9, CRITICAL_DEGENERATE,
+         "eigenvalues 0 and 2: the Hessian of x² + y⁴, and of x² + y³"},
+        {{-2, 0, 0}, 1e-9, CRITICAL_DEGENERATE, "eigenvalues -2 and 0"},
+        {{0, 0, 0}, 1e-9, CRITICAL_DEGENERATE, "the zero matrix"},
+        {{2, 0, 1e-12}, 1e-9, CRITICAL_DEGENERATE,
+         "eigenvalues 1e-12 and 2: 1e-12 is below tol, so zero"},
+        {{2, 0, 1e-6}, 1e-9, CRITICAL_MINIMUM,
+         "eigenvalues 1e-6 and 2: small but above tol, so a minimum"},
+    };
+    expect_classification(cases, sizeof cases / sizeof *cases);
+}
+END_TEST
+
+START_TEST(classify_rounding_needs_a_tolerance)
+{
+    /* The Hessian of ½(u·x + v·y - t)² is [[u², uv], [uv, v²]]: singular,
+     * a whole valley of minima along u·x + v·y = t. Built here in floating
+     * point, its computed smaller eigenvalue is not 0 but a rounding error
+     * of about ±1e-16 (u = 0.3, v = 1.1 gives +1.1e-16 with the lesson's
+     * formula; u = 1.1, v = 0.17 gives -1.1e-16). */
+    double u1 = 0.3, v1 = 1.1, u2 = 1.1, v2 = 0.17;
+    ClassifyCase cases[] = {
+        {{u1 * u1, u1 * v1, v1 * v1}, 1e-12, CRITICAL_DEGENERATE,
+         "the Hessian of ½(0.3x + 1.1y - t)², singular"},
+        {{u2 * u2, u2 * v2, v2 * v2}, 1e-12, CRITICAL_DEGENERATE,
+         "the Hessian of ½(1.1x + 0.17y - t)², singular"},
+        {{u1 * u1 + 1e-6, u1 * v1, v1 * v1}, 1e-12, CRITICAL_MINIMUM,
+         "the same plus 1e-6 on the diagonal: eigenvalues about 7e-7 and 1.3"},
+    };
+    expect_classification(cases, sizeof cases / sizeof *cases);
+}
+END_TEST
+
+static void add_classify_tests(TCase *tc)
+{
+    tcase_add_test(tc, classify_clear_cases);
+    tcase_add_test(tc, classify_by_eigenvalues_not_the_diagonal);
+    tcase_add_test(tc, classify_zero_eigenvalue_is_degenerate);
+    tcase_add_test(tc, classify_rounding_needs_a_tolerance);
+}
+
+/* ============================================= basin_label() */
+
+static const char *label_name(int label)
+{
+    static char buf[4][32];
+    static int next;
+    char *s = buf[next++ % 4];
+    switch (label) {
+    case BASIN_OTHER: return "BASIN_OTHER";
+    case BASIN_UNFINISHED: return "BASIN_UNFINISHED";
+    case BASIN_DIVERGED: return "BASIN_DIVERGED";
+    default: snprintf(s, 32, "%d", label); return s;
+    }
+}
+
+/* A landscape whose basins are known exactly: f(x, y) = g(x) + y², with
+ * g'(x) = x(x - 1)(x + 3), that is g(x) = x⁴/4 + 2x³/3 - 3x²/2. It
+ * separates: descent moves x by g' alone and shrinks y by the factor
+ * 1 - 2η. The minima are (1, 0) and (-3, 0), and (0, 0) is a saddle. For
+ * small η (below 2/g'' at both minima: g''(1) = 4, g''(-3) = 12), every
+ * start with x > 0 ends at (1, 0), every start with x < 0 at (-3, 0) (g' > 0
+ * on (-3, 0), so x falls steadily), and x = 0 stays exactly 0: those starts
+ * end on the saddle. The nearest minimum to a start is a different
+ * question: (-0.5, 1) is 1.80 from (1, 0) but 2.69 from (-3, 0). */
+static void wells_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)ctx;
+    double x = theta[0];
+    g[0] = x * (x - 1.0) * (x + 3.0);
+    g[1] = 2.0 * theta[1];
+}
+
+static const double wells_minima[] = {1.0, 0.0, -3.0, 0.0};
+
+/* f = x² + y²: with η = 1/4 each step halves the point exactly (binary
+ * arithmetic), so from (1, 0) the gradient norm after k steps is exactly
+ * 2·2^-k. With grad_tol = 2^-9 the run converges at step k = 10. */
+static void bowl_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)ctx;
+    g[0] = 2.0 * theta[0];
+    g[1] = 2.0 * theta[1];
+}
+
+static const double bowl_minimum[] = {0.0, 0.0};
+
+/* A wrong answer basin_label might give, and what it means. Lists end with
+ * an entry whose why is NULL. */
+typedef struct {
+    int label;
+    const char *why;
+} WrongLabel;
+
+static void expect_label(GradFn grad, double x, double y, const double *mins,
+                         size_t n, const BasinConfig *cfg, int want,
+                         const WrongLabel *wrong)
+{
+    double start[2] = {x, y};
+    int got = basin_label(grad, NULL, start, mins, n, cfg);
+    if (got == want)
+        return;
+    const char *why = "compare with the steps in the lesson";
+    if (got == -4)
+        why = "-4 is the untouched stub's value";
+    for (; wrong && wrong->why; wrong++)
+        if (wrong->label == got) {
+            why = wrong->why;
+            break;
+        }
+    ck_abort_msg("basin_label from (%g, %g) with lr %g, max_steps %zu, "
+                 "grad_tol %g, radius %g returned %s, expected %s: %s",
+                 x, y, cfg->lr, cfg->max_steps, cfg->grad_tol, cfg->radius,
+                 label_name(got), label_name(want), why);
+}
+
+static const char BY_START[] =
+    "(1, 0) is the minimum nearest to the START, but descent from x < 0 "
+    "goes to (-3, 0): label the point where descent ENDS, not the start";
+static const char WRONG_INDEX[] =
+    "the end point was matched to the wrong minimum: minimum k is the point "
+    "(minima[2k], minima[2k + 1]), and the answer is its index k in the "
+    "list you are given";
+static const char NOT_RECOGNISED[] =
+    "descent does converge to a listed minimum, but it was not recognised: "
+    "compare the END point of the descent (not the start) with each minimum "
+    "k, the point (minima[2k], minima[2k + 1]), within cfg->radius";
+static const char OVERFLOW[] =
+    "the iterates overflowed to inf and the gradient became nan: every "
+    "comparison with nan is false, so check isfinite() on the point and "
+    "the gradient every step and return BASIN_DIVERGED";
+
+START_TEST(basin_label_is_where_descent_ends)
+{
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 5000, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(wells_grad, 0.5, -2.0, wells_minima, 2, &cfg, 0,
+                 (const WrongLabel[]){{1, WRONG_INDEX},
+                                      {BASIN_OTHER, NOT_RECOGNISED},
+                                      {0, NULL}});
+    expect_label(wells_grad, -0.5, 1.0, wells_minima, 2, &cfg, 1,
+                 (const WrongLabel[]){{0, BY_START},
+                                      {BASIN_OTHER, NOT_RECOGNISED},
+                                      {0, NULL}});
+    /* Listed the other way round, the same start is minimum 0. */
+    static const double swapped_minima[] = {-3.0, 0.0, 1.0, 0.0};
+    expect_label(wells_grad, -0.5, 1.0, swapped_minima, 2, &cfg, 0,
+                 (const WrongLabel[]){{1, WRONG_INDEX},
+                                      {BASIN_OTHER, NOT_RECOGNISED},
+                                      {0, NULL}});
+}
+END_TEST
+
+START_TEST(basin_label_saddle_is_other)
+{
+    /* From (0, 1.5), x stays exactly 0 (g'(0) = 0) and y shrinks to 0:
+     * descent converges to the saddle (0, 0), 1 away from (1, 0) and 3 from
+     * (-3, 0), far outside the radius. Plus a start that does reach a
+     * minimum, so that always answering BASIN_OTHER cannot pass. */
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 5000, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(wells_grad, 2.0, 0.5, wells_minima, 2, &cfg, 0,
+                 (const WrongLabel[]){{BASIN_OTHER, NOT_RECOGNISED},
+                                      {0, NULL}});
+    expect_label(wells_grad, 0.0, 1.5, wells_minima, 2, &cfg, BASIN_OTHER,
+                 (const WrongLabel[]){
+                     {0, "descent ended on the saddle point (0, 0), where the "
+                         "gradient is zero too; the nearest minimum is 1 "
+                         "away, far beyond the radius: only an end point "
+                         "within cfg->radius of a minimum counts, otherwise "
+                         "BASIN_OTHER"},
+                     {0, NULL}});
+}
+END_TEST
+
+START_TEST(basin_label_unfinished_run)
+{
+    /* From (-0.5, 0), 3 steps of η = 0.05 move x only to about -0.85
+     * (g' = 1.88, 2.28, 2.77 on the way, and 3.36 there): not converged,
+     * nowhere near a minimum, and still nearer to (1, 0) than to (-3, 0).
+     * The exact bowl run converges at step 10: max_steps = 10 is enough,
+     * 9 is not. */
+    static const char NOT_CONVERGED[] =
+        "did not converge: after 3 steps the gradient is still about 3.4, so "
+        "the run cannot be labelled; iterate until the gradient is small, "
+        "and return BASIN_UNFINISHED when max_steps runs out first";
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 3, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(wells_grad, -0.5, 0.0, wells_minima, 2, &cfg,
+                 BASIN_UNFINISHED,
+                 (const WrongLabel[]){{0, NOT_CONVERGED},
+                                      {1, NOT_CONVERGED},
+                                      {BASIN_OTHER, NOT_CONVERGED},
+                                      {0, NULL}});
+    BasinConfig bowl = {.lr = 0.25, .max_steps = 10, .grad_tol = 0x1p-9,
+                        .radius = 1e-3};
+    expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl, 0,
+                 (const WrongLabel[]){
+                     {BASIN_UNFINISHED,
+                      "one step too few: from (1, 0) the gradient norm is "
+                      "2·2^-k after k steps and reaches grad_tol = 2^-9 at "
+                      "step 10, so max_steps = 10 is enough; check the "
+                      "gradient after the last step before giving up"},
+                     {0, NULL}});
+    bowl.max_steps = 9;
+    expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl,
+                 BASIN_UNFINISHED,
+                 (const WrongLabel[]){
+                     {0, "one step too many, or no convergence check: with "
+                         "max_steps = 9 the gradient norm is still 2^-8 > "
+                         "grad_tol after the last step"},
+                     {0, NULL}});
+    bowl.max_steps = 0;
+    expect_label(bowl_grad, 0.0, 0.0, bowl_minimum, 1, &bowl, 0,
+                 (const WrongLabel[]){
+                     {BASIN_UNFINISHED,
+                      "a start exactly at the minimum has a zero gradient: "
+                      "it has converged before any step"},
+                     {0, NULL}});
+}
+END_TEST
+
+START_TEST(basin_label_diverged_run)
+{
+    /* From x = 50, g'(50) = 50·49·53 = 129850 and η = 0.05 throws x to
+     * -6442.5, then to about 1.3e10, ... until it overflows to inf and the
+     * gradient to nan. Plus a finite start, so that always answering BASIN_DIVERGED
+     * cannot pass. */
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 5000, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(wells_grad, -1.0, 0.0, wells_minima, 2, &cfg, 1,
+                 (const WrongLabel[]){{0, WRONG_INDEX},
+                                      {BASIN_OTHER, NOT_RECOGNISED},
+                                      {0, NULL}});
+    expect_label(wells_grad, 50.0, 0.0, wells_minima, 2, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{0, OVERFLOW},
+                                      {1, OVERFLOW},
+                                      {BASIN_OTHER, OVERFLOW},
+                                      {BASIN_UNFINISHED, OVERFLOW},
+                                      {0, NULL}});
+}
+END_TEST
+
+START_TEST(basin_label_on_himmelblau)
+{
+    /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
+     * 1.17 away from it, each descending (η = 0.01) into a different one of
+     * the four minima. The
+     * labels were found with the chapter program (build/bin/06-nonconvexity
+     * --start X,Y --steps 3000 at η = 0.002, 0.005 and 0.01, all agreeing)
+     * and are far from any basin boundary. The gradient is this file's own;
+     * it returns nan unless basin_label passes ctx through. */
+    refine_minima();
+    double flat[8];
+    for (size_t k = 0; k < 4; k++) {
+        flat[2 * k] = minima[k][0];
+        flat[2 * k + 1] = minima[k][1];
+    }
+    BasinConfig cfg = {.lr = 0.01, .max_steps = 2000, .grad_tol = 1e-6,
+                       .radius = 1e-3};
+    static const double starts[4][2] = {
+        {-0.27, -0.5}, {-1.0, 0.0}, {-0.5, -0.92}, {0.0, -0.92}};
+    for (int k = 0; k < 4; k++) {
+        double start[2] = {starts[k][0], starts[k][1]};
+        const double saved[2] = {start[0], start[1]};
+        int got = basin_label(ref_grad_fn, &HIMMELBLAU_CTX, start, flat, 4,
+                              &cfg);
+        ck_assert_msg(start[0] == saved[0] && start[1] == saved[1],
+                      "basin_label changed start: copy it and move the copy");
+        const char *why = "descend from the start until the gradient is "
+                          "small, then find the minimum near the end point";
+        if (got == BASIN_DIVERGED)
+            why = "the gradient function returns nan unless it receives "
+                  "the ctx pointer given to basin_label; pass ctx through";
+        else if (got >= 0 && got < 4)
+            why = WRONG_INDEX;
+        ck_assert_msg(got == k,
+                      "on Himmelblau's function from (%g, %g) with lr 0.01, "
+                      "descent ends at minimum %d (%.4f, %.4f); basin_label "
+                      "returned %s: %s", start[0], start[1], k, minima[k][0],
+                      minima[k][1], label_name(got), why);
+    }
+}
+END_TEST
+
+static void add_basin_tests(TCase *tc)
+{
+    tcase_add_test(tc, basin_label_is_where_descent_ends);
+    tcase_add_test(tc, basin_label_saddle_is_other);
+    tcase_add_test(tc, basin_label_unfinished_run);
+    tcase_add_test(tc, basin_label_diverged_run);
+    tcase_add_test(tc, basin_label_on_himmelblau);
+}
+
+/* ============================================= hidden_units_identical() */
+
+/* Three hidden units with two inputs each, all copies of one unit:
+ * incoming weights (0.3, -0.7), bias 0.1, outgoing weight 0.5. Tests copy
+ * these and change one number. */
+typedef struct {
+    double w_in[6], b_in[3], w_out[3];
+} Units;
+
+static const Units COPIES = {{0.3, -0.7, 0.3, -0.7, 0.3, -0.7},
+                             {0.1, 0.1, 0.1},
+                             {0.5, 0.5, 0.5}};
+
+static bool identical(const Units *u, size_t hidden, double tol)
+{
+    return hidden_units_identical(u->w_in, u->b_in, u->w_out, hidden, 2, tol);
+}
+
+START_TEST(identical_copies_and_a_different_last_unit)
+{
+    ck_assert_msg(identical(&COPIES, 3, 0.0),
+                  "three exact copies of one unit (weights 0.3, -0.7, bias "
+                  "0.1, outgoing 0.5) are identical, even with tol = 0; "
+                  "hidden_units_identical returned false (unit j's weights "
+                  "are w_in[j*inputs + i]: row j starts at j*inputs)");
+    ck_assert_msg(identical(&COPIES, 1, 0.0),
+                  "a single hidden unit is always identical to itself");
+    Units u = COPIES;
+    u.w_in[4] = 0.8; /* unit 3's first incoming weight */
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "unit 3's first incoming weight is 0.8, units 1 and 2 "
+                  "have 0.3, but hidden_units_identical said the units are "
+                  "identical: compare every unit, not only the first two");
+}
+END_TEST
+
+START_TEST(identical_every_parameter_counts)
+{
+    ck_assert_msg(identical(&COPIES, 3, 1e-9),
+                  "three exact copies of one unit are identical; "
+                  "hidden_units_identical returned false");
+    Units u = COPIES;
+    u.w_in[0] = 0.9; /* unit 1 larger than the others */
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "unit 1's first weight is 0.9, the others' 0.3: the "
+                  "difference is negative one way round; compare the "
+                  "absolute difference (or largest minus smallest)");
+    u = COPIES;
+    u.w_out[1] = 0.9;
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "the units differ only in their outgoing weights (0.5, "
+                  "0.9, 0.5), yet were called identical: a unit is its "
+                  "incoming weights, its bias AND its outgoing weight; units "
+                  "with different outgoing weights get different gradients");
+    u = COPIES;
+    u.b_in[2] = -0.4;
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "the units differ only in their bias (0.1, 0.1, -0.4), "
+                  "yet were called identical: compare the biases too");
+    u = COPIES;
+    u.w_in[3] = -0.1; /* unit 2's second weight */
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "unit 2's second incoming weight is -0.1, the others' "
+                  "-0.7, yet the units were called identical: compare every "
+                  "incoming weight, not only the first");
+}
+END_TEST
+
+START_TEST(identical_needs_a_tolerance)
+{
+    /* 0.1 + 0.2 is 0.30000000000000004 in double precision, not 0.3: the
+     * same number reached by two routes. */
+    Units u = COPIES;
+    u.w_in[2] = 0.1 + 0.2;
+    u.b_in[1] = 0.3 - 0.2;
+    ck_assert_msg(identical(&u, 3, 1e-9),
+                  "the units differ by one rounding error (0.1 + 0.2 versus "
+                  "0.3, about 5.6e-17) and tol = 1e-9: they are identical. "
+                  "Exact equality (==) is the wrong test for computed "
+                  "numbers; allow differences up to tol");
+    u.w_out[2] = 0.5 + 2e-9;
+    ck_assert_msg(!identical(&u, 3, 1e-9),
+                  "one outgoing weight differs by 2e-9, more than tol = "
+                  "1e-9: not identical");
+}
+END_TEST
+
+START_TEST(identical_with_other_shapes)
+{
+    /* Two units with three inputs: row j of w_in starts at j·inputs. Unit
+     * 2 is unit 1 plus 0.25 on its third weight. Reading row j at j·hidden
+     * (the wrong stride) compares other numbers. */
+    const double w_in[6] = {1.0, 2.0, 3.0, 1.0, 2.0, 3.0};
+    const double w_in_diff[6] = {1.0, 2.0, 3.0, 1.0, 2.0, 3.25};
+    const double b_in[2] = {0.0, 0.0}, w_out[2] = {-1.5, -1.5};
+    ck_assert_msg(hidden_units_identical(w_in, b_in, w_out, 2, 3, 1e-12),
+                  "two units with incoming weights (1, 2, 3) each, stored "
+                  "row after row, are identical: unit j's weights are "
+                  "w_in[j*inputs + i]");
+    ck_assert_msg(!hidden_units_identical(w_in_diff, b_in, w_out, 2, 3, 1e-12),
+                  "unit 2's third incoming weight is 3.25, unit 1's 3: not "
+                  "identical (unit j's weights are w_in[j*inputs + i], "
+                  "i < inputs)");
+    /* Four units, the fourth different only in its bias. */
+    const double w4[8] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    const double b4[4] = {0.0, 0.0, 0.0, 0.125}, o4[4] = {1, 1, 1, 1};
+    ck_assert_msg(!hidden_units_identical(w4, b4, o4, 4, 2, 1e-9),
+                  "of four units the fourth has bias 0.125, the others 0: "
+                  "not identical");
+}
+END_TEST
+
+static void add_identical_tests(TCase *tc)
+{
+    tcase_add_test(tc, identical_copies_and_a_different_last_unit);
+    tcase_add_test(tc, identical_every_parameter_counts);
+    tcase_add_test(tc, identical_needs_a_tolerance);
+    tcase_add_test(tc, identical_with_other_shapes);
+}
+
+/* ============================================================ chapter */
+
+static const Exercise exercises[] = {
+    {"himmelblau-grad", "himmelblau_grad()", 3, "Himmelblau's function",
+     "Name the brackets p = x*x + y - 11 and q = x + y*y - 7, then apply "
+     "the chain rule to p*p + q*q: both squares contribute to each partial.",
+     add_grad_tests},
+    {"himmelblau-hessian", "himmelblau_hessian()", 2,
+     "Himmelblau's function",
+     "Differentiate your two partial derivatives once more, with the "
+     "product rule on the terms 4x*p and 4y*q; the mixed derivative comes "
+     "out the same from either partial.",
+     add_hessian_tests},
+    {"hessian-eigenvalues", "hessian_eigenvalues()", 3,
+     "Critical points and the Hessian",
+     "m = (xx + yy)/2, r = sqrt(((xx - yy)/2)² + xy²); the eigenvalues are "
+     "m - r and m + r.",
+     add_eigenvalue_tests},
+    {"hessian-classify", "hessian_classify()", 3,
+     "Critical points and the Hessian",
+     "Get both eigenvalues; if either has |λ| <= tol, degenerate; else both "
+     "> 0 minimum, both < 0 maximum, otherwise saddle.",
+     add_classify_tests},
+    {"basin-label", "basin_label()", 4, "Basins of attraction",
+     "Copy start; loop: gradient, stop on non-finite (DIVERGED) or small "
+     "norm (converged), give up when step == max_steps (UNFINISHED), "
+     "else step. Then find a minimum within radius of the END point.",
+     add_basin_tests},
+    {"units-identical", "hidden_units_identical()", 3,
+     "Symmetric initialisation",
+     "For each position (every incoming weight, the bias, the outgoing "
+     "weight) take the largest minus the smallest value over ALL units; "
+     "identical when each is <= tol.",
+     add_identical_tests},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"06-nonconvexity", "Nonconvex landscapes", exercises,
+                       sizeof exercises / sizeof *exercises};
+    return grading_main(&chapter, argc, argv);
+}

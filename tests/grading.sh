@@ -1,0 +1,323 @@
+# tests/grading.sh: checks of the grading machinery itself (make grade,
+# grade-class, hint, watch, reset, hidden tests, untrusted submissions).
+# Sourced by tools/selftest.sh, which provides check, $scratch and
+# $chapters. Submissions are made here, at test time, from solutions/ with
+# tools/make-stub.awk and tools/mutate.awk; chapter 1's mutants (crash,
+# infinite-loop, sign-error, does-not-compile, ...) stand in for students.
+
+g=$scratch/grading
+mkdir -p "$g"
+ch1=01-gradient-descent
+mutants1=tests/$ch1.mutants
+
+# submission DIR [MUTANT...]: DIR gets every chapter's solution, chapter 1
+# with the named mutants of tests/01-gradient-descent.mutants applied.
+submission() {
+    sdir=$1
+    shift
+    mkdir -p "$sdir"
+    cp solutions/[0-9][0-9]-*.c "$sdir/" || return 1
+    for m in "$@"; do
+        awk -v spec="$mutants1" -v name="$m" -f tools/mutate.awk "$sdir/$ch1.c" >"$sdir/$ch1.tmp" &&
+            mv "$sdir/$ch1.tmp" "$sdir/$ch1.c" || return 1
+    done
+}
+
+stubs_of() {
+    mkdir -p "$1"
+    for s in solutions/[0-9][0-9]-*.c; do
+        awk -f tools/make-stub.awk "$s" >"$1/${s##*/}" || return 1
+    done
+}
+
+# The trusted exercise table of chapter 1 (name, points), as the grader
+# lists it from the pristine stub.
+points_of() {
+    awk -F '\t' -v name="$1" '$2 == name { print $5 }' build/grade/list/$ch1/list.tsv
+}
+
+# tap_is_whole FILE: a plan 1..N first, then N numbered test points.
+tap_is_whole() {
+    awk '
+        NR == 1 && $0 != "TAP version 13" { print "no TAP version line"; exit 1 }
+        /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0 }
+        /^(not )?ok [0-9]+ - / { n++; k = ($1 == "ok") ? $2 : $3; if (k != n) { print "test point " k " out of order"; exit 1 } }
+        END { if (plan == 0 || plan != n) { print "plan " plan " for " n " test points"; exit 1 } }' "$1"
+}
+
+# ------------------------------------------------------------ make grade
+grade_solutions_full_marks() {
+    out=$g/solutions
+    make --no-print-directory -s grade SUBMISSION=solutions OUT="$out" >"$g/solutions.out" 2>&1 ||
+        { cat "$g/solutions.out"; return 1; }
+    awk -v full=1 -f tools/check-results-json.awk "$out/results.json" || return 1
+    tap_is_whole "$out/results.tap" || return 1
+    ! grep -q '^not ok' "$out/results.tap" || { echo "a failing test point in the TAP log"; return 1; }
+    grep -q 'Every exercise passes' "$out/report.txt" || return 1
+    for c in $chapters; do
+        grep -q "\"$c: " "$out/results.json" || { echo "no test of $c in results.json"; return 1; }
+    done
+}
+check "make grade SUBMISSION=solutions: full marks in a valid results.json (Gradescope's fields), a whole TAP log" \
+    grade_solutions_full_marks
+
+grade_survives_a_compile_error() {
+    submission "$g/broken" does-not-compile || return 1
+    make --no-print-directory -s grade SUBMISSION="$g/broken" OUT="$g/broken-out" >"$g/broken.out" 2>&1
+    [ $? -ne 0 ] || { echo "make grade passed a file that does not compile"; return 1; }
+    json=$g/broken-out/results.json
+    awk -f tools/check-results-json.awk "$json" || return 1
+    tools/grade.sh --quiet --results "$g/broken.tsv" "$g/broken" >/dev/null
+    awk -F '\t' -v ch="$ch1" '
+        $1 == "chapter" { next }
+        $1 == ch && ($4 != 0 || $6 != "compile" || $7 !~ /does not compile: .*error/) { print "chapter 1 row: " $0; bad = 1 }
+        $1 != ch && $6 != "pass" { print "another chapter suffered: " $0; bad = 1 }
+        END { exit bad }' "$g/broken.tsv" || return 1
+    grep -q 'does not compile; the compiler says' "$g/broken-out/report.txt" || return 1
+    grep -q 'error: expected' "$json" || { echo "results.json lacks the compiler's message"; return 1; }
+}
+check "make grade: a chapter that does not compile scores 0 with the compiler's message, results.json still valid, other chapters graded" \
+    grade_survives_a_compile_error
+
+# ---------------------------------------------------------- hidden tests
+# An instructor's suite with one hidden exercise (the optional 7th field).
+mkdir -p "$g/instructor"
+cat >"$g/instructor/$ch1.c" <<'EOF'
+#include "grading.h"
+#include "01-gradient-descent.h"
+
+START_TEST(parabola_from_one)
+{
+    /* One step of η = 0.25 from w = 1: 1 - 0.25·2·(1 - 3) = 2. */
+    double w = parabola_descend(1.0, 0.25, 1);
+    ck_assert_msg(w == 2.0, "SECRET-DETAIL: one step from 1 gave %g", w);
+}
+END_TEST
+
+static void add_tests(TCase *tc) { tcase_add_test(tc, parabola_from_one); }
+
+static const Exercise exercises[] = {
+    {"instructor-parabola", "parabola_descend()", 3, "A first descent",
+     "SECRET-HINT", add_tests, true},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"01-gradient-descent", "Manual gradient descent", exercises, 1};
+    return grading_main(&chapter, argc, argv);
+}
+EOF
+
+hidden_tests_count_but_say_nothing() {
+    max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' build/grade/list/$ch1/list.tsv)
+    out=$g/hidden-pass
+    make --no-print-directory -s grade SUBMISSION=solutions CH=01 HIDDEN_TESTS="$g/instructor" OUT="$out" \
+        >"$g/hidden-pass.out" 2>&1 || { cat "$g/hidden-pass.out"; return 1; }
+    awk -v full=1 -f tools/check-results-json.awk "$out/results.json" | grep -q "/$((max + 3))\$" ||
+        { echo "the hidden exercise's 3 points are not counted"; return 1; }
+    submission "$g/ascent" gradient-ascent || return 1
+    out=$g/hidden-fail
+    make --no-print-directory -s grade SUBMISSION="$g/ascent" CH=01 HIDDEN_TESTS="$g/instructor" OUT="$out" \
+        >"$g/hidden-fail.out" 2>&1
+    grep -q '1 hidden test failed' "$g/hidden-fail.out" || { cat "$g/hidden-fail.out"; return 1; }
+    if grep -q 'SECRET' "$g/hidden-fail.out" "$out/report.txt" "$out/results.tap"; then
+        echo "a hidden test's details reached the student's report"; return 1
+    fi
+    awk -f tools/check-results-json.awk "$out/results.json" || return 1
+    # In results.json, for instructors: restricted visibility, full detail,
+    # and never in the student-visible top-level output.
+    awk '/"name": ".*instructor-parabola/ { h = 1 } h && /"visibility"/ { print; exit }' "$out/results.json" |
+        grep -q '"after_published"' || { echo "the hidden test is not after_published"; return 1; }
+    grep -q '"output": "SECRET-DETAIL: one step from 1 gave' "$out/results.json" ||
+        { echo "results.json lacks the hidden test's diagnostic"; return 1; }
+    ! grep '^  "output"' "$out/results.json" | grep -q SECRET || { echo "top-level output leaks"; return 1; }
+    grep -q 'climbed the parabola' "$g/hidden-fail.out" || { echo "the visible failure is not shown"; return 1; }
+}
+check "hidden instructor tests are graded and counted; students see only that one failed" \
+    hidden_tests_count_but_say_nothing
+
+# ---------------------------------------------------- untrusted submissions
+submission_cannot_change_the_grading() {
+    # Its own main, grading_near and pow, and a header of its own: none is used.
+    submission "$g/evil" sign-error || return 1
+    cat >>"$g/evil/$ch1.c" <<'EOF'
+#include <stdbool.h>
+bool grading_near(double actual, double expected, double tol) { (void)actual; (void)expected; (void)tol; return true; }
+double pow(double x, double y) { (void)x; (void)y; return 3.0; }
+int main(void) { return 0; }
+EOF
+    printf '#error the submission header was used\n' >"$g/evil/$ch1.h"
+    mkdir -p "$g/evil/tests"
+    printf '#error the submission tests were used\n' >"$g/evil/tests/$ch1.c"
+    tools/grade.sh "$g/evil" 01 >"$g/evil.out" 2>&1
+    [ $? -eq 1 ] || { cat "$g/evil.out"; return 1; }
+    grep -q 'check the sign of the residual' "$g/evil.out" || { cat "$g/evil.out"; return 1; }
+    # A constructor would run in the grader's own process: refused.
+    submission "$g/ctor" || return 1
+    printf '#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts("100%%: Checks: 16, Failures: 0, Errors: 0"); }\n' >>"$g/ctor/$ch1.c"
+    tools/grade.sh "$g/ctor" 01 >"$g/ctor.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'defines a constructor' "$g/ctor.out" || { cat "$g/ctor.out"; return 1; }
+    # Including a file other than the course's headers (here the hidden
+    # suite, whose text would show in the compiler's messages), or asm.
+    submission "$g/include" || return 1
+    printf '#include "%s/instructor/%s.c"\n' "$(pwd)/$g" "$ch1" >>"$g/include/$ch1.c"
+    tools/grade.sh "$g/include" 01 >"$g/include.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file includes .*instructor' "$g/include.out" &&
+        ! grep -q SECRET "$g/include.out" || { cat "$g/include.out"; return 1; }
+    submission "$g/asm" || return 1
+    printf '__asm__(".globl grading_near");\n' >>"$g/asm/$ch1.c"
+    tools/grade.sh "$g/asm" 01 >"$g/asm.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file uses asm' "$g/asm.out" || { cat "$g/asm.out"; return 1; }
+    # _exit(0) inside a function is not a pass.
+    submission "$g/quick-exit" || return 1
+    awk '{ print } /^#include <math.h>$/ { print "#include <unistd.h>" }
+         /double sum = 0.0;/ { print "    _exit(0);" }' solutions/$ch1.c >"$g/quick-exit/$ch1.c"
+    tools/grade.sh "$g/quick-exit" 01 >"$g/quick-exit.out" 2>&1
+    [ $? -eq 1 ] && grep -q '^  EXIT     mse-loss' "$g/quick-exit.out" || { cat "$g/quick-exit.out"; return 1; }
+    # Selecting tests through Check's environment does not skip failures.
+    CK_RUN_CASE=parabola-descend tools/grade.sh "$g/ascent" 01 >"$g/run-case.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'climbed the parabola' "$g/run-case.out" || { cat "$g/run-case.out"; return 1; }
+}
+check "a submission's main(), grading_near(), pow(), headers, tests, includes, asm, constructors, _exit(0) or CK_RUN_CASE change nothing" \
+    submission_cannot_change_the_grading
+
+scores_are_never_stale() {
+    submission "$g/stale" || return 1
+    tools/grade.sh "$g/stale" 01 >/dev/null 2>&1 || { echo "the solutions failed"; return 1; }
+    awk -v spec="$mutants1" -v name=does-not-compile -f tools/mutate.awk solutions/$ch1.c >"$g/stale/$ch1.c"
+    tools/grade.sh "$g/stale" 01 >"$g/stale.out" 2>&1
+    [ $? -eq 1 ] || return 1
+    grep -q '^Score: 0/' "$g/stale.out" && ! grep -q '^  PASS' "$g/stale.out" || { cat "$g/stale.out"; return 1; }
+    cp solutions/$ch1.c "$g/stale/"
+    tools/grade.sh "$g/stale" 01 >"$g/stale.out" 2>&1 || { cat "$g/stale.out"; return 1; }
+}
+check "the score table shows what the code does now: a compile error after a pass scores 0, then full again" \
+    scores_are_never_stale
+
+# ------------------------------------------------------------ grade-class
+class_gradebook() {
+    class=$g/class
+    submission "$class/alice" || return 1
+    stubs_of "$class/bob" || return 1
+    submission "$class/carol" crash infinite-loop || return 1
+    t0=$(date +%s)
+    CK_TIMEOUT_MULTIPLIER=0.2 timeout 120 make --no-print-directory -s grade-class \
+        SUBMISSIONS="$class" OUT="$g/class-out" >"$g/class.out" 2>&1 || { cat "$g/class.out"; return 1; }
+    seconds=$(($(date +%s) - t0))
+    echo "graded the class in $seconds s"
+    [ "$seconds" -le 60 ] || { echo "took $seconds s"; return 1; }
+    for n in 1 2 3; do grep -q "^\[$n of 3\] " "$g/class.out" || { echo "no progress line $n of 3"; return 1; }; done
+    book=$g/class-out/gradebook.csv
+    cat "$book"
+    header="student"
+    for c in $chapters; do header="$header,$c"; done
+    [ "$(head -n 1 "$book")" = "$header,total,max,first_failing" ] || { echo "bad header"; return 1; }
+    max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' "$g/class-out/alice/results.tsv")
+    # Carol's chapter 1 loses the hanging parabola_descend, the crashing
+    # mse_loss and linreg_train, which calls it.
+    lost=$(($(points_of parabola-descend) + $(points_of mse-loss) + $(points_of linreg-train)))
+    awk -F, -v max="$max" -v lost="$lost" -v ch1="$ch1" '
+        NR == 1 { for (i = 2; i < NF - 2; i++) col[$i] = i; next }
+        { total[$1] = $(NF - 2); top[$1] = $(NF - 1); first[$1] = $NF; ch[$1] = $col[ch1] }
+        END {
+            if (total["alice"] != max || first["alice"] != "") { print "alice: " total["alice"] "/" max " " first["alice"]; exit 1 }
+            if (total["bob"] != 0 || first["bob"] == "") { print "bob: " total["bob"]; exit 1 }
+            if (total["carol"] != max - lost) { print "carol: " total["carol"] ", expected " max - lost; exit 1 }
+            if (first["carol"] != ch1 "/parabola-descend (timeout)") { print "carol: " first["carol"]; exit 1 }
+            if (top["alice"] != max || top["bob"] != max || top["carol"] != max) { print "max column"; exit 1 }
+        }' "$book" || return 1
+    for s in alice bob carol; do
+        [ -s "$g/class-out/$s/report.txt" ] || { echo "no report for $s"; return 1; }
+        awk -f tools/check-results-json.awk "$g/class-out/$s/results.json" || return 1
+    done
+    grep -q 'crashed (Received signal 11' "$g/class-out/carol/results.json" || return 1
+}
+check "make grade-class: solutions, stubs and a crash + hang grade into a correct gradebook, in bounded time" \
+    class_gradebook
+
+student_time_limit() {
+    class=$g/slow-class
+    submission "$class/dawdler" infinite-loop || return 1
+    t0=$(date +%s)
+    STUDENT_TIME_LIMIT=2 timeout 60 tools/grade-class.sh "$class" "$g/slow-out" >"$g/slow.out" 2>&1 ||
+        { cat "$g/slow.out"; return 1; }
+    seconds=$(($(date +%s) - t0))
+    [ "$seconds" -le 6 ] || { echo "a 2 s limit took $seconds s"; return 1; }
+    grep -q "^dawdler,0,.*,$ch1/parabola-descend (stopped)\$" "$g/slow-out/gradebook.csv" ||
+        grep -q "^dawdler,0,.*time-limit" "$g/slow-out/gradebook.csv" || { cat "$g/slow-out/gradebook.csv"; return 1; }
+    sleep 0.2
+    if ps -eo args | grep -F "$(pwd)/build/grade/" | grep -v grep | grep -q suite; then
+        echo "a test process outlived its student's time limit"; ps -eo pid,args | grep suite; return 1
+    fi
+}
+check "grade-class: a student's time limit stops a hanging submission, and leaves no process behind" \
+    student_time_limit
+
+# ------------------------------------------------------------ make hint
+hints_name_the_exercise() {
+    submission "$g/hint" sign-error || return 1
+    want=$(awk -F '\t' '$2 == "mse-grad" { print $9 }' build/grade/list/$ch1/list.tsv)
+    make --no-print-directory -s hint CH=01 EXERCISES="$g/hint" >"$g/hint.out" 2>&1 || { cat "$g/hint.out"; return 1; }
+    grep -q '^mse-grad, mse_grad()' "$g/hint.out" && grep -qF "Hint: $want" "$g/hint.out" || { cat "$g/hint.out"; return 1; }
+    want=$(awk -F '\t' '$2 == "linreg-train" { print $9 }' build/grade/list/$ch1/list.tsv)
+    make --no-print-directory -s hint EX=linreg-train EXERCISES="$g/hint" >"$g/hint.out" 2>&1 || return 1
+    grep -q 'linreg-train, linreg_train() .*: FAIL' "$g/hint.out" && grep -qF "Hint: $want" "$g/hint.out" ||
+        { cat "$g/hint.out"; return 1; }
+    ! make --no-print-directory -s hint EX=no-such-exercise EXERCISES="$g/hint" >/dev/null 2>&1 || return 1
+    make --no-print-directory -s hint EXERCISES=solutions | grep -q 'Every exercise passes' || return 1
+}
+check "make hint CH=01 and make hint EX=... print the right exercise's hint" hints_name_the_exercise
+
+# ------------------------------------------------------------ make reset
+reset_asks_and_keeps_a_backup() {
+    dir=$g/reset
+    mkdir -p "$dir"
+    cp solutions/$ch1.c "$dir/"
+    awk -f tools/make-stub.awk solutions/$ch1.c >"$g/pristine.c"
+    echo n | make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" >/dev/null 2>&1
+    cmp -s solutions/$ch1.c "$dir/$ch1.c" || { echo "changed the file after a no"; return 1; }
+    make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" </dev/null >/dev/null 2>&1
+    cmp -s solutions/$ch1.c "$dir/$ch1.c" || { echo "changed the file without an answer"; return 1; }
+    echo y | make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" || return 1
+    cmp "$g/pristine.c" "$dir/$ch1.c" || return 1
+    cmp solutions/$ch1.c "$dir"/backups/$ch1.*.c || { echo "no backup of the student's version"; return 1; }
+    echo 'double extra;' >>"$dir/$ch1.c"
+    make --no-print-directory -s reset EX=01 FORCE=1 EXERCISES="$dir" </dev/null || return 1
+    cmp "$g/pristine.c" "$dir/$ch1.c" || return 1
+    [ "$(ls "$dir/backups" | wc -l)" -eq 2 ] || { echo "FORCE=1 kept no second backup"; return 1; }
+}
+check "make reset EX=... asks, restores the pristine stub, keeps a backup; FORCE=1 does not ask" \
+    reset_asks_and_keeps_a_backup
+
+# ------------------------------------------------------------ make watch
+# watch_regrades POLL: starts the watcher on a copy of the stubs, saves the
+# solution over chapter 1's file, and expects a re-grade to full marks of
+# that chapter, then a clean stop on SIGINT (what Ctrl-C sends).
+watch_regrades() {
+    dir=$g/watch-$1
+    out=$g/watch-$1.out
+    stubs_of "$dir" || return 1
+    : >"$out"
+    WATCH_POLL=$1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" 01 >"$out" 2>&1 &
+    watcher=$!
+    waited=0
+    until grep -q '^Score: 0/' "$out"; do
+        sleep 0.1; waited=$((waited + 1))
+        [ "$waited" -lt 200 ] || { kill "$watcher"; echo "no first grading"; cat "$out"; return 1; }
+    done
+    cp solutions/$ch1.c "$dir/$ch1.c.new" && mv "$dir/$ch1.c.new" "$dir/$ch1.c"
+    until grep -q 'Every exercise passes' "$out"; do
+        sleep 0.1; waited=$((waited + 1))
+        [ "$waited" -lt 300 ] || { kill "$watcher"; echo "no re-grade after the save"; cat "$out"; return 1; }
+    done
+    kill -INT "$watcher"
+    wait "$watcher"
+    code=$?
+    [ "$code" -eq 0 ] || { echo "exit status $code after Ctrl-C"; return 1; }
+    tail -n 1 "$out" | grep -q 'Stopped watching.' || { tail -n 3 "$out"; return 1; }
+    [ "$(grep -c '^Score: ' "$out")" -eq 2 ] || { echo "graded other than twice"; cat "$out"; return 1; }
+}
+if command -v inotifywait >/dev/null 2>&1; then
+    check "make watch re-grades on save (inotifywait), and stops cleanly on Ctrl-C" watch_regrades 0
+fi
+check "make watch re-grades on save (polling), and stops cleanly on Ctrl-C" watch_regrades 1

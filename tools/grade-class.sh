@@ -1,0 +1,103 @@
+#!/bin/sh
+# grade-class.sh SUBMISSIONS-DIR [OUT-DIR]: grades a whole class.
+#
+#   tools/grade-class.sh path/to/submissions            (make grade-class SUBMISSIONS=...)
+#
+# Every subfolder of SUBMISSIONS-DIR is one student's copy of the exercise
+# files (only its NN-topic.c files are taken; see tools/grade.sh). Each is
+# graded in turn, with a progress line "[N of M] student: points", into
+# OUT-DIR/STUDENT/ (report.txt, results.json, results.tap, results.tsv);
+# then OUT-DIR/gradebook.csv has one row per student: the student (the
+# folder's name), the points of each chapter, the total, the maximum, and
+# the first failing exercise ("" when everything passes).
+#
+# One student cannot stall or break the others: each test has Check's
+# timeout, each chapter's run a limit of its own, and each student a limit
+# in all (STUDENT_TIME_LIMIT seconds, 600 by default) after which the
+# chapters not yet graded score 0 ("time-limit"); a student whose grading
+# still does not end is stopped, and the row says so. OUT-DIR defaults to
+# build/reports/class-NAME. HIDDEN_TESTS=dir adds instructor-only suites
+# (as in make grade). Exit status 0 when every student was graded, even
+# with failing exercises; 1 when some could not be graded; 2 on bad usage;
+# 3 when a submission changed the course's own files (grading stops).
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+class=${1:-}
+if [ -z "$class" ] || [ ! -d "$class" ]; then
+    echo "grade-class: SUBMISSIONS=${class:-?} is not a directory (one subfolder per student)" >&2
+    exit 2
+fi
+class=$(cd "$class" && pwd)
+out=${2:-$root/build/reports/class-$(basename "$class")}
+limit=${STUDENT_TIME_LIMIT:-600}
+case "$limit" in ''|*[!0-9]*|0) echo "grade-class: STUDENT_TIME_LIMIT=$limit: expected whole seconds" >&2; exit 2 ;; esac
+mkdir -p "$out" || exit 2
+out=$(cd "$out" && pwd)
+
+students=$(find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | LC_ALL=C sort)
+total=$(printf '%s\n' "$students" | grep -c .)
+if [ "$total" -eq 0 ]; then
+    echo "grade-class: $class has no student folders" >&2
+    exit 2
+fi
+stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
+
+# The gradebook is written at the end from rows kept here, so no student's
+# code can edit the rows of the students before it.
+rows=""
+failed=0
+n=0
+started=$(date +%s)
+echo "Grading $total students from $class"
+IFS='
+'
+for dir in $students; do
+    unset IFS
+    n=$((n + 1))
+    student=$(basename "$dir")
+    sdir=$out/$student
+    rm -rf "$sdir"
+    mkdir -p "$sdir"
+    t0=$(date +%s)
+    # The backstop: grade.sh keeps to --time-limit itself; this stops it
+    # if it does not.
+    timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --time-limit "$limit" \
+        --json "$sdir/results.json" --tap "$sdir/results.tap" --report "$sdir/report.txt" \
+        --results "$sdir/results.tsv" ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} \
+        "$dir" >"$sdir/grade.log" 2>&1 </dev/null
+    code=$?
+    seconds=$(($(date +%s) - t0))
+    if [ "$code" -eq 3 ]; then
+        cat "$sdir/grade.log" >&2
+        echo "grade-class: stopped at $student: the course's files changed while it ran" >&2
+        exit 3
+    fi
+    if [ "$code" -le 1 ] && [ -s "$sdir/results.tsv" ]; then
+        row=$(awk -F '\t' -v mode=gradebook -v student="$student" -v stems="$stems" \
+                  -f "$root/tools/report.awk" "$sdir/results.tsv")
+        score=$(echo "$row" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }')
+        echo "[$n of $total] $student: $score points (${seconds} s)"
+    else
+        failed=$((failed + 1))
+        row=$(printf '%s' "$student" | awk -v stems="$stems" '{
+                  s = $0; if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }
+                  m = split(stems, list, " "); for (j = 1; j <= m; j++) s = s ","
+                  print s ",,,not graded (grader stopped, status '"$code"')" }')
+        echo "[$n of $total] $student: NOT GRADED (status $code after ${seconds} s; see $sdir/grade.log)"
+    fi
+    rows="$rows$row
+"
+    IFS='
+'
+done
+unset IFS
+
+{
+    printf 'student'
+    for s in $stems; do printf ',%s' "$s"; done
+    printf ',total,max,first_failing\n'
+    printf '%s' "$rows"
+} >"$out/gradebook.csv.tmp" && mv "$out/gradebook.csv.tmp" "$out/gradebook.csv"
+echo "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,212 @@
+# report.awk: renders the grader's merged results table (tools/grade.sh).
+#
+#   awk -F '\t' -v mode=MODE [-v ...] -f tools/report.awk results.tsv
+#
+# The table has a line "chapter STEM TITLE" per chapter, then one line per
+# exercise: stem name function earned points status message section hint
+# visibility (visible or hidden). MODE is one of:
+#   table      the score table, the first failing visible exercise in full
+#              (-v exdir=DIR names the student's folder), and a count of
+#              failed hidden tests, without their details
+#   json       Gradescope's results.json (-v report=FILE is the student-
+#              facing text, -v seconds=N the execution time,
+#              -v hidden_visibility=V the visibility of hidden tests)
+#   tap        a TAP log, one test point per exercise (hidden ones say
+#              only that they passed or failed)
+#   hint       the first failing visible exercise's diagnostic and hint,
+#              or, with -v ex=NAME, that exercise's
+#   gradebook  one CSV row: -v student=NAME, then the points of each
+#              chapter in -v stems="STEM ...", total, maximum, and the first
+#              failing exercise (hidden ones included: this is for
+#              instructors)
+# Hidden exercises never show their message, hint or section except in
+# json, where Gradescope keeps them from students by their visibility.
+
+function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
+
+function json_string(s,    out, i, c, n) {
+    gsub(/\\/, "\\\\", s)
+    gsub(/"/, "\\\"", s)
+    gsub(/\t/, "\\t", s)
+    gsub(/\r/, "\\r", s)
+    gsub(/\n/, "\\n", s)
+    # Any other control character as \u00XX.
+    out = ""
+    n = length(s)
+    for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1)
+        if (c < " " && index(CONTROL, c)) out = out sprintf("\\u%04x", index(CONTROL, c))
+        else out = out c
+    }
+    return "\"" out "\""
+}
+
+function csv_field(s) {
+    if (s ~ /[",\n\r]/ || s ~ /^[ \t]|[ \t]$/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
+    return s
+}
+
+BEGIN {
+    CONTROL = ""
+    for (i = 1; i < 32; i++) CONTROL = CONTROL sprintf("%c", i)
+}
+
+$1 == "chapter" {
+    nchapters++
+    cstem[nchapters] = $2; ctitle[nchapters] = $3
+    next
+}
+NF >= 9 {
+    n++
+    stem[n] = $1; name[n] = $2; func_[n] = $3; earned[n] = $4 + 0; points[n] = $5 + 0
+    status[n] = $6; message[n] = $7; section[n] = $8; hint[n] = $9
+    hidden[n] = ($10 == "hidden")
+    chapter_of[n] = nchapters
+    got[nchapters] += $4; max[nchapters] += $5
+    total += $4; total_max += $5
+}
+
+function diagnostic(i,    text) {
+    text = message[i]
+    if (hint[i] != "") text = text "\nHint: " hint[i]
+    if (section[i] != "") text = text "\nRead: chapters/" stem[i] ".md, section \"" section[i] "\""
+    return text
+}
+
+END {
+    if (mode == "table") table()
+    else if (mode == "json") json()
+    else if (mode == "tap") tap()
+    else if (mode == "hint") exit hint_of(ex)
+    else if (mode == "gradebook") gradebook()
+    else { print "report.awk: unknown mode " mode > "/dev/stderr"; exit 2 }
+}
+
+function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
+    # Columns as wide as their longest entry, so the points line up.
+    wname = 20; wfunc = 24
+    for (i = 1; i <= n; i++) {
+        if (length(name[i]) > wname) wname = length(name[i])
+        if (!hidden[i] && length(func_[i]) > wfunc) wfunc = length(func_[i])
+    }
+    row = "  %-8s %-" wname "s %-" wfunc "s %3d/%d\n"
+    for (c = 1; c <= nchapters; c++) {
+        printf "%-" (wname + wfunc + 12) "s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
+        for (i = 1; i <= n; i++) {
+            if (chapter_of[i] != c) continue
+            if (hidden[i])
+                printf row, status[i] == "pass" ? "PASS" : "FAIL",
+                       name[i], "(hidden test)", earned[i], points[i]
+            else
+                printf row, mark(status[i]), name[i], func_[i], earned[i], points[i]
+        }
+    }
+    for (i = 1; i <= n; i++) {
+        if (status[i] == "pass") continue
+        if (hidden[i]) hidden_failed++
+        else if (!first) first = i
+    }
+    pct = total_max ? int(100 * total / total_max) : 0
+    printf "\nScore: %d/%d points (%d%%)\n", total, total_max, pct
+    if (!first && !hidden_failed) { print "\nEvery exercise passes."; return }
+    if (first) {
+        printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
+        printf "  %s\n", message[first]
+        # A file that does not compile or is missing has no exercise-level
+        # advice yet: the compiler's messages come below.
+        if (status[first] != "compile" && status[first] != "missing") {
+            if (hint[first] != "") printf "  Hint: %s\n", hint[first]
+            if (section[first] != "") printf "  Read: chapters/%s.md, section \"%s\"\n", stem[first], section[first]
+        }
+    } else {
+        print "\nEvery visible exercise passes."
+    }
+    if (hidden_failed)
+        printf "%s%d hidden test%s failed: %s counted in the score, and %s details are for your instructor.\n",
+               (first ? "\n" : ""), hidden_failed, (hidden_failed > 1 ? "s" : ""),
+               (hidden_failed > 1 ? "they are" : "it is"), (hidden_failed > 1 ? "their" : "its")
+}
+
+function json(    line, text, i, k, sep) {
+    text = ""
+    while ((getline line < report) > 0) text = text (text == "" ? "" : "\n") line
+    close(report)
+    printf "{\n"
+    printf "  \"score\": %d,\n", total
+    printf "  \"execution_time\": %d,\n", seconds
+    printf "  \"output\": %s,\n", json_string(text)
+    printf "  \"visibility\": \"visible\",\n"
+    printf "  \"tests\": ["
+    sep = "\n"
+    for (i = 1; i <= n; i++) {
+        k[chapter_of[i]]++
+        printf "%s    {\n", sep
+        printf "      \"name\": %s,\n", json_string(stem[i] ": " name[i] " (" func_[i] ")" (hidden[i] ? " [hidden]" : ""))
+        printf "      \"number\": \"%d.%d\",\n", substr(stem[i], 1, 2) + 0, k[chapter_of[i]]
+        printf "      \"score\": %d,\n", earned[i]
+        printf "      \"max_score\": %d,\n", points[i]
+        printf "      \"status\": \"%s\",\n", status[i] == "pass" ? "passed" : "failed"
+        printf "      \"output\": %s,\n", json_string(status[i] == "pass" ? "Passed." : diagnostic(i))
+        printf "      \"visibility\": \"%s\"\n", hidden[i] ? hidden_visibility : "visible"
+        printf "    }"
+        sep = ",\n"
+    }
+    printf "\n  ]\n}\n"
+}
+
+function tap(    i, c, lines, m, j) {
+    print "TAP version 13"
+    print "1.." n
+    c = 0
+    for (i = 1; i <= n; i++) {
+        if (chapter_of[i] != c) { c = chapter_of[i]; print "# Chapter " substr(cstem[c], 1, 2) ": " ctitle[c] }
+        printf "%s %d - %s %s: %s (%d/%d points)\n", status[i] == "pass" ? "ok" : "not ok", i,
+               stem[i], name[i], hidden[i] ? "hidden test" : func_[i], earned[i], points[i]
+        if (status[i] == "pass") continue
+        if (hidden[i]) { print "# a hidden test failed: its details are for instructors"; continue }
+        m = split(diagnostic(i), lines, "\n")
+        print "# " mark(status[i]) ": " lines[1]
+        for (j = 2; j <= m; j++) print "# " lines[j]
+    }
+}
+
+function hint_of(want,    i, pick) {
+    for (i = 1; i <= n; i++) {
+        if (want != "" ? name[i] == want : (status[i] != "pass" && !hidden[i])) { pick = i; break }
+    }
+    if (want != "" && !pick) {
+        printf "hint: there is no exercise %s here; the exercises are:", want > "/dev/stderr"
+        for (i = 1; i <= n; i++) if (!hidden[i]) printf " %s", name[i] > "/dev/stderr"
+        printf "\n" > "/dev/stderr"
+        return 2
+    }
+    if (!pick) {
+        for (i = 1; i <= n; i++) if (status[i] != "pass") { print "Every visible exercise passes; a hidden test failed (its details are for your instructor)."; return 0 }
+        print "Every exercise passes: no hint needed."
+        return 0
+    }
+    if (hidden[pick]) {
+        printf "%s is a hidden test (%s): it has no hint for students.\n", name[pick], status[pick] == "pass" ? "passing" : "failing"
+        return 0
+    }
+    printf "%s, %s in %s/%s.c: %s (%d/%d points)\n", name[pick], func_[pick], exdir, stem[pick],
+           status[pick] == "pass" ? "passes" : mark(status[pick]), earned[pick], points[pick]
+    if (status[pick] != "pass") printf "  %s\n", message[pick]
+    printf "  Hint: %s\n", hint[pick]
+    printf "  Read: chapters/%s.md, section \"%s\"\n", stem[pick], section[pick]
+    return 0
+}
+
+function gradebook(    list, m, j, c, sum, i, first, row) {
+    row = csv_field(student)
+    m = split(stems, list, " ")
+    for (j = 1; j <= m; j++) {
+        sum = ""
+        for (c = 1; c <= nchapters; c++) if (cstem[c] == list[j]) sum = got[c] + 0
+        row = row "," sum
+    }
+    for (i = 1; i <= n; i++) if (status[i] != "pass") { first = i; break }
+    row = row "," total + 0 "," total_max + 0 ","
+    if (first) row = row csv_field(stem[first] "/" name[first] " (" status[first] (hidden[first] ? ", hidden" : "") ")")
+    print row
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# watch.sh [EXERCISES-DIR] [CHAPTER]: re-grades the chapter being worked on
+# every time one of its exercise files is saved (make watch).
+#
+# The chapter is CHAPTER if given, otherwise the one whose exercise file
+# was saved last (it follows you to another chapter when you save there).
+# Each grading shows the score table and the first failing exercise's
+# diagnostic, from tools/grade.sh, so it is always what the code does now.
+# It waits for file events with inotifywait (Debian's inotify-tools) and
+# otherwise, or with WATCH_POLL=1, looks at the files' times every
+# WATCH_INTERVAL seconds (1 by default). Ctrl-C stops it: whatever it
+# started is stopped too, and the exit status is 0.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 2
+exercises=${1:-exercises}
+fixed=${2:-}
+[ -n "$exercises" ] || exercises=exercises
+interval=${WATCH_INTERVAL:-1}
+
+if [ ! -d "$exercises" ]; then
+    echo "watch: EXERCISES=$exercises is not a directory" >&2
+    exit 2
+fi
+case "$fixed" in
+    ''|[0-9][0-9]) ;;
+    [0-9]) fixed=0$fixed ;;
+    *) echo "watch: CH=$fixed: expected a chapter number such as 01" >&2; exit 2 ;;
+esac
+
+# The exercise files that have a graded suite, newest first (the lowest
+# chapter first among equals, as in a fresh clone), with their modification
+# time and size: a change in this text is a save.
+signature() {
+    for t in tests/[0-9][0-9]-*.c; do
+        f=$exercises/$(basename "$t")
+        [ -f "$f" ] && stat -c '%.9Y %s %n' "$f"
+    done | sort -k1,1nr -k3,3
+}
+
+# The chapter to grade: the fixed one, or that of the newest file.
+chapter() {
+    if [ -n "$fixed" ]; then echo "$fixed"; return; fi
+    signature | head -n 1 | sed 's|.*/\([0-9][0-9]\)-[^/]*\.c$|\1|'
+}
+
+waiter=""
+stop() {
+    [ -n "$waiter" ] && kill "$waiter" 2>/dev/null && wait "$waiter" 2>/dev/null
+    echo
+    echo "Stopped watching."
+    exit 0
+}
+trap stop INT TERM HUP
+
+use_inotify=0
+if [ "${WATCH_POLL:-0}" != 1 ] && command -v inotifywait >/dev/null 2>&1; then
+    use_inotify=1
+fi
+
+# Waits, in the background so Ctrl-C is answered at once, for an event in
+# the folder (or for a short while: a save between two looks is then seen
+# by the signature).
+wait_a_little() {
+    if [ "$use_inotify" = 1 ]; then
+        inotifywait -q -q -t 2 -e close_write -e moved_to -e create -e delete -e attrib \
+            "$exercises" >/dev/null 2>&1 &
+    else
+        sleep "$interval" &
+    fi
+    waiter=$!
+    wait "$waiter"
+    code=$?
+    waiter=""
+    # inotifywait: 0 event, 2 timeout; anything else means file events do
+    # not work here (no inotify, too many watches): poll instead.
+    if [ "$use_inotify" = 1 ] && [ "$code" -ne 0 ] && [ "$code" -ne 2 ] && [ "$code" -lt 128 ]; then
+        use_inotify=0
+        echo "watch: file events do not work here; looking every $interval s instead" >&2
+    fi
+}
+
+how="file events (inotifywait)"
+[ "$use_inotify" = 1 ] || how="a look every $interval s"
+while :; do
+    seen=$(signature)
+    ch=$(chapter)
+    [ -t 1 ] && printf '\033[H\033[2J'
+    if [ -z "$ch" ]; then
+        echo "Watching $exercises/ by $how: no exercise file with a graded suite yet."
+    else
+        echo "Watching $exercises/$ch-*.c by $how; save to re-grade, Ctrl-C to stop. Graded at $(date +%H:%M:%S):"
+        echo
+        tools/grade.sh "$exercises" "$ch"
+    fi
+    while [ "$(signature)" = "$seen" ]; do
+        wait_a_little
+    done
+done

@@ -12,6 +12,9 @@
  *   by value  every entry is clamped into [-v, v] on its own, which can
  *             change the gradient's direction (torch.nn.utils.clip_grad_value_).
  * Chapter 5 teaches both; the chapter programs of chapters 4 and 5 use them.
+ * The functions are not called by torch's names, clip_grad_norm and
+ * clip_grad_value: chapter 5's exercises are, and the grader links lib/
+ * into every exercise suite.
  */
 #ifndef CLIP_H
 #define CLIP_H
@@ -32,13 +35,13 @@ double clip_global_norm(const GradTensor *tensors, size_t count);
 /* Clips by global norm, in place, as torch.nn.utils.clip_grad_norm_: every
  * entry is multiplied by max_norm / (norm + 1e-6) when that is below 1, and
  * left alone otherwise. Returns the norm before clipping. max_norm > 0. */
-double clip_grad_norm(GradTensor *tensors, size_t count, double max_norm);
+double clip_by_norm(GradTensor *tensors, size_t count, double max_norm);
 
 /* Clips by value, in place, as torch.nn.utils.clip_grad_value_: every entry
  * is clamped into [-clip_value, clip_value]. A nan stays nan, as with
  * torch.clamp, so that clipping never hides a broken gradient.
  * clip_value > 0. */
-void clip_grad_value(GradTensor *tensors, size_t count, double clip_value);
+void clip_by_value(GradTensor *tensors, size_t count, double clip_value);
 
 /* Which clipping a training loop applies, and its threshold (max_norm or
  * clip_value). */

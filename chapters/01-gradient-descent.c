@@ -295,22 +295,20 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
 {
     bool linreg = strcmp(s->problem, "linreg") == 0;
     bool train = strcmp(s->task, "train") == 0;
-    static const char *const linreg_only[] = {"seed", "n", "noise",
-                                              "save-data", "data"};
-    for (size_t i = 0; i < sizeof linreg_only / sizeof *linreg_only; i++)
-        if (!linreg && cli_given(cli, linreg_only[i]))
-            return cli_reject(cli, linreg_only[i], NULL,
-                              "applies only to --problem linreg");
-    static const char *const train_only[] = {"lr", "steps"};
-    for (size_t i = 0; i < 2; i++)
-        if (!train && cli_given(cli, train_only[i]))
-            return cli_reject(cli, train_only[i], NULL,
-                              "applies only to --task train");
-    static const char *const generated_only[] = {"n", "noise"};
-    for (size_t i = 0; i < 2; i++)
-        if (s->data && cli_given(cli, generated_only[i]))
-            return cli_reject(cli, generated_only[i], NULL,
-                              "does not apply with --data (the file decides)");
+    if (cli_refuse_unless(cli, linreg,
+                          (const char *const[]){"seed", "n", "noise",
+                                                "save-data", "data", NULL},
+                          "applies only to --problem linreg") != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (cli_refuse_unless(cli, train,
+                          (const char *const[]){"lr", "steps", NULL},
+                          "applies only to --task train") != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (cli_refuse_unless(cli, !s->data,
+                          (const char *const[]){"n", "noise", NULL},
+                          "does not apply with --data (the file decides)") !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
     if (cli_given(cli, "start") && strcmp(s->task, "solve") == 0)
         return cli_reject(cli, "start", NULL,
                           "does not apply to --task solve");
@@ -401,15 +399,6 @@ static int read_points(const char *path, Dataset *ds)
     return EXIT_BAD_INPUT;
 }
 
-static bool save_dataset(const Dataset *ds, const char *path)
-{
-    Output out;
-    if (!output_open(&out, "01-gradient-descent", path))
-        return false;
-    dataset_write_csv(ds, out.file);
-    return output_commit(&out, "01-gradient-descent");
-}
-
 int main(int argc, char **argv)
 {
     Settings s = {.problem = "parabola", .task = "train", .lr = 0.1,
@@ -495,7 +484,8 @@ int main(int argc, char **argv)
     Problem p = {.dim = 2, .param_names = line_params, .loss = mse_loss,
                  .grad = mse_grad, .solve = mse_solve, .data = &ds};
     int status = EXIT_FAILURE;
-    if (!s.save_data || save_dataset(&ds, s.save_data))
+    if (!s.save_data ||
+        dataset_save_csv(&ds, "01-gradient-descent", s.save_data))
         status = run(&s, &p, theta);
     dataset_free(&ds);
     return status;

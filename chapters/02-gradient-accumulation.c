@@ -384,12 +384,11 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     MicroBatches *micro)
 {
     bool accumulate = strcmp(s->mode, "accumulate") == 0;
-    static const char *const accumulate_only[] = {"k", "micro-sizes",
-                                                  "weighting"};
-    for (size_t i = 0; i < 3; i++)
-        if (!accumulate && cli_given(cli, accumulate_only[i]))
-            return cli_reject(cli, accumulate_only[i], NULL,
-                              "applies only to --mode accumulate");
+    if (cli_refuse_unless(cli, accumulate,
+                          (const char *const[]){"k", "micro-sizes",
+                                                "weighting", NULL},
+                          "applies only to --mode accumulate") != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (cli_given(cli, "k") && cli_given(cli, "micro-sizes"))
         return cli_reject(cli, "micro-sizes", NULL,
                           "give either --k or --micro-sizes, not both");

@@ -417,12 +417,11 @@ static CliStatus check_combinations(Cli *cli, Settings *s)
     bool train = strcmp(s->task, "train") == 0;
     bool minibatch = strcmp(s->method, "minibatch") == 0;
     bool full = strcmp(s->method, "full") == 0;
-    static const char *const train_only[] = {"method", "lr", "drop-last",
-                                             "shuffle", "log-every"};
-    for (size_t i = 0; i < sizeof train_only / sizeof *train_only; i++)
-        if (!train && cli_given(cli, train_only[i]))
-            return cli_reject(cli, train_only[i], NULL,
-                              "applies only to --task train");
+    if (cli_refuse_unless(cli, train,
+                          (const char *const[]){"method", "lr", "drop-last",
+                                                "shuffle", "log-every", NULL},
+                          "applies only to --task train") != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (cli_given(cli, "epochs") && !train && strcmp(s->task, "sweep") != 0)
         return cli_reject(cli, "epochs", NULL,
                           "applies only to --task train and sweep");
@@ -439,11 +438,11 @@ static CliStatus check_combinations(Cli *cli, Settings *s)
         return cli_reject(cli, "shuffle", NULL,
                           "does not apply to --method full, whose gradient "
                           "does not depend on the order");
-    static const char *const generated_only[] = {"n", "d", "noise"};
-    for (size_t i = 0; i < 3; i++)
-        if (s->data && cli_given(cli, generated_only[i]))
-            return cli_reject(cli, generated_only[i], NULL,
-                              "does not apply with --data (the file decides)");
+    if (cli_refuse_unless(cli, !s->data,
+                          (const char *const[]){"n", "d", "noise", NULL},
+                          "does not apply with --data (the file decides)") !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
     if (!s->data && (double)s->n * (double)s->d > 2e9)
         return cli_reject(cli, "n", NULL,
                           "--n times --d must be at most 2e9 numbers (16 GB)");
@@ -811,15 +810,6 @@ static int run(const Settings *s, const Dataset *ds)
     return status;
 }
 
-static bool save_dataset(const Dataset *ds, const char *path)
-{
-    Output out;
-    if (!output_open(&out, program, path))
-        return false;
-    dataset_write_csv(ds, out.file);
-    return output_commit(&out, program);
-}
-
 int main(int argc, char **argv)
 {
     Settings s = {.task = "train", .method = "minibatch",
@@ -895,7 +885,7 @@ int main(int argc, char **argv)
     if (s.batch_size > ds.n)
         s.batch_size = ds.n; /* the default 32, on a dataset smaller than that */
     status = EXIT_FAILURE;
-    if (!s.save_data || save_dataset(&ds, s.save_data))
+    if (!s.save_data || dataset_save_csv(&ds, program, s.save_data))
         status = run(&s, &ds);
     dataset_free(&ds);
     return status;

@@ -737,20 +737,19 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
 {
     bool experiment = strcmp(s->experiment, "none") != 0;
     bool conditioning = strcmp(s->experiment, "conditioning") == 0;
-    static const char *const run_only[] = {"optimizer", "lr", "clip-norm",
-                                           "clip-value"};
-    for (size_t i = 0; i < 4; i++)
-        if (experiment && cli_given(cli, run_only[i]))
-            return cli_reject(cli, run_only[i], NULL,
-                              "does not apply to --experiment (the "
-                              "experiments choose their own)");
-    static const char *const problem_flags[] = {"problem", "steps", "start",
+    if (cli_refuse_unless(cli, !experiment,
+                          (const char *const[]){"optimizer", "lr", "clip-norm",
+                                                "clip-value", NULL},
+                          "does not apply to --experiment (the experiments "
+                          "choose their own)") != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (cli_refuse_unless(cli, !conditioning,
+                          (const char *const[]){"problem", "steps", "start",
                                                 "condition", "seed",
-                                                "save-data"};
-    for (size_t i = 0; i < 6; i++)
-        if (conditioning && cli_given(cli, problem_flags[i]))
-            return cli_reject(cli, problem_flags[i], NULL,
-                              "does not apply to --experiment conditioning");
+                                                "save-data", NULL},
+                          "does not apply to --experiment conditioning") !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
     for (size_t i = 0; i < sizeof applies / sizeof *applies; i++) {
         if (!cli_given(cli, applies[i].flag))
             continue;
@@ -782,11 +781,10 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     if (!quadratic && cli_given(cli, "condition"))
         return cli_reject(cli, "condition", NULL,
                           "applies only to --problem quadratic");
-    static const char *const linreg_only[] = {"seed", "save-data"};
-    for (size_t i = 0; i < 2; i++)
-        if (!linreg && cli_given(cli, linreg_only[i]))
-            return cli_reject(cli, linreg_only[i], NULL,
-                              "applies only to --problem linreg");
+    if (cli_refuse_unless(cli, linreg,
+                          (const char *const[]){"seed", "save-data", NULL},
+                          "applies only to --problem linreg") != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (cli_given(cli, "start") && s->start.count != DIM)
         return cli_reject(cli, "start", NULL, "needs two numbers: x,y");
     return CLI_RUN;
@@ -879,15 +877,6 @@ static int run(Cli *cli, const Settings *s, const Problem *p, double *theta)
     if (!output_commit(&out, program))
         return EXIT_FAILURE;
     return status;
-}
-
-static bool save_dataset(const Dataset *ds, const char *path)
-{
-    Output out;
-    if (!output_open(&out, "04-optimizers", path))
-        return false;
-    dataset_write_csv(ds, out.file);
-    return output_commit(&out, "04-optimizers");
 }
 
 int main(int argc, char **argv)
@@ -1021,7 +1010,8 @@ int main(int argc, char **argv)
     if (s.start.count)
         memcpy(theta, s.start.values, sizeof theta);
     int status = EXIT_FAILURE;
-    if (!s.save_data || save_dataset(&ds, s.save_data))
+    if (!s.save_data ||
+        dataset_save_csv(&ds, "04-optimizers", s.save_data))
         status = run(&cli, &s, &p, theta);
     dataset_free(&ds);
     return status;

@@ -605,11 +605,10 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     if (!recurrence && cli_given(cli, "length"))
         return cli_reject(cli, "length", NULL,
                           "applies only to --problem recurrence");
-    static const char *const linreg_only[] = {"seed", "target"};
-    for (size_t i = 0; i < 2; i++)
-        if (!linreg && cli_given(cli, linreg_only[i]))
-            return cli_reject(cli, linreg_only[i], NULL,
-                              "applies only to --problem linreg");
+    if (cli_refuse_unless(cli, linreg,
+                          (const char *const[]){"seed", "target", NULL},
+                          "applies only to --problem linreg") != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (!linreg && strcmp(s->bug, "broadcast") == 0)
         return cli_reject(cli, "bug", s->bug,
                           "applies only to --problem linreg");

@@ -41,6 +41,16 @@ bool cli_given(Cli *cli, const char *name)
     return cli_flag(cli, name)->given;
 }
 
+CliStatus cli_refuse_unless(const Cli *cli, bool applies,
+                            const char *const *names, const char *reason)
+{
+    for (const char *const *name = names; !applies && *name; name++)
+        for (size_t i = 0; i < cli->flag_count; i++)
+            if (cli->flags[i].given && strcmp(cli->flags[i].name, *name) == 0)
+                return cli_reject(cli, *name, NULL, reason);
+    return CLI_RUN;
+}
+
 /* ------------------------------------------------------------------ values */
 
 /* strtod accepts "nan", "inf" and hex floats; the course accepts decimal

@@ -81,6 +81,15 @@ bool cli_given(Cli *cli, const char *name);
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason);
 
+/* Refuses the first of `names` (a NULL-terminated list of flag names) that
+ * was given, unless `applies` is true, naming it with `reason`:
+ *   cli_refuse_unless(cli, linreg, (const char *const[]){"seed", "n", NULL},
+ *                     "applies only to --problem linreg")
+ * so that a flag that would be silently ignored is an error instead.
+ * Returns CLI_RUN when none was given or they apply, else CLI_BAD_INPUT. */
+CliStatus cli_refuse_unless(const Cli *cli, bool applies,
+                            const char *const *names, const char *reason);
+
 /* The exit status for bad input, per the course's contract. */
 enum { EXIT_BAD_INPUT = 2 };
 

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "output.h"
+
 bool dataset_alloc(Dataset *ds, size_t n, size_t d)
 {
     *ds = (Dataset){0};
@@ -70,4 +72,14 @@ void dataset_write_csv(const Dataset *ds, FILE *file)
             fprintf(file, "%.17g,", ds->x[i * ds->d + j]);
         fprintf(file, "%.17g\n", ds->y[i]);
     }
+}
+
+bool dataset_save_csv(const Dataset *ds, const char *program,
+                      const char *path)
+{
+    Output out;
+    if (!output_open(&out, program, path))
+        return false;
+    dataset_write_csv(ds, out.file);
+    return output_commit(&out, program);
 }

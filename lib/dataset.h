@@ -46,4 +46,10 @@ void dataset_fill_gaussian(Dataset *ds, const double *w, double b,
  * then one row per example with %.17g. */
 void dataset_write_csv(const Dataset *ds, FILE *file);
 
+/* Writes the dataset as CSV (as dataset_write_csv) to the file `path`,
+ * atomically (lib/output.h). Returns false, with a message on stderr that
+ * starts with `program`, if the file cannot be written. */
+bool dataset_save_csv(const Dataset *ds, const char *program,
+                      const char *path);
+
 #endif

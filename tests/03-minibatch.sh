@@ -237,7 +237,7 @@ check "03: --data reads spaces around cells, CRLF line ends and blank lines" dat
 fuzz_csv_reader() {
     command -v clang >/dev/null 2>&1 || { echo "clang is not installed: run make deps"; return 1; }
     clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -Ilib tests/fuzz-csv.c lib/csv.c lib/dataset.c lib/rng.c -lm \
+        -Ilib tests/fuzz-csv.c lib/csv.c lib/dataset.c lib/output.c lib/rng.c -lm \
         -o "$scratch/fuzz-csv" || { echo "cannot build the fuzzer: run make deps"; return 1; }
     rm -rf "$scratch/fuzz-corpus"
     mkdir -p "$scratch/fuzz-corpus"

@@ -136,10 +136,38 @@ START_TEST(global_norm_simple_cases)
 }
 END_TEST
 
+START_TEST(global_norm_fractional)
+{
+    /* The tensors (0.3, 0.4) and (1.2): 0.09 + 0.16 + 1.44 = 1.69, whose
+     * square root is 1.3. The hand-worked model above has only whole
+     * squares, which an integer accumulator or a float one gets exactly;
+     * here an integer accumulator truncates 0.09, 0.16 and 1.44 to
+     * 0, 0, 1 (norm 1), and a float one keeps about 7 digits (an error
+     * near 1e-7, far above TIGHT). */
+    double g1[] = {0.3, 0.4, SENTINEL}, g2[] = {1.2, SENTINEL};
+    Parameter p[] = {{NULL, g1, 2}, {NULL, g2, 1}};
+    double got = grad_global_norm(p, 2);
+    require_finite(got, "grad_global_norm()");
+    if (grading_near(got, 1.3, TIGHT))
+        return;
+    const char *why = "add the squares in a double and take one square root";
+    if (grading_near(got, 1.0, TIGHT) || got == 0.0)
+        why = "the squares were added in an integer, which drops their "
+              "fractions: accumulate in a double";
+    else if (grading_near(got, 1.3, 1e-6))
+        why = "close, but only to single precision: accumulate in a "
+              "double, not a float";
+    ck_abort_msg("grad_global_norm of the tensors (0.3, 0.4), (1.2) gave "
+                 "%.17g, expected sqrt(0.09 + 0.16 + 1.44) = 1.3: %s", got,
+                 why);
+}
+END_TEST
+
 static void add_global_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, global_norm_hand_worked);
     tcase_add_test(tc, global_norm_simple_cases);
+    tcase_add_test(tc, global_norm_fractional);
 }
 
 /* ==================================================== clip_grad_norm() */
@@ -781,6 +809,159 @@ START_TEST(diagnose_lr_too_small)
 }
 END_TEST
 
+/* A run whose gradient at step k is (3, 4)·n_k/5 (exactly of norm n_k
+ * when n_k/5 is a power of 2), n_0 = 5 and
+ * n_k = n_{k-1}·factors[k-1] for k = 1 .. rows - 1, whose parameter 0
+ * moves every step, and whose last row has loss `last_loss`. */
+static void run_with_factors(History *s, const double *factors, size_t rows,
+                             double last_loss)
+{
+    history_init(s, rows, 1.0);
+    double n = 5.0;
+    for (size_t k = 0; k < rows; k++) {
+        if (k > 0)
+            n *= factors[k - 1];
+        history_set(s, k, n * n, (double)k, 0.0, 3.0 * (n / 5.0),
+                    4.0 * (n / 5.0));
+    }
+    s->loss[rows - 1] = last_loss;
+}
+
+START_TEST(diagnose_growth_window)
+{
+    /* Rule 2 looks at exactly the five factors n_k/n_{k-1} for
+     * k = k*-5 .. k*-1. All norms below are 5 times a power of 2, so
+     * every factor is exact. */
+    History s;
+    /* k* = 7: factors for k = 1 .. 6 are 2, 5, 2, 2, 2, 2. The five
+     * before k* (k = 2 .. 6) are 5, 2, 2, 2, 2: the largest is 2.5 times
+     * the smallest, not steady; none reaches 100: rule 4. Only the last
+     * four (2, 2, 2, 2) would look steady. */
+    static const double five_then_twos[] = {2, 5, 2, 2, 2, 2, 0.5};
+    run_with_factors(&s, five_then_twos, 8, INFINITY);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 7, 0},
+                     "a run whose gradient norm grows by 5, 2, 2, 2, 2 in the "
+                     "five steps before the loss is inf at step 7",
+                     "rule 2 takes the five factors n_k/n_{k-1} for k = k*-5 "
+                     ".. k*-1, and here the first of them, 5, is more than "
+                     "twice the smallest, 2: not steady");
+    /* k* = 7: factors 2 for k = 1 .. 6, then at k* itself the gradient
+     * halves while the loss is inf. The five factors before k* are all 2:
+     * steady. The factor at k* is not one of them. */
+    static const double twos_then_half[] = {2, 2, 2, 2, 2, 2, 0.5};
+    run_with_factors(&s, twos_then_half, 8, INFINITY);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 7, 0},
+                     "a run whose gradient norm doubles for six steps, the "
+                     "loss inf at step 7 (where the gradient halves)",
+                     "the five factors are those of steps k*-5 .. k*-1, "
+                     "before the non-finite step: step k*'s own factor is "
+                     "not one of them");
+    /* Factors 2, 4, 2, 4, 2 (k = 2 .. 6): the largest is exactly twice
+     * the smallest, which rule 2 allows ("at most twice"). */
+    static const double two_four[] = {2, 2, 4, 2, 4, 2, 2};
+    run_with_factors(&s, two_four, 8, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_LARGE, 7, 0},
+                     "a run whose gradient norm grows by 2, 4, 2, 4, 2 before "
+                     "the loss is nan at step 7",
+                     "the largest factor, 4, is exactly twice the smallest, "
+                     "2, and rule 2 allows at most twice: compare with <=");
+    /* Factors exactly 1: the norm is constant, nothing grows (rule 2
+     * needs every factor above 1): rule 4. */
+    static const double ones[] = {1, 1, 1, 1, 1, 1, 1};
+    run_with_factors(&s, ones, 8, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 7, 0},
+                     "a run whose gradient norm stays 5 until the loss is "
+                     "nan at step 7",
+                     "a factor of exactly 1 is no growth: rule 2 needs every "
+                     "factor above 1, so this is rule 4");
+    /* A spike at the very first step: 5, then 5000 (factor 1000), then
+     * slowly down, nan at step 4. */
+    static const double early_spike[] = {1000, 0.9, 0.9, 0.9};
+    run_with_factors(&s, early_spike, 5, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_EXPLODING_GRADIENT, 4, 0},
+                     "a run whose gradient norm jumps 1000-fold from step 0 "
+                     "to step 1, nan at step 4",
+                     "rule 3 looks at every factor from n_1/n_0 on: the "
+                     "spike from step 0 to step 1 counts");
+}
+END_TEST
+
+START_TEST(diagnose_other_shapes)
+{
+    /* Three parameters, four steps: parameter 0 moves (1, 0.9, 0.8,
+     * 0.7), parameters 1 and 2 stay at 5 and 6 although their gradients
+     * are 0.2 and -0.1 at every step: both frozen; the lowest is 1. */
+    double loss[4], params[12], grads[12];
+    for (size_t k = 0; k < 4; k++) {
+        loss[k] = 3.0 - 0.1 * (double)k;
+        params[3 * k] = 1.0 - 0.1 * (double)k;
+        params[3 * k + 1] = 5.0;
+        params[3 * k + 2] = 6.0;
+        grads[3 * k] = 0.5;
+        grads[3 * k + 1] = 0.2;
+        grads[3 * k + 2] = -0.1;
+    }
+    History s;
+    history_init(&s, 4, 10.0);
+    s.h = (RunHistory){4, 3, loss, params, grads, 10.0};
+    Diagnosis got = diagnose_run(&s.h);
+    ck_assert_msg(got.cause == CAUSE_FROZEN_PARAMETER && got.param == 1,
+                  "diagnose_run on a run of three parameters where 0 moves "
+                  "and 1 and 2 never do, both pushed, gave %s with .param = "
+                  "%zu, expected CAUSE_FROZEN_PARAMETER with .param = 1: %s",
+                  cause_name(got.cause), got.param,
+                  got.cause == CAUSE_FROZEN_PARAMETER && got.param == 2
+                      ? "with several frozen parameters, name the lowest"
+                      : "step k's row starts at k·n_params: use n_params, "
+                        "not the number of parameters of another test");
+    /* A single finite row: nothing has happened yet (rule 5), although
+     * the gradient is nonzero and no parameter has moved. */
+    history_init(&s, 1, 4.0);
+    history_set(&s, 0, 3.0, 1.0, 2.0, 0.5, -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a run of a single finite row",
+                     "with a single row no step has been taken yet: rule 5 "
+                     "comes before rule 6");
+}
+END_TEST
+
+START_TEST(diagnose_converged_thresholds)
+{
+    /* Rule 8's thresholds, baseline 4: 0.99·4 = 3.96 and 0.1·4 = 0.4.
+     * converging_run's final loss is final_loss + (5 - final_loss)·1e-6,
+     * a hair above final_loss. */
+    History s;
+    converging_run(&s, 3.98, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_AT_BASELINE, 0, 0},
+                     "a converged run whose loss settles at 3.98, the "
+                     "baseline 4",
+                     "3.98 is 99.5% of the baseline: rule 8 calls anything "
+                     "at or above 0.99·baseline the baseline, not only the "
+                     "baseline itself");
+    converging_run(&s, 0.5, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_CANNOT_REPRESENT, 0, 0},
+                     "a converged run whose loss settles at 0.5, 12.5% of "
+                     "the baseline 4",
+                     "12.5% of the baseline is above rule 8's 10%");
+    converging_run(&s, 0.3, 4.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a converged run whose loss settles at 0.3, 7.5% of "
+                     "the baseline 4",
+                     "7.5% of the baseline is below rule 8's 10%");
+    /* Not converged: the norm falls from 2 to 0.01, a factor 200, not the
+     * 1000 rule 8 needs; the loss 4 is the baseline, but rule 8 does not
+     * apply, and rule 9 (0.01 > 0.5·2?) does not either. */
+    history_init(&s, 2, 4.0);
+    history_set(&s, 0, 5.0, 1.0, 0.0, 1.2, 1.6);
+    history_set(&s, 1, 4.0, 0.5, 0.1, 0.006, 0.008);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a run whose gradient norm falls from 2 to 0.01 with the "
+                     "loss at the baseline 4",
+                     "converged means n_last <= 1e-3·n_0, and 0.01 is 5e-3 "
+                     "of 2: not converged, so rule 8 does not apply");
+}
+END_TEST
+
 static void add_diagnose_tests(TCase *tc)
 {
     tcase_add_test(tc, diagnose_nonfinite_at_start);
@@ -790,6 +971,9 @@ static void add_diagnose_tests(TCase *tc)
     tcase_add_test(tc, diagnose_no_step_and_frozen);
     tcase_add_test(tc, diagnose_converged);
     tcase_add_test(tc, diagnose_lr_too_small);
+    tcase_add_test(tc, diagnose_growth_window);
+    tcase_add_test(tc, diagnose_other_shapes);
+    tcase_add_test(tc, diagnose_converged_thresholds);
 }
 
 /* ============================================================ chapter */

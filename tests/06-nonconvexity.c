@@ -471,10 +471,36 @@ START_TEST(eigenvalues_trace_and_determinant)
 }
 END_TEST
 
+START_TEST(eigenvalues_close_together)
+{
+    /* [[1, 1e-9], [1e-9, 1]]: m = 1, r = √(0 + 1e-18) = 1e-9, so the
+     * eigenvalues are 1 ∓ 1e-9, to within a rounding of 1 (1.1e-16).
+     * The first form of the quadratic formula, √(((a + c)/2)² - (ac - b²))
+     * (or √((a + c)² - 4(ac - b²))/2), subtracts 1 - (1 - 1e-18), and 1e-18
+     * is lost against 1 before the subtraction: it gives r = 0 (or the
+     * root of a negative rounding error, nan). */
+    double lo = NAN, hi = NAN;
+    hessian_eigenvalues((Hessian2){1, 1e-9, 1}, &lo, &hi);
+    if (grading_near(lo, 1 - 1e-9, TIGHT) && grading_near(hi, 1 + 1e-9, TIGHT))
+        return;
+    ck_abort_msg("hessian_eigenvalues([[1, 1e-9], [1e-9, 1]]) gave %.17g and "
+                 "%.17g, expected 1 - 1e-9 and 1 + 1e-9 (m = 1, r = √(0 + "
+                 "1e-18)): %s", lo, hi,
+                 (lo == hi && grading_near(lo, 1.0, TIGHT)) || isnan(lo) ||
+                         isnan(hi)
+                     ? "the root of ((a + c)/2)² - (ac - b²) cancels: two "
+                       "numbers near 1 are subtracted and the 1e-18 in them "
+                       "is lost; compute r = √(((a - c)/2)² + b²), the form "
+                       "that is a sum of squares"
+                     : "λ = (a + c)/2 ∓ √(((a - c)/2)² + b²)");
+}
+END_TEST
+
 static void add_eigenvalue_tests(TCase *tc)
 {
     tcase_add_test(tc, eigenvalues_hand_worked);
     tcase_add_test(tc, eigenvalues_trace_and_determinant);
+    tcase_add_test(tc, eigenvalues_close_together);
 }
 
 /* ============================================= hessian_classify() */
@@ -508,6 +534,17 @@ static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
         return "hessian_eigenvalues() is wrong for this matrix (see its own "
                "test), and classification builds on it: fix it first";
     double small = fabs(lo) < fabs(hi) ? lo : hi;
+    if (fabs(small) == c->tol && got != CRITICAL_DEGENERATE)
+        return "the eigenvalue's size equals tol exactly, and \"at most "
+               "tol\" counts as zero: compare |λ| <= tol, not < tol";
+    if (c->want == CRITICAL_DEGENERATE && got != CRITICAL_DEGENERATE &&
+        fabs(small) > 1e-9)
+        return "the smaller eigenvalue is within this call's tol of zero: "
+               "use the tol argument, not a threshold of your own";
+    if (c->want != CRITICAL_DEGENERATE && got == CRITICAL_DEGENERATE)
+        return "the smaller eigenvalue is above this call's tol (with tol = "
+               "0 only an exact zero is degenerate): use the tol argument, "
+               "not a threshold of your own";
     static char near_zero[256];
     if (fabs(small) <= c->tol && small != 0.0 && got != CRITICAL_DEGENERATE) {
         snprintf(near_zero, sizeof near_zero,
@@ -624,12 +661,35 @@ START_TEST(classify_rounding_needs_a_tolerance)
 }
 END_TEST
 
+START_TEST(classify_uses_the_tol_given)
+{
+    /* diag(2, ε) has eigenvalues ε and 2 exactly (m = 1 + ε/2, r = 1 - ε/2,
+     * all exact for these ε): whether ε counts as zero is up to tol alone.
+     * 0.5 is a power of 2, so |λ| = tol exactly in the boundary cases. */
+    static const ClassifyCase cases[] = {
+        {{2, 0, 1e-6}, 1e-5, CRITICAL_DEGENERATE,
+         "eigenvalues 1e-6 and 2, with tol = 1e-5: 1e-6 counts as zero"},
+        {{2, 0, 0x1p-40}, 0.0, CRITICAL_MINIMUM,
+         "eigenvalues 2^-40 and 2, with tol = 0: only an exact zero counts"},
+        {{2, 0, 0.5}, 0.5, CRITICAL_DEGENERATE,
+         "eigenvalues 0.5 and 2, with tol = 0.5: |λ| <= tol counts as zero"},
+        {{-0.5, 0, -2}, 0.5, CRITICAL_DEGENERATE,
+         "eigenvalues -2 and -0.5, with tol = 0.5: |λ| <= tol counts as "
+         "zero"},
+        {{2, 0, 0.5}, 0.25, CRITICAL_MINIMUM,
+         "eigenvalues 0.5 and 2, with tol = 0.25"},
+    };
+    expect_classification(cases, sizeof cases / sizeof *cases);
+}
+END_TEST
+
 static void add_classify_tests(TCase *tc)
 {
     tcase_add_test(tc, classify_clear_cases);
     tcase_add_test(tc, classify_by_eigenvalues_not_the_diagonal);
     tcase_add_test(tc, classify_zero_eigenvalue_is_degenerate);
     tcase_add_test(tc, classify_rounding_needs_a_tolerance);
+    tcase_add_test(tc, classify_uses_the_tol_given);
 }
 
 /* ============================================= basin_label() */
@@ -877,6 +937,52 @@ START_TEST(basin_label_on_himmelblau)
 }
 END_TEST
 
+START_TEST(basin_label_measures_euclidean_lengths)
+{
+    /* Convergence is |∇f| <= grad_tol with the Euclidean norm. On the bowl
+     * from (1, 1) with η = 1/4 the gradient after k steps is exactly
+     * 2^(1-k)·(1, 1), of length √2·2^(1-k): it reaches grad_tol = 2^-9 at
+     * step 11 (k >= 10.5), while its largest component 2^(1-k) does at
+     * step 10. */
+    static const char NOT_EUCLID[] =
+        "after 10 steps the gradient is 2^-9·(1, 1): each component is at "
+        "grad_tol, but its length √2·2^-9 is not, so the run has not "
+        "converged; measure |∇f| with the Euclidean norm, √(g0² + g1²)";
+    BasinConfig bowl = {.lr = 0.25, .max_steps = 10, .grad_tol = 0x1p-9,
+                        .radius = 1e-3};
+    expect_label(bowl_grad, 1.0, 1.0, bowl_minimum, 1, &bowl,
+                 BASIN_UNFINISHED,
+                 (const WrongLabel[]){{0, NOT_EUCLID},
+                                      {BASIN_OTHER, NOT_EUCLID},
+                                      {0, NULL}});
+    bowl.max_steps = 11;
+    expect_label(bowl_grad, 1.0, 1.0, bowl_minimum, 1, &bowl, 0,
+                 (const WrongLabel[]){
+                     {BASIN_UNFINISHED,
+                      "after 11 steps the gradient 2^-10·(1, 1) has length "
+                      "√2·2^-10 <= 2^-9: converged"},
+                     {0, NULL}});
+    /* The radius is a Euclidean distance too. From (2, 0.5) descent ends
+     * at the minimum (1, 0) (to about 1e-9); listed roughly, at
+     * (1.6, 0.6), it is √(0.36 + 0.36) = 0.8485 away: outside a radius of
+     * 0.8, inside one of 0.85. Squared (0.72), it would be inside 0.8; as
+     * the largest coordinate difference (0.6) too; as their sum (1.2) it
+     * would be outside 0.85. */
+    static const double rough[] = {1.6, 0.6};
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 5000, .grad_tol = 1e-9,
+                       .radius = 0.8};
+    static const char EUCLID[] =
+        "the end point (1, 0) is √(0.6² + 0.6²) = 0.8485 from the listed "
+        "point (1.6, 0.6): measure the distance with the Euclidean norm, "
+        "√(dx² + dy²), and compare it with cfg->radius (not its square)";
+    expect_label(wells_grad, 2.0, 0.5, rough, 1, &cfg, BASIN_OTHER,
+                 (const WrongLabel[]){{0, EUCLID}, {0, NULL}});
+    cfg.radius = 0.85;
+    expect_label(wells_grad, 2.0, 0.5, rough, 1, &cfg, 0,
+                 (const WrongLabel[]){{BASIN_OTHER, EUCLID}, {0, NULL}});
+}
+END_TEST
+
 static void add_basin_tests(TCase *tc)
 {
     tcase_add_test(tc, basin_label_is_where_descent_ends);
@@ -884,6 +990,7 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_unfinished_run);
     tcase_add_test(tc, basin_label_diverged_run);
     tcase_add_test(tc, basin_label_on_himmelblau);
+    tcase_add_test(tc, basin_label_measures_euclidean_lengths);
 }
 
 /* ============================================= hidden_units_identical() */
@@ -989,6 +1096,18 @@ START_TEST(identical_with_other_shapes)
                   "unit 2's third incoming weight is 3.25, unit 1's 3: not "
                   "identical (unit j's weights are w_in[j*inputs + i], "
                   "i < inputs)");
+    /* Four units with one input, whose outgoing weights are 0.5 plus
+     * (0, 6, 1, -5)·1e-10: each is within tol = 1e-9 of the first unit's
+     * and of its neighbour's, but the largest minus the smallest is
+     * 1.1e-9 > tol: not identical. */
+    const double w1[4] = {1, 1, 1, 1}, b1[4] = {0, 0, 0, 0};
+    const double o1[4] = {0.5, 0.5 + 6e-10, 0.5 + 1e-10, 0.5 - 5e-10};
+    ck_assert_msg(!hidden_units_identical(w1, b1, o1, 4, 1, 1e-9),
+                  "four units whose outgoing weights are 0.5 + (0, 6, 1, "
+                  "-5)·1e-10 were called identical with tol = 1e-9, but the "
+                  "largest minus the smallest is 1.1e-9: comparing each unit "
+                  "with the first (or with its neighbour) is not enough; take "
+                  "the largest minus the smallest across all units");
     /* Four units, the fourth different only in its bias. */
     const double w4[8] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
     const double b4[4] = {0.0, 0.0, 0.0, 0.125}, o4[4] = {1, 1, 1, 1};

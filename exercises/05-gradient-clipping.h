@@ -38,7 +38,9 @@ double grad_global_norm(const Parameter *params, size_t count);
 /* Clips the gradient by its global norm, in place, with the semantics of
  * torch.nn.utils.clip_grad_norm_: with n = grad_global_norm(params, count)
  * and c = max_norm / (n + 1e-6), every gradient entry of every tensor is
- * multiplied by c when c < 1, and nothing changes otherwise. Returns n,
+ * multiplied by c unless c >= 1, in which case nothing changes. So a nan
+ * anywhere in the gradient makes n and c nan, and every entry becomes nan,
+ * as torch's does: clipping must not hide a broken gradient. Returns n,
  * the norm before clipping. max_norm > 0 (INFINITY never clips). */
 double clip_grad_norm(Parameter *params, size_t count, double max_norm);
 

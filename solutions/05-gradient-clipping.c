@@ -38,7 +38,7 @@ double clip_grad_norm(Parameter *params, size_t count, double max_norm)
     // BEGIN SOLUTION
     double norm = grad_global_norm(params, count);
     double coefficient = max_norm / (norm + 1e-6);
-    if (coefficient < 1.0)
+    if (!(coefficient >= 1.0)) /* true for a nan coefficient too */
         for (Parameter *p = params; p < params + count; p++)
             for (size_t i = 0; i < p->size; i++)
                 p->grad[i] *= coefficient;

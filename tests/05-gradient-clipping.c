@@ -287,11 +287,35 @@ START_TEST(clip_norm_at_exactly_max_norm)
 }
 END_TEST
 
+START_TEST(clip_norm_spreads_nan)
+{
+    /* A nan in the first tensor: the sum of squares is nan, so n is nan
+     * and c = 1/(nan + 1e-6) is nan. torch multiplies every entry by
+     * min(c, 1), which is nan too: the whole gradient becomes nan, and
+     * the check for non-finite gradients cannot miss it. A test "c < 1"
+     * is false for a nan c and leaves the finite entries as they were,
+     * so that a step could still be taken with part of a broken gradient. */
+    double a[] = {NAN, 1.0, SENTINEL}, b[] = {2.0, SENTINEL};
+    Parameter p[] = {{NULL, a, 2}, {NULL, b, 1}};
+    double got = clip_grad_norm(p, 2, 1.0);
+    ck_assert_msg(a[2] == SENTINEL && b[1] == SENTINEL,
+                  "clip_grad_norm wrote past the end of a tensor");
+    ck_assert_msg(isnan(a[1]) && isnan(b[0]) && isnan(got),
+                  "clip_grad_norm with max_norm = 1 on the gradient (nan, 1), "
+                  "(2) left (%g, %g), (%g) and returned %g; expected every "
+                  "entry nan and the norm nan: a nan anywhere makes the norm "
+                  "nan and the coefficient nan, and torch multiplies by it "
+                  "anyway, so clip unless c >= 1 (false for nan), not only "
+                  "if c < 1 (also false for nan)", a[0], a[1], b[0], got);
+}
+END_TEST
+
 static void add_clip_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, clip_norm_hand_worked);
     tcase_add_test(tc, clip_norm_leaves_short_gradients_alone);
     tcase_add_test(tc, clip_norm_at_exactly_max_norm);
+    tcase_add_test(tc, clip_norm_spreads_nan);
 }
 
 /* =================================================== clip_grad_value() */
@@ -984,8 +1008,9 @@ static const Exercise exercises[] = {
      "size - 1), then take one square root.",
      add_global_norm_tests},
     {"clip-grad-norm", "clip_grad_norm()", 5, "Clipping by global norm",
-     "Compute the global norm n once; c = max_norm / (n + 1e-6); only if "
-     "c < 1, multiply every gradient entry of every tensor by c; return n.",
+     "Compute the global norm n once; c = max_norm / (n + 1e-6); unless "
+     "c >= 1, multiply every gradient entry of every tensor by c (so a nan "
+     "c spreads); return n.",
      add_clip_norm_tests},
     {"clip-grad-value", "clip_grad_value()", 3, "Clipping by value",
      "For each entry g: if g > v set v, else if g < -v set -v. Use "

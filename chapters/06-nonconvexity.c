@@ -1012,7 +1012,13 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
     if (descend(ls, theta, &cfg, s->steps, 0.0, &rng, out, &taken) !=
         DESCENT_DIVERGED)
         return EXIT_SUCCESS;
-    if (ls->minima_count == 0)
+    if (taken == 0)
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step 0: it "
+                "overflows at the start, before any step, so no learning "
+                "rate is to blame: --start is too far out (start nearer the "
+                "origin)\n", PROGRAM);
+    else if (ls->minima_count == 0)
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu: "
                 "x^2 - y^2 has no minimum, so once y is off zero it grows "
@@ -1209,7 +1215,8 @@ int main(int argc, char **argv)
          .default_text = "himmelblau -5,5; two-wells -2.5,2.5; sharp-flat "
                          "-2,2; plateau -10,10; saddle -2,2"},
         {.name = "tol", .kind = FLAG_DOUBLE, .value = &s.tol,
-         .help = "converged when the gradient and the step are shorter",
+         .help = "basins: converged when the gradient and the step are "
+                 "shorter",
          .min = 0, .min_exclusive = true, .max = 1},
         {.name = "delta", .kind = FLAG_DOUBLE, .value = &s.delta,
          .help = "largest perturbation of w (perturb)", .min = 0,

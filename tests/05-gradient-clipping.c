@@ -907,6 +907,23 @@ START_TEST(diagnose_growth_window)
                      "to step 1, nan at step 4",
                      "rule 3 looks at every factor from n_1/n_0 on: the "
                      "spike from step 0 to step 1 counts");
+    /* Rule 3's threshold: norms 5, 5, 500, 500, the loss nan at step 3 (a
+     * factor of exactly 100, "at least 100": a spike); and the same with
+     * 250 (a factor of 50: no spike, and k* = 3 is too early for rule 2). */
+    static const double hundred[] = {1, 100, 1};
+    run_with_factors(&s, hundred, 4, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_EXPLODING_GRADIENT, 3, 0},
+                     "a run whose gradient norm goes 5, 5, 500, 500, the loss "
+                     "nan at step 3",
+                     "a factor of exactly 100 is a spike: rule 3 says at "
+                     "least 100, so compare with >=");
+    static const double fifty[] = {1, 50, 1};
+    run_with_factors(&s, fifty, 4, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 3, 0},
+                     "a run whose gradient norm goes 5, 5, 250, 250, the loss "
+                     "nan at step 3",
+                     "a factor of 50 is below rule 3's 100: no spike, and "
+                     "with k* = 3 there is too little history for rule 2");
 }
 END_TEST
 
@@ -983,6 +1000,15 @@ START_TEST(diagnose_converged_thresholds)
                      "loss at the baseline 4",
                      "converged means n_last <= 1e-3·n_0, and 0.01 is 5e-3 "
                      "of 2: not converged, so rule 8 does not apply");
+    /* Rule 9's threshold: the norm falls from 2 to 1.2, 60% of its start,
+     * above half: stalled. */
+    history_init(&s, 2, 4.0);
+    history_set(&s, 0, 5.0, 1.0, 0.0, 1.2, 1.6);
+    history_set(&s, 1, 4.5, 0.9, 0.1, 0.72, 0.96);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_SMALL, 0, 0},
+                     "a run whose gradient norm falls from 2 to 1.2",
+                     "1.2 is 60% of the starting norm 2, more than half: "
+                     "rule 9 calls that too small a learning rate");
 }
 END_TEST
 

@@ -205,6 +205,15 @@ START_TEST(himmelblau_grad_hand_worked)
      * so several mistakes give the same wrong numbers. */
     static const double cases[][4] = {
         {2, 3, -24, 40}, {-1, 2, 24, -48}, {0, 0, -14, -22}, {3, 2, 0, 0}};
+    /* grad is overwritten: starting from (100, 100), a function that adds
+     * to it gives (-24 + 100, 40 + 100) at (2, 3). */
+    double first[2] = {2, 3}, added[2] = {100, 100};
+    himmelblau_grad(first, added);
+    ck_assert_msg(!(grading_near(added[0], 76, TIGHT) &&
+                    grading_near(added[1], 140, TIGHT)),
+                  "himmelblau_grad at (2, 3), given grad = (100, 100), left "
+                  "(%g, %g), which is (100, 100) + (-24, 40): grad was added "
+                  "to; overwrite it", added[0], added[1]);
     for (size_t i = 0; i < 4; i++) {
         double theta[2] = {cases[i][0], cases[i][1]}, got[2] = {NAN, NAN};
         himmelblau_grad(theta, got);
@@ -983,6 +992,35 @@ START_TEST(basin_label_measures_euclidean_lengths)
 }
 END_TEST
 
+START_TEST(basin_label_first_minimum_within_radius)
+{
+    /* On the bowl with η = 1/2 one step from (1, 1) lands exactly on
+     * (0, 0): θ - ½·2θ = 0, where the gradient is 0. The listed point
+     * (0.75, 1) is √(0.5625 + 1) = 1.25 away, exactly (every number here
+     * is a short binary fraction). With radius 1.25 it is within ("within
+     * this distance" includes the distance itself). With radius 2 both it
+     * and (0, 0) are within, and the answer is the FIRST listed, 0, not
+     * the nearest. */
+    static const double one[] = {0.75, 1.0};
+    static const double two[] = {0.75, 1.0, 0.0, 0.0};
+    BasinConfig cfg = {.lr = 0.5, .max_steps = 5, .grad_tol = 1e-12,
+                       .radius = 1.25};
+    expect_label(bowl_grad, 1.0, 1.0, one, 1, &cfg, 0,
+                 (const WrongLabel[]){
+                     {BASIN_OTHER, "the end point (0, 0) is exactly 1.25 = "
+                                   "radius from (0.75, 1): within the radius "
+                                   "means distance <= cfg->radius"},
+                     {0, NULL}});
+    cfg.radius = 2.0;
+    expect_label(bowl_grad, 1.0, 1.0, two, 2, &cfg, 0,
+                 (const WrongLabel[]){
+                     {1, "both listed minima are within the radius 2 of the "
+                         "end point (0, 0): the answer is the first of them "
+                         "in the list, 0, not the nearest or the last"},
+                     {0, NULL}});
+}
+END_TEST
+
 static void add_basin_tests(TCase *tc)
 {
     tcase_add_test(tc, basin_label_is_where_descent_ends);
@@ -991,6 +1029,7 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_diverged_run);
     tcase_add_test(tc, basin_label_on_himmelblau);
     tcase_add_test(tc, basin_label_measures_euclidean_lengths);
+    tcase_add_test(tc, basin_label_first_minimum_within_radius);
 }
 
 /* ============================================= hidden_units_identical() */

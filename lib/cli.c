@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -57,12 +58,18 @@ CliStatus cli_refuse_unless(const Cli *cli, bool applies,
  * numbers only, so that a typo never becomes a silent nan. */
 static bool parse_finite(const char *text, double *out)
 {
-    if (*text == '\0' || strpbrk(text, "nNiIxX"))
+    /* strtod would also skip leading blanks, which the whole-number parser
+     * refuses: one rule for both. */
+    if (*text == '\0' || isspace((unsigned char)*text) ||
+        strpbrk(text, "nNiIxX"))
         return false;
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+    /* ERANGE also flags underflow (1e-320 parses to a subnormal, 1e-400 to
+     * 0): those are finite numbers, for the bounds to judge. Overflow is
+     * not. */
+    if (*end != '\0' || !isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0))
         return false;
     *out = v;
     return true;

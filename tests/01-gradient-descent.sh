@@ -89,6 +89,7 @@ check "01: refuses --lr nan"              expect_bad_input --lr --lr nan
 check "01: refuses --lr inf"              expect_bad_input --lr --lr inf
 check "01: refuses --lr 1e999"            expect_bad_input --lr --lr 1e999
 check "01: refuses --lr 0"                expect_bad_input --lr --lr 0
+check "01: refuses --lr with a leading blank" expect_bad_input --lr --lr " 1"
 check "01: refuses --lr -0.1"             expect_bad_input --lr --lr -0.1
 check "01: refuses --lr with no value"    expect_bad_input --lr --lr
 check "01: refuses --steps -1"            expect_bad_input --steps --steps -1

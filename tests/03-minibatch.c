@@ -481,6 +481,9 @@ START_TEST(minibatch_grad_hand_worked)
         why = ": divided by N = 5 instead of the batch size 2";
     else if (grading_near(loss, 18.5, TIGHT))
         why = ": that is the sum of squared residuals; return their mean";
+    else if (loss == 0.0)
+        why = ": 1 / count with whole numbers is 0 when count > 1 (integer "
+              "division); divide in double: sum / (double)count";
     ck_assert_msg(grading_near(loss, 9.25, TIGHT),
                   "minibatch_mse_grad returned %.10g for the batch {3, 1}, "
                   "expected its loss L_B = (2.5² + 3.5²)/2 = 9.25%s", loss, why);
@@ -548,11 +551,19 @@ START_TEST(minibatch_grads_average_to_the_full_gradient)
                   g[0], g[1], gb, mean[0], mean[1], mean_b, why);
     double all[2] = {NAN, NAN}, all_b = NAN;
     minibatch_mse_grad(&SIX, order, 6, w, b, all, &all_b);
+    /* 2 / count in whole numbers is 1 for count = 2, the batches above, but
+     * 0 for count = 6: a gradient of exactly 0 here is integer division. */
+    const char *zero = (all[0] == 0.0 && all[1] == 0.0) || all_b == 0.0
+                           ? ": an exact 0 where the full gradient is not: "
+                             "2 / count with whole numbers is 0 when "
+                             "count > 2 (integer division); write "
+                             "2.0 / (double)count"
+                           : "";
     ck_assert_msg(grading_near(all[0], g[0], 1e-12) && grading_near(all[1], g[1], 1e-12) &&
                       grading_near(all_b, gb, 1e-12),
                   "a batch of all six examples should give the full gradient "
-                  "(%.10g, %.10g), %.10g; got (%.10g, %.10g), %.10g",
-                  g[0], g[1], gb, all[0], all[1], all_b);
+                  "(%.10g, %.10g), %.10g; got (%.10g, %.10g), %.10g%s",
+                  g[0], g[1], gb, all[0], all[1], all_b, zero);
 }
 END_TEST
 

@@ -301,6 +301,17 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
         w[2].v[i] = theta[i] - 0.1 * g[i] / (sqrt(v + 1.0) / sqrt(0.001));
         w[3].v[i] = theta[i] - 0.1 * g[i] / (sqrt(v) + 1.0);
         w[4].v[i] = theta[i] - 0.1 * m / (fabs(g[i]) + 1.0);
+        /* ε added before dividing by √(1 - β2^t): (√v + ε)/√0.001 is
+         * |g| + √1000, not |g| + 1. */
+        w[5].v[i] = theta[i] - 0.1 * g[i] / (fabs(g[i]) + sqrt(1000.0));
+        /* β1 and β2 swapped in the moments only: m = 0.001·g, v = 0.1·g²,
+         * so m̂ = m/0.1 = 0.01·g and √v̂ = √(v/0.001) = 10·|g|. */
+        w[6].v[i] = theta[i] - 0.1 * 0.01 * g[i] / (10.0 * fabs(g[i]) + 1.0);
+        /* The step counted once per parameter: parameter i sees t = i + 1,
+         * so the second one's corrections are 0.19 and 0.001999. */
+        w[7].v[i] = i == 0 ? theta[i] - 0.1 * g[i] / (fabs(g[i]) + 1.0)
+                           : theta[i] - (0.1 / 0.19) * m /
+                                 (sqrt(v) / sqrt(0.001999) + 1.0);
     }
     w[0].why = "Adam without bias correction: divide m by 1 - β1^t and v "
                "by 1 - β2^t";
@@ -312,6 +323,13 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
                "1 - β2^t too";
     w[4].why = "only the second moment was bias-corrected: m needs "
                "1 - β1^t too";
+    w[5].why = "ε was added before dividing by √(1 - β2^t) (the paper's "
+               "ε̂ form, as in Keras); torch adds it after: "
+               "√v / √(1 - β2^t) + ε";
+    w[6].why = "β1 and β2 are swapped: the first moment m decays with β1 "
+               "(0.9), the second v with β2 (0.999)";
+    w[7].why = "the step count grew once per parameter: count the step "
+               "once per call, before the loop over parameters";
 }
 
 START_TEST(adam_first_step)
@@ -330,7 +348,7 @@ START_TEST(adam_first_step)
                   "the first Adam step gave (%g, %g): bias correction with "
                   "t starting at 0 divides by 1 - β^0 = 0; count the step "
                   "first, so that t = 1 on the first step", p[0], p[1]);
-    Wrong w[5];
+    Wrong w[8];
     adam_first_step_mistakes(start, g, w);
     expect_params("the first Adam step (η = 0.1, ε = 1, g = (3, -4))", p,
                   start, (double[]){0.925, -1.92}, w, COUNT(w));

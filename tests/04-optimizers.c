@@ -613,6 +613,10 @@ START_TEST(rmsprop_centered)
         {{1.0 - 0.4 / (sqrt(8.0) + 0.5), -2.0 + 0.1 / (sqrt(0.5) + 0.5)},
          "centered is ignored: divide by √(s - a²) + ε, with a the running "
          "mean of g"},
+        /* s - a = (8 - 2, 0.5 + 0.5) = (6, 1): a variance needs a². */
+        {{1.0 - 0.4 / (sqrt(6.0) + 0.5), -2.0 + 0.1 / 1.5},
+         "s - a was used where the variance is s - a²: square the running "
+         "mean before subtracting it"},
     };
     expect_params("the first centered RMSprop step (α = 0.5)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.84, -1.9}, w,

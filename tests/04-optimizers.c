@@ -728,6 +728,35 @@ START_TEST(adagrad_first_step)
 }
 END_TEST
 
+START_TEST(adagrad_eps_outside_the_root)
+{
+    /* ε = 1 (far larger than anyone trains with) so that where it goes
+     * shows in the first digits. The sum from 0, θ = (1, -2), g = (4, 3),
+     * η = 0.1: s = g² = (16, 9), √s + ε = (5, 4), so
+     *   θ = (1 - 0.4/5, -2 - 0.3/4) = (0.92, -2.075).
+     * With ε inside the root, √(s + ε) = (√17, √10); summing gradients
+     * instead of squares, √s + ε = (√4 + 1, √3 + 1). */
+    AdagradConfig cfg = {.lr = 0.1, .lr_decay = 0.0, .weight_decay = 0.0,
+                         .initial_accumulator_value = 0.0, .eps = 1.0};
+    AdagradState state;
+    ck_assert(adagrad_state_init(&state, N, &cfg));
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    adagrad_step(p, (const double[]){4.0, 3.0, SENTINEL}, N, &cfg, &state);
+    const Wrong w[] = {
+        {{1.0 - 0.4 / sqrt(17.0), -2.0 - 0.3 / sqrt(10.0)},
+         "ε inside the square root: torch divides by √s + ε"},
+        {{0.9, -2.1}, "ε is ignored: divide by √s + ε"},
+        {{1.0 - 0.4 / 3.0, -2.0 - 0.3 / (sqrt(3.0) + 1.0)},
+         "Adagrad accumulated the gradients instead of their squares: "
+         "s ← s + g²"},
+    };
+    expect_params("the first Adagrad step with ε = 1", p,
+                  (const double[]){1.0, -2.0}, (double[]){0.92, -2.075}, w,
+                  COUNT(w));
+    adagrad_state_free(&state);
+}
+END_TEST
+
 START_TEST(adagrad_lr_decay)
 {
     /* lr_decay = 0.5, the sum from 0, ε = 0, η = 0.1, θ = (1, -2), g = (4,
@@ -796,6 +825,7 @@ END_TEST
 
 static void add_adagrad_tests(TCase *tc)
 {
+    tcase_add_test(tc, adagrad_eps_outside_the_root);
     tcase_add_test(tc, adagrad_first_step);
     tcase_add_test(tc, adagrad_lr_decay);
     tcase_add_test(tc, adagrad_pinned);

@@ -499,6 +499,37 @@ START_TEST(minibatch_grad_hand_worked)
 }
 END_TEST
 
+/* Two examples of three features, so that a loop written for d = 2 (the
+ * other tests' d) shows. At w = (1, -1, 0.5), b = 0:
+ *   r_0 = 1·1 + 0·(-1) + 2·0.5 - 1 = 1,
+ *   r_1 = 0·1 + 1·(-1) + (-1)·0.5 - 2 = -3.5.
+ * The batch {1, 0}: ∂w = (2/2)(r_0 x_0 + r_1 x_1)
+ *   = (1·1 + 0, 0 - 3.5·1, 1·2 - 3.5·(-1)) = (1, -3.5, 5.5),
+ * ∂b = r_0 + r_1 = -2.5, L_B = (1 + 12.25)/2 = 6.625. */
+static const double WIDE_X[] = {1.0, 0.0, 2.0, 0.0, 1.0, -1.0};
+static const double WIDE_Y[] = {1.0, 2.0};
+static const Examples WIDE = {.n = 2, .d = 3, .x = WIDE_X, .y = WIDE_Y};
+
+START_TEST(minibatch_grad_three_features)
+{
+    const size_t rows[] = {1, 0};
+    const double w[] = {1.0, -1.0, 0.5};
+    double g[4] = {NAN, NAN, NAN, -42.0}, gb = NAN;
+    double loss = minibatch_mse_grad(&WIDE, rows, 2, w, 0.0, g, &gb);
+    ck_assert_msg(grading_near(g[0], 1.0, TIGHT) && grading_near(g[1], -3.5, TIGHT) &&
+                      grading_near(g[2], 5.5, TIGHT) && grading_near(gb, -2.5, TIGHT) &&
+                      grading_near(loss, 6.625, TIGHT),
+                  "with d = 3 features, the batch {1, 0} at w = (1, -1, 0.5), "
+                  "b = 0 (residuals -3.5, 1) has gradient ∂w = (1, -3.5, "
+                  "5.5), ∂b = -2.5 and loss 6.625; got (%.10g, %.10g, "
+                  "%.10g), %.10g and %.10g: loop over j < data->d and find "
+                  "example i's features at x[i*d]", g[0], g[1], g[2], gb,
+                  loss);
+    ck_assert_msg(g[3] == -42.0, "grad_w[3] was written: grad_w has d = 3 "
+                  "entries");
+}
+END_TEST
+
 /* Six examples of two features, for the unbiasedness test. */
 static const double SX[] = {0.5, -1.0, 2.0, 0.25, -1.5, 1.0,
                             1.0, 1.0,  -0.5, 3.0, 0.0, -2.0};
@@ -609,6 +640,7 @@ END_TEST
 static void add_minibatch_grad_tests(TCase *tc)
 {
     tcase_add_test(tc, minibatch_grad_hand_worked);
+    tcase_add_test(tc, minibatch_grad_three_features);
     tcase_add_test(tc, minibatch_grads_average_to_the_full_gradient);
     tcase_add_test(tc, minibatch_grad_matches_finite_differences);
 }

@@ -197,6 +197,9 @@ check "04: refuses --nesterov with dampening" expect_bad_input --nesterov --mome
 check "04: refuses --nesterov for rmsprop"   expect_bad_input --nesterov --optimizer rmsprop --nesterov
 check "04: refuses --weight-decay -1"        expect_bad_input --weight-decay --weight-decay -1
 check "04: refuses --beta1 1"                expect_bad_input --beta1 --optimizer adam --beta1 1
+# Values of 1 and above get one message, [0, 1), quoting the value as typed.
+check "04: refuses --beta2 1e308 as typed"   expect_bad_input "--beta2 '1e308': must be in [0, 1)" --optimizer adam --beta2 1e308
+check "04: refuses --momentum 1.5 as [0, 1)" expect_bad_input "--momentum '1.5': must be in [0, 1)" --momentum 1.5
 check "04: refuses --beta1 for sgd"          expect_bad_input --beta1 --beta1 0.9
 check "04: refuses --beta2 1.5"              expect_bad_input --beta2 --optimizer lion --beta2 1.5
 check "04: refuses --eps -1"                 expect_bad_input --eps --optimizer adam --eps -1

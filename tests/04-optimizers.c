@@ -155,6 +155,43 @@ static void expect_empty(const char *what, const double *p)
                   "no parameters there is nothing to touch", what);
 }
 
+/* Two States used side by side, as for two parameter arrays: the first
+ * takes a step with large gradients 100·g, then the second, fresh, a first
+ * step with -g. The second must move exactly as a first step does (rule
+ * with -g): whatever a step remembers belongs in its State, and a static
+ * variable or a buffer shared between calls carries the first array's
+ * history into the second. (SGD's runs with dampening 0.5, so that a
+ * "first step" flag kept outside the State shows too: a fresh State's
+ * first step has no dampening.) */
+#define STATES_ARE_SEPARATE(NAME, STATE_T, INIT, STEP, FREE, RULE, WHAT, \
+                            ...)                                         \
+    START_TEST(NAME)                                                        \
+    {                                                                       \
+        __VA_ARGS__;                                                        \
+        STATE_T first, second;                                              \
+        ck_assert(INIT(&first) && INIT(&second));                           \
+        double pa[WIDE + 1], pb[WIDE + 1], big[WIDE + 1], neg[WIDE + 1];    \
+        wide_start(pa);                                                     \
+        wide_start(pb);                                                     \
+        for (size_t i = 0; i < WIDE; i++)                                   \
+            big[i] = 100.0 * WIDE_GRAD[i], neg[i] = -WIDE_GRAD[i];          \
+        big[WIDE] = neg[WIDE] = SENTINEL;                                   \
+        STEP(pa, big, WIDE, &cfg, &first);                                  \
+        STEP(pb, neg, WIDE, &cfg, &second);                                 \
+        for (size_t i = 0; i < WIDE; i++) {                                 \
+            double want = RULE(WIDE_THETA[i], neg[i]);                      \
+            ck_assert_msg(grading_near(pb[i], want, TIGHT),                 \
+                          "%s on a second, fresh State (after another "     \
+                          "State's step) gave params[%zu] = %.12g, "        \
+                          "expected %.12g: keep everything the step "       \
+                          "remembers in *state, never in static variables", \
+                          WHAT, i, pb[i], want);                            \
+        }                                                                   \
+        FREE(&first);                                                       \
+        FREE(&second);                                                      \
+    }                                                                       \
+    END_TEST
+
 /* ===================================================================== SGD */
 
 static SgdConfig sgd_config(double lr, double momentum, double dampening,
@@ -375,6 +412,16 @@ START_TEST(sgd_any_n)
 }
 END_TEST
 
+static bool sgd_init_wide(SgdState *state)
+{
+    return sgd_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(sgd_states_are_separate, SgdState,
+                    sgd_init_wide, sgd_step, sgd_state_free,
+                    wide_sgd_rule, "a first momentum SGD step",
+                    SgdConfig cfg = sgd_config(0.1, 0.9, 0.5, 0.0, false))
+
 static void add_sgd_tests(TCase *tc)
 {
     tcase_add_test(tc, sgd_plain_and_weight_decay);
@@ -385,6 +432,7 @@ static void add_sgd_tests(TCase *tc)
     tcase_add_test(tc, sgd_pinned_nesterov);
     tcase_add_test(tc, sgd_defaults);
     tcase_add_test(tc, sgd_any_n);
+    tcase_add_test(tc, sgd_states_are_separate);
 }
 
 /* ==================================================================== Adam
@@ -618,6 +666,16 @@ START_TEST(adam_any_n)
 }
 END_TEST
 
+static bool adam_init_wide(AdamState *state)
+{
+    return adam_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(adam_states_are_separate, AdamState,
+                    adam_init_wide, adam_step, adam_state_free,
+                    wide_adam_rule, "a first Adam step",
+                    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0))
+
 static void add_adam_tests(TCase *tc)
 {
     tcase_add_test(tc, adam_first_step);
@@ -627,6 +685,7 @@ static void add_adam_tests(TCase *tc)
     tcase_add_test(tc, adam_pinned);
     tcase_add_test(tc, adam_defaults);
     tcase_add_test(tc, adam_any_n);
+    tcase_add_test(tc, adam_states_are_separate);
 }
 
 /* =================================================================== AdamW */
@@ -715,12 +774,18 @@ START_TEST(adamw_any_n)
 }
 END_TEST
 
+STATES_ARE_SEPARATE(adamw_states_are_separate, AdamState,
+                    adam_init_wide, adamw_step, adam_state_free,
+                    wide_adamw_rule, "a first AdamW step",
+                    AdamWConfig cfg = adam_config(0.1, 0.5, false, 1.0))
+
 static void add_adamw_tests(TCase *tc)
 {
     tcase_add_test(tc, adamw_first_step);
     tcase_add_test(tc, adamw_pinned);
     tcase_add_test(tc, adamw_defaults);
     tcase_add_test(tc, adamw_any_n);
+    tcase_add_test(tc, adamw_states_are_separate);
 }
 
 /* ================================================================= RMSprop
@@ -874,6 +939,16 @@ START_TEST(rmsprop_any_n)
 }
 END_TEST
 
+static bool rmsprop_init_wide(RmspropState *state)
+{
+    return rmsprop_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(rmsprop_states_are_separate, RmspropState,
+                    rmsprop_init_wide, rmsprop_step, rmsprop_state_free,
+                    wide_rmsprop_rule, "a first RMSprop step",
+                    RmspropConfig cfg = rmsprop_config(0.75, 0.9, false))
+
 static void add_rmsprop_tests(TCase *tc)
 {
     tcase_add_test(tc, rmsprop_first_step);
@@ -882,6 +957,7 @@ static void add_rmsprop_tests(TCase *tc)
     tcase_add_test(tc, rmsprop_pinned);
     tcase_add_test(tc, rmsprop_defaults);
     tcase_add_test(tc, rmsprop_any_n);
+    tcase_add_test(tc, rmsprop_states_are_separate);
 }
 
 /* ================================================================= Adagrad */
@@ -1039,6 +1115,16 @@ START_TEST(adagrad_any_n)
 }
 END_TEST
 
+static bool adagrad_init_wide(AdagradState *state)
+{
+    return adagrad_state_init(state, WIDE, &(AdagradConfig){.eps = 1.0});
+}
+
+STATES_ARE_SEPARATE(adagrad_states_are_separate, AdagradState,
+                    adagrad_init_wide, adagrad_step, adagrad_state_free,
+                    wide_adagrad_rule, "a first Adagrad step",
+                    AdagradConfig cfg = {.lr = 0.1, .eps = 1.0})
+
 static void add_adagrad_tests(TCase *tc)
 {
     tcase_add_test(tc, adagrad_eps_outside_the_root);
@@ -1047,6 +1133,7 @@ static void add_adagrad_tests(TCase *tc)
     tcase_add_test(tc, adagrad_pinned);
     tcase_add_test(tc, adagrad_defaults);
     tcase_add_test(tc, adagrad_any_n);
+    tcase_add_test(tc, adagrad_states_are_separate);
 }
 
 /* ==================================================================== Lion */
@@ -1167,6 +1254,18 @@ START_TEST(lion_any_n)
 }
 END_TEST
 
+static bool lion_init_wide(LionState *state)
+{
+    return lion_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(lion_states_are_separate, LionState,
+                    lion_init_wide, lion_step, lion_state_free,
+                    wide_lion_rule, "a first Lion step",
+                    LionConfig cfg = (LionConfig){.lr = 0.1, .beta1 = 0.9,
+                                                  .beta2 = 0.99,
+                                                  .weight_decay = 0.5})
+
 static void add_lion_tests(TCase *tc)
 {
     tcase_add_test(tc, lion_two_steps);
@@ -1174,6 +1273,7 @@ static void add_lion_tests(TCase *tc)
     tcase_add_test(tc, lion_pinned);
     tcase_add_test(tc, lion_defaults);
     tcase_add_test(tc, lion_any_n);
+    tcase_add_test(tc, lion_states_are_separate);
 }
 
 /* ================================================================ chapter */

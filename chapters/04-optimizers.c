@@ -879,6 +879,23 @@ static int run(Cli *cli, const Settings *s, const Problem *p, double *theta)
     return status;
 }
 
+/* The text given for --name, as typed (--name VALUE or --name=VALUE), so a
+ * refusal can quote it; NULL when absent. */
+static const char *given_text(int argc, char **argv, const char *name)
+{
+    size_t len = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, len) != 0)
+            continue;
+        if (arg[2 + len] == '=')
+            return arg + 3 + len;
+        if (arg[2 + len] == '\0' && i + 1 < argc)
+            return argv[i + 1];
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     Settings s = {.problem = "quadratic", .optimizer = "sgd",
@@ -901,7 +918,8 @@ int main(int argc, char **argv)
          .default_text = "quadratic -3,1; rosenbrock -1.2,1; himmelblau "
                          "0,0; linreg chapter 1's random start"},
         {.name = "momentum", .kind = FLAG_DOUBLE, .value = &s.momentum,
-         .help = "momentum factor μ (sgd, rmsprop)", .min = 0, .max = 1,
+         .help = "momentum factor μ (sgd, rmsprop)", .min = 0,
+         .max = HUGE_VAL, /* below 1: checked after parsing */
          .min_exclusive = false, .default_text = "0"},
         {.name = "dampening", .kind = FLAG_DOUBLE, .value = &s.dampening,
          .help = "dampening τ of the momentum (sgd)", .min = 0, .max = 1},
@@ -913,10 +931,10 @@ int main(int argc, char **argv)
          .default_text = "0; 0.01 adamw"},
         {.name = "beta1", .kind = FLAG_DOUBLE, .value = &s.beta1,
          .help = "first-moment decay β1 (adam, adamw, lion)", .min = 0,
-         .max = 1, .default_text = "0.9"},
+         .max = HUGE_VAL, .default_text = "0.9"},
         {.name = "beta2", .kind = FLAG_DOUBLE, .value = &s.beta2,
          .help = "second-moment decay β2 (adam, adamw; lion's momentum "
-                 "decay)", .min = 0, .max = 1,
+                 "decay)", .min = 0, .max = HUGE_VAL,
          .default_text = "0.999; 0.99 lion"},
         {.name = "eps", .kind = FLAG_DOUBLE, .value = &s.eps,
          .help = "ε added to the denominator (adam, adamw, rmsprop, "
@@ -927,10 +945,10 @@ int main(int argc, char **argv)
                  "(adam, adamw)"},
         {.name = "alpha", .kind = FLAG_DOUBLE, .value = &s.alpha,
          .help = "smoothing constant α of the mean square (rmsprop)",
-         .min = 0, .max = 1, .default_text = "0.99"},
+         .min = 0, .max = HUGE_VAL, .default_text = "0.99"},
         {.name = "centered", .kind = FLAG_SWITCH, .value = &s.centered,
-         .help = "divide by the gradient's estimated variance instead of "
-                 "its mean square (rmsprop)"},
+         .help = "divide by the gradient's estimated standard deviation "
+                 "instead of its root mean square (rmsprop)"},
         {.name = "lr-decay", .kind = FLAG_DOUBLE, .value = &s.lr_decay,
          .help = "learning-rate decay (adagrad)", .min = 0, .max = 1e6,
          .default_text = "0"},
@@ -970,15 +988,16 @@ int main(int argc, char **argv)
     case CLI_RUN: break;
     }
     /* Torch's β and α must lie in [0, 1): at 1 an average never forgets
-     * its start (and Adam's bias correction divides by zero). */
+     * its start (and Adam's bias correction divides by zero). The flags'
+     * own bounds are only >= 0, so that 1.5 and 1 get the same message. */
     static const char *const below_one[] = {"beta1", "beta2", "alpha",
                                             "momentum"};
     double below_one_values[] = {s.beta1, s.beta2, s.alpha, s.momentum};
     for (size_t i = 0; i < 4; i++)
         if (cli_given(&cli, below_one[i]) && below_one_values[i] >= 1.0) {
-            char text[32];
-            snprintf(text, sizeof text, "%g", below_one_values[i]);
-            cli_reject(&cli, below_one[i], text, "must be in [0, 1)");
+            const char *text = given_text(argc, argv, below_one[i]);
+            cli_reject(&cli, below_one[i], text ? text : "?",
+                       "must be in [0, 1)");
             return EXIT_BAD_INPUT;
         }
     if (check_combinations(&cli, &s) != CLI_RUN)

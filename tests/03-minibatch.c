@@ -481,6 +481,9 @@ START_TEST(minibatch_grad_hand_worked)
         why = ": divided by N = 5 instead of the batch size 2";
     else if (grading_near(loss, 18.5, TIGHT))
         why = ": that is the sum of squared residuals; return their mean";
+    else if (loss == 0.0)
+        why = ": 1 / count with whole numbers is 0 when count > 1 (integer "
+              "division); divide in double: sum / (double)count";
     ck_assert_msg(grading_near(loss, 9.25, TIGHT),
                   "minibatch_mse_grad returned %.10g for the batch {3, 1}, "
                   "expected its loss L_B = (2.5² + 3.5²)/2 = 9.25%s", loss, why);
@@ -493,6 +496,37 @@ START_TEST(minibatch_grad_hand_worked)
                   "beforehand, the result became (%.10g, %.10g), %.10g: "
                   "minibatch_mse_grad overwrites the gradient; set the sums "
                   "to 0 before adding into them", g2[0], g2[1], gb2);
+}
+END_TEST
+
+/* Two examples of three features, so that a loop written for d = 2 (the
+ * other tests' d) shows. At w = (1, -1, 0.5), b = 0:
+ *   r_0 = 1·1 + 0·(-1) + 2·0.5 - 1 = 1,
+ *   r_1 = 0·1 + 1·(-1) + (-1)·0.5 - 2 = -3.5.
+ * The batch {1, 0}: ∂w = (2/2)(r_0 x_0 + r_1 x_1)
+ *   = (1·1 + 0, 0 - 3.5·1, 1·2 - 3.5·(-1)) = (1, -3.5, 5.5),
+ * ∂b = r_0 + r_1 = -2.5, L_B = (1 + 12.25)/2 = 6.625. */
+static const double WIDE_X[] = {1.0, 0.0, 2.0, 0.0, 1.0, -1.0};
+static const double WIDE_Y[] = {1.0, 2.0};
+static const Examples WIDE = {.n = 2, .d = 3, .x = WIDE_X, .y = WIDE_Y};
+
+START_TEST(minibatch_grad_three_features)
+{
+    const size_t rows[] = {1, 0};
+    const double w[] = {1.0, -1.0, 0.5};
+    double g[4] = {NAN, NAN, NAN, -42.0}, gb = NAN;
+    double loss = minibatch_mse_grad(&WIDE, rows, 2, w, 0.0, g, &gb);
+    ck_assert_msg(grading_near(g[0], 1.0, TIGHT) && grading_near(g[1], -3.5, TIGHT) &&
+                      grading_near(g[2], 5.5, TIGHT) && grading_near(gb, -2.5, TIGHT) &&
+                      grading_near(loss, 6.625, TIGHT),
+                  "with d = 3 features, the batch {1, 0} at w = (1, -1, 0.5), "
+                  "b = 0 (residuals -3.5, 1) has gradient ∂w = (1, -3.5, "
+                  "5.5), ∂b = -2.5 and loss 6.625; got (%.10g, %.10g, "
+                  "%.10g), %.10g and %.10g: loop over j < data->d and find "
+                  "example i's features at x[i*d]", g[0], g[1], g[2], gb,
+                  loss);
+    ck_assert_msg(g[3] == -42.0, "grad_w[3] was written: grad_w has d = 3 "
+                  "entries");
 }
 END_TEST
 
@@ -548,11 +582,19 @@ START_TEST(minibatch_grads_average_to_the_full_gradient)
                   g[0], g[1], gb, mean[0], mean[1], mean_b, why);
     double all[2] = {NAN, NAN}, all_b = NAN;
     minibatch_mse_grad(&SIX, order, 6, w, b, all, &all_b);
+    /* 2 / count in whole numbers is 1 for count = 2, the batches above, but
+     * 0 for count = 6: a gradient of exactly 0 here is integer division. */
+    const char *zero = (all[0] == 0.0 && all[1] == 0.0) || all_b == 0.0
+                           ? ": an exact 0 where the full gradient is not: "
+                             "2 / count with whole numbers is 0 when "
+                             "count > 2 (integer division); write "
+                             "2.0 / (double)count"
+                           : "";
     ck_assert_msg(grading_near(all[0], g[0], 1e-12) && grading_near(all[1], g[1], 1e-12) &&
                       grading_near(all_b, gb, 1e-12),
                   "a batch of all six examples should give the full gradient "
-                  "(%.10g, %.10g), %.10g; got (%.10g, %.10g), %.10g",
-                  g[0], g[1], gb, all[0], all[1], all_b);
+                  "(%.10g, %.10g), %.10g; got (%.10g, %.10g), %.10g%s",
+                  g[0], g[1], gb, all[0], all[1], all_b, zero);
 }
 END_TEST
 
@@ -598,6 +640,7 @@ END_TEST
 static void add_minibatch_grad_tests(TCase *tc)
 {
     tcase_add_test(tc, minibatch_grad_hand_worked);
+    tcase_add_test(tc, minibatch_grad_three_features);
     tcase_add_test(tc, minibatch_grads_average_to_the_full_gradient);
     tcase_add_test(tc, minibatch_grad_matches_finite_differences);
 }
@@ -742,10 +785,13 @@ static void add_epoch_tests(TCase *tc)
 
 /* An epoch replayed from the contract, for the tests below. */
 static void replay_epoch(const Examples *e, const size_t *order,
-                         size_t batch_size, double lr, double *w, double *b)
+                         size_t batch_size, bool drop_last, double lr,
+                         double *w, double *b)
 {
     for (size_t first = 0; first < e->n; first += batch_size) {
         size_t count = e->n - first < batch_size ? e->n - first : batch_size;
+        if (drop_last && count < batch_size)
+            break;
         double g[8] = {0.0}, gb = 0.0;
         for (size_t k = 0; k < count; k++) {
             const double *xi = e->x + order[first + k] * e->d;
@@ -771,9 +817,9 @@ typedef enum {
     PLANS
 } Plan;
 
-static void replay_training(const Examples *e, size_t batch_size, double lr,
-                            size_t epochs, uint64_t seed, Plan plan,
-                            double *w, double *b)
+static void replay_training(const Examples *e, size_t batch_size,
+                            bool drop_last, double lr, size_t epochs,
+                            uint64_t seed, Plan plan, double *w, double *b)
 {
     size_t order[16];
     Rng rng;
@@ -785,7 +831,7 @@ static void replay_training(const Examples *e, size_t batch_size, double lr,
         if (plan == PLAN_CONTRACT || plan == PLAN_FRESH ||
             (plan == PLAN_ONCE && epoch == 0))
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
-        replay_epoch(e, order, batch_size, lr, w, b);
+        replay_epoch(e, order, batch_size, drop_last, lr, w, b);
         if (plan == PLAN_AFTER)
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
     }
@@ -837,7 +883,7 @@ START_TEST(train_reshuffles_every_epoch)
                           "0..n-1, then each epoch shuffle, then train_epoch";
     for (int p = 0; p < PLANS; p++) {
         double ww[2] = {0.0, 0.0}, wb = 0.0;
-        replay_training(&SIX, 4, 0.05, 3, 99, (Plan)p, ww, &wb);
+        replay_training(&SIX, 4, false, 0.05, 3, 99, (Plan)p, ww, &wb);
         bool match = grading_near(w[0], ww[0], 1e-12) &&
                      grading_near(w[1], ww[1], 1e-12) && grading_near(b, wb, 1e-12);
         if (match && (p == PLAN_CONTRACT || p == PLAN_FRESH))
@@ -846,7 +892,7 @@ START_TEST(train_reshuffles_every_epoch)
             mistake = why[p];
     }
     double want[2] = {0.0, 0.0}, want_b = 0.0;
-    replay_training(&SIX, 4, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
+    replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
     ck_assert_msg(right,
                   "3 epochs of batches of 4 with seed 99 should end at "
                   "w = (%.10g, %.10g), b = %.10g; got (%.10g, %.10g), %.10g: "
@@ -866,6 +912,53 @@ START_TEST(train_reshuffles_every_epoch)
                        order[3] == k || order[4] == k || order[5] == k;
     ck_assert_msg(permutation, "after training, order[] should hold a "
                   "permutation of 0..5");
+}
+END_TEST
+
+START_TEST(train_keeps_drop_last)
+{
+    /* The same six examples in batches of 4, now with drop_last: every
+     * epoch takes only its first, full batch of 4 and leaves the other 2
+     * out, so w and b differ from the run above. Replayed here from the
+     * contract (seed 99, η = 0.05, 3 epochs); the same run with the partial
+     * batch kept is replayed too, to name the mistake of not passing
+     * cfg->drop_last on. */
+    const MinibatchConfig cfg = {.batch_size = 4, .drop_last = true,
+                                 .lr = 0.05, .epochs = 3};
+    double w[2] = {0.0, 0.0}, b = 0.0, grad_w[2];
+    size_t order[6];
+    Rng rng;
+    rng_seed(&rng, 99);
+    TrainStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
+                                         &b, NULL);
+    ck_assert_msg(status == TRAIN_ALL_EPOCHS,
+                  "3 epochs with η = 0.05 on six examples are stable, but "
+                  "minibatch_train returned TRAIN_DIVERGED");
+    double want[2] = {0.0, 0.0}, want_b = 0.0, kept[2] = {0.0, 0.0},
+           kept_b = 0.0;
+    /* Reshuffling a fresh 0..n-1 is accepted too (the contract says so). */
+    double fresh[2] = {0.0, 0.0}, fresh_b = 0.0;
+    replay_training(&SIX, 4, true, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
+    replay_training(&SIX, 4, true, 0.05, 3, 99, PLAN_FRESH, fresh, &fresh_b);
+    replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_CONTRACT, kept,
+                    &kept_b);
+    const char *why = "if the test without drop_last fails too, fix that "
+                      "first";
+    if (grading_near(w[0], kept[0], 1e-12) &&
+        grading_near(w[1], kept[1], 1e-12) && grading_near(b, kept_b, 1e-12))
+        why = "that is the run with the partial batch kept: cfg->drop_last "
+              "was ignored; pass it on to train_epoch";
+    bool as_contract = grading_near(w[0], want[0], 1e-12) &&
+                       grading_near(w[1], want[1], 1e-12) &&
+                       grading_near(b, want_b, 1e-12);
+    bool as_fresh = grading_near(w[0], fresh[0], 1e-12) &&
+                    grading_near(w[1], fresh[1], 1e-12) &&
+                    grading_near(b, fresh_b, 1e-12);
+    ck_assert_msg(as_contract || as_fresh,
+                  "3 epochs of batches of 4 with drop_last and seed 99 "
+                  "should end at w = (%.10g, %.10g), b = %.10g; got "
+                  "(%.10g, %.10g), %.10g: %s", want[0], want[1], want_b,
+                  w[0], w[1], b, why);
 }
 END_TEST
 
@@ -1047,6 +1140,7 @@ END_TEST
 static void add_train_tests(TCase *tc)
 {
     tcase_add_test(tc, train_reshuffles_every_epoch);
+    tcase_add_test(tc, train_keeps_drop_last);
     tcase_add_test(tc, train_zero_epochs);
     tcase_add_test(tc, train_converges_to_least_squares);
     tcase_add_test(tc, train_stops_when_diverging);

@@ -108,6 +108,90 @@ static void expect_pinned(const char *setting, const double *got,
         STEP;                                                                \
     }
 
+/* ------------------------------------------------------------ any n
+ * Every other test steps n = 2 parameters; these step n = 5, and n = 0, so
+ * that a loop written for two parameters, or one that ignores n, shows.
+ * All six optimizers act on each parameter on its own, so each first step
+ * has a closed form per entry, worked beside each test below. */
+enum { WIDE = 5 };
+static const double WIDE_THETA[WIDE] = {1.0, -2.0, 0.25, 4.0, -3.0};
+static const double WIDE_GRAD[WIDE + 1] = {3.0, -4.0, 0.5, -1.0, 2.0,
+                                           SENTINEL};
+
+static void wide_start(double *p)
+{
+    for (size_t i = 0; i < WIDE; i++)
+        p[i] = WIDE_THETA[i];
+    p[WIDE] = SENTINEL;
+}
+
+/* Checks a step of n = 5 against rule(θ_i, g_i) entry by entry. */
+static void expect_wide(const char *what, const double *got,
+                        double (*rule)(double theta, double g))
+{
+    ck_assert_msg(got[WIDE] == SENTINEL, "%s with n = 5 wrote params[5]: "
+                  "touch only params[0..n-1]", what);
+    bool first_two = true;
+    for (size_t i = 0; i < 2; i++)
+        first_two &= grading_near(got[i], rule(WIDE_THETA[i], WIDE_GRAD[i]),
+                                  TIGHT);
+    for (size_t i = 0; i < WIDE; i++) {
+        double want = rule(WIDE_THETA[i], WIDE_GRAD[i]);
+        ck_assert_msg(grading_near(got[i], want, TIGHT),
+                      "%s with n = 5 parameters gave params[%zu] = %.12g, "
+                      "expected %.12g%s", what, i, got[i], want,
+                      first_two && i >= 2
+                          ? ": the first two are right; loop over all n "
+                            "parameters (and their state), not a fixed "
+                            "number"
+                          : "");
+    }
+}
+
+/* A step with n = 0 must change nothing: p holds only the sentinel. */
+static void expect_empty(const char *what, const double *p)
+{
+    ck_assert_msg(p[0] == SENTINEL, "%s with n = 0 wrote params[0]: with "
+                  "no parameters there is nothing to touch", what);
+}
+
+/* Two States used side by side, as for two parameter arrays: the first
+ * takes a step with large gradients 100·g, then the second, fresh, a first
+ * step with -g. The second must move exactly as a first step does (rule
+ * with -g): whatever a step remembers belongs in its State, and a static
+ * variable or a buffer shared between calls carries the first array's
+ * history into the second. (SGD's runs with dampening 0.5, so that a
+ * "first step" flag kept outside the State shows too: a fresh State's
+ * first step has no dampening.) */
+#define STATES_ARE_SEPARATE(NAME, STATE_T, INIT, STEP, FREE, RULE, WHAT, \
+                            ...)                                         \
+    START_TEST(NAME)                                                        \
+    {                                                                       \
+        __VA_ARGS__;                                                        \
+        STATE_T first, second;                                              \
+        ck_assert(INIT(&first) && INIT(&second));                           \
+        double pa[WIDE + 1], pb[WIDE + 1], big[WIDE + 1], neg[WIDE + 1];    \
+        wide_start(pa);                                                     \
+        wide_start(pb);                                                     \
+        for (size_t i = 0; i < WIDE; i++)                                   \
+            big[i] = 100.0 * WIDE_GRAD[i], neg[i] = -WIDE_GRAD[i];          \
+        big[WIDE] = neg[WIDE] = SENTINEL;                                   \
+        STEP(pa, big, WIDE, &cfg, &first);                                  \
+        STEP(pb, neg, WIDE, &cfg, &second);                                 \
+        for (size_t i = 0; i < WIDE; i++) {                                 \
+            double want = RULE(WIDE_THETA[i], neg[i]);                      \
+            ck_assert_msg(grading_near(pb[i], want, TIGHT),                 \
+                          "%s on a second, fresh State (after another "     \
+                          "State's step) gave params[%zu] = %.12g, "        \
+                          "expected %.12g: keep everything the step "       \
+                          "remembers in *state, never in static variables", \
+                          WHAT, i, pb[i], want);                            \
+        }                                                                   \
+        FREE(&first);                                                       \
+        FREE(&second);                                                      \
+    }                                                                       \
+    END_TEST
+
 /* ===================================================================== SGD */
 
 static SgdConfig sgd_config(double lr, double momentum, double dampening,
@@ -228,6 +312,43 @@ START_TEST(sgd_nesterov)
 }
 END_TEST
 
+START_TEST(sgd_weight_decay_with_momentum)
+{
+    /* μ = 0.9, λ = 0.1, η = 0.1, θ = (1, -2). torch adds λθ to the
+     * gradient before it enters the buffer.
+     * Step 1, g = (0.5, -1): g + λθ = (0.6, -1.2) = b,
+     *   θ = (1 - 0.06, -2 + 0.12) = (0.94, -1.88).
+     * Step 2, g = (1, 2): g + λθ = (1.094, 1.812),
+     *   b = 0.9·(0.6, -1.2) + (1.094, 1.812) = (1.634, 0.732),
+     *   θ = (0.94 - 0.1634, -1.88 - 0.0732) = (0.7766, -1.9532).
+     * Adding λθ to the step after the momentum instead (b from g alone,
+     * θ ← θ - η·(b + λθ)) gives the same first step but then
+     *   b = 0.9·(0.5, -1) + (1, 2) = (1.45, 1.1),
+     *   θ = (0.94 - 0.1·(1.45 + 0.094), -1.88 - 0.1·(1.1 - 0.188))
+     *     = (0.7856, -1.9712). */
+    SgdState state;
+    ck_assert(sgd_state_init(&state, N));
+    SgdConfig cfg = sgd_config(0.1, 0.9, 0.0, 0.1, false);
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
+    expect_params("the first momentum step with weight decay λ = 0.1", p,
+                  (const double[]){1.0, -2.0}, (double[]){0.94, -1.88}, NULL,
+                  0);
+    double after_one[N] = {p[0], p[1]};
+    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    const Wrong second[] = {
+        {{0.7856, -1.9712},
+         "weight decay was added to the step after the momentum; torch "
+         "adds λ·θ to the gradient before it enters the buffer, so "
+         "momentum carries the decay too"},
+    };
+    expect_params("the second momentum step with weight decay", p,
+                  after_one, (double[]){0.7766, -1.9532}, second,
+                  COUNT(second));
+    sgd_state_free(&state);
+}
+END_TEST
+
 START_TEST(sgd_pinned)
 {
     SgdState state;
@@ -266,14 +387,52 @@ START_TEST(sgd_defaults)
 }
 END_TEST
 
+/* SGD with μ = 0.9, η = 0.1: the first step sets b = g, so
+ * θ_i - 0.1·g_i. */
+static double wide_sgd_rule(double theta, double g)
+{
+    return theta - 0.1 * g;
+}
+
+START_TEST(sgd_any_n)
+{
+    SgdConfig cfg = sgd_config(0.1, 0.9, 0.0, 0.0, false);
+    SgdState state;
+    double p[WIDE + 1];
+    ck_assert(sgd_state_init(&state, WIDE));
+    wide_start(p);
+    sgd_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("a momentum SGD step", p, wide_sgd_rule);
+    sgd_state_free(&state);
+    ck_assert(sgd_state_init(&state, 0));
+    double none[1] = {SENTINEL};
+    sgd_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("an SGD step", none);
+    sgd_state_free(&state);
+}
+END_TEST
+
+static bool sgd_init_wide(SgdState *state)
+{
+    return sgd_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(sgd_states_are_separate, SgdState,
+                    sgd_init_wide, sgd_step, sgd_state_free,
+                    wide_sgd_rule, "a first momentum SGD step",
+                    SgdConfig cfg = sgd_config(0.1, 0.9, 0.5, 0.0, false))
+
 static void add_sgd_tests(TCase *tc)
 {
     tcase_add_test(tc, sgd_plain_and_weight_decay);
     tcase_add_test(tc, sgd_momentum_buffer);
     tcase_add_test(tc, sgd_nesterov);
+    tcase_add_test(tc, sgd_weight_decay_with_momentum);
     tcase_add_test(tc, sgd_pinned);
     tcase_add_test(tc, sgd_pinned_nesterov);
     tcase_add_test(tc, sgd_defaults);
+    tcase_add_test(tc, sgd_any_n);
+    tcase_add_test(tc, sgd_states_are_separate);
 }
 
 /* ==================================================================== Adam
@@ -301,6 +460,17 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
         w[2].v[i] = theta[i] - 0.1 * g[i] / (sqrt(v + 1.0) / sqrt(0.001));
         w[3].v[i] = theta[i] - 0.1 * g[i] / (sqrt(v) + 1.0);
         w[4].v[i] = theta[i] - 0.1 * m / (fabs(g[i]) + 1.0);
+        /* ε added before dividing by √(1 - β2^t): (√v + ε)/√0.001 is
+         * |g| + √1000, not |g| + 1. */
+        w[5].v[i] = theta[i] - 0.1 * g[i] / (fabs(g[i]) + sqrt(1000.0));
+        /* β1 and β2 swapped in the moments only: m = 0.001·g, v = 0.1·g²,
+         * so m̂ = m/0.1 = 0.01·g and √v̂ = √(v/0.001) = 10·|g|. */
+        w[6].v[i] = theta[i] - 0.1 * 0.01 * g[i] / (10.0 * fabs(g[i]) + 1.0);
+        /* The step counted once per parameter: parameter i sees t = i + 1,
+         * so the second one's corrections are 0.19 and 0.001999. */
+        w[7].v[i] = i == 0 ? theta[i] - 0.1 * g[i] / (fabs(g[i]) + 1.0)
+                           : theta[i] - (0.1 / 0.19) * m /
+                                 (sqrt(v) / sqrt(0.001999) + 1.0);
     }
     w[0].why = "Adam without bias correction: divide m by 1 - β1^t and v "
                "by 1 - β2^t";
@@ -312,6 +482,13 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
                "1 - β2^t too";
     w[4].why = "only the second moment was bias-corrected: m needs "
                "1 - β1^t too";
+    w[5].why = "ε was added before dividing by √(1 - β2^t) (the paper's "
+               "ε̂ form, as in Keras); torch adds it after: "
+               "√v / √(1 - β2^t) + ε";
+    w[6].why = "β1 and β2 are swapped: the first moment m decays with β1 "
+               "(0.9), the second v with β2 (0.999)";
+    w[7].why = "the step count grew once per parameter: count the step "
+               "once per call, before the loop over parameters";
 }
 
 START_TEST(adam_first_step)
@@ -330,7 +507,7 @@ START_TEST(adam_first_step)
                   "the first Adam step gave (%g, %g): bias correction with "
                   "t starting at 0 divides by 1 - β^0 = 0; count the step "
                   "first, so that t = 1 on the first step", p[0], p[1]);
-    Wrong w[5];
+    Wrong w[8];
     adam_first_step_mistakes(start, g, w);
     expect_params("the first Adam step (η = 0.1, ε = 1, g = (3, -4))", p,
                   start, (double[]){0.925, -1.92}, w, COUNT(w));
@@ -464,6 +641,41 @@ START_TEST(adam_defaults)
 }
 END_TEST
 
+/* Adam's first step, η = 0.1, ε = 1: m̂ = g, v̂ = g², so
+ * θ_i - 0.1·g_i/(|g_i| + 1) (see adam_first_step_mistakes). */
+static double wide_adam_rule(double theta, double g)
+{
+    return theta - 0.1 * g / (fabs(g) + 1.0);
+}
+
+START_TEST(adam_any_n)
+{
+    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
+    AdamState state;
+    double p[WIDE + 1];
+    ck_assert(adam_state_init(&state, WIDE));
+    wide_start(p);
+    adam_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("the first Adam step", p, wide_adam_rule);
+    adam_state_free(&state);
+    ck_assert(adam_state_init(&state, 0));
+    double none[1] = {SENTINEL};
+    adam_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("an Adam step", none);
+    adam_state_free(&state);
+}
+END_TEST
+
+static bool adam_init_wide(AdamState *state)
+{
+    return adam_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(adam_states_are_separate, AdamState,
+                    adam_init_wide, adam_step, adam_state_free,
+                    wide_adam_rule, "a first Adam step",
+                    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0))
+
 static void add_adam_tests(TCase *tc)
 {
     tcase_add_test(tc, adam_first_step);
@@ -472,6 +684,8 @@ static void add_adam_tests(TCase *tc)
     tcase_add_test(tc, adam_amsgrad);
     tcase_add_test(tc, adam_pinned);
     tcase_add_test(tc, adam_defaults);
+    tcase_add_test(tc, adam_any_n);
+    tcase_add_test(tc, adam_states_are_separate);
 }
 
 /* =================================================================== AdamW */
@@ -535,11 +749,43 @@ START_TEST(adamw_defaults)
 }
 END_TEST
 
+/* AdamW's first step, η = 0.1, λ = 0.5, ε = 1: θ_i·0.95 first, then
+ * Adam's step -0.1·g_i/(|g_i| + 1). */
+static double wide_adamw_rule(double theta, double g)
+{
+    return 0.95 * theta - 0.1 * g / (fabs(g) + 1.0);
+}
+
+START_TEST(adamw_any_n)
+{
+    AdamWConfig cfg = adam_config(0.1, 0.5, false, 1.0);
+    AdamState state;
+    double p[WIDE + 1];
+    ck_assert(adam_state_init(&state, WIDE));
+    wide_start(p);
+    adamw_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("the first AdamW step", p, wide_adamw_rule);
+    adam_state_free(&state);
+    ck_assert(adam_state_init(&state, 0));
+    double none[1] = {SENTINEL};
+    adamw_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("an AdamW step", none);
+    adam_state_free(&state);
+}
+END_TEST
+
+STATES_ARE_SEPARATE(adamw_states_are_separate, AdamState,
+                    adam_init_wide, adamw_step, adam_state_free,
+                    wide_adamw_rule, "a first AdamW step",
+                    AdamWConfig cfg = adam_config(0.1, 0.5, false, 1.0))
+
 static void add_adamw_tests(TCase *tc)
 {
     tcase_add_test(tc, adamw_first_step);
     tcase_add_test(tc, adamw_pinned);
     tcase_add_test(tc, adamw_defaults);
+    tcase_add_test(tc, adamw_any_n);
+    tcase_add_test(tc, adamw_states_are_separate);
 }
 
 /* ================================================================= RMSprop
@@ -595,6 +841,10 @@ START_TEST(rmsprop_centered)
         {{1.0 - 0.4 / (sqrt(8.0) + 0.5), -2.0 + 0.1 / (sqrt(0.5) + 0.5)},
          "centered is ignored: divide by √(s - a²) + ε, with a the running "
          "mean of g"},
+        /* s - a = (8 - 2, 0.5 + 0.5) = (6, 1): a variance needs a². */
+        {{1.0 - 0.4 / (sqrt(6.0) + 0.5), -2.0 + 0.1 / 1.5},
+         "s - a was used where the variance is s - a²: square the running "
+         "mean before subtracting it"},
     };
     expect_params("the first centered RMSprop step (α = 0.5)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.84, -1.9}, w,
@@ -663,6 +913,42 @@ START_TEST(rmsprop_defaults)
 }
 END_TEST
 
+/* RMSprop's first step, α = 0.75, ε = 0.5, η = 0.1: s = 0.25·g², so
+ * √s + ε = (|g| + 1)/2 and θ_i - 0.2·g_i/(|g_i| + 1). */
+static double wide_rmsprop_rule(double theta, double g)
+{
+    return theta - 0.2 * g / (fabs(g) + 1.0);
+}
+
+START_TEST(rmsprop_any_n)
+{
+    RmspropConfig cfg = rmsprop_config(0.75, 0.9, false);
+    RmspropState state;
+    double p[WIDE + 1];
+    ck_assert(rmsprop_state_init(&state, WIDE));
+    wide_start(p);
+    rmsprop_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("the first RMSprop step with momentum", p,
+                wide_rmsprop_rule);
+    rmsprop_state_free(&state);
+    ck_assert(rmsprop_state_init(&state, 0));
+    double none[1] = {SENTINEL};
+    rmsprop_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("an RMSprop step", none);
+    rmsprop_state_free(&state);
+}
+END_TEST
+
+static bool rmsprop_init_wide(RmspropState *state)
+{
+    return rmsprop_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(rmsprop_states_are_separate, RmspropState,
+                    rmsprop_init_wide, rmsprop_step, rmsprop_state_free,
+                    wide_rmsprop_rule, "a first RMSprop step",
+                    RmspropConfig cfg = rmsprop_config(0.75, 0.9, false))
+
 static void add_rmsprop_tests(TCase *tc)
 {
     tcase_add_test(tc, rmsprop_first_step);
@@ -670,6 +956,8 @@ static void add_rmsprop_tests(TCase *tc)
     tcase_add_test(tc, rmsprop_momentum);
     tcase_add_test(tc, rmsprop_pinned);
     tcase_add_test(tc, rmsprop_defaults);
+    tcase_add_test(tc, rmsprop_any_n);
+    tcase_add_test(tc, rmsprop_states_are_separate);
 }
 
 /* ================================================================= Adagrad */
@@ -702,6 +990,35 @@ START_TEST(adagrad_first_step)
                   (double[]){1.0 - 0.4 / (5.0 + 1e-10),
                              -2.0 + 0.3 / (sqrt(18.0) + 1e-10)},
                   w, COUNT(w));
+    adagrad_state_free(&state);
+}
+END_TEST
+
+START_TEST(adagrad_eps_outside_the_root)
+{
+    /* ε = 1 (far larger than anyone trains with) so that where it goes
+     * shows in the first digits. The sum from 0, θ = (1, -2), g = (4, 3),
+     * η = 0.1: s = g² = (16, 9), √s + ε = (5, 4), so
+     *   θ = (1 - 0.4/5, -2 - 0.3/4) = (0.92, -2.075).
+     * With ε inside the root, √(s + ε) = (√17, √10); summing gradients
+     * instead of squares, √s + ε = (√4 + 1, √3 + 1). */
+    AdagradConfig cfg = {.lr = 0.1, .lr_decay = 0.0, .weight_decay = 0.0,
+                         .initial_accumulator_value = 0.0, .eps = 1.0};
+    AdagradState state;
+    ck_assert(adagrad_state_init(&state, N, &cfg));
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    adagrad_step(p, (const double[]){4.0, 3.0, SENTINEL}, N, &cfg, &state);
+    const Wrong w[] = {
+        {{1.0 - 0.4 / sqrt(17.0), -2.0 - 0.3 / sqrt(10.0)},
+         "ε inside the square root: torch divides by √s + ε"},
+        {{0.9, -2.1}, "ε is ignored: divide by √s + ε"},
+        {{1.0 - 0.4 / 3.0, -2.0 - 0.3 / (sqrt(3.0) + 1.0)},
+         "Adagrad accumulated the gradients instead of their squares: "
+         "s ← s + g²"},
+    };
+    expect_params("the first Adagrad step with ε = 1", p,
+                  (const double[]){1.0, -2.0}, (double[]){0.92, -2.075}, w,
+                  COUNT(w));
     adagrad_state_free(&state);
 }
 END_TEST
@@ -772,12 +1089,51 @@ START_TEST(adagrad_defaults)
 }
 END_TEST
 
+/* Adagrad's first step from a zero sum, ε = 1, η = 0.1: √s = |g|, so
+ * θ_i - 0.1·g_i/(|g_i| + 1). */
+static double wide_adagrad_rule(double theta, double g)
+{
+    return theta - 0.1 * g / (fabs(g) + 1.0);
+}
+
+START_TEST(adagrad_any_n)
+{
+    AdagradConfig cfg = {.lr = 0.1, .lr_decay = 0.0, .weight_decay = 0.0,
+                         .initial_accumulator_value = 0.0, .eps = 1.0};
+    AdagradState state;
+    double p[WIDE + 1];
+    ck_assert(adagrad_state_init(&state, WIDE, &cfg));
+    wide_start(p);
+    adagrad_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("the first Adagrad step", p, wide_adagrad_rule);
+    adagrad_state_free(&state);
+    ck_assert(adagrad_state_init(&state, 0, &cfg));
+    double none[1] = {SENTINEL};
+    adagrad_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("an Adagrad step", none);
+    adagrad_state_free(&state);
+}
+END_TEST
+
+static bool adagrad_init_wide(AdagradState *state)
+{
+    return adagrad_state_init(state, WIDE, &(AdagradConfig){.eps = 1.0});
+}
+
+STATES_ARE_SEPARATE(adagrad_states_are_separate, AdagradState,
+                    adagrad_init_wide, adagrad_step, adagrad_state_free,
+                    wide_adagrad_rule, "a first Adagrad step",
+                    AdagradConfig cfg = {.lr = 0.1, .eps = 1.0})
+
 static void add_adagrad_tests(TCase *tc)
 {
+    tcase_add_test(tc, adagrad_eps_outside_the_root);
     tcase_add_test(tc, adagrad_first_step);
     tcase_add_test(tc, adagrad_lr_decay);
     tcase_add_test(tc, adagrad_pinned);
     tcase_add_test(tc, adagrad_defaults);
+    tcase_add_test(tc, adagrad_any_n);
+    tcase_add_test(tc, adagrad_states_are_separate);
 }
 
 /* ==================================================================== Lion */
@@ -872,12 +1228,52 @@ START_TEST(lion_defaults)
 }
 END_TEST
 
+/* Lion's first step, η = 0.1, λ = 0.5: m = 0, so c = 0.1·g and
+ * θ_i·0.95 - 0.1·sign(g_i). */
+static double wide_lion_rule(double theta, double g)
+{
+    return 0.95 * theta - 0.1 * (g > 0.0 ? 1.0 : -1.0);
+}
+
+START_TEST(lion_any_n)
+{
+    LionConfig cfg = {.lr = 0.1, .beta1 = 0.9, .beta2 = 0.99,
+                      .weight_decay = 0.5};
+    LionState state;
+    double p[WIDE + 1];
+    ck_assert(lion_state_init(&state, WIDE));
+    wide_start(p);
+    lion_step(p, WIDE_GRAD, WIDE, &cfg, &state);
+    expect_wide("the first Lion step", p, wide_lion_rule);
+    lion_state_free(&state);
+    ck_assert(lion_state_init(&state, 0));
+    double none[1] = {SENTINEL};
+    lion_step(none, WIDE_GRAD, 0, &cfg, &state);
+    expect_empty("a Lion step", none);
+    lion_state_free(&state);
+}
+END_TEST
+
+static bool lion_init_wide(LionState *state)
+{
+    return lion_state_init(state, WIDE);
+}
+
+STATES_ARE_SEPARATE(lion_states_are_separate, LionState,
+                    lion_init_wide, lion_step, lion_state_free,
+                    wide_lion_rule, "a first Lion step",
+                    LionConfig cfg = (LionConfig){.lr = 0.1, .beta1 = 0.9,
+                                                  .beta2 = 0.99,
+                                                  .weight_decay = 0.5})
+
 static void add_lion_tests(TCase *tc)
 {
     tcase_add_test(tc, lion_two_steps);
     tcase_add_test(tc, lion_decay_and_zero_gradient);
     tcase_add_test(tc, lion_pinned);
     tcase_add_test(tc, lion_defaults);
+    tcase_add_test(tc, lion_any_n);
+    tcase_add_test(tc, lion_states_are_separate);
 }
 
 /* ================================================================ chapter */

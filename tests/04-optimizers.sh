@@ -85,6 +85,20 @@ weight_decay_ends_where_the_lesson_says() {
 }
 check "04: L2 in SGD and Adam ends at the ridge solution, AdamW elsewhere" weight_decay_ends_where_the_lesson_says
 
+# AdamW's decay balances Adam's step of about η only where |θ_i| reaches
+# 1/λ or the gradient vanishes: with λ = 0.5 the box is |θ_i| <= 2, which
+# the least-squares line (about (2, 1), chapter 1's data) almost fits in,
+# so a long run creeps toward it, from inside the box, and is still short
+# of it at 2000 steps (the lesson's run).
+adamw_creeps_to_the_box() {
+    "$program" --problem linreg --optimizer adamw --lr 0.01 --weight-decay 0.5 --steps 20000 >"$scratch/adamw-long.csv" || return 1
+    x=$(column "$scratch/adamw-long.csv" x)
+    awk -v x="$x" -v short="$(column "$data/decay-adamw.csv" x)" 'BEGIN { exit !(x <= 2 && x > 1.85 && short < 1.7) }' ||
+        { echo "AdamW's slope is $x after 20000 steps and $(column "$data/decay-adamw.csv" x) after 2000: expected within (1.85, 2] and below 1.7"; return 1; }
+    near "$(column "$scratch/adamw-long.csv" y)" 1 0.01 "AdamW's intercept after 20000 steps"
+}
+check "04: AdamW with lambda = 0.5 creeps toward the least-squares line inside |theta| <= 2" adamw_creeps_to_the_box
+
 # The loss figures use log axes, which would silently drop a zero.
 no_zero_losses() {
     for f in "$data"/quadratic-*.csv "$data"/rosenbrock-*.csv "$data"/linreg-[a-z]*.csv; do
@@ -197,6 +211,9 @@ check "04: refuses --nesterov with dampening" expect_bad_input --nesterov --mome
 check "04: refuses --nesterov for rmsprop"   expect_bad_input --nesterov --optimizer rmsprop --nesterov
 check "04: refuses --weight-decay -1"        expect_bad_input --weight-decay --weight-decay -1
 check "04: refuses --beta1 1"                expect_bad_input --beta1 --optimizer adam --beta1 1
+# Values of 1 and above get one message, [0, 1), quoting the value as typed.
+check "04: refuses --beta2 1e308 as typed"   expect_bad_input "--beta2 '1e308': must be in [0, 1)" --optimizer adam --beta2 1e308
+check "04: refuses --momentum 1.5 as [0, 1)" expect_bad_input "--momentum '1.5': must be in [0, 1)" --momentum 1.5
 check "04: refuses --beta1 for sgd"          expect_bad_input --beta1 --beta1 0.9
 check "04: refuses --beta2 1.5"              expect_bad_input --beta2 --optimizer lion --beta2 1.5
 check "04: refuses --eps -1"                 expect_bad_input --eps --optimizer adam --eps -1

@@ -286,8 +286,8 @@ static const char usage[] =
     "  solve      loss,<params>,max_stable_lr,best_lr: the exact minimum,\n"
     "             the stability limit 2/λmax and the fastest rate\n"
     "             2/(λmin + λmax) of constant-step descent\n"
-    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
-    "be written; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
+    "are kept), or a file could not be written; 2 bad input.";
 
 /* Flags that only make sense for some problems or tasks are refused rather
  * than silently ignored, so a typo in a script cannot go unnoticed. */

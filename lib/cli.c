@@ -283,7 +283,8 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
             continue;
         }
         const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!value)
+        /* "--task --out f": the next flag is not this flag's value. */
+        if (!value || (!eq && strncmp(value, "--", 2) == 0))
             return cli_reject(cli, f->name, NULL, "missing value");
         f->text = value;
         if (parse_value(cli, f, value) != CLI_RUN)

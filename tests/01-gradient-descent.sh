@@ -92,6 +92,7 @@ check "01: refuses --lr 0"                expect_bad_input --lr --lr 0
 check "01: refuses --lr with a leading blank" expect_bad_input --lr --lr " 1"
 check "01: refuses --lr -0.1"             expect_bad_input --lr --lr -0.1
 check "01: refuses --lr with no value"    expect_bad_input --lr --lr
+check "01: refuses --lr followed by a flag" expect_bad_input --lr --lr --steps 3
 check "01: refuses --steps -1"            expect_bad_input --steps --steps -1
 check "01: refuses --steps 2.5"           expect_bad_input --steps --steps 2.5
 check "01: refuses --steps 99999999999"   expect_bad_input --steps --steps 99999999999

@@ -6,22 +6,41 @@
 # chapter means adding files, never editing this Makefile.
 
 CC       ?= cc
+AR       ?= ar
+# Both cores by default (an explicit -jN on the command line wins).
+ifeq ($(filter -j% --jobserver%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
-# No fast-math, and no fused multiply-adds: the course's numbers must not
-# depend on the compiler's choices.
-CFLAGS    = -std=c11 -O2 -g $(WARNINGS) -ffp-contract=off
-CPPFLAGS  = -Ilib -MMD -MP
+# CFLAGS is yours to set (make CFLAGS=-O0); what the course's numbers rely
+# on is added whatever you set: no fast-math, and no fused multiply-adds,
+# so results do not depend on the compiler's choices.
+CFLAGS   ?= -O2 -g
+override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off
+override CPPFLAGS += -Ilib -Iexercises -MMD -MP
 LDLIBS    = -lm
 
-CHAPTERS := $(sort $(patsubst chapters/%.c,%,$(wildcard chapters/[0-9][0-9]-*.c)))
+# A chapter program is chapters/NN-topic.c, or chapters/NN-topic.NAME.c for
+# a second family of experiments; each becomes build/bin/<the same name>.
+# It links its chapter's solution and the solution of every other chapter
+# whose exercise header it includes (build/links/, made from the includes),
+# so the programs run the very code that is graded.
+SOURCES  := $(sort $(wildcard chapters/[0-9][0-9]-*.c))
+PROGRAMS := $(SOURCES:chapters/%.c=build/bin/%)
+CHAPTERS := $(sort $(patsubst chapters/%.md,%,$(wildcard chapters/[0-9][0-9]-*.md)))
 LIB_OBJS := $(patsubst %.c,build/obj/%.o,$(wildcard lib/*.c))
-PROGRAMS := $(CHAPTERS:%=build/bin/%)
-DATA     := $(CHAPTERS:%=build/data/%/.done)
+DATA     := $(sort $(foreach p,$(SOURCES:chapters/%.c=%),build/data/$(firstword $(subst ., ,$p))/.done))
 PLOTS    := $(sort $(wildcard plots/[0-9][0-9]-*.gp))
 SVGS     := $(PLOTS:plots/%.gp=build/figures/%.svg)
 PNGS     := $(PLOTS:plots/%.gp=build/figures/%.png)
 LESSONS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 FRESH    := $(LESSONS:chapters/%.md=build/lessons/%.md)
+
+# A chapter's runs files (chapters/NN-topic.runs, chapters/NN-topic.NAME.runs)
+# and the programs that run them; the files its lesson quotes regions of.
+runs_of     = $(wildcard chapters/$1.runs chapters/$1.*.runs)
+programs_of = $(patsubst chapters/%.runs,build/bin/%,$(call runs_of,$1))
+quoted_by   = $(sort $(shell sed -n 's/^<!-- region: \([^ ]*\) .*/\1/p' chapters/$1.md))
 
 # Grading: which exercise files, and which chapters (all by default).
 EXERCISES ?= exercises
@@ -63,10 +82,11 @@ deps:
 	@tools/deps.sh
 
 # ------------------------------------------------------------------ programs
-# Each program is also reachable by its topic alone: build/bin/optimizers is
-# a link to build/bin/04-optimizers.
+# Each chapter's main program is also reachable by its topic alone:
+# build/bin/optimizers is a link to build/bin/04-optimizers.
 topic = $(patsubst $(firstword $(subst -, ,$1))-%,%,$1)
-ALIASES := $(foreach c,$(CHAPTERS),build/bin/$(call topic,$c))
+MAINS   := $(foreach p,$(SOURCES:chapters/%.c=%),$(if $(findstring .,$p),,$p))
+ALIASES := $(foreach c,$(MAINS),build/bin/$(call topic,$c))
 
 programs: $(PROGRAMS) $(ALIASES)
 
@@ -74,23 +94,41 @@ define alias_rule
 build/bin/$(call topic,$1): build/bin/$1
 	ln -sf $1 $$@
 endef
-$(foreach c,$(CHAPTERS),$(eval $(call alias_rule,$c)))
+$(foreach c,$(MAINS),$(eval $(call alias_rule,$c)))
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-build/bin/%: build/obj/chapters/%.o $(LIB_OBJS)
+build/lib/libcourse.a: $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	rm -f $@ && $(AR) rcs $@ $^
+
+build/bin/%: build/obj/chapters/%.o build/lib/libcourse.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter %.o,$^) build/lib/libcourse.a $(LDLIBS) -o $@
+
+# build/links/P.mk: "build/bin/P: build/obj/solutions/NN-topic.o" for every
+# exercise header that program P includes, directly or through lib/.
+build/links/%.mk: chapters/%.c
+	@mkdir -p $(@D)
+	@$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -MM -MT x $< | tr ' \\' '\n\n' | \
+	  sed -n 's|^exercises/\([0-9][0-9]-[a-z0-9-]*\)\.h$$|\1|p' | sort -u | \
+	  awk -v p=build/bin/$* '{ printf "%s: build/obj/solutions/%s.o\n", p, $$1 }' > $@
+
+# Only a make that builds programs needs them (not deps, clean, or the
+# outer make of `make` and `make test`, which may run before cc exists).
+ifneq ($(filter-out all test deps clean help,$(or $(MAKECMDGOALS),all)),)
+include $(SOURCES:chapters/%.c=build/links/%.mk)
+endif
 
 # ------------------------------------------------------- experiments (data)
-# chapters/NN-topic.runs lists the lesson's experiments, one per line:
+# chapters/NN-topic[.NAME].runs list the lesson's experiments, one per line:
 # a name and the program's flags. Each becomes build/data/NN-topic/name.csv.
 data: $(DATA)
 
-build/data/%/.done: build/bin/% chapters/%.runs tools/run-experiments.sh
-	@tools/run-experiments.sh build/bin/$* chapters/$*.runs build/data/$*
+build/data/%/.done: $$(call programs_of,$$*) $$(call runs_of,$$*) tools/run-experiments.sh
+	@tools/run-experiments.sh build/data/$* $(call runs_of,$*)
 
 # ------------------------------------------------------------------- figures
 # plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the
@@ -115,8 +153,8 @@ lessons: $(FRESH)
 	@for f in $(FRESH); do cmp -s $$f chapters/$${f##*/} || \
 	  { cp $$f chapters/$${f##*/} && echo "refreshed chapters/$${f##*/}"; }; done
 
-build/lessons/%.md: chapters/%.md tools/lesson.awk $$(wildcard chapters/$$*.c lib/*.c) \
-                    $$(if $$(wildcard chapters/$$*.c),build/bin/$$* build/data/$$*/.done)
+build/lessons/%.md: chapters/%.md tools/lesson.awk $$(call quoted_by,$$*) \
+                    $$(call programs_of,$$*) $$(if $$(call runs_of,$$*),build/data/$$*/.done)
 	@mkdir -p $(@D)
 	awk -v bin=build/bin/$* -v data=build/data/$* -f tools/lesson.awk $< > $@
 

@@ -11,10 +11,16 @@
 #   ...replaced by the lines between `//> gd-step` and `//< gd-step`...
 #   ```
 #
+#   A region may sit in a solutions/ file: its `// BEGIN SOLUTION` and
+#   `// END SOLUTION` markers and its `// STUB:` lines are left out, so the
+#   lesson shows the graded reference code as a reader would write it.
+#
 #   <!-- run: --problem parabola --steps 3 -->
 #   ```console
 #   ...replaced by "$ <program> <flags>" and what the program printed...
 #   ```
+#   The program is the chapter's main one (bin); a first word `.NAME` runs
+#   its family program bin.NAME instead: <!-- run: .xor --hidden 2 -->.
 #
 #   w ends at 2.0006<!-- fact: linreg w %.4f -->
 #       the number before the comment is replaced by column `w` of the last
@@ -42,6 +48,7 @@ function print_region(file, name,    line, inside, found, n, i, indent, min, mar
         }
         if (marker == "//< " name) { inside = 0; continue }
         if (!inside || marker ~ /^\/\/[<>] [A-Za-z0-9_-]+$/) continue
+        if (marker ~ /^\/\/ (BEGIN|END) SOLUTION[ \t]*$/ || marker ~ /^\/\/ STUB:/) continue
         body[++n] = line
     }
     close(file)
@@ -58,7 +65,13 @@ function print_region(file, name,    line, inside, found, n, i, indent, min, mar
 # Prints the command line and its output (stdout and stderr together).
 function print_run(args,    cmd, line) {
     if (bin == "") fail("run: this lesson has no chapter program")
-    cmd = bin " " args
+    if (match(args, /^\.[a-z0-9-]+( |$)/)) {
+        cmd = bin substr(args, 1, RLENGTH)
+        args = substr(args, RLENGTH + 1)
+        sub(/ +$/, "", cmd)
+        cmd = cmd " " args
+    } else
+        cmd = bin " " args
     print "$ " cmd
     cmd = "(" cmd ") 2>&1"  # stderr too, even when the flags redirect stdout
     while ((cmd | getline line) > 0) print line

@@ -1,0 +1,65 @@
+/*
+ * loop.h: the one training loop of the chapter programs.
+ *
+ * Every chapter trains the same way; only the pieces change:
+ *
+ *   for k = 0, 1, ..., steps:
+ *       loss_k = L(θ), grads = ∇L(θ)        the objective   (objective.h)
+ *       stop if loss_k or a gradient is not finite          (divergence)
+ *       hook(grads)                          clipping, noise (optional)
+ *       row(k, loss_k, θ, grads)             a CSV row, a record (optional)
+ *       if k < steps: step(θ, grads)         the optimizer   (chapter 4)
+ *
+ * Row k describes the parameters before step k, so a run of N steps writes
+ * N + 1 rows, from the start (k = 0) to where the last step landed (k = N).
+ * The caller owns θ and the gradient buffer (objective->dim doubles each)
+ * and whatever the optimizer remembers.
+ */
+#ifndef LOOP_H
+#define LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "objective.h"
+
+/* One optimizer step: update the n params in place from the n grads. */
+typedef void (*StepFn)(double *params, const double *grads, size_t n,
+                       void *optimizer);
+
+/* Changes the gradient before it is used (clipping, added noise). */
+typedef void (*GradHookFn)(double *grads, size_t n, size_t step, void *ctx);
+
+/* Sees every row; returning false stops the run early (a tolerance met). */
+typedef bool (*RowFn)(size_t step, double loss, const double *params,
+                      const double *grads, size_t n, void *ctx);
+
+typedef struct {
+    size_t steps;        /* optimizer steps to take */
+    StepFn step;         /* required */
+    void *optimizer;     /* passed to step: its config and state */
+    GradHookFn hook;     /* may be NULL */
+    void *hook_ctx;
+    RowFn row;           /* may be NULL */
+    void *row_ctx;
+} Loop;
+
+typedef enum {
+    LOOP_FINISHED, /* every step taken */
+    LOOP_STOPPED,  /* the row callback asked to stop */
+    LOOP_DIVERGED  /* the loss or a gradient became inf or nan */
+} LoopStatus;
+
+typedef struct {
+    LoopStatus status;
+    size_t step; /* the last row's k; for LOOP_DIVERGED, the step whose
+                    loss or gradient was not finite (θ is as it was then) */
+    double loss; /* that step's loss */
+} LoopResult;
+
+/* Runs the loop from theta (updated in place); grads is scratch of
+ * objective->dim doubles that holds the last gradient afterwards. */
+LoopResult loop_run(const Objective *objective, const Loop *loop,
+                    double *theta, double *grads);
+
+#endif

@@ -215,6 +215,30 @@ static void print_default(const Flag *f)
     }
 }
 
+/* The scope in words: "task=a|b !data" prints " [only with --task a|b,
+ * without --data]"; "task!=solve" prints " [not with --task solve]". */
+static void print_scope(const char *scope)
+{
+    for (const char *c = scope; c && *c;) {
+        size_t len = strcspn(c, " ");
+        const char *op = memchr(c, '=', len);
+        printf(c == scope ? " [" : ", ");
+        if (!op)
+            printf("without --%.*s", (int)len - 1, c + 1);
+        else if (op[-1] == '!')
+            printf("not with --%.*s %.*s", (int)(op - 1 - c), c,
+                   (int)(c + len - op - 1), op + 1);
+        else
+            printf("only with --%.*s %.*s", (int)(op - c), c,
+                   (int)(c + len - op - 1), op + 1);
+        c += len;
+        if (*c == ' ')
+            c++;
+        if (!*c)
+            printf("]");
+    }
+}
+
 static void print_help(const Cli *cli)
 {
     printf("%s\nFlags:\n", cli->usage);
@@ -234,9 +258,78 @@ static void print_help(const Cli *cli)
                 printf("%s%s", c == f->choices ? "" : "|", *c);
         }
         print_default(f);
+        print_scope(f->scope);
         printf("\n");
     }
     printf("  %-22s %s\n", "--help", "print this help and exit");
+}
+
+/* ------------------------------------------------------------------- scope */
+
+/* True when `value` is one of the '|'-separated names in [list, end). */
+static bool one_of(const char *value, const char *list, const char *end)
+{
+    size_t len = strlen(value);
+    for (const char *p = list; p < end;) {
+        const char *bar = memchr(p, '|', (size_t)(end - p));
+        const char *stop = bar ? bar : end;
+        if ((size_t)(stop - p) == len && strncmp(p, value, len) == 0)
+            return true;
+        p = stop + 1;
+    }
+    return false;
+}
+
+/* Checks one condition of a scope, [cond, end), for flag f; on failure
+ * prints the refusal and returns CLI_BAD_INPUT. */
+static CliStatus check_condition(Cli *cli, const Flag *f, const char *cond,
+                                 const char *end)
+{
+    char name[40], why[160];
+    bool negated = cond[0] == '!';
+    const char *op = memchr(cond, '=', (size_t)(end - cond));
+    if (negated && !op) { /* "!data": only without --data */
+        snprintf(name, sizeof name, "%.*s", (int)(end - cond - 1), cond + 1);
+        if (!cli_flag(cli, name)->given)
+            return CLI_RUN;
+        snprintf(why, sizeof why, "does not apply with --%s", name);
+        return cli_reject(cli, f->name, NULL, why);
+    }
+    bool not_equal = op && op > cond && op[-1] == '!';
+    const char *name_end = not_equal ? op - 1 : op;
+    assert(op && "a scope condition is NAME=a|b, NAME!=a|b or !NAME");
+    snprintf(name, sizeof name, "%.*s", (int)(name_end - cond), cond);
+    const Flag *selector = cli_flag(cli, name);
+    assert(selector->kind == FLAG_CHOICE || selector->kind == FLAG_TEXT);
+    const char *value = *(const char **)selector->value;
+    bool listed = value && one_of(value, op + 1, end);
+    if (listed != not_equal)
+        return CLI_RUN;
+    if (not_equal)
+        snprintf(why, sizeof why, "does not apply to --%s %s", name, value);
+    else
+        snprintf(why, sizeof why, "applies only to --%s %.*s", name,
+                 (int)(end - op - 1), op + 1);
+    return cli_reject(cli, f->name, NULL, why);
+}
+
+/* Refuses the first given flag whose scope does not hold. */
+static CliStatus check_scopes(Cli *cli)
+{
+    for (size_t i = 0; i < cli->flag_count; i++) {
+        const Flag *f = &cli->flags[i];
+        if (!f->given || !f->scope)
+            continue;
+        for (const char *c = f->scope; *c;) {
+            const char *end = strchr(c, ' ');
+            if (!end)
+                end = c + strlen(c);
+            if (end > c && check_condition(cli, f, c, end) != CLI_RUN)
+                return CLI_BAD_INPUT;
+            c = *end ? end + 1 : end;
+        }
+    }
+    return CLI_RUN;
 }
 
 /* ------------------------------------------------------------------- parse */
@@ -290,5 +383,5 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
         if (parse_value(cli, f, value) != CLI_RUN)
             return CLI_BAD_INPUT;
     }
-    return CLI_RUN;
+    return check_scopes(cli);
 }

@@ -48,6 +48,14 @@ typedef struct {
     const char *default_text;   /* shown by --help when the stored default
                                    is not the whole story ("depends on
                                    --problem"); NULL prints the value */
+    const char *scope;   /* where the flag applies, NULL for everywhere:
+                            space-separated conditions that must all hold,
+                              "task=train|gradcheck"  --task is one of these
+                              "experiment!=none"      --experiment is not
+                              "!data"                 --data was not given
+                            (the named flags must be FLAG_CHOICE or
+                            FLAG_TEXT). cli_parse refuses a flag given
+                            outside its scope, and --help prints it. */
     bool given;          /* set by cli_parse when the flag appears */
     const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;
@@ -63,8 +71,9 @@ typedef struct {
 typedef enum { CLI_RUN, CLI_HELP_SHOWN, CLI_BAD_INPUT } CliStatus;
 
 /* Parses argv[1..argc-1] into the table's value pointers. On --help, prints
- * the help to stdout and returns CLI_HELP_SHOWN; on bad input, prints one
- * line to stderr and returns CLI_BAD_INPUT; otherwise returns CLI_RUN. */
+ * the help to stdout and returns CLI_HELP_SHOWN; on bad input (including a
+ * flag given outside its scope), prints one line to stderr and returns
+ * CLI_BAD_INPUT; otherwise returns CLI_RUN. */
 CliStatus cli_parse(Cli *cli, int argc, char **argv);
 
 /* The flag named `name` (without dashes); it must exist in the table. */

@@ -51,7 +51,7 @@ CH        ?=
 .SECONDARY:
 .SECONDEXPANSION:
 .PHONY: all everything deps programs data figures book lessons check test \
-        stubs bench clean help grade grade-class hint watch reset
+        stubs bench clean help grade grade-class hint watch reset try FORCE
 
 # `make` and `make test` first make sure the tools exist, then run the real
 # work in a second make, so nothing is compiled with a half-installed system.
@@ -69,6 +69,7 @@ help:
 	@echo "make grade SUBMISSION=dir        grade one student's files: report, results.json (Gradescope) and TAP log in OUT (build/reports/NAME)"
 	@echo "make grade-class SUBMISSIONS=dir grade every student folder in dir: gradebook.csv and each report, in OUT (build/reports/class-NAME)"
 	@echo "                (both take HIDDEN_TESTS=dir, instructor-only suites; grade-class STUDENT_TIME_LIMIT=seconds, 600)"
+	@echo "make try CH=04  run chapter 4's experiments on your own exercises/ and compare them with the reference runs"
 	@echo "make test       the course's self-test (maintainers, CI)"
 	@echo "make figures    every figure, SVG and PNG, in build/figures/"
 	@echo "make book       the book, in build/book/index.html"
@@ -108,19 +109,51 @@ build/bin/%: build/obj/chapters/%.o build/lib/libcourse.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(filter %.o,$^) build/lib/libcourse.a $(LDLIBS) -o $@
 
-# build/links/P.mk: "build/bin/P: build/obj/solutions/NN-topic.o" for every
-# exercise header that program P includes, directly or through lib/.
-build/links/%.mk: chapters/%.c
+# build/links/P.mk sets LINKS.P to the chapters whose exercise header
+# program P includes, directly or through lib/: P links their solutions.
+build/links/%.mk: chapters/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	@$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -MM -MT x $< | tr ' \\' '\n\n' | \
 	  sed -n 's|^exercises/\([0-9][0-9]-[a-z0-9-]*\)\.h$$|\1|p' | sort -u | \
-	  awk -v p=build/bin/$* '{ printf "%s: build/obj/solutions/%s.o\n", p, $$1 }' > $@
+	  awk -v p=$* '{ s = s " " $$1 } END { print "LINKS." p " :=" s }' > $@
 
 # Only a make that builds programs needs them (not deps, clean, or the
 # outer make of `make` and `make test`, which may run before cc exists).
 ifneq ($(filter-out all test deps clean help,$(or $(MAKECMDGOALS),all)),)
 include $(SOURCES:chapters/%.c=build/links/%.mk)
 endif
+
+# ----------------------------------------------------------------- make try
+# make try CH=04 builds chapter 4's programs with your exercises/ (EXERCISES=
+# dir for another copy) in place of solutions/04-optimizers.c, the other
+# chapters' code being the reference, reruns the chapter's experiments into
+# build/try/ and compares them with the reference runs (tools/try.sh).
+TRY := $(if $(CH),$(patsubst exercises/%.h,%,$(wildcard exercises/$(CH)-*.h exercises/0$(CH)-*.h)))
+# The student's object, or the reference one, for chapter $1.
+try_object = $(if $(filter $1,$(TRY)),build/try/obj/$1.o,build/obj/solutions/$1.o)
+
+define program_links
+build/bin/$1: $$(LINKS.$1:%=build/obj/solutions/%.o)
+build/try/bin/$1: build/obj/chapters/$1.o build/lib/libcourse.a $$(foreach s,$$(LINKS.$1),$$(call try_object,$$s))
+endef
+$(foreach p,$(SOURCES:chapters/%.c=%),$(eval $(call program_links,$p)))
+
+build/try/bin/%:
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(filter %.o,$^) build/lib/libcourse.a $(LDLIBS) -o $@
+
+# Your file may warn (an unused parameter in a stub): warnings are shown,
+# never fatal, here.
+build/try/obj/%.o: $(EXERCISES)/%.c exercises/%.h FORCE
+	@mkdir -p $(@D)
+	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $< -o $@.tmp && mv $@.tmp $@
+
+try: deps
+	@test -n "$(TRY)" || { echo "make try: CH=$(CH): say which chapter, e.g. make try CH=04" >&2; exit 2; }
+	@$(MAKE) --no-print-directory build/data/$(TRY)/.done \
+	  $(filter build/figures/$(TRY).%,$(SVGS)) \
+	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))
+	@tools/try.sh $(TRY)
 
 # ------------------------------------------------------- experiments (data)
 # chapters/NN-topic[.NAME].runs list the lesson's experiments, one per line:
@@ -213,6 +246,8 @@ bench: programs
 test: deps
 	@$(MAKE) --no-print-directory everything
 	@tools/selftest.sh
+
+FORCE:
 
 clean:
 	rm -rf build

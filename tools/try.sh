@@ -1,0 +1,103 @@
+#!/bin/sh
+# try.sh NN-topic: the second half of `make try CH=NN` (make has built the
+# reference runs and figures, and the chapter's programs linked with your
+# exercise file into build/try/bin/).
+#
+# Reruns every experiment of the chapter with your programs into
+# build/try/data/NN-topic/, compares each CSV with the reference run
+# (the largest difference, and the first row where they part), draws the
+# chapter's figures from your data into build/try/figures/, and writes
+# build/try/NN-topic.html with each figure of yours beside the reference.
+# Exit status 0 when every experiment matches.
+set -u
+stem=$1
+ref=build/data/$stem
+mine=build/try/data/$stem
+figs=build/try/figures
+page=build/try/$stem.html
+
+echo "make try: chapter ${stem%%-*}'s experiments, run on your exercises/$stem.c"
+BIN_DIR=build/try/bin tools/run-experiments.sh "$mine" chapters/"$stem".runs \
+    $(ls chapters/"$stem".*.runs 2>/dev/null) 2>build/try/"$stem".errors
+echo
+
+# One line per experiment: name, verdict, detail. Numbers match when they
+# agree to 1e-9 relative to their size (or absolutely, below 1): the same
+# code gives the same bytes; a different but correct order of operations
+# gives differences near 1e-15; a bug gives far more.
+status=0
+printf '%-28s %-9s %s\n' experiment verdict "largest difference (and where the runs part)"
+for r in "$ref"/*.csv; do
+    name=$(basename "$r" .csv)
+    m=$mine/$name.csv
+    if [ ! -f "$m" ]; then
+        printf '%-28s %-9s %s\n' "$name" FAILED "your program stopped before writing it (see below)"
+        status=1
+        continue
+    fi
+    line=$(awk -F, -v name="$name" '
+        function abs(v) { return v < 0 ? -v : v }
+        NR == FNR { ref[FNR] = $0; nref = FNR; next }
+        FNR == 1 { if ($0 != ref[1]) { bad = "the columns differ: " $0; exit } split($0, head, ","); next }
+        {
+            nmine = FNR
+            n = split(ref[FNR], want, ",")
+            for (i = 1; i <= n; i++) {
+                if (want[i] == $i) continue
+                d = abs(want[i] - $i); scale = abs(want[i]) > 1 ? abs(want[i]) : 1
+                # nan, inf or text where the other run has something else
+                if (want[i] !~ /^[-+0-9.eE]+$/ || $i !~ /^[-+0-9.eE]+$/) d = 1e308
+                if (d > worst) worst = d
+                if (first == "" && d / scale > 1e-9)
+                    first = sprintf("row %d, %s: yours %s, reference %s", FNR - 2, head[i], $i, want[i])
+            }
+        }
+        END {
+            if (bad != "") { print "DIFFERS " bad; exit }
+            if (nmine != nref) {
+                printf "DIFFERS %d rows, the reference has %d%s\n", nmine - 1, nref - 1, first != "" ? "; first: " first : ""
+                exit
+            }
+            if (first != "") printf "DIFFERS %.3g; first at %s\n", worst, first
+            else printf "matches %.3g\n", worst + 0
+        }' "$r" "$m")
+    verdict=${line%% *}
+    [ "$verdict" = matches ] || status=1
+    printf '%-28s %-9s %s\n' "$name" "$verdict" "${line#* }"
+done
+if [ -s build/try/"$stem".errors ]; then
+    echo
+    echo "What your programs said:"
+    sed 's/^/  /' build/try/"$stem".errors | head -n 20
+fi
+
+# The figures, from your data, and the page that shows them beside the
+# reference ones.
+mkdir -p "$figs"
+{
+    echo "<!DOCTYPE html><html><head><meta charset=utf-8><title>make try: $stem</title>"
+    echo "<style>body{font-family:sans-serif;margin:1em}img{width:100%}"
+    echo ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}</style></head><body>"
+    echo "<h1>Your $stem beside the reference</h1>"
+} >"$page"
+drawn=0
+for p in plots/"$stem".*.gp; do
+    [ -f "$p" ] || continue
+    n=$(basename "$p" .gp)
+    if gnuplot -c "$p" svg "$mine" "$figs/$n.svg" 2>/dev/null &&
+        gnuplot -c "$p" png "$mine" "$figs/$n.png" 2>/dev/null; then
+        drawn=$((drawn + 1))
+        mine_img="<img src=\"figures/$n.svg\" alt=\"yours\">"
+    else
+        rm -f "$figs/$n.svg" "$figs/$n.png"
+        mine_img="<p>Not drawn: an experiment it needs did not finish.</p>"
+    fi
+    printf '<h2>%s</h2><div class="pair"><div><h3>reference</h3><img src="../figures/%s.svg" alt="reference"></div><div><h3>yours</h3>%s</div></div>\n' \
+        "$n" "$n" "$mine_img" >>"$page"
+done
+echo "</body></html>" >>"$page"
+echo
+echo "Your figures ($drawn): $figs/$stem.*.png; side by side with the reference: $page"
+[ "$status" -eq 0 ] && echo "Every experiment matches the reference runs." ||
+    echo "Some experiments differ: the first row where a run parts from the reference is the step to look at."
+exit "$status"

@@ -28,104 +28,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "01-gradient-descent.h"
+#include "02-gradient-accumulation.h"
 #include "cli.h"
 #include "dataset.h"
 #include "output.h"
 #include "rng.h"
+#include "vec.h"
 
-/* ============================================================ parameters */
+/* ======================================================= the graded code
+ * Param, param_zero_grad, linreg_backward_accumulate, param_sgd_step and the
+ * two training steps are chapter 2's exercises: this program runs their
+ * reference solutions (solutions/02-gradient-accumulation.c), and the loss
+ * is chapter 1's mse_loss. What is written here is only what the lesson
+ * shows going wrong, and the bookkeeping of the runs. */
 
-//> param
-/* A trainable number, as a framework sees it: the value the model computes
- * with, and beside it the gradient that backward passes have added up since
- * the last zero_grad (PyTorch's tensor.grad). */
-typedef struct {
-    double value;
-    double grad;
-} Param;
-
-/* The line's parameters, always in this order. */
-enum { LINE_W, LINE_B, LINE_PARAMS };
-//< param
-
-//> zero-grad
-/* Clears the gradient of every parameter and leaves the values alone: the
- * job of PyTorch's optimizer.zero_grad(). Assigning 0 (rather than, say,
- * multiplying by 0) also clears a gradient that had become inf or nan. */
-static void param_zero_grad(Param *params, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        params[i].grad = 0.0;
-}
-//< zero-grad
-
-/* ============================================================ the model */
-
-//> forward
-/* Forward: the mean squared error of the line over n examples,
- * L = (1/n) Σ (w·x_i + b - y_i)^2. */
-static double linreg_forward(const Param *line, const double *x,
-                             const double *y, size_t n)
-{
-    double w = line[LINE_W].value, b = line[LINE_B].value;
-    double sum = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double residual = w * x[i] + b - y[i];
-        sum += residual * residual;
-    }
-    return sum / (double)n;
-}
-//< forward
-
-//> backward
-/* Backward: ADDS the gradient of loss_scale·L into each parameter's grad,
- * where L is the mean squared error of the n examples (chapter 1):
- *   w.grad += loss_scale · (2/n) Σ r_i·x_i
- *   b.grad += loss_scale · (2/n) Σ r_i,     r_i = w·x_i + b - y_i.
- * loss_scale plays the part of PyTorch's (loss * scale).backward(): scaling
- * a loss scales its gradient. Whatever grad held before is kept. */
-static void linreg_backward_accumulate(const double *x, const double *y,
-                                       size_t n, double loss_scale,
-                                       Param *line)
-{
-    double w = line[LINE_W].value, b = line[LINE_B].value;
-    double sum_rx = 0.0, sum_r = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double residual = w * x[i] + b - y[i];
-        sum_rx += residual * x[i];
-        sum_r += residual;
-    }
-    line[LINE_W].grad += loss_scale * (2.0 * sum_rx / (double)n);
-    line[LINE_B].grad += loss_scale * (2.0 * sum_r / (double)n);
-}
-//< backward
-
-//> sgd-step
-/* The optimizer: value ← value - lr·grad for every parameter. The grads
- * are read, never cleared (PyTorch's optimizer.step() leaves .grad as it
- * is); clearing is zero_grad's job. */
-static void sgd_step(Param *params, size_t count, double lr)
-{
-    for (size_t i = 0; i < count; i++)
-        params[i].value -= lr * params[i].grad;
-}
-//< sgd-step
-
-/* ============================================================ training */
-
-//> train-step
-/* One update, in the order every framework's training loop has: clear the
- * gradients, run forward (the loss), run backward (the gradients), step.
- * Returns the loss at the values before the step. */
+/* One correct update (zero_grad, forward, backward, step); returns the loss
+ * at the values before the step. The forward pass only reads the values,
+ * so taking the loss first changes nothing. */
 static double train_step(Param *line, const Dataset *ds, double lr)
 {
-    param_zero_grad(line, LINE_PARAMS);
-    double loss = linreg_forward(line, ds->x, ds->y, ds->n);
-    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, line);
-    sgd_step(line, LINE_PARAMS, lr);
+    double loss = mse_loss(ds->x, ds->y, ds->n, line[LINE_W].value,
+                           line[LINE_B].value);
+    linreg_train_step(ds->x, ds->y, ds->n, lr, line);
     return loss;
 }
-//< train-step
 
 //> forgot-zero
 /* The classic bug: the same loop without zero_grad. Backward adds this
@@ -134,9 +61,10 @@ static double train_step(Param *line, const Dataset *ds, double lr)
 static double train_step_without_zero_grad(Param *line, const Dataset *ds,
                                            double lr)
 {
-    double loss = linreg_forward(line, ds->x, ds->y, ds->n);
+    double loss = mse_loss(ds->x, ds->y, ds->n, line[LINE_W].value,
+                           line[LINE_B].value);
     linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, line);
-    sgd_step(line, LINE_PARAMS, lr);
+    param_sgd_step(line, LINE_PARAMS, lr);
     return loss;
 }
 //< forgot-zero
@@ -170,32 +98,53 @@ typedef struct {
     size_t size[MAX_MICRO_BATCHES];
 } MicroBatches;
 
-//> accumulated-step
-/* One update from k micro-batches: zero once, then forward and backward on
- * each micro-batch in turn, each adding its weighted gradient into grad,
- * then one step. Only one micro-batch is in flight at a time; that is the
- * memory accumulation saves. Returns the loss over all N examples before
- * the step, the size-weighted sum of the micro-batch losses (whatever
- * weighting the gradients get, so that every run reports the same thing). */
+/* The loss over all N examples at the line's values: the size-weighted sum
+ * of the micro-batch losses, Σ_m (n_m / N)·L_m, whatever weights the
+ * gradients get, so that every run reports the same thing. */
+static double micro_batches_loss(const Param *line, const Dataset *ds,
+                                 const MicroBatches *micro)
+{
+    double loss = 0.0;
+    size_t first = 0;
+    for (size_t m = 0; m < micro->k; m++) {
+        size_t n = micro->size[m];
+        loss += (double)n / (double)ds->n *
+                mse_loss(ds->x + first, ds->y + first, n, line[LINE_W].value,
+                         line[LINE_B].value);
+        first += n;
+    }
+    return loss;
+}
+
+//> wrong-weights
+/* One update from k micro-batches with the weighting chosen. Weighted by
+ * size, it is the graded linreg_train_step_accumulated. The other two are
+ * the mistakes the lesson measures: the same loop, zero once, each
+ * micro-batch's gradient added with its (wrong) weight, one step. Returns
+ * the loss before the step. */
 static double accumulated_step(Param *line, const Dataset *ds,
                                const MicroBatches *micro, Weighting weighting,
                                double lr)
 {
+    double loss = micro_batches_loss(line, ds, micro);
+    if (weighting == WEIGHT_BY_SIZE) {
+        linreg_train_step_accumulated(ds->x, ds->y, micro->size, micro->k, lr,
+                                      line);
+        return loss;
+    }
     param_zero_grad(line, LINE_PARAMS);
-    double loss = 0.0;
     size_t first = 0;
     for (size_t m = 0; m < micro->k; m++) {
-        const double *x = ds->x + first, *y = ds->y + first;
         size_t n = micro->size[m];
         double weight = micro_batch_weight(weighting, n, ds->n, micro->k);
-        loss += (double)n / (double)ds->n * linreg_forward(line, x, y, n);
-        linreg_backward_accumulate(x, y, n, weight, line);
+        linreg_backward_accumulate(ds->x + first, ds->y + first, n, weight,
+                                   line);
         first += n;
     }
-    sgd_step(line, LINE_PARAMS, lr);
+    param_sgd_step(line, LINE_PARAMS, lr);
     return loss;
 }
-//< accumulated-step
+//< wrong-weights
 
 /* The gradient of the full-batch loss at the line's values, written into
  * grad[], computed on a copy so that the line's own grads are untouched. */
@@ -223,10 +172,10 @@ typedef struct {
 /* How a run ended: every step taken, or stopped at a number that was not
  * finite, in the chosen mode's run or in the reference beside it. */
 typedef enum {
-    TRAIN_MAX_STEPS,
-    TRAIN_DIVERGED,
-    TRAIN_REFERENCE_DIVERGED
-} TrainStatus;
+    RUN_MAX_STEPS,
+    RUN_DIVERGED,
+    RUN_REFERENCE_DIVERGED
+} RunStatus;
 
 /* One update of the chosen mode. */
 static double mode_step(const Training *t, Param *line, const Dataset *ds)
@@ -251,24 +200,16 @@ static const char *const column_names[1 + COLUMNS] = {
     "used_grad_b", "ref_loss", "ref_w", "ref_b", "param_diff",
     "max_param_diff"};
 
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
-
 /* Trains the line with the chosen mode and, beside it, a reference copy
  * from the same start by correct full-batch steps, writing one row per step
  * from step 0 (the start). Row k holds the parameters after k updates and
  * the loss there; grad_* is the full-batch gradient at those values (what a
  * correct update uses) and used_grad_* what the parameters' grad held when
  * the update from there was taken. Stops at the first row with a number
- * that is not finite, returning TRAIN_DIVERGED (the mode's run) or
- * TRAIN_REFERENCE_DIVERGED (only the reference) and the step in
+ * that is not finite, returning RUN_DIVERGED (the mode's run) or
+ * RUN_REFERENCE_DIVERGED (only the reference) and the step in
  * *stopped_at. */
-static TrainStatus train(const Training *t, Param *line, const Dataset *ds,
+static RunStatus train(const Training *t, Param *line, const Dataset *ds,
                          FILE *out, size_t *stopped_at)
 {
     Param ref[LINE_PARAMS];
@@ -292,14 +233,14 @@ static TrainStatus train(const Training *t, Param *line, const Dataset *ds,
         row[COL_USED_GRAD_W] = line[LINE_W].grad;
         row[COL_USED_GRAD_B] = line[LINE_B].grad;
         row[COL_REF_LOSS] = train_step(ref, ds, t->lr);
-        if (!all_finite(row, COLUMNS)) {
+        if (!vec_all_finite(row, COLUMNS)) {
             *stopped_at = step;
-            return all_finite(row, COL_REF_LOSS) ? TRAIN_REFERENCE_DIVERGED
-                                                 : TRAIN_DIVERGED;
+            return vec_all_finite(row, COL_REF_LOSS) ? RUN_REFERENCE_DIVERGED
+                                                 : RUN_DIVERGED;
         }
         output_row(out, step, row, COLUMNS);
     }
-    return TRAIN_MAX_STEPS;
+    return RUN_MAX_STEPS;
 }
 
 /* ================================================================== main */
@@ -413,16 +354,16 @@ static Weighting weighting_from_name(const char *name)
 
 /* Says on stderr why the run stopped at `step`, naming the likeliest cause
  * for the mode (or for the reference run, if only that one failed). */
-static void explain_divergence(const Training *t, TrainStatus status,
+static void explain_divergence(const Training *t, RunStatus status,
                                size_t step)
 {
     const char *program = "02-gradient-accumulation";
     fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
             program, step,
-            status == TRAIN_REFERENCE_DIVERGED
+            status == RUN_REFERENCE_DIVERGED
                 ? " in the reference run (correct full-batch training)"
                 : "");
-    if (status == TRAIN_REFERENCE_DIVERGED)
+    if (status == RUN_REFERENCE_DIVERGED)
         fprintf(stderr, "--lr %g is above these data's stable limit, so every "
                 "step overshoots further than the last (divide --lr by 10; "
                 "01-gradient-descent --problem linreg --task solve prints "
@@ -455,8 +396,8 @@ static int run(const Settings *s, const Training *t, Param *line,
     output_header(out.file, column_names, 1 + COLUMNS);
     size_t stopped_at = 0;
     int status = EXIT_SUCCESS;
-    TrainStatus ended = train(t, line, ds, out.file, &stopped_at);
-    if (ended != TRAIN_MAX_STEPS) {
+    RunStatus ended = train(t, line, ds, out.file, &stopped_at);
+    if (ended != RUN_MAX_STEPS) {
         explain_divergence(t, ended, stopped_at);
         status = EXIT_FAILURE;
     }

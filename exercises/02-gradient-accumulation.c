@@ -20,7 +20,7 @@ void linreg_backward_accumulate(const double *x, const double *y, size_t n,
     /* TODO: lesson section "A backward pass that adds" */
 }
 
-void sgd_step(Param *params, size_t count, double lr)
+void param_sgd_step(Param *params, size_t count, double lr)
 {
     (void)params; (void)count; (void)lr;
     /* TODO: lesson section "The optimizer's step" */

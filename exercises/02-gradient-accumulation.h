@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+//> param
 /* A trainable number: its value, and the gradient that backward calls have
  * added into it since the last zero_grad (PyTorch's tensor.grad). */
 typedef struct {
@@ -28,6 +29,7 @@ typedef struct {
 
 /* Where the line's two parameters sit in a params array. */
 enum { LINE_W, LINE_B, LINE_PARAMS };
+//< param
 
 /* Sets params[i].grad to exactly 0 for every i < count, whatever it held
  * before (inf and nan included), and leaves every value, and anything past
@@ -46,7 +48,7 @@ void linreg_backward_accumulate(const double *x, const double *y, size_t n,
 
 /* One step of plain gradient descent: params[i].value -= lr·params[i].grad
  * for every i < count. The grads are read and left exactly as they were. */
-void sgd_step(Param *params, size_t count, double lr);
+void param_sgd_step(Param *params, size_t count, double lr);
 
 /* One training step on the batch (x, y) of n >= 1 examples, with learning
  * rate lr: clears the grads (whatever an earlier step left in them), runs

@@ -30,6 +30,7 @@ double parabola_descend(double start, double lr, size_t steps)
     // STUB: return 0.0; /* TODO: lesson section "A first descent" */
 }
 
+//> mse-loss
 double mse_loss(const double *x, const double *y, size_t n, double w,
                 double b)
 {
@@ -44,6 +45,7 @@ double mse_loss(const double *x, const double *y, size_t n, double w,
     // STUB: (void)x; (void)y; (void)n; (void)w; (void)b;
     // STUB: return 0.0; /* TODO: lesson section "The loss" */
 }
+//< mse-loss
 
 void mse_grad(const double *x, const double *y, size_t n, double w, double b,
               double *grad_w, double *grad_b)

@@ -17,6 +17,7 @@
 // STUB:  */
 #include "02-gradient-accumulation.h"
 
+//> zero-grad
 void param_zero_grad(Param *params, size_t count)
 {
     // BEGIN SOLUTION
@@ -26,7 +27,9 @@ void param_zero_grad(Param *params, size_t count)
     // STUB: (void)params; (void)count;
     // STUB: /* TODO: lesson section "Clearing gradients" */
 }
+//< zero-grad
 
+//> backward
 void linreg_backward_accumulate(const double *x, const double *y, size_t n,
                                 double loss_scale, Param *params)
 {
@@ -44,8 +47,10 @@ void linreg_backward_accumulate(const double *x, const double *y, size_t n,
     // STUB: (void)x; (void)y; (void)n; (void)loss_scale; (void)params;
     // STUB: /* TODO: lesson section "A backward pass that adds" */
 }
+//< backward
 
-void sgd_step(Param *params, size_t count, double lr)
+//> sgd-step
+void param_sgd_step(Param *params, size_t count, double lr)
 {
     // BEGIN SOLUTION
     for (size_t i = 0; i < count; i++)
@@ -54,19 +59,23 @@ void sgd_step(Param *params, size_t count, double lr)
     // STUB: (void)params; (void)count; (void)lr;
     // STUB: /* TODO: lesson section "The optimizer's step" */
 }
+//< sgd-step
 
+//> train-step
 void linreg_train_step(const double *x, const double *y, size_t n, double lr,
                        Param *params)
 {
     // BEGIN SOLUTION
     param_zero_grad(params, LINE_PARAMS);
     linreg_backward_accumulate(x, y, n, 1.0, params);
-    sgd_step(params, LINE_PARAMS, lr);
+    param_sgd_step(params, LINE_PARAMS, lr);
     // END SOLUTION
     // STUB: (void)x; (void)y; (void)n; (void)lr; (void)params;
     // STUB: /* TODO: lesson section "The training loop" */
 }
+//< train-step
 
+//> accumulated-step
 void linreg_train_step_accumulated(const double *x, const double *y,
                                    const size_t *micro_sizes, size_t k,
                                    double lr, Param *params)
@@ -75,7 +84,7 @@ void linreg_train_step_accumulated(const double *x, const double *y,
     size_t total = 0;
     for (size_t m = 0; m < k; m++)
         total += micro_sizes[m];
-    param_zero_grad(params, LINE_PARAMS); /* once, before every micro-batch */
+    param_zero_grad(params, LINE_PARAMS); /* once, before the first micro-batch */
     size_t first = 0;
     for (size_t m = 0; m < k; m++) {
         double weight = (double)micro_sizes[m] / (double)total;
@@ -83,8 +92,9 @@ void linreg_train_step_accumulated(const double *x, const double *y,
                                    weight, params);
         first += micro_sizes[m];
     }
-    sgd_step(params, LINE_PARAMS, lr); /* once, after the last micro-batch */
+    param_sgd_step(params, LINE_PARAMS, lr); /* once, after the last micro-batch */
     // END SOLUTION
     // STUB: (void)x; (void)y; (void)micro_sizes; (void)k; (void)lr; (void)params;
     // STUB: /* TODO: lesson section "Accumulating over micro-batches" */
 }
+//< accumulated-step

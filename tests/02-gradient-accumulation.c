@@ -299,19 +299,19 @@ static void add_backward_tests(TCase *tc)
     tcase_add_test(tc, backward_matches_finite_differences);
 }
 
-/* ========================================================= sgd_step() */
+/* ========================================================= param_sgd_step() */
 
-START_TEST(sgd_step_hand_worked)
+START_TEST(param_sgd_step_hand_worked)
 {
     /* lr = 0.1: 1 - 0.1·0.5 = 0.95, -2 - 0.1·(-4) = -1.6,
      * 0.25 - 0.1·2 = 0.05. The fourth parameter is past the count; the
      * third is within it, so a loop that stops at the line's 2 parameters
      * instead of count is caught. */
     Param p[4] = {{1.0, 0.5}, {-2.0, -4.0}, {0.25, 2.0}, {42.0, 99.0}};
-    sgd_step(p, 3, 0.1);
+    param_sgd_step(p, 3, 0.1);
     double v0 = p[0].value, v1 = p[1].value, v2 = p[2].value;
-    require_finite(v0, "params[0].value after sgd_step()");
-    require_finite(v1, "params[1].value after sgd_step()");
+    require_finite(v0, "params[0].value after param_sgd_step()");
+    require_finite(v1, "params[1].value after param_sgd_step()");
     if (!(grading_near(v0, 0.95, TIGHT) && grading_near(v1, -1.6, TIGHT) &&
           grading_near(v2, 0.05, TIGHT))) {
         const char *why = "each value moves by -lr times its own grad";
@@ -326,36 +326,36 @@ START_TEST(sgd_step_hand_worked)
         else if (grading_near(v0, 0.95, TIGHT) && grading_near(v1, -1.6, TIGHT))
             why = "params[2] did not move: loop over all count parameters, "
                   "not a fixed number";
-        ck_abort_msg("sgd_step with lr = 0.1 on values (1, -2, 0.25) and "
+        ck_abort_msg("param_sgd_step with lr = 0.1 on values (1, -2, 0.25) and "
                      "grads (0.5, -4, 2) gave values (%.10g, %.10g, %.10g); "
                      "expected (0.95, -1.6, 0.05): %s", v0, v1, v2, why);
     }
     ck_assert_msg(p[0].grad == 0.5 && p[1].grad == -4.0 && p[2].grad == 2.0,
-                  "after sgd_step the grads are (%g, %g, %g), not the (0.5, "
+                  "after param_sgd_step the grads are (%g, %g, %g), not the (0.5, "
                   "-4, 2) they were%s", p[0].grad, p[1].grad, p[2].grad,
                   p[0].grad == 0.0 && p[1].grad == 0.0
-                      ? ": sgd_step cleared the gradients. A step reads them "
+                      ? ": param_sgd_step cleared the gradients. A step reads them "
                         "and leaves them (PyTorch's optimizer.step() does "
                         "too); clearing is zero_grad's job, at the start of "
                         "the next step"
                       : ": a step reads the grads and leaves them alone");
     ck_assert_msg(p[3].value == 42.0 && p[3].grad == 99.0,
-                  "sgd_step(params, 3, lr) changed params[3], which is past "
+                  "param_sgd_step(params, 3, lr) changed params[3], which is past "
                   "the count");
 }
 END_TEST
 
-START_TEST(sgd_step_twice_moves_twice)
+START_TEST(param_sgd_step_twice_moves_twice)
 {
     /* The grads stay as they are, so a second call takes the same step
      * again: 1 - 2·0.05 = 0.9 and -2 + 2·0.4 = -1.2. */
     Param p[2] = {{1.0, 0.5}, {-2.0, -4.0}};
-    sgd_step(p, 2, 0.1);
-    sgd_step(p, 2, 0.1);
-    require_finite(p[0].value, "params[0].value after two sgd_step() calls");
+    param_sgd_step(p, 2, 0.1);
+    param_sgd_step(p, 2, 0.1);
+    require_finite(p[0].value, "params[0].value after two param_sgd_step() calls");
     ck_assert_msg(grading_near(p[0].value, 0.9, TIGHT) &&
                       grading_near(p[1].value, -1.2, TIGHT),
-                  "two calls of sgd_step with lr = 0.1 on values (1, -2) and "
+                  "two calls of param_sgd_step with lr = 0.1 on values (1, -2) and "
                   "grads (0.5, -4) gave (%.10g, %.10g); expected (0.9, -1.2)"
                   "%s", p[0].value, p[1].value,
                   grading_near(p[0].value, 0.95, TIGHT)
@@ -367,8 +367,8 @@ END_TEST
 
 static void add_sgd_step_tests(TCase *tc)
 {
-    tcase_add_test(tc, sgd_step_hand_worked);
-    tcase_add_test(tc, sgd_step_twice_moves_twice);
+    tcase_add_test(tc, param_sgd_step_hand_worked);
+    tcase_add_test(tc, param_sgd_step_twice_moves_twice);
 }
 
 /* ================================================ linreg_train_step() */
@@ -394,7 +394,7 @@ START_TEST(train_step_clears_stale_gradients)
         return;
     const char *why = "the step is: param_zero_grad, then "
                       "linreg_backward_accumulate with loss_scale 1, then "
-                      "sgd_step (if those exercises fail, fix them first)";
+                      "param_sgd_step (if those exercises fail, fix them first)";
     bool unmoved = w == W0 && b == B0;
     if (pair_near(w, b, want_w - 10.0, want_b + 5.0))
         why = "the stale gradient (100, -50) that .grad held before the "
@@ -480,7 +480,7 @@ typedef enum {
     SIM_EQUAL_WEIGHTS,   /* (1/k) Σ g_m: right only for equal sizes */
     SIM_LAST_ONLY,       /* (n_k/N) g_k: overwrite, or zero_grad per batch */
     SIM_LAST_UNWEIGHTED, /* g_k alone */
-    SIM_STEP_EACH,       /* sgd_step after every micro-batch */
+    SIM_STEP_EACH,       /* param_sgd_step after every micro-batch */
     SIM_SAME_SLICE,      /* every micro-batch reads the first examples */
     SIM_STALE,           /* the grads held before the call were kept */
     SIM_KINDS
@@ -507,7 +507,7 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
         "zero_grad runs once, before the first micro-batch",
     [SIM_STEP_EACH] =
         "the parameters moved after every micro-batch: accumulation takes "
-        "one sgd_step, after the last micro-batch, so that every gradient "
+        "one param_sgd_step, after the last micro-batch, so that every gradient "
         "is taken at the same values",
     [SIM_SAME_SLICE] =
         "every micro-batch used the first examples again: micro-batch m "
@@ -715,19 +715,19 @@ static const Exercise exercises[] = {
      "Compute chapter 1's two partial derivatives at the current values, "
      "multiply each by loss_scale and add it (+=) to the matching grad.",
      add_backward_tests},
-    {"sgd-step", "sgd_step()", 2, "The optimizer's step",
+    {"param-sgd-step", "param_sgd_step()", 2, "The optimizer's step",
      "value -= lr * grad for each of the count parameters; do not touch "
      "the grads.",
      add_sgd_step_tests},
     {"train-step", "linreg_train_step()", 3, "The training loop",
      "Three calls in this order: param_zero_grad, "
-     "linreg_backward_accumulate with loss_scale 1, sgd_step.",
+     "linreg_backward_accumulate with loss_scale 1, param_sgd_step.",
      add_train_step_tests},
     {"accumulated-step", "linreg_train_step_accumulated()", 5,
      "Accumulating over micro-batches",
      "Add up the sizes to get N; zero the grads once; for each micro-batch "
      "call backward on its slice with loss_scale n_m / N and move the "
-     "start on by n_m; then one sgd_step.",
+     "start on by n_m; then one param_sgd_step.",
      add_accumulated_tests},
 };
 

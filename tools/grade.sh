@@ -194,7 +194,7 @@ listing() {
     lsuite=$1 lstem=$2 ldir=$3
     mkdir -p "$ldir"
     header=exercises/$lstem.h
-    if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/grading.h \
+    if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/*.h \
          "$header" tools/make-stub.awk lib/*.h lib/*.c; then
         # Temporary names of this process's own: two graders may list at once.
         awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c.$$" &&
@@ -297,7 +297,7 @@ link_suite() {
     fresh "$hobj" tests/grading.c tests/grading.h ||
         compile "$kdir/harness.log" "$hobj" $cflags -Itests $check_flags -c tests/grading.c ||
         return 2
-    fresh "$sobj" "$ksuite" tests/grading.h "$header" lib/*.h ||
+    fresh "$sobj" "$ksuite" tests/*.h "$header" lib/*.h ||
         compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests -Ilib $check_flags -c "$ksuite" ||
         return 2
     fresh "$kbin" "$kdir/student.o" "$sobj" "$hobj" $lib_objs && return 0

@@ -51,7 +51,17 @@ typedef struct {
 
 /* ================================================================ a run */
 
-//> clip-hook
+/* One CSV row per step: step,loss,x,y. */
+static bool write_row(size_t step, double loss, const double *theta,
+                      const double *grads, size_t n, void *out)
+{
+    (void)grads;
+    (void)n;
+    output_row(out, step, (const double[]){loss, theta[0], theta[1]}, 3);
+    return true;
+}
+
+//> train-loop
 /* The thresholds of --clip-norm and --clip-value; 0 when not given. */
 typedef struct {
     double max_norm, clip_value;
@@ -70,24 +80,12 @@ static void clip_hook(double *grads, size_t n, size_t step, void *clipping)
     else
         clip_grad_value(&theta, 1, c->clip_value);
 }
-//< clip-hook
 
-/* One CSV row per step: step,loss,x,y. */
-static bool write_row(size_t step, double loss, const double *theta,
-                      const double *grads, size_t n, void *out)
-{
-    (void)grads;
-    (void)n;
-    output_row(out, step, (const double[]){loss, theta[0], theta[1]}, 3);
-    return true;
-}
-
-//> train-loop
-/* The run: the problem's loss and gradient, clipping if asked for, a row
- * of output, then the optimizer's step, `--steps` times; lib/loop.c is
- * the loop and checks every loss and gradient for inf and nan. */
-static int descend(const Settings *s, const OptimizerConfig *cfg,
-                   const Problem *p, FILE *out)
+/* The run: lib/loop.c's loop with this program's pieces, `--steps` steps
+ * of the chosen optimizer from the problem's start, a row per step, and
+ * the clipping hook if a threshold was given. False when out of memory. */
+static bool train(const Settings *s, const OptimizerConfig *cfg,
+                  const Problem *p, FILE *out, LoopResult *result)
 {
     Clipping clipping = {s->clip_norm, s->clip_value};
     bool clipped = clipping.max_norm > 0.0 || clipping.clip_value > 0.0;
@@ -97,24 +95,12 @@ static int descend(const Settings *s, const OptimizerConfig *cfg,
                  .row = write_row,
                  .row_ctx = out};
     double theta[PROBLEM_DIM] = {p->start[0], p->start[1]};
-    LoopResult result;
-    if (!optimizer_train(cfg, &p->objective, loop, theta, &result)) {
-        fprintf(stderr, "%s: out of memory for the optimizer\n", program);
-        return EXIT_FAILURE;
-    }
-    if (result.status != LOOP_DIVERGED)
-        return EXIT_SUCCESS;
-    fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: --lr %g "
-            "is too large for --optimizer %s on --problem %s, so the steps "
-            "overshoot further and further (divide --lr by 10)\n",
-            program, result.step, optimizer_lr(cfg), s->optimizer.name,
-            s->problem.name);
-    return EXIT_FAILURE;
+    return optimizer_train(cfg, &p->objective, loop, theta, result);
 }
 //< train-loop
 
-/* The rows written before a divergence are kept: they show how it went. */
+/* Runs and reports: a run that diverged says where and why. The rows
+ * written before a divergence are kept, since they show how it went. */
 static int run(const Settings *s, const OptimizerConfig *cfg,
                const Problem *p)
 {
@@ -122,7 +108,21 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
     if (!output_open(&out, program, s->out))
         return EXIT_FAILURE;
     fputs("step,loss,x,y\n", out.file);
-    int status = descend(s, cfg, p, out.file);
+    LoopResult result;
+    int status = EXIT_SUCCESS;
+    if (!train(s, cfg, p, out.file, &result)) {
+        fprintf(stderr, "%s: out of memory for the optimizer\n", program);
+        status = EXIT_FAILURE;
+    } else if (result.status == LOOP_DIVERGED) {
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step %zu: "
+                "--lr %g is too large for --optimizer %s on --problem %s, "
+                "so the steps overshoot further and further (divide --lr "
+                "by 10)\n",
+                program, result.step, optimizer_lr(cfg), s->optimizer.name,
+                s->problem.name);
+        status = EXIT_FAILURE;
+    }
     if (!output_commit(&out, program))
         return EXIT_FAILURE;
     return status;

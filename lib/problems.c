@@ -48,9 +48,9 @@ double himmelblau_loss_grad(const double *t, double *g, const void *unused)
     return a * a + b * b;
 }
 
-/* Chapter 1's regression, with its own loss and gradient: the slope is
- * called x and the intercept y here, so that every problem writes the
- * same columns. */
+/* Chapter 1's regression, computed by chapter 1's mse_loss and mse_grad:
+ * the slope is called x and the intercept y here, so that every problem
+ * writes the same columns. */
 double linreg_loss_grad(const double *t, double *g, const void *dataset)
 {
     const Dataset *ds = dataset;

@@ -5,11 +5,11 @@
  *
  * GENERATED: do not edit. Written by
  *     /usr/bin/python3 tools/crosscheck-torch.py --write-reference tests/04-optimizers.torch.h
- * with torch 1.13.0a0 (from /usr/lib/python3/dist-packages/torch), float64,
- * the gradient set to the analytic one,
- * torch.optim's step() (Lion: the script's, written with torch operations
- * as lion-pytorch does), and ATEN_CPU_CAPABILITY=default
- * (torch's kernels without fused multiply-adds).
+ * with torch 1.13.0a0 (from /usr/lib/python3/dist-packages/torch),
+ * in float64: the gradient set to the analytic one, then torch.optim's
+ * step() (Lion's: the script's, written with torch operations as
+ * lion-pytorch does), with ATEN_CPU_CAPABILITY=default
+ * (torch's kernels without fused multiply-adds, as the C code).
  *
  * One row per setting, for the includer to define:
  *   TORCH_PINNED(OPTIMIZER, CONFIG MEMBER, "what", x, y, Config fields...)

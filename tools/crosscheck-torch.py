@@ -3,7 +3,10 @@
 
 An optional maintainer tool. `make test` never runs it, and nothing in the
 course needs PyTorch; it is here so that the claim "the same numbers as
-torch.optim" can be re-checked after any change to chapters/04-optimizers.c.
+torch.optim" can be re-checked after any change to chapter 4's optimizers
+(solutions/04-optimizers.c, which build/bin/04-optimizers runs) or to the
+problems and clipping the program uses (lib/problems.c, chapter 5's
+clip_grad_norm and clip_grad_value).
 
 Needs Debian's PyTorch (python3-torch, installed with
 `apt-get install -y python3-torch`), so run it with Debian's Python:
@@ -40,7 +43,7 @@ thresholds are small enough that clipping is active on many steps of every
 problem; the report gives its differences per optimizer and clipping, and
 on how many steps clipping changed the gradient. (torch's total norm is
 the norm of the per-tensor norms; with the programs' single tensor that is
-sqrt(n²) = n, exactly the norm lib/clip.c computes.) With --autograd the gradient comes from
+sqrt(n²) = n, exactly the norm chapter 5's grad_global_norm computes.) With --autograd the gradient comes from
 loss.backward() instead, which rounds differently in the last bit: that
 measures how far one rounding difference carries, not the optimizer.
 
@@ -337,6 +340,9 @@ def write_reference(path):
                     f"TORCH_PINNED({name.upper()}, {member}, \"{setting_text(name, c)}\",\n"
                     f"             {traj[-1][1]!r}, {traj[-1][2]!r},\n"
                     f"             {fields})\n")
+    kernels = os.environ.get("ATEN_CPU_CAPABILITY", "(torch's choice)")
+    if kernels == "default":
+        kernels += "\n * (torch's kernels without fused multiply-adds, as the C code)"
     header = f"""/*
  * {os.path.basename(path)}: PyTorch's end points of {REFERENCE_STEPS} optimizer steps
  * on Rosenbrock's f = (1 - x)^2 + 100 (y - x^2)^2 from ({REFERENCE_START[0]!r}, {REFERENCE_START[1]!r}),
@@ -344,11 +350,10 @@ def write_reference(path):
  *
  * GENERATED: do not edit. Written by
  *     /usr/bin/python3 tools/crosscheck-torch.py --write-reference {path}
- * with torch {torch.__version__} (from {os.path.dirname(torch.__file__)}), float64,
- * the gradient set to the analytic one,
- * torch.optim's step() (Lion: the script's, written with torch operations
- * as lion-pytorch does), and ATEN_CPU_CAPABILITY={os.environ.get("ATEN_CPU_CAPABILITY", "(torch's choice)")}
- * (torch's kernels without fused multiply-adds).
+ * with torch {torch.__version__} (from {os.path.dirname(torch.__file__)}),
+ * in float64: the gradient set to the analytic one, then torch.optim's
+ * step() (Lion's: the script's, written with torch operations as
+ * lion-pytorch does), with ATEN_CPU_CAPABILITY={kernels}.
  *
  * One row per setting, for the includer to define:
  *   TORCH_PINNED(OPTIMIZER, CONFIG MEMBER, "what", x, y, Config fields...)

@@ -97,6 +97,10 @@ build/bin/$(call topic,$1): build/bin/$1
 endef
 $(foreach c,$(MAINS),$(eval $(call alias_rule,$c)))
 
+# A chapter program's name is set once, by its file name: PROGRAM_NAME is
+# "04-optimizers" in chapters/04-optimizers.c (messages, --help).
+build/obj/chapters/%.o: override CPPFLAGS += -DPROGRAM_NAME='"$(notdir $*)"'
+
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

@@ -39,7 +39,8 @@
 #include "output.h"
 #include "problems.h"
 
-static const char program[] = "04-optimizers";
+/* "04-optimizers": set by the build, from this file's name. */
+static const char program[] = PROGRAM_NAME;
 
 typedef struct {
     ProblemFlags problem;
@@ -170,7 +171,7 @@ static const char *const experiment_names[] = {"none", "conditioning",
                                                "lr-sweep", "tuned", NULL};
 
 static const char usage[] =
-    "04-optimizers: chapter 4, optimizers, exact to torch.optim.\n"
+    PROGRAM_NAME ": chapter 4, optimizers, exact to torch.optim.\n"
     "\n"
     "Problems, over parameters (x, y):\n"
     "  quadratic   f = (x^2 + K y^2)/2, K = --condition; minimum 0 at (0, 0)\n"

@@ -30,7 +30,8 @@
 #include "output.h"
 #include "problems.h"
 
-static const char program[] = "04-optimizers.experiments";
+/* "04-optimizers.experiments": set by the build, from this file's name. */
+static const char program[] = PROGRAM_NAME;
 
 /* Out of memory for an optimizer's state: said once, here. */
 static bool out_of_memory(void)
@@ -249,7 +250,7 @@ typedef struct {
 } Settings;
 
 static const char usage[] =
-    "04-optimizers.experiments: chapter 4's comparisons of optimizers\n"
+    PROGRAM_NAME ": chapter 4's comparisons of optimizers\n"
     "(build/bin/04-optimizers --experiment NAME runs this program).\n"
     "\n"
     "Output (CSV on stdout or --out, with a header line):\n"

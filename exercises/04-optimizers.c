@@ -99,6 +99,12 @@ void lion_state_free(LionState *state)
 
 /* ================================================================== SGD */
 
+/* torch.optim.SGD. With weight decay λ, momentum μ and dampening τ:
+ *   g ← g + λθ
+ *   b ← g on the first step, else μb + (1 - τ)g
+ *   d ← g + μb (Nesterov) or b (heavy ball); without momentum d ← g
+ *   θ ← θ - η·d
+ * Its defaults are torch 2.x's (SGD's lr had no default before 2.2). */
 SgdConfig sgd_default_config(void)
 {
     return (SgdConfig){0}; /* TODO: torch.optim.SGD's defaults */
@@ -113,6 +119,12 @@ void sgd_step(double *params, const double *grads, size_t n,
 
 /* ================================================================= Adam */
 
+/* torch.optim.Adam (Kingma and Ba, 2015; AMSGrad: Reddi et al., 2018).
+ * At step t = 1, 2, ...:
+ *   g ← g + λθ                       (L2: the decay joins the gradient)
+ *   m ← β1·m + (1 - β1)·g            v ← β2·v + (1 - β2)·g²
+ *   v_max ← max(v_max, v)            (AMSGrad only; then v_max replaces v)
+ *   θ ← θ - η/(1 - β1^t) · m / (√v / √(1 - β2^t) + ε)                    */
 AdamConfig adam_default_config(void)
 {
     return (AdamConfig){0}; /* TODO: torch.optim.Adam's defaults */
@@ -128,6 +140,12 @@ void adam_step(double *params, const double *grads, size_t n,
 
 /* ================================================================ AdamW */
 
+/* torch.optim.AdamW (Loshchilov and Hutter, 2019): the same moments, but
+ * weight decay shrinks the weights directly, before the Adam step, instead
+ * of joining the gradient:   θ ← θ·(1 - ηλ), then Adam's step without λ.
+ * With L2 (Adam above) the decay term is divided by √v like the rest of
+ * the gradient, so weights with large gradients are barely decayed;
+ * decoupled, every weight shrinks by the same factor. */
 AdamWConfig adamw_default_config(void)
 {
     return (AdamWConfig){0}; /* TODO: torch.optim.AdamW's defaults */
@@ -142,6 +160,11 @@ void adamw_step(double *params, const double *grads, size_t n,
 
 /* ============================================================== RMSprop */
 
+/* torch.optim.RMSprop (Hinton's lecture 6e, 2012; centering: Graves, 2013):
+ *   g ← g + λθ
+ *   s ← α·s + (1 - α)·g²             a ← α·a + (1 - α)·g   (centered)
+ *   r ← √s + ε, or √(s - a²) + ε when centered
+ *   b ← μb + g/r, θ ← θ - η·b (momentum μ > 0); else θ ← θ - η·g/r       */
 RmspropConfig rmsprop_default_config(void)
 {
     return (RmspropConfig){0}; /* TODO: torch.optim.RMSprop's defaults */
@@ -156,6 +179,11 @@ void rmsprop_step(double *params, const double *grads, size_t n,
 
 /* ============================================================== Adagrad */
 
+/* torch.optim.Adagrad (Duchi, Hazan and Singer, 2011). The accumulator
+ * starts at initial_accumulator_value (adagrad_state_init); at step
+ * t = 1, 2, ...:
+ *   g ← g + λθ      η_t ← η / (1 + (t - 1)·lr_decay)
+ *   s ← s + g²      θ ← θ - η_t · g / (√s + ε)                            */
 AdagradConfig adagrad_default_config(void)
 {
     return (AdagradConfig){0}; /* TODO: torch.optim.Adagrad's defaults */
@@ -170,6 +198,12 @@ void adagrad_step(double *params, const double *grads, size_t n,
 
 /* ================================================================= Lion */
 
+/* Lion (Chen et al., "Symbolic Discovery of Optimization Algorithms",
+ * 2023, Algorithm 2). Not in torch.optim; the common PyTorch version is
+ * lucidrains' lion-pytorch, whose defaults (η = 1e-4, λ = 0) are used here.
+ *   c ← β1·m + (1 - β1)·g
+ *   θ ← θ·(1 - ηλ) - η·sign(c)
+ *   m ← β2·m + (1 - β2)·g        (after c: two different betas)          */
 LionConfig lion_default_config(void)
 {
     return (LionConfig){0}; /* TODO: lion-pytorch's defaults */

@@ -29,6 +29,7 @@
 
 /* ------------------------------------------ SGD (lesson: SGD with momentum) */
 
+//> sgd-contract
 typedef struct {
     double lr;           /* learning rate η (torch's default 1e-3) */
     double momentum;     /* μ; 0 turns momentum off (default 0) */
@@ -52,6 +53,7 @@ void sgd_state_free(SgdState *state);
  * d = g with no momentum at all; finally θ ← θ - η·d. */
 void sgd_step(double *params, const double *grads, size_t n,
               const SgdConfig *cfg, SgdState *state);
+//< sgd-contract
 
 /* ------------------------------------------------- Adam (lesson: Adam) */
 

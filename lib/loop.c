@@ -9,6 +9,7 @@
 
 #include "vec.h"
 
+//> loop-run
 LoopResult loop_run(const Objective *objective, const Loop *loop,
                     double *theta, double *grads)
 {
@@ -26,3 +27,4 @@ LoopResult loop_run(const Objective *objective, const Loop *loop,
         loop->step(theta, grads, n, loop->optimizer);
     }
 }
+//< loop-run

@@ -108,6 +108,13 @@ void lion_state_free(LionState *state)
 
 /* ================================================================== SGD */
 
+//> sgd
+/* torch.optim.SGD. With weight decay λ, momentum μ and dampening τ:
+ *   g ← g + λθ
+ *   b ← g on the first step, else μb + (1 - τ)g
+ *   d ← g + μb (Nesterov) or b (heavy ball); without momentum d ← g
+ *   θ ← θ - η·d
+ * Its defaults are torch 2.x's (SGD's lr had no default before 2.2). */
 SgdConfig sgd_default_config(void)
 {
     // BEGIN SOLUTION
@@ -126,7 +133,7 @@ void sgd_step(double *params, const double *grads, size_t n,
         if (cfg->momentum != 0.0) {
             double *b = &state->momentum_buffer[i];
             if (state->step == 0)
-                *b = g;
+                *b = g; /* no dampening on the first step */
             else
                 *b = cfg->momentum * *b + (1.0 - cfg->dampening) * g;
             g = cfg->nesterov ? g + cfg->momentum * *b : *b;
@@ -138,9 +145,17 @@ void sgd_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "SGD with momentum" */
 }
+//< sgd
 
 /* ================================================================= Adam */
 
+//> adam
+/* torch.optim.Adam (Kingma and Ba, 2015; AMSGrad: Reddi et al., 2018).
+ * At step t = 1, 2, ...:
+ *   g ← g + λθ                       (L2: the decay joins the gradient)
+ *   m ← β1·m + (1 - β1)·g            v ← β2·v + (1 - β2)·g²
+ *   v_max ← max(v_max, v)            (AMSGrad only; then v_max replaces v)
+ *   θ ← θ - η/(1 - β1^t) · m / (√v / √(1 - β2^t) + ε)                    */
 AdamConfig adam_default_config(void)
 {
     // BEGIN SOLUTION
@@ -199,9 +214,17 @@ void adam_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "Adam" */
 }
+//< adam
 
 /* ================================================================ AdamW */
 
+//> adamw
+/* torch.optim.AdamW (Loshchilov and Hutter, 2019): the same moments, but
+ * weight decay shrinks the weights directly, before the Adam step, instead
+ * of joining the gradient:   θ ← θ·(1 - ηλ), then Adam's step without λ.
+ * With L2 (Adam above) the decay term is divided by √v like the rest of
+ * the gradient, so weights with large gradients are barely decayed;
+ * decoupled, every weight shrinks by the same factor. */
 AdamWConfig adamw_default_config(void)
 {
     // BEGIN SOLUTION
@@ -224,9 +247,16 @@ void adamw_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "AdamW: decoupled weight decay" */
 }
+//< adamw
 
 /* ============================================================== RMSprop */
 
+//> rmsprop
+/* torch.optim.RMSprop (Hinton's lecture 6e, 2012; centering: Graves, 2013):
+ *   g ← g + λθ
+ *   s ← α·s + (1 - α)·g²             a ← α·a + (1 - α)·g   (centered)
+ *   r ← √s + ε, or √(s - a²) + ε when centered
+ *   b ← μb + g/r, θ ← θ - η·b (momentum μ > 0); else θ ← θ - η·g/r       */
 RmspropConfig rmsprop_default_config(void)
 {
     // BEGIN SOLUTION
@@ -265,9 +295,16 @@ void rmsprop_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "RMSprop" */
 }
+//< rmsprop
 
 /* ============================================================== Adagrad */
 
+//> adagrad
+/* torch.optim.Adagrad (Duchi, Hazan and Singer, 2011). The accumulator
+ * starts at initial_accumulator_value (adagrad_state_init); at step
+ * t = 1, 2, ...:
+ *   g ← g + λθ      η_t ← η / (1 + (t - 1)·lr_decay)
+ *   s ← s + g²      θ ← θ - η_t · g / (√s + ε)                            */
 AdagradConfig adagrad_default_config(void)
 {
     // BEGIN SOLUTION
@@ -294,9 +331,17 @@ void adagrad_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "Adagrad" */
 }
+//< adagrad
 
 /* ================================================================= Lion */
 
+//> lion
+/* Lion (Chen et al., "Symbolic Discovery of Optimization Algorithms",
+ * 2023, Algorithm 2). Not in torch.optim; the common PyTorch version is
+ * lucidrains' lion-pytorch, whose defaults (η = 1e-4, λ = 0) are used here.
+ *   c ← β1·m + (1 - β1)·g
+ *   θ ← θ·(1 - ηλ) - η·sign(c)
+ *   m ← β2·m + (1 - β2)·g        (after c: two different betas)          */
 LionConfig lion_default_config(void)
 {
     // BEGIN SOLUTION
@@ -323,3 +368,4 @@ void lion_step(double *params, const double *grads, size_t n,
     // STUB: (void)params; (void)grads; (void)n; (void)cfg; (void)state;
     // STUB: /* TODO: lesson section "Lion" */
 }
+//< lion

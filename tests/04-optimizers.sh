@@ -179,6 +179,20 @@ clipping_tames_rosenbrock() {
 }
 check "04: --clip-norm 1 keeps SGD with lr 0.01 on Rosenbrock from blowing up" clipping_tames_rosenbrock
 
+# The experiments are a program of their own (04-optimizers.experiments);
+# --experiment hands the whole command line over to it, so scripts written
+# when they were one program still get the same bytes, and --experiment
+# none is still a plain run.
+experiments_are_handed_over() {
+    "$program" --experiment tuned --problem rosenbrock --steps 100 --out "$scratch/tuned.csv" &&
+    cmp "$scratch/tuned.csv" "$data/tuned-rosenbrock.csv" &&
+    "$(dirname "$program")/optimizers" --experiment=conditioning >"$scratch/conditioning.csv" &&
+    cmp "$scratch/conditioning.csv" "$data/conditioning.csv" &&
+    "$program" --experiment none >"$scratch/none.csv" && "$program" >"$scratch/plain.csv" &&
+    cmp "$scratch/none.csv" "$scratch/plain.csv"
+}
+check "04: --experiment runs 04-optimizers.experiments, with the same bytes" experiments_are_handed_over
+
 same_bytes_twice() {
     "$program" --problem linreg --optimizer adamw --amsgrad --steps 50 >"$scratch/a.csv" &&
     "$program" --problem linreg --optimizer adamw --amsgrad --steps 50 >"$scratch/b.csv" &&

@@ -3,7 +3,10 @@
 
 An optional maintainer tool. `make test` never runs it, and nothing in the
 course needs PyTorch; it is here so that the claim "the same numbers as
-torch.optim" can be re-checked after any change to chapters/04-optimizers.c.
+torch.optim" can be re-checked after any change to chapter 4's optimizers
+(solutions/04-optimizers.c, which build/bin/04-optimizers runs) or to the
+problems and clipping the program uses (lib/problems.c, chapter 5's
+clip_grad_norm and clip_grad_value).
 
 Needs Debian's PyTorch (python3-torch, installed with
 `apt-get install -y python3-torch`), so run it with Debian's Python:
@@ -11,8 +14,13 @@ Needs Debian's PyTorch (python3-torch, installed with
     make build/bin/04-optimizers
     /usr/bin/python3 tools/crosscheck-torch.py            # every case
     /usr/bin/python3 tools/crosscheck-torch.py --steps 50 --verbose
-    /usr/bin/python3 tools/crosscheck-torch.py --pin      # values pinned in
-                                                          # tests/04-optimizers.c
+    /usr/bin/python3 tools/crosscheck-torch.py --write-reference tests/04-optimizers.torch.h
+
+The last writes the reference file the graded tests include: torch's end
+points of a few 20-step runs on Rosenbrock (REFERENCE_SETTINGS below), each
+with its settings as a C initializer of chapter 4's Config, so that the
+tests run exactly what torch ran. That file is generated, never edited:
+change the settings here and regenerate it.
 
 How it compares. For each problem (quadratic with --condition 10,
 rosenbrock, himmelblau, and linreg on the data the program saves with
@@ -35,7 +43,7 @@ thresholds are small enough that clipping is active on many steps of every
 problem; the report gives its differences per optimizer and clipping, and
 on how many steps clipping changed the gradient. (torch's total norm is
 the norm of the per-tensor norms; with the programs' single tensor that is
-sqrt(n²) = n, exactly the norm lib/clip.c computes.) With --autograd the gradient comes from
+sqrt(n²) = n, exactly the norm chapter 5's grad_global_norm computes.) With --autograd the gradient comes from
 loss.backward() instead, which rounds differently in the last bit: that
 measures how far one rounding difference carries, not the optimizer.
 
@@ -172,30 +180,52 @@ class Lion:
         self.m.mul_(b2).add_(g, alpha=1 - b2)
 
 
-def torch_optimizer(name, flags, lr, params):
+def config(name, flags, lr):
+    """The optimizer's settings, named and ordered as the fields of chapter
+    4's C Config (exercises/04-optimizers.h): torch's defaults (Lion's:
+    lion-pytorch's), overridden by the flags."""
     wd = flag(flags, "weight-decay", 0.01 if name == "adamw" else 0.0)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=flag(flags, "momentum", 0.0),
-                               dampening=flag(flags, "dampening", 0.0),
-                               weight_decay=wd, nesterov="--nesterov" in flags)
+        return {"lr": lr, "momentum": flag(flags, "momentum", 0.0),
+                "dampening": flag(flags, "dampening", 0.0), "weight_decay": wd,
+                "nesterov": "--nesterov" in flags}
+    if name in ("adam", "adamw"):
+        return {"lr": lr, "beta1": flag(flags, "beta1", 0.9),
+                "beta2": flag(flags, "beta2", 0.999), "eps": flag(flags, "eps", 1e-8),
+                "weight_decay": wd, "amsgrad": "--amsgrad" in flags}
+    if name == "rmsprop":
+        return {"lr": lr, "alpha": flag(flags, "alpha", 0.99),
+                "eps": flag(flags, "eps", 1e-8), "weight_decay": wd,
+                "momentum": flag(flags, "momentum", 0.0),
+                "centered": "--centered" in flags}
+    if name == "adagrad":
+        return {"lr": lr, "lr_decay": flag(flags, "lr-decay", 0.0), "weight_decay": wd,
+                "initial_accumulator_value": flag(flags, "initial-accumulator-value", 0.0),
+                "eps": flag(flags, "eps", 1e-10)}
+    return {"lr": lr, "beta1": flag(flags, "beta1", 0.9),
+            "beta2": flag(flags, "beta2", 0.99), "weight_decay": wd}
+
+
+def torch_optimizer(name, flags, lr, params):
+    c = config(name, flags, lr)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=c["lr"], momentum=c["momentum"],
+                               dampening=c["dampening"], weight_decay=c["weight_decay"],
+                               nesterov=c["nesterov"])
     if name in ("adam", "adamw"):
         cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
-        return cls(params, lr=lr,
-                   betas=(flag(flags, "beta1", 0.9), flag(flags, "beta2", 0.999)),
-                   eps=flag(flags, "eps", 1e-8), weight_decay=wd,
-                   amsgrad="--amsgrad" in flags)
+        return cls(params, lr=c["lr"], betas=(c["beta1"], c["beta2"]), eps=c["eps"],
+                   weight_decay=c["weight_decay"], amsgrad=c["amsgrad"])
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=flag(flags, "alpha", 0.99),
-                                   eps=flag(flags, "eps", 1e-8), weight_decay=wd,
-                                   momentum=flag(flags, "momentum", 0.0),
-                                   centered="--centered" in flags)
+        return torch.optim.RMSprop(params, lr=c["lr"], alpha=c["alpha"], eps=c["eps"],
+                                   weight_decay=c["weight_decay"], momentum=c["momentum"],
+                                   centered=c["centered"])
     if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, lr_decay=flag(flags, "lr-decay", 0.0),
-                                   weight_decay=wd,
-                                   initial_accumulator_value=flag(
-                                       flags, "initial-accumulator-value", 0.0),
-                                   eps=flag(flags, "eps", 1e-10))
-    return Lion(params, lr, (flag(flags, "beta1", 0.9), flag(flags, "beta2", 0.99)), wd)
+        return torch.optim.Adagrad(params, lr=c["lr"], lr_decay=c["lr_decay"],
+                                   weight_decay=c["weight_decay"],
+                                   initial_accumulator_value=c["initial_accumulator_value"],
+                                   eps=c["eps"])
+    return Lion(params, c["lr"], (c["beta1"], c["beta2"]), c["weight_decay"])
 
 
 def clip_(t, clip):
@@ -257,24 +287,89 @@ def relative_difference(a, b):
     return 0.0 if scale == 0.0 else abs(a - b) / scale
 
 
-def pin():
-    """Prints the torch trajectories pinned in tests/04-optimizers.c: 20
-    steps on Rosenbrock from (-1.2, 1), one line per setting."""
-    start, steps = [-1.2, 1.0], 20
-    settings = [
-        ("sgd", ["--momentum", "0.9", "--dampening", "0.1", "--weight-decay", "0.01"], 1e-3),
-        ("sgd", ["--momentum", "0.9", "--nesterov"], 1e-3),
-        ("adam", ["--amsgrad", "--weight-decay", "0.1"], 0.05),
-        ("adamw", ["--weight-decay", "0.1"], 0.05),
-        ("rmsprop", ["--centered", "--momentum", "0.5", "--weight-decay", "0.1"], 1e-3),
-        ("adagrad", ["--lr-decay", "0.1", "--initial-accumulator-value", "0.5",
-                     "--weight-decay", "0.1"], 0.1),
-        ("lion", ["--weight-decay", "0.5"], 0.01),
-    ]
-    print("torch", torch.__version__)
-    for name, flags, lr in settings:
-        rows, _ = torch_trajectory("rosenbrock", name, flags, lr, start, steps, None, False)
-        print(f"{name:8} lr={lr!r} {' '.join(flags)}: x = {rows[-1][1]!r}, y = {rows[-1][2]!r}")
+# ------------------------------------------------------- the tests' reference
+# 20 steps on Rosenbrock from (-1.2, 1) with each setting below: every
+# optimizer, with the options that only show over many steps turned on.
+REFERENCE_START, REFERENCE_STEPS = [-1.2, 1.0], 20
+REFERENCE_SETTINGS = [
+    ("sgd", ["--momentum", "0.9", "--dampening", "0.1", "--weight-decay", "0.01"], 1e-3),
+    ("sgd", ["--momentum", "0.9", "--nesterov"], 1e-3),
+    ("adam", ["--amsgrad", "--weight-decay", "0.1"], 0.05),
+    ("adamw", ["--weight-decay", "0.1"], 0.05),
+    ("rmsprop", ["--centered", "--momentum", "0.5", "--weight-decay", "0.1"], 1e-3),
+    ("adagrad", ["--lr-decay", "0.1", "--initial-accumulator-value", "0.5",
+                 "--weight-decay", "0.1"], 0.1),
+    ("lion", ["--weight-decay", "0.5"], 0.01),
+]
+
+# How the tests' messages name an optimizer and its settings.
+TITLES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop",
+          "adagrad": "Adagrad", "lion": "Lion"}
+SYMBOLS = {"lr": "η", "momentum": "μ", "dampening": "τ", "weight_decay": "λ",
+           "beta1": "β1", "beta2": "β2", "eps": "ε", "alpha": "α",
+           "lr_decay": "lr_decay", "initial_accumulator_value": "initial"}
+SWITCHES = {"nesterov": "Nesterov", "amsgrad": "AMSGrad", "centered": "centered"}
+
+
+def c_value(v):
+    """v as C source: repr() of a double reads back as the same double."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(float(v))
+
+
+def setting_text(name, c):
+    """"SGD (η = 0.001, μ = 0.9, Nesterov)": the learning rate and every
+    setting that is not torch's default."""
+    defaults = config(name, [], c["lr"])
+    parts = [f"{SYMBOLS[k]} = {v:g}" for k, v in c.items()
+             if k not in SWITCHES and (k == "lr" or v != defaults[k])]
+    parts += [SWITCHES[k] for k, v in c.items() if k in SWITCHES and v]
+    return f"{TITLES[name]} ({', '.join(parts)})"
+
+
+def write_reference(path):
+    rows = []
+    for name, flags, lr in REFERENCE_SETTINGS:
+        traj, _ = torch_trajectory("rosenbrock", name, flags, lr, REFERENCE_START,
+                                   REFERENCE_STEPS, None, False)
+        c = config(name, flags, lr)
+        member = "adam" if name == "adamw" else name
+        fields = ", ".join(f".{k} = {c_value(v)}" for k, v in c.items())
+        rows.append(f"/* {name} --lr {lr!r} {' '.join(flags)} */\n"
+                    f"TORCH_PINNED({name.upper()}, {member}, \"{setting_text(name, c)}\",\n"
+                    f"             {traj[-1][1]!r}, {traj[-1][2]!r},\n"
+                    f"             {fields})\n")
+    kernels = os.environ.get("ATEN_CPU_CAPABILITY", "(torch's choice)")
+    if kernels == "default":
+        kernels += "\n * (torch's kernels without fused multiply-adds, as the C code)"
+    header = f"""/*
+ * {os.path.basename(path)}: PyTorch's end points of {REFERENCE_STEPS} optimizer steps
+ * on Rosenbrock's f = (1 - x)^2 + 100 (y - x^2)^2 from ({REFERENCE_START[0]!r}, {REFERENCE_START[1]!r}),
+ * which tests/04-optimizers.c pins.
+ *
+ * GENERATED: do not edit. Written by
+ *     /usr/bin/python3 tools/crosscheck-torch.py --write-reference {path}
+ * with torch {torch.__version__} (from {os.path.dirname(torch.__file__)}),
+ * in float64: the gradient set to the analytic one, then torch.optim's
+ * step() (Lion's: the script's, written with torch operations as
+ * lion-pytorch does), with ATEN_CPU_CAPABILITY={kernels}.
+ *
+ * One row per setting, for the includer to define:
+ *   TORCH_PINNED(OPTIMIZER, CONFIG MEMBER, "what", x, y, Config fields...)
+ * the Config fields being a designated initializer of chapter 4's Config
+ * type (exercises/04-optimizers.h), with every field given.
+ */
+#define TORCH_PINNED_STEPS {REFERENCE_STEPS}
+#define TORCH_PINNED_START_X {REFERENCE_START[0]!r}
+#define TORCH_PINNED_START_Y {REFERENCE_START[1]!r}
+
+"""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(header + "\n".join(rows))
+    os.replace(tmp, path)
+    print(f"wrote {path}: {len(rows)} settings, torch {torch.__version__}")
 
 
 def main():
@@ -287,10 +382,11 @@ def main():
     ap.add_argument("--vectorized", action="store_true",
                     help="let torch use its fused multiply-add kernels")
     ap.add_argument("--verbose", action="store_true", help="one line per run")
-    ap.add_argument("--pin", action="store_true", help="print the tests' pinned values")
+    ap.add_argument("--write-reference", metavar="FILE",
+                    help="write the tests' reference file (tests/04-optimizers.torch.h)")
     args = ap.parse_args()
-    if args.pin:
-        pin()
+    if args.write_reference:
+        write_reference(args.write_reference)
         return 0
     print(f"torch {torch.__version__}, {args.steps} steps, "
           f"gradients {'by autograd' if args.autograd else 'analytic'}, "

@@ -194,14 +194,14 @@ listing() {
     lsuite=$1 lstem=$2 ldir=$3
     mkdir -p "$ldir"
     header=exercises/$lstem.h
-    if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/grading.h \
+    if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/*.h \
          "$header" tools/make-stub.awk lib/*.h lib/*.c; then
         # Temporary names of this process's own: two graders may list at once.
         awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c.$$" &&
         mv "$ldir/stub.c.$$" "$ldir/stub.c" &&
         compile "$ldir/build.log" "$ldir/stub.o" $base_cflags -Iexercises -Ilib -c "$ldir/stub.c" &&
-        compile "$ldir/build.log" "$ldir/list" $base_cflags -Iexercises -Itests -Ilib \
-            "$lsuite" tests/grading.c "$ldir/stub.o" lib/*.c $check_flags -lm &&
+        compile "$ldir/build.log" "$ldir/list" $cflags -Iexercises -Itests -Ilib \
+            "$lsuite" tests/grading.c "$ldir/stub.o" $lib_objs $check_flags -lm &&
         nm -g --defined-only "$ldir/stub.o" | awk 'NF == 3 { print $3 }' >"$ldir/keep.txt.$$" &&
         mv "$ldir/keep.txt.$$" "$ldir/keep.txt" &&
         "$ldir/list" --list "$ldir/list.tmp$$" && mv "$ldir/list.tmp$$" "$ldir/list.tsv" ||
@@ -260,19 +260,28 @@ build_student() {
 }
 
 # lib_objects: the course's shared C (lib/*.c: the seeded generator and
-# the rest), which exercises may use, compiled once per set of flags;
-# prints the objects' paths.
+# the rest), which exercises may use, compiled once per set of flags into
+# an archive, as the Makefile does; prints the archive's path. An archive,
+# because some of lib/ calls the chapters' exercise functions (lib/optimizer.c
+# calls chapter 4's): the linker takes from it only what a suite uses, so a
+# chapter's suite never needs another chapter's functions.
 lib_objects() {
     lib_dir=$shared_objs/lib
     mkdir -p "$lib_dir"
+    lib_list=""
     for lib_src in lib/*.c; do
         [ -f "$lib_src" ] || continue
         lib_obj=$lib_dir/$(basename "$lib_src" .c).o
-        fresh "$lib_obj" "$lib_src" lib/*.h ||
-            compile "$lib_dir/build.log" "$lib_obj" $cflags -Ilib -c "$lib_src" ||
+        fresh "$lib_obj" "$lib_src" lib/*.h exercises/*.h ||
+            compile "$lib_dir/build.log" "$lib_obj" $cflags -Iexercises -Ilib -c "$lib_src" ||
             { cat "$lib_dir/build.log" >&2; return 1; }
-        echo "$lib_obj"
+        lib_list="$lib_list $lib_obj"
     done
+    # shellcheck disable=SC2086  # one word per object
+    fresh "$lib_dir/libcourse.a" $lib_list ||
+        { rm -f "$lib_dir/libcourse.a" && ar rcs "$lib_dir/libcourse.a" $lib_list; } ||
+        return 1
+    echo "$lib_dir/libcourse.a"
 }
 
 # link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o.
@@ -288,7 +297,7 @@ link_suite() {
     fresh "$hobj" tests/grading.c tests/grading.h ||
         compile "$kdir/harness.log" "$hobj" $cflags -Itests $check_flags -c tests/grading.c ||
         return 2
-    fresh "$sobj" "$ksuite" tests/grading.h "$header" lib/*.h ||
+    fresh "$sobj" "$ksuite" tests/*.h "$header" lib/*.h ||
         compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests -Ilib $check_flags -c "$ksuite" ||
         return 2
     fresh "$kbin" "$kdir/student.o" "$sobj" "$hobj" $lib_objs && return 0

@@ -9,10 +9,12 @@
  *   - the exact minimum, to compare the descent with.
  * Every lesson number and figure of chapter 1 comes from a run of this file.
  *
- * Build (make does this):
- *   cc -std=c11 -O2 -Ilib chapters/01-gradient-descent.c lib/cli.c \
- *      lib/csv.c lib/dataset.c lib/output.c lib/rng.c -lm \
- *      -o 01-gradient-descent
+ * The regression's loss and gradient, and the finite differences, are the
+ * graded code of chapter 1 (solutions/01-gradient-descent.c, linked by
+ * make; make try CH=01 links yours instead); the training loop is the
+ * course's one loop, lib/loop.c.
+ *
+ * Build: make (it links the solution and lib/).
  * Run:
  *   build/bin/01-gradient-descent --problem parabola --lr 0.1 --steps 20
  *   build/bin/01-gradient-descent --help
@@ -22,46 +24,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "01-gradient-descent.h"
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
+#include "loop.h"
+#include "objective.h"
 #include "output.h"
+#include "problems.h"
 #include "rng.h"
 
 enum { MAX_PARAMS = 2 };
 
-/* A problem is everything gradient descent needs to know: how many
- * parameters there are, the loss at a point, the gradient at a point, and
- * (so that we can grade the descent) the exact answer. */
+/* A problem is everything gradient descent needs to know: the loss and its
+ * gradient (an Objective: how many parameters, the loss and gradient at a
+ * point), and, so that we can grade the descent, the exact answer. */
 typedef struct {
-    size_t dim;                      /* number of parameters in theta */
+    Objective objective;
     const char *const *param_names;  /* column names, one per parameter */
-    double (*loss)(const double *theta, const void *data);
-    void (*grad)(const double *theta, const void *data, double *grad);
     /* Writes the minimiser to theta_star and the smallest and largest
      * eigenvalues of the loss's Hessian (its flattest and sharpest
      * curvatures) to curvature[0] and curvature[1]. */
     void (*solve)(const void *data, double *theta_star, double *curvature);
-    const void *data;                /* the dataset, or NULL */
-} Problem;
+} LessonProblem;
 
 /* ================================================================ parabola */
 
 //> parabola
-/* f(w) = (w - 3)^2, smallest at w = 3, and its derivative f'(w) = 2(w - 3). */
-static double parabola_loss(const double *theta, const void *unused)
+/* f(w) = (w - 3)^2, smallest at w = 3, and its derivative f'(w) = 2(w - 3)
+ * (into grad[0], when asked for). */
+static double parabola_loss_grad(const double *theta, double *grad,
+                                 const void *unused)
 {
     (void)unused;
     double w = theta[0];
+    if (grad)
+        grad[0] = 2.0 * (w - 3.0);
     return (w - 3.0) * (w - 3.0);
-}
-
-static void parabola_grad(const double *theta, const void *unused,
-                          double *grad)
-{
-    (void)unused;
-    double w = theta[0];
-    grad[0] = 2.0 * (w - 3.0);
 }
 //< parabola
 
@@ -75,39 +74,8 @@ static void parabola_solve(const void *unused, double *theta_star,
 
 /* ======================================================= linear regression */
 
-//> mse-loss
-/* L(w, b) = (1/N) Σ (w·x_i + b - y_i)^2: the mean squared error of the line
- * w·x + b over the N examples. */
-static double mse_loss(const double *theta, const void *data)
-{
-    const Dataset *ds = data;
-    double w = theta[0], b = theta[1];
-    double sum = 0.0;
-    for (size_t i = 0; i < ds->n; i++) {
-        double residual = w * ds->x[i] + b - ds->y[i];
-        sum += residual * residual;
-    }
-    return sum / (double)ds->n;
-}
-//< mse-loss
-
-//> mse-grad
-/* ∂L/∂w = (2/N) Σ r_i·x_i and ∂L/∂b = (2/N) Σ r_i, with the residual
- * r_i = w·x_i + b - y_i (prediction minus target). */
-static void mse_grad(const double *theta, const void *data, double *grad)
-{
-    const Dataset *ds = data;
-    double w = theta[0], b = theta[1];
-    double sum_rx = 0.0, sum_r = 0.0;
-    for (size_t i = 0; i < ds->n; i++) {
-        double residual = w * ds->x[i] + b - ds->y[i];
-        sum_rx += residual * ds->x[i];
-        sum_r += residual;
-    }
-    grad[0] = 2.0 * sum_rx / (double)ds->n;
-    grad[1] = 2.0 * sum_r / (double)ds->n;
-}
-//< mse-grad
+/* The regression's loss and gradient are chapter 1's exercises, mse_loss
+ * and mse_grad; lib/problems.c's linreg_loss_grad hands them θ = (w, b). */
 
 //> least-squares
 /* The exact minimiser from the normal equations (setting both partial
@@ -142,78 +110,44 @@ static void mse_solve(const void *data, double *theta_star, double *curvature)
 
 //> gd-step
 /* One step of gradient descent: move every parameter against its partial
- * derivative, scaled by the learning rate. θ ← θ - η·∇L(θ) */
-static void gd_step(double *theta, const double *grad, size_t dim, double lr)
+ * derivative, scaled by the learning rate. θ ← θ - η·∇L(θ)
+ * (The shape is every optimizer's, lib/loop.h's StepFn: what the step
+ * needs besides θ and ∇L, here just η, comes through the last argument.) */
+static void gd_step(double *theta, const double *grad, size_t dim, void *lr)
 {
+    double eta = *(const double *)lr;
     for (size_t j = 0; j < dim; j++)
-        theta[j] -= lr * grad[j];
+        theta[j] -= eta * grad[j];
 }
 //< gd-step
 
-typedef enum { TRAIN_MAX_STEPS, TRAIN_DIVERGED } TrainStatus;
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
-
-static void write_train_row(FILE *out, size_t step, double loss,
-                            const double *theta, const double *grad,
-                            size_t dim)
+/* lib/loop.h's row callback: one CSV row per step, step 0 the start. */
+static bool write_train_row(size_t step, double loss, const double *theta,
+                            const double *grad, size_t dim, void *out)
 {
     double row[1 + 2 * MAX_PARAMS];
     row[0] = loss;
     memcpy(row + 1, theta, dim * sizeof *theta);
     memcpy(row + 1 + dim, grad, dim * sizeof *grad);
     output_row(out, step, row, 1 + 2 * dim);
+    return true;
 }
-
-//> train-loop
-/* Runs `steps` steps of gradient descent from theta, writing one row per
- * step: step 0 is the start, before any update. Stops early, returning
- * TRAIN_DIVERGED and the step in *stopped_at, if the loss or the gradient
- * stops being a finite number. */
-static TrainStatus gd_train(const Problem *p, double *theta, double lr,
-                            size_t steps, FILE *out, size_t *stopped_at)
-{
-    double grad[MAX_PARAMS];
-    for (size_t step = 0;; step++) {
-        double loss = p->loss(theta, p->data);
-        p->grad(theta, p->data, grad);
-        if (!isfinite(loss) || !all_finite(grad, p->dim)) {
-            *stopped_at = step;
-            return TRAIN_DIVERGED;
-        }
-        write_train_row(out, step, loss, theta, grad, p->dim);
-        if (step == steps)
-            return TRAIN_MAX_STEPS;
-        gd_step(theta, grad, p->dim, lr);
-    }
-}
-//< train-loop
 
 /* ====================================================== gradient checking */
 
 //> finite-differences
-/* Two estimates of the partial derivative ∂L/∂θ_j from the loss alone:
- *   forward  (L(θ + h·e_j) - L(θ)) / h              error shrinks like h
- *   central  (L(θ + h·e_j) - L(θ - h·e_j)) / 2h     error shrinks like h²
- * theta is restored exactly before returning. */
-static void finite_differences(const Problem *p, double *theta, size_t j,
-                               double h, double *forward, double *central)
+/* The forward difference (L(θ + h·e_j) - L(θ)) / h: the estimate from one
+ * side, whose error shrinks only like h. The central one, chapter 1's
+ * numerical_gradient, shrinks like h². theta is restored exactly. */
+static double forward_difference(const Objective *o, double *theta, size_t j,
+                                 double h)
 {
     double saved = theta[j];
-    double loss = p->loss(theta, p->data);
+    double loss = objective_loss(o, theta);
     theta[j] = saved + h;
-    double loss_plus = p->loss(theta, p->data);
-    theta[j] = saved - h;
-    double loss_minus = p->loss(theta, p->data);
+    double loss_plus = objective_loss(o, theta);
     theta[j] = saved;
-    *forward = (loss_plus - loss) / h;
-    *central = (loss_plus - loss_minus) / (2.0 * h);
+    return (loss_plus - loss) / h;
 }
 //< finite-differences
 
@@ -231,24 +165,25 @@ static double relative_error(double a, double b)
  * h = 1e-1, 1e-2, ..., 1e-12. A large h suffers truncation error (the
  * loss is not a straight line over [θ - h, θ + h]); a tiny h suffers
  * rounding error, because L(θ + h) - L(θ - h) cancels most digits. */
-static void gradient_check(const Problem *p, double *theta, FILE *out)
+static void gradient_check(const LessonProblem *p, double *theta, FILE *out)
 {
-    double grad[MAX_PARAMS];
-    p->grad(theta, p->data, grad);
+    const Objective *o = &p->objective;
+    double grad[MAX_PARAMS], central[MAX_PARAMS];
+    objective_loss_grad(o, theta, grad);
     double h = 1.0;
     for (int k = 1; k <= 12; k++) {
         h /= 10.0;
+        numerical_gradient(objective_loss_of, o, theta, o->dim, h, central);
         double row[1 + 5 * MAX_PARAMS];
         size_t c = 0;
         row[c++] = h;
-        for (size_t j = 0; j < p->dim; j++) {
-            double forward, central;
-            finite_differences(p, theta, j, h, &forward, &central);
+        for (size_t j = 0; j < o->dim; j++) {
+            double forward = forward_difference(o, theta, j, h);
             row[c++] = grad[j];
             row[c++] = forward;
-            row[c++] = central;
+            row[c++] = central[j];
             row[c++] = relative_error(grad[j], forward);
-            row[c++] = relative_error(grad[j], central);
+            row[c++] = relative_error(grad[j], central[j]);
         }
         output_numbers(out, row, c);
     }
@@ -256,7 +191,7 @@ static void gradient_check(const Problem *p, double *theta, FILE *out)
 
 /* ==================================================================== main */
 
-static const char *const problem_names[] = {"parabola", "linreg", NULL};
+static const char *const lesson_problems[] = {"parabola", "linreg", NULL};
 static const char *const task_names[] = {"train", "gradcheck", "solve", NULL};
 static const char *const parabola_params[] = {"w"};
 static const char *const line_params[] = {"w", "b"};
@@ -289,29 +224,11 @@ static const char usage[] =
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
     "are kept), or a file could not be written; 2 bad input.";
 
-/* Flags that only make sense for some problems or tasks are refused rather
- * than silently ignored, so a typo in a script cannot go unnoticed. */
+/* What the flags' scopes (in main's table) cannot say: --start's length
+ * depends on the problem. */
 static CliStatus check_combinations(Cli *cli, const Settings *s)
 {
     bool linreg = strcmp(s->problem, "linreg") == 0;
-    bool train = strcmp(s->task, "train") == 0;
-    if (cli_refuse_unless(cli, linreg,
-                          (const char *const[]){"seed", "n", "noise",
-                                                "save-data", "data", NULL},
-                          "applies only to --problem linreg") != CLI_RUN)
-        return CLI_BAD_INPUT;
-    if (cli_refuse_unless(cli, train,
-                          (const char *const[]){"lr", "steps", NULL},
-                          "applies only to --task train") != CLI_RUN)
-        return CLI_BAD_INPUT;
-    if (cli_refuse_unless(cli, !s->data,
-                          (const char *const[]){"n", "noise", NULL},
-                          "does not apply with --data (the file decides)") !=
-        CLI_RUN)
-        return CLI_BAD_INPUT;
-    if (cli_given(cli, "start") && strcmp(s->task, "solve") == 0)
-        return cli_reject(cli, "start", NULL,
-                          "does not apply to --task solve");
     size_t dim = linreg ? 2 : 1;
     if (cli_given(cli, "start") && s->start.count != dim)
         return cli_reject(cli, "start", NULL,
@@ -320,9 +237,11 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
-static int run(const Settings *s, const Problem *p, double *theta)
+static int run(const Settings *s, const LessonProblem *p, double *theta)
 {
-    const char *program = "01-gradient-descent";
+    const char *program = PROGRAM_NAME;
+    size_t dim = p->objective.dim;
+    const void *data = p->objective.ctx;
     Output out;
     if (!output_open(&out, program, s->out))
         return EXIT_FAILURE;
@@ -330,16 +249,19 @@ static int run(const Settings *s, const Problem *p, double *theta)
     int status = EXIT_SUCCESS;
     if (strcmp(s->task, "train") == 0) {
         fprintf(out.file, "step,loss");
-        for (size_t j = 0; j < p->dim; j++)
+        for (size_t j = 0; j < dim; j++)
             fprintf(out.file, ",%s", names[j]);
-        for (size_t j = 0; j < p->dim; j++)
+        for (size_t j = 0; j < dim; j++)
             fprintf(out.file, ",grad_%s", names[j]);
         fputc('\n', out.file);
-        size_t stopped_at = 0;
-        if (gd_train(p, theta, s->lr, s->steps, out.file, &stopped_at) ==
-            TRAIN_DIVERGED) {
+        double grad[MAX_PARAMS], lr = s->lr;
+        Loop loop = {.steps = s->steps, .step = gd_step, .optimizer = &lr,
+                     .row = write_train_row, .row_ctx = out.file};
+        LoopResult result = loop_run(&p->objective, &loop, theta, grad);
+        size_t stopped_at = result.step;
+        if (result.status == LOOP_DIVERGED) {
             double star[MAX_PARAMS], curvature[2];
-            p->solve(p->data, star, curvature);
+            p->solve(data, star, curvature);
             double limit = 2.0 / curvature[1];
             fprintf(stderr,
                     "%s: the loss stopped being a finite number at step %zu: "
@@ -351,7 +273,7 @@ static int run(const Settings *s, const Problem *p, double *theta)
         }
     } else if (strcmp(s->task, "gradcheck") == 0) {
         fprintf(out.file, "h");
-        for (size_t j = 0; j < p->dim; j++)
+        for (size_t j = 0; j < dim; j++)
             fprintf(out.file,
                     ",grad_%s,forward_%s,central_%s,forward_error_%s"
                     ",central_error_%s",
@@ -363,15 +285,15 @@ static int run(const Settings *s, const Problem *p, double *theta)
          * learning rates that matter on a quadratic: below 2/λmax descent
          * converges, and 2/(λmin + λmax) converges fastest. */
         double row[MAX_PARAMS + 3], curvature[2];
-        p->solve(p->data, row + 1, curvature);
-        row[0] = p->loss(row + 1, p->data);
-        row[1 + p->dim] = 2.0 / curvature[1];
-        row[2 + p->dim] = 2.0 / (curvature[0] + curvature[1]);
+        p->solve(data, row + 1, curvature);
+        row[0] = objective_loss(&p->objective, row + 1);
+        row[1 + dim] = 2.0 / curvature[1];
+        row[2 + dim] = 2.0 / (curvature[0] + curvature[1]);
         fprintf(out.file, "loss");
-        for (size_t j = 0; j < p->dim; j++)
+        for (size_t j = 0; j < dim; j++)
             fprintf(out.file, ",%s", names[j]);
         fprintf(out.file, ",max_stable_lr,best_lr\n");
-        output_numbers(out.file, row, p->dim + 3);
+        output_numbers(out.file, row, dim + 3);
     }
     if (!output_commit(&out, program))
         return EXIT_FAILURE;
@@ -386,13 +308,13 @@ static int read_points(const char *path, Dataset *ds)
 {
     CsvError err;
     if (!csv_read_dataset(path, 1, ds, &err)) {
-        csv_print_error(stderr, "01-gradient-descent: --data ", path, &err);
+        csv_print_error(stderr, PROGRAM_NAME ": --data ", path, &err);
         return EXIT_BAD_INPUT;
     }
     for (size_t i = 1; i < ds->n; i++)
         if (ds->x[i] != ds->x[0])
             return EXIT_SUCCESS;
-    fprintf(stderr, "01-gradient-descent: --data %s: expected at least two "
+    fprintf(stderr, PROGRAM_NAME ": --data %s: expected at least two "
             "different x values, found %s (no line fits best)\n", path,
             ds->n == 1 ? "one point" : "every x the same");
     dataset_free(ds);
@@ -405,36 +327,44 @@ int main(int argc, char **argv)
                   .noise = 0.1, .steps = 20, .n = 100, .seed = 1};
     Flag flags[] = {
         {.name = "problem", .kind = FLAG_CHOICE, .value = &s.problem,
-         .help = "what to minimise", .choices = problem_names},
+         .help = "what to minimise", .choices = lesson_problems},
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "what to compute", .choices = task_names},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
          .help = "learning rate η", .min = 0, .min_exclusive = true,
-         .max = 1e6, .default_text = "0.1 parabola, 0.05 linreg"},
+         .max = 1e6, .default_text = "0.1 parabola, 0.05 linreg",
+         .scope = "task=train"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "gradient steps", .min = 0, .max = 1e9,
-         .default_text = "20 parabola, 200 linreg"},
+         .default_text = "20 parabola, 200 linreg",
+         .scope = "task=train"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,
          .help = "starting point: w (parabola) or w,b (linreg)",
-         .default_text = "w = 0 parabola; w, b ~ N(0, 1) linreg"},
+         .default_text = "w = 0 parabola; w, b ~ N(0, 1) linreg",
+         .scope = "task!=solve"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed for the data and the start (linreg)"},
+         .help = "random seed for the data and the start (linreg)",
+         .scope = "problem=linreg"},
         {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
-         .help = "number of data points (linreg)", .min = 2, .max = 1e8},
+         .help = "number of data points (linreg)", .min = 2, .max = 1e8,
+         .scope = "problem=linreg !data"},
         {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
          .help = "standard deviation of the label noise (linreg)", .min = 0,
-         .max = 1e6},
+         .max = 1e6,
+         .scope = "problem=linreg !data"},
         {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
          .help = "write the CSV here instead of stdout",
          .default_text = "stdout"},
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as x,y CSV (linreg)",
-         .default_text = "none"},
+         .default_text = "none",
+         .scope = "problem=linreg"},
         {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
          .help = "fit the points of this x,y CSV file instead (linreg)",
-         .default_text = "generated"},
+         .default_text = "generated",
+         .scope = "problem=linreg"},
     };
-    Cli cli = {.program = "01-gradient-descent", .usage = usage,
+    Cli cli = {.program = PROGRAM_NAME, .usage = usage,
                .flags = flags, .flag_count = sizeof flags / sizeof *flags};
     switch (cli_parse(&cli, argc, argv)) {
     case CLI_HELP_SHOWN: return EXIT_SUCCESS;
@@ -448,8 +378,8 @@ int main(int argc, char **argv)
     if (strcmp(s.problem, "parabola") == 0) {
         if (s.start.count)
             theta[0] = s.start.values[0];
-        Problem p = {.dim = 1, .param_names = parabola_params,
-                     .loss = parabola_loss, .grad = parabola_grad,
+        LessonProblem p = {.objective = {.dim = 1, .loss_grad = parabola_loss_grad},
+                     .param_names = parabola_params,
                      .solve = parabola_solve};
         return run(&s, &p, theta);
     }
@@ -468,7 +398,7 @@ int main(int argc, char **argv)
             return status;
     } else {
         if (!dataset_alloc(&ds, s.n, 1)) {
-            fprintf(stderr, "01-gradient-descent: out of memory for --n "
+            fprintf(stderr, PROGRAM_NAME ": out of memory for --n "
                     "%zu\n", s.n);
             return EXIT_FAILURE;
         }
@@ -481,11 +411,12 @@ int main(int argc, char **argv)
     theta[1] = rng_normal(&rng);
     if (s.start.count)
         memcpy(theta, s.start.values, 2 * sizeof *theta);
-    Problem p = {.dim = 2, .param_names = line_params, .loss = mse_loss,
-                 .grad = mse_grad, .solve = mse_solve, .data = &ds};
+    LessonProblem p = {.objective = {.dim = 2, .loss_grad = linreg_loss_grad,
+                               .ctx = &ds},
+                 .param_names = line_params, .solve = mse_solve};
     int status = EXIT_FAILURE;
     if (!s.save_data ||
-        dataset_save_csv(&ds, "01-gradient-descent", s.save_data))
+        dataset_save_csv(&ds, PROGRAM_NAME, s.save_data))
         status = run(&s, &p, theta);
     dataset_free(&ds);
     return status;

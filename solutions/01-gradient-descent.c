@@ -47,6 +47,7 @@ double mse_loss(const double *x, const double *y, size_t n, double w,
 }
 //< mse-loss
 
+//> mse-grad
 void mse_grad(const double *x, const double *y, size_t n, double w, double b,
               double *grad_w, double *grad_b)
 {
@@ -64,6 +65,7 @@ void mse_grad(const double *x, const double *y, size_t n, double w, double b,
     // STUB: *grad_w = 0.0; /* TODO: lesson section "The gradient by hand" */
     // STUB: *grad_b = 0.0;
 }
+//< mse-grad
 
 void linreg_step(const double *x, const double *y, size_t n, double lr,
                  double *w, double *b)
@@ -78,6 +80,7 @@ void linreg_step(const double *x, const double *y, size_t n, double lr,
     // STUB: /* TODO: lesson section "One step" */
 }
 
+//> numerical-gradient
 void numerical_gradient(LossFn loss, const void *ctx, double *theta,
                         size_t dim, double h, double *grad)
 {
@@ -96,6 +99,7 @@ void numerical_gradient(LossFn loss, const void *ctx, double *theta,
     // STUB: for (size_t j = 0; j < dim; j++)
     // STUB:     grad[j] = 0.0; /* TODO: lesson section "Checking the gradient" */
 }
+//< numerical-gradient
 
 TrainStatus linreg_train(const double *x, const double *y, size_t n,
                          double lr, size_t steps, double *w, double *b,

@@ -11,17 +11,19 @@
  *   logistic    a logistic regression on points that a threshold separates.
  * Between the backward pass and the step, the gradient can be clipped by
  * its global norm (--clip-norm) or entry by entry (--clip-value), with
- * torch.nn.utils's semantics (lib/clip.c). The classic bugs behind a nan
+ * torch.nn.utils's semantics. The classic bugs behind a nan
  * loss or a loss that does not decrease can be put in on purpose (--bug),
  * and the program names the likely cause of a failed run from the run's
  * own history: the step where the loss stopped being finite, how the
  * gradient's norm grew before it, which parameters never moved. Every
  * lesson number and figure of chapter 5 comes from a run of this file.
  *
- * Build (make does this):
- *   cc -std=c11 -O2 -ffp-contract=off -Ilib chapters/05-gradient-clipping.c \
- *      lib/cli.c lib/clip.c lib/dataset.c lib/output.c lib/rng.c -lm \
- *      -o 05-gradient-clipping
+ * The clipping, the global norm and the diagnosis are chapter 5's graded
+ * code (solutions/05-gradient-clipping.c, linked by make; make try CH=05
+ * links yours); the regression is chapter 1's; the training loop is the
+ * course's one loop, lib/loop.c.
+ *
+ * Build: make (it links the solutions and lib/).
  * Run:
  *   build/bin/05-gradient-clipping --clip-norm 1
  *   build/bin/05-gradient-clipping --problem linreg --bug freeze-b --diagnose
@@ -32,25 +34,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "05-gradient-clipping.h"
 #include "cli.h"
-#include "clip.h"
 #include "dataset.h"
+#include "loop.h"
+#include "objective.h"
 #include "output.h"
-#include "rng.h"
+#include "problems.h"
+#include "vec.h"
 
 enum { PARAMS = 2 };         /* every model here has two parameters, w and b */
 enum { MAX_LENGTH = 1000 };  /* the longest recurrence --length allows */
 static const char *const param_names[PARAMS] = {"w", "b"};
-static const char program[] = "05-gradient-clipping";
+static const char program[] = PROGRAM_NAME;
 
-/* A problem: the forward and backward passes in one call, which returns
- * the loss at theta and overwrites grad with its gradient; and, to judge
- * a run by, the loss of the best constant prediction (the "baseline"). */
+/* What a run trains: the objective (the forward and backward passes in one
+ * call), and, to judge the run by, the loss of the best constant
+ * prediction (the "baseline"). */
 typedef struct {
-    double (*loss_grad)(const double *theta, const void *data, double *grad);
-    const void *data;
+    Objective objective;
     double baseline;
-} Problem;
+} Scenario;
 
 /* ============================================================ recurrence */
 
@@ -71,13 +75,12 @@ static const double sequence_y[SEQUENCES] = {-1.0, 3.0};
  *   dL/dh_{t-1} = dL/dh_t · w      (h_t depends on h_{t-1} through w)
  * so the signal that reaches step t has been multiplied by w, T - t
  * times: by w^(T-1) at the first step. */
-static double recurrence_loss_grad(const double *theta, const void *data,
-                                   double *grad)
+static double recurrence_loss_grad(const double *theta, double *grad_out,
+                                   const void *data)
 {
     size_t length = *(const size_t *)data;
     double w = theta[0], b = theta[1];
-    double loss = 0.0;
-    grad[0] = grad[1] = 0.0;
+    double loss = 0.0, grad[PARAMS] = {0.0, 0.0};
     for (size_t i = 0; i < SEQUENCES; i++) {
         double h[MAX_LENGTH + 1]; /* the states h_0 .. h_T */
         h[0] = sequence_x[i];
@@ -92,31 +95,16 @@ static double recurrence_loss_grad(const double *theta, const void *data,
             grad_h *= w;
         }
     }
+    if (grad_out)
+        memcpy(grad_out, grad, sizeof grad);
     return loss;
 }
 //< recurrence
 
 /* ======================================================= linear regression */
 
-//> mse
-/* Chapter 1's mean squared error of the line w·x + b, and its gradient. */
-static double mse_loss_grad(const double *theta, const void *data,
-                            double *grad)
-{
-    const Dataset *ds = data;
-    double w = theta[0], b = theta[1];
-    double sum = 0.0, sum_rx = 0.0, sum_r = 0.0;
-    for (size_t i = 0; i < ds->n; i++) {
-        double residual = w * ds->x[i] + b - ds->y[i];
-        sum += residual * residual;
-        sum_rx += residual * ds->x[i];
-        sum_r += residual;
-    }
-    grad[0] = 2.0 * sum_rx / (double)ds->n;
-    grad[1] = 2.0 * sum_r / (double)ds->n;
-    return sum / (double)ds->n;
-}
-//< mse
+/* The right loss is chapter 1's mean squared error of the line w·x + b,
+ * lib/problems.c's linreg_loss_grad (chapter 1's mse_loss and mse_grad). */
 
 //> broadcast
 /* The wrong target format (--bug broadcast): predictions of shape (N, 1)
@@ -125,8 +113,8 @@ static double mse_loss_grad(const double *theta, const void *data,
  *   L = (1/N²) Σ_i Σ_j (p_i - y_j)²,
  * whose gradient pulls every prediction toward the mean target, never
  * toward its own. */
-static double broadcast_mse_loss_grad(const double *theta, const void *data,
-                                      double *grad)
+static double broadcast_mse_loss_grad(const double *theta, double *grad,
+                                      const void *data)
 {
     const Dataset *ds = data;
     double w = theta[0], b = theta[1], n = (double)ds->n;
@@ -140,8 +128,10 @@ static double broadcast_mse_loss_grad(const double *theta, const void *data,
             sum_r += residual;
         }
     }
-    grad[0] = 2.0 * sum_rx / (n * n);
-    grad[1] = 2.0 * sum_r / (n * n);
+    if (grad) {
+        grad[0] = 2.0 * sum_rx / (n * n);
+        grad[1] = 2.0 * sum_r / (n * n);
+    }
     return sum / (n * n);
 }
 //< broadcast
@@ -176,8 +166,8 @@ typedef struct {
     bool naive;
 } Logistic;
 
-static double bce_loss_grad(const double *theta, const void *data,
-                            double *grad)
+static double bce_loss_grad(const double *theta, double *grad,
+                            const void *data)
 {
     const Logistic *lg = data;
     const Dataset *ds = lg->ds;
@@ -190,8 +180,10 @@ static double bce_loss_grad(const double *theta, const void *data,
         sum_dx += dz * ds->x[i];
         sum_d += dz;
     }
-    grad[0] = sum_dx / (double)ds->n;
-    grad[1] = sum_d / (double)ds->n;
+    if (grad) {
+        grad[0] = sum_dx / (double)ds->n;
+        grad[1] = sum_d / (double)ds->n;
+    }
     return sum / (double)ds->n;
 }
 //< bce
@@ -208,55 +200,61 @@ typedef enum {
     BUG_NAIVE_BCE  /* the cross-entropy typed as written (logistic) */
 } Bug;
 
+/* How the gradient is clipped before each step: not at all, by global norm
+ * or entry by entry, to `limit`. */
+typedef enum { CLIP_NONE, CLIP_NORM, CLIP_VALUE } ClipKind;
+
 typedef struct {
     double lr;
     size_t steps;
-    ClipConfig clip;
+    ClipKind clip;
+    double clip_limit;
     Bug bug;
     bool record_nonfinite; /* write the first non-finite step too */
 } TrainConfig;
 
 /* Everything a run did, one row per step: the loss, the parameters and
- * the gradient before clipping, each row-major with PARAMS per row. The
- * baseline is the problem's (the loss of the best constant prediction). */
+ * the gradient before clipping, each row-major with PARAMS per row, as
+ * chapter 5's RunHistory reads them. The baseline is the scenario's (the
+ * loss of the best constant prediction). */
 typedef struct {
     size_t rows, capacity;
     double *loss, *params, *grads;
     double baseline;
-} RunHistory;
+} History;
 
-static bool history_alloc(RunHistory *h, size_t capacity, double baseline)
+static bool history_alloc(History *h, size_t capacity, double baseline)
 {
-    *h = (RunHistory){.capacity = capacity, .baseline = baseline};
+    *h = (History){.capacity = capacity, .baseline = baseline};
     h->loss = malloc(capacity * sizeof *h->loss);
     h->params = malloc(capacity * PARAMS * sizeof *h->params);
     h->grads = malloc(capacity * PARAMS * sizeof *h->grads);
     return h->loss && h->params && h->grads;
 }
 
-static void history_free(RunHistory *h)
+static void history_free(History *h)
 {
     free(h->loss);
     free(h->params);
     free(h->grads);
-    *h = (RunHistory){0};
+    *h = (History){0};
 }
 
-static void history_append(RunHistory *h, double loss, const double *theta,
+/* The run as chapter 5's diagnose_run reads it. */
+static RunHistory history_view(const History *h)
+{
+    return (RunHistory){.rows = h->rows, .n_params = PARAMS, .loss = h->loss,
+                        .params = h->params, .grads = h->grads,
+                        .baseline = h->baseline};
+}
+
+static void history_append(History *h, double loss, const double *theta,
                            const double *grad)
 {
     h->loss[h->rows] = loss;
     memcpy(h->params + h->rows * PARAMS, theta, PARAMS * sizeof *theta);
     memcpy(h->grads + h->rows * PARAMS, grad, PARAMS * sizeof *grad);
     h->rows++;
-}
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
 }
 
 /* The angle between two vectors of the plane, in degrees. atan2 of the
@@ -279,8 +277,7 @@ static void write_row(FILE *out, size_t step, double loss,
                       const double *clipped)
 {
     double row[8] = {loss, theta[0], theta[1], grad[0], grad[1],
-                     clip_global_norm(&(GradTensor){(double *)grad, PARAMS}, 1),
-                     clip_global_norm(&(GradTensor){(double *)clipped, PARAMS}, 1),
+                     vec_norm(grad, PARAMS), vec_norm(clipped, PARAMS),
                      angle_degrees(grad, clipped)};
     for (size_t i = 0; i < 8; i++)
         if (isnan(row[i]))
@@ -293,11 +290,12 @@ static void write_row(FILE *out, size_t step, double loss,
  * checklist's bugs: --bug no-step never updates anything (the training
  * loop forgot optimizer.step()), and a frozen parameter keeps its value
  * whatever its gradient (it was left out of the optimizer). */
-static void gd_step(double *theta, const double *grad, const TrainConfig *cfg)
+static void gd_step(double *theta, const double *grad, size_t n, void *config)
 {
+    const TrainConfig *cfg = config;
     if (cfg->bug == BUG_NO_STEP)
         return;
-    for (size_t j = 0; j < PARAMS; j++) {
+    for (size_t j = 0; j < n; j++) {
         bool frozen = (j == 0 && cfg->bug == BUG_FREEZE_W) ||
                       (j == 1 && cfg->bug == BUG_FREEZE_B);
         if (!frozen)
@@ -306,144 +304,83 @@ static void gd_step(double *theta, const double *grad, const TrainConfig *cfg)
 }
 //< step
 
-typedef enum { TRAIN_MAX_STEPS, TRAIN_DIVERGED } TrainStatus;
+/* What the training loop's hook and row callback share: the run's
+ * settings, its history and output, and the gradient as it was before the
+ * hook clipped it. */
+typedef struct {
+    const TrainConfig *cfg;
+    History *history;
+    FILE *out;
+    double raw[PARAMS];
+} Run;
+
+//> clip-hook
+/* lib/loop.h's hook: between the backward pass and the step, keep the
+ * gradient as it came (for the history and the CSV), then clip it with
+ * chapter 5's clip_grad_norm or clip_grad_value. */
+static void clip_hook(double *grads, size_t n, size_t step, void *run)
+{
+    (void)step;
+    Run *r = run;
+    memcpy(r->raw, grads, n * sizeof *grads);
+    Parameter whole = {.value = NULL, .grad = grads, .size = n};
+    if (r->cfg->clip == CLIP_NORM)
+        clip_grad_norm(&whole, 1, r->cfg->clip_limit);
+    else if (r->cfg->clip == CLIP_VALUE)
+        clip_grad_value(&whole, 1, r->cfg->clip_limit);
+}
+//< clip-hook
+
+/* lib/loop.h's row callback: the step into the history and the CSV. */
+static bool record_row(size_t step, double loss, const double *theta,
+                       const double *grads, size_t n, void *run)
+{
+    (void)n;
+    Run *r = run;
+    history_append(r->history, loss, theta, r->raw);
+    write_row(r->out, step, loss, theta, r->raw, grads);
+    return true;
+}
 
 //> train-loop
-/* Trains from theta for cfg->steps steps. Each step: forward and backward
- * (the loss and its gradient), a check that both are finite, clipping,
- * and the update. Every step goes into the history, the gradient as it
- * was before clipping, and into `out` as a row. At the first step whose
- * loss or gradient is not finite, returns TRAIN_DIVERGED: nothing after
- * it could mean anything. That step is in the history, and it is written
- * to `out` only with cfg->record_nonfinite, for plotting a blow-up. */
-static TrainStatus train(const Problem *p, const TrainConfig *cfg,
-                         double *theta, RunHistory *history, FILE *out)
+/* Trains from theta for cfg->steps steps through the course's loop, with
+ * clipping as its hook. Every step goes into the history, the gradient as
+ * it was before clipping, and into `out` as a row. At the first step whose
+ * loss or gradient is not finite the loop stops: nothing after it could
+ * mean anything. That step goes into the history too, and into `out` only
+ * with cfg->record_nonfinite, for plotting a blow-up. */
+static LoopStatus train(const Scenario *sc, const TrainConfig *cfg,
+                        double *theta, History *history, FILE *out)
 {
+    Run run = {.cfg = cfg, .history = history, .out = out};
+    Loop loop = {.steps = cfg->steps, .step = gd_step,
+                 .optimizer = (void *)cfg, .hook = clip_hook,
+                 .hook_ctx = &run, .row = record_row, .row_ctx = &run};
     double grad[PARAMS];
-    for (size_t step = 0;; step++) {
-        double loss = p->loss_grad(theta, p->data, grad);
-        history_append(history, loss, theta, grad);
-        const double *raw = history->grads + step * PARAMS;
-        if (!isfinite(loss) || !all_finite(grad, PARAMS)) {
-            if (cfg->record_nonfinite)
-                write_row(out, step, loss, theta, raw,
-                          (const double[PARAMS]){NAN, NAN});
-            return TRAIN_DIVERGED;
-        }
-        clip_apply(&cfg->clip, &(GradTensor){grad, PARAMS}, 1);
-        write_row(out, step, loss, theta, raw, grad);
-        if (step == cfg->steps)
-            return TRAIN_MAX_STEPS;
-        gd_step(theta, grad, cfg);
+    LoopResult result = loop_run(&sc->objective, &loop, theta, grad);
+    if (result.status == LOOP_DIVERGED) {
+        history_append(history, result.loss, theta, grad);
+        if (cfg->record_nonfinite)
+            write_row(out, result.step, result.loss, theta, grad,
+                      (const double[PARAMS]){NAN, NAN});
     }
+    return result.status;
 }
 //< train-loop
 
-/* ============================================================= diagnosis */
+/* ============================================================= diagnosis
+ * The diagnosis is chapter 5's graded diagnose_run; what follows only puts
+ * its verdict into words, with the run's numbers. */
 
-typedef enum {
-    CAUSE_NONE,               /* nothing wrong found */
-    CAUSE_NONFINITE_AT_START, /* not finite before any step */
-    CAUSE_LR_TOO_LARGE,       /* steady growth of the gradient, then inf */
-    CAUSE_EXPLODING_GRADIENT, /* a sudden jump of the gradient, then inf */
-    CAUSE_INVALID_OPERATION,  /* nan or inf with nothing growing */
-    CAUSE_NO_STEP,            /* no parameter ever changed */
-    CAUSE_FROZEN_PARAMETER,   /* one parameter never changed */
-    CAUSE_AT_BASELINE,        /* stuck at the constant prediction's loss */
-    CAUSE_CANNOT_REPRESENT,   /* converged, far above zero */
-    CAUSE_LR_TOO_SMALL        /* the gradient has hardly shrunk */
-} Cause;
-
-typedef struct {
-    Cause cause;
-    size_t step;  /* the first non-finite step, for the first four causes */
-    size_t param; /* which parameter, for CAUSE_FROZEN_PARAMETER */
-} Diagnosis;
-
-//> thresholds
-enum { STEADY_STEPS = 5 };    /* growth over this many steps is steady...  */
-#define STEADY_SPREAD 2.0     /* ...when its factors differ by at most 2x  */
-#define SPIKE_FACTOR 100.0    /* a 100-fold jump in one step is a spike    */
-#define CONVERGED 1e-3        /* |g| below 1e-3 of its start: converged    */
-#define AT_BASELINE 0.99      /* a loss within 1% of the baseline's        */
-#define POOR_FIT 0.1          /* a loss above 10% of the baseline's        */
-#define STALLED 0.5           /* |g| still above half of its start         */
-//< thresholds
-
-static double history_grad_norm(const RunHistory *h, size_t k)
+/* The norm of step k's gradient (before clipping). */
+static double history_grad_norm(const History *h, size_t k)
 {
-    return clip_global_norm(&(GradTensor){h->grads + k * PARAMS, PARAMS}, 1);
+    return vec_norm(h->grads + k * PARAMS, PARAMS);
 }
-
-//> diagnose-nonfinite
-/* The loss or gradient first stopped being finite at step k > 0. How the
- * gradient's norm moved before that tells the causes apart: growth by a
- * steady factor is a step too large for the curvature, overshooting a
- * little further each time (chapter 1); a single enormous jump is an
- * exploding gradient, a cliff; and nothing growing at all means the
- * parameters were fine and the loss itself could not be computed. */
-static Cause diagnose_nonfinite(const RunHistory *h, size_t k)
-{
-    if (k > STEADY_STEPS) {
-        double lowest = INFINITY, highest = 0.0;
-        for (size_t i = k - STEADY_STEPS; i < k; i++) {
-            double factor = history_grad_norm(h, i) / history_grad_norm(h, i - 1);
-            lowest = fmin(lowest, factor);
-            highest = fmax(highest, factor);
-        }
-        if (lowest > 1.0 && highest <= STEADY_SPREAD * lowest)
-            return CAUSE_LR_TOO_LARGE;
-    }
-    for (size_t i = 1; i < k; i++)
-        if (history_grad_norm(h, i) >= SPIKE_FACTOR * history_grad_norm(h, i - 1))
-            return CAUSE_EXPLODING_GRADIENT;
-    return CAUSE_INVALID_OPERATION;
-}
-//< diagnose-nonfinite
-
-//> diagnose
-/* Names the likely cause of what went wrong in a run, from its history
- * alone, checking the causes in order. */
-static Diagnosis diagnose(const RunHistory *h)
-{
-    for (size_t k = 0; k < h->rows; k++)
-        if (!isfinite(h->loss[k]) || !all_finite(h->grads + k * PARAMS, PARAMS))
-            return (Diagnosis){k == 0 ? CAUSE_NONFINITE_AT_START
-                                      : diagnose_nonfinite(h, k), k, 0};
-    if (h->rows < 2)
-        return (Diagnosis){CAUSE_NONE, 0, 0};
-    /* A parameter moved if it ever left its start; it was pushed if its
-     * gradient was ever nonzero. */
-    bool moved[PARAMS] = {false}, pushed[PARAMS] = {false}, any_moved = false;
-    for (size_t j = 0; j < PARAMS; j++) {
-        for (size_t k = 0; k < h->rows; k++) {
-            moved[j] |= h->params[k * PARAMS + j] != h->params[j];
-            pushed[j] |= h->grads[k * PARAMS + j] != 0.0;
-        }
-        any_moved |= moved[j];
-    }
-    for (size_t j = 0; j < PARAMS; j++)
-        if (!moved[j] && pushed[j])
-            return (Diagnosis){any_moved ? CAUSE_FROZEN_PARAMETER
-                                         : CAUSE_NO_STEP, 0, any_moved ? j : 0};
-    size_t last = h->rows - 1;
-    double first_norm = history_grad_norm(h, 0);
-    double last_norm = history_grad_norm(h, last);
-    if (last_norm <= CONVERGED * first_norm && isfinite(h->baseline)) {
-        if (h->loss[last] >= AT_BASELINE * h->baseline)
-            return (Diagnosis){CAUSE_AT_BASELINE, 0, 0};
-        if (h->loss[last] > POOR_FIT * h->baseline)
-            return (Diagnosis){CAUSE_CANNOT_REPRESENT, 0, 0};
-    }
-    if (last_norm > STALLED * first_norm)
-        return (Diagnosis){CAUSE_LR_TOO_SMALL, 0, 0};
-    return (Diagnosis){CAUSE_NONE, 0, 0};
-}
-//< diagnose
 
 /* The step with the largest one-step growth of the gradient's norm before
  * step k, and that growth factor. */
-static size_t largest_jump(const RunHistory *h, size_t k, double *factor)
+static size_t largest_jump(const History *h, size_t k, double *factor)
 {
     size_t at = 1;
     *factor = 0.0;
@@ -459,7 +396,7 @@ static size_t largest_jump(const RunHistory *h, size_t k, double *factor)
 
 /* Says what the diagnosis means for this run, with its numbers, on one
  * line of stderr. */
-static void describe(const Diagnosis *d, const RunHistory *h, double lr)
+static void describe(const Diagnosis *d, const History *h, double lr)
 {
     size_t last = h->rows - 1, k = d->step;
     double first_norm = history_grad_norm(h, 0);
@@ -476,7 +413,7 @@ static void describe(const Diagnosis *d, const RunHistory *h, double lr)
         fprintf(stderr, "for the last %d steps the gradient's norm grew by a "
                 "steady factor, about %.3g a step, to %.3g: --lr %g is too "
                 "large, each step overshoots the minimum further than the "
-                "last (divide --lr by 10)", STEADY_STEPS, factor,
+                "last (divide --lr by 10)", 5, factor,
                 history_grad_norm(h, k - 1), lr);
         break;
     }
@@ -544,7 +481,7 @@ static void describe(const Diagnosis *d, const RunHistory *h, double lr)
 
 /* ==================================================================== main */
 
-static const char *const problem_names[] = {"recurrence", "linreg",
+static const char *const scenario_names[] = {"recurrence", "linreg",
                                             "logistic", NULL};
 static const char *const bug_names[] = {"none",      "no-step",  "freeze-w",
                                         "freeze-b",  "broadcast", "naive-bce",
@@ -599,16 +536,8 @@ static const char usage[] =
  * ignored, so that a typo in a script cannot go unnoticed. */
 static CliStatus check_combinations(Cli *cli, const Settings *s)
 {
-    bool recurrence = strcmp(s->problem, "recurrence") == 0;
     bool linreg = strcmp(s->problem, "linreg") == 0;
     bool logistic = strcmp(s->problem, "logistic") == 0;
-    if (!recurrence && cli_given(cli, "length"))
-        return cli_reject(cli, "length", NULL,
-                          "applies only to --problem recurrence");
-    if (cli_refuse_unless(cli, linreg,
-                          (const char *const[]){"seed", "target", NULL},
-                          "applies only to --problem linreg") != CLI_RUN)
-        return CLI_BAD_INPUT;
     if (!linreg && strcmp(s->bug, "broadcast") == 0)
         return cli_reject(cli, "bug", s->bug,
                           "applies only to --problem linreg");
@@ -654,11 +583,11 @@ static double base_rate_entropy(const double *y, size_t n)
     return -(share * log(share) + (1.0 - share) * log(1.0 - share));
 }
 
-static int run(const Settings *s, const Problem *p, const TrainConfig *cfg,
+static int run(const Settings *s, const Scenario *sc, const TrainConfig *cfg,
                double *theta)
 {
-    RunHistory history;
-    if (!history_alloc(&history, cfg->steps + 1, p->baseline)) {
+    History history;
+    if (!history_alloc(&history, cfg->steps + 1, sc->baseline)) {
         history_free(&history);
         fprintf(stderr, "%s: out of memory for a history of --steps %zu\n",
                 program, cfg->steps);
@@ -671,12 +600,13 @@ static int run(const Settings *s, const Problem *p, const TrainConfig *cfg,
     }
     fputs("step,loss,w,b,grad_w,grad_b,grad_norm,clipped_norm,angle\n",
           out.file);
-    TrainStatus status = train(p, cfg, theta, &history, out.file);
-    bool failed = status == TRAIN_DIVERGED && !cfg->record_nonfinite;
+    LoopStatus status = train(sc, cfg, theta, &history, out.file);
+    bool failed = status == LOOP_DIVERGED && !cfg->record_nonfinite;
     if (failed || s->diagnose) {
-        Diagnosis d = diagnose(&history);
+        RunHistory view = history_view(&history);
+        Diagnosis d = diagnose_run(&view);
         fprintf(stderr, "%s: %s", program, failed ? "" : "diagnosis: ");
-        if (status == TRAIN_DIVERGED)
+        if (status == LOOP_DIVERGED)
             fprintf(stderr, "the loss stopped being a finite number at step "
                     "%zu: ", d.step);
         describe(&d, &history, cfg->lr);
@@ -695,7 +625,7 @@ int main(int argc, char **argv)
                   .length = 10, .seed = 1};
     Flag flags[] = {
         {.name = "problem", .kind = FLAG_CHOICE, .value = &s.problem,
-         .help = "what to train", .choices = problem_names},
+         .help = "what to train", .choices = scenario_names},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
          .help = "learning rate", .min = 0, .min_exclusive = true,
          .max = 1e6,
@@ -709,7 +639,8 @@ int main(int argc, char **argv)
          .default_text = "recurrence 1.5,0; linreg chapter 1's random "
                          "start; logistic 0,0"},
         {.name = "length", .kind = FLAG_COUNT, .value = &s.length,
-         .help = "steps T of the recurrence", .min = 1, .max = MAX_LENGTH},
+         .help = "steps T of the recurrence", .min = 1, .max = MAX_LENGTH,
+         .scope = "problem=recurrence"},
         {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
          .help = "before every step, scale the gradient down to this L2 "
                  "norm if it is longer (torch.nn.utils.clip_grad_norm_)",
@@ -722,9 +653,11 @@ int main(int argc, char **argv)
         {.name = "bug", .kind = FLAG_CHOICE, .value = &s.bug,
          .help = "a classic mistake to put in", .choices = bug_names},
         {.name = "target", .kind = FLAG_CHOICE, .value = &s.target,
-         .help = "the targets' shape (linreg)", .choices = target_names},
+         .help = "the targets' shape (linreg)", .choices = target_names,
+         .scope = "problem=linreg"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed for the data and the start (linreg)"},
+         .help = "random seed for the data and the start (linreg)",
+         .scope = "problem=linreg"},
         {.name = "nonfinite", .kind = FLAG_CHOICE, .value = &s.nonfinite,
          .help = "at a non-finite loss: stop with exit status 1, or record "
                  "that step as a row and stop with status 0",
@@ -747,40 +680,43 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
 
     TrainConfig cfg = {.lr = s.lr, .steps = s.steps, .bug = bug_of(s.bug),
-                       .clip = {CLIP_NONE, 0.0},
+                       .clip = CLIP_NONE,
                        .record_nonfinite = strcmp(s.nonfinite, "record") == 0};
     if (cli_given(&cli, "clip-norm"))
-        cfg.clip = (ClipConfig){CLIP_NORM, s.clip_norm};
+        cfg.clip = CLIP_NORM, cfg.clip_limit = s.clip_norm;
     else if (cli_given(&cli, "clip-value"))
-        cfg.clip = (ClipConfig){CLIP_VALUE, s.clip_value};
+        cfg.clip = CLIP_VALUE, cfg.clip_limit = s.clip_value;
     double theta[PARAMS] = {1.5, 0.0};
-    Problem p = {recurrence_loss_grad, &s.length, RECURRENCE_BASELINE};
+    Scenario sc = {{PARAMS, recurrence_loss_grad, &s.length},
+                   RECURRENCE_BASELINE};
     Dataset ds = {0};
     Logistic logistic = {&ds, cfg.bug == BUG_NAIVE_BCE};
     if (strcmp(s.problem, "recurrence") != 0) {
-        if (!dataset_alloc(&ds, 100, 1)) {
+        /* Chapter 1's 100 points and its random start, drawn in its
+         * order (lib/problems.c); the logistic problem takes the same x
+         * with no noise, and starts at 0. */
+        bool linreg = strcmp(s.problem, "linreg") == 0;
+        double line_start[PARAMS];
+        if (!problem_line_data(&ds, 100, linreg ? 0.1 : 0.0, s.seed,
+                               line_start)) {
             fprintf(stderr, "%s: out of memory for the dataset\n", program);
             return EXIT_FAILURE;
         }
-        Rng rng;
-        rng_seed(&rng, s.seed);
-        bool linreg = strcmp(s.problem, "linreg") == 0;
-        dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, linreg ? 0.1 : 0.0, &rng);
         if (linreg) {
-            /* Chapter 1's data and random start, drawn in its order; the
-             * curve adds x² to the very same points. */
-            theta[0] = rng_normal(&rng);
-            theta[1] = rng_normal(&rng);
+            /* The curve adds x² to the very same points. */
+            memcpy(theta, line_start, sizeof theta);
             if (strcmp(s.target, "curve") == 0)
                 for (size_t i = 0; i < ds.n; i++)
                     ds.y[i] += ds.x[i] * ds.x[i];
-            p = (Problem){cfg.bug == BUG_BROADCAST ? broadcast_mse_loss_grad
-                                                   : mse_loss_grad,
-                          &ds, variance(ds.y, ds.n)};
+            sc = (Scenario){{PARAMS, cfg.bug == BUG_BROADCAST
+                                         ? broadcast_mse_loss_grad
+                                         : linreg_loss_grad, &ds},
+                            variance(ds.y, ds.n)};
         } else {
             for (size_t i = 0; i < ds.n; i++)
                 ds.y[i] = ds.x[i] > 0.0 ? 1.0 : 0.0;
-            p = (Problem){bce_loss_grad, &logistic, base_rate_entropy(ds.y, ds.n)};
+            sc = (Scenario){{PARAMS, bce_loss_grad, &logistic},
+                            base_rate_entropy(ds.y, ds.n)};
             theta[0] = theta[1] = 0.0;
         }
         /* The lesson's reference settings for the problem, unless given. */
@@ -791,7 +727,7 @@ int main(int argc, char **argv)
     }
     if (s.start.count)
         memcpy(theta, s.start.values, sizeof theta);
-    int status = run(&s, &p, &cfg, theta);
+    int status = run(&s, &sc, &cfg, theta);
     dataset_free(&ds);
     return status;
 }

@@ -20,6 +20,7 @@
 
 #include <math.h>
 
+//> global-norm
 double grad_global_norm(const Parameter *params, size_t count)
 {
     // BEGIN SOLUTION
@@ -32,7 +33,9 @@ double grad_global_norm(const Parameter *params, size_t count)
     // STUB: (void)params; (void)count;
     // STUB: return -1.0; /* TODO: lesson section "Clipping by global norm" */
 }
+//< global-norm
 
+//> clip-by-norm
 double clip_grad_norm(Parameter *params, size_t count, double max_norm)
 {
     // BEGIN SOLUTION
@@ -47,7 +50,9 @@ double clip_grad_norm(Parameter *params, size_t count, double max_norm)
     // STUB: (void)params; (void)count; (void)max_norm;
     // STUB: return -1.0; /* TODO: lesson section "Clipping by global norm" */
 }
+//< clip-by-norm
 
+//> clip-by-value
 void clip_grad_value(Parameter *params, size_t count, double clip_value)
 {
     // BEGIN SOLUTION
@@ -63,6 +68,7 @@ void clip_grad_value(Parameter *params, size_t count, double clip_value)
     // STUB: (void)params; (void)count; (void)clip_value;
     // STUB: /* TODO: lesson section "Clipping by value" */
 }
+//< clip-by-value
 
 bool grads_all_finite(const Parameter *params, size_t count)
 {
@@ -113,6 +119,7 @@ static bool step_is_finite(const RunHistory *h, size_t k)
     return true;
 }
 
+//> diagnose-nonfinite
 /* Rule 2: over the five steps before k, the norm grew by factors above 1
  * that differ by at most 2x. */
 static bool steady_growth(const RunHistory *h, size_t k)
@@ -147,6 +154,8 @@ static Cause nonfinite_cause(const RunHistory *h, size_t k)
     return CAUSE_INVALID_OPERATION;
 }
 
+//< diagnose-nonfinite
+
 /* Rules 6 and 7: the lowest pushed parameter that never moved, or
  * h->n_params if there is none; *any_moved says whether any moved. */
 static size_t unmoved_pushed(const RunHistory *h, bool *any_moved)
@@ -169,6 +178,7 @@ static size_t unmoved_pushed(const RunHistory *h, bool *any_moved)
 }
 
 // END SOLUTION
+//> diagnose
 Diagnosis diagnose_run(const RunHistory *history)
 {
     // BEGIN SOLUTION
@@ -201,3 +211,4 @@ Diagnosis diagnose_run(const RunHistory *history)
     // STUB: /* TODO: lesson section "A diagnosis from the run's history" */
     // STUB: return (Diagnosis){CAUSE_NONE, 0, 0};
 }
+//< diagnose

@@ -210,7 +210,7 @@ class_gradebook() {
     book=$g/class-out/gradebook.csv
     cat "$book"
     header="student"
-    for c in $chapters; do header="$header,$c"; done
+    for c in $all_chapters; do header="$header,$c"; done
     [ "$(head -n 1 "$book")" = "$header,total,max,first_failing" ] || { echo "bad header"; return 1; }
     max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' "$g/class-out/alice/results.tsv")
     # Carol's chapter 1 loses the hanging parabola_descend, the crashing

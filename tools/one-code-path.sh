@@ -13,9 +13,12 @@ defined() {
         grep -v '^main$' | sort -u
 }
 
+# What the course offers a program to call: the functions solutions/ and
+# lib/ export (their static helpers are private, so a program's function
+# of the same name is no copy of anything it could call).
 names=$(mktemp) || exit 2
 trap 'rm -f "$names"' EXIT
-defined solutions/[0-9][0-9]-*.c lib/*.c >"$names"
+grep -hv '^static' solutions/[0-9][0-9]-*.c lib/*.c | defined - >"$names"
 status=0
 for program in chapters/[0-9][0-9]-*.c; do
     twice=$(defined "$program" | comm -12 - "$names" | tr '\n' ' ')

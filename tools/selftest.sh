@@ -55,6 +55,7 @@ column() {
 
 # --------------------------------------------------------------- grading
 chapters=$(for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done)
+all_chapters=$chapters
 # SELFTEST_CHAPTERS="04-optimizers 06-nonconvexity" checks only those
 # chapters (for a maintainer working on them; CI checks everything).
 if [ -n "${SELFTEST_CHAPTERS:-}" ]; then chapters=$SELFTEST_CHAPTERS; fi

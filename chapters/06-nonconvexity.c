@@ -30,11 +30,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "04-optimizers.h"
+#include "06-nonconvexity.h"
 #include "cli.h"
 #include "output.h"
 #include "rng.h"
+#include "vec.h"
 
-static const char PROGRAM[] = "06-nonconvexity";
+static const char PROGRAM[] = PROGRAM_NAME;
 
 enum { MAX_DIM = 2, MAX_MINIMA = 4, MAX_CRITICAL = 64 };
 
@@ -175,24 +178,16 @@ static double himmelblau_loss(const double *theta)
     return p * p + q * q;
 }
 
-static void himmelblau_grad(const double *theta, double *grad)
-{
-    double x = theta[0], y = theta[1];
-    double p = x * x + y - 11.0, q = x + y * y - 7.0;
-    grad[0] = 4.0 * x * p + 2.0 * q;
-    grad[1] = 2.0 * p + 4.0 * y * q;
-}
-
-/* Differentiating the gradient once more:
+/* Its gradient and its Hessian (differentiating the gradient once more:
  *   ∂²f/∂x² = 4p + 8x² + 2 = 12x² + 4y - 42
  *   ∂²f/∂x∂y = 4x + 4y
- *   ∂²f/∂y² = 2 + 4q + 8y² = 12y² + 4x - 26 */
-static void himmelblau_hessian(const double *theta, double *hess)
+ *   ∂²f/∂y² = 2 + 4q + 8y² = 12y² + 4x - 26)
+ * are chapter 6's exercises himmelblau_grad and himmelblau_hessian: the
+ * landscape runs the graded code. */
+static void himmelblau_hessian3(const double *theta, double *hess)
 {
-    double x = theta[0], y = theta[1];
-    hess[0] = 12.0 * x * x + 4.0 * y - 42.0;
-    hess[1] = 4.0 * x + 4.0 * y;
-    hess[2] = 12.0 * y * y + 4.0 * x - 26.0;
+    Hessian2 h = himmelblau_hessian(theta);
+    hess[0] = h.xx, hess[1] = h.xy, hess[2] = h.yy;
 }
 //< himmelblau
 
@@ -225,7 +220,7 @@ static const Landscape landscapes[] = {
      .range_lo = -2.0, .range_hi = 2.0},
     {.name = "himmelblau", .dim = 2, .param_names = xy_names,
      .loss = himmelblau_loss, .grad = himmelblau_grad,
-     .hessian = himmelblau_hessian, .minima_count = 4,
+     .hessian = himmelblau_hessian3, .minima_count = 4,
      .minima = {{3.0, 2.0}, {-2.8051, 3.1313}, {-3.7793, -3.2832},
                 {3.5844, -1.8481}},
      .lr = 0.01, .steps = 100, .start = {0.0, 0.0}, .range_lo = -5.0,
@@ -234,79 +229,28 @@ static const Landscape landscapes[] = {
 
 /* ============================================== critical points, Hessian */
 
-//> hessian-eigenvalues
-/* The eigenvalues of the symmetric 2×2 matrix [[a, b], [b, c]] in closed
- * form. They are the roots of λ² - (a + c)λ + (ac - b²) = 0, which the
- * quadratic formula turns into
- *   λ = m ∓ r,  m = (a + c)/2 (the mean of the diagonal),
- *               r = √(((a - c)/2)² + b²) (never imaginary: a sum of squares).
- * hypot computes r without overflowing for large entries. */
-static void hessian_eigenvalues(const double *hess, double *lambda_min,
-                                double *lambda_max)
-{
-    double a = hess[0], b = hess[1], c = hess[2];
-    double m = 0.5 * (a + c), r = hypot(0.5 * (a - c), b);
-    *lambda_min = m - r;
-    *lambda_max = m + r;
-}
-//< hessian-eigenvalues
+/* The eigenvalues of the Hessian, and the second-derivative test on them,
+ * are chapter 6's exercises hessian_eigenvalues and hessian_classify. */
 
-typedef enum { POINT_MINIMUM, POINT_MAXIMUM, POINT_SADDLE, POINT_DEGENERATE }
-    PointKind;
-
+/* Named in the order of chapter 6's CriticalKind. */
 static const char *const kind_names[] = {"minimum", "maximum", "saddle",
                                          "degenerate"};
-
-//> classify
-/* The second-derivative test. Near a critical point the loss is
- * f(θ* + d) ≈ f(θ*) + ½ dᵀHd, and along an eigenvector of H with
- * eigenvalue λ that is ½λ|d|²: up if λ > 0, down if λ < 0. So all
- * eigenvalues positive is a minimum, all negative a maximum, mixed signs a
- * saddle. An eigenvalue that is zero (to within rounding, tol) leaves the
- * quadratic term flat in its direction and the test undecided: x² + y⁴ and
- * x² + y³ have the same Hessian at the origin, yet only one has a minimum. */
-static PointKind classify(double lambda_min, double lambda_max, double tol)
-{
-    if (fabs(lambda_min) <= tol || fabs(lambda_max) <= tol)
-        return POINT_DEGENERATE;
-    if (lambda_min > 0.0)
-        return POINT_MINIMUM;
-    if (lambda_max < 0.0)
-        return POINT_MAXIMUM;
-    return POINT_SADDLE;
-}
-//< classify
 
 /* The eigenvalues of the landscape's Hessian at theta (for one parameter,
  * both are f''), and the tolerance below which one counts as zero: a few
  * million units of rounding relative to the larger one. */
-static PointKind classify_at(const Landscape *ls, const double *theta,
-                             double *lambda_min, double *lambda_max)
+static CriticalKind classify_at(const Landscape *ls, const double *theta,
+                                double *lambda_min, double *lambda_max)
 {
     double hess[3];
     ls->hessian(theta, hess);
-    if (ls->dim == 1)
-        *lambda_min = *lambda_max = hess[0];
-    else
-        hessian_eigenvalues(hess, lambda_min, lambda_max);
+    /* One parameter: the 1×1 Hessian f'' as diag(f'', f''), whose two
+     * eigenvalues are both f'' exactly. */
+    Hessian2 h = ls->dim == 1 ? (Hessian2){hess[0], 0.0, hess[0]}
+                              : (Hessian2){hess[0], hess[1], hess[2]};
+    hessian_eigenvalues(h, lambda_min, lambda_max);
     double scale = fmax(1.0, fmax(fabs(*lambda_min), fabs(*lambda_max)));
-    return classify(*lambda_min, *lambda_max, 1e-9 * scale);
-}
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
-
-static double norm(const double *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
+    return hessian_classify(h, 1e-9 * scale);
 }
 
 //> newton
@@ -334,7 +278,7 @@ static bool newton_step(const Landscape *ls, double *theta, const double *g)
         return false;
     theta[0] -= (h[2] * g[0] - h[1] * g[1]) / det;
     theta[1] -= (h[0] * g[1] - h[1] * g[0]) / det;
-    return all_finite(theta, 2);
+    return vec_all_finite(theta, 2);
 }
 
 static bool newton_critical_point(const Landscape *ls, double *theta,
@@ -343,9 +287,9 @@ static bool newton_critical_point(const Landscape *ls, double *theta,
     double g[MAX_DIM];
     for (int iter = 0; iter < 100; iter++) {
         ls->grad(theta, g);
-        if (!all_finite(g, ls->dim))
+        if (!vec_all_finite(g, ls->dim))
             return false;
-        if (norm(g, ls->dim) <= tol) {
+        if (vec_norm(g, ls->dim) <= tol) {
             for (int polish = 0; polish < 2; polish++) {
                 if (!newton_step(ls, theta, g))
                     return false;
@@ -382,20 +326,21 @@ typedef enum { DESCENT_CONVERGED, DESCENT_MAX_STEPS, DESCENT_DIVERGED }
     DescentStatus;
 
 //> descent-step
-/* One step of gradient descent with momentum, the heavy-ball form PyTorch's
- * SGD uses: v ← μ·v + g, θ ← θ - η·v (μ = 0 is plain descent). When noise
- * is on, g is the true gradient plus σ·N(0, 1) in every coordinate, the way
- * a minibatch's gradient scatters around the full-batch one. */
-static void descent_step(double *theta, double *velocity, const double *grad,
-                         size_t dim, const DescentConfig *cfg, Rng *rng)
+/* One step of gradient descent with momentum: chapter 4's sgd_step, which
+ * is PyTorch's SGD (buffer b ← μ·b + g, b = g on the first step; θ ← θ -
+ * η·b; μ = 0 is plain descent). When noise is on, the step sees the true
+ * gradient plus σ·N(0, 1) in every coordinate, the way a minibatch's
+ * gradient scatters around the full-batch one. g receives the gradient
+ * the step used. */
+static void descent_step(double *theta, SgdState *state, const double *grad,
+                         double *g, size_t dim, const DescentConfig *cfg,
+                         Rng *rng)
 {
-    for (size_t j = 0; j < dim; j++) {
-        double g = grad[j];
-        if (cfg->noise > 0.0)
-            g += cfg->noise * rng_normal(rng);
-        velocity[j] = cfg->momentum * velocity[j] + g;
-        theta[j] -= cfg->lr * velocity[j];
-    }
+    for (size_t j = 0; j < dim; j++)
+        g[j] = cfg->noise > 0.0 ? grad[j] + cfg->noise * rng_normal(rng)
+                                : grad[j];
+    SgdConfig sgd = {.lr = cfg->lr, .momentum = cfg->momentum};
+    sgd_step(theta, g, dim, &sgd, state);
 }
 //< descent-step
 
@@ -410,13 +355,18 @@ static DescentStatus descend(const Landscape *ls, double *theta,
                              double grad_tol, Rng *rng, FILE *out,
                              size_t *taken)
 {
-    double grad[MAX_DIM], velocity[MAX_DIM] = {0.0, 0.0};
+    double grad[MAX_DIM], used[MAX_DIM] = {0.0, 0.0};
+    double momentum_buffer[MAX_DIM] = {0.0, 0.0};
+    SgdState state = {.momentum_buffer = momentum_buffer};
+    /* The last step was η times this: the momentum buffer, or without
+     * momentum the gradient the step used. */
+    const double *velocity = cfg->momentum != 0.0 ? momentum_buffer : used;
     size_t dim = ls->dim;
     for (size_t step = 0;; step++) {
         *taken = step;
         double loss = out ? ls->loss(theta) : 0.0;
         ls->grad(theta, grad);
-        if (!isfinite(loss) || !all_finite(grad, dim) || !all_finite(theta, dim))
+        if (!isfinite(loss) || !vec_all_finite(grad, dim) || !vec_all_finite(theta, dim))
             return DESCENT_DIVERGED;
         if (out) {
             double row[2 + 2 * MAX_DIM];
@@ -426,15 +376,15 @@ static DescentStatus descend(const Landscape *ls, double *theta,
                 row[c++] = theta[j];
             for (size_t j = 0; j < dim; j++)
                 row[c++] = grad[j];
-            row[c++] = norm(grad, dim);
+            row[c++] = vec_norm(grad, dim);
             output_row(out, step, row, c);
         }
-        if (grad_tol > 0.0 && norm(grad, dim) <= grad_tol &&
-            cfg->lr * norm(velocity, dim) <= grad_tol)
+        if (grad_tol > 0.0 && vec_norm(grad, dim) <= grad_tol &&
+            cfg->lr * vec_norm(velocity, dim) <= grad_tol)
             return DESCENT_CONVERGED;
         if (step == steps)
             return DESCENT_MAX_STEPS;
-        descent_step(theta, velocity, grad, dim, cfg, rng);
+        descent_step(theta, &state, grad, used, dim, cfg, rng);
     }
 }
 
@@ -443,7 +393,7 @@ static DescentStatus descend(const Landscape *ls, double *theta,
 /* Labels for a start that does not end in a listed minimum. An end point
  * within BASIN_RADIUS of a listed minimum has reached it. */
 #define BASIN_RADIUS 1e-3
-enum { BASIN_OTHER = -1, BASIN_UNFINISHED = -2, BASIN_DIVERGED = -3 };
+/* (BASIN_OTHER, BASIN_UNFINISHED and BASIN_DIVERGED are chapter 6's.) */
 
 //> basin-label
 /* Which minimum gradient descent reaches from `start`: run it to
@@ -453,7 +403,7 @@ enum { BASIN_OTHER = -1, BASIN_UNFINISHED = -2, BASIN_DIVERGED = -3 };
  * its steps is BASIN_UNFINISHED; one that overflows is BASIN_DIVERGED. The
  * end point, not the start, decides: the minimum nearest to the start is
  * often not the one descent goes to. */
-static int basin_label(const Landscape *ls, const double *start,
+static int basin_reached(const Landscape *ls, const double *start,
                        const DescentConfig *cfg, size_t steps,
                        double grad_tol, size_t *taken)
 {
@@ -468,7 +418,7 @@ static int basin_label(const Landscape *ls, const double *start,
         double d[MAX_DIM];
         for (size_t j = 0; j < ls->dim; j++)
             d[j] = theta[j] - ls->minima[k][j];
-        if (norm(d, ls->dim) < BASIN_RADIUS)
+        if (vec_norm(d, ls->dim) < BASIN_RADIUS)
             return (int)k;
     }
     return BASIN_OTHER;
@@ -495,7 +445,7 @@ static void basin_map(const Landscape *ls, const DescentConfig *cfg,
             double start[MAX_DIM] = {grid_point(lo, hi, i, n),
                                      grid_point(lo, hi, r, n)};
             size_t taken;
-            int label = basin_label(ls, start, cfg, steps, grad_tol, &taken);
+            int label = basin_reached(ls, start, cfg, steps, grad_tol, &taken);
             tally[label + 3]++;
             if (counts)
                 continue;
@@ -522,7 +472,7 @@ static void basin_map(const Landscape *ls, const DescentConfig *cfg,
 typedef struct {
     double theta[MAX_DIM];
     double loss, lambda_min, lambda_max;
-    PointKind kind;
+    CriticalKind kind;
 } CriticalPoint;
 
 static int compare_points(const void *pa, const void *pb)
@@ -556,7 +506,7 @@ static size_t find_critical_points(const Landscape *ls, size_t n, double lo,
             for (size_t k = 0; k < count && !seen; k++) {
                 double d[MAX_DIM] = {theta[0] - found[k].theta[0],
                                      theta[1] - found[k].theta[1]};
-                seen = norm(d, ls->dim) < 1e-6;
+                seen = vec_norm(d, ls->dim) < 1e-6;
             }
             if (seen || count == MAX_CRITICAL)
                 continue;
@@ -1064,7 +1014,7 @@ static int run_critical(const Settings *s, const Landscape *ls, FILE *out)
             fprintf(out, "%.17g,", p->theta[j]);
         fprintf(out, "%.17g,%.17g,%.17g,%s,%.17g\n", p->loss, p->lambda_min,
                 p->lambda_max, kind_names[p->kind],
-                p->kind == POINT_MINIMUM ? 2.0 / p->lambda_max : NAN);
+                p->kind == CRITICAL_MINIMUM ? 2.0 / p->lambda_max : NAN);
     }
     return EXIT_SUCCESS;
 }

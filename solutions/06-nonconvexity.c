@@ -18,6 +18,7 @@
 
 #include <math.h>
 
+//> himmelblau-derivatives
 void himmelblau_grad(const double theta[2], double grad[2])
 {
     // BEGIN SOLUTION
@@ -46,7 +47,9 @@ Hessian2 himmelblau_hessian(const double theta[2])
     // STUB: Hessian2 h = {0.0, 0.0, 0.0}; /* TODO: lesson section "Himmelblau's function" */
     // STUB: return h;
 }
+//< himmelblau-derivatives
 
+//> hessian-eigenvalues
 void hessian_eigenvalues(Hessian2 h, double *lambda_min, double *lambda_max)
 {
     // BEGIN SOLUTION
@@ -59,7 +62,9 @@ void hessian_eigenvalues(Hessian2 h, double *lambda_min, double *lambda_max)
     // STUB: *lambda_min = 0.0; /* TODO: lesson section "Critical points and the Hessian" */
     // STUB: *lambda_max = 0.0;
 }
+//< hessian-eigenvalues
 
+//> classify
 CriticalKind hessian_classify(Hessian2 h, double tol)
 {
     // BEGIN SOLUTION
@@ -76,6 +81,7 @@ CriticalKind hessian_classify(Hessian2 h, double tol)
     // STUB: (void)h; (void)tol;
     // STUB: return CRITICAL_DEGENERATE; /* TODO: lesson section "Critical points and the Hessian" */
 }
+//< classify
 
 int basin_label(GradFn grad, const void *ctx, const double start[2],
                 const double *minima, size_t n_minima,

@@ -1,27 +1,30 @@
 /*
  * 06-nonconvexity.c: Chapter 6, nonconvex landscapes.
  *
- * Runs the lesson's experiments and prints their numbers as CSV:
- *   - gradient descent (optionally with momentum and gradient noise) on five
- *     small landscapes: two valleys of different depth, a sharp and a flat
- *     minimum, a plateau, the saddle x² - y², and Himmelblau's function;
+ * Runs the lesson's experiments on five small landscapes and prints their
+ * numbers as CSV:
+ *   - gradient descent (optionally with momentum and gradient noise) on
+ *     two valleys of different depth, a sharp and a flat minimum, a
+ *     plateau, the saddle x² - y², and Himmelblau's function;
  *   - basin-of-attraction maps: which minimum descent reaches from every
  *     start on a grid;
  *   - every critical point of a landscape, found by Newton's method and
  *     classified by the eigenvalues of its Hessian;
- *   - how much the same perturbation raises the loss at a sharp and at a flat
- *     minimum;
- *   - a two-layer network learning XOR with a hand-written backward pass,
- *     from a symmetric and from a random initialisation.
- * Every lesson number and figure of chapter 6 comes from a run of this file.
+ *   - how much the same perturbation raises the loss at a sharp and at a
+ *     flat minimum.
+ * The lesson's other experiment, a two-layer network learning XOR, is the
+ * program 06-nonconvexity.xor; `--problem xor` here runs it.
  *
- * Build (make does this):
- *   cc -std=c11 -O2 -Ilib chapters/06-nonconvexity.c lib/cli.c \
- *      lib/dataset.c lib/output.c lib/rng.c -lm -o 06-nonconvexity
- * Run:
+ * It runs the graded code: Himmelblau's gradient and Hessian, the
+ * Hessian's eigenvalues, the second-derivative test and the basin label are
+ * chapter 6's exercises (solutions/06-nonconvexity.c, or yours under
+ * `make try CH=06`), and every descent steps with chapter 4's sgd_step
+ * through the course's one training loop, lib/loop.c.
+ *
+ * Build and run (make builds it, linking chapters 4 and 6's solutions):
+ *   make build/bin/06-nonconvexity
  *   build/bin/06-nonconvexity --problem himmelblau --start 0,0
  *   build/bin/06-nonconvexity --problem himmelblau --task basins --grid 100
- *   build/bin/06-nonconvexity --problem xor --init symmetric
  *   build/bin/06-nonconvexity --help
  */
 #include <assert.h>
@@ -32,7 +35,11 @@
 
 #include "04-optimizers.h"
 #include "06-nonconvexity.h"
+#include "activation.h"
 #include "cli.h"
+#include "family.h"
+#include "loop.h"
+#include "objective.h"
 #include "output.h"
 #include "rng.h"
 #include "vec.h"
@@ -42,47 +49,54 @@ static const char PROGRAM[] = PROGRAM_NAME;
 enum { MAX_DIM = 2, MAX_MINIMA = 4, MAX_CRITICAL = 64 };
 
 /* A landscape is a loss of one or two parameters with everything the
- * experiments need: the loss, its gradient and its Hessian in closed form,
- * the minima that basin maps label, and the lesson's reference settings. */
+ * experiments need: the loss and its gradient as an Objective, its Hessian
+ * in closed form, the minima that basin maps label, and the lesson's
+ * reference settings. */
 typedef struct {
     const char *name;
-    size_t dim;                      /* 1 or 2 parameters */
+    Objective objective;             /* dim: 1 or 2 parameters */
     const char *const *param_names;  /* column names */
-    double (*loss)(const double *theta);
-    void (*grad)(const double *theta, double *grad);
-    /* Writes the Hessian as [xx, xy, yy] (2-D) or [f''] (1-D). */
-    void (*hessian)(const double *theta, double *hess);
+    Hessian2 (*hessian)(const double theta[2]);
     size_t minima_count;             /* 0: the landscape has no minimum */
-    double minima[MAX_MINIMA][MAX_DIM];
+    double minima[MAX_MINIMA][MAX_DIM]; /* one after the other, as
+                                           basin_label reads them */
     double lr, range_lo, range_hi;   /* reference settings */
     size_t steps;
     double start[MAX_DIM];
 } Landscape;
 
-/* ============================================================== landscapes */
+/* ============================================================== landscapes
+ * Each loss is a lib/objective.h LossGradFn: the loss at theta and, unless
+ * grad is NULL, its gradient. */
+
+/* The Hessian of a one-parameter landscape is the 1×1 matrix f''. It is
+ * kept as diag(f'', f''), whose two eigenvalues are both exactly f'', so
+ * that chapter 6's 2×2 eigenvalues and second-derivative test serve every
+ * landscape. */
+static Hessian2 one_by_one(double second_derivative)
+{
+    return (Hessian2){second_derivative, 0.0, second_derivative};
+}
 
 //> two-wells
 /* f(w) = w⁴/4 + w³/6 - 3w²/4, built from its derivative
  * f'(w) = w³ + w²/2 - 3w/2 = w (w - 1)(w + 3/2): critical points at
  * w = -3/2 (the deep minimum, f = -63/64), w = 0 (a maximum, f = 0) and
  * w = 1 (the shallow minimum, f = -1/3). */
-static double two_wells_loss(const double *theta)
+static double two_wells(const double *theta, double *grad, const void *unused)
 {
+    (void)unused;
     double w = theta[0];
+    if (grad)
+        grad[0] = w * (w - 1.0) * (w + 1.5);
     return w * w * w * w / 4.0 + w * w * w / 6.0 - 0.75 * w * w;
-}
-
-static void two_wells_grad(const double *theta, double *grad)
-{
-    double w = theta[0];
-    grad[0] = w * (w - 1.0) * (w + 1.5);
 }
 //< two-wells
 
-static void two_wells_hessian(const double *theta, double *hess)
+static Hessian2 two_wells_hessian(const double *theta)
 {
     double w = theta[0];
-    hess[0] = 3.0 * w * w + w - 1.5;
+    return one_by_one(3.0 * w * w + w - 1.5);
 }
 
 //> sharp-flat
@@ -90,27 +104,26 @@ static void two_wells_hessian(const double *theta, double *hess)
  * w = -1 and w = 1. Near a double root the first factor is 4(w ∓ 1)², so
  * the curvature there is f'' = 8·((w + 1)² + 1/4): 2 at w = -1 (flat) and
  * 34 at w = 1 (sharp). */
-static double sharp_flat_loss(const double *theta)
+static double sharp_flat(const double *theta, double *grad,
+                         const void *unused)
 {
+    (void)unused;
     double w = theta[0], well = w * w - 1.0, shape = (w + 1.0) * (w + 1.0);
+    if (grad)
+        grad[0] = 4.0 * w * well * (shape + 0.25) +
+                  well * well * 2.0 * (w + 1.0);
     return well * well * (shape + 0.25);
-}
-
-static void sharp_flat_grad(const double *theta, double *grad)
-{
-    double w = theta[0], well = w * w - 1.0, shape = (w + 1.0) * (w + 1.0);
-    grad[0] = 4.0 * w * well * (shape + 0.25) + well * well * 2.0 * (w + 1.0);
 }
 //< sharp-flat
 
-static void sharp_flat_hessian(const double *theta, double *hess)
+static Hessian2 sharp_flat_hessian(const double *theta)
 {
     double w = theta[0], well = w * w - 1.0, shape = (w + 1.0) * (w + 1.0);
     /* Product rule twice on u·v with u = (w² - 1)², v = (w + 1)² + 1/4:
      * u' = 4w(w² - 1), u'' = 12w² - 4, v' = 2(w + 1), v'' = 2. */
     double u = well * well, du = 4.0 * w * well, d2u = 12.0 * w * w - 4.0;
     double v = shape + 0.25, dv = 2.0 * (w + 1.0);
-    hess[0] = d2u * v + 2.0 * du * dv + u * 2.0;
+    return one_by_one(d2u * v + 2.0 * du * dv + u * 2.0);
 }
 
 //> plateau
@@ -119,75 +132,64 @@ static void sharp_flat_hessian(const double *theta, double *hess)
  * Its minimum is where σ(w) = 0.9, at w = ln 9. For very negative w the
  * unit is saturated, σ(w) ≈ e^w ≈ 0: the loss sits near 0.81 and the factor
  * σ(1 - σ) makes the gradient almost zero, a plateau. */
-static double sigmoid(double z)
+static double plateau(const double *theta, double *grad, const void *unused)
 {
-    return z >= 0.0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-}
-
-static double plateau_loss(const double *theta)
-{
-    double miss = sigmoid(theta[0]) - 0.9;
+    (void)unused;
+    double s = activation_sigmoid(theta[0]), miss = s - 0.9;
+    if (grad)
+        grad[0] = 2.0 * miss * s * (1.0 - s);
     return miss * miss;
-}
-
-static void plateau_grad(const double *theta, double *grad)
-{
-    double s = sigmoid(theta[0]);
-    grad[0] = 2.0 * (s - 0.9) * s * (1.0 - s);
 }
 //< plateau
 
-static void plateau_hessian(const double *theta, double *hess)
+static Hessian2 plateau_hessian(const double *theta)
 {
     /* d/dw of 2(s - 0.9)·s', with s' = s(1 - s) and s'' = s'(1 - 2s). */
-    double s = sigmoid(theta[0]), ds = s * (1.0 - s);
-    hess[0] = 2.0 * ds * ds + 2.0 * (s - 0.9) * ds * (1.0 - 2.0 * s);
+    double s = activation_sigmoid(theta[0]), ds = s * (1.0 - s);
+    return one_by_one(2.0 * ds * ds + 2.0 * (s - 0.9) * ds * (1.0 - 2.0 * s));
 }
 
 //> saddle
 /* f(x, y) = x² - y²: a minimum along x, a maximum along y. The gradient
  * (2x, -2y) vanishes only at the origin, and the loss has no lower bound. */
-static double saddle_loss(const double *theta)
+static double saddle(const double *theta, double *grad, const void *unused)
 {
+    (void)unused;
+    if (grad) {
+        grad[0] = 2.0 * theta[0];
+        grad[1] = 0.0 - 2.0 * theta[1]; /* 0 - 0 is +0: no "-0" printed */
+    }
     return theta[0] * theta[0] - theta[1] * theta[1];
-}
-
-static void saddle_grad(const double *theta, double *grad)
-{
-    grad[0] = 2.0 * theta[0];
-    grad[1] = 0.0 - 2.0 * theta[1]; /* 0 - 0 is +0: no "-0" in the output */
 }
 //< saddle
 
-static void saddle_hessian(const double *theta, double *hess)
+static Hessian2 saddle_hessian(const double *theta)
 {
     (void)theta;
-    hess[0] = 2.0, hess[1] = 0.0, hess[2] = -2.0;
+    return (Hessian2){2.0, 0.0, -2.0};
 }
 
 //> himmelblau
-/* Himmelblau's function, f(x, y) = (x² + y - 11)² + (x + y² - 7)², and its
- * gradient by the chain rule, with the two brackets p = x² + y - 11 and
- * q = x + y² - 7:
+/* Himmelblau's function, f(x, y) = (x² + y - 11)² + (x + y² - 7)², with
+ * the two brackets p = x² + y - 11 and q = x + y² - 7. Its gradient, by
+ * the chain rule,
  *   ∂f/∂x = 2p·2x + 2q·1 = 4xp + 2q
- *   ∂f/∂y = 2p·1 + 2q·2y = 2p + 4yq */
-static double himmelblau_loss(const double *theta)
-{
-    double x = theta[0], y = theta[1];
-    double p = x * x + y - 11.0, q = x + y * y - 7.0;
-    return p * p + q * q;
-}
-
-/* Its gradient and its Hessian (differentiating the gradient once more:
+ *   ∂f/∂y = 2p·1 + 2q·2y = 2p + 4yq,
+ * and its Hessian, differentiating once more,
  *   ∂²f/∂x² = 4p + 8x² + 2 = 12x² + 4y - 42
  *   ∂²f/∂x∂y = 4x + 4y
- *   ∂²f/∂y² = 2 + 4q + 8y² = 12y² + 4x - 26)
+ *   ∂²f/∂y² = 2 + 4q + 8y² = 12y² + 4x - 26,
  * are chapter 6's exercises himmelblau_grad and himmelblau_hessian: the
  * landscape runs the graded code. */
-static void himmelblau_hessian3(const double *theta, double *hess)
+static double himmelblau(const double *theta, double *grad,
+                         const void *unused)
 {
-    Hessian2 h = himmelblau_hessian(theta);
-    hess[0] = h.xx, hess[1] = h.xy, hess[2] = h.yy;
+    (void)unused;
+    double x = theta[0], y = theta[1];
+    double p = x * x + y - 11.0, q = x + y * y - 7.0;
+    if (grad)
+        himmelblau_grad(theta, grad);
+    return p * p + q * q;
 }
 //< himmelblau
 
@@ -199,55 +201,53 @@ static const char *const xy_names[] = {"x", "y"};
  * holds the published four-digit locations, and main() sharpens them with
  * Newton's method before use (see refine_minima). */
 static const Landscape landscapes[] = {
-    {.name = "two-wells", .dim = 1, .param_names = w_names,
-     .loss = two_wells_loss, .grad = two_wells_grad,
-     .hessian = two_wells_hessian, .minima_count = 2,
-     .minima = {{-1.5}, {1.0}}, .lr = 0.1, .steps = 60, .start = {0.5},
-     .range_lo = -2.5, .range_hi = 2.5},
-    {.name = "sharp-flat", .dim = 1, .param_names = w_names,
-     .loss = sharp_flat_loss, .grad = sharp_flat_grad,
-     .hessian = sharp_flat_hessian, .minima_count = 2,
-     .minima = {{-1.0}, {1.0}}, .lr = 0.01, .steps = 100, .start = {1.01},
-     .range_lo = -2.0, .range_hi = 2.0},
-    {.name = "plateau", .dim = 1, .param_names = w_names,
-     .loss = plateau_loss, .grad = plateau_grad, .hessian = plateau_hessian,
+    {.name = "two-wells", .objective = {1, two_wells, NULL},
+     .param_names = w_names, .hessian = two_wells_hessian,
+     .minima_count = 2, .minima = {{-1.5}, {1.0}}, .lr = 0.1, .steps = 60,
+     .start = {0.5}, .range_lo = -2.5, .range_hi = 2.5},
+    {.name = "sharp-flat", .objective = {1, sharp_flat, NULL},
+     .param_names = w_names, .hessian = sharp_flat_hessian,
+     .minima_count = 2, .minima = {{-1.0}, {1.0}}, .lr = 0.01, .steps = 100,
+     .start = {1.01}, .range_lo = -2.0, .range_hi = 2.0},
+    {.name = "plateau", .objective = {1, plateau, NULL},
+     .param_names = w_names, .hessian = plateau_hessian,
      .minima_count = 1, .minima = {{2.1972245773362196}}, /* ln 9 */
      .lr = 2.0, .steps = 1500, .start = {-8.0}, .range_lo = -10.0,
      .range_hi = 10.0},
-    {.name = "saddle", .dim = 2, .param_names = xy_names,
-     .loss = saddle_loss, .grad = saddle_grad, .hessian = saddle_hessian,
-     .minima_count = 0, .lr = 0.1, .steps = 80, .start = {1.0, 0.0},
-     .range_lo = -2.0, .range_hi = 2.0},
-    {.name = "himmelblau", .dim = 2, .param_names = xy_names,
-     .loss = himmelblau_loss, .grad = himmelblau_grad,
-     .hessian = himmelblau_hessian3, .minima_count = 4,
+    {.name = "saddle", .objective = {2, saddle, NULL},
+     .param_names = xy_names, .hessian = saddle_hessian, .minima_count = 0,
+     .lr = 0.1, .steps = 80, .start = {1.0, 0.0}, .range_lo = -2.0,
+     .range_hi = 2.0},
+    {.name = "himmelblau", .objective = {2, himmelblau, NULL},
+     .param_names = xy_names, .hessian = himmelblau_hessian,
+     .minima_count = 4,
      .minima = {{3.0, 2.0}, {-2.8051, 3.1313}, {-3.7793, -3.2832},
                 {3.5844, -1.8481}},
      .lr = 0.01, .steps = 100, .start = {0.0, 0.0}, .range_lo = -5.0,
      .range_hi = 5.0},
 };
 
-/* ============================================== critical points, Hessian */
+/* The landscape's gradient at theta, into grad. */
+static void landscape_grad(const Landscape *ls, const double *theta,
+                           double *grad)
+{
+    objective_loss_grad(&ls->objective, theta, grad);
+}
 
-/* The eigenvalues of the Hessian, and the second-derivative test on them,
- * are chapter 6's exercises hessian_eigenvalues and hessian_classify. */
+/* ============================================== critical points, Hessian */
 
 /* Named in the order of chapter 6's CriticalKind. */
 static const char *const kind_names[] = {"minimum", "maximum", "saddle",
                                          "degenerate"};
 
-/* The eigenvalues of the landscape's Hessian at theta (for one parameter,
- * both are f''), and the tolerance below which one counts as zero: a few
- * million units of rounding relative to the larger one. */
+/* The eigenvalues of the landscape's Hessian at theta and what the
+ * second-derivative test makes of them (chapter 6's hessian_eigenvalues
+ * and hessian_classify). An eigenvalue counts as zero below a few million
+ * units of rounding relative to the larger one. */
 static CriticalKind classify_at(const Landscape *ls, const double *theta,
                                 double *lambda_min, double *lambda_max)
 {
-    double hess[3];
-    ls->hessian(theta, hess);
-    /* One parameter: the 1×1 Hessian f'' as diag(f'', f''), whose two
-     * eigenvalues are both f'' exactly. */
-    Hessian2 h = ls->dim == 1 ? (Hessian2){hess[0], 0.0, hess[0]}
-                              : (Hessian2){hess[0], hess[1], hess[2]};
+    Hessian2 h = ls->hessian(theta);
     hessian_eigenvalues(h, lambda_min, lambda_max);
     double scale = fmax(1.0, fmax(fabs(*lambda_min), fabs(*lambda_max)));
     return hessian_classify(h, 1e-9 * scale);
@@ -264,36 +264,36 @@ static CriticalKind classify_at(const Landscape *ls, const double *theta,
  * returns false if H is singular or the iterates stop being finite. */
 static bool newton_step(const Landscape *ls, double *theta, const double *g)
 {
-    double h[3];
-    ls->hessian(theta, h);
-    if (ls->dim == 1) {
-        if (h[0] == 0.0)
+    Hessian2 h = ls->hessian(theta);
+    if (ls->objective.dim == 1) {
+        if (h.xx == 0.0)
             return false;
-        theta[0] -= g[0] / h[0];
+        theta[0] -= g[0] / h.xx;
         return isfinite(theta[0]);
     }
     /* [[a, b], [b, c]]⁻¹ = [[c, -b], [-b, a]] / (ac - b²) */
-    double det = h[0] * h[2] - h[1] * h[1];
+    double det = h.xx * h.yy - h.xy * h.xy;
     if (det == 0.0)
         return false;
-    theta[0] -= (h[2] * g[0] - h[1] * g[1]) / det;
-    theta[1] -= (h[0] * g[1] - h[1] * g[0]) / det;
+    theta[0] -= (h.yy * g[0] - h.xy * g[1]) / det;
+    theta[1] -= (h.xx * g[1] - h.xy * g[0]) / det;
     return vec_all_finite(theta, 2);
 }
 
 static bool newton_critical_point(const Landscape *ls, double *theta,
                                   double tol)
 {
+    size_t dim = ls->objective.dim;
     double g[MAX_DIM];
     for (int iter = 0; iter < 100; iter++) {
-        ls->grad(theta, g);
-        if (!vec_all_finite(g, ls->dim))
+        landscape_grad(ls, theta, g);
+        if (!vec_all_finite(g, dim))
             return false;
-        if (vec_norm(g, ls->dim) <= tol) {
+        if (vec_norm(g, dim) <= tol) {
             for (int polish = 0; polish < 2; polish++) {
                 if (!newton_step(ls, theta, g))
                     return false;
-                ls->grad(theta, g);
+                landscape_grad(ls, theta, g);
             }
             return true;
         }
@@ -316,114 +316,133 @@ static void refine_minima(Landscape *ls)
 
 /* ======================================================= gradient descent */
 
+//> descent
+/* Gradient descent on a landscape, with momentum and gradient noise. The
+ * step is chapter 4's sgd_step, which is PyTorch's SGD (buffer b ← μ·b + g,
+ * b = g on the first step; θ ← θ - η·b; μ = 0 is plain descent). When noise
+ * is on, the step sees the true gradient plus σ·N(0, 1) in every
+ * coordinate, the way a minibatch's gradient scatters around the
+ * full-batch one; the rows still report the landscape's own gradient. */
 typedef struct {
-    double lr;        /* learning rate η */
-    double momentum;  /* μ: 0 is plain gradient descent */
-    double noise;     /* σ: standard deviation of noise added to the gradient */
+    SgdConfig sgd;                    /* η and μ */
+    double noise;                     /* σ: 0 for the true gradient */
 } DescentConfig;
 
-typedef enum { DESCENT_CONVERGED, DESCENT_MAX_STEPS, DESCENT_DIVERGED }
-    DescentStatus;
+typedef struct {
+    DescentConfig cfg;
+    SgdState state;                   /* chapter 4's: the momentum buffer */
+    double momentum_buffer[MAX_DIM];
+    double used[MAX_DIM];             /* the gradient the last step used */
+    Rng *rng;                         /* draws the noise */
+} Descent;
 
-//> descent-step
-/* One step of gradient descent with momentum: chapter 4's sgd_step, which
- * is PyTorch's SGD (buffer b ← μ·b + g, b = g on the first step; θ ← θ -
- * η·b; μ = 0 is plain descent). When noise is on, the step sees the true
- * gradient plus σ·N(0, 1) in every coordinate, the way a minibatch's
- * gradient scatters around the full-batch one. g receives the gradient
- * the step used. */
-static void descent_step(double *theta, SgdState *state, const double *grad,
-                         double *g, size_t dim, const DescentConfig *cfg,
-                         Rng *rng)
+/* One step, as lib/loop.h's StepFn (descent is a Descent *). */
+static void descent_step(double *theta, const double *grad, size_t dim,
+                         void *descent)
 {
+    Descent *d = descent;
     for (size_t j = 0; j < dim; j++)
-        g[j] = cfg->noise > 0.0 ? grad[j] + cfg->noise * rng_normal(rng)
-                                : grad[j];
-    SgdConfig sgd = {.lr = cfg->lr, .momentum = cfg->momentum};
-    sgd_step(theta, g, dim, &sgd, state);
+        d->used[j] = d->cfg.noise > 0.0
+                         ? grad[j] + d->cfg.noise * rng_normal(d->rng)
+                         : grad[j];
+    sgd_step(theta, d->used, dim, &d->cfg.sgd, &d->state);
 }
-//< descent-step
+//< descent
 
-/* Runs up to `steps` steps from theta. With out, writes a row per step
- * (step 0 is the start): step, loss, parameters, gradient, gradient norm.
- * With grad_tol > 0, stops early once both the gradient and the last step
- * are shorter than grad_tol (with momentum a small gradient alone is not
- * enough: the ball may be rolling through). *taken receives the number of
- * steps made, or the step at which the loss stopped being finite. */
-static DescentStatus descend(const Landscape *ls, double *theta,
-                             const DescentConfig *cfg, size_t steps,
-                             double grad_tol, Rng *rng, FILE *out,
-                             size_t *taken)
+/* What lib/loop shows every row: a CSV row per step (step 0 is the start)
+ * to `out`, if any: step, loss, parameters, gradient, gradient norm. With
+ * grad_tol > 0 the run stops, converged, once both the gradient and the
+ * last step are shorter than grad_tol (with momentum a small gradient alone
+ * is not enough: the ball may be rolling through). */
+typedef struct {
+    FILE *out;
+    double grad_tol;
+    const Descent *descent;
+} DescentRows;
+
+static bool descent_row(size_t step, double loss, const double *theta,
+                        const double *grad, size_t dim, void *rows)
 {
-    double grad[MAX_DIM], used[MAX_DIM] = {0.0, 0.0};
-    double momentum_buffer[MAX_DIM] = {0.0, 0.0};
-    SgdState state = {.momentum_buffer = momentum_buffer};
+    const DescentRows *r = rows;
+    if (r->out) {
+        double row[2 + 2 * MAX_DIM];
+        size_t c = 0;
+        row[c++] = loss;
+        for (size_t j = 0; j < dim; j++)
+            row[c++] = theta[j];
+        for (size_t j = 0; j < dim; j++)
+            row[c++] = grad[j];
+        row[c++] = vec_norm(grad, dim);
+        output_row(r->out, step, row, c);
+    }
+    if (r->grad_tol <= 0.0)
+        return true;
     /* The last step was η times this: the momentum buffer, or without
      * momentum the gradient the step used. */
-    const double *velocity = cfg->momentum != 0.0 ? momentum_buffer : used;
-    size_t dim = ls->dim;
-    for (size_t step = 0;; step++) {
-        *taken = step;
-        double loss = out ? ls->loss(theta) : 0.0;
-        ls->grad(theta, grad);
-        if (!isfinite(loss) || !vec_all_finite(grad, dim) || !vec_all_finite(theta, dim))
-            return DESCENT_DIVERGED;
-        if (out) {
-            double row[2 + 2 * MAX_DIM];
-            size_t c = 0;
-            row[c++] = loss;
-            for (size_t j = 0; j < dim; j++)
-                row[c++] = theta[j];
-            for (size_t j = 0; j < dim; j++)
-                row[c++] = grad[j];
-            row[c++] = vec_norm(grad, dim);
-            output_row(out, step, row, c);
-        }
-        if (grad_tol > 0.0 && vec_norm(grad, dim) <= grad_tol &&
-            cfg->lr * vec_norm(velocity, dim) <= grad_tol)
-            return DESCENT_CONVERGED;
-        if (step == steps)
-            return DESCENT_MAX_STEPS;
-        descent_step(theta, &state, grad, used, dim, cfg, rng);
-    }
+    const Descent *d = r->descent;
+    const double *velocity =
+        d->cfg.sgd.momentum != 0.0 ? d->momentum_buffer : d->used;
+    return !(vec_norm(grad, dim) <= r->grad_tol &&
+             d->cfg.sgd.lr * vec_norm(velocity, dim) <= r->grad_tol);
+}
+
+/* Runs up to `steps` steps from theta (updated in place) through lib/loop's
+ * loop_run: LOOP_STOPPED means converged (grad_tol > 0), LOOP_FINISHED
+ * every step taken, LOOP_DIVERGED the loss or the gradient stopped being
+ * finite at the result's step. */
+static LoopResult descend(const Landscape *ls, double *theta,
+                          const DescentConfig *cfg, size_t steps,
+                          double grad_tol, Rng *rng, FILE *out)
+{
+    Descent d = {.cfg = *cfg, .rng = rng};
+    d.state.momentum_buffer = d.momentum_buffer;
+    DescentRows rows = {out, grad_tol, &d};
+    Loop loop = {.steps = steps, .step = descent_step, .optimizer = &d,
+                 .row = descent_row, .row_ctx = &rows};
+    double grad[MAX_DIM];
+    return loop_run(&ls->objective, &loop, theta, grad);
 }
 
 /* ==================================================== basins of attraction */
 
-/* Labels for a start that does not end in a listed minimum. An end point
- * within BASIN_RADIUS of a listed minimum has reached it. */
+/* An end point within BASIN_RADIUS of a listed minimum has reached it. */
 #define BASIN_RADIUS 1e-3
-/* (BASIN_OTHER, BASIN_UNFINISHED and BASIN_DIVERGED are chapter 6's.) */
 
-//> basin-label
-/* Which minimum gradient descent reaches from `start`: run it to
- * convergence (a tiny gradient), then name the listed minimum the end point
- * is close to. A run that converges somewhere else (a saddle point or a
- * maximum: the gradient is zero there too) is BASIN_OTHER; one that uses up
- * its steps is BASIN_UNFINISHED; one that overflows is BASIN_DIVERGED. The
- * end point, not the start, decides: the minimum nearest to the start is
- * often not the one descent goes to. */
-static int basin_reached(const Landscape *ls, const double *start,
-                       const DescentConfig *cfg, size_t steps,
-                       double grad_tol, size_t *taken)
+/* The landscape's gradient in the shape basin_label calls (GradFn): two
+ * coordinates always, the second 0 for a one-parameter landscape. */
+static void basin_grad(const double theta[2], const void *landscape,
+                       double grad[2])
 {
-    double theta[MAX_DIM];
-    memcpy(theta, start, ls->dim * sizeof *theta);
-    switch (descend(ls, theta, cfg, steps, grad_tol, NULL, NULL, taken)) {
-    case DESCENT_DIVERGED: return BASIN_DIVERGED;
-    case DESCENT_MAX_STEPS: return BASIN_UNFINISHED;
-    case DESCENT_CONVERGED: break;
-    }
-    for (size_t k = 0; k < ls->minima_count; k++) {
-        double d[MAX_DIM];
-        for (size_t j = 0; j < ls->dim; j++)
-            d[j] = theta[j] - ls->minima[k][j];
-        if (vec_norm(d, ls->dim) < BASIN_RADIUS)
-            return (int)k;
-    }
-    return BASIN_OTHER;
+    grad[1] = 0.0;
+    landscape_grad(landscape, theta, grad);
 }
-//< basin-label
+
+//> basin-of
+/* Which minimum descent reaches from `start`. Chapter 6's basin_label
+ * names it for plain descent; the maps also want momentum, so the descent
+ * here is the one above (chapter 4's sgd_step, through lib/loop), run to
+ * convergence, and basin_label is handed its end point with max_steps = 0:
+ * it then takes no step of its own, checks that the point has converged
+ * and names the listed minimum within BASIN_RADIUS of it, or BASIN_OTHER.
+ * *taken receives the steps made (or the step at which the run diverged). */
+static int basin_of(const Landscape *ls, const double *start,
+                    const DescentConfig *cfg, size_t steps, double grad_tol,
+                    size_t *taken)
+{
+    double theta[MAX_DIM] = {start[0], ls->objective.dim == 2 ? start[1] : 0};
+    LoopResult run = descend(ls, theta, cfg, steps, grad_tol, NULL, NULL);
+    *taken = run.step;
+    switch (run.status) {
+    case LOOP_DIVERGED: return BASIN_DIVERGED;
+    case LOOP_FINISHED: return BASIN_UNFINISHED;
+    case LOOP_STOPPED: break;
+    }
+    BasinConfig label = {.lr = cfg->sgd.lr, .max_steps = 0,
+                         .grad_tol = grad_tol, .radius = BASIN_RADIUS};
+    return basin_label(basin_grad, ls, theta, &ls->minima[0][0],
+                       ls->minima_count, &label);
+}
+//< basin-of
 
 /* The start of grid cell i (of n) on [lo, hi]: the cell's centre. */
 static double grid_point(double lo, double hi, size_t i, size_t n)
@@ -438,22 +457,23 @@ static void basin_map(const Landscape *ls, const DescentConfig *cfg,
                       double hi, bool counts, FILE *out)
 {
     enum { LABELS = MAX_MINIMA + 3 };
+    size_t dim = ls->objective.dim;
     size_t tally[LABELS] = {0}; /* index label + 3 */
-    size_t rows = ls->dim == 2 ? n : 1;
+    size_t rows = dim == 2 ? n : 1;
     for (size_t r = 0; r < rows; r++)
         for (size_t i = 0; i < n; i++) {
             double start[MAX_DIM] = {grid_point(lo, hi, i, n),
                                      grid_point(lo, hi, r, n)};
             size_t taken;
-            int label = basin_reached(ls, start, cfg, steps, grad_tol, &taken);
+            int label = basin_of(ls, start, cfg, steps, grad_tol, &taken);
             tally[label + 3]++;
             if (counts)
                 continue;
             double row[MAX_DIM + 2];
-            memcpy(row, start, ls->dim * sizeof *row);
-            row[ls->dim] = label;
-            row[ls->dim + 1] = (double)taken;
-            output_numbers(out, row, ls->dim + 2);
+            memcpy(row, start, dim * sizeof *row);
+            row[dim] = label;
+            row[dim + 1] = (double)taken;
+            output_numbers(out, row, dim + 2);
         }
     if (!counts)
         return;
@@ -461,7 +481,7 @@ static void basin_map(const Landscape *ls, const DescentConfig *cfg,
     for (int label = -3; label < (int)ls->minima_count; label++) {
         fprintf(out, "%d,%zu,%.17g", label, tally[label + 3],
                 (double)tally[label + 3] / total);
-        for (size_t j = 0; j < ls->dim; j++)
+        for (size_t j = 0; j < dim; j++)
             fprintf(out, ",%.17g", label >= 0 ? ls->minima[label][j] : NAN);
         fputc('\n', out);
     }
@@ -490,7 +510,8 @@ static int compare_points(const void *pa, const void *pb)
 static size_t find_critical_points(const Landscape *ls, size_t n, double lo,
                                    double hi, CriticalPoint *found)
 {
-    size_t count = 0, rows = ls->dim == 2 ? n : 1;
+    size_t dim = ls->objective.dim;
+    size_t count = 0, rows = dim == 2 ? n : 1;
     for (size_t r = 0; r < rows; r++)
         for (size_t i = 0; i < n; i++) {
             double theta[MAX_DIM] = {grid_point(lo, hi, i, n),
@@ -500,21 +521,21 @@ static size_t find_critical_points(const Landscape *ls, size_t n, double lo,
              * vanishes without ever being zero. */
             if (!newton_critical_point(ls, theta, 1e-10) ||
                 theta[0] < lo || theta[0] > hi ||
-                (ls->dim == 2 && (theta[1] < lo || theta[1] > hi)))
+                (dim == 2 && (theta[1] < lo || theta[1] > hi)))
                 continue;
             bool seen = false;
             for (size_t k = 0; k < count && !seen; k++) {
                 double d[MAX_DIM] = {theta[0] - found[k].theta[0],
                                      theta[1] - found[k].theta[1]};
-                seen = vec_norm(d, ls->dim) < 1e-6;
+                seen = vec_norm(d, dim) < 1e-6;
             }
             if (seen || count == MAX_CRITICAL)
                 continue;
             CriticalPoint *p = &found[count++];
             memcpy(p->theta, theta, sizeof theta);
-            if (ls->dim == 1)
+            if (dim == 1)
                 p->theta[1] = 0.0;
-            p->loss = ls->loss(theta);
+            p->loss = objective_loss(&ls->objective, theta);
             p->kind = classify_at(ls, theta, &p->lambda_min, &p->lambda_max);
         }
     qsort(found, count, sizeof *found, compare_points);
@@ -533,283 +554,30 @@ static double loss_rise(const Landscape *ls, const double *minimum,
                         double delta)
 {
     double moved[MAX_DIM];
-    memcpy(moved, minimum, ls->dim * sizeof *moved);
+    memcpy(moved, minimum, sizeof moved);
     moved[0] += delta;
-    return ls->loss(moved) - ls->loss(minimum);
+    return objective_loss(&ls->objective, moved) -
+           objective_loss(&ls->objective, minimum);
 }
 //< perturb
-
-/* ===================================================== a network for XOR */
-
-enum { XOR_INPUTS = 2, XOR_EXAMPLES = 4, MAX_HIDDEN = 8 };
-
-/* The four XOR examples: the target is 1 when exactly one input is 1. */
-static const double xor_x[XOR_EXAMPLES][XOR_INPUTS] = {
-    {0, 0}, {0, 1}, {1, 0}, {1, 1}};
-static const double xor_y[XOR_EXAMPLES] = {0, 1, 1, 0};
-
-//> xor-net
-/* A two-layer network: H hidden tanh units, then one sigmoid output.
- *   a_j = Σ_i w_in[j][i]·x_i + b_in[j]      hidden pre-activation
- *   h_j = tanh(a_j)                          hidden unit j
- *   z   = Σ_j w_out[j]·h_j + b_out           output logit
- *   p   = σ(z)                               predicted P(y = 1)
- * Hidden unit j is everything that belongs to it alone: its incoming
- * weights w_in[j][·], its bias b_in[j] and its outgoing weight w_out[j]. The
- * same struct holds a gradient, with each field the loss's partial
- * derivative with respect to that parameter. */
-typedef struct {
-    size_t hidden;                          /* H <= MAX_HIDDEN */
-    double w_in[MAX_HIDDEN][XOR_INPUTS];    /* H × 2 */
-    double b_in[MAX_HIDDEN];                /* H */
-    double w_out[MAX_HIDDEN];               /* H */
-    double b_out;
-} Net;
-//< xor-net
-
-/* log(1 + e^z) without overflow for large z or lost digits for small. */
-static double softplus(double z)
-{
-    return fmax(z, 0.0) + log1p(exp(-fabs(z)));
-}
-
-//> xor-forward-backward
-/* The forward pass for one example: fills h[0..H-1] and returns z. */
-static double xor_forward(const Net *net, const double *x, double *h)
-{
-    double z = net->b_out;
-    for (size_t j = 0; j < net->hidden; j++) {
-        double a = net->b_in[j];
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            a += net->w_in[j][i] * x[i];
-        h[j] = tanh(a);
-        z += net->w_out[j] * h[j];
-    }
-    return z;
-}
-
-/* The loss is the mean binary cross-entropy over the four examples,
- * -[y log p + (1 - y) log(1 - p)], written as softplus(z) - y·z so that it
- * never takes log(0). The backward pass runs the forward formulas in
- * reverse, one chain-rule factor at a time:
- *   ∂L/∂z          = (p - y)/N              (sigmoid + cross-entropy)
- *   ∂L/∂w_out[j]  += ∂L/∂z · h_j,   ∂L/∂b_out += ∂L/∂z
- *   ∂L/∂a_j        = ∂L/∂z · w_out[j] · (1 - h_j²)   (tanh' = 1 - tanh²)
- *   ∂L/∂w_in[j][i] += ∂L/∂a_j · x_i,  ∂L/∂b_in[j] += ∂L/∂a_j
- * grad must be zeroed by the caller: the example loop accumulates into it.
- * Returns the loss. */
-static double xor_forward_backward(const Net *net, Net *grad)
-{
-    double loss = 0.0, n = XOR_EXAMPLES;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        double z = xor_forward(net, xor_x[e], h);
-        loss += (softplus(z) - xor_y[e] * z) / n;
-        double dz = (sigmoid(z) - xor_y[e]) / n;
-        grad->b_out += dz;
-        for (size_t j = 0; j < net->hidden; j++) {
-            grad->w_out[j] += dz * h[j];
-            double da = dz * net->w_out[j] * (1.0 - h[j] * h[j]);
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                grad->w_in[j][i] += da * xor_x[e][i];
-            grad->b_in[j] += da;
-        }
-    }
-    return loss;
-}
-//< xor-forward-backward
-
-/* Every parameter as one flat list, in a fixed order, for the step and the
- * gradient check: w_in, b_in, w_out of unit 1, then unit 2, ..., then b_out.
- * Returns how many there are (4H + 1). */
-static size_t net_params(Net *net, double **p)
-{
-    size_t n = 0;
-    for (size_t j = 0; j < net->hidden; j++) {
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            p[n++] = &net->w_in[j][i];
-        p[n++] = &net->b_in[j];
-        p[n++] = &net->w_out[j];
-    }
-    p[n++] = &net->b_out;
-    return n;
-}
-
-enum { MAX_NET_PARAMS = MAX_HIDDEN * (XOR_INPUTS + 2) + 1 };
-
-static void net_step(Net *net, Net *grad, double lr)
-{
-    double *p[MAX_NET_PARAMS], *g[MAX_NET_PARAMS];
-    size_t n = net_params(net, p);
-    net_params(grad, g);
-    for (size_t k = 0; k < n; k++)
-        *p[k] -= lr * *g[k];
-}
-
-//> units-spread
-/* How far the hidden units are from being copies of each other: for every
- * parameter a unit owns (each incoming weight, the bias, the outgoing
- * weight), the largest minus the smallest value across the units; the
- * result is the largest of those ranges. 0 means every unit is identical,
- * and then they stay identical: each receives the same inputs, computes
- * the same activation, and gets the same gradient, so one step moves them
- * all alike. */
-static double units_spread(const Net *net)
-{
-    double spread = 0.0;
-    for (size_t k = 0; k < XOR_INPUTS + 2; k++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t j = 0; j < net->hidden; j++) {
-            double v = k < XOR_INPUTS ? net->w_in[j][k]
-                       : k == XOR_INPUTS ? net->b_in[j]
-                                         : net->w_out[j];
-            lo = fmin(lo, v);
-            hi = fmax(hi, v);
-        }
-        spread = fmax(spread, hi - lo);
-    }
-    return spread;
-}
-//< units-spread
-
-typedef enum { INIT_RANDOM, INIT_SYMMETRIC } InitKind;
-
-//> xor-init
-/* Random: every weight drawn from N(0, scale²), each unit its own. Symmetric:
- * one unit drawn that way and copied into every hidden unit, so the units
- * start identical though the weights are not all zero. Biases start at 0.
- * jitter > 0 then adds jitter·N(0, 1) to every hidden parameter: a tiny
- * asymmetry, to see whether it is enough. */
-static void net_init(Net *net, size_t hidden, InitKind kind, double scale,
-                     double jitter, Rng *rng)
-{
-    memset(net, 0, sizeof *net);
-    net->hidden = hidden;
-    for (size_t j = 0; j < hidden; j++) {
-        if (kind == INIT_SYMMETRIC && j > 0) {
-            memcpy(net->w_in[j], net->w_in[0], sizeof net->w_in[0]);
-            net->w_out[j] = net->w_out[0];
-            continue;
-        }
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            net->w_in[j][i] = scale * rng_normal(rng);
-        net->w_out[j] = scale * rng_normal(rng);
-    }
-    if (jitter > 0.0)
-        for (size_t j = 0; j < hidden; j++) {
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                net->w_in[j][i] += jitter * rng_normal(rng);
-            net->b_in[j] += jitter * rng_normal(rng);
-            net->w_out[j] += jitter * rng_normal(rng);
-        }
-}
-//< xor-init
-
-/* How many of the four examples the net gets right (p > 1/2 means 1). */
-static double xor_accuracy(const Net *net)
-{
-    size_t right = 0;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        right += (xor_forward(net, xor_x[e], h) > 0.0) == (xor_y[e] > 0.5);
-    }
-    return (double)right / XOR_EXAMPLES;
-}
-
-static void xor_header(FILE *out, size_t hidden)
-{
-    fprintf(out, "step,loss,accuracy,spread");
-    for (size_t j = 1; j <= hidden; j++)
-        fprintf(out, ",h%zu_w1,h%zu_w2,h%zu_b,h%zu_out", j, j, j, j);
-    fprintf(out, ",b_out\n");
-}
-
-//> xor-train
-/* Full-batch gradient descent on the network: forward, zero the gradient,
- * backward, step. With out, writes a row per step: the loss, the accuracy,
- * the units' spread and every parameter. Returns false, with the step in
- * *stopped_at, if the loss stops being finite. */
-static bool xor_train(Net *net, double lr, size_t steps, FILE *out,
-                      double *final_loss, size_t *stopped_at)
-{
-    for (size_t step = 0;; step++) {
-        Net grad = {.hidden = net->hidden};   /* zeroed */
-        double loss = xor_forward_backward(net, &grad);
-        *final_loss = loss;
-        if (!isfinite(loss)) {
-            *stopped_at = step;
-            return false;
-        }
-        if (out) {
-            double *p[MAX_NET_PARAMS], row[3 + MAX_NET_PARAMS];
-            size_t n = net_params(net, p), c = 0;
-            row[c++] = loss;
-            row[c++] = xor_accuracy(net);
-            row[c++] = units_spread(net);
-            for (size_t k = 0; k < n; k++)
-                row[c++] = *p[k];
-            output_row(out, step, row, c);
-        }
-        if (step == steps)
-            return true;
-        net_step(net, &grad, lr);
-    }
-}
-//< xor-train
-
-/* Central differences of the loss for every parameter, against the
- * backward pass: the check that the hand-written gradient is right. */
-static void xor_gradcheck(Net *net, FILE *out)
-{
-    Net grad = {.hidden = net->hidden};
-    xor_forward_backward(net, &grad);
-    double *p[MAX_NET_PARAMS], *g[MAX_NET_PARAMS];
-    size_t n = net_params(net, p);
-    net_params(&grad, g);
-    const double h = 1e-5;
-    fprintf(out, "param,grad,central,rel_error\n");
-    for (size_t k = 0; k < n; k++) {
-        double saved = *p[k], scratch_plus, scratch_minus;
-        Net unused = {.hidden = net->hidden};
-        *p[k] = saved + h;
-        scratch_plus = xor_forward_backward(net, &unused);
-        *p[k] = saved - h;
-        scratch_minus = xor_forward_backward(net, &unused);
-        *p[k] = saved;
-        double central = (scratch_plus - scratch_minus) / (2.0 * h);
-        double scale = fmax(fabs(*g[k]), fabs(central));
-        /* Parameter k is field k % 4 of unit k / 4 (net_params' order). */
-        static const char *const fields[] = {"w1", "w2", "b", "out"};
-        if (k + 1 < n)
-            fprintf(out, "h%zu_%s,", k / (XOR_INPUTS + 2) + 1,
-                    fields[k % (XOR_INPUTS + 2)]);
-        else
-            fprintf(out, "b_out,");
-        double row[3] = {*g[k], central,
-                         scale == 0.0 ? 0.0 : fabs(*g[k] - central) / scale};
-        output_numbers(out, row, 3);
-    }
-}
 
 /* ==================================================================== main */
 
 static const char *const problem_names[] = {
-    "himmelblau", "two-wells", "sharp-flat", "plateau", "saddle", "xor", NULL};
+    "himmelblau", "two-wells", "sharp-flat", "plateau", "saddle", NULL};
 static const char *const task_names[] = {
-    "train", "basins", "basin-counts", "critical", "perturb", "seeds",
-    "gradcheck", NULL};
-static const char *const init_names[] = {"random", "symmetric", NULL};
+    "train", "basins", "basin-counts", "critical", "perturb", NULL};
 
 typedef struct {
-    const char *problem, *task, *init, *out;
-    double lr, momentum, noise, tol, delta, init_scale, jitter;
-    size_t steps, grid, hidden, trials;
+    const char *problem, *task, *out;
+    double lr, momentum, noise, tol, delta;
+    size_t steps, grid;
     uint64_t seed;
     DoubleList start, range;
 } Settings;
 
 static const char usage[] =
-    "06-nonconvexity: chapter 6, nonconvex landscapes.\n"
+    PROGRAM_NAME ": chapter 6, nonconvex landscapes.\n"
     "\n"
     "Problems:\n"
     "  himmelblau  f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2: four minima\n"
@@ -821,12 +589,11 @@ static const char usage[] =
     "  plateau     f(w) = (sigmoid(w) - 0.9)^2: minimum at w = ln 9, a plateau\n"
     "              with a near-zero gradient for w << 0\n"
     "  saddle      f(x, y) = x^2 - y^2: a saddle point at the origin\n"
-    "  xor         a 2-H-1 network (tanh hidden units, sigmoid output) on the\n"
-    "              four XOR examples, mean binary cross-entropy\n"
+    "  xor         the XOR network: --problem xor runs " PROGRAM_NAME ".xor\n"
+    "              with the whole command line (its --help has its flags)\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train         gradient descent: step,loss,<params>,grad_<params>,\n"
-    "                grad_norm (xor: step,loss,accuracy,spread, then every\n"
-    "                unit's h<j>_w1,h<j>_w2,h<j>_b,h<j>_out, and b_out)\n"
+    "                grad_norm\n"
     "  basins        descent from every start of a grid: <start>,label,steps;\n"
     "                label k >= 0: minimum k; -1 converged elsewhere (a saddle\n"
     "                or maximum); -2 not converged in --steps; -3 diverged\n"
@@ -835,102 +602,37 @@ static const char usage[] =
     "                <point>,loss,lambda_min,lambda_max,kind,max_stable_lr\n"
     "  perturb       (sharp-flat) the rise f(w* + delta) - f(w*) at both minima:\n"
     "                delta,rise_flat,rise_sharp,ratio\n"
-    "  seeds         (xor) --trials runs from seeds --seed, --seed + 1, ...:\n"
-    "                trial,seed,loss,accuracy,spread,solved (a running count)\n"
-    "  gradcheck     (xor) the backward pass against central differences:\n"
-    "                param,grad,central,rel_error (param: h<j>_w1, ..., b_out)\n"
     "Minima of himmelblau: 0 = (3, 2), 1 = (-2.81, 3.13), 2 = (-3.78, -3.28),\n"
     "3 = (3.58, -1.85). Exit status: 0 done; 1 the loss became inf or nan;\n"
     "2 bad input.";
 
-/* Which flags apply where. A flag given for another problem or task is
- * refused, so a typo in a script cannot silently change nothing. */
-enum {
-    T_TRAIN = 1 << 0, T_BASINS = 1 << 1, T_COUNTS = 1 << 2,
-    T_CRITICAL = 1 << 3, T_PERTURB = 1 << 4, T_SEEDS = 1 << 5,
-    T_GRADCHECK = 1 << 6
-};
-
-typedef struct {
-    const char *flag;
-    unsigned landscape_tasks; /* tasks of the five landscapes it serves */
-    unsigned xor_tasks;       /* tasks of --problem xor it serves */
-    const char *where;        /* said when it is refused */
-} FlagScope;
-
-static const FlagScope scopes[] = {
-    {"lr", T_TRAIN | T_BASINS | T_COUNTS, T_TRAIN | T_SEEDS,
-     "applies to --task train, basins, basin-counts, or seeds (xor)"},
-    {"steps", T_TRAIN | T_BASINS | T_COUNTS, T_TRAIN | T_SEEDS,
-     "applies to --task train, basins, basin-counts, or seeds (xor)"},
-    {"momentum", T_TRAIN | T_BASINS | T_COUNTS, 0,
-     "applies to --task train, basins and basin-counts of a landscape"},
-    {"noise", T_TRAIN, 0, "applies to --task train of a landscape"},
-    {"seed", T_TRAIN, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --task train (with --noise) or to --problem xor"},
-    {"start", T_TRAIN, 0, "applies to --task train of a landscape"},
-    {"grid", T_BASINS | T_COUNTS | T_CRITICAL | T_PERTURB, 0,
-     "applies to --task basins, basin-counts, critical and perturb"},
-    {"range", T_BASINS | T_COUNTS | T_CRITICAL, 0,
-     "applies to --task basins, basin-counts and critical"},
-    {"tol", T_BASINS | T_COUNTS, 0,
-     "applies to --task basins and basin-counts"},
-    {"delta", T_PERTURB, 0, "applies to --task perturb"},
-    {"hidden", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"init", 0, T_TRAIN | T_SEEDS | T_GRADCHECK, "applies to --problem xor"},
-    {"init-scale", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"jitter", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"trials", 0, T_SEEDS, "applies to --problem xor --task seeds"},
-};
-
-static unsigned task_bit(const char *task)
-{
-    for (size_t i = 0; task_names[i]; i++)
-        if (strcmp(task_names[i], task) == 0)
-            return 1u << i;
-    return 0;
-}
-
+/* What the flag table's scopes cannot say: a task that needs a particular
+ * landscape, and flags whose values must fit each other or the landscape. */
 static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     const Landscape *ls)
 {
-    bool xor = ls == NULL;
-    unsigned task = task_bit(s->task);
-    unsigned allowed = xor ? T_TRAIN | T_SEEDS | T_GRADCHECK
-                           : T_TRAIN | T_BASINS | T_COUNTS | T_CRITICAL |
-                                 T_PERTURB;
-    if (!(task & allowed))
-        return cli_reject(cli, "task", s->task,
-                          xor ? "--problem xor has tasks train, seeds and "
-                                "gradcheck"
-                              : "seeds and gradcheck are for --problem xor");
-    if (!xor && task == T_PERTURB && strcmp(ls->name, "sharp-flat") != 0)
+    bool basins = strcmp(s->task, "basins") == 0 ||
+                  strcmp(s->task, "basin-counts") == 0;
+    bool perturb = strcmp(s->task, "perturb") == 0;
+    if (perturb && strcmp(ls->name, "sharp-flat") != 0)
         return cli_reject(cli, "task", s->task,
                           "applies only to --problem sharp-flat");
-    if (!xor && (task & (T_BASINS | T_COUNTS)) && ls->minima_count == 0)
+    if (basins && ls->minima_count == 0)
         return cli_reject(cli, "task", s->task,
                           "x^2 - y^2 has no minimum to reach");
-    for (size_t i = 0; i < sizeof scopes / sizeof *scopes; i++) {
-        unsigned serves = xor ? scopes[i].xor_tasks
-                              : scopes[i].landscape_tasks;
-        if (cli_given(cli, scopes[i].flag) && !(serves & task))
-            return cli_reject(cli, scopes[i].flag, NULL, scopes[i].where);
-    }
-    if (cli_given(cli, "seed") && !xor && s->noise == 0.0)
+    if (cli_given(cli, "seed") && s->noise == 0.0)
         return cli_reject(cli, "seed", NULL,
                           "draws the gradient noise: give --noise too");
-    if (!xor && s->start.count && s->start.count != ls->dim)
+    if (s->start.count && s->start.count != ls->objective.dim)
         return cli_reject(cli, "start", NULL,
-                          ls->dim == 1 ? "this problem needs one number: w"
-                                       : "this problem needs two numbers: x,y");
+                          ls->objective.dim == 1
+                              ? "this problem needs one number: w"
+                              : "this problem needs two numbers: x,y");
     if (s->range.count &&
         (s->range.count != 2 || !(s->range.values[0] < s->range.values[1])))
         return cli_reject(cli, "range", NULL,
                           "expected two numbers LO,HI with LO < HI");
-    if (!xor && task == T_PERTURB && s->grid > 1000)
+    if (perturb && s->grid > 1000)
         return cli_reject(cli, "grid", NULL,
                           "perturb takes at most 1000 points a side");
     return CLI_RUN;
@@ -941,8 +643,14 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
 static void write_param_header(FILE *out, const Landscape *ls,
                                const char *prefix)
 {
-    for (size_t j = 0; j < ls->dim; j++)
+    for (size_t j = 0; j < ls->objective.dim; j++)
         fprintf(out, "%s%s%s", j ? "," : "", prefix, ls->param_names[j]);
+}
+
+static DescentConfig descent_config(const Settings *s, double noise)
+{
+    return (DescentConfig){.sgd = {.lr = s->lr, .momentum = s->momentum},
+                           .noise = noise};
 }
 
 static int run_train(const Settings *s, const Landscape *ls, FILE *out)
@@ -955,14 +663,13 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
     double theta[MAX_DIM];
     memcpy(theta, s->start.count ? s->start.values : ls->start,
            sizeof theta);
-    DescentConfig cfg = {s->lr, s->momentum, s->noise};
+    DescentConfig cfg = descent_config(s, s->noise);
     Rng rng;
     rng_seed(&rng, s->seed);
-    size_t taken;
-    if (descend(ls, theta, &cfg, s->steps, 0.0, &rng, out, &taken) !=
-        DESCENT_DIVERGED)
+    LoopResult run = descend(ls, theta, &cfg, s->steps, 0.0, &rng, out);
+    if (run.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
-    if (taken == 0)
+    if (run.step == 0)
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step 0: it "
                 "overflows at the start, before any step, so no learning "
@@ -973,14 +680,14 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
                 "%s: the loss stopped being a finite number at step %zu: "
                 "x^2 - y^2 has no minimum, so once y is off zero it grows "
                 "by a factor 1 + 2η a step until it overflows (take fewer "
-                "--steps)\n", PROGRAM, taken);
+                "--steps)\n", PROGRAM, run.step);
     else
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu: "
                 "--lr %g is too large for the curvature along the way (a "
                 "minimum with largest Hessian eigenvalue λ is stable only "
                 "for --lr below 2/λ): divide --lr by 10\n",
-                PROGRAM, taken, s->lr);
+                PROGRAM, run.step, s->lr);
     return EXIT_FAILURE;
 }
 
@@ -995,7 +702,7 @@ static int run_basins(const Settings *s, const Landscape *ls, bool counts,
         write_param_header(out, ls, "");
         fprintf(out, ",label,steps\n");
     }
-    DescentConfig cfg = {s->lr, s->momentum, 0.0};
+    DescentConfig cfg = descent_config(s, 0.0);
     basin_map(ls, &cfg, s->steps, s->tol, s->grid, s->range.values[0],
               s->range.values[1], counts, out);
     return EXIT_SUCCESS;
@@ -1010,7 +717,7 @@ static int run_critical(const Settings *s, const Landscape *ls, FILE *out)
     fprintf(out, ",loss,lambda_min,lambda_max,kind,max_stable_lr\n");
     for (size_t k = 0; k < n; k++) {
         const CriticalPoint *p = &found[k];
-        for (size_t j = 0; j < ls->dim; j++)
+        for (size_t j = 0; j < ls->objective.dim; j++)
             fprintf(out, "%.17g,", p->theta[j]);
         fprintf(out, "%.17g,%.17g,%.17g,%s,%.17g\n", p->loss, p->lambda_min,
                 p->lambda_max, kind_names[p->kind],
@@ -1033,59 +740,13 @@ static int run_perturb(const Settings *s, const Landscape *ls, FILE *out)
     return EXIT_SUCCESS;
 }
 
-static InitKind init_kind(const Settings *s)
-{
-    return strcmp(s->init, "symmetric") == 0 ? INIT_SYMMETRIC : INIT_RANDOM;
-}
-
-static int run_xor(const Settings *s, FILE *out)
-{
-    Rng rng;
-    Net net;
-    double loss;
-    size_t stopped_at;
-    if (strcmp(s->task, "seeds") == 0) {
-        fprintf(out, "trial,seed,loss,accuracy,spread,solved\n");
-        size_t solved = 0;
-        for (size_t t = 0; t < s->trials; t++) {
-            rng_seed(&rng, s->seed + t);
-            net_init(&net, s->hidden, init_kind(s), s->init_scale, s->jitter,
-                     &rng);
-            bool finite = xor_train(&net, s->lr, s->steps, NULL, &loss,
-                                    &stopped_at);
-            double accuracy = finite ? xor_accuracy(&net) : 0.0;
-            solved += accuracy == 1.0;
-            fprintf(out, "%zu,%llu,%.17g,%.17g,%.17g,%zu\n", t,
-                    (unsigned long long)(s->seed + t), loss, accuracy,
-                    units_spread(&net), solved);
-        }
-        return EXIT_SUCCESS;
-    }
-    rng_seed(&rng, s->seed);
-    net_init(&net, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
-    if (strcmp(s->task, "gradcheck") == 0) {
-        xor_gradcheck(&net, out);
-        return EXIT_SUCCESS;
-    }
-    xor_header(out, s->hidden);
-    if (xor_train(&net, s->lr, s->steps, out, &loss, &stopped_at))
-        return EXIT_SUCCESS;
-    fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: --lr %g "
-            "is too large for this network (divide --lr by 10)\n",
-            PROGRAM, stopped_at, s->lr);
-    return EXIT_FAILURE;
-}
-
 static int run(const Settings *s, const Landscape *ls)
 {
     Output out;
     if (!output_open(&out, PROGRAM, s->out))
         return EXIT_FAILURE;
     int status;
-    if (!ls)
-        status = run_xor(s, out.file);
-    else if (strcmp(s->task, "train") == 0)
+    if (strcmp(s->task, "train") == 0)
         status = run_train(s, ls, out.file);
     else if (strcmp(s->task, "basins") == 0)
         status = run_basins(s, ls, false, out.file);
@@ -1100,22 +761,22 @@ static int run(const Settings *s, const Landscape *ls)
     return status;
 }
 
-/* The reference settings of the chosen problem and task, for every flag the
- * user did not give. */
+/* The reference settings of the chosen landscape and task, for every flag
+ * the user did not give. */
 static void apply_defaults(Cli *cli, Settings *s, const Landscape *ls)
 {
-    bool train = strcmp(s->task, "train") == 0;
-    bool basins = !train && (strcmp(s->task, "basins") == 0 ||
-                             strcmp(s->task, "basin-counts") == 0);
+    bool one_d = ls->objective.dim == 1;
+    bool basins = strcmp(s->task, "basins") == 0 ||
+                  strcmp(s->task, "basin-counts") == 0;
     if (!cli_given(cli, "lr"))
-        s->lr = ls ? ls->lr : 1.0;
+        s->lr = ls->lr;
     if (!cli_given(cli, "steps"))
-        s->steps = !ls ? 2000 : basins ? 1000 : ls->steps;
+        s->steps = basins ? 1000 : ls->steps;
     if (!cli_given(cli, "grid"))
         s->grid = strcmp(s->task, "perturb") == 0 ? 20
-                  : basins ? (ls && ls->dim == 1 ? 1000 : 200)
-                  : (ls && ls->dim == 1 ? 200 : 20);
-    if (!cli_given(cli, "range") && ls) {
+                  : basins ? (one_d ? 1000 : 200)
+                           : (one_d ? 200 : 20);
+    if (!cli_given(cli, "range")) {
         s->range.count = 2;
         s->range.values[0] = ls->range_lo;
         s->range.values[1] = ls->range_hi;
@@ -1124,66 +785,66 @@ static void apply_defaults(Cli *cli, Settings *s, const Landscape *ls)
 
 int main(int argc, char **argv)
 {
-    Settings s = {.problem = "himmelblau", .task = "train", .init = "random",
-                  .lr = 0.01, .tol = 1e-6, .delta = 0.2, .init_scale = 0.5,
-                  .steps = 100, .grid = 200, .hidden = 3, .trials = 20,
-                  .seed = 1};
+    /* The XOR network is a program of its own: a command line for it is
+     * handed over whole, so that scripts written when both were one
+     * program keep working. */
+    const char *problem = family_flag_value(argc, argv, "problem");
+    if (problem && strcmp(problem, "xor") == 0)
+        return family_exec(PROGRAM, "xor", argv);
+
+    Settings s = {.problem = "himmelblau", .task = "train", .tol = 1e-6,
+                  .delta = 0.2, .steps = 100, .grid = 200, .seed = 1};
     Flag flags[] = {
         {.name = "problem", .kind = FLAG_CHOICE, .value = &s.problem,
-         .help = "the landscape, or the XOR network", .choices = problem_names},
+         .help = "the landscape (xor: the XOR network, " PROGRAM_NAME
+                 ".xor)", .choices = problem_names},
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "what to compute", .choices = task_names},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
          .help = "learning rate η", .min = 0, .min_exclusive = true,
          .max = 1e6,
          .default_text = "himmelblau 0.01, two-wells 0.1, sharp-flat 0.01, "
-                         "plateau 2, saddle 0.1, xor 1"},
+                         "plateau 2, saddle 0.1",
+         .scope = "task=train|basins|basin-counts"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "gradient steps (basins: the most per start)", .min = 0,
          .max = 1e9,
          .default_text = "himmelblau 100, two-wells 60, sharp-flat 100, "
-                         "plateau 1500, saddle 80, xor 2000; basins 1000"},
+                         "plateau 1500, saddle 80; basins 1000",
+         .scope = "task=train|basins|basin-counts"},
         {.name = "momentum", .kind = FLAG_DOUBLE, .value = &s.momentum,
          .help = "momentum μ (0: plain gradient descent)", .min = 0,
-         .max = 0.999},
+         .max = 0.999, .scope = "task=train|basins|basin-counts"},
         {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
          .help = "std. deviation of Gaussian noise added to each gradient "
-                 "coordinate", .min = 0, .max = 1e6},
+                 "coordinate", .min = 0, .max = 1e6, .scope = "task=train"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed (gradient noise; xor initial weights)"},
+         .help = "random seed of the gradient noise (needs --noise)",
+         .scope = "task=train"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,
          .help = "starting point: w, or x,y",
          .default_text = "himmelblau 0,0; two-wells 0.5; sharp-flat 1.01; "
-                         "plateau -8; saddle 1,0"},
+                         "plateau -8; saddle 1,0",
+         .scope = "task=train"},
         {.name = "grid", .kind = FLAG_COUNT, .value = &s.grid,
          .help = "starts per axis (basins, critical); points per side "
                  "(perturb)", .min = 1, .max = 4000,
          .default_text = "basins 200 (1-D: 1000), critical 20 (1-D: 200), "
-                         "perturb 20"},
+                         "perturb 20",
+         .scope = "task=basins|basin-counts|critical|perturb"},
         {.name = "range", .kind = FLAG_LIST, .value = &s.range,
          .help = "LO,HI: the grid covers [LO, HI] on each axis",
          .default_text = "himmelblau -5,5; two-wells -2.5,2.5; sharp-flat "
-                         "-2,2; plateau -10,10; saddle -2,2"},
+                         "-2,2; plateau -10,10; saddle -2,2",
+         .scope = "task=basins|basin-counts|critical"},
         {.name = "tol", .kind = FLAG_DOUBLE, .value = &s.tol,
          .help = "basins: converged when the gradient and the step are "
                  "shorter",
-         .min = 0, .min_exclusive = true, .max = 1},
+         .min = 0, .min_exclusive = true, .max = 1,
+         .scope = "task=basins|basin-counts"},
         {.name = "delta", .kind = FLAG_DOUBLE, .value = &s.delta,
-         .help = "largest perturbation of w (perturb)", .min = 0,
-         .min_exclusive = true, .max = 10},
-        {.name = "hidden", .kind = FLAG_COUNT, .value = &s.hidden,
-         .help = "hidden units H (xor)", .min = 1, .max = MAX_HIDDEN},
-        {.name = "init", .kind = FLAG_CHOICE, .value = &s.init,
-         .help = "initial weights (xor)", .choices = init_names},
-        {.name = "init-scale", .kind = FLAG_DOUBLE, .value = &s.init_scale,
-         .help = "initial weights ~ N(0, scale^2) (xor)", .min = 0,
-         .min_exclusive = true, .max = 100},
-        {.name = "jitter", .kind = FLAG_DOUBLE, .value = &s.jitter,
-         .help = "then add jitter*N(0,1) to every hidden parameter (xor)",
-         .min = 0, .max = 100},
-        {.name = "trials", .kind = FLAG_COUNT, .value = &s.trials,
-         .help = "runs, one per seed (xor --task seeds)", .min = 1,
-         .max = 100000},
+         .help = "largest perturbation of w", .min = 0,
+         .min_exclusive = true, .max = 10, .scope = "task=perturb"},
         {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
          .help = "write the CSV here instead of stdout",
          .default_text = "stdout"},
@@ -1195,16 +856,13 @@ int main(int argc, char **argv)
     case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
     case CLI_RUN: break;
     }
-    Landscape chosen;
-    const Landscape *ls = NULL;
-    for (size_t i = 0; i < sizeof landscapes / sizeof *landscapes; i++)
-        if (strcmp(landscapes[i].name, s.problem) == 0) {
-            chosen = landscapes[i];
-            refine_minima(&chosen);
-            ls = &chosen;
-        }
-    if (check_combinations(&cli, &s, ls) != CLI_RUN)
+    Landscape ls = landscapes[0];
+    for (size_t i = 1; i < sizeof landscapes / sizeof *landscapes; i++)
+        if (strcmp(landscapes[i].name, s.problem) == 0)
+            ls = landscapes[i];
+    refine_minima(&ls);
+    if (check_combinations(&cli, &s, &ls) != CLI_RUN)
         return EXIT_BAD_INPUT;
-    apply_defaults(&cli, &s, ls);
-    return run(&s, ls);
+    apply_defaults(&cli, &s, &ls);
+    return run(&s, &ls);
 }

@@ -247,9 +247,18 @@ bench: programs
 	@for b in $(sort $(wildcard tests/[0-9][0-9]-*.bench.sh)); do sh $$b || exit 1; done
 
 # ----------------------------------------------------------------- self-test
+# The self-test's groups (tools/selftest.sh --groups) run side by side, each
+# into build/selftest/GROUP.out; the summary prints them all in order and
+# ends with "N passed, M failed".
 test: deps
 	@$(MAKE) --no-print-directory everything
-	@tools/selftest.sh
+	@rm -rf build/selftest && mkdir -p build/selftest
+	@$(MAKE) --no-print-directory $(patsubst %,build/selftest/%.out,$(shell tools/selftest.sh --groups))
+	@tools/selftest.sh --summary
+
+build/selftest/%.out:
+	@start=$$(date +%s); tools/selftest.sh --group $* > $@.tmp 2>&1; mv $@.tmp $@; \
+	  echo "$$(tail -n 1 $@) in $$(($$(date +%s) - start)) s"
 
 FORCE:
 

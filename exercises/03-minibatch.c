@@ -47,11 +47,11 @@ size_t train_epoch(const Examples *data, const size_t *order,
     return 0; /* TODO: lesson section "One epoch" */
 }
 
-TrainStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
+MinibatchStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
                             Rng *rng, size_t *order, double *grad_w,
                             double *w, double *b, double *epoch_losses)
 {
     (void)data; (void)cfg; (void)rng; (void)order; (void)grad_w;
     (void)w; (void)b; (void)epoch_losses;
-    return TRAIN_DIVERGED; /* TODO: lesson section "Training for many epochs" */
+    return MINIBATCH_DIVERGED; /* TODO: lesson section "Training for many epochs" */
 }

@@ -91,9 +91,9 @@ typedef struct {
 
 /* How a training run ended. */
 typedef enum {
-    TRAIN_ALL_EPOCHS, /* every epoch ran */
-    TRAIN_DIVERGED    /* the loss stopped being a finite number */
-} TrainStatus;
+    MINIBATCH_ALL_EPOCHS, /* every epoch ran */
+    MINIBATCH_DIVERGED    /* the loss stopped being a finite number */
+} MinibatchStatus;
 
 /* Minibatch gradient descent for cfg->epochs epochs from the caller's w and
  * b, leaving the result in w and b. Sets order[0..n-1] to 0, 1, ..., n-1
@@ -106,9 +106,9 @@ typedef enum {
  * minibatch_mse_grad computes it) and, when epoch_losses is not NULL,
  * stores it: epoch_losses[0] before training, epoch_losses[e] after epoch
  * e, epochs + 1 numbers in all. If that loss is not finite (inf or nan),
- * stops right there and returns TRAIN_DIVERGED; otherwise returns
- * TRAIN_ALL_EPOCHS. */
-TrainStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
+ * stops right there and returns MINIBATCH_DIVERGED; otherwise returns
+ * MINIBATCH_ALL_EPOCHS. */
+MinibatchStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
                             Rng *rng, size_t *order, double *grad_w,
                             double *w, double *b, double *epoch_losses);
 

@@ -19,6 +19,7 @@
 
 #include <math.h>
 
+//> shuffle
 void shuffle_indices(size_t *order, size_t n, Rng *rng)
 {
     // BEGIN SOLUTION
@@ -32,7 +33,9 @@ void shuffle_indices(size_t *order, size_t n, Rng *rng)
     // STUB: (void)order; (void)n; (void)rng;
     // STUB: /* TODO: lesson section "Shuffling every epoch" */
 }
+//< shuffle
 
+//> batch-iterator
 void batch_iterator_init(BatchIterator *it, size_t n, size_t batch_size,
                          bool drop_last)
 {
@@ -62,7 +65,9 @@ bool batch_iterator_next(BatchIterator *it, size_t *first, size_t *count)
     // STUB: (void)it; (void)first; (void)count;
     // STUB: return false; /* TODO: lesson section "The batch iterator" */
 }
+//< batch-iterator
 
+//> minibatch-grad
 double minibatch_mse_grad(const Examples *data, const size_t *rows,
                           size_t count, const double *w, double b,
                           double *grad_w, double *grad_b)
@@ -91,6 +96,7 @@ double minibatch_mse_grad(const Examples *data, const size_t *rows,
     // STUB: (void)grad_w; (void)grad_b;
     // STUB: return 0.0; /* TODO: lesson section "Minibatches: an unbiased estimate" */
 }
+//< minibatch-grad
 
 size_t train_epoch(const Examples *data, const size_t *order,
                    size_t batch_size, bool drop_last, double lr, double *w,
@@ -118,7 +124,7 @@ size_t train_epoch(const Examples *data, const size_t *order,
     // STUB: return 0; /* TODO: lesson section "One epoch" */
 }
 
-TrainStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
+MinibatchStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
                             Rng *rng, size_t *order, double *grad_w,
                             double *w, double *b, double *epoch_losses)
 {
@@ -132,9 +138,9 @@ TrainStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
         if (epoch_losses)
             epoch_losses[epoch] = loss;
         if (!isfinite(loss))
-            return TRAIN_DIVERGED;
+            return MINIBATCH_DIVERGED;
         if (epoch == cfg->epochs)
-            return TRAIN_ALL_EPOCHS;
+            return MINIBATCH_ALL_EPOCHS;
         shuffle_indices(order, data->n, rng);
         train_epoch(data, order, cfg->batch_size, cfg->drop_last, cfg->lr, w,
                     b, grad_w, NULL);
@@ -142,5 +148,5 @@ TrainStatus minibatch_train(const Examples *data, const MinibatchConfig *cfg,
     // END SOLUTION
     // STUB: (void)data; (void)cfg; (void)rng; (void)order; (void)grad_w;
     // STUB: (void)w; (void)b; (void)epoch_losses;
-    // STUB: return TRAIN_DIVERGED; /* TODO: lesson section "Training for many epochs" */
+    // STUB: return MINIBATCH_DIVERGED; /* TODO: lesson section "Training for many epochs" */
 }

@@ -862,11 +862,11 @@ START_TEST(train_reshuffles_every_epoch)
         losses[k] = -1.0;
     Rng rng;
     rng_seed(&rng, 99);
-    TrainStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
+    MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
                                          &b, losses);
-    ck_assert_msg(status == TRAIN_ALL_EPOCHS,
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS,
                   "3 epochs with η = 0.05 on six examples are stable, but "
-                  "minibatch_train returned TRAIN_DIVERGED");
+                  "minibatch_train returned MINIBATCH_DIVERGED");
     static const char *const why[PLANS] = {
         [PLAN_ONCE] = "the order never changed after the first epoch: "
                       "reshuffle at the start of every epoch, not once "
@@ -929,11 +929,11 @@ START_TEST(train_keeps_drop_last)
     size_t order[6];
     Rng rng;
     rng_seed(&rng, 99);
-    TrainStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
+    MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
                                          &b, NULL);
-    ck_assert_msg(status == TRAIN_ALL_EPOCHS,
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS,
                   "3 epochs with η = 0.05 on six examples are stable, but "
-                  "minibatch_train returned TRAIN_DIVERGED");
+                  "minibatch_train returned MINIBATCH_DIVERGED");
     double want[2] = {0.0, 0.0}, want_b = 0.0, kept[2] = {0.0, 0.0},
            kept_b = 0.0;
     /* Reshuffling a fresh 0..n-1 is accepted too (the contract says so). */
@@ -972,12 +972,12 @@ START_TEST(train_zero_epochs)
     Rng rng, untouched;
     rng_seed(&rng, 5);
     rng_seed(&untouched, 5);
-    TrainStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
+    MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
                                          &b, &loss);
-    ck_assert_msg(status == TRAIN_ALL_EPOCHS && w[0] == 0.5 && w[1] == -0.5 &&
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS && w[0] == 0.5 && w[1] == -0.5 &&
                       b == 0.25,
                   "with epochs = 0, minibatch_train should change nothing "
-                  "and return TRAIN_ALL_EPOCHS");
+                  "and return MINIBATCH_ALL_EPOCHS");
     ck_assert_msg(grading_near(loss, mse(&SIX, w, b), 1e-12),
                   "with epochs = 0, epoch_losses[0] should be the loss at "
                   "the start, %.10g; got %.10g", mse(&SIX, w, b), loss);
@@ -1070,10 +1070,10 @@ START_TEST(train_converges_to_least_squares)
     Rng rng;
     rng_seed(&rng, 11);
     MinibatchConfig cfg = {.batch_size = 32, .lr = 0.05, .epochs = 20};
-    TrainStatus status = minibatch_train(&e, &cfg, &rng, order, grad_w, w, &b,
+    MinibatchStatus status = minibatch_train(&e, &cfg, &rng, order, grad_w, w, &b,
                                          losses);
-    ck_assert_msg(status == TRAIN_ALL_EPOCHS, "the reference run is stable, "
-                  "but minibatch_train returned TRAIN_DIVERGED");
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS, "the reference run is stable, "
+                  "but minibatch_train returned MINIBATCH_DIVERGED");
     for (size_t j = 0; j <= REF_D; j++) {
         double got = j < REF_D ? w[j] : b;
         ck_assert_msg(fabs(got - theta[j]) < 0.02 && fabs(got - truth[j]) < 0.05,
@@ -1115,7 +1115,7 @@ START_TEST(train_stops_when_diverging)
     size_t order[3];
     Rng rng;
     rng_seed(&rng, 1);
-    TrainStatus status = minibatch_train(&THREE, &cfg, &rng, order, &grad_w,
+    MinibatchStatus status = minibatch_train(&THREE, &cfg, &rng, order, &grad_w,
                                          &w, &b, losses);
     size_t k = 0;
     while (k <= EPOCHS && losses[k] != -1.0 && isfinite(losses[k]))
@@ -1127,13 +1127,13 @@ START_TEST(train_stops_when_diverging)
                   "with η = 1 the loss overflows after a few hundred epochs, "
                   "and epoch_losses should record it up to the first "
                   "non-finite value (found %zu finite values)", k);
-    ck_assert_msg(status == TRAIN_DIVERGED,
+    ck_assert_msg(status == MINIBATCH_DIVERGED,
                   "the loss became %g after epoch %zu but minibatch_train "
-                  "did not return TRAIN_DIVERGED: check isfinite(loss) "
+                  "did not return MINIBATCH_DIVERGED: check isfinite(loss) "
                   "after every epoch", losses[k], k);
     ck_assert_msg(losses[k + 1] == -1.0,
                   "training went on after the loss became non-finite after "
-                  "epoch %zu: return TRAIN_DIVERGED right there", k);
+                  "epoch %zu: return MINIBATCH_DIVERGED right there", k);
 }
 END_TEST
 

@@ -7,8 +7,9 @@
 
 CC       ?= cc
 AR       ?= ar
-# Both cores by default (an explicit -jN on the command line wins).
-ifeq ($(filter -j% --jobserver%,$(MAKEFLAGS)),)
+# Every core by default (an explicit -jN on the command line wins, and the
+# makes that `make` and `make test` start share the first one's jobs).
+ifeq ($(MAKELEVEL)$(filter -j% --jobserver%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
@@ -154,7 +155,7 @@ build/try/obj/%.o: $(EXERCISES)/%.c exercises/%.h FORCE
 
 try: deps
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): say which chapter, e.g. make try CH=04" >&2; exit 2; }
-	@$(MAKE) --no-print-directory build/data/$(TRY)/.done \
+	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))
 	@tools/try.sh $(TRY)
@@ -199,11 +200,35 @@ build/lessons/index.md: chapters/index.md tools/lesson.awk
 	@mkdir -p $(@D)
 	awk -f tools/lesson.awk $< > $@
 
-book: build/book/index.html
+# One page per lesson, each rebuilt only when its lesson, its chapter's
+# figures or the template change; the titles of all pages (for the links
+# to the previous and next page) are rewritten only when a title changes.
+# build/book/.links-checked stands for "every link and image resolves".
+PAGES     := build/book/index.html $(LESSONS:chapters/%.md=build/book/%.html)
+BOOK_SVGS := $(SVGS:build/figures/%=build/book/figures/%)
 
-build/book/index.html: $(FRESH) build/lessons/index.md $(SVGS) tools/book.sh tools/check-links.sh \
-                       $(wildcard tools/book/*)
-	tools/book.sh build/lessons build/figures build/book
+book: build/book/.links-checked
+
+build/book/.links-checked: $(PAGES) $(BOOK_SVGS) build/book/style.css tools/check-links.sh
+	tools/check-links.sh build/book
+	@touch $@
+
+build/book/titles.tsv: $(FRESH) build/lessons/index.md tools/book.sh
+	@mkdir -p $(@D)
+	@tools/book.sh titles build/lessons > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+build/book/%.html: build/lessons/%.md build/book/titles.tsv tools/book.sh \
+                   tools/book/page.html tools/book/book.lua
+	tools/book.sh page $* build/lessons build/book/titles.tsv build/book
+
+build/book/figures/%.svg: build/figures/%.svg
+	@mkdir -p $(@D)
+	cp $< $@
+
+build/book/style.css: tools/book/style.css
+	@mkdir -p $(@D)
+	cp $< $@
 
 # ------------------------------------------------------------------ grading
 # tools/grade.sh does the grading; the targets below only pass it options.
@@ -247,9 +272,18 @@ bench: programs
 	@for b in $(sort $(wildcard tests/[0-9][0-9]-*.bench.sh)); do sh $$b || exit 1; done
 
 # ----------------------------------------------------------------- self-test
+# The self-test's groups (tools/selftest.sh --groups) run side by side, each
+# into build/selftest/GROUP.out; the summary prints them all in order and
+# ends with "N passed, M failed".
 test: deps
 	@$(MAKE) --no-print-directory everything
-	@tools/selftest.sh
+	@rm -rf build/selftest && mkdir -p build/selftest
+	@$(MAKE) --no-print-directory $(patsubst %,build/selftest/%.out,$(shell tools/selftest.sh --groups))
+	@tools/selftest.sh --summary
+
+build/selftest/%.out:
+	@start=$$(date +%s); tools/selftest.sh --group $* > $@.tmp 2>&1; mv $@.tmp $@; \
+	  echo "$$(tail -n 1 $@) in $$(($$(date +%s) - start)) s"
 
 FORCE:
 

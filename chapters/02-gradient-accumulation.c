@@ -16,9 +16,8 @@
  * which is how the lesson shows that accumulation (done right) is the large
  * batch's update to the last few bits.
  *
- * Build (make does this):
- *   cc -std=c11 -O2 -Ilib chapters/02-gradient-accumulation.c lib/cli.c \
- *      lib/dataset.c lib/output.c lib/rng.c -lm -o 02-gradient-accumulation
+ * Build (make does this, linking lib/ and the solutions of chapters 1 and 2):
+ *   make build/bin/02-gradient-accumulation
  * Run:
  *   build/bin/02-gradient-accumulation --mode accumulate --micro-sizes 40,30,20,10
  *   build/bin/02-gradient-accumulation --help
@@ -33,8 +32,10 @@
 #include "cli.h"
 #include "dataset.h"
 #include "output.h"
-#include "rng.h"
+#include "problems.h"
 #include "vec.h"
+
+static const char program[] = PROGRAM_NAME;
 
 /* ======================================================= the graded code
  * Param, param_zero_grad, linreg_backward_accumulate, param_sgd_step and the
@@ -147,16 +148,12 @@ static double accumulated_step(Param *line, const Dataset *ds,
 //< wrong-weights
 
 /* The gradient of the full-batch loss at the line's values, written into
- * grad[], computed on a copy so that the line's own grads are untouched. */
+ * grad[]: chapter 1's mse_grad, which leaves the line's own grads alone. */
 static void full_batch_gradient(const Param *line, const Dataset *ds,
                                 double *grad)
 {
-    Param fresh[LINE_PARAMS];
-    memcpy(fresh, line, sizeof fresh);
-    param_zero_grad(fresh, LINE_PARAMS);
-    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, fresh);
-    for (size_t j = 0; j < LINE_PARAMS; j++)
-        grad[j] = fresh[j].grad;
+    mse_grad(ds->x, ds->y, ds->n, line[LINE_W].value, line[LINE_B].value,
+             &grad[0], &grad[1]);
 }
 
 typedef enum { MODE_CORRECT, MODE_NO_ZERO, MODE_ACCUMULATE } Mode;
@@ -258,7 +255,7 @@ typedef struct {
 } Settings;
 
 static const char usage[] =
-    "02-gradient-accumulation: chapter 2, gradient accumulation.\n"
+    PROGRAM_NAME ": chapter 2, gradient accumulation.\n"
     "\n"
     "Fits the line w x + b to N points, x_i evenly spaced on [-2, 2],\n"
     "y_i = 2 x_i + 1 + noise*N(0,1), by minimising the mean squared error\n"
@@ -319,20 +316,14 @@ static CliStatus plan_micro_batches(Cli *cli, const Settings *s,
     return CLI_RUN;
 }
 
-/* Flags that only make sense for accumulation are refused in the other
- * modes, rather than silently ignored. */
+/* Where each flag applies (accumulation's flags only with --mode
+ * accumulate, --micro-sizes only without --k) is its scope in main's
+ * table, and cli_parse refuses it elsewhere; these are the rules a scope
+ * cannot say: lengths, and sizes that must add up. */
 static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     MicroBatches *micro)
 {
     bool accumulate = strcmp(s->mode, "accumulate") == 0;
-    if (cli_refuse_unless(cli, accumulate,
-                          (const char *const[]){"k", "micro-sizes",
-                                                "weighting", NULL},
-                          "applies only to --mode accumulate") != CLI_RUN)
-        return CLI_BAD_INPUT;
-    if (cli_given(cli, "k") && cli_given(cli, "micro-sizes"))
-        return cli_reject(cli, "micro-sizes", NULL,
-                          "give either --k or --micro-sizes, not both");
     if (cli_given(cli, "start") && s->start.count != LINE_PARAMS)
         return cli_reject(cli, "start", NULL, "needs two numbers: w,b");
     return accumulate ? plan_micro_batches(cli, s, micro) : CLI_RUN;
@@ -357,7 +348,6 @@ static Weighting weighting_from_name(const char *name)
 static void explain_divergence(const Training *t, RunStatus status,
                                size_t step)
 {
-    const char *program = "02-gradient-accumulation";
     fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
             program, step,
             status == RUN_REFERENCE_DIVERGED
@@ -389,7 +379,6 @@ static void explain_divergence(const Training *t, RunStatus status,
 static int run(const Settings *s, const Training *t, Param *line,
                const Dataset *ds)
 {
-    const char *program = "02-gradient-accumulation";
     Output out;
     if (!output_open(&out, program, s->out))
         return EXIT_FAILURE;
@@ -419,16 +408,14 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "updates (steps)", .min = 0, .max = 1e9},
         {.name = "k", .kind = FLAG_COUNT, .value = &s.k,
-         .help = "number of micro-batches, as equal in size as N allows "
-                 "(accumulate)",
-         .min = 1, .max = MAX_MICRO_BATCHES},
+         .help = "number of micro-batches, as equal in size as N allows",
+         .min = 1, .max = MAX_MICRO_BATCHES, .scope = "mode=accumulate"},
         {.name = "micro-sizes", .kind = FLAG_LIST, .value = &s.micro_sizes,
-         .help = "the micro-batch sizes, in order, adding up to N; up to 8 "
-                 "(accumulate)",
-         .default_text = "--k equal parts"},
+         .help = "the micro-batch sizes, in order, adding up to N; up to 8",
+         .default_text = "--k equal parts", .scope = "mode=accumulate !k"},
         {.name = "weighting", .kind = FLAG_CHOICE, .value = &s.weighting,
-         .help = "each micro-batch gradient's weight (accumulate)",
-         .choices = weighting_names},
+         .help = "each micro-batch gradient's weight",
+         .choices = weighting_names, .scope = "mode=accumulate"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,
          .help = "starting point w,b", .default_text = "w, b ~ N(0, 1)"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
@@ -442,8 +429,8 @@ int main(int argc, char **argv)
          .help = "write the CSV here instead of stdout",
          .default_text = "stdout"},
     };
-    Cli cli = {.program = "02-gradient-accumulation", .usage = usage,
-               .flags = flags, .flag_count = sizeof flags / sizeof *flags};
+    Cli cli = {.program = program, .usage = usage, .flags = flags,
+               .flag_count = sizeof flags / sizeof *flags};
     switch (cli_parse(&cli, argc, argv)) {
     case CLI_HELP_SHOWN: return EXIT_SUCCESS;
     case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
@@ -455,26 +442,20 @@ int main(int argc, char **argv)
     if (check_combinations(&cli, &s, &t.micro) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
+    /* Chapter 1's data and start (problem_line_data): the same seed gives
+     * the same points and the same first guess, so correct training here
+     * retraces chapter 1. */
     Dataset ds;
-    if (!dataset_alloc(&ds, s.n, 1)) {
-        fprintf(stderr, "02-gradient-accumulation: out of memory for --n "
-                "%zu\n", s.n);
+    double start[LINE_PARAMS];
+    if (!problem_line_data(&ds, s.n, s.noise, s.seed, start)) {
+        fprintf(stderr, "%s: out of memory for --n %zu\n", program, s.n);
         return EXIT_FAILURE;
     }
-    /* Chapter 1's data and start: the same seed gives the same points and
-     * the same first guess, so correct training here retraces chapter 1. */
-    Rng rng;
-    rng_seed(&rng, s.seed);
-    dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
-    /* Two statements, not one initializer: C leaves the order in which an
-     * initializer list is evaluated open, and w must be drawn first. */
+    if (s.start.count)
+        memcpy(start, s.start.values, sizeof start);
     Param line[LINE_PARAMS] = {{0.0, 0.0}, {0.0, 0.0}};
-    line[LINE_W].value = rng_normal(&rng);
-    line[LINE_B].value = rng_normal(&rng);
-    if (s.start.count) {
-        line[LINE_W].value = s.start.values[0];
-        line[LINE_B].value = s.start.values[1];
-    }
+    line[LINE_W].value = start[0];
+    line[LINE_B].value = start[1];
     int status = run(&s, &t, line, &ds);
     dataset_free(&ds);
     return status;

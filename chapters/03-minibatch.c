@@ -209,7 +209,7 @@ static void write_train_row(FILE *out, const Progress *p, const double *w,
     fprintf(out, ",%.17g\n", b);
 }
 
-typedef enum { TRAIN_DONE, TRAIN_DIVERGED, TRAIN_OUT_OF_MEMORY } TrainStatus;
+typedef enum { RUN_DONE, RUN_DIVERGED, RUN_OUT_OF_MEMORY } RunStatus;
 
 //> sgd-step
 /* One step on the batch rows[0..count-1] (storage order when rows is
@@ -236,8 +236,8 @@ static double minibatch_step(const Data *ds, const size_t *rows,
  * one step per batch: the batch's gradient, then θ ← θ - η·∇L_B. Writes a
  * row to `out` (when not NULL) at the start, then every log_every steps and
  * at the end, or at the end of every epoch when log_every is 0. A loss that
- * is not finite stops training (TRAIN_DIVERGED, with *at saying where). */
-static TrainStatus train(const Data *ds, const TrainConfig *cfg,
+ * is not finite stops training (RUN_DIVERGED, with *at saying where). */
+static RunStatus train(const Data *ds, const TrainConfig *cfg,
                          Rng *rng, double *w, double *b, FILE *out,
                          Progress *at)
 {
@@ -247,7 +247,7 @@ static TrainStatus train(const Data *ds, const TrainConfig *cfg,
     if (!order || !grad_w) {
         free(order);
         free(grad_w);
-        return TRAIN_OUT_OF_MEMORY;
+        return RUN_OUT_OF_MEMORY;
     }
     for (size_t i = 0; i < n; i++)
         order[i] = i;
@@ -255,8 +255,8 @@ static TrainStatus train(const Data *ds, const TrainConfig *cfg,
     p.batch_loss = p.loss; /* no batch yet: the start's row repeats L */
     if (out)
         write_train_row(out, &p, w, *b, d);
-    TrainStatus status = isfinite(p.loss) ? TRAIN_DONE : TRAIN_DIVERGED;
-    for (p.epoch = 0; p.epoch < cfg->epochs && status == TRAIN_DONE;
+    RunStatus status = isfinite(p.loss) ? RUN_DONE : RUN_DIVERGED;
+    for (p.epoch = 0; p.epoch < cfg->epochs && status == RUN_DONE;
          p.epoch++) {
         if (cfg->shuffle == SHUFFLE_EVERY_EPOCH ||
             (cfg->shuffle == SHUFFLE_ONCE && p.epoch == 0))
@@ -282,13 +282,13 @@ static TrainStatus train(const Data *ds, const TrainConfig *cfg,
                 continue;
             p.loss = full_loss(ds, w, *b);
             if (!isfinite(p.loss) || !isfinite(p.batch_loss)) {
-                status = TRAIN_DIVERGED;
+                status = RUN_DIVERGED;
                 break;
             }
             if (out)
                 write_train_row(out, &p, w, *b, d);
         }
-        if (status != TRAIN_DONE)
+        if (status != RUN_DONE)
             break;
     }
     *at = p;
@@ -404,17 +404,8 @@ static const char usage[] =
 
 /* Flags that do not apply to the chosen task, method or data are refused
  * rather than ignored, so that a typo in a script cannot go unnoticed. */
-static CliStatus check_combinations(Cli *cli, Settings *s)
+static CliStatus check_size(Cli *cli, const Settings *s)
 {
-    /* What the scopes in main's table cannot say: --batch-size applies to
-     * minibatch training, and to the timing task. */
-    bool train = strcmp(s->task, "train") == 0;
-    bool minibatch = strcmp(s->method, "minibatch") == 0;
-    if (cli_given(cli, "batch-size") &&
-        !(train ? minibatch : strcmp(s->task, "timing") == 0))
-        return cli_reject(cli, "batch-size", NULL,
-                          "applies only to --method minibatch and --task "
-                          "timing");
     if (!s->data && (double)s->n * (double)s->d > 2e9)
         return cli_reject(cli, "n", NULL,
                           "--n times --d must be at most 2e9 numbers (16 GB)");
@@ -493,13 +484,13 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
     Rng rng;
     seed_shuffles(&rng, s->seed);
     Progress at;
-    TrainStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
+    RunStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
     free(w);
-    if (status == TRAIN_OUT_OF_MEMORY) {
+    if (status == RUN_OUT_OF_MEMORY) {
         fprintf(stderr, "%s: out of memory\n", program);
         return EXIT_FAILURE;
     }
-    if (status == TRAIN_DIVERGED) {
+    if (status == RUN_DIVERGED) {
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu "
                 "(epoch %zu): --lr %g is too large for batch size %zu, so "
@@ -558,13 +549,13 @@ static int task_sweep(const Settings *s, const Data *ds, FILE *out)
             Rng rng;
             seed_shuffles(&rng, s->seed);
             Progress at;
-            TrainStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
-            if (status == TRAIN_OUT_OF_MEMORY) {
+            RunStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
+            if (status == RUN_OUT_OF_MEMORY) {
                 free(w);
                 return EXIT_FAILURE;
             }
             fprintf(out, "%zu,%.17g,", sizes[i], cfg.lr);
-            if (status == TRAIN_DONE && at.loss <= start_loss)
+            if (status == RUN_DONE && at.loss <= start_loss)
                 fprintf(out, "%.17g,0\n", at.loss);
             else
                 fprintf(out, "nan,1\n");
@@ -798,7 +789,8 @@ int main(int argc, char **argv)
          .scope = "task=train"},
         {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
          .help = "examples per step B (minibatch; timing), at most N",
-         .min = 1, .max = 1e9},
+         .min = 1, .max = 1e9,
+         .scope = "task=train|timing method=minibatch"},
         {.name = "drop-last", .kind = FLAG_SWITCH, .value = &s.drop_last,
          .help = "skip an epoch's last batch when it has fewer than B "
                  "examples (minibatch)",
@@ -850,7 +842,7 @@ int main(int argc, char **argv)
     case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
     case CLI_RUN: break;
     }
-    if (check_combinations(&cli, &s) != CLI_RUN)
+    if (check_size(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
     Dataset ds;

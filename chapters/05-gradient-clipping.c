@@ -20,8 +20,9 @@
  *
  * The clipping, the global norm and the diagnosis are chapter 5's graded
  * code (solutions/05-gradient-clipping.c, linked by make; make try CH=05
- * links yours); the regression is chapter 1's; the training loop is the
- * course's one loop, lib/loop.c.
+ * links yours); the regression is chapter 1's and the descent step
+ * chapter 4's sgd_step; the training loop is the course's one loop,
+ * lib/loop.c.
  *
  * Build: make (it links the solutions and lib/).
  * Run:
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "04-optimizers.h"
 #include "05-gradient-clipping.h"
 #include "cli.h"
 #include "dataset.h"
@@ -286,22 +288,28 @@ static void write_row(FILE *out, size_t step, double loss,
 }
 
 //> step
-/* One step of gradient descent, θ_j ← θ_j - η·g_j, with two of the
- * checklist's bugs: --bug no-step never updates anything (the training
- * loop forgot optimizer.step()), and a frozen parameter keeps its value
- * whatever its gradient (it was left out of the optimizer). */
-static void gd_step(double *theta, const double *grad, size_t n, void *config)
+/* One step of gradient descent, θ ← θ - η·g: chapter 4's sgd_step with
+ * momentum 0 (torch.optim.SGD's default), given the parameters the
+ * optimizer holds. Two of the checklist's bugs live here: --bug no-step
+ * never updates anything (the training loop forgot optimizer.step()),
+ * and --bug freeze-w or freeze-b leaves w or b out of the optimizer, so
+ * it keeps its value whatever its gradient. */
+static void descent_step(double *theta, const double *grad, size_t n,
+                         void *config)
 {
     const TrainConfig *cfg = config;
     if (cfg->bug == BUG_NO_STEP)
         return;
-    for (size_t j = 0; j < n; j++) {
-        bool frozen = (j == 0 && cfg->bug == BUG_FREEZE_W) ||
-                      (j == 1 && cfg->bug == BUG_FREEZE_B);
-        if (!frozen)
-            theta[j] -= cfg->lr * grad[j];
-    }
+    size_t first = 0, count = n; /* theta is (w, b) */
+    if (cfg->bug == BUG_FREEZE_W)
+        first = 1, count = n - 1;
+    else if (cfg->bug == BUG_FREEZE_B)
+        count = n - 1;
+    SgdConfig sgd = {.lr = cfg->lr}; /* no momentum: no state to keep */
+    SgdState state = {0};
+    sgd_step(theta + first, grad + first, count, &sgd, &state);
 }
+//< step
 //< step
 
 /* What the training loop's hook and row callback share: the run's
@@ -353,7 +361,7 @@ static LoopStatus train(const Scenario *sc, const TrainConfig *cfg,
                         double *theta, History *history, FILE *out)
 {
     Run run = {.cfg = cfg, .history = history, .out = out};
-    Loop loop = {.steps = cfg->steps, .step = gd_step,
+    Loop loop = {.steps = cfg->steps, .step = descent_step,
                  .optimizer = (void *)cfg, .hook = clip_hook,
                  .hook_ctx = &run, .row = record_row, .row_ctx = &run};
     double grad[PARAMS];

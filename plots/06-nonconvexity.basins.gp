@@ -34,10 +34,16 @@ do for [r in RUNS] { REQUIRED = REQUIRED . " basins-" . r . " counts-" . r }
 # rgb(label) packs the colour as 0xRRGGBB for `lc rgb variable`-style use.
 COLOURS = "#303030 #9a9a9a #ffffff #80b8d8 #eaae80 #80ceb9 #e5bcd3"
 colour(label) = word(COLOURS, int(label) + 4)
-hex(s) = int("0x" . s[2:7])
-red(label)   = (hex(colour(label)) >> 16) & 255
-green(label) = (hex(colour(label)) >> 8) & 255
-blue(label)  = hex(colour(label)) & 255
+# The channels of each colour, worked out once: the image has a pixel per
+# start, and string functions per pixel made this the slowest figure.
+array RED[7]; array GREEN[7]; array BLUE[7]
+do for [k = 1:7] {
+    h = int("0x" . word(COLOURS, k)[2:7])
+    RED[k] = (h >> 16) & 255; GREEN[k] = (h >> 8) & 255; BLUE[k] = h & 255
+}
+red(label)   = RED[int(label) + 4]
+green(label) = GREEN[int(label) + 4]
+blue(label)  = BLUE[int(label) + 4]
 
 # The most steps any start took: the limit, reached by the unsettled runs.
 stats data("basins-lr0.02") using "steps" nooutput name "STEPS"

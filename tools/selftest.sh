@@ -7,12 +7,77 @@
 # every untouched stub, and catch every mutant with the diagnostic that names
 # its bug; the chapter programs reach what the lessons state and refuse bad
 # input cleanly; runs and figures are byte-for-byte reproducible; the book
-# has no broken link; the lessons quote the current source. Each check prints
-# one line; the last line is "N passed, M failed", and the exit status is 0
-# only when nothing failed.
+# has no broken link; the lessons quote the current source; no chapter
+# program carries a copy of code it could call; make try works.
+#
+# The checks come in groups that share nothing, so that make runs them side
+# by side (make test uses every core):
+#   tools/selftest.sh --groups        the groups' names, in report order
+#   tools/selftest.sh --group NAME    runs one group; one line per check
+#   tools/selftest.sh --summary       every group's lines, in order, then
+#                                     "N passed, M failed"; exit status 0
+#                                     only when nothing failed
+#   tools/selftest.sh                 all of it, one group after another
+# SELFTEST_CHAPTERS="04-optimizers 06-nonconvexity" checks only those
+# chapters (for a maintainer working on them; CI checks everything).
 set -u
 cd "$(dirname "$0")/.." || exit 2
-scratch=build/selftest
+results=build/selftest
+
+all_chapters=$(for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
+chapters=$(echo ${SELFTEST_CHAPTERS:-$all_chapters})
+
+groups() {
+    echo grading-solutions sanitizers stubs
+    for c in $chapters; do
+        [ -f "tests/$c.mutants" ] && echo "mutants-${c%%-*}"
+    done
+    case " $chapters " in *" 01-gradient-descent "*) echo grading ;; esac
+    for c in $chapters; do
+        [ -f "tests/$c.sh" ] && echo "programs-${c%%-*}"
+    done
+    echo outputs one-code-path
+}
+
+# Every group's lines in report order, then the count.
+summary() {
+    passed=0 failed=0
+    for group in $(groups); do
+        out=$results/$group.out
+        if [ ! -f "$out" ]; then
+            echo "FAIL  group $group did not run"
+            failed=$((failed + 1))
+            continue
+        fi
+        grep -v '^#' "$out"
+        p=$(grep -c '^ok ' "$out") f=$(grep -c '^FAIL ' "$out")
+        passed=$((passed + p)) failed=$((failed + f))
+    done
+    echo
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+case "${1:-}" in
+    --groups) groups; exit 0 ;;
+    --summary) summary; exit ;;
+    --group) only=${2:?}; [ -n "$only" ] ;;
+    '') only="" ;;
+    *) echo "usage: tools/selftest.sh [--groups | --group NAME | --summary]" >&2; exit 2 ;;
+esac
+
+# Runs the groups one after another when none is named.
+if [ -z "$only" ]; then
+    rm -rf "$results"
+    mkdir -p "$results"
+    for group in $(groups); do
+        "$0" --group "$group" >"$results/$group.out" 2>&1
+    done
+    summary
+    exit
+fi
+
+scratch=$results/$only
 rm -rf "$scratch"
 mkdir -p "$scratch"
 passed=0
@@ -36,6 +101,9 @@ check() {
     fi
 }
 
+# in GROUP: true when this run is that group.
+in_group() { [ "$only" = "$1" ]; }
+
 # Fails (with a message on stdout) unless $1 is a number within $3 of $2.
 near() {
     awk -v a="$1" -v b="$2" -v t="$3" -v what="${4:-value}" 'BEGIN {
@@ -54,11 +122,6 @@ column() {
 }
 
 # --------------------------------------------------------------- grading
-chapters=$(for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done)
-all_chapters=$chapters
-# SELFTEST_CHAPTERS="04-optimizers 06-nonconvexity" checks only those
-# chapters (for a maintainer working on them; CI checks everything).
-if [ -n "${SELFTEST_CHAPTERS:-}" ]; then chapters=$SELFTEST_CHAPTERS; fi
 strict="-Werror -Wpedantic -Wshadow"
 
 stubs_are_fresh() {
@@ -68,13 +131,15 @@ stubs_are_fresh() {
             { echo "exercises/${s##*/} is stale: run make stubs"; return 1; }
     done
 }
-check "exercises/ are the stubs generated from solutions/" stubs_are_fresh
-
-check "solutions pass every graded test (-Werror)" \
-    env GRADE_CFLAGS="$strict" GRADE_QUIET=1 tools/grade.sh solutions
-check "solutions pass under AddressSanitizer and UndefinedBehaviorSanitizer" \
-    env GRADE_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-    CK_TIMEOUT_MULTIPLIER=5 GRADE_QUIET=1 tools/grade.sh solutions
+if in_group grading-solutions; then
+    check "exercises/ are the stubs generated from solutions/" stubs_are_fresh
+    check "solutions pass every graded test (-Werror)" \
+        env GRADE_CFLAGS="$strict" GRADE_QUIET=1 tools/grade.sh solutions
+fi
+in_group sanitizers &&
+    check "solutions pass under AddressSanitizer and UndefinedBehaviorSanitizer" \
+        env GRADE_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+        CK_TIMEOUT_MULTIPLIER=5 GRADE_QUIET=1 tools/grade.sh solutions
 
 # Every graded test must fail on the untouched stubs: "0%: Checks: N,
 # Failures: F, Errors: E" with F + E = N, for every chapter.
@@ -93,7 +158,7 @@ stubs_fail_everything() {
             ok = 1 } END { exit !ok }' || return 1
     done
 }
-check "untouched stubs fail every graded test" stubs_fail_everything
+in_group stubs && check "untouched stubs fail every graded test" stubs_fail_everything
 
 # mutant STEM NAME: grades the solution with that mutant's bug and expects
 # a failing grade whose output contains the mutant's `expect` text.
@@ -115,7 +180,7 @@ mutant() {
         { echo "expected the diagnostic: $expect"; cat "$dir/grade.out"; return 1; }
 }
 for c in $chapters; do
-    [ -f "tests/$c.mutants" ] || continue
+    [ -f "tests/$c.mutants" ] && in_group "mutants-${c%%-*}" || continue
     for m in $(awk '$1 == "mutant" { print $2 }' "tests/$c.mutants"); do
         check "mutant $c/$m is caught by name" mutant "$c" "$m"
     done
@@ -133,10 +198,10 @@ sections_exist() {
         done || return 1
     done
 }
-check "every exercise's lesson section exists" sections_exist
+in_group grading-solutions && check "every exercise's lesson section exists" sections_exist
 
 # The grading machinery: make grade, grade-class, hint, reset, watch.
-case " $chapters " in *" 01-gradient-descent "*) . tests/grading.sh ;; esac
+in_group grading && . tests/grading.sh
 
 # ------------------------------------------------------- chapter programs
 # expect_bad_input FLAG ARGS...: the program must refuse ARGS with one line
@@ -165,7 +230,7 @@ help_lists_every_flag() {
 for c in $chapters; do
     program=build/bin/$c
     data=build/data/$c
-    [ -f "tests/$c.sh" ] && . "tests/$c.sh"
+    [ -f "tests/$c.sh" ] && in_group "programs-${c%%-*}" && . "tests/$c.sh"
 done
 
 # ------------------------------------------------ reproducibility, figures
@@ -179,7 +244,7 @@ runs_are_reproducible() {
         done
     done
 }
-check "every experiment gives byte-identical data when run again" runs_are_reproducible
+in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
 
 figures_render() {
     for p in plots/[0-9][0-9]-*.gp; do
@@ -192,7 +257,7 @@ figures_render() {
         cmp "build/figures/$n.svg" "$scratch/again.svg" || return 1
     done
 }
-check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
+in_group outputs && check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
 
 # ------------------------------------------------------------------ book
 book_is_whole() {
@@ -206,7 +271,7 @@ book_is_whole() {
     done
     tools/check-links.sh build/book
 }
-check "the book has every page, with math, code and figures, and no broken link" book_is_whole
+in_group outputs && check "the book has every page, with math, code and figures, and no broken link" book_is_whole
 
 lessons_are_fresh() {
     for l in chapters/[0-9][0-9]-*.md; do
@@ -214,8 +279,41 @@ lessons_are_fresh() {
             { echo "$l quotes stale code or numbers: run make lessons"; diff "$l" "build/lessons/${l##*/}" | head -n 20; return 1; }
     done
 }
-check "lessons quote the current source and runs" lessons_are_fresh
+in_group outputs && check "lessons quote the current source and runs" lessons_are_fresh
 
-echo
-echo "$passed passed, $failed failed"
+# ---------------------------------------------------------- one code path
+in_group one-code-path &&
+    check "no chapter program defines again a function that solutions/ or lib/ export" tools/one-code-path.sh
+
+# make try CH=04 on a copy of the solutions whose Adam forgets the bias
+# correction: the Adam and AdamW runs (and the sweeps that contain them)
+# must part from the reference, the others match to the bit, the student's
+# figures are drawn beside the reference, and exercises/ is not touched.
+try_shows_a_broken_adam() {
+    dir=$scratch/try-adam
+    mkdir -p "$dir"
+    cp solutions/[0-9][0-9]-*.c "$dir/" &&
+        awk -v spec=tests/04-optimizers.mutants -v name=adam-without-bias-correction \
+            -f tools/mutate.awk solutions/04-optimizers.c >"$dir/04-optimizers.c" || return 1
+    before=$(git status --porcelain exercises/ 2>/dev/null; cat exercises/* | cksum)
+    make --no-print-directory -s try CH=04 EXERCISES="$dir" >"$scratch/try.out" 2>&1
+    status=$?
+    cat "$scratch/try.out"
+    [ "$status" -ne 0 ] || { echo "make try exited 0 on a broken Adam"; return 1; }
+    grep -q '^quadratic-adam  *DIFFERS .*first at row 1, loss' "$scratch/try.out" || return 1
+    grep -q '^quadratic-sgd  *matches  *0$' "$scratch/try.out" || return 1
+    ! grep -q -e '-sgd  *DIFFERS' -e '-lion  *DIFFERS' "$scratch/try.out" || return 1
+    [ -s build/try/figures/04-optimizers.quadratic-paths.png ] || { echo "no figure of yours"; return 1; }
+    grep -q 'src="figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html &&
+        grep -q 'src="../figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html ||
+        { echo "the page does not show both figures"; return 1; }
+    [ "$before" = "$(git status --porcelain exercises/ 2>/dev/null; cat exercises/* | cksum)" ] ||
+        { echo "make try changed exercises/"; return 1; }
+    make --no-print-directory -s try CH=04 EXERCISES=solutions >"$scratch/try-solutions.out" 2>&1 ||
+        { cat "$scratch/try-solutions.out"; echo "the solutions do not match their own runs"; return 1; }
+}
+in_group one-code-path &&
+    check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam
+
+echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -855,17 +855,12 @@ int main(int argc, char **argv)
          .help = "largest perturbation of w (perturb)", .min = 0,
          .min_exclusive = true, .max = 10,
          .scope = "task=perturb"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = PROGRAM, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = PROGRAM, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     Landscape chosen;
     const Landscape *ls = NULL;
     for (size_t i = 0; i < sizeof landscapes / sizeof *landscapes; i++)

@@ -396,9 +396,7 @@ int main(int argc, char **argv)
          .help = "standard deviation of the label noise (linreg)", .min = 0,
          .max = 1e6,
          .scope = "problem=linreg !data"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none",
@@ -409,12 +407,10 @@ int main(int argc, char **argv)
          .scope = "problem=linreg"},
     };
     Cli cli = {.program = PROGRAM_NAME, .usage = usage,
-               .flags = flags, .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+               CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     if (check_start(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 

@@ -425,17 +425,12 @@ int main(int argc, char **argv)
         {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
          .help = "standard deviation of the label noise", .min = 0,
          .max = 1e6},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = program, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     Training t = {.mode = mode_from_name(s.mode), .lr = s.lr,
                   .steps = s.steps,
                   .weighting = weighting_from_name(s.weighting)};

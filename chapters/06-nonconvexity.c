@@ -860,17 +860,12 @@ int main(int argc, char **argv)
         {.name = "delta", .kind = FLAG_DOUBLE, .value = &s.delta,
          .help = "largest perturbation of w", .min = 0,
          .min_exclusive = true, .max = 10, .scope = "task=perturb"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = PROGRAM, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = PROGRAM, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     Landscape ls = landscapes[0];
     for (size_t i = 1; i < sizeof landscapes / sizeof *landscapes; i++)
         if (strcmp(landscapes[i].name, s.problem) == 0)

@@ -454,17 +454,12 @@ int main(int argc, char **argv)
         {.name = "trials", .kind = FLAG_COUNT, .value = &s.trials,
          .help = "runs, one per seed", .min = 1, .max = 100000,
          .scope = "task=seeds"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = PROGRAM, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = PROGRAM, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     NetLayout net = net_layout(s.hidden);
     Output out;
     if (!output_open(&out, PROGRAM, s.out))

@@ -4,10 +4,11 @@
  *
  * A 2-H-1 network (H tanh hidden units, a sigmoid output) trained by
  * full-batch gradient descent on the four XOR examples, with the mean
- * binary cross-entropy as its loss. Its parameters are one flat vector, as
- * genann and llm.c keep theirs; the network is an Objective of lib/ and
- * trains through the course's one loop (lib/loop.c) with chapter 4's
- * sgd_step; the gradient check is chapter 1's numerical_gradient.
+ * binary cross-entropy as its loss. The network is lib/xor_net.c, an
+ * Objective over one flat parameter vector (as genann and llm.c keep
+ * theirs), so later chapters train it too; here it trains through the
+ * course's one loop (lib/loop.c) with chapter 4's sgd_step, and the
+ * gradient check is chapter 1's numerical_gradient.
  *   train      a run: step,loss,accuracy,spread and every parameter
  *   seeds      --trials runs from seeds --seed, --seed + 1, ...
  *   gradcheck  the backward pass against central differences
@@ -30,179 +31,9 @@
 #include "optimizer.h"
 #include "output.h"
 #include "rng.h"
+#include "xor_net.h"
 
 static const char program[] = PROGRAM_NAME;
-
-enum { XOR_INPUTS = 2, XOR_EXAMPLES = 4, MAX_HIDDEN = 8 };
-
-/* The four XOR examples: the target is 1 when exactly one input is 1. */
-static const double xor_x[XOR_EXAMPLES][XOR_INPUTS] = {
-    {0, 0}, {0, 1}, {1, 0}, {1, 1}};
-static const double xor_y[XOR_EXAMPLES] = {0, 1, 1, 0};
-
-//> xor-net
-/* A two-layer network: H hidden tanh units, then one sigmoid output.
- *   a_j = Σ_i w_in[j][i]·x_i + b_in[j]      hidden pre-activation
- *   h_j = tanh(a_j)                          hidden unit j
- *   z   = Σ_j w_out[j]·h_j + b_out           output logit
- *   p   = σ(z)                               predicted P(y = 1)
- * Hidden unit j is everything that belongs to it alone: its incoming
- * weights w_in[j][·], its bias b_in[j] and its outgoing weight w_out[j].
- * All 4H + 1 parameters live in one flat vector θ, unit by unit, then
- * b_out; a gradient is a vector of the same shape. These name the places: */
-enum { UNIT_PARAMS = XOR_INPUTS + 2 }; /* w_in[j][0], w_in[j][1], b_in[j], w_out[j] */
-static size_t w_in(size_t j, size_t i) { return j * UNIT_PARAMS + i; }
-static size_t b_in(size_t j) { return j * UNIT_PARAMS + XOR_INPUTS; }
-static size_t w_out(size_t j) { return j * UNIT_PARAMS + XOR_INPUTS + 1; }
-static size_t b_out(size_t hidden) { return hidden * UNIT_PARAMS; }
-static size_t net_size(size_t hidden) { return hidden * UNIT_PARAMS + 1; }
-//< xor-net
-
-enum { MAX_NET_PARAMS = MAX_HIDDEN * UNIT_PARAMS + 1 };
-
-/* σ(z) = 1/(1 + e^(-z)), computed from e^(-|z|) so that nothing overflows
- * for large |z|. */
-static double sigmoid(double z)
-{
-    return z >= 0.0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-}
-
-/* log(1 + e^z) without overflow for large z or lost digits for small. */
-static double softplus(double z)
-{
-    return fmax(z, 0.0) + log1p(exp(-fabs(z)));
-}
-
-//> xor-forward-backward
-/* The forward pass for one example: fills h[0..H-1] and returns z. */
-static double xor_forward(const double *t, size_t hidden, const double *x,
-                          double *h)
-{
-    double z = t[b_out(hidden)];
-    for (size_t j = 0; j < hidden; j++) {
-        double a = t[b_in(j)];
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            a += t[w_in(j, i)] * x[i];
-        h[j] = tanh(a);
-        z += t[w_out(j)] * h[j];
-    }
-    return z;
-}
-
-/* The loss is the mean binary cross-entropy over the four examples,
- * -[y log p + (1 - y) log(1 - p)], written as softplus(z) - y·z so that it
- * never takes log(0). The backward pass runs the forward formulas in
- * reverse, one chain-rule factor at a time:
- *   ∂L/∂z          = (p - y)/N              (sigmoid + cross-entropy)
- *   ∂L/∂w_out[j]  += ∂L/∂z · h_j,   ∂L/∂b_out += ∂L/∂z
- *   ∂L/∂a_j        = ∂L/∂z · w_out[j] · (1 - h_j²)   (tanh' = 1 - tanh²)
- *   ∂L/∂w_in[j][i] += ∂L/∂a_j · x_i,  ∂L/∂b_in[j] += ∂L/∂a_j
- * The gradient starts at zero and the example loop adds into it. As an
- * Objective: ctx is the number of hidden units, grad may be NULL. */
-static double xor_loss_grad(const double *t, double *grad, const void *ctx)
-{
-    size_t hidden = *(const size_t *)ctx;
-    double g[MAX_NET_PARAMS] = {0.0};
-    double loss = 0.0, n = XOR_EXAMPLES;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        double z = xor_forward(t, hidden, xor_x[e], h);
-        loss += (softplus(z) - xor_y[e] * z) / n;
-        double dz = (sigmoid(z) - xor_y[e]) / n;
-        g[b_out(hidden)] += dz;
-        for (size_t j = 0; j < hidden; j++) {
-            g[w_out(j)] += dz * h[j];
-            double da = dz * t[w_out(j)] * (1.0 - h[j] * h[j]);
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                g[w_in(j, i)] += da * xor_x[e][i];
-            g[b_in(j)] += da;
-        }
-    }
-    if (grad)
-        memcpy(grad, g, net_size(hidden) * sizeof *g);
-    return loss;
-}
-//< xor-forward-backward
-
-//> units-spread
-/* How far the hidden units are from being copies of each other: for every
- * parameter a unit owns (each incoming weight, the bias, the outgoing
- * weight), the largest minus the smallest value across the units; the
- * result is the largest of those ranges. 0 means every unit is identical,
- * and then they stay identical: each receives the same inputs, computes
- * the same activation, and gets the same gradient, so one step moves them
- * all alike. (Chapter 6's exercise hidden_units_identical asks the same
- * question with a tolerance.) */
-static double units_spread(const double *t, size_t hidden)
-{
-    double spread = 0.0;
-    for (size_t k = 0; k < UNIT_PARAMS; k++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t j = 0; j < hidden; j++) {
-            double v = t[j * UNIT_PARAMS + k];
-            lo = fmin(lo, v);
-            hi = fmax(hi, v);
-        }
-        spread = fmax(spread, hi - lo);
-    }
-    return spread;
-}
-//< units-spread
-
-typedef enum { INIT_RANDOM, INIT_SYMMETRIC } InitKind;
-
-//> xor-init
-/* Random: every weight drawn from N(0, scale²), each unit its own. Symmetric:
- * one unit drawn that way and copied into every hidden unit, so the units
- * start identical though the weights are not all zero. Biases start at 0.
- * jitter > 0 then adds jitter·N(0, 1) to every hidden parameter: a tiny
- * asymmetry, to see whether it is enough. */
-static void net_init(double *t, size_t hidden, InitKind kind, double scale,
-                     double jitter, Rng *rng)
-{
-    memset(t, 0, net_size(hidden) * sizeof *t);
-    for (size_t j = 0; j < hidden; j++) {
-        if (kind == INIT_SYMMETRIC && j > 0) {
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                t[w_in(j, i)] = t[w_in(0, i)];
-            t[w_out(j)] = t[w_out(0)];
-            continue;
-        }
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            t[w_in(j, i)] = scale * rng_normal(rng);
-        t[w_out(j)] = scale * rng_normal(rng);
-    }
-    if (jitter > 0.0)
-        for (size_t j = 0; j < hidden; j++) {
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                t[w_in(j, i)] += jitter * rng_normal(rng);
-            t[b_in(j)] += jitter * rng_normal(rng);
-            t[w_out(j)] += jitter * rng_normal(rng);
-        }
-}
-//< xor-init
-
-/* How many of the four examples the net gets right (p > 1/2 means 1). */
-static double xor_accuracy(const double *t, size_t hidden)
-{
-    size_t right = 0;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        right += (xor_forward(t, hidden, xor_x[e], h) > 0.0) == (xor_y[e] > 0.5);
-    }
-    return (double)right / XOR_EXAMPLES;
-}
-
-/* A parameter's column name: h<j>_w1, h<j>_w2, h<j>_b, h<j>_out, b_out. */
-static void param_name(char *buf, size_t size, size_t k, size_t hidden)
-{
-    static const char *const fields[UNIT_PARAMS] = {"w1", "w2", "b", "out"};
-    if (k == b_out(hidden))
-        snprintf(buf, size, "b_out");
-    else
-        snprintf(buf, size, "h%zu_%s", k / UNIT_PARAMS + 1,
-                 fields[k % UNIT_PARAMS]);
-}
 
 //> xor-train
 /* lib/loop.h's row callback: the loss, the accuracy, the units' spread and
@@ -211,11 +42,11 @@ static bool write_row(size_t step, double loss, const double *t,
                       const double *grads, size_t n, void *out)
 {
     (void)grads;
-    size_t hidden = (n - 1) / UNIT_PARAMS;
-    double row[3 + MAX_NET_PARAMS];
+    size_t hidden = (n - 1) / XOR_UNIT_PARAMS;
+    double row[3 + XOR_MAX_PARAMS];
     row[0] = loss;
     row[1] = xor_accuracy(t, hidden);
-    row[2] = units_spread(t, hidden);
+    row[2] = xor_units_spread(t, hidden);
     memcpy(row + 3, t, n * sizeof *t);
     output_row(out, step, row, 3 + n);
     return true;
@@ -227,7 +58,7 @@ static bool write_row(size_t step, double loss, const double *t,
 static bool xor_train(double *t, size_t hidden, double lr, size_t steps,
                       FILE *out, LoopResult *result)
 {
-    Objective net = {net_size(hidden), xor_loss_grad, &hidden};
+    Objective net = {xor_net_size(hidden), xor_loss_grad, &hidden};
     OptimizerConfig sgd = {.kind = OPTIMIZER_SGD, .sgd = {.lr = lr}};
     Loop loop = {.steps = steps, .row = out ? write_row : NULL,
                  .row_ctx = out};
@@ -240,14 +71,14 @@ static bool xor_train(double *t, size_t hidden, double lr, size_t steps,
  * gradient is right. */
 static void xor_gradcheck(double *t, size_t hidden, FILE *out)
 {
-    Objective net = {net_size(hidden), xor_loss_grad, &hidden};
-    double grad[MAX_NET_PARAMS], central[MAX_NET_PARAMS];
+    Objective net = {xor_net_size(hidden), xor_loss_grad, &hidden};
+    double grad[XOR_MAX_PARAMS], central[XOR_MAX_PARAMS];
     objective_loss_grad(&net, t, grad);
     numerical_gradient(objective_loss_of, &net, t, net.dim, 1e-5, central);
     fprintf(out, "param,grad,central,rel_error\n");
     for (size_t k = 0; k < net.dim; k++) {
         char name[32];
-        param_name(name, sizeof name, k, hidden);
+        xor_param_name(name, sizeof name, k, hidden);
         double scale = fmax(fabs(grad[k]), fabs(central[k]));
         double row[3] = {grad[k], central[k],
                          scale == 0.0 ? 0.0 : fabs(grad[k] - central[k]) / scale};
@@ -282,9 +113,9 @@ static const char usage[] =
     "             param,grad,central,rel_error\n"
     "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
 
-static InitKind init_kind(const Settings *s)
+static XorInit init_kind(const Settings *s)
 {
-    return strcmp(s->init, "symmetric") == 0 ? INIT_SYMMETRIC : INIT_RANDOM;
+    return strcmp(s->init, "symmetric") == 0 ? XOR_INIT_SYMMETRIC : XOR_INIT_RANDOM;
 }
 
 static int out_of_memory(void)
@@ -295,13 +126,13 @@ static int out_of_memory(void)
 
 static int run_seeds(const Settings *s, FILE *out)
 {
-    double t[MAX_NET_PARAMS];
+    double t[XOR_MAX_PARAMS];
     fprintf(out, "trial,seed,loss,accuracy,spread,solved\n");
     size_t solved = 0;
     for (size_t trial = 0; trial < s->trials; trial++) {
         Rng rng;
         rng_seed(&rng, s->seed + trial);
-        net_init(t, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
+        xor_net_init(t, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
         LoopResult r;
         if (!xor_train(t, s->hidden, s->lr, s->steps, NULL, &r))
             return out_of_memory();
@@ -310,7 +141,7 @@ static int run_seeds(const Settings *s, FILE *out)
         solved += accuracy == 1.0;
         fprintf(out, "%zu,%llu,%.17g,%.17g,%.17g,%zu\n", trial,
                 (unsigned long long)(s->seed + trial), r.loss, accuracy,
-                units_spread(t, s->hidden), solved);
+                xor_units_spread(t, s->hidden), solved);
     }
     return EXIT_SUCCESS;
 }
@@ -319,18 +150,18 @@ static int run(const Settings *s, FILE *out)
 {
     if (strcmp(s->task, "seeds") == 0)
         return run_seeds(s, out);
-    double t[MAX_NET_PARAMS];
+    double t[XOR_MAX_PARAMS];
     Rng rng;
     rng_seed(&rng, s->seed);
-    net_init(t, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
+    xor_net_init(t, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
     if (strcmp(s->task, "gradcheck") == 0) {
         xor_gradcheck(t, s->hidden, out);
         return EXIT_SUCCESS;
     }
     fprintf(out, "step,loss,accuracy,spread");
-    for (size_t k = 0; k < net_size(s->hidden); k++) {
+    for (size_t k = 0; k < xor_net_size(s->hidden); k++) {
         char name[32];
-        param_name(name, sizeof name, k, s->hidden);
+        xor_param_name(name, sizeof name, k, s->hidden);
         fprintf(out, ",%s", name);
     }
     fputc('\n', out);
@@ -363,7 +194,7 @@ int main(int argc, char **argv)
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed of the initial weights (seeds: the first)"},
         {.name = "hidden", .kind = FLAG_COUNT, .value = &s.hidden,
-         .help = "hidden units H", .min = 1, .max = MAX_HIDDEN},
+         .help = "hidden units H", .min = 1, .max = XOR_MAX_HIDDEN},
         {.name = "init", .kind = FLAG_CHOICE, .value = &s.init,
          .help = "initial weights", .choices = init_names},
         {.name = "init-scale", .kind = FLAG_DOUBLE, .value = &s.init_scale,

@@ -276,6 +276,7 @@ bench: programs
 # into build/selftest/GROUP.out; the summary prints them all in order and
 # ends with "N passed, M failed".
 test: deps
+	@tools/deps.sh test
 	@$(MAKE) --no-print-directory everything
 	@rm -rf build/selftest && mkdir -p build/selftest
 	@$(MAKE) --no-print-directory $(patsubst %,build/selftest/%.out,$(shell tools/selftest.sh --groups))

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 
-#include "06-nonconvexity.h" /* the units' spread asks its detector */
 #include "rng.h"
 
 enum { XOR_INPUTS = 2, XOR_EXAMPLES = 4, XOR_MAX_HIDDEN = 8 };

@@ -126,13 +126,16 @@ $(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HID
 -include $(wildcard $(HIDDEN_DIR)/*.d)
 
 # ------------------------------------------------------- the student's side
-# A student's file is compiled with the Makefile's flags but its own
-# warnings, where three are errors, each a bug that would otherwise show up
+# A student's file is compiled with the Makefile's flags but warnings of
+# its own, where three are errors, each a bug that would otherwise show up
 # as a baffling number or link error: a misspelt function, a variable read
-# before it is set, a missing return. No compile may take more than a
+# before it is set, a missing return. It is compiled at -O1 whatever CFLAGS
+# says, because what -Wuninitialized sees depends on the optimisation (at
+# -O2 it sees through inlined calls): a file is not refused or accepted for
+# the flags the course was built with. No compile may take more than a
 # minute (an #include of /dev/zero would never end).
 UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
-  $(filter-out $(WARNINGS),$(CFLAGS)) -Wall -Wextra \
+  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -Wall -Wextra \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 
 ifneq ($(GD),)

@@ -155,7 +155,7 @@ build/try/obj/%.o: $(EXERCISES)/%.c exercises/%.h FORCE
 
 try: deps
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): say which chapter, e.g. make try CH=04" >&2; exit 2; }
-	@$(MAKE) --no-print-directory build/data/$(TRY)/.done \
+	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))
 	@tools/try.sh $(TRY)
@@ -251,6 +251,7 @@ bench: programs
 # into build/selftest/GROUP.out; the summary prints them all in order and
 # ends with "N passed, M failed".
 test: deps
+	@tools/deps.sh test
 	@$(MAKE) --no-print-directory everything
 	@rm -rf build/selftest && mkdir -p build/selftest
 	@$(MAKE) --no-print-directory $(patsubst %,build/selftest/%.out,$(shell tools/selftest.sh --groups))

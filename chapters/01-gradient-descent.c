@@ -9,12 +9,16 @@
  *   - the exact minimum, to compare the descent with.
  * Every lesson number and figure of chapter 1 comes from a run of this file.
  *
- * The regression's loss and gradient, and the finite differences, are the
- * graded code of chapter 1 (solutions/01-gradient-descent.c, linked by
- * make; make try CH=01 links yours instead); the training loop is the
- * course's one loop, lib/loop.c.
+ * What is computed is chapter 1's graded code: every step is
+ * parabola_descend or linreg_step, the line's loss and gradient are mse_loss
+ * and mse_grad, the central differences are numerical_gradient, all from
+ * solutions/01-gradient-descent.c (make try CH=01 links your exercises/
+ * file instead). The training loop is the course's one loop, lib/loop.c.
+ * What stays here is what the lesson shows beside the graded code: the
+ * parabola as a loss, the one-sided difference, the exact answer.
  *
- * Build: make (it links the solution and lib/).
+ * Build (make does this, linking lib/ and the solution):
+ *   make build/bin/01-gradient-descent
  * Run:
  *   build/bin/01-gradient-descent --problem parabola --lr 0.1 --steps 20
  *   build/bin/01-gradient-descent --help
@@ -38,10 +42,15 @@ enum { MAX_PARAMS = 2 };
 
 /* A problem is everything gradient descent needs to know: the loss and its
  * gradient (an Objective: how many parameters, the loss and gradient at a
- * point), and, so that we can grade the descent, the exact answer. */
+ * point), one step of descent on it, and, so that we can grade the descent,
+ * the exact answer. */
 typedef struct {
     Objective objective;
     const char *const *param_names;  /* column names, one per parameter */
+    /* One step with learning rate lr, by the graded function for this
+     * problem; loop_run hands it the LessonProblem as its last argument. */
+    StepFn step;
+    double lr;
     /* Writes the minimiser to theta_star and the smallest and largest
      * eigenvalues of the loss's Hessian (its flattest and sharpest
      * curvatures) to curvature[0] and curvature[1]. */
@@ -64,6 +73,18 @@ static double parabola_loss_grad(const double *theta, double *grad,
 }
 //< parabola
 
+/* A step on the parabola is one step of the graded parabola_descend. It
+ * takes the derivative itself, at the same w, so it needs nothing of the
+ * grads that loop_run has just computed (the very same number). */
+static void parabola_step(double *theta, const double *grads, size_t dim,
+                          void *problem)
+{
+    (void)grads;
+    (void)dim;
+    const LessonProblem *p = problem;
+    theta[0] = parabola_descend(theta[0], p->lr, 1);
+}
+
 static void parabola_solve(const void *unused, double *theta_star,
                            double *curvature)
 {
@@ -75,7 +96,18 @@ static void parabola_solve(const void *unused, double *theta_star,
 /* ======================================================= linear regression */
 
 /* The regression's loss and gradient are chapter 1's exercises, mse_loss
- * and mse_grad; lib/problems.c's linreg_loss_grad hands them θ = (w, b). */
+ * and mse_grad; lib/problems.c's linreg_loss_grad hands them θ = (w, b).
+ * A step is the graded linreg_step, which takes both partial derivatives
+ * at the current (w, b) itself: the numbers loop_run has put in grads. */
+static void line_step(double *theta, const double *grads, size_t dim,
+                      void *problem)
+{
+    (void)grads;
+    (void)dim;
+    const LessonProblem *p = problem;
+    const Dataset *ds = p->objective.ctx;
+    linreg_step(ds->x, ds->y, ds->n, p->lr, &theta[0], &theta[1]);
+}
 
 //> least-squares
 /* The exact minimiser from the normal equations (setting both partial
@@ -106,20 +138,7 @@ static void mse_solve(const void *data, double *theta_star, double *curvature)
 }
 //< least-squares
 
-/* ======================================================== gradient descent */
-
-//> gd-step
-/* One step of gradient descent: move every parameter against its partial
- * derivative, scaled by the learning rate. θ ← θ - η·∇L(θ)
- * (The shape is every optimizer's, lib/loop.h's StepFn: what the step
- * needs besides θ and ∇L, here just η, comes through the last argument.) */
-static void gd_step(double *theta, const double *grad, size_t dim, void *lr)
-{
-    double eta = *(const double *)lr;
-    for (size_t j = 0; j < dim; j++)
-        theta[j] -= eta * grad[j];
-}
-//< gd-step
+/* ================================================================ training */
 
 /* lib/loop.h's row callback: one CSV row per step, step 0 the start. */
 static bool write_train_row(size_t step, double loss, const double *theta,
@@ -135,7 +154,7 @@ static bool write_train_row(size_t step, double loss, const double *theta,
 
 /* ====================================================== gradient checking */
 
-//> finite-differences
+//> forward-difference
 /* The forward difference (L(θ + h·e_j) - L(θ)) / h: the estimate from one
  * side, whose error shrinks only like h. The central one, chapter 1's
  * numerical_gradient, shrinks like h². theta is restored exactly. */
@@ -149,7 +168,7 @@ static double forward_difference(const Objective *o, double *theta, size_t j,
     theta[j] = saved;
     return (loss_plus - loss) / h;
 }
-//< finite-differences
+//< forward-difference
 
 //> relative-error
 /* |a - b| / max(|a|, |b|): how many digits two gradients share, whatever
@@ -205,7 +224,7 @@ typedef struct {
 } Settings;
 
 static const char usage[] =
-    "01-gradient-descent: chapter 1, manual gradient descent.\n"
+    PROGRAM_NAME ": chapter 1, manual gradient descent.\n"
     "\n"
     "Problems:\n"
     "  parabola  f(w) = (w - 3)^2; f'(w) = 2(w - 3); minimum at w = 3\n"
@@ -224,9 +243,10 @@ static const char usage[] =
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
     "are kept), or a file could not be written; 2 bad input.";
 
-/* What the flags' scopes (in main's table) cannot say: --start's length
- * depends on the problem. */
-static CliStatus check_combinations(Cli *cli, const Settings *s)
+/* Where each flag applies is its .scope in main's table, and cli_parse
+ * refuses it elsewhere. The one rule a scope cannot say: --start has as
+ * many numbers as the problem has parameters. */
+static CliStatus check_start(Cli *cli, const Settings *s)
 {
     bool linreg = strcmp(s->problem, "linreg") == 0;
     size_t dim = linreg ? 2 : 1;
@@ -237,7 +257,7 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
-static int run(const Settings *s, const LessonProblem *p, double *theta)
+static int run(const Settings *s, LessonProblem *p, double *theta)
 {
     const char *program = PROGRAM_NAME;
     size_t dim = p->objective.dim;
@@ -254,8 +274,8 @@ static int run(const Settings *s, const LessonProblem *p, double *theta)
         for (size_t j = 0; j < dim; j++)
             fprintf(out.file, ",grad_%s", names[j]);
         fputc('\n', out.file);
-        double grad[MAX_PARAMS], lr = s->lr;
-        Loop loop = {.steps = s->steps, .step = gd_step, .optimizer = &lr,
+        double grad[MAX_PARAMS];
+        Loop loop = {.steps = s->steps, .step = p->step, .optimizer = p,
                      .row = write_train_row, .row_ctx = out.file};
         LoopResult result = loop_run(&p->objective, &loop, theta, grad);
         size_t stopped_at = result.step;
@@ -268,7 +288,7 @@ static int run(const Settings *s, const LessonProblem *p, double *theta)
                     "--lr %g is above this problem's stable limit 2/λmax = "
                     "%.4g, so every step overshoots further than the last "
                     "(divide --lr by 10)\n",
-                    program, stopped_at, s->lr, limit);
+                    program, stopped_at, p->lr, limit);
             status = EXIT_FAILURE;
         }
     } else if (strcmp(s->task, "gradcheck") == 0) {
@@ -321,6 +341,30 @@ static int read_points(const char *path, Dataset *ds)
     return EXIT_BAD_INPUT;
 }
 
+/* The regression's points and random start: chapter 1's generated line
+ * (lib/problems.c's problem_line_data, which later chapters share, so the
+ * same --seed gives them the same points and start), or the points of the
+ * --data file with a start drawn from the seed. (With --data no points are
+ * drawn first, so the start differs from the run that saved the file; pass
+ * that run's --start to repeat it exactly.) */
+static int line_points(const Settings *s, Dataset *ds, double *theta)
+{
+    if (!s->data) {
+        if (problem_line_data(ds, s->n, s->noise, s->seed, theta))
+            return EXIT_SUCCESS;
+        fprintf(stderr, PROGRAM_NAME ": out of memory for --n %zu\n", s->n);
+        return EXIT_FAILURE;
+    }
+    int status = read_points(s->data, ds);
+    if (status != EXIT_SUCCESS)
+        return status;
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    theta[0] = rng_normal(&rng);
+    theta[1] = rng_normal(&rng);
+    return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
     Settings s = {.problem = "parabola", .task = "train", .lr = 0.1,
@@ -352,9 +396,7 @@ int main(int argc, char **argv)
          .help = "standard deviation of the label noise (linreg)", .min = 0,
          .max = 1e6,
          .scope = "problem=linreg !data"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none",
@@ -365,22 +407,22 @@ int main(int argc, char **argv)
          .scope = "problem=linreg"},
     };
     Cli cli = {.program = PROGRAM_NAME, .usage = usage,
-               .flags = flags, .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
-    if (check_combinations(&cli, &s) != CLI_RUN)
+               CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
+    if (check_start(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
     double theta[MAX_PARAMS] = {0.0};
     if (strcmp(s.problem, "parabola") == 0) {
         if (s.start.count)
             theta[0] = s.start.values[0];
-        LessonProblem p = {.objective = {.dim = 1, .loss_grad = parabola_loss_grad},
-                     .param_names = parabola_params,
-                     .solve = parabola_solve};
+        LessonProblem p = {.objective = {.dim = 1,
+                                         .loss_grad = parabola_loss_grad},
+                           .param_names = parabola_params,
+                           .step = parabola_step, .lr = s.lr,
+                           .solve = parabola_solve};
         return run(&s, &p, theta);
     }
 
@@ -390,33 +432,17 @@ int main(int argc, char **argv)
     if (!cli_given(&cli, "steps"))
         s.steps = 200;
     Dataset ds;
-    Rng rng;
-    rng_seed(&rng, s.seed);
-    if (s.data) {
-        int status = read_points(s.data, &ds);
-        if (status != EXIT_SUCCESS)
-            return status;
-    } else {
-        if (!dataset_alloc(&ds, s.n, 1)) {
-            fprintf(stderr, PROGRAM_NAME ": out of memory for --n "
-                    "%zu\n", s.n);
-            return EXIT_FAILURE;
-        }
-        dataset_fill_line(&ds, -2.0, 2.0, 2.0, 1.0, s.noise, &rng);
-    }
-    /* A random start, drawn after the data so the data do not depend on it.
-     * (With --data no draws come first, so the start differs from the run
-     * that saved the file; pass that run's --start to repeat it exactly.) */
-    theta[0] = rng_normal(&rng);
-    theta[1] = rng_normal(&rng);
+    int status = line_points(&s, &ds, theta);
+    if (status != EXIT_SUCCESS)
+        return status;
     if (s.start.count)
         memcpy(theta, s.start.values, 2 * sizeof *theta);
     LessonProblem p = {.objective = {.dim = 2, .loss_grad = linreg_loss_grad,
-                               .ctx = &ds},
-                 .param_names = line_params, .solve = mse_solve};
-    int status = EXIT_FAILURE;
-    if (!s.save_data ||
-        dataset_save_csv(&ds, PROGRAM_NAME, s.save_data))
+                                     .ctx = &ds},
+                       .param_names = line_params, .step = line_step,
+                       .lr = s.lr, .solve = mse_solve};
+    status = EXIT_FAILURE;
+    if (!s.save_data || dataset_save_csv(&ds, PROGRAM_NAME, s.save_data))
         status = run(&s, &p, theta);
     dataset_free(&ds);
     return status;

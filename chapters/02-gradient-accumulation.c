@@ -148,16 +148,12 @@ static double accumulated_step(Param *line, const Dataset *ds,
 //< wrong-weights
 
 /* The gradient of the full-batch loss at the line's values, written into
- * grad[], computed on a copy so that the line's own grads are untouched. */
+ * grad[]: chapter 1's mse_grad, which leaves the line's own grads alone. */
 static void full_batch_gradient(const Param *line, const Dataset *ds,
                                 double *grad)
 {
-    Param fresh[LINE_PARAMS];
-    memcpy(fresh, line, sizeof fresh);
-    param_zero_grad(fresh, LINE_PARAMS);
-    linreg_backward_accumulate(ds->x, ds->y, ds->n, 1.0, fresh);
-    for (size_t j = 0; j < LINE_PARAMS; j++)
-        grad[j] = fresh[j].grad;
+    mse_grad(ds->x, ds->y, ds->n, line[LINE_W].value, line[LINE_B].value,
+             &grad[0], &grad[1]);
 }
 
 typedef enum { MODE_CORRECT, MODE_NO_ZERO, MODE_ACCUMULATE } Mode;
@@ -320,16 +316,14 @@ static CliStatus plan_micro_batches(Cli *cli, const Settings *s,
     return CLI_RUN;
 }
 
-/* The flags that only make sense for accumulation say so in their scope,
- * and cli_parse refuses them in the other modes; these are the rules a
- * scope cannot say. */
+/* Where each flag applies (accumulation's flags only with --mode
+ * accumulate, --micro-sizes only without --k) is its scope in main's
+ * table, and cli_parse refuses it elsewhere; these are the rules a scope
+ * cannot say: lengths, and sizes that must add up. */
 static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     MicroBatches *micro)
 {
     bool accumulate = strcmp(s->mode, "accumulate") == 0;
-    if (cli_given(cli, "k") && cli_given(cli, "micro-sizes"))
-        return cli_reject(cli, "micro-sizes", NULL,
-                          "give either --k or --micro-sizes, not both");
     if (cli_given(cli, "start") && s->start.count != LINE_PARAMS)
         return cli_reject(cli, "start", NULL, "needs two numbers: w,b");
     return accumulate ? plan_micro_batches(cli, s, micro) : CLI_RUN;
@@ -418,7 +412,7 @@ int main(int argc, char **argv)
          .min = 1, .max = MAX_MICRO_BATCHES, .scope = "mode=accumulate"},
         {.name = "micro-sizes", .kind = FLAG_LIST, .value = &s.micro_sizes,
          .help = "the micro-batch sizes, in order, adding up to N; up to 8",
-         .default_text = "--k equal parts", .scope = "mode=accumulate"},
+         .default_text = "--k equal parts", .scope = "mode=accumulate !k"},
         {.name = "weighting", .kind = FLAG_CHOICE, .value = &s.weighting,
          .help = "each micro-batch gradient's weight",
          .choices = weighting_names, .scope = "mode=accumulate"},
@@ -431,17 +425,12 @@ int main(int argc, char **argv)
         {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
          .help = "standard deviation of the label noise", .min = 0,
          .max = 1e6},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = program, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     Training t = {.mode = mode_from_name(s.mode), .lr = s.lr,
                   .steps = s.steps,
                   .weighting = weighting_from_name(s.weighting)};

@@ -831,17 +831,12 @@ int main(int argc, char **argv)
         {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
          .help = "also write the dataset as CSV (x1,...,xd,y)",
          .default_text = "none"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = program, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     if (check_size(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 

@@ -223,17 +223,12 @@ int main(int argc, char **argv)
          .help = "run one of the lesson's experiments instead "
                  "(04-optimizers.experiments)",
          .choices = experiment_names},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = program, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     if (optimizer_flags_check(&cli, &s.optimizer) != CLI_RUN ||
         problem_flags_check(&cli, &s.problem) != CLI_RUN)
         return EXIT_BAD_INPUT;

@@ -299,17 +299,12 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps of every run", .min = 0, .max = 1e8,
          .scope = "experiment!=conditioning"},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = program, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     if (problem_flags_check(&cli, &s.problem) != CLI_RUN)
         return EXIT_BAD_INPUT;
     Problem p;

@@ -11,24 +11,28 @@
  *     classified by the eigenvalues of its Hessian;
  *   - how much the same perturbation raises the loss at a sharp and at a flat
  *     minimum;
- *   - a two-layer network learning XOR with a hand-written backward pass,
- *     from a symmetric and from a random initialisation.
- * Every lesson number and figure of chapter 6 comes from a run of this file.
+ * The chapter's other experiments, a network learning XOR, are
+ * chapters/06-nonconvexity.xor.c; --problem xor hands the command line over
+ * to that program, so scripts written before the split still run.
+ * Himmelblau's derivatives, the Hessian's eigenvalues and the second-
+ * derivative test are chapter 6's graded code, every descent steps through
+ * chapter 4's sgd_step (solutions/, linked by make).
  *
- * Build (make does this):
- *   cc -std=c11 -O2 -Ilib chapters/06-nonconvexity.c lib/cli.c \
- *      lib/dataset.c lib/output.c lib/rng.c -lm -o 06-nonconvexity
+ * Build: make (it links the solutions and lib/).
  * Run:
  *   build/bin/06-nonconvexity --problem himmelblau --start 0,0
  *   build/bin/06-nonconvexity --problem himmelblau --task basins --grid 100
  *   build/bin/06-nonconvexity --problem xor --init symmetric
  *   build/bin/06-nonconvexity --help
  */
+#define _POSIX_C_SOURCE 200809L /* readlink, execv */
 #include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "04-optimizers.h"
 #include "06-nonconvexity.h"
@@ -539,271 +543,17 @@ static double loss_rise(const Landscape *ls, const double *minimum,
 }
 //< perturb
 
-/* ===================================================== a network for XOR */
-
-enum { XOR_INPUTS = 2, XOR_EXAMPLES = 4, MAX_HIDDEN = 8 };
-
-/* The four XOR examples: the target is 1 when exactly one input is 1. */
-static const double xor_x[XOR_EXAMPLES][XOR_INPUTS] = {
-    {0, 0}, {0, 1}, {1, 0}, {1, 1}};
-static const double xor_y[XOR_EXAMPLES] = {0, 1, 1, 0};
-
-//> xor-net
-/* A two-layer network: H hidden tanh units, then one sigmoid output.
- *   a_j = Σ_i w_in[j][i]·x_i + b_in[j]      hidden pre-activation
- *   h_j = tanh(a_j)                          hidden unit j
- *   z   = Σ_j w_out[j]·h_j + b_out           output logit
- *   p   = σ(z)                               predicted P(y = 1)
- * Hidden unit j is everything that belongs to it alone: its incoming
- * weights w_in[j][·], its bias b_in[j] and its outgoing weight w_out[j]. The
- * same struct holds a gradient, with each field the loss's partial
- * derivative with respect to that parameter. */
-typedef struct {
-    size_t hidden;                          /* H <= MAX_HIDDEN */
-    double w_in[MAX_HIDDEN][XOR_INPUTS];    /* H × 2 */
-    double b_in[MAX_HIDDEN];                /* H */
-    double w_out[MAX_HIDDEN];               /* H */
-    double b_out;
-} Net;
-//< xor-net
-
-/* log(1 + e^z) without overflow for large z or lost digits for small. */
-static double softplus(double z)
-{
-    return fmax(z, 0.0) + log1p(exp(-fabs(z)));
-}
-
-//> xor-forward-backward
-/* The forward pass for one example: fills h[0..H-1] and returns z. */
-static double xor_forward(const Net *net, const double *x, double *h)
-{
-    double z = net->b_out;
-    for (size_t j = 0; j < net->hidden; j++) {
-        double a = net->b_in[j];
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            a += net->w_in[j][i] * x[i];
-        h[j] = tanh(a);
-        z += net->w_out[j] * h[j];
-    }
-    return z;
-}
-
-/* The loss is the mean binary cross-entropy over the four examples,
- * -[y log p + (1 - y) log(1 - p)], written as softplus(z) - y·z so that it
- * never takes log(0). The backward pass runs the forward formulas in
- * reverse, one chain-rule factor at a time:
- *   ∂L/∂z          = (p - y)/N              (sigmoid + cross-entropy)
- *   ∂L/∂w_out[j]  += ∂L/∂z · h_j,   ∂L/∂b_out += ∂L/∂z
- *   ∂L/∂a_j        = ∂L/∂z · w_out[j] · (1 - h_j²)   (tanh' = 1 - tanh²)
- *   ∂L/∂w_in[j][i] += ∂L/∂a_j · x_i,  ∂L/∂b_in[j] += ∂L/∂a_j
- * grad must be zeroed by the caller: the example loop accumulates into it.
- * Returns the loss. */
-static double xor_forward_backward(const Net *net, Net *grad)
-{
-    double loss = 0.0, n = XOR_EXAMPLES;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        double z = xor_forward(net, xor_x[e], h);
-        loss += (softplus(z) - xor_y[e] * z) / n;
-        double dz = (sigmoid(z) - xor_y[e]) / n;
-        grad->b_out += dz;
-        for (size_t j = 0; j < net->hidden; j++) {
-            grad->w_out[j] += dz * h[j];
-            double da = dz * net->w_out[j] * (1.0 - h[j] * h[j]);
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                grad->w_in[j][i] += da * xor_x[e][i];
-            grad->b_in[j] += da;
-        }
-    }
-    return loss;
-}
-//< xor-forward-backward
-
-/* Every parameter as one flat list, in a fixed order, for the step and the
- * gradient check: w_in, b_in, w_out of unit 1, then unit 2, ..., then b_out.
- * Returns how many there are (4H + 1). */
-static size_t net_params(Net *net, double **p)
-{
-    size_t n = 0;
-    for (size_t j = 0; j < net->hidden; j++) {
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            p[n++] = &net->w_in[j][i];
-        p[n++] = &net->b_in[j];
-        p[n++] = &net->w_out[j];
-    }
-    p[n++] = &net->b_out;
-    return n;
-}
-
-enum { MAX_NET_PARAMS = MAX_HIDDEN * (XOR_INPUTS + 2) + 1 };
-
-static void net_step(Net *net, Net *grad, double lr)
-{
-    double *p[MAX_NET_PARAMS], *g[MAX_NET_PARAMS];
-    size_t n = net_params(net, p);
-    net_params(grad, g);
-    for (size_t k = 0; k < n; k++)
-        *p[k] -= lr * *g[k];
-}
-
-//> units-spread
-/* How far the hidden units are from being copies of each other: for every
- * parameter a unit owns (each incoming weight, the bias, the outgoing
- * weight), the largest minus the smallest value across the units; the
- * result is the largest of those ranges. 0 means every unit is identical,
- * and then they stay identical: each receives the same inputs, computes
- * the same activation, and gets the same gradient, so one step moves them
- * all alike. */
-static double units_spread(const Net *net)
-{
-    double spread = 0.0;
-    for (size_t k = 0; k < XOR_INPUTS + 2; k++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t j = 0; j < net->hidden; j++) {
-            double v = k < XOR_INPUTS ? net->w_in[j][k]
-                       : k == XOR_INPUTS ? net->b_in[j]
-                                         : net->w_out[j];
-            lo = fmin(lo, v);
-            hi = fmax(hi, v);
-        }
-        spread = fmax(spread, hi - lo);
-    }
-    return spread;
-}
-//< units-spread
-
-typedef enum { INIT_RANDOM, INIT_SYMMETRIC } InitKind;
-
-//> xor-init
-/* Random: every weight drawn from N(0, scale²), each unit its own. Symmetric:
- * one unit drawn that way and copied into every hidden unit, so the units
- * start identical though the weights are not all zero. Biases start at 0.
- * jitter > 0 then adds jitter·N(0, 1) to every hidden parameter: a tiny
- * asymmetry, to see whether it is enough. */
-static void net_init(Net *net, size_t hidden, InitKind kind, double scale,
-                     double jitter, Rng *rng)
-{
-    memset(net, 0, sizeof *net);
-    net->hidden = hidden;
-    for (size_t j = 0; j < hidden; j++) {
-        if (kind == INIT_SYMMETRIC && j > 0) {
-            memcpy(net->w_in[j], net->w_in[0], sizeof net->w_in[0]);
-            net->w_out[j] = net->w_out[0];
-            continue;
-        }
-        for (size_t i = 0; i < XOR_INPUTS; i++)
-            net->w_in[j][i] = scale * rng_normal(rng);
-        net->w_out[j] = scale * rng_normal(rng);
-    }
-    if (jitter > 0.0)
-        for (size_t j = 0; j < hidden; j++) {
-            for (size_t i = 0; i < XOR_INPUTS; i++)
-                net->w_in[j][i] += jitter * rng_normal(rng);
-            net->b_in[j] += jitter * rng_normal(rng);
-            net->w_out[j] += jitter * rng_normal(rng);
-        }
-}
-//< xor-init
-
-/* How many of the four examples the net gets right (p > 1/2 means 1). */
-static double xor_accuracy(const Net *net)
-{
-    size_t right = 0;
-    for (size_t e = 0; e < XOR_EXAMPLES; e++) {
-        double h[MAX_HIDDEN];
-        right += (xor_forward(net, xor_x[e], h) > 0.0) == (xor_y[e] > 0.5);
-    }
-    return (double)right / XOR_EXAMPLES;
-}
-
-static void xor_header(FILE *out, size_t hidden)
-{
-    fprintf(out, "step,loss,accuracy,spread");
-    for (size_t j = 1; j <= hidden; j++)
-        fprintf(out, ",h%zu_w1,h%zu_w2,h%zu_b,h%zu_out", j, j, j, j);
-    fprintf(out, ",b_out\n");
-}
-
-//> xor-train
-/* Full-batch gradient descent on the network: forward, zero the gradient,
- * backward, step. With out, writes a row per step: the loss, the accuracy,
- * the units' spread and every parameter. Returns false, with the step in
- * *stopped_at, if the loss stops being finite. */
-static bool xor_train(Net *net, double lr, size_t steps, FILE *out,
-                      double *final_loss, size_t *stopped_at)
-{
-    for (size_t step = 0;; step++) {
-        Net grad = {.hidden = net->hidden};   /* zeroed */
-        double loss = xor_forward_backward(net, &grad);
-        *final_loss = loss;
-        if (!isfinite(loss)) {
-            *stopped_at = step;
-            return false;
-        }
-        if (out) {
-            double *p[MAX_NET_PARAMS], row[3 + MAX_NET_PARAMS];
-            size_t n = net_params(net, p), c = 0;
-            row[c++] = loss;
-            row[c++] = xor_accuracy(net);
-            row[c++] = units_spread(net);
-            for (size_t k = 0; k < n; k++)
-                row[c++] = *p[k];
-            output_row(out, step, row, c);
-        }
-        if (step == steps)
-            return true;
-        net_step(net, &grad, lr);
-    }
-}
-//< xor-train
-
-/* Central differences of the loss for every parameter, against the
- * backward pass: the check that the hand-written gradient is right. */
-static void xor_gradcheck(Net *net, FILE *out)
-{
-    Net grad = {.hidden = net->hidden};
-    xor_forward_backward(net, &grad);
-    double *p[MAX_NET_PARAMS], *g[MAX_NET_PARAMS];
-    size_t n = net_params(net, p);
-    net_params(&grad, g);
-    const double h = 1e-5;
-    fprintf(out, "param,grad,central,rel_error\n");
-    for (size_t k = 0; k < n; k++) {
-        double saved = *p[k], scratch_plus, scratch_minus;
-        Net unused = {.hidden = net->hidden};
-        *p[k] = saved + h;
-        scratch_plus = xor_forward_backward(net, &unused);
-        *p[k] = saved - h;
-        scratch_minus = xor_forward_backward(net, &unused);
-        *p[k] = saved;
-        double central = (scratch_plus - scratch_minus) / (2.0 * h);
-        double scale = fmax(fabs(*g[k]), fabs(central));
-        /* Parameter k is field k % 4 of unit k / 4 (net_params' order). */
-        static const char *const fields[] = {"w1", "w2", "b", "out"};
-        if (k + 1 < n)
-            fprintf(out, "h%zu_%s,", k / (XOR_INPUTS + 2) + 1,
-                    fields[k % (XOR_INPUTS + 2)]);
-        else
-            fprintf(out, "b_out,");
-        double row[3] = {*g[k], central,
-                         scale == 0.0 ? 0.0 : fabs(*g[k] - central) / scale};
-        output_numbers(out, row, 3);
-    }
-}
-
 /* ==================================================================== main */
 
 static const char *const problem_names[] = {
     "himmelblau", "two-wells", "sharp-flat", "plateau", "saddle", "xor", NULL};
 static const char *const task_names[] = {
-    "train", "basins", "basin-counts", "critical", "perturb", "seeds",
-    "gradcheck", NULL};
-static const char *const init_names[] = {"random", "symmetric", NULL};
+    "train", "basins", "basin-counts", "critical", "perturb", NULL};
 
 typedef struct {
-    const char *problem, *task, *init, *out;
-    double lr, momentum, noise, tol, delta, init_scale, jitter;
-    size_t steps, grid, hidden, trials;
+    const char *problem, *task, *out;
+    double lr, momentum, noise, tol, delta;
+    size_t steps, grid;
     uint64_t seed;
     DoubleList start, range;
 } Settings;
@@ -821,12 +571,11 @@ static const char usage[] =
     "  plateau     f(w) = (sigmoid(w) - 0.9)^2: minimum at w = ln 9, a plateau\n"
     "              with a near-zero gradient for w << 0\n"
     "  saddle      f(x, y) = x^2 - y^2: a saddle point at the origin\n"
-    "  xor         a 2-H-1 network (tanh hidden units, sigmoid output) on the\n"
-    "              four XOR examples, mean binary cross-entropy\n"
+    "  xor         the XOR network: runs 06-nonconvexity.xor with the other\n"
+    "              flags (see 06-nonconvexity.xor --help)\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train         gradient descent: step,loss,<params>,grad_<params>,\n"
-    "                grad_norm (xor: step,loss,accuracy,spread, then every\n"
-    "                unit's h<j>_w1,h<j>_w2,h<j>_b,h<j>_out, and b_out)\n"
+    "                grad_norm\n"
     "  basins        descent from every start of a grid: <start>,label,steps;\n"
     "                label k >= 0: minimum k; -1 converged elsewhere (a saddle\n"
     "                or maximum); -2 not converged in --steps; -3 diverged\n"
@@ -835,94 +584,26 @@ static const char usage[] =
     "                <point>,loss,lambda_min,lambda_max,kind,max_stable_lr\n"
     "  perturb       (sharp-flat) the rise f(w* + delta) - f(w*) at both minima:\n"
     "                delta,rise_flat,rise_sharp,ratio\n"
-    "  seeds         (xor) --trials runs from seeds --seed, --seed + 1, ...:\n"
-    "                trial,seed,loss,accuracy,spread,solved (a running count)\n"
-    "  gradcheck     (xor) the backward pass against central differences:\n"
-    "                param,grad,central,rel_error (param: h<j>_w1, ..., b_out)\n"
+
     "Minima of himmelblau: 0 = (3, 2), 1 = (-2.81, 3.13), 2 = (-3.78, -3.28),\n"
     "3 = (3.58, -1.85). Exit status: 0 done; 1 the loss became inf or nan;\n"
     "2 bad input.";
 
-/* Which flags apply where. A flag given for another problem or task is
- * refused, so a typo in a script cannot silently change nothing. */
-enum {
-    T_TRAIN = 1 << 0, T_BASINS = 1 << 1, T_COUNTS = 1 << 2,
-    T_CRITICAL = 1 << 3, T_PERTURB = 1 << 4, T_SEEDS = 1 << 5,
-    T_GRADCHECK = 1 << 6
-};
-
-typedef struct {
-    const char *flag;
-    unsigned landscape_tasks; /* tasks of the five landscapes it serves */
-    unsigned xor_tasks;       /* tasks of --problem xor it serves */
-    const char *where;        /* said when it is refused */
-} FlagScope;
-
-static const FlagScope scopes[] = {
-    {"lr", T_TRAIN | T_BASINS | T_COUNTS, T_TRAIN | T_SEEDS,
-     "applies to --task train, basins, basin-counts, or seeds (xor)"},
-    {"steps", T_TRAIN | T_BASINS | T_COUNTS, T_TRAIN | T_SEEDS,
-     "applies to --task train, basins, basin-counts, or seeds (xor)"},
-    {"momentum", T_TRAIN | T_BASINS | T_COUNTS, 0,
-     "applies to --task train, basins and basin-counts of a landscape"},
-    {"noise", T_TRAIN, 0, "applies to --task train of a landscape"},
-    {"seed", T_TRAIN, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --task train (with --noise) or to --problem xor"},
-    {"start", T_TRAIN, 0, "applies to --task train of a landscape"},
-    {"grid", T_BASINS | T_COUNTS | T_CRITICAL | T_PERTURB, 0,
-     "applies to --task basins, basin-counts, critical and perturb"},
-    {"range", T_BASINS | T_COUNTS | T_CRITICAL, 0,
-     "applies to --task basins, basin-counts and critical"},
-    {"tol", T_BASINS | T_COUNTS, 0,
-     "applies to --task basins and basin-counts"},
-    {"delta", T_PERTURB, 0, "applies to --task perturb"},
-    {"hidden", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"init", 0, T_TRAIN | T_SEEDS | T_GRADCHECK, "applies to --problem xor"},
-    {"init-scale", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"jitter", 0, T_TRAIN | T_SEEDS | T_GRADCHECK,
-     "applies to --problem xor"},
-    {"trials", 0, T_SEEDS, "applies to --problem xor --task seeds"},
-};
-
-static unsigned task_bit(const char *task)
-{
-    for (size_t i = 0; task_names[i]; i++)
-        if (strcmp(task_names[i], task) == 0)
-            return 1u << i;
-    return 0;
-}
-
+/* What the flags' scopes (in main's table) cannot say: which tasks a
+ * landscape has, and the shapes of --start and --range. */
 static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     const Landscape *ls)
 {
-    bool xor = ls == NULL;
-    unsigned task = task_bit(s->task);
-    unsigned allowed = xor ? T_TRAIN | T_SEEDS | T_GRADCHECK
-                           : T_TRAIN | T_BASINS | T_COUNTS | T_CRITICAL |
-                                 T_PERTURB;
-    if (!(task & allowed))
-        return cli_reject(cli, "task", s->task,
-                          xor ? "--problem xor has tasks train, seeds and "
-                                "gradcheck"
-                              : "seeds and gradcheck are for --problem xor");
-    if (!xor && task == T_PERTURB && strcmp(ls->name, "sharp-flat") != 0)
+    if (strcmp(s->task, "perturb") == 0 && strcmp(ls->name, "sharp-flat") != 0)
         return cli_reject(cli, "task", s->task,
                           "applies only to --problem sharp-flat");
-    if (!xor && (task & (T_BASINS | T_COUNTS)) && ls->minima_count == 0)
+    if (strncmp(s->task, "basin", 5) == 0 && ls->minima_count == 0)
         return cli_reject(cli, "task", s->task,
                           "x^2 - y^2 has no minimum to reach");
-    for (size_t i = 0; i < sizeof scopes / sizeof *scopes; i++) {
-        unsigned serves = xor ? scopes[i].xor_tasks
-                              : scopes[i].landscape_tasks;
-        if (cli_given(cli, scopes[i].flag) && !(serves & task))
-            return cli_reject(cli, scopes[i].flag, NULL, scopes[i].where);
-    }
-    if (cli_given(cli, "seed") && !xor && s->noise == 0.0)
+    if (cli_given(cli, "seed") && s->noise == 0.0)
         return cli_reject(cli, "seed", NULL,
                           "draws the gradient noise: give --noise too");
-    if (!xor && s->start.count && s->start.count != ls->dim)
+    if (s->start.count && s->start.count != ls->dim)
         return cli_reject(cli, "start", NULL,
                           ls->dim == 1 ? "this problem needs one number: w"
                                        : "this problem needs two numbers: x,y");
@@ -930,7 +611,7 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
         (s->range.count != 2 || !(s->range.values[0] < s->range.values[1])))
         return cli_reject(cli, "range", NULL,
                           "expected two numbers LO,HI with LO < HI");
-    if (!xor && task == T_PERTURB && s->grid > 1000)
+    if (strcmp(s->task, "perturb") == 0 && s->grid > 1000)
         return cli_reject(cli, "grid", NULL,
                           "perturb takes at most 1000 points a side");
     return CLI_RUN;
@@ -1033,59 +714,13 @@ static int run_perturb(const Settings *s, const Landscape *ls, FILE *out)
     return EXIT_SUCCESS;
 }
 
-static InitKind init_kind(const Settings *s)
-{
-    return strcmp(s->init, "symmetric") == 0 ? INIT_SYMMETRIC : INIT_RANDOM;
-}
-
-static int run_xor(const Settings *s, FILE *out)
-{
-    Rng rng;
-    Net net;
-    double loss;
-    size_t stopped_at;
-    if (strcmp(s->task, "seeds") == 0) {
-        fprintf(out, "trial,seed,loss,accuracy,spread,solved\n");
-        size_t solved = 0;
-        for (size_t t = 0; t < s->trials; t++) {
-            rng_seed(&rng, s->seed + t);
-            net_init(&net, s->hidden, init_kind(s), s->init_scale, s->jitter,
-                     &rng);
-            bool finite = xor_train(&net, s->lr, s->steps, NULL, &loss,
-                                    &stopped_at);
-            double accuracy = finite ? xor_accuracy(&net) : 0.0;
-            solved += accuracy == 1.0;
-            fprintf(out, "%zu,%llu,%.17g,%.17g,%.17g,%zu\n", t,
-                    (unsigned long long)(s->seed + t), loss, accuracy,
-                    units_spread(&net), solved);
-        }
-        return EXIT_SUCCESS;
-    }
-    rng_seed(&rng, s->seed);
-    net_init(&net, s->hidden, init_kind(s), s->init_scale, s->jitter, &rng);
-    if (strcmp(s->task, "gradcheck") == 0) {
-        xor_gradcheck(&net, out);
-        return EXIT_SUCCESS;
-    }
-    xor_header(out, s->hidden);
-    if (xor_train(&net, s->lr, s->steps, out, &loss, &stopped_at))
-        return EXIT_SUCCESS;
-    fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: --lr %g "
-            "is too large for this network (divide --lr by 10)\n",
-            PROGRAM, stopped_at, s->lr);
-    return EXIT_FAILURE;
-}
-
 static int run(const Settings *s, const Landscape *ls)
 {
     Output out;
     if (!output_open(&out, PROGRAM, s->out))
         return EXIT_FAILURE;
     int status;
-    if (!ls)
-        status = run_xor(s, out.file);
-    else if (strcmp(s->task, "train") == 0)
+    if (strcmp(s->task, "train") == 0)
         status = run_train(s, ls, out.file);
     else if (strcmp(s->task, "basins") == 0)
         status = run_basins(s, ls, false, out.file);
@@ -1108,93 +743,124 @@ static void apply_defaults(Cli *cli, Settings *s, const Landscape *ls)
     bool basins = !train && (strcmp(s->task, "basins") == 0 ||
                              strcmp(s->task, "basin-counts") == 0);
     if (!cli_given(cli, "lr"))
-        s->lr = ls ? ls->lr : 1.0;
+        s->lr = ls->lr;
     if (!cli_given(cli, "steps"))
-        s->steps = !ls ? 2000 : basins ? 1000 : ls->steps;
+        s->steps = basins ? 1000 : ls->steps;
     if (!cli_given(cli, "grid"))
         s->grid = strcmp(s->task, "perturb") == 0 ? 20
-                  : basins ? (ls && ls->dim == 1 ? 1000 : 200)
-                  : (ls && ls->dim == 1 ? 200 : 20);
-    if (!cli_given(cli, "range") && ls) {
+                  : basins ? (ls->dim == 1 ? 1000 : 200)
+                  : (ls->dim == 1 ? 200 : 20);
+    if (!cli_given(cli, "range")) {
         s->range.count = 2;
         s->range.values[0] = ls->range_lo;
         s->range.values[1] = ls->range_hi;
     }
 }
 
+/* --problem xor (or --problem=xor): the XOR network is the program beside
+ * this one, 06-nonconvexity.xor; it gets the other arguments. The program's
+ * own directory comes from /proc/self/exe, so a link to this program (such
+ * as build/bin/nonconvexity) finds it too. Returns only if it cannot run. */
+static void hand_over_xor(int argc, char **argv)
+{
+    int at = -1;
+    for (int i = 1; i < argc && at < 0; i++)
+        if (strcmp(argv[i], "--problem=xor") == 0)
+            at = i;
+        else if (strcmp(argv[i], "--problem") == 0 && i + 1 < argc &&
+                 strcmp(argv[i + 1], "xor") == 0)
+            at = i;
+    if (at < 0)
+        return;
+    char path[4096];
+    ssize_t len = readlink("/proc/self/exe", path, sizeof path - 32);
+    if (len <= 0)
+        return;
+    path[len] = '\0';
+    char *slash = strrchr(path, '/');
+    strcpy(slash ? slash + 1 : path, PROGRAM_NAME ".xor");
+    int skip = strchr(argv[at], '=') ? 1 : 2;
+    char **args = malloc((size_t)argc * sizeof *args);
+    if (!args)
+        return;
+    int n = 0;
+    args[n++] = path;
+    for (int i = 1; i < argc; i++)
+        if (i < at || i >= at + skip)
+            args[n++] = argv[i];
+    args[n] = NULL;
+    execv(path, args);
+    fprintf(stderr, "%s: --problem xor: cannot run %s: %s\n", PROGRAM, path,
+            strerror(errno));
+    free(args);
+    exit(EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
-    Settings s = {.problem = "himmelblau", .task = "train", .init = "random",
-                  .lr = 0.01, .tol = 1e-6, .delta = 0.2, .init_scale = 0.5,
-                  .steps = 100, .grid = 200, .hidden = 3, .trials = 20,
+    hand_over_xor(argc, argv);
+    Settings s = {.problem = "himmelblau", .task = "train",
+                  .lr = 0.01, .tol = 1e-6, .delta = 0.2,
+                  .steps = 100, .grid = 200,
                   .seed = 1};
     Flag flags[] = {
         {.name = "problem", .kind = FLAG_CHOICE, .value = &s.problem,
-         .help = "the landscape, or the XOR network", .choices = problem_names},
+         .help = "the landscape (or xor: the XOR network's program)",
+         .choices = problem_names},
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "what to compute", .choices = task_names},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &s.lr,
          .help = "learning rate η", .min = 0, .min_exclusive = true,
          .max = 1e6,
          .default_text = "himmelblau 0.01, two-wells 0.1, sharp-flat 0.01, "
-                         "plateau 2, saddle 0.1, xor 1"},
+                         "plateau 2, saddle 0.1", .scope = "task=train|basins|basin-counts"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "gradient steps (basins: the most per start)", .min = 0,
          .max = 1e9,
          .default_text = "himmelblau 100, two-wells 60, sharp-flat 100, "
-                         "plateau 1500, saddle 80, xor 2000; basins 1000"},
+                         "plateau 1500, saddle 80; basins 1000",
+         .scope = "task=train|basins|basin-counts"},
         {.name = "momentum", .kind = FLAG_DOUBLE, .value = &s.momentum,
          .help = "momentum μ (0: plain gradient descent)", .min = 0,
-         .max = 0.999},
+         .max = 0.999,
+         .scope = "task=train|basins|basin-counts"},
         {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
          .help = "std. deviation of Gaussian noise added to each gradient "
-                 "coordinate", .min = 0, .max = 1e6},
+                 "coordinate", .min = 0, .max = 1e6,
+         .scope = "task=train"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed (gradient noise; xor initial weights)"},
+         .help = "random seed of the gradient noise", .scope = "task=train"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,
          .help = "starting point: w, or x,y",
          .default_text = "himmelblau 0,0; two-wells 0.5; sharp-flat 1.01; "
-                         "plateau -8; saddle 1,0"},
+                         "plateau -8; saddle 1,0",
+         .scope = "task=train"},
         {.name = "grid", .kind = FLAG_COUNT, .value = &s.grid,
          .help = "starts per axis (basins, critical); points per side "
                  "(perturb)", .min = 1, .max = 4000,
          .default_text = "basins 200 (1-D: 1000), critical 20 (1-D: 200), "
-                         "perturb 20"},
+                         "perturb 20",
+         .scope = "task!=train"},
         {.name = "range", .kind = FLAG_LIST, .value = &s.range,
          .help = "LO,HI: the grid covers [LO, HI] on each axis",
          .default_text = "himmelblau -5,5; two-wells -2.5,2.5; sharp-flat "
-                         "-2,2; plateau -10,10; saddle -2,2"},
+                         "-2,2; plateau -10,10; saddle -2,2",
+         .scope = "task=basins|basin-counts|critical"},
         {.name = "tol", .kind = FLAG_DOUBLE, .value = &s.tol,
          .help = "basins: converged when the gradient and the step are "
                  "shorter",
-         .min = 0, .min_exclusive = true, .max = 1},
+         .min = 0, .min_exclusive = true, .max = 1,
+         .scope = "task=basins|basin-counts"},
         {.name = "delta", .kind = FLAG_DOUBLE, .value = &s.delta,
          .help = "largest perturbation of w (perturb)", .min = 0,
-         .min_exclusive = true, .max = 10},
-        {.name = "hidden", .kind = FLAG_COUNT, .value = &s.hidden,
-         .help = "hidden units H (xor)", .min = 1, .max = MAX_HIDDEN},
-        {.name = "init", .kind = FLAG_CHOICE, .value = &s.init,
-         .help = "initial weights (xor)", .choices = init_names},
-        {.name = "init-scale", .kind = FLAG_DOUBLE, .value = &s.init_scale,
-         .help = "initial weights ~ N(0, scale^2) (xor)", .min = 0,
-         .min_exclusive = true, .max = 100},
-        {.name = "jitter", .kind = FLAG_DOUBLE, .value = &s.jitter,
-         .help = "then add jitter*N(0,1) to every hidden parameter (xor)",
-         .min = 0, .max = 100},
-        {.name = "trials", .kind = FLAG_COUNT, .value = &s.trials,
-         .help = "runs, one per seed (xor --task seeds)", .min = 1,
-         .max = 100000},
-        {.name = "out", .kind = FLAG_TEXT, .value = &s.out,
-         .help = "write the CSV here instead of stdout",
-         .default_text = "stdout"},
+         .min_exclusive = true, .max = 10,
+         .scope = "task=perturb"},
+        CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = PROGRAM, .usage = usage, .flags = flags,
-               .flag_count = sizeof flags / sizeof *flags};
-    switch (cli_parse(&cli, argc, argv)) {
-    case CLI_HELP_SHOWN: return EXIT_SUCCESS;
-    case CLI_BAD_INPUT: return EXIT_BAD_INPUT;
-    case CLI_RUN: break;
-    }
+    Cli cli = {.program = PROGRAM, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
     Landscape chosen;
     const Landscape *ls = NULL;
     for (size_t i = 0; i < sizeof landscapes / sizeof *landscapes; i++)
@@ -1203,6 +869,10 @@ int main(int argc, char **argv)
             refine_minima(&chosen);
             ls = &chosen;
         }
+    if (!ls) /* xor, in a form hand_over_xor does not recognise */
+        return cli_reject(&cli, "problem", s.problem,
+                          "give it as --problem xor, or run "
+                          PROGRAM_NAME ".xor"), EXIT_BAD_INPUT;
     if (check_combinations(&cli, &s, ls) != CLI_RUN)
         return EXIT_BAD_INPUT;
     apply_defaults(&cli, &s, ls);

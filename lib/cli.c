@@ -28,6 +28,17 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
     return CLI_BAD_INPUT;
 }
 
+bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
+{
+    switch (cli_parse(cli, argc, argv)) {
+    case CLI_RUN: return true;
+    case CLI_HELP_SHOWN: *exit_status = EXIT_SUCCESS; return false;
+    case CLI_BAD_INPUT: break;
+    }
+    *exit_status = EXIT_BAD_INPUT;
+    return false;
+}
+
 Flag *cli_flag(Cli *cli, const char *name)
 {
     for (size_t i = 0; i < cli->flag_count; i++)

@@ -76,6 +76,19 @@ typedef enum { CLI_RUN, CLI_HELP_SHOWN, CLI_BAD_INPUT } CliStatus;
  * CLI_BAD_INPUT; otherwise returns CLI_RUN. */
 CliStatus cli_parse(Cli *cli, int argc, char **argv);
 
+/* The table of a Cli: `.flags` and `.flag_count` from one array. */
+#define CLI_TABLE(array) .flags = (array), .flag_count = sizeof(array) / sizeof *(array)
+
+/* The --out entry every chapter program has: where the CSV goes. */
+#define CLI_OUT_FLAG(where)                                                 \
+    {.name = "out", .kind = FLAG_TEXT, .value = (where),                    \
+     .help = "write the CSV here instead of stdout", .default_text = "stdout"}
+
+/* cli_parse for main(): true when the program should run; otherwise false
+ * with *exit_status set to what main returns (0 after --help, 2 on bad
+ * input): `if (!cli_start(&cli, argc, argv, &status)) return status;` */
+bool cli_start(Cli *cli, int argc, char **argv, int *exit_status);
+
 /* The flag named `name` (without dashes); it must exist in the table. */
 Flag *cli_flag(Cli *cli, const char *name);
 

@@ -18,6 +18,7 @@
 
 #include <math.h>
 
+//> parabola-descend
 double parabola_descend(double start, double lr, size_t steps)
 {
     // BEGIN SOLUTION
@@ -29,6 +30,7 @@ double parabola_descend(double start, double lr, size_t steps)
     // STUB: (void)start; (void)lr; (void)steps;
     // STUB: return 0.0; /* TODO: lesson section "A first descent" */
 }
+//< parabola-descend
 
 //> mse-loss
 double mse_loss(const double *x, const double *y, size_t n, double w,
@@ -67,6 +69,7 @@ void mse_grad(const double *x, const double *y, size_t n, double w, double b,
 }
 //< mse-grad
 
+//> linreg-step
 void linreg_step(const double *x, const double *y, size_t n, double lr,
                  double *w, double *b)
 {
@@ -79,6 +82,7 @@ void linreg_step(const double *x, const double *y, size_t n, double lr,
     // STUB: (void)x; (void)y; (void)n; (void)lr; (void)w; (void)b;
     // STUB: /* TODO: lesson section "One step" */
 }
+//< linreg-step
 
 //> numerical-gradient
 void numerical_gradient(LossFn loss, const void *ctx, double *theta,
@@ -101,6 +105,7 @@ void numerical_gradient(LossFn loss, const void *ctx, double *theta,
 }
 //< numerical-gradient
 
+//> linreg-train
 TrainStatus linreg_train(const double *x, const double *y, size_t n,
                          double lr, size_t steps, double *w, double *b,
                          double *loss_history)
@@ -121,3 +126,4 @@ TrainStatus linreg_train(const double *x, const double *y, size_t n,
     // STUB: (void)loss_history;
     // STUB: return TRAIN_DIVERGED; /* TODO: lesson section "The training loop" */
 }
+//< linreg-train

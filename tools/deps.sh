@@ -1,12 +1,13 @@
 #!/bin/sh
-# deps.sh: make sure the course's Debian packages are installed.
+# deps.sh [test]: make sure the course's Debian packages are installed.
 #
-# The course needs a C compiler, make, pkg-config, Check (graded tests),
-# gnuplot (figures), pandoc (the book), clang with libFuzzer (the self-test
-# fuzzes the CSV reader) and inotify-tools (make watch re-grades on file
-# events; without it, it falls back to polling). Run as root, this installs
-# what is missing with apt-get; otherwise it prints the exact command and
-# fails.
+# A student's make needs a C compiler, make, pkg-config, Check (graded
+# tests), gnuplot (figures), pandoc (the book) and inotify-tools (make watch
+# re-grades on file events; without it, it falls back to polling). With
+# `test` (make test, which CI runs), also clang with libFuzzer: the
+# self-test fuzzes the CSV reader, and only maintainers need that. Run as
+# root, this installs what is missing with apt-get; otherwise it prints the
+# exact command and fails.
 set -eu
 
 # True when clang can build a libFuzzer target: `clang` alone is not enough,
@@ -29,10 +30,12 @@ pkg-config --exists check 2>/dev/null || missing="$missing check"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
 command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
-if ! command -v clang >/dev/null 2>&1; then
-    missing="$missing clang libclang-rt-dev"
-elif ! fuzzer_builds; then
-    missing="$missing libclang-rt-dev"
+if [ "${1:-}" = test ]; then
+    if ! command -v clang >/dev/null 2>&1; then
+        missing="$missing clang libclang-rt-dev"
+    elif ! fuzzer_builds; then
+        missing="$missing libclang-rt-dev"
+    fi
 fi
 
 [ -z "$missing" ] && exit 0

@@ -288,5 +288,35 @@ in_group outputs && check "lessons quote the current source and runs" lessons_ar
 in_group one-code-path &&
     check "no chapter program defines again a function that solutions/ or lib/ export" tools/one-code-path.sh
 
+# make try CH=04 on a copy of the solutions whose Adam forgets the bias
+# correction: the Adam and AdamW runs (and the sweeps that contain them)
+# must part from the reference, the others match to the bit, the student's
+# figures are drawn beside the reference, and exercises/ is not touched.
+try_shows_a_broken_adam() {
+    dir=$scratch/try-adam
+    mkdir -p "$dir"
+    cp solutions/[0-9][0-9]-*.c "$dir/" &&
+        awk -v spec=tests/04-optimizers.mutants -v name=adam-without-bias-correction \
+            -f tools/mutate.awk solutions/04-optimizers.c >"$dir/04-optimizers.c" || return 1
+    before=$(git status --porcelain exercises/ 2>/dev/null; cat exercises/* | cksum)
+    make --no-print-directory -s try CH=04 EXERCISES="$dir" >"$scratch/try.out" 2>&1
+    status=$?
+    cat "$scratch/try.out"
+    [ "$status" -ne 0 ] || { echo "make try exited 0 on a broken Adam"; return 1; }
+    grep -q '^quadratic-adam  *DIFFERS .*first at row 1, loss' "$scratch/try.out" || return 1
+    grep -q '^quadratic-sgd  *matches  *0$' "$scratch/try.out" || return 1
+    ! grep -q -e '-sgd  *DIFFERS' -e '-lion  *DIFFERS' "$scratch/try.out" || return 1
+    [ -s build/try/figures/04-optimizers.quadratic-paths.png ] || { echo "no figure of yours"; return 1; }
+    grep -q 'src="figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html &&
+        grep -q 'src="../figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html ||
+        { echo "the page does not show both figures"; return 1; }
+    [ "$before" = "$(git status --porcelain exercises/ 2>/dev/null; cat exercises/* | cksum)" ] ||
+        { echo "make try changed exercises/"; return 1; }
+    make --no-print-directory -s try CH=04 EXERCISES=solutions >"$scratch/try-solutions.out" 2>&1 ||
+        { cat "$scratch/try-solutions.out"; echo "the solutions do not match their own runs"; return 1; }
+}
+in_group one-code-path &&
+    check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam
+
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -20,8 +20,9 @@
 # the copy NN-topic.c of the student's file that tools/grade.sh puts there:
 #   NN-topic.tests             the suite linked with the student's file
 #   NN-topic.log               why it was not built (the compiler's words)
-# HIDDEN_TESTS=dir adds an instructor's suites dir/NN-topic[.name].c, built
-# into grade/hidden-HIDDEN_KEY/ and GRADE_DIR/hidden-HIDDEN_KEY/ alike.
+# With hidden tests, grade/hidden-HIDDEN_KEY/src links to the instructor's
+# folder of suites NN-topic[.name].c, built into grade/hidden-HIDDEN_KEY/
+# and GRADE_DIR/hidden-HIDDEN_KEY/ alike.
 
 # ------------------------------------------------------------ public targets
 check: deps
@@ -65,7 +66,7 @@ HIDDEN_DIR  := $(GB)/grade/hidden-$(HIDDEN_KEY)
 GD          := $(GRADE_DIR)
 SUITES      := $(patsubst tests/%.c,%,$(wildcard tests/[0-9][0-9]-*.c))
 SOLUTIONS   := $(patsubst solutions/%.c,%,$(wildcard solutions/[0-9][0-9]-*.c))
-HIDDEN      := $(if $(HIDDEN_TESTS),$(patsubst $(HIDDEN_TESTS)/%.c,%,$(wildcard $(HIDDEN_TESTS)/[0-9][0-9]-*.c)))
+HIDDEN      := $(if $(HIDDEN_KEY),$(patsubst $(HIDDEN_DIR)/src/%.c,%,$(wildcard $(HIDDEN_DIR)/src/[0-9][0-9]-*.c)))
 # The hidden suites of chapter $1: NN-topic and NN-topic.name.
 hidden_of    = $(filter $1 $1.%,$(HIDDEN))
 chapter_of   = $(firstword $(subst ., ,$1))
@@ -111,7 +112,7 @@ $(SUITES:%=$(LIST_DIR)/%.keep): $(LIST_DIR)/%.keep: $(GB)/obj/solutions/%.o
 
 # Hidden suites are the instructor's, written like tests/NN-topic.c but
 # elsewhere (hence -Itests); a warning in them is not fatal.
-$(HIDDEN:%=$(HIDDEN_DIR)/%.o): $(HIDDEN_DIR)/%.o: $(HIDDEN_TESTS)/%.c
+$(HIDDEN:%=$(HIDDEN_DIR)/%.o): $(HIDDEN_DIR)/%.o: $(HIDDEN_DIR)/src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(filter-out -Werror,$(CFLAGS)) $(GRADE_CFLAGS) -c $< -o $@
 

@@ -109,8 +109,14 @@ work=build/grade/$(cksum_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}")
 objs=build
 [ -n "${GRADE_CFLAGS:-}" ] && objs=build/cflags-$(cksum_of "$GRADE_CFLAGS")
 hidden_key=""
-[ -n "$hidden_dir" ] && hidden_dir=$(cd "$hidden_dir" && pwd) && hidden_key=$(cksum_of "$hidden_dir")
 mkdir -p "$work"
+if [ -n "$hidden_dir" ]; then
+    hidden_dir=$(cd "$hidden_dir" && pwd)
+    hidden_key=$(cksum_of "$hidden_dir")
+    # Make reads the hidden suites through a link whose name has no spaces.
+    mkdir -p "$objs/grade/hidden-$hidden_key"
+    [ -e "$objs/grade/hidden-$hidden_key/src" ] || ln -s "$hidden_dir" "$objs/grade/hidden-$hidden_key/src" 2>/dev/null
+fi
 # One grader at a time per scratch folder (make watch and make check on the
 # same files, say): the second waits for the first.
 if command -v flock >/dev/null 2>&1; then
@@ -157,7 +163,7 @@ trap interrupted INT TERM HUP
 
 # What make needs to know about this grading (GRADE_CFLAGS, if set, it
 # finds in the environment).
-make_args="-s --no-print-directory GRADE_BUILD=$objs GRADE_DIR=$work HIDDEN_KEY=$hidden_key HIDDEN_TESTS=$hidden_dir"
+make_args="-s --no-print-directory GRADE_BUILD=$objs GRADE_DIR=$work HIDDEN_KEY=$hidden_key"
 
 # The course's own files, whose checksum must not change while a
 # submission runs.

@@ -201,17 +201,20 @@ merge() {
 }
 
 # ---------------------------------------------------------------- building
-# The course's side (listings, suites, solutions), one grader at a time:
-# concurrent graders share it.
-hidden_suites=""
-[ -n "$hidden_dir" ] && hidden_suites=$(ls "$hidden_dir"/[0-9][0-9]-*.c 2>/dev/null | sort)
-# shellcheck disable=SC2086  # make_args is meant to split
-if ! (command -v flock >/dev/null 2>&1 && flock 8
-      "${MAKE:-make}" $make_args grader-course GRADE_CHAPTERS="$(echo $stems)") >"$work/make.log" 2>&1 8>build/grade/lock; then
+# The course's side (listings, suites, solutions) first: a failure there is
+# never a student's. Graders share it, so one builds it at a time.
+# shellcheck disable=SC2086  # make_args and stems are meant to split
+build_course() {
+    command -v flock >/dev/null 2>&1 && flock 8
+    "${MAKE:-make}" $make_args grader-course GRADE_CHAPTERS="$(echo $stems)"
+}
+if ! build_course >"$work/make.log" 2>&1 8>build/grade/lock; then
     echo "grade: the course's test suites do not build:" >&2
     cat "$work/make.log" >&2
     exit 2
 fi
+hidden_suites=""
+[ -n "$hidden_dir" ] && hidden_suites=$(ls "$hidden_dir"/[0-9][0-9]-*.c 2>/dev/null | sort)
 
 # The student's files, copied only when changed, so that make rebuilds
 # nothing for a file that did not change.

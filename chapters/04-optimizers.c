@@ -25,15 +25,13 @@
  *   build/bin/04-optimizers --problem rosenbrock --optimizer adam --lr 0.01
  *   build/bin/04-optimizers --help
  */
-#define _POSIX_C_SOURCE 200809L /* readlink, execv */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "05-gradient-clipping.h"
 #include "cli.h"
+#include "family.h"
 #include "loop.h"
 #include "optimizer.h"
 #include "output.h"
@@ -132,37 +130,14 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
 /* ======================================================= the experiments
  * The lesson's experiments are a family of their own, with flags of
  * their own: build/bin/04-optimizers.experiments. A command line with
- * --experiment is handed over to it whole, so that scripts written when
- * both were one program keep working. */
+ * --experiment (other than none) is handed over to it whole
+ * (lib/family.h), so that scripts written when both were one program keep
+ * working. */
 
 static bool wants_experiment(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--experiment") == 0)
-            return i + 1 == argc || strcmp(argv[i + 1], "none") != 0;
-        if (strncmp(arg, "--experiment=", 13) == 0)
-            return strcmp(arg + 13, "none") != 0;
-    }
-    return false;
-}
-
-/* Runs the family program beside this one's file (build/bin/ or
- * build/try/bin/); returns only when it cannot. */
-static int run_experiments(char **argv)
-{
-    char path[4096];
-    ssize_t len = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (len < 0) /* no /proc: trust the name we were called by */
-        len = snprintf(path, sizeof path, "%s", argv[0]);
-    path[len] = '\0';
-    char *slash = strrchr(path, '/');
-    size_t dir = slash ? (size_t)(slash + 1 - path) : 0;
-    snprintf(path + dir, sizeof path - dir, "%s.experiments", program);
-    execv(path, argv);
-    fprintf(stderr, "%s: cannot run %s for --experiment: %s\n", program,
-            path, strerror(errno));
-    return EXIT_FAILURE;
+    const char *experiment = family_flag_value(argc, argv, "experiment");
+    return experiment && strcmp(experiment, "none") != 0;
 }
 
 /* ==================================================================== main */
@@ -198,7 +173,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
     if (wants_experiment(argc, argv))
-        return run_experiments(argv);
+        return family_exec(program, "experiments", argv);
     Settings s = {.problem = {.name = "quadratic", .condition = 10.0,
                               .seed = 1},
                   .optimizer = {.name = "sgd"},

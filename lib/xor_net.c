@@ -8,22 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "activation.h"
+
 const double xor_x[XOR_EXAMPLES][XOR_INPUTS] = {
     {0, 0}, {0, 1}, {1, 0}, {1, 1}};
 const double xor_y[XOR_EXAMPLES] = {0, 1, 1, 0};
-
-/* σ(z) = 1/(1 + e^(-z)), computed from e^(-|z|) so that nothing overflows
- * for large |z|. */
-static double sigmoid(double z)
-{
-    return z >= 0.0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-}
-
-/* log(1 + e^z) without overflow for large z or lost digits for small. */
-static double softplus(double z)
-{
-    return fmax(z, 0.0) + log1p(exp(-fabs(z)));
-}
 
 //> xor-forward-backward
 /* The forward pass for one example: fills h[0..H-1] and returns z. */
@@ -59,8 +48,8 @@ double xor_loss_grad(const double *t, double *grad, const void *ctx)
     for (size_t e = 0; e < XOR_EXAMPLES; e++) {
         double h[XOR_MAX_HIDDEN];
         double z = xor_forward(t, hidden, xor_x[e], h);
-        loss += (softplus(z) - xor_y[e] * z) / n;
-        double dz = (sigmoid(z) - xor_y[e]) / n;
+        loss += (activation_softplus(z) - xor_y[e] * z) / n;
+        double dz = (activation_sigmoid(z) - xor_y[e]) / n;
         g[xor_b_out(hidden)] += dz;
         for (size_t j = 0; j < hidden; j++) {
             g[xor_w_out(j)] += dz * h[j];
@@ -83,8 +72,8 @@ double xor_loss_grad(const double *t, double *grad, const void *ctx)
  * result is the largest of those ranges. 0 means every unit is identical,
  * and then they stay identical: each receives the same inputs, computes
  * the same activation, and gets the same gradient, so one step moves them
- * all alike. (Chapter 6's exercise hidden_units_identical asks the same
- * question with a tolerance.) */
+ * all alike. (Chapter 6's exercise hidden_units_identical asks whether
+ * this is within a tolerance.) */
 double xor_units_spread(const double *t, size_t hidden)
 {
     double spread = 0.0;

@@ -83,6 +83,7 @@ CriticalKind hessian_classify(Hessian2 h, double tol)
 }
 //< classify
 
+//> basin-label
 int basin_label(GradFn grad, const void *ctx, const double start[2],
                 const double *minima, size_t n_minima,
                 const BasinConfig *cfg)
@@ -114,6 +115,7 @@ int basin_label(GradFn grad, const void *ctx, const double start[2],
     // STUB: (void)cfg;
     // STUB: return -4; /* TODO: lesson section "Basins of attraction" */
 }
+//< basin-label
 
 bool hidden_units_identical(const double *w_in, const double *b_in,
                             const double *w_out, size_t hidden,

@@ -1,8 +1,11 @@
-# tests/06-nonconvexity.sh: checks of chapter 6's program, sourced by
-# tools/selftest.sh with $program (build/bin/06-nonconvexity), $data (its
-# runs' CSV files) and $scratch set. Expected values come from closed forms,
-# from published values, or from what the lesson states, never from the
-# program itself.
+# tests/06-nonconvexity.sh: checks of chapter 6's programs, sourced by
+# tools/selftest.sh with $program (build/bin/06-nonconvexity), $data (the
+# CSV files of both programs' runs) and $scratch set. Expected values come
+# from closed forms, from published values, or from what the lesson states,
+# never from the program itself.
+
+# The XOR network's program, which $program hands --problem xor over to.
+xor=$program.xor
 
 # count FILE CONDITION: data rows of a CSV where CONDITION (awk, on $1, $2,
 # ... after the header) holds.
@@ -194,30 +197,34 @@ divergence_is_reported() {
 }
 check "06: a run whose loss stops being finite stops there and says why" divergence_is_reported
 
+# The hand-over: scripts that ran the XOR network as $program --problem xor
+# get the XOR program's very bytes, through the alias too (and its
+# refusals: the checks "for xor" below).
+xor_is_handed_over() {
+    "$program" --problem xor --init symmetric --jitter 1e-6 --out "$scratch/jitter.csv" &&
+    cmp "$scratch/jitter.csv" "$data/xor-jitter.csv" &&
+    "$(dirname "$program")/nonconvexity" --problem=xor --task seeds --hidden 2 >"$scratch/seeds.csv" &&
+    cmp "$scratch/seeds.csv" "$data/xor-seeds-h2.csv" &&
+    "$program" --task gradcheck --problem xor >"$scratch/gradcheck.csv" &&
+    cmp "$scratch/gradcheck.csv" "$data/xor-gradcheck.csv"
+}
+check "06: --problem xor runs 06-nonconvexity.xor, with the same bytes" xor_is_handed_over
+
+# of_xor CHECK ARGS...: runs one of the self-test's program checks
+# (expect_bad_input, help_lists_every_flag) on the XOR program.
+of_xor() {
+    landscapes=$program
+    program=$xor
+    "$@"
+    verdict=$?
+    program=$landscapes
+    return "$verdict"
+}
+
 check "06: --help lists every flag" help_lists_every_flag \
     problem task lr steps momentum noise seed start grid range tol delta out
-xor_help_lists_every_flag() {
-    landscapes=$program
-    program=$landscapes.xor
-    help_lists_every_flag task lr steps seed hidden init init-scale jitter \
-        trials out
-    status=$?
-    program=$landscapes
-    return $status
-}
-check "06: the XOR program's --help lists every flag" xor_help_lists_every_flag
-
-# --problem xor hands the command line over to the XOR program, so the
-# scripts written before the two were split still get the same bytes.
-xor_hand_over() {
-    "$program" --problem xor --init symmetric --steps 50 >"$scratch/xor-old.csv" &&
-        "$program.xor" --init symmetric --steps 50 >"$scratch/xor-new.csv" &&
-        cmp "$scratch/xor-old.csv" "$scratch/xor-new.csv" &&
-        build/bin/nonconvexity --problem=xor --task gradcheck >"$scratch/xor-old.csv" &&
-        "$program.xor" --task gradcheck >"$scratch/xor-new.csv" &&
-        cmp "$scratch/xor-old.csv" "$scratch/xor-new.csv"
-}
-check "06: --problem xor runs the XOR program with the other flags" xor_hand_over
+check "06: the XOR program's --help lists every flag" of_xor help_lists_every_flag \
+    problem task lr steps seed hidden init init-scale jitter trials out
 
 check "06: refuses --problem rosenbrock"    expect_bad_input --problem --problem rosenbrock
 check "06: refuses --task fly"             expect_bad_input --task --task fly
@@ -235,7 +242,7 @@ check "06: refuses --momentum -0.1"        expect_bad_input --momentum --momentu
 check "06: refuses --momentum for xor"     expect_bad_input --momentum --problem xor --momentum 0.5
 check "06: refuses --noise -1"             expect_bad_input --noise --noise -1
 check "06: refuses --noise with --task basins" expect_bad_input --noise --task basins --noise 0.1
-check "06: refuses --seed -4"              expect_bad_input --seed --problem xor --seed -4
+check "06: refuses --seed -4"              of_xor expect_bad_input --seed --seed -4
 check "06: refuses --seed without --noise" expect_bad_input --seed --seed 3
 check "06: refuses --seed with --task basins" expect_bad_input --seed --task basins --seed 3
 check "06: refuses --start 1 for himmelblau" expect_bad_input --start --start 1
@@ -252,17 +259,20 @@ check "06: refuses --tol 0"                expect_bad_input --tol --task basins 
 check "06: refuses --tol with --task critical" expect_bad_input --tol --task critical --tol 1e-6
 check "06: refuses --delta 0"              expect_bad_input --delta --problem sharp-flat --task perturb --delta 0
 check "06: refuses --delta with --task train" expect_bad_input --delta --problem sharp-flat --delta 0.1
-check "06: refuses --hidden 0"             expect_bad_input --hidden --problem xor --hidden 0
-check "06: refuses --hidden 9"             expect_bad_input --hidden --problem xor --hidden 9
+check "06: refuses --hidden 0"             of_xor expect_bad_input --hidden --hidden 0
+check "06: refuses --hidden 9"             of_xor expect_bad_input --hidden --hidden 9
 check "06: refuses --hidden for himmelblau" expect_bad_input --hidden --hidden 3
-check "06: refuses --init zeros"           expect_bad_input --init --problem xor --init zeros
+check "06: refuses --init zeros"           of_xor expect_bad_input --init --init zeros
 check "06: refuses --init for himmelblau"  expect_bad_input --init --init symmetric
-check "06: refuses --init-scale 0"         expect_bad_input --init-scale --problem xor --init-scale 0
+check "06: refuses --init-scale 0"         of_xor expect_bad_input --init-scale --init-scale 0
 check "06: refuses --init-scale for the saddle" expect_bad_input --init-scale --problem saddle --init-scale 1
-check "06: refuses --jitter -1"            expect_bad_input --jitter --problem xor --jitter -1
+check "06: refuses --jitter -1"            of_xor expect_bad_input --jitter --jitter -1
 check "06: refuses --jitter for himmelblau" expect_bad_input --jitter --jitter 0.1
-check "06: refuses --trials 0"             expect_bad_input --trials --problem xor --task seeds --trials 0
-check "06: refuses --trials with --task train" expect_bad_input --trials --problem xor --trials 5
+check "06: refuses --trials 0"             of_xor expect_bad_input --trials --task seeds --trials 0
+check "06: refuses --trials with --task train" of_xor expect_bad_input --trials --trials 5
+check "06: the XOR program refuses --lr with --task gradcheck" of_xor expect_bad_input --lr --task gradcheck --lr 0.1
+check "06: the XOR program refuses --steps with --task gradcheck" of_xor expect_bad_input --steps --task gradcheck --steps 5
+check "06: the XOR program refuses --problem himmelblau" of_xor expect_bad_input --problem --problem himmelblau
 check "06: refuses an unknown flag"        expect_bad_input --learning-rate --learning-rate 0.1
 check "06: refuses a bare argument"        expect_bad_input 0.1 0.1
 check "06: refuses a repeated flag"        expect_bad_input --lr --lr 0.1 --lr 0.2

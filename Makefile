@@ -231,34 +231,9 @@ build/book/style.css: tools/book/style.css
 	cp $< $@
 
 # ------------------------------------------------------------------ grading
-# tools/grade.sh does the grading; the targets below only pass it options.
-check: deps
-	@tools/grade.sh "$(EXERCISES)" "$(CH)"
-
-hint: deps
-	@tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"
-
-watch: deps
-	@exec tools/watch.sh "$(EXERCISES)" "$(CH)"
-
-reset:
-	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)"
-
-# make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
-REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
-grade: deps
-	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
-	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
-	@tools/grade.sh --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
-	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
-	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
-	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
-	    echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; fi; exit $$status
-
-# make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
-grade-class: deps
-	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
-	@HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
+# make check, hint, watch, reset, grade, grade-class, and the builds of what
+# they run: tools/grade.mk.
+include tools/grade.mk
 
 stubs:
 	@for f in solutions/[0-9][0-9]-*.c; do \

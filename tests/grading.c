@@ -15,7 +15,7 @@
  *
  * The grader does not take this file on trust: tools/grade.sh keeps only
  * the statuses and messages, and takes names, points and hints from the
- * listing of a suite built with the pristine stub.
+ * listing of the suite linked with the reference solution (tools/grade.mk).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "grading.h"

@@ -33,7 +33,50 @@ stubs_of() {
 # The trusted exercise table of chapter 1 (name, points), as the grader
 # lists it from the pristine stub.
 points_of() {
-    awk -F '\t' -v name="$1" '$2 == name { print $5 }' build/grade/list/$ch1/list.tsv
+    awk -F '\t' -v name="$1" '$2 == name { print $5 }' build/grade/list/$ch1.tsv
+}
+
+# results_json_ok FILE [full]: FILE is a results.json of Gradescope's
+# autograder specification (its fields, their types and values, and no
+# other field), with what this course always writes (score, execution_time,
+# output and tests at the top; name, number, score, max_score, status,
+# output and visibility in every test); the score is the sum of the tests',
+# each between 0 and its max_score and "passed" exactly when full. With
+# "full", every test passed. Prints "ok: N tests, SCORE/MAX".
+results_json_ok() {
+    jq -r --arg full "${2:-}" '
+        def must(ok; why): if ok then . else error(why) end;
+        def fields($allowed; $required):
+            must((keys - $allowed) == []; "unknown fields \(keys - $allowed)")
+            | must(($required - keys) == []; "missing fields \($required - keys)");
+        def is($t): type == $t;
+        def format: IN("text", "html", "simple_format", "md", "ansi");
+        def visibility: IN("hidden", "after_due_date", "after_published", "visible");
+        must(is("object"); "the top level is not an object")
+        | fields(["score", "execution_time", "output", "output_format", "test_output_format",
+                  "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+                  "leaderboard"]; ["score", "execution_time", "output", "tests"])
+        | must((.score | is("number")) and (.execution_time | is("number") and . >= 0)
+               and (.output | is("string")) and (.tests | is("array") and length > 0)
+               and ([.output_format, .test_output_format, .test_name_format | values | format] | all)
+               and ([.visibility, .stdout_visibility | values | visibility] | all)
+               and ((.extra_data // {}) | is("object")) and ((.leaderboard // []) | is("array"));
+               "a top-level field has the wrong type or value")
+        | .tests[] |= (must(is("object"); "a test is not an object")
+            | fields(["score", "max_score", "status", "name", "name_format", "number", "output",
+                      "output_format", "tags", "visibility", "extra_data"];
+                     ["name", "number", "score", "max_score", "status", "output", "visibility"])
+            | must(([.name, .number, .output] | map(is("string")) | all)
+                   and (.score | is("number")) and (.max_score | is("number"))
+                   and (.status | IN("passed", "failed")) and (.visibility | visibility)
+                   and ([.name_format, .output_format | values | format] | all)
+                   and ((.tags // []) | is("array") and all(is("string")))
+                   and ((.extra_data // {}) | is("object")); "test \(.number) has a field of the wrong type or value")
+            | must(.score >= 0 and .score <= .max_score and ((.status == "passed") == (.score == .max_score));
+                   "test \(.number) is \(.status) with \(.score)/\(.max_score)")
+            | must($full == "" or .status == "passed"; "test \(.number) did not pass"))
+        | must(.score == (.tests | map(.score) | add); "the score is not the sum of the tests\u0027")
+        | "ok: \(.tests | length) tests, \(.score)/\(.tests | map(.max_score) | add)"' "$1"
 }
 
 # tap_is_whole FILE: a plan 1..N first, then N numbered test points.
@@ -50,7 +93,7 @@ grade_solutions_full_marks() {
     out=$g/solutions
     make --no-print-directory -s grade SUBMISSION=solutions OUT="$out" >"$g/solutions.out" 2>&1 ||
         { cat "$g/solutions.out"; return 1; }
-    awk -v full=1 -f tools/check-results-json.awk "$out/results.json" || return 1
+    results_json_ok "$out/results.json" full || return 1
     tap_is_whole "$out/results.tap" || return 1
     ! grep -q '^not ok' "$out/results.tap" || { echo "a failing test point in the TAP log"; return 1; }
     grep -q 'Every exercise passes' "$out/report.txt" || return 1
@@ -66,7 +109,7 @@ grade_survives_a_compile_error() {
     make --no-print-directory -s grade SUBMISSION="$g/broken" OUT="$g/broken-out" >"$g/broken.out" 2>&1
     [ $? -ne 0 ] || { echo "make grade passed a file that does not compile"; return 1; }
     json=$g/broken-out/results.json
-    awk -f tools/check-results-json.awk "$json" || return 1
+    results_json_ok "$json" || return 1
     tools/grade.sh --quiet --results "$g/broken.tsv" "$g/broken" >/dev/null
     awk -F '\t' -v ch="$ch1" '
         $1 == "chapter" { next }
@@ -109,11 +152,11 @@ int main(int argc, char **argv)
 EOF
 
 hidden_tests_count_but_say_nothing() {
-    max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' build/grade/list/$ch1/list.tsv)
+    max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' build/grade/list/$ch1.tsv)
     out=$g/hidden-pass
     make --no-print-directory -s grade SUBMISSION=solutions CH=01 HIDDEN_TESTS="$g/instructor" OUT="$out" \
         >"$g/hidden-pass.out" 2>&1 || { cat "$g/hidden-pass.out"; return 1; }
-    awk -v full=1 -f tools/check-results-json.awk "$out/results.json" | grep -q "/$((max + 3))\$" ||
+    results_json_ok "$out/results.json" full | grep -q "/$((max + 3))\$" ||
         { echo "the hidden exercise's 3 points are not counted"; return 1; }
     submission "$g/ascent" gradient-ascent || return 1
     out=$g/hidden-fail
@@ -123,7 +166,7 @@ hidden_tests_count_but_say_nothing() {
     if grep -q 'SECRET' "$g/hidden-fail.out" "$out/report.txt" "$out/results.tap"; then
         echo "a hidden test's details reached the student's report"; return 1
     fi
-    awk -f tools/check-results-json.awk "$out/results.json" || return 1
+    results_json_ok "$out/results.json" || return 1
     # In results.json, for instructors: restricted visibility, full detail,
     # and never in the student-visible top-level output.
     awk '/"name": ".*instructor-parabola/ { h = 1 } h && /"visibility"/ { print; exit }' "$out/results.json" |
@@ -228,7 +271,7 @@ class_gradebook() {
         }' "$book" || return 1
     for s in alice bob carol; do
         [ -s "$g/class-out/$s/report.txt" ] || { echo "no report for $s"; return 1; }
-        awk -f tools/check-results-json.awk "$g/class-out/$s/results.json" || return 1
+        results_json_ok "$g/class-out/$s/results.json" || return 1
     done
     grep -q 'crashed (Received signal 11' "$g/class-out/carol/results.json" || return 1
 }
@@ -246,8 +289,8 @@ student_time_limit() {
     grep -q "^dawdler,0,.*,$ch1/parabola-descend (stopped)\$" "$g/slow-out/gradebook.csv" ||
         grep -q "^dawdler,0,.*time-limit" "$g/slow-out/gradebook.csv" || { cat "$g/slow-out/gradebook.csv"; return 1; }
     sleep 0.2
-    if ps -eo args | grep -F "$(pwd)/build/grade/" | grep -v grep | grep -q suite; then
-        echo "a test process outlived its student's time limit"; ps -eo pid,args | grep suite; return 1
+    if ps -eo args | grep -F "$(pwd)/build/grade/" | grep -v grep | grep -q '\.tests'; then
+        echo "a test process outlived its student's time limit"; ps -eo pid,args | grep '\.tests'; return 1
     fi
 }
 check "grade-class: a student's time limit stops a hanging submission, and leaves no process behind" \
@@ -256,10 +299,10 @@ check "grade-class: a student's time limit stops a hanging submission, and leave
 # ------------------------------------------------------------ make hint
 hints_name_the_exercise() {
     submission "$g/hint" sign-error || return 1
-    want=$(awk -F '\t' '$2 == "mse-grad" { print $9 }' build/grade/list/$ch1/list.tsv)
+    want=$(awk -F '\t' '$2 == "mse-grad" { print $9 }' build/grade/list/$ch1.tsv)
     make --no-print-directory -s hint CH=01 EXERCISES="$g/hint" >"$g/hint.out" 2>&1 || { cat "$g/hint.out"; return 1; }
     grep -q '^mse-grad, mse_grad()' "$g/hint.out" && grep -qF "Hint: $want" "$g/hint.out" || { cat "$g/hint.out"; return 1; }
-    want=$(awk -F '\t' '$2 == "linreg-train" { print $9 }' build/grade/list/$ch1/list.tsv)
+    want=$(awk -F '\t' '$2 == "linreg-train" { print $9 }' build/grade/list/$ch1.tsv)
     make --no-print-directory -s hint EX=linreg-train EXERCISES="$g/hint" >"$g/hint.out" 2>&1 || return 1
     grep -q 'linreg-train, linreg_train() .*: FAIL' "$g/hint.out" && grep -qF "Hint: $want" "$g/hint.out" ||
         { cat "$g/hint.out"; return 1; }

@@ -2,8 +2,9 @@
 # deps.sh [test]: make sure the course's Debian packages are installed.
 #
 # A student's make needs a C compiler, make, pkg-config, Check (graded
-# tests), gnuplot (figures), pandoc (the book) and inotify-tools (make watch
-# re-grades on file events; without it, it falls back to polling). With
+# tests), gnuplot (figures), pandoc (the book), jq (make grade writes
+# Gradescope's results.json with it) and inotify-tools (make watch re-grades
+# on file events; without it, it falls back to polling). With
 # `test` (make test, which CI runs), also clang with libFuzzer: the
 # self-test fuzzes the CSV reader, and only maintainers need that. Run as
 # root, this installs what is missing with apt-get; otherwise it prints the
@@ -29,6 +30,7 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists check 2>/dev/null || missing="$missing check"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
 if [ "${1:-}" = test ]; then
     if ! command -v clang >/dev/null 2>&1; then

@@ -19,28 +19,28 @@
 #   --quiet              print only Check's summary lines (GRADE_QUIET=1)
 #
 # For each chapter with a suite in tests/, only the student's NN-topic.c is
-# copied into a scratch folder under build/grade/ and compiled there with
-# the course's own headers and tests, so nothing else in EXERCISES-DIR can
-# change what is graded. Names, points, hints and sections come from a
-# listing of the suite built with the pristine stub (from solutions/); the
-# student's build contributes only pass/fail and the diagnostic. A chapter
-# that does not compile scores 0 with the compiler's message, and the
-# others are still graded. Prints a score table per chapter, the first
-# failing exercise with its diagnostic and hint, and Check's summary lines;
-# exit status 0 only when every graded test passed (2 on bad usage, 3 when
-# the course's own files changed while a submission ran).
+# copied into a scratch folder under build/grade/; make builds the test
+# programs there (tools/grade.mk, which also refuses what a submission may
+# not do), and this script runs them and reports. Names, points, hints and
+# sections come from a listing of the suite linked with the reference
+# solution; the student's run contributes only pass/fail and the
+# diagnostic. A chapter that does not compile scores 0 with the compiler's
+# message, and the others are still graded. Prints a score table per
+# chapter, the first failing exercise with its diagnostic and hint, and
+# Check's summary lines; exit status 0 only when every graded test passed
+# (2 on bad usage, 3 when the course's own files changed while a submission
+# ran).
 #
-# What a submission cannot do (see README.md, "Grading untrusted code"): its
-# global symbols other than the exercise functions are made local before
-# linking, so its own main(), grading_near() or malloc() override nothing;
-# a file with constructors or destructors (code that would run in the
-# grader's process) is refused; its tests run in the scratch folder, in a
-# process group that is killed when they end, under time limits.
+# A submission's tests run in the scratch folder, in a process group that
+# is killed when they end, under time limits (README.md, "Grading untrusted
+# code").
 #
-# Environment: GRADE_CFLAGS adds compiler flags (the self-test uses it for
-# -Werror and sanitizers); GRADE_QUIET=1 is --quiet; HIDDEN_VISIBILITY is
-# the results.json visibility of hidden tests (after_published by default,
-# or hidden); CK_TIMEOUT_MULTIPLIER scales Check's per-test timeout.
+# Environment: GRADE_CFLAGS adds compiler flags (the self-test's
+# sanitizers; everything is then built again with them, in build/cflags-KEY);
+# GRADE_QUIET=1 is --quiet; HIDDEN_VISIBILITY is the results.json visibility
+# of hidden tests (after_published by default, or hidden);
+# CK_TIMEOUT_MULTIPLIER scales Check's per-test timeout; MAKE is the make to
+# run.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
@@ -95,33 +95,34 @@ case "${HIDDEN_VISIBILITY:=after_published}" in
     *) echo "grade: HIDDEN_VISIBILITY=$HIDDEN_VISIBILITY: expected hidden, after_published or after_due_date" >&2; exit 2 ;;
 esac
 
-suites=$(ls tests/[0-9][0-9]-*.c 2>/dev/null | sort)
-[ -n "$only" ] && suites=$(echo "$suites" | grep "^tests/$only-")
-if [ -z "$suites" ]; then
+stems=$(cd tests && ls [0-9][0-9]-*.c 2>/dev/null | sed 's/\.c$//' | sort)
+[ -n "$only" ] && stems=$(echo "$stems" | grep "^$only-")
+if [ -z "$stems" ]; then
     echo "grade: no graded chapter ${only:+numbered $only }in tests/" >&2
     exit 2
 fi
 
 # One scratch folder per exercises folder and set of flags, so grading
 # solutions, stubs and sanitizer builds never overwrite each other.
-abs=$(cd "$exercises" && pwd)
-key=$(printf '%s %s' "$abs" "${GRADE_CFLAGS:-}" | cksum | cut -d' ' -f1)
-work=$root/build/grade/$key
+cksum_of() { printf '%s' "$1" | cksum | cut -d' ' -f1; }
+work=build/grade/$(cksum_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}")
+objs=build
+[ -n "${GRADE_CFLAGS:-}" ] && objs=build/cflags-$(cksum_of "$GRADE_CFLAGS")
+hidden_key=""
 mkdir -p "$work"
+if [ -n "$hidden_dir" ]; then
+    hidden_dir=$(cd "$hidden_dir" && pwd)
+    hidden_key=$(cksum_of "$hidden_dir")
+    # Make reads the hidden suites through a link whose name has no spaces.
+    mkdir -p "$objs/grade/hidden-$hidden_key"
+    [ -e "$objs/grade/hidden-$hidden_key/src" ] || ln -s "$hidden_dir" "$objs/grade/hidden-$hidden_key/src" 2>/dev/null
+fi
 # One grader at a time per scratch folder (make watch and make check on the
 # same files, say): the second waits for the first.
 if command -v flock >/dev/null 2>&1; then
     exec 9>"$work/lock"
     flock 9
 fi
-check_flags=$(pkg-config --cflags --libs check) || exit 2
-# Three warnings are errors for students: each is a bug that would
-# otherwise show up as a baffling wrong number or a link error (a misspelt
-# function, a variable read before it is set, a missing return).
-base_cflags="-std=c11 -O1 -g -Wall -Wextra -ffp-contract=off \
--Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type"
-cflags="$base_cflags ${GRADE_CFLAGS:-}"
-case "$cflags" in *-fsanitize*) sanitized=1 ;; *) sanitized=0 ;; esac
 
 # The Check environment is the grader's to set: selecting tests would
 # leave exercises unrun, and stray log settings would write elsewhere.
@@ -131,31 +132,22 @@ unset CK_RUN_SUITE CK_RUN_CASE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS CK_FORK \
 
 # --------------------------------------------------------------- helpers
 
-# fresh TARGET INPUT...: true when TARGET exists and is newer than every input.
-fresh() {
-    target=$1
-    shift
-    [ -e "$target" ] || return 1
-    for input in "$@"; do
-        [ "$target" -nt "$input" ] || return 1
-    done
-}
-
 # Seconds left before the time limit (a large number without one).
 remaining() {
     if [ -z "$limit" ]; then echo 100000; return; fi
     echo $((start + limit - $(date +%s)))
 }
 
-# run_limited SECONDS LOG DIR COMMAND...: runs COMMAND in DIR, in its own
-# process group (timeout makes one), with no input, output to LOG; kills
-# the whole group when it ends, so nothing it started survives it.
+# run_limited SIGNAL SECONDS LOG DIR COMMAND...: runs COMMAND in DIR, in its
+# own process group (timeout makes one), with no input, output to LOG;
+# sends SIGNAL after SECONDS (make cleans up after TERM; a test gets KILL),
+# and kills the whole group when it ends, so nothing it started survives it.
 running=""
 run_limited() {
-    rl_seconds=$1 rl_log=$2 rl_dir=$3
-    shift 3
+    rl_signal=$1 rl_seconds=$2 rl_log=$3 rl_dir=$4
+    shift 4
     [ "$rl_seconds" -gt 0 ] || return 124
-    (cd "$rl_dir" && exec timeout -s KILL "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null 9>&- &
+    (cd "$rl_dir" && exec timeout -s "$rl_signal" -k 5 "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null 9>&- &
     running=$!
     wait "$running"
     rl_code=$?
@@ -169,147 +161,26 @@ interrupted() {
 }
 trap interrupted INT TERM HUP
 
+# What make needs to know about this grading (GRADE_CFLAGS, if set, it
+# finds in the environment).
+make_args="-s --no-print-directory GRADE_BUILD=$objs GRADE_DIR=$work HIDDEN_KEY=$hidden_key"
+
 # The course's own files, whose checksum must not change while a
 # submission runs.
 course_sum() {
-    cat tests/*.c tests/*.h tools/*.sh tools/*.awk solutions/*.c exercises/*.h lib/*.c lib/*.h Makefile \
-        ${hidden_dir:+"$hidden_dir"/*.c} 2>/dev/null | cksum
+    cat tests/*.c tests/*.h tools/*.sh tools/*.awk tools/*.mk tools/*.jq solutions/*.c exercises/*.h \
+        lib/*.c lib/*.h Makefile ${hidden_dir:+"$hidden_dir"/*.c} 2>/dev/null | cksum
 }
 
-# compile LOG OUT ARGS...: cc with a time limit (an #include of /dev/zero
-# would never end), writing OUT only when it succeeds.
-compile() {
-    clog=$1 out=$2
-    shift 2
-    c_t=$(remaining)
-    [ "$c_t" -gt 60 ] && c_t=60
-    # shellcheck disable=SC2086  # the flag lists are meant to split
-    run_limited "$c_t" "$clog" "$root" cc "$@" -o "$out.tmp$$" &&
-        mv "$out.tmp$$" "$out" || { rm -f "$out.tmp$$"; return 1; }
-}
-
-# listing SUITE STEM DIR: the trusted exercise table of SUITE, built with
-# the pristine stub of STEM and cached in DIR; prints its path.
-listing() {
-    lsuite=$1 lstem=$2 ldir=$3
-    mkdir -p "$ldir"
-    header=exercises/$lstem.h
-    if ! fresh "$ldir/list.tsv" "$lsuite" "solutions/$lstem.c" tests/grading.c tests/*.h \
-         "$header" tools/make-stub.awk lib/*.h lib/*.c; then
-        # Temporary names of this process's own: two graders may list at once.
-        awk -f tools/make-stub.awk "solutions/$lstem.c" >"$ldir/stub.c.$$" &&
-        mv "$ldir/stub.c.$$" "$ldir/stub.c" &&
-        compile "$ldir/build.log" "$ldir/stub.o" $base_cflags -Iexercises -Ilib -c "$ldir/stub.c" &&
-        compile "$ldir/build.log" "$ldir/list" $cflags -Iexercises -Itests -Ilib \
-            "$lsuite" tests/grading.c "$ldir/stub.o" $lib_objs $check_flags -lm &&
-        nm -g --defined-only "$ldir/stub.o" | awk 'NF == 3 { print $3 }' >"$ldir/keep.txt.$$" &&
-        mv "$ldir/keep.txt.$$" "$ldir/keep.txt" &&
-        "$ldir/list" --list "$ldir/list.tmp$$" && mv "$ldir/list.tmp$$" "$ldir/list.tsv" ||
-            { echo "grade: cannot list the exercises of $lsuite:" >&2; cat "$ldir/build.log" >&2; return 1; }
+# The student's file of chapter $1: in the folder itself or, in a whole
+# copy of the course (an LMS upload of a student's repository), in its
+# exercises/ folder.
+source_of() {
+    if [ ! -f "$exercises/$1.c" ] && [ -f "$exercises/exercises/$1.c" ]; then
+        echo "$exercises/exercises/$1.c"
+    else
+        echo "$exercises/$1.c"
     fi
-    echo "$ldir/list.tsv"
-}
-
-# build_student DIR STEM: compiles DIR/STEM.c into DIR/student.o with only
-# the exercise functions global (keep list from the pristine stub), after
-# refusing constructors and destructors. Messages go to DIR/compile.log.
-build_student() {
-    bdir=$1 bstem=$2
-    bsrc=$bdir/$bstem.c
-    blog=$bdir/compile.log
-    if fresh "$bdir/student.o" "$bsrc" "$work/list-$bstem.keep" "exercises/$bstem.h" lib/*.h; then
-        return 0
-    fi
-    rm -f "$bdir/student.o"
-    : >"$blog"
-    # Only the course's headers (exercises/, lib/) and the C library's may be
-    # included: an #include of another file (a hidden suite, say) would
-    # show its text in the compiler's messages. No asm either: .incbin and
-    # section tricks are not for these exercises.
-    # (-MG lists a header that does not exist instead of failing on it.)
-    if ! compile "$bdir/deps.log" "$bdir/deps.mk" $cflags -Iexercises -Ilib -MM -MG "$bsrc"; then
-        cp "$bdir/deps.log" "$blog"
-        return 1
-    fi
-    other=$(tr ' ' '\n' <"$bdir/deps.mk" | grep -v -e '^$' -e '^\\$' -e ':$' -e "^$bsrc\$" \
-                -e '^exercises/[^/]*\.h$' -e '^lib/[^/]*\.h$' | head -n 1)
-    if [ -n "$other" ]; then
-        echo "error: the file includes $other: only the course's headers (exercises/, lib/) and the C library's may be included" >"$blog"
-        return 1
-    fi
-    if compile "$bdir/deps.log" "$bdir/pre.i" $cflags -Iexercises -Ilib -E "$bsrc" &&
-       awk -v src="\"$bsrc\"" '/^# [0-9]+ "/ { f = $3; next }
-            f == src && /(^|[^A-Za-z0-9_])(__)?asm(__)?([^A-Za-z0-9_]|$)/ { found = 1 }
-            END { exit !found }' "$bdir/pre.i"; then
-        echo "error: the file uses asm, which these exercises do not need and the grader does not allow" >"$blog"
-        return 1
-    fi
-    compile "$blog" "$bdir/raw.o" $cflags -Iexercises -Ilib -c "$bsrc" || return 1
-    bplain=$bdir/raw.o
-    if [ "$sanitized" = 1 ]; then
-        # Sanitizers add constructors of their own: look at a plain build.
-        compile "$bdir/plain.log" "$bdir/plain.o" $base_cflags -Iexercises -Ilib -c "$bsrc" || return 1
-        bplain=$bdir/plain.o
-    fi
-    if readelf -SW "$bplain" | grep -qE 'INIT_ARRAY|FINI_ARRAY|PREINIT_ARRAY|\.ctors|\.dtors'; then
-        echo "error: the file defines a constructor or destructor (code that runs before or after main), which the grader does not run" >"$blog"
-        return 1
-    fi
-    objcopy --keep-global-symbols="$work/list-$bstem.keep" "$bdir/raw.o" "$bdir/student.o.tmp" >>"$blog" 2>&1 &&
-        mv "$bdir/student.o.tmp" "$bdir/student.o"
-}
-
-# lib_objects: the course's shared C (lib/*.c: the seeded generator and
-# the rest), which exercises may use, compiled once per set of flags into
-# an archive, as the Makefile does; prints the archive's path. An archive,
-# because some of lib/ calls the chapters' exercise functions (lib/optimizer.c
-# calls chapter 4's): the linker takes from it only what a suite uses, so a
-# chapter's suite never needs another chapter's functions.
-lib_objects() {
-    lib_dir=$shared_objs/lib
-    mkdir -p "$lib_dir"
-    lib_list=""
-    for lib_src in lib/*.c; do
-        [ -f "$lib_src" ] || continue
-        lib_obj=$lib_dir/$(basename "$lib_src" .c).o
-        fresh "$lib_obj" "$lib_src" lib/*.h exercises/*.h ||
-            compile "$lib_dir/build.log" "$lib_obj" $cflags -Iexercises -Ilib -c "$lib_src" ||
-            { cat "$lib_dir/build.log" >&2; return 1; }
-        lib_list="$lib_list $lib_obj"
-    done
-    # shellcheck disable=SC2086  # one word per object
-    fresh "$lib_dir/libcourse.a" $lib_list ||
-        { rm -f "$lib_dir/libcourse.a" && ar rcs "$lib_dir/libcourse.a" $lib_list; } ||
-        return 1
-    echo "$lib_dir/libcourse.a"
-}
-
-# link_suite SUITE BIN DIR: links SUITE with the harness and DIR/student.o.
-# The suite's and the harness's objects do not depend on the student: they
-# are kept, per set of flags, for every folder graded with those flags.
-# Status 1 when the link fails (the student's file, say a missing
-# function), 2 when the course's own suite or harness does not compile.
-link_suite() {
-    ksuite=$1 kbin=$2 kdir=$3
-    sobj=$shared_objs/suite-$(printf '%s' "$ksuite" | cksum | cut -d' ' -f1).o
-    hobj=$shared_objs/grading.o
-    header=exercises/$(basename "$ksuite" .c | cut -d. -f1).h
-    fresh "$hobj" tests/grading.c tests/grading.h ||
-        compile "$kdir/harness.log" "$hobj" $cflags -Itests $check_flags -c tests/grading.c ||
-        return 2
-    fresh "$sobj" "$ksuite" tests/*.h "$header" lib/*.h ||
-        compile "$kdir/harness.log" "$sobj" $cflags -Iexercises -Itests -Ilib $check_flags -c "$ksuite" ||
-        return 2
-    fresh "$kbin" "$kdir/student.o" "$sobj" "$hobj" $lib_objs && return 0
-    compile "$kdir/link.log" "$kbin" $cflags "$sobj" "$hobj" "$kdir/student.o" \
-        $lib_objs $check_flags -lm
-}
-
-# The course's own code failed to build: that is no student's fault.
-harness_broken() {
-    echo "grade: the course's test suite or harness does not compile with these flags:" >&2
-    cat "$1" >&2
-    exit 2
 }
 
 # merge TRUSTED RAW NOTE MESSAGE VISIBILITY: the trusted rows, with status
@@ -329,101 +200,93 @@ merge() {
         }' "$2" "$1"
 }
 
-# --------------------------------------------------------------- grading
-hidden_key=""
-[ -n "$hidden_dir" ] && hidden_key=$(cd "$hidden_dir" && pwd | cksum | cut -d' ' -f1)
-shared_objs=$root/build/grade/objects-$(printf '%s' "$cflags" | cksum | cut -d' ' -f1)
-lib_objs=$(lib_objects) || { echo "grade: the course's lib/ does not compile with these flags" >&2; exit 2; }
+# ---------------------------------------------------------------- building
+# The course's side (listings, suites, solutions) first: a failure there is
+# never a student's. Graders share it, so one builds it at a time.
+# shellcheck disable=SC2086  # make_args and stems are meant to split
+build_course() {
+    command -v flock >/dev/null 2>&1 && flock 8
+    "${MAKE:-make}" $make_args grader-course GRADE_CHAPTERS="$(echo $stems)"
+}
+if ! build_course >"$work/make.log" 2>&1 8>build/grade/lock; then
+    echo "grade: the course's test suites do not build:" >&2
+    cat "$work/make.log" >&2
+    exit 2
+fi
+hidden_suites=""
+[ -n "$hidden_dir" ] && hidden_suites=$(ls "$hidden_dir"/[0-9][0-9]-*.c 2>/dev/null | sort)
+
+# The student's files, copied only when changed, so that make rebuilds
+# nothing for a file that did not change.
+sum_before=$(course_sum)
+files=""
+for stem in $stems; do
+    source=$(source_of "$stem")
+    [ -f "$source" ] || continue
+    cmp -s "$source" "$work/$stem.c" || cp "$source" "$work/$stem.c"
+    files="$files $stem"
+done
+# shellcheck disable=SC2086
+[ -n "$files" ] && run_limited TERM "$(remaining)" "$work/make.log" . \
+    "${MAKE:-make}" $make_args -k grader-files GRADE_FILES="$files"
+
+# ----------------------------------------------------------------- grading
 merged=$work/results.tsv
 : >"$merged.tmp"
 summaries=""
-sum_before=$(course_sum)
-for suite in $suites; do
-    stem=$(basename "$suite" .c)
-    dir=$work/$stem
-    mkdir -p "$dir"
-    rm -f "$dir"/raw*.tsv "$dir/run.log"
-    list=$(listing "$suite" "$stem" "$root/build/grade/list/$stem") || exit 2
-    # This folder's copy of the exercise functions' names (its objects are
-    # rebuilt when they change).
-    cmp -s "$(dirname "$list")/keep.txt" "$work/list-$stem.keep" ||
-        cp "$(dirname "$list")/keep.txt" "$work/list-$stem.keep"
-
-    # The instructor's hidden suites of this chapter, if any.
-    hidden_suites=""
-    if [ -n "$hidden_dir" ]; then
-        hidden_suites=$(ls "$hidden_dir/$stem".c "$hidden_dir/$stem".*.c 2>/dev/null | sort -u)
-    fi
-
-    # The file itself, or, in a whole copy of the course (an LMS upload of
-    # a student's repository), the one in its exercises/ folder.
-    source=$exercises/$stem.c
-    [ ! -f "$source" ] && [ -f "$exercises/exercises/$stem.c" ] && source=$exercises/exercises/$stem.c
-
+for stem in $stems; do
+    list=$objs/grade/list/$stem.tsv
+    source=$(source_of "$stem")
+    rm -f "$work/$stem.tsv" "$work/$stem.out"
     note="" message=""
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
     elif [ ! -f "$source" ]; then
         note="missing"; message="there is no $exercises/$stem.c"
-    else
-        # Copy only when changed, so an unchanged file is not recompiled.
-        cmp -s "$source" "$dir/$stem.c" || cp "$source" "$dir/$stem.c"
-        rm -f "$dir/link.log"
-        linked=1
-        if build_student "$dir" "$stem" && { link_suite "$suite" "$dir/suite" "$dir"; linked=$?; [ $linked -eq 0 ]; }; then
-            :
-        elif [ "${linked:-1}" -eq 2 ]; then
-            harness_broken "$dir/harness.log"
-        else
-            note="compile"
-            # The compiler's own words, with the scratch path replaced by
-            # the student's.
-            cat "$dir/compile.log" "$dir/link.log" 2>/dev/null |
-                sed "s|$dir/$stem\.c|$source|g; s|$dir/||g" >"$dir/errors.log"
-            first=$(grep -m 3 -i 'error' "$dir/errors.log" | tr '\t' ' ' | tr '\n' ' ')
-            [ -n "$first" ] || first=$(head -n 3 "$dir/errors.log" | tr '\t' ' ' | tr '\n' ' ')
-            message="$source does not compile: $first"
-        fi
+    elif [ ! -x "$work/$stem.tests" ]; then
+        note="compile"
+        # The compiler's own words, with the scratch path replaced by the
+        # student's.
+        sed "s|$work/$stem\.c|$source|g; s|$work/||g" "$work/$stem.log" >"$work/$stem.errors" 2>/dev/null
+        first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
+        [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
+        message="$source does not compile: $first"
     fi
 
     if [ -z "$note" ]; then
         t=$(remaining)
         [ "$t" -gt 300 ] && t=300
-        run_limited "$t" "$dir/run.log" "$dir" "$dir/suite" "$dir/raw.tsv"
-        summary=$(grep '%: Checks:' "$dir/run.log" | tail -n 1)
+        run_limited KILL "$t" "$work/$stem.out" "$work" "$root/$work/$stem.tests" "$stem.tsv"
+        summary=$(grep '%: Checks:' "$work/$stem.out" | tail -n 1)
         summaries="$summaries$stem: ${summary:-stopped before its summary}
 "
-        [ -s "$dir/raw.tsv" ] || : >"$dir/raw.tsv"
-        merge "$list" "$dir/raw.tsv" "" "" visible >>"$merged.tmp"
+        [ -s "$work/$stem.tsv" ] || : >"$work/$stem.tsv"
+        merge "$list" "$work/$stem.tsv" "" "" visible >>"$merged.tmp"
     else
-        : >"$dir/raw.tsv"
-        merge "$list" "$dir/raw.tsv" "$note" "$message" visible >>"$merged.tmp"
+        : >"$work/$stem.tsv"
+        merge "$list" "$work/$stem.tsv" "$note" "$message" visible >>"$merged.tmp"
         summaries="$summaries$stem: not graded ($note)
 "
     fi
 
-    n=0
+    # The instructor's hidden suites of this chapter, if any.
     for hsuite in $hidden_suites; do
-        n=$((n + 1))
-        hlist=$(listing "$hsuite" "$stem" "$root/build/grade/list/hidden-$hidden_key/$stem-$n") || exit 2
+        h=$(basename "$hsuite" .c)
+        case "$h" in "$stem"|"$stem".*) ;; *) continue ;; esac
         hnote=$note hmessage=$message
-        if [ -z "$hnote" ]; then
-            link_suite "$hsuite" "$dir/hidden-$n" "$dir"
-            linked=$?
-            [ $linked -eq 2 ] && harness_broken "$dir/harness.log"
-            if [ $linked -eq 0 ]; then
-                t=$(remaining)
-                [ "$t" -gt 300 ] && t=300
-                run_limited "$t" "$dir/hidden-$n.log" "$dir" "$dir/hidden-$n" "$dir/raw-hidden-$n.tsv"
-                summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$dir/hidden-$n.log" | tail -n 1)
+        raw=hidden-$hidden_key/$h.tsv
+        mkdir -p "$work/hidden-$hidden_key" && : >"$work/$raw"
+        if [ -z "$hnote" ] && [ -x "$work/hidden-$hidden_key/$h.tests" ]; then
+            t=$(remaining)
+            [ "$t" -gt 300 ] && t=300
+            run_limited KILL "$t" "$work/hidden-$hidden_key/$h.out" "$work" "$root/$work/hidden-$hidden_key/$h.tests" "$raw"
+            summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$work/hidden-$hidden_key/$h.out" | tail -n 1)
 "
-            else
-                hnote=compile hmessage="$exercises/$stem.c does not link with the hidden tests"
-            fi
+        elif [ -z "$hnote" ]; then
+            hnote=compile hmessage="$exercises/$stem.c does not link with the hidden tests"
         fi
-        [ -s "$dir/raw-hidden-$n.tsv" ] || : >"$dir/raw-hidden-$n.tsv"
         # Hidden rows join their chapter: drop the listing's chapter line.
-        merge "$hlist" "$dir/raw-hidden-$n.tsv" "$hnote" "$hmessage" hidden |
+        merge "$objs/grade/hidden-$hidden_key/$h.tsv" "$work/$raw" "$hnote" "$hmessage" hidden |
             awk -F '\t' -v OFS='\t' -v stem="$stem" '$1 != "chapter" { $1 = stem; print }' >>"$merged.tmp"
     done
 done
@@ -451,11 +314,10 @@ out=$work/report.txt
 {
     awk -F '\t' -v mode=table -v exdir="$exercises" -f tools/report.awk "$merged"
     # The compiler's own message for each chapter that does not compile.
-    for suite in $suites; do
-        stem=$(basename "$suite" .c)
+    for stem in $stems; do
         grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	compile	" "$merged" || continue
         printf '\n%s.c does not compile; the compiler says:\n' "$stem"
-        head -n 25 "$work/$stem/errors.log" | sed 's/^/  | /'
+        head -n 25 "$work/$stem.errors" | sed 's/^/  | /'
     done
     echo
     printf '%s' "$summaries"
@@ -463,10 +325,8 @@ out=$work/report.txt
 cat "$out"
 [ -n "$report" ] && cp "$out" "$report"
 if [ -n "$json" ]; then
-    iconv -c -f UTF-8 -t UTF-8 "$merged" |
-        awk -F '\t' -v mode=json -v report="$out" -v seconds="$elapsed" \
-            -v hidden_visibility="$HIDDEN_VISIBILITY" -f tools/report.awk >"$json.tmp" &&
-        mv "$json.tmp" "$json"
+    jq -R -s --rawfile output "$out" --argjson seconds "$elapsed" --arg hidden "$HIDDEN_VISIBILITY" \
+        -f tools/results.jq "$merged" >"$json.tmp" && mv "$json.tmp" "$json"
 fi
 if [ -n "$tap" ]; then
     awk -F '\t' -v mode=tap -f tools/report.awk "$merged" >"$tap.tmp" && mv "$tap.tmp" "$tap"

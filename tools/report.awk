@@ -8,9 +8,6 @@
 #   table      the score table, the first failing visible exercise in full
 #              (-v exdir=DIR names the student's folder), and a count of
 #              failed hidden tests, without their details
-#   json       Gradescope's results.json (-v report=FILE is the student-
-#              facing text, -v seconds=N the execution time,
-#              -v hidden_visibility=V the visibility of hidden tests)
 #   tap        a TAP log, one test point per exercise (hidden ones say
 #              only that they passed or failed)
 #   hint       the first failing visible exercise's diagnostic and hint,
@@ -19,36 +16,15 @@
 #              chapter in -v stems="STEM ...", total, maximum, and the first
 #              failing exercise (hidden ones included: this is for
 #              instructors)
-# Hidden exercises never show their message, hint or section except in
-# json, where Gradescope keeps them from students by their visibility.
+# Hidden exercises never show their message, hint or section (results.json,
+# written by tools/results.jq, has them, for Gradescope to keep from
+# students by their visibility).
 
 function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
-
-function json_string(s,    out, i, c, n) {
-    gsub(/\\/, "\\\\", s)
-    gsub(/"/, "\\\"", s)
-    gsub(/\t/, "\\t", s)
-    gsub(/\r/, "\\r", s)
-    gsub(/\n/, "\\n", s)
-    # Any other control character as \u00XX.
-    out = ""
-    n = length(s)
-    for (i = 1; i <= n; i++) {
-        c = substr(s, i, 1)
-        if (c < " " && index(CONTROL, c)) out = out sprintf("\\u%04x", index(CONTROL, c))
-        else out = out c
-    }
-    return "\"" out "\""
-}
 
 function csv_field(s) {
     if (s ~ /[",\n\r]/ || s ~ /^[ \t]|[ \t]$/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
     return s
-}
-
-BEGIN {
-    CONTROL = ""
-    for (i = 1; i < 32; i++) CONTROL = CONTROL sprintf("%c", i)
 }
 
 $1 == "chapter" {
@@ -75,7 +51,6 @@ function diagnostic(i,    text) {
 
 END {
     if (mode == "table") table()
-    else if (mode == "json") json()
     else if (mode == "tap") tap()
     else if (mode == "hint") exit hint_of(ex)
     else if (mode == "gradebook") gradebook()
@@ -125,33 +100,6 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
         printf "%s%d hidden test%s failed: %s counted in the score, and %s details are for your instructor.\n",
                (first ? "\n" : ""), hidden_failed, (hidden_failed > 1 ? "s" : ""),
                (hidden_failed > 1 ? "they are" : "it is"), (hidden_failed > 1 ? "their" : "its")
-}
-
-function json(    line, text, i, k, sep) {
-    text = ""
-    while ((getline line < report) > 0) text = text (text == "" ? "" : "\n") line
-    close(report)
-    printf "{\n"
-    printf "  \"score\": %d,\n", total
-    printf "  \"execution_time\": %d,\n", seconds
-    printf "  \"output\": %s,\n", json_string(text)
-    printf "  \"visibility\": \"visible\",\n"
-    printf "  \"tests\": ["
-    sep = "\n"
-    for (i = 1; i <= n; i++) {
-        k[chapter_of[i]]++
-        printf "%s    {\n", sep
-        printf "      \"name\": %s,\n", json_string(stem[i] ": " name[i] " (" func_[i] ")" (hidden[i] ? " [hidden]" : ""))
-        printf "      \"number\": \"%d.%d\",\n", substr(stem[i], 1, 2) + 0, k[chapter_of[i]]
-        printf "      \"score\": %d,\n", earned[i]
-        printf "      \"max_score\": %d,\n", points[i]
-        printf "      \"status\": \"%s\",\n", status[i] == "pass" ? "passed" : "failed"
-        printf "      \"output\": %s,\n", json_string(status[i] == "pass" ? "Passed." : diagnostic(i))
-        printf "      \"visibility\": \"%s\"\n", hidden[i] ? hidden_visibility : "visible"
-        printf "    }"
-        sep = ",\n"
-    }
-    printf "\n  ]\n}\n"
 }
 
 function tap(    i, c, lines, m, j) {

@@ -1,0 +1,184 @@
+# tools/grade.mk: grading, included by the Makefile.
+#
+# The public targets (check, hint, watch, reset, grade, grade-class) run
+# tools/grade.sh and its kin; those scripts run tests and report, and what
+# they run is built here, by make, with the Makefile's compiler flags.
+#
+# For each chapter with a suite tests/NN-topic.c, in the build tree
+# GRADE_BUILD (build/; or build/cflags-KEY, all of it compiled again with
+# GRADE_CFLAGS, the self-test's sanitizers):
+#   lib/solutions-but-NN-topic.a  every other chapter's solution, for a suite
+#                              or an exercise that calls an earlier
+#                              chapter's code
+#   grade/list/NN-topic.tests  the suite linked with the reference solution
+#   grade/list/NN-topic.tsv    its exercise table (--list: names, points,
+#                              hints, sections), the only one the grader
+#                              trusts: a student's run says pass or fail
+#   grade/list/NN-topic.keep   the exercise functions (the solution's global
+#                              symbols)
+# and in GRADE_DIR (build/grade/KEY, one per folder of exercise files), from
+# the copy NN-topic.c of the student's file that tools/grade.sh puts there:
+#   NN-topic.tests             the suite linked with the student's file
+#   NN-topic.log               why it was not built (the compiler's words)
+# With hidden tests, grade/hidden-HIDDEN_KEY/src links to the instructor's
+# folder of suites NN-topic[.name].c, built into grade/hidden-HIDDEN_KEY/
+# and GRADE_DIR/hidden-HIDDEN_KEY/ alike.
+
+# ------------------------------------------------------------ public targets
+check: deps
+	@MAKE='$(MAKE)' tools/grade.sh "$(EXERCISES)" "$(CH)"
+
+hint: deps
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"
+
+watch: deps
+	@MAKE='$(MAKE)' exec tools/watch.sh "$(EXERCISES)" "$(CH)"
+
+reset:
+	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)"
+
+# make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
+REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
+grade: deps
+	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
+	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
+	@MAKE='$(MAKE)' tools/grade.sh --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
+	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
+	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
+	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
+	    echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; fi; exit $$status
+
+# make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
+grade-class: deps
+	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
+	@MAKE='$(MAKE)' HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
+
+# ------------------------------------------------- what tools/grade.sh asks
+# It builds the course's side first (a failure there is never a student's),
+# for the chapters GRADE_CHAPTERS; then, with -k so that one file that does
+# not compile stops no other, the test programs of the student's files
+# GRADE_FILES.
+.PHONY: grader-course grader-files
+GRADE_BUILD ?= build
+GB          := $(GRADE_BUILD)
+LIST_DIR    := $(GB)/grade/list
+HIDDEN_DIR  := $(GB)/grade/hidden-$(HIDDEN_KEY)
+GD          := $(GRADE_DIR)
+SUITES      := $(patsubst tests/%.c,%,$(wildcard tests/[0-9][0-9]-*.c))
+SOLUTIONS   := $(patsubst solutions/%.c,%,$(wildcard solutions/[0-9][0-9]-*.c))
+HIDDEN      := $(if $(HIDDEN_KEY),$(patsubst $(HIDDEN_DIR)/src/%.c,%,$(wildcard $(HIDDEN_DIR)/src/[0-9][0-9]-*.c)))
+# The hidden suites of chapter $1: NN-topic and NN-topic.name.
+hidden_of    = $(filter $1 $1.%,$(HIDDEN))
+chapter_of   = $(firstword $(subst ., ,$1))
+
+grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a \
+    $(foreach c,$(GRADE_CHAPTERS),$(LIST_DIR)/$c.tsv $(LIST_DIR)/$c.keep $(GB)/obj/tests/$c.o \
+      $(GB)/lib/solutions-but-$c.a $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(call hidden_of,$c)))
+grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
+    $(patsubst %,$(GD)/hidden-$(HIDDEN_KEY)/%.tests,$(call hidden_of,$c)))
+
+# -------------------------------------------------------- the course's side
+# A test program: the objects and archives among its prerequisites, in
+# order, with Check. A failed link leaves no older program behind.
+CHECK_LIBS  = $(shell pkg-config --libs check)
+link_tests  = @mkdir -p $(@D); rm -f $@; $(CC) $(CFLAGS) $(GRADE_CFLAGS) $(LDFLAGS) \
+              $(filter %.o %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@
+
+ifneq ($(GB),build)
+$(GB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(GRADE_CFLAGS) -c $< -o $@
+
+$(GB)/lib/libcourse.a: $(LIB_OBJS:build/%=$(GB)/%)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+-include $(shell find $(GB)/obj -name '*.d' 2>/dev/null)
+endif
+
+$(foreach c,$(SUITES),$(eval $(GB)/lib/solutions-but-$c.a: \
+  $(patsubst %,$(GB)/obj/solutions/%.o,$(filter-out $c,$(SOLUTIONS)))))
+$(SUITES:%=$(GB)/lib/solutions-but-%.a):
+	@mkdir -p $(@D)
+	@rm -f $@ && $(AR) rcs $@ $^
+
+$(SUITES:%=$(LIST_DIR)/%.tests): $(LIST_DIR)/%.tests: $(GB)/obj/tests/%.o $(GB)/obj/tests/grading.o \
+    $(GB)/obj/solutions/%.o $(GB)/lib/solutions-but-%.a $(GB)/lib/libcourse.a
+	$(link_tests)
+
+$(SUITES:%=$(LIST_DIR)/%.keep): $(LIST_DIR)/%.keep: $(GB)/obj/solutions/%.o
+	@mkdir -p $(@D)
+	@nm -g --defined-only $< | awk 'NF == 3 { print $$3 }' > $@
+
+# Hidden suites are the instructor's, written like tests/NN-topic.c but
+# elsewhere (hence -Itests); a warning in them is not fatal.
+$(HIDDEN:%=$(HIDDEN_DIR)/%.o): $(HIDDEN_DIR)/%.o: $(HIDDEN_DIR)/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(filter-out -Werror,$(CFLAGS)) $(GRADE_CFLAGS) -c $< -o $@
+
+$(HIDDEN:%=$(HIDDEN_DIR)/%.tests): $(HIDDEN_DIR)/%.tests: $(HIDDEN_DIR)/%.o $(GB)/obj/tests/grading.o \
+    $(GB)/obj/solutions/$$(call chapter_of,$$*).o $(GB)/lib/solutions-but-$$(call chapter_of,$$*).a \
+    $(GB)/lib/libcourse.a
+	$(link_tests)
+
+$(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HIDDEN)): %.tsv: %.tests
+	@$< --list $@
+
+-include $(wildcard $(HIDDEN_DIR)/*.d)
+
+# ------------------------------------------------------- the student's side
+# A student's file is compiled with the Makefile's flags but warnings of
+# its own, where three are errors, each a bug that would otherwise show up
+# as a baffling number or link error: a misspelt function, a variable read
+# before it is set, a missing return. It is compiled at -O1 whatever CFLAGS
+# says, because what -Wuninitialized sees depends on the optimisation (at
+# -O2 it sees through inlined calls): a file is not refused or accepted for
+# the flags the course was built with. No compile may take more than a
+# minute (an #include of /dev/zero would never end).
+UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
+  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -Wall -Wextra \
+  -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
+
+ifneq ($(GD),)
+# 1. Refused before it is compiled (tools/untrusted.awk reads the
+# preprocessed text, even the part before an error): an #include of anything
+# but the course's headers and the C library's (a hidden suite would show
+# its text in the compiler's messages), and asm. First the test programs
+# built from its last version go, so that a file that no longer builds is
+# never graded by them.
+$(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk
+	@rm -f $(GD)/$*.tests $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
+	@$(UNTRUSTED_CC) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
+	  awk -v file='"$<"' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
+	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
+
+# 2. Compiled; its .d file makes a change in the headers it includes start
+# again from step 1.
+$(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.c $(GD)/%.i
+	@$(UNTRUSTED_CC) -MMD -MP -MF $(GD)/$*.d -MT $(GD)/$*.i -c $< -o $@ 2>$(GD)/$*.log
+
+# 3. Refused if it defines a constructor or destructor (code that would run
+# in the grader's process); then every global symbol but the exercise
+# functions is made local, so that its own main(), grading_near() or pow()
+# overrides nothing. With GRADE_CFLAGS it is compiled again with them here
+# (sanitizers add constructors of their own).
+$(SUITES:%=$(GD)/%.o): $(GD)/%.o: $(GD)/%.plain.o $(LIST_DIR)/%.keep
+	@if readelf -SW $< | grep -qE 'INIT_ARRAY|FINI_ARRAY|\.ctors|\.dtors'; then \
+	  echo "error: the file defines a constructor or destructor (code that runs before or after main), which the grader does not run" >$(GD)/$*.log; \
+	  exit 1; fi
+	@$(if $(GRADE_CFLAGS),$(UNTRUSTED_CC) $(GRADE_CFLAGS) -c $(GD)/$*.c -o $(GD)/$*.cflags.o 2>$(GD)/$*.log &&) \
+	  objcopy --keep-global-symbols=$(LIST_DIR)/$*.keep $(if $(GRADE_CFLAGS),$(GD)/$*.cflags.o,$<) $@ 2>$(GD)/$*.log
+
+# 4. Linked with the chapter's suites: tests for chapter NN link the
+# student's file of chapter NN and no other.
+$(SUITES:%=$(GD)/%.tests): $(GD)/%.tests: $(GB)/obj/tests/%.o $(GB)/obj/tests/grading.o $(GD)/%.o \
+    $(GB)/lib/solutions-but-%.a $(GB)/lib/libcourse.a
+	$(link_tests) 2>$(GD)/$*.log
+
+$(HIDDEN:%=$(GD)/hidden-$(HIDDEN_KEY)/%.tests): $(GD)/hidden-$(HIDDEN_KEY)/%.tests: $(HIDDEN_DIR)/%.o \
+    $(GB)/obj/tests/grading.o $(GD)/$$(call chapter_of,$$*).o \
+    $(GB)/lib/solutions-but-$$(call chapter_of,$$*).a $(GB)/lib/libcourse.a
+	$(link_tests) 2>/dev/null
+
+-include $(wildcard $(GD)/*.d)
+endif

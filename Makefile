@@ -75,7 +75,7 @@ help:
 	@echo "make figures    every figure, SVG and PNG, in build/figures/"
 	@echo "make book       the book, in build/book/index.html"
 	@echo "make lessons    refresh the lessons' quoted code and numbers from the source (maintainers)"
-	@echo "make stubs      regenerate exercises/ from solutions/ (maintainers)"
+	@echo "make stubs      regenerate exercises/ from solutions/ (maintainers; never over your edits unless FORCE=1, with a backup)"
 	@echo "make bench      the course's speed measurements"
 	@echo "make deps       install the Debian packages the course needs"
 	@echo "make clean      remove build/"
@@ -235,10 +235,10 @@ build/book/style.css: tools/book/style.css
 # they run: tools/grade.mk.
 include tools/grade.mk
 
+# Never over a file with changes of its own unless FORCE=1, and then with a
+# backup (tools/stubs.sh).
 stubs:
-	@for f in solutions/[0-9][0-9]-*.c; do \
-	  awk -f tools/make-stub.awk $$f > exercises/$${f##*/}.tmp && \
-	  mv exercises/$${f##*/}.tmp exercises/$${f##*/}; done
+	@FORCE="$(FORCE)" tools/stubs.sh
 
 # ---------------------------------------------------------------- benchmarks
 # tests/NN-topic.bench.sh measure speed; they print numbers, they never fail

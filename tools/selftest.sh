@@ -36,7 +36,7 @@ groups() {
     for c in $chapters; do
         [ -f "tests/$c.sh" ] && echo "programs-${c%%-*}"
     done
-    echo outputs one-code-path
+    echo outputs one-code-path students-files
 }
 
 # Every group's lines in report order, then the count.
@@ -123,13 +123,7 @@ column() {
 
 # --------------------------------------------------------------- grading
 
-stubs_are_fresh() {
-    for s in solutions/[0-9][0-9]-*.c; do
-        awk -f tools/make-stub.awk "$s" >"$scratch/stub.c" || return 1
-        cmp "$scratch/stub.c" "exercises/${s##*/}" ||
-            { echo "exercises/${s##*/} is stale: run make stubs"; return 1; }
-    done
-}
+stubs_are_fresh() { tools/stubs.sh --check; }
 if in_group grading-solutions; then
     check "exercises/ are the stubs generated from solutions/" stubs_are_fresh
     # (The grader links each suite with build/obj/solutions/, which the
@@ -317,6 +311,36 @@ try_shows_a_broken_adam() {
 }
 in_group one-code-path &&
     check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam
+
+# ------------------------------------------------- a student's files are sacred
+# In a clone of what is committed, a student's edit to an exercise must
+# survive what the student runs (make programs, make check, make try) and
+# what make test runs against exercises/ (the stubs' freshness, which
+# judges the committed stubs, not the student's file); make stubs must
+# refuse to overwrite it, and FORCE=1 make stubs must keep a backup that
+# git ignores.
+student_edits_survive() {
+    clone=$scratch/clone
+    rm -rf "$clone"
+    git clone -q . "$clone" || return 1
+    file=exercises/01-gradient-descent.c
+    printf '/* my own work: do not lose it */\n' >>"$clone/$file"
+    sum=$(cksum <"$clone/$file")
+    (cd "$clone" && make -s programs >/dev/null 2>&1) || { echo "make programs failed"; return 1; }
+    [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make programs changed $file"; return 1; }
+    (cd "$clone" && tools/stubs.sh --check) || { echo "the freshness check judged the student's file"; return 1; }
+    (cd "$clone" && make -s check CH=01 >/dev/null 2>&1)
+    [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make check changed $file"; return 1; }
+    ! (cd "$clone" && make -s stubs >"$scratch/stubs.out" 2>&1) || { echo "make stubs did not refuse"; return 1; }
+    grep -q "$file has changes of its own" "$scratch/stubs.out" || { cat "$scratch/stubs.out"; return 1; }
+    [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make stubs overwrote $file"; return 1; }
+    (cd "$clone" && FORCE=1 make -s stubs >/dev/null) || { echo "FORCE=1 make stubs failed"; return 1; }
+    backup=$(ls "$clone"/exercises/backups/01-gradient-descent.*.c 2>/dev/null | head -n 1)
+    [ -n "$backup" ] && [ "$(cksum <"$backup")" = "$sum" ] || { echo "no backup of the student's file"; return 1; }
+    [ -z "$(cd "$clone" && git status --porcelain)" ] || { echo "git status shows:"; (cd "$clone" && git status --porcelain); return 1; }
+}
+in_group students-files &&
+    check "a student's edited exercise survives make, make check, the stubs check and make stubs (FORCE=1 keeps a backup git ignores)" student_edits_survive
 
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -331,7 +331,7 @@ student_edits_survive() {
     (cd "$clone" && tools/stubs.sh --check) || { echo "the freshness check judged the student's file"; return 1; }
     (cd "$clone" && make -s check CH=01 >/dev/null 2>&1)
     [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make check changed $file"; return 1; }
-    ! (cd "$clone" && make -s stubs >"$scratch/stubs.out" 2>&1) || { echo "make stubs did not refuse"; return 1; }
+    ! (cd "$clone" && make -s stubs) >"$scratch/stubs.out" 2>&1 || { echo "make stubs did not refuse"; return 1; }
     grep -q "$file has changes of its own" "$scratch/stubs.out" || { cat "$scratch/stubs.out"; return 1; }
     [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make stubs overwrote $file"; return 1; }
     (cd "$clone" && FORCE=1 make -s stubs >/dev/null) || { echo "FORCE=1 make stubs failed"; return 1; }

@@ -26,12 +26,13 @@ echo
 # code gives the same bytes; a different but correct order of operations
 # gives differences near 1e-15; a bug gives far more.
 status=0
-printf '%-28s %-9s %s\n' experiment verdict "largest difference (and where the runs part)"
+verdicts=build/try/$stem.verdicts
+printf '%-28s %-9s %s\n' experiment verdict "largest difference (and where the runs part)" | tee "$verdicts"
 for r in "$ref"/*.csv; do
     name=$(basename "$r" .csv)
     m=$mine/$name.csv
     if [ ! -f "$m" ]; then
-        printf '%-28s %-9s %s\n' "$name" FAILED "your program stopped before writing it (see below)"
+        printf '%-28s %-9s %s\n' "$name" FAILED "your program stopped before writing it (see below)" | tee -a "$verdicts"
         status=1
         continue
     fi
@@ -63,7 +64,7 @@ for r in "$ref"/*.csv; do
         }' "$r" "$m")
     verdict=${line%% *}
     [ "$verdict" = matches ] || status=1
-    printf '%-28s %-9s %s\n' "$name" "$verdict" "${line#* }"
+    printf '%-28s %-9s %s\n' "$name" "$verdict" "${line#* }" | tee -a "$verdicts"
 done
 if [ -s build/try/"$stem".errors ]; then
     echo
@@ -79,6 +80,10 @@ mkdir -p "$figs"
     echo "<style>body{font-family:sans-serif;margin:1em}img{width:100%}"
     echo ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}</style></head><body>"
     echo "<h1>Your $stem beside the reference</h1>"
+    echo "<p>Each experiment of the chapter, run with your exercises/$stem.c:</p><pre>"
+    # The verdicts as text: & and < are the only characters HTML minds here.
+    sed 's/&/\&amp;/g; s/</\&lt;/g' "$verdicts"
+    echo "</pre>"
 } >"$page"
 drawn=0
 for p in plots/"$stem".*.gp; do

@@ -320,6 +320,9 @@ out=$work/report.txt
         head -n 25 "$work/$stem.errors" | sed 's/^/  | /'
     done
     echo
+    # Check's own lines stay (graders parse them), labelled for what they
+    # count: test cases, which are not the points of the table above.
+    echo "Check's summary per chapter (test cases passed, not points):"
     printf '%s' "$summaries"
 } >"$out"
 cat "$out"

@@ -257,3 +257,17 @@ check "04: refuses --clip-value -0.5"        expect_bad_input --clip-value --cli
 check "04: refuses --clip-value inf"         expect_bad_input --clip-value --clip-value inf
 check "04: refuses --clip-value with --clip-norm" expect_bad_input --clip-value --clip-norm 1 --clip-value 1
 check "04: refuses --clip-norm with --experiment" expect_bad_input --clip-norm --experiment lr-sweep --clip-norm 1
+
+# The lesson's stability edge of heavy-ball momentum, 2(1 + μ)/λmax: on the
+# κ = 10⁴ quadratic with μ = 0.9, η = 3.7e-4 (inside) must have shrunk the
+# loss below its start after 1000 steps, and η = 3.9e-4 (outside) grown it
+# by more than 100 orders of magnitude.
+momentum_edge() {
+    below=$(column "$data/edge-momentum-below.csv" loss)
+    above=$(column "$data/edge-momentum-above.csv" loss)
+    start=$(column "$data/edge-momentum-below.csv" loss 0)
+    awk -v b="$below" -v a="$above" -v s="$start" 'BEGIN {
+        if (!(b < s / 100)) { print "inside the edge the loss is " b ", from " s; exit 1 }
+        if (!(a > s * 1e100)) { print "outside the edge the loss is only " a; exit 1 } }'
+}
+check "04: heavy-ball momentum is stable up to 2(1 + μ)/λmax, not 2/λmax" momentum_edge

@@ -63,7 +63,7 @@ everything: programs data figures book
 
 help:
 	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
-	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter)"
+	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter, EX=name one exercise)"
 	@echo "make hint       the hint of your first failing exercise (CH=NN: in one chapter; EX=mse-grad: of one exercise)"
 	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it)"
 	@echo "make reset EX=mse-grad   put that exercise's file back to its pristine stub (asks first; FORCE=1 does not; keeps a backup)"

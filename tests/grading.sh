@@ -311,6 +311,22 @@ hints_name_the_exercise() {
 }
 check "make hint CH=01 and make hint EX=... print the right exercise's hint" hints_name_the_exercise
 
+# make check EX=NAME (or NN/NAME) grades that exercise: its status and
+# diagnostic, and its verdict as the exit status.
+check_one_exercise() {
+    submission "$g/one" sign-error || return 1
+    ! make --no-print-directory -s check EX=mse-grad EXERCISES="$g/one" >"$g/one.out" 2>&1 ||
+        { echo "a failing exercise exited 0"; return 1; }
+    grep -q '^mse-grad, mse_grad() .*: FAIL' "$g/one.out" || { cat "$g/one.out"; return 1; }
+    ! grep -q 'parabola-descend' "$g/one.out" || { echo "other exercises shown"; return 1; }
+    make --no-print-directory -s check CH=01 EX=01/parabola-descend EXERCISES="$g/one" >"$g/one.out" 2>&1 ||
+        { cat "$g/one.out"; echo "a passing exercise exited non-zero"; return 1; }
+    grep -q '^parabola-descend, parabola_descend() .*: passes' "$g/one.out" || { cat "$g/one.out"; return 1; }
+    ! make --no-print-directory -s check EX=02/mse-grad EXERCISES="$g/one" >/dev/null 2>&1 ||
+        { echo "EX=02/mse-grad (chapter 1's name) was accepted"; return 1; }
+}
+check "make check EX=... (or EX=NN/...) grades one exercise, its verdict the exit status" check_one_exercise
+
 # ------------------------------------------------------------ make reset
 reset_asks_and_keeps_a_backup() {
     dir=$g/reset

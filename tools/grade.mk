@@ -26,7 +26,7 @@
 
 # ------------------------------------------------------------ public targets
 check: deps
-	@MAKE='$(MAKE)' tools/grade.sh "$(EXERCISES)" "$(CH)"
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise "$(EX)") "$(EXERCISES)" "$(CH)"
 
 hint: deps
 	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"

@@ -15,7 +15,10 @@
 #   --time-limit SEC     grade for at most SEC seconds in all; chapters not
 #                        reached by then score 0 ("time-limit")
 #   --hint               print only the hint of the first failing exercise
-#   --hint-for EXERCISE  print only EXERCISE's status and hint
+#   --hint-for EXERCISE  print only EXERCISE's status and hint (NAME, or NN/NAME
+#                        when two chapters have an exercise of that name)
+#   --exercise EXERCISE  the same, with EXERCISE's verdict as the exit status
+#                        (make check EX=NAME)
 #   --quiet              print only Check's summary lines (GRADE_QUIET=1)
 #
 # For each chapter with a suite in tests/, only the student's NN-topic.c is
@@ -52,7 +55,7 @@ usage() {
     exit 2
 }
 
-json="" tap="" report="" results_out="" hidden_dir="" limit="" hint="" quiet=${GRADE_QUIET:-0}
+json="" tap="" report="" results_out="" hidden_dir="" limit="" hint="" strict=0 quiet=${GRADE_QUIET:-0}
 mode=report
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
         --time-limit) limit=${2:?}; shift 2 ;;
         --hint) mode=hint; shift ;;
         --hint-for) mode=hint; hint=${2:?}; shift 2 ;;
+        --exercise) mode=hint; hint=${2:?}; strict=1; shift 2 ;;
         --quiet) quiet=1; shift ;;
         --) shift; break ;;
         -*) usage ;;
@@ -302,7 +306,7 @@ awk -F '\t' '$1 != "chapter" && $6 != "pass" { bad = 1 } END { exit bad }' "$mer
 
 elapsed=$(($(date +%s) - start))
 if [ "$mode" = hint ]; then
-    awk -F '\t' -v mode=hint -v ex="$hint" -v exdir="$exercises" -f tools/report.awk "$merged"
+    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$exercises" -f tools/report.awk "$merged"
     exit $?
 fi
 if [ "$quiet" = 1 ]; then

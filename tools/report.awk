@@ -118,9 +118,25 @@ function tap(    i, c, lines, m, j) {
     }
 }
 
-function hint_of(want,    i, pick) {
+# Whether exercise i is the one asked for: NAME, or NN/NAME for chapter
+# NN's when two chapters have an exercise of that name.
+function is_wanted(i, want) {
+    if (want ~ /^[0-9][0-9]\//) return substr(stem[i], 1, 2) == substr(want, 1, 2) && name[i] == substr(want, 4)
+    return name[i] == want
+}
+
+function hint_of(want,    i, pick, found, chapters) {
     for (i = 1; i <= n; i++) {
-        if (want != "" ? name[i] == want : (status[i] != "pass" && !hidden[i])) { pick = i; break }
+        if (want != "" ? is_wanted(i, want) : (status[i] != "pass" && !hidden[i])) {
+            if (!pick) pick = i
+            found++
+            chapters = chapters (found > 1 ? " and " : "") substr(stem[i], 1, 2)
+            if (want == "") break
+        }
+    }
+    if (found > 1) {
+        printf "EX=%s: chapters %s both have an exercise of that name: say which, as EX=%s/%s\n", want, chapters, substr(stem[pick], 1, 2), want > "/dev/stderr"
+        return 2
     }
     if (want != "" && !pick) {
         printf "hint: there is no exercise %s here; the exercises are:", want > "/dev/stderr"
@@ -142,7 +158,8 @@ function hint_of(want,    i, pick) {
     if (status[pick] != "pass") printf "  %s\n", message[pick]
     printf "  Hint: %s\n", hint[pick]
     printf "  Read: chapters/%s.md, section \"%s\"\n", stem[pick], section[pick]
-    return 0
+    # make check EX=NAME: the exit status is that exercise's verdict.
+    return strict && status[pick] != "pass"
 }
 
 function gradebook(    list, m, j, c, sum, i, first, row) {

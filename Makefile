@@ -52,21 +52,24 @@ CH        ?=
 .SECONDARY:
 .SECONDEXPANSION:
 .PHONY: all everything deps programs data figures book lessons check test \
-        stubs bench clean help grade grade-class hint watch reset try FORCE
+        stubs bench clean help grade grade-class hint watch reset restore try FORCE
 
 # `make` and `make test` first make sure the tools exist, then run the real
 # work in a second make, so nothing is compiled with a half-installed system.
 all: deps
 	@$(MAKE) --no-print-directory everything
+	@echo "The book is built: open build/book/index.html in a browser. Grade your exercises with make check."
 
 everything: programs data figures book
+	@:
 
 help:
 	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
 	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter, EX=name one exercise)"
 	@echo "make hint       the hint of your first failing exercise (CH=NN: in one chapter; EX=mse-grad: of one exercise)"
 	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it)"
-	@echo "make reset EX=mse-grad   put that exercise's file back to its pristine stub (asks first; FORCE=1 does not; keeps a backup)"
+	@echo "make reset EX=mse-grad   put that exercise's functions back to the pristine stub (EX=01: the whole file; asks first, FORCE=1 does not; keeps a backup)"
+	@echo "make restore EX=mse-grad undo the last reset or restore of it, from the newest backup in exercises/backups/"
 	@echo "make grade SUBMISSION=dir        grade one student's files: report, results.json (Gradescope) and TAP log in OUT (build/reports/NAME)"
 	@echo "make grade-class SUBMISSIONS=dir grade every student folder in dir: gradebook.csv and each report, in OUT (build/reports/class-NAME)"
 	@echo "                (both take HIDDEN_TESTS=dir, instructor-only suites; grade-class STUDENT_TIME_LIMIT=seconds, 600)"

@@ -327,7 +327,47 @@ check_one_exercise() {
 }
 check "make check EX=... (or EX=NN/...) grades one exercise, its verdict the exit status" check_one_exercise
 
+# What a student reads: a whole copy of the course (the files in its
+# exercises/) with a wrong mse_grad() and a warning: the report names the
+# right path, says linreg_step() fails because of mse_grad(), shows the
+# warning with the student's path and line, and make adds no "***" line of
+# its own; a complete chapter points to the next; every lesson section the
+# grader links to exists in the built book.
+report_reads_well() {
+    submission "$g/repo/exercises" missing-factor-2 || return 1
+    echo 'int stray_flag(int k, int steps) { if (k = steps) return 1; return 0; }' >>"$g/repo/exercises/$ch1.c"
+    src=$g/repo/exercises/$ch1.c
+    env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CH=01 EXERCISES="$g/repo" >"$g/repo.out" 2>&1 &&
+        { echo "a failing check exited 0"; return 1; }
+    ! grep -q '^make.*\*\*\*' "$g/repo.out" || { echo "make's own error line is shown"; return 1; }
+    grep -qF "First failing exercise: mse_grad() in $src (mse-grad)" "$g/repo.out" ||
+        { echo "wrong path for a whole-repo submission"; cat "$g/repo.out"; return 1; }
+    make --no-print-directory -s check EX=linreg-step EXERCISES="$g/repo" >"$g/repo-step.out" 2>&1
+    grep -q 'mse_grad() fails too, and linreg_step() calls it: fix mse-grad first' "$g/repo-step.out" ||
+        { echo "no follow-on message"; cat "$g/repo-step.out"; return 1; }
+    grep -qE "^  \| $src:[0-9]+:[0-9]+: warning: .*-Wparentheses" "$g/repo.out" ||
+        { echo "the compiler's warning is not shown with the student's path and line"; cat "$g/repo.out"; return 1; }
+    make --no-print-directory -s grade SUBMISSION="$g/repo" OUT="$g/repo-report" CH=01 >/dev/null 2>&1
+    jq -e '.tests[] | select(.name | test("linreg-step")) | .output | test("mse_grad\\(\\) fails too, and linreg_step\\(\\) calls it")' \
+        "$g/repo-report/results.json" >/dev/null || { echo "results.json has no follow-on message"; return 1; }
+    make --no-print-directory -s check CH=01 EXERCISES=solutions >"$g/next.out" 2>&1 || return 1
+    grep -q '^Chapter 01 is complete. Next: chapter 02, Gradient accumulation: .*make check CH=02' "$g/next.out" ||
+        { echo "no pointer to the next chapter"; cat "$g/next.out"; return 1; }
+    tools/grade.sh --quiet --results "$g/all.tsv" solutions >/dev/null || return 1
+    awk -F '\t' '$1 != "chapter" { print $11 }' "$g/all.tsv" | sort -u | while IFS='#' read -r page id; do
+        grep -q "id=\"$id\"" "$page" || { echo "$page has no section #$id"; exit 1; }
+    done
+}
+check "the report: whole-repo path, follow-on failures, compiler warnings, no make noise, next chapter, book links" \
+    report_reads_well
+
 # ------------------------------------------------------------ make reset
+# same_function F A B: F's definition is the same in files A and B.
+same_function() {
+    sed -n "/^[A-Za-z].*[ *]$1(/,/^}/p" "$2" >"$g/function-a"
+    sed -n "/^[A-Za-z].*[ *]$1(/,/^}/p" "$3" >"$g/function-b"
+    [ -s "$g/function-a" ] && cmp -s "$g/function-a" "$g/function-b"
+}
 reset_asks_and_keeps_a_backup() {
     dir=$g/reset
     mkdir -p "$dir"
@@ -337,15 +377,44 @@ reset_asks_and_keeps_a_backup() {
     cmp -s solutions/$ch1.c "$dir/$ch1.c" || { echo "changed the file after a no"; return 1; }
     make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" </dev/null >/dev/null 2>&1
     cmp -s solutions/$ch1.c "$dir/$ch1.c" || { echo "changed the file without an answer"; return 1; }
-    echo y | make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" || return 1
-    cmp "$g/pristine.c" "$dir/$ch1.c" || return 1
+    echo y | make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" >/dev/null || return 1
     cmp solutions/$ch1.c "$dir"/backups/$ch1.*.c || { echo "no backup of the student's version"; return 1; }
+    # Only mse_grad() is the stub's again: every other function is as the
+    # student wrote it (here, the solution's).
+    for f in mse_loss linreg_step linreg_train; do
+        same_function $f "$dir/$ch1.c" solutions/$ch1.c || { echo "reset EX=mse-grad changed $f()"; return 1; }
+    done
+    same_function mse_grad "$dir/$ch1.c" "$g/pristine.c" || { echo "mse_grad() is not the pristine stub's"; return 1; }
+    # make restore brings the function back from the backup, keeping
+    # another backup first; a second reset of a pristine function does nothing.
+    FORCE=1 make --no-print-directory -s restore EX=mse-grad EXERCISES="$dir" >/dev/null || return 1
+    cmp solutions/$ch1.c "$dir/$ch1.c" || { echo "restore EX=mse-grad did not bring the solution back"; return 1; }
+    [ "$(ls "$dir/backups" | wc -l)" -eq 2 ] || { echo "restore kept no backup of what it replaced"; return 1; }
+    # A definition not written as the stub writes it (type on its own
+    # line) is refused, and the file is left alone.
+    sed 's/^double mse_loss(/double\nmse_loss(/' solutions/$ch1.c >"$dir/$ch1.c"
+    cp "$dir/$ch1.c" "$g/split.c"
+    FORCE=1 make --no-print-directory -s reset EX=mse-loss EXERCISES="$dir" >/dev/null 2>"$g/reset.err" &&
+        { echo "reset of an unrecognised definition succeeded"; return 1; }
+    cmp -s "$g/split.c" "$dir/$ch1.c" || { echo "a refused reset changed the file"; return 1; }
+    grep -q 'make reset EX=01' "$g/reset.err" || { echo "no way out named: $(cat "$g/reset.err")"; return 1; }
     echo 'double extra;' >>"$dir/$ch1.c"
-    make --no-print-directory -s reset EX=01 FORCE=1 EXERCISES="$dir" </dev/null || return 1
+    make --no-print-directory -s reset EX=01 FORCE=1 EXERCISES="$dir" </dev/null >/dev/null || return 1
     cmp "$g/pristine.c" "$dir/$ch1.c" || return 1
-    [ "$(ls "$dir/backups" | wc -l)" -eq 2 ] || { echo "FORCE=1 kept no second backup"; return 1; }
+    [ "$(ls "$dir/backups" | wc -l)" -eq 3 ] || { echo "FORCE=1 kept no backup"; return 1; }
+    # EX=NN/NAME names the chapter too (for a name two chapters share): the
+    # wrong chapter is refused; with the right one, only that function of
+    # that chapter's file is reset.
+    cp solutions/04-optimizers.c "$dir/"
+    awk -f tools/make-stub.awk solutions/04-optimizers.c >"$g/pristine-04.c"
+    FORCE=1 make --no-print-directory -s reset EX=02/sgd-step EXERCISES="$dir" >/dev/null 2>&1 &&
+        { echo "EX=02/sgd-step (chapter 4's name) was accepted"; return 1; }
+    FORCE=1 make --no-print-directory -s reset EX=04/sgd-step EXERCISES="$dir" >/dev/null || return 1
+    same_function adam_step "$dir/04-optimizers.c" solutions/04-optimizers.c ||
+        { echo "reset EX=04/sgd-step changed adam_step()"; return 1; }
+    same_function sgd_step "$dir/04-optimizers.c" "$g/pristine-04.c" || { echo "sgd_step() is not the stub's"; return 1; }
 }
-check "make reset EX=... asks, restores the pristine stub, keeps a backup; FORCE=1 does not ask" \
+check "make reset EX=... resets only that exercise's functions, asks, keeps a backup, make restore brings it back" \
     reset_asks_and_keeps_a_backup
 
 # ------------------------------------------------------------ make watch

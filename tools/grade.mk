@@ -1,6 +1,7 @@
 # tools/grade.mk: grading, included by the Makefile.
 #
-# The public targets (check, hint, watch, reset, grade, grade-class) run
+# The public targets (check, hint, watch, reset, restore, grade,
+# grade-class) run
 # tools/grade.sh and its kin; those scripts run tests and report, and what
 # they run is built here, by make, with the Makefile's compiler flags.
 #
@@ -25,17 +26,30 @@
 # and GRADE_DIR/hidden-HIDDEN_KEY/ alike.
 
 # ------------------------------------------------------------ public targets
+# make prints "make: *** [tools/grade.mk:NN: check] Error 1" after any
+# failing command and has no option to leave that line out; to a beginner
+# it reads as if the course crashed. So when a student's target (check,
+# hint, reset, restore) is the only goal of a top-level make and its
+# command fails, the command ends make with SIGPIPE instead: make does not
+# catch it and shells report it with no message. The exit status stays
+# non-zero (141). Under another make or beside other goals, make's own
+# line stays.
+quietly_fail = { $(if $(filter 0,$(MAKELEVEL)),$(if $(filter-out $@,$(MAKECMDGOALS)),,kill -s PIPE $$PPID;)) exit 1; }
+
 check: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise "$(EX)") "$(EXERCISES)" "$(CH)"
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise "$(EX)") "$(EXERCISES)" "$(CH)" || $(quietly_fail)
 
 hint: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)"
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)" || $(quietly_fail)
 
 watch: deps
 	@MAKE='$(MAKE)' exec tools/watch.sh "$(EXERCISES)" "$(CH)"
 
 reset:
-	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)"
+	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)" || $(quietly_fail)
+
+restore:
+	@FORCE="$(FORCE)" tools/reset.sh --restore "$(EX)" "$(EXERCISES)" || $(quietly_fail)
 
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
@@ -134,9 +148,11 @@ $(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HID
 # says, because what -Wuninitialized sees depends on the optimisation (at
 # -O2 it sees through inlined calls): a file is not refused or accepted for
 # the flags the course was built with. No compile may take more than a
-# minute (an #include of /dev/zero would never end).
+# minute (an #include of /dev/zero would never end). Every function gets a
+# section of its own, so that even a call to a static helper leaves a
+# relocation naming it: tools/follow-on.awk reads who calls whom from them.
 UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
-  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -Wall -Wextra \
+  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -ffunction-sections -Wall -Wextra \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 
 ifneq ($(GD),)
@@ -147,15 +163,17 @@ ifneq ($(GD),)
 # built from its last version go, so that a file that no longer builds is
 # never graded by them.
 $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk
-	@rm -f $(GD)/$*.tests $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
+	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
 	@$(UNTRUSTED_CC) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
 	  awk -v file='"$<"' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 
 # 2. Compiled; its .d file makes a change in the headers it includes start
-# again from step 1.
+# again from step 1. What the compiler says of a file it compiles is kept
+# as STEM.warnings, for the report to show.
 $(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.c $(GD)/%.i
-	@$(UNTRUSTED_CC) -MMD -MP -MF $(GD)/$*.d -MT $(GD)/$*.i -c $< -o $@ 2>$(GD)/$*.log
+	@$(UNTRUSTED_CC) -MMD -MP -MF $(GD)/$*.d -MT $(GD)/$*.i -c $< -o $@ 2>$(GD)/$*.log && \
+	  cp $(GD)/$*.log $(GD)/$*.warnings
 
 # 3. Refused if it defines a constructor or destructor (code that would run
 # in the grader's process); then every global symbol but the exercise

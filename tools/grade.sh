@@ -176,22 +176,28 @@ course_sum() {
         lib/*.c lib/*.h Makefile ${hidden_dir:+"$hidden_dir"/*.c} 2>/dev/null | cksum
 }
 
-# The student's file of chapter $1: in the folder itself or, in a whole
-# copy of the course (an LMS upload of a student's repository), in its
-# exercises/ folder.
-source_of() {
-    if [ ! -f "$exercises/$1.c" ] && [ -f "$exercises/exercises/$1.c" ]; then
-        echo "$exercises/exercises/$1.c"
-    else
-        echo "$exercises/$1.c"
-    fi
-}
+# The folder of the student's files: the folder itself or, in a whole copy
+# of the course (an LMS upload of a student's repository), its exercises/.
+files_dir=$exercises
+if ! ls "$exercises"/[0-9][0-9]-*.c >/dev/null 2>&1 && [ -d "$exercises/exercises" ]; then
+    files_dir=$exercises/exercises
+fi
+source_of() { echo "$files_dir/$1.c"; }
 
 # merge TRUSTED RAW NOTE MESSAGE VISIBILITY: the trusted rows, with status
 # and message from RAW (the student's run) or NOTE, earned points from the
-# status; VISIBILITY "hidden" forces every row hidden.
+# status; VISIBILITY "hidden" forces every row hidden. An 11th column is
+# the lesson section's address in the book, build/book/STEM.html#ID, with
+# the ID pandoc gives a heading: lower case, letters, digits and _-. kept,
+# spaces made hyphens, nothing before the first letter (the self-test
+# checks every section's address against the built book).
 merge() {
     awk -F '\t' -v OFS='\t' -v note="$3" -v msg="$4" -v force="$5" '
+        function anchor(title,    id) {
+            id = tolower(title)
+            gsub(/[^a-z0-9_. \t-]/, "", id); gsub(/[ \t]+/, "-", id); sub(/^[^a-z]+/, "", id)
+            return id == "" ? "section" : id
+        }
         FILENAME == ARGV[1] { if ($1 != "chapter") { status[$2] = $6; message[$2] = $7 } next }
         $1 == "chapter" { print; next }
         {
@@ -200,6 +206,7 @@ merge() {
             else { $6 = "stopped"; $7 = "the test program stopped before reporting this exercise (it was killed, or the code ended it)" }
             $4 = ($6 == "pass") ? $5 : 0
             if (force == "hidden") $10 = "hidden"
+            $11 = ($8 == "") ? "" : "build/book/" $1 ".html#" anchor($8)
             print
         }' "$2" "$1"
 }
@@ -246,7 +253,7 @@ for stem in $stems; do
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
     elif [ ! -f "$source" ]; then
-        note="missing"; message="there is no $exercises/$stem.c"
+        note="missing"; message="there is no $source"
     elif [ ! -x "$work/$stem.tests" ]; then
         note="compile"
         # The compiler's own words, with the scratch path replaced by the
@@ -287,7 +294,7 @@ for stem in $stems; do
             summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$work/hidden-$hidden_key/$h.out" | tail -n 1)
 "
         elif [ -z "$hnote" ]; then
-            hnote=compile hmessage="$exercises/$stem.c does not link with the hidden tests"
+            hnote=compile hmessage="$source does not link with the hidden tests"
         fi
         # Hidden rows join their chapter: drop the listing's chapter line.
         merge "$objs/grade/hidden-$hidden_key/$h.tsv" "$work/$raw" "$hnote" "$hmessage" hidden |
@@ -295,6 +302,15 @@ for stem in $stems; do
     done
 done
 mv "$merged.tmp" "$merged"
+
+# An exercise that fails because a function it calls fails says so: who
+# calls whom comes from the student's compiled file (tools/follow-on.awk).
+for stem in $stems; do
+    [ -x "$work/$stem.tests" ] && [ -f "$work/$stem.plain.o" ] || continue
+    objdump -dr "$work/$stem.plain.o" 2>/dev/null |
+        awk -F '\t' -v stem="$stem" -f tools/follow-on.awk - "$merged" >"$merged.tmp" &&
+        mv "$merged.tmp" "$merged"
+done
 if [ "$(course_sum)" != "$sum_before" ]; then
     echo "grade: the course's own files (tests/, tools/, solutions/, exercises/*.h) changed while $exercises was graded: its results are void; restore them with git before grading again" >&2
     exit 3
@@ -305,8 +321,16 @@ status=0
 awk -F '\t' '$1 != "chapter" && $6 != "pass" { bad = 1 } END { exit bad }' "$merged" || status=1
 
 elapsed=$(($(date +%s) - start))
+
+# Graded one chapter: the next one, "NN-topic<TAB>title" from its lesson's
+# first heading, for the report to point to once this one is complete.
+next_chapter=""
+if [ -n "$only" ]; then
+    next_stem=$(cd tests && ls [0-9][0-9]-*.c | sed 's/\.c$//' | awk -v s="$only-" 'found { print; exit } index($0, s) == 1 { found = 1 }')
+    [ -n "$next_stem" ] && next_chapter="$next_stem	$(sed -n '1s/^# *[0-9]*\.* *//p' "chapters/$next_stem.md" 2>/dev/null)"
+fi
 if [ "$mode" = hint ]; then
-    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$exercises" -f tools/report.awk "$merged"
+    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$files_dir" -f tools/report.awk "$merged"
     exit $?
 fi
 if [ "$quiet" = 1 ]; then
@@ -316,7 +340,18 @@ fi
 
 out=$work/report.txt
 {
-    awk -F '\t' -v mode=table -v exdir="$exercises" -f tools/report.awk "$merged"
+    awk -F '\t' -v mode=table -v exdir="$files_dir" -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
+    # What the compiler warns about in files that compile: an assignment in
+    # a condition or an unused variable is often the bug itself.
+    for stem in $stems; do
+        [ -s "$work/$stem.warnings" ] && [ -x "$work/$stem.tests" ] || continue
+        source=$(source_of "$stem")
+        printf '\nThe compiler warns about %s (a warning often points at the bug):\n' "$source"
+        sed "s|$work/$stem\.c|$source|g; s|$work/||g" "$work/$stem.warnings" >"$work/$stem.warnings.txt"
+        head -n 20 "$work/$stem.warnings.txt" | sed 's/^/  | /'
+        lines=$(wc -l <"$work/$stem.warnings.txt")
+        [ "$lines" -gt 20 ] && echo "  | ... and $((lines - 20)) more lines"
+    done
     # The compiler's own message for each chapter that does not compile.
     for stem in $stems; do
         grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	compile	" "$merged" || continue

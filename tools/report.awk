@@ -4,10 +4,13 @@
 #
 # The table has a line "chapter STEM TITLE" per chapter, then one line per
 # exercise: stem name function earned points status message section hint
-# visibility (visible or hidden). MODE is one of:
+# visibility (visible or hidden) book (the section's address in the built
+# book, build/book/STEM.html#ID). MODE is one of:
 #   table      the score table, the first failing visible exercise in full
 #              (-v exdir=DIR names the student's folder), and a count of
-#              failed hidden tests, without their details
+#              failed hidden tests, without their details; with every
+#              exercise passing, -v next_chapter="STEM<TAB>TITLE" is where
+#              to go next
 #   tap        a TAP log, one test point per exercise (hidden ones say
 #              only that they passed or failed)
 #   hint       the first failing visible exercise's diagnostic and hint,
@@ -36,16 +39,21 @@ NF >= 9 {
     n++
     stem[n] = $1; name[n] = $2; func_[n] = $3; earned[n] = $4 + 0; points[n] = $5 + 0
     status[n] = $6; message[n] = $7; section[n] = $8; hint[n] = $9
-    hidden[n] = ($10 == "hidden")
+    hidden[n] = ($10 == "hidden"); book[n] = $11
     chapter_of[n] = nchapters
     got[nchapters] += $4; max[nchapters] += $5
     total += $4; total_max += $5
 }
 
+# Where the lesson teaches exercise i: the markdown file and the book.
+function where(i) {
+    return "chapters/" stem[i] ".md, section \"" section[i] "\"" (book[i] != "" ? "; in the book, " book[i] : "")
+}
+
 function diagnostic(i,    text) {
     text = message[i]
     if (hint[i] != "") text = text "\nHint: " hint[i]
-    if (section[i] != "") text = text "\nRead: chapters/" stem[i] ".md, section \"" section[i] "\""
+    if (section[i] != "") text = text "\nRead: " where(i)
     return text
 }
 
@@ -83,7 +91,15 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
     }
     pct = total_max ? int(100 * total / total_max) : 0
     printf "\nScore: %d/%d points (%d%%)\n", total, total_max, pct
-    if (!first && !hidden_failed) { print "\nEvery exercise passes."; return }
+    if (!first && !hidden_failed) {
+        print "\nEvery exercise passes."
+        if (next_chapter != "" && nchapters == 1) {
+            split(next_chapter, nx, "\t")
+            printf "Chapter %s is complete. Next: chapter %s, %s: read chapters/%s.md (in the book, build/book/%s.html), then make check CH=%s.\n",
+                   substr(cstem[1], 1, 2), substr(nx[1], 1, 2), nx[2], nx[1], nx[1], substr(nx[1], 1, 2)
+        }
+        return
+    }
     if (first) {
         printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
         printf "  %s\n", message[first]
@@ -91,7 +107,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
         # advice yet: the compiler's messages come below.
         if (status[first] != "compile" && status[first] != "missing") {
             if (hint[first] != "") printf "  Hint: %s\n", hint[first]
-            if (section[first] != "") printf "  Read: chapters/%s.md, section \"%s\"\n", stem[first], section[first]
+            if (section[first] != "") printf "  Read: %s\n", where(first)
         }
     } else {
         print "\nEvery visible exercise passes."
@@ -157,7 +173,7 @@ function hint_of(want,    i, pick, found, chapters) {
            status[pick] == "pass" ? "passes" : mark(status[pick]), earned[pick], points[pick]
     if (status[pick] != "pass") printf "  %s\n", message[pick]
     printf "  Hint: %s\n", hint[pick]
-    printf "  Read: chapters/%s.md, section \"%s\"\n", stem[pick], section[pick]
+    printf "  Read: %s\n", where(pick)
     # make check EX=NAME: the exit status is that exercise's verdict.
     return strict && status[pick] != "pass"
 }

@@ -1,67 +1,128 @@
 #!/bin/sh
-# reset.sh WHICH [EXERCISES-DIR]: puts one exercise file back to its
-# pristine stub (make reset EX=...).
+# reset.sh [--restore] WHICH [EXERCISES-DIR]: make reset EX=WHICH and
+# make restore EX=WHICH.
 #
-# WHICH names the file: an exercise (mse-grad), a chapter number (01), a
-# stem (01-gradient-descent) or a path (exercises/01-gradient-descent.c).
-# The stub is generated afresh from solutions/ with tools/make-stub.awk.
-# It asks first, unless FORCE=1; before replacing the file it copies the
-# student's version to EXERCISES-DIR/backups/STEM.YYYYMMDD-HHMMSS.c (the
-# grader never reads that folder). Exit status 0 when the file was reset or
-# already pristine, 1 when the student said no (or could not be asked), 2
-# on bad usage.
+# WHICH is an exercise (mse-grad, or 04/sgd-step where two chapters have an
+# exercise of that name) or a whole file: a chapter number (01), a stem
+# (01-gradient-descent) or a path (exercises/01-gradient-descent.c).
+#
+# reset puts back the pristine stub, generated afresh from solutions/ with
+# tools/make-stub.awk: for an exercise, only its functions (the one the
+# exercise grades and any other whose stub is marked with the same lesson
+# section, e.g. batch_iterator_init beside batch_iterator_next), leaving
+# every other function of the file as the student wrote it; for a chapter,
+# the whole file. restore undoes the last reset or restore: it takes the
+# same functions, or the whole file, from the newest backup.
+#
+# Both ask first, unless FORCE=1, and before writing copy the student's
+# current file to EXERCISES-DIR/backups/STEM.YYYYMMDD-HHMMSS[-N].c (git and
+# the grader ignore that folder). Exit status 0 when the file was changed
+# or already as asked, 1 when the student said no (or could not be asked),
+# 2 on bad usage or when the file cannot be edited safely (nothing changed).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
+action=reset
+[ "${1:-}" = --restore ] && { action=restore; shift; }
 which=${1:-}
 exercises=${2:-exercises}
 [ -n "$exercises" ] || exercises=exercises
+say() { echo "$action: $*" >&2; }
 
 if [ -z "$which" ]; then
-    echo "reset: say which file, e.g. make reset EX=mse-grad (an exercise) or EX=01 (a chapter)" >&2
+    say "say what, e.g. make $action EX=mse-grad (one exercise) or EX=01 (a chapter's whole file)"
     exit 2
 fi
 
-# Which chapter's file?
-stem=""
+# Which chapter's file, and (for an exercise) which function?
+stem="" func="" section=""
 case "$which" in
-    */*|*.c) stem=$(basename "$which" .c) ;;
+    */*.c|*.c) stem=$(basename "$which" .c) ;;
     [0-9]) stem=$(ls solutions/0"$which"-*.c 2>/dev/null | head -n 1) ;;
     [0-9][0-9]) stem=$(ls solutions/"$which"-*.c 2>/dev/null | head -n 1) ;;
     [0-9][0-9]-*) stem=$which ;;
     *)
-        # An exercise's name: look it up in the suites' exercise tables.
-        for t in tests/[0-9][0-9]-*.c; do
-            if grep -qE "\\{[[:space:]]*\"$which\"[[:space:]]*," "$t"; then
-                [ -z "$stem" ] || { echo "reset: $which is an exercise of more than one chapter: say EX=NN" >&2; exit 2; }
-                stem=$(basename "$t" .c)
-            fi
-        done ;;
+        # An exercise's name, NAME or NN/NAME: its row in the suites'
+        # exercise tables gives the function and the lesson section.
+        name=${which#[0-9][0-9]/}
+        suites=tests/[0-9][0-9]-*.c
+        [ "$name" != "$which" ] && suites=$(ls tests/"${which%%/*}"-*.c 2>/dev/null | grep -v '\..*\.c$')
+        found=""
+        for t in $suites; do
+            [ -f "$t" ] || continue
+            row=$(grep -E "\\{[[:space:]]*\"$name\"[[:space:]]*," "$t" | head -n 1)
+            [ -n "$row" ] || continue
+            found="$found ${t#tests/}"
+            stem=$(basename "$t" .c)
+            func=$(echo "$row" | sed -E 's/^[^"]*"[^"]*"[[:space:]]*,[[:space:]]*"([A-Za-z_0-9]+)\(\)".*/\1/')
+            section=$(echo "$row" | sed -E 's/^[^"]*"[^"]*"[[:space:]]*,[[:space:]]*"[^"]*"[[:space:]]*,[[:space:]]*[0-9]+[[:space:]]*,[[:space:]]*"([^"]*)".*/\1/')
+        done
+        if [ "$(echo $found | wc -w)" -gt 1 ]; then
+            say "EX=$which: chapters $(echo $found | sed -E 's/-[^ ]*//g; s/ / and /g') both have an exercise of that name: say which, as EX=NN/$which"
+            exit 2
+        fi ;;
 esac
 stem=$(basename "${stem:-none}" .c)
 if [ ! -f "solutions/$stem.c" ]; then
-    echo "reset: EX=$which: no such exercise or chapter (exercises are named in make hint's and make check's output)" >&2
+    say "EX=$which: no such exercise or chapter (make check and make hint name the exercises)"
     exit 2
 fi
 
 file=$exercises/$stem.c
-tmp=$(mktemp) || exit 2
-trap 'rm -f "$tmp"' EXIT
-awk -f tools/make-stub.awk "solutions/$stem.c" >"$tmp" || { echo "reset: cannot make the stub of solutions/$stem.c" >&2; exit 2; }
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+awk -f tools/make-stub.awk "solutions/$stem.c" >"$tmp/stub.c" || { say "cannot make the stub of solutions/$stem.c"; exit 2; }
 
-if [ -f "$file" ] && cmp -s "$tmp" "$file"; then
-    echo "$file is already the pristine stub: nothing to do."
+# The newest backup of this file (names sort by time, then by counter).
+newest_backup() {
+    ls "$exercises/backups/" 2>/dev/null | awk -v stem="$stem" '
+        index($0, stem ".") == 1 && /\.c$/ {
+            rest = substr($0, length(stem) + 2); sub(/\.c$/, "", rest)
+            n = split(rest, part, "-"); if (n < 2 || part[1] !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/) next
+            key = part[1] part[2] sprintf("%06d", n > 2 ? part[3] : 0)
+            if (key > best) { best = key; pick = $0 }
+        }
+        END { if (pick != "") print pick }'
+}
+if [ "$action" = reset ]; then
+    from=$tmp/stub.c what="the pristine stub"
+else
+    b=$(newest_backup)
+    [ -n "$b" ] || { say "there is no backup of $file in $exercises/backups/"; exit 2; }
+    from=$exercises/backups/$b what="your version in $exercises/backups/$b"
+fi
+
+# What the file becomes.
+if [ -n "$func" ]; then
+    funcs=$( { echo "$func"; awk -v section="$section" -f tools/functions.awk "$tmp/stub.c"; } | sort -u | tr '\n' ' ')
+    funcs=${funcs% }
+    scope="$(echo "$funcs" | sed 's/ /() and /g')() in $file"
+    if [ ! -f "$file" ]; then
+        say "there is no $file: make $action EX=${stem%%-*} makes the whole file"
+        exit 2
+    fi
+    if ! awk -v names="$funcs" -f tools/functions.awk "$from" "$file" >"$tmp/new.c" 2>"$tmp/err"; then
+        say "$(sed 's/^functions.awk: //' "$tmp/err"): nothing changed; make $action EX=${stem%%-*} replaces the whole file"
+        exit 2
+    fi
+else
+    scope=$file
+    cp "$from" "$tmp/new.c" || exit 2
+fi
+
+if [ -f "$file" ] && cmp -s "$tmp/new.c" "$file"; then
+    echo "$scope already $( [ "$action" = reset ] && echo "is the pristine stub" || echo "matches $what"): nothing to do."
     exit 0
 fi
 if [ "${FORCE:-}" != 1 ]; then
     if [ -f "$file" ]; then
-        printf 'Replace %s with the pristine stub? Your version will be kept in %s/backups/. [y/N] ' "$file" "$exercises"
+        printf 'Replace %s with %s? The file as it is now will be kept in %s/backups/. [y/N] ' "$scope" "$what" "$exercises"
     else
-        printf 'Create %s from the pristine stub? [y/N] ' "$file"
+        printf 'Create %s from %s? [y/N] ' "$file" "$what"
     fi
     if ! read -r answer; then
         echo
-        echo "reset: no answer (not a terminal?): nothing changed; FORCE=1 resets without asking" >&2
+        say "no answer (not a terminal?): nothing changed; FORCE=1 goes ahead without asking"
         exit 1
     fi
     case "$answer" in
@@ -71,14 +132,15 @@ if [ "${FORCE:-}" != 1 ]; then
 fi
 if [ -f "$file" ]; then
     mkdir -p "$exercises/backups" || exit 2
-    backup=$exercises/backups/$stem.$(date +%Y%m%d-%H%M%S).c
+    stamp=$(date +%Y%m%d-%H%M%S)
+    backup=$exercises/backups/$stem.$stamp.c
     n=1
     while [ -e "$backup" ]; do
-        backup=$exercises/backups/$stem.$(date +%Y%m%d-%H%M%S)-$n.c
+        backup=$exercises/backups/$stem.$stamp-$n.c
         n=$((n + 1))
     done
-    cp -p "$file" "$backup" || { echo "reset: cannot back up $file: nothing changed" >&2; exit 2; }
-    echo "Kept your version as $backup"
+    cp -p "$file" "$backup" || { say "cannot back up $file: nothing changed"; exit 2; }
+    echo "Kept the file as it was in $backup (make restore EX=$which brings it back)"
 fi
-cp "$tmp" "$file.tmp" && mv "$file.tmp" "$file" || exit 2
-echo "Reset $file to the pristine stub."
+cp "$tmp/new.c" "$file.tmp" && mv "$file.tmp" "$file" || exit 2
+if [ "$action" = reset ]; then echo "Reset $scope to the pristine stub."; else echo "Restored $scope from $from."; fi

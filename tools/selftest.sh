@@ -314,7 +314,8 @@ in_group one-code-path &&
 
 # ------------------------------------------------- a student's files are sacred
 # In a clone of what is committed, a student's edit to an exercise must
-# survive what the student runs (make programs, make check, make try) and
+# survive what the student runs (make programs, make check, make reset of
+# another exercise, make try) and
 # what make test runs against exercises/ (the stubs' freshness, which
 # judges the committed stubs, not the student's file); make stubs must
 # refuse to overwrite it, and FORCE=1 make stubs must keep a backup that
@@ -331,6 +332,17 @@ student_edits_survive() {
     (cd "$clone" && tools/stubs.sh --check) || { echo "the freshness check judged the student's file"; return 1; }
     (cd "$clone" && make -s check CH=01 >/dev/null 2>&1)
     [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make check changed $file"; return 1; }
+    # make reset EX=mse-grad puts back mse_grad() only: the work in
+    # mse_loss() stays, and make restore brings mse_grad()'s back.
+    sed -i -e '/^double mse_loss(/,/^}/s|return 0.0;|return 1.0; /* my mse_loss */|' \
+        -e '/^void mse_grad(/,/^}/s|\*grad_b = 0.0;|*grad_b = 1.0; /* my mse_grad */|' "$clone/$file"
+    sum=$(cksum <"$clone/$file")
+    (cd "$clone" && FORCE=1 make -s reset EX=mse-grad >/dev/null) || { echo "make reset EX=mse-grad failed"; return 1; }
+    grep -q 'my mse_loss' "$clone/$file" && ! grep -q 'my mse_grad' "$clone/$file" ||
+        { echo "make reset EX=mse-grad did not reset mse_grad() alone"; return 1; }
+    (cd "$clone" && FORCE=1 make -s restore EX=mse-grad >/dev/null) || { echo "make restore failed"; return 1; }
+    [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make restore did not bring the student's mse_grad() back"; return 1; }
+    rm -rf "$clone/exercises/backups"
     ! (cd "$clone" && make -s stubs) >"$scratch/stubs.out" 2>&1 || { echo "make stubs did not refuse"; return 1; }
     grep -q "$file has changes of its own" "$scratch/stubs.out" || { cat "$scratch/stubs.out"; return 1; }
     [ "$(cksum <"$clone/$file")" = "$sum" ] || { echo "make stubs overwrote $file"; return 1; }
@@ -340,7 +352,7 @@ student_edits_survive() {
     [ -z "$(cd "$clone" && git status --porcelain)" ] || { echo "git status shows:"; (cd "$clone" && git status --porcelain); return 1; }
 }
 in_group students-files &&
-    check "a student's edited exercise survives make, make check, the stubs check and make stubs (FORCE=1 keeps a backup git ignores)" student_edits_survive
+    check "a student's edited exercise survives make, make check, make reset of another exercise, the stubs check and make stubs (FORCE=1 keeps a backup git ignores)" student_edits_survive
 
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

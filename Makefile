@@ -67,7 +67,7 @@ help:
 	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
 	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter, EX=name one exercise)"
 	@echo "make hint       the hint of your first failing exercise (CH=NN: in one chapter; EX=mse-grad: of one exercise)"
-	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it)"
+	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it, EX=name: one exercise)"
 	@echo "make reset EX=mse-grad   put that exercise's functions back to the pristine stub (EX=01: the whole file; asks first, FORCE=1 does not; keeps a backup)"
 	@echo "make restore EX=mse-grad undo the last reset or restore of it, from the newest backup in exercises/backups/"
 	@echo "make grade SUBMISSION=dir        grade one student's files: report, results.json (Gradescope) and TAP log in OUT (build/reports/NAME)"

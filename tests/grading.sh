@@ -449,3 +449,30 @@ if command -v inotifywait >/dev/null 2>&1; then
     check "make watch re-grades on save (inotifywait), and stops cleanly on Ctrl-C" watch_regrades 0
 fi
 check "make watch re-grades on save (polling), and stops cleanly on Ctrl-C" watch_regrades 1
+
+# make watch EX=NAME shows that exercise alone, re-graded on save; a name
+# that is no exercise stops it at once (waiting would never help).
+watch_one_exercise() {
+    dir=$g/watch-ex
+    out=$g/watch-ex.out
+    stubs_of "$dir" || return 1
+    : >"$out"
+    WATCH_POLL=1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" "" mse-grad >"$out" 2>&1 &
+    watcher=$!
+    waited=0
+    until grep -q '^mse-grad, mse_grad() .*: FAIL' "$out"; do
+        sleep 0.1; waited=$((waited + 1))
+        [ "$waited" -lt 200 ] || { kill "$watcher"; echo "no first grading of mse-grad"; cat "$out"; return 1; }
+    done
+    cp solutions/$ch1.c "$dir/$ch1.c.new" && mv "$dir/$ch1.c.new" "$dir/$ch1.c"
+    until grep -q '^mse-grad, mse_grad() .*: passes' "$out"; do
+        sleep 0.1; waited=$((waited + 1))
+        [ "$waited" -lt 300 ] || { kill "$watcher"; echo "no re-grade after the save"; cat "$out"; return 1; }
+    done
+    kill -INT "$watcher"
+    wait "$watcher"
+    ! grep -q '^Score: \|parabola-descend' "$out" || { echo "other exercises shown"; return 1; }
+    timeout 20 tools/watch.sh "$dir" "" no-such-exercise >/dev/null 2>&1
+    [ $? -eq 2 ] || { echo "EX=no-such-exercise did not stop with status 2"; return 1; }
+}
+check "make watch EX=... re-grades one exercise on save; an unknown EX stops it" watch_one_exercise

@@ -43,7 +43,7 @@ hint: deps
 	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)" || $(quietly_fail)
 
 watch: deps
-	@MAKE='$(MAKE)' exec tools/watch.sh "$(EXERCISES)" "$(CH)"
+	@MAKE='$(MAKE)' exec tools/watch.sh "$(EXERCISES)" "$(CH)" "$(EX)"
 
 reset:
 	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)" || $(quietly_fail)

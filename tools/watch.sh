@@ -1,11 +1,13 @@
 #!/bin/sh
-# watch.sh [EXERCISES-DIR] [CHAPTER]: re-grades the chapter being worked on
-# every time one of its exercise files is saved (make watch).
+# watch.sh [EXERCISES-DIR] [CHAPTER] [EXERCISE]: re-grades the chapter being
+# worked on every time one of its exercise files is saved (make watch).
 #
 # The chapter is CHAPTER if given, otherwise the one whose exercise file
 # was saved last (it follows you to another chapter when you save there).
 # Each grading shows the score table and the first failing exercise's
 # diagnostic, from tools/grade.sh, so it is always what the code does now.
+# With EXERCISE (make watch EX=mse-grad, or EX=04/sgd-step), each grading
+# shows that exercise alone: its verdict, diagnostic and hint.
 # It waits for file events with inotifywait (Debian's inotify-tools) and
 # otherwise, or with WATCH_POLL=1, looks at the files' times every
 # WATCH_INTERVAL seconds (1 by default). Ctrl-C stops it: whatever it
@@ -15,6 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
 exercises=${1:-exercises}
 fixed=${2:-}
+exercise=${3:-}
 [ -n "$exercises" ] || exercises=exercises
 interval=${WATCH_INTERVAL:-1}
 
@@ -38,9 +41,10 @@ signature() {
     done | sort -k1,1nr -k3,3
 }
 
-# The chapter to grade: the fixed one, or that of the newest file.
+# The chapter to grade: the fixed one, or that of the newest file (with
+# EXERCISE, every chapter: the grader finds the exercise's).
 chapter() {
-    if [ -n "$fixed" ]; then echo "$fixed"; return; fi
+    if [ -n "$fixed" ] || [ -n "$exercise" ]; then echo "$fixed"; return; fi
     signature | head -n 1 | sed 's|.*/\([0-9][0-9]\)-[^/]*\.c$|\1|'
 }
 
@@ -86,7 +90,14 @@ while :; do
     seen=$(signature)
     ch=$(chapter)
     [ -t 1 ] && printf '\033[H\033[2J'
-    if [ -z "$ch" ]; then
+    if [ -n "$exercise" ]; then
+        echo "Watching $exercises/ by $how for $exercise; save to re-grade, Ctrl-C to stop. Graded at $(date +%H:%M:%S):"
+        echo
+        tools/grade.sh --hint-for "$exercise" "$exercises" "$ch"
+        # An exercise that does not exist, or is ambiguous, will not appear
+        # by waiting.
+        [ $? -eq 2 ] && exit 2
+    elif [ -z "$ch" ]; then
         echo "Watching $exercises/ by $how: no exercise file with a graded suite yet."
     else
         echo "Watching $exercises/$ch-*.c by $how; save to re-grade, Ctrl-C to stop. Graded at $(date +%H:%M:%S):"

@@ -17,7 +17,7 @@
  * The shuffle, the batch iterator and the minibatch gradient are chapter
  * 3's graded code (solutions/03-minibatch.c, linked by make; make try
  * CH=03 links yours). The tuned full-batch pass the timing task measures
- * beside the graded one is this file's: the lesson's lesson in speed.
+ * is lib/linreg_pass.c: the lesson's lesson in speed.
  *
  * Build: make (it links the solution and lib/).
  * Run:
@@ -37,6 +37,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
+#include "linreg_pass.h"
 #include "output.h"
 #include "rng.h"
 #include "vec.h"
@@ -76,94 +77,6 @@ static void data_free(Data *dt)
 
 /* ============================================================ the model */
 
-//> dot
-/* x·w for one example, with four partial sums. A single running sum would
- * make every addition wait for the one before it (a floating-point add
- * takes several cycles to finish); four independent sums keep the adder
- * busy and let the compiler use vector instructions. The result depends on
- * this order of additions, and this order never changes, so runs are
- * reproducible to the last bit. */
-static double dot(const double *restrict x, const double *restrict w,
-                  size_t d)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    size_t j = 0;
-    for (; j + 4 <= d; j += 4) {
-        s0 += x[j] * w[j];
-        s1 += x[j + 1] * w[j + 1];
-        s2 += x[j + 2] * w[j + 2];
-        s3 += x[j + 3] * w[j + 3];
-    }
-    for (; j < d; j++)
-        s0 += x[j] * w[j];
-    return (s0 + s1) + (s2 + s3);
-}
-//< dot
-
-/* g += r·x over d entries. `restrict` promises that g and x do not
- * overlap, so the compiler may load the next x before storing this g.
- * A plain loop on purpose: unrolled into vector instructions, it made the
- * pass faster on data in cache but slower on data streamed from memory,
- * on the machine the course was written on (measure before you optimise). */
-static void add_scaled(double *restrict g, double r, const double *restrict x,
-                       size_t d)
-{
-    for (size_t j = 0; j < d; j++)
-        g[j] += r * x[j];
-}
-
-/* Asks the memory system to start fetching [p, p + bytes) now, so it is in
- * the cache by the time we read it. Only a hint: it changes no result. */
-static void prefetch(const void *p, size_t bytes)
-{
-#if defined(__GNUC__)
-    for (size_t offset = 0; offset < bytes; offset += 64)
-        __builtin_prefetch((const char *)p + offset);
-#else
-    (void)p, (void)bytes;
-#endif
-}
-
-/* How far ahead of the example being read the prefetch reaches. */
-enum { PREFETCH_BYTES = 2048 };
-
-//> batch-grad
-/* The loss over a batch of B examples and its gradient:
- *   L_B = (1/B) Σ_k r_k²,   ∂L_B/∂w = (2/B) Σ_k r_k·x_k,   ∂L_B/∂b = (2/B) Σ_k r_k,
- * with the residual r_k = x_k·w + b - y_k. The batch is the examples
- * rows[0..count-1], or, when rows is NULL, examples 0..count-1 in storage
- * order. Overwrites grad_w (d entries) and *grad_b; returns L_B.
- *
- * One pass, example by example: the residual needs the example's features
- * once (the dot product) and the gradient needs them again right after, by
- * which time they are in the fastest cache. So the data are read from
- * memory exactly once per step, whatever the batch size. */
-static double fast_batch_loss_grad(const Data *ds, const size_t *rows,
-                              size_t count, const double *w, double b,
-                              double *grad_w, double *grad_b)
-{
-    size_t d = ds->d, row_bytes = d * sizeof *ds->x;
-    size_t ahead = PREFETCH_BYTES / row_bytes + 1; /* examples */
-    double sum_r2 = 0.0, sum_r = 0.0;
-    memset(grad_w, 0, d * sizeof *grad_w);
-    for (size_t k = 0; k < count; k++) {
-        size_t i = rows ? rows[k] : k;
-        const double *x = ds->x + i * d;
-        if (k + ahead < count)
-            prefetch(ds->x + (rows ? rows[k + ahead] : k + ahead) * d,
-                     row_bytes);
-        double r = dot(x, w, d) + b - ds->y[i];
-        sum_r2 += r * r;
-        sum_r += r;
-        add_scaled(grad_w, r, x, d);
-    }
-    double scale = 2.0 / (double)count;
-    for (size_t j = 0; j < d; j++)
-        grad_w[j] *= scale;
-    *grad_b = scale * sum_r;
-    return sum_r2 / (double)count;
-}
-//< batch-grad
 
 /* The mean squared error over every example: the training loss L, by
  * chapter 3's minibatch_mse_grad over the batch of all N. */
@@ -361,13 +274,15 @@ static const char *const task_names[] = {"train", "solve", "sweep", "noise",
 static const char *const method_names[] = {"minibatch", "sgd", "full", NULL};
 static const char *const shuffle_names[] = {"every-epoch", "once", "never",
                                             NULL};
+/* In the order of lib/linreg_pass.h's PassIsa. */
+static const char *const isa_names[] = {"auto", "baseline", "avx2", NULL};
 
 /* The reference example's true weights; for d > 5 the pattern repeats. */
 static const double true_w[] = {2.0, -1.0, 0.5, 3.0, -2.0};
 static const double true_b = 0.7;
 
 typedef struct {
-    const char *task, *method, *shuffle, *data, *save_data, *out;
+    const char *task, *method, *shuffle, *data, *save_data, *out, *isa;
     size_t batch_size, epochs, log_every, n, d;
     double lr, noise;
     bool drop_last;
@@ -396,19 +311,34 @@ static const char usage[] =
     "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
     "          minibatch gradients at w = 0, b = 0 against the full one\n"
-    "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read:\n"
-    "          a full-batch gradient pass, a minibatch step (--batch-size)\n"
-    "          and an SGD step, against a plain read of the data; measured,\n"
-    "          so never the same twice\n"
+    "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read,\n"
+    "          isa,result_bits,difference_from_graded: a full-batch gradient\n"
+    "          pass (lib/linreg_pass.c, compiled for --isa), a minibatch step\n"
+    "          (--batch-size) and an SGD step, against a plain read of the\n"
+    "          data; each time the median of several runs. Measured, so never\n"
+    "          the same twice, except result_bits (a hash of the pass's loss\n"
+    "          and gradient bytes: the same for every isa) and\n"
+    "          difference_from_graded (its largest relative difference from\n"
+    "          chapter 3's graded minibatch_mse_grad over all N)\n"
     "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
 
 /* Flags that do not apply to the chosen task, method or data are refused
  * rather than ignored, so that a typo in a script cannot go unnoticed. */
-static CliStatus check_size(Cli *cli, const Settings *s)
+static PassIsa pass_isa(const Settings *s)
+{
+    size_t k = 0;
+    while (strcmp(isa_names[k], s->isa) != 0)
+        k++;
+    return (PassIsa)k;
+}
+
+static CliStatus check_settings(Cli *cli, const Settings *s)
 {
     if (!s->data && (double)s->n * (double)s->d > 2e9)
         return cli_reject(cli, "n", NULL,
                           "--n times --d must be at most 2e9 numbers (16 GB)");
+    if (!linreg_pass_available(pass_isa(s)))
+        return cli_reject(cli, "isa", s->isa, "this processor cannot run it");
     return CLI_RUN;
 }
 
@@ -664,30 +594,82 @@ static double read_probe(const double *x, size_t count)
 /* Keeps the compiler from skipping work whose result is never used. */
 static volatile double timing_sink;
 
-/* The best of several timings: the fastest run is the one least disturbed
- * by everything else the machine is doing. Enough runs means at least 5,
- * and at least half a second in all. */
+/* Several timings of one thing and their median: the typical run, which
+ * one lucky or unlucky run cannot move. Enough runs means at least 7, and
+ * at least half a second in all. */
+enum { TIMER_RUNS = 64 };
 typedef struct {
-    double best, total;
+    double seconds[TIMER_RUNS], total;
     int runs;
 } Timer;
 
 static void timer_add(Timer *t, double start)
 {
     double elapsed = seconds_now() - start;
-    t->best = t->runs ? fmin(t->best, elapsed) : elapsed;
+    if (t->runs < TIMER_RUNS)
+        t->seconds[t->runs++] = elapsed;
     t->total += elapsed;
-    t->runs++;
 }
 
 static bool timer_enough(const Timer *t)
 {
-    return t->runs >= 5 && t->total >= 0.5;
+    return t->runs == TIMER_RUNS || (t->runs >= 7 && t->total >= 0.5);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double timer_median(Timer *t)
+{
+    qsort(t->seconds, (size_t)t->runs, sizeof t->seconds[0], compare_doubles);
+    int m = t->runs / 2;
+    return t->runs % 2 ? t->seconds[m] : 0.5 * (t->seconds[m - 1] + t->seconds[m]);
+}
+
+/* A 64-bit FNV-1a hash of some bytes: equal hashes, equal bytes (to a
+ * chance of one in 2^64), in a column short enough to compare by eye. */
+static uint64_t fnv1a(uint64_t h, const void *bytes, size_t count)
+{
+    const unsigned char *p = bytes;
+    for (size_t k = 0; k < count; k++)
+        h = (h ^ p[k]) * 0x100000001b3u;
+    return h;
+}
+
+/* The pass's loss and gradient, hashed, and their largest relative
+ * difference from the graded minibatch_mse_grad over every example: the
+ * two add in different orders, so they differ by rounding only. */
+static void check_pass(const Data *ds, PassIsa isa, const double *w,
+                       uint64_t *bits, double *difference)
+{
+    size_t d = ds->d;
+    double *grad = calloc(2 * d, sizeof *grad), *graded = grad ? grad + d : NULL;
+    if (!grad) {
+        *bits = 0, *difference = NAN;
+        return;
+    }
+    double grad_b, graded_b;
+    double loss = linreg_pass(isa, ds->x, ds->y, ds->n, d, w, 0.5, grad, &grad_b);
+    double graded_loss = minibatch_mse_grad(&ds->examples, ds->all, ds->n, w,
+                                            0.5, graded, &graded_b);
+    uint64_t h = fnv1a(0xcbf29ce484222325u, &loss, sizeof loss);
+    h = fnv1a(h, &grad_b, sizeof grad_b);
+    *bits = fnv1a(h, grad, d * sizeof *grad);
+    double worst = fabs(loss - graded_loss) / fabs(graded_loss);
+    worst = fmax(worst, fabs(grad_b - graded_b) / fmax(fabs(graded_b), 1e-300));
+    for (size_t j = 0; j < d; j++)
+        worst = fmax(worst, fabs(grad[j] - graded[j]) / fmax(fabs(graded[j]), 1e-300));
+    *difference = worst;
+    free(grad);
 }
 
 static int task_timing(const Settings *s, const Data *ds, FILE *out)
 {
     size_t n = ds->n, d = ds->d;
+    PassIsa isa = pass_isa(s);
     double *w = calloc(2 * d, sizeof *w), *grad_w = w ? w + d : NULL;
     size_t *order = malloc(n * sizeof *order);
     if (!w || !order) {
@@ -695,6 +677,11 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
         free(order);
         return EXIT_FAILURE;
     }
+    for (size_t j = 0; j < d; j++)
+        w[j] = 1.0 / (double)(j + 1); /* any weights but zero: real residuals */
+    uint64_t bits;
+    double difference;
+    check_pass(ds, isa, w, &bits, &difference);
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     Rng rng;
@@ -709,17 +696,18 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
         timing_sink = read_probe(ds->x, n * d);
         timer_add(&read, start);
         start = seconds_now();
-        timing_sink = fast_batch_loss_grad(ds, NULL, n, w, 0.0, grad_w,
-                                           &grad_b);
+        timing_sink = linreg_pass(isa, ds->x, ds->y, n, d, w, 0.0, grad_w,
+                                  &grad_b);
         timer_add(&pass, start);
     }
     double bytes = (double)n * (double)d * sizeof *ds->x;
+    double read_s = timer_median(&read), pass_s = timer_median(&pass);
     fprintf(out, "what,batch_size,seconds,gigabytes_per_second,"
-                 "fraction_of_read\n");
-    fprintf(out, "read,%zu,%.6g,%.4g,1\n", n, read.best,
-            bytes / read.best / 1e9);
-    fprintf(out, "full-batch-pass,%zu,%.6g,%.4g,%.3g\n", n, pass.best,
-            bytes / pass.best / 1e9, read.best / pass.best);
+                 "fraction_of_read,isa,result_bits,difference_from_graded\n");
+    fprintf(out, "read,%zu,%.6g,%.4g,1,,,\n", n, read_s, bytes / read_s / 1e9);
+    fprintf(out, "full-batch-pass,%zu,%.6g,%.4g,%.3g,%s,%016llx,%.3g\n", n,
+            pass_s, bytes / pass_s / 1e9, read_s / pass_s,
+            linreg_pass_isa_name(isa), (unsigned long long)bits, difference);
 
     /* A step's time: up to 20000 steps through a shuffled order (a tiny lr,
      * so nothing blows up), divided by their number. The examples of a
@@ -736,10 +724,10 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
                                              sizes[i], 1e-9, w, &b, grad_w);
             timer_add(&timer, start);
         }
-        double step = timer.best / (double)steps;
+        double step = timer_median(&timer) / (double)steps;
         double step_bytes = bytes / (double)n * (double)sizes[i];
-        fprintf(out, "%s,%zu,%.6g,%.4g,%.3g\n", names[i], sizes[i], step,
-                step_bytes / step / 1e9, read.best * step_bytes / bytes / step);
+        fprintf(out, "%s,%zu,%.6g,%.4g,%.3g,,,\n", names[i], sizes[i], step,
+                step_bytes / step / 1e9, read_s * step_bytes / bytes / step);
     }
     free(w);
     free(order);
@@ -778,7 +766,8 @@ static int run(const Settings *s, const Data *ds)
 int main(int argc, char **argv)
 {
     Settings s = {.task = "train", .method = "minibatch",
-                  .shuffle = "every-epoch", .batch_size = 32, .epochs = 20,
+                  .shuffle = "every-epoch", .isa = "auto", .batch_size = 32,
+                  .epochs = 20,
                   .n = 1000, .d = 5, .lr = 0.05, .noise = 0.1, .seed = 1};
     Flag flags[] = {
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
@@ -810,6 +799,11 @@ int main(int argc, char **argv)
          .help = "write a row every this many steps; 0: one per epoch",
          .min = 0, .max = 1e12,
          .scope = "task=train"},
+        {.name = "isa", .kind = FLAG_CHOICE, .value = &s.isa,
+         .help = "the compiled copy of the full-batch pass to time: the "
+                 "fastest here, any x86-64's, or AVX2's",
+         .choices = isa_names,
+         .scope = "task=timing"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed for the data and the shuffles"},
         {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
@@ -837,7 +831,7 @@ int main(int argc, char **argv)
     int exit_status;
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;
-    if (check_size(&cli, &s) != CLI_RUN)
+    if (check_settings(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
     Dataset ds;

@@ -8,11 +8,13 @@
 #    generated in one allocation, never loaded), against a plain sequential
 #    read of the same bytes measured in the same run: a gradient step needs
 #    one pass over the data, so the read is the speed limit, and the course
-#    aims for 0.8 of it or better on one core.
+#    aims for 0.8 of it or better on one core. The program times each many
+#    times and reports medians; this script runs it 5 times and prints the
+#    median over the runs and their spread (lowest to highest). Where
+#    Debian's python3-numpy (and python3-torch) are installed, the same pass
+#    in numpy (and PyTorch), one thread, is timed beside it.
 # 2. The reference example's steps (N = 1000, d = 5): minibatch (B = 32),
 #    stochastic and full batch.
-# Each number is the best of several repetitions (see task_timing in
-# chapters/03-minibatch.c).
 set -eu
 cd "$(dirname "$0")/.."
 program=build/bin/03-minibatch
@@ -25,21 +27,53 @@ value() {
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
         $1 == what { print $c }' "$1"
 }
+# stats: "median lowest highest" of the numbers on stdin, one a line.
+stats() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        print m, v[1], v[NR] }'
+}
 
-echo "03-minibatch: a full-batch gradient pass at scale (one core)"
-"$program" --task timing --n 1000000 --d 100 --out "$out/03-minibatch-large.csv"
-large=$out/03-minibatch-large.csv
-awk -v read_s="$(value "$large" read seconds)" \
-    -v read_gb="$(value "$large" read gigabytes_per_second)" \
-    -v pass_s="$(value "$large" full-batch-pass seconds)" \
-    -v pass_gb="$(value "$large" full-batch-pass gigabytes_per_second)" \
-    -v ratio="$(value "$large" full-batch-pass fraction_of_read)" \
-    -v step_s="$(value "$large" minibatch-step seconds)" 'BEGIN {
-    printf "  N x d = 1000000 x 100 doubles = 800 MB, in one allocation\n"
-    printf "  sequential read of the data  %8.4f s  %6.2f GB/s\n", read_s, read_gb
-    printf "  full-batch gradient pass     %8.4f s  %6.2f GB/s  = %.2f of the read (target 0.8)\n", pass_s, pass_gb, ratio
-    printf "  minibatch step, B = 32       %8.2f us  (shuffled rows, scattered in memory)\n", step_s * 1e6
+runs=5
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+echo "03-minibatch: a full-batch gradient pass at scale (one core), median of $runs runs"
+echo "  machine: ${cpu:-unknown processor}, $(nproc) cores"
+: >"$out/03-minibatch-large.runs"
+for k in $(seq "$runs"); do
+    "$program" --task timing --n 1000000 --d 100 --out "$out/03-minibatch-large-$k.csv"
+    f=$out/03-minibatch-large-$k.csv
+    echo "$(value "$f" read gigabytes_per_second) $(value "$f" full-batch-pass seconds)" \
+         "$(value "$f" full-batch-pass gigabytes_per_second) $(value "$f" full-batch-pass fraction_of_read)" \
+         "$(value "$f" minibatch-step seconds)" >>"$out/03-minibatch-large.runs"
+done
+column() { awk -v c="$1" '{ print $c }' "$out/03-minibatch-large.runs" | stats; }
+isa=$(value "$out/03-minibatch-large-1.csv" full-batch-pass isa)
+set -- $(column 1); read_gb=$1 read_lo=$2 read_hi=$3
+set -- $(column 2); pass_s=$1
+set -- $(column 3); pass_gb=$1 pass_lo=$2 pass_hi=$3
+set -- $(column 4); ratio=$1 ratio_lo=$2 ratio_hi=$3
+set -- $(column 5); step_s=$1 step_lo=$2 step_hi=$3
+awk -v isa="$isa" -v read_gb="$read_gb" -v read_lo="$read_lo" -v read_hi="$read_hi" \
+    -v pass_s="$pass_s" -v pass_gb="$pass_gb" -v pass_lo="$pass_lo" -v pass_hi="$pass_hi" \
+    -v ratio="$ratio" -v ratio_lo="$ratio_lo" -v ratio_hi="$ratio_hi" \
+    -v step_s="$step_s" -v step_lo="$step_lo" -v step_hi="$step_hi" 'BEGIN {
+    printf "  N x d = 1000000 x 100 doubles = 800 MB, in one allocation; the pass compiled for %s\n", isa
+    printf "  sequential read of the data  %6.2f GB/s (%.2f to %.2f)\n", read_gb, read_lo, read_hi
+    printf "  full-batch gradient pass     %6.2f GB/s (%.2f to %.2f), %.4f s\n", pass_gb, pass_lo, pass_hi, pass_s
+    printf "  pass / read                  %6.2f      (%.2f to %.2f; the course aims for 0.8)\n", ratio, ratio_lo, ratio_hi
+    printf "  minibatch step, B = 32       %6.2f us   (%.2f to %.2f; shuffled rows, scattered in memory)\n", step_s * 1e6, step_lo * 1e6, step_hi * 1e6
 }'
+python=""
+for p in /usr/bin/python3 python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import numpy' 2>/dev/null; then python=$p; break; fi
+done
+if [ -n "$python" ]; then
+    "$python" tests/03-minibatch.bench.py 1000000 100 >"$out/03-minibatch-python.csv"
+    awk -F, -v c="$pass_s" 'NR > 1 { printf "  %-28s %7.4f s  (the C pass is %.1f times as fast)\n", $1 ", one thread", $2, $2 / c }' \
+        "$out/03-minibatch-python.csv"
+else
+    echo "  (numpy not installed: apt-get install python3-numpy to time the same pass in numpy)"
+fi
 
 echo "03-minibatch: the reference example (N = 1000, d = 5, in cache)"
 "$program" --task timing --out "$out/03-minibatch-reference.csv"

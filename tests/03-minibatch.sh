@@ -161,11 +161,34 @@ check "03: the sweep diverges where 2/λmax says, and sooner for small batches" 
 # far past the lesson's: nothing here may grow with N².
 timing_reports() {
     "$program" --task timing >"$scratch/timing.csv" || return 1
-    [ "$(head -n 1 "$scratch/timing.csv")" = "what,batch_size,seconds,gigabytes_per_second,fraction_of_read" ] || return 1
+    [ "$(head -n 1 "$scratch/timing.csv")" = "what,batch_size,seconds,gigabytes_per_second,fraction_of_read,isa,result_bits,difference_from_graded" ] || return 1
     [ "$(awk -F, 'NR > 1 && $3 > 0 && $4 > 0' "$scratch/timing.csv" | wc -l)" -eq 4 ] ||
         { cat "$scratch/timing.csv"; return 1; }
 }
 check "03: --task timing reports a read, a full-batch pass, a minibatch and an SGD step" timing_reports
+
+# The tuned pass (lib/linreg_pass.c) is compiled for any x86-64 and for
+# AVX2: both copies, each run by name, give the same bytes (the hash of the
+# loss and gradient), on sizes that leave every remainder (rows not a
+# multiple of 4, features not of 16 nor of 4), and agree with the graded
+# minibatch_mse_grad to rounding. Where the processor has no AVX2, asking
+# for it is refused.
+pass_copies_agree() {
+    "$program" --task timing --n 1003 --d 39 --isa baseline >"$scratch/pass-baseline.csv" || return 1
+    bits() { awk -F, '$1 == "full-batch-pass" { print $7 }' "$1"; }
+    difference=$(awk -F, '$1 == "full-batch-pass" { print $8 }' "$scratch/pass-baseline.csv")
+    awk -v d="$difference" 'BEGIN { exit !(d >= 0 && d < 1e-12) }' ||
+        { echo "the pass differs from minibatch_mse_grad by $difference (relative)"; return 1; }
+    if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+        "$program" --task timing --n 1003 --d 39 --isa avx2 >"$scratch/pass-avx2.csv" || return 1
+        [ "$(bits "$scratch/pass-avx2.csv")" = "$(bits "$scratch/pass-baseline.csv")" ] ||
+            { echo "baseline and avx2 copies differ: $(bits "$scratch/pass-baseline.csv") vs $(bits "$scratch/pass-avx2.csv")"; return 1; }
+        grep -q ',avx2,' "$scratch/pass-avx2.csv" || return 1
+    else
+        expect_bad_input --isa --task timing --isa avx2 || return 1
+    fi
+}
+check "03: the full-batch pass compiled for x86-64 and for AVX2 gives the same bytes, and the graded numbers to 1e-12" pass_copies_agree
 
 large_sizes() {
     timeout 60 "$program" --n 200000 --d 50 --epochs 2 >"$scratch/large.csv" || { echo "training on 200000 × 50 failed or took over a minute"; return 1; }
@@ -263,6 +286,8 @@ check "03: refuses --batch-size with solve"    expect_bad_input --batch-size --t
 check "03: refuses --drop-last=yes"            expect_bad_input --drop-last --drop-last=yes
 check "03: refuses --drop-last with full"      expect_bad_input --drop-last --method full --drop-last
 check "03: refuses --shuffle sometimes"        expect_bad_input --shuffle --shuffle sometimes
+check "03: refuses --isa with train"           expect_bad_input --isa --isa baseline
+check "03: refuses --isa sse9"                 expect_bad_input --isa --task timing --isa sse9
 check "03: refuses --shuffle with full"        expect_bad_input --shuffle --method full --shuffle never
 check "03: refuses --lr abc"                   expect_bad_input --lr --lr abc
 check "03: refuses --lr nan"                   expect_bad_input --lr --lr nan

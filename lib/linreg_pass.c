@@ -1,0 +1,171 @@
+/*
+ * linreg_pass.c: the full-batch gradient pass at the speed of memory (see
+ * linreg_pass.h; chapter 3's lesson explains every choice, with its
+ * measurements).
+ *
+ * The pass reads every number of x once from memory and does a dot
+ * product and a scaled add with it: about one addition and one
+ * multiplication per 8 bytes in each, far too little arithmetic to hide a
+ * slow loop behind the memory traffic. What keeps it at the memory's pace:
+ *   - 16 partial sums in each dot product, so that no addition waits for
+ *     the one before it;
+ *   - four examples per sweep of the gradient, so that each gradient entry
+ *     is loaded and stored once per four examples instead of once per one;
+ *   - vectors of four doubles (GCC's and Clang's vector extension), which
+ *     the compiler turns into two SSE2 instructions or one AVX2 instruction
+ *     each, the same additions in the same order either way.
+ * No fused multiply-adds (the Makefile compiles with -ffp-contract=off), so
+ * the bytes do not depend on the processor.
+ */
+#include "linreg_pass.h"
+
+#include <string.h>
+
+/* Four doubles, loaded from and stored to any address a double may have. */
+typedef double Vec4 __attribute__((vector_size(4 * sizeof(double)), aligned(sizeof(double))));
+#define LOAD(p) (*(const Vec4 *)(p))
+#define STORE(p, v) (*(Vec4 *)(p) = (v))
+
+/* Inlined into each compiled copy of the pass, so that each is compiled
+ * for its own instruction set. */
+#define INLINE static inline __attribute__((always_inline))
+
+//> pass-dot
+/* x·w with 16 partial sums: lane l of the four accumulators adds the
+ * products x[j]·w[j] with j ≡ l (mod 16), up to the last multiple of 16;
+ * lanes 0-3 of the first take the next multiple of 4, and lane 0 the last
+ * few. Then the accumulators are added lane by lane, (a + b) + (c + e), and
+ * the four lanes as (s0 + s1) + (s2 + s3). A fixed order: the same bytes
+ * on every processor, however wide its vectors. */
+INLINE double row_dot(const double *x, const double *w, size_t d)
+{
+    Vec4 a = {0.0, 0.0, 0.0, 0.0}, b = a, c = a, e = a;
+    size_t d16 = d / 16 * 16, d4 = d / 4 * 4, j = 0;
+    for (; j < d16; j += 16) {
+        a += LOAD(x + j) * LOAD(w + j);
+        b += LOAD(x + j + 4) * LOAD(w + j + 4);
+        c += LOAD(x + j + 8) * LOAD(w + j + 8);
+        e += LOAD(x + j + 12) * LOAD(w + j + 12);
+    }
+    for (; j < d4; j += 4)
+        a += LOAD(x + j) * LOAD(w + j);
+    Vec4 s = (a + b) + (c + e);
+    double s0 = s[0];
+    for (; j < d; j++)
+        s0 += x[j] * w[j];
+    return (s0 + s[1]) + (s[2] + s[3]);
+}
+//< pass-dot
+
+//> pass
+/* One pass: four examples at a time, their residuals first (each row read
+ * from memory by its dot product), then one sweep of the gradient adding
+ * r0·x0, r1·x1, r2·x2 and r3·x3 to each entry, in that order, while the
+ * four rows are still in the fastest cache. Leftover examples go one at a
+ * time, in the same order of additions. */
+INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
+                        const double *w, double bias, double *g,
+                        double *grad_b)
+{
+    double sum_r2 = 0.0, sum_r = 0.0;
+    size_t d4 = d / 4 * 4, i = 0;
+    memset(g, 0, d * sizeof *g);
+    for (; i + 4 <= n; i += 4) {
+        const double *x0 = x + i * d, *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
+        double r0 = row_dot(x0, w, d) + bias - y[i];
+        double r1 = row_dot(x1, w, d) + bias - y[i + 1];
+        double r2 = row_dot(x2, w, d) + bias - y[i + 2];
+        double r3 = row_dot(x3, w, d) + bias - y[i + 3];
+        sum_r2 += r0 * r0, sum_r += r0;
+        sum_r2 += r1 * r1, sum_r += r1;
+        sum_r2 += r2 * r2, sum_r += r2;
+        sum_r2 += r3 * r3, sum_r += r3;
+        size_t j = 0;
+        for (; j < d4; j += 4) {
+            Vec4 gj = LOAD(g + j);
+            gj += r0 * LOAD(x0 + j);
+            gj += r1 * LOAD(x1 + j);
+            gj += r2 * LOAD(x2 + j);
+            gj += r3 * LOAD(x3 + j);
+            STORE(g + j, gj);
+        }
+        for (; j < d; j++)
+            g[j] = (((g[j] + r0 * x0[j]) + r1 * x1[j]) + r2 * x2[j]) + r3 * x3[j];
+    }
+    for (; i < n; i++) {
+        const double *xi = x + i * d;
+        double r = row_dot(xi, w, d) + bias - y[i];
+        sum_r2 += r * r, sum_r += r;
+        for (size_t j = 0; j < d; j++)
+            g[j] += r * xi[j];
+    }
+    double scale = 2.0 / (double)n;
+    for (size_t j = 0; j < d; j++)
+        g[j] *= scale;
+    *grad_b = scale * sum_r;
+    return sum_r2 / (double)n;
+}
+//< pass
+
+/* The two compiled copies. GCC's target_clones would pick one by itself;
+ * written out, each can be called by name, so a test can check that both
+ * give the same bytes. */
+static double pass_baseline(const double *x, const double *y, size_t n,
+                            size_t d, const double *w, double b, double *g,
+                            double *grad_b)
+{
+    return pass_body(x, y, n, d, w, b, g, grad_b);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX2_COPY 1
+__attribute__((target("avx2"))) static double
+pass_avx2(const double *x, const double *y, size_t n, size_t d,
+          const double *w, double b, double *g, double *grad_b)
+{
+    return pass_body(x, y, n, d, w, b, g, grad_b);
+}
+#else
+#define HAVE_AVX2_COPY 0
+#endif
+
+static PassIsa resolve(PassIsa isa)
+{
+    if (isa != PASS_ISA_AUTO)
+        return isa;
+    return linreg_pass_available(PASS_ISA_AVX2) ? PASS_ISA_AVX2 : PASS_ISA_BASELINE;
+}
+
+bool linreg_pass_available(PassIsa isa)
+{
+    switch (isa) {
+    case PASS_ISA_AUTO:
+    case PASS_ISA_BASELINE:
+        return true;
+    case PASS_ISA_AVX2:
+#if HAVE_AVX2_COPY
+        return __builtin_cpu_supports("avx2");
+#else
+        return false;
+#endif
+    }
+    return false;
+}
+
+const char *linreg_pass_isa_name(PassIsa isa)
+{
+    return resolve(isa) == PASS_ISA_AVX2 ? "avx2" : "baseline";
+}
+
+double linreg_pass(PassIsa isa, const double *x, const double *y, size_t n,
+                   size_t d, const double *w, double b, double *grad_w,
+                   double *grad_b)
+{
+#if HAVE_AVX2_COPY
+    if (resolve(isa) == PASS_ISA_AVX2)
+        return pass_avx2(x, y, n, d, w, b, grad_w, grad_b);
+#else
+    (void)isa;
+#endif
+    return pass_baseline(x, y, n, d, w, b, grad_w, grad_b);
+}

@@ -5,10 +5,11 @@
 # tests), gnuplot (figures), pandoc (the book), jq (make grade writes
 # Gradescope's results.json with it) and inotify-tools (make watch re-grades
 # on file events; without it, it falls back to polling). With
-# `test` (make test, which CI runs), also clang with libFuzzer: the
-# self-test fuzzes the CSV reader, and only maintainers need that. Run as
-# root, this installs what is missing with apt-get; otherwise it prints the
-# exact command and fails.
+# `test` (make test, which CI runs), also clang with libFuzzer (the
+# self-test fuzzes the CSV reader) and Chromium (it measures the book's
+# layout on a phone's and a laptop's screen): only maintainers need those.
+# Run as root, this installs what is missing with apt-get; otherwise it
+# prints the exact command and fails.
 set -eu
 
 # True when clang can build a libFuzzer target: `clang` alone is not enough,
@@ -33,6 +34,7 @@ command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
 if [ "${1:-}" = test ]; then
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
     if ! command -v clang >/dev/null 2>&1; then
         missing="$missing clang libclang-rt-dev"
     elif ! fuzzer_builds; then

@@ -36,7 +36,7 @@ groups() {
     for c in $chapters; do
         [ -f "tests/$c.sh" ] && echo "programs-${c%%-*}"
     done
-    echo outputs one-code-path students-files
+    echo outputs book-layout one-code-path students-files
 }
 
 # Every group's lines in report order, then the count.
@@ -277,6 +277,26 @@ lessons_are_fresh() {
     done
 }
 in_group outputs && check "lessons quote the current source and runs" lessons_are_fresh
+
+# The book on a phone and on a laptop: headless Chromium lays out every page
+# at 390 and 1280 px and measures what spills (tools/book-layout.sh). The
+# check must also fail on a page built to spill: a wide table with no box
+# of its own.
+book_fits_screens() {
+    tools/book-layout.sh build/book || return 1
+    bad=$scratch/bad-book
+    mkdir -p "$bad"
+    cp build/book/style.css "$bad/"
+    {
+        echo '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width">'
+        echo '<link rel="stylesheet" href="style.css"></head><body><main>'
+        echo '<table><tr><td>a_very_long_unbreakable_cell_name_that_is_wider_than_any_phone_screen_by_far</td></tr></table>'
+        echo '</main></body></html>'
+    } >"$bad/wide.html"
+    tools/book-layout.sh "$bad" >"$scratch/bad-book.out" 2>&1 && { echo "a spilling page passed"; return 1; }
+    grep -q '^overflow wide.html 390' "$scratch/bad-book.out" || { cat "$scratch/bad-book.out"; return 1; }
+}
+in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop (measured in Chromium)" book_fits_screens
 
 # ---------------------------------------------------------- one code path
 in_group one-code-path &&

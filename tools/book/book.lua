@@ -9,7 +9,10 @@
 --   2. marks the commands in ```console blocks, so the reader can tell what
 --      was typed (`$ make check`) from what the program printed;
 --   3. makes the lesson's first line, `# N. Title`, the page title;
---   4. lets tables size their columns to their content.
+--   4. lets tables size their columns to their content, in a box that
+--      scrolls sideways on a screen too narrow for them;
+--   5. keeps punctuation after inline math on the math's line, and puts
+--      display math in a box that scrolls sideways when it is too wide.
 
 -- A target with a scheme (`https:`, `mailto:`, ...) points outside the book.
 local function is_external(target)
@@ -92,5 +95,36 @@ function Table(tbl)
   for i, spec in ipairs(tbl.colspecs) do
     tbl.colspecs[i] = {spec[1], nil}     -- keep the alignment, drop the width
   end
-  return tbl
+  return pandoc.Div({tbl}, pandoc.Attr("", {"table-box"}))
+end
+
+-- A browser may break a line between inline math and the comma or bracket
+-- that follows it, leaving the punctuation alone at the start of the next
+-- line. Gluing the two into one unbreakable span prevents that. Display math
+-- goes into a box of its own that scrolls sideways, since a MathML element
+-- itself does not.
+local closing = "^([.,;:!?)%]]+)(.*)$"
+
+function Inlines(inlines)
+  local out = pandoc.List()
+  local i = 1
+  while i <= #inlines do
+    local el, nxt = inlines[i], inlines[i + 1]
+    local punct, rest
+    if el.t == "Math" and el.mathtype == "InlineMath" and nxt and nxt.t == "Str" then
+      punct, rest = nxt.text:match(closing)
+    end
+    if punct then
+      out:insert(pandoc.Span({el, pandoc.Str(punct)}, pandoc.Attr("", {"nowrap"})))
+      if rest ~= "" then out:insert(pandoc.Str(rest)) end
+      i = i + 2
+    elseif el.t == "Math" and el.mathtype == "DisplayMath" then
+      out:insert(pandoc.Span({el}, pandoc.Attr("", {"display-math"})))
+      i = i + 1
+    else
+      out:insert(el)
+      i = i + 1
+    end
+  end
+  return out
 end

@@ -1,0 +1,65 @@
+// layout.js: measures the pages of the book as a reader's browser lays
+// them out (tools/book-layout.sh loads it in headless Chromium, each page
+// in an iframe.page as wide as a phone's or a laptop's screen). When every
+// page has loaded it writes its findings into the probe page's result
+// element, one line each:
+//   overflow PAGE WIDTH px: the page scrolls sideways by N px
+//   spill PAGE WIDTH: ELEMENT (its right edge at X px)
+//   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
+//   ok PAGE WIDTH
+// A wide code block or display equation may scroll inside its own box
+// (overflow-x: auto): that is the design, not a spill.
+(function () {
+  const frames = document.querySelectorAll("iframe.page");
+  const out = document.getElementById("layout-result");
+  const lines = [];
+  let pending = frames.length;
+  function describe(el) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    if (el.className && typeof el.className === "string") s += "." + el.className.trim().split(/\s+/).join(".");
+    const text = (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 50);
+    return text ? s + " \"" + text + "\"" : s;
+  }
+  // Whether el sits inside a box that scrolls or clips sideways itself.
+  function contained(el, doc) {
+    for (let p = el.parentElement; p && p !== doc.body; p = p.parentElement) {
+      const o = doc.defaultView.getComputedStyle(p).overflowX;
+      if (o === "auto" || o === "scroll" || o === "hidden") return true;
+    }
+    return false;
+  }
+  function measure(frame) {
+    const page = frame.dataset.page, width = frame.dataset.width;
+    const doc = frame.contentDocument, root = doc.documentElement;
+    const before = lines.length;
+    const limit = root.clientWidth;
+    if (root.scrollWidth > limit)
+      lines.push("overflow " + page + " " + width + " px: the page scrolls sideways by " + (root.scrollWidth - limit) + " px");
+    // The outermost elements that pass the right edge.
+    for (const el of doc.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= limit + 0.5 || contained(el, doc)) continue;
+      const parent = el.parentElement;
+      if (parent && parent !== doc.body && parent.getBoundingClientRect().right > limit + 0.5 && !contained(parent, doc)) continue;
+      lines.push("spill " + page + " " + width + ": " + describe(el) + " (its right edge at " + Math.round(r.right) + " px of " + limit + ")");
+    }
+    // Punctuation right after inline math must stay on the math's line.
+    for (const m of doc.querySelectorAll("math:not([display=block])")) {
+      const next = m.nextSibling;
+      if (!next || next.nodeType !== 3 || !/^[.,;:!?)\]]/.test(next.data)) continue;
+      const range = doc.createRange();
+      range.setStart(next, 0);
+      range.setEnd(next, 1);
+      const p = range.getBoundingClientRect(), mr = m.getBoundingClientRect();
+      if (p.top >= mr.bottom - 1)
+        lines.push("wrap " + page + " " + width + ": \"" + next.data.slice(0, 1) + "\" after inline math starts a line of its own (" + describe(m.parentElement).slice(0, 60) + ")");
+    }
+    if (lines.length === before) lines.push("ok " + page + " " + width);
+  }
+  for (const frame of frames)
+    frame.addEventListener("load", function () {
+      measure(frame);
+      if (--pending === 0) out.textContent = lines.join("\n");
+    });
+})();

@@ -75,7 +75,7 @@ help:
 	@echo "                (both take HIDDEN_TESTS=dir, instructor-only suites; grade-class STUDENT_TIME_LIMIT=seconds, 600)"
 	@echo "make try CH=04  run chapter 4's experiments on your own exercises/ and compare them with the reference runs"
 	@echo "make test       the course's self-test (maintainers, CI)"
-	@echo "make figures    every figure, SVG and PNG, in build/figures/"
+	@echo "make figures    every figure, SVG and PNG, in build/figures/ (FORMAT=pdf for LaTeX and beamer; SCALE=1.5 for a large room)"
 	@echo "make book       the book, in build/book/index.html"
 	@echo "make lessons    refresh the lessons' quoted code and numbers from the source (maintainers)"
 	@echo "make stubs      regenerate exercises/ from solutions/ (maintainers; never over your edits unless FORCE=1, with a backup)"
@@ -175,17 +175,45 @@ build/data/%/.done: $$(call programs_of,$$*) $$(call runs_of,$$*) tools/run-expe
 # plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the
 # chapter's data; `$(basename $*)` is the chapter's stem. Pieces that several
 # of a chapter's scripts load are plots/NN-topic.name.inc.
-figures: $(SVGS) $(PNGS)
+#
+# For lectures: make figures FORMAT=pdf (svg, png or pdf, or several as
+# FORMAT="png pdf"; svg and png by default) and SCALE=1.5 (text, lines and
+# points 1.5 times as large, from 0.5 to 3, for a large room; those go to
+# build/figures/scale-1.5/, leaving the book's alone).
+FORMAT ?= svg png
+SCALE  ?=
+ifneq ($(filter-out svg png pdf,$(FORMAT)),)
+$(error FORMAT=$(FORMAT): expected svg, png or pdf, or several as FORMAT="png pdf")
+endif
+ifneq ($(SCALE),)
+ifneq ($(shell echo '$(SCALE)' | awk '/^[0-9]+([.][0-9]+)?$$/ && $$1 >= 0.5 && $$1 <= 3 { print "ok" }'),ok)
+$(error SCALE=$(SCALE): expected a number from 0.5 to 3, such as 1.5)
+endif
+endif
+FIGURE_DIR := build/figures$(if $(SCALE),/scale-$(SCALE))
 
-build/figures/%.svg: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
-                      $$(wildcard plots/$$(basename $$*).*.inc)
-	@mkdir -p $(@D)
-	gnuplot -c $< svg build/data/$(basename $*) $@
+figures: $(foreach f,$(FORMAT),$(PLOTS:plots/%.gp=$(FIGURE_DIR)/%.$f))
 
-build/figures/%.png: plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
-                      $$(wildcard plots/$$(basename $$*).*.inc)
-	@mkdir -p $(@D)
-	gnuplot -c $< png build/data/$(basename $*) $@
+# $(call figure_rules,DIR,SCALE): the rules that draw DIR/%.svg, .png and
+# .pdf, with the text scaled by SCALE (none: the format's own size). The
+# PDF terminal stamps the time of drawing into the file: a fixed date of
+# the same length (the file's byte offsets stay right) keeps it
+# reproducible.
+FIGURE_INPUTS = plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
+                $$(wildcard plots/$$(basename $$*).*.inc)
+draw_figure   = @mkdir -p $(@D) && echo "gnuplot -c $< $1 build/data/$(basename $*) $@" && \
+                gnuplot -c $< $1 build/data/$(basename $*) $@
+define figure_rules
+$1/%.svg: $$(FIGURE_INPUTS)
+	$$(call draw_figure,svg$2)
+$1/%.png: $$(FIGURE_INPUTS)
+	$$(call draw_figure,png$2)
+$1/%.pdf: $$(FIGURE_INPUTS)
+	$$(call draw_figure,pdf$2)
+	@LC_ALL=C sed -i 's|/CreationDate (D:[0-9]*Z)|/CreationDate (D:20000101000000Z)|' $$@
+endef
+$(eval $(call figure_rules,build/figures,))
+$(if $(SCALE),$(eval $(call figure_rules,build/figures/scale-$(SCALE),:$(SCALE))))
 
 # -------------------------------------------------------------------- book
 # Lessons quote code regions and numbers; build/lessons/ holds them refreshed

@@ -8,10 +8,11 @@
 # The learned numbers in the key are read from the last row of linreg.csv when
 # the figure is drawn, never typed in, so the figure always matches the run.
 #
-# Run from the repository root:
-#   gnuplot -c plots/01-gradient-descent.fit.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/01-gradient-descent.fit.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "linreg linreg-data"
 @REQUIRE
 

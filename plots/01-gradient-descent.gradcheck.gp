@@ -25,10 +25,11 @@
 # many there are. The curves themselves break at such a point rather than
 # dive to a made-up value.
 #
-# Run from the repository root:
-#   gnuplot -c plots/01-gradient-descent.gradcheck.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/01-gradient-descent.gradcheck.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "linreg-gradcheck"
 @REQUIRE
 

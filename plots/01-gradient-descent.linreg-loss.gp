@@ -16,10 +16,11 @@
 # axis. The key reads the limit from the data rather than quoting it, so it
 # stays true if the data change.
 #
-# Run from the repository root:
-#   gnuplot -c plots/01-gradient-descent.linreg-loss.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/01-gradient-descent.linreg-loss.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "linreg linreg-lr0.005 linreg-lr0.7 linreg-lr0.75 linreg-solve"
 @REQUIRE
 

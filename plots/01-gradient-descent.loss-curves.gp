@@ -14,10 +14,11 @@
 # curves lie on top of each other. They are drawn with different markers,
 # the second hollow and larger, so that both stay visible.
 #
-# Run from the repository root:
-#   gnuplot -c plots/01-gradient-descent.loss-curves.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/01-gradient-descent.loss-curves.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "parabola-lr0.01 parabola-lr0.1 parabola-lr0.9 parabola-lr1.05"
 @REQUIRE
 

@@ -10,10 +10,11 @@
 # Both shrink the distance by the same factor 0.8 per step (|1 - 2η| = 0.8);
 # only the side they approach from differs.
 #
-# Run from the repository root:
-#   gnuplot -c plots/01-gradient-descent.parabola-iterates.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/01-gradient-descent.parabola-iterates.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "parabola-lr0.1 parabola-lr0.9"
 @REQUIRE
 

@@ -13,10 +13,11 @@
 # running sum and its summands: used_grad_w at step k is the sum of grad_w
 # over steps 0 to k.
 #
-# Run from the repository root:
-#   gnuplot -c plots/02-gradient-accumulation.forgot-zero-grad.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/02-gradient-accumulation.forgot-zero-grad.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "no-zero"
 @REQUIRE
 

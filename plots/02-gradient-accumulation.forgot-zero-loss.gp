@@ -13,10 +13,11 @@
 # run lasts. Both curves are positive everywhere, so the log axis drops
 # nothing.
 #
-# Run from the repository root:
-#   gnuplot -c plots/02-gradient-accumulation.forgot-zero-loss.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/02-gradient-accumulation.forgot-zero-loss.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "correct no-zero"
 @REQUIRE
 

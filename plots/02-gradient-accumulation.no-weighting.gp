@@ -12,10 +12,11 @@
 # 1e95 after 200 steps. Splitting a batch into more pieces to save memory
 # should change nothing; here it changes everything.
 #
-# Run from the repository root:
-#   gnuplot -c plots/02-gradient-accumulation.no-weighting.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/02-gradient-accumulation.no-weighting.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "accumulate-k4 k4-none k20-none"
 @REQUIRE
 

@@ -23,10 +23,11 @@
 # near 1 can resolve, with a note saying so. The line breaks at such a point
 # rather than dive to a made-up value.
 #
-# Run from the repository root:
-#   gnuplot -c plots/02-gradient-accumulation.same-update.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/02-gradient-accumulation.same-update.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "accumulate-k4 unequal-size unequal-equal unequal-none"
 @REQUIRE
 

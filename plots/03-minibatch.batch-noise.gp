@@ -15,10 +15,11 @@
 # and not on how long it trains, and no two runs jitter alike. Healthy
 # minibatch curves trend down, then fluctuate.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.batch-noise.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.batch-noise.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "minibatch shuffle-seed2 shuffle-seed3 shuffle-seed4 solve"
 @REQUIRE
 

@@ -12,10 +12,11 @@
 # sgd.csv has a row per step, 20000 in all; every 10th is drawn, which is
 # still a point every 10 examples.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.by-examples.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.by-examples.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "full minibatch sgd solve"
 @REQUIRE
 

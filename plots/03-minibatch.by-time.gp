@@ -23,10 +23,11 @@
 # spread over fewer examples), while B = 32 and B = 1000 cost about the same
 # per example.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.by-time.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.by-time.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "full minibatch sgd solve"
 @REQUIRE
 

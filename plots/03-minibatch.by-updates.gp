@@ -10,10 +10,11 @@
 # drawn (two pieces of one curve): on a log axis that keeps the early steps
 # and thins the late ones.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.by-updates.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.by-updates.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "full minibatch sgd solve"
 @REQUIRE
 

@@ -16,10 +16,11 @@
 # like: on average the minibatch gradient is the full gradient. The dashed
 # line is the size of the full gradient itself, for scale.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.gradient-noise.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.gradient-noise.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "noise"
 @REQUIRE
 

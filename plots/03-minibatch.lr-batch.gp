@@ -16,10 +16,11 @@
 # An excess below 1e-9 (full batch, near its best rate, where the run hits
 # the minimum to rounding) is drawn at 1e-9, the bottom of the axis.
 #
-# Run from the repository root:
-#   gnuplot -c plots/03-minibatch.lr-batch.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/03-minibatch.lr-batch.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "sweep solve"
 @REQUIRE
 

@@ -8,10 +8,11 @@
 # data over the last decade (κ = 100 to 1000). At κ = 1 both methods land
 # on the minimum in a single step.
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.conditioning.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.conditioning.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "conditioning"
 @REQUIRE
 

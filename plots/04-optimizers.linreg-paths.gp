@@ -8,10 +8,11 @@
 # (curvatures about 2.7 and 2), so every method gets there; what differs is
 # the route.
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.linreg-paths.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.linreg-paths.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "linreg-data"
 @REQUIRE
 stats data("linreg-data") using (column("x")**2) nooutput name "UU"
@@ -27,4 +28,4 @@ YSTAR = (UU_mean*V_mean - U_mean*UV_mean)/DET
 PROBLEM = "linreg"
 LEVELS = "0.02, 0.1, 0.5, 1.5, 3, 5, 8"
 XMIN = -0.4; XMAX = 3.4; YMIN = -1.2; YMAX = 2.3
-call 'plots/04-optimizers.paths.inc' ARG1 ARG2 ARG3
+call dirof(ARG0) . '04-optimizers.paths.inc' ARG1 ARG2 ARG3

@@ -9,10 +9,11 @@
 # quadratic and 1e-27 on Rosenbrock), and those dips run off the bottom of
 # the axes rather than stretching them over thirty decades.
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.losses.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.losses.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 RUNS = "sgd momentum nesterov adam rmsprop adagrad lion"
 NAMES = "SGD|momentum|Nesterov|Adam|RMSprop|Adagrad|Lion"
 REQUIRED = "linreg-data"
@@ -36,11 +37,11 @@ W = (UV_mean - U_mean*V_mean)/DET
 B = (UU_mean*V_mean - U_mean*UV_mean)/DET
 FLOOR = W**2*UU_mean + 2*W*B*U_mean + B**2 - 2*W*UV_mean - 2*B*V_mean + VV_mean
 
-set multiplot layout 1, 3 spacing 0.09, 0 margins 0.1, 0.98, 0.13, 0.9
+set multiplot layout 1, 3 spacing 0.08, 0 margins 0.12, 0.98, 0.13, 0.9
 set logscale y
 set format y "10^{%L}"
 set xlabel "step"
-set key bottom left Left reverse samplen 1.5 spacing 1.0 font ",10"
+set key bottom left Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
 
 set title "quadratic, κ = 10"
 set ylabel "loss (log scale)"
@@ -60,7 +61,7 @@ set title "chapter 1's regression"
 set xtics 20
 set ytics auto
 set format y "%g"
-set label 1 "least-squares floor" at graph 0.5, first FLOOR offset 0, -0.7 center font ",9"
+set label 1 "least-squares floor" at graph 0.5, first FLOOR offset 0, 0.7 center font FONT_SMALLER
 set yrange [FLOOR*0.8:10]
 plot for [i = 1:7] data("linreg-".word(RUNS, i)) using "step":"loss" with lines lt i, \
      FLOOR with lines ls 8

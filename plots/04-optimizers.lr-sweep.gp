@@ -10,10 +10,11 @@
 # reach 1e-100 and less on the right, where per-coordinate scaling undoes
 # the whole ill-conditioning of an axis-aligned bowl).
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.lr-sweep.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.lr-sweep.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "sweep-rosenbrock sweep-scaled"
 @REQUIRE
 # The same colour for each optimizer as in the losses figure (style.gp's
@@ -29,7 +30,7 @@ BOTTOM = 1e-12
 inside(v) = (v >= BOTTOM ? v : NaN)
 below(v) = (v < BOTTOM ? BOTTOM : NaN)
 
-set multiplot layout 1, 2 spacing 0.08, 0 margins 0.09, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 spacing 0.08, 0 margins 0.12, 0.98, 0.13, 0.9
 set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"

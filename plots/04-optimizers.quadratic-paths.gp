@@ -9,13 +9,14 @@
 # so its path is made of diagonal moves and ends hopping around the minimum.
 # The learning rates are the runs' (chapters/04-optimizers.runs).
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.quadratic-paths.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.quadratic-paths.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 PROBLEM = "quadratic"
 f(x, y) = (x**2 + 10*y**2)/2
 LEVELS = "0.02, 0.1, 0.3, 1, 2, 4, 7, 11"
 XMIN = -3.4; XMAX = 2; YMIN = -1.2; YMAX = 1.2
 XSTAR = 0; YSTAR = 0
-call 'plots/04-optimizers.paths.inc' ARG1 ARG2 ARG3
+call dirof(ARG0) . '04-optimizers.paths.inc' ARG1 ARG2 ARG3

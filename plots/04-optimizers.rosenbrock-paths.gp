@@ -8,13 +8,14 @@
 # to a small step by the steep walls, is still on its way after 1000 steps.
 # The learning rates are the runs' (chapters/04-optimizers.runs).
 #
-# Run from the repository root:
-#   gnuplot -c plots/04-optimizers.rosenbrock-paths.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/04-optimizers.rosenbrock-paths.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 PROBLEM = "rosenbrock"
 f(x, y) = (1 - x)**2 + 100*(y - x**2)**2
 LEVELS = "0.03, 0.3, 1, 3, 10, 30, 100, 300"
 XMIN = -1.6; XMAX = 1.6; YMIN = -0.6; YMAX = 2.0
 XSTAR = 1; YSTAR = 1
-call 'plots/04-optimizers.paths.inc' ARG1 ARG2 ARG3
+call dirof(ARG0) . '04-optimizers.paths.inc' ARG1 ARG2 ARG3

@@ -12,10 +12,11 @@
 # at max_norm = 1 (strictly, 1/(1 + 1e-6 / |g|)) for as long as clipping acts. The loss of the clipped run falls to about 4e-31 and
 # stays there, so it is never 0 and the log axis drops nothing.
 #
-# Run from the repository root:
-#   gnuplot -c plots/05-gradient-clipping.clipping.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/05-gradient-clipping.clipping.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "plain clip-norm"
 @REQUIRE
 
@@ -36,7 +37,7 @@ set yrange [1e-33:1e45]
 set ytics 1e-30, 1e10
 set key bottom left Left reverse
 set label 1 sprintf("no clipping: inf at step %d", last_step) \
-    at first 12, first 3e38 left font ",11" tc rgb "#D55E00"
+    at first 12, first 3e38 left font FONT_NOTE tc rgb "#D55E00"
 plot data("plain") using "step":"loss" with linespoints ls 2 ps 0.9 \
          title "no clipping", \
      data("clip-norm") using "step":"loss" with lines ls 1 \
@@ -48,7 +49,7 @@ set yrange [1e-15:1e45]
 set ytics 1e-15, 1e10
 unset label 1
 set label 2 sprintf("nan at step %d", last_step) \
-    at first 12, first 7e37 left font ",11" tc rgb "#D55E00"
+    at first 12, first 7e37 left font FONT_NOTE tc rgb "#D55E00"
 set key at graph 1, graph 0.8 right top
 plot data("plain") using "step":"grad_norm" with linespoints ls 2 ps 0.9 \
          title "no clipping", \

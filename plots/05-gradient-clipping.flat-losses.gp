@@ -11,10 +11,11 @@
 # loss (whose own baseline, the variance of the curved targets, is 6.9).
 # No loss in these runs is 0, so the log axis drops nothing.
 #
-# Run from the repository root:
-#   gnuplot -c plots/05-gradient-clipping.flat-losses.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/05-gradient-clipping.flat-losses.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 RUNS = "linreg lr-small no-step freeze-b broadcast curve"
 REQUIRED = RUNS
 @REQUIRE

@@ -17,10 +17,11 @@
 # These are the three signatures the program's diagnosis looks for:
 # steady growth, a jump, and no growth at all.
 #
-# Run from the repository root:
-#   gnuplot -c plots/05-gradient-clipping.nan-signatures.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/05-gradient-clipping.nan-signatures.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 RUNS = "nan-lr plain nan-log"
 REQUIRED = RUNS
 @REQUIRE
@@ -35,7 +36,7 @@ XTICS = "50 1 250"
 YMIN = "1e-3 1e-1 1e-4"
 YMAX = "1e306 1e45 1e1"
 
-set multiplot layout 1, 3 spacing 0.08, 0 margins 0.1, 0.98, 0.15, 0.86
+set multiplot layout 1, 3 spacing 0.08, 0 margins 0.13, 0.98, 0.15, 0.86
 set logscale y
 set format y "10^{%L}"
 unset mytics
@@ -49,6 +50,7 @@ do for [i = 1:3] {
     eval sprintf("set xtics 0, %s", word(XTICS, i))
     eval sprintf("set yrange [%s:%s]", word(YMIN, i), word(YMAX, i))
     set ytics auto
+    if (i == 1) { set ylabel "loss and gradient norm (log scale)" } else { unset ylabel }
     set arrow 1 from first k, graph 0 to first k, graph 1 nohead ls 8
     if (i == 3) { set key top right }
     plot data(run) using "step":"loss" with linespoints ls 1 ps 0.4 title "loss", \

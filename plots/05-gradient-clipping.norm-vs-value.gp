@@ -25,10 +25,11 @@
 # thicket. Once the whole gradient is small, clipping leaves it alone and
 # the angle is zero.
 #
-# Run from the repository root:
-#   gnuplot -c plots/05-gradient-clipping.norm-vs-value.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/05-gradient-clipping.norm-vs-value.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "clip-norm clip-value"
 @REQUIRE
 
@@ -81,7 +82,7 @@ set yrange [-2:50]
 set xtics 50
 set ytics 0, 15
 set title "how far clipping turns the gradient"
-set key at graph 1, graph 0.1 right bottom
+set key at graph 1, graph 0.98 right top
 plot data("clip-value") using "step":"angle" with points ls 2 ps 0.35 title "--clip-value 1", \
      data("clip-norm") using "step":"angle" with lines ls 1 lw 2.5 title "--clip-norm 1"
 unset multiplot

@@ -19,10 +19,11 @@
 # quotes them. They are required here too, so that the figure and the
 # lesson are drawn from the same set of runs.)
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.basins.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.basins.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 RUNS = "lr0.01 lr0.02 lr0.001-m0.9 lr0.01-m0.9"
 REQUIRED = "himmelblau-critical"
 do for [r in RUNS] { REQUIRED = REQUIRED . " basins-" . r . " counts-" . r }

@@ -17,10 +17,11 @@
 # where it starts, not by which minimum is lowest (here all four are equally
 # low) or nearest.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.himmelblau.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.himmelblau.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "himmelblau-critical"
 do for [i = 1:6] { REQUIRED = REQUIRED . sprintf(" himmelblau-path-%d", i) }
 @REQUIRE

@@ -18,10 +18,11 @@
 # positive and above the axis floor 10⁻¹⁸ (the smallest, about 2·10⁻¹⁷,
 # comes from the momentum 0.5 run), so the log axis hides nothing.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.plateau.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.plateau.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "plateau plateau-m0.5 plateau-m0.9"
 @REQUIRE
 

@@ -19,10 +19,11 @@
 # falls forever (it never reaches exactly 0 in 80 steps, so the log axis
 # hides nothing).
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.saddle.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.saddle.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "saddle-exact saddle-noise saddle-near"
 @REQUIRE
 

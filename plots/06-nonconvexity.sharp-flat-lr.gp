@@ -17,10 +17,11 @@
 # happy in the flat one: large steps (and noisy ones) steer descent towards
 # flat minima.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.sharp-flat-lr.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.sharp-flat-lr.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "sharp-flat-lr0.01 sharp-flat-lr0.07 sharp-flat-lr0.1"
 @REQUIRE
 

@@ -11,10 +11,11 @@
 # are parabolas ½ f''(w*) δ², seventeen times steeper at the sharp minimum;
 # further out the quartic and sextic terms make each curve lopsided.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.sharp-flat.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.sharp-flat.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "sharp-flat-critical sharp-flat-perturb"
 @REQUIRE
 

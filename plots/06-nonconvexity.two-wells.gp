@@ -10,10 +10,11 @@
 # and getting out would need a step uphill. Starting at 0.5 ends worse than
 # starting at −0.5 although the two starts are equally high.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.two-wells.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.two-wells.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 STARTS = "minus2.2 minus0.5 0.5 2.2"
 REQUIRED = "two-wells-critical"
 do for [s in STARTS] { REQUIRED = REQUIRED . " two-wells-from-" . s }

@@ -11,10 +11,11 @@
 # down. The counts above the columns are read from the data (the running
 # "solved" column's last row).
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.xor-seeds.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.xor-seeds.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "xor-seeds-h1 xor-seeds-h2 xor-seeds-h3 xor-seeds-h4"
 @REQUIRE
 

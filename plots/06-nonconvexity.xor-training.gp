@@ -16,10 +16,11 @@
 # unit. A symmetry broken by a hair is not broken in practice, which is why
 # a detector of identical units needs a tolerance.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.xor-training.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.xor-training.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "xor-symmetric xor-random xor-jitter"
 @REQUIRE
 

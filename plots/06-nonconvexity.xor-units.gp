@@ -11,10 +11,11 @@
 # computes what a single hidden unit could, and cannot fit XOR. Right: from distinct random weights the units
 # grow apart, each learning a different feature, and together they fit XOR.
 #
-# Run from the repository root:
-#   gnuplot -c plots/06-nonconvexity.xor-units.gp svg|png DATADIR OUTFILE
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/06-nonconvexity.xor-units.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
 
-call 'plots/style.gp' ARG1 ARG2 ARG3
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "xor-symmetric xor-random"
 @REQUIRE
 

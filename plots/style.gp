@@ -1,26 +1,33 @@
-# The course's shared gnuplot style. A figure script is run from the
-# repository root as
+# The course's shared gnuplot style. A figure script is run as
 #
 #     gnuplot -c plots/NN-topic.NAME.gp FORMAT DATADIR OUTFILE
 #
-# and starts by handing its three arguments on to this file:
+# from any folder, and starts by handing its three arguments on to this
+# file, found beside it (ARG0 is the script's own path):
 #
-#     call 'plots/style.gp' ARG1 ARG2 ARG3
+#     dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+#     call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 #
 # (`call`, not `load`: gnuplot 5.4 hides the caller's ARG1..ARG3 from a file
 # run with `load`, so this file could not see which format to draw.)
 #
-# FORMAT is `svg` (the HTML book) or `png` (slides), DATADIR is the chapter's
-# build/data/NN-topic directory and OUTFILE the figure to write. This file
-# picks the terminal, opens the output, and sets one look for every figure so
-# that a colour or a dash means the same thing throughout the course.
+# FORMAT is `svg` (the HTML book), `png` (slides, 1280x800) or `pdf`
+# (LaTeX and beamer, 16 cm x 10 cm), optionally followed by `:SCALE` to
+# scale the text, lines and points of a figure meant to be projected in a
+# large room (`png:1.5`). DATADIR is the chapter's build/data/NN-topic
+# directory and OUTFILE the figure to write. This file picks the terminal,
+# opens the output, and sets one look for every figure so that a colour or
+# a dash means the same thing throughout the course. A script that wants
+# smaller text uses `font FONT_SMALL` (or FONT_SMALLER, FONT_NOTE), never a
+# size of its own, so that it grows with the format's text.
 #
-# Both terminals write the same bytes on every run (no dates, no random ids),
-# which keeps the book's build reproducible: do not add timestamps here.
+# The terminals write the same bytes on every run (no random ids), which
+# keeps the book's build reproducible: do not add timestamps here. (The PDF
+# terminal stamps a creation date; the Makefile fixes it.)
 
 # `call` always sets ARGC to 3, so a missing argument shows up as empty.
 if (ARG1 eq "" || ARG2 eq "" || ARG3 eq "") {
-    exit error "usage: gnuplot -c plots/NN-topic.NAME.gp svg|png DATADIR OUTFILE"
+    exit error "usage: gnuplot -c plots/NN-topic.NAME.gp svg|png|pdf[:SCALE] DATADIR OUTFILE"
 }
 
 set encoding utf8
@@ -28,23 +35,43 @@ set encoding utf8
 # ------------------------------------------------------------------ terminal
 # The PNG is drawn for a projector: the same 16:10 shape as the SVG, about
 # 1.8 times the pixels, and fonts, lines, points and dashes scaled up to
-# match, so a script never has to know which of the two it is drawing.
-# Dash type 11 is the course's one dash; the two terminals measure dash
-# lengths in different units, hence the two definitions.
-if (ARG1 eq "svg") {
-    set terminal svg size 720,450 dynamic enhanced font "sans,12" \
-        background rgb "white" linewidth 1
+# match, so a script never has to know which of the three it is drawing.
+# Dash type 11 is the course's one dash; the terminals measure dash lengths
+# in different units, hence the separate definitions.
+FORMAT = strstrt(ARG1, ":") ? ARG1[:strstrt(ARG1, ":") - 1] : ARG1
+SCALE_TEXT = strstrt(ARG1, ":") ? ARG1[strstrt(ARG1, ":") + 1:] : "1"
+SCALE = real(SCALE_TEXT)
+if (!(SCALE >= 0.5 && SCALE <= 3)) {
+    exit error sprintf("scale '%s' in '%s': use a number from 0.5 to 3, e.g. png:1.5", SCALE_TEXT, ARG1)
+}
+if (FORMAT eq "svg") {
+    FONT_SCALE = SCALE
+    set terminal svg size 720,450 dynamic enhanced font sprintf("sans,%g", 12 * SCALE) \
+        background rgb "white" linewidth SCALE
     set dashtype 11 (12,8)
 } else {
-    if (ARG1 eq "png") {
-        set terminal pngcairo size 1280,800 enhanced font "sans,20" \
-            background rgb "white" linewidth 2 pointscale 2
+    if (FORMAT eq "png") {
+        FONT_SCALE = 20.0 / 12 * SCALE
+        set terminal pngcairo size 1280,800 enhanced font sprintf("sans,%g", 20 * SCALE) \
+            background rgb "white" linewidth 2 * SCALE pointscale 2 * SCALE
         set dashtype 11 (30,20)
     } else {
-        exit error sprintf("unknown format '%s': use svg or png", ARG1)
+        if (FORMAT eq "pdf") {
+            FONT_SCALE = 10.0 / 12 * SCALE
+            set terminal pdfcairo size 16cm,10cm enhanced font sprintf("sans,%g", 10 * SCALE) \
+                background rgb "white" linewidth SCALE pointscale SCALE
+            set dashtype 11 (12,8)
+        } else {
+            exit error sprintf("unknown format '%s': use svg, png or pdf", FORMAT)
+        }
     }
 }
 set output ARG3
+# Text sizes below the terminal's own, scaled with it (9, 10 and 11 points
+# in the SVG).
+FONT_SMALLER = sprintf(",%g", 9 * FONT_SCALE)
+FONT_SMALL = sprintf(",%g", 10 * FONT_SCALE)
+FONT_NOTE = sprintf(",%g", 11 * FONT_SCALE)
 
 # ---------------------------------------------------------------------- data
 # The chapter programs write CSV with one header line. Telling gnuplot so

@@ -256,6 +256,34 @@ figures_render() {
 }
 in_group outputs && check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
 
+# For lectures: every figure as PDF (valid, and byte-identical when drawn
+# again), at a larger scale, and from a script run in another folder; a
+# format or scale that does not exist is refused, and nothing is written.
+figures_for_instructors() {
+    make --no-print-directory -s figures FORMAT=pdf >/dev/null || return 1
+    for p in plots/[0-9][0-9]-*.gp; do
+        f=build/figures/$(basename "$p" .gp).pdf
+        head -c 5 "$f" | grep -q '^%PDF-' && tail -c 8 "$f" | grep -q '%%EOF' || { echo "$f is not a whole PDF"; return 1; }
+    done
+    f=build/figures/04-optimizers.losses.pdf
+    cp "$f" "$scratch/losses.pdf" && rm "$f"
+    make --no-print-directory -s figures FORMAT=pdf >/dev/null && cmp "$f" "$scratch/losses.pdf" || return 1
+    make --no-print-directory -s figures FORMAT=png SCALE=1.5 >/dev/null || return 1
+    [ -s build/figures/scale-1.5/04-optimizers.losses.png ] || { echo "no scaled PNG"; return 1; }
+    root=$(pwd)
+    (cd "$scratch" && gnuplot -c "$root/plots/04-optimizers.losses.gp" png "$root/build/data/04-optimizers" elsewhere.png) &&
+        [ -s "$scratch/elsewhere.png" ] || { echo "a script run from another folder failed"; return 1; }
+    for bad in eps png:9 svg:abc; do
+        gnuplot -c plots/04-optimizers.losses.gp "$bad" build/data/04-optimizers "$scratch/bad.out" 2>/dev/null &&
+            { echo "gnuplot accepted format $bad"; return 1; }
+        [ ! -e "$scratch/bad.out" ] || { echo "format $bad left a file"; return 1; }
+    done
+    make --no-print-directory -s figures FORMAT=eps >/dev/null 2>&1 && { echo "make accepted FORMAT=eps"; return 1; }
+    make --no-print-directory -s figures SCALE=7 >/dev/null 2>&1 && { echo "make accepted SCALE=7"; return 1; }
+    rm -rf build/figures/scale-1.5
+}
+in_group outputs && check "figures for lectures: PDF (reproducible), SCALE=1.5, scripts run from any folder, bad FORMAT or SCALE refused" figures_for_instructors
+
 # ------------------------------------------------------------------ book
 book_is_whole() {
     [ -s build/book/index.html ] || { echo "no build/book/index.html"; return 1; }

@@ -134,6 +134,29 @@ START_TEST(mse_loss_hand_worked)
 }
 END_TEST
 
+/* Numbers a float cannot hold exactly: the loss must be computed in double.
+ * The expected value is the test's own loop (test_mse, below); a float
+ * intermediate leaves only about 7 digits right. */
+static double test_mse(const double *x, const double *y, size_t n, double w,
+                       double b);
+
+START_TEST(mse_loss_in_double)
+{
+    const double x[] = {0.1, 0.2, 0.3, 0.7}, y[] = {0.7, 0.11, 1.3, -0.4};
+    double want = test_mse(x, y, 4, 1.0 / 3.0, 0.1);
+    double got = mse_loss(x, y, 4, 1.0 / 3.0, 0.1);
+    require_finite(got, "mse_loss()");
+    ck_assert_msg(grading_near(got, want, TIGHT),
+                  "mse_loss(x = {0.1, 0.2, 0.3, 0.7}, y = {0.7, 0.11, 1.3, "
+                  "-0.4}, w = 1/3, b = 0.1) = %.17g, expected %.17g%s", got,
+                  want, grading_near(got, want, 1e-6)
+                            ? ": right to about 7 digits only, so something "
+                              "was computed in float (single precision); use "
+                              "double throughout"
+                            : "");
+}
+END_TEST
+
 START_TEST(mse_loss_zero_on_a_perfect_fit)
 {
     /* y = 2x - 1 exactly: every residual is 0 at w = 2, b = -1, and 1 at
@@ -180,6 +203,7 @@ static void add_mse_loss_tests(TCase *tc)
     tcase_add_test(tc, mse_loss_hand_worked);
     tcase_add_test(tc, mse_loss_any_n_and_no_memory);
     tcase_add_test(tc, mse_loss_zero_on_a_perfect_fit);
+    tcase_add_test(tc, mse_loss_in_double);
 }
 
 /* ========================================================== mse_grad() */
@@ -199,7 +223,8 @@ static const char *diagnose_grad(double gw, double gb)
         return "both are n times too large: the mean's 1/n is missing "
                "(divide the sums by n)";
     if (grading_near(gw, GRAD_W0 * N / 2.0, TIGHT) && grading_near(gb, GRAD_B0 * N / 2.0, TIGHT))
-        return "both the factor 2 and the 1/n are missing";
+        return "both the factor 2 and the 1/n are missing (or the sums were "
+               "divided by n - 1, which is 2 here: the mean divides by n)";
     if (grading_near(gw, GRAD_W0, TIGHT) && grading_near(gb, GRAD_W0, TIGHT))
         return "grad_w is right but grad_b equals it: the bias gradient uses "
                "x; since ∂r/∂b = 1, it is (2/n) Σ r, without x";
@@ -382,6 +407,11 @@ START_TEST(numerical_gradient_of_a_cubic)
         why = "both are 0: nothing was computed yet";
     else if (grading_near(grad[0], 2 * want[0], 1e-6) && grading_near(grad[1], 2 * want[1], 1e-6))
         why = "twice the slope: L(θ+h) - L(θ-h) spans 2h, so divide by 2h, not h";
+    else if (grading_near(grad[0], want[0] + want[1], 1e-6) &&
+             grading_near(grad[1], want[0] + want[1], 1e-6))
+        why = "every coordinate was moved at once, which measures the slope "
+              "along (1, 1, ...), the sum of the partials: move θ_j alone, "
+              "the others staying where they are";
     else if (grading_near(grad[0], want[0], 1e-4) && grading_near(grad[1], want[1], 1e-4))
         why = "close but only to about h: that is a one-sided (forward or "
               "backward) difference; use (L(θ+h) - L(θ-h)) / 2h, accurate to h²";
@@ -484,6 +514,10 @@ START_TEST(linreg_train_counts_steps)
                   "after steps = 1 from (0.5, 0), (w, b) = (%.10g, %.10g); "
                   "expected one step, (47/30, 7/15)%s", w, b,
                   (w == W0 && b == B0) ? ": no step was taken" : "");
+    ck_assert_msg(!grading_near(history[0], 7.0 / 54.0, TIGHT),
+                  "loss_history[0] is 7/54, the loss after the step: the "
+                  "losses were recorded after the step; loss_history[k] is "
+                  "the loss before step k + 1 (k = 0: at the start)");
     ck_assert_msg(history[0] != -1.0 && history[1] != -1.0,
                   "loss_history[%d] was never written: a 1-step run records "
                   "2 losses, before the step and after it",

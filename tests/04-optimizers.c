@@ -33,6 +33,9 @@ enum { N = 2 };
  * over 20 steps that stays far below 1e-10. */
 #define TIGHT 1e-12
 #define PINNED 1e-10
+/* What a result computed partly in float still agrees to: a float keeps
+ * about 7 significant digits. */
+#define FLOAT_ONLY 1e-6
 
 /* A wrong answer that a known mistake produces, and what to say about it. */
 typedef struct {
@@ -63,6 +66,9 @@ static void expect_params(const char *what, const double *got,
     const char *why = "compare each line with the update rule in the lesson";
     if (got[0] == before[0] && got[1] == before[1])
         why = "the parameters did not move: update params in place";
+    else if (near2(got, want, FLOAT_ONLY))
+        why = "right to about 7 digits only: something was computed in float "
+              "(single precision); the contract is double throughout";
     for (size_t k = 0; k < count; k++)
         if (near2(got, wrong[k].v, TIGHT)) {
             why = wrong[k].why;
@@ -770,6 +776,10 @@ enum { MAX_FIELDS = 6 };
     static void any_##MEMBER##_free(AnyState *state)                         \
     {                                                                        \
         MEMBER##_state_free(&state->MEMBER);                                 \
+    }                                                                        \
+    static size_t any_##MEMBER##_steps(const AnyState *state)                \
+    {                                                                        \
+        return state->MEMBER.step;                                           \
     }
 
 WRAP_STEP(sgd, sgd)
@@ -791,6 +801,11 @@ static bool any_adagrad_init(AnyState *state, size_t n, const AnyConfig *cfg)
 static void any_adagrad_free(AnyState *state)
 {
     adagrad_state_free(&state->adagrad);
+}
+
+static size_t any_adagrad_steps(const AnyState *state)
+{
+    return state->adagrad.step;
 }
 
 /* Each Config's fields, in the header's order; returns how many. */
@@ -916,6 +931,7 @@ typedef struct {
     void (*step)(double *params, const double *grads, size_t n,
                  const AnyConfig *cfg, AnyState *state);
     void (*free_state)(AnyState *state);
+    size_t (*steps)(const AnyState *state); /* its state->step */
     size_t (*fields)(const AnyConfig *cfg, Field *fields);
     /* The defaults: the function, what it must return, and that in words. */
     AnyConfig (*defaults)(void);
@@ -934,7 +950,8 @@ enum { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD, LION, OPTIMIZERS };
 static const Optimizer optimizers[OPTIMIZERS] = {
     [SGD] = {
         .init = any_sgd_init, .step = any_sgd_step,
-        .free_state = any_sgd_free, .fields = sgd_fields,
+        .free_state = any_sgd_free, .steps = any_sgd_steps,
+        .fields = sgd_fields,
         .defaults = any_sgd_defaults, .defaults_call = "sgd_default_config()",
         .torch_defaults = {.sgd = {.lr = 1e-3}},
         .torch_says = "torch.optim.SGD's defaults are 1e-3, 0, 0, 0, false",
@@ -944,7 +961,8 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .wide_rule = wide_sgd_rule, .what = "a first momentum SGD step"},
     [ADAM] = {
         .init = any_adam_init, .step = any_adam_step,
-        .free_state = any_adam_free, .fields = adam_fields,
+        .free_state = any_adam_free, .steps = any_adam_steps,
+        .fields = adam_fields,
         .defaults = any_adam_defaults,
         .defaults_call = "adam_default_config()",
         .torch_defaults = {.adam = {.lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999,
@@ -956,7 +974,8 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .wide_rule = wide_adam_rule, .what = "a first Adam step"},
     [ADAMW] = {
         .init = any_adam_init, .step = any_adamw_step,
-        .free_state = any_adam_free, .fields = adam_fields,
+        .free_state = any_adam_free, .steps = any_adam_steps,
+        .fields = adam_fields,
         .defaults = any_adamw_defaults,
         .defaults_call = "adamw_default_config()",
         .torch_defaults = {.adam = {.lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999,
@@ -968,7 +987,8 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .wide_rule = wide_adamw_rule, .what = "a first AdamW step"},
     [RMSPROP] = {
         .init = any_rmsprop_init, .step = any_rmsprop_step,
-        .free_state = any_rmsprop_free, .fields = rmsprop_fields,
+        .free_state = any_rmsprop_free, .steps = any_rmsprop_steps,
+        .fields = rmsprop_fields,
         .defaults = any_rmsprop_defaults,
         .defaults_call = "rmsprop_default_config()",
         .torch_defaults = {.rmsprop = {.lr = 1e-2, .alpha = 0.99,
@@ -981,7 +1001,8 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .what = "a first RMSprop step with momentum"},
     [ADAGRAD] = {
         .init = any_adagrad_init, .step = any_adagrad_step,
-        .free_state = any_adagrad_free, .fields = adagrad_fields,
+        .free_state = any_adagrad_free, .steps = any_adagrad_steps,
+        .fields = adagrad_fields,
         .defaults = any_adagrad_defaults,
         .defaults_call = "adagrad_default_config()",
         .torch_defaults = {.adagrad = {.lr = 1e-2, .eps = 1e-10}},
@@ -990,7 +1011,8 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .wide_rule = wide_adagrad_rule, .what = "a first Adagrad step"},
     [LION] = {
         .init = any_lion_init, .step = any_lion_step,
-        .free_state = any_lion_free, .fields = lion_fields,
+        .free_state = any_lion_free, .steps = any_lion_steps,
+        .fields = lion_fields,
         .defaults = any_lion_defaults,
         .defaults_call = "lion_default_config()",
         .torch_defaults = {.lion = {.lr = 1e-4, .beta1 = 0.9,
@@ -1138,6 +1160,30 @@ END_TEST
  * "first step" flag kept outside the State shows too: a fresh State's
  * first step has no dampening.) */
 
+/* Every State counts its steps in state->step, though not every rule
+ * reads it: a learning-rate schedule, a checkpoint and chapter 7's
+ * programs do. Three steps of n = 5 must leave it at 3. */
+START_TEST(counts_its_steps)
+{
+    const Optimizer *o = &optimizers[_i];
+    AnyState state;
+    double p[WIDE + 1];
+    ck_assert(o->init(&state, WIDE, &o->wide));
+    wide_start(p);
+    for (int k = 0; k < 3; k++)
+        o->step(p, WIDE_GRAD, WIDE, &o->wide, &state);
+    size_t steps = o->steps(&state);
+    o->free_state(&state);
+    ck_assert_msg(steps == 3, "after 3 calls of %s's step, state->step is "
+                  "%zu, expected 3: %s", o->what, steps,
+                  steps == 3 * WIDE ? "it was counted once per parameter; "
+                                      "count once per call"
+                  : steps == 0 ? "state->step was not advanced: add one per "
+                                 "call, even where the rule does not read it"
+                               : "add exactly one per call");
+}
+END_TEST
+
 START_TEST(states_are_separate)
 {
     const Optimizer *o = &optimizers[_i];
@@ -1165,6 +1211,71 @@ START_TEST(states_are_separate)
 }
 END_TEST
 
+/* ============================================ state the contract promises */
+
+/* A learning rate that changes between steps, as a schedule changes it
+ * (chapter 7): μ = 0.9, no dampening, θ = (1, -2), g = (1, 2) twice.
+ *   Step 1, η = 0.1: b = g, θ = θ0 - 0.1·g = (0.9, -2.2).
+ *   Step 2, η = 0.01: b = 0.9·g + g = 1.9·g, θ = (0.9 - 0.019, -2.2 - 0.038)
+ *   = (0.881, -2.238).
+ * A buffer that holds lr-scaled steps (b = μ·b + η·g; θ -= b) is the same
+ * while η is constant, but here b = 0.9·0.1·g + 0.01·g = 0.1·g and
+ * θ = (0.8, -2.4). */
+START_TEST(sgd_lr_changes_between_steps)
+{
+    SgdState state;
+    ck_assert(sgd_state_init(&state, N));
+    SgdConfig cfg = sgd_config(0.1, 0.9, 0.0, 0.0, false);
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    const double g[N + 1] = {1.0, 2.0, SENTINEL};
+    sgd_step(p, g, N, &cfg, &state);
+    double before[N] = {p[0], p[1]};
+    cfg.lr = 0.01;
+    sgd_step(p, g, N, &cfg, &state);
+    const Wrong w[] = {
+        {{0.8, -2.4}, "the momentum buffer holds lr-scaled steps (b = μ·b + "
+                      "η·g): equal while η is constant, wrong once a "
+                      "schedule changes it; PyTorch's buffer holds gradients "
+                      "and η multiplies it at the step"},
+    };
+    expect_params("a momentum step after the learning rate changed from 0.1 "
+                  "to 0.01", p, before, (double[]){0.881, -2.238}, w,
+                  COUNT(w));
+    sgd_state_free(&state);
+}
+END_TEST
+
+/* A zero gradient is still a step for Adam: θ = (1, -2), η = 0.1, ε = 1,
+ * β = (0.9, 0.999), g = (3, -4) then (0, -4). On the second step
+ * parameter 0 has g = 0, yet its moments decay,
+ *   m0 = 0.9·0.3 = 0.27, v0 = 0.999·0.009 = 0.008991,
+ * and it moves by (0.1/0.19)·0.27/(√0.008991/√0.001999 + 1); parameter 1,
+ * m1 = 0.9·(-0.4) + 0.1·(-4) = -0.76, v1 = 0.999·0.016 + 0.001·16 = 0.031984,
+ * by (0.1/0.19)·(-0.76)/(√0.031984/√0.001999 + 1). */
+START_TEST(adam_zero_gradient_is_a_step)
+{
+    AdamState state;
+    ck_assert(adam_state_init(&state, N));
+    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
+    double before[N] = {p[0], p[1]};
+    adam_step(p, (const double[]){0.0, -4.0, SENTINEL}, N, &cfg, &state);
+    const double m[N] = {0.27, -0.76}, v[N] = {0.008991, 0.031984};
+    double want[N];
+    for (int i = 0; i < N; i++)
+        want[i] = before[i] - (0.1 / 0.19) * m[i] /
+                                  (sqrt(v[i]) / sqrt(0.001999) + 1.0);
+    Wrong skipped[1] = {{{before[0], want[1]},
+                         "Adam skips parameters whose gradient is 0: their "
+                         "moments still decay, and they still move, on every "
+                         "step"}};
+    expect_params("a second Adam step with g = (0, -4)", p, before, want,
+                  skipped, COUNT(skipped));
+    adam_state_free(&state);
+}
+END_TEST
+
 /* Adds the table's tests for one optimizer, after its hand-worked ones. */
 static void add_table_tests(TCase *tc, int optimizer)
 {
@@ -1174,6 +1285,7 @@ static void add_table_tests(TCase *tc, int optimizer)
     tcase_add_loop_test(tc, defaults_are_torchs, optimizer, optimizer + 1);
     tcase_add_loop_test(tc, steps_any_n, optimizer, optimizer + 1);
     tcase_add_loop_test(tc, states_are_separate, optimizer, optimizer + 1);
+    tcase_add_loop_test(tc, counts_its_steps, optimizer, optimizer + 1);
 }
 
 /* ========================================================= the exercises */
@@ -1184,6 +1296,7 @@ static void add_sgd_tests(TCase *tc)
     tcase_add_test(tc, sgd_momentum_buffer);
     tcase_add_test(tc, sgd_nesterov);
     tcase_add_test(tc, sgd_weight_decay_with_momentum);
+    tcase_add_test(tc, sgd_lr_changes_between_steps);
     add_table_tests(tc, SGD);
 }
 
@@ -1193,6 +1306,7 @@ static void add_adam_tests(TCase *tc)
     tcase_add_test(tc, adam_second_step);
     tcase_add_test(tc, adam_l2_weight_decay);
     tcase_add_test(tc, adam_amsgrad);
+    tcase_add_test(tc, adam_zero_gradient_is_a_step);
     add_table_tests(tc, ADAM);
 }
 

@@ -157,10 +157,11 @@ stubs_fail_everything() {
 }
 in_group stubs && check "untouched stubs fail every graded test" stubs_fail_everything
 
-# mutant STEM NAME: grades the solution with that mutant's bug and expects
-# a failing grade whose output contains the mutant's `expect` text.
+# mutant STEM NAME [SPEC]: grades the solution with that mutant's bug (from
+# SPEC, tests/STEM.mutants by default) and expects a failing grade whose
+# output contains the mutant's `expect` text.
 mutant() {
-    spec=tests/$1.mutants
+    spec=${3:-tests/$1.mutants}
     dir=$scratch/mutants/$1/$2
     mkdir -p "$dir"
     awk -v spec="$spec" -v name="$2" -f tools/mutate.awk "solutions/$1.c" >"$dir/$1.c" || return 1
@@ -176,10 +177,17 @@ mutant() {
     grep -qF -- "$expect" "$dir/grade.out" ||
         { echo "expected the diagnostic: $expect"; cat "$dir/grade.out"; return 1; }
 }
+# Two lists per chapter: tests/STEM.mutants, the classic bugs the lesson
+# warns about, and tests/STEM.angles.mutants, written apart from the first
+# from other angles (a student porting from Python, one who misreads the
+# math, one who optimises early, state no first test read).
 for c in $chapters; do
     [ -f "tests/$c.mutants" ] && in_group "mutants-${c%%-*}" || continue
-    for m in $(awk '$1 == "mutant" { print $2 }' "tests/$c.mutants"); do
-        check "mutant $c/$m is caught by name" mutant "$c" "$m"
+    for spec in "tests/$c.mutants" "tests/$c.angles.mutants"; do
+        [ -f "$spec" ] || continue
+        for m in $(awk '$1 == "mutant" { print $2 }' "$spec"); do
+            check "mutant $c/$m is caught by name" mutant "$c" "$m" "$spec"
+        done
     done
 done
 

@@ -155,6 +155,10 @@ static const char *diagnose_added(double aw, double ab, double scale)
     if (scale != 1.0 && pair_near(aw, ab, GRAD_W0, GRAD_B0))
         return "loss_scale was ignored: backward adds the gradient of "
                "loss_scale·L, which is loss_scale times the gradient of L";
+    if (scale != 1.0 && scale != 0.0 &&
+        pair_near(aw, ab, scale * gw, scale * gb))
+        return "loss_scale was applied twice (the gradient came out "
+               "loss_scale² times as large): multiply by it once";
     if (scale != 1.0 && pair_near(aw, ab, GRAD_W0 / scale, GRAD_B0 / scale))
         return "the gradient was divided by loss_scale instead of "
                "multiplied by it";
@@ -483,6 +487,8 @@ typedef enum {
     SIM_STEP_EACH,       /* param_sgd_step after every micro-batch */
     SIM_SAME_SLICE,      /* every micro-batch reads the first examples */
     SIM_STALE,           /* the grads held before the call were kept */
+    SIM_INTEGER_WEIGHTS, /* n_m / N in integers: 0 unless n_m = N */
+    SIM_TOTAL_FROM_FIRST, /* N taken as k times the first micro-batch's size */
     SIM_KINDS
 } Simulated;
 
@@ -512,6 +518,13 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
     [SIM_SAME_SLICE] =
         "every micro-batch used the first examples again: micro-batch m "
         "starts where micro-batch m - 1 ended (advance by micro_sizes[m])",
+    [SIM_INTEGER_WEIGHTS] =
+        "the parameters did not move: the weights n_m / N were computed in "
+        "integers, where 2 / 4 is 0; convert to double before dividing",
+    [SIM_TOTAL_FROM_FIRST] =
+        "the weights did not add up to 1: N is the sum of every "
+        "micro-batch's size, not k times the first one's (micro-batches "
+        "may differ in size)",
     [SIM_STALE] =
         "the gradient that .grad held before the call was added to this "
         "step's: call param_zero_grad once, at the start of the step",
@@ -525,6 +538,8 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
     size_t total = 0;
     for (size_t m = 0; m < k; m++)
         total += sizes[m];
+    if (kind == SIM_TOTAL_FROM_FIRST)
+        total = k * sizes[0];
     double w = start[LINE_W].value, b = start[LINE_B].value;
     double sum_w = kind == SIM_STALE ? start[LINE_W].grad : 0.0;
     double sum_b = kind == SIM_STALE ? start[LINE_B].grad : 0.0;
@@ -533,7 +548,9 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
         size_t from = kind == SIM_SAME_SLICE ? 0 : first;
         double gw, gb;
         mse_gradient(XA + from, YA + from, sizes[m], w, b, &gw, &gb);
-        double weight = (double)sizes[m] / (double)total;
+        double weight = kind == SIM_INTEGER_WEIGHTS
+                            ? (double)(sizes[m] / total)
+                            : (double)sizes[m] / (double)total;
         if (kind == SIM_NO_WEIGHTS || kind == SIM_LAST_UNWEIGHTED)
             weight = 1.0;
         else if (kind == SIM_EQUAL_WEIGHTS)

@@ -574,6 +574,10 @@ START_TEST(minibatch_grads_average_to_the_full_gradient)
     if (grading_near(mean[0], g[0] / 3.0, 1e-9) && grading_near(mean_b, gb / 3.0, 1e-9))
         why = ": they are a third of it, as if each batch of 2 were divided "
               "by N = 6; divide by the batch's own size";
+    else if (grading_near(mean[0], g[0], 1e-6) && grading_near(mean[1], g[1], 1e-6) &&
+             grading_near(mean_b, gb, 1e-6))
+        why = ": right to about 7 digits only, so something was computed in "
+              "float (single precision); use double throughout";
     ck_assert_msg(grading_near(mean[0], g[0], 1e-12) && grading_near(mean[1], g[1], 1e-12) &&
                       grading_near(mean_b, gb, 1e-12),
                   "the mean of the gradients of the batches {4,1}, {5,0}, "
@@ -637,12 +641,51 @@ START_TEST(minibatch_grad_matches_finite_differences)
 }
 END_TEST
 
+/* Sizes beyond the other tests' two and three features: six, worked by
+ * the test's own loop (full_gradient over one batch of all rows is the
+ * same formula). A loop bounded by a scratch array of four shows here. */
+START_TEST(minibatch_grad_six_features)
+{
+    enum { D = 6, ROWS = 3 };
+    const double x[ROWS * D] = {1, 0, 2, -1, 0.5, 3,
+                                0, 1, -1, 2, 1.5, -2,
+                                2, 1, 0, 1, -1, 1};
+    const double y[ROWS] = {1.0, -2.0, 0.5};
+    const Examples e = {ROWS, D, x, y};
+    const double w[D] = {0.1, -0.2, 0.3, 0.4, -0.5, 0.6};
+    const size_t rows[ROWS] = {2, 0, 1};
+    double want[D], want_b;
+    full_gradient(&e, w, 0.25, want, &want_b);
+    double g[D + 1], gb = NAN;
+    for (size_t j = 0; j <= D; j++)
+        g[j] = NAN;
+    g[D] = 42.0; /* a sentinel: grad_w has only D entries */
+    minibatch_mse_grad(&e, rows, ROWS, w, 0.25, g, &gb);
+    ck_assert_msg(g[D] == 42.0, "minibatch_mse_grad wrote grad_w[6] with "
+                  "d = 6: write exactly d entries");
+    for (size_t j = 0; j < D; j++)
+        ck_assert_msg(!isnan(g[j]), "with d = 6 features, grad_w[%zu] was "
+                      "never written%s", j,
+                      j >= 4 && !isnan(g[0])
+                          ? ": only the first 4 features were used; loop "
+                            "over all d features (no fixed-size arrays)"
+                          : "");
+    for (size_t j = 0; j < D; j++)
+        ck_assert_msg(grading_near(g[j], want[j], 1e-12),
+                      "with d = 6 features, grad_w[%zu] = %.10g, expected "
+                      "%.10g", j, g[j], want[j]);
+    ck_assert_msg(grading_near(gb, want_b, 1e-12), "with d = 6 features, "
+                  "grad_b = %.10g, expected %.10g", gb, want_b);
+}
+END_TEST
+
 static void add_minibatch_grad_tests(TCase *tc)
 {
     tcase_add_test(tc, minibatch_grad_hand_worked);
     tcase_add_test(tc, minibatch_grad_three_features);
     tcase_add_test(tc, minibatch_grads_average_to_the_full_gradient);
     tcase_add_test(tc, minibatch_grad_matches_finite_differences);
+    tcase_add_test(tc, minibatch_grad_six_features);
 }
 
 /* ======================================================= train_epoch() */
@@ -870,7 +913,9 @@ START_TEST(train_reshuffles_every_epoch)
     static const char *const why[PLANS] = {
         [PLAN_ONCE] = "the order never changed after the first epoch: "
                       "reshuffle at the start of every epoch, not once "
-                      "before training",
+                      "before training, and with the caller's generator "
+                      "itself (a copy of it never advances, so every epoch "
+                      "gets the same order)",
         [PLAN_NEVER] = "the examples were never shuffled: call "
                        "shuffle_indices at the start of every epoch",
         [PLAN_AFTER] = "the first epoch ran in the order 0, 1, ..., n-1: "

@@ -650,12 +650,14 @@ static const Exercise exercises[] = {
      add_linreg_step_tests},
     {"numerical-gradient", "numerical_gradient()", 4,
      "Checking the gradient",
-     "For each j: save theta[j], evaluate the loss at saved + h and saved - "
-     "h, put saved back, and divide the difference by 2h.",
+     "One partial at a time: move θ_j alone by +h and by -h, measure the "
+     "loss at both, and leave θ exactly as it was (save it; undoing by "
+     "arithmetic is not exact).",
      add_numerical_gradient_tests},
     {"linreg-train", "linreg_train()", 5, "The training loop",
-     "Loop k = 0, 1, ...: compute the loss, record it, stop if it is not "
-     "finite or if k == steps, otherwise take one linreg_step.",
+     "A loss is recorded before every step and once more at the end: "
+     "steps + 1 values. A non-finite loss ends the run at once. The "
+     "lesson's section walks through the order.",
      add_linreg_train_tests},
 };
 

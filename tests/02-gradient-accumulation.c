@@ -729,12 +729,13 @@ static const Exercise exercises[] = {
      add_zero_grad_tests},
     {"backward-accumulate", "linreg_backward_accumulate()", 4,
      "A backward pass that adds",
-     "Compute chapter 1's two partial derivatives at the current values, "
-     "multiply each by loss_scale and add it (+=) to the matching grad.",
+     "Chapter 1's two partial derivatives at the current values, each "
+     "times loss_scale, added to the matching grad: a backward pass "
+     "adds, it never overwrites.",
      add_backward_tests},
     {"param-sgd-step", "param_sgd_step()", 2, "The optimizer's step",
-     "value -= lr * grad for each of the count parameters; do not touch "
-     "the grads.",
+     "Chapter 1's update, applied to every parameter's value; the "
+     "gradients are only read.",
      add_sgd_step_tests},
     {"train-step", "linreg_train_step()", 3, "The training loop",
      "Three calls in this order: param_zero_grad, "

@@ -1195,25 +1195,30 @@ static void add_train_tests(TCase *tc)
 
 static const Exercise exercises[] = {
     {"shuffle-indices", "shuffle_indices()", 4, "Shuffling every epoch",
-     "for (size_t i = n; i-- > 1;) { j = rng_below(rng, i + 1); swap "
-     "order[i] and order[j] through a temporary }.",
+     "Fisher–Yates, from the back: each position, from the last down to "
+     "the second, trades places with one drawn uniformly from the "
+     "positions not yet fixed, itself included. The lesson's section "
+     "shows why drawing from all n is biased.",
      add_shuffle_tests},
     {"batch-iterator", "batch_iterator_next()", 3, "The batch iterator",
-     "left = n - next; stop when nothing is left, or when drop_last and left "
-     "< batch_size; the batch is min(left, batch_size) positions from next.",
+     "Think of the iterator as a cursor: each call hands out the next "
+     "run of positions and moves past it. The last batch may be short, "
+     "unless drop_last says a short batch is not a batch.",
      add_iterator_tests},
     {"minibatch-grad", "minibatch_mse_grad()", 4,
      "Minibatches: an unbiased estimate",
-     "Zero the sums; for each k use example i = rows[k]: r = x_i·w + b - "
-     "y_i; add r·x_i and r; finally multiply by 2/count, not 2/n.",
+     "Chapter 1's gradient with the mean taken over the batch: its "
+     "examples are the rows listed in rows[], and it divides by the "
+     "batch's own size, for all d weights at once.",
      add_minibatch_grad_tests},
     {"train-epoch", "train_epoch()", 4, "One epoch",
-     "Loop over batch_iterator_next; each batch is the rows order + first; "
-     "compute the gradient, then move w and b by -lr times it.",
+     "One pass of the batch iterator: each batch's rows are a slice of "
+     "order, and each batch moves w and b once, by its own gradient.",
      add_epoch_tests},
     {"minibatch-train", "minibatch_train()", 5, "Training for many epochs",
-     "Fill order with 0..n-1; then loop: record the full loss, stop if it "
-     "is not finite or the epochs are done, else shuffle and run an epoch.",
+     "Start from the order 0, 1, ..., n - 1. Before each epoch, record "
+     "the loss over all the data (stopping on a non-finite one, or when "
+     "the epochs are done); then shuffle and run the epoch.",
      add_train_tests},
 };
 

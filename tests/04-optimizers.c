@@ -1348,8 +1348,9 @@ static const Exercise exercises[] = {
      "along g + μ·b (Nesterov) or b; count the step.",
      add_sgd_tests},
     {"adam-step", "adam_step()", 5, "Adam",
-     "Count the step first (t = 1 on the first call), update m and v, then "
-     "θ -= lr/(1 - β1^t) · m / (√v/√(1 - β2^t) + eps).",
+     "Count the step first (t = 1 on the first call), update m and v, "
+     "then move θ by lr/(1 - β1^t) · m / (√v/√(1 - β2^t) + eps), "
+     "downhill.",
      add_adam_tests},
     {"adamw-step", "adamw_step()", 3, "AdamW: decoupled weight decay",
      "Multiply each parameter by (1 - lr·weight_decay) first, then take "

@@ -194,6 +194,10 @@ START_TEST(clip_norm_hand_worked)
         if (grads_scaled(&m, 1.0, 1.0))
             why = "nothing was clipped, although the norm 5 is above "
                   "max_norm = 1";
+        else if (grads_scaled(&m, 1.0 / 5.0 + 1e-6, 1.0 / 5.0 + 1e-6))
+            why = "the coefficient was max_norm/norm + 1e-6: the 1e-6 belongs "
+                  "in the denominator, max_norm/(norm + 1e-6), where it keeps "
+                  "a zero norm from dividing by zero";
         else if (m.grad_a[0] == 1 && m.grad_a[1] == 1 && m.grad_a[2] == 1 &&
                  m.grad_c[0] == 1 && m.grad_c[3] == 1)
             why = "each entry was clamped into [-max_norm, max_norm]: that is "
@@ -358,6 +362,28 @@ START_TEST(clip_value_hand_worked)
 }
 END_TEST
 
+/* Entries that pass the bound by less than 1: 1.5 and -1.75 with
+ * clip_value = 1 become 1 and -1. C's abs() takes an int (abs(1.5) is 1),
+ * so code written with Python's abs() in mind misses them. */
+START_TEST(clip_value_fractions_above_the_bound)
+{
+    double g[] = {1.5, -1.75, 0.75, SENTINEL};
+    Parameter p = {NULL, g, 3};
+    clip_grad_value(&p, 1, 1.0);
+    ck_assert_msg(g[3] == SENTINEL, "clip_grad_value wrote past the tensor");
+    ck_assert_msg(g[0] == 1.0 && g[1] == -1.0 && g[2] == 0.75,
+                  "clip_grad_value with clip_value = 1 turned (1.5, -1.75, "
+                  "0.75) into (%g, %g, %g); expected (1, -1, 0.75)%s", g[0],
+                  g[1], g[2],
+                  g[0] == 1.5 && g[1] == -1.75
+                      ? ": 1.5 and -1.75 pass the bound but were not "
+                        "clipped, as if abs() of a double had truncated it "
+                        "to an int (C's abs(1.5) is 1; fabs() is Python's "
+                        "abs); compare with > clip_value and < -clip_value"
+                      : "");
+}
+END_TEST
+
 START_TEST(clip_value_infinities_and_nan)
 {
     /* clip_value = 2: +inf becomes 2 and -inf becomes -2, as torch.clamp
@@ -382,6 +408,7 @@ END_TEST
 static void add_clip_value_tests(TCase *tc)
 {
     tcase_add_test(tc, clip_value_hand_worked);
+    tcase_add_test(tc, clip_value_fractions_above_the_bound);
     tcase_add_test(tc, clip_value_infinities_and_nan);
 }
 
@@ -420,8 +447,11 @@ START_TEST(all_finite_catches_nan_and_inf_anywhere)
     } cases[] = {
         {0, 0, NAN, "a nan in the first entry was missed: nan compares "
                     "unequal to everything, even itself; use isfinite()"},
-        {0, 2, NAN, "a nan in the third entry was missed: check every "
+        {0, 1, NAN, "a nan in the second entry was missed: check every "
                     "entry, not only the first"},
+        {0, 2, NAN, "a nan in the third entry, the last of its tensor, was "
+                    "missed: the last entry of a tensor was not checked; "
+                    "loop while e < size, not e < size - 1"},
         {2, 1, INFINITY, "+inf in the last tensor was missed: check every "
                          "entry of every tensor"},
         {2, 3, -INFINITY, "-inf was missed: isfinite() is false for nan, "
@@ -1034,21 +1064,23 @@ static const Exercise exercises[] = {
      "size - 1), then take one square root.",
      add_global_norm_tests},
     {"clip-grad-norm", "clip_grad_norm()", 5, "Clipping by global norm",
-     "Compute the global norm n once; c = max_norm / (n + 1e-6); unless "
-     "c >= 1, multiply every gradient entry of every tensor by c (so a nan "
-     "c spreads); return n.",
+     "One coefficient for all the tensors, from their global norm, with "
+     "PyTorch's 1e-6 in the denominator; scale only when it is below 1, "
+     "and let a nan coefficient spread (the lesson says why).",
      add_clip_norm_tests},
     {"clip-grad-value", "clip_grad_value()", 3, "Clipping by value",
-     "For each entry g: if g > v set v, else if g < -v set -v. Use "
-     "comparisons, so that a nan stays nan.",
+     "Clamp each entry into [-v, v] on its own, deciding with "
+     "comparisons: fmin and fmax treat a nan differently from "
+     "torch.clamp.",
      add_clip_value_tests},
     {"grads-all-finite", "grads_all_finite()", 2, "Checking for nan and inf",
      "Return false at the first entry for which isfinite() is false; "
      "true after checking every entry of every tensor.",
      add_all_finite_tests},
     {"sgd-step-clipped", "sgd_step_clipped()", 3, "Where clipping goes",
-     "First clip_grad_norm(params, count, max_norm) and keep what it "
-     "returns; then value[i] -= lr * grad[i] for every entry.",
+     "Clip first, then take the plain gradient-descent step with the "
+     "clipped gradients; what it returns is the norm measured before "
+     "clipping.",
      add_sgd_step_clipped_tests},
     {"diagnose-run", "diagnose_run()", 6, "A diagnosis from the run's history",
      "Find k*, the first step with a non-finite loss or gradient entry; "

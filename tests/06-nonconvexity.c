@@ -417,6 +417,10 @@ static const char *diagnose_eigenvalues(Hessian2 h, double lo, double hi,
     if (grading_near(hi - lo, 2 * r, TIGHT))
         return "the gap between them is right but the centre is not: they "
                "are centred on (a + c)/2";
+    if (grading_near(lo, m - r, 1e-6) && grading_near(hi, m + r, 1e-6))
+        return "right to about 7 digits only: something was computed in "
+               "float (single precision, sqrtf or a float variable); use "
+               "double throughout";
     if (grading_near((lo + hi) / 2, m, TIGHT))
         return "the centre (a + c)/2 is right but the gap is not: they lie "
                "√(((a - c)/2)² + b²) either side of it";
@@ -551,9 +555,14 @@ static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
         return "the smaller eigenvalue is within this call's tol of zero: "
                "use the tol argument, not a threshold of your own";
     if (c->want != CRITICAL_DEGENERATE && got == CRITICAL_DEGENERATE)
-        return "the smaller eigenvalue is above this call's tol (with tol = "
-               "0 only an exact zero is degenerate): use the tol argument, "
-               "not a threshold of your own";
+        return fabs(small) < 1.0
+                   ? "the smaller eigenvalue is above this call's tol (with "
+                     "tol = 0 only an exact zero is degenerate): use the tol "
+                     "argument, not a threshold of your own, and fabs(): "
+                     "abs() of a double takes an int in C (abs(1e-6) is 0)"
+                   : "the smaller eigenvalue is above this call's tol (with "
+                     "tol = 0 only an exact zero is degenerate): use the tol "
+                     "argument, not a threshold of your own";
     static char near_zero[256];
     if (fabs(small) <= c->tol && small != 0.0 && got != CRITICAL_DEGENERATE) {
         snprintf(near_zero, sizeof near_zero,
@@ -904,6 +913,34 @@ START_TEST(basin_label_diverged_run)
 }
 END_TEST
 
+/* A gradient that stays finite however far the point goes: a slope of
+ * 1e307 everywhere. With lr = 1 the point falls by 1e307 a step and passes
+ * the largest double (about 1.8e308) after 18 steps, to -inf, while the
+ * gradient is still 1e307. The contract's check covers the point as well
+ * as its gradient. */
+static void steep_slope_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)theta, (void)ctx;
+    g[0] = 1e307;
+    g[1] = 0.0;
+}
+
+START_TEST(basin_label_point_diverges_with_finite_gradient)
+{
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(steep_slope_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_UNFINISHED,
+                                       "the point itself went to infinity "
+                                       "(after 18 steps) while its gradient "
+                                       "stayed finite: check isfinite() on "
+                                       "the point too, not only on the "
+                                       "gradient"},
+                                      {0, NULL}});
+}
+END_TEST
+
 START_TEST(basin_label_on_himmelblau)
 {
     /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
@@ -1027,6 +1064,7 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_saddle_is_other);
     tcase_add_test(tc, basin_label_unfinished_run);
     tcase_add_test(tc, basin_label_diverged_run);
+    tcase_add_test(tc, basin_label_point_diverges_with_finite_gradient);
     tcase_add_test(tc, basin_label_on_himmelblau);
     tcase_add_test(tc, basin_label_measures_euclidean_lengths);
     tcase_add_test(tc, basin_label_first_minimum_within_radius);
@@ -1179,18 +1217,19 @@ static const Exercise exercises[] = {
      add_hessian_tests},
     {"hessian-eigenvalues", "hessian_eigenvalues()", 3,
      "Critical points and the Hessian",
-     "m = (xx + yy)/2, r = sqrt(((xx - yy)/2)² + xy²); the eigenvalues are "
-     "m - r and m + r.",
+     "The two roots of λ² - (a + c)λ + (ac - b²) = 0, written around "
+     "their mean (a + c)/2: the lesson's closed form.",
      add_eigenvalue_tests},
     {"hessian-classify", "hessian_classify()", 3,
      "Critical points and the Hessian",
-     "Get both eigenvalues; if either has |λ| <= tol, degenerate; else both "
-     "> 0 minimum, both < 0 maximum, otherwise saddle.",
+     "The signs of the two eigenvalues decide; an eigenvalue no larger "
+     "than tol in size counts as zero, and then the point is degenerate "
+     "whatever the other one says.",
      add_classify_tests},
     {"basin-label", "basin_label()", 4, "Basins of attraction",
-     "Copy start; loop: gradient, stop on non-finite (DIVERGED) or small "
-     "norm (converged), give up when step == max_steps (UNFINISHED), "
-     "else step. Then find a minimum within radius of the END point.",
+     "Descend until the gradient is small; the header lists, in order, "
+     "the ways a run can end. Then name the minimum near where the run "
+     "ended, not where it started.",
      add_basin_tests},
     {"units-identical", "hidden_units_identical()", 3,
      "Symmetric initialisation",

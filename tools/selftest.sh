@@ -205,6 +205,17 @@ sections_exist() {
 }
 in_group grading-solutions && check "every exercise's lesson section exists" sections_exist
 
+# A hint points at the idea, the formula or the lesson's section; it never
+# writes the code: no loops, blocks, statements or C's compound operators.
+hints_are_not_code() {
+    for c in $chapters; do
+        awk -F '\t' -v c="$c" 'NR > 1 && $9 ~ /for \(|while \(|[{}]|[-+*\/]=|\+\+|--|\[[a-z]\]|\(size_t|;[ ]*}/ {
+            print c ": the hint of " $2 " reads like code: " $9; bad = 1 } END { exit bad }' \
+            "build/grade/list/$c.tsv" || return 1
+    done
+}
+in_group grading-solutions && check "hints point at ideas and formulas, never at code" hints_are_not_code
+
 # The grading machinery: make grade, grade-class, hint, reset, watch.
 in_group grading && . tests/grading.sh
 

@@ -263,7 +263,7 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
     size_t dim = p->objective.dim;
     const void *data = p->objective.ctx;
     Output out;
-    if (!output_open(&out, program, s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     const char *const *names = p->param_names;
     int status = EXIT_SUCCESS;
@@ -397,7 +397,7 @@ int main(int argc, char **argv)
          .max = 1e6,
          .scope = "problem=linreg !data"},
         CLI_OUT_FLAG(&s.out),
-        {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
+        {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data, .writes = true,
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none",
          .scope = "problem=linreg"},

@@ -380,7 +380,7 @@ static int run(const Settings *s, const Training *t, Param *line,
                const Dataset *ds)
 {
     Output out;
-    if (!output_open(&out, program, s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     output_header(out.file, column_names, 1 + COLUMNS);
     size_t stopped_at = 0;

@@ -739,7 +739,7 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
 static int run(const Settings *s, const Data *ds)
 {
     Output out;
-    if (!output_open(&out, program, s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     int status;
     if (strcmp(s->task, "train") == 0)
@@ -822,7 +822,7 @@ int main(int argc, char **argv)
          .help = "train on this CSV file instead: header line, then features "
                  "and target per row",
          .default_text = "generated"},
-        {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data,
+        {.name = "save-data", .kind = FLAG_TEXT, .value = &s.save_data, .writes = true,
          .help = "also write the dataset as CSV (x1,...,xd,y)",
          .default_text = "none"},
         CLI_OUT_FLAG(&s.out),

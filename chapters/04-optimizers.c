@@ -104,7 +104,7 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
                const Problem *p)
 {
     Output out;
-    if (!output_open(&out, program, s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     fputs("step,loss,x,y\n", out.file);
     LoopResult result;

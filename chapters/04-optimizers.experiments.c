@@ -271,7 +271,7 @@ static const char usage[] =
 static int run(const Settings *s, const Problem *p)
 {
     Output out;
-    if (!output_open(&out, program, s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     bool done = strcmp(s->experiment, "conditioning") == 0
                     ? run_conditioning(out.file)

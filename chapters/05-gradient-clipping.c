@@ -602,7 +602,7 @@ static int run(const Settings *s, const Scenario *sc, const TrainConfig *cfg,
         return EXIT_FAILURE;
     }
     Output out;
-    if (!output_open(&out, program, s->out)) {
+    if (!output_open(&out, program, "--out", s->out)) {
         history_free(&history);
         return EXIT_FAILURE;
     }

@@ -758,7 +758,7 @@ static int run_perturb(const Settings *s, const Landscape *ls, FILE *out)
 static int run(const Settings *s, const Landscape *ls)
 {
     Output out;
-    if (!output_open(&out, PROGRAM, s->out))
+    if (!output_open(&out, PROGRAM, "--out", s->out))
         return EXIT_FAILURE;
     int status;
     if (strcmp(s->task, "train") == 0)

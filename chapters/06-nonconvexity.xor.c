@@ -221,7 +221,7 @@ int main(int argc, char **argv)
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;
     Output out;
-    if (!output_open(&out, program, s.out))
+    if (!output_open(&out, program, "--out", s.out))
         return EXIT_FAILURE;
     int status = run(&s, out.file);
     if (!output_commit(&out, program))

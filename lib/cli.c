@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
+
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason)
 {
@@ -354,6 +356,24 @@ static Flag *find_flag(Cli *cli, const char *name, size_t len)
     return NULL;
 }
 
+/* Two flags that write files (--out, --save-data) must not name the same
+ * file: the second would overwrite the first without a word. */
+static CliStatus check_outputs_differ(const Cli *cli)
+{
+    for (size_t i = 0; i < cli->flag_count; i++)
+        for (size_t j = i + 1; j < cli->flag_count; j++) {
+            const Flag *a = &cli->flags[i], *b = &cli->flags[j];
+            if (a->writes && b->writes && a->given && b->given &&
+                output_same_file(a->text, b->text)) {
+                char reason[128];
+                snprintf(reason, sizeof reason, "the same file as --%s: "
+                         "one would overwrite the other", a->name);
+                return cli_reject(cli, b->name, b->text, reason);
+            }
+        }
+    return CLI_RUN;
+}
+
 CliStatus cli_parse(Cli *cli, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -394,5 +414,7 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
         if (parse_value(cli, f, value) != CLI_RUN)
             return CLI_BAD_INPUT;
     }
+    if (check_outputs_differ(cli) != CLI_RUN)
+        return CLI_BAD_INPUT;
     return check_scopes(cli);
 }

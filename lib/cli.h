@@ -56,6 +56,10 @@ typedef struct {
                             (the named flags must be FLAG_CHOICE or
                             FLAG_TEXT). cli_parse refuses a flag given
                             outside its scope, and --help prints it. */
+    bool writes;         /* FLAG_TEXT naming a file the program writes:
+                            cli_parse refuses two such flags that name the
+                            same file (one would silently overwrite the
+                            other) */
     bool given;          /* set by cli_parse when the flag appears */
     const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;
@@ -81,7 +85,7 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv);
 
 /* The --out entry every chapter program has: where the CSV goes. */
 #define CLI_OUT_FLAG(where)                                                 \
-    {.name = "out", .kind = FLAG_TEXT, .value = (where),                    \
+    {.name = "out", .kind = FLAG_TEXT, .value = (where), .writes = true,    \
      .help = "write the CSV here instead of stdout", .default_text = "stdout"}
 
 /* cli_parse for main(): true when the program should run; otherwise false

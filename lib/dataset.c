@@ -78,7 +78,7 @@ bool dataset_save_csv(const Dataset *ds, const char *program,
                       const char *path)
 {
     Output out;
-    if (!output_open(&out, program, path))
+    if (!output_open(&out, program, "--save-data", path))
         return false;
     dataset_write_csv(ds, out.file);
     return output_commit(&out, program);

@@ -1,10 +1,13 @@
 /*
  * output.c: atomic output files and CSV rows. See output.h.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +36,7 @@ static void remember_temp(char *path)
 {
     static bool handlers_installed;
     if (!handlers_installed) {
-        const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+        const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
         struct sigaction action = {.sa_handler = remove_temps_and_die};
         sigemptyset(&action.sa_mask);
         for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
@@ -54,30 +57,118 @@ static void forget_temp(const char *path)
             open_temps[i] = NULL;
 }
 
-bool output_open(Output *out, const char *program, const char *path)
+/* "PROGRAM: FLAG 'PATH': REASON", the one line every failure prints. */
+static void complain(const Output *out, const char *program, const char *path,
+                     const char *reason)
 {
-    *out = (Output){.file = stdout};
+    fprintf(stderr, "%s: %s '%s': %s\n", program, out->flag, path, reason);
+}
+
+/* The temporary files are named TARGET.tmp-PID-XXXXXX. One whose process
+ * is gone was left by a run killed before it could clean up (SIGKILL
+ * cannot be caught): the next run to write the same target removes it. */
+static void remove_stale_temps(const char *target)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t dir_len = slash ? (size_t)(slash - target) + 1 : 0;
+    if (dir_len >= sizeof dir)
+        return;
+    memcpy(dir, target, dir_len);
+    dir[dir_len] = '\0';
+    DIR *d = opendir(dir_len ? dir : ".");
+    if (!d)
+        return;
+    size_t base_len = strlen(base);
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *rest = e->d_name + base_len;
+        if (strncmp(e->d_name, base, base_len) != 0 || strncmp(rest, ".tmp-", 5) != 0)
+            continue;
+        char *end;
+        long pid = strtol(rest + 5, &end, 10);
+        if (end == rest + 5 || *end != '-' || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* still running, or not ours to judge */
+        char stale[PATH_MAX];
+        if ((size_t)snprintf(stale, sizeof stale, "%s%s", dir, e->d_name) < sizeof stale)
+            unlink(stale);
+    }
+    closedir(d);
+}
+
+/* Writes straight into a FIFO or a character device (/dev/null, a
+ * terminal, /dev/full): they cannot be replaced by a rename, and must not
+ * be. */
+static bool open_through(Output *out, const char *program, const char *path)
+{
+    int fd = open(path, O_WRONLY);
+    out->file = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!out->file) {
+        complain(out, program, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    out->through_path = path;
+    return true;
+}
+
+bool output_open(Output *out, const char *program, const char *flag,
+                 const char *path)
+{
+    *out = (Output){.file = stdout, .flag = flag};
     if (!path || strcmp(path, "-") == 0)
         return true;
 
-    size_t len = strlen(path);
+    /* What the path names decides how it is written. A symbolic link is
+     * followed: its target is replaced, the link stays. */
+    char resolved[PATH_MAX];
+    struct stat st;
+    const char *target = path;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (!realpath(path, resolved)) {
+            complain(out, program, path, "a symbolic link to a file that cannot be reached");
+            return false;
+        }
+        target = resolved;
+    }
+    if (stat(target, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            complain(out, program, path, "is a directory");
+            return false;
+        }
+        if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+            return open_through(out, program, path);
+        if (!S_ISREG(st.st_mode)) {
+            complain(out, program, path, "is neither a file, a FIFO nor a character device");
+            return false;
+        }
+    }
+
+    size_t len = strlen(target);
+    char suffix[48];
+    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
     out->final_path = malloc(len + 1);
-    out->temp_path = malloc(len + sizeof ".tmp-XXXXXX");
+    out->temp_path = malloc(len + strlen(suffix) + 1);
     if (!out->final_path || !out->temp_path) {
-        fprintf(stderr, "%s: out of memory opening %s\n", program, path);
+        complain(out, program, path, "out of memory");
         output_discard(out);
         return false;
     }
-    memcpy(out->final_path, path, len + 1);
-    memcpy(out->temp_path, path, len);
-    memcpy(out->temp_path + len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    memcpy(out->final_path, target, len + 1);
+    memcpy(out->temp_path, target, len);
+    memcpy(out->temp_path + len, suffix, strlen(suffix) + 1);
+    remove_stale_temps(target);
 
     /* The temporary file sits in the target's directory so that rename()
      * replaces the target in one step (it cannot cross file systems). */
     int fd = mkstemp(out->temp_path);
     if (fd < 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", program, path,
-                strerror(errno));
+        char reason[160];
+        snprintf(reason, sizeof reason, "cannot create a file in its folder: %s", strerror(errno));
+        complain(out, program, path, reason);
         free(out->temp_path);
         out->temp_path = NULL;
         output_discard(out);
@@ -96,27 +187,51 @@ bool output_open(Output *out, const char *program, const char *path)
 
 bool output_commit(Output *out, const char *program)
 {
-    if (!out->final_path) {
+    if (!out->final_path && !out->through_path) {
         bool ok = fflush(stdout) == 0 && !ferror(stdout);
         if (!ok)
-            fprintf(stderr, "%s: error writing to stdout\n", program);
+            fprintf(stderr, "%s: error writing to stdout: %s\n", program, strerror(errno));
         return ok;
     }
-    bool ok = !ferror(out->file);
-    ok = (fclose(out->file) == 0) && ok;
+    errno = 0;
+    bool ok = fflush(out->file) == 0 && !ferror(out->file);
+    int error = errno ? errno : EIO;
+    if (fclose(out->file) != 0 && ok)
+        ok = false, error = errno;
     out->file = NULL;
-    if (ok && rename(out->temp_path, out->final_path) != 0)
-        ok = false;
+    if (ok && out->final_path && rename(out->temp_path, out->final_path) != 0)
+        ok = false, error = errno;
     if (!ok)
-        fprintf(stderr, "%s: cannot write %s: %s\n", program, out->final_path,
-                strerror(errno));
+        complain(out, program, out->through_path ? out->through_path : out->final_path,
+                 strerror(error));
     output_discard(out);
     return ok;
 }
 
+bool output_same_file(const char *a, const char *b)
+{
+    if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    /* Not both there yet: the same path, once the folders are resolved. */
+    char ra[PATH_MAX], rb[PATH_MAX];
+    const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+    size_t la = na ? (size_t)(na - a) + 1 : 0, lb = nb ? (size_t)(nb - b) + 1 : 0;
+    char da[PATH_MAX], db[PATH_MAX];
+    if (la >= sizeof da || lb >= sizeof db)
+        return strcmp(a, b) == 0;
+    memcpy(da, a, la), da[la] = '\0';
+    memcpy(db, b, lb), db[lb] = '\0';
+    if (!realpath(la ? da : ".", ra) || !realpath(lb ? db : ".", rb))
+        return strcmp(a, b) == 0;
+    return strcmp(ra, rb) == 0 && strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
+}
+
 void output_discard(Output *out)
 {
-    if (out->final_path && out->file)
+    if ((out->final_path || out->through_path) && out->file)
         fclose(out->file);
     if (out->temp_path) {
         forget_temp(out->temp_path);

@@ -18,18 +18,33 @@
 
 typedef struct {
     FILE *file;       /* write rows here */
-    char *final_path; /* NULL when writing to stdout */
+    const char *flag; /* the flag that named the file ("--out"), for messages */
+    char *final_path; /* the file an atomic write replaces; NULL otherwise */
     char *temp_path;
+    const char *through_path; /* a FIFO or device written directly, or NULL */
 } Output;
 
-/* Opens `path` for an atomic write, or stdout when path is NULL or "-".
- * Returns false, with a message on stderr naming the path, on failure. */
-bool output_open(Output *out, const char *program, const char *path);
+/* Opens `path`, given by the flag `flag` ("--out"), or stdout when path is
+ * NULL or "-". A regular file (or one not there yet) is written
+ * atomically, as above; a symbolic link is followed, and its target
+ * replaced the same way; a FIFO or a character device (/dev/null, a
+ * terminal) is written directly, since it cannot be replaced; a directory
+ * or anything else is refused. Before writing, temporary files of the same
+ * target left by runs that were killed (TARGET.tmp-PID-XXXXXX, PID no
+ * longer running) are removed. Returns false, with one line on stderr
+ * naming the flag and the path, on failure. */
+bool output_open(Output *out, const char *program, const char *flag,
+                 const char *path);
 
-/* Flushes and closes the output and, for a file, renames it into place.
- * Returns false, with a message on stderr, if anything failed; the target is
- * then left as it was. */
+/* Flushes and closes the output and, for an atomic write, renames it into
+ * place. Returns false, with one line on stderr naming the flag, the path
+ * and the reason ("No space left on device"), if anything failed; an
+ * atomically written target is then left as it was. */
 bool output_commit(Output *out, const char *program);
+
+/* True when the paths a and b (neither stdout's "-") name the same file,
+ * existing or not: two outputs must never write over each other. */
+bool output_same_file(const char *a, const char *b);
 
 /* Abandons the output: the temporary file is removed, the target untouched. */
 void output_discard(Output *out);

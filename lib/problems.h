@@ -101,6 +101,7 @@ typedef struct {
      .help = "random seed for the data and the start",                       \
      .scope = "problem=linreg " SCOPE},                                      \
     {.name = "save-data", .kind = FLAG_TEXT, .value = &(flags)->save_data,   \
+     .writes = true,                                                         \
      .help = "also write the dataset as x,y CSV", .default_text = "none",    \
      .scope = "problem=linreg " SCOPE}
 

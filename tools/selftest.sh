@@ -262,6 +262,48 @@ runs_are_reproducible() {
 }
 in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
 
+# What --out and --save-data point at (lib/output.c): a FIFO and a
+# character device are written through, never replaced; a symbolic link's
+# target is replaced and the link kept; a full device, a directory and a
+# folder that cannot be written fail with one line naming the flag; the
+# same file twice is refused; a temporary file left by a killed run is
+# removed by the next run to the same target. (Devices are made in the
+# scratch folder with mknod, as root: a regression must never replace the
+# machine's /dev/null.)
+outputs_go_where_pointed() {
+    p=$(pwd)/build/bin/01-gradient-descent
+    d=$scratch/out-kinds
+    rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
+    mkfifo fifo && { cat fifo >from-fifo & }
+    "$p" --out fifo || return 1
+    wait
+    [ -p fifo ] && [ "$(head -n 1 from-fifo)" = "step,loss,w,grad_w" ] || { echo "the FIFO was replaced or not written"; return 1; }
+    if [ "$(id -u)" = 0 ]; then
+        mknod null c 1 3 && mknod full c 1 7 || return 1
+        "$p" --out null && [ -c null ] || { echo "--out to a character device replaced it"; return 1; }
+        "$p" --out full 2>err && { echo "writing to a full device succeeded"; return 1; }
+        [ -c full ] && grep -q "^01-gradient-descent: --out 'full': No space left on device$" err ||
+            { echo "no clear message for a full device:"; cat err; return 1; }
+    fi
+    echo old >target.csv && ln -s target.csv link.csv
+    "$p" --out link.csv && [ -L link.csv ] && head -n 1 target.csv | grep -q '^step,' ||
+        { echo "a symbolic link was not followed"; return 1; }
+    for bad in "--out ." "--out no/such/folder.csv" "--problem linreg --out same.csv --save-data ./same.csv"; do
+        # shellcheck disable=SC2086  # the flags are meant to split
+        "$p" $bad >/dev/null 2>err && { echo "accepted $bad"; return 1; }
+        [ "$(wc -l <err)" -eq 1 ] && grep -q -- "--out '\|--save-data '" err || { echo "$bad:"; cat err; return 1; }
+    done
+    [ ! -e same.csv ] || { echo "a refused run wrote same.csv"; return 1; }
+    (ulimit -f 8; "$p" --problem linreg --steps 100000 --out big.csv) 2>/dev/null &&
+        { echo "a run past the file-size limit succeeded"; return 1; }
+    [ -z "$(ls big.csv* 2>/dev/null)" ] || { echo "SIGXFSZ left $(ls big.csv*)"; return 1; }
+    : >target.csv.tmp-999999999-abcdef
+    "$p" --out target.csv && [ ! -e target.csv.tmp-999999999-abcdef ] ||
+        { echo "a stale temporary file of a dead run was left"; return 1; }
+    cd - >/dev/null
+}
+in_group outputs && check "--out and --save-data: FIFOs and devices written through, links followed, full disks and clashes refused by flag, stale temporaries removed" outputs_go_where_pointed
+
 figures_render() {
     for p in plots/[0-9][0-9]-*.gp; do
         n=$(basename "$p" .gp)

@@ -432,15 +432,25 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
     return EXIT_SUCCESS;
 }
 
-static int task_solve(const Data *ds, FILE *out)
+/* A singular problem is the data's fault, so it is bad input (exit
+ * status 2), reported against the flag the data came from. */
+static int task_solve(const Settings *s, const Data *ds, FILE *out)
 {
     double *theta = malloc((ds->d + 1) * sizeof *theta);
-    if (!theta || !least_squares(ds, theta)) {
-        free(theta);
-        fprintf(stderr, "%s: the least-squares problem has no unique "
-                "solution: some feature is a combination of the others, or "
-                "there are fewer than d + 1 examples\n", program);
+    if (!theta) {
+        fprintf(stderr, "%s: out of memory\n", program);
         return EXIT_FAILURE;
+    }
+    if (!least_squares(ds, theta)) {
+        free(theta);
+        const char *why = "the least-squares problem has no unique solution: "
+                          "some feature is a combination of the others, or "
+                          "there are fewer than d + 1 examples";
+        if (s->data)
+            fprintf(stderr, "%s: --data '%s': %s\n", program, s->data, why);
+        else
+            fprintf(stderr, "%s: --n %zu: %s\n", program, s->n, why);
+        return EXIT_BAD_INPUT;
     }
     fprintf(out, "loss");
     write_weight_header(out, ds->d);
@@ -745,7 +755,7 @@ static int run(const Settings *s, const Data *ds)
     if (strcmp(s->task, "train") == 0)
         status = task_train(s, ds, out.file);
     else if (strcmp(s->task, "solve") == 0)
-        status = task_solve(ds, out.file);
+        status = task_solve(s, ds, out.file);
     else if (strcmp(s->task, "sweep") == 0)
         status = task_sweep(s, ds, out.file);
     else if (strcmp(s->task, "noise") == 0)

@@ -301,6 +301,48 @@ static bool read_row(char *line, size_t len, size_t number, const Header *h,
 
 /* ------------------------------------------------------------------ files */
 
+/* The longest line the reader accepts: 16 MiB, a million numbers or so.
+ * Anything longer is refused rather than read into memory whole (a binary
+ * file with no newline would otherwise be one line as large as the file). */
+enum { CSV_MAX_LINE = 16 << 20 };
+
+typedef enum { LINE_READ, LINE_END, LINE_ERROR, LINE_TOO_LONG, LINE_NO_MEMORY } LineStatus;
+
+/* Reads one line, without its '\n', into *line (grown as needed, never
+ * past CSV_MAX_LINE bytes) and its length into *len. LINE_END only at the
+ * true end of the file; a failed read is LINE_ERROR, with errno set. */
+static LineStatus read_line(FILE *file, char **line, size_t *size, size_t *len)
+{
+    if (!*line) {
+        *line = malloc(256);
+        if (!*line)
+            return LINE_NO_MEMORY;
+        *size = 256;
+    }
+    size_t n = 0;
+    int c;
+    /* getc_unlocked: the stream is this thread's alone, and a lock per
+     * byte would cost more than the parsing. */
+    while ((c = getc_unlocked(file)) != EOF && c != '\n') {
+        if (n + 1 >= *size) {
+            if (*size >= CSV_MAX_LINE)
+                return LINE_TOO_LONG;
+            char *bigger = realloc(*line, 2 * *size);
+            if (!bigger)
+                return LINE_NO_MEMORY;
+            *line = bigger, *size *= 2;
+        }
+        (*line)[n++] = (char)c;
+    }
+    if (c == EOF && ferror(file))
+        return LINE_ERROR;
+    if (c == EOF && n == 0)
+        return LINE_END;
+    (*line)[n] = '\0';
+    *len = n;
+    return LINE_READ;
+}
+
 bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
                              CsvError *err)
 {
@@ -314,12 +356,23 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
     bool ok = false;
     for (;;) {
         errno = 0;
-        ssize_t got = getline(&line, &size, file);
-        if (got < 0) {
-            if (ferror(file))
-                fail(err, 0, 0, "cannot read: %s",
-                     strerror(errno ? errno : EIO));
-            else if (number == 0)
+        size_t len = 0;
+        LineStatus got = read_line(file, &line, &size, &len);
+        if (got == LINE_ERROR) {
+            fail(err, number + 1, 1, "cannot read: %s", strerror(errno ? errno : EIO));
+            break;
+        }
+        if (got == LINE_TOO_LONG) {
+            fail(err, number + 1, 1, "expected a line of at most %d MiB, found a longer one "
+                 "(is this a binary file?)", CSV_MAX_LINE >> 20);
+            break;
+        }
+        if (got == LINE_NO_MEMORY) {
+            fail(err, number + 1, 1, "out of memory reading this line (after %zu rows)", rows.n);
+            break;
+        }
+        if (got == LINE_END) {
+            if (number == 0)
                 fail(err, 1, 1,
                      "expected a header line naming the columns (such as "
                      "x1,x2,y), found an empty file");
@@ -332,9 +385,6 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
             break;
         }
         number++;
-        size_t len = (size_t)got;
-        if (len > 0 && line[len - 1] == '\n')
-            len--;
         if (len > 0 && line[len - 1] == '\r')
             len--;
         const char *nul = memchr(line, '\0', len);

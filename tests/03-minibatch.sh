@@ -240,7 +240,24 @@ check "03: --data names a file that does not exist" \
     expect_bad_input "no-such-file.csv: cannot open: No such file or directory" --data "$scratch/no-such-file.csv"
 mkdir -p "$scratch/a-directory.csv"
 check "03: --data names a file that cannot be read" \
-    expect_bad_input "a-directory.csv: cannot read" --data "$scratch/a-directory.csv"
+    expect_bad_input "a-directory.csv:1:1: cannot read" --data "$scratch/a-directory.csv"
+
+# A dataset whose least-squares problem has no unique answer (the second
+# feature twice the first) is bad input, named by the flag it came from.
+printf 'x1,x2,y\n1,2,3\n2,4,5\n3,6,7\n' >"$scratch/collinear.csv"
+check "03: --task solve on collinear features is refused, naming --data" \
+    expect_bad_input "--data '$scratch/collinear.csv': the least-squares problem has no unique solution" \
+    --task solve --data "$scratch/collinear.csv"
+check "03: --task solve with fewer examples than d + 1 is refused, naming --n" \
+    expect_bad_input "--n 3: the least-squares problem has no unique solution" --task solve --n 3 --d 5
+
+# A read that fails is an error, never the end of the file; and a line
+# too long to be a row (a binary file without newlines: here a header,
+# three rows, then 17 MiB of NUL bytes) is refused at its line, not read
+# into memory whole.
+{ printf 'x,y\n1,2\n2,3\n3,4\n'; head -c 17825792 /dev/zero; } >"$scratch/nul-tail.csv"
+check "03: --data refuses a 17 MiB line of NUL bytes after three good rows" \
+    expect_bad_input "nul-tail.csv:5:1: expected a line of at most 16 MiB" --task solve --data "$scratch/nul-tail.csv"
 
 # What a spreadsheet writes is fine: spaces around cells, \r\n line ends,
 # blank lines.

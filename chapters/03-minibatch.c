@@ -285,7 +285,7 @@ typedef struct {
     const char *task, *method, *shuffle, *data, *save_data, *out, *isa;
     size_t batch_size, epochs, log_every, n, d;
     double lr, noise;
-    bool drop_last;
+    bool drop_last, ladder;
     uint64_t seed;
 } Settings;
 
@@ -319,7 +319,10 @@ static const char usage[] =
     "          the same twice, except result_bits (a hash of the pass's loss\n"
     "          and gradient bytes: the same for every isa) and\n"
     "          difference_from_graded (its largest relative difference from\n"
-    "          chapter 3's graded minibatch_mse_grad over all N)\n"
+    "          chapter 3's graded minibatch_mse_grad over all N). With\n"
+    "          --ladder, also: graded-pass (minibatch_mse_grad over all N),\n"
+    "          pass-baseline and pass-avx2 (where the processor has it), and\n"
+    "          minibatch-step-prefetch (the next batch's rows fetched ahead)\n"
     "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
 
 /* Flags that do not apply to the chosen task, method or data are refused
@@ -676,6 +679,55 @@ static void check_pass(const Data *ds, PassIsa isa, const double *w,
     free(grad);
 }
 
+/* Asks the memory system to start fetching the rows of the next batch
+ * now, one request per 64-byte cache line, so that they arrive while the
+ * current batch is computed. Only a hint: it changes no result. */
+static void prefetch_rows(const Data *ds, const size_t *rows, size_t count)
+{
+#if defined(__GNUC__)
+    size_t row_bytes = ds->d * sizeof *ds->x;
+    for (size_t k = 0; k < count; k++) {
+        const char *row = (const char *)(ds->x + rows[k] * ds->d);
+        for (size_t offset = 0; offset < row_bytes; offset += 64)
+            __builtin_prefetch(row + offset);
+    }
+#else
+    (void)ds, (void)rows, (void)count;
+#endif
+}
+
+/* One rung of the ladder: a pass over all N examples, timed against the
+ * read measured beside it. */
+static void time_pass(const char *what, const Data *ds, PassIsa isa,
+                      bool graded, const double *w, double *grad_w,
+                      double read_s, FILE *out)
+{
+    Timer timer = {0};
+    while (!timer_enough(&timer)) {
+        double grad_b, start = seconds_now();
+        timing_sink = graded ? minibatch_mse_grad(&ds->examples, ds->all, ds->n,
+                                                  w, 0.0, grad_w, &grad_b)
+                             : linreg_pass(isa, ds->x, ds->y, ds->n, ds->d, w,
+                                           0.0, grad_w, &grad_b);
+        timer_add(&timer, start);
+    }
+    double bytes = (double)ds->n * (double)ds->d * sizeof *ds->x;
+    double t = timer_median(&timer);
+    fprintf(out, "%s,%zu,%.6g,%.4g,%.3g,%s,,\n", what, ds->n, t, bytes / t / 1e9,
+            read_s / t, graded ? "" : linreg_pass_isa_name(isa));
+}
+
+/* The ladder from the graded pass (one example at a time, one running sum)
+ * to the tuned pass, each copy where the processor can run it. */
+static void time_ladder(const Data *ds, const double *w, double *grad_w,
+                        double read_s, FILE *out)
+{
+    time_pass("graded-pass", ds, PASS_ISA_BASELINE, true, w, grad_w, read_s, out);
+    time_pass("pass-baseline", ds, PASS_ISA_BASELINE, false, w, grad_w, read_s, out);
+    if (linreg_pass_available(PASS_ISA_AVX2))
+        time_pass("pass-avx2", ds, PASS_ISA_AVX2, false, w, grad_w, read_s, out);
+}
+
 static int task_timing(const Settings *s, const Data *ds, FILE *out)
 {
     size_t n = ds->n, d = ds->d;
@@ -719,6 +771,9 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
             pass_s, bytes / pass_s / 1e9, read_s / pass_s,
             linreg_pass_isa_name(isa), (unsigned long long)bits, difference);
 
+    if (s->ladder)
+        time_ladder(ds, w, grad_w, read_s, out);
+
     /* A step's time: up to 20000 steps through a shuffled order (a tiny lr,
      * so nothing blows up), divided by their number. The examples of a
      * shuffled batch lie scattered in memory, unlike a full pass's. */
@@ -738,6 +793,25 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
         double step_bytes = bytes / (double)n * (double)sizes[i];
         fprintf(out, "%s,%zu,%.6g,%.4g,%.3g,,,\n", names[i], sizes[i], step,
                 step_bytes / step / 1e9, read_s * step_bytes / bytes / step);
+    }
+    if (s->ladder) {
+        size_t steps = n / s->batch_size < 20000 ? n / s->batch_size : 20000;
+        Timer timer = {0};
+        while (!timer_enough(&timer)) {
+            double b = 0.0, start = seconds_now();
+            for (size_t k = 0; k < steps; k++) {
+                if (k + 1 < steps)
+                    prefetch_rows(ds, order + (k + 1) * s->batch_size, s->batch_size);
+                timing_sink = minibatch_step(ds, order + k * s->batch_size,
+                                             s->batch_size, 1e-9, w, &b, grad_w);
+            }
+            timer_add(&timer, start);
+        }
+        double step = timer_median(&timer) / (double)steps;
+        double step_bytes = bytes / (double)n * (double)s->batch_size;
+        fprintf(out, "minibatch-step-prefetch,%zu,%.6g,%.4g,%.3g,,,\n",
+                s->batch_size, step, step_bytes / step / 1e9,
+                read_s * step_bytes / bytes / step);
     }
     free(w);
     free(order);
@@ -809,6 +883,10 @@ int main(int argc, char **argv)
          .help = "write a row every this many steps; 0: one per epoch",
          .min = 0, .max = 1e12,
          .scope = "task=train"},
+        {.name = "ladder", .kind = FLAG_SWITCH, .value = &s.ladder,
+         .help = "also time the steps from the graded pass to the tuned one, "
+                 "and the minibatch step with its next batch prefetched",
+         .scope = "task=timing"},
         {.name = "isa", .kind = FLAG_CHOICE, .value = &s.isa,
          .help = "the compiled copy of the full-batch pass to time: the "
                  "fastest here, any x86-64's, or AVX2's",

@@ -1,20 +1,48 @@
 /*
  * dataset.c: allocating, generating and writing datasets. See dataset.h.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "dataset.h"
 
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "output.h"
+
+/* Room for the features, zeroed. A large dataset is read a row at a time
+ * from anywhere in it (a shuffled minibatch), and every row on a page of
+ * its own costs the processor an address translation it must look up in
+ * memory: on 2 MiB pages instead of 4 KiB ones there are 512 times fewer
+ * pages to translate. Where the system offers such pages on request
+ * (Linux's transparent huge pages, madvise mode), it is asked for them; it
+ * changes no number, only the time. */
+static double *alloc_features(size_t count)
+{
+    size_t bytes = count * sizeof(double), huge = 2u << 20;
+#if defined(MADV_HUGEPAGE)
+    if (bytes >= huge) {
+        void *p = NULL;
+        size_t rounded = (bytes + huge - 1) / huge * huge;
+        if (posix_memalign(&p, huge, rounded) != 0)
+            return NULL;
+        madvise(p, rounded, MADV_HUGEPAGE);
+        memset(p, 0, bytes);
+        return p;
+    }
+#endif
+    (void)huge;
+    return calloc(count, sizeof(double));
+}
 
 bool dataset_alloc(Dataset *ds, size_t n, size_t d)
 {
     *ds = (Dataset){0};
     if (n == 0 || d == 0 || n > SIZE_MAX / sizeof(double) / d)
         return false;
-    double *x = calloc(n * d, sizeof *x);
+    double *x = alloc_features(n * d);
     double *y = calloc(n, sizeof *y);
     if (!x || !y) {
         free(x);

@@ -167,6 +167,15 @@ timing_reports() {
 }
 check "03: --task timing reports a read, a full-batch pass, a minibatch and an SGD step" timing_reports
 
+ladder_reports() {
+    "$program" --task timing --n 2000 --d 20 --ladder >"$scratch/ladder.csv" || return 1
+    for what in graded-pass pass-baseline minibatch-step-prefetch; do
+        awk -F, -v w="$what" '$1 == w && $3 > 0 { found = 1 } END { exit !found }' "$scratch/ladder.csv" ||
+            { echo "no $what row:"; cat "$scratch/ladder.csv"; return 1; }
+    done
+}
+check "03: --task timing --ladder times the graded pass, each compiled copy and a prefetched minibatch step" ladder_reports
+
 # The tuned pass (lib/linreg_pass.c) is compiled for any x86-64 and for
 # AVX2: both copies, each run by name, give the same bytes (the hash of the
 # loss and gradient), on sizes that leave every remainder (rows not a

@@ -476,3 +476,35 @@ watch_one_exercise() {
     [ $? -eq 2 ] || { echo "EX=no-such-exercise did not stop with status 2"; return 1; }
 }
 check "make watch EX=... re-grades one exercise on save; an unknown EX stops it" watch_one_exercise
+
+# What a submission prints or plants never takes over the report: a
+# compile error quoting a line with a terminal escape and a byte that is
+# not UTF-8 is shown without them, and results.json stays valid UTF-8
+# JSON; a FIFO planted where the report goes is replaced, not opened (the
+# grading ends); a folder named like a spreadsheet formula stays text in
+# the gradebook.
+report_is_text() {
+    dir=$g/escapes
+    submission "$dir" || return 1
+    printf 'int broken = not_declared; /* \033[2J\033[1;1Hfake report \351 */\n' >>"$dir/$ch1.c"
+    make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/escapes-report" CH=01 >/dev/null 2>&1
+    grep -q 'not_declared' "$g/escapes-report/report.txt" || { echo "the compiler's message is missing"; return 1; }
+    ! LC_ALL=C grep -q "$(printf '\033')" "$g/escapes-report/report.txt" || { echo "an escape reached the report"; return 1; }
+    iconv -f UTF-8 -t UTF-8 "$g/escapes-report/results.json" >/dev/null 2>&1 &&
+        jq -e .tests "$g/escapes-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
+    # A FIFO at the report's path, planted by the submission's own test run.
+    fifo=$g/fifo
+    submission "$fifo" || return 1
+    sed -i 's|^double mse_loss(|int mkfifo(const char *, unsigned);\nstatic int planted;\n&|' "$fifo/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|^{|{\n    if (!planted++) mkfifo("../../reports/fifo-out/report.txt", 0644);|' "$fifo/$ch1.c"
+    timeout 120 make --no-print-directory -s grade SUBMISSION="$fifo" OUT=build/reports/fifo-out CH=01 >/dev/null 2>&1
+    [ $? -ne 124 ] || { echo "a FIFO at the report's path hung make grade"; return 1; }
+    [ -f build/reports/fifo-out/report.txt ] && [ ! -p build/reports/fifo-out/report.txt ] ||
+        { echo "the report is not a regular file"; ls -l build/reports/fifo-out; return 1; }
+    rm -rf build/reports/fifo-out
+    printf '01-gradient-descent\tparabola-descend\tparabola_descend()\t2\t2\tpass\t\t\t\tvisible\t\n' >"$g/one-row.tsv"
+    row=$(awk -F '\t' -v mode=gradebook -v student='=HYPERLINK("x")' -v stems=01-gradient-descent \
+              -f tools/report.awk "$g/one-row.tsv")
+    case "$row" in "\"'=HYPERLINK"*) ;; *) echo "a formula-like name reached the gradebook as $row"; return 1 ;; esac
+}
+check "the report is text: escapes and bad bytes dropped, a planted FIFO replaced, formula-like names kept as text" report_is_text

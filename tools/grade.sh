@@ -184,6 +184,22 @@ if ! ls "$exercises"/[0-9][0-9]-*.c >/dev/null 2>&1 && [ -d "$exercises/exercise
 fi
 source_of() { echo "$files_dir/$1.c"; }
 
+# Text that came from a submission (compiler messages quote its lines; a
+# test's message can hold what its code printed) is shown as text: control
+# characters, which could repaint a terminal with a fake report, are
+# dropped (tab and newline stay), and so are bytes that are not UTF-8.
+sanitize() {
+    LC_ALL=C tr -d '\000-\010\013-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null
+}
+
+# write_file TARGET: stdin into TARGET through a temporary file of an
+# unpredictable name beside it, renamed into place: whatever a submission
+# left at TARGET (a FIFO, a link) is replaced, never opened.
+write_file() {
+    wf_tmp=$(mktemp "$1.XXXXXX") || return 1
+    cat >"$wf_tmp" && mv -f "$wf_tmp" "$1" || { rm -f "$wf_tmp"; return 1; }
+}
+
 # merge TRUSTED RAW NOTE MESSAGE VISIBILITY: the trusted rows, with status
 # and message from RAW (the student's run) or NOTE, earned points from the
 # status; VISIBILITY "hidden" forces every row hidden. An 11th column is
@@ -301,7 +317,7 @@ for stem in $stems; do
             awk -F '\t' -v OFS='\t' -v stem="$stem" '$1 != "chapter" { $1 = stem; print }' >>"$merged.tmp"
     done
 done
-mv "$merged.tmp" "$merged"
+sanitize <"$merged.tmp" >"$merged" && rm -f "$merged.tmp"
 
 # An exercise that fails because a function it calls fails says so: who
 # calls whom comes from the student's compiled file (tools/follow-on.awk).
@@ -315,7 +331,7 @@ if [ "$(course_sum)" != "$sum_before" ]; then
     echo "grade: the course's own files (tests/, tools/, solutions/, exercises/*.h) changed while $exercises was graded: its results are void; restore them with git before grading again" >&2
     exit 3
 fi
-[ -n "$results_out" ] && cp "$merged" "$results_out"
+[ -n "$results_out" ] && write_file "$results_out" <"$merged"
 
 status=0
 awk -F '\t' '$1 != "chapter" && $6 != "pass" { bad = 1 } END { exit bad }' "$merged" || status=1
@@ -330,8 +346,10 @@ if [ -n "$only" ]; then
     [ -n "$next_stem" ] && next_chapter="$next_stem	$(sed -n '1s/^# *[0-9]*\.* *//p' "chapters/$next_stem.md" 2>/dev/null)"
 fi
 if [ "$mode" = hint ]; then
-    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$files_dir" -f tools/report.awk "$merged"
-    exit $?
+    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$files_dir" -f tools/report.awk "$merged" >"$work/hint.txt"
+    code=$?
+    sanitize <"$work/hint.txt"
+    exit $code
 fi
 if [ "$quiet" = 1 ]; then
     printf '%s' "$summaries"
@@ -363,14 +381,14 @@ out=$work/report.txt
     # count: test cases, which are not the points of the table above.
     echo "Check's summary per chapter (test cases passed, not points):"
     printf '%s' "$summaries"
-} >"$out"
+} | sanitize >"$out"
 cat "$out"
-[ -n "$report" ] && cp "$out" "$report"
+[ -n "$report" ] && write_file "$report" <"$out"
 if [ -n "$json" ]; then
     jq -R -s --rawfile output "$out" --argjson seconds "$elapsed" --arg hidden "$HIDDEN_VISIBILITY" \
-        -f tools/results.jq "$merged" >"$json.tmp" && mv "$json.tmp" "$json"
+        -f tools/results.jq "$merged" >"$work/results.json" && write_file "$json" <"$work/results.json"
 fi
 if [ -n "$tap" ]; then
-    awk -F '\t' -v mode=tap -f tools/report.awk "$merged" >"$tap.tmp" && mv "$tap.tmp" "$tap"
+    awk -F '\t' -v mode=tap -f tools/report.awk "$merged" >"$work/results.tap" && write_file "$tap" <"$work/results.tap"
 fi
 exit $status

@@ -25,7 +25,11 @@
 
 function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
 
+# A CSV field, quoted where needed. One that starts with = + - @ (a
+# student's folder named "=cmd|...", say) would be a live formula in a
+# spreadsheet: a leading apostrophe keeps it text.
 function csv_field(s) {
+    if (s ~ /^[=+@-]/) s = "'" s
     if (s ~ /[",\n\r]/ || s ~ /^[ \t]|[ \t]$/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
     return s
 }

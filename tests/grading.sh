@@ -508,3 +508,57 @@ report_is_text() {
     case "$row" in "\"'=HYPERLINK"*) ;; *) echo "a formula-like name reached the gradebook as $row"; return 1 ;; esac
 }
 check "the report is text: escapes and bad bytes dropped, a planted FIFO replaced, formula-like names kept as text" report_is_text
+
+# make grade runs a submission's tests in a sandbox (bubblewrap): this one
+# tries, from inside its mse_loss(), to write into another student's report
+# and into the course, to read the folder of submissions it came from, to
+# reach the network, and to leave a process behind with setsid(). Every
+# attempt that succeeds makes mse_loss() wrong, so full marks mean all of
+# them failed; the other student's report must be unchanged, and no process
+# of the submission may outlive its grading.
+sandbox_contains() {
+    bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null ||
+        { echo "bwrap cannot run here (make deps installs bubblewrap)"; return 1; }
+    class=$g/class
+    rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1
+    cp solutions/[0-9][0-9]-*.c "$class/victim/" && cp solutions/[0-9][0-9]-*.c "$class/intruder/" || return 1
+    make --no-print-directory -s grade SUBMISSION="$class/victim" OUT="$root/build/reports/victim" CH=01 >/dev/null 2>&1
+    sum=$(cksum <"$root/build/reports/victim/results.json")
+    cat >"$g/escape.c" <<EOC
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+int socket(int, int, int);
+int connect(int, const void *, unsigned);
+static int escaped(void)
+{
+    static int tried;
+    if (tried++)
+        return 0; /* once per test process */
+    int bad = 0;
+    FILE *f = fopen("$root/build/reports/victim/results.json", "w");
+    if (f) { fputs("{\"score\": 0}", f); fclose(f); bad++; }
+    f = fopen("$root/sandbox-escaped", "w");
+    if (f) { fclose(f); bad++; }
+    if (access("$class/victim/$ch1.c", R_OK) == 0) bad++;
+    int s = socket(2, 1, 0); /* AF_INET, SOCK_STREAM */
+    unsigned char addr[16] = {2, 0, 0, 53, 1, 1, 1, 1}; /* 1.1.1.1:53 */
+    if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
+    if (fork() == 0) { setsid(); execl("/bin/sleep", "sleep", "47", (char *)0); _exit(0); }
+    return bad;
+}
+EOC
+    awk -v inc="$g/escape.c" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' \
+        solutions/$ch1.c >"$class/intruder/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + escaped();|' "$class/intruder/$ch1.c"
+    grep -q 'escaped();' "$class/intruder/$ch1.c" || { echo "the intruder was not built as meant"; return 1; }
+    make --no-print-directory -s grade SUBMISSION="$class/intruder" OUT="$g/intruder-report" CH=01 >/dev/null 2>&1
+    [ "$(jq .score "$g/intruder-report/results.json")" = 20 ] ||
+        { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder-report/report.txt"; return 1; }
+    [ "$(cksum <"$root/build/reports/victim/results.json")" = "$sum" ] || { echo "the victim's report changed"; return 1; }
+    [ ! -e "$root/sandbox-escaped" ] || { rm -f "$root/sandbox-escaped"; echo "wrote into the course"; return 1; }
+    ! pgrep -f 'sleep 47' >/dev/null || { pkill -f 'sleep 47'; echo "a setsid() child outlived the grading"; return 1; }
+    rm -rf "$root/build/reports/victim"
+}
+root=$(pwd)
+check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind" sandbox_contains

@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [test]: make sure the course's Debian packages are installed.
+# deps.sh [test|grade]: make sure the course's Debian packages are installed.
 #
 # A student's make needs a C compiler, make, pkg-config, Check (graded
 # tests), gnuplot (figures), pandoc (the book), jq (make grade writes
@@ -8,6 +8,8 @@
 # `test` (make test, which CI runs), also clang with libFuzzer (the
 # self-test fuzzes the CSV reader) and Chromium (it measures the book's
 # layout on a phone's and a laptop's screen): only maintainers need those.
+# With `test` or `grade` (make grade, make grade-class), also bubblewrap,
+# the sandbox a class's submissions run in.
 # Run as root, this installs what is missing with apt-get; otherwise it
 # prints the exact command and fails.
 set -eu
@@ -33,6 +35,11 @@ command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
+# Grading a class (make grade, make grade-class, and the self-test) runs
+# each submission's tests in a bubblewrap sandbox.
+case "${1:-}" in test|grade)
+    command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap" ;;
+esac
 if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
     if ! command -v clang >/dev/null 2>&1; then

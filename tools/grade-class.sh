@@ -32,6 +32,13 @@ class=$(cd "$class" && pwd)
 out=${2:-$root/build/reports/class-$(basename "$class")}
 limit=${STUDENT_TIME_LIMIT:-600}
 case "$limit" in ''|*[!0-9]*|0) echo "grade-class: STUDENT_TIME_LIMIT=$limit: expected whole seconds" >&2; exit 2 ;; esac
+# Every submission's tests run in a sandbox (tools/grade.sh --sandbox):
+# where one cannot run, nobody is graded unless GRADE_UNSANDBOXED=1 says
+# to run the class's code with your permissions.
+if ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null && [ "${GRADE_UNSANDBOXED:-}" != 1 ]; then
+    echo "grade-class: the sandbox cannot run here (install bubblewrap; it needs user namespaces): nothing graded. GRADE_UNSANDBOXED=1 grades without it, running every submission's code with your permissions" >&2
+    exit 2
+fi
 mkdir -p "$out" || exit 2
 out=$(cd "$out" && pwd)
 
@@ -62,7 +69,7 @@ for dir in $students; do
     t0=$(date +%s)
     # The backstop: grade.sh keeps to --time-limit itself; this stops it
     # if it does not.
-    timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --time-limit "$limit" \
+    timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --sandbox --time-limit "$limit" \
         --json "$sdir/results.json" --tap "$sdir/results.tap" --report "$sdir/report.txt" \
         --results "$sdir/results.tsv" ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} \
         "$dir" >"$sdir/grade.log" 2>&1 </dev/null

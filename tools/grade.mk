@@ -54,9 +54,10 @@ restore:
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
 grade: deps
+	@tools/deps.sh grade
 	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
 	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
-	@MAKE='$(MAKE)' tools/grade.sh --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
+	@MAKE='$(MAKE)' tools/grade.sh --sandbox --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
 	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
 	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
 	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
@@ -64,6 +65,7 @@ grade: deps
 
 # make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
 grade-class: deps
+	@tools/deps.sh grade
 	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
 	@MAKE='$(MAKE)' HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
 

@@ -20,6 +20,10 @@
 #   --exercise EXERCISE  the same, with EXERCISE's verdict as the exit status
 #                        (make check EX=NAME)
 #   --quiet              print only Check's summary lines (GRADE_QUIET=1)
+#   --sandbox            run the submission's tests in a bubblewrap sandbox
+#                        (make grade, make grade-class; see run_suite below);
+#                        refused where bwrap cannot run, unless
+#                        GRADE_UNSANDBOXED=1
 #
 # For each chapter with a suite in tests/, only the student's NN-topic.c is
 # copied into a scratch folder under build/grade/; make builds the test
@@ -56,6 +60,7 @@ usage() {
 }
 
 json="" tap="" report="" results_out="" hidden_dir="" limit="" hint="" strict=0 quiet=${GRADE_QUIET:-0}
+sandbox=0
 mode=report
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -69,6 +74,7 @@ while [ $# -gt 0 ]; do
         --hint-for) mode=hint; hint=${2:?}; shift 2 ;;
         --exercise) mode=hint; hint=${2:?}; strict=1; shift 2 ;;
         --quiet) quiet=1; shift ;;
+        --sandbox) sandbox=1; shift ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -164,6 +170,58 @@ interrupted() {
     exit 130
 }
 trap interrupted INT TERM HUP
+
+# Whether the sandbox can run here (it needs bwrap and namespaces).
+if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null; then
+    if [ "${GRADE_UNSANDBOXED:-}" = 1 ]; then
+        echo "grade: no sandbox here (bwrap cannot run); GRADE_UNSANDBOXED=1: the submission's tests run with your permissions" >&2
+        sandbox=0
+    else
+        echo "grade: the sandbox cannot run here (install bubblewrap; it needs user namespaces): nothing graded. GRADE_UNSANDBOXED=1 grades without it, running the submission's code with your permissions" >&2
+        exit 2
+    fi
+fi
+
+# run_suite SECONDS LOG TESTS RESULT: runs the test program TESTS, which
+# writes its results to RESULT (relative to $work), under the time limit.
+# Without --sandbox it runs in $work, as make check always does. With it,
+# the submission's code runs inside bubblewrap: the whole system read-only;
+# a fresh writable folder $work/run of its own, and nothing else writable;
+# the course's reports, the other submissions' scratch folders, the folder
+# of submissions this one came from, the hidden tests' sources and home
+# directories hidden; no
+# network, its own process, IPC and host namespaces, and all of it killed
+# when the run ends (--die-with-parent, a PID namespace); an unprivileged
+# user inside; at most 4 GB of memory. Only a regular file at RESULT is
+# taken back.
+run_suite() {
+    rs_seconds=$1 rs_log=$2 rs_tests=$3 rs_result=$4
+    if [ "$sandbox" = 0 ]; then
+        run_limited KILL "$rs_seconds" "$rs_log" "$work" "$rs_tests" "$rs_result"
+        return
+    fi
+    rs_run=$root/$work/run
+    rm -rf "$rs_run" && mkdir -p "$rs_run" && chmod 777 "$rs_run" || return 1
+    rs_class=$(cd "$exercises/.." && pwd)
+    set -- --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp
+    for rs_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"}; do
+        [ -d "$rs_hide" ] && set -- "$@" --tmpfs "$rs_hide"
+    done
+    # The folder of submissions, unless it holds the course itself.
+    case "$root/" in "$rs_class"/*) ;; *) set -- "$@" --tmpfs "$rs_class" ;; esac
+    set -- "$@" --ro-bind "$root/$work" "$root/$work" --bind "$rs_run" "$rs_run" \
+        --chdir "$rs_run" --unshare-all --die-with-parent --new-session \
+        --uid 65534 --gid 65534 -- "$rs_tests" result.tsv
+    run_limited KILL "$rs_seconds" "$rs_log" "$rs_run" prlimit --as=4000000000 bwrap "$@"
+    rs_code=$?
+    if [ -f "$rs_run/result.tsv" ] && [ ! -L "$rs_run/result.tsv" ]; then
+        cp "$rs_run/result.tsv" "$work/$rs_result"
+    else
+        : >"$work/$rs_result"
+    fi
+    rm -rf "$rs_run"
+    return $rs_code
+}
 
 # What make needs to know about this grading (GRADE_CFLAGS, if set, it
 # finds in the environment).
@@ -283,7 +341,7 @@ for stem in $stems; do
     if [ -z "$note" ]; then
         t=$(remaining)
         [ "$t" -gt 300 ] && t=300
-        run_limited KILL "$t" "$work/$stem.out" "$work" "$root/$work/$stem.tests" "$stem.tsv"
+        run_suite "$t" "$work/$stem.out" "$root/$work/$stem.tests" "$stem.tsv"
         summary=$(grep '%: Checks:' "$work/$stem.out" | tail -n 1)
         summaries="$summaries$stem: ${summary:-stopped before its summary}
 "
@@ -306,7 +364,7 @@ for stem in $stems; do
         if [ -z "$hnote" ] && [ -x "$work/hidden-$hidden_key/$h.tests" ]; then
             t=$(remaining)
             [ "$t" -gt 300 ] && t=300
-            run_limited KILL "$t" "$work/hidden-$hidden_key/$h.out" "$work" "$root/$work/hidden-$hidden_key/$h.tests" "$raw"
+            run_suite "$t" "$work/hidden-$hidden_key/$h.out" "$root/$work/hidden-$hidden_key/$h.tests" "$raw"
             summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$work/hidden-$hidden_key/$h.out" | tail -n 1)
 "
         elif [ -z "$hnote" ]; then

@@ -179,6 +179,46 @@ hidden_tests_count_but_say_nothing() {
 check "hidden instructor tests are graded and counted; students see only that one failed" \
     hidden_tests_count_but_say_nothing
 
+# A name two chapters share (here an instructor's chapter 4 suite names an
+# exercise mse-grad, as chapter 1 does): EX=mse-grad is refused with both
+# chapters named, and EX=NN/mse-grad picks one.
+mkdir -p "$g/shared-name"
+cat >"$g/shared-name/04-optimizers.c" <<'EOF'
+#include "grading.h"
+#include "04-optimizers.h"
+
+START_TEST(sgd_defaults_lr)
+{
+    ck_assert_msg(sgd_default_config().lr == 1e-3, "lr is not 1e-3");
+}
+END_TEST
+
+static void add_tests(TCase *tc) { tcase_add_test(tc, sgd_defaults_lr); }
+
+static const Exercise exercises[] = {
+    {"mse-grad", "sgd_default_config()", 1, "SGD with momentum",
+     "torch.optim.SGD's defaults.", add_tests},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"04-optimizers", "Optimizers", exercises, 1};
+    return grading_main(&chapter, argc, argv);
+}
+EOF
+
+shared_names_need_a_chapter() {
+    tools/grade.sh --hidden-tests "$g/shared-name" --exercise mse-grad solutions >"$g/shared.out" 2>&1
+    [ $? -eq 2 ] && grep -q 'EX=mse-grad: chapters 01 and 04 both have an exercise of that name: say which, as EX=01/mse-grad' "$g/shared.out" ||
+        { echo "an ambiguous EX was not refused:"; cat "$g/shared.out"; return 1; }
+    tools/grade.sh --hidden-tests "$g/shared-name" --exercise 04/mse-grad solutions >"$g/shared.out" 2>&1 ||
+        { cat "$g/shared.out"; return 1; }
+    # (An instructor's suite is hidden: picking chapter 4's says so.)
+    grep -q '^mse-grad is a hidden test (passing)' "$g/shared.out" ||
+        { echo "EX=04/mse-grad did not pick chapter 4's:"; cat "$g/shared.out"; return 1; }
+}
+check "EX=NAME shared by two chapters is refused naming both; EX=NN/NAME picks one" shared_names_need_a_chapter
+
 # ---------------------------------------------------- untrusted submissions
 submission_cannot_change_the_grading() {
     # Its own main, grading_near and pow, and a header of its own: none is used.

@@ -379,7 +379,7 @@ int main(int argc, char **argv)
          .max = 1e6, .default_text = "0.1 parabola, 0.05 linreg",
          .scope = "task=train"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
-         .help = "gradient steps", .min = 0, .max = 1e9,
+         .help = "gradient steps (a row each)", .min = 0, .max = 1e7,
          .default_text = "20 parabola, 200 linreg",
          .scope = "task=train"},
         {.name = "start", .kind = FLAG_LIST, .value = &s.start,

@@ -406,7 +406,7 @@ int main(int argc, char **argv)
          .help = "learning rate η", .min = 0, .min_exclusive = true,
          .max = 1e6},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
-         .help = "updates (steps)", .min = 0, .max = 1e9},
+         .help = "updates (steps; a row each)", .min = 0, .max = 1e7},
         {.name = "k", .kind = FLAG_COUNT, .value = &s.k,
          .help = "number of micro-batches, as equal in size as N allows",
          .min = 1, .max = MAX_MICRO_BATCHES, .scope = "mode=accumulate"},

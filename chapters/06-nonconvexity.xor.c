@@ -197,7 +197,7 @@ int main(int argc, char **argv)
          .help = "learning rate η", .min = 0, .min_exclusive = true,
          .max = 1e6, .scope = "task=train|seeds"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
-         .help = "gradient steps", .min = 0, .max = 1e9,
+         .help = "gradient steps (a row each)", .min = 0, .max = 1e7,
          .scope = "task=train|seeds"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed of the initial weights (seeds: the first)"},

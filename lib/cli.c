@@ -198,15 +198,29 @@ static CliStatus parse_value(const Cli *cli, Flag *f, const char *text)
 
 /* -------------------------------------------------------------------- help */
 
+/* A count's largest value, which bounds how long a run may be and how
+ * much it writes: "; at most 1e+07". */
+static void print_count_bound(const Flag *f)
+{
+    if (f->kind == FLAG_COUNT)
+        printf("; at most %g", f->max);
+}
+
 static void print_default(const Flag *f)
 {
     if (f->default_text) {
-        printf(" (default: %s)", f->default_text);
+        printf(" (default: %s", f->default_text);
+        print_count_bound(f);
+        printf(")");
         return;
     }
     switch (f->kind) {
     case FLAG_DOUBLE: printf(" (default: %g)", *(double *)f->value); break;
-    case FLAG_COUNT:  printf(" (default: %zu)", *(size_t *)f->value); break;
+    case FLAG_COUNT:
+        printf(" (default: %zu", *(size_t *)f->value);
+        print_count_bound(f);
+        printf(")");
+        break;
     case FLAG_SEED:
         printf(" (default: %" PRIu64 ")", *(uint64_t *)f->value);
         break;

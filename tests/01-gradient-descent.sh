@@ -88,6 +88,7 @@ check "01: refuses --lr abc"              expect_bad_input --lr --lr abc
 check "01: refuses --lr nan"              expect_bad_input --lr --lr nan
 check "01: refuses --lr inf"              expect_bad_input --lr --lr inf
 check "01: refuses --lr 1e999"            expect_bad_input --lr --lr 1e999
+check "01: refuses --steps past its cap (1e7 rows)" expect_bad_input --steps --steps 10000001
 check "01: refuses --lr 0"                expect_bad_input --lr --lr 0
 check "01: refuses --lr with a leading blank" expect_bad_input --lr --lr " 1"
 check "01: refuses --lr -0.1"             expect_bad_input --lr --lr -0.1

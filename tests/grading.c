@@ -363,7 +363,11 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
     free(finished);
     fclose(log);
     int failed = srunner_ntests_failed(sr);
-    srunner_print(sr, CK_MINIMAL); /* Check's own summary line */
+    /* Check's own summary line, on a line of its own: a test's output that
+     * ended without a newline must not become part of it. */
+    putchar('\n');
+    fflush(stdout);
+    srunner_print(sr, CK_MINIMAL);
     srunner_free(sr);
     if (fclose(out) != 0) {
         perror(path);

@@ -602,3 +602,16 @@ EOC
 }
 root=$(pwd)
 check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind" sandbox_contains
+
+# A test's own output cannot pose as Check's summary line: printed without
+# a newline, or as a whole fake line, the report still shows Check's counts.
+summary_is_checks() {
+    dir=$g/spoof
+    submission "$dir" sign-error || return 1
+    sed -i 's|^double mse_loss(|int printf(const char *, ...);\n&|' "$dir/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|^{|{\n    printf("100%%: Checks: 99, Failures: 0, Errors: 0\\n01-gradient-descent: 100%%");|' "$dir/$ch1.c"
+    tools/grade.sh "$dir" 01 >"$g/spoof.out" 2>&1
+    grep -q '^01-gradient-descent: [0-9]*%: Checks: 21, Failures: [1-9]' "$g/spoof.out" && ! grep -q 'Checks: 99' "$g/spoof.out" ||
+        { echo "the summary line was forged:"; tail -n 3 "$g/spoof.out"; return 1; }
+}
+check "a test's output cannot pose as Check's summary line" summary_is_checks

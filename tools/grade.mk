@@ -52,12 +52,15 @@ restore:
 	@FORCE="$(FORCE)" tools/reset.sh --restore "$(EX)" "$(EXERCISES)" || $(quietly_fail)
 
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
+# [GRADE_TIME_LIMIT=seconds, 600 by default: Gradescope's own limit; the
+# chapters not reached by then score 0]
 REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
+GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
 	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
 	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
-	@MAKE='$(MAKE)' tools/grade.sh --sandbox --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
+	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit "$(GRADE_TIME_LIMIT)" --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
 	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
 	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
 	  if [ -f "$(REPORT_DIR)/results.json" ]; then \

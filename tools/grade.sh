@@ -342,7 +342,8 @@ for stem in $stems; do
         t=$(remaining)
         [ "$t" -gt 300 ] && t=300
         run_suite "$t" "$work/$stem.out" "$root/$work/$stem.tests" "$stem.tsv"
-        summary=$(grep '%: Checks:' "$work/$stem.out" | tail -n 1)
+        # Check's line alone: a whole line, last in the output.
+        summary=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+$' "$work/$stem.out" | tail -n 1)
         summaries="$summaries$stem: ${summary:-stopped before its summary}
 "
         [ -s "$work/$stem.tsv" ] || : >"$work/$stem.tsv"
@@ -365,7 +366,7 @@ for stem in $stems; do
             t=$(remaining)
             [ "$t" -gt 300 ] && t=300
             run_suite "$t" "$work/hidden-$hidden_key/$h.out" "$root/$work/hidden-$hidden_key/$h.tests" "$raw"
-            summaries="$summaries$stem (hidden tests): $(grep '%: Checks:' "$work/hidden-$hidden_key/$h.out" | tail -n 1)
+            summaries="$summaries$stem (hidden tests): $(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+$' "$work/hidden-$hidden_key/$h.out" | tail -n 1)
 "
         elif [ -z "$hnote" ]; then
             hnote=compile hmessage="$source does not link with the hidden tests"

@@ -615,3 +615,22 @@ summary_is_checks() {
         { echo "the summary line was forged:"; tail -n 3 "$g/spoof.out"; return 1; }
 }
 check "a test's output cannot pose as Check's summary line" summary_is_checks
+
+# Every entry of a class folder is graded or said to be skipped, and why;
+# a student folder named like a formula stays text in the gradebook.
+class_entries_accounted_for() {
+    class=$g/odd-class
+    rm -rf "$class" && mkdir -p "$class/=SUM(1)" "$class/.hidden" "$class/elsewhere" "$class/new
+line" || return 1
+    cp solutions/[0-9][0-9]-*.c "$class/=SUM(1)/" && ln -s elsewhere "$class/linked" && echo hi >"$class/notes.txt" || return 1
+    rm -rf "$class/elsewhere"; mkdir -p "$g/elsewhere" && ln -sfn "$g/elsewhere" "$class/linked"
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/odd-out" >"$g/odd.out" 2>&1 ||
+        { cat "$g/odd.out"; return 1; }
+    for line in "skipped .hidden: a hidden (dot) folder" "skipped linked: a symbolic link, not a folder" \
+                "skipped notes.txt: not a folder" "skipped the folders whose names hold a newline"; do
+        grep -qF "$line" "$g/odd.out" || { echo "missing: $line"; cat "$g/odd.out"; return 1; }
+    done
+    [ "$(sed -n 2p "$g/odd-out/gradebook.csv" | cut -c1-8)" = "'=SUM(1)" ] ||
+        { echo "the gradebook row is not text:"; cat "$g/odd-out/gradebook.csv"; return 1; }
+}
+check "grade-class: every entry graded or said skipped (dot, link, file, newline); formula-like names stay text" class_entries_accounted_for

@@ -4,12 +4,16 @@
 #   tools/grade-class.sh path/to/submissions            (make grade-class SUBMISSIONS=...)
 #
 # Every subfolder of SUBMISSIONS-DIR is one student's copy of the exercise
-# files (only its NN-topic.c files are taken; see tools/grade.sh). Each is
+# files (only its NN-topic.c files are taken; see tools/grade.sh); any other
+# entry (a file, a symbolic link, a dot-folder, a name with a newline) is
+# listed as skipped, with the reason. Each student is
 # graded in turn, with a progress line "[N of M] student: points", into
 # OUT-DIR/STUDENT/ (report.txt, results.json, results.tap, results.tsv);
-# then OUT-DIR/gradebook.csv has one row per student: the student (the
-# folder's name), the points of each chapter, the total, the maximum, and
-# the first failing exercise ("" when everything passes).
+# and OUT-DIR/gradebook.csv, rewritten after each student, has one row per
+# student: the student (the folder's name; one that starts like a
+# spreadsheet formula gets a leading apostrophe), the points of each
+# chapter, the total, the maximum, and the first failing exercise (""
+# when everything passes).
 #
 # One student cannot stall or break the others: each test has Check's
 # timeout, each chapter's run a limit of its own, and each student a limit
@@ -42,7 +46,21 @@ fi
 mkdir -p "$out" || exit 2
 out=$(cd "$out" && pwd)
 
-students=$(find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | LC_ALL=C sort)
+# Every entry of the class folder is a student's folder, or said to be
+# skipped, and why: nothing is passed over in silence.
+find "$class" -mindepth 1 -maxdepth 1 ! -type d -name '*' | LC_ALL=C sort | while IFS= read -r entry; do
+    if [ -L "$entry" ]; then why="a symbolic link, not a folder"; else why="not a folder"; fi
+    echo "skipped $(basename "$entry"): $why"
+done
+find "$class" -mindepth 1 -maxdepth 1 -type d -name '.*' | LC_ALL=C sort | while IFS= read -r entry; do
+    echo "skipped $(basename "$entry"): a hidden (dot) folder"
+done
+if [ -n "$(find "$class" -mindepth 1 -maxdepth 1 -name '*
+*')" ]; then
+    echo "skipped the folders whose names hold a newline: rename them to grade them"
+fi
+students=$(find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name '*
+*' | LC_ALL=C sort)
 total=$(printf '%s\n' "$students" | grep -c .)
 if [ "$total" -eq 0 ]; then
     echo "grade-class: $class has no student folders" >&2
@@ -50,9 +68,19 @@ if [ "$total" -eq 0 ]; then
 fi
 stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
 
-# The gradebook is written at the end from rows kept here, so no student's
-# code can edit the rows of the students before it.
+# The gradebook is written from rows kept here, never read back, so no
+# student's code can edit the rows of the students before it; it is
+# rewritten whole, atomically, after every student, so a grading stopped
+# half-way keeps every row graded so far.
 rows=""
+write_gradebook() {
+    {
+        printf 'student'
+        for s in $stems; do printf ',%s' "$s"; done
+        printf ',total,max,first_failing\n'
+        printf '%s' "$rows"
+    } >"$out/gradebook.csv.tmp" && mv -f "$out/gradebook.csv.tmp" "$out/gradebook.csv"
+}
 failed=0
 n=0
 started=$(date +%s)
@@ -77,7 +105,8 @@ for dir in $students; do
     seconds=$(($(date +%s) - t0))
     if [ "$code" -eq 3 ]; then
         cat "$sdir/grade.log" >&2
-        echo "grade-class: stopped at $student: the course's files changed while it ran" >&2
+        echo "grade-class: stopped at $student: the course's files changed while it ran (the gradebook keeps the students graded before)" >&2
+        write_gradebook
         exit 3
     fi
     if [ "$code" -le 1 ] && [ -s "$sdir/results.tsv" ]; then
@@ -87,24 +116,17 @@ for dir in $students; do
         echo "[$n of $total] $student: $score points (${seconds} s)"
     else
         failed=$((failed + 1))
-        row=$(printf '%s' "$student" | awk -v stems="$stems" '{
-                  s = $0; if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }
-                  m = split(stems, list, " "); for (j = 1; j <= m; j++) s = s ","
-                  print s ",,,not graded (grader stopped, status '"$code"')" }')
+        row=$(awk -v mode=ungraded -v student="$student" -v stems="$stems" \
+                  -v why="not graded (grader stopped, status $code)" -f "$root/tools/report.awk" </dev/null)
         echo "[$n of $total] $student: NOT GRADED (status $code after ${seconds} s; see $sdir/grade.log)"
     fi
     rows="$rows$row
 "
+    write_gradebook
     IFS='
 '
 done
 unset IFS
-
-{
-    printf 'student'
-    for s in $stems; do printf ',%s' "$s"; done
-    printf ',total,max,first_failing\n'
-    printf '%s' "$rows"
-} >"$out/gradebook.csv.tmp" && mv "$out/gradebook.csv.tmp" "$out/gradebook.csv"
+write_gradebook
 echo "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,9 @@
 #              only that they passed or failed)
 #   hint       the first failing visible exercise's diagnostic and hint,
 #              or, with -v ex=NAME, that exercise's
+#   ungraded   the gradebook row of a student who could not be graded:
+#              -v student=NAME, empty points for each chapter in -v
+#              stems="STEM ...", and -v why=REASON as the first failing
 #   gradebook  one CSV row: -v student=NAME, then the points of each
 #              chapter in -v stems="STEM ...", total, maximum, and the first
 #              failing exercise (hidden ones included: this is for
@@ -66,6 +69,7 @@ END {
     else if (mode == "tap") tap()
     else if (mode == "hint") exit hint_of(ex)
     else if (mode == "gradebook") gradebook()
+    else if (mode == "ungraded") ungraded()
     else { print "report.awk: unknown mode " mode > "/dev/stderr"; exit 2 }
 }
 
@@ -194,4 +198,11 @@ function gradebook(    list, m, j, c, sum, i, first, row) {
     row = row "," total + 0 "," total_max + 0 ","
     if (first) row = row csv_field(stem[first] "/" name[first] " (" status[first] (hidden[first] ? ", hidden" : "") ")")
     print row
+}
+
+function ungraded(    m, j, row) {
+    row = csv_field(student)
+    m = split(stems, list, " ")
+    for (j = 1; j <= m; j++) row = row ","
+    print row ",,," csv_field(why)
 }

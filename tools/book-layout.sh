@@ -35,8 +35,12 @@ for width in 390 1280; do
         --user-data-dir="$tmp/profile" --virtual-time-budget=20000 --dump-dom "file://$probe" \
         >"$tmp/dom-$width.html" 2>"$tmp/chromium.log"
     rm -f "$probe"
-    result=$(sed -n '/<pre id="layout-result">/,/<\/pre>/p' "$tmp/dom-$width.html" |
-        sed 's/<pre id="layout-result">//; s/<\/pre>.*//; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+    result=$(awk 'start { if (i = index($0, "</pre>")) { print substr($0, 1, i - 1); exit } print; next }
+                  i = index($0, "<pre id=\"layout-result\">") {
+                      rest = substr($0, i + 24)
+                      if (j = index(rest, "</pre>")) { print substr(rest, 1, j - 1); exit }
+                      print rest; start = 1 }' "$tmp/dom-$width.html" |
+        sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
     case "$result" in
         ""|"not measured") echo "book-layout: Chromium did not measure the pages at $width px:"; tail -n 5 "$tmp/chromium.log"; exit 2 ;;
     esac

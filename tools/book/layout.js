@@ -1,8 +1,8 @@
 // layout.js: measures the pages of the book as a reader's browser lays
 // them out (tools/book-layout.sh loads it in headless Chromium, each page
-// in an iframe.page as wide as a phone's or a laptop's screen). When every
-// page has loaded it writes its findings into the probe page's result
-// element, one line each:
+// in an iframe.page as wide as a phone's or a laptop's screen). Once the
+// window and every page in it have loaded, it writes its findings into
+// the probe page's result element, one line each:
 //   overflow PAGE WIDTH px: the page scrolls sideways by N px
 //   spill PAGE WIDTH: ELEMENT (its right edge at X px)
 //   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
@@ -13,7 +13,6 @@
   const frames = document.querySelectorAll("iframe.page");
   const out = document.getElementById("layout-result");
   const lines = [];
-  let pending = frames.length;
   function describe(el) {
     let s = el.tagName.toLowerCase();
     if (el.id) s += "#" + el.id;
@@ -57,9 +56,11 @@
     }
     if (lines.length === before) lines.push("ok " + page + " " + width);
   }
-  for (const frame of frames)
-    frame.addEventListener("load", function () {
+  // The window's load event comes after every frame's, whatever order the
+  // frames finished in (a frame may well load before this script runs).
+  window.addEventListener("load", function () {
+    for (const frame of frames)
       measure(frame);
-      if (--pending === 0) out.textContent = lines.join("\n");
-    });
+    out.textContent = lines.join("\n");
+  });
 })();

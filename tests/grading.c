@@ -139,11 +139,28 @@ static void guard_setup(void)
 #endif
     if (getppid() != runner_pid)
         _exit(EXIT_CALLED_STATUS);
+    /* Each test's output goes to a file of its own, output-PID.txt in the
+     * folder the tests run in: one test's flood cannot use up the next
+     * one's allowance, and nothing a test prints can mix with the runner's
+     * summary line. The allowance is set hard as well as soft, so the
+     * test cannot raise it back. */
+    char name[40];
+    snprintf(name, sizeof name, "output-%ld.txt", (long)getpid());
+    int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+        fflush(stdout);
+        fflush(stderr);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+    }
     struct rlimit limit;
     rlim_t cap = (rlim_t)TEST_OUTPUT_LIMIT_MB * 1024 * 1024;
-    if (getrlimit(RLIMIT_FSIZE, &limit) == 0 &&
-        (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > cap)) {
-        limit.rlim_cur = cap;
+    if (getrlimit(RLIMIT_FSIZE, &limit) == 0) {
+        if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > cap)
+            limit.rlim_cur = cap;
+        if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > cap)
+            limit.rlim_max = cap;
         setrlimit(RLIMIT_FSIZE, &limit);
     }
     if (journal_fd < 0)

@@ -634,3 +634,18 @@ line" || return 1
         { echo "the gradebook row is not text:"; cat "$g/odd-out/gradebook.csv"; return 1; }
 }
 check "grade-class: every entry graded or said skipped (dot, link, file, newline); formula-like names stay text" class_entries_accounted_for
+
+# Each test has an output allowance of its own: an exercise whose code
+# floods its output (70 MB, past the 64 MB a test may write) fails, and
+# the next exercise, which prints a line of its own, still passes.
+output_allowance_per_test() {
+    dir=$g/flood
+    submission "$dir" || return 1
+    sed -i 's|^double parabola_descend(|int printf(const char *, ...);\n&|' "$dir/$ch1.c"
+    sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    for (int k = 0; k < 70 * 1024; k++) printf("%1023d\\n", k);|' "$dir/$ch1.c"
+    sed -i '/^void mse_grad(/,/^}/s|^{|{\n    printf("debugging mse_grad\\n");|' "$dir/$ch1.c"
+    tools/grade.sh "$dir" 01 >"$g/flood.out" 2>&1
+    grep -q '^  \(FAIL\|CRASH\)  *parabola-descend' "$g/flood.out" && grep -q '^  PASS  *mse-grad' "$g/flood.out" ||
+        { echo "one test's flood decided another's verdict:"; head -n 9 "$g/flood.out"; return 1; }
+}
+check "each test may write 64 MB of its own: one exercise's flood fails it, not the next" output_allowance_per_test

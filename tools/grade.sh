@@ -322,7 +322,7 @@ summaries=""
 for stem in $stems; do
     list=$objs/grade/list/$stem.tsv
     source=$(source_of "$stem")
-    rm -f "$work/$stem.tsv" "$work/$stem.out"
+    rm -f "$work/$stem.tsv" "$work/$stem.out" "$work"/output-*.txt
     note="" message=""
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"

@@ -186,10 +186,11 @@ fi
 # writes its results to RESULT (relative to $work), under the time limit.
 # Without --sandbox it runs in $work, as make check always does. With it,
 # the submission's code runs inside bubblewrap: the whole system read-only;
-# a fresh writable folder $work/run of its own, and nothing else writable;
+# a fresh writable folder $work/run of its own and a private /tmp, and
+# nothing else writable;
 # the course's reports, the other submissions' scratch folders, the folder
 # of submissions this one came from, the hidden tests' sources and home
-# directories hidden; no
+# directories hidden (empty and read-only); no
 # network, its own process, IPC and host namespaces, and all of it killed
 # when the run ends (--die-with-parent, a PID namespace); an unprivileged
 # user inside; at most 4 GB of memory. Only a regular file at RESULT is
@@ -203,14 +204,31 @@ run_suite() {
     rs_run=$root/$work/run
     rm -rf "$rs_run" && mkdir -p "$rs_run" && chmod 777 "$rs_run" || return 1
     rs_class=$(cd "$exercises/.." && pwd)
-    set -- --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp
-    for rs_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"}; do
-        [ -d "$rs_hide" ] && set -- "$@" --tmpfs "$rs_hide"
+    # What is hidden is an empty folder, read-only once the binds below are
+    # made inside it; the folder of submissions is hidden unless it holds
+    # the course itself.
+    rs_hidden=""
+    for rs_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"} "$rs_class"; do
+        case "$root/" in "$rs_hide"/*) continue ;; esac
+        [ -d "$rs_hide" ] && rs_hidden="$rs_hidden
+$rs_hide"
     done
-    # The folder of submissions, unless it holds the course itself.
-    case "$root/" in "$rs_class"/*) ;; *) set -- "$@" --tmpfs "$rs_class" ;; esac
-    set -- "$@" --ro-bind "$root/$work" "$root/$work" --bind "$rs_run" "$rs_run" \
-        --chdir "$rs_run" --unshare-all --die-with-parent --new-session \
+    # A folder inside another hidden one is hidden with it.
+    rs_hidden=$(printf '%s\n' "$rs_hidden" | awk 'NF { d[++n] = $0 }
+        END { for (i = 1; i <= n; i++) { inside = 0
+                  for (j = 1; j <= n; j++) if (j != i && index(d[i], d[j] "/") == 1) inside = 1
+                  if (!inside) print d[i] } }')
+    # A private /tmp (Check's fork mode keeps its files there), with the
+    # course still in sight, read-only, if it lives under /tmp.
+    set -- --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --ro-bind "$root" "$root"
+    rs_old_ifs=$IFS IFS='
+'
+    for rs_hide in $rs_hidden; do set -- "$@" --tmpfs "$rs_hide"; done
+    set -- "$@" --ro-bind "$root/$work" "$root/$work" --bind "$rs_run" "$rs_run"
+    for rs_hide in $rs_hidden; do set -- "$@" --remount-ro "$rs_hide"; done
+    IFS=$rs_old_ifs
+    set -- "$@" --chdir "$rs_run" \
+        --unshare-all --die-with-parent --new-session \
         --uid 65534 --gid 65534 -- "$rs_tests" result.tsv
     run_limited KILL "$rs_seconds" "$rs_log" "$rs_run" prlimit --as=4000000000 bwrap "$@"
     rs_code=$?

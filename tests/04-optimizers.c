@@ -319,6 +319,30 @@ START_TEST(adam_first_step)
 }
 END_TEST
 
+/* Two Adam steps from θ = (1, -2), η = 0.1, ε = 1, β = (0.9, 0.999): the
+ * first with g = (3, -4) (the first step above, to θ = (0.925, -1.92)),
+ * the second with g2. Leaves the parameters in p and where the first step
+ * put them in before. */
+static void adam_two_steps(bool amsgrad, const double *g2, double *p,
+                           double *before)
+{
+    AdamState state;
+    ck_assert(adam_state_init(&state, N));
+    AdamConfig cfg = adam_config(0.1, 0.0, amsgrad, 1.0);
+    p[0] = 1.0, p[1] = -2.0, p[N] = SENTINEL;
+    adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
+    before[0] = p[0], before[1] = p[1];
+    adam_step(p, (const double[]){g2[0], g2[1], SENTINEL}, N, &cfg, &state);
+    adam_state_free(&state);
+}
+
+/* Where the second of those steps goes, from the moments it should hold:
+ * θ_i - (0.1/0.19)·m_i/(√v_i/√0.001999 + 1), with t = 2. */
+static double adam_second(double before, double m, double v)
+{
+    return before - (0.1 / 0.19) * m / (sqrt(v) / sqrt(0.001999) + 1.0);
+}
+
 START_TEST(adam_second_step)
 {
     /* Continuing from the first step, θ = (0.925, -1.92), with g = (1, 2):
@@ -328,26 +352,19 @@ START_TEST(adam_second_step)
      *   θ_i -= (0.1/0.19)·m_i / (√v_i / √0.001999 + 1).
      * If the step count stayed at 1, the corrections would still be 0.1
      * and 0.001. */
-    AdamState state;
-    ck_assert(adam_state_init(&state, N));
-    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
-    double p[N + 1] = {1.0, -2.0, SENTINEL};
-    adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
-    double before[N] = {p[0], p[1]};
-    adam_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    double p[N + 1], before[N];
+    adam_two_steps(false, (const double[]){1.0, 2.0}, p, before);
     const double m[N] = {0.37, -0.16}, v[N] = {0.009991, 0.019984};
     double want[N];
     Wrong stuck[1] = {{{0, 0}, "the bias corrections used t = 1 again: "
                                "count every step in state->step"}};
     for (int i = 0; i < N; i++) {
-        want[i] = before[i] - (0.1 / 0.19) * m[i] /
-                                  (sqrt(v[i]) / sqrt(0.001999) + 1.0);
+        want[i] = adam_second(before[i], m[i], v[i]);
         stuck[0].v[i] = before[i] - (0.1 / 0.1) * m[i] /
                                         (sqrt(v[i]) / sqrt(0.001) + 1.0);
     }
     expect_params("the second Adam step (g = (1, 2))", p, before, want, stuck,
                   COUNT(stuck));
-    adam_state_free(&state);
 }
 END_TEST
 
@@ -388,13 +405,8 @@ START_TEST(adam_amsgrad)
      * Taking the max of the bias-corrected v̂ instead compares
      * v̂1 = v1/0.001 = g1² = (9, 16) with v̂2 = v2/0.001999 and keeps v̂1,
      * so the denominator would be |g1| + 1 = (4, 5). */
-    AdamState state;
-    ck_assert(adam_state_init(&state, N));
-    AdamConfig cfg = adam_config(0.1, 0.0, true, 1.0);
-    double p[N + 1] = {1.0, -2.0, SENTINEL};
-    adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
-    double before[N] = {p[0], p[1]};
-    adam_step(p, (const double[]){0.01, -0.02, SENTINEL}, N, &cfg, &state);
+    double p[N + 1], before[N];
+    adam_two_steps(true, (const double[]){0.01, -0.02}, p, before);
     const double m[N] = {0.271, -0.362}, v_max[N] = {0.009, 0.016},
                  v[N] = {0.0089911, 0.0159844}, g1[N] = {3.0, 4.0};
     double want[N];
@@ -406,15 +418,12 @@ START_TEST(adam_amsgrad)
                  "the corrected v̂"},
     };
     for (int i = 0; i < N; i++) {
-        want[i] = before[i] - (0.1 / 0.19) * m[i] /
-                                  (sqrt(v_max[i]) / sqrt(0.001999) + 1.0);
-        w[0].v[i] = before[i] - (0.1 / 0.19) * m[i] /
-                                    (sqrt(v[i]) / sqrt(0.001999) + 1.0);
+        want[i] = adam_second(before[i], m[i], v_max[i]);
+        w[0].v[i] = adam_second(before[i], m[i], v[i]);
         w[1].v[i] = before[i] - (0.1 / 0.19) * m[i] / (g1[i] + 1.0);
     }
     expect_params("the second AMSGrad step (g = (0.01, -0.02))", p, before,
                   want, w, COUNT(w));
-    adam_state_free(&state);
 }
 END_TEST
 
@@ -1254,25 +1263,18 @@ END_TEST
  * by (0.1/0.19)·(-0.76)/(√0.031984/√0.001999 + 1). */
 START_TEST(adam_zero_gradient_is_a_step)
 {
-    AdamState state;
-    ck_assert(adam_state_init(&state, N));
-    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
-    double p[N + 1] = {1.0, -2.0, SENTINEL};
-    adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
-    double before[N] = {p[0], p[1]};
-    adam_step(p, (const double[]){0.0, -4.0, SENTINEL}, N, &cfg, &state);
+    double p[N + 1], before[N];
+    adam_two_steps(false, (const double[]){0.0, -4.0}, p, before);
     const double m[N] = {0.27, -0.76}, v[N] = {0.008991, 0.031984};
     double want[N];
     for (int i = 0; i < N; i++)
-        want[i] = before[i] - (0.1 / 0.19) * m[i] /
-                                  (sqrt(v[i]) / sqrt(0.001999) + 1.0);
+        want[i] = adam_second(before[i], m[i], v[i]);
     Wrong skipped[1] = {{{before[0], want[1]},
                          "Adam skips parameters whose gradient is 0: their "
                          "moments still decay, and they still move, on every "
                          "step"}};
     expect_params("a second Adam step with g = (0, -4)", p, before, want,
                   skipped, COUNT(skipped));
-    adam_state_free(&state);
 }
 END_TEST
 

@@ -462,28 +462,38 @@ check "make reset EX=... resets only that exercise's functions, asks, keeps a ba
 # solution over chapter 1's file, and expects a re-grade to full marks of
 # that chapter, then a clean stop on SIGINT (what Ctrl-C sends).
 watch_regrades() {
-    dir=$g/watch-$1
-    out=$g/watch-$1.out
+    watch_and_save "watch-$1" "$1" '^Score: 0/' 'Every exercise passes' 01 || return 1
+    [ "$code" -eq 0 ] || { echo "exit status $code after Ctrl-C"; return 1; }
+    tail -n 1 "$out" | grep -q 'Stopped watching.' || { tail -n 3 "$out"; return 1; }
+    [ "$(grep -c '^Score: ' "$out")" -eq 2 ] || { echo "graded other than twice"; cat "$out"; return 1; }
+}
+
+# watch_and_save NAME POLL BEFORE AFTER ARGS...: starts tools/watch.sh on a
+# copy of the stubs in $g/NAME (ARGS follow the folder; WATCH_POLL=POLL),
+# waits for a grading whose output matches BEFORE, saves the solution over
+# chapter 1's file, waits for one matching AFTER, and stops the watcher
+# with SIGINT (what Ctrl-C sends). Its output is in $out, its exit status
+# in $code.
+watch_and_save() {
+    dir=$g/$1 out=$g/$1.out poll=$2 before=$3 after=$4
+    shift 4
     stubs_of "$dir" || return 1
     : >"$out"
-    WATCH_POLL=$1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" 01 >"$out" 2>&1 &
+    WATCH_POLL=$poll WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" "$@" >"$out" 2>&1 &
     watcher=$!
     waited=0
-    until grep -q '^Score: 0/' "$out"; do
+    until grep -q "$before" "$out"; do
         sleep 0.1; waited=$((waited + 1))
         [ "$waited" -lt 200 ] || { kill "$watcher"; echo "no first grading"; cat "$out"; return 1; }
     done
     cp solutions/$ch1.c "$dir/$ch1.c.new" && mv "$dir/$ch1.c.new" "$dir/$ch1.c"
-    until grep -q 'Every exercise passes' "$out"; do
+    until grep -q "$after" "$out"; do
         sleep 0.1; waited=$((waited + 1))
         [ "$waited" -lt 300 ] || { kill "$watcher"; echo "no re-grade after the save"; cat "$out"; return 1; }
     done
     kill -INT "$watcher"
     wait "$watcher"
     code=$?
-    [ "$code" -eq 0 ] || { echo "exit status $code after Ctrl-C"; return 1; }
-    tail -n 1 "$out" | grep -q 'Stopped watching.' || { tail -n 3 "$out"; return 1; }
-    [ "$(grep -c '^Score: ' "$out")" -eq 2 ] || { echo "graded other than twice"; cat "$out"; return 1; }
 }
 if command -v inotifywait >/dev/null 2>&1; then
     check "make watch re-grades on save (inotifywait), and stops cleanly on Ctrl-C" watch_regrades 0
@@ -493,24 +503,8 @@ check "make watch re-grades on save (polling), and stops cleanly on Ctrl-C" watc
 # make watch EX=NAME shows that exercise alone, re-graded on save; a name
 # that is no exercise stops it at once (waiting would never help).
 watch_one_exercise() {
-    dir=$g/watch-ex
-    out=$g/watch-ex.out
-    stubs_of "$dir" || return 1
-    : >"$out"
-    WATCH_POLL=1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" "" mse-grad >"$out" 2>&1 &
-    watcher=$!
-    waited=0
-    until grep -q '^mse-grad, mse_grad() .*: FAIL' "$out"; do
-        sleep 0.1; waited=$((waited + 1))
-        [ "$waited" -lt 200 ] || { kill "$watcher"; echo "no first grading of mse-grad"; cat "$out"; return 1; }
-    done
-    cp solutions/$ch1.c "$dir/$ch1.c.new" && mv "$dir/$ch1.c.new" "$dir/$ch1.c"
-    until grep -q '^mse-grad, mse_grad() .*: passes' "$out"; do
-        sleep 0.1; waited=$((waited + 1))
-        [ "$waited" -lt 300 ] || { kill "$watcher"; echo "no re-grade after the save"; cat "$out"; return 1; }
-    done
-    kill -INT "$watcher"
-    wait "$watcher"
+    watch_and_save watch-ex 1 '^mse-grad, mse_grad() .*: FAIL' '^mse-grad, mse_grad() .*: passes' "" mse-grad ||
+        return 1
     ! grep -q '^Score: \|parabola-descend' "$out" || { echo "other exercises shown"; return 1; }
     timeout 20 tools/watch.sh "$dir" "" no-such-exercise >/dev/null 2>&1
     [ $? -eq 2 ] || { echo "EX=no-such-exercise did not stop with status 2"; return 1; }

@@ -33,6 +33,7 @@ typedef struct {
     OptimizerFlags optimizer;
     ScheduleFlags schedule;
     size_t steps;
+    bool closed_form;
     const char *out;
 } Settings;
 
@@ -53,6 +54,19 @@ static void print_schedule(const ScheduleConfig *cfg, size_t steps,
     }
 }
 //< schedule-alone
+
+/* The cosine's closed form instead (what PyTorch computes when step() is
+ * given the epoch): the same curve, rounded differently. */
+static void print_closed_form(const ScheduleConfig *cfg, size_t steps,
+                              FILE *out)
+{
+    fputs("step,lr\n", out);
+    for (size_t k = 0; k < steps; k++)
+        output_row(out, k,
+                   (const double[]){cosine_lr(cfg->base_lr, cfg->eta_min, k,
+                                              cfg->t_max)},
+                   1);
+}
 
 /* ========================================================== a training run */
 
@@ -154,6 +168,9 @@ int main(int argc, char **argv)
         SCHEDULE_FLAGS(&s.schedule),
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps (a row each)", .min = 1, .max = 1e7},
+        {.name = "closed-form", .kind = FLAG_SWITCH, .value = &s.closed_form,
+         .help = "print the cosine's closed form instead of PyTorch's "
+                 "chained steps", .scope = "schedule=cosine !problem"},
         PROBLEM_FLAGS(&s.problem, ""),
         OPTIMIZER_FLAGS(&s.optimizer),
         CLI_OUT_FLAG(&s.out),
@@ -188,6 +205,8 @@ int main(int argc, char **argv)
     if (training) {
         status = train(&s, &ocfg, &scfg, &p, out.file);
         problem_free(&p);
+    } else if (s.closed_form) {
+        print_closed_form(&scfg, s.steps, out.file);
     } else {
         print_schedule(&scfg, s.steps, out.file);
     }

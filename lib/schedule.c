@@ -125,8 +125,8 @@ void scheduled_optimizer_free(ScheduledOptimizer *so)
 //> scheduled-step
 /* optimizer.step(); scheduler.step(): the rate of this step was set
  * before it, and the next one's is set after. */
-static void scheduled_step(double *params, const double *grads, size_t n,
-                           void *scheduled)
+void scheduled_optimizer_step(double *params, const double *grads, size_t n,
+                              void *scheduled)
 {
     ScheduledOptimizer *so = scheduled;
     optimizer_step(params, grads, n, &so->optimizer);
@@ -156,7 +156,7 @@ LoopResult scheduled_optimizer_run(ScheduledOptimizer *so,
                                    double *theta, double *grads)
 {
     RowRelay relay = {so, loop.row, loop.row_ctx};
-    loop.step = scheduled_step;
+    loop.step = scheduled_optimizer_step;
     loop.optimizer = so;
     loop.row = relay_row;
     loop.row_ctx = &relay;

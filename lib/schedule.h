@@ -94,6 +94,13 @@ bool scheduled_optimizer_init(ScheduledOptimizer *so,
                               const ScheduleConfig *scfg, size_t n);
 void scheduled_optimizer_free(ScheduledOptimizer *so);
 
+/* One step, as lib/loop.h's StepFn with `scheduled` a ScheduledOptimizer
+ * *: chapter 4's step at the schedule's rate, then the schedule advanced
+ * with so->loss, the loss this step was taken at (set it first; only
+ * plateau reads it). */
+void scheduled_optimizer_step(double *params, const double *grads, size_t n,
+                              void *scheduled);
+
 /* lib/loop.c's loop with `so` stepping: `loop`'s steps, hook and row are
  * the caller's (its row callback can read so->schedule.lr: the rate of the
  * step that row is before); its step and optimizer are filled in here. */

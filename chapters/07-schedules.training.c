@@ -1,0 +1,538 @@
+/*
+ * 07-schedules.training.c: Chapter 7, schedules on noisy gradients, and
+ * the learning-rate range test.
+ *
+ * --task train trains with any of chapter 7's schedules (lib/schedule.h)
+ * and chapter 4's optimizers on minibatches, where a schedule matters
+ * most: the gradient is noisy, and a constant rate leaves the loss
+ * bouncing at a floor that only a smaller rate lowers.
+ *
+ * --task find is Smith's range test as fastai's lr_find runs it: one minibatch per step,
+ * the rate growing exponentially from --lr-min towards --lr-max over
+ * --steps steps (chapter 7's range_test_lr), the loss smoothed by a
+ * bias-corrected moving average (smooth_loss), the test stopped once the
+ * smoothed loss exceeds 4 times its minimum, and two suggestions: where
+ * the smoothed loss falls fastest against log lr (lr_suggestion), and the
+ * rate of the minimum divided by 10. --task sweep trains once per rate
+ * instead, at that rate throughout, to check the suggestions against.
+ * The models are chapter 3's linear regression on minibatches (chapter 3's
+ * shuffle, batches and gradient) and chapter 6's XOR network; the steps
+ * are chapter 4's optimizers.
+ *
+ * Build and run (make builds it):
+ *   make build/bin/07-schedules.training
+ *   build/bin/07-schedules.training --task find --model linreg
+ *   build/bin/07-schedules.training --help
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "03-minibatch.h"
+#include "07-schedules.h"
+#include "cli.h"
+#include "dataset.h"
+#include "optimizer.h"
+#include "output.h"
+#include "rng.h"
+#include "schedule.h"
+#include "xor_net.h"
+
+/* "07-schedules.training": set by the build, from this file's name. */
+static const char program[] = PROGRAM_NAME;
+
+typedef struct {
+    const char *model, *task;
+    OptimizerFlags optimizer;
+    ScheduleFlags schedule;
+    double lr_min, lr_max, beta;
+    size_t steps, points;
+    bool no_stop;
+    size_t n, d, batch_size, hidden, trials;
+    double target;
+    double noise;
+    uint64_t seed;
+    const char *out, *suggestion;
+} Settings;
+
+/* ============================================================ the models
+ * Either model gives the loss and gradient of the next minibatch (the
+ * regression walks shuffled epochs; XOR's batch is its four examples) and
+ * the loss over every example. θ is one flat vector of `dim` doubles. */
+
+typedef struct {
+    bool xor;
+    size_t dim, hidden;
+    Dataset data;      /* the regression's examples */
+    Examples examples; /* the same, as chapter 3's functions take them */
+    size_t *order;     /* the current epoch's order */
+    BatchIterator batches;
+    size_t batch_size;
+    Rng rng;           /* the shuffles */
+} Model;
+
+static bool model_init(Model *m, const Settings *s)
+{
+    *m = (Model){.xor = strcmp(s->model, "xor") == 0, .hidden = s->hidden,
+                 .batch_size = s->batch_size};
+    if (m->xor) {
+        m->dim = xor_net_size(s->hidden);
+        return true;
+    }
+    m->dim = s->d + 1; /* the weights, then the bias */
+    if (!dataset_alloc(&m->data, s->n, s->d))
+        return false;
+    m->order = malloc(s->n * sizeof *m->order);
+    double *w = malloc(s->d * sizeof *w);
+    if (!m->order || !w) {
+        free(w);
+        return false;
+    }
+    /* The true weights and the examples from one seeded stream; the
+     * shuffles from another. */
+    Rng data_rng;
+    rng_seed(&data_rng, s->seed);
+    for (size_t j = 0; j < s->d; j++)
+        w[j] = rng_normal(&data_rng);
+    dataset_fill_gaussian(&m->data, w, 0.5, s->noise, &data_rng);
+    free(w);
+    m->examples = (Examples){s->n, s->d, m->data.x, m->data.y};
+    return true;
+}
+
+static void model_free(Model *m)
+{
+    dataset_free(&m->data);
+    free(m->order);
+}
+
+/* A fresh start: the weights, and the regression's first epoch. */
+static void model_start(Model *m, double *theta, uint64_t seed)
+{
+    Rng init;
+    rng_seed(&init, seed);
+    if (m->xor) {
+        xor_net_init(theta, m->hidden, XOR_INIT_RANDOM, 0.5, 0.0, &init);
+        return;
+    }
+    memset(theta, 0, m->dim * sizeof *theta);
+    rng_seed(&m->rng, seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+    for (size_t i = 0; i < m->examples.n; i++)
+        m->order[i] = i;
+    shuffle_indices(m->order, m->examples.n, &m->rng);
+    batch_iterator_init(&m->batches, m->examples.n, m->batch_size, false);
+}
+
+/* The loss of the next minibatch at theta, its gradient into grad. */
+static double model_batch(Model *m, const double *theta, double *grad)
+{
+    if (m->xor)
+        return xor_loss_grad(theta, grad, &m->hidden);
+    size_t first, count, d = m->examples.d;
+    if (!batch_iterator_next(&m->batches, &first, &count)) {
+        shuffle_indices(m->order, m->examples.n, &m->rng); /* a new epoch */
+        batch_iterator_init(&m->batches, m->examples.n, m->batch_size, false);
+        batch_iterator_next(&m->batches, &first, &count);
+    }
+    return minibatch_mse_grad(&m->examples, m->order + first, count, theta,
+                              theta[d], grad, grad + d);
+}
+
+/* The loss over every example; grad is scratch of dim doubles. */
+static double model_full_loss(Model *m, const double *theta, double *grad)
+{
+    if (m->xor)
+        return xor_loss_grad(theta, NULL, &m->hidden);
+    size_t *all = malloc(m->examples.n * sizeof *all);
+    if (!all)
+        return NAN;
+    for (size_t i = 0; i < m->examples.n; i++)
+        all[i] = i;
+    size_t d = m->examples.d;
+    double loss = minibatch_mse_grad(&m->examples, all, m->examples.n, theta,
+                                     theta[d], grad, grad + d);
+    free(all);
+    return loss;
+}
+
+/* ========================================================= the range test */
+
+/* What the test found: its rows' rates and smoothed losses, and where it
+ * stopped. */
+typedef struct {
+    double *lrs, *smoothed;
+    size_t rows;       /* rows recorded */
+    size_t stop;       /* the row that stopped it, or `rows` */
+} RangeTest;
+
+//> range-test-loop
+/* Steps at rates growing from lr_min; one row per step: step,lr,loss,
+ * smoothed. Stops after the first step whose smoothed loss exceeds 4
+ * times the smallest so far (unless no_stop), or whose loss is not
+ * finite. */
+static bool range_test(const Settings *s, const OptimizerConfig *cfg,
+                       Model *m, double *theta, double *grad, FILE *out,
+                       RangeTest *t)
+{
+    Optimizer opt;
+    if (!optimizer_init(&opt, cfg, m->dim))
+        return false;
+    SmoothedLoss smooth = {.beta = s->beta};
+    double best = INFINITY;
+    t->rows = 0;
+    t->stop = s->steps;
+    for (size_t k = 0; k < s->steps; k++) {
+        double lr = range_test_lr(s->lr_min, s->lr_max, k, s->steps);
+        optimizer_set_lr(&opt.config, lr);
+        double loss = model_batch(m, theta, grad);
+        double smoothed = isfinite(loss) ? smooth_loss(&smooth, loss) : NAN;
+        output_row(out, k, (const double[]){lr, loss, smoothed}, 3);
+        t->lrs[k] = lr;
+        t->smoothed[k] = smoothed;
+        t->rows = k + 1;
+        if (!isfinite(smoothed) || (!s->no_stop && smoothed > 4.0 * best)) {
+            t->stop = k;
+            break;
+        }
+        best = fmin(best, smoothed);
+        optimizer_step(theta, grad, m->dim, &opt);
+    }
+    optimizer_free(&opt);
+    return true;
+}
+//< range-test-loop
+
+//> suggestions
+/* The two suggestions. As fastai's lr_find, they look only at the rows
+ * from the tenth of the test on (the first averages are of a few noisy
+ * batches) up to five rows before the end (the last rows climb towards the
+ * stop): the steepest fall against log lr, and the minimum's rate / 10. */
+static void suggest(const RangeTest *t, size_t steps, FILE *file)
+{
+    size_t from = steps / 10, to = t->stop < t->rows ? t->stop : t->rows;
+    to = to > 5 ? to - 5 : 0;
+    if (to < from + 2) { /* too short a test to trim: every usable row */
+        from = 0;
+        to = t->stop < t->rows ? t->stop : t->rows;
+    }
+    size_t steepest = from;
+    if (to >= from + 2)
+        steepest += lr_suggestion(t->lrs + from, t->smoothed + from, to - from);
+    size_t lowest = from;
+    for (size_t k = from + 1; k < to; k++)
+        if (t->smoothed[k] < t->smoothed[lowest])
+            lowest = k;
+    static const char *const names[] = {
+        "steepest_lr", "steepest_step", "minimum_lr", "minimum_step",
+        "minimum_lr_over_10", "stop_step"};
+    output_header(file, names, 6);
+    output_numbers(file,
+                   (const double[]){t->lrs[steepest], (double)steepest,
+                                    t->lrs[lowest], (double)lowest,
+                                    t->lrs[lowest] / 10.0, (double)t->stop},
+                   6);
+}
+//< suggestions
+
+/* ============================================================== the sweep */
+
+/* --points runs at rates log-spaced from lr_min to lr_max, each of --steps
+ * steps at a constant rate from the same start: run,lr,final_loss (the
+ * loss over every example at the end; nan where the run diverged). */
+static bool sweep(const Settings *s, const OptimizerConfig *cfg, Model *m,
+                  double *theta, double *grad, FILE *out)
+{
+    fputs("run,lr,final_loss\n", out);
+    for (size_t i = 0; i < s->points; i++) {
+        double lr = range_test_lr(s->lr_min, s->lr_max, i, s->points - 1);
+        OptimizerConfig c = *cfg;
+        optimizer_set_lr(&c, lr);
+        Optimizer opt;
+        if (!optimizer_init(&opt, &c, m->dim))
+            return false;
+        model_start(m, theta, s->seed);
+        bool finite = true;
+        for (size_t k = 0; k < s->steps && finite; k++) {
+            finite = isfinite(model_batch(m, theta, grad));
+            optimizer_step(theta, grad, m->dim, &opt);
+        }
+        optimizer_free(&opt);
+        double final = model_full_loss(m, theta, grad);
+        output_row(out, i, (const double[]){lr, isfinite(final) ? final : NAN},
+                   2);
+    }
+    return true;
+}
+
+/* ========================================================= a training run */
+
+//> train-minibatch
+/* --steps steps with the schedule from the start `seed` gives, with a row
+ * per step unless out is NULL: step,lr,batch_loss,loss, the rate of step
+ * k, the loss of its minibatch, and the loss over every example before
+ * it; row N is where the last step landed. Returns the final loss over
+ * every example (NAN when out of memory); *diverged_at is the step whose
+ * loss was not finite, or N + 1. */
+static double train(const Settings *s, const OptimizerConfig *ocfg,
+                    const ScheduleConfig *scfg, Model *m, uint64_t seed,
+                    double *theta, double *grad, FILE *out,
+                    size_t *diverged_at)
+{
+    ScheduledOptimizer so;
+    *diverged_at = s->steps + 1;
+    if (!scheduled_optimizer_init(&so, ocfg, scfg, m->dim))
+        return NAN;
+    model_start(m, theta, seed);
+    double loss = NAN;
+    for (size_t k = 0; k <= s->steps; k++) {
+        loss = model_full_loss(m, theta, grad);
+        double batch = k < s->steps ? model_batch(m, theta, grad) : loss;
+        if (out)
+            output_row(out, k, (const double[]){so.schedule.lr, batch, loss},
+                       3);
+        if (!isfinite(batch) || !isfinite(loss)) {
+            *diverged_at = k;
+            break;
+        }
+        if (k == s->steps)
+            break;
+        so.loss = batch; /* what ReduceLROnPlateau watches */
+        scheduled_optimizer_step(theta, grad, m->dim, &so);
+    }
+    scheduled_optimizer_free(&so);
+    return loss;
+}
+//< train-minibatch
+
+/* --trials runs from seeds --seed, --seed + 1, ...: trial,seed,loss,solved
+ * (a running count of the runs whose final loss is below --target). */
+static void seeds(const Settings *s, const OptimizerConfig *ocfg,
+                  const ScheduleConfig *scfg, Model *m, double *theta,
+                  double *grad, FILE *out)
+{
+    fputs("trial,seed,loss,solved\n", out);
+    size_t solved = 0;
+    for (size_t t = 0; t < s->trials; t++) {
+        size_t diverged_at;
+        double loss = train(s, ocfg, scfg, m, s->seed + t, theta, grad,
+                            NULL, &diverged_at);
+        solved += loss < s->target;
+        output_row(out, t,
+                   (const double[]){(double)(s->seed + t), loss,
+                                    (double)solved},
+                   3);
+    }
+}
+//< train-minibatch
+
+/* ==================================================================== main */
+
+static const char usage[] =
+    PROGRAM_NAME ": chapter 7, the learning-rate range test (Smith, 2015;\n"
+    "as fastai's lr_find runs it).\n"
+    "\n"
+    "Models, over one flat parameter vector:\n"
+    "  linreg  chapter 3's regression: y = x.w + 0.5 + noise N(0,1), x and the\n"
+    "          true w drawn N(0,1) from --seed; mean squared error on\n"
+    "          minibatches of --batch-size from shuffled epochs; starts at 0\n"
+    "  xor     chapter 6's 2-H-1 network on the four XOR examples (full\n"
+    "          batch), started as chapter 6 starts it (scale 0.5, --seed)\n"
+    "Tasks (CSV on stdout or --out, with a header line):\n"
+    "  train  --steps steps with --schedule (as build/bin/schedules takes it)\n"
+    "         and --optimizer: step,lr,batch_loss,loss (the minibatch's loss,\n"
+    "         and the loss over every example before step k)\n"
+    "  seeds  --trials such runs from seeds --seed, --seed + 1, ...:\n"
+    "         trial,seed,loss,solved (the final loss over every example, and\n"
+    "         a running count of the runs that ended below --target)\n"
+    "  find   step k at rate lr_min (lr_max/lr_min)^(k/steps), one minibatch\n"
+    "         each: step,lr,loss,smoothed (the loss smoothed by a moving\n"
+    "         average with factor --beta, bias-corrected); stops after the\n"
+    "         first step whose smoothed loss exceeds 4x its minimum. The\n"
+    "         suggestions go to --suggestion FILE, or to stderr:\n"
+    "         the rate where the smoothed loss falls fastest against log lr,\n"
+    "         and the rate of its minimum / 10.\n"
+    "  sweep  --points runs of --steps steps, each at one constant rate,\n"
+    "         log-spaced from --lr-min to --lr-max: run,lr,final_loss (over\n"
+    "         every example; nan for a run that diverged).\n"
+    "Exit status: 0 done; 1 a training run diverged, or a file could not be\n"
+    "written; 2 bad input.";
+
+static const char *const model_names[] = {"linreg", "xor", NULL};
+static const char *const task_names[] = {"train", "seeds", "find", "sweep",
+                                         NULL};
+
+/* Bounds the table cannot state. */
+static CliStatus check_settings(Cli *cli, const Settings *s)
+{
+    bool training = strcmp(s->task, "train") == 0 ||
+                    strcmp(s->task, "seeds") == 0;
+    if (!training && cli_given(cli, "lr"))
+        return cli_reject(cli, "lr", NULL,
+                          "is what the range test and the sweep vary: set "
+                          "--lr-min and --lr-max");
+    if (!training && cli_given(cli, "schedule"))
+        return cli_reject(cli, "schedule", NULL,
+                          "applies only to --task train or seeds (the range "
+                          "test and the sweep set the rate themselves)");
+    if (training && (cli_given(cli, "lr-min") || cli_given(cli, "lr-max")))
+        return cli_reject(cli, cli_given(cli, "lr-min") ? "lr-min" : "lr-max",
+                          NULL, "does not apply to --task train or seeds "
+                          "(use --lr)");
+    if (schedule_flags_check(cli, &s->schedule, s->steps,
+                             s->optimizer.name) != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (!(s->lr_min < s->lr_max))
+        return cli_reject(cli, "lr-max", NULL, "must exceed --lr-min");
+    if (strcmp(s->model, "linreg") == 0 && s->batch_size > s->n)
+        return cli_reject(cli, "batch-size", NULL, "must not exceed --n");
+    if (s->suggestion && s->out && output_same_file(s->suggestion, s->out))
+        return cli_reject(cli, "suggestion", NULL, "is the same file as --out");
+    return optimizer_flags_check(cli, &s->optimizer);
+}
+
+static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
+               Model *m, double *theta, double *grad)
+{
+    Output out, sug;
+    bool find = strcmp(s->task, "find") == 0;
+    if (!output_open(&out, program, "--out", s->out))
+        return EXIT_FAILURE;
+    if (find && s->suggestion &&
+        !output_open(&sug, program, "--suggestion", s->suggestion)) {
+        output_discard(&out);
+        return EXIT_FAILURE;
+    }
+    bool done;
+    size_t diverged_at = 0;
+    bool training = strcmp(s->task, "train") == 0;
+    ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule, s->steps,
+                                                optimizer_lr(cfg));
+    if (training) {
+        fputs("step,lr,batch_loss,loss\n", out.file);
+        done = !isnan(train(s, cfg, &scfg, m, s->seed, theta, grad, out.file,
+                            &diverged_at)) ||
+               diverged_at <= s->steps;
+    } else if (strcmp(s->task, "seeds") == 0) {
+        seeds(s, cfg, &scfg, m, theta, grad, out.file);
+        done = true;
+    } else if (find) {
+        fputs("step,lr,loss,smoothed\n", out.file);
+        RangeTest t = {malloc(s->steps * sizeof(double)),
+                       malloc(s->steps * sizeof(double)), 0, 0};
+        model_start(m, theta, s->seed);
+        done = t.lrs && t.smoothed &&
+               range_test(s, cfg, m, theta, grad, out.file, &t);
+        if (done)
+            suggest(&t, s->steps, s->suggestion ? sug.file : stderr);
+        free(t.lrs);
+        free(t.smoothed);
+    } else {
+        done = sweep(s, cfg, m, theta, grad, out.file);
+    }
+    if (!done) {
+        fprintf(stderr, "%s: out of memory\n", program);
+        output_discard(&out);
+        if (find && s->suggestion)
+            output_discard(&sug);
+        return EXIT_FAILURE;
+    }
+    bool ok = output_commit(&out, program);
+    if (find && s->suggestion)
+        ok = output_commit(&sug, program) && ok;
+    if (training && diverged_at <= s->steps) {
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step %zu: "
+                "--lr %g is too large for --optimizer %s with --schedule %s "
+                "(divide --lr by 10)\n",
+                program, diverged_at, optimizer_lr(cfg), s->optimizer.name,
+                s->schedule.name);
+        return EXIT_FAILURE;
+    }
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {.model = "linreg", .task = "train",
+                  .optimizer = {.name = "sgd"},
+                  .schedule = SCHEDULE_FLAGS_DEFAULTS,
+                  .lr_min = 1e-7, .lr_max = 10, .beta = 0.98, .steps = 100,
+                  .points = 9, .n = 1000, .d = 10, .batch_size = 32,
+                  .hidden = 3, .noise = 0.5, .seed = 1, .trials = 20,
+                  .target = 0.05};
+    Flag flags[] = {
+        {.name = "model", .kind = FLAG_CHOICE, .value = &s.model,
+         .help = "what to train", .choices = model_names},
+        {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
+         .help = "the range test, or a sweep of constant rates",
+         .choices = task_names},
+        {.name = "lr-min", .kind = FLAG_DOUBLE, .value = &s.lr_min,
+         .help = "the first rate (fastai's start_lr)", .min = 0,
+         .min_exclusive = true, .max = 1e6, .scope = "task=find|sweep"},
+        {.name = "lr-max", .kind = FLAG_DOUBLE, .value = &s.lr_max,
+         .help = "the rate approached at the last step (fastai's end_lr)",
+         .min = 0, .min_exclusive = true, .max = 1e6,
+         .scope = "task=find|sweep"},
+        {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
+         .help = "train: steps; find: steps of the test; sweep: steps of "
+                 "each run", .min = 2, .max = 1e6},
+        SCHEDULE_FLAGS(&s.schedule),
+        {.name = "beta", .kind = FLAG_DOUBLE, .value = &s.beta,
+         .help = "how much of the past the smoothed loss keeps", .min = 0,
+         .max = 0.9999, .scope = "task=find"},
+        {.name = "no-stop", .kind = FLAG_SWITCH, .value = &s.no_stop,
+         .help = "go on past 4x the minimum (fastai's stop_div=False)",
+         .scope = "task=find"},
+        {.name = "suggestion", .kind = FLAG_TEXT, .value = &s.suggestion,
+         .writes = true, .help = "write the suggestions here as CSV",
+         .default_text = "stderr", .scope = "task=find"},
+        {.name = "trials", .kind = FLAG_COUNT, .value = &s.trials,
+         .help = "runs, one per seed", .min = 1, .max = 1e5,
+         .scope = "task=seeds"},
+        {.name = "target", .kind = FLAG_DOUBLE, .value = &s.target,
+         .help = "a run whose final loss is below this counts as solved",
+         .min = 0, .max = 1e300, .scope = "task=seeds"},
+        {.name = "points", .kind = FLAG_COUNT, .value = &s.points,
+         .help = "how many rates to sweep", .min = 2, .max = 1000,
+         .scope = "task=sweep"},
+        {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
+         .help = "examples", .min = 1, .max = 1e7, .scope = "model=linreg"},
+        {.name = "d", .kind = FLAG_COUNT, .value = &s.d,
+         .help = "features", .min = 1, .max = 1000, .scope = "model=linreg"},
+        {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
+         .help = "examples per step", .min = 1, .max = 1e7,
+         .scope = "model=linreg"},
+        {.name = "noise", .kind = FLAG_DOUBLE, .value = &s.noise,
+         .help = "the targets' noise", .min = 0, .max = 1e6,
+         .scope = "model=linreg"},
+        {.name = "hidden", .kind = FLAG_COUNT, .value = &s.hidden,
+         .help = "hidden units", .min = 1, .max = XOR_MAX_HIDDEN,
+         .scope = "model=xor"},
+        {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
+         .help = "random seed for the data, the start and the shuffles"},
+        OPTIMIZER_FLAGS(&s.optimizer),
+        CLI_OUT_FLAG(&s.out),
+    };
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
+    if (check_settings(&cli, &s) != CLI_RUN)
+        return EXIT_BAD_INPUT;
+
+    OptimizerConfig cfg = optimizer_flags_config(&cli, &s.optimizer);
+    Model m;
+    double *theta = NULL, *grad = NULL;
+    int status = EXIT_FAILURE;
+    if (model_init(&m, &s) &&
+        (theta = malloc(m.dim * sizeof *theta)) != NULL &&
+        (grad = malloc(m.dim * sizeof *grad)) != NULL)
+        status = run(&cli, &s, &cfg, &m, theta, grad);
+    else
+        fprintf(stderr, "%s: out of memory for the model\n", program);
+    free(theta);
+    free(grad);
+    model_free(&m);
+    return status;
+}

@@ -235,36 +235,6 @@ static void suggest(const RangeTest *t, size_t steps, FILE *file)
 }
 //< suggestions
 
-/* ============================================================== the sweep */
-
-/* --points runs at rates log-spaced from lr_min to lr_max, each of --steps
- * steps at a constant rate from the same start: run,lr,final_loss (the
- * loss over every example at the end; nan where the run diverged). */
-static bool sweep(const Settings *s, const OptimizerConfig *cfg, Model *m,
-                  double *theta, double *grad, FILE *out)
-{
-    fputs("run,lr,final_loss\n", out);
-    for (size_t i = 0; i < s->points; i++) {
-        double lr = range_test_lr(s->lr_min, s->lr_max, i, s->points - 1);
-        OptimizerConfig c = *cfg;
-        optimizer_set_lr(&c, lr);
-        Optimizer opt;
-        if (!optimizer_init(&opt, &c, m->dim))
-            return false;
-        model_start(m, theta, s->seed);
-        bool finite = true;
-        for (size_t k = 0; k < s->steps && finite; k++) {
-            finite = isfinite(model_batch(m, theta, grad));
-            optimizer_step(theta, grad, m->dim, &opt);
-        }
-        optimizer_free(&opt);
-        double final = model_full_loss(m, theta, grad);
-        output_row(out, i, (const double[]){lr, isfinite(final) ? final : NAN},
-                   2);
-    }
-    return true;
-}
-
 /* ========================================================= a training run */
 
 //> train-minibatch
@@ -326,6 +296,32 @@ static void seeds(const Settings *s, const OptimizerConfig *ocfg,
 }
 //< train-minibatch
 
+/* ============================================================== the sweep */
+
+/* --points runs at base rates log-spaced from --lr-min to --lr-max, each
+ * of --steps steps with --schedule from the same start: run,lr,final_loss
+ * (the loss over every example at the end; nan where the run diverged). */
+static bool sweep(Cli *cli, const Settings *s, const OptimizerConfig *ocfg,
+                  Model *m, double *theta, double *grad, FILE *out)
+{
+    fputs("run,lr,final_loss\n", out);
+    for (size_t i = 0; i < s->points; i++) {
+        double lr = range_test_lr(s->lr_min, s->lr_max, i, s->points - 1);
+        OptimizerConfig c = *ocfg;
+        optimizer_set_lr(&c, lr);
+        ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule,
+                                                    s->steps, lr);
+        size_t diverged_at;
+        double final = train(s, &c, &scfg, m, s->seed, theta, grad, NULL,
+                             &diverged_at);
+        if (isnan(final) && diverged_at > s->steps)
+            return false; /* out of memory */
+        output_row(out, i, (const double[]){lr, isfinite(final) ? final : NAN},
+                   2);
+    }
+    return true;
+}
+
 /* ==================================================================== main */
 
 static const char usage[] =
@@ -352,9 +348,9 @@ static const char usage[] =
     "         suggestions go to --suggestion FILE, or to stderr:\n"
     "         the rate where the smoothed loss falls fastest against log lr,\n"
     "         and the rate of its minimum / 10.\n"
-    "  sweep  --points runs of --steps steps, each at one constant rate,\n"
-    "         log-spaced from --lr-min to --lr-max: run,lr,final_loss (over\n"
-    "         every example; nan for a run that diverged).\n"
+    "  sweep  --points runs of --steps steps, at base rates log-spaced from\n"
+    "         --lr-min to --lr-max, with --schedule (constant by default):\n"
+    "         run,lr,final_loss (over every example; nan where it diverged).\n"
     "Exit status: 0 done; 1 a training run diverged, or a file could not be\n"
     "written; 2 bad input.";
 
@@ -371,10 +367,10 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject(cli, "lr", NULL,
                           "is what the range test and the sweep vary: set "
                           "--lr-min and --lr-max");
-    if (!training && cli_given(cli, "schedule"))
+    if (strcmp(s->task, "find") == 0 && cli_given(cli, "schedule"))
         return cli_reject(cli, "schedule", NULL,
-                          "applies only to --task train or seeds (the range "
-                          "test and the sweep set the rate themselves)");
+                          "does not apply to --task find (the range test "
+                          "sets the rate itself)");
     if (training && (cli_given(cli, "lr-min") || cli_given(cli, "lr-max")))
         return cli_reject(cli, cli_given(cli, "lr-min") ? "lr-min" : "lr-max",
                           NULL, "does not apply to --task train or seeds "
@@ -428,7 +424,7 @@ static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
         free(t.lrs);
         free(t.smoothed);
     } else {
-        done = sweep(s, cfg, m, theta, grad, out.file);
+        done = sweep(cli, s, cfg, m, theta, grad, out.file);
     }
     if (!done) {
         fprintf(stderr, "%s: out of memory\n", program);

@@ -256,6 +256,10 @@ CliStatus schedule_flags_check(Cli *cli, const ScheduleFlags *f,
                               "less than --steps, or give --t-max");
         return CLI_RUN;
     case SCHEDULE_PLATEAU:
+        if (f->factor >= 1.0)
+            return cli_reject(cli, "factor", NULL,
+                              "must be below 1 (a plateau must lower the "
+                              "rate; PyTorch refuses 1 and more)");
         if (!optimizer)
             return cli_reject(cli, "schedule", f->name,
                               "needs --problem: it watches the training "

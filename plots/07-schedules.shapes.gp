@@ -1,0 +1,34 @@
+# Chapter 7: every schedule's learning rate, step by step, 100 steps from a
+# base rate of 0.1, on a log scale (equal ratios look equal: a step decay is
+# a staircase of equal drops, an exponential a straight line). Left, the
+# schedules that only decay; right, the ones that also climb: warm restarts,
+# a linear warm-up, one cycle in two and three phases, and warm-up then
+# cosine. Each curve is build/bin/schedules' output, PyTorch's rates.
+#
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/07-schedules.shapes.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
+
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
+LEFT = "shape-constant shape-step shape-multistep shape-exponential shape-cosine"
+RIGHT = "shape-restarts shape-linear shape-onecycle shape-onecycle-three shape-warmup-cosine"
+REQUIRED = LEFT . " " . RIGHT
+@REQUIRE
+LEFT_NAMES = "constant|step (30, γ 0.1)|multistep (30, 80)|exponential (γ 0.96)|cosine"
+RIGHT_NAMES = "restarts (T_0 10, T_{mult} 2)|linear warm-up (20 steps)|one cycle|one cycle, three phases|warm-up 10, then cosine"
+name(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
+
+set multiplot layout 1, 2 spacing 0.08, 0 margins 0.12, 0.98, 0.13, 0.9
+set logscale y
+set format y "10^{%L}"
+set yrange [5e-7:0.3]
+set xrange [0:100]
+set xlabel "step k"
+set ylabel "learning rate (log scale)"
+set key bottom left Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
+set title "schedules that decay"
+plot for [i = 1:5] data(word(LEFT, i)) using "step":"lr" with lines lt i title name(LEFT_NAMES, i)
+set title "schedules that also climb"
+unset ylabel
+plot for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" with lines lt i title name(RIGHT_NAMES, i)
+unset multiplot

@@ -247,7 +247,7 @@ static void suggest(const RangeTest *t, size_t steps, FILE *file)
 static double train(const Settings *s, const OptimizerConfig *ocfg,
                     const ScheduleConfig *scfg, Model *m, uint64_t seed,
                     double *theta, double *grad, FILE *out,
-                    size_t *diverged_at)
+                    size_t *diverged_at, Schedule *final)
 {
     ScheduledOptimizer so;
     *diverged_at = s->steps + 1;
@@ -270,6 +270,8 @@ static double train(const Settings *s, const OptimizerConfig *ocfg,
         so.loss = batch; /* what ReduceLROnPlateau watches */
         scheduled_optimizer_step(theta, grad, m->dim, &so);
     }
+    if (final)
+        *final = so.schedule;
     scheduled_optimizer_free(&so);
     return loss;
 }
@@ -286,7 +288,7 @@ static void seeds(const Settings *s, const OptimizerConfig *ocfg,
     for (size_t t = 0; t < s->trials; t++) {
         size_t diverged_at;
         double loss = train(s, ocfg, scfg, m, s->seed + t, theta, grad,
-                            NULL, &diverged_at);
+                            NULL, &diverged_at, NULL);
         solved += loss < s->target;
         output_row(out, t,
                    (const double[]){(double)(s->seed + t), loss,
@@ -313,7 +315,7 @@ static bool sweep(Cli *cli, const Settings *s, const OptimizerConfig *ocfg,
                                                     s->steps, lr);
         size_t diverged_at;
         double final = train(s, &c, &scfg, m, s->seed, theta, grad, NULL,
-                             &diverged_at);
+                             &diverged_at, NULL);
         if (isnan(final) && diverged_at > s->steps)
             return false; /* out of memory */
         output_row(out, i, (const double[]){lr, isfinite(final) ? final : NAN},
@@ -401,13 +403,14 @@ static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
     }
     bool done;
     size_t diverged_at = 0;
+    Schedule final = {0};
     bool training = strcmp(s->task, "train") == 0;
     ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule, s->steps,
                                                 optimizer_lr(cfg));
     if (training) {
         fputs("step,lr,batch_loss,loss\n", out.file);
         done = !isnan(train(s, cfg, &scfg, m, s->seed, theta, grad, out.file,
-                            &diverged_at)) ||
+                            &diverged_at, &final)) ||
                diverged_at <= s->steps;
     } else if (strcmp(s->task, "seeds") == 0) {
         seeds(s, cfg, &scfg, m, theta, grad, out.file);
@@ -436,6 +439,9 @@ static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
     bool ok = output_commit(&out, program);
     if (find && s->suggestion)
         ok = output_commit(&sug, program) && ok;
+    if (training && diverged_at <= s->steps &&
+        schedule_blame(&final, program, s->schedule.name, diverged_at))
+        return EXIT_FAILURE;
     if (training && diverged_at <= s->steps) {
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu: "

@@ -49,6 +49,17 @@ static double rate(Schedule *s)
     return NAN;
 }
 
+/* Notes the first step whose rate no schedule should give, so that a run
+ * that then diverges can blame the schedule rather than the base rate. */
+static void watch_rate(Schedule *s)
+{
+    if (!s->went_bad && !(s->lr >= 0.0 && isfinite(s->lr))) {
+        s->went_bad = true;
+        s->bad_step = s->k;
+        s->bad_lr = s->lr;
+    }
+}
+
 void schedule_start(Schedule *s, const ScheduleConfig *cfg)
 {
     *s = (Schedule){.config = *cfg, .k = 0, .lr = cfg->base_lr};
@@ -56,6 +67,7 @@ void schedule_start(Schedule *s, const ScheduleConfig *cfg)
     s->plateau = (PlateauState){
         .best = cfg->plateau.mode == PLATEAU_MIN ? INFINITY : -INFINITY};
     s->lr = rate(s);
+    watch_rate(s);
 }
 
 void schedule_advance(Schedule *s, double loss)
@@ -63,14 +75,28 @@ void schedule_advance(Schedule *s, double loss)
     if (s->config.kind == SCHEDULE_PLATEAU) {
         s->lr = plateau_step(&s->plateau, &s->config.plateau, s->lr, loss);
         s->k++;
-        return;
+    } else {
+        s->k++;
+        if (s->config.kind == SCHEDULE_COSINE_RESTARTS)
+            restarts_advance(&s->restarts, s->config.t_mult);
+        s->lr = rate(s);
     }
-    s->k++;
-    if (s->config.kind == SCHEDULE_COSINE_RESTARTS)
-        restarts_advance(&s->restarts, s->config.t_mult);
-    s->lr = rate(s);
+    watch_rate(s);
 }
 //< schedule-rate
+
+bool schedule_blame(const Schedule *s, const char *program, const char *name,
+                    size_t step)
+{
+    if (!s->went_bad)
+        return false;
+    fprintf(stderr,
+            "%s: the loss stopped being a finite number at step %zu, after "
+            "--schedule %s gave step %zu a rate of %g: a rate must be a "
+            "number >= 0 (check chapter 7's functions)\n",
+            program, step, name, s->bad_step, s->bad_lr);
+    return true;
+}
 
 /* ----------------------------------------------------------- training */
 

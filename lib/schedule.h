@@ -66,6 +66,9 @@ typedef struct {
     double momentum; /* onecycle with cycle_momentum only */
     Restarts restarts;
     PlateauState plateau;
+    bool went_bad;     /* a rate was negative, inf or nan: a broken schedule */
+    size_t bad_step;   /* the first such step */
+    double bad_lr;     /* and its rate */
 } Schedule;
 
 /* The schedule at step 0 (PyTorch's scheduler just constructed). */
@@ -74,6 +77,13 @@ void schedule_start(Schedule *s, const ScheduleConfig *cfg);
 /* The scheduler's step after optimizer step k: s->lr becomes step k + 1's
  * rate. `loss` is step k's loss, which only plateau reads. */
 void schedule_advance(Schedule *s, double loss);
+
+/* When the schedule gave a rate below 0, inf or nan (a broken schedule
+ * function), says so on stderr for a run that diverged at step `step`,
+ * naming `program` and --schedule `name`, and returns true; false, saying
+ * nothing, when every rate was sound. */
+bool schedule_blame(const Schedule *s, const char *program, const char *name,
+                    size_t step);
 
 /* ------------------------------------------------ training with a schedule */
 

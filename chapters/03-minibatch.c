@@ -275,7 +275,8 @@ static const char *const method_names[] = {"minibatch", "sgd", "full", NULL};
 static const char *const shuffle_names[] = {"every-epoch", "once", "never",
                                             NULL};
 /* In the order of lib/linreg_pass.h's PassIsa. */
-static const char *const isa_names[] = {"auto", "baseline", "avx2", NULL};
+static const char *const isa_names[] = {"auto", "baseline", "avx2",
+                                        "avx2-no-prefetch", NULL};
 
 /* The reference example's true weights; for d > 5 the pattern repeats. */
 static const double true_w[] = {2.0, -1.0, 0.5, 3.0, -2.0};
@@ -321,7 +322,8 @@ static const char usage[] =
     "          difference_from_graded (its largest relative difference from\n"
     "          chapter 3's graded minibatch_mse_grad over all N). With\n"
     "          --ladder, also: graded-pass (minibatch_mse_grad over all N),\n"
-    "          pass-baseline and pass-avx2 (where the processor has it), and\n"
+    "          pass-baseline, pass-avx2-no-prefetch and pass-avx2 (where the\n"
+    "          processor has AVX2), and\n"
     "          minibatch-step-prefetch (the next batch's rows fetched ahead)\n"
     "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
 
@@ -584,25 +586,6 @@ static double seconds_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-//> read-probe
-/* The yardstick: the fastest a single core reads the data, summing every
- * number into eight independent partial sums so that memory, not
- * arithmetic, sets the pace. A gradient pass reads the same bytes, so its
- * time cannot beat this one's. */
-static double read_probe(const double *x, size_t count)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-        s0 += x[i], s1 += x[i + 1], s2 += x[i + 2], s3 += x[i + 3];
-        s4 += x[i + 4], s5 += x[i + 5], s6 += x[i + 6], s7 += x[i + 7];
-    }
-    for (; i < count; i++)
-        s0 += x[i];
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-}
-//< read-probe
 
 /* Keeps the compiler from skipping work whose result is never used. */
 static volatile double timing_sink;
@@ -724,8 +707,11 @@ static void time_ladder(const Data *ds, const double *w, double *grad_w,
 {
     time_pass("graded-pass", ds, PASS_ISA_BASELINE, true, w, grad_w, read_s, out);
     time_pass("pass-baseline", ds, PASS_ISA_BASELINE, false, w, grad_w, read_s, out);
-    if (linreg_pass_available(PASS_ISA_AVX2))
+    if (linreg_pass_available(PASS_ISA_AVX2)) {
+        time_pass("pass-avx2-no-prefetch", ds, PASS_ISA_AVX2_NO_PREFETCH,
+                  false, w, grad_w, read_s, out);
         time_pass("pass-avx2", ds, PASS_ISA_AVX2, false, w, grad_w, read_s, out);
+    }
 }
 
 static int task_timing(const Settings *s, const Data *ds, FILE *out)
@@ -755,7 +741,7 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
     Timer read = {0}, pass = {0};
     while (!timer_enough(&read) || !timer_enough(&pass)) {
         double grad_b, start = seconds_now();
-        timing_sink = read_probe(ds->x, n * d);
+        timing_sink = linreg_read(ds->x, n * d);
         timer_add(&read, start);
         start = seconds_now();
         timing_sink = linreg_pass(isa, ds->x, ds->y, n, d, w, 0.0, grad_w,

@@ -9,9 +9,10 @@
  * minibatch_mse_grad over all N examples, but in another fixed order of
  * additions (linreg_pass.c), so they agree to rounding, not to the bit.
  *
- * The pass is compiled twice: for any x86-64 (SSE2) and for AVX2. Both
- * add in the same order, so they give the same bytes; the AVX2 one is
- * simply faster where the processor has it.
+ * The pass is compiled for any x86-64 (SSE2) and for AVX2, the latter
+ * also asking for the rows ahead of it (prefetching). All add in the same
+ * order, so they give the same bytes; the AVX2 one is simply faster where
+ * the processor has it.
  */
 #ifndef LINREG_PASS_H
 #define LINREG_PASS_H
@@ -23,13 +24,20 @@ typedef enum {
     PASS_ISA_AUTO,     /* the fastest this processor runs */
     PASS_ISA_BASELINE, /* any x86-64 (or any other processor) */
     PASS_ISA_AVX2,     /* x86-64 with AVX2 */
+    PASS_ISA_AVX2_NO_PREFETCH, /* the same without asking for rows ahead:
+                                  a rung of the lesson's ladder */
 } PassIsa;
 
 /* Whether this processor can run the pass compiled for isa. */
 bool linreg_pass_available(PassIsa isa);
 
-/* The name of what isa runs here: "avx2" or "baseline" (AUTO resolved). */
+/* The name of what isa runs here: "avx2", "avx2-no-prefetch" or
+ * "baseline" (AUTO resolved). */
 const char *linreg_pass_isa_name(PassIsa isa);
+
+/* The sum of x[0..count-1], read as fast as this core can (the widest
+ * vectors it has): the yardstick a pass's speed is measured against. */
+double linreg_read(const double *x, size_t count);
 
 /* One pass over every example with the code compiled for isa (which must be
  * available): writes ∂L/∂w into grad_w (d entries) and ∂L/∂b into *grad_b,

@@ -46,7 +46,8 @@ for k in $(seq "$runs"); do
          "$(value "$f" full-batch-pass gigabytes_per_second) $(value "$f" full-batch-pass fraction_of_read)" \
          "$(value "$f" minibatch-step seconds)" "$(value "$f" minibatch-step-prefetch seconds)" \
          "$(value "$f" graded-pass fraction_of_read)" "$(value "$f" pass-baseline fraction_of_read)" \
-         "$(value "$f" pass-avx2 fraction_of_read)" >>"$out/03-minibatch-large.runs"
+         "$(value "$f" pass-avx2 fraction_of_read)" \
+         "$(value "$f" pass-avx2-no-prefetch fraction_of_read)" >>"$out/03-minibatch-large.runs"
 done
 column() { awk -v c="$1" '{ print $c }' "$out/03-minibatch-large.runs" | stats; }
 isa=$(value "$out/03-minibatch-large-1.csv" full-batch-pass isa)
@@ -58,14 +59,15 @@ set -- $(column 5); step_s=$1 step_lo=$2 step_hi=$3
 set -- $(column 6); pre_s=$1 pre_lo=$2 pre_hi=$3
 set -- $(column 7); graded=$1
 set -- $(column 8); baseline=$1
-avx2=""
-[ -n "$(value "$out/03-minibatch-large-1.csv" pass-avx2 seconds)" ] && { set -- $(column 9); avx2=$1; }
+avx2="" avx2_np=""
+[ -n "$(value "$out/03-minibatch-large-1.csv" pass-avx2 seconds)" ] &&
+    { set -- $(column 9); avx2=$1; set -- $(column 10); avx2_np=$1; }
 awk -v isa="$isa" -v read_gb="$read_gb" -v read_lo="$read_lo" -v read_hi="$read_hi" \
     -v pass_s="$pass_s" -v pass_gb="$pass_gb" -v pass_lo="$pass_lo" -v pass_hi="$pass_hi" \
     -v ratio="$ratio" -v ratio_lo="$ratio_lo" -v ratio_hi="$ratio_hi" \
     -v step_s="$step_s" -v step_lo="$step_lo" -v step_hi="$step_hi" \
     -v pre_s="$pre_s" -v pre_lo="$pre_lo" -v pre_hi="$pre_hi" \
-    -v graded="$graded" -v baseline="$baseline" -v avx2="$avx2" 'BEGIN {
+    -v graded="$graded" -v baseline="$baseline" -v avx2="$avx2" -v avx2_np="$avx2_np" 'BEGIN {
     printf "  N x d = 1000000 x 100 doubles = 800 MB, in one allocation; the pass compiled for %s\n", isa
     printf "  sequential read of the data  %6.2f GB/s (%.2f to %.2f)\n", read_gb, read_lo, read_hi
     printf "  full-batch gradient pass     %6.2f GB/s (%.2f to %.2f), %.4f s\n", pass_gb, pass_lo, pass_hi, pass_s
@@ -75,7 +77,10 @@ awk -v isa="$isa" -v read_gb="$read_gb" -v read_lo="$read_lo" -v read_hi="$read_
     printf "  the ladder, as fractions of the read (medians):\n"
     printf "    graded pass (one example at a time, one running sum)   %.2f\n", graded
     printf "    tuned pass, any x86-64 (SSE2)                          %.2f\n", baseline
-    if (avx2 != "") printf "    tuned pass, AVX2                                       %.2f\n", avx2
+    if (avx2 != "") {
+        printf "    tuned pass, AVX2                                       %.2f\n", avx2_np
+        printf "    tuned pass, AVX2, the rows 8 ahead prefetched          %.2f\n", avx2
+    }
 }'
 python=""
 for p in /usr/bin/python3 python3; do

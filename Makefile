@@ -249,9 +249,17 @@ build/book/titles.tsv: $(FRESH) build/lessons/index.md tools/book.sh
 	@tools/book.sh titles build/lessons > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-build/book/%.html: build/lessons/%.md build/book/titles.tsv tools/book.sh \
+# The book's copy of a lesson is build/lessons/'s, with its measured blocks
+# (timings, different on every run) run now.
+build/book-src/%.md: build/lessons/%.md
+	@mkdir -p $(@D)
+	@if grep -q '^<!-- measured: ' chapters/$*.md; then \
+	  awk -v bin=build/bin/$* -v data=build/data/$* -v measure=1 -f tools/lesson.awk chapters/$*.md > $@; \
+	else cp $< $@; fi
+
+build/book/%.html: build/book-src/%.md build/book/titles.tsv tools/book.sh \
                    tools/book/page.html tools/book/book.lua
-	tools/book.sh page $* build/lessons build/book/titles.tsv build/book
+	tools/book.sh page $* build/book-src build/book/titles.tsv build/book
 
 build/book/figures/%.svg: build/figures/%.svg
 	@mkdir -p $(@D)

@@ -22,6 +22,15 @@
 #   The program is the chapter's main one (bin); a first word `.NAME` runs
 #   its family program bin.NAME instead: <!-- run: .xor --hidden 2 -->.
 #
+#   <!-- measured: --task timing --ladder -->
+#   ```console
+#   ...a run like `run:`, but of a measurement, which differs every time:
+#   ```
+#   With -v measure=1 (the book's copy, build/book-src/) the program runs
+#   and its output is shown; otherwise (build/lessons/, which chapters/
+#   must equal) the block holds one line saying so, so that the committed
+#   lesson never carries one machine's timings as if they were facts.
+#
 #   w ends at 2.0006<!-- fact: linreg w %.4f -->
 #       the number before the comment is replaced by column `w` of the last
 #       row of data/linreg.csv, printed with %.4f ("linreg@0 w" = first row).
@@ -62,16 +71,22 @@ function print_region(file, name,    line, inside, found, n, i, indent, min, mar
     for (i = 1; i <= n; i++) print substr(body[i], min + 1)
 }
 
-# Prints the command line and its output (stdout and stderr together).
-function print_run(args,    cmd, line) {
+# The command line of a run: the chapter's program (or, for a first word
+# .NAME, its family program) with the flags.
+function command_of(args,    cmd) {
     if (bin == "") fail("run: this lesson has no chapter program")
     if (match(args, /^\.[a-z0-9-]+( |$)/)) {
         cmd = bin substr(args, 1, RLENGTH)
         args = substr(args, RLENGTH + 1)
         sub(/ +$/, "", cmd)
-        cmd = cmd " " args
-    } else
-        cmd = bin " " args
+        return cmd " " args
+    }
+    return bin " " args
+}
+
+# Prints the command line and its output (stdout and stderr together).
+function print_run(args,    cmd, line) {
+    cmd = command_of(args)
     print "$ " cmd
     cmd = "(" cmd ") 2>&1"  # stderr too, even when the flags redirect stdout
     while ((cmd | getline line) > 0) print line
@@ -124,7 +139,12 @@ function refresh_facts(line,    out, spec, start, len, end_) {
 pending != "" {
     if ($0 !~ /^```/) fail("a " pending " comment must be followed by a ``` code block")
     print
-    if (pending == "region") print_region(arg1, arg2); else print_run(arg1)
+    if (pending == "region") print_region(arg1, arg2)
+    else if (pending == "run" || measure) print_run(arg1)
+    else {
+        print "$ " command_of(arg1)
+        print "(timings: measured when the book is built, so they are in the book, not here)"
+    }
     pending = ""; skipping = 1
     next
 }
@@ -141,6 +161,11 @@ in_fence { print; next }
     arg1 = $0
     sub(/^<!-- run: /, "", arg1); sub(/ -->$/, "", arg1)
     pending = "run"; print; next
+}
+/^<!-- measured: .* -->$/ {
+    arg1 = $0
+    sub(/^<!-- measured: /, "", arg1); sub(/ -->$/, "", arg1)
+    pending = "measured"; print; next
 }
 { print refresh_facts($0) }
 

@@ -546,7 +546,8 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # make grade runs a submission's tests in a sandbox (bubblewrap): this one
 # tries, from inside its mse_loss(), to write into another student's report
 # and into the course, to read the folder of submissions it came from, to
-# reach the network, and to leave a process behind with setsid(). Every
+# reach the network, to leave a process behind with setsid(), and to fork
+# 400 processes (the sandbox allows 128 more than its user has). Every
 # attempt that succeeds makes mse_loss() wrong, so full marks mean all of
 # them failed; the other student's report must be unchanged, and no process
 # of the submission may outlive its grading.
@@ -559,8 +560,11 @@ sandbox_contains() {
     make --no-print-directory -s grade SUBMISSION="$class/victim" OUT="$root/build/reports/victim" CH=01 >/dev/null 2>&1
     sum=$(cksum <"$root/build/reports/victim/results.json")
     cat >"$g/escape.c" <<EOC
+#define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 int socket(int, int, int);
 int connect(int, const void *, unsigned);
@@ -579,6 +583,17 @@ static int escaped(void)
     unsigned char addr[16] = {2, 0, 0, 53, 1, 1, 1, 1}; /* 1.1.1.1:53 */
     if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
     if (fork() == 0) { setsid(); execl("/bin/sleep", "sleep", "47", (char *)0); _exit(0); }
+    /* A fork bomb, reined in: 400 children waiting, then killed, so that
+     * the limit (128 more processes) shows without starving Check. */
+    int kids[400], forked = 0;
+    for (int i = 0; i < 400; i++) {
+        int pid = fork();
+        if (pid == 0) { pause(); _exit(0); }
+        if (pid > 0) kids[forked++] = pid;
+    }
+    for (int i = 0; i < forked; i++) kill(kids[i], 9);
+    for (int i = 0; i < forked; i++) waitpid(kids[i], 0, 0);
+    if (forked > 200) bad++;
     return bad;
 }
 EOC
@@ -595,7 +610,7 @@ EOC
     rm -rf "$root/build/reports/victim"
 }
 root=$(pwd)
-check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind" sandbox_contains
+check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
 # A test's own output cannot pose as Check's summary line: printed without
 # a newline, or as a whole fake line, the report still shows Check's counts.

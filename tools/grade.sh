@@ -171,7 +171,24 @@ interrupted() {
 }
 trap interrupted INT TERM HUP
 
-# Whether the sandbox can run here (it needs bwrap and namespaces).
+# Processes. The kernel's limit on them (RLIMIT_NPROC) counts every
+# process of the user who runs them, and does not hold for root; so a
+# grader running as root runs the sandbox as the user nobody (65534), whose
+# processes it counts, and any other grader as itself. The submission may
+# add SANDBOX_PROCS processes to those: a fork bomb stops there.
+SANDBOX_PROCS=128
+as_sandbox_user=""
+[ "$(id -u)" = 0 ] && as_sandbox_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+processes_of() { cat /proc/[0-9]*/status 2>/dev/null | awk -v u="$1" '$1 == "Uid:" && $2 == u { n++ } END { print n + 0 }'; }
+
+# Whether the sandbox can run here (it needs bwrap and namespaces). Where
+# only root may make namespaces, it runs as root, without the process
+# limit, and says so.
+if [ "$sandbox" = 1 ] && [ -n "$as_sandbox_user" ] &&
+   ! $as_sandbox_user bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null; then
+    echo "grade: the sandbox runs as root here (nobody may not make namespaces): no limit on the submission's processes" >&2
+    as_sandbox_user=""
+fi
 if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null; then
     if [ "${GRADE_UNSANDBOXED:-}" = 1 ]; then
         echo "grade: no sandbox here (bwrap cannot run); GRADE_UNSANDBOXED=1: the submission's tests run with your permissions" >&2
@@ -193,7 +210,8 @@ fi
 # directories hidden (empty and read-only); no
 # network, its own process, IPC and host namespaces, and all of it killed
 # when the run ends (--die-with-parent, a PID namespace); an unprivileged
-# user inside; at most 4 GB of memory. Only a regular file at RESULT is
+# user inside; at most 4 GB of memory and SANDBOX_PROCS processes more
+# than its user had. Only a regular file at RESULT is
 # taken back.
 run_suite() {
     rs_seconds=$1 rs_log=$2 rs_tests=$3 rs_result=$4
@@ -230,7 +248,12 @@ $rs_hide"
     set -- "$@" --chdir "$rs_run" \
         --unshare-all --die-with-parent --new-session \
         --uid 65534 --gid 65534 -- "$rs_tests" result.tsv
-    run_limited KILL "$rs_seconds" "$rs_log" "$rs_run" prlimit --as=4000000000 bwrap "$@"
+    rs_uid=$(id -u)
+    [ -n "$as_sandbox_user" ] && rs_uid=65534
+    rs_procs=$(($(processes_of "$rs_uid") + SANDBOX_PROCS))
+    # shellcheck disable=SC2086  # the setpriv command, one word each
+    run_limited KILL "$rs_seconds" "$rs_log" "$rs_run" \
+        prlimit --as=4000000000 --nproc="$rs_procs" $as_sandbox_user bwrap "$@"
     rs_code=$?
     if [ -f "$rs_run/result.tsv" ] && [ ! -L "$rs_run/result.tsv" ]; then
         cp "$rs_run/result.tsv" "$work/$rs_result"

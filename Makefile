@@ -60,11 +60,13 @@ all: deps
 	@$(MAKE) --no-print-directory everything
 	@echo "The book is built: open build/book/index.html in a browser. Grade your exercises with make check."
 
-everything: programs data figures book
+# The book needs each figure as SVG; the PNGs (for slides) are make
+# figures' work, which halves the time gnuplot takes in a student's make.
+everything: programs data $(SVGS) book
 	@:
 
 help:
-	@echo "make            install what is missing, build programs, run them, draw figures, build the book"
+	@echo "make            install what is missing, build programs, run them, draw the figures (SVG), build the book"
 	@echo "make check      grade your exercises/ (EXERCISES=dir grades another copy, CH=NN one chapter, EX=name one exercise)"
 	@echo "make hint       the hint of your first failing exercise (CH=NN: in one chapter; EX=mse-grad: of one exercise)"
 	@echo "make watch      re-grade the chapter you are working on each time you save an exercise file (CH=NN to pick it, EX=name: one exercise)"

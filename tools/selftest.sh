@@ -305,6 +305,7 @@ outputs_go_where_pointed() {
 in_group outputs && check "--out and --save-data: FIFOs and devices written through, links followed, full disks and clashes refused by flag, stale temporaries removed" outputs_go_where_pointed
 
 figures_render() {
+    make --no-print-directory -s figures >/dev/null || return 1
     for p in plots/[0-9][0-9]-*.gp; do
         n=$(basename "$p" .gp)
         for ext in svg png; do

@@ -389,66 +389,83 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     return optimizer_flags_check(cli, &s->optimizer);
 }
 
+/* The range test, and its suggestions into `suggestions`; false when out
+ * of memory. */
+static bool find_task(const Settings *s, const OptimizerConfig *cfg, Model *m,
+                      double *theta, double *grad, FILE *out,
+                      FILE *suggestions)
+{
+    fputs("step,lr,loss,smoothed\n", out);
+    RangeTest t = {malloc(s->steps * sizeof(double)),
+                   malloc(s->steps * sizeof(double)), 0, 0};
+    model_start(m, theta, s->seed);
+    bool done = t.lrs && t.smoothed &&
+                range_test(s, cfg, m, theta, grad, out, &t);
+    if (done)
+        suggest(&t, s->steps, suggestions);
+    free(t.lrs);
+    free(t.smoothed);
+    return done;
+}
+
+/* Why a training run stopped being finite at `step`: the schedule's fault
+ * when it handed out a rate no schedule should, the base rate's otherwise. */
+static void report_divergence(const Settings *s, const OptimizerConfig *cfg,
+                              size_t step, const Schedule *final)
+{
+    if (schedule_blame(final, program, s->schedule.name, step))
+        return;
+    fprintf(stderr,
+            "%s: the loss stopped being a finite number at step %zu: --lr %g "
+            "is too large for --optimizer %s with --schedule %s (divide --lr "
+            "by 10)\n",
+            program, step, optimizer_lr(cfg), s->optimizer.name,
+            s->schedule.name);
+}
+
 static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
                Model *m, double *theta, double *grad)
 {
     Output out, sug;
     bool find = strcmp(s->task, "find") == 0;
+    bool with_suggestions = find && s->suggestion;
     if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
-    if (find && s->suggestion &&
+    if (with_suggestions &&
         !output_open(&sug, program, "--suggestion", s->suggestion)) {
         output_discard(&out);
         return EXIT_FAILURE;
     }
-    bool done;
-    size_t diverged_at = 0;
-    Schedule final = {0};
-    bool training = strcmp(s->task, "train") == 0;
     ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule, s->steps,
                                                 optimizer_lr(cfg));
-    if (training) {
+    size_t diverged_at = s->steps + 1; /* set by a training run */
+    Schedule final = {0};
+    bool done = true;
+    if (strcmp(s->task, "train") == 0) {
         fputs("step,lr,batch_loss,loss\n", out.file);
         done = !isnan(train(s, cfg, &scfg, m, s->seed, theta, grad, out.file,
                             &diverged_at, &final)) ||
                diverged_at <= s->steps;
     } else if (strcmp(s->task, "seeds") == 0) {
         seeds(s, cfg, &scfg, m, theta, grad, out.file);
-        done = true;
     } else if (find) {
-        fputs("step,lr,loss,smoothed\n", out.file);
-        RangeTest t = {malloc(s->steps * sizeof(double)),
-                       malloc(s->steps * sizeof(double)), 0, 0};
-        model_start(m, theta, s->seed);
-        done = t.lrs && t.smoothed &&
-               range_test(s, cfg, m, theta, grad, out.file, &t);
-        if (done)
-            suggest(&t, s->steps, s->suggestion ? sug.file : stderr);
-        free(t.lrs);
-        free(t.smoothed);
+        done = find_task(s, cfg, m, theta, grad, out.file,
+                         with_suggestions ? sug.file : stderr);
     } else {
         done = sweep(cli, s, cfg, m, theta, grad, out.file);
     }
     if (!done) {
         fprintf(stderr, "%s: out of memory\n", program);
         output_discard(&out);
-        if (find && s->suggestion)
+        if (with_suggestions)
             output_discard(&sug);
         return EXIT_FAILURE;
     }
     bool ok = output_commit(&out, program);
-    if (find && s->suggestion)
+    if (with_suggestions)
         ok = output_commit(&sug, program) && ok;
-    if (training && diverged_at <= s->steps &&
-        schedule_blame(&final, program, s->schedule.name, diverged_at))
-        return EXIT_FAILURE;
-    if (training && diverged_at <= s->steps) {
-        fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu: "
-                "--lr %g is too large for --optimizer %s with --schedule %s "
-                "(divide --lr by 10)\n",
-                program, diverged_at, optimizer_lr(cfg), s->optimizer.name,
-                s->schedule.name);
+    if (diverged_at <= s->steps) {
+        report_divergence(s, cfg, diverged_at, &final);
         return EXIT_FAILURE;
     }
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;

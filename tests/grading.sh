@@ -549,12 +549,13 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # reach the network, to leave a process behind with setsid(), and to fork
 # 400 processes (the sandbox allows 128 more than its user has). Every
 # attempt that succeeds makes mse_loss() wrong, so full marks mean all of
-# them failed; the other student's report must be unchanged, and no process
-# of the submission may outlive its grading.
+# them failed; the other student's report must be unchanged, no process of
+# the submission may outlive its grading, and the report names each attempt
+# the sandbox refused (tests/sandbox-witness.c).
 sandbox_contains() {
     bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null ||
         { echo "bwrap cannot run here (make deps installs bubblewrap)"; return 1; }
-    class=$g/class
+    class=$root/$g/class
     rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1
     cp solutions/[0-9][0-9]-*.c "$class/victim/" && cp solutions/[0-9][0-9]-*.c "$class/intruder/" || return 1
     make --no-print-directory -s grade SUBMISSION="$class/victim" OUT="$root/build/reports/victim" CH=01 >/dev/null 2>&1
@@ -605,12 +606,32 @@ EOC
     [ "$(jq .score "$g/intruder-report/results.json")" = 20 ] ||
         { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder-report/report.txt"; return 1; }
     [ "$(cksum <"$root/build/reports/victim/results.json")" = "$sum" ] || { echo "the victim's report changed"; return 1; }
+    # Each attempt is named to the student, in the report and results.json.
+    for attempt in "connecting to the network" "starting another process (fork)" \
+                   "$root/sandbox-escaped" "$root/build/reports/victim/results.json" "$class/victim/$ch1.c"; do
+        grep -qF -- "$attempt" "$g/intruder-report/report.txt" &&
+            jq -r .output "$g/intruder-report/results.json" | grep -qF -- "$attempt" ||
+            { echo "the report does not name the refused attempt: $attempt"; cat "$g/intruder-report/report.txt"; return 1; }
+    done
     [ ! -e "$root/sandbox-escaped" ] || { rm -f "$root/sandbox-escaped"; echo "wrote into the course"; return 1; }
     ! pgrep -f 'sleep 47' >/dev/null || { pkill -f 'sleep 47'; echo "a setsid() child outlived the grading"; return 1; }
     rm -rf "$root/build/reports/victim"
 }
 root=$(pwd)
 check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
+
+# A submission copied straight into /tmp: its folder of submissions is /tmp
+# itself, which the sandbox must not hide and make read-only (Check's fork
+# mode writes its files there), or every test stops.
+submission_in_tmp() {
+    dir=$(mktemp -d /tmp/submission-XXXXXX) || return 1
+    cp solutions/$ch1.c "$dir/" || return 1
+    make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/tmp-report" CH=01 >/dev/null 2>&1
+    score=$(jq .score "$g/tmp-report/results.json")
+    rm -rf "$dir"
+    [ "$score" = 20 ] || { echo "a submission in /tmp scored $score of 20:"; tail -n 4 "$g/tmp-report/report.txt"; return 1; }
+}
+check "make grade grades a submission that lives directly in /tmp" submission_in_tmp
 
 # A test's own output cannot pose as Check's summary line: printed without
 # a newline, or as a whole fake line, the report still shows Check's counts.

@@ -90,13 +90,20 @@ HIDDEN      := $(if $(HIDDEN_KEY),$(patsubst $(HIDDEN_DIR)/src/%.c,%,$(wildcard 
 hidden_of    = $(filter $1 $1.%,$(HIDDEN))
 chapter_of   = $(firstword $(subst ., ,$1))
 
-grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a \
+grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a $(GB)/lib/sandbox-witness.so \
     $(foreach c,$(GRADE_CHAPTERS),$(LIST_DIR)/$c.tsv $(LIST_DIR)/$c.keep $(GB)/obj/tests/$c.o \
       $(GB)/lib/solutions-but-$c.a $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(call hidden_of,$c)))
 grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
     $(patsubst %,$(GD)/hidden-$(HIDDEN_KEY)/%.tests,$(call hidden_of,$c)))
 
 # -------------------------------------------------------- the course's side
+# What make grade preloads into a submission's tests to name what the
+# sandbox refused it (tests/sandbox-witness.c). Not -Wpedantic: dlsym
+# hands back functions as object pointers, which ISO C does not convert.
+$(GB)/lib/sandbox-witness.so: tests/sandbox-witness.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
 # A test program: the objects and archives among its prerequisites, in
 # order, with Check. A failed link leaves no older program behind.
 CHECK_LIBS  = $(shell pkg-config --libs check)

@@ -228,6 +228,9 @@ run_suite() {
     rs_hidden=""
     for rs_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"} "$rs_class"; do
         case "$root/" in "$rs_hide"/*) continue ;; esac
+        # /tmp (submissions copied straight into it) is hidden already by
+        # the private /tmp below, which must stay writable.
+        [ "$rs_hide" = /tmp ] && continue
         [ -d "$rs_hide" ] && rs_hidden="$rs_hidden
 $rs_hide"
     done
@@ -245,6 +248,12 @@ $rs_hide"
     set -- "$@" --ro-bind "$root/$work" "$root/$work" --bind "$rs_run" "$rs_run"
     for rs_hide in $rs_hidden; do set -- "$@" --remount-ro "$rs_hide"; done
     IFS=$rs_old_ifs
+    # The witness names what the sandbox refuses (tests/sandbox-witness.c;
+    # in build/lib/, which stays in sight); not beside a sanitizer's
+    # runtime, which must be loaded first.
+    rs_witness=$root/${GRADE_BUILD:-build}/lib/sandbox-witness.so
+    [ -f "$rs_witness" ] && [ -z "${GRADE_CFLAGS:-}" ] &&
+        set -- "$@" --setenv LD_PRELOAD "$rs_witness" --setenv SANDBOX_WITNESS "$rs_run/.refused"
     set -- "$@" --chdir "$rs_run" \
         --unshare-all --die-with-parent --new-session \
         --uid 65534 --gid 65534 -- "$rs_tests" result.tsv
@@ -259,6 +268,16 @@ $rs_hide"
         cp "$rs_run/result.tsv" "$work/$rs_result"
     else
         : >"$work/$rs_result"
+    fi
+    # What the witness saw: text from the submission's side, so only a
+    # regular file, its first 64 kB, the first ten distinct lines, each cut
+    # to 200 characters.
+    if [ -f "$rs_run/.refused" ] && [ ! -L "$rs_run/.refused" ]; then
+        # (a line cut by the 64 kB is left out)
+        head -c 65536 "$rs_run/.refused" | awk -v whole="$(($(wc -c <"$rs_run/.refused") <= 65536))" '
+            NR > 1 { print previous } { previous = substr($0, 1, 200) }
+            END { if (NR && whole) print previous }' |
+            awk '!seen[$0]++' | head -n 10 >"$work/${rs_result%.tsv}.refused"
     fi
     rm -rf "$rs_run"
     return $rs_code
@@ -380,6 +399,7 @@ for stem in $stems; do
     fi
 
     if [ -z "$note" ]; then
+        rm -f "$work/$stem.refused"
         t=$(remaining)
         [ "$t" -gt 300 ] && t=300
         run_suite "$t" "$work/$stem.out" "$root/$work/$stem.tests" "$stem.tsv"
@@ -469,6 +489,13 @@ out=$work/report.txt
         head -n 20 "$work/$stem.warnings.txt" | sed 's/^/  | /'
         lines=$(wc -l <"$work/$stem.warnings.txt")
         [ "$lines" -gt 20 ] && echo "  | ... and $((lines - 20)) more lines"
+    done
+    # What the sandbox refused each submission (make grade, grade-class).
+    for stem in $stems; do
+        [ -s "$work/$stem.refused" ] || continue
+        printf '\nThe grading sandbox stopped what %s tried to do:\n' "$(source_of "$stem")"
+        sed 's/^/  | /' "$work/$stem.refused"
+        printf '(graded without a network, writing only in its own folder, with other students'"'"' files\nout of sight and at most %s more processes)\n' "$SANDBOX_PROCS"
     done
     # The compiler's own message for each chapter that does not compile.
     for stem in $stems; do

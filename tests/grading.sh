@@ -620,6 +620,77 @@ EOC
 root=$(pwd)
 check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
+# A second intruder, from other angles: it writes into the host's /tmp and
+# /dev/shm (the sandbox's are private), reads /etc/shadow, raises its own
+# process limit back before forking 400 processes: its mse_loss is wrong
+# by one for each attempt that works, and nothing may appear in the host's
+# /tmp or /dev/shm. A third kills every process it can see (kill(-1)) from
+# linreg_step: the grader must still finish with a valid results.json, and
+# a process on the grader's side must survive.
+sandbox_contains_more() {
+    class=$root/$g/class2
+    marker=escape-marker-$$
+    rm -rf "$class" && mkdir -p "$class/intruder" || return 1
+    cat >"$g/escape2.c" <<EOC
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static int escaped(void)
+{
+    static int tried;
+    if (tried++)
+        return 0;
+    int bad = 0;
+    const char *outside[] = {"/tmp/$marker", "/dev/shm/$marker"};
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(outside[i], "w");
+        if (f) { fclose(f); } /* written, but where? the host must not see it */
+    }
+    FILE *shadow = fopen("/etc/shadow", "r");
+    if (shadow) { fclose(shadow); bad++; }
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NPROC, &r) == 0) { r.rlim_cur = r.rlim_max = RLIM_INFINITY; setrlimit(RLIMIT_NPROC, &r); }
+    int kids[400], forked = 0;
+    for (int i = 0; i < 400; i++) {
+        int pid = fork();
+        if (pid == 0) { pause(); _exit(0); }
+        if (pid > 0) kids[forked++] = pid;
+    }
+    for (int i = 0; i < forked; i++) kill(kids[i], 9);
+    for (int i = 0; i < forked; i++) waitpid(kids[i], 0, 0);
+    if (forked > 200) bad++;
+    return bad;
+}
+static void kill_everything(void) { kill(-1, SIGKILL); }
+EOC
+    mkdir -p "$class/killer" || return 1
+    awk -v inc="$g/escape2.c" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' \
+        solutions/$ch1.c >"$class/intruder/$ch1.c"
+    cp "$class/intruder/$ch1.c" "$class/killer/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + escaped();|' "$class/intruder/$ch1.c"
+    sed -i '/^void linreg_step(/,/^}/s|^{|{\n    kill_everything();|' "$class/killer/$ch1.c"
+    grep -q 'escaped();' "$class/intruder/$ch1.c" && grep -q 'kill_everything();' "$class/killer/$ch1.c" ||
+        { echo "the intruders were not built as meant"; return 1; }
+    make --no-print-directory -s grade SUBMISSION="$class/intruder" OUT="$g/intruder2-report" CH=01 >/dev/null 2>&1
+    [ "$(jq .score "$g/intruder2-report/results.json")" = 20 ] ||
+        { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder2-report/report.txt"; return 1; }
+    # The killer takes its own tests down with it, and nothing else.
+    sleep 300 & bystander=$!
+    make --no-print-directory -s grade SUBMISSION="$class/killer" OUT="$g/killer-report" CH=01 >/dev/null 2>&1
+    alive=$(kill -0 "$bystander" 2>/dev/null && echo yes)
+    kill "$bystander" 2>/dev/null
+    [ "$alive" = yes ] || { echo "kill(-1) inside the sandbox killed a process outside it"; return 1; }
+    jq -e '.tests | length > 0' "$g/killer-report/results.json" >/dev/null ||
+        { echo "no valid results.json after the killer's kill(-1)"; return 1; }
+    for f in "/tmp/$marker" "/dev/shm/$marker"; do
+        [ ! -e "$f" ] || { rm -f "$f"; echo "the sandbox wrote $f on the host"; return 1; }
+    done
+}
+check "make grade's sandbox, other angles: no host /tmp or /dev/shm, no /etc/shadow, no raising the process limit, kill(-1) stays inside" sandbox_contains_more
+
 # A submission copied straight into /tmp: its folder of submissions is /tmp
 # itself, which the sandbox must not hide and make read-only (Check's fork
 # mode writes its files there), or every test stops.

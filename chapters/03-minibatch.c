@@ -306,7 +306,9 @@ static const char usage[] =
     "the target (the format --save-data writes).\n"
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train   epoch,step,examples,loss,batch_loss,w1..wd,b: loss is L over\n"
-    "          all N examples, batch_loss the step's L_B before it stepped\n"
+    "          all N examples, batch_loss the step's L_B before it stepped;\n"
+    "          at most 1e9 steps and 1e7 rows a run (minutes of work, a GB\n"
+    "          of CSV): more is refused before it starts\n"
     "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
     "  sweep   batch_size,lr,loss,diverged: final L after --epochs for batch\n"
     "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4\n"
@@ -335,6 +337,34 @@ static PassIsa pass_isa(const Settings *s)
     while (strcmp(isa_names[k], s->isa) != 0)
         k++;
     return (PassIsa)k;
+}
+
+/* A training run's size is bounded by design, so that a typo in --epochs
+ * cannot start a run that never ends or fills the disk: at most 1e9 steps
+ * and 1e7 rows of CSV. Known once the data are, as steps depend on N. */
+static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n)
+{
+    size_t batch = strcmp(s->method, "sgd") == 0    ? 1
+                   : strcmp(s->method, "full") == 0 ? n
+                                                    : s->batch_size;
+    double per_epoch = s->drop_last ? floor((double)n / (double)batch)
+                                    : ceil((double)n / (double)batch);
+    double steps = (double)s->epochs * per_epoch;
+    double rows = (s->log_every ? steps / (double)s->log_every : 0.0) +
+                  (double)s->epochs + 1.0;
+    char why[160];
+    if (steps > 1e9) {
+        snprintf(why, sizeof why, "asks for %.3g steps on %zu examples; a run "
+                 "takes at most 1e9", steps, n);
+        return cli_reject(cli, "epochs", NULL, why);
+    }
+    if (rows > 1e7) {
+        snprintf(why, sizeof why, "would write %.3g rows; a run writes at "
+                 "most 1e7 (raise --log-every)", rows);
+        return cli_reject(cli, s->log_every ? "log-every" : "epochs", NULL,
+                          why);
+    }
+    return CLI_RUN;
 }
 
 static CliStatus check_settings(Cli *cli, const Settings *s)
@@ -922,6 +952,10 @@ int main(int argc, char **argv)
     }
     if (s.batch_size > ds.n)
         s.batch_size = ds.n; /* the default 32, on a dataset smaller than that */
+    if (strcmp(s.task, "train") == 0 && check_run_size(&cli, &s, ds.n) != CLI_RUN) {
+        dataset_free(&ds);
+        return EXIT_BAD_INPUT;
+    }
     status = EXIT_FAILURE;
     Data data;
     if (!data_init(&data, &ds))

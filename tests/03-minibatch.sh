@@ -317,6 +317,10 @@ check "03: refuses --drop-last with full"      expect_bad_input --drop-last --me
 check "03: refuses --shuffle sometimes"        expect_bad_input --shuffle --shuffle sometimes
 check "03: refuses --isa with train"           expect_bad_input --isa --isa baseline
 check "03: refuses --isa sse9"                 expect_bad_input --isa --task timing --isa sse9
+# A run's size is bounded by design (--help says so): 1e9 steps, 1e7 rows.
+check "03: refuses --epochs that ask for over 1e9 steps" expect_bad_input --epochs --epochs 1000000000
+check "03: refuses --method sgd past 1e9 steps"   expect_bad_input --epochs --method sgd --epochs 2000000
+check "03: refuses a run that would write over 1e7 rows" expect_bad_input --log-every --epochs 400000 --log-every 1
 check "03: refuses --shuffle with full"        expect_bad_input --shuffle --method full --shuffle never
 check "03: refuses --lr abc"                   expect_bad_input --lr --lr abc
 check "03: refuses --lr nan"                   expect_bad_input --lr --lr nan

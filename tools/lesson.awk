@@ -28,8 +28,9 @@
 #   ```
 #   With -v measure=1 (the book's copy, build/book-src/) the program runs
 #   and its output is shown; otherwise (build/lessons/, which chapters/
-#   must equal) the block holds one line saying so, so that the committed
-#   lesson never carries one machine's timings as if they were facts.
+#   must equal) the block holds the command and a line saying where the
+#   numbers are, so that the committed lesson never carries one machine's
+#   timings as if they were facts.
 #
 #   w ends at 2.0006<!-- fact: linreg w %.4f -->
 #       the number before the comment is replaced by column `w` of the last

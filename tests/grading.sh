@@ -526,6 +526,20 @@ report_is_text() {
     ! LC_ALL=C grep -q "$(printf '\033')" "$g/escapes-report/report.txt" || { echo "an escape reached the report"; return 1; }
     iconv -f UTF-8 -t UTF-8 "$g/escapes-report/results.json" >/dev/null 2>&1 &&
         jq -e .tests "$g/escapes-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
+    # Escapes by another road: through the sandbox witness, which reports
+    # the path of a refused fopen() (tests/sandbox-witness.c), so the path
+    # carries the escapes and a bell.
+    dir=$g/escapes2
+    submission "$dir" || return 1
+    sed -i 's|^double mse_loss(|#include <stdio.h>\n&|' "$dir/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|^{|{\n    fopen("/\\033[2J\\033]0;pwned\\007fake report\\351", "w");|' "$dir/$ch1.c"
+    grep -q 'pwned' "$dir/$ch1.c" || { echo "the second submission was not built as meant"; return 1; }
+    make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/escapes2-report" CH=01 >/dev/null 2>&1
+    grep -q 'fake report' "$g/escapes2-report/report.txt" || { echo "the refused fopen is not reported"; return 1; }
+    ! LC_ALL=C grep -q "$(printf '\033')\\|$(printf '\007')" "$g/escapes2-report/report.txt" ||
+        { echo "an escape or a bell reached the report through the witness"; return 1; }
+    iconv -f UTF-8 -t UTF-8 "$g/escapes2-report/results.json" >/dev/null 2>&1 &&
+        jq -e .tests "$g/escapes2-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
     # A FIFO at the report's path, planted by the submission's own test run.
     fifo=$g/fifo
     submission "$fifo" || return 1

@@ -566,6 +566,22 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # them failed; the other student's report must be unchanged, no process of
 # the submission may outlive its grading, and the report names each attempt
 # the sandbox refused (tests/sandbox-witness.c).
+# The intruders' fork bomb, reined in: 400 children that wait, then are
+# killed, so that the sandbox's limit (128 more processes) shows without
+# starving Check; it returns how many forks succeeded.
+fork_bomb_c='static int fork_bomb(void)
+{
+    int kids[400], forked = 0;
+    for (int i = 0; i < 400; i++) {
+        int pid = fork();
+        if (pid == 0) { pause(); _exit(0); }
+        if (pid > 0) kids[forked++] = pid;
+    }
+    for (int i = 0; i < forked; i++) kill(kids[i], 9);
+    for (int i = 0; i < forked; i++) waitpid(kids[i], 0, 0);
+    return forked;
+}'
+
 sandbox_contains() {
     bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null ||
         { echo "bwrap cannot run here (make deps installs bubblewrap)"; return 1; }
@@ -583,6 +599,7 @@ sandbox_contains() {
 #include <unistd.h>
 int socket(int, int, int);
 int connect(int, const void *, unsigned);
+$fork_bomb_c
 static int escaped(void)
 {
     static int tried;
@@ -598,17 +615,7 @@ static int escaped(void)
     unsigned char addr[16] = {2, 0, 0, 53, 1, 1, 1, 1}; /* 1.1.1.1:53 */
     if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
     if (fork() == 0) { setsid(); execl("/bin/sleep", "sleep", "47", (char *)0); _exit(0); }
-    /* A fork bomb, reined in: 400 children waiting, then killed, so that
-     * the limit (128 more processes) shows without starving Check. */
-    int kids[400], forked = 0;
-    for (int i = 0; i < 400; i++) {
-        int pid = fork();
-        if (pid == 0) { pause(); _exit(0); }
-        if (pid > 0) kids[forked++] = pid;
-    }
-    for (int i = 0; i < forked; i++) kill(kids[i], 9);
-    for (int i = 0; i < forked; i++) waitpid(kids[i], 0, 0);
-    if (forked > 200) bad++;
+    if (fork_bomb() > 200) bad++;
     return bad;
 }
 EOC
@@ -652,6 +659,7 @@ sandbox_contains_more() {
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+$fork_bomb_c
 static int escaped(void)
 {
     static int tried;
@@ -667,15 +675,7 @@ static int escaped(void)
     if (shadow) { fclose(shadow); bad++; }
     struct rlimit r;
     if (getrlimit(RLIMIT_NPROC, &r) == 0) { r.rlim_cur = r.rlim_max = RLIM_INFINITY; setrlimit(RLIMIT_NPROC, &r); }
-    int kids[400], forked = 0;
-    for (int i = 0; i < 400; i++) {
-        int pid = fork();
-        if (pid == 0) { pause(); _exit(0); }
-        if (pid > 0) kids[forked++] = pid;
-    }
-    for (int i = 0; i < forked; i++) kill(kids[i], 9);
-    for (int i = 0; i < forked; i++) waitpid(kids[i], 0, 0);
-    if (forked > 200) bad++;
+    if (fork_bomb() > 200) bad++;
     return bad;
 }
 static void kill_everything(void) { kill(-1, SIGKILL); }

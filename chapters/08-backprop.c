@@ -1,0 +1,698 @@
+/*
+ * 08-backprop.c: Chapter 8, backpropagation, and a real network on real
+ * data: a multilayer perceptron on Fashion-MNIST, in C, from scratch.
+ *
+ * Every derivative is chapter 8's exercises' (linear_backward,
+ * activation_backward, softmax_cross_entropy: solutions/08-backprop.c, or
+ * your own file under `make try`), wired into a network by lib/mlp.c. The
+ * training is the course's own: chapter 3's shuffles and minibatches,
+ * chapter 4's optimizers, chapter 5's clipping, chapter 7's schedules.
+ *
+ *   --task train      trains on the training images less a held-out
+ *                     validation split; a row per epoch; with --test FILE,
+ *                     the test set's accuracy per class (the only task
+ *                     that ever reads the test set)
+ *   --task gradcheck  the gradient of every tensor of a network on a
+ *                     minibatch against central differences
+ *   --task init       a deep network's activations and gradients, layer
+ *                     by layer, at its initial weights
+ *   --task timing     how long a training step takes, and at how many
+ *                     GFLOP/s
+ *
+ * Build and run (make builds it):
+ *   make build/bin/08-backprop
+ *   build/bin/08-backprop --epochs 1
+ *   build/bin/08-backprop --help
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "03-minibatch.h"
+#include "05-gradient-clipping.h"
+#include "08-backprop.h"
+#include "cli.h"
+#include "fashion_mnist.h"
+#include "mlp.h"
+#include "optimizer.h"
+#include "output.h"
+#include "rng.h"
+#include "schedule.h"
+
+/* "08-backprop": set by the build, from this file's name. */
+static const char program[] = PROGRAM_NAME;
+
+typedef struct {
+    const char *task, *data_dir, *activation, *init;
+    DoubleList hidden;
+    double init_scale, clip_norm, h;
+    size_t epochs, batch_size, validation, coords, steps, repeats;
+    OptimizerFlags optimizer;
+    ScheduleFlags schedule;
+    uint64_t seed;
+    const char *out, *test;
+} Settings;
+
+/* ================================================================ the data
+ * Fashion-MNIST's 60,000 training images, split once by --seed into a
+ * held-out validation set (the first --validation of a shuffled order) and
+ * the images trained on; the 10,000 test images are read only by --task
+ * train --test. A pixel p becomes (p/255 - mean)/std, the mean and the
+ * standard deviation being those of the training pixels: inputs of mean 0
+ * and variance 1, which the initialisations assume. */
+
+typedef struct {
+    FashionMnist train_file;   /* all 60,000 */
+    size_t *order;             /* train_file's rows: validation, then train */
+    size_t validation, train;  /* how many of each */
+    double pixel[256];         /* what each pixel value becomes */
+} Data;
+
+static bool data_load(Data *d, const Settings *s)
+{
+    *d = (Data){.validation = s->validation};
+    FashionMnistError err;
+    if (!fashion_mnist_load(s->data_dir, "train", &d->train_file, &err)) {
+        fashion_mnist_print_error(stderr, PROGRAM_NAME ": ", &err);
+        return false;
+    }
+    size_t n = d->train_file.n;
+    if (d->validation >= n) {
+        fprintf(stderr, "%s: --validation %zu: must leave images to train on "
+                "(the training set has %zu)\n", program, d->validation, n);
+        return false;
+    }
+    d->train = n - d->validation;
+    if (!(d->order = malloc(n * sizeof *d->order))) {
+        fprintf(stderr, "%s: out of memory for the split\n", program);
+        return false;
+    }
+    Rng split;
+    rng_seed(&split, s->seed ^ 0x53504c4954u); /* "SPLIT" */
+    for (size_t i = 0; i < n; i++)
+        d->order[i] = i;
+    shuffle_indices(d->order, n, &split); /* chapter 3's */
+    /* The training pixels' mean and standard deviation, from their
+     * histogram: exact sums of whole numbers. */
+    double count[256] = {0};
+    for (size_t t = d->validation; t < n; t++) {
+        const uint8_t *img = d->train_file.pixels +
+                             d->order[t] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            count[img[k]] += 1.0;
+    }
+    double total = (double)d->train * FASHION_MNIST_PIXELS, mean = 0, var = 0;
+    for (int p = 0; p < 256; p++)
+        mean += count[p] * (p / 255.0);
+    mean /= total;
+    for (int p = 0; p < 256; p++)
+        var += count[p] * (p / 255.0 - mean) * (p / 255.0 - mean);
+    double std = sqrt(var / total);
+    for (int p = 0; p < 256; p++)
+        d->pixel[p] = (p / 255.0 - mean) / std;
+    return true;
+}
+
+static void data_free(Data *d)
+{
+    fashion_mnist_free(&d->train_file);
+    free(d->order);
+}
+
+/* The images rows[0..n-1] of `set` as network inputs x (n × 784) and their
+ * labels. */
+static void gather(const Data *d, const FashionMnist *set, const size_t *rows,
+                   size_t n, double *x, uint8_t *labels)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *img = set->pixels + rows[i] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            x[i * FASHION_MNIST_PIXELS + k] = d->pixel[img[k]];
+        labels[i] = set->labels[rows[i]];
+    }
+}
+
+/* ============================================================ the network */
+
+static const char *const activation_names[] = {"relu", "tanh", "sigmoid",
+                                               NULL};
+static const char *const init_names[] = {"xavier", "he", NULL};
+
+static Activation activation_of(const char *name)
+{
+    if (strcmp(name, "tanh") == 0)
+        return ACTIVATION_TANH;
+    if (strcmp(name, "sigmoid") == 0)
+        return ACTIVATION_SIGMOID;
+    return ACTIVATION_RELU;
+}
+
+/* 784 inputs, the --hidden widths, 10 classes. */
+static bool network_shape(Mlp *net, const Settings *s)
+{
+    size_t sizes[MLP_MAX_LAYERS + 1], layers = s->hidden.count + 1;
+    sizes[0] = FASHION_MNIST_PIXELS;
+    for (size_t l = 0; l < s->hidden.count; l++)
+        sizes[l + 1] = (size_t)s->hidden.values[l];
+    sizes[layers] = FASHION_MNIST_CLASSES;
+    return mlp_shape(net, sizes, layers, activation_of(s->activation));
+}
+
+/* Everything a task works with: the network, its parameters and gradient,
+ * the activations, and a minibatch's inputs. */
+typedef struct {
+    Mlp net;
+    MlpBuffers buf;
+    double *theta, *grad, *x;
+    uint8_t *labels;
+    size_t capacity;
+} Work;
+
+static bool work_alloc(Work *w, const Settings *s, size_t capacity)
+{
+    *w = (Work){.capacity = capacity};
+    if (!network_shape(&w->net, s))
+        return false;
+    w->theta = malloc(w->net.params * sizeof(double));
+    w->grad = malloc(w->net.params * sizeof(double));
+    w->x = malloc(capacity * FASHION_MNIST_PIXELS * sizeof(double));
+    w->labels = malloc(capacity);
+    return w->theta && w->grad && w->x && w->labels &&
+           mlp_buffers_alloc(&w->buf, &w->net, capacity);
+}
+
+static void work_free(Work *w)
+{
+    mlp_buffers_free(&w->buf);
+    free(w->theta);
+    free(w->grad);
+    free(w->x);
+    free(w->labels);
+}
+
+/* The initial weights --init, --init-scale and --seed give. */
+static void work_init(Work *w, const Settings *s)
+{
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    InitScheme scheme = strcmp(s->init, "he") == 0 ? INIT_HE : INIT_XAVIER;
+    mlp_init(&w->net, w->theta, scheme, s->init_scale, &rng);
+}
+
+/* The mean loss and the accuracy over rows[0..n-1] of `set`, in batches. */
+static void evaluate(Work *w, const Data *d, const FashionMnist *set,
+                     const size_t *rows, size_t n, double *loss,
+                     double *accuracy)
+{
+    double total = 0.0;
+    size_t correct = 0, classes = FASHION_MNIST_CLASSES;
+    for (size_t first = 0; first < n; first += w->capacity) {
+        size_t count = n - first < w->capacity ? n - first : w->capacity;
+        gather(d, set, rows + first, count, w->x, w->labels);
+        const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
+                                           count);
+        total += softmax_cross_entropy(logits, w->labels, count, classes,
+                                       NULL) * (double)count;
+        correct += mlp_correct(logits, w->labels, count, classes);
+    }
+    *loss = total / (double)n;
+    *accuracy = (double)correct / (double)n;
+}
+
+/* ============================================================== training */
+
+/* Batches per epoch: the last one may be short (chapter 3's iterator
+ * without drop_last). */
+static size_t batches_per_epoch(const Data *d, const Settings *s)
+{
+    return (d->train + s->batch_size - 1) / s->batch_size;
+}
+
+//> train-epoch
+/* One epoch: chapter 3's shuffle and minibatches, this chapter's forward
+ * and backward passes, chapter 5's clipping when --clip-norm is given, then
+ * chapter 4's optimizer at chapter 7's rate. Adds the minibatches' summed
+ * losses and correct answers to *loss_sum and *correct; false when a loss
+ * or gradient stopped being finite (at step *step). */
+static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
+                            ScheduledOptimizer *so, Rng *shuffle,
+                            size_t *step, double *loss_sum, size_t *correct)
+{
+    size_t *train = d->order + d->validation;
+    shuffle_indices(train, d->train, shuffle);
+    BatchIterator it;
+    batch_iterator_init(&it, d->train, s->batch_size, false);
+    size_t first, count;
+    while (batch_iterator_next(&it, &first, &count)) {
+        gather(d, &d->train_file, train + first, count, w->x, w->labels);
+        double loss = mlp_loss_grad(&w->net, &w->buf, w->theta, w->x,
+                                    w->labels, count, w->grad);
+        Parameter all = {w->theta, w->grad, w->net.params};
+        if (!isfinite(loss) || !grads_all_finite(&all, 1))
+            return false;
+        *loss_sum += loss * (double)count;
+        *correct += mlp_correct(w->buf.z[w->net.layers - 1], w->labels,
+                                count, FASHION_MNIST_CLASSES);
+        if (isfinite(s->clip_norm))
+            clip_grad_norm(&all, 1, s->clip_norm);
+        so->loss = loss;
+        scheduled_optimizer_step(w->theta, w->grad, w->net.params, so);
+        (*step)++;
+    }
+    return true;
+}
+//< train-epoch
+
+/* The test set, per class: class,name,images,correct,accuracy, and a last
+ * row "10,all" for all of them. */
+static bool test_report(Work *w, const Data *d, const Settings *s, FILE *out)
+{
+    FashionMnist test;
+    FashionMnistError err;
+    if (!fashion_mnist_load(s->data_dir, "t10k", &test, &err)) {
+        fashion_mnist_print_error(stderr, PROGRAM_NAME ": ", &err);
+        return false;
+    }
+    size_t images[FASHION_MNIST_CLASSES + 1] = {0};
+    size_t right[FASHION_MNIST_CLASSES + 1] = {0};
+    size_t rows[256]; /* the work buffers hold at least 256 images */
+    for (size_t first = 0; first < test.n; first += 256) {
+        size_t count = test.n - first < 256 ? test.n - first : 256;
+        for (size_t i = 0; i < count; i++)
+            rows[i] = first + i;
+        gather(d, &test, rows, count, w->x, w->labels);
+        const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
+                                           count);
+        for (size_t i = 0; i < count; i++) {
+            size_t label = w->labels[i];
+            size_t ok = mlp_correct(logits + i * FASHION_MNIST_CLASSES,
+                                    w->labels + i, 1, FASHION_MNIST_CLASSES);
+            images[label]++, right[label] += ok;
+            images[FASHION_MNIST_CLASSES]++, right[FASHION_MNIST_CLASSES] += ok;
+        }
+    }
+    fashion_mnist_free(&test);
+    fputs("class,name,images,correct,accuracy\n", out);
+    for (size_t c = 0; c <= FASHION_MNIST_CLASSES; c++)
+        fprintf(out, "%zu,%s,%zu,%zu,%.17g\n", c,
+                c < FASHION_MNIST_CLASSES ? fashion_mnist_class_names[c]
+                                          : "all",
+                images[c], right[c], (double)right[c] / (double)images[c]);
+    return true;
+}
+
+/* --task train: epoch,step,lr,train_loss,train_accuracy,val_loss,
+ * val_accuracy; row 0 is the network before training (train columns
+ * nan). Returns the exit status. */
+static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
+                      FILE *out, FILE *test)
+{
+    OptimizerConfig ocfg = optimizer_flags_config(cli, &s->optimizer);
+    size_t steps = s->epochs * batches_per_epoch(d, s);
+    ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule, steps,
+                                                optimizer_lr(&ocfg));
+    ScheduledOptimizer so;
+    if (!scheduled_optimizer_init(&so, &ocfg, &scfg, w->net.params)) {
+        fprintf(stderr, "%s: out of memory for the optimizer\n", program);
+        return EXIT_FAILURE;
+    }
+    work_init(w, s);
+    Rng shuffle;
+    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+    fputs("epoch,step,lr,train_loss,train_accuracy,val_loss,val_accuracy\n",
+          out);
+    size_t step = 0;
+    int status = EXIT_SUCCESS;
+    for (size_t epoch = 0; epoch <= s->epochs; epoch++) {
+        double lr = so.schedule.lr, loss_sum = 0.0, val_loss, val_accuracy;
+        size_t correct = 0;
+        if (epoch > 0 && !train_epoch_mlp(w, d, s, &so, &shuffle, &step,
+                                          &loss_sum, &correct)) {
+            if (!schedule_blame(&so.schedule, program, s->schedule.name, step))
+                fprintf(stderr, "%s: the loss stopped being a finite number "
+                        "at step %zu (epoch %zu): --lr %g is too large for "
+                        "--optimizer %s (divide it by 10, or try "
+                        "--clip-norm 1)\n", program, step, epoch,
+                        optimizer_lr(&ocfg), s->optimizer.name);
+            status = EXIT_FAILURE;
+            break;
+        }
+        evaluate(w, d, &d->train_file, d->order, d->validation, &val_loss,
+                 &val_accuracy);
+        double seen = epoch > 0 ? (double)d->train : NAN;
+        output_row(out, epoch,
+                   (const double[]){(double)step, lr, loss_sum / seen,
+                                    (double)correct / seen, val_loss,
+                                    val_accuracy}, 6);
+    }
+    scheduled_optimizer_free(&so);
+    if (status == EXIT_SUCCESS && test && !test_report(w, d, s, test))
+        status = EXIT_FAILURE;
+    return status;
+}
+
+/* ======================================================== gradient check */
+
+//> gradcheck-task
+/* --task gradcheck: on the first --batch-size images of the training
+ * split, the analytic gradient of every tensor against central differences
+ * on --coords of its entries, spread evenly over it (all of a smaller
+ * one): layer,tensor,entries,checked,max_relative_error, a row per tensor,
+ * and a last row "0,all" over every entry checked. */
+static int gradcheck_task(const Settings *s, const Data *d, Work *w,
+                          FILE *out)
+{
+    size_t n = s->batch_size;
+    work_init(w, s);
+    gather(d, &d->train_file, d->order + d->validation, n, w->x, w->labels);
+    MlpBatch batch = {&w->net, &w->buf, w->x, w->labels, n};
+    mlp_batch_loss_grad(w->theta, w->grad, &batch);
+    size_t *coords = malloc(s->coords * sizeof *coords);
+    if (!coords)
+        return EXIT_FAILURE;
+    fputs("layer,tensor,entries,checked,max_relative_error\n", out);
+    double worst = 0.0;
+    size_t checked = 0;
+    for (size_t l = 0; l < w->net.layers; l++)
+        for (int bias = 0; bias <= 1; bias++) {
+            size_t at = bias ? w->net.b[l] : w->net.w[l];
+            size_t size = w->net.sizes[l + 1] * (bias ? 1 : w->net.sizes[l]);
+            size_t count = size < s->coords ? size : s->coords;
+            for (size_t t = 0; t < count; t++) /* evenly over the tensor */
+                coords[t] = at + t * size / count;
+            double error = gradient_check(mlp_batch_loss, &batch, w->theta,
+                                          w->grad, coords, count, s->h);
+            fprintf(out, "%zu,%s,%zu,%zu,%.17g\n", l + 1, bias ? "b" : "W",
+                    size, count, error);
+            worst = error > worst || isnan(error) ? error : worst;
+            checked += count;
+        }
+    fprintf(out, "0,all,%zu,%zu,%.17g\n", w->net.params, checked, worst);
+    free(coords);
+    return EXIT_SUCCESS;
+}
+//< gradcheck-task
+
+/* ======================================================= initialisation */
+
+/* How far the units of a hidden layer are from a useful range: the share
+ * of ReLU units at exactly 0 (dead for this example), or of tanh and
+ * sigmoid units within 1 % of their bounds (saturated: f' is near 0). */
+static bool saturated(Activation f, double a)
+{
+    switch (f) {
+    case ACTIVATION_RELU: return a == 0.0;
+    case ACTIVATION_TANH: return fabs(a) > 0.99;
+    case ACTIVATION_SIGMOID: return a < 0.01 || a > 0.99;
+    case ACTIVATION_IDENTITY: break;
+    }
+    return false;
+}
+
+/* --task init: one forward and backward pass of --batch-size training
+ * images at the initial weights: layer,activation_std,saturated,
+ * weight_grad_norm — per linear layer, the standard deviation of its
+ * output after the activation (the logits for the last), the share of
+ * saturated units, and the norm of ∂L/∂W. */
+static int init_task(const Settings *s, const Data *d, Work *w, FILE *out)
+{
+    size_t n = s->batch_size;
+    work_init(w, s);
+    gather(d, &d->train_file, d->order + d->validation, n, w->x, w->labels);
+    mlp_loss_grad(&w->net, &w->buf, w->theta, w->x, w->labels, n, w->grad);
+    fputs("layer,activation_std,saturated,weight_grad_norm\n", out);
+    for (size_t l = 0; l < w->net.layers; l++) {
+        size_t count = n * w->net.sizes[l + 1];
+        const double *a = w->buf.a[l];
+        double mean = 0.0, var = 0.0, sq = 0.0;
+        size_t flat = 0;
+        for (size_t j = 0; j < count; j++)
+            mean += a[j];
+        mean /= (double)count;
+        for (size_t j = 0; j < count; j++) {
+            var += (a[j] - mean) * (a[j] - mean);
+            flat += l + 1 < w->net.layers && saturated(w->net.activation, a[j]);
+        }
+        const double *g = w->grad + w->net.w[l];
+        for (size_t j = 0; j < w->net.sizes[l] * w->net.sizes[l + 1]; j++)
+            sq += g[j] * g[j];
+        output_row(out, l + 1,
+                   (const double[]){sqrt(var / (double)count),
+                                    (double)flat / (double)count, sqrt(sq)},
+                   3);
+    }
+    return EXIT_SUCCESS;
+}
+
+/* ================================================================ timing */
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Floating-point operations of one training step of n examples: each
+ * linear layer's product costs 2·n·in·out forward, as much for ∂W, and as
+ * much again for ∂x except in the first layer. */
+static double step_flops(const Mlp *net, size_t n)
+{
+    double flops = 0.0;
+    for (size_t l = 0; l < net->layers; l++)
+        flops += 2.0 * (double)n * (double)(net->sizes[l] * net->sizes[l + 1]) *
+                 (l == 0 ? 2.0 : 3.0);
+    return flops;
+}
+
+/* --task timing: --repeats runs of --steps training steps (SGD, so the
+ * optimizer's share is small): steps,batch_size,seconds_median,
+ * seconds_min,seconds_max,gflops (at the median), epoch_seconds (the
+ * median scaled to one epoch of the training split). */
+static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,
+                       FILE *out)
+{
+    OptimizerConfig ocfg = optimizer_flags_config(cli, &s->optimizer);
+    Optimizer opt;
+    double *seconds = malloc(s->repeats * sizeof *seconds);
+    if (!seconds || !optimizer_init(&opt, &ocfg, w->net.params)) {
+        free(seconds);
+        return EXIT_FAILURE;
+    }
+    size_t n = s->batch_size, *train = d->order + d->validation;
+    for (size_t r = 0; r < s->repeats; r++) {
+        work_init(w, s);
+        double start = now();
+        for (size_t k = 0; k < s->steps; k++) {
+            size_t first = (k * n) % (d->train - n + 1);
+            gather(d, &d->train_file, train + first, n, w->x, w->labels);
+            mlp_loss_grad(&w->net, &w->buf, w->theta, w->x, w->labels, n,
+                          w->grad);
+            optimizer_step(w->theta, w->grad, w->net.params, &opt);
+        }
+        seconds[r] = now() - start;
+    }
+    optimizer_free(&opt);
+    qsort(seconds, s->repeats, sizeof *seconds, compare_doubles);
+    double median = s->repeats % 2
+                        ? seconds[s->repeats / 2]
+                        : (seconds[s->repeats / 2 - 1] + seconds[s->repeats / 2]) / 2;
+    double per_step = median / (double)s->steps;
+    fputs("steps,batch_size,seconds_median,seconds_min,seconds_max,gflops,"
+          "epoch_seconds\n", out);
+    output_numbers(out,
+                   (const double[]){(double)s->steps, (double)n, median,
+                                    seconds[0], seconds[s->repeats - 1],
+                                    step_flops(&w->net, n) / per_step / 1e9,
+                                    per_step * (double)batches_per_epoch(d, s)},
+                   7);
+    free(seconds);
+    return EXIT_SUCCESS;
+}
+
+/* ==================================================================== main */
+
+static const char usage[] =
+    PROGRAM_NAME ": chapter 8, backpropagation: a multilayer perceptron on\n"
+    "Fashion-MNIST (28x28 grey images of clothes, 10 classes), from scratch.\n"
+    "\n"
+    "The network: 784 inputs, the --hidden layers (each a linear layer and\n"
+    "--activation), a linear layer to 10 logits, softmax cross-entropy. All\n"
+    "parameters in one flat vector; weights drawn by --init, biases 0.\n"
+    "The data: the 60,000 training images of --data-dir, split by --seed\n"
+    "into --validation held out and the rest trained on; pixels scaled to\n"
+    "mean 0 and variance 1 over the training split.\n"
+    "Tasks (CSV on stdout or --out, with a header line):\n"
+    "  train      --epochs of minibatches: epoch,step,lr,train_loss,\n"
+    "             train_accuracy,val_loss,val_accuracy (epoch 0: before\n"
+    "             training); --test FILE: the test set's accuracy per class\n"
+    "  gradcheck  the gradient of each tensor against central differences\n"
+    "             on --coords entries: layer,tensor,entries,checked,\n"
+    "             max_relative_error\n"
+    "  init       one pass at the initial weights, per layer: layer,\n"
+    "             activation_std,saturated,weight_grad_norm\n"
+    "  timing     --repeats runs of --steps steps: steps,batch_size,\n"
+    "             seconds_median,seconds_min,seconds_max,gflops,epoch_seconds\n"
+    "Exit status: 0 done; 1 the training diverged, the data could not be\n"
+    "read, or a file could not be written; 2 bad input.";
+
+static const char *const task_names[] = {"train", "gradcheck", "init",
+                                         "timing", NULL};
+
+/* Bounds the table cannot state. */
+static CliStatus check_settings(Cli *cli, const Settings *s)
+{
+    if (s->hidden.count + 1 > MLP_MAX_LAYERS)
+        return cli_reject(cli, "hidden", NULL, "has too many layers");
+    for (size_t l = 0; l < s->hidden.count; l++) {
+        double v = s->hidden.values[l];
+        if (!(v >= 1 && v <= 4096 && v == floor(v)))
+            return cli_reject(cli, "hidden", NULL,
+                              "expected widths that are whole numbers from 1 "
+                              "to 4096, such as 256,128");
+    }
+    if (s->test && s->out && output_same_file(s->test, s->out))
+        return cli_reject(cli, "test", NULL, "is the same file as --out");
+    /* The optimizer's flags apply where something trains, the schedule's
+     * where a whole run does: a flag that would be ignored is refused. */
+    bool train = strcmp(s->task, "train") == 0;
+    bool steps = train || strcmp(s->task, "timing") == 0;
+    for (size_t f = 0; f < cli->flag_count; f++) {
+        const char *v = cli->flags[f].value;
+        bool optimizer = v >= (const char *)&s->optimizer &&
+                         v < (const char *)(&s->optimizer + 1);
+        bool schedule = v >= (const char *)&s->schedule &&
+                        v < (const char *)(&s->schedule + 1);
+        if (cli->flags[f].given && ((optimizer && !steps) ||
+                                    (schedule && !train)))
+            return cli_reject(cli, cli->flags[f].name, NULL,
+                              schedule ? "applies only to --task train"
+                                       : "applies only to --task train "
+                                         "and timing");
+    }
+    size_t per_epoch = (60000 - s->validation + s->batch_size - 1) /
+                       s->batch_size; /* Fashion-MNIST's 60,000 */
+    if (train && schedule_flags_check(cli, &s->schedule, s->epochs * per_epoch,
+                                      s->optimizer.name) != CLI_RUN)
+        return CLI_BAD_INPUT;
+    return optimizer_flags_check(cli, &s->optimizer);
+}
+
+static int run(Cli *cli, const Settings *s)
+{
+    bool train = strcmp(s->task, "train") == 0;
+    Data d;
+    Work w;
+    if (!data_load(&d, s)) {
+        data_free(&d);
+        return EXIT_FAILURE;
+    }
+    int status = EXIT_FAILURE;
+    Output out, test;
+    bool with_test = train && s->test;
+    if (s->batch_size > d.train)
+        fprintf(stderr, "%s: --batch-size %zu: above the %zu training "
+                "images\n", program, s->batch_size, d.train);
+    else if (!work_alloc(&w, s, s->batch_size > 256 ? s->batch_size : 256))
+        fprintf(stderr, "%s: out of memory for the network\n", program);
+    else if (output_open(&out, program, "--out", s->out)) {
+        if (!with_test || output_open(&test, program, "--test", s->test)) {
+            if (train)
+                status = train_task(cli, s, &d, &w, out.file,
+                                    with_test ? test.file : NULL);
+            else if (strcmp(s->task, "gradcheck") == 0)
+                status = gradcheck_task(s, &d, &w, out.file);
+            else if (strcmp(s->task, "init") == 0)
+                status = init_task(s, &d, &w, out.file);
+            else
+                status = timing_task(cli, s, &d, &w, out.file);
+            if (with_test)
+                status = output_commit(&test, program) && status == 0
+                             ? status : EXIT_FAILURE;
+        }
+        if (!output_commit(&out, program))
+            status = EXIT_FAILURE;
+    }
+    work_free(&w);
+    data_free(&d);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {.task = "train", .data_dir = FASHION_MNIST_DIR,
+                  .activation = "relu", .init = "he",
+                  .hidden = {2, {256, 128}}, .init_scale = 1.0,
+                  .clip_norm = INFINITY, .h = 1e-5, .epochs = 10,
+                  .batch_size = 128, .validation = 5000, .coords = 20,
+                  .steps = 50, .repeats = 5,
+                  .optimizer = {.name = "adamw"},
+                  .schedule = SCHEDULE_FLAGS_DEFAULTS, .seed = 1};
+    s.schedule.name = "cosine";
+    Flag flags[] = {
+        {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
+         .help = "what to run", .choices = task_names},
+        {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
+         .help = "the folder of Fashion-MNIST's four .gz files (Debian's "
+                 "dataset-fashion-mnist)"},
+        {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
+         .help = "the hidden layers' widths, comma-separated"},
+        {.name = "activation", .kind = FLAG_CHOICE, .value = &s.activation,
+         .help = "after every hidden layer", .choices = activation_names},
+        {.name = "init", .kind = FLAG_CHOICE, .value = &s.init,
+         .help = "the weights' scale: Glorot's or He's", .choices = init_names},
+        {.name = "init-scale", .kind = FLAG_DOUBLE, .value = &s.init_scale,
+         .help = "multiplies the scheme's standard deviation", .min = 0,
+         .min_exclusive = true, .max = 1e3},
+        {.name = "validation", .kind = FLAG_COUNT, .value = &s.validation,
+         .help = "training images held out to validate on", .min = 1,
+         .max = 59999},
+        {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
+         .help = "examples per step", .min = 1, .max = 4096},
+        {.name = "epochs", .kind = FLAG_COUNT, .value = &s.epochs,
+         .help = "passes over the training images", .min = 1, .max = 1000,
+         .scope = "task=train"},
+        OPTIMIZER_FLAGS(&s.optimizer),
+        SCHEDULE_FLAGS(&s.schedule),
+        {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
+         .help = "clip the gradient's global norm to this (chapter 5)",
+         .min = 0, .min_exclusive = true, .max = 1e300,
+         .default_text = "none", .scope = "task=train"},
+        {.name = "test", .kind = FLAG_TEXT, .value = &s.test, .writes = true,
+         .help = "after training, the test set's accuracy per class, here",
+         .default_text = "none: the test set is not read",
+         .scope = "task=train"},
+        {.name = "coords", .kind = FLAG_COUNT, .value = &s.coords,
+         .help = "entries of each tensor to check", .min = 1, .max = 1e6,
+         .scope = "task=gradcheck"},
+        {.name = "h", .kind = FLAG_DOUBLE, .value = &s.h,
+         .help = "the central difference's step", .min = 0,
+         .min_exclusive = true, .max = 1, .scope = "task=gradcheck"},
+        {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
+         .help = "training steps per timed run", .min = 1, .max = 1e5,
+         .scope = "task=timing"},
+        {.name = "repeats", .kind = FLAG_COUNT, .value = &s.repeats,
+         .help = "timed runs (the median is reported)", .min = 1, .max = 100,
+         .scope = "task=timing"},
+        {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
+         .help = "random seed for the split, the weights and the shuffles"},
+        CLI_OUT_FLAG(&s.out),
+    };
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    int exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
+    if (check_settings(&cli, &s) != CLI_RUN)
+        return EXIT_BAD_INPUT;
+    return run(&cli, &s);
+}

@@ -1,0 +1,131 @@
+/*
+ * 08-backprop.h: the exercises of chapter 8, backpropagation, and a real
+ * network on real data.
+ *
+ * You write these functions in exercises/08-backprop.c; `make check CH=08`
+ * grades them. Each comment below is the contract your function must keep;
+ * the lesson, chapters/08-backprop.md, explains the ideas, and the section
+ * named in each comment is the one to read first.
+ *
+ * Conventions. A minibatch is n examples, one per row; every matrix is a
+ * flat array of doubles, row-major, its shape written beside it:
+ *   x   n × in    row i is example i's inputs (x[i*in + k])
+ *   w   in × out  w[k*out + o] is the weight from input k to output o
+ *   b   out
+ *   y   n × out   row i is example i's outputs
+ * A weight matrix is stored "inputs by outputs", the transpose of
+ * PyTorch's nn.Linear.weight, so that a row of x times w walks w row by
+ * row. Where a sum has an order, the contract states it: the chapter's
+ * fast matrix product (lib/matmul.h) adds in that same order, so your
+ * plain loops and the fast product give the very same bits.
+ */
+#ifndef EXERCISES_08_BACKPROP_H
+#define EXERCISES_08_BACKPROP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "01-gradient-descent.h" /* LossFn, a loss of a parameter vector */
+
+/* ------------------------------------------ lesson: "A linear layer" */
+
+/* The forward pass of a linear layer over a minibatch: y = x·w + b, that
+ * is, for every example i and output o,
+ *   y[i][o] = b[o] + x[i][0]·w[0][o] + x[i][1]·w[1][o] + ... + x[i][in-1]·w[in-1][o]
+ * added from left to right (starting from the bias, increasing k). y is
+ * written (n × out); x, w and b are read only. */
+void linear_forward(const double *x, const double *w, const double *b,
+                    size_t n, size_t in, size_t out, double *y);
+
+/* The backward pass of linear_forward: given dy = ∂L/∂y (n × out) and the
+ * layer's input x and weights w, for every k, o and i
+ *   dw[k][o] += x[0][k]·dy[0][o] + x[1][k]·dy[1][o] + ...   (in × out: xᵀ·dy)
+ *   db[o]    += dy[0][o] + dy[1][o] + ...                    (out: summed
+ *                                                             over the batch)
+ *   dx[i][k]  = dy[i][0]·w[k][0] + dy[i][1]·w[k][1] + ...    (n × in: dy·wᵀ)
+ * each sum over the batch (i) or the outputs (o) in increasing order. dw
+ * and db are ADDED to, never overwritten: a gradient accumulates over
+ * everything the loss depends on, and the caller zeroes it once per step
+ * (PyTorch's zero_grad). dx is overwritten, its sums starting from 0, and
+ * skipped when dx is NULL (the first layer's inputs are data: nobody needs
+ * their gradient). scratch holds at least in·max(n, out) doubles that the
+ * function may overwrite (room to transpose x or w; a plain loop needs
+ * none of it). */
+void linear_backward(const double *x, const double *w, const double *dy,
+                     size_t n, size_t in, size_t out, double *dw, double *db,
+                     double *dx, double *scratch);
+
+/* ----------------------------------- lesson: "Activation functions" */
+
+/* The nonlinearity between two linear layers (IDENTITY: none). */
+typedef enum {
+    ACTIVATION_RELU,
+    ACTIVATION_TANH,
+    ACTIVATION_SIGMOID,
+    ACTIVATION_IDENTITY
+} Activation;
+
+/* a[j] = f(z[j]) for the count entries of z: ReLU max(z, 0), tanh, the
+ * logistic sigmoid 1/(1 + e^-z) (without overflow for any z: no
+ * intermediate may be inf), or z itself. */
+void activation_forward(Activation f, const double *z, size_t count,
+                        double *a);
+
+/* dz[j] = da[j]·f'(z[j]), given the forward pass's input z and output
+ * a = f(z) (use whichever makes f' cheapest). ReLU's derivative is 1
+ * where z > 0 and 0 where z <= 0 (at the kink, 0, as PyTorch takes it);
+ * tanh' = 1 - tanh², σ' = σ·(1 - σ). dz is written. */
+void activation_backward(Activation f, const double *z, const double *a,
+                         const double *da, size_t count, double *dz);
+
+/* --------------------------- lesson: "Softmax and cross-entropy" */
+
+/* The mean cross-entropy of a minibatch of n examples, each with `classes`
+ * logits (n × classes) and a label labels[i] < classes:
+ *   loss = (1/n) Σ_i [ log Σ_c exp(z[i][c]) - z[i][labels[i]] ]
+ * with the log-sum-exp taken as m + log Σ_c exp(z[i][c] - m), m the row's
+ * largest logit, so that any finite logits give a finite loss. Unless
+ * dlogits is NULL, writes the gradient of that mean loss (n × classes):
+ *   dlogits[i][c] = (softmax(z[i])[c] - [c == labels[i]]) / n. */
+double softmax_cross_entropy(const double *logits, const uint8_t *labels,
+                             size_t n, size_t classes, double *dlogits);
+
+/* ------------------------------------ lesson: "Checking the gradient" */
+
+/* Below this size, a gradient entry is at the level of the rounding noise
+ * of a difference quotient; see the lesson. */
+#define GRADCHECK_FLOOR 1e-10
+
+/* |a - b| / max(|a|, |b|, GRADCHECK_FLOOR): 0 when a and b agree, about 1
+ * when one is 0 and the other is not, and never a division by 0. */
+double relative_error(double a, double b);
+
+/* Checks the analytic gradient `grad` of `loss` at theta on `count` of its
+ * coordinates, coords[0..count-1]: for each, the central difference
+ *   (loss(θ + h·e_j) - loss(θ - h·e_j)) / (2h)
+ * is compared with grad[j] by relative_error. Returns the largest relative
+ * error (0 when count is 0). theta may change during the call but holds
+ * exactly its original values when the function returns. */
+double gradient_check(LossFn loss, const void *ctx, double *theta,
+                      const double *grad, const size_t *coords, size_t count,
+                      double h);
+
+/* ------------------------------------------ lesson: "Initialisation" */
+
+typedef enum {
+    INIT_XAVIER, /* Glorot and Bengio, 2010 */
+    INIT_HE      /* He, Zhang, Ren and Sun, 2015 (Kaiming) */
+} InitScheme;
+
+/* The standard deviation of a layer's initial weights, drawn from a normal
+ * distribution, as torch.nn.init.xavier_normal_ and kaiming_normal_ (mode
+ * fan_in) give it with the gain torch.nn.init.calculate_gain gives the
+ * activation that follows the layer: √2 for ReLU, 5/3 for tanh, 1 for the
+ * sigmoid and for none (IDENTITY):
+ *   Xavier: gain·√(2 / (fan_in + fan_out))
+ *   He:     gain / √fan_in
+ * fan_in, fan_out >= 1. */
+double init_std(InitScheme scheme, Activation activation, size_t fan_in,
+                size_t fan_out);
+
+#endif

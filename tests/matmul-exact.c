@@ -45,7 +45,12 @@ static double wide_value(Rng *rng, uint64_t rare)
         static const double special[] = {INFINITY, -INFINITY, NAN};
         return special[rng_below(rng, 3)];
     }
-    double x = ldexp(1.0 + rng_uniform(rng), (int)rng_below(rng, 61) - 30);
+    /* One draw per statement: the order in which a call's arguments are
+     * evaluated is unspecified (GCC and clang differ), and so would the
+     * numbers be. */
+    double mantissa = 1.0 + rng_uniform(rng);
+    int exponent = (int)rng_below(rng, 61) - 30;
+    double x = ldexp(mantissa, exponent);
     return rng_below(rng, 2) ? x : -x;
 }
 
@@ -201,7 +206,7 @@ int main(void)
            checks);
     for (size_t t = 0; t + 1 < sizeof isas / sizeof isas[0]; t++)
         if (matmul_isa_available(isas[t]))
-            printf(" %s", matmul_isa_name(isas[t]));
+            printf("%s%s", t ? " " : "", matmul_isa_name(isas[t]));
     printf("; auto runs %s), transposes exact\n", matmul_isa_name(MATMUL_ISA_AUTO));
     printf("matmul-exact: digest of every product's bits 0x%016" PRIx64 "\n", digest);
     return 0;

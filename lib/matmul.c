@@ -10,8 +10,9 @@
  * entry alone runs at the latency of an addition, a few cycles a step. But
  * the n·p chains are independent of each other, and a core can run many
  * additions at once if it has many independent ones to run. So:
- *   - a vector holds 8 neighbouring entries of a row of C (j, j+1, ...),
- *     which are 8 independent chains advanced by one instruction;
+ *   - a vector holds 4 (AVX2) or 8 (AVX-512) neighbouring entries of a
+ *     row of C (j, j+1, ...): as many independent chains, advanced by one
+ *     instruction;
  *   - a tile of ROWS rows × VECTORS vectors of C stays in registers for a
  *     whole block of k, enough independent chains to keep every adder busy
  *     (the micro-kernel, tile_update);

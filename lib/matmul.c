@@ -13,7 +13,7 @@
  *   - a vector holds 4 (AVX2) or 8 (AVX-512) neighbouring entries of a
  *     row of C (j, j+1, ...): as many independent chains, advanced by one
  *     instruction;
- *   - a tile of ROWS rows × VECTORS vectors of C stays in registers for a
+ *   - a tile of several rows × several vectors of C stays in registers for a
  *     whole block of k, enough independent chains to keep every adder busy
  *     (the micro-kernel, tile_update);
  *   - k is cut into blocks of KC for the cache, and a chain goes on from

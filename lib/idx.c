@@ -26,9 +26,6 @@ enum {
     /* The most bytes one gzread call is asked for: gzread counts in int,
      * and a chunk at a time keeps the offset of a failure exact. */
     CHUNK = 1 << 20,
-    /* zlib's buffer for the compressed bytes. Its default, 8 KiB, means
-     * thousands of small read() calls for a 26 MB file. */
-    GZ_BUFFER = 128 * 1024,
 };
 
 /* A stream being read, and how many decompressed bytes it has given. */
@@ -52,6 +49,16 @@ static bool fail_at(IdxError *err, uint64_t offset, const char *format, ...)
     return false;
 }
 
+/* zlib's message for the stream's error, and its code. zlib puts the name
+ * the stream was opened with in front ("<fd:3>: incorrect data check"):
+ * the caller names the file better, so that part is dropped. */
+static const char *zlib_error(gzFile gz, int *code)
+{
+    const char *text = gzerror(gz, code);
+    const char *colon = strstr(text, ": ");
+    return text[0] == '<' && colon ? colon + 2 : text;
+}
+
 /* A read gave nothing: says why, as what was found where `expected` was
  * expected. zlib tells a clean end of the data (Z_OK) from gzip data that
  * stops in the middle (Z_BUF_ERROR) and from damaged gzip data
@@ -60,7 +67,7 @@ static bool fail_at(IdxError *err, uint64_t offset, const char *format, ...)
 static bool explain_stop(Reader *r, const char *expected, IdxError *err)
 {
     int code;
-    const char *zlib_says = gzerror(r->gz, &code);
+    const char *zlib_says = zlib_error(r->gz, &code);
     switch (code) {
     case Z_OK:
         return fail_at(err, r->offset, "expected %s, found the end of the file",
@@ -195,12 +202,13 @@ static bool read_dims(Reader *r, const IdxShape *want, IdxArray *out,
     if (overflow || size > want->max_bytes) {
         char shown[64], bytes[48];
         if (overflow)
-            snprintf(bytes, sizeof bytes, "more than this machine can address");
+            snprintf(bytes, sizeof bytes, "more bytes than this machine can "
+                                          "address");
         else
-            snprintf(bytes, sizeof bytes, "%zu", size);
+            snprintf(bytes, sizeof bytes, "%zu bytes", size);
         return fail_at(err, FIXED_HEADER,
                        "expected at most %zu bytes of data, found dimensions "
-                       "%s (%s bytes)",
+                       "%s (%s)",
                        want->max_bytes,
                        format_dims(dims, want->rank, shown, sizeof shown),
                        bytes);
@@ -241,7 +249,7 @@ static bool read_array(Reader *r, const IdxShape *want, IdxArray *out,
                        "more bytes",
                        expected);
     int code;
-    gzerror(r->gz, &code);
+    zlib_error(r->gz, &code);
     if (got < 0 || code != Z_OK)
         return explain_stop(r, "the end of the file", err);
     return true;
@@ -256,7 +264,6 @@ static bool read_and_close(int fd, const IdxShape *want, IdxArray *out,
         close(fd);
         return fail_at(err, NOWHERE, "cannot start reading: out of memory");
     }
-    gzbuffer(gz, GZ_BUFFER);
     Reader r = {gz, 0};
     bool ok = read_array(&r, want, out, err);
     gzclose_r(gz);

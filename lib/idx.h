@@ -17,7 +17,10 @@
  * A gzip-compressed file is read through zlib, which passes an uncompressed
  * one through unchanged: the reader sees one stream of bytes either way.
  * Every position it reports is an offset in that decompressed stream, so
- * `gzip -dc FILE | od -A d -t x1 | less` shows the byte it speaks of.
+ * `gzip -dc FILE | od -A d -t x1 | less` shows the byte it speaks of. For
+ * damaged gzip data the offset is only how far the reading had got when
+ * zlib noticed: zlib decompresses ahead, and checks the CRC-32 only at the
+ * end of the stream, so the damage itself can be anywhere before.
  *
  * Nothing is taken on trust. The header is checked against what the caller
  * expects (the rank, the sizes it requires, a limit on the bytes), and the

@@ -234,8 +234,8 @@ static bool read_array(Reader *r, const IdxShape *want, IdxArray *out,
              format_dims(dims, out->rank, shown, sizeof shown));
     out->data = malloc(out->size);
     if (!out->data)
-        return fail_at(err, r->offset, "cannot allocate the %s: out of memory",
-                       expected);
+        return fail_at(err, r->offset,
+                       "expected memory for the %s, found none left", expected);
     if (!read_exactly(r, out->data, out->size, expected, err))
         return false;
     /* One more byte: there must be none. Asking for it also makes zlib

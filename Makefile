@@ -19,7 +19,8 @@ WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
 CFLAGS   ?= -O2 -g
 override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off
 override CPPFLAGS += -Ilib -Iexercises -MMD -MP
-LDLIBS    = -lm
+# zlib reads the gzip-compressed datasets (lib/idx.c).
+LDLIBS    = -lm $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 
 # A chapter program is chapters/NN-topic.c, or chapters/NN-topic.NAME.c for
 # a second family of experiments; each becomes build/bin/<the same name>.

@@ -3,8 +3,10 @@
 #
 # A student's make needs a C compiler, make, pkg-config, Check (graded
 # tests), gnuplot (figures), pandoc (the book), jq (make grade writes
-# Gradescope's results.json with it) and inotify-tools (make watch re-grades
-# on file events; without it, it falls back to polling). With
+# Gradescope's results.json with it), inotify-tools (make watch re-grades
+# on file events; without it, it falls back to polling), zlib (lib/idx.c
+# reads gzip-compressed datasets with it) and Fashion-MNIST (chapter 8
+# trains on it; Debian ships it as dataset-fashion-mnist). With
 # `test` (make test, which CI runs), also clang with libFuzzer (the
 # self-test fuzzes the CSV reader) and Chromium (it measures the book's
 # layout on a phone's and a laptop's screen): only maintainers need those.
@@ -35,6 +37,9 @@ command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
+pkg-config --exists zlib 2>/dev/null || missing="$missing zlib1g-dev"
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] ||
+    missing="$missing dataset-fashion-mnist"
 # Grading a class (make grade, make grade-class, and the self-test) runs
 # each submission's tests in a bubblewrap sandbox.
 case "${1:-}" in test|grade)

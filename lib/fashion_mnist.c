@@ -1,0 +1,155 @@
+/*
+ * fashion_mnist.c: loading a Fashion-MNIST split. See fashion_mnist.h.
+ *
+ * The IDX reader checks each file on its own; what ties the two files of a
+ * split together is checked here: 28 x 28 images, one label per image, and
+ * labels that name one of the 10 classes. The images are read first, so
+ * their count bounds what the labels file may declare.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "fashion_mnist.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The order is the dataset's own (its README's table of labels). */
+const char *const fashion_mnist_class_names[FASHION_MNIST_CLASSES] = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot",
+};
+
+/* What a user whose files are missing can do about it. */
+#define INSTALL_HINT                                                         \
+    "make deps installs Fashion-MNIST in " FASHION_MNIST_DIR                 \
+    " (Debian's dataset-fashion-mnist), or --data-dir names the directory "  \
+    "that holds it"
+
+/* The splits, and the most images each may hold: the published sizes. */
+static const struct {
+    const char *name;
+    size_t max_images;
+} SPLITS[] = {{"train", 60000}, {"t10k", 10000}};
+
+static bool fail_whole(FashionMnistError *err, const char *path,
+                       const char *message, const char *detail)
+{
+    snprintf(err->path, sizeof err->path, "%s", path);
+    err->error.has_offset = false;
+    snprintf(err->error.message, sizeof err->error.message, "%s%s", message,
+             detail);
+    return false;
+}
+
+/* Builds DIR/SPLIT-KIND-ubyte.gz in err->path: a failure is then already
+ * about the right file. */
+static bool name_file(FashionMnistError *err, const char *dir,
+                      const char *split, const char *kind)
+{
+    size_t len = strlen(dir);
+    const char *slash = len && dir[len - 1] == '/' ? "" : "/";
+    int n = snprintf(err->path, sizeof err->path, "%s%s%s-%s-ubyte.gz", dir,
+                     slash, split, kind);
+    if (n < 0 || (size_t)n >= sizeof err->path)
+        return fail_whole(err, dir, "the directory's name is too long", "");
+    return true;
+}
+
+/* Reads the file named in err->path; a missing file gets the hint. */
+static bool read_file(FashionMnistError *err, const IdxShape *want,
+                      IdxArray *array)
+{
+    if (idx_read(err->path, want, array, &err->error))
+        return true;
+    if (err->error.errno_value == ENOENT) {
+        size_t used = strlen(err->error.message);
+        snprintf(err->error.message + used, sizeof err->error.message - used,
+                 "; %s", INSTALL_HINT);
+    }
+    return false;
+}
+
+bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
+                        FashionMnistError *err)
+{
+    *data = (FashionMnist){0};
+    *err = (FashionMnistError){0};
+    size_t max_images = 0;
+    for (size_t s = 0; s < sizeof SPLITS / sizeof *SPLITS; s++)
+        if (strcmp(split, SPLITS[s].name) == 0)
+            max_images = SPLITS[s].max_images;
+    if (!max_images)
+        return fail_whole(err, dir, "expected the split train or t10k, found ",
+                          split);
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return fail_whole(err, dir, "cannot open the directory: ",
+                          errno == ENOENT ? "it does not exist; " INSTALL_HINT
+                                          : strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return fail_whole(err, dir, "expected a directory, found a file; ",
+                          INSTALL_HINT);
+
+    IdxShape image_shape = {
+        .rank = 3,
+        .dims = {0, FASHION_MNIST_ROWS, FASHION_MNIST_COLS},
+        .names = {"images", "rows", "columns"},
+        .max_bytes = max_images * FASHION_MNIST_PIXELS,
+    };
+    IdxArray images, labels;
+    if (!name_file(err, dir, split, "images-idx3") ||
+        !read_file(err, &image_shape, &images))
+        return false;
+
+    /* One label per image: the count is checked in the labels' header,
+     * before they are read. */
+    char label_noun[128];
+    snprintf(label_noun, sizeof label_noun, "labels (one per image in %s)",
+             strrchr(err->path, '/') + 1);
+    IdxShape label_shape = {
+        .rank = 1,
+        .dims = {images.dims[0]},
+        .names = {label_noun},
+        .max_bytes = images.dims[0],
+    };
+    if (!name_file(err, dir, split, "labels-idx1") ||
+        !read_file(err, &label_shape, &labels)) {
+        idx_free(&images);
+        return false;
+    }
+    /* The labels start after the 8-byte header: 4 fixed bytes, one size. */
+    for (size_t i = 0; i < labels.size; i++)
+        if (labels.data[i] >= FASHION_MNIST_CLASSES) {
+            err->error.offset = 8 + i;
+            err->error.has_offset = true;
+            snprintf(err->error.message, sizeof err->error.message,
+                     "expected a class label from 0 to %d, found %u (the "
+                     "label of image %zu, counting from 0)",
+                     FASHION_MNIST_CLASSES - 1, labels.data[i], i);
+            idx_free(&images);
+            idx_free(&labels);
+            return false;
+        }
+    *data = (FashionMnist){
+        .pixels = images.data,
+        .labels = labels.data,
+        .n = images.dims[0],
+        .rows = images.dims[1],
+        .cols = images.dims[2],
+    };
+    return true;
+}
+
+void fashion_mnist_free(FashionMnist *data)
+{
+    free(data->pixels);
+    free(data->labels);
+    *data = (FashionMnist){0};
+}
+
+void fashion_mnist_print_error(FILE *out, const char *prefix,
+                               const FashionMnistError *err)
+{
+    idx_print_error(out, prefix, err->path, &err->error);
+}

@@ -1,0 +1,32 @@
+# Chapter 8: the capstone run, epoch by epoch. Left, the cross-entropy:
+# the mean over each epoch's minibatches (train) and over the 5,000
+# held-out images after the epoch (validation). Right, the share of images
+# classified right, the same two ways. Epoch 0 is the network as
+# initialised (validation only; its accuracy, about 7 %, is below the
+# right panel's range).
+#
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/08-backprop.training.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
+
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
+REQUIRED = "train"
+@REQUIRE
+
+set multiplot layout 1, 2 spacing 0.1, 0 margins 0.1, 0.98, 0.13, 0.9
+set xlabel "epoch"
+set key top right samplen 1.5 font FONT_SMALL
+set title "loss (cross-entropy)"
+set logscale y
+set yrange [0.1:3]
+set ytics (0.1, 0.2, 0.3, 0.5, 1, 2)
+plot data("train") using "epoch":"train_loss" with linespoints lt 1 title "train (during the epoch)", \
+     ""            using "epoch":"val_loss" with linespoints lt 2 title "validation"
+unset logscale y
+set title "accuracy"
+set key bottom right
+set yrange [75:100]
+set format y "%.0f%%"
+plot data("train") using "epoch":(100 * column("train_accuracy")) with linespoints lt 1 title "train (during the epoch)", \
+     ""            using "epoch":(100 * column("val_accuracy")) with linespoints lt 2 title "validation"
+unset multiplot

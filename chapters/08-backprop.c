@@ -67,17 +67,24 @@ typedef struct {
 
 typedef struct {
     FashionMnist train_file;   /* all 60,000 */
+    FashionMnist test_file;    /* the 10,000, read only with --test */
     size_t *order;             /* train_file's rows: validation, then train */
     size_t validation, train;  /* how many of each */
     double pixel[256];         /* what each pixel value becomes */
 } Data;
 
+/* Loads the training images and, for --test, the test images (read now,
+ * so that a missing file is refused before the training, but looked at
+ * only after it). False, after one line naming --data-dir, when a file is
+ * missing or not what it should be: bad input. */
 static bool data_load(Data *d, const Settings *s)
 {
     *d = (Data){.validation = s->validation};
     FashionMnistError err;
-    if (!fashion_mnist_load(s->data_dir, "train", &d->train_file, &err)) {
-        fashion_mnist_print_error(stderr, PROGRAM_NAME ": ", &err);
+    if (!fashion_mnist_load(s->data_dir, "train", &d->train_file, &err) ||
+        (s->test && !fashion_mnist_load(s->data_dir, "t10k", &d->test_file,
+                                        &err))) {
+        fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
         return false;
     }
     size_t n = d->train_file.n;
@@ -120,6 +127,7 @@ static bool data_load(Data *d, const Settings *s)
 static void data_free(Data *d)
 {
     fashion_mnist_free(&d->train_file);
+    fashion_mnist_free(&d->test_file);
     free(d->order);
 }
 
@@ -269,14 +277,9 @@ static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
 
 /* The test set, per class: class,name,images,correct,accuracy, and a last
  * row "10,all" for all of them. */
-static bool test_report(Work *w, const Data *d, const Settings *s, FILE *out)
+static void test_report(Work *w, const Data *d, FILE *out)
 {
-    FashionMnist test;
-    FashionMnistError err;
-    if (!fashion_mnist_load(s->data_dir, "t10k", &test, &err)) {
-        fashion_mnist_print_error(stderr, PROGRAM_NAME ": ", &err);
-        return false;
-    }
+    const FashionMnist test = d->test_file;
     size_t images[FASHION_MNIST_CLASSES + 1] = {0};
     size_t right[FASHION_MNIST_CLASSES + 1] = {0};
     size_t rows[256]; /* the work buffers hold at least 256 images */
@@ -295,14 +298,12 @@ static bool test_report(Work *w, const Data *d, const Settings *s, FILE *out)
             images[FASHION_MNIST_CLASSES]++, right[FASHION_MNIST_CLASSES] += ok;
         }
     }
-    fashion_mnist_free(&test);
     fputs("class,name,images,correct,accuracy\n", out);
     for (size_t c = 0; c <= FASHION_MNIST_CLASSES; c++)
         fprintf(out, "%zu,%s,%zu,%zu,%.17g\n", c,
                 c < FASHION_MNIST_CLASSES ? fashion_mnist_class_names[c]
                                           : "all",
                 images[c], right[c], (double)right[c] / (double)images[c]);
-    return true;
 }
 
 /* --task train: epoch,step,lr,train_loss,train_accuracy,val_loss,
@@ -350,8 +351,8 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
                                     val_accuracy}, 6);
     }
     scheduled_optimizer_free(&so);
-    if (status == EXIT_SUCCESS && test && !test_report(w, d, s, test))
-        status = EXIT_FAILURE;
+    if (status == EXIT_SUCCESS && test)
+        test_report(w, d, test);
     return status;
 }
 
@@ -372,8 +373,10 @@ static int gradcheck_task(const Settings *s, const Data *d, Work *w,
     MlpBatch batch = {&w->net, &w->buf, w->x, w->labels, n};
     mlp_batch_loss_grad(w->theta, w->grad, &batch);
     size_t *coords = malloc(s->coords * sizeof *coords);
-    if (!coords)
+    if (!coords) {
+        fprintf(stderr, "%s: out of memory for --coords\n", program);
         return EXIT_FAILURE;
+    }
     fputs("layer,tensor,entries,checked,max_relative_error\n", out);
     double worst = 0.0;
     size_t checked = 0;
@@ -486,6 +489,7 @@ static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,
     Optimizer opt;
     double *seconds = malloc(s->repeats * sizeof *seconds);
     if (!seconds || !optimizer_init(&opt, &ocfg, w->net.params)) {
+        fprintf(stderr, "%s: out of memory for the optimizer\n", program);
         free(seconds);
         return EXIT_FAILURE;
     }
@@ -588,40 +592,48 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     return optimizer_flags_check(cli, &s->optimizer);
 }
 
+/* The task, writing to `out` (and `test`, for --test). */
+static int run_task(Cli *cli, const Settings *s, const Data *d, Work *w,
+                    FILE *out, FILE *test)
+{
+    if (strcmp(s->task, "train") == 0)
+        return train_task(cli, s, d, w, out, test);
+    if (strcmp(s->task, "gradcheck") == 0)
+        return gradcheck_task(s, d, w, out);
+    if (strcmp(s->task, "init") == 0)
+        return init_task(s, d, w, out);
+    return timing_task(cli, s, d, w, out);
+}
+
 static int run(Cli *cli, const Settings *s)
 {
-    bool train = strcmp(s->task, "train") == 0;
     Data d;
-    Work w;
     if (!data_load(&d, s)) {
         data_free(&d);
-        return EXIT_FAILURE;
+        return EXIT_BAD_INPUT;
     }
-    int status = EXIT_FAILURE;
-    Output out, test;
-    bool with_test = train && s->test;
-    if (s->batch_size > d.train)
+    if (s->batch_size > d.train) {
         fprintf(stderr, "%s: --batch-size %zu: above the %zu training "
                 "images\n", program, s->batch_size, d.train);
-    else if (!work_alloc(&w, s, s->batch_size > 256 ? s->batch_size : 256))
+        data_free(&d);
+        return EXIT_BAD_INPUT;
+    }
+    int status = EXIT_FAILURE;
+    Work w;
+    Output out, test;
+    if (!work_alloc(&w, s, s->batch_size > 256 ? s->batch_size : 256))
         fprintf(stderr, "%s: out of memory for the network\n", program);
     else if (output_open(&out, program, "--out", s->out)) {
-        if (!with_test || output_open(&test, program, "--test", s->test)) {
-            if (train)
-                status = train_task(cli, s, &d, &w, out.file,
-                                    with_test ? test.file : NULL);
-            else if (strcmp(s->task, "gradcheck") == 0)
-                status = gradcheck_task(s, &d, &w, out.file);
-            else if (strcmp(s->task, "init") == 0)
-                status = init_task(s, &d, &w, out.file);
-            else
-                status = timing_task(cli, s, &d, &w, out.file);
-            if (with_test)
-                status = output_commit(&test, program) && status == 0
-                             ? status : EXIT_FAILURE;
+        if (s->test && !output_open(&test, program, "--test", s->test)) {
+            output_discard(&out);
+        } else {
+            status = run_task(cli, s, &d, &w, out.file,
+                              s->test ? test.file : NULL);
+            if (s->test && !output_commit(&test, program))
+                status = EXIT_FAILURE;
+            if (!output_commit(&out, program))
+                status = EXIT_FAILURE;
         }
-        if (!output_commit(&out, program))
-            status = EXIT_FAILURE;
     }
     work_free(&w);
     data_free(&d);

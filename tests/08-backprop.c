@@ -520,22 +520,25 @@ START_TEST(backward_hand_worked)
     /* dw and db start at 0, dx holds 1000 (it is overwritten), scratch
      * holds nan (its contents are irrelevant), exactly in·max(n, out) = 6
      * of them and a guard after. */
-    double dw[6 + 1], db[2 + 1], dx[6 + 1], scratch[6 + 1];
+    double dw[6 + 1], db[2 + 1], dx[6 + 1], scratch[6 + 12];
     const double zero[6] = {0};
     fill(dw, 7, 0.0);
     fill(db, 3, 0.0);
     fill(dx, 7, 1000.0);
-    fill(scratch, 7, NAN);
-    dw[6] = db[2] = dx[6] = scratch[6] = 4321.0;
+    fill(scratch, 18, 4321.0);
+    fill(scratch, 6, NAN);
+    dw[6] = db[2] = dx[6] = 4321.0;
     linear_backward(HX, HW, HDY, 2, 3, 2, dw, db, dx, scratch);
     check_hand_case(dw, db, dx, zero, zero, 1000.0, 1.0, "");
     ck_assert_msg(dw[6] == 4321.0 && db[2] == 4321.0 && dx[6] == 4321.0,
                   "linear_backward wrote past the end of dw (in·out), db "
                   "(out) or dx (n·in)");
-    ck_assert_msg(scratch[6] == 4321.0,
-                  "linear_backward wrote past the in·max(n, out) = 6 doubles "
-                  "of scratch: transposing x needs in·n of them, w in·out; "
-                  "use the same room for both, one after the other");
+    for (size_t j = 6; j < 18; j++)
+        ck_assert_msg(scratch[j] == 4321.0,
+                      "linear_backward wrote past the in·max(n, out) = 6 "
+                      "doubles of scratch (at scratch[%zu]): transposing x "
+                      "needs in·n of them, w in·out; use the same room for "
+                      "both, one after the other", j);
 }
 END_TEST
 
@@ -1379,26 +1382,34 @@ typedef struct {
     const double *home;   /* the original θ */
     size_t moved_two;     /* calls that saw two coordinates off home */
     size_t nan_at;        /* the coordinate whose perturbation gives nan */
+    size_t drifted;       /* calls that saw a second one off by rounding */
 } Probe;
 
 static double cubic_loss(const double *theta, const void *ctx)
 {
     Probe *p = (Probe *)ctx; /* the tests hand in a Probe of their own */
-    size_t off = 0;
+    size_t off = 0, far = 0;
     double sum = 0.0;
     p->calls++;
     for (size_t j = 0; j < p->dim; j++) {
         if (theta[j] != p->home[j]) {
             off++;
+            far += fabs(theta[j] - p->home[j]) > 1e-12 * fabs(p->home[j]);
             if (j == p->nan_at)
                 return NAN;
         }
         sum += theta[j] * theta[j] * theta[j] / 3.0;
     }
-    if (off > 1)
+    if (off > 1 && far <= 1)
+        p->drifted++;
+    else if (off > 1)
         p->moved_two++;
     return sum;
 }
+
+static const char *const DRIFTED =
+    "θ_j is put back only to within rounding: θ + h - h is not always θ "
+    "in floating point; save θ_j and write the saved value back";
 
 static const char *const LEFT_MOVED =
     "θ was not restored after a coordinate: the next difference saw two "
@@ -1407,18 +1418,20 @@ static const char *const LEFT_MOVED =
 /* The value a gradient check of the cubic at theta with h gives, for the
  * central difference (kind 0), the forward one-sided one (1), the
  * backward one (2), the central one divided by h (3); or, kind 4, the
- * mean error instead of the largest. */
+ * mean error instead of the largest; 5, grad[t] read for coordinate
+ * coords[t]; 6, coordinate t checked instead of coords[t] (its grad
+ * entry still grad[coords[t]]). */
 static double cubic_check(const double *theta, const double *grad,
                           const size_t *coords, size_t count, double h, int kind)
 {
     double worst = 0.0, sum = 0.0;
     for (size_t t = 0; t < count; t++) {
-        double th = theta[coords[t]];
+        double th = theta[kind == 6 ? t : coords[t]];
         double q = kind == 1 ? th * th + th * h + h * h / 3.0
                    : kind == 2 ? th * th - th * h + h * h / 3.0
                    : kind == 3 ? 2.0 * (th * th + h * h / 3.0)
                                : th * th + h * h / 3.0;
-        double g = grad[coords[t]];
+        double g = grad[kind == 5 ? t : coords[t]];
         double e = fabs(g - q) / fmax(fmax(fabs(g), fabs(q)), 1e-10);
         worst = e > worst ? e : worst;
         sum += e;
@@ -1437,6 +1450,8 @@ static const char *gradcheck_mistake(double got, const double *theta,
                "h·e_j) and loss(θ - h·e_j)";
     if (p->moved_two)
         return LEFT_MOVED;
+    if (p->drifted)
+        return DRIFTED;
     static const char *const kinds[] = {
         NULL,
         "a one-sided difference (loss(θ + h) - loss(θ))/h: its error is of "
@@ -1447,8 +1462,12 @@ static const char *gradcheck_mistake(double got, const double *theta,
         "the difference was divided by h: the two points are 2h apart, "
         "divide by 2h",
         "the mean of the errors: return the largest",
+        "grad was read as grad[t]: grad holds the whole gradient, so "
+        "coordinate j = coords[t] is compared with grad[j]",
+        "coordinates 0 to count - 1 were checked: the ones to check are "
+        "coords[0], ..., coords[count - 1]",
     };
-    for (int k = 1; k <= 4; k++)
+    for (int k = 1; k <= 6; k++)
         if (fabs(got - cubic_check(theta, grad, coords, count, h, k)) <=
             1e-3 * fabs(cubic_check(theta, grad, coords, count, h, k)))
             return kinds[k];
@@ -1486,24 +1505,25 @@ END_TEST
 START_TEST(gradcheck_coords)
 {
     /* The gradient is wrong at coordinate 2 (2θ² = 8 where 4 is due): its
-     * error is |8 - 4.000000333|/8 = 0.49999996. Checking coords {3, 0}
-     * does not see it (the largest error is then at 0.5, ~1.33e-6);
+     * error is |8 - 4.000000333|/8 = 0.49999996. Checking coords {3, 0, 1}
+     * does not see it (the largest error is then at 0.25, ~5.33e-6);
      * checking {2, 0} does, at ~0.5. grad holds the whole gradient:
-     * coordinate j is compared with grad[j]. */
+     * coordinate j is compared with grad[j]; the order {3, 0, 1} tells
+     * grad[t] (largest error 0.9375) from coordinate t (0.984). */
     const double home[] = {1, 0.25, -2, 0.5};
     double theta[] = {1, 0.25, -2, 0.5}, grad[] = {1, 0.0625, 8, 0.25};
     const double right[] = {1, 0.0625, 4, 0.25};
-    const size_t skip[] = {3, 0}, hit[] = {2, 0};
+    const size_t skip[] = {3, 0, 1}, hit[] = {2, 0};
     Probe p = {4, 0, home, 0, SIZE_MAX};
-    double got = gradient_check(cubic_loss, &p, theta, grad, skip, 2, 1e-3);
-    double want = cubic_check(home, right, skip, 2, 1e-3, 0);
+    double got = gradient_check(cubic_loss, &p, theta, grad, skip, 3, 1e-3);
+    double want = cubic_check(home, right, skip, 3, 1e-3, 0);
     if (!(fabs(got - want) <= 1e-3 * want)) {
-        const char *why = gradcheck_mistake(got, home, grad, skip, 2, 1e-3, &p);
+        const char *why = gradcheck_mistake(got, home, grad, skip, 3, 1e-3, &p);
         if (!why && got > 0.4)
             why = "coordinates outside coords were checked (or grad was read "
                   "as grad[t]): check coordinate j = coords[t] against grad[j]";
         ck_abort_msg("gradient_check of L = Σ θ³/3 at θ = (1, 0.25, -2, 0.5), "
-                     "grad wrong only at coordinate 2, coords {3, 0}: gave "
+                     "grad wrong only at coordinate 2, coords {3, 0, 1}: gave "
                      "%.17g, expected %.17g: %s", got, want,
                      why ? why : "check only the coordinates listed in coords");
     }
@@ -1544,15 +1564,14 @@ START_TEST(gradcheck_restores_theta)
                   got == -1.0 ? ": is the function still the stub that "
                                 "returns -1?" : "");
     ck_assert_msg(p.moved_two == 0, "%s", LEFT_MOVED);
+    ck_assert_msg(p.drifted == 0, "%s", DRIFTED);
     for (size_t j = 0; j < 5; j++) {
         if (memcmp(&theta[j], &home[j], sizeof *theta) == 0)
             continue;
         const char *why = "θ_j must hold exactly its original value: save it "
                           "before the differences and write it back after";
         if (fabs(theta[j] - home[j]) <= 1e-12 * fabs(home[j]))
-            why = "θ_j is back only to within rounding: θ + h - h is not "
-                  "always θ in floating point; save θ_j and write the saved "
-                  "value back";
+            why = DRIFTED;
         else if (close_to(theta[j], home[j] - 1e-4) || close_to(theta[j], home[j] + 1e-4))
             why = "θ_j was left perturbed by h: restore it after its two "
                   "losses";

@@ -166,8 +166,8 @@ double gradient_check(LossFn loss, const void *ctx, double *theta,
         double down = loss(theta, ctx);
         theta[j] = saved;
         double error = relative_error(grad[j], (up - down) / (2.0 * h));
-        if (!(error <= worst)) /* a nan error is the worst of all */
-            worst = error;
+        if (isnan(error) || error > worst) /* a nan is the worst of all, */
+            worst = error;                 /* and nothing displaces it */
     }
     return worst;
     // END SOLUTION

@@ -173,7 +173,7 @@ static double forward_difference(const Objective *o, double *theta, size_t j,
 //> relative-error
 /* |a - b| / max(|a|, |b|): how many digits two gradients share, whatever
  * their scale. Both zero counts as agreement. */
-static double relative_error(double a, double b)
+static double relative_difference(double a, double b)
 {
     double scale = fmax(fabs(a), fabs(b));
     return scale == 0.0 ? 0.0 : fabs(a - b) / scale;
@@ -184,7 +184,7 @@ static double relative_error(double a, double b)
  * h = 1e-1, 1e-2, ..., 1e-12. A large h suffers truncation error (the
  * loss is not a straight line over [θ - h, θ + h]); a tiny h suffers
  * rounding error, because L(θ + h) - L(θ - h) cancels most digits. */
-static void gradient_check(const LessonProblem *p, double *theta, FILE *out)
+static void step_size_sweep(const LessonProblem *p, double *theta, FILE *out)
 {
     const Objective *o = &p->objective;
     double grad[MAX_PARAMS], central[MAX_PARAMS];
@@ -201,8 +201,8 @@ static void gradient_check(const LessonProblem *p, double *theta, FILE *out)
             row[c++] = grad[j];
             row[c++] = forward;
             row[c++] = central[j];
-            row[c++] = relative_error(grad[j], forward);
-            row[c++] = relative_error(grad[j], central[j]);
+            row[c++] = relative_difference(grad[j], forward);
+            row[c++] = relative_difference(grad[j], central[j]);
         }
         output_numbers(out, row, c);
     }
@@ -299,7 +299,7 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
                     ",central_error_%s",
                     names[j], names[j], names[j], names[j], names[j]);
         fputc('\n', out.file);
-        gradient_check(p, theta, out.file);
+        step_size_sweep(p, theta, out.file);
     } else {
         /* One row: the loss at the minimum, the minimiser, then the
          * learning rates that matter on a quadratic: below 2/λmax descent

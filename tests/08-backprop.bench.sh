@@ -34,7 +34,7 @@ field() {
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo "08-backprop: the matrix product (one core), median of 7 runs"
 echo "  machine: ${cpu:-unknown processor}, $(nproc) cores"
-cc -O2 -std=c11 -ffp-contract=off -Ilib tests/matmul-bench.c lib/matmul.c -lm -o "$out/matmul-bench"
+cc -O2 -std=c11 -ffp-contract=off -Ilib tests/matmul-bench.c lib/matmul.c lib/rng.c -lm -o "$out/matmul-bench"
 "$out/matmul-bench" 7 >"$out/08-matmul.csv"
 awk -F, 'NR > 1 && $1 == "mul+add-peak" {
              printf "  %-7s peak of separate mul+add: %6.1f GFLOP/s (%.1f to %.1f)\n", $5, $6, $7, $8 }
@@ -60,11 +60,12 @@ if [ -n "$python" ]; then
     "$python" tests/08-backprop.bench.py "$steps" "$batch" 5 256,128 >"$out/08-step-torch.csv"
     t_med=$(field "$out/08-step-torch.csv" seconds_median)
     blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
-    printf '  %s  %.2f ms a step (%.2f to %.2f), with the BLAS %s\n' \
+    printf '  %s  %.2f ms a step (%.2f to %.2f), an epoch in %.2f s, with the BLAS %s\n' \
         "$(field "$out/08-step-torch.csv" library)" \
         "$(echo "$t_med $steps" | awk '{ print 1000 * $1 / $2 }')" \
         "$(echo "$(field "$out/08-step-torch.csv" seconds_min) $steps" | awk '{ print 1000 * $1 / $2 }')" \
-        "$(echo "$(field "$out/08-step-torch.csv" seconds_max) $steps" | awk '{ print 1000 * $1 / $2 }')" "$blas"
+        "$(echo "$(field "$out/08-step-torch.csv" seconds_max) $steps" | awk '{ print 1000 * $1 / $2 }')" \
+        "$(echo "$t_med $steps" | awk '{ print $1 / $2 * 430 }')" "$blas"
     echo "$t_med $c_med" | awk '{ printf "  PyTorch takes %.2f times as long as the course'"'"'s C per step (above 1: the C is faster)\n", $1 / $2 }'
     case $blas in */blas/libblas.so*)
         echo "  (that is the reference BLAS: apt-get install libopenblas0-pthread gives PyTorch a fast one)" ;;

@@ -165,3 +165,16 @@ corrupt_test_set_refused_early() {
     [ $(($(date +%s) - start)) -lt 20 ] || { echo "it trained before refusing"; return 1; }
 }
 check "08: a truncated test file is refused before training, naming --data-dir and the file" corrupt_test_set_refused_early
+
+# Chapter 5's clipping is in the loop when --clip-norm is given. With plain
+# SGD (Adam would divide the clipped scale away again), a gradient clipped
+# to a norm of 1e-4 makes every step at most 1e-5 long, so after an epoch
+# the network is still near its start, far below the unclipped epoch.
+clipping_applies() {
+    "$program" --epochs 1 --optimizer sgd --lr 0.1 --schedule constant >"$scratch/free.csv" || return 1
+    "$program" --epochs 1 --optimizer sgd --lr 0.1 --schedule constant --clip-norm 1e-4 >"$scratch/clipped.csv" || return 1
+    free=$(column "$scratch/free.csv" val_accuracy)
+    clipped=$(column "$scratch/clipped.csv" val_accuracy)
+    awk -v f="$free" -v c="$clipped" 'BEGIN { if (!(f > 0.8 && c < f - 0.2)) { print "unclipped " f ", clipped " c; exit 1 } }'
+}
+check "08: --clip-norm clips every step (chapter 5's clip_grad_norm): SGD clipped to 1e-4 learns far less in an epoch" clipping_applies

@@ -192,6 +192,10 @@ static void confine_test(void)
         LOAD(nr),
         ONLY_SELF(SYS_tgkill),
         LOAD(nr),
+        ONLY_SELF(SYS_rt_sigqueueinfo),
+        LOAD(nr),
+        ONLY_SELF(SYS_rt_tgsigqueueinfo),
+        LOAD(nr),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog program = {sizeof filter / sizeof filter[0], filter};

@@ -985,6 +985,33 @@ class_names_are_data() {
 check "grade-class: a folder named like the gradebook, or holding control characters, leaves the gradebook whole and the terminal clean" \
     class_names_are_data
 
+# A tampering stop keeps the rows graded: the hidden suite's source is
+# changed (here by the self-test, as a submission graded without the
+# sandbox could) while the second student's tests run; grade-class stops
+# with status 3, and the gradebook keeps the first student's row.
+tampering_stop_keeps_rows() {
+    class=$root/$g/tamper-class hidden=$root/$g/tamper-hidden
+    rm -rf "$class" "$hidden" "$g/tamper-out" && mkdir -p "$class/alice" "$class/zed" "$hidden" || return 1
+    cp "$g/instructor/$ch1.c" "$hidden/" && cp solutions/$ch1.c "$class/alice/" || return 1
+    # Zed's tests take a while: the change lands while they run.
+    sed 's|^double parabola_descend(|unsigned sleep(unsigned);\n&|' solutions/$ch1.c >"$class/zed/$ch1.c"
+    sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    sleep(2);|' "$class/zed/$ch1.c"
+    zed_run=build/grade/$(printf '%s' "$class/zed " | cksum | cut -d' ' -f1)/run
+    rm -rf "$zed_run"
+    HIDDEN_TESTS="$hidden" tools/grade-class.sh "$class" "$g/tamper-out" >"$g/tamper.out" 2>&1 &
+    grader=$!
+    waited=0
+    until [ -d "$zed_run" ] || [ "$waited" -gt 600 ]; do sleep 0.1; waited=$((waited + 1)); done
+    echo '/* changed */' >>"$hidden/$ch1.c"
+    wait "$grader"
+    code=$?
+    [ "$code" -eq 3 ] || { echo "grade-class exited with $code, not 3"; cat "$g/tamper.out"; return 1; }
+    grep -q '^alice,' "$g/tamper-out/gradebook.csv" && ! grep -q '^zed,' "$g/tamper-out/gradebook.csv" ||
+        { echo "the gradebook lost alice's row or kept zed's:"; cat "$g/tamper-out/gradebook.csv"; return 1; }
+}
+check "grade-class: a tampering stop (the course's files changed mid-grading) keeps the rows graded before" \
+    tampering_stop_keeps_rows
+
 # Each test has an output allowance of its own: an exercise whose code
 # floods its output (70 MB, past the 64 MB a test may write) fails, and
 # the next exercise, which prints a line of its own, still passes.

@@ -16,10 +16,16 @@
  * The grader does not take this file on trust: tools/grade.sh keeps only
  * the statuses and messages, and takes names, points and hints from the
  * listing of the suite linked with the reference solution (tools/grade.mk).
+ * A RESULTS-FILE of the form /dev/fd/N is a descriptor the grader opened:
+ * only this process writes it, since every test's process closes it before
+ * the student's code runs (a file named by path could be replaced by a
+ * test in the folder it shares).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "grading.h"
 
+#include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +35,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/sched.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 
 enum {
@@ -70,6 +82,8 @@ static bool test_finished;
 static int journal_fd = -1;
 static long current_exercise = -1;
 static pid_t runner_pid;
+static int results_fd = -1;   /* the results' descriptor, this process's alone */
+static bool in_sandbox;       /* GRADING_SANDBOX=1: make grade's sandbox */
 
 static void count_exercise(void)
 {
@@ -115,6 +129,105 @@ static char *journal_text(int fd)
     return text;
 }
 
+/* ----------------------------------------------- inside make grade's sandbox
+ * There (tools/grade.sh sets GRADING_SANDBOX=1) a test's process may not
+ * start another process (a child that finished the test would count as a
+ * second finish in the journal; one that outlived it could tamper with what
+ * follows), signal any process but itself, or trace one; threads stay
+ * allowed. The kernel enforces it (a seccomp filter, installed before the
+ * student's code runs, which no code can lift); what is refused fails with
+ * EPERM, and the witness library names it in the report. The runner itself
+ * is made non-dumpable, so that no test can read or write its memory or
+ * descriptors through /proc or ptrace. */
+#ifdef __linux__
+#if defined(__x86_64__)
+#define SANDBOX_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SANDBOX_ARCH AUDIT_ARCH_AARCH64
+#endif
+#endif
+
+#ifdef SANDBOX_ARCH
+#define LOAD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define REFUSE(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+                   BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
+/* kill(pid, ...) and the like: allowed only when their first argument is
+ * this process (abort() and raise() signal themselves). */
+#define ONLY_SELF(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 3), \
+                      LOAD(args[0]), \
+                      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)self, 1, 0), \
+                      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
+
+static void confine_test(void)
+{
+    pid_t self = getpid();
+    struct sock_filter filter[] = {
+        LOAD(arch),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        LOAD(nr),
+#ifdef __x86_64__
+        /* x32 calls are numbered from 2^30: none is expected. */
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        REFUSE(SYS_fork),
+        REFUSE(SYS_vfork),
+#endif
+        /* clone3 passes its flags in memory a filter cannot read: ENOSYS
+         * makes the C library fall back to clone. */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        /* clone: a thread (CLONE_THREAD) only. */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
+        LOAD(args[0]),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        REFUSE(SYS_ptrace),
+        REFUSE(SYS_tkill),
+        REFUSE(SYS_process_vm_writev),
+        REFUSE(SYS_process_vm_readv),
+        REFUSE(SYS_pidfd_send_signal),
+        ONLY_SELF(SYS_kill),
+        LOAD(nr),
+        ONLY_SELF(SYS_tgkill),
+        LOAD(nr),
+        ONLY_SELF(SYS_rt_sigqueueinfo),
+        LOAD(nr),
+        ONLY_SELF(SYS_rt_tgsigqueueinfo),
+        LOAD(nr),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = {sizeof filter / sizeof filter[0], filter};
+    /* Without the filter the test would run unconfined: it does not run. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+        _exit(EXIT_CALLED_STATUS);
+}
+#else
+/* No filter for this architecture: the sandbox's limits still hold. */
+static void confine_test(void) {}
+#endif
+
+/* Descriptors the sandbox was started with, other than the standard ones
+ * and the results' (a make jobserver's pipe, say), are closed before any
+ * test runs: nothing outside is reachable through them. */
+static void close_inherited(int keep)
+{
+    int fds[256], n = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return;
+    for (struct dirent *e; (e = readdir(dir)) && n < 256;) {
+        int fd = atoi(e->d_name);
+        if (fd > 2 && fd != keep && fd != dirfd(dir))
+            fds[n++] = fd;
+    }
+    closedir(dir);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+}
+
 static void exit_guard(void)
 {
     if (!test_finished) {
@@ -139,6 +252,9 @@ static void guard_setup(void)
 #endif
     if (getppid() != runner_pid)
         _exit(EXIT_CALLED_STATUS);
+    /* The results are the runner's to write. */
+    if (results_fd >= 0)
+        close(results_fd);
     /* Each test's output goes to a file of its own, output-PID.txt in the
      * folder the tests run in: one test's flood cannot use up the next
      * one's allowance, and nothing a test prints can mix with the runner's
@@ -172,6 +288,8 @@ static void guard_setup(void)
                       : 0;
     free(text);
     journal('S');
+    if (in_sandbox)
+        confine_test();
     if (killed > 0)
         ck_abort_msg("not run: an earlier test of this exercise crashed, did "
                      "not finish, or ended its process");
@@ -244,6 +362,11 @@ static Verdict explain(TestResult *tr)
         snprintf(v.message, sizeof v.message,
                  "stopped after writing %d MB of output: a print inside a "
                  "loop that never ends?", (int)TEST_OUTPUT_LIMIT_MB);
+    } else if (strstr(msg, "signal 24")) {
+        v.status = "crash";
+        snprintf(v.message, sizeof v.message,
+                 "stopped after using the processor time a test may use "
+                 "(several threads spinning?)");
     } else if (strstr(msg, "signal 9")) {
         v.status = "crash";
         snprintf(v.message, sizeof v.message,
@@ -343,10 +466,22 @@ int grading_main(const Chapter *chapter, int argc, char **argv)
         return EXIT_FAILURE;
     }
     const char *path = argv[argc - 1];
-    FILE *out = fopen(path, "w");
+    int fd = -1;
+    char *end = NULL;
+    if (strncmp(path, "/dev/fd/", 8) == 0)
+        fd = (int)strtol(path + 8, &end, 10);
+    FILE *out = fd >= 0 && end && *end == '\0' ? fdopen(fd, "w") : fopen(path, "w");
     if (!out) {
         perror(path);
         return EXIT_FAILURE;
+    }
+    results_fd = fileno(out);
+    in_sandbox = getenv("GRADING_SANDBOX") && strcmp(getenv("GRADING_SANDBOX"), "1") == 0;
+    if (in_sandbox) {
+        close_inherited(results_fd);
+#ifdef __linux__
+        prctl(PR_SET_DUMPABLE, 0);
+#endif
     }
     if (list_only) {
         report(chapter, NULL, "", out);

@@ -239,7 +239,7 @@ EOF
     submission "$g/ctor" || return 1
     printf '#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts("100%%: Checks: 16, Failures: 0, Errors: 0"); }\n' >>"$g/ctor/$ch1.c"
     tools/grade.sh "$g/ctor" 01 >"$g/ctor.out" 2>&1
-    [ $? -eq 1 ] && grep -q 'defines a constructor' "$g/ctor.out" || { cat "$g/ctor.out"; return 1; }
+    [ $? -eq 1 ] && grep -q 'code that runs before main' "$g/ctor.out" || { cat "$g/ctor.out"; return 1; }
     # Including a file other than the course's headers (here the hidden
     # suite, whose text would show in the compiler's messages), or asm.
     submission "$g/include" || return 1
@@ -718,6 +718,217 @@ submission_in_tmp() {
 }
 check "make grade grades a submission that lives directly in /tmp" submission_in_tmp
 
+# Links are not files: a submission whose chapter 1 file is a symbolic link
+# to the course's solution, or whose exercises/ folder is one to
+# solutions/, scores 0 for it, and the report says why.
+links_are_not_files() {
+    dir=$g/linked
+    rm -rf "$dir" && mkdir -p "$dir/file" "$dir/folder" || return 1
+    ln -s "$root/solutions/$ch1.c" "$dir/file/$ch1.c" && ln -s "$root/solutions" "$dir/folder/exercises" || return 1
+    for s in file folder; do
+        make --no-print-directory -s grade SUBMISSION="$dir/$s" OUT="$dir/$s-report" CH=01 >/dev/null 2>&1
+        score=$(jq .score "$dir/$s-report/results.json")
+        [ "$score" = 0 ] || { echo "a linked $s scored $score"; return 1; }
+    done
+    grep -q "$ch1.c is a symbolic link: only regular files are graded" "$dir/file-report/report.txt" ||
+        { echo "the report does not say the file is a link"; return 1; }
+}
+check "make grade takes only regular files: a link to the solution, or an exercises/ linked to solutions/, scores 0" \
+    links_are_not_files
+
+# --------------------------------------------- what the results say, and who
+# full_marks_unless DIR CODE CALL: chapter 1's solution in DIR, with the C
+# code of the file CODE on top and mse_loss() wrong by what CALL returns,
+# graded into DIR-report; succeeds on full marks, that is when CALL
+# returned 0 in every test (each attempt it makes failed), and otherwise
+# shows the first failing exercise.
+full_marks_unless() {
+    mkdir -p "$1" || return 1
+    awk -v inc="$2" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' solutions/$ch1.c >"$1/$ch1.c"
+    sed -i "/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + $3;|" "$1/$ch1.c"
+    grep -q "+ $3;" "$1/$ch1.c" || { echo "$1 was not built as meant"; return 1; }
+    make --no-print-directory -s grade SUBMISSION="$1" OUT="$1-report" CH=01 >/dev/null 2>&1
+    [ "$(jq .score "$1-report/results.json")" = 20 ] || { sed -n '/First failing/,+2p' "$1-report/report.txt"; return 1; }
+}
+
+# The results a test program hands back are its runner's alone. Four
+# submissions try to forge them: one whose parabola_descend() forks
+# children that finish its first test (each a second "finished" in the
+# harness's journal) and then ends later tests with _exit(0); one, a stub,
+# that writes passing rows over the results file by its name and through
+# every descriptor it inherited; one that opens the runner's memory and
+# descriptors through /proc and signals it; and two stubs whose code runs
+# before main, in the runner itself (a GNU ifunc resolver, and a call put
+# into .init by assembler directives smuggled in an attribute's section
+# name): from there they forge the rows at the runner's exit.
+forged_rows_c() {
+    awk -F '\t' '$1 != "chapter" { printf "\"%s\\t%s\\t%s\\t0\\t0\\tpass\\t\\t\\t\\tvisible\\n\"\n", $1, $2, $3 }' \
+        build/grade/list/$ch1.tsv
+}
+# forger DIR CODE PLACE: chapter 1's stub in DIR, with the forging code
+# CODE on top and the call PLACE at the start of parabola_descend().
+forger() {
+    mkdir -p "$1" || return 1
+    {
+        cat <<EOC
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+static const char forged[] =
+$(forged_rows_c);
+static void forge(void)
+{
+    unlink("result.tsv");
+    int fd = open("result.tsv", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) { (void)!write(fd, forged, sizeof forged - 1); close(fd); }
+    for (int d = 3; d < 64; d++)
+        (void)!pwrite(d, forged, sizeof forged - 1, 1 << 20);
+}
+$2
+EOC
+        awk -f tools/make-stub.awk solutions/$ch1.c
+    } >"$1/$ch1.c"
+    sed -i "/^double parabola_descend(/,/^}/s|^{|{\\n    $3|" "$1/$ch1.c"
+    grep -q "^    $3" "$1/$ch1.c" || { echo "$1 was not built as meant"; return 1; }
+}
+results_are_the_runners() {
+    dir=$g/forgers
+    rm -rf "$dir" && mkdir -p "$dir/padder" || return 1
+    # (The first test leaves a file in the folder the tests share; the
+    # later ones find it.)
+    cat >"$g/pad.c" <<'EOC'
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void pad(void)
+{
+    if (access("padded", F_OK) == 0)
+        _exit(0);
+    close(open("padded", O_WRONLY | O_CREAT, 0644));
+    for (int i = 0; i < 8; i++)
+        if (fork() == 0)
+            return; /* this child finishes the test too */
+    while (wait(0) > 0) {}
+}
+EOC
+    awk -v inc="$g/pad.c" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' \
+        solutions/$ch1.c >"$dir/padder/$ch1.c"
+    sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    pad();|' "$dir/padder/$ch1.c"
+    forger "$dir/overwriter" "" "forge();" || return 1
+    forger "$dir/ifunc" 'static void late(void) { forge(); }
+static int real_one(void) { return 1; }
+static void *resolve(void) { atexit(late); return (void *)real_one; }
+static int indirect(void) __attribute__((ifunc("resolve")));
+int use_indirect(void) { return indirect(); }' "(void)use_indirect;" || return 1
+    forger "$dir/init" 'static void late(void) { forge(); }
+void early(void) { atexit(late); }
+__attribute__((used, section(".text\n.section .init,\"ax\",@progbits\ncall early\n.text\n#"))) static int carrier(void) { return 1; }' "(void)late;" || return 1
+    for s in padder overwriter ifunc init; do
+        make --no-print-directory -s grade SUBMISSION="$dir/$s" OUT="$dir/$s-report" CH=01 >/dev/null 2>&1
+    done
+    status=$(jq -r '.tests[] | select(.name | test("parabola-descend")) | .status' "$dir/padder-report/results.json")
+    [ "$status" = failed ] || { echo "children finishing a test, then _exit(0): parabola-descend $status"; return 1; }
+    for s in overwriter ifunc init; do
+        score=$(jq .score "$dir/$s-report/results.json")
+        [ "$score" = 0 ] || { echo "the $s stub scored $score"; return 1; }
+    done
+    grep -q 'ifunc (indirect), whose resolver would run before main' "$dir/ifunc-report/report.txt" &&
+        grep -q 'section .init (PROGBITS) .*code that runs before main' "$dir/init-report/report.txt" ||
+        { echo "the report does not say why the file was refused"; grep -h 'error' "$dir"/i*-report/report.txt; return 1; }
+    # The runner's memory, its descriptors and the runner itself are out
+    # of a test's reach: mse_loss() is wrong by one for each that is not.
+    cat >"$g/reach.c" <<'EOC'
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+long syscall(long, ...);
+static int reached(void)
+{
+    static int tried;
+    if (tried++)
+        return 0;
+    int bad = 0, fd;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)getppid());
+    if ((fd = open(path, O_RDWR)) >= 0) { close(fd); bad++; }
+    for (int d = 3; d < 8; d++) {
+        snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)getppid(), d);
+        if ((fd = open(path, O_WRONLY | O_APPEND)) >= 0) { close(fd); bad++; }
+    }
+    if (kill(getppid(), 0) == 0) bad++;
+    siginfo_t info = {.si_code = SI_QUEUE}; /* sigqueue(), by another road */
+    if (syscall(SYS_rt_sigqueueinfo, getppid(), 0, &info) == 0) bad++;
+    return bad;
+}
+EOC
+    full_marks_unless "$dir/reacher" "$g/reach.c" "reached()" || { echo "a test reached its runner"; return 1; }
+}
+check "make grade: the results are the runner's: no padding by a test's children, no results file rewritten or appended, no code before main (ifunc, .init), no reaching the runner" \
+    results_are_the_runners
+
+# A test's process has a limit on processor time, which it cannot raise:
+# mse_loss() is wrong by one if there is none, and by one if raising it
+# works.
+cpu_is_limited() {
+    cat >"$g/cpu.c" <<'EOC'
+#define _POSIX_C_SOURCE 200809L
+#include <sys/resource.h>
+static int unlimited(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_CPU, &r) != 0 || r.rlim_max == RLIM_INFINITY)
+        return 1;
+    r.rlim_cur = r.rlim_max = RLIM_INFINITY;
+    return setrlimit(RLIMIT_CPU, &r) == 0;
+}
+EOC
+    full_marks_unless "$g/spinner" "$g/cpu.c" "unlimited()" ||
+        { echo "no processor-time limit, or one that can be raised"; return 1; }
+}
+check "make grade's sandbox limits a test's processor time, and the test cannot raise it" cpu_is_limited
+
+# What the compiler reads is the sandbox's to see: an intruder whose
+# chapter 1 includes the victim's file by its path (refused, but read),
+# whose chapter 2 pulls it in with .incbin written in an attribute's
+# section name, whose chapter 3 hides an .incbin of it behind a #line
+# naming a course header, and whose chapter 4 reaches the hidden suite
+# through an angle-bracket include relative to the system's folders; none
+# of the victim's text or the hidden suite's may appear in the grader's
+# files or the intruder's report.
+compile_is_sandboxed() {
+    class=$root/$g/class3
+    marker=victim-secret-$$
+    rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1
+    cp solutions/[0-9][0-9]-*.c "$class/victim/" && cp solutions/[0-9][0-9]-*.c "$class/intruder/" || return 1
+    echo "/* $marker */" >>"$class/victim/$ch1.c"
+    victim=$class/victim/$ch1.c
+    echo "#include \"$victim\"" >>"$class/intruder/$ch1.c"
+    printf '__attribute__((used, section(".rodata\\n.incbin \\"%s\\"\\n#"))) static const char stolen2 = 1;\n' \
+        "$victim" >>"$class/intruder/02-gradient-accumulation.c"
+    printf '#line 1 "exercises/03-minibatch.h"\n__asm__(".section .rodata\\n.incbin \\"%s\\"\\n.text");\n' "$victim" \
+        >>"$class/intruder/03-minibatch.c"
+    echo "#include <../..$root/$g/instructor/$ch1.c>" >>"$class/intruder/04-optimizers.c"
+    make --no-print-directory -s grade SUBMISSION="$class/intruder" OUT="$g/intruder3-report" \
+        HIDDEN_TESTS="$g/instructor" >"$g/intruder3.out" 2>&1
+    jq -e '.tests | length > 0' "$g/intruder3-report/results.json" >/dev/null || { echo "no results.json"; return 1; }
+    # (The intruder's scratch folder, as tools/grade.sh names it; the
+    # hidden suite's source text, which its compiled tests do not hold.)
+    scratch_of=build/grade/$(printf '%s' "$class/intruder " | cksum | cut -d' ' -f1)
+    found=$(grep -rlaF -e "$marker" -e "add_tests(TCase" "$scratch_of" "$g/intruder3-report" 2>/dev/null | head -n 3)
+    [ -z "$found" ] || { echo "the compiler read another's file or the hidden suite into: $found"; return 1; }
+    for c in 01 03 04; do
+        jq -r ".tests[] | select(.name | startswith(\"$c\")) | .status" "$g/intruder3-report/results.json" | grep -qv passed ||
+            { echo "chapter $c's file was not refused"; return 1; }
+    done
+}
+check "make grade compiles in the sandbox: no other student's file or hidden suite read by #include, .incbin, #line or <../..>" \
+    compile_is_sandboxed
+
 # A test's own output cannot pose as Check's summary line: printed without
 # a newline, or as a whole fake line, the report still shows Check's counts.
 summary_is_checks() {
@@ -742,13 +953,64 @@ line" || return 1
     make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/odd-out" >"$g/odd.out" 2>&1 ||
         { cat "$g/odd.out"; return 1; }
     for line in "skipped .hidden: a hidden (dot) folder" "skipped linked: a symbolic link, not a folder" \
-                "skipped notes.txt: not a folder" "skipped the folders whose names hold a newline"; do
+                "skipped notes.txt: not a folder" "skipped new?line: its name holds a control character"; do
         grep -qF "$line" "$g/odd.out" || { echo "missing: $line"; cat "$g/odd.out"; return 1; }
     done
     [ "$(sed -n 2p "$g/odd-out/gradebook.csv" | cut -c1-8)" = "'=SUM(1)" ] ||
         { echo "the gradebook row is not text:"; cat "$g/odd-out/gradebook.csv"; return 1; }
 }
 check "grade-class: every entry graded or said skipped (dot, link, file, newline); formula-like names stay text" class_entries_accounted_for
+
+# Folder names that are the gradebook's own, or that hold control
+# characters (an escape that would repaint the instructor's terminal, a
+# carriage return that would overwrite a progress line): the gradebook is
+# still a file with every other student's row, and nothing the class's
+# names hold reaches the terminal raw.
+class_names_are_data() {
+    class=$g/names-class
+    rm -rf "$g/names-out"
+    esc=$(printf 'esc\033[2Jfake')
+    cr=$(printf 'cr\rname')
+    rm -rf "$class" && mkdir -p "$class/gradebook.csv" "$class/gradebook.csv.tmp" "$class/$esc" "$class/$cr" "$class/plain" || return 1
+    for d in "$class"/*; do cp solutions/$ch1.c "$d/"; done
+    tools/grade-class.sh "$class" "$g/names-out" >"$g/names.out" 2>&1 || { cat "$g/names.out"; return 1; }
+    [ -f "$g/names-out/gradebook.csv" ] || { echo "the gradebook is not a file:"; ls -la "$g/names-out"; return 1; }
+    for s in plain gradebook.csv.tmp; do
+        grep -q "^$s,20," "$g/names-out/gradebook.csv" || { echo "no row for $s:"; cat "$g/names-out/gradebook.csv"; return 1; }
+    done
+    ! LC_ALL=C grep -q "$(printf '[\033\r]')" "$g/names.out" || { echo "a control character reached the terminal"; return 1; }
+    grep -q "skipped gradebook.csv: " "$g/names.out" && [ "$(grep -c 'control character' "$g/names.out")" -eq 2 ] ||
+        { echo "the folders not graded are not all said to be skipped:"; cat "$g/names.out"; return 1; }
+}
+check "grade-class: a folder named like the gradebook, or holding control characters, leaves the gradebook whole and the terminal clean" \
+    class_names_are_data
+
+# A tampering stop keeps the rows graded: the hidden suite's source is
+# changed (here by the self-test, as a submission graded without the
+# sandbox could) while the second student's tests run; grade-class stops
+# with status 3, and the gradebook keeps the first student's row.
+tampering_stop_keeps_rows() {
+    class=$root/$g/tamper-class hidden=$root/$g/tamper-hidden
+    rm -rf "$class" "$hidden" "$g/tamper-out" && mkdir -p "$class/alice" "$class/zed" "$hidden" || return 1
+    cp "$g/instructor/$ch1.c" "$hidden/" && cp solutions/$ch1.c "$class/alice/" || return 1
+    # Zed's tests take a while: the change lands while they run.
+    sed 's|^double parabola_descend(|unsigned sleep(unsigned);\n&|' solutions/$ch1.c >"$class/zed/$ch1.c"
+    sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    sleep(2);|' "$class/zed/$ch1.c"
+    zed_run=build/grade/$(printf '%s' "$class/zed " | cksum | cut -d' ' -f1)/run
+    rm -rf "$zed_run"
+    HIDDEN_TESTS="$hidden" tools/grade-class.sh "$class" "$g/tamper-out" >"$g/tamper.out" 2>&1 &
+    grader=$!
+    waited=0
+    until [ -d "$zed_run" ] || [ "$waited" -gt 600 ]; do sleep 0.1; waited=$((waited + 1)); done
+    echo '/* changed */' >>"$hidden/$ch1.c"
+    wait "$grader"
+    code=$?
+    [ "$code" -eq 3 ] || { echo "grade-class exited with $code, not 3"; cat "$g/tamper.out"; return 1; }
+    grep -q '^alice,' "$g/tamper-out/gradebook.csv" && ! grep -q '^zed,' "$g/tamper-out/gradebook.csv" ||
+        { echo "the gradebook lost alice's row or kept zed's:"; cat "$g/tamper-out/gradebook.csv"; return 1; }
+}
+check "grade-class: a tampering stop (the course's files changed mid-grading) keeps the rows graded before" \
+    tampering_stop_keeps_rows
 
 # Each test has an output allowance of its own: an exercise whose code
 # floods its output (70 MB, past the 64 MB a test may write) fails, and

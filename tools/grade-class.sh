@@ -5,9 +5,9 @@
 #
 # Every subfolder of SUBMISSIONS-DIR is one student's copy of the exercise
 # files (only its NN-topic.c files are taken; see tools/grade.sh); any other
-# entry (a file, a symbolic link, a dot-folder, a name with a newline) is
-# listed as skipped, with the reason. Each student is
-# graded in turn, with a progress line "[N of M] student: points", into
+# entry (a file, a symbolic link, a dot-folder, a name with a control
+# character such as a newline, a folder named gradebook.csv) is listed as
+# skipped, with the reason. Each student is graded in turn, with a progress line "[N of M] student: points", into
 # OUT-DIR/STUDENT/ (report.txt, results.json, results.tap, results.tsv);
 # and OUT-DIR/gradebook.csv, rewritten after each student, has one row per
 # student: the student (the folder's name; one that starts like a
@@ -47,20 +47,28 @@ mkdir -p "$out" || exit 2
 out=$(cd "$out" && pwd)
 
 # Every entry of the class folder is a student's folder, or said to be
-# skipped, and why: nothing is passed over in silence.
-find "$class" -mindepth 1 -maxdepth 1 ! -type d -name '*' | LC_ALL=C sort | while IFS= read -r entry; do
-    if [ -L "$entry" ]; then why="a symbolic link, not a folder"; else why="not a folder"; fi
-    echo "skipped $(basename "$entry"): $why"
-done
-find "$class" -mindepth 1 -maxdepth 1 -type d -name '.*' | LC_ALL=C sort | while IFS= read -r entry; do
-    echo "skipped $(basename "$entry"): a hidden (dot) folder"
-done
-if [ -n "$(find "$class" -mindepth 1 -maxdepth 1 -name '*
-*')" ]; then
-    echo "skipped the folders whose names hold a newline: rename them to grade them"
-fi
-students=$(find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name '*
-*' | LC_ALL=C sort)
+# skipped, and why: nothing is passed over in silence. A folder is skipped
+# when its name holds a control character (a newline would split the list
+# of students, an escape or a carriage return would repaint the terminal
+# with the progress lines) or is the gradebook's own; names are shown with
+# their control characters as "?".
+ctrl=$(printf '\001-\037\177')
+find "$class" -mindepth 1 -maxdepth 1 -exec sh -c '
+    for path do
+        name=${path##*/}
+        shown=$(printf "%s" "$name" | LC_ALL=C tr "$0" "[?*]")
+        if [ -L "$path" ]; then why="a symbolic link, not a folder"
+        elif [ ! -d "$path" ]; then why="not a folder"
+        elif [ "$shown" != "$name" ]; then why="its name holds a control character (shown as ?): rename it to grade it"
+        else case "$name" in
+            .*) why="a hidden (dot) folder" ;;
+            gradebook.csv) why="the gradebook has that name: rename the folder to grade it" ;;
+            *) continue ;;
+        esac fi
+        printf "skipped %s: %s\n" "$shown" "$why"
+    done' "$ctrl" {} + | LC_ALL=C sort
+students=$(LC_ALL=C find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name "*[$ctrl]*" \
+               ! -name gradebook.csv | LC_ALL=C sort)
 total=$(printf '%s\n' "$students" | grep -c .)
 if [ "$total" -eq 0 ]; then
     echo "grade-class: $class has no student folders" >&2
@@ -79,8 +87,11 @@ write_gradebook() {
         for s in $stems; do printf ',%s' "$s"; done
         printf ',total,max,first_failing\n'
         printf '%s' "$rows"
-    } >"$out/gradebook.csv.tmp" && mv -f "$out/gradebook.csv.tmp" "$out/gradebook.csv"
+    } >"$book_tmp" && mv -fT "$book_tmp" "$out/gradebook.csv" && book_tmp=$(mktemp "$out/.gradebook.XXXXXX")
 }
+# (A dot-name: no student's folder has one.)
+book_tmp=$(mktemp "$out/.gradebook.XXXXXX") || exit 2
+trap 'rm -f "$book_tmp"' EXIT
 failed=0
 n=0
 started=$(date +%s)

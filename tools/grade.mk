@@ -85,7 +85,14 @@ HIDDEN_DIR  := $(GB)/grade/hidden-$(HIDDEN_KEY)
 GD          := $(GRADE_DIR)
 SUITES      := $(patsubst tests/%.c,%,$(wildcard tests/[0-9][0-9]-*.c))
 SOLUTIONS   := $(patsubst solutions/%.c,%,$(wildcard solutions/[0-9][0-9]-*.c))
+# The hidden suites: from their sources for the course's side; for the
+# student's side, which is built where the sources are out of sight
+# (tools/grade.sh's sandbox), from the listings the course's side made.
+ifeq ($(GRADE_SIDE),student)
+HIDDEN      := $(if $(HIDDEN_KEY),$(patsubst $(HIDDEN_DIR)/%.tsv,%,$(wildcard $(HIDDEN_DIR)/[0-9][0-9]-*.tsv)))
+else
 HIDDEN      := $(if $(HIDDEN_KEY),$(patsubst $(HIDDEN_DIR)/src/%.c,%,$(wildcard $(HIDDEN_DIR)/src/[0-9][0-9]-*.c)))
+endif
 # The hidden suites of chapter $1: NN-topic and NN-topic.name.
 hidden_of    = $(filter $1 $1.%,$(HIDDEN))
 chapter_of   = $(firstword $(subst ., ,$1))
@@ -96,19 +103,23 @@ grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a $(GB)/lib/sandbox
 grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
     $(patsubst %,$(GD)/hidden-$(HIDDEN_KEY)/%.tests,$(call hidden_of,$c)))
 
+# A test program: the objects and archives among its prerequisites, in
+# order, with Check. A failed link leaves no older program behind.
+CHECK_LIBS  = $(shell pkg-config --libs check)
+link_tests  = @mkdir -p $(@D); rm -f $@; $(CC) $(CFLAGS) $(GRADE_CFLAGS) $(LDFLAGS) \
+              $(filter %.o %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@
+
 # -------------------------------------------------------- the course's side
+# Built before the student's side and never by it: with GRADE_SIDE=student
+# (grader-files), these rules are left out and what they made is taken as
+# it stands.
+ifneq ($(GRADE_SIDE),student)
 # What make grade preloads into a submission's tests to name what the
 # sandbox refused it (tests/sandbox-witness.c). Not -Wpedantic: dlsym
 # hands back functions as object pointers, which ISO C does not convert.
 $(GB)/lib/sandbox-witness.so: tests/sandbox-witness.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
-
-# A test program: the objects and archives among its prerequisites, in
-# order, with Check. A failed link leaves no older program behind.
-CHECK_LIBS  = $(shell pkg-config --libs check)
-link_tests  = @mkdir -p $(@D); rm -f $@; $(CC) $(CFLAGS) $(GRADE_CFLAGS) $(LDFLAGS) \
-              $(filter %.o %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@
 
 ifneq ($(GB),build)
 $(GB)/obj/%.o: %.c
@@ -151,6 +162,7 @@ $(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HID
 	@$< --list $@
 
 -include $(wildcard $(HIDDEN_DIR)/*.d)
+endif
 
 # ------------------------------------------------------- the student's side
 # A student's file is compiled with the Makefile's flags but warnings of
@@ -168,6 +180,10 @@ UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 
 ifneq ($(GD),)
+# The compiler's own folders of headers, where <...> finds the C library's.
+SYSTEM_DIRS := $(shell $(CC) -xc -E -v /dev/null 2>&1 | \
+  sed -n '/^\#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
+
 # 1. Refused before it is compiled (tools/untrusted.awk reads the
 # preprocessed text, even the part before an error): an #include of anything
 # but the course's headers and the C library's (a hidden suite would show
@@ -177,7 +193,7 @@ ifneq ($(GD),)
 $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
 	@$(UNTRUSTED_CC) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
-	  awk -v file='"$<"' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
+	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 
 # 2. Compiled; its .d file makes a change in the headers it includes start
@@ -187,15 +203,15 @@ $(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.c $(GD)/%.i
 	@$(UNTRUSTED_CC) -MMD -MP -MF $(GD)/$*.d -MT $(GD)/$*.i -c $< -o $@ 2>$(GD)/$*.log && \
 	  cp $(GD)/$*.log $(GD)/$*.warnings
 
-# 3. Refused if it defines a constructor or destructor (code that would run
-# in the grader's process); then every global symbol but the exercise
-# functions is made local, so that its own main(), grading_near() or pow()
-# overrides nothing. With GRADE_CFLAGS it is compiled again with them here
-# (sanitizers add constructors of their own).
-$(SUITES:%=$(GD)/%.o): $(GD)/%.o: $(GD)/%.plain.o $(LIST_DIR)/%.keep
-	@if readelf -SW $< | grep -qE 'INIT_ARRAY|FINI_ARRAY|\.ctors|\.dtors'; then \
-	  echo "error: the file defines a constructor or destructor (code that runs before or after main), which the grader does not run" >$(GD)/$*.log; \
-	  exit 1; fi
+# 3. Refused if it holds code that would run before main, in the
+# harness's own process (tools/untrusted-object.awk: a constructor, an
+# .init_array entry, an ifunc, however asked for); then every global symbol
+# but the exercise functions is made local, so that its own main(),
+# grading_near() or pow() overrides nothing. With GRADE_CFLAGS it is
+# compiled again with them here (sanitizers add constructors of their own,
+# so the check reads the object compiled without them).
+$(SUITES:%=$(GD)/%.o): $(GD)/%.o: $(GD)/%.plain.o $(LIST_DIR)/%.keep tools/untrusted-object.awk
+	@readelf -SsW $< | awk -f tools/untrusted-object.awk 2>$(GD)/$*.log
 	@$(if $(GRADE_CFLAGS),$(UNTRUSTED_CC) $(GRADE_CFLAGS) -c $(GD)/$*.c -o $(GD)/$*.cflags.o 2>$(GD)/$*.log &&) \
 	  objcopy --keep-global-symbols=$(LIST_DIR)/$*.keep $(if $(GRADE_CFLAGS),$(GD)/$*.cflags.o,$<) $@ 2>$(GD)/$*.log
 

@@ -199,76 +199,91 @@ if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -
     fi
 fi
 
+# sandboxed SIGNAL SECONDS LOG DIR COMMAND...: run_limited's run of
+# COMMAND, inside bubblewrap (make grade, make grade-class): the whole
+# system read-only; a private /tmp; the course's reports, the other
+# submissions' scratch folders, the folder of submissions this one came
+# from, the hidden tests' sources and home folders hidden (empty and
+# read-only), but for the folders listed in sb_show (in sight, read-only)
+# and sb_write (writable), one a line; no network; its own process, IPC
+# and host namespaces, all of it killed when the run ends
+# (--die-with-parent, a PID namespace); an unprivileged user inside; at
+# most 4 GB of memory, SANDBOX_PROCS processes more than its user had and
+# sb_cpu seconds of processor time a process.
+sb_show="" sb_write="" sb_cpu=60
+sandboxed() {
+    sb_signal=$1 sb_seconds=$2 sb_log=$3 sb_dir=$4
+    shift 4
+    sb_words=$#
+    sb_class=$(cd "$exercises/.." && pwd)
+    # The folder of submissions is hidden unless it holds the course itself.
+    sb_hidden=""
+    for sb_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"} "$sb_class"; do
+        case "$root/" in "$sb_hide"/*) continue ;; esac
+        # /tmp (submissions copied straight into it) is hidden already by
+        # the private /tmp below, which must stay writable.
+        [ "$sb_hide" = /tmp ] && continue
+        [ -d "$sb_hide" ] && sb_hidden="$sb_hidden
+$sb_hide"
+    done
+    # A folder inside another hidden one is hidden with it.
+    sb_hidden=$(printf '%s\n' "$sb_hidden" | awk 'NF { d[++n] = $0 }
+        END { for (i = 1; i <= n; i++) { inside = 0
+                  for (j = 1; j <= n; j++) if (j != i && index(d[i], d[j] "/") == 1) inside = 1
+                  if (!inside) print d[i] } }')
+    # The options go after the command, which is then moved behind them.
+    # A private /tmp, with the course still in sight, read-only, if it
+    # lives under /tmp.
+    set -- "$@" --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --ro-bind "$root" "$root"
+    sb_old_ifs=$IFS IFS='
+'
+    for sb_hide in $sb_hidden; do set -- "$@" --tmpfs "$sb_hide"; done
+    for sb_keep in $sb_show; do set -- "$@" --ro-bind "$sb_keep" "$sb_keep"; done
+    for sb_keep in $sb_write; do set -- "$@" --bind "$sb_keep" "$sb_keep"; done
+    for sb_hide in $sb_hidden; do set -- "$@" --remount-ro "$sb_hide"; done
+    IFS=$sb_old_ifs
+    set -- "$@" --chdir "$sb_dir" --unshare-all --die-with-parent --new-session \
+        --uid 65534 --gid 65534 --
+    while [ "$sb_words" -gt 0 ]; do set -- "$@" "$1"; shift; sb_words=$((sb_words - 1)); done
+    sb_uid=$(id -u)
+    [ -n "$as_sandbox_user" ] && sb_uid=65534
+    sb_procs=$(($(processes_of "$sb_uid") + SANDBOX_PROCS))
+    # (Past the soft limit a process is sent SIGXCPU, which the tests'
+    # report names; a second later, SIGKILL.)
+    # shellcheck disable=SC2086  # the setpriv command, one word each
+    run_limited "$sb_signal" "$sb_seconds" "$sb_log" "$sb_dir" \
+        prlimit --as=4000000000 --nproc="$sb_procs" --cpu="$sb_cpu:$((sb_cpu + 1))" $as_sandbox_user bwrap "$@"
+}
+
 # run_suite SECONDS LOG TESTS RESULT: runs the test program TESTS, which
-# writes its results to RESULT (relative to $work), under the time limit.
-# Without --sandbox it runs in $work, as make check always does. With it,
-# the submission's code runs inside bubblewrap: the whole system read-only;
-# a fresh writable folder $work/run of its own and a private /tmp, and
-# nothing else writable;
-# the course's reports, the other submissions' scratch folders, the folder
-# of submissions this one came from, the hidden tests' sources and home
-# directories hidden (empty and read-only); no
-# network, its own process, IPC and host namespaces, and all of it killed
-# when the run ends (--die-with-parent, a PID namespace); an unprivileged
-# user inside; at most 4 GB of memory and SANDBOX_PROCS processes more
-# than its user had. Only a regular file at RESULT is
-# taken back.
+# writes its results to RESULT (relative to $work) through a descriptor
+# opened here (grading_main's /dev/fd/3, which no test's process keeps),
+# under the time limit. Without --sandbox it runs in $work, as make check
+# always does. With it, it runs in a fresh writable folder $work/run of its
+# own, the only one it may write, with $work in sight, read-only
+# (sandboxed); there the harness keeps each test from starting processes
+# or signalling others (GRADING_SANDBOX=1, tests/grading.c), and a
+# process may use the time of a test's timeout in processor time.
 run_suite() {
     rs_seconds=$1 rs_log=$2 rs_tests=$3 rs_result=$4
     if [ "$sandbox" = 0 ]; then
-        run_limited KILL "$rs_seconds" "$rs_log" "$work" "$rs_tests" "$rs_result"
+        run_limited KILL "$rs_seconds" "$rs_log" "$work" "$rs_tests" /dev/fd/3 3>"$work/$rs_result"
         return
     fi
     rs_run=$root/$work/run
     rm -rf "$rs_run" && mkdir -p "$rs_run" && chmod 777 "$rs_run" || return 1
-    rs_class=$(cd "$exercises/.." && pwd)
-    # What is hidden is an empty folder, read-only once the binds below are
-    # made inside it; the folder of submissions is hidden unless it holds
-    # the course itself.
-    rs_hidden=""
-    for rs_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"} "$rs_class"; do
-        case "$root/" in "$rs_hide"/*) continue ;; esac
-        # /tmp (submissions copied straight into it) is hidden already by
-        # the private /tmp below, which must stay writable.
-        [ "$rs_hide" = /tmp ] && continue
-        [ -d "$rs_hide" ] && rs_hidden="$rs_hidden
-$rs_hide"
-    done
-    # A folder inside another hidden one is hidden with it.
-    rs_hidden=$(printf '%s\n' "$rs_hidden" | awk 'NF { d[++n] = $0 }
-        END { for (i = 1; i <= n; i++) { inside = 0
-                  for (j = 1; j <= n; j++) if (j != i && index(d[i], d[j] "/") == 1) inside = 1
-                  if (!inside) print d[i] } }')
-    # A private /tmp (Check's fork mode keeps its files there), with the
-    # course still in sight, read-only, if it lives under /tmp.
-    set -- --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --ro-bind "$root" "$root"
-    rs_old_ifs=$IFS IFS='
-'
-    for rs_hide in $rs_hidden; do set -- "$@" --tmpfs "$rs_hide"; done
-    set -- "$@" --ro-bind "$root/$work" "$root/$work" --bind "$rs_run" "$rs_run"
-    for rs_hide in $rs_hidden; do set -- "$@" --remount-ro "$rs_hide"; done
-    IFS=$rs_old_ifs
     # The witness names what the sandbox refuses (tests/sandbox-witness.c;
     # in build/lib/, which stays in sight); not beside a sanitizer's
     # runtime, which must be loaded first.
     rs_witness=$root/${GRADE_BUILD:-build}/lib/sandbox-witness.so
+    set -- GRADING_SANDBOX=1
     [ -f "$rs_witness" ] && [ -z "${GRADE_CFLAGS:-}" ] &&
-        set -- "$@" --setenv LD_PRELOAD "$rs_witness" --setenv SANDBOX_WITNESS "$rs_run/.refused"
-    set -- "$@" --chdir "$rs_run" \
-        --unshare-all --die-with-parent --new-session \
-        --uid 65534 --gid 65534 -- "$rs_tests" result.tsv
-    rs_uid=$(id -u)
-    [ -n "$as_sandbox_user" ] && rs_uid=65534
-    rs_procs=$(($(processes_of "$rs_uid") + SANDBOX_PROCS))
-    # shellcheck disable=SC2086  # the setpriv command, one word each
-    run_limited KILL "$rs_seconds" "$rs_log" "$rs_run" \
-        prlimit --as=4000000000 --nproc="$rs_procs" $as_sandbox_user bwrap "$@"
+        set -- "$@" LD_PRELOAD="$rs_witness" SANDBOX_WITNESS="$rs_run/.refused"
+    sb_show="$root/$work" sb_write="$rs_run"
+    # (3 s: tests/grading.c's TEST_TIMEOUT_SECONDS, which Check scales.)
+    sb_cpu=$(awk -v m="${CK_TIMEOUT_MULTIPLIER:-1}" 'BEGIN { s = 3 * m; print (s == int(s) ? s : int(s) + 1) + 1 }')
+    sandboxed KILL "$rs_seconds" "$rs_log" "$rs_run" env "$@" "$rs_tests" /dev/fd/3 3>"$work/$rs_result"
     rs_code=$?
-    if [ -f "$rs_run/result.tsv" ] && [ ! -L "$rs_run/result.tsv" ]; then
-        cp "$rs_run/result.tsv" "$work/$rs_result"
-    else
-        : >"$work/$rs_result"
-    fi
     # What the witness saw: text from the submission's side, so only a
     # regular file, its first 64 kB, the first ten distinct lines, each cut
     # to 200 characters.
@@ -285,7 +300,7 @@ $rs_hide"
 
 # What make needs to know about this grading (GRADE_CFLAGS, if set, it
 # finds in the environment).
-make_args="-s --no-print-directory GRADE_BUILD=$objs GRADE_DIR=$work HIDDEN_KEY=$hidden_key"
+make_args="-s --no-print-directory GRADE_BUILD=$objs HIDDEN_KEY=$hidden_key"
 
 # The course's own files, whose checksum must not change while a
 # submission runs.
@@ -296,11 +311,16 @@ course_sum() {
 
 # The folder of the student's files: the folder itself or, in a whole copy
 # of the course (an LMS upload of a student's repository), its exercises/.
+# Only regular files are taken from it, and exercises/ only as a folder: a
+# symbolic link (which git keeps) could lead to the course's solutions/ or
+# to another student's work.
 files_dir=$exercises
-if ! ls "$exercises"/[0-9][0-9]-*.c >/dev/null 2>&1 && [ -d "$exercises/exercises" ]; then
+if ! ls "$exercises"/[0-9][0-9]-*.c >/dev/null 2>&1 && [ -d "$exercises/exercises" ] &&
+   [ ! -L "$exercises/exercises" ]; then
     files_dir=$exercises/exercises
 fi
 source_of() { echo "$files_dir/$1.c"; }
+regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 
 # Text that came from a submission (compiler messages quote its lines; a
 # test's message can hold what its code printed) is shown as text: control
@@ -367,13 +387,28 @@ sum_before=$(course_sum)
 files=""
 for stem in $stems; do
     source=$(source_of "$stem")
-    [ -f "$source" ] || continue
+    regular_file "$source" || continue
     cmp -s "$source" "$work/$stem.c" || cp "$source" "$work/$stem.c"
     files="$files $stem"
 done
-# shellcheck disable=SC2086
-[ -n "$files" ] && run_limited TERM "$(remaining)" "$work/make.log" . \
-    "${MAKE:-make}" $make_args -k grader-files GRADE_FILES="$files"
+# The student's side is built from the course's side as it stands
+# (GRADE_SIDE=student), and with --sandbox inside the sandbox, writing only
+# in $work: the compiler reads what an #include or an .incbin names with
+# the permissions of the sandbox's user, so nothing hidden from the tests
+# (other students' files, hidden suites, home folders) is in its reach
+# either. Graded as root, $work is the sandbox user's.
+if [ -n "$files" ]; then
+    # shellcheck disable=SC2086
+    set -- "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
+    if [ "$sandbox" = 1 ]; then
+        [ -n "$as_sandbox_user" ] && chown -R 65534:65534 "$work"
+        sb_show="$root/$objs/grade/list${hidden_key:+
+$root/$objs/grade/hidden-$hidden_key}" sb_write="$root/$work"
+        sandboxed TERM "$(remaining)" "$work/make.log" "$root" "$@"
+    else
+        run_limited TERM "$(remaining)" "$work/make.log" . "$@"
+    fi
+fi
 
 # ----------------------------------------------------------------- grading
 merged=$work/results.tsv
@@ -386,6 +421,8 @@ for stem in $stems; do
     note="" message=""
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
+    elif [ -L "$source" ]; then
+        note="missing"; message="$source is a symbolic link: only regular files are graded"
     elif [ ! -f "$source" ]; then
         note="missing"; message="there is no $source"
     elif [ ! -x "$work/$stem.tests" ]; then

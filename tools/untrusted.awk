@@ -1,28 +1,76 @@
 # untrusted.awk: refuses a student's exercise file, from its preprocessed
 # text, before the grader compiles it (tools/grade.mk).
 #
-#   awk -v file='"path/to/NN-topic.c"' -f tools/untrusted.awk NN-topic.i
+#   awk -v file='"path/to/NN-topic.c"' -v system_dirs=DIR:DIR... -f tools/untrusted.awk NN-topic.i
 #
 # The preprocessor's line markers `# LINE "NAME" FLAGS` say where each line
-# comes from (flag 3: a system header; a NAME ending in // is the folder
-# the compiler ran in, which -g records). The file may include the course's
+# comes from (flag 1: entering an included file, 2: back in the file that
+# included it, 3: a system header; a NAME ending in // is the folder the
+# compiler ran in, which -g records). The file may include the course's
 # headers (exercises/, lib/) and the C library's, nothing else: another
 # file's text (a hidden suite's, say) would show in the compiler's messages.
-# Its own lines may not use asm, which these exercises never need, and
-# which could bring in files (.incbin) or symbols behind the grader's back.
-# Prints the reason on stderr and exits 1, or exits 0.
+# A system header is one found in a folder of SYSTEM_DIRS, the compiler's
+# own <...> search list: an angle-bracket include with a relative path
+# (<../../course/tests/x.c>) is found there too, and flagged as system, but
+# leads out of those folders. The markers are followed as a stack of
+# includes, so that a #line naming a course header cannot pass the file's
+# own lines off as the header's: a marker that neither enters nor leaves a
+# file must name the file it is in. Its own lines may not use asm, which
+# these exercises never need, and which could bring in files (.incbin) or
+# symbols behind the grader's back. Prints the reason on stderr and exits 1,
+# or exits 0.
 
 function refuse(why) {
     print "error: " why > "/dev/stderr"
     exit 1
 }
 
+BEGIN { ndirs = split(system_dirs, dir, ":") }
+
+function unquoted(q) {
+    q = substr(q, 2, length(q) - 2)
+    gsub(/\\\\/, "\\", q)
+    gsub(/\\"/, "\"", q)
+    return q
+}
+
+function course_header(name) { return name ~ /^(exercises|lib)\/[^\/]*\.h$/ }
+
+# Found in the compiler's own folders, without leaving them by "..".
+function system_header(name,    i) {
+    if (name ~ /(^|\/)\.\.(\/|$)/) return 0
+    for (i = 1; i <= ndirs; i++)
+        if (dir[i] != "" && index(name, dir[i] "/") == 1) return 1
+    return 0
+}
+
+function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" }
+
 /^# [0-9]+ "/ {
     match($0, /"([^"\\]|\\.)*"/)
-    from = substr($0, RSTART, RLENGTH)
-    system_header = substr($0, RSTART + RLENGTH) ~ / 3( |$)/
-    if (from != file && from !~ /^"((exercises|lib)\/[^\/]*\.h|<built-in>|<command-line>|.*\/\/)"$/ && !system_header)
-        refuse("the file includes " from ": only the course's headers (exercises/, lib/) and the C library's may be included")
+    name = substr($0, RSTART, RLENGTH)
+    flags = substr($0, RSTART + RLENGTH)
+    if (flags ~ / 1( |$)/) {
+        # Included directly by the file: a course header or one of the C
+        # library's; deeper, what those include.
+        allowed = course_header(unquoted(name)) || flags ~ / 3( |$)/
+        if (depth == 0 && !course_header(unquoted(name)) && !system_header(unquoted(name))) allowed = 0
+        if (!allowed)
+            refuse("the file includes " name ": only the course's headers (exercises/, lib/) and the C library's may be included")
+        stack[++depth] = name
+    } else if (flags ~ / 2( |$)/) {
+        if (--depth < 0 || stack[depth] != name)
+            refuse("the file's line markers do not follow its includes (#line naming " name "?), which the grader does not allow")
+    } else if (name ~ /\/\/"$/) {
+        # The folder the compiler ran in: no file's lines follow.
+    } else if (!started && depth == 0) {
+        # The preprocessor's own preamble, then the file itself.
+        if (name == file && special(stack[0])) started = 1
+        stack[0] = name
+    } else if (name != stack[depth]) {
+        refuse("the file uses #line to name " name ", which the grader does not allow")
+    }
+    from = stack[depth]
     next
 }
 

@@ -1,5 +1,5 @@
 # Chapter 8: a network of eight hidden layers of 256 units at its initial
-# weights, one forward and backward pass of 256 training images. Left, the
+# weights, one forward and backward pass of 128 training images. Left, the
 # standard deviation of each layer's output after its activation (layer 9:
 # the logits); right, the norm of the gradient of each layer's weights
 # (log scale). A good initialisation keeps both level from layer to layer.

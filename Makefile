@@ -169,10 +169,12 @@ try: deps
 # ------------------------------------------------------- experiments (data)
 # chapters/NN-topic[.NAME].runs list the lesson's experiments, one per line:
 # a name and the program's flags. Each becomes build/data/NN-topic/name.csv.
+# The script runs a chapter's experiments side by side through a make of
+# its own, which shares this make's job slots (the recipe names $(MAKE)).
 data: $(DATA)
 
 build/data/%/.done: $$(call programs_of,$$*) $$(call runs_of,$$*) tools/run-experiments.sh
-	@tools/run-experiments.sh build/data/$* $(call runs_of,$*)
+	@MAKE='$(MAKE)' tools/run-experiments.sh build/data/$* $(call runs_of,$*)
 
 # ------------------------------------------------------------------- figures
 # plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the

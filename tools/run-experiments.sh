@@ -12,6 +12,14 @@
 # DATA-DIR/.done is touched when every experiment succeeded.
 # BIN_DIR (default build/bin) is where the programs are: make try points it
 # at the programs built from your own exercises.
+#
+# The experiments run side by side: each becomes a target of a small
+# makefile (DATA-DIR/.experiments.mk) that make runs with the jobs of the
+# make that called this script (the Makefile's recipe names $(MAKE), so its
+# job slots are shared, never added to). An experiment that reads a file
+# another one writes (--data points.csv after --save-data points.csv)
+# waits for it: a flag's value that is another experiment's output is a
+# prerequisite.
 set -eu
 dir=$1
 shift
@@ -19,17 +27,53 @@ bindir=$(cd "${BIN_DIR:-build/bin}" && pwd)
 
 rm -rf "$dir"
 mkdir -p "$dir"
-status=0
+rules=$dir/.experiments.mk
 for runs in "$@"; do
-    program=$bindir/$(basename "$runs" .runs)
-    while read -r name args; do
-        case "$name" in ''|'#'*) continue ;; esac
-        # shellcheck disable=SC2086  # args are the flags, one word each
-        if ! (cd "$dir" && "$program" $args --out "$name.csv"); then
-            echo "run-experiments: $runs: '$name' failed: $program $args" >&2
-            status=1
-        fi
-    done < "$runs"
-done
-[ "$status" -eq 0 ] && touch "$dir/.done"
-exit "$status"
+    printf '%s %s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
+done | awk '
+    # Each runs file: its program, then its experiments.
+    {
+        program = $1; runs = $2
+        while ((getline line < runs) > 0) {
+            split(line, word, /[ \t]+/)
+            if (word[1] == "" || word[1] ~ /^#/) continue
+            n++
+            name[n] = word[1]; prog[n] = program; file[n] = runs
+            args[n] = line; sub(/^[^ \t]+[ \t]*/, "", args[n])
+            made[word[1] ".csv"] = word[1]
+            # What else it writes: the value after a flag that names a file.
+            m = split(args[n], a, /[ \t]+/)
+            for (i = 1; i < m; i++)
+                if (a[i] ~ /^--(save-data|suggestion|test)$/) made[a[i + 1]] = word[1]
+        }
+        close(runs)
+    }
+    END {
+        printf "all:"
+        for (k = 1; k <= n; k++) printf " %s.csv", name[k]
+        printf "\n.PHONY: all\n"
+        for (k = 1; k <= n; k++) {
+            printf "%s.csv:", name[k]
+            m = split(args[k], a, /[ \t]+/)
+            for (i = 1; i <= m; i++)
+                if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
+            printf "\n\t@%s %s --out %s.csv || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2; exit 1; }\n",
+                prog[k], args[k], name[k], file[k], name[k], prog[k], args[k]
+        }
+    }' >"$rules"
+
+# -k: every experiment is tried, and each failure is named, before the
+# status says that one failed. Called by the Makefile's recipe (MAKE set),
+# the make joins its caller's job slots; called on its own (make try, the
+# self-test), it takes one job per core, and forgets any job slots a make
+# above it offered to some other command.
+if [ -n "${MAKE:-}" ]; then
+    set -- "$MAKE"
+else
+    set -- env -u MAKEFLAGS -u MFLAGS make -j"$(nproc 2>/dev/null || echo 2)"
+fi
+if "$@" -k -s --no-print-directory -C "$dir" -f .experiments.mk; then
+    touch "$dir/.done"
+else
+    exit 1
+fi

@@ -25,13 +25,11 @@
  *   build/bin/03-minibatch --task timing --n 1000000 --d 100
  *   build/bin/03-minibatch --help
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "03-minibatch.h"
 #include "cli.h"
@@ -40,6 +38,7 @@
 #include "linreg_pass.h"
 #include "output.h"
 #include "rng.h"
+#include "timing.h"
 #include "vec.h"
 
 static const char program[] = PROGRAM_NAME;
@@ -609,14 +608,6 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
 
 /* ============================================================== timing */
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-
 /* Keeps the compiler from skipping work whose result is never used. */
 static volatile double timing_sink;
 
@@ -631,7 +622,7 @@ typedef struct {
 
 static void timer_add(Timer *t, double start)
 {
-    double elapsed = seconds_now() - start;
+    double elapsed = timing_now() - start;
     if (t->runs < TIMER_RUNS)
         t->seconds[t->runs++] = elapsed;
     t->total += elapsed;
@@ -642,17 +633,9 @@ static bool timer_enough(const Timer *t)
     return t->runs == TIMER_RUNS || (t->runs >= 7 && t->total >= 0.5);
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double timer_median(Timer *t)
 {
-    qsort(t->seconds, (size_t)t->runs, sizeof t->seconds[0], compare_doubles);
-    int m = t->runs / 2;
-    return t->runs % 2 ? t->seconds[m] : 0.5 * (t->seconds[m - 1] + t->seconds[m]);
+    return timing_median(t->seconds, (size_t)t->runs);
 }
 
 /* A 64-bit FNV-1a hash of some bytes: equal hashes, equal bytes (to a
@@ -717,7 +700,7 @@ static void time_pass(const char *what, const Data *ds, PassIsa isa,
 {
     Timer timer = {0};
     while (!timer_enough(&timer)) {
-        double grad_b, start = seconds_now();
+        double grad_b, start = timing_now();
         timing_sink = graded ? minibatch_mse_grad(&ds->examples, ds->all, ds->n,
                                                   w, 0.0, grad_w, &grad_b)
                              : linreg_pass(isa, ds->x, ds->y, ds->n, ds->d, w,
@@ -770,10 +753,10 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
      * same conditions (other programs, the memory's temperature...). */
     Timer read = {0}, pass = {0};
     while (!timer_enough(&read) || !timer_enough(&pass)) {
-        double grad_b, start = seconds_now();
+        double grad_b, start = timing_now();
         timing_sink = linreg_read(ds->x, n * d);
         timer_add(&read, start);
-        start = seconds_now();
+        start = timing_now();
         timing_sink = linreg_pass(isa, ds->x, ds->y, n, d, w, 0.0, grad_w,
                                   &grad_b);
         timer_add(&pass, start);
@@ -799,7 +782,7 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
         size_t steps = n / sizes[i] < 20000 ? n / sizes[i] : 20000;
         Timer timer = {0};
         while (!timer_enough(&timer)) {
-            double b = 0.0, start = seconds_now();
+            double b = 0.0, start = timing_now();
             for (size_t k = 0; k < steps; k++)
                 timing_sink = minibatch_step(ds, order + k * sizes[i],
                                              sizes[i], 1e-9, w, &b, grad_w);
@@ -814,7 +797,7 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
         size_t steps = n / s->batch_size < 20000 ? n / s->batch_size : 20000;
         Timer timer = {0};
         while (!timer_enough(&timer)) {
-            double b = 0.0, start = seconds_now();
+            double b = 0.0, start = timing_now();
             for (size_t k = 0; k < steps; k++) {
                 if (k + 1 < steps)
                     prefetch_rows(ds, order + (k + 1) * s->batch_size, s->batch_size);

@@ -24,13 +24,10 @@
  *   build/bin/08-backprop --epochs 1
  *   build/bin/08-backprop --help
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "03-minibatch.h"
 #include "05-gradient-clipping.h"
@@ -42,6 +39,7 @@
 #include "output.h"
 #include "rng.h"
 #include "schedule.h"
+#include "timing.h"
 
 /* "08-backprop": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
@@ -453,19 +451,6 @@ static int init_task(const Settings *s, const Data *d, Work *w, FILE *out)
 
 /* ================================================================ timing */
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Floating-point operations of one training step of n examples: each
  * linear layer's product costs 2·n·in·out forward, as much for ∂W, and as
  * much again for ∂x except in the first layer. */
@@ -496,7 +481,7 @@ static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,
     size_t n = s->batch_size, *train = d->order + d->validation;
     for (size_t r = 0; r < s->repeats; r++) {
         work_init(w, s);
-        double start = now();
+        double start = timing_now();
         for (size_t k = 0; k < s->steps; k++) {
             size_t first = (k * n) % (d->train - n + 1);
             gather(d, &d->train_file, train + first, n, w->x, w->labels);
@@ -504,13 +489,10 @@ static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,
                           w->grad);
             optimizer_step(w->theta, w->grad, w->net.params, &opt);
         }
-        seconds[r] = now() - start;
+        seconds[r] = timing_now() - start;
     }
     optimizer_free(&opt);
-    qsort(seconds, s->repeats, sizeof *seconds, compare_doubles);
-    double median = s->repeats % 2
-                        ? seconds[s->repeats / 2]
-                        : (seconds[s->repeats / 2 - 1] + seconds[s->repeats / 2]) / 2;
+    double median = timing_median(seconds, s->repeats); /* sorts them */
     double per_step = median / (double)s->steps;
     fputs("steps,batch_size,seconds_median,seconds_min,seconds_max,gflops,"
           "epoch_seconds\n", out);

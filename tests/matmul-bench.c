@@ -13,24 +13,16 @@
  * GFLOP/s (a multiplication and an addition count as two), and the median
  * as a fraction of the probe's peak for the same vector width.
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include "matmul.h"
 #include "rng.h"
+#include "timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef double Vec4 __attribute__((vector_size(4 * sizeof(double))));
 typedef double Vec8 __attribute__((vector_size(8 * sizeof(double))));
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 //> peak-probe
 /* The yardstick: the most multiplications and additions per second this
@@ -50,11 +42,11 @@ static double now(void)
         Vec x[chains];                                                        \
         for (size_t c = 0; c < chains; c++)                                   \
             x[c] = (Vec){0} + (double)c;                                      \
-        double start = now();                                                 \
+        double start = timing_now();                                          \
         for (size_t k = 0; k < steps; k++)                                    \
             _Pragma("GCC unroll 24") for (size_t c = 0; c < chains; c++)      \
                 x[c] = x[c] * s + t;                                          \
-        double elapsed = now() - start;                                       \
+        double elapsed = timing_now() - start;                                \
         for (size_t c = 0; c < chains; c++)                                   \
             for (size_t l = 0; l < LANES; l++)                                \
                 sink += x[c][l];                                              \
@@ -85,19 +77,13 @@ static double product_rate(MatmulIsa isa, size_t n, size_t m, size_t p,
                            const double *a, const double *b, double *c)
 {
     size_t calls = 0;
-    double start = now(), elapsed;
+    double start = timing_now(), elapsed;
     do {
         matmul_add_isa(isa, n, m, p, a, b, c);
         calls++;
-        elapsed = now() - start;
+        elapsed = timing_now() - start;
     } while (elapsed < 0.1);
     return 2.0 * (double)n * (double)m * (double)p * (double)calls / elapsed * 1e-9;
-}
-
-static int by_value(const void *x, const void *y)
-{
-    double u = *(const double *)x, v = *(const double *)y;
-    return (u > v) - (u < v);
 }
 
 enum { MAX_RUNS = 101 };
@@ -105,8 +91,7 @@ enum { MAX_RUNS = 101 };
 /* Median, minimum and maximum of rates[0..runs-1] (sorts them). */
 static void summarize(double *rates, int runs, double *median, double *low, double *high)
 {
-    qsort(rates, (size_t)runs, sizeof *rates, by_value);
-    *median = runs % 2 ? rates[runs / 2] : 0.5 * (rates[runs / 2 - 1] + rates[runs / 2]);
+    *median = timing_median(rates, (size_t)runs);
     *low = rates[0], *high = rates[runs - 1];
 }
 

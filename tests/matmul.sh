@@ -94,6 +94,6 @@ check "matmul: the library built with fused multiply-adds fails the exactness te
 # measurement, not a check: tests/matmul-bench.c).
 matmul_bench_builds() {
     # shellcheck disable=SC2086 # the flags are words
-    cc -O2 $matmul_flags tests/matmul-bench.c lib/matmul.c lib/rng.c -lm -o "$scratch/matmul-bench"
+    cc -O2 $matmul_flags tests/matmul-bench.c lib/matmul.c lib/rng.c lib/timing.c -lm -o "$scratch/matmul-bench"
 }
 check "matmul: the benchmark builds warning-free" matmul_bench_builds

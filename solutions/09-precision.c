@@ -230,7 +230,7 @@ void loss_scaler_update(LossScaler *s, bool found_inf)
         double grown = s->scale * s->growth_factor;
         if (isfinite((float)grown))         /* PyTorch's scale is a float32 */
             s->scale = grown;
-        s->growth_tracker = 0;
+        s->growth_tracker = 0;              /* a new count starts */
     } else {
         s->growth_tracker = successful;
     }

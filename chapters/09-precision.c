@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "09-precision.h"
+#include "bits.h"
 #include "cli.h"
 #include "output.h"
 
@@ -45,35 +46,11 @@ static uint64_t fp16_nearest(double x) { return fp16_from_double(x); }
 static double bf16_value(uint64_t p) { return bf16_to_float((uint16_t)p); }
 static uint64_t bf16_nearest(double x) { return bf16_from_double(x); }
 
-static double fp32_value(uint64_t p)
-{
-    uint32_t b = (uint32_t)p;
-    float f;
-    memcpy(&f, &b, sizeof f);
-    return f;
-}
-
-static uint64_t fp32_nearest(double x)
-{
-    float f = (float)x; /* the hardware's rounding, once */
-    uint32_t b;
-    memcpy(&b, &f, sizeof b);
-    return b;
-}
-
-static double fp64_value(uint64_t p)
-{
-    double d;
-    memcpy(&d, &p, sizeof d);
-    return d;
-}
-
-static uint64_t fp64_nearest(double x)
-{
-    uint64_t p;
-    memcpy(&p, &x, sizeof p);
-    return p;
-}
+static double fp32_value(uint64_t p) { return float_from_bits((uint32_t)p); }
+/* The hardware's rounding to float, once. */
+static uint64_t fp32_nearest(double x) { return float_bits((float)x); }
+static double fp64_value(uint64_t p) { return double_from_bits(p); }
+static uint64_t fp64_nearest(double x) { return double_bits(x); }
 
 static const Format FORMATS[] = {
     {"fp16", 16, 5, 10, fp16_value, fp16_nearest},

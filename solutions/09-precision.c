@@ -17,26 +17,9 @@
 // STUB:  */
 #include "09-precision.h"
 
-#include <float.h>
 #include <math.h>
-#include <string.h>
 
-/* A float's bits and back: memcpy is the one conversion C defines (a
- * pointer cast would break the aliasing rules), and compilers turn it
- * into a plain register move. */
-static uint32_t float_bits(float x)
-{
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static float float_from_bits(uint32_t b)
-{
-    float x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
+#include "bits.h"
 // BEGIN SOLUTION
 
 //> round-shift
@@ -65,7 +48,7 @@ uint16_t bf16_from_float(float x)
     b += 0x7FFF + lsb;                      /* half a unit, less 1 if even */
     return (uint16_t)(b >> 16);             /* a carry may reach inf: right */
     // END SOLUTION
-    // STUB: (void)x; (void)float_bits;
+    // STUB: (void)x;
     // STUB: return 0; /* TODO: lesson section "Rounding to nearest even, by bits" */
 }
 //< bf16-from-float
@@ -76,7 +59,7 @@ float bf16_to_float(uint16_t h)
     // BEGIN SOLUTION
     return float_from_bits((uint32_t)h << 16);
     // END SOLUTION
-    // STUB: (void)h; (void)float_from_bits;
+    // STUB: (void)h;
     // STUB: return -1.0f; /* TODO: lesson section "Rounding to nearest even, by bits" */
 }
 //< bf16-to-float

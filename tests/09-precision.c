@@ -35,26 +35,13 @@
 #include <string.h>
 
 #include "09-precision.h"
+#include "bits.h"
 #include "09-precision.reference.h"
 #include "09-precision.torch.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
-static uint32_t bits_of(float x)
-{
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static float float_of(uint32_t b)
-{
-    float x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
-
-static bool same_bits(float a, float b) { return bits_of(a) == bits_of(b); }
+static bool same_bits(float a, float b) { return float_bits(a) == float_bits(b); }
 
 /* ====================================================== the two formats */
 
@@ -90,7 +77,7 @@ static bool is_nan16(const Format *f, uint16_t h)
  * result and a neighbour of it (values from the reference). */
 static bool is_tie(const Format *f, const Miss *m)
 {
-    float x = float_of(m->input);
+    float x = float_from_bits(m->input);
     if (!isfinite(x))
         return false;
     double a = fabs((double)x);
@@ -104,7 +91,7 @@ static bool is_tie(const Format *f, const Miss *m)
 /* The known mistake behind a miss, or NULL. */
 static const char *conversion_mistake(const Format *f, const Miss *m)
 {
-    float x = float_of(m->input);
+    float x = float_from_bits(m->input);
     uint16_t sign = (uint16_t)((m->input >> 16) & 0x8000);
     uint16_t mag_got = m->got & 0x7FFF, mag_want = m->want & 0x7FFF;
     if (isnan(x)) {
@@ -180,7 +167,7 @@ static void check_conversion(const Format *f, uint32_t high_count,
     for (uint32_t hi = 0; hi < high_count; hi++)
         for (size_t k = 0; k < low_count; k++) {
             uint32_t b = (hi << high_shift) | lows[k];
-            float x = float_of(b);
+            float x = float_from_bits(b);
             uint16_t got = f->convert(x), want = f->reference(x);
             if (got == want)
                 continue;
@@ -204,7 +191,7 @@ static void check_conversion(const Format *f, uint32_t high_count,
                  "float bit patterns tried; the first: float 0x%08x "
                  "(%.9g) gave 0x%04x, expected 0x%04x (%.9g): %s",
                  f->name, misses, (size_t)high_count * low_count,
-                 first.input, (double)float_of(first.input), first.got,
+                 first.input, (double)float_from_bits(first.input), first.got,
                  first.want,
                  (double)(f == &FP16 ? reference_fp16_value(first.want)
                                      : reference_bf16_value(first.want)),
@@ -225,7 +212,7 @@ static void check_named(const Format *f, const Named *cases, size_t n)
         uint16_t got = f->convert(cases[i].x);
         if (got == cases[i].want)
             continue;
-        Miss m = {bits_of(cases[i].x), got, cases[i].want};
+        Miss m = {float_bits(cases[i].x), got, cases[i].want};
         const char *why = conversion_mistake(f, &m);
         ck_abort_msg("%s_from_float(%.9g) gave 0x%04x, expected 0x%04x "
                      "(%s): %s", f->name, (double)cases[i].x, got,
@@ -278,8 +265,8 @@ START_TEST(bf16_every_pattern_back)
                       "bf16_to_float(0x%04x) gave %.9g (bits 0x%08x), "
                       "expected %.9g (bits 0x%08x): a bf16 is the top 16 "
                       "bits of the float it stands for, the low 16 being 0",
-                      h, (double)got, bits_of(got), (double)want,
-                      bits_of(want));
+                      h, (double)got, float_bits(got), (double)want,
+                      float_bits(want));
     }
 }
 END_TEST
@@ -344,7 +331,7 @@ START_TEST(fp16_every_pattern_back)
                 "112, the mantissa left by 13";
         ck_abort_msg("fp16_to_float(0x%04x) gave %.9g (bits 0x%08x), "
                      "expected %.9g (bits 0x%08x): %s", h, (double)got,
-                     bits_of(got), (double)want, bits_of(want), why);
+                     float_bits(got), (double)want, float_bits(want), why);
     }
 }
 END_TEST

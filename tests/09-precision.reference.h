@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bits.h"
+
 /* ISO C11 has no _Float16; GCC has it on x86-64 since GCC 12 (an
  * extension that -Wpedantic names unless marked as one). */
 __extension__ typedef _Float16 Half;
@@ -60,26 +62,19 @@ static inline uint16_t reference_bf16_magnitude(double a)
 {
     if (a == 0.0)
         return 0;
-    uint64_t ab;
-    memcpy(&ab, &a, sizeof ab);
-    int e = (int)(ab >> 52) - 1023; /* a is a normal double */
+    int e = (int)(double_bits(a) >> 52) - 1023; /* a is a normal double */
     int q = e - 7 < -133 ? -133 : e - 7;
-    uint64_t cb = (uint64_t)(q + 52 + 1023) << 52;
-    double c;
-    memcpy(&c, &cb, sizeof c);
+    double c = double_from_bits((uint64_t)(q + 52 + 1023) << 52);
     double r = (a + c) - c;
     if (r >= 0x1p128) /* past (2 - 2^-7)·2^127 by half a unit or more */
         return 0x7F80;
-    float f = (float)r; /* exact: at most 8 significant bits */
-    uint32_t fb;
-    memcpy(&fb, &f, sizeof fb);
-    return (uint16_t)(fb >> 16);
+    /* exact: at most 8 significant bits */
+    return (uint16_t)(float_bits((float)r) >> 16);
 }
 
 static inline uint16_t reference_bf16(float x)
 {
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
+    uint32_t b = float_bits(x);
     if (isnan(x))
         return (uint16_t)((b >> 16) | 0x0040);
     uint16_t sign = (uint16_t)((b >> 16) & 0x8000);
@@ -111,12 +106,8 @@ static inline float reference_bf16_value(uint16_t b)
         v = ldexp(m / 128.0, -126);
     else
         v = ldexp(1.0 + m / 128.0, e - 127);
-    if (e == 0xFF && m) { /* a nan: its own bits */
-        uint32_t fb = (uint32_t)b << 16;
-        float f;
-        memcpy(&f, &fb, sizeof f);
-        return f;
-    }
+    if (e == 0xFF && m) /* a nan: its own bits */
+        return float_from_bits((uint32_t)b << 16);
     return (float)(s ? -v : v);
 }
 

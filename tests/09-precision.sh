@@ -152,7 +152,7 @@ sweep_every_float() {
     fi
     # shellcheck disable=SC2086 # the flags are words
     cc -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off $f16c \
-        -Iexercises -Itests tests/precision-sweep.c solutions/09-precision.c -lm \
+        -Ilib -Iexercises -Itests tests/precision-sweep.c solutions/09-precision.c -lm \
         -o "$scratch/sweep" || return 1
     start=$(date +%s)
     "$scratch/sweep" || return 1

@@ -10,7 +10,7 @@
  * graded suite runs a 2^27-pattern subset that finishes in well under a
  * second; this is the whole of it).
  *
- *   cc -std=c11 -O2 -Ilib -Iexercises tests/precision-sweep.c \
+ *   cc -std=c11 -O2 -mf16c -Ilib -Iexercises -Itests tests/precision-sweep.c \
  *      solutions/09-precision.c -lm -o sweep && ./sweep
  */
 #include <math.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "09-precision.h"
+#include "bits.h"
 #include "09-precision.reference.h"
 
 int main(void)
@@ -26,8 +27,7 @@ int main(void)
     unsigned long long bad = 0;
     for (uint64_t i = 0; i <= UINT32_MAX; i++) {
         uint32_t b = (uint32_t)i;
-        float x;
-        memcpy(&x, &b, sizeof x);
+        float x = float_from_bits(b);
         uint16_t want16 = reference_fp16(x), got16 = fp16_from_float(x);
         uint16_t wantb = reference_bf16(x), gotb = bf16_from_float(x);
         if (got16 != want16 || gotb != wantb) {

@@ -1,0 +1,161 @@
+# tests/09-precision.sh: checks of chapter 9's program, sourced by
+# tools/selftest.sh with $program (build/bin/09-precision), $data (the CSV
+# files of its runs) and $scratch set. Expected values come from the
+# formats' closed forms worked here in awk, from values worked by hand
+# (each with its reason beside it) and from PyTorch 1.13 where it agrees
+# (its .to() from float32); never from the program itself. The whole
+# sweep of 2^32 floats against independent references runs here too.
+
+# rounded FORMAT [FLAGS]: the program's rounding of stdin, into
+# $scratch/rounded.
+rounded() {
+    fmt=$1
+    shift
+    "$program" --task round --format "$fmt" "$@" >"$scratch/rounded"
+}
+
+# same_lines WANT...: $scratch/rounded holds exactly these lines.
+same_lines() {
+    printf '%s\n' "$@" >"$scratch/want"
+    diff "$scratch/want" "$scratch/rounded" || { echo "(< expected, > printed)"; return 1; }
+}
+
+# ------------------------------------------------------- the round contract
+# fp16: 65504 is the largest; 65519.99 is below 65520 = 65504 + 16 (half
+# its unit) and rounds down, 65520 goes to inf; 1e-8 is below half of the
+# smallest subnormal 2^-24 and goes to 0, 3e-8 above it goes to 2^-24;
+# 2^-25 is that half exactly, a tie, and goes to the even 0; 0.1 is 1638.4
+# units of 2^-14 at its binade 2^-4, so 1638·2^-14 = 0.0999755859375.
+round_fp16() {
+    printf '%s\n' 1 65504 65519.99 65520 -65520 1e-8 3e-8 2.98023223876953125e-08 \
+        0.1 -0 0 nan -nan inf -inf 1e5 |
+        rounded fp16 || return 1
+    same_lines 1 65504 65504 inf -inf 0 5.9604644775390625e-08 0 \
+        0.0999755859375 -0 0 nan nan inf -inf inf
+}
+check "09: --task round --format fp16: 65519.99 to 65504, 65520 to inf, ties and subnormals, -0, nan and inf kept, in order" round_fp16
+
+# bf16: 8 significant bits; 65504 rounds to 2^16 = 65536 (it is
+# 65536 - 32, within half of bf16's unit 256 there); 0.1 to 0.10009765625
+# (205·2^-11); 3.4e38 is past the largest bf16 3.3895e38 by more than half
+# its unit 2^120 = 1.3e36: inf. 1e-8 gives PyTorch's 1.0011717677116394e-08;
+# 8e-41 is past half of the smallest subnormal 2^-133 = 9.18e-41: up to it.
+round_bf16() {
+    printf '%s\n' 1 65504 0.1 3.4e38 -3.4e38 1e-8 -0 nan 8e-41 |
+        rounded bf16 || return 1
+    same_lines 1 65536 0.10009765625 inf -inf 1.0011717677116394e-08 -0 nan \
+        9.1835496157991212e-41
+}
+check "09: --task round --format bf16: fp32's range, 8 bits of precision, overflow past 3.39e38, subnormals" round_bf16
+
+# 1 + 2^-11 + 2^-40 is nearest to 1 + 2^-10 in fp16, but as a float it is
+# 1 + 2^-11, a tie, which goes to the even 1: what PyTorch 1.13 gives from
+# float64. The same for bf16 with 1 + 2^-8 + 2^-40.
+double_rounding() {
+    echo 1.0004882812509095 | rounded fp16 && same_lines 1.0009765625 || return 1
+    echo 1.0004882812509095 | rounded fp16 --via-float32 && same_lines 1 || return 1
+    echo 1.0039062500009095 | rounded bf16 && same_lines 1.0078125 || return 1
+    echo 1.0039062500009095 | rounded bf16 --via-float32 && same_lines 1 || return 1
+}
+check "09: a double is rounded once (--via-float32 rounds twice, as PyTorch 1.13 from float64)" double_rounding
+
+# A long input comes out whole and in order: 100,000 lines k/1024 for
+# k = 0..99999. The second is 2^-10, exact; the last, 99999/1024 =
+# 97.6552734375, lies in fp16's binade [64, 128), whose unit is 2^-4:
+# 1562.484375 units round to 1562, 97.625.
+long_input() {
+    awk 'BEGIN { for (k = 0; k < 100000; k++) printf "%.17g\n", k / 1024 }' | rounded fp16 || return 1
+    [ "$(wc -l <"$scratch/rounded")" -eq 100000 ] || { echo "$(wc -l <"$scratch/rounded") lines, expected 100000"; return 1; }
+    [ "$(sed -n 2p "$scratch/rounded")" = 0.0009765625 ] || return 1
+    [ "$(tail -n 1 "$scratch/rounded")" = 97.625 ] || { echo "last line $(tail -n 1 "$scratch/rounded"), expected 97.625"; return 1; }
+}
+check "09: 100,000 lines rounded, none lost, in order" long_input
+
+# ------------------------------------------------------------- bad input
+# bad_line LINE-NUMBER TEXT: the input 1, 2, then TEXT (then 3) is refused
+# as a whole: the message names the line and its text.
+bad_line() {
+    printf '1\n2\n%s\n3\n' "$2" | expect_bad_input "line $1: '$2'" --task round --format fp16
+}
+check "09: refuses a line 'abc', naming line 3, printing nothing"   bad_line 3 abc
+check "09: refuses a blank line"                                     bad_line 3 ''
+check "09: refuses '1.5x' (a number with more after it)"             bad_line 3 1.5x
+check "09: refuses '1,5' (a decimal comma)"                          bad_line 3 1,5
+check "09: refuses '1 2' (two numbers on a line)"                    bad_line 3 '1 2'
+bad_at_the_end() {
+    { awk 'BEGIN { for (k = 0; k < 50000; k++) print k }'; echo oops; } |
+        expect_bad_input "line 50001: 'oops'" --task round --format bf16
+}
+check "09: a bad last line of 50,001 refuses the whole input (nothing printed)" bad_at_the_end
+spaces_and_crlf() {
+    printf ' 1\t\r\n2.5 \r\n' | rounded fp16 && same_lines 1 2.5
+}
+check "09: spaces, tabs and a carriage return around a number are allowed" spaces_and_crlf
+
+check "09: --help lists every flag" help_lists_every_flag task format via-float32 out
+check "09: refuses --task fly"                    expect_bad_input --task --task fly
+check "09: refuses --task with no value"          expect_bad_input --task --task
+check "09: refuses --format fp8"                  expect_bad_input --format --task round --format fp8
+check "09: refuses --format fp32"                 expect_bad_input --format --task round --format fp32
+check "09: refuses --format outside --task round" expect_bad_input --format --task formats --format bf16
+check "09: refuses --via-float32 outside --task round" expect_bad_input --via-float32 --task spacing --via-float32
+check "09: refuses --via-float32=yes"             expect_bad_input --via-float32 --task round --via-float32=yes
+check "09: refuses an unknown flag"               expect_bad_input --precision --precision 16
+check "09: refuses --out with no value"           expect_bad_input --out --task formats --out
+
+# ------------------------------------------------------------ the formats
+# Closed forms, for E exponent and M mantissa bits: emax = 2^(E-1) - 1,
+# largest (2 - 2^-M)·2^emax, smallest normal 2^(1 - emax), smallest
+# subnormal 2^(1 - emax - M), epsilon 2^-M, and the gap near x
+# 2^(max(floor(log2 x), 1 - emax) - M). awk computes powers of two
+# exactly; every value must equal the program's, to the bit.
+formats_closed_forms() {
+    f=$data/formats.csv
+    [ "$(sed 1d "$f" | cut -d, -f1-4 | tr '\n' ' ')" = "fp16,16,5,10 bf16,16,8,7 fp32,32,8,23 fp64,64,11,52 " ] ||
+        { echo "the formats' fields are not fp16 5/10, bf16 8/7, fp32 8/23, fp64 11/52"; return 1; }
+    awk -F, 'function gap(x,  e) { e = int(log(x) / log(2)); if (2^e > x) e--; if (e < 1 - emax) e = 1 - emax; return 2^(e - m) }
+        NR > 1 {
+            m = $4; emax = 2^($3 - 1) - 1
+            want[5] = (2 - 2^-m) * 2^emax; want[6] = 2^(1 - emax); want[7] = 2^(1 - emax - m)
+            want[8] = 2^-m; want[9] = gap(1); want[10] = gap(1e-4); want[11] = gap(65504)
+            for (i = 5; i <= 11; i++) if ($i + 0 != want[i]) {
+                printf "%s column %d: %s, closed form %.17g\n", $1, i, $i, want[i]; bad = 1 }
+        } END { exit bad }' "$f"
+}
+check "09: --task formats: range, epsilon and spacing near 1, 1e-4 and 65504 equal the closed forms" formats_closed_forms
+
+# The spacing figure's data: inside the normal range every gap is between
+# 2^-(M+1) and 2^-M of the number (fp32, M = 23); fp16 ends at 65504.
+spacing_shape() {
+    f=$data/spacing.csv
+    [ "$(awk -F, 'NR > 1 && $1 > 1e-37 && $1 < 1e38 { r = $4 / $1; if (r > 2^-23 || r <= 2^-24) n++ } END { print n + 0 }' "$f")" -eq 0 ] ||
+        { echo "an fp32 gap is not within a factor of two of 2^-23 times the number"; return 1; }
+    [ "$(awk -F, 'NR > 1 && $1 > 65504 && $2 != "nan" { n++ } END { print n + 0 }' "$f")" -eq 0 ] ||
+        { echo "fp16 has a gap above 65504"; return 1; }
+    [ "$(awk -F, 'NR > 1 && $1 > 1e-4 && $1 < 1e4 && $2 == "nan" { n++ } END { print n + 0 }' "$f")" -eq 0 ] ||
+        { echo "fp16 has no gap inside its range"; return 1; }
+}
+check "09: --task spacing: fp32's gap is 2^-24 to 2^-23 of the number; fp16 stops at 65504" spacing_shape
+
+# ------------------------------------------------ every float, both formats
+# tests/precision-sweep.c against GCC's _Float16 and the arithmetic bf16
+# reference over all 2^32 float bit patterns. With F16C (x86-64 since
+# 2012) _Float16 converts in hardware and the sweep takes about 20 s;
+# without it, libgcc's soft-float takes about six minutes, so the sweep
+# is then said skipped rather than run.
+sweep_every_float() {
+    if grep -qw f16c /proc/cpuinfo 2>/dev/null; then
+        f16c=-mf16c
+    else
+        echo "no F16C on this CPU: the 2^32 sweep would take minutes; the graded suite's subset stands"
+        return 0
+    fi
+    # shellcheck disable=SC2086 # the flags are words
+    cc -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off $f16c \
+        -Ilib -Iexercises -Itests tests/precision-sweep.c solutions/09-precision.c -lm \
+        -o "$scratch/sweep" || return 1
+    start=$(date +%s)
+    "$scratch/sweep" || return 1
+    echo "$(($(date +%s) - start)) s"
+}
+check "09: every one of the 2^32 floats rounds to fp16 as GCC's _Float16 and to bf16 as the arithmetic reference" sweep_every_float

@@ -1,0 +1,54 @@
+/*
+ * tests/precision-sweep.c: every one of the 2^32 float bit patterns
+ * rounded to fp16 and bf16 by chapter 9's code, against independent
+ * references: GCC's _Float16 (its conversion from float, done by libgcc's
+ * soft-float __truncsfhf2, or by the F16C instruction, not by the course's
+ * code) for fp16, and an arithmetic rounding (frexp, rint, ldexp in double,
+ * round-to-nearest-even mode) for bf16. Also every 16-bit pattern back to
+ * float. Prints the number of differences, the first few of them, and
+ * exits 1 when there is any. tests/09-precision.sh builds it with -mf16c
+ * and runs it (about 20 s); the graded suite runs an exhaustive subset of
+ * about 4.6 million patterns (under a second), since libgcc's soft-float
+ * reference would take minutes over all of them.
+ *
+ *   cc -std=c11 -O2 -mf16c -Ilib -Iexercises -Itests tests/precision-sweep.c \
+ *      solutions/09-precision.c -lm -o sweep && ./sweep
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "09-precision.h"
+#include "bits.h"
+#include "09-precision.reference.h"
+
+int main(void)
+{
+    unsigned long long bad = 0;
+    for (uint64_t i = 0; i <= UINT32_MAX; i++) {
+        uint32_t b = (uint32_t)i;
+        float x = float_from_bits(b);
+        uint16_t want16 = reference_fp16(x), got16 = fp16_from_float(x);
+        uint16_t wantb = reference_bf16(x), gotb = bf16_from_float(x);
+        if (got16 != want16 || gotb != wantb) {
+            if (bad < 5)
+                printf("float 0x%08x (%.9g): fp16 0x%04x, expected 0x%04x; "
+                       "bf16 0x%04x, expected 0x%04x\n", b, (double)x, got16,
+                       want16, gotb, wantb);
+            bad++;
+        }
+    }
+    for (uint32_t h = 0; h <= 0xFFFF; h++) {
+        float want = reference_fp16_value((uint16_t)h), got = fp16_to_float((uint16_t)h);
+        float wantb = reference_bf16_value((uint16_t)h), gotb = bf16_to_float((uint16_t)h);
+        if (memcmp(&want, &got, sizeof got) != 0 || memcmp(&wantb, &gotb, sizeof gotb) != 0) {
+            if (bad < 5)
+                printf("pattern 0x%04x: fp16 %.9g, expected %.9g; bf16 %.9g, expected %.9g\n",
+                       h, (double)got, (double)want, (double)gotb, (double)wantb);
+            bad++;
+        }
+    }
+    printf("%llu differences over 2^32 floats and 2^16 patterns each way\n", bad);
+    return bad ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -27,12 +27,7 @@ value() {
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
         $1 == what { print $c }' "$1"
 }
-# stats: "median lowest highest" of the numbers on stdin, one a line.
-stats() {
-    sort -g | awk '{ v[NR] = $1 } END {
-        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        print m, v[1], v[NR] }'
-}
+. tests/bench-stats.sh
 
 runs=5
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)

@@ -19,12 +19,7 @@ program=build/bin/08-backprop
 out=build/bench
 mkdir -p "$out"
 
-# stats: "median lowest highest" of the numbers on stdin, one a line.
-stats() {
-    sort -g | awk '{ v[NR] = $1 } END {
-        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        print m, v[1], v[NR] }'
-}
+. tests/bench-stats.sh
 # field FILE COLUMN: the column of the first data row of a CSV file.
 field() {
     awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }

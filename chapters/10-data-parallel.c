@@ -421,8 +421,9 @@ static bool write_comm(const Settings *s, World *w, size_t steps, size_t n)
 /* ============================================================== launching */
 
 /* --np P outside an MPI job: run this same command under mpirun -np P
- * instead (with --oversubscribe, so that P may exceed the cores, and, as
- * root, --allow-run-as-root). Returns only when mpirun cannot start. */
+ * instead (with --oversubscribe, so that P may exceed the cores; as root,
+ * --allow-run-as-root; --stdin none, the program reads no input). Returns
+ * only when mpirun cannot start. */
 static void relaunch(int argc, char **argv, size_t np)
 {
     char self[4096], count[32];
@@ -441,6 +442,8 @@ static void relaunch(int argc, char **argv, size_t np)
     if (geteuid() == 0)
         args[a++] = "--allow-run-as-root";
     args[a++] = "--oversubscribe";
+    args[a++] = "--stdin"; /* mpirun would read our stdin: a script's */
+    args[a++] = "none";    /* loop over lines would lose the rest */
     args[a++] = "-np";
     args[a++] = count;
     args[a++] = self;

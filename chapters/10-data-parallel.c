@@ -180,6 +180,24 @@ static int first_bad_rank(bool bad, World *w, size_t step)
     return first;
 }
 
+/* True when --fault `kind` strikes this rank at this step. */
+static bool fault_strikes(const Settings *s, const World *w, const char *kind,
+                          size_t step)
+{
+    return strcmp(s->fault, kind) == 0 && step == s->fault_step &&
+           (int)s->fault_rank == w->rank;
+}
+
+/* Rank 0's word on why every rank stops: "rank R: WHAT STEP; ...". */
+static int stop_every_rank(const World *w, int culprit, const char *what,
+                           size_t step)
+{
+    if (w->rank == 0)
+        fprintf(stderr, "%s: rank %d: %s %zu; every rank stops\n", program,
+                culprit, what, step);
+    return EXIT_FAILURE;
+}
+
 static bool all_finite(const double *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -219,8 +237,7 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
                 v[i] = weight * v[i];
         }
     }
-    if (strcmp(s->fault, "nan") == 0 && step == s->fault_step &&
-        (int)s->fault_rank == w->rank)
+    if (fault_strikes(s, w, "nan", step))
         k->send[0] = NAN;
     *bad_rank = first_bad_rank(!all_finite(k->send, vectors * n), w, step);
     if (*bad_rank < w->size)
@@ -343,26 +360,21 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
             batch_iterator_init(&it, d->train.n, s->batch_size, true);
             batch_iterator_next(&it, &first, &count);
         }
-        if (strcmp(s->fault, "exit") == 0 && step == s->fault_step &&
-            (int)s->fault_rank == w->rank) {
+        if (fault_strikes(s, w, "exit", step)) {
             fprintf(stderr, "%s: rank %d: dying at step %zu (--fault exit)\n",
                     program, w->rank, step);
             _exit(3);
         }
         int bad;
         if (!reduce_step(&k, d, s, d->order + first, w, step, &bad)) {
-            if (w->rank == 0)
-                fprintf(stderr, "%s: rank %d: the loss or gradient stopped "
-                        "being finite at step %zu; every rank stops\n",
-                        program, bad, step);
-            status = EXIT_FAILURE;
+            status = stop_every_rank(w, bad, "the loss or gradient stopped "
+                                     "being finite at step", step);
             break;
         }
         if (w->rank == 0 && (step % s->log_every == 0 || step + 1 == s->steps))
             log_row(out, s, ref, step, k.sum[k.net.params], &max_drift);
         optimizer_step(k.theta, k.sum, k.net.params, &opt);
-        if (strcmp(s->fault, "diverge") == 0 && step == s->fault_step &&
-            (int)s->fault_rank == w->rank)
+        if (fault_strikes(s, w, "diverge", step))
             k.theta[0] += 1e-9; /* a rank that stepped differently */
         if ((step + 1) % s->check_every == 0 || step + 1 == s->steps) {
             uint64_t h = params_hash(k.theta, k.net.params), h0 = h;
@@ -370,11 +382,8 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
                       "MPI_Bcast", step);
             int differs = first_bad_rank(h != h0, w, step);
             if (differs < w->size) {
-                if (w->rank == 0)
-                    fprintf(stderr, "%s: rank %d: its parameters differ from "
-                            "rank 0's after step %zu; every rank stops\n",
-                            program, differs, step);
-                status = EXIT_FAILURE;
+                status = stop_every_rank(w, differs, "its parameters differ "
+                                         "from rank 0's after step", step);
                 break;
             }
         }
@@ -513,15 +522,8 @@ static bool reference_load(Reference *ref, const char *path)
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    if (s->hidden.count + 1 > MLP_MAX_LAYERS)
-        return cli_reject(cli, "hidden", NULL, "has too many layers");
-    for (size_t l = 0; l < s->hidden.count; l++) {
-        double v = s->hidden.values[l];
-        if (!(v >= 1 && v <= 4096 && v == floor(v)))
-            return cli_reject(cli, "hidden", NULL,
-                              "expected widths that are whole numbers from 1 "
-                              "to 4096, such as 64");
-    }
+    if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (s->batch_size % s->micro_batch != 0)
         return cli_reject(cli, "micro-batch", NULL,
                           "must divide --batch-size");

@@ -122,11 +122,19 @@ build/bin/%: build/obj/chapters/%.o build/lib/libcourse.a
 
 # build/links/P.mk sets LINKS.P to the chapters whose exercise header
 # program P includes, directly or through lib/: P links their solutions.
+# It also sets PKGS.P to the pkg-config packages of the system headers P
+# includes, from the table below (header:package): <mpi.h> is OpenMPI's,
+# so a program that includes it is compiled with `pkg-config --cflags
+# ompi-c` and linked with its --libs. Their headers are -isystem, so that
+# -Werror judges the course's code, not a library's.
+PKG_HEADERS := mpi.h:ompi-c
 build/links/%.mk: chapters/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	@$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -MM -MT x $< | tr ' \\' '\n\n' | \
+	@$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -MM -MG -MT x $< | tr ' \\' '\n\n' | \
 	  sed -n 's|^exercises/\([0-9][0-9]-[a-z0-9-]*\)\.h$$|\1|p' | sort -u | \
 	  awk -v p=$* '{ s = s " " $$1 } END { print "LINKS." p " :=" s }' > $@
+	@for hp in $(PKG_HEADERS); do \
+	  grep -q "^#include <$${hp%%:*}>" $< && echo "PKGS.$* += $${hp#*:}"; done >> $@; true
 
 # Only a make that builds programs needs them (not deps, clean, or the
 # outer make of `make` and `make test`, which may run before cc exists).
@@ -143,8 +151,12 @@ TRY := $(if $(CH),$(patsubst exercises/%.h,%,$(wildcard exercises/$(CH)-*.h exer
 # The student's object, or the reference one, for chapter $1.
 try_object = $(if $(filter $1,$(TRY)),build/try/obj/$1.o,build/obj/solutions/$1.o)
 
+pkg_cflags = $(if $1,$(patsubst -I%,-isystem %,$(shell pkg-config --cflags $1)))
+pkg_libs    = $(if $1,$(shell pkg-config --libs $1))
 define program_links
 build/bin/$1: $$(LINKS.$1:%=build/obj/solutions/%.o)
+build/obj/chapters/$1.o: override CPPFLAGS += $$(call pkg_cflags,$$(PKGS.$1))
+build/bin/$1 build/try/bin/$1: LDLIBS += $$(call pkg_libs,$$(PKGS.$1))
 build/try/bin/$1: build/obj/chapters/$1.o build/lib/libcourse.a $$(foreach s,$$(LINKS.$1),$$(call try_object,$$s))
 endef
 $(foreach p,$(SOURCES:chapters/%.c=%),$(eval $(call program_links,$p)))

@@ -538,15 +538,8 @@ static const char *const task_names[] = {"train", "gradcheck", "init",
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    if (s->hidden.count + 1 > MLP_MAX_LAYERS)
-        return cli_reject(cli, "hidden", NULL, "has too many layers");
-    for (size_t l = 0; l < s->hidden.count; l++) {
-        double v = s->hidden.values[l];
-        if (!(v >= 1 && v <= 4096 && v == floor(v)))
-            return cli_reject(cli, "hidden", NULL,
-                              "expected widths that are whole numbers from 1 "
-                              "to 4096, such as 256,128");
-    }
+    if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (s->test && s->out && output_same_file(s->test, s->out))
         return cli_reject(cli, "test", NULL, "is the same file as --out");
     /* The optimizer's flags apply where something trains, the schedule's

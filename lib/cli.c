@@ -65,6 +65,21 @@ CliStatus cli_refuse_unless(const Cli *cli, bool applies,
     return CLI_RUN;
 }
 
+CliStatus cli_check_widths(Cli *cli, const char *name, size_t max_count)
+{
+    const DoubleList *list = cli_flag(cli, name)->value;
+    if (list->count > max_count)
+        return cli_reject(cli, name, NULL, "has too many layers");
+    for (size_t l = 0; l < list->count; l++) {
+        double v = list->values[l];
+        if (!(v >= 1 && v <= 4096 && v == floor(v)))
+            return cli_reject(cli, name, NULL,
+                              "expected widths that are whole numbers from 1 "
+                              "to 4096, such as 256,128");
+    }
+    return CLI_RUN;
+}
+
 /* ------------------------------------------------------------------ values */
 
 /* strtod accepts "nan", "inf" and hex floats; the course accepts decimal

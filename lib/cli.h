@@ -116,6 +116,12 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
 CliStatus cli_refuse_unless(const Cli *cli, bool applies,
                             const char *const *names, const char *reason);
 
+/* Refuses the FLAG_LIST flag `name` when it lists more than max_count
+ * layer widths or one that is not a whole number from 1 to 4096 (--hidden
+ * of chapters 8 and 10). Returns CLI_RUN or, after the message,
+ * CLI_BAD_INPUT. */
+CliStatus cli_check_widths(Cli *cli, const char *name, size_t max_count);
+
 /* The exit status for bad input, per the course's contract. */
 enum { EXIT_BAD_INPUT = 2 };
 

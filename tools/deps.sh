@@ -6,7 +6,9 @@
 # Gradescope's results.json with it), inotify-tools (make watch re-grades
 # on file events; without it, it falls back to polling), zlib (lib/idx.c
 # reads gzip-compressed datasets with it) and Fashion-MNIST (chapter 8
-# trains on it; Debian ships it as dataset-fashion-mnist). With
+# trains on it; Debian ships it as dataset-fashion-mnist), OpenMPI
+# (chapter 10 trains data-parallel over it: mpirun from openmpi-bin, the
+# headers and pkg-config's ompi-c from libopenmpi-dev). With
 # `test` (make test, which CI runs), also clang with libFuzzer (the
 # self-test fuzzes the CSV reader) and Chromium (it measures the book's
 # layout on a phone's and a laptop's screen): only maintainers need those.
@@ -40,6 +42,8 @@ command -v inotifywait >/dev/null 2>&1 || missing="$missing inotify-tools"
 pkg-config --exists zlib 2>/dev/null || missing="$missing zlib1g-dev"
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] ||
     missing="$missing dataset-fashion-mnist"
+command -v mpirun >/dev/null 2>&1 || missing="$missing openmpi-bin"
+pkg-config --exists ompi-c 2>/dev/null || missing="$missing libopenmpi-dev"
 # Grading a class (make grade, make grade-class, and the self-test) runs
 # each submission's tests in a bubblewrap sandbox.
 case "${1:-}" in test|grade)

@@ -1,0 +1,680 @@
+/*
+ * 10-data-parallel.c: Chapter 10, data-parallel training on OpenMPI:
+ * chapter 8's network on Fashion-MNIST, every global batch cut into
+ * shards over P processes (ranks), their gradients combined by an
+ * all-reduce, and the same optimizer step taken on every rank.
+ *
+ * Every rank holds the whole network and runs the same steps. Of each
+ * global batch of --batch-size examples, cut into micro-batches of
+ * --micro-batch, rank r takes the shard_of() micro-batches that chapter
+ * 10's exercise gives it, computes their gradient with lib/mlp.c
+ * (mlp_loss_grad: a mean), and the ranks combine the gradients by
+ * --allreduce:
+ *   fixed  every micro-batch's mean gradient is gathered on every rank
+ *          (MPI_Allgatherv) and combine_shard_means() adds them in one
+ *          fixed order: the same bits for any P
+ *   ring   each rank weights its shard's mean (shard_weight()) and a ring
+ *          all-reduce written here adds the weighted means: reduce-scatter
+ *          then all-gather over MPI_Sendrecv, with the exercise's chunks
+ *   mpi    the same weighted means added by MPI_Allreduce
+ * The loss rides along as the vector's last number, so the logged loss is
+ * the global batch's mean loss, reduced exactly as the gradient is.
+ * Then chapter 4's optimizer (lib/optimizer.h) steps on every rank.
+ *
+ * Build and run (make builds it):
+ *   make build/bin/10-data-parallel
+ *   mpirun -np 3 build/bin/10-data-parallel --allreduce ring
+ *   build/bin/10-data-parallel --np 3      (starts mpirun itself)
+ *   build/bin/10-data-parallel             (P = 1, no mpirun needed)
+ *   build/bin/10-data-parallel --help
+ */
+#define _POSIX_C_SOURCE 200809L /* readlink, dup */
+
+#include <mpi.h>
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "03-minibatch.h"
+#include "10-data-parallel.h"
+#include "cli.h"
+#include "fashion_mnist.h"
+#include "mlp.h"
+#include "optimizer.h"
+#include "output.h"
+#include "rng.h"
+
+/* "10-data-parallel": set by the build, from this file's name. */
+static const char program[] = PROGRAM_NAME;
+
+enum { MAX_REFERENCE = 100000 };
+
+typedef struct {
+    const char *data_dir, *allreduce, *fault, *reference, *comm, *out;
+    DoubleList hidden;
+    size_t batch_size, micro_batch, steps, log_every, check_every, np,
+        fault_rank, fault_step;
+    OptimizerFlags optimizer;
+    uint64_t seed;
+} Settings;
+
+/* A reference run's losses (--reference), read before MPI starts. */
+typedef struct {
+    size_t rows, step[MAX_REFERENCE];
+    double loss[MAX_REFERENCE];
+} Reference;
+
+/* ============================================================ the ranks */
+
+typedef struct {
+    int rank, size;
+    size_t bytes_sent; /* by this rank's all-reduce calls, in total */
+} World;
+
+/* An MPI call that failed (MPI_ERRORS_RETURN hands its code back instead
+ * of aborting): say which, on which rank and step, and stop the whole job
+ * (MPI_Abort ends every rank: none is left waiting). */
+static void mpi_check(int code, const World *w, const char *call, size_t step)
+{
+    if (code == MPI_SUCCESS)
+        return;
+    char text[MPI_MAX_ERROR_STRING];
+    int length = 0;
+    MPI_Error_string(code, text, &length);
+    fprintf(stderr, "%s: rank %d: %s failed at step %zu: %s\n", program,
+            w->rank, call, step, text);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+//> ring-allreduce
+/* The ring all-reduce of v[0..n-1] over the ranks, in place: P - 1 steps
+ * of reduce-scatter (each rank sends a chunk to its right neighbour and
+ * adds the one its left neighbour sends), then P - 1 of all-gather (each
+ * rank passes on a finished chunk). Chunk c is shard_of(n, P, c). Each
+ * rank sends 2(P - 1) chunks, about 2(P - 1)/P · n numbers, whatever P. */
+static void ring_allreduce(double *v, size_t n, double *incoming, World *w,
+                           size_t step)
+{
+    size_t ranks = (size_t)w->size, rank = (size_t)w->rank;
+    int right = (w->rank + 1) % w->size, left = (w->rank + w->size - 1) % w->size;
+    for (int phase = 0; phase < 2; phase++)
+        for (size_t s = 0; s + 1 < ranks; s++) {
+            Shard out = shard_of(n, ranks, phase ? ring_gather_send(rank, ranks, s)
+                                                 : ring_reduce_send(rank, ranks, s));
+            Shard in = shard_of(n, ranks, phase ? ring_gather_recv(rank, ranks, s)
+                                                : ring_reduce_recv(rank, ranks, s));
+            mpi_check(MPI_Sendrecv(v + out.first, (int)out.count, MPI_DOUBLE,
+                                   right, 0, incoming, (int)in.count,
+                                   MPI_DOUBLE, left, 0, MPI_COMM_WORLD,
+                                   MPI_STATUS_IGNORE),
+                      w, "MPI_Sendrecv", step);
+            w->bytes_sent += out.count * sizeof(double);
+            for (size_t i = 0; i < in.count; i++)
+                v[in.first + i] = phase ? incoming[i] : v[in.first + i] + incoming[i];
+        }
+}
+//< ring-allreduce
+
+/* ============================================================= the data
+ * Fashion-MNIST's 60,000 training images, each pixel p as p/255. Every
+ * rank loads them all (a real job would read only its shards; the
+ * dataset is small) and draws the same shuffles from --seed, so the
+ * global batches are the same on every rank and for every P. */
+
+typedef struct {
+    FashionMnist train;
+    size_t *order;
+} Data;
+
+static void gather_examples(const Data *d, const size_t *rows, size_t n,
+                            double *x, uint8_t *labels)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *img = d->train.pixels + rows[i] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            x[i * FASHION_MNIST_PIXELS + k] = img[k] / 255.0;
+        labels[i] = d->train.labels[rows[i]];
+    }
+}
+
+/* ========================================================== a training run */
+
+typedef struct {
+    Mlp net;
+    MlpBuffers buf;
+    double *theta, *x;
+    uint8_t *labels;
+    double *send;     /* this rank's contribution: params + 1 numbers per
+                         micro-batch (fixed) or in all (ring, mpi) */
+    double *gathered; /* fixed: every micro-batch's, from every rank */
+    double *sum;      /* the reduced vector: the mean gradient, then loss */
+    double *incoming; /* ring: a chunk from the left neighbour */
+    int *counts, *displs;
+    const double **means;
+    size_t *sizes;
+} Work;
+
+/* FNV-1a over theta's bytes: equal parameters give equal hashes. */
+static uint64_t params_hash(const double *theta, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)theta;
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n * sizeof *theta; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+/* The first rank at which `bad` is true, on every rank (size if none): a
+ * collective, so that every rank stops at the same step, never one
+ * waiting for another. */
+static int first_bad_rank(bool bad, World *w, size_t step)
+{
+    int mine = bad ? w->rank : w->size, first;
+    mpi_check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD),
+              w, "MPI_Allreduce", step);
+    return first;
+}
+
+/* True when --fault `kind` strikes this rank at this step. */
+static bool fault_strikes(const Settings *s, const World *w, const char *kind,
+                          size_t step)
+{
+    return strcmp(s->fault, kind) == 0 && step == s->fault_step &&
+           (int)s->fault_rank == w->rank;
+}
+
+/* Rank 0's word on why every rank stops: "rank R: WHAT STEP; ...". */
+static int stop_every_rank(const World *w, int culprit, const char *what,
+                           size_t step)
+{
+    if (w->rank == 0)
+        fprintf(stderr, "%s: rank %d: %s %zu; every rank stops\n", program,
+                culprit, what, step);
+    return EXIT_FAILURE;
+}
+
+static bool all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+//> data-parallel-step
+/* This rank's share of one step: the gradient of its micro-batches of the
+ * global batch rows[0..batch-1], combined over all ranks into w->sum
+ * (the batch's mean gradient, then its mean loss). False, on every rank,
+ * when some rank's numbers stopped being finite (*bad_rank says which). */
+static bool reduce_step(Work *k, const Data *d, const Settings *s,
+                        const size_t *rows, World *w, size_t step,
+                        int *bad_rank)
+{
+    size_t n = k->net.params + 1, m = s->micro_batch;
+    size_t units = s->batch_size / m, ranks = (size_t)w->size;
+    Shard mine = shard_of(units, ranks, (size_t)w->rank);
+    bool fixed = strcmp(s->allreduce, "fixed") == 0;
+    size_t vectors = fixed ? mine.count : 1;
+    for (size_t j = 0; j < vectors; j++) {
+        size_t first = (mine.first + j) * m;
+        size_t count = fixed ? m : mine.count * m; /* examples */
+        double *v = k->send + j * n;
+        if (count == 0) { /* more ranks than micro-batches */
+            memset(v, 0, n * sizeof *v);
+            continue;
+        }
+        gather_examples(d, rows + first, count, k->x, k->labels);
+        v[n - 1] = mlp_loss_grad(&k->net, &k->buf, k->theta, k->x, k->labels,
+                                 count, v);
+        if (!fixed) { /* weight the shard's mean by its share */
+            double weight = shard_weight(units, ranks, (size_t)w->rank);
+            for (size_t i = 0; i < n; i++)
+                v[i] = weight * v[i];
+        }
+    }
+    if (fault_strikes(s, w, "nan", step))
+        k->send[0] = NAN;
+    *bad_rank = first_bad_rank(!all_finite(k->send, vectors * n), w, step);
+    if (*bad_rank < w->size)
+        return false;
+    if (fixed) {
+        for (size_t r = 0; r < ranks; r++) {
+            Shard theirs = shard_of(units, ranks, r);
+            k->counts[r] = (int)(theirs.count * n);
+            k->displs[r] = (int)(theirs.first * n);
+        }
+        mpi_check(MPI_Allgatherv(k->send, k->counts[w->rank], MPI_DOUBLE,
+                                 k->gathered, k->counts, k->displs, MPI_DOUBLE,
+                                 MPI_COMM_WORLD), w, "MPI_Allgatherv", step);
+        w->bytes_sent += mine.count * n * sizeof(double) * (ranks - 1);
+        for (size_t u = 0; u < units; u++) {
+            k->means[u] = k->gathered + u * n;
+            k->sizes[u] = m;
+        }
+        combine_shard_means(k->means, k->sizes, units, n, k->sum);
+    } else if (strcmp(s->allreduce, "ring") == 0) {
+        memcpy(k->sum, k->send, n * sizeof *k->sum);
+        ring_allreduce(k->sum, n, k->incoming, w, step);
+    } else {
+        mpi_check(MPI_Allreduce(k->send, k->sum, (int)n, MPI_DOUBLE, MPI_SUM,
+                                MPI_COMM_WORLD), w, "MPI_Allreduce", step);
+    }
+    return true;
+}
+//< data-parallel-step
+
+static bool work_alloc(Work *k, const Settings *s, size_t ranks)
+{
+    *k = (Work){0};
+    size_t sizes[MLP_MAX_LAYERS + 1], layers = s->hidden.count + 1;
+    sizes[0] = FASHION_MNIST_PIXELS;
+    for (size_t l = 0; l < s->hidden.count; l++)
+        sizes[l + 1] = (size_t)s->hidden.values[l];
+    sizes[layers] = FASHION_MNIST_CLASSES;
+    if (!mlp_shape(&k->net, sizes, layers, ACTIVATION_RELU))
+        return false;
+    size_t n = k->net.params + 1, units = s->batch_size / s->micro_batch;
+    k->theta = malloc(k->net.params * sizeof(double));
+    k->x = malloc(s->batch_size * FASHION_MNIST_PIXELS * sizeof(double));
+    k->labels = malloc(s->batch_size);
+    k->send = malloc(units * n * sizeof(double));
+    k->gathered = malloc(units * n * sizeof(double));
+    k->sum = malloc(n * sizeof(double));
+    k->incoming = malloc((n / ranks + 1) * sizeof(double));
+    k->counts = malloc(ranks * sizeof(int));
+    k->displs = malloc(ranks * sizeof(int));
+    k->means = malloc(units * sizeof *k->means);
+    k->sizes = malloc(units * sizeof *k->sizes);
+    return k->theta && k->x && k->labels && k->send && k->gathered &&
+           k->sum && k->incoming && k->counts && k->displs && k->means &&
+           k->sizes && mlp_buffers_alloc(&k->buf, &k->net, s->batch_size);
+}
+
+static void work_free(Work *k)
+{
+    mlp_buffers_free(&k->buf);
+    free(k->theta), free(k->x), free(k->labels), free(k->send);
+    free(k->gathered), free(k->sum), free(k->incoming), free(k->counts);
+    free(k->displs), free(k->means), free(k->sizes);
+}
+
+/* Rank 0's row: step,loss and, against --reference, its loss, the
+ * relative drift and the largest drift so far. */
+static void log_row(FILE *out, const Settings *s, const Reference *ref,
+                    size_t step, double loss, double *max_drift)
+{
+    if (!s->reference) {
+        output_row(out, step, (const double[]){loss}, 1);
+        return;
+    }
+    double r = NAN;
+    for (size_t i = 0; i < ref->rows; i++)
+        if (ref->step[i] == step)
+            r = ref->loss[i];
+    double drift = fabs(loss - r) / fabs(r);
+    *max_drift = drift > *max_drift || isnan(drift) ? drift : *max_drift;
+    output_row(out, step, (const double[]){loss, r, drift, *max_drift}, 4);
+}
+
+/* The training run, on every rank; rank 0 writes the rows to `out`.
+ * Returns the exit status, the same on every rank. */
+static int train(Cli *cli, const Settings *s, const Reference *ref,
+                 const Data *d, World *w, FILE *out, size_t *steps_done,
+                 size_t *vector_length)
+{
+    Work k;
+    Optimizer opt;
+    OptimizerConfig ocfg = optimizer_flags_config(cli, &s->optimizer);
+    bool ready = work_alloc(&k, s, (size_t)w->size) &&
+                 optimizer_init(&opt, &ocfg, k.net.params);
+    if (first_bad_rank(!ready, w, 0) < w->size) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: out of memory for the network\n", program);
+        work_free(&k);
+        return EXIT_FAILURE;
+    }
+    *vector_length = k.net.params + 1;
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    mlp_init(&k.net, k.theta, INIT_HE, 1.0, &rng);
+    Rng shuffle;
+    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+    BatchIterator it;
+    batch_iterator_init(&it, d->train.n, s->batch_size, true);
+    shuffle_indices(d->order, d->train.n, &shuffle);
+    if (w->rank == 0)
+        fputs(s->reference ? "step,loss,reference_loss,drift,max_drift\n"
+                           : "step,loss\n", out);
+    int status = EXIT_SUCCESS;
+    double max_drift = 0.0;
+    size_t step = 0;
+    for (; step < s->steps; step++) {
+        size_t first, count;
+        if (!batch_iterator_next(&it, &first, &count)) { /* a new epoch */
+            shuffle_indices(d->order, d->train.n, &shuffle);
+            batch_iterator_init(&it, d->train.n, s->batch_size, true);
+            batch_iterator_next(&it, &first, &count);
+        }
+        if (fault_strikes(s, w, "exit", step)) {
+            fprintf(stderr, "%s: rank %d: dying at step %zu (--fault exit)\n",
+                    program, w->rank, step);
+            _exit(3);
+        }
+        int bad;
+        if (!reduce_step(&k, d, s, d->order + first, w, step, &bad)) {
+            status = stop_every_rank(w, bad, "the loss or gradient stopped "
+                                     "being finite at step", step);
+            break;
+        }
+        if (w->rank == 0 && (step % s->log_every == 0 || step + 1 == s->steps))
+            log_row(out, s, ref, step, k.sum[k.net.params], &max_drift);
+        optimizer_step(k.theta, k.sum, k.net.params, &opt);
+        if (fault_strikes(s, w, "diverge", step))
+            k.theta[0] += 1e-9; /* a rank that stepped differently */
+        if ((step + 1) % s->check_every == 0 || step + 1 == s->steps) {
+            uint64_t h = params_hash(k.theta, k.net.params), h0 = h;
+            mpi_check(MPI_Bcast(&h0, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), w,
+                      "MPI_Bcast", step);
+            int differs = first_bad_rank(h != h0, w, step);
+            if (differs < w->size) {
+                status = stop_every_rank(w, differs, "its parameters differ "
+                                         "from rank 0's after step", step);
+                break;
+            }
+        }
+    }
+    *steps_done = step;
+    optimizer_free(&opt);
+    work_free(&k);
+    return status;
+}
+
+/* --comm FILE: rank,steps,vector_length,bytes_sent,bytes_per_step,
+ * ring_bytes_per_step (2(P - 1)/P · n · 8, the ring's count), a row per
+ * rank, written by rank 0; bytes are nan for --allreduce mpi. */
+static bool write_comm(const Settings *s, World *w, size_t steps, size_t n)
+{
+    /* MPI_Allreduce's own traffic is the library's secret: nan. */
+    double mine = strcmp(s->allreduce, "mpi") == 0 ? NAN : (double)w->bytes_sent;
+    double *all = malloc((size_t)w->size * sizeof *all);
+    if (!all)
+        return false;
+    mpi_check(MPI_Gather(&mine, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0,
+                         MPI_COMM_WORLD), w, "MPI_Gather", steps);
+    bool ok = true;
+    if (w->rank == 0) {
+        Output out;
+        ok = output_open(&out, program, "--comm", s->comm);
+        if (ok) {
+            fputs("rank,steps,vector_length,bytes_sent,bytes_per_step,"
+                  "ring_bytes_per_step\n", out.file);
+            double p = w->size;
+            for (int r = 0; r < w->size; r++)
+                output_row(out.file, (size_t)r,
+                           (const double[]){(double)steps, (double)n, all[r],
+                                            all[r] / (double)steps,
+                                            2.0 * (p - 1) / p * (double)n * 8},
+                           5);
+            ok = output_commit(&out, program);
+        }
+    }
+    free(all);
+    return ok;
+}
+
+/* ============================================================== launching */
+
+/* --np P outside an MPI job: run this same command under mpirun -np P
+ * instead (with --oversubscribe, so that P may exceed the cores; as root,
+ * --allow-run-as-root; --stdin none, the program reads no input). Returns
+ * only when mpirun cannot start. */
+static void relaunch(int argc, char **argv, size_t np)
+{
+    char self[4096], count[32];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) {
+        fprintf(stderr, "%s: --np: cannot find this program's path\n", program);
+        return;
+    }
+    self[len] = '\0';
+    snprintf(count, sizeof count, "%zu", np);
+    char **args = calloc((size_t)argc + 8, sizeof *args);
+    if (!args)
+        return;
+    size_t a = 0;
+    args[a++] = "mpirun";
+    if (geteuid() == 0)
+        args[a++] = "--allow-run-as-root";
+    args[a++] = "--oversubscribe";
+    args[a++] = "--stdin"; /* mpirun would read our stdin: a script's */
+    args[a++] = "none";    /* loop over lines would lose the rest */
+    args[a++] = "-np";
+    args[a++] = count;
+    args[a++] = self;
+    for (int i = 1; i < argc; i++)
+        args[a++] = argv[i];
+    execvp("mpirun", args);
+    fprintf(stderr, "%s: --np %zu: cannot run mpirun (install openmpi-bin: "
+            "make deps)\n", program, np);
+    free(args);
+}
+
+/* ================================================================== main */
+
+static const char usage[] =
+    PROGRAM_NAME ": chapter 10, data-parallel training on OpenMPI: chapter\n"
+    "8's network (784 inputs, --hidden ReLU layers, 10 classes) on\n"
+    "Fashion-MNIST's training images (pixels p/255), trained on P ranks:\n"
+    "    mpirun -np P " PROGRAM_NAME " [flags]    or    " PROGRAM_NAME
+    " --np P [flags]\n"
+    "Each global batch of --batch-size examples is cut into micro-batches\n"
+    "of --micro-batch; rank r takes shard_of(micro-batches, P, r) of them.\n"
+    "The gradient (and loss) of the batch is combined by --allreduce:\n"
+    "  fixed  every micro-batch's mean gathered, added in one fixed order:\n"
+    "         the same bits for every P\n"
+    "  ring   shard means weighted by their share, ring all-reduce (reduce-\n"
+    "         scatter, all-gather) over MPI_Sendrecv\n"
+    "  mpi    the same, by MPI_Allreduce\n"
+    "then every rank takes chapter 4's optimizer step; every --check-every\n"
+    "steps the ranks compare a hash of their parameters.\n"
+    "CSV (rank 0, stdout or --out): step,loss (the global batch's mean loss\n"
+    "before the step), every --log-every steps and the last; with\n"
+    "--reference FILE also reference_loss,drift,max_drift (relative).\n"
+    "--comm FILE: rank,steps,vector_length,bytes_sent,bytes_per_step,\n"
+    "ring_bytes_per_step (2(P-1)/P*n*8).\n"
+    "Faults (--fault, at --fault-step on --fault-rank): nan poisons the\n"
+    "rank's gradient, diverge nudges its parameters, exit kills it; every\n"
+    "rank then stops with a message naming the rank and the step.\n"
+    "Exit status: 0 done; 1 a fault, a non-finite loss or a write failed;\n"
+    "2 bad input.";
+
+static const char *const allreduce_names[] = {"fixed", "ring", "mpi", NULL};
+static const char *const fault_names[] = {"none", "nan", "diverge", "exit",
+                                          NULL};
+
+/* --reference FILE: a step,loss CSV of an earlier run (its first two
+ * columns). False, after one line naming the flag, when it cannot be read. */
+static bool reference_load(Reference *ref, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: --reference '%s': cannot be read\n", program, path);
+        return false;
+    }
+    char line[4096];
+    ref->rows = 0;
+    bool ok = fgets(line, sizeof line, f) && strncmp(line, "step,loss", 9) == 0;
+    while (ok && ref->rows < MAX_REFERENCE && fgets(line, sizeof line, f))
+        ok = sscanf(line, "%zu,%lf", &ref->step[ref->rows],
+                    &ref->loss[ref->rows]) == 2 && ++ref->rows;
+    fclose(f);
+    if (!ok || ref->rows == 0)
+        fprintf(stderr, "%s: --reference '%s': expected a CSV of step,loss "
+                "rows\n", program, path);
+    return ok && ref->rows > 0;
+}
+
+/* Bounds the table cannot state. */
+static CliStatus check_settings(Cli *cli, const Settings *s)
+{
+    if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (s->batch_size % s->micro_batch != 0)
+        return cli_reject(cli, "micro-batch", NULL,
+                          "must divide --batch-size");
+    if (s->comm && s->out && output_same_file(s->comm, s->out))
+        return cli_reject(cli, "comm", NULL, "is the same file as --out");
+    if (s->reference && s->out && output_same_file(s->reference, s->out))
+        return cli_reject(cli, "reference", NULL, "is the same file as --out");
+    if (strcmp(s->fault, "none") != 0 && s->fault_step >= s->steps)
+        return cli_reject(cli, "fault-step", NULL, "is past the last step");
+    return optimizer_flags_check(cli, &s->optimizer);
+}
+
+/* Ranks other than 0 parse the same argv: only rank 0 says what is wrong,
+ * so that bad input is one line, not P. */
+static int silence_unless_rank0(void)
+{
+    const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+    if (!rank || strcmp(rank, "0") == 0)
+        return -1;
+    fflush(stderr);
+    int saved = dup(2), null = open("/dev/null", O_WRONLY);
+    if (null >= 0)
+        dup2(null, 2), close(null);
+    return saved;
+}
+
+int main(int argc, char **argv)
+{
+    Settings s = {.data_dir = FASHION_MNIST_DIR, .allreduce = "fixed",
+                  .fault = "none", .hidden = {1, {64}}, .batch_size = 64,
+                  .micro_batch = 8, .steps = 200, .log_every = 10,
+                  .check_every = 50, .optimizer = {.name = "adamw"},
+                  .seed = 1};
+    Flag flags[] = {
+        {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
+         .help = "the folder of Fashion-MNIST's .gz files"},
+        {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
+         .help = "the hidden layers' widths, comma-separated"},
+        {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
+         .help = "examples per global batch, over all ranks", .min = 1,
+         .max = 4096},
+        {.name = "micro-batch", .kind = FLAG_COUNT, .value = &s.micro_batch,
+         .help = "examples per micro-batch, the unit shards are cut in",
+         .min = 1, .max = 4096},
+        {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
+         .help = "optimizer steps", .min = 1, .max = 1e6},
+        {.name = "allreduce", .kind = FLAG_CHOICE, .value = &s.allreduce,
+         .help = "how the ranks' gradients are added", .choices = allreduce_names},
+        OPTIMIZER_FLAGS(&s.optimizer),
+        {.name = "log-every", .kind = FLAG_COUNT, .value = &s.log_every,
+         .help = "a row every this many steps (and the last)", .min = 1,
+         .max = 1e6},
+        {.name = "check-every", .kind = FLAG_COUNT, .value = &s.check_every,
+         .help = "compare the ranks' parameters every this many steps (and "
+                 "after the last)", .min = 1, .max = 1e6},
+        {.name = "np", .kind = FLAG_COUNT, .value = &s.np,
+         .help = "run under mpirun -np this (outside an MPI job); inside "
+                 "one, must equal the number of ranks", .min = 1, .max = 64,
+         .default_text = "as started"},
+        {.name = "fault", .kind = FLAG_CHOICE, .value = &s.fault,
+         .help = "a fault to inject, to see every rank stop",
+         .choices = fault_names},
+        {.name = "fault-rank", .kind = FLAG_COUNT, .value = &s.fault_rank,
+         .help = "the rank the fault strikes", .min = 0, .max = 63,
+         .scope = "fault!=none"},
+        {.name = "fault-step", .kind = FLAG_COUNT, .value = &s.fault_step,
+         .help = "the step it strikes at", .min = 0, .max = 1e6,
+         .scope = "fault!=none"},
+        {.name = "reference", .kind = FLAG_TEXT, .value = &s.reference,
+         .help = "a step,loss CSV to measure the drift from",
+         .default_text = "none"},
+        {.name = "comm", .kind = FLAG_TEXT, .value = &s.comm, .writes = true,
+         .help = "the bytes each rank's all-reduce sent, here",
+         .default_text = "none"},
+        {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
+         .help = "random seed for the weights and the shuffles"},
+        CLI_OUT_FLAG(&s.out),
+    };
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
+    static Reference ref;
+    int saved = silence_unless_rank0(), exit_status;
+    if (!cli_start(&cli, argc, argv, &exit_status))
+        return exit_status;
+    if (check_settings(&cli, &s) != CLI_RUN ||
+        (s.reference && !reference_load(&ref, s.reference)))
+        return EXIT_BAD_INPUT;
+    if (s.np && !getenv("OMPI_COMM_WORLD_SIZE")) {
+        relaunch(argc, argv, s.np);
+        return EXIT_FAILURE;
+    }
+    if (saved >= 0)
+        dup2(saved, 2), close(saved);
+
+    MPI_Init(&argc, &argv);
+    World w = {0};
+    MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &w.size);
+    /* Errors come back as codes (mpi_check names them), not as MPI's
+     * default abort with no word of the step. */
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    int status = EXIT_SUCCESS;
+    if (s.np && s.np != (size_t)w.size) {
+        if (w.rank == 0)
+            fprintf(stderr, "%s: --np %zu: this job has %d ranks\n", program,
+                    s.np, w.size);
+        MPI_Finalize();
+        return EXIT_BAD_INPUT;
+    }
+    if (s.fault_rank >= (size_t)w.size && strcmp(s.fault, "none") != 0) {
+        if (w.rank == 0)
+            fprintf(stderr, "%s: --fault-rank %zu: this job has %d ranks\n",
+                    program, s.fault_rank, w.size);
+        MPI_Finalize();
+        return EXIT_BAD_INPUT;
+    }
+    Data d = {0};
+    FashionMnistError err;
+    bool loaded = fashion_mnist_load(s.data_dir, "train", &d.train, &err) &&
+                  (d.order = malloc(d.train.n * sizeof *d.order)) != NULL &&
+                  s.batch_size <= d.train.n;
+    if (first_bad_rank(!loaded, &w, 0) < w.size) {
+        if (w.rank == 0)
+            fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
+        fashion_mnist_free(&d.train);
+        free(d.order);
+        MPI_Finalize();
+        return EXIT_BAD_INPUT;
+    }
+    for (size_t i = 0; i < d.train.n; i++)
+        d.order[i] = i;
+    Output out = {0};
+    bool opened = w.rank != 0 || output_open(&out, program, "--out", s.out);
+    if (first_bad_rank(!opened, &w, 0) < w.size) {
+        status = EXIT_FAILURE;
+    } else {
+        size_t steps = 0, n = 0;
+        status = train(&cli, &s, &ref, &d, &w, w.rank == 0 ? out.file : NULL,
+                       &steps, &n);
+        if (status == EXIT_SUCCESS && s.comm && !write_comm(&s, &w, steps, n))
+            status = EXIT_FAILURE;
+        if (w.rank == 0) {
+            if (status == EXIT_SUCCESS) {
+                if (!output_commit(&out, program))
+                    status = EXIT_FAILURE;
+            } else {
+                output_discard(&out);
+            }
+        }
+    }
+    fashion_mnist_free(&d.train);
+    free(d.order);
+    MPI_Finalize();
+    return status;
+}

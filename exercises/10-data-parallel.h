@@ -1,0 +1,80 @@
+/*
+ * 10-data-parallel.h: the exercises of chapter 10, data-parallel training:
+ * how a global batch is cut into shards, how the shards' gradients are
+ * weighted, and which chunk each rank sends and adds at each step of the
+ * ring all-reduce.
+ *
+ * You write these functions in exercises/10-data-parallel.c; `make check
+ * CH=10` grades them, with the ranks simulated in one process (no mpirun).
+ * Each comment below is the contract your function must keep; the lesson,
+ * chapters/10-data-parallel.md, explains the ideas, and the section named
+ * in each comment is the one to read first.
+ *
+ * Conventions. P = ranks >= 1 processes, numbered 0..P-1. A rank's
+ * neighbours on the ring are rank + 1 (it sends to it) and rank - 1 (it
+ * receives from it), both modulo P.
+ */
+#ifndef EXERCISES_10_DATA_PARALLEL_H
+#define EXERCISES_10_DATA_PARALLEL_H
+
+#include <stddef.h>
+
+/* ------------------------------- lesson: "Sharding the global batch" */
+
+/* A contiguous run of items: first, first + 1, ..., first + count - 1. */
+typedef struct {
+    size_t first, count;
+} Shard;
+
+/* Rank `rank`'s shard of `items` items over `ranks` ranks (rank < ranks):
+ * every rank gets items / ranks of them, and the first items % ranks ranks
+ * one more; the shards are contiguous, in rank order, and together cover
+ * 0..items-1 exactly once. 10 items over 4 ranks: {0,3}, {3,3}, {6,2},
+ * {8,2}. A rank may get none (count 0) when items < ranks. The same rule
+ * cuts a vector of n numbers into the ring's P chunks: chunk c is
+ * shard_of(n, P, c). */
+Shard shard_of(size_t items, size_t ranks, size_t rank);
+
+/* -------------------------------- lesson: "Weighting uneven shards" */
+
+/* The weight of rank `rank`'s shard mean in the global batch's mean: its
+ * share of the items, shard_of(...).count / items (items >= 1). With
+ * these weights the weighted sum of the shards' mean gradients is the
+ * mean gradient of the whole batch (chapter 2's accumulation); 1/ranks is
+ * right only when the shards are equal. */
+double shard_weight(size_t items, size_t ranks, size_t rank);
+
+/* The mean of a batch from its shards' means, as a fixed-order reduction:
+ * shard s holds counts[s] items and its mean vector means[s][0..n-1]
+ * (shards >= 1, the counts adding to total >= 1). Writes
+ *   out[i] = Σ_s (counts[s] / total) · means[s][i]
+ * adding the shards in order s = 0, 1, ..., starting from 0.0, with each
+ * weight computed as (double)counts[s] / (double)total and multiplied into
+ * the mean before it is added. Written in this one order, the result is
+ * the same bits however the shards are spread over ranks. A shard with
+ * counts[s] = 0 adds nothing. out must not overlap any means[s]. */
+void combine_shard_means(const double *const *means, const size_t *counts,
+                         size_t shards, size_t n, double *out);
+
+/* ------------------------------------ lesson: "The ring all-reduce" */
+
+/* The ring all-reduce of a vector cut into P chunks (shard_of's rule):
+ * P - 1 steps of reduce-scatter, then P - 1 steps of all-gather. At each
+ * step every rank sends one chunk to rank + 1 and receives one from
+ * rank - 1, at once (MPI_Sendrecv).
+ *
+ * Reduce-scatter, step s = 0..P-2: rank r sends chunk (r - s) mod P and
+ * receives chunk (r - s - 1) mod P, which it ADDS to its own copy of that
+ * chunk. After the last step rank r holds the whole sum of chunk
+ * (r + 1) mod P. */
+size_t ring_reduce_send(size_t rank, size_t ranks, size_t step);
+size_t ring_reduce_recv(size_t rank, size_t ranks, size_t step);
+
+/* All-gather, step s = 0..P-2: rank r sends chunk (r + 1 - s) mod P (at
+ * s = 0 the one it finished) and receives chunk (r - s) mod P, which it
+ * COPIES over its own. After the last step every rank holds every summed
+ * chunk. */
+size_t ring_gather_send(size_t rank, size_t ranks, size_t step);
+size_t ring_gather_recv(size_t rank, size_t ranks, size_t step);
+
+#endif

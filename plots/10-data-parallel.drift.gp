@@ -1,0 +1,33 @@
+# Chapter 10: the same training on 1 to 4 ranks. Left, the global batch's
+# loss: the fixed-order reduction on 1 rank and on 4 (the same bytes: the
+# curves coincide), with the ring and MPI_Allreduce on 4 ranks. Right, how
+# far the ring's and MPI_Allreduce's losses are from the fixed order's on
+# 1 rank, relative, in units of the double's rounding step 2^-52 ≈ 2.2e-16.
+#
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/10-data-parallel.drift.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
+
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
+REQUIRED = "fixed-p1 fixed-p4 ring-p2 ring-p3 ring-p4 mpi-p2 mpi-p3 mpi-p4"
+@REQUIRE
+
+set multiplot layout 1, 2 spacing 0.12, 0 margins 0.1, 0.98, 0.13, 0.9
+set xlabel "step"
+set xtics 50
+set key top right samplen 1.5 font FONT_SMALL
+set title "loss of the global batch"
+plot data("fixed-p1") using "step":"loss" with lines lt 1 lw 3 title "fixed, 1 rank", \
+     data("fixed-p4") using "step":"loss" with lines lt 2 title "fixed, 4 ranks", \
+     data("ring-p4")  using "step":"loss" with points lt 3 title "ring, 4 ranks", \
+     data("mpi-p4")   using "step":"loss" with points lt 4 title "MPI\\_Allreduce, 4"
+set title "drift from fixed, 1 rank (units of 2^{-52})"
+set key top left
+ulp = 2.0**-52
+plot data("ring-p2") using "step":(column("drift") / ulp) with linespoints lt 3 dt 1 title "ring, 2", \
+     data("ring-p3") using "step":(column("drift") / ulp) with linespoints lt 3 dt 2 title "ring, 3", \
+     data("ring-p4") using "step":(column("drift") / ulp) with linespoints lt 3 dt 3 title "ring, 4", \
+     data("mpi-p2")  using "step":(column("drift") / ulp) with linespoints lt 4 dt 1 title "MPI, 2", \
+     data("mpi-p3")  using "step":(column("drift") / ulp) with linespoints lt 4 dt 2 title "MPI, 3", \
+     data("mpi-p4")  using "step":(column("drift") / ulp) with linespoints lt 4 dt 3 title "MPI, 4"
+unset multiplot

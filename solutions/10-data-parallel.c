@@ -1,0 +1,103 @@
+// BEGIN SOLUTION
+/*
+ * solutions/10-data-parallel.c: reference solutions of chapter 10.
+ *
+ * exercises/10-data-parallel.c is generated from this file (`make stubs`):
+ * the lines between BEGIN and END SOLUTION markers are dropped and the STUB
+ * lines become code. Check yours with `make check CH=10`; look here after.
+ */
+// END SOLUTION
+// STUB: /*
+// STUB:  * exercises/10-data-parallel.c: chapter 10, data-parallel training:
+// STUB:  * shards, their weights, the ring all-reduce's steps.
+// STUB:  *
+// STUB:  * Implement each function as its contract in 10-data-parallel.h says.
+// STUB:  * Grade your work with `make check CH=10`; the lesson is
+// STUB:  * chapters/10-data-parallel.md.
+// STUB:  */
+#include "10-data-parallel.h"
+
+//> shard-of
+Shard shard_of(size_t items, size_t ranks, size_t rank)
+{
+    // BEGIN SOLUTION
+    size_t base = items / ranks, extra = items % ranks;
+    Shard s;
+    s.count = base + (rank < extra ? 1 : 0);
+    s.first = rank * base + (rank < extra ? rank : extra);
+    return s;
+    // END SOLUTION
+    // STUB: (void)items; (void)ranks; (void)rank;
+    // STUB: return (Shard){0, 0}; /* TODO: lesson section "Sharding the global batch" */
+}
+//< shard-of
+
+//> shard-weight
+double shard_weight(size_t items, size_t ranks, size_t rank)
+{
+    // BEGIN SOLUTION
+    return (double)shard_of(items, ranks, rank).count / (double)items;
+    // END SOLUTION
+    // STUB: (void)items; (void)ranks; (void)rank;
+    // STUB: return -1.0; /* TODO: lesson section "Weighting uneven shards" */
+}
+//< shard-weight
+
+//> combine-shard-means
+void combine_shard_means(const double *const *means, const size_t *counts,
+                         size_t shards, size_t n, double *out)
+{
+    // BEGIN SOLUTION
+    size_t total = 0;
+    for (size_t s = 0; s < shards; s++)
+        total += counts[s];
+    for (size_t i = 0; i < n; i++)
+        out[i] = 0.0;
+    for (size_t s = 0; s < shards; s++) {
+        double weight = (double)counts[s] / (double)total;
+        for (size_t i = 0; i < n; i++)
+            out[i] += weight * means[s][i];
+    }
+    // END SOLUTION
+    // STUB: (void)means; (void)counts; (void)shards; (void)n; (void)out;
+    // STUB: /* TODO: lesson section "Weighting uneven shards" */
+}
+//< combine-shard-means
+
+//> ring-steps
+size_t ring_reduce_send(size_t rank, size_t ranks, size_t step)
+{
+    // BEGIN SOLUTION
+    return (rank + ranks - step % ranks) % ranks;
+    // END SOLUTION
+    // STUB: (void)rank; (void)ranks; (void)step;
+    // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */
+}
+
+size_t ring_reduce_recv(size_t rank, size_t ranks, size_t step)
+{
+    // BEGIN SOLUTION
+    return (rank + 2 * ranks - step % ranks - 1) % ranks;
+    // END SOLUTION
+    // STUB: (void)rank; (void)ranks; (void)step;
+    // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */
+}
+
+size_t ring_gather_send(size_t rank, size_t ranks, size_t step)
+{
+    // BEGIN SOLUTION
+    return (rank + 1 + ranks - step % ranks) % ranks;
+    // END SOLUTION
+    // STUB: (void)rank; (void)ranks; (void)step;
+    // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */
+}
+
+size_t ring_gather_recv(size_t rank, size_t ranks, size_t step)
+{
+    // BEGIN SOLUTION
+    return (ranks + rank - step % ranks) % ranks; /* the chunk it sends next */
+    // END SOLUTION
+    // STUB: (void)rank; (void)ranks; (void)step;
+    // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */
+}
+//< ring-steps

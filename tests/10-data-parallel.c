@@ -1,0 +1,503 @@
+/*
+ * tests/10-data-parallel.c: the graded tests of chapter 10, data-parallel
+ * training. The ranks are simulated in one process: no mpirun.
+ *
+ * Where the expected numbers come from (never from the reference
+ * solution, which no test calls):
+ *   - The contracts' rules worked by hand into tables: 10 items over 4
+ *     ranks, 8 over 3, 3 over 5; the ring's chunk indices for P = 4.
+ *   - Properties any right answer has: shards that tile 0..items-1 in rank
+ *     order, weights that add to 1, a simulated ring whose every rank ends
+ *     with the exact sum (small whole numbers: every addition is exact).
+ *   - Dyadic means (3/8·1 + 3/8·4 + 2/8·10 = 4.375, exact in doubles), and
+ *     one case where the order of the rounding shows: three shards of one
+ *     item with means 0.1, 0.2, 0.3 give 0.20000000000000001 in the
+ *     contract's order, 0.20000000000000004 when the sum is divided once
+ *     at the end, 0.19999999999999998 when the shards are added backwards
+ *     (computed with -ffp-contract=off, as the course builds).
+ * When a wrong answer is one a known mistake gives, the message names it.
+ */
+#include "grading.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "10-data-parallel.h"
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* ============================================================ shard_of() */
+
+typedef struct {
+    size_t items, ranks;
+    Shard want[6];
+} ShardCase;
+
+/* Worked by hand: items/ranks each, one more for the first items % ranks. */
+static const ShardCase shard_cases[] = {
+    {10, 4, {{0, 3}, {3, 3}, {6, 2}, {8, 2}}},  /* 2 + one more for 0, 1 */
+    {8, 3, {{0, 3}, {3, 3}, {6, 2}}},           /* 2 + one more for 0, 1 */
+    {12, 4, {{0, 3}, {3, 3}, {6, 3}, {9, 3}}},  /* even */
+    {3, 5, {{0, 1}, {1, 1}, {2, 1}, {3, 0}, {3, 0}}}, /* fewer than ranks */
+    {7, 1, {{0, 7}}},                           /* one rank: everything */
+    {11, 6, {{0, 2}, {2, 2}, {4, 2}, {6, 2}, {8, 2}, {10, 1}}},
+};
+
+/* The likely mistake behind shards s[0..ranks-1] of `items`, or NULL. */
+static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
+{
+    size_t total = 0, base = items / ranks, extra = items % ranks;
+    bool all_base = true;
+    for (size_t r = 0; r < ranks; r++) {
+        total += s[r].count;
+        all_base = all_base && s[r].count == base;
+    }
+    if (extra > 0 && all_base)
+        return "the remainder was dropped: items % ranks items belong to no "
+               "rank; the first items % ranks ranks get one more each";
+    if (extra > 0 && s[ranks - 1].count == base + extra && ranks > 1)
+        return "the remainder went to the last rank: the rule spreads it, "
+               "one more item each for the first items % ranks ranks";
+    if (extra > 0 && s[0].count == base && s[ranks - 1].count == base + 1)
+        return "the extra items went to the last ranks: the rule gives them "
+               "to the first items % ranks ranks";
+    for (size_t r = 1; r < ranks; r++)
+        if (s[r].first < s[r - 1].first + s[r - 1].count)
+            return "shards overlap: a rank starts inside the shard before "
+                   "it; rank r starts where rank r - 1 ends (the first "
+                   "items % ranks shards are one longer)";
+    for (size_t r = 1; r < ranks; r++)
+        if (s[r].first > s[r - 1].first + s[r - 1].count)
+            return "a gap between shards: some items belong to no rank; "
+                   "rank r starts where rank r - 1 ends";
+    if (total > items)
+        return "the shards cover more items than there are (a count "
+               "rounded up, as numpy's ceil-sized chunks do?)";
+    return NULL;
+}
+
+START_TEST(shard_hand_worked)
+{
+    const ShardCase *t = &shard_cases[_i];
+    Shard got[6];
+    for (size_t r = 0; r < t->ranks; r++)
+        got[r] = shard_of(t->items, t->ranks, r);
+    for (size_t r = 0; r < t->ranks; r++) {
+        if (got[r].first == t->want[r].first && got[r].count == t->want[r].count)
+            continue;
+        const char *why = shard_mistake(got, t->items, t->ranks);
+        ck_abort_msg("shard_of(%zu items, %zu ranks, rank %zu) gave first %zu, "
+                     "count %zu; expected first %zu, count %zu: %s", t->items,
+                     t->ranks, r, got[r].first, got[r].count,
+                     t->want[r].first, t->want[r].count,
+                     why ? why : "items/ranks each, one more for each of the "
+                                 "first items % ranks ranks, contiguous in "
+                                 "rank order");
+    }
+}
+END_TEST
+
+START_TEST(shard_tiles_every_batch)
+{
+    /* Every items 1..40 over every ranks 1..9: contiguous, in rank order,
+     * covering 0..items-1 once, sizes within one of each other, larger
+     * first. */
+    for (size_t items = 1; items <= 40; items++)
+        for (size_t ranks = 1; ranks <= 9; ranks++) {
+            Shard s[9];
+            size_t end = 0;
+            for (size_t r = 0; r < ranks; r++)
+                s[r] = shard_of(items, ranks, r);
+            for (size_t r = 0; r < ranks; r++) {
+                size_t want = items / ranks + (r < items % ranks);
+                if (s[r].first == end && s[r].count == want) {
+                    end += s[r].count;
+                    continue;
+                }
+                const char *why = shard_mistake(s, items, ranks);
+                ck_abort_msg("%zu items over %zu ranks: rank %zu got first "
+                             "%zu, count %zu; expected first %zu, count %zu: "
+                             "%s", items, ranks, r, s[r].first, s[r].count,
+                             end, want,
+                             why ? why : "each shard starts where the one "
+                                         "before ends");
+            }
+        }
+}
+END_TEST
+
+static void add_shard_tests(TCase *tc)
+{
+    tcase_add_loop_test(tc, shard_hand_worked, 0, COUNT(shard_cases));
+    tcase_add_test(tc, shard_tiles_every_batch);
+}
+
+/* ======================================================== shard_weight() */
+
+START_TEST(weight_uneven_shards)
+{
+    /* 10 items over 4 ranks: shards of 3, 3, 2, 2, weights 0.3, 0.3, 0.2,
+     * 0.2 (each the double nearest, from one division). */
+    const double want[] = {0.3, 0.3, 0.2, 0.2};
+    for (size_t r = 0; r < 4; r++) {
+        double got = shard_weight(10, 4, r);
+        if (grading_near(got, want[r], 1e-15))
+            continue;
+        const char *why =
+            got < 0 ? "is the function still the stub that returns -1?"
+            : got == 0.25 ? "1/ranks: right only when the shards are equal; "
+                            "a shard's weight is its share of the items, "
+                            "count/items (the wrong count for uneven shards)"
+            : got == 0.0 ? "count/items was computed in whole numbers: turn "
+                           "both into doubles before dividing"
+            : grading_near(got, want[r] * 10 / 4, 1e-12)
+                ? "the shard's count was divided by the number of ranks, "
+                  "not by the number of items (the wrong count)"
+                : "a shard's weight is its share of the batch: its count "
+                  "over all the items";
+        ck_abort_msg("shard_weight(10 items, 4 ranks, rank %zu) = %.17g, "
+                     "expected %g (a shard of %d of 10): %s", r, got, want[r],
+                     r < 2 ? 3 : 2, why);
+    }
+}
+END_TEST
+
+START_TEST(weights_add_to_one)
+{
+    for (size_t items = 1; items <= 30; items++)
+        for (size_t ranks = 1; ranks <= 7; ranks++) {
+            double sum = 0.0;
+            for (size_t r = 0; r < ranks; r++)
+                sum += shard_weight(items, ranks, r);
+            ck_assert_msg(fabs(sum - 1.0) <= 1e-14,
+                          "the weights of %zu items over %zu ranks add to "
+                          "%.17g, not 1: the weighted sum of the shards' "
+                          "means is then not the batch's mean%s", items,
+                          ranks, sum,
+                          items < ranks ? " (a rank with no items weighs 0)"
+                                        : "");
+        }
+}
+END_TEST
+
+static void add_weight_tests(TCase *tc)
+{
+    tcase_add_test(tc, weight_uneven_shards);
+    tcase_add_test(tc, weights_add_to_one);
+}
+
+/* ================================================= combine_shard_means() */
+
+/* The mistake that gives `got` for shards with these means and counts
+ * (one coordinate), or NULL. */
+static const char *combine_mistake(double got, const double *m,
+                                   const size_t *c, size_t shards)
+{
+    double sum = 0, weighted = 0;
+    size_t total = 0;
+    for (size_t s = 0; s < shards; s++) {
+        sum += m[s];
+        weighted += (double)c[s] * m[s];
+        total += c[s];
+    }
+    if (isnan(got))
+        return "nothing was written to out (the stub?)";
+    if (grading_near(got, sum, 1e-12))
+        return "a sum of the shards' means not divided: the reduction adds, "
+               "the average still has to be taken (weight each mean by "
+               "count/total)";
+    if (grading_near(got, sum / (double)shards, 1e-12))
+        return "divided by the worker count: a plain mean of the shards' "
+               "means is right only for equal shards; weight each by its "
+               "share count/total (the wrong count for uneven shards)";
+    if (grading_near(got, weighted / (double)shards, 1e-12))
+        return "the weighted sum was divided by the number of shards: "
+               "divide by the total number of items (the wrong count)";
+    if (grading_near(got, weighted, 1e-12))
+        return "the weighted sum Σ count·mean was never divided by the "
+               "total count";
+    if (grading_near(got, sum / (double)total, 1e-12))
+        return "averaging before instead of after the reduction: each "
+               "shard's mean is already an average, so dividing the sum of "
+               "means by the total averages twice; weight each mean by "
+               "count/total, or reduce the shards' sums and divide after";
+    if (grading_near(got, 7.0 + weighted / (double)total, 1e-12))
+        return "out was not cleared before adding: start every coordinate "
+               "at 0.0";
+    if (got == 0.0)
+        return "the weights came out 0: count/total was computed in whole "
+               "numbers; turn both into doubles before dividing";
+    return NULL;
+}
+
+START_TEST(combine_uneven)
+{
+    /* Shards of 3, 3 and 2 items (8 over 3 ranks) with means (1, 2),
+     * (4, 8), (10, 20): 3/8·1 + 3/8·4 + 2/8·10 = 0.375 + 1.5 + 2.5 = 4.375,
+     * and twice that, 8.75, for the second coordinate; all exact. */
+    const double m0[] = {1, 2}, m1[] = {4, 8}, m2[] = {10, 20};
+    const double *means[] = {m0, m1, m2};
+    const size_t counts[] = {3, 3, 2};
+    double out[2] = {7.0, 7.0}; /* not zero: out must be cleared first */
+    combine_shard_means(means, counts, 3, 2, out);
+    const double want[] = {4.375, 8.75};
+    for (size_t i = 0; i < 2; i++) {
+        if (out[i] == want[i])
+            continue;
+        double m[] = {means[0][i], means[1][i], means[2][i]};
+        const char *why = combine_mistake(out[i], m, counts, 3);
+        ck_abort_msg("combine_shard_means of shards of 3, 3, 2 items with "
+                     "means %g, %g, %g gave %.17g, expected %g = 3/8·%g + "
+                     "3/8·%g + 2/8·%g: %s", m[0], m[1], m[2], out[i], want[i],
+                     m[0], m[1], m[2],
+                     why ? why : "weight each mean by its share of the items");
+    }
+}
+END_TEST
+
+START_TEST(combine_one_shard_is_exact)
+{
+    /* One shard: its weight is 1.0 exactly, and 0.0 + 1.0·x is x, bit for
+     * bit: why the program's fixed order at P = 1 is the plain mean. */
+    const double m0[] = {0.1, -3.3e-7, 12345.678};
+    const double *means[] = {m0};
+    const size_t counts[] = {64};
+    double out[3] = {NAN, NAN, NAN};
+    combine_shard_means(means, counts, 1, 3, out);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_msg(out[i] == m0[i],
+                      "one shard of 64 items with mean %.17g gave %.17g: a "
+                      "lone shard weighs 64/64 = 1, and its mean comes back "
+                      "unchanged%s", m0[i], out[i],
+                      grading_near(out[i], m0[i] / 64, 1e-12)
+                          ? " (the mean was divided by the count again: it "
+                            "is already an average)" : "");
+}
+END_TEST
+
+START_TEST(combine_fixed_order)
+{
+    /* Three shards of one item, means 0.1, 0.2, 0.3: 1/3·0.1 + 1/3·0.2 +
+     * 1/3·0.3 in that order is 0.20000000000000001; the same sum divided
+     * by 3 at the end is 0.20000000000000004; added backwards,
+     * 0.19999999999999998. Only the contract's order gives the same bits
+     * on every number of ranks. */
+    const double a[] = {0.1}, b[] = {0.2}, c[] = {0.3};
+    const double *means[] = {a, b, c};
+    const size_t counts[] = {1, 1, 1};
+    double out[1] = {NAN};
+    combine_shard_means(means, counts, 3, 1, out);
+    const double want = 0.20000000000000001;
+    if (out[0] == want)
+        return;
+    const char *why =
+        out[0] == 0.20000000000000004
+            ? "the sum was divided once, at the end: multiply each mean by "
+              "its weight before adding it, as the contract orders"
+        : out[0] == 0.19999999999999998
+            ? "the shards were added in another order (last first?): add "
+              "them in order s = 0, 1, ..."
+            : combine_mistake(out[0], (const double[]){0.1, 0.2, 0.3},
+                              counts, 3);
+    ck_abort_msg("combine_shard_means of three shards of one item with means "
+                 "0.1, 0.2, 0.3 gave %.17g, expected %.17g bit for bit: %s",
+                 out[0], want,
+                 why ? why : "weight·mean added in shard order, from 0.0");
+}
+END_TEST
+
+static void add_combine_tests(TCase *tc)
+{
+    tcase_add_test(tc, combine_uneven);
+    tcase_add_test(tc, combine_one_shard_is_exact);
+    tcase_add_test(tc, combine_fixed_order);
+}
+
+/* ===================================================== the ring's steps */
+
+typedef size_t (*ChunkFn)(size_t rank, size_t ranks, size_t step);
+
+/* The contract's indices for P = 4, steps 0..2, by hand: [rank][step]. */
+static const size_t REDUCE_SEND4[4][3] = {{0, 3, 2}, {1, 0, 3}, {2, 1, 0}, {3, 2, 1}};
+static const size_t REDUCE_RECV4[4][3] = {{3, 2, 1}, {0, 3, 2}, {1, 0, 3}, {2, 1, 0}};
+static const size_t GATHER_SEND4[4][3] = {{1, 0, 3}, {2, 1, 0}, {3, 2, 1}, {0, 3, 2}};
+static const size_t GATHER_RECV4[4][3] = {{0, 3, 2}, {1, 0, 3}, {2, 1, 0}, {3, 2, 1}};
+
+/* Checks fn against the hand table for P = 4 and against want(r, P, s)
+ * for P = 1..7, naming the off-by-one or wrap-around it finds. */
+static void check_chunks(ChunkFn fn, const char *name,
+                         const size_t table[4][3], int offset)
+{
+    for (size_t ranks = 2; ranks <= 7; ranks++)
+        for (size_t s = 0; s + 1 < ranks; s++)
+            for (size_t r = 0; r < ranks; r++) {
+                size_t got = fn(r, ranks, s);
+                size_t want = ranks == 4 ? table[r][s]
+                    : (size_t)(((long)r + offset - (long)s + 2 * (long)ranks) %
+                               (long)ranks);
+                if (got == want)
+                    continue;
+                const char *why =
+                    got >= ranks ? "not a chunk index (below P): is it "
+                                   "still the stub?"
+                    : got == ((size_t)((long)r + offset - (long)s)) % ranks
+                        ? "rank - step wrapped around below 0 in size_t: "
+                          "add P before subtracting, as Python's % would"
+                    : got == (want + 1) % ranks || (got + 1) % ranks == want
+                        ? "the ring's chunk index is off by one"
+                        : "see the header's formula";
+                ck_abort_msg("%s(rank %zu, P %zu, step %zu) = %zu, expected "
+                             "chunk %zu: %s", name, r, ranks, s, got, want,
+                             why);
+            }
+}
+
+/* One simulated ring all-reduce over P ranks: rank r's chunk c is
+ * (r + 1)·(c + 1) in every one of its numbers, n numbers cut as the
+ * header's rule says (computed here by hand). Every rank must end with
+ * the sums Σ_r (r + 1)·(c + 1) = P(P + 1)/2·(c + 1), exact in doubles.
+ * Also: at each step, what a rank receives is what its left neighbour
+ * sent. Returns a message or NULL. */
+static const char *simulate_ring(size_t ranks, size_t n, char *msg,
+                                 size_t size)
+{
+    double v[8][32], from[8][32];
+    size_t first[8], count[8];
+    for (size_t c = 0; c < ranks; c++) {
+        count[c] = n / ranks + (c < n % ranks);
+        first[c] = c == 0 ? 0 : first[c - 1] + count[c - 1];
+    }
+    for (size_t r = 0; r < ranks; r++)
+        for (size_t c = 0; c < ranks; c++)
+            for (size_t i = first[c]; i < first[c] + count[c]; i++)
+                v[r][i] = (double)((r + 1) * (c + 1));
+    for (int phase = 0; phase < 2; phase++)
+        for (size_t s = 0; s + 1 < ranks; s++) {
+            size_t sent[8];
+            for (size_t r = 0; r < ranks; r++) {
+                sent[r] = phase ? ring_gather_send(r, ranks, s)
+                                : ring_reduce_send(r, ranks, s);
+                if (sent[r] >= ranks) {
+                    snprintf(msg, size, "rank %zu sends chunk %zu at step %zu "
+                             "of the %s, and there are %zu chunks", r,
+                             sent[r], s, phase ? "all-gather" : "reduce-scatter",
+                             ranks);
+                    return msg;
+                }
+                for (size_t i = 0; i < n; i++)
+                    from[r][i] = v[r][i];
+            }
+            for (size_t r = 0; r < ranks; r++) {
+                size_t left = (r + ranks - 1) % ranks;
+                size_t got = phase ? ring_gather_recv(r, ranks, s)
+                                   : ring_reduce_recv(r, ranks, s);
+                if (got != sent[left]) {
+                    snprintf(msg, size, "at step %zu of the %s rank %zu takes "
+                             "chunk %zu but its left neighbour %zu sends chunk "
+                             "%zu: the ring's chunk index is off by one "
+                             "(send and receive must agree)", s,
+                             phase ? "all-gather" : "reduce-scatter", r, got,
+                             left, sent[left]);
+                    return msg;
+                }
+                for (size_t i = first[got]; i < first[got] + count[got]; i++)
+                    v[r][i] = phase ? from[left][i] : v[r][i] + from[left][i];
+            }
+        }
+    for (size_t r = 0; r < ranks; r++)
+        for (size_t c = 0; c < ranks; c++)
+            for (size_t i = first[c]; i < first[c] + count[c]; i++) {
+                double want = (double)(ranks * (ranks + 1) / 2 * (c + 1));
+                if (v[r][i] != want) {
+                    snprintf(msg, size, "after the ring, rank %zu holds %g in "
+                             "chunk %zu, expected the sum %g over all ranks: "
+                             "%s", r, v[r][i], c, want,
+                             v[r][i] < want
+                                 ? "a chunk was sent before it was complete "
+                                   "(at step 0 of the all-gather, send the "
+                                   "chunk the reduce-scatter finished, "
+                                   "(r + 1) mod P)"
+                                 : "a chunk was added twice");
+                    return msg;
+                }
+            }
+    return NULL;
+}
+
+START_TEST(ring_reduce_indices)
+{
+    check_chunks(ring_reduce_send, "ring_reduce_send", REDUCE_SEND4, 0);
+    check_chunks(ring_reduce_recv, "ring_reduce_recv", REDUCE_RECV4, -1);
+}
+END_TEST
+
+START_TEST(ring_gather_indices)
+{
+    check_chunks(ring_gather_send, "ring_gather_send", GATHER_SEND4, 1);
+    check_chunks(ring_gather_recv, "ring_gather_recv", GATHER_RECV4, 0);
+}
+END_TEST
+
+START_TEST(ring_simulated)
+{
+    /* P = 2..7 ranks, vectors of 13 numbers (chunks of uneven sizes) and
+     * of P numbers (one each). */
+    char msg[400];
+    for (size_t ranks = 2; ranks <= 7; ranks++)
+        for (size_t n = ranks; n <= 13; n += 13 - ranks) {
+            const char *why = simulate_ring(ranks, n, msg, sizeof msg);
+            ck_assert_msg(!why, "the ring all-reduce of %zu numbers over %zu "
+                          "ranks, simulated with your chunk indices: %s", n,
+                          ranks, why);
+            if (n == 13)
+                break;
+        }
+}
+END_TEST
+
+static void add_ring_reduce_tests(TCase *tc)
+{
+    tcase_add_test(tc, ring_reduce_indices);
+}
+
+static void add_ring_gather_tests(TCase *tc)
+{
+    tcase_add_test(tc, ring_gather_indices);
+    tcase_add_test(tc, ring_simulated);
+}
+
+/* ============================================================ chapter */
+
+static const Exercise exercises[] = {
+    {"shard-of", "shard_of()", 3, "Sharding the global batch",
+     "items/ranks items each, and one more for each of the first "
+     "items % ranks ranks; each shard begins where the one before it ends.",
+     add_shard_tests},
+    {"shard-weight", "shard_weight()", 2, "Weighting uneven shards",
+     "A shard's weight is its share of the batch: its item count over all "
+     "the items, in doubles.",
+     add_weight_tests},
+    {"combine-shard-means", "combine_shard_means()", 3,
+     "Weighting uneven shards",
+     "Clear out, then add each shard's mean times count over total, shard "
+     "after shard in order: chapter 2's weighted accumulation.",
+     add_combine_tests},
+    {"ring-reduce", "ring_reduce_send() and ring_reduce_recv()", 2,
+     "The ring all-reduce",
+     "At step s rank r sends chunk r - s and adds chunk r - s - 1, both "
+     "modulo P: what it receives is what its left neighbour sends.",
+     add_ring_reduce_tests},
+    {"ring-gather", "ring_gather_send() and ring_gather_recv()", 3,
+     "The ring all-reduce",
+     "The all-gather starts from the chunk the reduce-scatter finished, "
+     "r + 1, and passes it on: send r + 1 - s, copy r - s, modulo P.",
+     add_ring_gather_tests},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"10-data-parallel", "Data-parallel training",
+                       exercises, COUNT(exercises)};
+    return grading_main(&chapter, argc, argv);
+}

@@ -1,0 +1,135 @@
+# tests/10-data-parallel.sh: checks of chapter 10's program, sourced by
+# tools/selftest.sh with $program (build/bin/10-data-parallel), $data (the
+# CSV files of its runs) and $scratch set. The program runs under mpirun
+# with P = 1, 2, 3 and 4 ranks (as root, as CI runs it, with
+# --allow-run-as-root; --oversubscribe, since P may exceed the cores).
+# Expected values come from the chapter's claims (the fixed order gives
+# the same bytes for every P), from closed forms worked here (the ring's
+# chunks and bytes), and from a stated tolerance; never from the program.
+
+mpi_flags="--oversubscribe --stdin none"
+[ "$(id -u)" = 0 ] && mpi_flags="--allow-run-as-root $mpi_flags"
+
+# on P ARGS...: the program on P ranks under mpirun (P = 1: on its own,
+# as a student runs it without MPI), with a time bound: a hang fails.
+on() {
+    p=$1
+    shift
+    if [ "$p" = 1 ]; then
+        timeout 60 "$program" "$@"
+    else
+        # shellcheck disable=SC2086  # the flags are meant to split
+        timeout 60 mpirun $mpi_flags -np "$p" "$program" "$@"
+    fi
+}
+
+# ------------------------------------------------ the equivalence claim
+# The fixed-order reduction: the same CSV, byte for byte, on 1 to 4 ranks:
+# the book's runs (8 micro-batches of 8: 3, 3, 2 on 3 ranks) and a run
+# whose 15 micro-batches of 4 split 8, 7 / 5, 5, 5 / 4, 4, 4, 3.
+fixed_is_bit_identical() {
+    for p in 2 3 4; do
+        cmp "$data/fixed-p1.csv" "$data/fixed-p$p.csv" || return 1
+    done
+    for p in 1 2 3 4; do
+        on "$p" --allreduce fixed --batch-size 60 --micro-batch 4 --steps 30 \
+            --log-every 3 --check-every 7 --out "$scratch/fixed-$p.csv" 2>"$scratch/fixed-$p.err" ||
+            { cat "$scratch/fixed-$p.err"; return 1; }
+        [ "$p" = 1 ] || cmp "$scratch/fixed-1.csv" "$scratch/fixed-$p.csv" || return 1
+    done
+    [ "$(wc -l <"$scratch/fixed-1.csv")" -eq 12 ] || { echo "expected 11 rows and a header"; return 1; }
+}
+check "10: --allreduce fixed on 1, 2, 3 and 4 ranks writes the same bytes as 1 rank (uneven shards too)" fixed_is_bit_identical
+
+# The ring and MPI_Allreduce: within rounding of the fixed order. The
+# tolerance: 1e-12 relative on the loss over 200 steps, some 4,500 times
+# the double's 2.2e-16 (the lesson's runs stay within a few of those).
+others_within_rounding() {
+    for run in ring-p1 ring-p2 ring-p3 ring-p4 mpi-p2 mpi-p3 mpi-p4; do
+        f=$data/$run.csv
+        [ "$(wc -l <"$f")" -eq 22 ] || { echo "$run: expected 21 rows"; return 1; }
+        awk -F, -v run="$run" 'NR > 1 && !($5 <= 1e-12) {
+            print run ": drift " $5 " at step " $1 ", above 1e-12"; bad = 1 } END { exit bad }' "$f" || return 1
+    done
+}
+check "10: --allreduce ring and mpi stay within 1e-12 (relative) of the fixed order's loss on 1 to 4 ranks" others_within_rounding
+
+# ------------------------------------------------------------- the bytes
+# The ring sends 2(P - 1) chunks a step: rank r all but chunk r + 1 in the
+# reduce-scatter and all but chunk r + 2 in the all-gather, chunk c having
+# ⌊n/P⌋ numbers, one more for c < n mod P: 8(2n - size(r+1) - size(r+2))
+# bytes, which is 2(P - 1)/P · n · 8 when P divides n, and within 16
+# bytes of it otherwise. n is 784·64 + 64 + 64·10 + 10 = 50,890
+# parameters, and the loss: 50,891.
+ring_bytes() {
+    for p in 2 3 4; do
+        f=$data/ring-p$p-comm.csv
+        awk -F, -v P="$p" 'NR == 1 { next }
+            { n = $3; r = $1
+              if (n != 50891) { print "vector_length " n ", expected 50891"; exit 1 }
+              c1 = (r + 1) % P; c2 = (r + 2) % P
+              s1 = int(n / P) + (c1 < n % P); s2 = int(n / P) + (c2 < n % P)
+              want = 8 * (2 * n - s1 - s2)
+              if ($5 != want) { print "P " P " rank " r ": " $5 " bytes a step, expected " want; exit 1 }
+              d = $5 - 2 * (P - 1) / P * n * 8; if (d < 0) d = -d
+              if (d > 16) { print "P " P " rank " r ": " $5 " is not 2(P-1)/P·n·8 = " $6; exit 1 }
+              if ($4 != 200 * $5) { print "P " P " rank " r ": " $4 " bytes in 200 steps"; exit 1 }
+              rows++ }
+            END { if (rows != P) { print rows " rows for " P " ranks"; exit 1 } }' "$f" || return 1
+    done
+    # The fixed order sends each of a rank's micro-batches to P - 1 ranks.
+    awk -F, 'NR > 1 { want = ($1 < 2 ? 3 : 2) * 50891 * 8 * 2
+                      if ($5 != want) { print "fixed, rank " $1 ": " $5 ", expected " want; exit 1 } }' \
+        "$data/fixed-p3-comm.csv"
+}
+check "10: each rank of the ring sends 2(P-1)/P·n·8 bytes a step (counted, P = 2, 3, 4)" ring_bytes
+
+# ---------------------------------------------------------------- faults
+# A fault on rank 2 of 4 at step 7: every rank stops within 30 s (never a
+# hang), the exit status is not 0, the message names the rank and the
+# step, and no --out file is left.
+fault_stops_everyone() {
+    kind=$1 message=$2
+    rm -f "$scratch/fault.csv"
+    start=$(date +%s)
+    on 4 --fault "$kind" --fault-rank 2 --fault-step 7 --check-every 5 --steps 40 \
+        --out "$scratch/fault.csv" >"$scratch/fault.out" 2>&1
+    status=$? took=$(($(date +%s) - start))
+    [ "$status" -ne 0 ] && [ "$status" -ne 124 ] || { echo "exit status $status"; return 1; }
+    [ "$took" -le 30 ] || { echo "took $took s to stop"; return 1; }
+    grep -q "$message" "$scratch/fault.out" || { cat "$scratch/fault.out"; return 1; }
+    [ -z "$(ls "$scratch"/fault.csv* 2>/dev/null)" ] || { echo "left an output file"; return 1; }
+}
+check "10: a nan on one rank stops every rank, naming the rank and the step" \
+    fault_stops_everyone nan "rank 2: the loss or gradient stopped being finite at step 7; every rank stops"
+check "10: a rank whose parameters drift is caught by the parameter check, naming it" \
+    fault_stops_everyone diverge "rank 2: its parameters differ from rank 0's after step 9"
+check "10: a rank that dies stops the job (mpirun ends the others) instead of hanging" \
+    fault_stops_everyone exit "rank 2: dying at step 7"
+
+# ------------------------------------------------------------ bad input
+bad_input_refused() {
+    expect_bad_input --allreduce --allreduce tree || return 1
+    expect_bad_input --micro-batch --micro-batch 7 || return 1
+    expect_bad_input --fault-rank --fault-rank 1 || return 1
+    expect_bad_input --fault-step --fault nan --fault-step 500 || return 1
+    expect_bad_input --hidden --hidden 0 || return 1
+    expect_bad_input --np --np 0 || return 1
+    expect_bad_input --reference --reference "$scratch/no-such.csv" || return 1
+    expect_bad_input --steps --steps 1e400 || return 1
+    # Under mpirun, one line (rank 0's), not one per rank.
+    # shellcheck disable=SC2086
+    timeout 60 mpirun $mpi_flags -np 3 "$program" --allreduce tree >"$scratch/stdout" 2>"$scratch/stderr"
+    [ "$(grep -c -- "--allreduce" "$scratch/stderr")" -eq 1 ] || { cat "$scratch/stderr"; return 1; }
+    # shellcheck disable=SC2086
+    timeout 60 mpirun $mpi_flags -np 2 "$program" --np 3 >"$scratch/stdout" 2>"$scratch/stderr" &&
+        { echo "--np 3 on 2 ranks ran"; return 1; }
+    grep -q -- "--np 3: this job has 2 ranks" "$scratch/stderr" || { cat "$scratch/stderr"; return 1; }
+}
+check "10: bad input is refused in one line naming the flag, on 1 rank and under mpirun" bad_input_refused
+
+help_complete() {
+    help_lists_every_flag hidden batch-size micro-batch steps allreduce optimizer lr \
+        log-every check-every np fault fault-rank fault-step reference comm seed out
+}
+check "10: --help lists every flag" help_complete

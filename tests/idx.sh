@@ -12,6 +12,9 @@
 # To run these alone, from the top of the repository:
 #   scratch=$(mktemp -d); check() { shift; "$@" >/dev/null && echo ok || echo FAIL; }
 #   . tests/idx.sh
+# (the fuzzing check calls the self-test's fuzz function: alone, it fails;
+# SELFTEST_CHAPTERS=08-backprop tools/selftest.sh --group programs-08 runs
+# it with everything else).
 
 # $scratch comes from the sourcing script; ulimit -v, outside POSIX, is in
 # both dash and bash.
@@ -252,17 +255,7 @@ check "08: a missing directory or file is named, with make deps and --data-dir" 
 # sanitizer report or a broken promise (tests/fuzz-idx.c) fails the check.
 # New inputs go to the scratch folder, never to the repository.
 fuzz_idx_reader() {
-    command -v clang >/dev/null 2>&1 || { echo "clang is not installed: run make deps"; return 1; }
     # shellcheck disable=SC2046  # pkg-config's flags are words
-    clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -Ilib tests/fuzz-idx.c lib/idx.c $(pkg-config --libs zlib 2>/dev/null || echo -lz) \
-        -o "$scratch/fuzz-idx" || { echo "cannot build the fuzzer: run make deps"; return 1; }
-    rm -rf "$scratch/fuzz-idx-corpus"
-    mkdir -p "$scratch/fuzz-idx-corpus"
-    "$scratch/fuzz-idx" -seed=1 -max_total_time=10 -max_len=4096 -timeout=10 \
-        -artifact_prefix="$scratch/fuzz-idx-crash-" "$scratch/fuzz-idx-corpus" tests/fuzz-idx.corpus \
-        >"$scratch/fuzz-idx.log" 2>&1 || { tail -n 40 "$scratch/fuzz-idx.log"; return 1; }
-    grep '^Done [0-9]* runs' "$scratch/fuzz-idx.log" || { tail -n 20 "$scratch/fuzz-idx.log"; return 1; }
-    ! grep -E 'ERROR: |runtime error' "$scratch/fuzz-idx.log"
+    fuzz idx lib/idx.c $(pkg-config --libs zlib 2>/dev/null || echo -lz)
 }
 check "08: libFuzzer finds no crash or sanitizer report in the IDX reader (10 s)" fuzz_idx_reader

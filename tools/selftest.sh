@@ -121,6 +121,29 @@ column() {
         END { if (!c) exit 1; print v[row < 0 ? n - 1 : row] }' "$1"
 }
 
+# fuzz NAME FILE...: libFuzzer on tests/fuzz-NAME.c, built with FILE...
+# (the sources it tests, and -l flags) under AddressSanitizer and
+# UndefinedBehaviorSanitizer, run for 10 s (seed 1) from the seeds in
+# tests/fuzz-NAME.corpus. A crash, a leak, a sanitizer report or a run
+# that did not finish fails; new inputs go to the scratch folder, never to
+# the repository.
+fuzz() {
+    name=$1
+    shift
+    command -v clang >/dev/null 2>&1 || { echo "clang is not installed: run make deps"; return 1; }
+    clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+        -Ilib "tests/fuzz-$name.c" "$@" -o "$scratch/fuzz-$name" ||
+        { echo "cannot build the fuzzer: run make deps"; return 1; }
+    rm -rf "$scratch/fuzz-$name-corpus"
+    mkdir -p "$scratch/fuzz-$name-corpus"
+    log=$scratch/fuzz-$name.log
+    "$scratch/fuzz-$name" -seed=1 -max_total_time=10 -max_len=4096 -timeout=10 \
+        -artifact_prefix="$scratch/fuzz-$name-crash-" "$scratch/fuzz-$name-corpus" \
+        "tests/fuzz-$name.corpus" >"$log" 2>&1 || { tail -n 40 "$log"; return 1; }
+    grep '^Done [0-9]* runs' "$log" || { tail -n 20 "$log"; return 1; }
+    ! grep -E 'ERROR: |runtime error' "$log"
+}
+
 # --------------------------------------------------------------- grading
 
 stubs_are_fresh() { tools/stubs.sh --check; }

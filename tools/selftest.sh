@@ -415,6 +415,37 @@ in_group book-layout && check "every page of the book fits a 390 px phone and a 
 in_group one-code-path &&
     check "no chapter program defines again a function that solutions/ or lib/ export" tools/one-code-path.sh
 
+# A touched solutions/04-optimizers.c (a checkout, a save without a change)
+# must rebuild chapter 4's programs, runs, figures and page and nothing
+# else: later chapters run chapter 4's code but link it through a copy that
+# changes only with the object's bytes. Done in a copy of the tree with its
+# build (times kept), so that the groups running beside this one are not
+# disturbed; a first touch settles the objects to the copy's folder, which
+# -g records.
+touch_rebuilds_one_chapter() {
+    copy=$PWD/$scratch/touch
+    rm -rf "$copy" && mkdir -p "$copy/build" || return 1
+    for f in * .git; do [ "$f" = build ] || cp -a "$f" "$copy/" || return 1; done
+    for f in build/*; do
+        case $f in build/selftest|build/try) ;; *) cp -a "$f" "$copy/build/" || return 1 ;; esac
+    done
+    for round in settle measure; do
+        sleep 1 && touch "$copy/build/.marker" && sleep 1 &&
+            touch "$copy/solutions/04-optimizers.c" &&
+            (cd "$copy" && make >build/touch-$round.out 2>&1) ||
+            { cat "$copy/build/touch-$round.out"; echo "make failed after the touch"; return 1; }
+    done
+    others=$(cd "$copy" && find build -newer build/.marker -type f ! -path '*04-optimizers*' ! -name .links-checked ! -name 'touch-*.out')
+    [ -z "$others" ] || { echo "rebuilt beyond chapter 4:"; echo "$others"; return 1; }
+    for f in build/bin/04-optimizers build/bin/04-optimizers.experiments build/data/04-optimizers/.done \
+        build/figures/04-optimizers.quadratic-paths.svg build/book/04-optimizers.html; do
+        [ "$copy/$f" -nt "$copy/build/.marker" ] || { echo "$f was not rebuilt"; return 1; }
+    done
+    rm -rf "$copy"
+}
+in_group one-code-path &&
+    check "touch solutions/04-optimizers.c && make rebuilds chapter 4's programs, runs, figures and page, and nothing else" touch_rebuilds_one_chapter
+
 # make try CH=04 on a copy of the solutions whose Adam forgets the bias
 # correction: the Adam and AdamW runs (and the sweeps that contain them)
 # must part from the reference, the others match to the bit, the student's

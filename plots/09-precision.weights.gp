@@ -1,5 +1,5 @@
 # Chapter 9: chapter 8's network trained in bf16 at a small learning rate
-# (0.003), its weights kept four ways. Most updates are below half a unit
+# (0.001), its weights kept four ways. Most updates are below half a unit
 # in the last place of a bf16 weight: held only in bf16 ("pure"), those
 # updates vanish and the loss falls more slowly. Master weights in double,
 # Kahan's compensation and stochastic rounding each keep what rounding
@@ -20,5 +20,5 @@ REQUIRED = RUNS
 set xlabel "step"
 set ylabel "training loss (smoothed)"
 set key top right font FONT_SMALL samplen 1.5
-set title "bf16 weights at lr 0.003: kept four ways"
+set title "bf16 weights at lr 0.001: kept four ways"
 plot for [i = 1:5] data(word(RUNS, i)) using "step":"loss" smooth sbezier with lines lt (i == 1 ? 8 : i) title title_of(i)

@@ -141,26 +141,29 @@ check "09: --task spacing: fp32's gap is 2^-24 to 2^-23 of the number; fp16 stop
 
 # ------------------------------------------------ every float, both formats
 # tests/precision-sweep.c against GCC's _Float16 and the arithmetic bf16
-# reference over all 2^32 float bit patterns. With F16C (x86-64 since
-# 2012) _Float16 converts in hardware and the sweep takes about 20 s;
-# without it, libgcc's soft-float takes about six minutes, so the sweep
-# is then said skipped rather than run.
+# reference. With F16C (x86-64 since 2012) _Float16 converts in hardware
+# and all 2^32 float bit patterns take about 20 s; without it, libgcc's
+# soft-float would take about six minutes, so the sweep then runs its
+# subset of 2^26 patterns, every float up to bits no rounding reads (the
+# reasoning is in the sweep's opening comment), in about 6 s.
 sweep_every_float() {
+    f16c="" which=""
     if grep -qw f16c /proc/cpuinfo 2>/dev/null; then
         f16c=-mf16c
     else
-        echo "no F16C on this CPU: the 2^32 sweep would take minutes; the graded suite's subset stands"
-        return 0
+        which=subset
+        echo "no F16C on this CPU: the 2^26 subset, with libgcc's soft-float _Float16"
     fi
     # shellcheck disable=SC2086 # the flags are words
     cc -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off $f16c \
         -Ilib -Iexercises -Itests tests/precision-sweep.c solutions/09-precision.c -lm \
         -o "$scratch/sweep" || return 1
     start=$(date +%s)
-    "$scratch/sweep" || return 1
+    # shellcheck disable=SC2086 # no argument, or one
+    "$scratch/sweep" $which || return 1
     echo "$(($(date +%s) - start)) s"
 }
-check "09: every one of the 2^32 floats rounds to fp16 as GCC's _Float16 and to bf16 as the arithmetic reference" sweep_every_float
+check "09: every one of the 2^32 floats (2^26 without F16C) rounds to fp16 as GCC's _Float16 and to bf16 as the arithmetic reference" sweep_every_float
 
 # ------------------------------------------------------ training, emulated
 # The runs of chapters/09-precision.runs: chapter 8's network on 4,000

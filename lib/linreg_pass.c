@@ -97,15 +97,16 @@ INLINE double row_dot(const double *x, const double *w, size_t d)
  * bf16_to_float, which this shared layer cannot call: chapter 3's program
  * does not link chapter 9). The pass then adds in its usual order, so
  * that it gives the bits the double pass gives on the widened data. */
-typedef uint16_t Bf16x4 __attribute__((vector_size(4 * sizeof(uint16_t)), aligned(sizeof(uint16_t))));
-typedef uint32_t U32x4 __attribute__((vector_size(4 * sizeof(uint32_t))));
-typedef float F32x4 __attribute__((vector_size(4 * sizeof(float))));
+typedef uint16_t Bf16x4 __attribute__((vector_size(8), aligned(2)));
+typedef uint32_t U32x4 __attribute__((vector_size(16)));
+typedef float F32x4 __attribute__((vector_size(16)));
 
 INLINE const double *widen_bf16(const uint16_t *h, double *x, size_t count)
 {
     size_t k = 0;
     for (; k + 4 <= count; k += 4) {        /* four at a time, in vectors */
-        U32x4 bits = __builtin_convertvector(*(const Bf16x4 *)(h + k), U32x4) << 16;
+        Bf16x4 four = *(const Bf16x4 *)(h + k);
+        U32x4 bits = __builtin_convertvector(four, U32x4) << 16;
         F32x4 f;
         memcpy(&f, &bits, sizeof f);
         STORE(x + k, __builtin_convertvector(f, Vec4));

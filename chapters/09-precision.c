@@ -8,6 +8,10 @@
  *   precision --task formats                              each format's facts
  *   precision --task spacing                              the gap between
  *                                                         neighbours, by size
+ *   precision --task train --precision fp16 --scaling none   chapter 8's
+ *                                    network with every tensor in fp16
+ *   precision --task pass                                 chapter 3's pass
+ *                                                         over bf16 data
  *
  * Build and run (make builds it, linking chapter 9's solution):
  *   make build/bin/09-precision
@@ -584,7 +588,8 @@ static int train_task(const TrainSettings *s, FILE *out)
                     unchanged += w.grad[i] != 0.0 && w.low[i] == w.before[i];
                 }
             } else {
-                sgd_step(w.master, w.grad, n, &sgd_config, &sgd); /* chapter 4's */
+                /* chapter 4's SGD */
+                sgd_step(w.master, w.grad, n, &sgd_config, &sgd);
                 for (size_t i = 0; i < n; i++)
                     w.theta[i] = rounded_to(r, w.master[i]);
             }
@@ -664,15 +669,15 @@ static double norm(const double *v, size_t n)
     return sqrt(s);
 }
 
-//> pass-task
 /* --task pass: what,bytes,loss,grad_norm,loss_difference,grad_difference,
  * same_as_widened,seconds,fraction_of_read. N examples of d standard
  * normal features (chapter 3's generator), targets y = x·w* + 0.5 + noise
  * 0.1, with w*_j = 1/(j+1); the pass is taken at w_j = w*_j / 2, b = 0.5.
  * The bf16 copy of x is made by this chapter's bf16_from_double; the
  * differences are relative to the double pass (the gradient's: the norm
- * of the difference over the norm). same_as_widened: the bf16 pass gave the very
- * bits of the double pass over the data widened back by bf16_to_float. */
+ * of the difference over the norm). same_as_widened: the bf16 pass gave
+ * the very bits of the double pass over the data widened back by
+ * bf16_to_float. */
 static int pass_task(const PassSettings *s, FILE *out)
 {
     size_t n = s->n, d = s->d, count = n * d;
@@ -732,7 +737,6 @@ static int pass_task(const PassSettings *s, FILE *out)
     free(w), free(g), free(xh);
     return same ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-//< pass-task
 
 /* ==================================================================== main */
 
@@ -757,6 +761,21 @@ static const char usage[] =
     "            subnormals' gap)\n"
     "  spacing   magnitude,fp16,bf16,fp32,fp64: the gap near 10^(k/20) from\n"
     "            1e-45 to 1e39, nan outside each format's range\n"
+    "  train     chapter 8's network (784-hidden-10, ReLU) trained by SGD on\n"
+    "            Fashion-MNIST's t10k images, every activation and gradient\n"
+    "            rounded to --precision as it is written; the loss's\n"
+    "            gradient multiplied by the loss scale (--scaling); the\n"
+    "            weights kept as --weights says. One row a step:\n"
+    "            step,epoch,loss,scale,skipped,flushed_w1..flushed_wL,\n"
+    "            flushed_activation_grads,unchanged,test_accuracy: flushed\n"
+    "            is the fraction of a step's nonzero gradient entries that\n"
+    "            rounded to 0 (per layer for the weights'), unchanged the\n"
+    "            fraction of weights with a nonzero gradient whose 16-bit\n"
+    "            value did not move, test_accuracy after each epoch\n"
+    "  pass      chapter 3's full-batch pass, L = (1/N) sum (x.w + b - y)^2,\n"
+    "            over N x d examples stored as doubles and as bf16,\n"
+    "            accumulated in double: the loss and gradient each gives\n"
+    "            (--timing: and how long each takes, against a read)\n"
     "Exit status: 0 done; 1 a file could not be written; 2 bad input.";
 
 static const char *const task_names[] = {"round", "formats", "spacing",
@@ -793,11 +812,13 @@ int main(int argc, char **argv)
          .scope = "task=train precision=fp16|bf16"},
         {.name = "scale", .kind = FLAG_DOUBLE, .value = &t.scale,
          .help = "the static scale, or the dynamic scaler's first",
-         .min = 1, .max = 0x1p100, .scope = "task=train scaling=static|dynamic"},
+         .min = 1, .max = 0x1p100,
+         .scope = "task=train precision=fp16|bf16 scaling=static|dynamic"},
         {.name = "growth-interval", .kind = FLAG_COUNT,
          .value = &t.growth_interval,
          .help = "clean steps before the dynamic scale doubles", .min = 1,
-         .max = 1e9, .scope = "task=train scaling=dynamic"},
+         .max = 1e9,
+         .scope = "task=train precision=fp16|bf16 scaling=dynamic"},
         {.name = "weights", .kind = FLAG_CHOICE, .value = &t.weights,
          .help = "double master weights, or 16-bit weights updated plainly, "
                  "with Kahan's compensation or by stochastic rounding",

@@ -315,6 +315,7 @@ check "09: refuses --weights heavy"                     expect_bad_input --weigh
 check "09: refuses --weights with --precision fp32"     expect_bad_input --weights --task train --precision fp32 --weights pure
 check "09: refuses --growth-interval 0"                 expect_bad_input --growth-interval --task train --growth-interval 0
 check "09: refuses --growth-interval with --scaling static" expect_bad_input --growth-interval --task train --scaling static --growth-interval 5
+check "09: refuses --scale with --precision fp64"       expect_bad_input --scale --task train --precision fp64 --scale 4
 check "09: refuses --scale 0.5"                         expect_bad_input --scale --task train --scaling static --scale 0.5
 check "09: refuses --lr nan"                            expect_bad_input --lr --task train --lr nan
 check "09: refuses --lr -1"                             expect_bad_input --lr --task train --lr -1

@@ -340,13 +340,10 @@ typedef struct {
 
 static bool net_alloc(Net *w, const TrainSettings *s)
 {
-    size_t sizes[MLP_MAX_LAYERS + 1], layers = s->hidden.count + 1;
-    sizes[0] = FASHION_MNIST_PIXELS;
-    for (size_t l = 0; l < s->hidden.count; l++)
-        sizes[l + 1] = (size_t)s->hidden.values[l];
-    sizes[layers] = FASHION_MNIST_CLASSES;
     *w = (Net){.capacity = s->batch_size > 256 ? s->batch_size : 256};
-    if (!mlp_shape(&w->net, sizes, layers, ACTIVATION_RELU))
+    if (!mlp_shape_classifier(&w->net, FASHION_MNIST_PIXELS, s->hidden.values,
+                              s->hidden.count, FASHION_MNIST_CLASSES,
+                              ACTIVATION_RELU))
         return false;
     size_t n = w->net.params;
     w->theta = malloc(n * sizeof(double));

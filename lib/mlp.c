@@ -27,6 +27,19 @@ bool mlp_shape(Mlp *net, const size_t *sizes, size_t layers, Activation f)
     return true;
 }
 
+bool mlp_shape_classifier(Mlp *net, size_t inputs, const double *hidden,
+                          size_t count, size_t classes, Activation f)
+{
+    size_t sizes[MLP_MAX_LAYERS + 1];
+    if (count + 1 > MLP_MAX_LAYERS)
+        return false;
+    sizes[0] = inputs;
+    for (size_t l = 0; l < count; l++)
+        sizes[l + 1] = (size_t)hidden[l];
+    sizes[count + 1] = classes;
+    return mlp_shape(net, sizes, count + 1, f);
+}
+
 /* The activation after layer l: the network's, or none after the last. */
 static Activation after(const Mlp *net, size_t l)
 {

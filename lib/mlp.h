@@ -45,6 +45,12 @@ typedef struct {
  * MLP_MAX_LAYERS. */
 bool mlp_shape(Mlp *net, const size_t *sizes, size_t layers, Activation f);
 
+/* A classifier's shape: `inputs`, then hidden layers of the widths
+ * hidden[0..count-1] (whole numbers, as a --hidden flag holds them), then
+ * `classes`; false as mlp_shape (count + 1 layers). */
+bool mlp_shape_classifier(Mlp *net, size_t inputs, const double *hidden,
+                          size_t count, size_t classes, Activation f);
+
 /* Initial parameters: every weight of layer l drawn from
  * N(0, (scale·init_std(scheme, f_l, fan_in, fan_out))²), f_l being the
  * activation after it (none after the last), layer after layer, row after

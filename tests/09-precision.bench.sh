@@ -19,17 +19,9 @@ out=build/bench
 mkdir -p "$out"
 . tests/bench-stats.sh
 
-# value FILE WHAT COLUMN: the column of the row whose first field is WHAT.
-value() {
-    awk -F, -v what="$2" -v col="$3" '
-        NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-        $1 == what { print $c }' "$1"
-}
-
 runs=5
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo "09-precision: chapter 3's full-batch pass over data stored in bf16 (one core), median of $runs runs"
-echo "  machine: ${cpu:-unknown processor}, $(nproc) cores"
+machine
 : >"$out/09-precision-pass.runs"
 for k in $(seq "$runs"); do
     f=$out/09-precision-pass-$k.csv

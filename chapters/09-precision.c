@@ -297,8 +297,8 @@ static double rounded_to(const Rounding *r, double x)
 //> rounding-hook
 /* lib/mlp's hook: every tensor a pass writes is rounded to --precision as
  * it is written; the loss's gradient is multiplied by the loss scale
- * first (exact: a power of two), so that every gradient after it is the
- * scaled one. A gradient entry that was not 0 and rounds to 0 is counted
+ * first (exactly, for a scale that is a power of two, as this chapter's
+ * are), so that every gradient after it is the scaled one. A gradient entry that was not 0 and rounds to 0 is counted
  * as flushed: per layer for the weights' gradients, all together for the
  * activations'. */
 static void round_tensor(void *ctx, MlpTensor tensor, size_t layer,

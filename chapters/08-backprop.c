@@ -160,12 +160,9 @@ static Activation activation_of(const char *name)
 /* 784 inputs, the --hidden widths, 10 classes. */
 static bool network_shape(Mlp *net, const Settings *s)
 {
-    size_t sizes[MLP_MAX_LAYERS + 1], layers = s->hidden.count + 1;
-    sizes[0] = FASHION_MNIST_PIXELS;
-    for (size_t l = 0; l < s->hidden.count; l++)
-        sizes[l + 1] = (size_t)s->hidden.values[l];
-    sizes[layers] = FASHION_MNIST_CLASSES;
-    return mlp_shape(net, sizes, layers, activation_of(s->activation));
+    return mlp_shape_classifier(net, FASHION_MNIST_PIXELS, s->hidden.values,
+                                s->hidden.count, FASHION_MNIST_CLASSES,
+                                activation_of(s->activation));
 }
 
 /* Everything a task works with: the network, its parameters and gradient,

@@ -8,6 +8,10 @@
  *   precision --task formats                              each format's facts
  *   precision --task spacing                              the gap between
  *                                                         neighbours, by size
+ *   precision --task train --precision fp16 --scaling none   chapter 8's
+ *                                    network with every tensor in fp16
+ *   precision --task pass                                 chapter 3's pass
+ *                                                         over bf16 data
  *
  * Build and run (make builds it, linking chapter 9's solution):
  *   make build/bin/09-precision
@@ -21,10 +25,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "03-minibatch.h"
+#include "04-optimizers.h"
+#include "08-backprop.h"
 #include "09-precision.h"
 #include "bits.h"
 #include "cli.h"
+#include "dataset.h"
+#include "fashion_mnist.h"
+#include "linreg_pass.h"
+#include "mlp.h"
 #include "output.h"
+#include "rng.h"
+#include "timing.h"
 
 /* "09-precision": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
@@ -225,6 +238,503 @@ static void print_rounded(const Numbers *n, const char *format,
     }
 }
 
+
+/* ============================================================ training
+ * Chapter 8's network on Fashion-MNIST, with every tensor its passes
+ * write (activations, and the gradients of the backward pass) rounded to
+ * --precision as it is written, the way a 16-bit network stores them:
+ * each layer's products are added in double (the hardware's matrix units
+ * add in float32) and the result is rounded once. The weights are kept as
+ * --weights says; the loss is scaled as --scaling says; the step is SGD.
+ * The images come from the 10,000 of Fashion-MNIST's t10k file (the first
+ * --train-images to train on, the last --test-images to measure), which is
+ * six times quicker to decompress than the training file: what the runs
+ * compare is the precisions, on the same images. */
+
+typedef enum { PRECISION_FP64, PRECISION_FP32, PRECISION_FP16,
+               PRECISION_BF16 } Precision;
+
+typedef struct {
+    const char *precision, *scaling, *weights, *data_dir;
+    DoubleList hidden;
+    double lr, scale;
+    size_t epochs, batch_size, train_images, test_images, growth_interval;
+    uint64_t seed;
+} TrainSettings;
+
+/* What the rounding hook does, and what it saw this step. */
+typedef struct {
+    Precision precision;
+    LowFormat format;        /* for fp16 and bf16 */
+    double loss_scale;       /* multiplies the loss's gradient */
+    size_t layers;
+    size_t flushed[MLP_MAX_LAYERS], nonzero[MLP_MAX_LAYERS]; /* ∂L/∂W_l */
+    size_t flushed_activation_grads, nonzero_activation_grads;
+} Rounding;
+
+static double low_value(uint16_t h, LowFormat f)
+{
+    return f == FORMAT_FP16 ? fp16_to_float(h) : bf16_to_float(h);
+}
+
+static uint16_t low_nearest(double x, LowFormat f)
+{
+    return f == FORMAT_FP16 ? fp16_from_double(x) : bf16_from_double(x);
+}
+
+/* x as --precision stores it: fp16 and bf16 by this chapter's conversions,
+ * fp32 by C's own (the hardware's), fp64 as it is. */
+static double rounded_to(const Rounding *r, double x)
+{
+    switch (r->precision) {
+    case PRECISION_FP16:
+    case PRECISION_BF16: return low_value(low_nearest(x, r->format), r->format);
+    case PRECISION_FP32: return (float)x;
+    default: return x;
+    }
+}
+
+//> rounding-hook
+/* lib/mlp's hook: every tensor a pass writes is rounded to --precision as
+ * it is written; the loss's gradient is multiplied by the loss scale
+ * first (exactly, for a scale that is a power of two, as this chapter's
+ * are), so that every gradient after it is the scaled one. A gradient entry that was not 0 and rounds to 0 is counted
+ * as flushed: per layer for the weights' gradients, all together for the
+ * activations'. */
+static void round_tensor(void *ctx, MlpTensor tensor, size_t layer,
+                         double *values, size_t count)
+{
+    Rounding *r = ctx;
+    bool logits_grad = tensor == MLP_GRAD_Z && layer + 1 == r->layers;
+    size_t flushed = 0, nonzero = 0;
+    for (size_t i = 0; i < count; i++) {
+        double v = logits_grad ? values[i] * r->loss_scale : values[i];
+        values[i] = rounded_to(r, v);
+        nonzero += v != 0.0;
+        flushed += v != 0.0 && values[i] == 0.0;
+    }
+    if (tensor == MLP_GRAD_W) {
+        r->flushed[layer] += flushed;
+        r->nonzero[layer] += nonzero;
+    } else if (tensor == MLP_GRAD_Z || tensor == MLP_GRAD_A) {
+        r->flushed_activation_grads += flushed;
+        r->nonzero_activation_grads += nonzero;
+    }
+}
+//< rounding-hook
+
+/* The network and everything a run keeps: the weights as --weights holds
+ * them (master: double master weights and their 16-bit copy; pure,
+ * kahan, stochastic: the 16-bit weights only, with Kahan's compensation
+ * beside them), and theta, the weights the passes read (doubles holding
+ * the 16-bit values). */
+typedef struct {
+    Mlp net;
+    MlpBuffers buf;
+    Rounding rounding;
+    double *theta, *master, *grad, *x;
+    uint16_t *low, *comp, *before;
+    uint8_t *labels;
+    size_t capacity;
+} Net;
+
+static bool net_alloc(Net *w, const TrainSettings *s)
+{
+    *w = (Net){.capacity = s->batch_size > 256 ? s->batch_size : 256};
+    if (!mlp_shape_classifier(&w->net, FASHION_MNIST_PIXELS, s->hidden.values,
+                              s->hidden.count, FASHION_MNIST_CLASSES,
+                              ACTIVATION_RELU))
+        return false;
+    size_t n = w->net.params;
+    w->theta = malloc(n * sizeof(double));
+    w->master = malloc(n * sizeof(double));
+    w->grad = malloc(n * sizeof(double));
+    w->x = malloc(w->capacity * FASHION_MNIST_PIXELS * sizeof(double));
+    w->low = calloc(n, sizeof(uint16_t));
+    w->comp = calloc(n, sizeof(uint16_t));
+    w->before = calloc(n, sizeof(uint16_t));
+    w->labels = malloc(w->capacity);
+    return w->theta && w->master && w->grad && w->x && w->low && w->comp &&
+           w->before && w->labels &&
+           mlp_buffers_alloc(&w->buf, &w->net, w->capacity);
+}
+
+static void net_free(Net *w)
+{
+    mlp_buffers_free(&w->buf);
+    free(w->theta);
+    free(w->master);
+    free(w->grad);
+    free(w->x);
+    free(w->low);
+    free(w->comp);
+    free(w->before);
+    free(w->labels);
+}
+
+/* The images rows first..first+n-1 of the file as inputs rounded to
+ * --precision: a pixel p becomes (p/255 - 0.2860)/0.3530, torchvision's
+ * usual normalisation for Fashion-MNIST (the mean and the standard
+ * deviation of its training pixels). */
+static void inputs(Net *w, const FashionMnist *images, const size_t *rows,
+                   size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *img = images->pixels + rows[i] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            w->x[i * FASHION_MNIST_PIXELS + k] =
+                rounded_to(&w->rounding, (img[k] / 255.0 - 0.2860) / 0.3530);
+        w->labels[i] = images->labels[rows[i]];
+    }
+}
+
+/* The accuracy on the last --test-images images, in --precision. */
+static double test_accuracy(Net *w, const FashionMnist *images, size_t first,
+                            size_t n)
+{
+    size_t correct = 0, rows[256];
+    for (size_t done = 0; done < n; done += 256) {
+        size_t count = n - done < 256 ? n - done : 256;
+        for (size_t i = 0; i < count; i++)
+            rows[i] = first + done + i;
+        inputs(w, images, rows, count);
+        const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
+                                           count);
+        correct += mlp_correct(logits, w->labels, count,
+                               FASHION_MNIST_CLASSES);
+    }
+    return (double)correct / (double)n;
+}
+
+typedef enum { WEIGHTS_MASTER, WEIGHTS_PURE, WEIGHTS_KAHAN,
+               WEIGHTS_STOCHASTIC } Weights;
+
+//> weights-step
+/* One step on the weights as --weights keeps them, from the gradients of
+ * the scaled loss, through the scaler (PyTorch's scaler.step and update):
+ *   master      this chapter's scaled_sgd_step on the master weights;
+ *   pure        the same with master weights that forget, every step,
+ *               whatever their 16-bit copy does not hold: 16-bit weights;
+ *   kahan       16-bit weights and kahan_weight_step;
+ *   stochastic  16-bit weights, each new value rounded by
+ *               round_stochastic.
+ * Returns whether the step was taken (false: skipped on an overflow). */
+static bool weights_step(Net *w, Weights weights, double lr, LossScaler *s,
+                         Rng *rng)
+{
+    size_t n = w->net.params;
+    LowFormat f = w->rounding.format;
+    if (weights == WEIGHTS_PURE)
+        for (size_t i = 0; i < n; i++)
+            w->master[i] = low_value(w->low[i], f);
+    if (weights == WEIGHTS_MASTER || weights == WEIGHTS_PURE)
+        return scaled_sgd_step(w->master, w->low, f, w->grad, n, lr, s);
+    bool found_inf = grads_overflowed(w->grad, n);
+    grads_unscale(w->grad, n, s->scale);
+    if (!found_inf && weights == WEIGHTS_KAHAN)
+        kahan_weight_step(w->low, w->comp, f, w->grad, n, lr);
+    if (!found_inf && weights == WEIGHTS_STOCHASTIC)
+        for (size_t i = 0; i < n; i++)
+            w->low[i] = round_stochastic(low_value(w->low[i], f) -
+                                         lr * w->grad[i], f, rng_uniform(rng));
+    loss_scaler_update(s, found_inf);
+    return !found_inf;
+}
+//< weights-step
+
+
+static const char *const precision_names[] = {"fp64", "fp32", "fp16", "bf16",
+                                              NULL};
+static const char *const scaling_names[] = {"none", "static", "dynamic", NULL};
+static const char *const weights_names[] = {"master", "pure", "kahan",
+                                            "stochastic", NULL};
+
+/* The index of name in a NULL-terminated list of names (it is there: the
+ * flag parser checked). */
+static size_t choice(const char *const *names, const char *name)
+{
+    size_t i = 0;
+    while (strcmp(names[i], name) != 0)
+        i++;
+    return i;
+}
+
+/* The scaler --scaling asks for: none is a scale of 1 that never changes,
+ * static one of --scale; both still skip a step that overflowed. fp64 and
+ * fp32 are never scaled. */
+static LossScaler scaler_of(const TrainSettings *s, bool low)
+{
+    LossScaler scaler = LOSS_SCALER_DEFAULTS;
+    scaler.scale = s->scale;
+    scaler.growth_interval = s->growth_interval;
+    if (strcmp(s->scaling, "dynamic") != 0) {
+        scaler.growth_factor = scaler.backoff_factor = 1.0;
+        scaler.growth_interval = SIZE_MAX;
+    }
+    if (strcmp(s->scaling, "none") == 0 || !low)
+        scaler.scale = 1.0;
+    return scaler;
+}
+
+/* The initial weights: chapter 8's He initialisation from --seed, then
+ * each rounded to what --precision and --weights keep. */
+static void net_init(Net *w, const TrainSettings *s)
+{
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    mlp_init(&w->net, w->master, INIT_HE, 1.0, &rng);
+    for (size_t i = 0; i < w->net.params; i++) {
+        w->low[i] = low_nearest(w->master[i], w->rounding.format);
+        w->comp[i] = 0;
+        w->theta[i] = rounded_to(&w->rounding, w->master[i]);
+    }
+}
+
+/* --task train: one row a step, step,epoch,loss,scale,skipped,
+ * flushed_w1..flushed_wL,flushed_activation_grads,unchanged,test_accuracy
+ * (row 0: the initial network). Returns the exit status. */
+static int train_task(const TrainSettings *s, FILE *out)
+{
+    FashionMnist images;
+    FashionMnistError err;
+    if (!fashion_mnist_load(s->data_dir, "t10k", &images, &err)) {
+        fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
+        return EXIT_BAD_INPUT;
+    }
+    if (s->train_images + s->test_images > images.n) {
+        fprintf(stderr, "%s: --train-images %zu and --test-images %zu: "
+                "together more than the file's %zu images\n", program,
+                s->train_images, s->test_images, images.n);
+        fashion_mnist_free(&images);
+        return EXIT_BAD_INPUT;
+    }
+    Net w;
+    size_t *order = malloc(s->train_images * sizeof *order);
+    SgdState sgd = {0};
+    if (!order || !net_alloc(&w, s) || !sgd_state_init(&sgd, w.net.params)) {
+        fprintf(stderr, "%s: out of memory for the network\n", program);
+        free(order);
+        net_free(&w);
+        fashion_mnist_free(&images);
+        return EXIT_FAILURE;
+    }
+    Precision precision = choice(precision_names, s->precision);
+    Weights weights = choice(weights_names, s->weights);
+    w.rounding = (Rounding){.precision = precision,
+                            .format = precision == PRECISION_BF16 ? FORMAT_BF16
+                                                                  : FORMAT_FP16,
+                            .layers = w.net.layers};
+    w.buf.hook = round_tensor;
+    w.buf.hook_ctx = &w.rounding;
+    bool low = precision == PRECISION_FP16 || precision == PRECISION_BF16;
+    LossScaler scaler = scaler_of(s, low);
+    SgdConfig sgd_config = sgd_default_config();
+    sgd_config.lr = s->lr;
+    net_init(&w, s);
+    Rng shuffle, coins;
+    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+    rng_seed(&coins, s->seed ^ 0x434f494e53u);       /* "COINS" */
+    for (size_t i = 0; i < s->train_images; i++)
+        order[i] = i;
+
+    fputs("step,epoch,loss,scale,skipped", out);
+    for (size_t l = 0; l < w.net.layers; l++)
+        fprintf(out, ",flushed_w%zu", l + 1);
+    fputs(",flushed_activation_grads,unchanged,test_accuracy\n", out);
+    size_t test_first = images.n - s->test_images, columns = w.net.layers + 7;
+    double row[MLP_MAX_LAYERS + 8];
+    for (size_t c = 0; c < columns; c++)
+        row[c] = NAN;
+    row[0] = 0;
+    row[columns - 1] = test_accuracy(&w, &images, test_first, s->test_images);
+    output_row(out, 0, row, columns);
+    size_t step = 0;
+    int status = EXIT_SUCCESS;
+    for (size_t epoch = 1; epoch <= s->epochs && status == EXIT_SUCCESS;
+         epoch++) {
+        shuffle_indices(order, s->train_images, &shuffle); /* chapter 3's */
+        BatchIterator it;
+        batch_iterator_init(&it, s->train_images, s->batch_size, false);
+        size_t first, count;
+        while (batch_iterator_next(&it, &first, &count)) {
+            Rounding *r = &w.rounding;
+            memset(r->flushed, 0, sizeof r->flushed);
+            memset(r->nonzero, 0, sizeof r->nonzero);
+            r->flushed_activation_grads = r->nonzero_activation_grads = 0;
+            r->loss_scale = scaler.scale;
+            double scale = scaler.scale;
+            inputs(&w, &images, order + first, count);
+            double loss = mlp_loss_grad(&w.net, &w.buf, w.theta, w.x,
+                                        w.labels, count, w.grad);
+            step++;
+            if (!isfinite(loss)) {
+                fprintf(stderr, "%s: the loss stopped being a finite number "
+                        "at step %zu: --lr %g is too large (divide it by 10)\n",
+                        program, step, s->lr);
+                status = EXIT_FAILURE;
+                break;
+            }
+            bool taken = true;
+            size_t n = w.net.params, moved = 0, unchanged = 0;
+            if (low) {
+                memcpy(w.before, w.low, n * sizeof *w.low);
+                taken = weights_step(&w, weights, s->lr, &scaler, &coins);
+                for (size_t i = 0; i < n; i++) {
+                    w.theta[i] = low_value(w.low[i], r->format);
+                    moved += w.grad[i] != 0.0;
+                    unchanged += w.grad[i] != 0.0 && w.low[i] == w.before[i];
+                }
+            } else {
+                /* chapter 4's SGD */
+                sgd_step(w.master, w.grad, n, &sgd_config, &sgd);
+                for (size_t i = 0; i < n; i++)
+                    w.theta[i] = rounded_to(r, w.master[i]);
+            }
+            row[0] = (double)epoch, row[1] = loss, row[2] = scale;
+            row[3] = !taken;
+            for (size_t l = 0; l < w.net.layers; l++)
+                row[4 + l] = r->nonzero[l] ? (double)r->flushed[l] /
+                                             (double)r->nonzero[l] : 0.0;
+            row[columns - 3] = r->nonzero_activation_grads ?
+                (double)r->flushed_activation_grads /
+                (double)r->nonzero_activation_grads : 0.0;
+            row[columns - 2] = low && taken && moved ?
+                (double)unchanged / (double)moved : NAN;
+            row[columns - 1] = first + count == s->train_images ?
+                test_accuracy(&w, &images, test_first, s->test_images) : NAN;
+            output_row(out, step, row, columns);
+        }
+    }
+    sgd_state_free(&sgd);
+    free(order);
+    net_free(&w);
+    fashion_mnist_free(&images);
+    return status;
+}
+
+
+/* ======================================================= the data in bf16
+ * Chapter 3's full-batch gradient pass of linear regression, over the
+ * data stored as doubles and stored as bf16 (a quarter of the bytes),
+ * accumulated in double either way (lib/linreg_pass). A pass reads every
+ * number once and does little with it, so its time is the time to read
+ * the data: fewer bytes, less time. */
+
+typedef struct {
+    size_t n, d, repeats;
+    bool timing;
+    uint64_t seed;
+} PassSettings;
+
+static volatile double pass_sink; /* timed results, kept from the optimizer */
+
+/* The median of `repeats` timings of the read of the doubles, the double
+ * pass and the bf16 pass, taking turns so that all three meet the same
+ * conditions. */
+static void time_passes(const Dataset *ds, const uint16_t *xh,
+                        const double *w, double *g, double *wide,
+                        size_t repeats, double seconds[3])
+{
+    double *t = malloc(3 * repeats * sizeof *t);
+    if (!t) {
+        seconds[0] = seconds[1] = seconds[2] = NAN;
+        return;
+    }
+    for (size_t r = 0; r < repeats; r++) {
+        double gb, start = timing_now();
+        pass_sink = linreg_read(ds->x, ds->n * ds->d);
+        t[r] = timing_now() - start;
+        start = timing_now();
+        pass_sink = linreg_pass(PASS_ISA_AUTO, ds->x, ds->y, ds->n, ds->d, w,
+                                0.5, g, &gb);
+        t[repeats + r] = timing_now() - start;
+        start = timing_now();
+        pass_sink = linreg_pass_bf16(PASS_ISA_AUTO, xh, ds->y, ds->n, ds->d,
+                                     w, 0.5, g, &gb, wide);
+        t[2 * repeats + r] = timing_now() - start;
+    }
+    for (size_t k = 0; k < 3; k++)
+        seconds[k] = timing_median(t + k * repeats, repeats);
+    free(t);
+}
+
+static double norm(const double *v, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return sqrt(s);
+}
+
+/* --task pass: what,bytes,loss,grad_norm,loss_difference,grad_difference,
+ * same_as_widened,seconds,fraction_of_read. N examples of d standard
+ * normal features (chapter 3's generator), targets y = x·w* + 0.5 + noise
+ * 0.1, with w*_j = 1/(j+1); the pass is taken at w_j = w*_j / 2, b = 0.5.
+ * The bf16 copy of x is made by this chapter's bf16_from_double; the
+ * differences are relative to the double pass (the gradient's: the norm
+ * of the difference over the norm). same_as_widened: the bf16 pass gave
+ * the very bits of the double pass over the data widened back by
+ * bf16_to_float. */
+static int pass_task(const PassSettings *s, FILE *out)
+{
+    size_t n = s->n, d = s->d, count = n * d;
+    Dataset ds, wide_ds;
+    double *w = malloc(6 * d * sizeof *w);
+    double *g = malloc(3 * d * sizeof *g);
+    uint16_t *xh = malloc(count * sizeof *xh);
+    if (!dataset_alloc(&ds, n, d) || !dataset_alloc(&wide_ds, n, d) || !w ||
+        !g || !xh) {
+        fprintf(stderr, "%s: out of memory for %zu x %zu examples\n", program,
+                n, d);
+        dataset_free(&ds);
+        dataset_free(&wide_ds);
+        free(w), free(g), free(xh);
+        return EXIT_FAILURE;
+    }
+    double *truth = w + d, *wide = w + 2 * d; /* 4·d more: the scratch */
+    for (size_t j = 0; j < d; j++)
+        truth[j] = 1.0 / (double)(j + 1), w[j] = truth[j] / 2;
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    dataset_fill_gaussian(&ds, truth, 0.5, 0.1, &rng);
+    for (size_t k = 0; k < count; k++) {
+        xh[k] = bf16_from_double(ds.x[k]);
+        wide_ds.x[k] = bf16_to_float(xh[k]);
+    }
+    memcpy(wide_ds.y, ds.y, n * sizeof *ds.y);
+    double *g64 = g, *g16 = g + d, *gw = g + 2 * d, b64, b16, bw;
+    double loss64 = linreg_pass(PASS_ISA_AUTO, ds.x, ds.y, n, d, w, 0.5, g64,
+                                &b64);
+    double loss16 = linreg_pass_bf16(PASS_ISA_AUTO, xh, ds.y, n, d, w, 0.5,
+                                     g16, &b16, wide);
+    double lossw = linreg_pass(PASS_ISA_AUTO, wide_ds.x, wide_ds.y, n, d, w,
+                               0.5, gw, &bw);
+    bool same = double_bits(loss16) == double_bits(lossw) && b16 == bw &&
+                memcmp(g16, gw, d * sizeof *g16) == 0;
+    double seconds[3] = {NAN, NAN, NAN};
+    if (s->timing)
+        time_passes(&ds, xh, w, gw, wide, s->repeats, seconds);
+    for (size_t j = 0; j < d; j++)
+        gw[j] = g16[j] - g64[j];
+    double bytes64 = (double)count * sizeof(double);
+    double bytes16 = (double)count * sizeof(uint16_t);
+    fputs("what,bytes,loss,grad_norm,loss_difference,grad_difference,"
+          "same_as_widened,seconds,fraction_of_read\n", out);
+    fprintf(out, "read,%.17g,nan,nan,nan,nan,nan,%.6g,1\n", bytes64,
+            seconds[0]);
+    fprintf(out, "double,%.17g,%.17g,%.17g,0,0,nan,%.6g,%.4g\n", bytes64,
+            loss64, norm(g64, d), seconds[1], seconds[0] / seconds[1]);
+    /* the read limit of the bf16 bytes: a quarter of the doubles' read */
+    fprintf(out, "bf16,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.6g,%.4g\n", bytes16,
+            loss16, norm(g16, d), fabs(loss16 - loss64) / loss64,
+            norm(gw, d) / norm(g64, d), same, seconds[2],
+            seconds[0] * bytes16 / bytes64 / seconds[2]);
+    dataset_free(&ds);
+    dataset_free(&wide_ds);
+    free(w), free(g), free(xh);
+    return same ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 /* ==================================================================== main */
 
 static const char usage[] =
@@ -248,15 +758,38 @@ static const char usage[] =
     "            subnormals' gap)\n"
     "  spacing   magnitude,fp16,bf16,fp32,fp64: the gap near 10^(k/20) from\n"
     "            1e-45 to 1e39, nan outside each format's range\n"
+    "  train     chapter 8's network (784-hidden-10, ReLU) trained by SGD on\n"
+    "            Fashion-MNIST's t10k images, every activation and gradient\n"
+    "            rounded to --precision as it is written; the loss's\n"
+    "            gradient multiplied by the loss scale (--scaling); the\n"
+    "            weights kept as --weights says. One row a step:\n"
+    "            step,epoch,loss,scale,skipped,flushed_w1..flushed_wL,\n"
+    "            flushed_activation_grads,unchanged,test_accuracy: flushed\n"
+    "            is the fraction of a step's nonzero gradient entries that\n"
+    "            rounded to 0 (per layer for the weights'), unchanged the\n"
+    "            fraction of weights with a nonzero gradient whose 16-bit\n"
+    "            value did not move, test_accuracy after each epoch\n"
+    "  pass      chapter 3's full-batch pass, L = (1/N) sum (x.w + b - y)^2,\n"
+    "            over N x d examples stored as doubles and as bf16,\n"
+    "            accumulated in double: the loss and gradient each gives\n"
+    "            (--timing: and how long each takes, against a read)\n"
     "Exit status: 0 done; 1 a file could not be written; 2 bad input.";
 
-static const char *const task_names[] = {"round", "formats", "spacing", NULL};
+static const char *const task_names[] = {"round", "formats", "spacing",
+                                         "train", "pass", NULL};
 static const char *const format_names[] = {"fp16", "bf16", NULL};
 
 int main(int argc, char **argv)
 {
     const char *task = "formats", *format = "fp16", *out_path = NULL;
     bool via_float32 = false;
+    TrainSettings t = {.precision = "fp16", .scaling = "dynamic",
+                       .weights = "master", .data_dir = FASHION_MNIST_DIR,
+                       .hidden = {1, {64}}, .lr = 0.05, .scale = 65536.0,
+                       .epochs = 2, .batch_size = 64, .train_images = 4000,
+                       .test_images = 2000, .growth_interval = 2000,
+                       .seed = 1};
+    PassSettings p = {.n = 10000, .d = 100, .repeats = 20, .seed = 1};
     Flag flags[] = {
         {.name = "task", .kind = FLAG_CHOICE, .value = &task,
          .help = "what to print", .choices = task_names},
@@ -266,12 +799,87 @@ int main(int argc, char **argv)
         {.name = "via-float32", .kind = FLAG_SWITCH, .value = &via_float32,
          .help = "round to a float first (double rounding, as PyTorch 1.13 "
                  "from float64)", .scope = "task=round"},
+        {.name = "precision", .kind = FLAG_CHOICE, .value = &t.precision,
+         .help = "what every activation and gradient is rounded to (fp64: "
+                 "the double reference)", .choices = precision_names,
+         .scope = "task=train"},
+        {.name = "scaling", .kind = FLAG_CHOICE, .value = &t.scaling,
+         .help = "loss scaling: none, a fixed --scale, or PyTorch's "
+                 "GradScaler", .choices = scaling_names,
+         .scope = "task=train precision=fp16|bf16"},
+        {.name = "scale", .kind = FLAG_DOUBLE, .value = &t.scale,
+         .help = "the static scale, or the dynamic scaler's first",
+         .min = 1, .max = 0x1p100,
+         .scope = "task=train precision=fp16|bf16 scaling=static|dynamic"},
+        {.name = "growth-interval", .kind = FLAG_COUNT,
+         .value = &t.growth_interval,
+         .help = "clean steps before the dynamic scale doubles", .min = 1,
+         .max = 1e9,
+         .scope = "task=train precision=fp16|bf16 scaling=dynamic"},
+        {.name = "weights", .kind = FLAG_CHOICE, .value = &t.weights,
+         .help = "double master weights, or 16-bit weights updated plainly, "
+                 "with Kahan's compensation or by stochastic rounding",
+         .choices = weights_names, .scope = "task=train precision=fp16|bf16"},
+        {.name = "hidden", .kind = FLAG_LIST, .value = &t.hidden,
+         .help = "the hidden layers' widths (ReLU after each)",
+         .scope = "task=train"},
+        {.name = "lr", .kind = FLAG_DOUBLE, .value = &t.lr,
+         .help = "SGD's learning rate", .min = 0, .min_exclusive = true,
+         .max = 100, .scope = "task=train"},
+        {.name = "epochs", .kind = FLAG_COUNT, .value = &t.epochs,
+         .help = "passes over the training images", .min = 1, .max = 1000,
+         .scope = "task=train"},
+        {.name = "batch-size", .kind = FLAG_COUNT, .value = &t.batch_size,
+         .help = "images per step", .min = 1, .max = 4096,
+         .scope = "task=train"},
+        {.name = "train-images", .kind = FLAG_COUNT, .value = &t.train_images,
+         .help = "the first images of Fashion-MNIST's t10k file, trained on",
+         .min = 1, .max = 10000, .scope = "task=train"},
+        {.name = "test-images", .kind = FLAG_COUNT, .value = &t.test_images,
+         .help = "its last images, the accuracy is measured on", .min = 1,
+         .max = 10000, .scope = "task=train"},
+        {.name = "data-dir", .kind = FLAG_TEXT, .value = &t.data_dir,
+         .help = "the folder of Fashion-MNIST's .gz files",
+         .scope = "task=train"},
+        {.name = "seed", .kind = FLAG_SEED, .value = &t.seed,
+         .help = "random seed for the weights, the shuffles and the "
+                 "stochastic rounding", .scope = "task=train"},
+        {.name = "n", .kind = FLAG_COUNT, .value = &p.n,
+         .help = "examples N of the regression", .min = 1, .max = 1e8,
+         .scope = "task=pass"},
+        {.name = "d", .kind = FLAG_COUNT, .value = &p.d,
+         .help = "features d of each", .min = 1, .max = 10000,
+         .scope = "task=pass"},
+        {.name = "timing", .kind = FLAG_SWITCH, .value = &p.timing,
+         .help = "time the read and the passes (not reproducible: for make "
+                 "bench)", .scope = "task=pass"},
+        {.name = "repeats", .kind = FLAG_COUNT, .value = &p.repeats,
+         .help = "timed runs of each (the median is reported)", .min = 1,
+         .max = 1000, .scope = "task=pass"},
+        {.name = "data-seed", .kind = FLAG_SEED, .value = &p.seed,
+         .help = "random seed for the regression's data",
+         .scope = "task=pass"},
         CLI_OUT_FLAG(&out_path),
     };
     Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
     int status;
     if (!cli_start(&cli, argc, argv, &status))
         return status;
+    bool train = strcmp(task, "train") == 0;
+    if (train || strcmp(task, "pass") == 0) {
+        if (train &&
+            cli_check_widths(&cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+            return EXIT_BAD_INPUT;
+        Output out;
+        if (!output_open(&out, program, "--out", out_path))
+            return EXIT_FAILURE;
+        status = train ? train_task(&t, out.file) : pass_task(&p, out.file);
+        if (status != EXIT_SUCCESS) {
+            output_discard(&out);
+            return status;
+        }
+        return output_commit(&out, program) ? EXIT_SUCCESS : EXIT_FAILURE;
+    }
 
     Numbers numbers = {NULL, 0, 0};
     bool rounding = strcmp(task, "round") == 0;

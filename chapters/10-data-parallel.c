@@ -271,12 +271,9 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
 static bool work_alloc(Work *k, const Settings *s, size_t ranks)
 {
     *k = (Work){0};
-    size_t sizes[MLP_MAX_LAYERS + 1], layers = s->hidden.count + 1;
-    sizes[0] = FASHION_MNIST_PIXELS;
-    for (size_t l = 0; l < s->hidden.count; l++)
-        sizes[l + 1] = (size_t)s->hidden.values[l];
-    sizes[layers] = FASHION_MNIST_CLASSES;
-    if (!mlp_shape(&k->net, sizes, layers, ACTIVATION_RELU))
+    if (!mlp_shape_classifier(&k->net, FASHION_MNIST_PIXELS, s->hidden.values,
+                              s->hidden.count, FASHION_MNIST_CLASSES,
+                              ACTIVATION_RELU))
         return false;
     size_t n = k->net.params + 1, units = s->batch_size / s->micro_batch;
     k->theta = malloc(k->net.params * sizeof(double));

@@ -79,3 +79,16 @@ bool scaled_sgd_step(double *master, uint16_t *low, LowFormat format,
     (void)master; (void)low; (void)format; (void)grads; (void)n; (void)lr; (void)s;
     return true; /* TODO: lesson section "The dynamic loss scaler" */
 }
+
+void kahan_weight_step(uint16_t *low, uint16_t *comp, LowFormat format,
+                       const double *grads, size_t n, double lr)
+{
+    (void)low; (void)comp; (void)format; (void)grads; (void)n; (void)lr;
+    /* TODO: lesson section "Kahan-compensated updates" */
+}
+
+uint16_t round_stochastic(double x, LowFormat format, double u)
+{
+    (void)x; (void)format; (void)u;
+    return 0; /* TODO: lesson section "Stochastic rounding" */
+}

@@ -127,4 +127,34 @@ void loss_scaler_update(LossScaler *s, bool found_inf);
 bool scaled_sgd_step(double *master, uint16_t *low, LowFormat format,
                      double *grads, size_t n, double lr, LossScaler *s);
 
+/* ------------------------------------- lesson: "Kahan-compensated updates" */
+
+/* One SGD step on weights held ONLY in `format` (no master copy), with
+ * Kahan's compensated summation (Kahan, 1965): comp[i], held in `format`
+ * too and 0 at the start, carries what the rounding of earlier updates
+ * lost, and is added back. For each i, with w and c the values of low[i]
+ * and comp[i]:
+ *   y = -lr·grads[i] - c              the update, less what is owed (double)
+ *   t = w + y, rounded once to format (fp16_from_double or bf16_from_double)
+ *   comp[i] = (t - w) - y, rounded once to format   what the rounding lost,
+ *                                                   negated
+ *   low[i] = t
+ * An update smaller than half a unit in w's last place leaves low[i] as
+ * it was but not comp[i], and those add up until they move the weight. */
+void kahan_weight_step(uint16_t *low, uint16_t *comp, LowFormat format,
+                       const double *grads, size_t n, double lr);
+
+/* ---------------------------------------- lesson: "Stochastic rounding" */
+
+/* x rounded to one of its two neighbours in `format` at random: with lo
+ * and hi the representable values nearest x from below and above
+ * (lo < x < hi), the result is hi when u < (x - lo)/(hi - lo) and lo
+ * otherwise, so that for u uniform in [0, 1) its expected value is x
+ * itself: an update too small for the format moves the weight with a
+ * probability in proportion to its size. A representable x comes back as
+ * it is, whatever u, and so do nan and ±inf (as fp16_from_double and
+ * bf16_from_double give them); an x beyond the largest finite value, whose
+ * neighbour above would be inf, rounds to nearest. 0 <= u < 1. */
+uint16_t round_stochastic(double x, LowFormat format, double u);
+
 #endif

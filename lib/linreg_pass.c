@@ -21,6 +21,8 @@
 
 #include <string.h>
 
+#include "bits.h"
+
 /* Four doubles, loaded from and stored to any address a double may have. */
 typedef double Vec4 __attribute__((vector_size(4 * sizeof(double)), aligned(sizeof(double))));
 #define LOAD(p) (*(const Vec4 *)(p))
@@ -88,6 +90,33 @@ INLINE double row_dot(const double *x, const double *w, size_t d)
 }
 //< pass-dot
 
+//> widen-bf16
+/* Rows stored as bf16 (chapter 9), widened a block at a time into a few
+ * doubles that stay in the fastest cache: a bf16's 16 bits on top of 16
+ * zero bits are the float it stands for, exactly (chapter 9's
+ * bf16_to_float, which this shared layer cannot call: chapter 3's program
+ * does not link chapter 9). The pass then adds in its usual order, so
+ * that it gives the bits the double pass gives on the widened data. */
+typedef uint16_t Bf16x4 __attribute__((vector_size(8), aligned(2)));
+typedef uint32_t U32x4 __attribute__((vector_size(16)));
+typedef float F32x4 __attribute__((vector_size(16)));
+
+INLINE const double *widen_bf16(const uint16_t *h, double *x, size_t count)
+{
+    size_t k = 0;
+    for (; k + 4 <= count; k += 4) {        /* four at a time, in vectors */
+        Bf16x4 four = *(const Bf16x4 *)(h + k);
+        U32x4 bits = __builtin_convertvector(four, U32x4) << 16;
+        F32x4 f;
+        memcpy(&f, &bits, sizeof f);
+        STORE(x + k, __builtin_convertvector(f, Vec4));
+    }
+    for (; k < count; k++)
+        x[k] = float_from_bits((uint32_t)h[k] << 16);
+    return x;
+}
+//< widen-bf16
+
 //> pass
 /* One pass: four examples at a time, their residuals first (each row read
  * from memory by its dot product), then one sweep of the gradient adding
@@ -100,13 +129,15 @@ INLINE double row_dot(const double *x, const double *w, size_t d)
  * Leftover examples go one at a time, in the same order of additions. */
 INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
                         const double *w, double bias, double *g,
-                        double *grad_b, bool prefetch)
+                        double *grad_b, bool prefetch, const uint16_t *xh,
+                        double *wide)
 {
     double sum_r2 = 0.0, sum_r = 0.0;
     size_t d4 = d / 4 * 4, i = 0;
     memset(g, 0, d * sizeof *g);
     for (; i + 4 <= n; i += 4) {
-        const double *x0 = x + i * d, *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
+        const double *x0 = xh ? widen_bf16(xh + i * d, wide, 4 * d) : x + i * d;
+        const double *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
         bool ahead = prefetch && i + PREFETCH_ROWS + 4 <= n; /* rows to ask for */
         double r0 = row_dot(x0, w, d) + bias - y[i];
         double r1 = row_dot(x1, w, d) + bias - y[i + 1];
@@ -133,7 +164,7 @@ INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
             g[j] = (((g[j] + r0 * x0[j]) + r1 * x1[j]) + r2 * x2[j]) + r3 * x3[j];
     }
     for (; i < n; i++) {
-        const double *xi = x + i * d;
+        const double *xi = xh ? widen_bf16(xh + i * d, wide, d) : x + i * d;
         double r = row_dot(xi, w, d) + bias - y[i];
         sum_r2 += r * r, sum_r += r;
         for (size_t j = 0; j < d; j++)
@@ -158,7 +189,7 @@ static double pass_baseline(const double *x, const double *y, size_t n,
                             size_t d, const double *w, double b, double *g,
                             double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, false);
+    return pass_body(x, y, n, d, w, b, g, grad_b, false, NULL, NULL);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -167,17 +198,34 @@ __attribute__((target("avx2"))) static double
 pass_avx2(const double *x, const double *y, size_t n, size_t d,
           const double *w, double b, double *g, double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, true);
+    return pass_body(x, y, n, d, w, b, g, grad_b, true, NULL, NULL);
 }
 
 __attribute__((target("avx2"))) static double
 pass_avx2_no_prefetch(const double *x, const double *y, size_t n, size_t d,
                       const double *w, double b, double *g, double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, false);
+    return pass_body(x, y, n, d, w, b, g, grad_b, false, NULL, NULL);
 }
 #else
 #define HAVE_AVX2_COPY 0
+#endif
+
+static double pass_bf16_baseline(const uint16_t *xh, const double *y, size_t n,
+                                 size_t d, const double *w, double b,
+                                 double *g, double *grad_b, double *wide)
+{
+    return pass_body(NULL, y, n, d, w, b, g, grad_b, false, xh, wide);
+}
+
+#if HAVE_AVX2_COPY
+__attribute__((target("avx2"))) static double
+pass_bf16_avx2(const uint16_t *xh, const double *y, size_t n, size_t d,
+               const double *w, double b, double *g, double *grad_b,
+               double *wide)
+{
+    return pass_body(NULL, y, n, d, w, b, g, grad_b, false, xh, wide);
+}
 #endif
 
 static double read_baseline(const double *x, size_t count)
@@ -248,4 +296,17 @@ double linreg_pass(PassIsa isa, const double *x, const double *y, size_t n,
     (void)isa;
 #endif
     return pass_baseline(x, y, n, d, w, b, grad_w, grad_b);
+}
+
+double linreg_pass_bf16(PassIsa isa, const uint16_t *x, const double *y,
+                        size_t n, size_t d, const double *w, double b,
+                        double *grad_w, double *grad_b, double *scratch)
+{
+#if HAVE_AVX2_COPY
+    if (resolve(isa) != PASS_ISA_BASELINE)
+        return pass_bf16_avx2(x, y, n, d, w, b, grad_w, grad_b, scratch);
+#else
+    (void)isa;
+#endif
+    return pass_bf16_baseline(x, y, n, d, w, b, grad_w, grad_b, scratch);
 }

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     PASS_ISA_AUTO,     /* the fastest this processor runs */
@@ -45,5 +46,14 @@ double linreg_read(const double *x, size_t count);
 double linreg_pass(PassIsa isa, const double *x, const double *y, size_t n,
                    size_t d, const double *w, double b, double *grad_w,
                    double *grad_b);
+
+/* The same pass over x stored as bf16 bit patterns (N·d of them, a
+ * quarter of the bytes; chapter 9), each row widened to doubles exactly
+ * and then added in the pass's order, in double: the result has the bits
+ * linreg_pass gives on the widened data. scratch holds 4·d doubles.
+ * isa's AVX2 variants both run the AVX2 copy, without prefetching. */
+double linreg_pass_bf16(PassIsa isa, const uint16_t *x, const double *y,
+                        size_t n, size_t d, const double *w, double b,
+                        double *grad_w, double *grad_b, double *scratch);
 
 #endif

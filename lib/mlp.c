@@ -27,6 +27,19 @@ bool mlp_shape(Mlp *net, const size_t *sizes, size_t layers, Activation f)
     return true;
 }
 
+bool mlp_shape_classifier(Mlp *net, size_t inputs, const double *hidden,
+                          size_t count, size_t classes, Activation f)
+{
+    size_t sizes[MLP_MAX_LAYERS + 1];
+    if (count + 1 > MLP_MAX_LAYERS)
+        return false;
+    sizes[0] = inputs;
+    for (size_t l = 0; l < count; l++)
+        sizes[l + 1] = (size_t)hidden[l];
+    sizes[count + 1] = classes;
+    return mlp_shape(net, sizes, count + 1, f);
+}
+
 /* The activation after layer l: the network's, or none after the last. */
 static Activation after(const Mlp *net, size_t l)
 {
@@ -88,6 +101,14 @@ void mlp_buffers_free(MlpBuffers *buf)
     *buf = (MlpBuffers){0};
 }
 
+/* Tells the hook, if any, that values[0..count-1] were just written. */
+static void written(const MlpBuffers *buf, MlpTensor tensor, size_t layer,
+                    double *values, size_t count)
+{
+    if (buf->hook)
+        buf->hook(buf->hook_ctx, tensor, layer, values, count);
+}
+
 //> mlp-forward
 const double *mlp_forward(const Mlp *net, MlpBuffers *buf, const double *theta,
                           const double *x, size_t n)
@@ -97,7 +118,9 @@ const double *mlp_forward(const Mlp *net, MlpBuffers *buf, const double *theta,
         size_t in = net->sizes[l], out = net->sizes[l + 1];
         linear_forward(input, theta + net->w[l], theta + net->b[l], n, in, out,
                        buf->z[l]);
+        written(buf, MLP_Z, l, buf->z[l], n * out);
         activation_forward(after(net, l), buf->z[l], n * out, buf->a[l]);
+        written(buf, MLP_A, l, buf->a[l], n * out);
         input = buf->a[l];
     }
     return buf->z[net->layers - 1]; /* the logits: no activation on them */
@@ -115,6 +138,7 @@ double mlp_loss_grad(const Mlp *net, MlpBuffers *buf, const double *theta,
         return softmax_cross_entropy(logits, labels, n, classes, NULL);
     double *delta = buf->delta[0]; /* ∂L/∂z of the layer being undone */
     double loss = softmax_cross_entropy(logits, labels, n, classes, delta);
+    written(buf, MLP_GRAD_Z, net->layers - 1, delta, n * classes);
     memset(grad, 0, net->params * sizeof *grad); /* zero_grad */
     for (size_t l = net->layers; l-- > 0;) {
         size_t in = net->sizes[l], out = net->sizes[l + 1];
@@ -123,11 +147,15 @@ double mlp_loss_grad(const Mlp *net, MlpBuffers *buf, const double *theta,
         linear_backward(input, theta + net->w[l], delta, n, in, out,
                         grad + net->w[l], grad + net->b[l], d_input,
                         buf->scratch);
+        written(buf, MLP_GRAD_W, l, grad + net->w[l], in * out);
+        written(buf, MLP_GRAD_B, l, grad + net->b[l], out);
         if (l == 0)
             break;
+        written(buf, MLP_GRAD_A, l, d_input, n * in);
         /* ∂L/∂z_{l-1} = ∂L/∂a_{l-1} · f'(z_{l-1}), into the other buffer */
         activation_backward(net->activation, buf->z[l - 1], buf->a[l - 1],
                             d_input, n * in, delta);
+        written(buf, MLP_GRAD_Z, l - 1, delta, n * in);
     }
     return loss;
 }

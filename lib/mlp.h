@@ -45,6 +45,12 @@ typedef struct {
  * MLP_MAX_LAYERS. */
 bool mlp_shape(Mlp *net, const size_t *sizes, size_t layers, Activation f);
 
+/* A classifier's shape: `inputs`, then hidden layers of the widths
+ * hidden[0..count-1] (whole numbers, as a --hidden flag holds them), then
+ * `classes`; false as mlp_shape (count + 1 layers). */
+bool mlp_shape_classifier(Mlp *net, size_t inputs, const double *hidden,
+                          size_t count, size_t classes, Activation f);
+
 /* Initial parameters: every weight of layer l drawn from
  * N(0, (scale·init_std(scheme, f_l, fan_in, fan_out))²), f_l being the
  * activation after it (none after the last), layer after layer, row after
@@ -52,6 +58,23 @@ bool mlp_shape(Mlp *net, const size_t *sizes, size_t layers, Activation f);
  * also tries a tenth and ten times. */
 void mlp_init(const Mlp *net, double *theta, InitScheme scheme, double scale,
               Rng *rng);
+
+/* The tensors a pass writes, as the hook below is told of them. */
+typedef enum {
+    MLP_Z,          /* layer l's output z_l = a_{l-1}·W_l + b_l */
+    MLP_A,          /* a_l = f(z_l) */
+    MLP_GRAD_Z,     /* ∂L/∂z_l (for the last layer: of the logits) */
+    MLP_GRAD_A,     /* ∂L/∂a_{l-1}, the input of layer l (l > 0) */
+    MLP_GRAD_W,     /* ∂L/∂W_l, in the gradient vector */
+    MLP_GRAD_B      /* ∂L/∂b_l, in the gradient vector */
+} MlpTensor;
+
+/* Called by the passes right after each tensor is written, with its layer
+ * l (0-based) and its values, which the hook may change in place: chapter
+ * 9 rounds every one to fp16 or bf16, as a 16-bit network stores them,
+ * and scales the loss's gradient. NULL (the default): nothing. */
+typedef void (*MlpHook)(void *ctx, MlpTensor tensor, size_t layer,
+                        double *values, size_t count);
 
 /* The activations of a minibatch of up to `capacity` examples, kept from
  * the forward pass for the backward one. */
@@ -61,6 +84,8 @@ typedef struct {
     double *a[MLP_MAX_LAYERS]; /* n × sizes[l+1]: f(z) (hidden layers) */
     double *delta[2];          /* ∂L/∂ of a layer's output, two in turn */
     double *scratch;           /* linear_backward's */
+    MlpHook hook;              /* NULL after mlp_buffers_alloc */
+    void *hook_ctx;            /* the hook's first argument */
 } MlpBuffers;
 
 bool mlp_buffers_alloc(MlpBuffers *buf, const Mlp *net, size_t capacity);

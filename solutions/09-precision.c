@@ -239,3 +239,50 @@ bool scaled_sgd_step(double *master, uint16_t *low, LowFormat format,
     // STUB: return true; /* TODO: lesson section "The dynamic loss scaler" */
 }
 //< scaled-step
+
+//> kahan-step
+void kahan_weight_step(uint16_t *low, uint16_t *comp, LowFormat format,
+                       const double *grads, size_t n, double lr)
+{
+    // BEGIN SOLUTION
+    bool fp16 = format == FORMAT_FP16;
+    for (size_t i = 0; i < n; i++) {
+        double w = fp16 ? fp16_to_float(low[i]) : bf16_to_float(low[i]);
+        double c = fp16 ? fp16_to_float(comp[i]) : bf16_to_float(comp[i]);
+        double y = -lr * grads[i] - c;      /* the update, less what is owed */
+        uint16_t t = fp16 ? fp16_from_double(w + y) : bf16_from_double(w + y);
+        double moved = (fp16 ? fp16_to_float(t) : bf16_to_float(t)) - w;
+        double lost = moved - y;            /* exact: both near y */
+        comp[i] = fp16 ? fp16_from_double(lost) : bf16_from_double(lost);
+        low[i] = t;
+    }
+    // END SOLUTION
+    // STUB: (void)low; (void)comp; (void)format; (void)grads; (void)n; (void)lr;
+    // STUB: /* TODO: lesson section "Kahan-compensated updates" */
+}
+//< kahan-step
+
+//> round-stochastic
+uint16_t round_stochastic(double x, LowFormat format, double u)
+{
+    // BEGIN SOLUTION
+    bool fp16 = format == FORMAT_FP16;
+    uint16_t near = fp16 ? fp16_from_double(x) : bf16_from_double(x);
+    double v = fp16 ? fp16_to_float(near) : bf16_to_float(near);
+    if (v == x || !isfinite(v))             /* exact, nan or inf */
+        return near;
+    /* the neighbour on x's other side: one pattern away from zero when x
+     * is farther from zero than v, one toward it otherwise */
+    bool outward = (v < x) != (signbit(v) != 0);
+    uint16_t other = outward ? (uint16_t)(near + 1) : (uint16_t)(near - 1);
+    double o = fp16 ? fp16_to_float(other) : bf16_to_float(other);
+    if (!isfinite(o))                       /* past the largest: nearest */
+        return near;
+    double lo = v < o ? v : o, hi = v < o ? o : v;
+    bool up = u < (x - lo) / (hi - lo);
+    return up == (hi == v) ? near : other;
+    // END SOLUTION
+    // STUB: (void)x; (void)format; (void)u;
+    // STUB: return 0; /* TODO: lesson section "Stochastic rounding" */
+}
+//< round-stochastic

@@ -21,18 +21,11 @@ program=build/bin/03-minibatch
 out=build/bench
 mkdir -p "$out"
 
-# value FILE WHAT COLUMN: the column of the row whose first field is WHAT.
-value() {
-    awk -F, -v what="$2" -v col="$3" '
-        NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-        $1 == what { print $c }' "$1"
-}
 . tests/bench-stats.sh
 
 runs=5
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo "03-minibatch: a full-batch gradient pass at scale (one core), median of $runs runs"
-echo "  machine: ${cpu:-unknown processor}, $(nproc) cores"
+machine
 : >"$out/03-minibatch-large.runs"
 for k in $(seq "$runs"); do
     "$program" --task timing --n 1000000 --d 100 --ladder --out "$out/03-minibatch-large-$k.csv"

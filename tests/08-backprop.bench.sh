@@ -26,9 +26,8 @@ field() {
         { print $c; exit }' "$1"
 }
 
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo "08-backprop: the matrix product (one core), median of 7 runs"
-echo "  machine: ${cpu:-unknown processor}, $(nproc) cores"
+machine
 cc -O2 -std=c11 -ffp-contract=off -Ilib tests/matmul-bench.c lib/matmul.c lib/rng.c lib/timing.c -lm -o "$out/matmul-bench"
 "$out/matmul-bench" 7 >"$out/08-matmul.csv"
 awk -F, 'NR > 1 && $1 == "mul+add-peak" {

@@ -787,6 +787,171 @@ static void add_scaled_step_tests(TCase *tc)
     tcase_add_test(tc, scaled_step_overflow);
 }
 
+
+/* ================================================ Kahan-compensated updates */
+
+START_TEST(kahan_small_updates_add_up)
+{
+    /* From 1 in fp16, 100 updates of +2^-14 (lr 1, gradient -2^-14): each
+     * below half of fp16's unit above 1 (2^-10 / 2 = 2^-11), so a plain
+     * rounded update leaves 1 forever. With the compensation, the weight
+     * less the compensation is the exact sum at every step (every partial
+     * sum and every c is a multiple of 2^-14 below 2^-10: exact in fp16),
+     * 1 + 100·2^-14 = 1.006103515625, and the weight is within half a unit
+     * of it: 1 + 6·2^-10 (6.25 units above 1), 0x3C06. */
+    uint16_t low[] = {0x3C00}, comp[] = {0};
+    const double g[] = {-0x1p-14};
+    bool kept = false; /* was the compensation ever not 0? */
+    for (int k = 0; k < 100; k++) {
+        kahan_weight_step(low, comp, FORMAT_FP16, g, 1, 1.0);
+        kept = kept || (comp[0] & 0x7FFF) != 0;
+    }
+    double w = reference_fp16_value(low[0]), c = reference_fp16_value(comp[0]);
+    double want = 1.0 + 100 * 0x1p-14;
+    const char *why =
+        low[0] == 0x3C00 && !kept ?
+            "the weight never moved and the compensation stayed 0: the "
+            "compensation was not kept (store (t - w) - y in comp[i])" :
+        low[0] == 0x3C00 ? "the weight never moved though the compensation "
+                           "did: the compensation has the wrong sign, added "
+                           "where it must be subtracted (y = -lr·grad - c)" :
+        w - c != want ? "the compensation has the wrong sign, or is not "
+                        "what the rounding lost: c = (t - w) - y, and "
+                        "y = -lr·grad - c" : "";
+    ck_assert_msg(low[0] == 0x3C06 && w - c == want,
+                  "100 Kahan-compensated updates of 2^-14 from 1 in fp16: "
+                  "weight %.17g (0x%04x), compensation %.17g; expected the "
+                  "weight 1 + 6·2^-10 = 1.005859375 (0x3C06) and weight - "
+                  "compensation = %.17g exactly: %s", w, low[0], c, want, why);
+}
+END_TEST
+
+START_TEST(kahan_first_steps)
+{
+    /* bf16, w = 1 (0x3F80): an update of +2^-10 is below half of bf16's
+     * unit above 1 (2^-7 / 2): t = 1, and the compensation is
+     * (1 - 1) - 2^-10 = -2^-10, bf16 0xBA80 (sign, exponent 127 - 10 =
+     * 117 = 0x75 in bits 7-14). An update of +1 from 1 is exact: t = 2
+     * (0x4000), nothing lost, compensation 0. */
+    uint16_t low[] = {0x3F80, 0x3F80}, comp[] = {0, 0};
+    const double g[] = {-0x1p-10, -1.0};
+    kahan_weight_step(low, comp, FORMAT_BF16, g, 2, 1.0);
+    ck_assert_msg(low[0] == 0x3F80 && comp[0] == 0xBA80,
+                  "kahan_weight_step in bf16, weight 1, update +2^-10: weight "
+                  "0x%04x and compensation 0x%04x, expected 0x3F80 (the "
+                  "update is below half a unit) and 0xBA80 (-2^-10, what "
+                  "the rounding lost, negated)%s", low[0], comp[0],
+                  comp[0] == 0x3A80 ? ": the compensation has the wrong "
+                                      "sign, c = (t - w) - y" :
+                  comp[0] == 0 ? ": the compensation was not kept" : "");
+    ck_assert_msg(low[1] == 0x4000 && comp[1] == 0,
+                  "kahan_weight_step in bf16, weight 1, update +1: weight "
+                  "0x%04x and compensation 0x%04x, expected 0x4000 (2) and 0 "
+                  "(an exact update loses nothing)", low[1], comp[1]);
+}
+END_TEST
+
+static void add_kahan_tests(TCase *tc)
+{
+    tcase_add_test(tc, kahan_first_steps);
+    tcase_add_test(tc, kahan_small_updates_add_up);
+}
+
+/* ===================================================== stochastic rounding */
+
+/* One case: x, the format, u, and the patterns allowed (two when the
+ * answer is a zero, whose sign the contract leaves open). */
+typedef struct {
+    double x;
+    LowFormat format;
+    double u;
+    uint16_t want, also;
+    const char *why;
+} Coin;
+
+static const Coin COINS[] = {
+    /* 1 + 2^-12 in fp16: a quarter of the unit 2^-10 above 1, so up with
+     * probability 0.25: u = 0.2 goes up, u = 0.25 and 0.3 do not. */
+    {1 + 0x1p-12, FORMAT_FP16, 0.2, 0x3C01, 0x3C01, "a quarter of the way up, u < 1/4"},
+    {1 + 0x1p-12, FORMAT_FP16, 0.25, 0x3C00, 0x3C00, "a quarter of the way up, u = 1/4 is not below it"},
+    {1 + 0x1p-12, FORMAT_FP16, 0.3, 0x3C00, 0x3C00, "a quarter of the way up, u > 1/4"},
+    /* -(1 + 2^-12): lo = -(1 + 2^-10), hi = -1, p = 0.75 to go to -1. */
+    {-(1 + 0x1p-12), FORMAT_FP16, 0.7, 0xBC00, 0xBC00, "three quarters of the way from lo up to hi = -1, u < 3/4"},
+    {-(1 + 0x1p-12), FORMAT_FP16, 0.8, 0xBC01, 0xBC01, "three quarters of the way from lo up to hi = -1, u > 3/4"},
+    /* bf16: 3 + 0.75·2^-6 (unit 2^-6 in [2, 4)): up for u < 3/4. */
+    {3 + 0.75 * 0x1p-6, FORMAT_BF16, 0.5, 0x4041, 0x4041, "three quarters of the way up, u < 3/4"},
+    {3 + 0.75 * 0x1p-6, FORMAT_BF16, 0.9, 0x4040, 0x4040, "three quarters of the way up, u > 3/4"},
+    /* Below the smallest subnormal 2^-24: 2^-26 is a quarter of it. */
+    {0x1p-26, FORMAT_FP16, 0.1, 0x0001, 0x0001, "a quarter of the smallest subnormal, u < 1/4"},
+    {0x1p-26, FORMAT_FP16, 0.5, 0x0000, 0x8000, "a quarter of the smallest subnormal, u > 1/4"},
+    {-0x1p-26, FORMAT_FP16, 0.9, 0x8001, 0x8001, "a quarter of the smallest subnormal below 0, u > 3/4"},
+    /* Representable values, whatever u. */
+    {1.5, FORMAT_FP16, 0.0, 0x3E00, 0x3E00, "1.5 is an fp16"},
+    {1.5, FORMAT_BF16, 0.999, 0x3FC0, 0x3FC0, "1.5 is a bf16"},
+    /* 65519 is past fp16's largest, 65504, whose neighbour above is inf:
+     * to nearest. 1e6 rounds to inf, which stays. */
+    {65519.0, FORMAT_FP16, 0.0, 0x7BFF, 0x7BFF, "past the largest finite fp16: to nearest, never to inf"},
+    {1e6, FORMAT_FP16, 0.5, 0x7C00, 0x7C00, "1e6 is inf in fp16"},
+};
+
+START_TEST(stochastic_coin)
+{
+    const Coin *c = &COINS[_i];
+    uint16_t got = round_stochastic(c->x, c->format, c->u);
+    const char *name = c->format == FORMAT_FP16 ? "fp16" : "bf16";
+    uint16_t nearest = c->format == FORMAT_FP16 ? reference_fp16_from_double(c->x)
+                                                : reference_bf16_from_double(c->x);
+    bool ok = got == c->want || got == c->also;
+    const char *mistake = "";
+    if (got == nearest && c->want != nearest)
+        mistake = ": that is the nearest value: the result was rounded to "
+                  "nearest, u ignored";
+    else if (got != nearest && c->want == nearest)
+        mistake = ": the probabilities are reversed: the nearer neighbour "
+                  "must be the likelier, up when u < (x - lo)/(hi - lo)";
+    ck_assert_msg(ok, "round_stochastic(%.17g, %s, u = %g) = 0x%04x, "
+                  "expected 0x%04x (%s)%s", c->x, name, c->u, got, c->want,
+                  c->why, mistake);
+}
+END_TEST
+
+START_TEST(stochastic_expected_value)
+{
+    /* 1 + 0.3·2^-7 in bf16, rounded with u = (k + 1/2)/1000 for k = 0 to
+     * 999: up exactly 300 times (u < 0.3), so the mean is 1 + 0.3·2^-7 to
+     * within the grid's 1/1000 of a unit: unbiased. Nearest rounding
+     * would give 1 every time; reversed probabilities, 1 + 0.7·2^-7. */
+    double x = 1 + 0.3 * 0x1p-7, sum = 0.0;
+    for (int k = 0; k < 1000; k++)
+        sum += reference_bf16_value(round_stochastic(x, FORMAT_BF16,
+                                                     (k + 0.5) / 1000));
+    double mean = sum / 1000;
+    ck_assert_msg(fabs(mean - x) <= 0x1p-7 / 1000 + 1e-15,
+                  "round_stochastic of %.17g in bf16 over 1000 evenly spread "
+                  "u: mean %.17g, expected %.17g (unbiased)%s", x, mean, x,
+                  mean == 1.0 ? ": every result was the nearest, u ignored" :
+                  fabs(mean - (1 + 0.7 * 0x1p-7)) < 1e-9 ?
+                      ": the probabilities are reversed: up when "
+                      "u < (x - lo)/(hi - lo)" : "");
+}
+END_TEST
+
+START_TEST(stochastic_nan)
+{
+    uint16_t h = round_stochastic(NAN, FORMAT_FP16, 0.5);
+    ck_assert_msg((h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0,
+                  "round_stochastic(nan, fp16) = 0x%04x, expected a nan (as "
+                  "fp16_from_double gives it)", h);
+}
+END_TEST
+
+static void add_stochastic_tests(TCase *tc)
+{
+    tcase_add_loop_test(tc, stochastic_coin, 0, (int)COUNT(COINS));
+    tcase_add_test(tc, stochastic_expected_value);
+    tcase_add_test(tc, stochastic_nan);
+}
+
 /* ============================================================ chapter */
 
 static const Exercise exercises[] = {
@@ -842,6 +1007,16 @@ static const Exercise exercises[] = {
      "Check for overflow, unscale, step only when nothing overflowed, then "
      "update the scaler, using the functions above in that order.",
      add_scaled_step_tests},
+    {"kahan-step", "kahan_weight_step()", 2, "Kahan-compensated updates",
+     "Keep what each rounding loses in comp and add it back to the next "
+     "update: y = -lr·grad - c, t = w + y rounded, c = (t - w) - y rounded, "
+     "w = t.",
+     add_kahan_tests},
+    {"round-stochastic", "round_stochastic()", 2, "Stochastic rounding",
+     "Find x's neighbours lo and hi (the nearest value and the next one "
+     "on x's other side) and go up when u < (x - lo)/(hi - lo); a value "
+     "that is exact, not finite or past the largest rounds to nearest.",
+     add_stochastic_tests},
 };
 
 int main(int argc, char **argv)

@@ -92,7 +92,9 @@ spaces_and_crlf() {
 }
 check "09: spaces, tabs and a carriage return around a number are allowed" spaces_and_crlf
 
-check "09: --help lists every flag" help_lists_every_flag task format via-float32 out
+check "09: --help lists every flag" help_lists_every_flag task format via-float32 out \
+    precision scaling scale growth-interval weights hidden lr epochs batch-size \
+    train-images test-images data-dir seed n d timing repeats data-seed
 check "09: refuses --task fly"                    expect_bad_input --task --task fly
 check "09: refuses --task with no value"          expect_bad_input --task --task
 check "09: refuses --format fp8"                  expect_bad_input --format --task round --format fp8
@@ -139,23 +141,189 @@ check "09: --task spacing: fp32's gap is 2^-24 to 2^-23 of the number; fp16 stop
 
 # ------------------------------------------------ every float, both formats
 # tests/precision-sweep.c against GCC's _Float16 and the arithmetic bf16
-# reference over all 2^32 float bit patterns. With F16C (x86-64 since
-# 2012) _Float16 converts in hardware and the sweep takes about 20 s;
-# without it, libgcc's soft-float takes about six minutes, so the sweep
-# is then said skipped rather than run.
+# reference. With F16C (x86-64 since 2012) _Float16 converts in hardware
+# and all 2^32 float bit patterns take about 20 s; without it, libgcc's
+# soft-float would take about six minutes, so the sweep then runs its
+# subset of 2^26 patterns, every float up to bits no rounding reads (the
+# reasoning is in the sweep's opening comment), in about 6 s.
 sweep_every_float() {
+    f16c="" which=""
     if grep -qw f16c /proc/cpuinfo 2>/dev/null; then
         f16c=-mf16c
     else
-        echo "no F16C on this CPU: the 2^32 sweep would take minutes; the graded suite's subset stands"
-        return 0
+        which=subset
+        echo "no F16C on this CPU: the 2^26 subset, with libgcc's soft-float _Float16"
     fi
     # shellcheck disable=SC2086 # the flags are words
     cc -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off $f16c \
         -Ilib -Iexercises -Itests tests/precision-sweep.c solutions/09-precision.c -lm \
         -o "$scratch/sweep" || return 1
     start=$(date +%s)
-    "$scratch/sweep" || return 1
+    # shellcheck disable=SC2086 # no argument, or one
+    "$scratch/sweep" $which || return 1
     echo "$(($(date +%s) - start)) s"
 }
-check "09: every one of the 2^32 floats rounds to fp16 as GCC's _Float16 and to bf16 as the arithmetic reference" sweep_every_float
+check "09: every one of the 2^32 floats (2^26 without F16C) rounds to fp16 as GCC's _Float16 and to bf16 as the arithmetic reference" sweep_every_float
+
+# ------------------------------------------------------ training, emulated
+# The runs of chapters/09-precision.runs: chapter 8's network on 4,000
+# images, 126 steps; every tensor rounded to the run's precision.
+
+# column FILE NAME: the values of column NAME of FILE, one a line (row 0,
+# the network before training, left out).
+column() {
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        c && $1 > 0 { print $c }' "$1"
+}
+# last FILE NAME: the last row's value of column NAME.
+last() { column "$1" "$2" | tail -n 1; }
+# max_of: the largest of the numbers on stdin.
+max_of() { awk 'NR == 1 || $1 > m { m = $1 } END { print m + 0 }'; }
+# flushed FILE: the largest fraction flushed, over the steps and over the
+# weight gradients of every layer and the activations' gradients.
+flushed() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^flushed_/) f[i] = 1; next }
+        $1 > 0 { for (i in f) if ($i > m) m = $i } END { print m + 0 }' "$1"
+}
+
+# fp16 without scaling: a gradient entry below half of fp16's smallest
+# subnormal (2^-25) becomes 0. Per-example gradients of the loss's mean,
+# (p - y)/64, fall below it as the network grows confident, so some are
+# flushed; with the loss scaled by 1024 or 65536 (2^10, 2^16 times
+# larger) none of this run's are.
+underflow_without_scaling() {
+    head -n 1 "$data/train-fp16-unscaled.csv" | grep -q 'flushed_w1,flushed_w2,flushed_activation_grads' ||
+        { echo "no per-layer flushed columns"; return 1; }
+    f=$(flushed "$data/train-fp16-unscaled.csv")
+    awk -v f="$f" 'BEGIN { exit !(f > 0) }' || { echo "fp16 without scaling flushed nothing"; return 1; }
+    for run in train-fp16-static train-fp16-dynamic train-bf16-unscaled train-fp32 train-fp64; do
+        f=$(flushed "$data/$run.csv")
+        awk -v f="$f" 'BEGIN { exit !(f < 1e-6) }' || { echo "$run flushed up to $f of a tensor's gradients"; return 1; }
+    done
+}
+check "09: fp16 without loss scaling flushes gradients to 0; scaled fp16, bf16, fp32 and fp64 do not" underflow_without_scaling
+
+# Every run ends within 1.5 points of the double reference's accuracy on
+# the 2,000 test images (30 images: about twice the run-to-run spread of
+# these short runs), and above 70% (it starts at about 17%): each trains.
+# fp32 differs from double by rounding alone: within 0.5 points.
+accuracies() {
+    ref=$(last "$data/train-fp64.csv" test_accuracy)
+    awk -v r="$ref" 'BEGIN { exit !(r > 0.7) }' || { echo "the reference reached $ref"; return 1; }
+    near "$(last "$data/train-fp32.csv" test_accuracy)" "$ref" 0.005 "fp32's accuracy" || return 1
+    for run in train-fp16-unscaled train-fp16-static train-fp16-dynamic train-bf16-unscaled \
+               slow-bf16-master slow-bf16-kahan slow-bf16-stochastic; do
+        case $run in slow-*) want=$(last "$data/slow-fp64.csv" test_accuracy) ;; *) want=$ref ;; esac
+        near "$(last "$data/$run.csv" test_accuracy)" "$want" 0.015 "$run's accuracy" || return 1
+    done
+}
+check "09: fp16 (unscaled, static, dynamic) and bf16 (unscaled) train to the double reference's accuracy" accuracies
+
+# bf16 without any scaling: its gradients have fp32's range, so none is
+# flushed and no step overflows; the loss falls as the reference's.
+bf16_trains_unscaled() {
+    [ "$(column "$data/train-bf16-unscaled.csv" scale | sort -u)" = 1 ] || { echo "the scale is not 1"; return 1; }
+    [ "$(column "$data/train-bf16-unscaled.csv" skipped | sort -u)" = 0 ] || { echo "a step was skipped"; return 1; }
+    near "$(last "$data/train-bf16-unscaled.csv" test_accuracy)" "$(last "$data/train-fp64.csv" test_accuracy)" 0.015 "bf16's accuracy"
+}
+check "09: bf16 trains without any loss scaling (no flush, no skip, the reference's accuracy)" bf16_trains_unscaled
+
+# The dynamic scaler on 20 steps with a growth interval of 3: its history
+# replayed here by GradScaler's rules from the skipped column (start at
+# 2^16; a skipped step halves the scale for the next; the third clean step
+# in a row doubles it), and the run must both grow and back off.
+dynamic_scaler_history() {
+    "$program" --task train --precision fp16 --scaling dynamic --growth-interval 3 \
+        --train-images 1280 --test-images 200 --epochs 1 --out "$scratch/dynamic.csv" || return 1
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $1 == 0 { next }
+        {   if ($1 == 1) want = 65536
+            if ($c["scale"] != want) { printf "step %d: scale %s, expected %s\n", $1, $c["scale"], want; bad = 1; exit }
+            if ($c["skipped"] == 1) { want /= 2; clean = 0; skips++ }
+            else if (++clean == 3) { want *= 2; clean = 0; grows++ }
+        }
+        END { if (bad) exit 1
+              if (!skips || !grows) { printf "%d overflows and %d growths: expected both\n", skips, grows; exit 1 } }' \
+        "$scratch/dynamic.csv"
+}
+check "09: --scaling dynamic: 2^16 first, halved and the step skipped on overflow, doubled after --growth-interval clean steps" dynamic_scaler_history
+
+# drop FILE: the mean loss of steps 1-10 less that of the last 20: how far
+# training got.
+drop() {
+    awk -F, 'NR > 1 && $1 >= 1 { l[$1] = $3; n = $1 }
+        END { for (k = 1; k <= 10; k++) a += l[k]; for (k = n - 19; k <= n; k++) b += l[k]; print a / 10 - b / 20 }' "$1"
+}
+
+# Weights kept only in 16 bits at a learning rate whose updates are mostly
+# below half a unit in the last place: most vanish, and the loss falls
+# less than half as far as with master weights (fp16 at lr 1e-4, run
+# here; 63 steps). Kahan's compensation and stochastic rounding get within
+# a tenth of the master weights' progress. bf16, from the runs at lr
+# 0.001: the same.
+pure_weights_stall() {
+    for w in master pure kahan stochastic; do
+        "$program" --task train --precision fp16 --lr 0.0001 --weights "$w" \
+            --train-images 2000 --test-images 200 --out "$scratch/fp16-$w.csv" || return 1
+    done
+    for f in fp16 bf16; do
+        case $f in fp16) dir=$scratch prefix=fp16- ;; bf16) dir=$data prefix=slow-bf16- ;; esac
+        master=$(drop "$dir/${prefix}master.csv")
+        pure=$(drop "$dir/${prefix}pure.csv")
+        awk -v m="$master" -v p="$pure" -v f=$f 'BEGIN { if (!(m > 0.03 && p < 0.6 * m)) {
+            printf "%s: the loss fell by %s with master weights and %s with 16-bit weights alone\n", f, m, p; exit 1 } }' || return 1
+        for w in kahan stochastic; do
+            got=$(drop "$dir/$prefix$w.csv")
+            awk -v m="$master" -v g="$got" -v f=$f -v w=$w 'BEGIN { if (!(g > 0.9 * m)) {
+                printf "%s %s: the loss fell by %s, master weights %s\n", f, w, g, m; exit 1 } }' || return 1
+        done
+        vanished=$(last "$dir/${prefix}pure.csv" unchanged)
+        awk -v v="$vanished" 'BEGIN { exit !(v > 0.5) }' || { echo "$f: only $vanished of the updates vanished"; return 1; }
+    done
+}
+check "09: 16-bit weights alone stall (fp16 and bf16); Kahan's compensation and stochastic rounding make the master weights' progress" pure_weights_stall
+
+# Stochastic rounding draws from --seed: another seed, other bits.
+stochastic_seeded() {
+    a=$scratch/sr1.csv b=$scratch/sr2.csv
+    for seed in 1 2; do
+        "$program" --task train --precision bf16 --weights stochastic --train-images 256 --test-images 100 \
+            --epochs 1 --seed $seed --out "$scratch/sr$seed.csv" || return 1
+    done
+    "$program" --task train --precision bf16 --weights stochastic --train-images 256 --test-images 100 \
+        --epochs 1 --seed 1 | cmp - "$a" || { echo "the same seed gave other bytes"; return 1; }
+    ! cmp -s "$a" "$b" || { echo "seeds 1 and 2 gave the same run"; return 1; }
+}
+check "09: --weights stochastic is reproducible from --seed" stochastic_seeded
+
+# The pass over bf16 data: the very bits of the double pass over the data
+# widened back by bf16_to_float (the pass's own widening is that one); each
+# x off by at most 2^-9 of itself, so the loss and the gradient by about
+# that much at worst, and far less as errors of both signs average out.
+bf16_pass() {
+    f=$data/pass.csv
+    [ "$(awk -F, '$1 == "bf16" { print $7 }' "$f")" = 1 ] || { echo "the bf16 pass differs from the double pass over the widened data"; return 1; }
+    awk -F, '$1 == "bf16" { if (!($5 < 2^-9 && $6 < 2^-9 && $5 > 0)) { printf "loss off by %s, gradient by %s (relative)\n", $5, $6; exit 1 } }' "$f" || return 1
+    [ "$(awk -F, '$1 == "bf16" { print $2 }' "$f")" = 2000000 ] || { echo "the bf16 data are not 2 bytes a number"; return 1; }
+}
+check "09: --task pass: the bf16 data's pass is the widened data's, off the double pass by less than 2^-9" bf16_pass
+
+check "09: refuses --precision fp8"                     expect_bad_input --precision --task train --precision fp8
+check "09: refuses --scaling sometimes"                 expect_bad_input --scaling --task train --scaling sometimes
+check "09: refuses --scaling with --precision fp64"     expect_bad_input --scaling --task train --precision fp64 --scaling static
+check "09: refuses --weights heavy"                     expect_bad_input --weights --task train --weights heavy
+check "09: refuses --weights with --precision fp32"     expect_bad_input --weights --task train --precision fp32 --weights pure
+check "09: refuses --growth-interval 0"                 expect_bad_input --growth-interval --task train --growth-interval 0
+check "09: refuses --growth-interval with --scaling static" expect_bad_input --growth-interval --task train --scaling static --growth-interval 5
+check "09: refuses --scale with --precision fp64"       expect_bad_input --scale --task train --precision fp64 --scale 4
+check "09: refuses --scale 0.5"                         expect_bad_input --scale --task train --scaling static --scale 0.5
+check "09: refuses --lr nan"                            expect_bad_input --lr --task train --lr nan
+check "09: refuses --lr -1"                             expect_bad_input --lr --task train --lr -1
+check "09: refuses --hidden 0"                          expect_bad_input --hidden --task train --hidden 0
+check "09: refuses --train-images 0"                    expect_bad_input --train-images --task train --train-images 0
+check "09: refuses --train-images 9000 --test-images 2000 (more than 10,000)" \
+    expect_bad_input --train-images --task train --train-images 9000 --test-images 2000
+check "09: refuses --data-dir with no dataset"          expect_bad_input --data-dir --task train --data-dir /nonexistent
+check "09: refuses --lr outside --task train"           expect_bad_input --lr --task formats --lr 0.1
+check "09: refuses --n 0"                               expect_bad_input --n --task pass --n 0
+check "09: refuses --timing outside --task pass"        expect_bad_input --timing --task train --timing

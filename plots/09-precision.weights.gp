@@ -1,0 +1,24 @@
+# Chapter 9: chapter 8's network trained in bf16 at a small learning rate
+# (0.001), its weights kept four ways. Most updates are below half a unit
+# in the last place of a bf16 weight: held only in bf16 ("pure"), those
+# updates vanish and the loss falls more slowly. Master weights in double,
+# Kahan's compensation and stochastic rounding each keep what rounding
+# loses, and their curves lie on the double reference's. The training
+# loss of each minibatch, smoothed (gnuplot's sbezier) to show the trend.
+#
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/09-precision.weights.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
+
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
+RUNS = "slow-fp64 slow-bf16-master slow-bf16-kahan slow-bf16-stochastic slow-bf16-pure"
+# each run's title
+title_of(i) = i == 1 ? "fp64 (the reference)" : i == 2 ? "bf16, master weights" : i == 3 ? "bf16, Kahan-compensated" : i == 4 ? "bf16, stochastic rounding" : "bf16 weights alone"
+REQUIRED = RUNS
+@REQUIRE
+
+set xlabel "step"
+set ylabel "training loss (smoothed)"
+set key top right font FONT_SMALL samplen 1.5
+set title "bf16 weights at lr 0.001: kept four ways"
+plot for [i = 1:5] data(word(RUNS, i)) using "step":"loss" smooth sbezier with lines lt (i == 1 ? 8 : i) title title_of(i)

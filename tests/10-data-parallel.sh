@@ -117,7 +117,7 @@ check "10: a rank that dies stops the job (mpirun ends the others) instead of ha
 
 # ------------------------------------------------------------ bad input
 bad_input_refused() {
-    expect_bad_input --allreduce --allreduce tree || return 1
+    expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input --micro-batch --micro-batch 7 || return 1
     expect_bad_input --fault-rank --fault-rank 1 || return 1
     expect_bad_input --fault-step --fault nan --fault-step 500 || return 1
@@ -127,7 +127,7 @@ bad_input_refused() {
     expect_bad_input --steps --steps 1e400 || return 1
     # Under mpirun, one line (rank 0's), not one per rank.
     # shellcheck disable=SC2086
-    timeout 60 mpirun $mpi_flags -np 3 "$program" --allreduce tree >"$scratch/stdout" 2>"$scratch/stderr"
+    timeout 60 mpirun $mpi_flags -np 3 "$program" --allreduce star >"$scratch/stdout" 2>"$scratch/stderr"
     [ "$(grep -c -- "--allreduce" "$scratch/stderr")" -eq 1 ] || { cat "$scratch/stderr"; return 1; }
     # shellcheck disable=SC2086
     timeout 60 mpirun $mpi_flags -np 2 "$program" --np 3 >"$scratch/stdout" 2>"$scratch/stderr" &&

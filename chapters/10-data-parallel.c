@@ -216,6 +216,23 @@ typedef struct {
     size_t *order;
 } Data;
 
+/* MPI_Bcast from rank 0, the others waiting asleep between looks (a tenth
+ * of a millisecond at a time): MPI_Bcast would spin, and spinning ranks
+ * take the cores that rank 0, decompressing, needs. */
+static void bcast_asleep(void *buffer, int count, MPI_Datatype type, World *w)
+{
+    MPI_Request request;
+    int arrived = 0;
+    mpi_check(MPI_Ibcast(buffer, count, type, 0, MPI_COMM_WORLD, &request), w,
+              "MPI_Ibcast", 0);
+    while (!arrived) {
+        mpi_check(MPI_Test(&request, &arrived, MPI_STATUS_IGNORE), w,
+                  "MPI_Test", 0);
+        if (!arrived)
+            nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+}
+
 /* Rank 0 decompresses the training images once and MPI_Bcast hands them
  * to the other ranks (47 MB through shared memory takes milliseconds;
  * decompressing takes a third of a second, which P ranks would each pay).
@@ -228,18 +245,7 @@ static bool data_load(Data *d, const Settings *s, World *w,
     if (w->rank == 0 && fashion_mnist_load(s->data_dir, "train", &d->train, err) &&
         (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test, err)))
         n = d->train.n;
-    /* The others wait for rank 0 asleep, a millisecond at a time: MPI_Bcast
-     * would spin, and spinning ranks take the cores rank 0 needs. */
-    MPI_Request request;
-    int arrived = 0;
-    mpi_check(MPI_Ibcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD,
-                         &request), w, "MPI_Ibcast", 0);
-    while (!arrived) {
-        mpi_check(MPI_Test(&request, &arrived, MPI_STATUS_IGNORE), w,
-                  "MPI_Test", 0);
-        if (!arrived)
-            nanosleep(&(struct timespec){0, 1000000}, NULL);
-    }
+    bcast_asleep(&n, 1, MPI_UNSIGNED_LONG_LONG, w);
     if (n == 0)
         return false;
     if (w->rank != 0) {
@@ -252,10 +258,8 @@ static bool data_load(Data *d, const Settings *s, World *w,
     bool ready = d->train.pixels && d->train.labels && d->order;
     if (first_bad_rank(!ready, w, 0) < w->size)
         return false;
-    mpi_check(MPI_Bcast(d->train.pixels, (int)(n * FASHION_MNIST_PIXELS),
-                        MPI_UINT8_T, 0, MPI_COMM_WORLD), w, "MPI_Bcast", 0);
-    mpi_check(MPI_Bcast(d->train.labels, (int)n, MPI_UINT8_T, 0,
-                        MPI_COMM_WORLD), w, "MPI_Bcast", 0);
+    bcast_asleep(d->train.pixels, (int)(n * FASHION_MNIST_PIXELS), MPI_UINT8_T, w);
+    bcast_asleep(d->train.labels, (int)n, MPI_UINT8_T, w);
     for (size_t i = 0; i < n; i++)
         d->order[i] = i;
     return true;

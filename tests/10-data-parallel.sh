@@ -54,6 +54,12 @@ others_within_rounding() {
 }
 check "10: --allreduce ring, tree and mpi stay within 1e-12 (relative) of the fixed order's loss on 1 to 4 ranks" others_within_rounding
 
+# On 2 ranks the tree and the ring do the same additions (each chunk, or
+# the whole vector, is a + b on one rank and copied to the other), so the
+# lesson says their runs are the same bytes.
+tree_is_ring_on_two() { cmp "$data/tree-p2.csv" "$data/ring-p2.csv"; }
+check "10: on 2 ranks the tree's run is the ring's, byte for byte" tree_is_ring_on_two
+
 # ------------------------------------------------------------- the bytes
 # The ring sends 2(P - 1) chunks a step: rank r all but chunk r + 1 in the
 # reduce-scatter and all but chunk r + 2 in the all-gather, chunk c having

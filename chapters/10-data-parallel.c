@@ -158,31 +158,23 @@ static void tree_allreduce(double *v, size_t n, double *incoming, World *w,
 {
     size_t ranks = (size_t)w->size, rank = (size_t)w->rank;
     size_t steps = tree_steps(ranks), partner;
-    for (size_t s = 0; s < steps; s++) { /* the reduce, up to rank 0 */
-        TreeRole role = tree_reduce_step(rank, ranks, s, &partner);
-        if (role == TREE_SEND) {
+    for (size_t k = 0; k < 2 * steps; k++) {
+        bool down = k >= steps; /* the broadcast: the reduce's steps reversed */
+        TreeRole role = tree_reduce_step(rank, ranks,
+                                         down ? 2 * steps - 1 - k : k, &partner);
+        if (role == TREE_IDLE)
+            continue;
+        if ((role == TREE_SEND) != down) { /* up a sender, down a receiver */
             mpi_check(MPI_Send(v, (int)n, MPI_DOUBLE, (int)partner, 1,
                                MPI_COMM_WORLD), w, "MPI_Send", step);
             w->bytes_sent += n * sizeof(double);
-        } else if (role == TREE_RECEIVE) {
-            mpi_check(MPI_Recv(incoming, (int)n, MPI_DOUBLE, (int)partner, 1,
-                               MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-                      w, "MPI_Recv", step);
-            for (size_t i = 0; i < n; i++)
-                v[i] += incoming[i];
+            continue;
         }
-    }
-    for (size_t s = steps; s-- > 0;) { /* the broadcast: the reduce reversed */
-        TreeRole role = tree_reduce_step(rank, ranks, s, &partner);
-        if (role == TREE_RECEIVE) {
-            mpi_check(MPI_Send(v, (int)n, MPI_DOUBLE, (int)partner, 2,
-                               MPI_COMM_WORLD), w, "MPI_Send", step);
-            w->bytes_sent += n * sizeof(double);
-        } else if (role == TREE_SEND) {
-            mpi_check(MPI_Recv(v, (int)n, MPI_DOUBLE, (int)partner, 2,
-                               MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-                      w, "MPI_Recv", step);
-        }
+        mpi_check(MPI_Recv(down ? v : incoming, (int)n, MPI_DOUBLE,
+                           (int)partner, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+                  w, "MPI_Recv", step);
+        for (size_t i = 0; !down && i < n; i++) /* up: add; down: a copy */
+            v[i] += incoming[i];
     }
 }
 //< tree-allreduce

@@ -45,7 +45,7 @@ check "10: --allreduce fixed on 1, 2, 3 and 4 ranks writes the same bytes as 1 r
 # tolerance: 1e-12 relative on the loss over 200 steps, some 4,500 times
 # the double's 2.2e-16 (the lesson's runs stay within a few of those).
 others_within_rounding() {
-    for run in ring-p1 ring-p2 ring-p3 ring-p4 tree-p3 tree-p4 mpi-p2 mpi-p3 mpi-p4; do
+    for run in ring-p1 ring-p2 ring-p3 ring-p4 tree-p4 mpi-p2 mpi-p3 mpi-p4; do
         f=$data/$run.csv
         [ "$(wc -l <"$f")" -eq 22 ] || { echo "$run: expected 21 rows"; return 1; }
         awk -F, -v run="$run" 'NR > 1 && !($5 <= 1e-12) {
@@ -98,9 +98,16 @@ check "10: each rank of the ring sends 2(P-1)/P·n·8 bytes a step (counted, P =
 # n numbers down to each child. Worked by hand: on 3 ranks, rank 0's
 # children are 1 and 2 (2 vectors), ranks 1 and 2 send up only (1 each);
 # on 4 ranks rank 0's children are 1 and 2 (2), rank 2 sends up and down
-# to 3 (2), ranks 1 and 3 up only (1). 2(P - 1) vectors in all.
+# to 3 (2), ranks 1 and 3 up only (1). 2(P - 1) vectors in all. (P = 3
+# runs here, 20 steps, and within rounding of the fixed order.)
 tree_bytes() {
+    on 3 --allreduce tree --steps 20 --reference "$data/fixed-p1.csv" --out "$scratch/tree-p3.csv" \
+        --comm "$scratch/tree-p3-comm.csv" 2>"$scratch/tree-p3.err" || { cat "$scratch/tree-p3.err"; return 1; }
+    awk -F, 'NR > 1 && !($5 <= 1e-12) { print "tree-p3: drift " $5 " at step " $1; bad = 1 } END { exit bad }' \
+        "$scratch/tree-p3.csv" || return 1
     for p in 3 4; do
+        f=$data/tree-p$p-comm.csv
+        [ "$p" = 3 ] && f=$scratch/tree-p3-comm.csv
         awk -F, -v P="$p" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
             { r = $1; n = $3
               want = (P == 3 ? (r == 0 ? 2 : 1) : (r == 0 || r == 2 ? 2 : 1)) * n * 8
@@ -110,7 +117,7 @@ tree_bytes() {
               total += got; rows++ }
             END { if (rows != P) { print rows " rows for " P " ranks"; exit 1 }
                   if (total != 2 * (P - 1) * 50891 * 8) { print "P " P ": " total " bytes in all, expected 2(P-1)·n·8"; exit 1 } }' \
-            "$data/tree-p$p-comm.csv" || return 1
+            "$f" || return 1
     done
 }
 check "10: the tree sends n·8 bytes up once and n·8 down to each child (counted, P = 3, 4, against the hand-worked tree)" tree_bytes
@@ -138,15 +145,17 @@ check "10: --task allreduce-timing times the ring, the tree and MPI_Allreduce, c
 # ------------------------------------------------- accumulation, large batch
 # P ranks × A micro-batches each = the effective batch: fixed-p1, -p2, -p4
 # (8, 4, 2 micro-batches of 8 per rank) are the same bytes (checked
-# above); one process taking the 64 examples as one mean (full-batch, the
-# ring on one rank too) differs only by rounding, since the 64 examples'
+# above); one process taking the 64 examples as one mean (--micro-batch
+# 64: the same bytes as ring-p1, the ring on one rank, whose one shard is
+# the whole batch) differs only by rounding, since the 64 examples'
 # sum is grouped differently; not bit for bit, but within 1e-12.
 accumulation_is_the_batch() {
-    cmp "$data/full-batch.csv" "$data/ring-p1.csv" || { echo "one process, one mean: differs from the ring on one rank"; return 1; }
+    on 1 --micro-batch 64 --reference "$data/fixed-p1.csv" --out "$scratch/full-batch.csv" || return 1
+    cmp "$scratch/full-batch.csv" "$data/ring-p1.csv" || { echo "one process, one mean: differs from the ring on one rank"; return 1; }
     awk -F, 'NR > 1 { if (!($5 <= 1e-12)) { print "drift " $5 " at step " $1; exit 1 }
                       if ($5 > 0) differs = 1 }
              END { if (!differs) { print "bit-identical: the lesson says the grouping differs"; exit 1 } }' \
-        "$data/full-batch.csv"
+        "$data/ring-p1.csv"
 }
 check "10: 1, 2 or 4 ranks accumulating micro-batches of 8 = one process with the batch of 64 as one mean, within 1e-12" accumulation_is_the_batch
 

@@ -16,10 +16,19 @@
  *   ring   each rank weights its shard's mean (shard_weight()) and a ring
  *          all-reduce written here adds the weighted means: reduce-scatter
  *          then all-gather over MPI_Sendrecv, with the exercise's chunks
+ *   tree   the same weighted means summed up a binomial tree into rank 0
+ *          and sent back down it (MPI_Send, MPI_Recv), with the
+ *          exercise's roles
  *   mpi    the same weighted means added by MPI_Allreduce
  * The loss rides along as the vector's last number, so the logged loss is
  * the global batch's mean loss, reduced exactly as the gradient is.
- * Then chapter 4's optimizer (lib/optimizer.h) steps on every rank.
+ * Then chapter 4's optimizer steps on every rank, at chapter 7's rate
+ * (lib/schedule.h: --schedule, constant by default).
+ *
+ * --task allreduce-timing times the ring, the tree or MPI_Allreduce alone
+ * on vectors from --min-bytes to --max-bytes (make bench's rows, and the
+ * alpha-beta model's data); --times FILE writes how long each rank spent
+ * computing, communicating and stepping (the scaling measurements).
  *
  * Build and run (make builds it):
  *   make build/bin/10-data-parallel
@@ -28,7 +37,7 @@
  *   build/bin/10-data-parallel             (P = 1, no mpirun needed)
  *   build/bin/10-data-parallel --help
  */
-#define _POSIX_C_SOURCE 200809L /* readlink, dup */
+#define _POSIX_C_SOURCE 200809L /* readlink, dup, nanosleep */
 
 #include <mpi.h>
 
@@ -38,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "03-minibatch.h"
@@ -48,6 +58,8 @@
 #include "optimizer.h"
 #include "output.h"
 #include "rng.h"
+#include "schedule.h"
+#include "timing.h"
 
 /* "10-data-parallel": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
@@ -55,11 +67,13 @@ static const char program[] = PROGRAM_NAME;
 enum { MAX_REFERENCE = 100000 };
 
 typedef struct {
-    const char *data_dir, *allreduce, *fault, *reference, *comm, *out;
+    const char *task, *data_dir, *allreduce, *fault, *reference, *comm,
+        *times, *test, *out;
     DoubleList hidden;
     size_t batch_size, micro_batch, steps, log_every, check_every, np,
-        fault_rank, fault_step;
+        fault_rank, fault_step, min_bytes, max_bytes, repeats;
     OptimizerFlags optimizer;
+    ScheduleFlags schedule;
     uint64_t seed;
 } Settings;
 
@@ -74,6 +88,7 @@ typedef struct {
 typedef struct {
     int rank, size;
     size_t bytes_sent; /* by this rank's all-reduce calls, in total */
+    double compute_seconds, comm_seconds, update_seconds; /* --times */
 } World;
 
 /* An MPI call that failed (MPI_ERRORS_RETURN hands its code back instead
@@ -89,6 +104,17 @@ static void mpi_check(int code, const World *w, const char *call, size_t step)
     fprintf(stderr, "%s: rank %d: %s failed at step %zu: %s\n", program,
             w->rank, call, step, text);
     MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+/* The first rank at which `bad` is true, on every rank (size if none): a
+ * collective, so that every rank stops at the same step, never one
+ * waiting for another. */
+static int first_bad_rank(bool bad, World *w, size_t step)
+{
+    int mine = bad ? w->rank : w->size, first;
+    mpi_check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD),
+              w, "MPI_Allreduce", step);
+    return first;
 }
 
 //> ring-allreduce
@@ -120,25 +146,132 @@ static void ring_allreduce(double *v, size_t n, double *incoming, World *w,
 }
 //< ring-allreduce
 
+//> tree-allreduce
+/* The binomial-tree all-reduce of v[0..n-1], in place: ⌈log2 P⌉ steps of
+ * reduce (at step s, the ranks 2^s apart pair up and one adds the other's
+ * whole vector: the sum gathers at rank 0), then the same steps backwards
+ * with the roles swapped (the broadcast: the sum goes back down the tree).
+ * Each rank but 0 sends n numbers up once; each sends n numbers down to
+ * each of its children. */
+static void tree_allreduce(double *v, size_t n, double *incoming, World *w,
+                           size_t step)
+{
+    size_t ranks = (size_t)w->size, rank = (size_t)w->rank;
+    size_t steps = tree_steps(ranks), partner;
+    for (size_t k = 0; k < 2 * steps; k++) {
+        bool down = k >= steps; /* the broadcast: the reduce's steps reversed */
+        TreeRole role = tree_reduce_step(rank, ranks,
+                                         down ? 2 * steps - 1 - k : k, &partner);
+        if (role == TREE_IDLE)
+            continue;
+        if ((role == TREE_SEND) != down) { /* up a sender, down a receiver */
+            mpi_check(MPI_Send(v, (int)n, MPI_DOUBLE, (int)partner, 1,
+                               MPI_COMM_WORLD), w, "MPI_Send", step);
+            w->bytes_sent += n * sizeof(double);
+            continue;
+        }
+        mpi_check(MPI_Recv(down ? v : incoming, (int)n, MPI_DOUBLE,
+                           (int)partner, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+                  w, "MPI_Recv", step);
+        for (size_t i = 0; !down && i < n; i++) /* up: add; down: a copy */
+            v[i] += incoming[i];
+    }
+}
+//< tree-allreduce
+
+/* sum[0..n-1] = v summed over the ranks, by --allreduce ring, tree or mpi
+ * (incoming: n numbers of room for the tree, n/P + 1 for the ring). */
+static void allreduce_sum(const char *how, const double *v, double *sum,
+                          size_t n, double *incoming, World *w, size_t step)
+{
+    if (strcmp(how, "mpi") == 0) {
+        mpi_check(MPI_Allreduce(v, sum, (int)n, MPI_DOUBLE, MPI_SUM,
+                                MPI_COMM_WORLD), w, "MPI_Allreduce", step);
+        return;
+    }
+    memcpy(sum, v, n * sizeof *sum);
+    if (strcmp(how, "ring") == 0)
+        ring_allreduce(sum, n, incoming, w, step);
+    else
+        tree_allreduce(sum, n, incoming, w, step);
+}
+
 /* ============================================================= the data
- * Fashion-MNIST's 60,000 training images, each pixel p as p/255. Every
- * rank loads them all (a real job would read only its shards; the
- * dataset is small) and draws the same shuffles from --seed, so the
- * global batches are the same on every rank and for every P. */
+ * Fashion-MNIST's 60,000 training images, each pixel p as p/255. Rank 0
+ * reads them and sends them to every rank (a real job would have each
+ * rank read only its shards; the dataset is small), and every rank draws
+ * the same shuffles from --seed, so the global batches are the same on
+ * every rank and for every P. */
 
 typedef struct {
-    FashionMnist train;
+    FashionMnist train, test; /* test: rank 0's, with --test only */
     size_t *order;
 } Data;
 
-static void gather_examples(const Data *d, const size_t *rows, size_t n,
-                            double *x, uint8_t *labels)
+/* MPI_Bcast from rank 0, the others waiting asleep between looks (a tenth
+ * of a millisecond at a time): MPI_Bcast would spin, and spinning ranks
+ * take the cores that rank 0, decompressing, needs. */
+static void bcast_asleep(void *buffer, int count, MPI_Datatype type, World *w)
+{
+    MPI_Request request;
+    int arrived = 0;
+    mpi_check(MPI_Ibcast(buffer, count, type, 0, MPI_COMM_WORLD, &request), w,
+              "MPI_Ibcast", 0);
+    while (!arrived) {
+        mpi_check(MPI_Test(&request, &arrived, MPI_STATUS_IGNORE), w,
+                  "MPI_Test", 0);
+        if (!arrived)
+            nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+}
+
+/* Rank 0 decompresses the training images once and MPI_Bcast hands them
+ * to the other ranks (47 MB through shared memory takes milliseconds;
+ * decompressing takes a third of a second, which P ranks would each pay).
+ * With --test, rank 0 also reads the test images. False on every rank
+ * when rank 0 could not read them (err says why, on rank 0). */
+static bool data_load(Data *d, const Settings *s, World *w,
+                      FashionMnistError *err)
+{
+    unsigned long long n = 0;
+    if (w->rank == 0 && fashion_mnist_load(s->data_dir, "train", &d->train, err) &&
+        (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test, err)))
+        n = d->train.n;
+    bcast_asleep(&n, 1, MPI_UNSIGNED_LONG_LONG, w);
+    if (n == 0)
+        return false;
+    if (w->rank != 0) {
+        d->train = (FashionMnist){.n = n, .rows = FASHION_MNIST_ROWS,
+                                  .cols = FASHION_MNIST_COLS};
+        d->train.pixels = malloc(n * FASHION_MNIST_PIXELS);
+        d->train.labels = malloc(n);
+    }
+    d->order = malloc(n * sizeof *d->order);
+    bool ready = d->train.pixels && d->train.labels && d->order;
+    if (first_bad_rank(!ready, w, 0) < w->size)
+        return false;
+    bcast_asleep(d->train.pixels, (int)(n * FASHION_MNIST_PIXELS), MPI_UINT8_T, w);
+    bcast_asleep(d->train.labels, (int)n, MPI_UINT8_T, w);
+    for (size_t i = 0; i < n; i++)
+        d->order[i] = i;
+    return true;
+}
+
+static void data_free(Data *d)
+{
+    fashion_mnist_free(&d->train);
+    fashion_mnist_free(&d->test);
+    free(d->order);
+}
+
+static void gather_examples(const FashionMnist *set, const size_t *rows,
+                            size_t n, double *x, uint8_t *labels)
 {
     for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = d->train.pixels + rows[i] * FASHION_MNIST_PIXELS;
+        const uint8_t *img = set->pixels + rows[i] * FASHION_MNIST_PIXELS;
         for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
             x[i * FASHION_MNIST_PIXELS + k] = img[k] / 255.0;
-        labels[i] = d->train.labels[rows[i]];
+        labels[i] = set->labels[rows[i]];
     }
 }
 
@@ -167,17 +300,6 @@ static uint64_t params_hash(const double *theta, size_t n)
     for (size_t i = 0; i < n * sizeof *theta; i++)
         h = (h ^ b[i]) * 1099511628211u;
     return h;
-}
-
-/* The first rank at which `bad` is true, on every rank (size if none): a
- * collective, so that every rank stops at the same step, never one
- * waiting for another. */
-static int first_bad_rank(bool bad, World *w, size_t step)
-{
-    int mine = bad ? w->rank : w->size, first;
-    mpi_check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD),
-              w, "MPI_Allreduce", step);
-    return first;
 }
 
 /* True when --fault `kind` strikes this rank at this step. */
@@ -220,6 +342,7 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
     Shard mine = shard_of(units, ranks, (size_t)w->rank);
     bool fixed = strcmp(s->allreduce, "fixed") == 0;
     size_t vectors = fixed ? mine.count : 1;
+    double start = timing_now();
     for (size_t j = 0; j < vectors; j++) {
         size_t first = (mine.first + j) * m;
         size_t count = fixed ? m : mine.count * m; /* examples */
@@ -228,7 +351,7 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
             memset(v, 0, n * sizeof *v);
             continue;
         }
-        gather_examples(d, rows + first, count, k->x, k->labels);
+        gather_examples(&d->train, rows + first, count, k->x, k->labels);
         v[n - 1] = mlp_loss_grad(&k->net, &k->buf, k->theta, k->x, k->labels,
                                  count, v);
         if (!fixed) { /* weight the shard's mean by its share */
@@ -239,6 +362,8 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
     }
     if (fault_strikes(s, w, "nan", step))
         k->send[0] = NAN;
+    double computed = timing_now();
+    w->compute_seconds += computed - start;
     *bad_rank = first_bad_rank(!all_finite(k->send, vectors * n), w, step);
     if (*bad_rank < w->size)
         return false;
@@ -257,13 +382,10 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
             k->sizes[u] = m;
         }
         combine_shard_means(k->means, k->sizes, units, n, k->sum);
-    } else if (strcmp(s->allreduce, "ring") == 0) {
-        memcpy(k->sum, k->send, n * sizeof *k->sum);
-        ring_allreduce(k->sum, n, k->incoming, w, step);
     } else {
-        mpi_check(MPI_Allreduce(k->send, k->sum, (int)n, MPI_DOUBLE, MPI_SUM,
-                                MPI_COMM_WORLD), w, "MPI_Allreduce", step);
+        allreduce_sum(s->allreduce, k->send, k->sum, n, k->incoming, w, step);
     }
+    w->comm_seconds += timing_now() - computed;
     return true;
 }
 //< data-parallel-step
@@ -282,7 +404,7 @@ static bool work_alloc(Work *k, const Settings *s, size_t ranks)
     k->send = malloc(units * n * sizeof(double));
     k->gathered = malloc(units * n * sizeof(double));
     k->sum = malloc(n * sizeof(double));
-    k->incoming = malloc((n / ranks + 1) * sizeof(double));
+    k->incoming = malloc(n * sizeof(double)); /* the tree's: all of it */
     k->counts = malloc(ranks * sizeof(int));
     k->displs = malloc(ranks * sizeof(int));
     k->means = malloc(units * sizeof *k->means);
@@ -318,17 +440,46 @@ static void log_row(FILE *out, const Settings *s, const Reference *ref,
     output_row(out, step, (const double[]){loss, r, drift, *max_drift}, 4);
 }
 
-/* The training run, on every rank; rank 0 writes the rows to `out`.
+/* --test FILE: images,loss,accuracy of the trained network on the 10,000
+ * test images (rank 0's; every rank holds the same parameters), a
+ * --batch-size of them at a time. */
+static void test_report(Work *k, const Data *d, FILE *out)
+{
+    const FashionMnist *t = &d->test;
+    size_t correct = 0, rows[4096];
+    double loss = 0.0;
+    for (size_t first = 0; first < t->n; first += k->buf.capacity) {
+        size_t count = t->n - first < k->buf.capacity ? t->n - first
+                                                       : k->buf.capacity;
+        for (size_t i = 0; i < count; i++)
+            rows[i] = first + i;
+        gather_examples(t, rows, count, k->x, k->labels);
+        const double *logits = mlp_forward(&k->net, &k->buf, k->theta, k->x,
+                                           count);
+        loss += softmax_cross_entropy(logits, k->labels, count,
+                                      FASHION_MNIST_CLASSES, NULL) *
+                (double)count;
+        correct += mlp_correct(logits, k->labels, count, FASHION_MNIST_CLASSES);
+    }
+    fputs("images,loss,accuracy\n", out);
+    output_numbers(out, (const double[]){(double)t->n, loss / (double)t->n,
+                                         (double)correct / (double)t->n}, 3);
+}
+
+/* The training run, on every rank; rank 0 writes the rows to `out` (and
+ * the test set's verdict to `test`, with --test).
  * Returns the exit status, the same on every rank. */
 static int train(Cli *cli, const Settings *s, const Reference *ref,
-                 const Data *d, World *w, FILE *out, size_t *steps_done,
-                 size_t *vector_length)
+                 const Data *d, World *w, FILE *out, FILE *test,
+                 size_t *steps_done, size_t *vector_length)
 {
     Work k;
-    Optimizer opt;
+    ScheduledOptimizer so;
     OptimizerConfig ocfg = optimizer_flags_config(cli, &s->optimizer);
+    ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule, s->steps,
+                                                optimizer_lr(&ocfg));
     bool ready = work_alloc(&k, s, (size_t)w->size) &&
-                 optimizer_init(&opt, &ocfg, k.net.params);
+                 scheduled_optimizer_init(&so, &ocfg, &scfg, k.net.params);
     if (first_bad_rank(!ready, w, 0) < w->size) {
         if (w->rank == 0)
             fprintf(stderr, "%s: out of memory for the network\n", program);
@@ -370,7 +521,9 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
         }
         if (w->rank == 0 && (step % s->log_every == 0 || step + 1 == s->steps))
             log_row(out, s, ref, step, k.sum[k.net.params], &max_drift);
-        optimizer_step(k.theta, k.sum, k.net.params, &opt);
+        double stepping = timing_now();
+        so.loss = k.sum[k.net.params];
+        scheduled_optimizer_step(k.theta, k.sum, k.net.params, &so);
         if (fault_strikes(s, w, "diverge", step))
             k.theta[0] += 1e-9; /* a rank that stepped differently */
         if ((step + 1) % s->check_every == 0 || step + 1 == s->steps) {
@@ -384,44 +537,167 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
                 break;
             }
         }
+        w->update_seconds += timing_now() - stepping;
     }
     *steps_done = step;
-    optimizer_free(&opt);
+    if (status == EXIT_SUCCESS && w->rank == 0 && s->test)
+        test_report(&k, d, test);
+    scheduled_optimizer_free(&so);
     work_free(&k);
     return status;
 }
 
+/* The tree's bytes per all-reduce of n doubles for rank r of P, in closed
+ * form: n·8 up to its parent (every rank but 0), and n·8 down to each
+ * child, rank r + 2^j for every j below r's lowest set bit (every j, for
+ * rank 0) with r + 2^j < P. They add up to 2(P - 1)·n·8 over the ranks. */
+static double tree_bytes(size_t r, size_t p, size_t n)
+{
+    size_t messages = r > 0;
+    for (size_t d = 1; d < p && (r == 0 || r % (2 * d) == 0); d *= 2)
+        messages += r + d < p;
+    return (double)(messages * n * 8);
+}
+
+/* One number per rank, gathered on rank 0 (`all`, which it allocates;
+ * NULL elsewhere, and when out of memory). */
+static double *gather_numbers(double mine, World *w, size_t step)
+{
+    double *all = malloc((size_t)w->size * sizeof *all);
+    bool ok = all != NULL;
+    if (first_bad_rank(!ok, w, step) < w->size) {
+        free(all);
+        return NULL;
+    }
+    mpi_check(MPI_Gather(&mine, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0,
+                         MPI_COMM_WORLD), w, "MPI_Gather", step);
+    if (w->rank != 0)
+        free(all), all = NULL;
+    return all;
+}
+
 /* --comm FILE: rank,steps,vector_length,bytes_sent,bytes_per_step,
- * ring_bytes_per_step (2(P - 1)/P · n · 8, the ring's count), a row per
- * rank, written by rank 0; bytes are nan for --allreduce mpi. */
+ * ring_bytes_per_step (2(P - 1)/P · n · 8, the ring's count),
+ * tree_bytes_per_step (tree_bytes()), a row per rank, written by rank 0;
+ * bytes are nan for --allreduce mpi. */
 static bool write_comm(const Settings *s, World *w, size_t steps, size_t n)
 {
     /* MPI_Allreduce's own traffic is the library's secret: nan. */
     double mine = strcmp(s->allreduce, "mpi") == 0 ? NAN : (double)w->bytes_sent;
-    double *all = malloc((size_t)w->size * sizeof *all);
-    if (!all)
-        return false;
-    mpi_check(MPI_Gather(&mine, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0,
-                         MPI_COMM_WORLD), w, "MPI_Gather", steps);
-    bool ok = true;
-    if (w->rank == 0) {
-        Output out;
-        ok = output_open(&out, program, "--comm", s->comm);
-        if (ok) {
-            fputs("rank,steps,vector_length,bytes_sent,bytes_per_step,"
-                  "ring_bytes_per_step\n", out.file);
-            double p = w->size;
-            for (int r = 0; r < w->size; r++)
-                output_row(out.file, (size_t)r,
-                           (const double[]){(double)steps, (double)n, all[r],
-                                            all[r] / (double)steps,
-                                            2.0 * (p - 1) / p * (double)n * 8},
-                           5);
-            ok = output_commit(&out, program);
-        }
+    double *all = gather_numbers(mine, w, steps);
+    if (w->rank != 0)
+        return true;
+    Output out;
+    bool ok = all && output_open(&out, program, "--comm", s->comm);
+    if (ok) {
+        fputs("rank,steps,vector_length,bytes_sent,bytes_per_step,"
+              "ring_bytes_per_step,tree_bytes_per_step\n", out.file);
+        double p = w->size;
+        for (int r = 0; r < w->size; r++)
+            output_row(out.file, (size_t)r,
+                       (const double[]){(double)steps, (double)n, all[r],
+                                        all[r] / (double)steps,
+                                        2.0 * (p - 1) / p * (double)n * 8,
+                                        tree_bytes((size_t)r, (size_t)w->size,
+                                                   n)},
+                       6);
+        ok = output_commit(&out, program);
     }
     free(all);
     return ok;
+}
+
+/* --times FILE: rank,steps,compute_seconds,comm_seconds,update_seconds
+ * (each per step: the local gradient; the finiteness check and the
+ * all-reduce, waiting for the slowest rank included; the optimizer's step
+ * and the parameter check), a row per rank, written by rank 0. */
+static bool write_times(const Settings *s, World *w, size_t steps)
+{
+    double *c = gather_numbers(w->compute_seconds, w, steps);
+    double *m = gather_numbers(w->comm_seconds, w, steps);
+    double *u = gather_numbers(w->update_seconds, w, steps);
+    bool ok = true;
+    if (w->rank == 0) {
+        Output out;
+        ok = c && m && u && output_open(&out, program, "--times", s->times);
+        if (ok) {
+            fputs("rank,steps,compute_seconds,comm_seconds,update_seconds\n",
+                  out.file);
+            for (int r = 0; r < w->size; r++)
+                output_row(out.file, (size_t)r,
+                           (const double[]){(double)steps, c[r] / (double)steps,
+                                            m[r] / (double)steps,
+                                            u[r] / (double)steps}, 4);
+            ok = output_commit(&out, program);
+        }
+    }
+    free(c), free(m), free(u);
+    return ok;
+}
+
+/* ============================================== --task allreduce-timing */
+
+/* allreduce,ranks,bytes,iterations,seconds,seconds_min,seconds_max,
+ * messages,wire_bytes,bytes_sent: for each vector of --min-bytes,
+ * doubling up to --max-bytes, --repeats timings of `iterations`
+ * all-reduces (enough to take a few milliseconds); a timing is the
+ * slowest rank's time per all-reduce, seconds the median of them. The
+ * α–β model's counts along the critical path: messages, one after
+ * another (ring 2(P - 1), tree 2⌈log2 P⌉), and wire_bytes, the bytes
+ * they carry (ring 2(P - 1) chunks of n/P numbers, tree 2⌈log2 P⌉ whole
+ * vectors); bytes_sent is rank 0's count. MPI_Allreduce's are nan. */
+static int timing_task(const Settings *s, World *w, FILE *out)
+{
+    size_t most = s->max_bytes / sizeof(double), ranks = (size_t)w->size;
+    double *v = malloc(most * sizeof *v), *sum = malloc(most * sizeof *sum);
+    double *incoming = malloc(most * sizeof *incoming);
+    double *seconds = malloc(s->repeats * sizeof *seconds);
+    bool ready = v && sum && incoming && seconds;
+    if (first_bad_rank(!ready, w, 0) < w->size) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: out of memory for --max-bytes %zu\n",
+                    program, s->max_bytes);
+        free(v), free(sum), free(incoming), free(seconds);
+        return EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < most; i++)
+        v[i] = 1.0 / (double)(w->rank + 1 + (int)(i % 7));
+    if (w->rank == 0)
+        fputs("allreduce,ranks,bytes,iterations,seconds,seconds_min,"
+              "seconds_max,messages,wire_bytes,bytes_sent\n", out);
+    bool ring = strcmp(s->allreduce, "ring") == 0;
+    bool tree = strcmp(s->allreduce, "tree") == 0;
+    for (size_t bytes = s->min_bytes; bytes <= s->max_bytes; bytes *= 2) {
+        size_t n = bytes / sizeof(double), iterations = ((size_t)1 << 24) / bytes;
+        iterations = iterations < 1 ? 1 : iterations > 1000 ? 1000 : iterations;
+        size_t sent_before = w->bytes_sent;
+        for (size_t r = 0; r < s->repeats; r++) {
+            mpi_check(MPI_Barrier(MPI_COMM_WORLD), w, "MPI_Barrier", r);
+            double start = timing_now();
+            for (size_t i = 0; i < iterations; i++)
+                allreduce_sum(s->allreduce, v, sum, n, incoming, w, i);
+            double mine = (timing_now() - start) / (double)iterations;
+            mpi_check(MPI_Allreduce(&mine, &seconds[r], 1, MPI_DOUBLE, MPI_MAX,
+                                    MPI_COMM_WORLD), w, "MPI_Allreduce", r);
+        }
+        double median = timing_median(seconds, s->repeats); /* sorts them */
+        double p = (double)ranks, steps = (double)tree_steps(ranks);
+        double messages = ring ? 2 * (p - 1) : tree ? 2 * steps : NAN;
+        double wire = ring ? 2 * (p - 1) / p * (double)bytes
+                    : tree ? 2 * steps * (double)bytes : NAN;
+        double sent = ring || tree
+            ? (double)(w->bytes_sent - sent_before) / (double)(iterations * s->repeats)
+            : NAN;
+        if (w->rank == 0) {
+            fprintf(out, "%s,%zu,%zu,%zu,", s->allreduce, ranks, bytes,
+                    iterations);
+            output_numbers(out, (const double[]){median, seconds[0],
+                                                 seconds[s->repeats - 1],
+                                                 messages, wire, sent}, 6);
+        }
+    }
+    free(v), free(sum), free(incoming), free(seconds);
+    return EXIT_SUCCESS;
 }
 
 /* ============================================================== launching */
@@ -476,21 +752,33 @@ static const char usage[] =
     "         the same bits for every P\n"
     "  ring   shard means weighted by their share, ring all-reduce (reduce-\n"
     "         scatter, all-gather) over MPI_Sendrecv\n"
+    "  tree   the same, summed up a binomial tree to rank 0 and sent back\n"
+    "         down it (2*ceil(log2 P) steps of whole vectors)\n"
     "  mpi    the same, by MPI_Allreduce\n"
-    "then every rank takes chapter 4's optimizer step; every --check-every\n"
-    "steps the ranks compare a hash of their parameters.\n"
+    "then every rank takes chapter 4's optimizer step at chapter 7's rate\n"
+    "(--schedule); every --check-every steps the ranks compare a hash of\n"
+    "their parameters.\n"
     "CSV (rank 0, stdout or --out): step,loss (the global batch's mean loss\n"
     "before the step), every --log-every steps and the last; with\n"
     "--reference FILE also reference_loss,drift,max_drift (relative).\n"
     "--comm FILE: rank,steps,vector_length,bytes_sent,bytes_per_step,\n"
-    "ring_bytes_per_step (2(P-1)/P*n*8).\n"
+    "ring_bytes_per_step (2(P-1)/P*n*8),tree_bytes_per_step.\n"
+    "--times FILE: rank,steps,compute_seconds,comm_seconds,update_seconds\n"
+    "(per step). --test FILE: images,loss,accuracy on the 10,000 test images.\n"
+    "--task allreduce-timing: --allreduce ring, tree or mpi alone, on\n"
+    "vectors of --min-bytes doubling to --max-bytes: allreduce,ranks,bytes,\n"
+    "iterations,seconds (the median of --repeats),seconds_min,seconds_max,\n"
+    "messages,wire_bytes (the alpha-beta model's counts: t = alpha*messages\n"
+    "+ beta*wire_bytes),bytes_sent (rank 0's, counted).\n"
     "Faults (--fault, at --fault-step on --fault-rank): nan poisons the\n"
     "rank's gradient, diverge nudges its parameters, exit kills it; every\n"
     "rank then stops with a message naming the rank and the step.\n"
     "Exit status: 0 done; 1 a fault, a non-finite loss or a write failed;\n"
     "2 bad input.";
 
-static const char *const allreduce_names[] = {"fixed", "ring", "mpi", NULL};
+static const char *const allreduce_names[] = {"fixed", "ring", "tree", "mpi",
+                                              NULL};
+static const char *const task_names[] = {"train", "allreduce-timing", NULL};
 static const char *const fault_names[] = {"none", "nan", "diverge", "exit",
                                           NULL};
 
@@ -530,6 +818,45 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject(cli, "reference", NULL, "is the same file as --out");
     if (strcmp(s->fault, "none") != 0 && s->fault_step >= s->steps)
         return cli_reject(cli, "fault-step", NULL, "is past the last step");
+    if (s->test && s->out && output_same_file(s->test, s->out))
+        return cli_reject(cli, "test", NULL, "is the same file as --out");
+    if (s->times && s->out && output_same_file(s->times, s->out))
+        return cli_reject(cli, "times", NULL, "is the same file as --out");
+    bool timing = strcmp(s->task, "allreduce-timing") == 0;
+    if (timing) {
+        /* The training flags would be ignored: refused instead. */
+        for (size_t f = 0; f < cli->flag_count; f++) {
+            const char *v = cli->flags[f].value;
+            bool training = v == (const char *)&s->batch_size ||
+                v == (const char *)&s->micro_batch ||
+                v == (const char *)&s->steps || v == (const char *)&s->hidden ||
+                v == (const char *)&s->log_every ||
+                v == (const char *)&s->check_every ||
+                v == (const char *)&s->fault || v == (const char *)&s->reference ||
+                v == (const char *)&s->comm || v == (const char *)&s->times ||
+                v == (const char *)&s->test || v == (const char *)&s->seed ||
+                v == (const char *)&s->data_dir ||
+                (v >= (const char *)&s->optimizer &&
+                 v < (const char *)(&s->optimizer + 1)) ||
+                (v >= (const char *)&s->schedule &&
+                 v < (const char *)(&s->schedule + 1));
+            if (cli->flags[f].given && training)
+                return cli_reject(cli, cli->flags[f].name, NULL,
+                                  "applies only to --task train");
+        }
+        if (strcmp(s->allreduce, "fixed") == 0)
+            return cli_reject(cli, "allreduce", NULL, "--task allreduce-timing "
+                              "times ring, tree or mpi (fixed is a gather)");
+        if (s->min_bytes % sizeof(double) != 0 || s->max_bytes < s->min_bytes)
+            return cli_reject(cli, s->min_bytes % sizeof(double) ? "min-bytes"
+                                                                 : "max-bytes",
+                              NULL, "expected whole doubles (8 bytes each), "
+                              "--min-bytes at most --max-bytes");
+        return CLI_RUN;
+    }
+    if (schedule_flags_check(cli, &s->schedule, s->steps, s->optimizer.name) !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
     return optimizer_flags_check(cli, &s->optimizer);
 }
 
@@ -549,12 +876,16 @@ static int silence_unless_rank0(void)
 
 int main(int argc, char **argv)
 {
-    Settings s = {.data_dir = FASHION_MNIST_DIR, .allreduce = "fixed",
-                  .fault = "none", .hidden = {1, {64}}, .batch_size = 64,
-                  .micro_batch = 8, .steps = 200, .log_every = 10,
-                  .check_every = 50, .optimizer = {.name = "adamw"},
-                  .seed = 1};
+    Settings s = {.task = "train", .data_dir = FASHION_MNIST_DIR,
+                  .allreduce = "fixed", .fault = "none", .hidden = {1, {64}},
+                  .batch_size = 64, .micro_batch = 8, .steps = 200,
+                  .log_every = 10, .check_every = 50, .min_bytes = 8,
+                  .max_bytes = 64 << 20, .repeats = 5,
+                  .optimizer = {.name = "adamw"},
+                  .schedule = SCHEDULE_FLAGS_DEFAULTS, .seed = 1};
     Flag flags[] = {
+        {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
+         .help = "train, or time the all-reduce alone", .choices = task_names},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
          .help = "the folder of Fashion-MNIST's .gz files"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
@@ -570,6 +901,7 @@ int main(int argc, char **argv)
         {.name = "allreduce", .kind = FLAG_CHOICE, .value = &s.allreduce,
          .help = "how the ranks' gradients are added", .choices = allreduce_names},
         OPTIMIZER_FLAGS(&s.optimizer),
+        SCHEDULE_FLAGS(&s.schedule),
         {.name = "log-every", .kind = FLAG_COUNT, .value = &s.log_every,
          .help = "a row every this many steps (and the last)", .min = 1,
          .max = 1e6},
@@ -595,6 +927,21 @@ int main(int argc, char **argv)
         {.name = "comm", .kind = FLAG_TEXT, .value = &s.comm, .writes = true,
          .help = "the bytes each rank's all-reduce sent, here",
          .default_text = "none"},
+        {.name = "times", .kind = FLAG_TEXT, .value = &s.times, .writes = true,
+         .help = "each rank's compute, communication and update time per "
+                 "step, here (varies run to run)", .default_text = "none"},
+        {.name = "test", .kind = FLAG_TEXT, .value = &s.test, .writes = true,
+         .help = "after training, the loss and accuracy on the 10,000 test "
+                 "images, here", .default_text = "none"},
+        {.name = "min-bytes", .kind = FLAG_COUNT, .value = &s.min_bytes,
+         .help = "the smallest vector timed, in bytes", .min = 8,
+         .max = 1 << 30, .scope = "task=allreduce-timing"},
+        {.name = "max-bytes", .kind = FLAG_COUNT, .value = &s.max_bytes,
+         .help = "the largest (the sizes double from --min-bytes)", .min = 8,
+         .max = 1 << 30, .scope = "task=allreduce-timing"},
+        {.name = "repeats", .kind = FLAG_COUNT, .value = &s.repeats,
+         .help = "timings per size (their median is reported)", .min = 1,
+         .max = 1000, .scope = "task=allreduce-timing"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed for the weights and the shuffles"},
         CLI_OUT_FLAG(&s.out),
@@ -636,42 +983,58 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return EXIT_BAD_INPUT;
     }
+    Output out = {0};
+    if (strcmp(s.task, "allreduce-timing") == 0) {
+        bool opened = w.rank != 0 || output_open(&out, program, "--out", s.out);
+        if (first_bad_rank(!opened, &w, 0) < w.size) {
+            status = EXIT_FAILURE;
+        } else {
+            status = timing_task(&s, &w, w.rank == 0 ? out.file : NULL);
+            if (w.rank == 0 && !(status == EXIT_SUCCESS
+                                     ? output_commit(&out, program)
+                                     : (output_discard(&out), false)))
+                status = EXIT_FAILURE;
+        }
+        MPI_Finalize();
+        return status;
+    }
     Data d = {0};
     FashionMnistError err;
-    bool loaded = fashion_mnist_load(s.data_dir, "train", &d.train, &err) &&
-                  (d.order = malloc(d.train.n * sizeof *d.order)) != NULL &&
-                  s.batch_size <= d.train.n;
-    if (first_bad_rank(!loaded, &w, 0) < w.size) {
+    if (!data_load(&d, &s, &w, &err) || s.batch_size > d.train.n) {
         if (w.rank == 0)
             fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
-        fashion_mnist_free(&d.train);
-        free(d.order);
+        data_free(&d);
         MPI_Finalize();
         return EXIT_BAD_INPUT;
     }
-    for (size_t i = 0; i < d.train.n; i++)
-        d.order[i] = i;
-    Output out = {0};
-    bool opened = w.rank != 0 || output_open(&out, program, "--out", s.out);
+    Output test = {0};
+    bool opened = w.rank != 0 ||
+                  (output_open(&out, program, "--out", s.out) &&
+                   (!s.test || output_open(&test, program, "--test", s.test) ||
+                    (output_discard(&out), false)));
     if (first_bad_rank(!opened, &w, 0) < w.size) {
         status = EXIT_FAILURE;
     } else {
         size_t steps = 0, n = 0;
         status = train(&cli, &s, &ref, &d, &w, w.rank == 0 ? out.file : NULL,
-                       &steps, &n);
+                       w.rank == 0 && s.test ? test.file : NULL, &steps, &n);
         if (status == EXIT_SUCCESS && s.comm && !write_comm(&s, &w, steps, n))
+            status = EXIT_FAILURE;
+        if (status == EXIT_SUCCESS && s.times && !write_times(&s, &w, steps))
             status = EXIT_FAILURE;
         if (w.rank == 0) {
             if (status == EXIT_SUCCESS) {
-                if (!output_commit(&out, program))
+                if ((s.test && !output_commit(&test, program)) ||
+                    !output_commit(&out, program))
                     status = EXIT_FAILURE;
             } else {
                 output_discard(&out);
+                if (s.test)
+                    output_discard(&test);
             }
         }
     }
-    fashion_mnist_free(&d.train);
-    free(d.order);
+    data_free(&d);
     MPI_Finalize();
     return status;
 }

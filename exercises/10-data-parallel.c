@@ -1,6 +1,6 @@
 /*
  * exercises/10-data-parallel.c: chapter 10, data-parallel training:
- * shards, their weights, the ring all-reduce's steps.
+ * shards, their weights, the ring's and the tree's all-reduce steps.
  *
  * Implement each function as its contract in 10-data-parallel.h says.
  * Grade your work with `make check CH=10`; the lesson is
@@ -49,4 +49,17 @@ size_t ring_gather_recv(size_t rank, size_t ranks, size_t step)
 {
     (void)rank; (void)ranks; (void)step;
     return ranks; /* TODO: lesson section "The ring all-reduce" */
+}
+
+size_t tree_steps(size_t ranks)
+{
+    (void)ranks;
+    return 0; /* TODO: lesson section "A tree all-reduce" */
+}
+
+TreeRole tree_reduce_step(size_t rank, size_t ranks, size_t step,
+                          size_t *partner)
+{
+    (void)rank; (void)ranks; (void)step; (void)partner;
+    return TREE_IDLE; /* TODO: lesson section "A tree all-reduce" */
 }

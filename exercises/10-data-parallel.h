@@ -1,8 +1,8 @@
 /*
  * 10-data-parallel.h: the exercises of chapter 10, data-parallel training:
  * how a global batch is cut into shards, how the shards' gradients are
- * weighted, and which chunk each rank sends and adds at each step of the
- * ring all-reduce.
+ * weighted, which chunk each rank sends and adds at each step of the ring
+ * all-reduce, and what each rank does at each step of a tree all-reduce.
  *
  * You write these functions in exercises/10-data-parallel.c; `make check
  * CH=10` grades them, with the ranks simulated in one process (no mpirun).
@@ -76,5 +76,34 @@ size_t ring_reduce_recv(size_t rank, size_t ranks, size_t step);
  * chunk. */
 size_t ring_gather_send(size_t rank, size_t ranks, size_t step);
 size_t ring_gather_recv(size_t rank, size_t ranks, size_t step);
+
+/* ------------------------------------- lesson: "A tree all-reduce" */
+
+/* The binomial-tree all-reduce: the ranks' vectors summed up a tree into
+ * rank 0 (the reduce), then the sum sent back down the same tree (the
+ * broadcast). At each step a rank sends its whole vector, receives one,
+ * or waits. */
+typedef enum { TREE_IDLE, TREE_SEND, TREE_RECEIVE } TreeRole;
+
+/* The number of steps of the reduce over `ranks` >= 1 ranks: the least s
+ * with 2^s >= ranks, ⌈log2 P⌉ (0 for one rank, 2 for 3 or 4, 3 for 5 to
+ * 8). The broadcast takes as many. */
+size_t tree_steps(size_t ranks);
+
+/* What rank `rank` (of `ranks`) does at step s of the reduce
+ * (0 <= s < tree_steps(ranks)), with d = 2^s:
+ *   - a rank that is not a multiple of d sent its partial sum at an
+ *     earlier step and is done: TREE_IDLE;
+ *   - an odd multiple of d SENDS its partial sum to rank - d;
+ *   - an even multiple of d (a multiple of 2d) RECEIVES the partial sum of
+ *     rank + d and adds it to its own, if rank + d < ranks; otherwise it
+ *     has no partner this step: TREE_IDLE.
+ * Sets *partner to the rank it sends to or receives from; leaves it alone
+ * when IDLE. After the last step rank 0 holds the sum of every rank's
+ * vector, each rank but 0 having sent exactly once. The broadcast is the
+ * reduce run backwards: its steps from the last to the first, with SEND
+ * and RECEIVE swapped, and what is received copied, not added. */
+TreeRole tree_reduce_step(size_t rank, size_t ranks, size_t step,
+                          size_t *partner);
 
 #endif

@@ -9,7 +9,7 @@
 // END SOLUTION
 // STUB: /*
 // STUB:  * exercises/10-data-parallel.c: chapter 10, data-parallel training:
-// STUB:  * shards, their weights, the ring all-reduce's steps.
+// STUB:  * shards, their weights, the ring's and the tree's all-reduce steps.
 // STUB:  *
 // STUB:  * Implement each function as its contract in 10-data-parallel.h says.
 // STUB:  * Grade your work with `make check CH=10`; the lesson is
@@ -101,3 +101,38 @@ size_t ring_gather_recv(size_t rank, size_t ranks, size_t step)
     // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */
 }
 //< ring-steps
+
+//> tree-steps
+size_t tree_steps(size_t ranks)
+{
+    // BEGIN SOLUTION
+    size_t steps = 0;
+    while (((size_t)1 << steps) < ranks)
+        steps++;
+    return steps;
+    // END SOLUTION
+    // STUB: (void)ranks;
+    // STUB: return 0; /* TODO: lesson section "A tree all-reduce" */
+}
+
+TreeRole tree_reduce_step(size_t rank, size_t ranks, size_t step,
+                          size_t *partner)
+{
+    // BEGIN SOLUTION
+    size_t d = (size_t)1 << step;
+    if (rank % d != 0)
+        return TREE_IDLE; /* it sent its partial sum at an earlier step */
+    if (rank % (2 * d) != 0) {
+        *partner = rank - d;
+        return TREE_SEND;
+    }
+    if (rank + d < ranks) {
+        *partner = rank + d;
+        return TREE_RECEIVE;
+    }
+    return TREE_IDLE;
+    // END SOLUTION
+    // STUB: (void)rank; (void)ranks; (void)step; (void)partner;
+    // STUB: return TREE_IDLE; /* TODO: lesson section "A tree all-reduce" */
+}
+//< tree-steps

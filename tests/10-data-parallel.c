@@ -15,6 +15,9 @@
  *     contract's order, 0.20000000000000004 when the sum is divided once
  *     at the end, 0.19999999999999998 when the shards are added backwards
  *     (computed with -ffp-contract=off, as the course builds).
+ *   - The tree's step count ⌈log2 P⌉ and its roles for P = 5 worked by
+ *     hand; a simulated tree whose rank r holds 2^r, so that rank 0's sum
+ *     2^P - 1 is exact and a value lost or added twice shows.
  * When a wrong answer is one a known mistake gives, the message names it.
  */
 #include "grading.h"
@@ -467,6 +470,204 @@ static void add_ring_gather_tests(TCase *tc)
     tcase_add_test(tc, ring_simulated);
 }
 
+/* ============================================================ the tree */
+
+START_TEST(tree_step_count)
+{
+    /* ⌈log2 P⌉ by hand: the least s with 2^s >= P. */
+    static const size_t want[][2] = {{1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3},
+                                     {7, 3}, {8, 3}, {9, 4}, {16, 4}, {17, 5}};
+    for (size_t i = 0; i < COUNT(want); i++) {
+        size_t p = want[i][0], got = tree_steps(p);
+        if (got == want[i][1])
+            continue;
+        size_t floor_log = want[i][1] - (((size_t)1 << want[i][1]) > p);
+        const char *why =
+            got == floor_log
+                ? "⌊log2 P⌋, rounded down: with P not a power of two the "
+                  "last ranks never send (with 5 ranks, rank 4's sum is "
+                  "lost); the tree needs the least s with 2^s >= P"
+            : got == p - 1 ? "P - 1 steps is the ring's count: each of the "
+                             "tree's steps halves the ranks still holding a "
+                             "partial sum"
+            : got == want[i][1] + 1 ? "one step too many: 2^s >= P is "
+                                      "enough, not 2^s > P"
+                                    : "the least s with 2^s >= P";
+        ck_abort_msg("tree_steps(%zu ranks) = %zu, expected %zu: %s", p, got,
+                     want[i][1], why);
+    }
+}
+END_TEST
+
+/* The contract's roles for P = 5 by hand, [rank][step]: R receives from
+ * the partner, S sends to it, - idle. Step 0 (d = 1): 0 and 2 receive
+ * from 1 and 3, which send; 4 has no rank 5. Step 1 (d = 2): 0 receives
+ * from 2; 4 has no rank 6. Step 2 (d = 4): 0 receives from 4. */
+static const char TREE5_ROLE[5][3] = {{'R', 'R', 'R'}, {'S', '-', '-'},
+                                      {'R', 'S', '-'}, {'S', '-', '-'},
+                                      {'-', '-', 'S'}};
+static const size_t TREE5_PARTNER[5][3] = {{1, 2, 4}, {0, 0, 0}, {3, 0, 0},
+                                           {2, 0, 0}, {0, 0, 0}};
+
+static char role_letter(TreeRole role)
+{
+    return role == TREE_SEND ? 'S' : role == TREE_RECEIVE ? 'R'
+         : role == TREE_IDLE ? '-' : '?';
+}
+
+START_TEST(tree_roles_by_hand)
+{
+    for (size_t step = 0; step < 3; step++)
+        for (size_t r = 0; r < 5; r++) {
+            size_t partner = 99;
+            char got = role_letter(tree_reduce_step(r, 5, step, &partner));
+            char want = TREE5_ROLE[r][step];
+            size_t d = (size_t)1 << step;
+            if (got == want && (want == '-' || partner == TREE5_PARTNER[r][step]))
+                continue;
+            const char *why =
+                got == want ? "the right role with the wrong partner: at step "
+                              "s the partner is 2^s away (rank - 2^s to send "
+                              "to, rank + 2^s to receive from)"
+                : want == '-' && r % d != 0
+                    ? "this rank already sent its partial sum to its parent "
+                      "at an earlier step: a rank that is not a multiple of "
+                      "2^s is done, and sending again adds its sum twice"
+                : want == '-' && got == 'R'
+                    ? "it receives from a rank that does not exist (rank + "
+                      "2^s >= P): with P not a power of two, a rank without "
+                      "a partner waits"
+                : (got == 'R' && want == 'S') || (got == 'S' && want == 'R')
+                    ? "the roles are swapped: an odd multiple of 2^s sends "
+                      "down to rank - 2^s, so that the sum gathers at rank 0"
+                    : "see the header's three cases";
+            ck_abort_msg("tree_reduce_step(rank %zu, P 5, step %zu) gave "
+                         "%c%s%zu, expected %c%s%zu (R receives, S sends, - "
+                         "idle): %s", r, step, got,
+                         got == '-' ? "" : " partner ", got == '-' ? 0 : partner,
+                         want, want == '-' ? "" : " partner ",
+                         want == '-' ? 0 : TREE5_PARTNER[r][step], why);
+        }
+}
+END_TEST
+
+/* One simulated tree all-reduce over P ranks, rank r holding 2^r: the
+ * reduce with the student's roles, then the broadcast as the reduce run
+ * backwards. Every send must meet a matching receive at the same step;
+ * rank 0 must end the reduce with 2^P - 1 (exact: distinct powers of two
+ * show a sum counted twice or lost), each other rank having sent once;
+ * after the broadcast every rank holds it. Returns a message or NULL. */
+static const char *simulate_tree(size_t ranks, char *msg, size_t size)
+{
+    double v[16];
+    size_t sends[16] = {0};
+    for (size_t r = 0; r < ranks; r++)
+        v[r] = ldexp(1.0, (int)r);
+    size_t steps = tree_steps(ranks);
+    if (steps > 8) {
+        snprintf(msg, size, "tree_steps(%zu) = %zu", ranks, steps);
+        return msg;
+    }
+    for (int phase = 0; phase < 2; phase++)
+        for (size_t k = 0; k < steps; k++) {
+            size_t s = phase ? steps - 1 - k : k;
+            TreeRole role[16];
+            size_t partner[16];
+            double before[16];
+            for (size_t r = 0; r < ranks; r++) {
+                partner[r] = ranks;
+                role[r] = tree_reduce_step(r, ranks, s, &partner[r]);
+                before[r] = v[r];
+                if (role[r] != TREE_IDLE && partner[r] >= ranks) {
+                    snprintf(msg, size, "at step %zu rank %zu %s rank %zu, "
+                             "and there are %zu ranks: a rank without a "
+                             "partner waits (rank + 2^s >= P)", s, r,
+                             role[r] == TREE_SEND ? "sends to"
+                                                  : "receives from",
+                             partner[r], ranks);
+                    return msg;
+                }
+            }
+            for (size_t r = 0; r < ranks; r++) {
+                if (role[r] == TREE_IDLE)
+                    continue;
+                size_t q = partner[r];
+                TreeRole mate = role[r] == TREE_SEND ? TREE_RECEIVE : TREE_SEND;
+                if (role[q] != mate || partner[q] != r) {
+                    snprintf(msg, size, "at step %zu rank %zu %s rank %zu, "
+                             "which does not %s rank %zu: %s", s, r,
+                             role[r] == TREE_SEND ? "sends to" : "receives from",
+                             q, role[r] == TREE_SEND ? "receive from"
+                                                     : "send to", r,
+                             r % ((size_t)1 << s) != 0 ||
+                                     q % ((size_t)1 << s) != 0
+                                 ? "a rank that already sent its partial sum "
+                                   "at an earlier step is done"
+                                 : "the partner is 2^s away, rank - 2^s for "
+                                   "a sender and rank + 2^s for a receiver");
+                    return msg;
+                }
+                /* reduce: the receiver adds; broadcast (roles swapped):
+                 * the reduce's sender copies what its parent holds */
+                if (phase == 0 && role[r] == TREE_RECEIVE)
+                    v[r] += before[q];
+                if (phase == 0 && role[r] == TREE_SEND)
+                    sends[r]++;
+                if (phase == 1 && role[r] == TREE_SEND)
+                    v[r] = before[q];
+            }
+            if (phase == 0 && k + 1 == steps) {
+                double want = ldexp(1.0, (int)ranks) - 1;
+                for (size_t r = 1; r < ranks; r++)
+                    if (sends[r] != 1) {
+                        snprintf(msg, size, "in the reduce rank %zu sent %zu "
+                                 "times; every rank but 0 sends its partial "
+                                 "sum exactly once%s", r, sends[r],
+                                 sends[r] == 0 ? " (too few steps? "
+                                                 "tree_steps is ⌈log2 P⌉)"
+                                               : "");
+                        return msg;
+                    }
+                if (v[0] != want) {
+                    snprintf(msg, size, "after the reduce rank 0 holds %g, "
+                             "expected the sum 2^%zu - 1 = %g: %s", v[0],
+                             ranks, want,
+                             v[0] < want ? "some rank's value never reached "
+                                           "rank 0 (a rank that never sent?)"
+                                         : "a partial sum was added twice");
+                    return msg;
+                }
+            }
+        }
+    double want = ldexp(1.0, (int)ranks) - 1;
+    for (size_t r = 0; r < ranks; r++)
+        if (v[r] != want) {
+            snprintf(msg, size, "after the broadcast rank %zu holds %g, "
+                     "expected the sum %g", r, v[r], want);
+            return msg;
+        }
+    return NULL;
+}
+
+START_TEST(tree_simulated)
+{
+    char msg[400];
+    for (size_t ranks = 2; ranks <= 13; ranks++) {
+        const char *why = simulate_tree(ranks, msg, sizeof msg);
+        ck_assert_msg(!why, "the tree all-reduce over %zu ranks (rank r "
+                      "holding 2^r), simulated with your tree_steps and "
+                      "tree_reduce_step: %s", ranks, why);
+    }
+}
+END_TEST
+
+static void add_tree_tests(TCase *tc)
+{
+    tcase_add_test(tc, tree_step_count);
+    tcase_add_test(tc, tree_roles_by_hand);
+    tcase_add_test(tc, tree_simulated);
+}
+
 /* ============================================================ chapter */
 
 static const Exercise exercises[] = {
@@ -493,6 +694,12 @@ static const Exercise exercises[] = {
      "The all-gather starts from the chunk the reduce-scatter finished, "
      "r + 1, and passes it on: send r + 1 - s, copy r - s, modulo P.",
      add_ring_gather_tests},
+    {"tree-reduce", "tree_steps() and tree_reduce_step()", 3,
+     "A tree all-reduce",
+     "At step s, with d = 2^s: a rank that is not a multiple of d is done; "
+     "an odd multiple of d sends to rank - d; a multiple of 2d receives from "
+     "rank + d when that rank exists. The steps: the least s with 2^s >= P.",
+     add_tree_tests},
 };
 
 int main(int argc, char **argv)

@@ -45,14 +45,24 @@ check "10: --allreduce fixed on 1, 2, 3 and 4 ranks writes the same bytes as 1 r
 # tolerance: 1e-12 relative on the loss over 200 steps, some 4,500 times
 # the double's 2.2e-16 (the lesson's runs stay within a few of those).
 others_within_rounding() {
-    for run in ring-p1 ring-p2 ring-p3 ring-p4 mpi-p2 mpi-p3 mpi-p4; do
+    for run in ring-p1 ring-p2 ring-p3 ring-p4 tree-p4 mpi-p2 mpi-p3 mpi-p4; do
         f=$data/$run.csv
         [ "$(wc -l <"$f")" -eq 22 ] || { echo "$run: expected 21 rows"; return 1; }
         awk -F, -v run="$run" 'NR > 1 && !($5 <= 1e-12) {
             print run ": drift " $5 " at step " $1 ", above 1e-12"; bad = 1 } END { exit bad }' "$f" || return 1
     done
 }
-check "10: --allreduce ring and mpi stay within 1e-12 (relative) of the fixed order's loss on 1 to 4 ranks" others_within_rounding
+check "10: --allreduce ring, tree and mpi stay within 1e-12 (relative) of the fixed order's loss on 1 to 4 ranks" others_within_rounding
+
+# On 2 ranks the tree and the ring do the same additions (each chunk, or
+# the whole vector, is a + b on one rank and copied to the other), so the
+# lesson says their runs are the same bytes.
+tree_is_ring_on_two() {
+    on 2 --allreduce tree --reference "$data/fixed-p1.csv" --out "$scratch/tree-p2.csv" 2>"$scratch/tree-p2.err" ||
+        { cat "$scratch/tree-p2.err"; return 1; }
+    cmp "$scratch/tree-p2.csv" "$data/ring-p2.csv"
+}
+check "10: on 2 ranks the tree's run is the ring's, byte for byte" tree_is_ring_on_two
 
 # ------------------------------------------------------------- the bytes
 # The ring sends 2(P - 1) chunks a step: rank r all but chunk r + 1 in the
@@ -83,6 +93,84 @@ ring_bytes() {
         "$data/fixed-p3-comm.csv"
 }
 check "10: each rank of the ring sends 2(P-1)/P·n·8 bytes a step (counted, P = 2, 3, 4)" ring_bytes
+
+# The tree: every rank but 0 sends its n numbers up once, and each sends
+# n numbers down to each child. Worked by hand: on 3 ranks, rank 0's
+# children are 1 and 2 (2 vectors), ranks 1 and 2 send up only (1 each);
+# on 4 ranks rank 0's children are 1 and 2 (2), rank 2 sends up and down
+# to 3 (2), ranks 1 and 3 up only (1). 2(P - 1) vectors in all. (P = 3
+# runs here, 21 steps (rows 0, 10, 20, as the reference logs them),
+# and within rounding of the fixed order.)
+tree_bytes() {
+    on 3 --allreduce tree --steps 21 --reference "$data/fixed-p1.csv" --out "$scratch/tree-p3.csv" \
+        --comm "$scratch/tree-p3-comm.csv" 2>"$scratch/tree-p3.err" || { cat "$scratch/tree-p3.err"; return 1; }
+    awk -F, 'NR > 1 && !($5 <= 1e-12) { print "tree-p3: drift " $5 " at step " $1; bad = 1 } END { exit bad }' \
+        "$scratch/tree-p3.csv" || return 1
+    for p in 3 4; do
+        f=$data/tree-p$p-comm.csv
+        [ "$p" = 3 ] && f=$scratch/tree-p3-comm.csv
+        awk -F, -v P="$p" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+            { r = $1; n = $3
+              want = (P == 3 ? (r == 0 ? 2 : 1) : (r == 0 || r == 2 ? 2 : 1)) * n * 8
+              got = $col["bytes_per_step"]
+              if (got != want) { print "tree, P " P " rank " r ": " got " bytes a step, expected " want; exit 1 }
+              if ($col["tree_bytes_per_step"] != want) { print "tree, P " P " rank " r ": the closed form says " $col["tree_bytes_per_step"] ", by hand " want; exit 1 }
+              total += got; rows++ }
+            END { if (rows != P) { print rows " rows for " P " ranks"; exit 1 }
+                  if (total != 2 * (P - 1) * 50891 * 8) { print "P " P ": " total " bytes in all, expected 2(P-1)·n·8"; exit 1 } }' \
+            "$f" || return 1
+    done
+}
+check "10: the tree sends n·8 bytes up once and n·8 down to each child (counted, P = 3, 4, against the hand-worked tree)" tree_bytes
+
+# --task allreduce-timing counts what it sends as training does. On 3
+# ranks, with vectors of 3, 6 and 12 numbers (chunks of n/3): rank 0 of the
+# ring sends 4 chunks, 4/3·n·8 bytes a call; of the tree, the whole vector
+# down to its children 1 and 2, 2·n·8. Three sizes, three rows.
+timing_counts() {
+    for how in ring tree mpi; do
+        on 3 --task allreduce-timing --allreduce "$how" --min-bytes 24 --max-bytes 96 \
+            --repeats 2 --out "$scratch/timing-$how.csv" 2>"$scratch/timing.err" ||
+            { cat "$scratch/timing.err"; return 1; }
+        awk -F, -v how="$how" 'NR == 1 { next }
+            { n = $3 / 8; rows++
+              want = how == "ring" ? 4 / 3 * n * 8 : how == "tree" ? 2 * n * 8 : "nan"
+              if ($10 != want) { print how ": " $3 " bytes: rank 0 sent " $10 " a call, expected " want; exit 1 }
+              if (!($5 > 0)) { print how ": no time for " $3 " bytes"; exit 1 } }
+            END { if (rows != 3) { print how ": " rows " rows, expected 3 (24, 48, 96 bytes)"; exit 1 } }' \
+            "$scratch/timing-$how.csv" || return 1
+    done
+}
+check "10: --task allreduce-timing times the ring, the tree and MPI_Allreduce, counting the ring's and the tree's bytes" timing_counts
+
+# ------------------------------------------------- accumulation, large batch
+# P ranks × A micro-batches each = the effective batch: fixed-p1, -p2, -p4
+# (8, 4, 2 micro-batches of 8 per rank) are the same bytes (checked
+# above); one process taking the 64 examples as one mean (--micro-batch
+# 64: the same bytes as ring-p1, the ring on one rank, whose one shard is
+# the whole batch) differs only by rounding, since the 64 examples'
+# sum is grouped differently; not bit for bit, but within 1e-12.
+accumulation_is_the_batch() {
+    on 1 --micro-batch 64 --reference "$data/fixed-p1.csv" --out "$scratch/full-batch.csv" || return 1
+    cmp "$scratch/full-batch.csv" "$data/ring-p1.csv" || { echo "one process, one mean: differs from the ring on one rank"; return 1; }
+    awk -F, 'NR > 1 { if (!($5 <= 1e-12)) { print "drift " $5 " at step " $1; exit 1 }
+                      if ($5 > 0) differs = 1 }
+             END { if (!differs) { print "bit-identical: the lesson says the grouping differs"; exit 1 } }' \
+        "$data/ring-p1.csv"
+}
+check "10: 1, 2 or 4 ranks accumulating micro-batches of 8 = one process with the batch of 64 as one mean, within 1e-12" accumulation_is_the_batch
+
+# The large-batch runs see the same 12,800 examples: 800 steps of 16, 100
+# of 128; each wrote its test set's verdict.
+large_batch_runs() {
+    for run in lb-small lb-large-same-lr lb-large-linear lb-large-warmup; do
+        awk -F, -v run="$run" 'NR == 2 { if ($1 != 10000 || !($3 > 0.1 && $3 < 1)) { print run ": " $0; exit 1 } ok = 1 }
+            END { exit !ok }' "$data/$run-test.csv" || return 1
+    done
+    [ "$(tail -n 1 "$data/lb-small.csv" | cut -d, -f1)" = 799 ] &&
+        [ "$(tail -n 1 "$data/lb-large-linear.csv" | cut -d, -f1)" = 99 ] || { echo "not 800 and 100 steps"; return 1; }
+}
+check "10: the large-batch runs train on the same 12,800 examples and report the test set" large_batch_runs
 
 # ---------------------------------------------------------------- faults
 # A fault on rank 2 of 4 at step 7: every rank stops within 30 s (never a
@@ -117,7 +205,7 @@ check "10: a rank that dies stops the job (mpirun ends the others) instead of ha
 
 # ------------------------------------------------------------ bad input
 bad_input_refused() {
-    expect_bad_input --allreduce --allreduce tree || return 1
+    expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input --micro-batch --micro-batch 7 || return 1
     expect_bad_input --fault-rank --fault-rank 1 || return 1
     expect_bad_input --fault-step --fault nan --fault-step 500 || return 1
@@ -125,9 +213,14 @@ bad_input_refused() {
     expect_bad_input --np --np 0 || return 1
     expect_bad_input --reference --reference "$scratch/no-such.csv" || return 1
     expect_bad_input --steps --steps 1e400 || return 1
+    expect_bad_input --lr --task allreduce-timing --lr 0.1 || return 1
+    expect_bad_input --allreduce --task allreduce-timing --allreduce fixed || return 1
+    expect_bad_input --min-bytes --task allreduce-timing --allreduce ring --min-bytes 12 || return 1
+    expect_bad_input --repeats --repeats 3 || return 1
+    expect_bad_input --warmup-steps --schedule linear --warmup-steps 5 || return 1
     # Under mpirun, one line (rank 0's), not one per rank.
     # shellcheck disable=SC2086
-    timeout 60 mpirun $mpi_flags -np 3 "$program" --allreduce tree >"$scratch/stdout" 2>"$scratch/stderr"
+    timeout 60 mpirun $mpi_flags -np 3 "$program" --allreduce star >"$scratch/stdout" 2>"$scratch/stderr"
     [ "$(grep -c -- "--allreduce" "$scratch/stderr")" -eq 1 ] || { cat "$scratch/stderr"; return 1; }
     # shellcheck disable=SC2086
     timeout 60 mpirun $mpi_flags -np 2 "$program" --np 3 >"$scratch/stdout" 2>"$scratch/stderr" &&
@@ -138,6 +231,7 @@ check "10: bad input is refused in one line naming the flag, on 1 rank and under
 
 help_complete() {
     help_lists_every_flag hidden batch-size micro-batch steps allreduce optimizer lr \
-        log-every check-every np fault fault-rank fault-step reference comm seed out
+        log-every check-every np fault fault-rank fault-step reference comm seed out \
+        task times test min-bytes max-bytes repeats schedule
 }
 check "10: --help lists every flag" help_complete

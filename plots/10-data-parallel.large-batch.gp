@@ -1,0 +1,41 @@
+# Chapter 10: the large-batch rule tested. The same 12,800 Fashion-MNIST
+# examples seen in batches of 16 (800 steps at lr 0.02, SGD with momentum
+# 0.9) and in batches 8 times as large (100 steps): at the same rate, at 8
+# times the rate (the linear scaling rule), and at 8 times the rate after
+# 20 steps of linear warm-up from 1/8 of it. The x axis counts examples,
+# so every run ends at the same place. Left: the loss of each global batch
+# (the small batches' are noisier: 16 examples each). Right: the loss on
+# the 10,000 test images after training.
+#
+# Run (from any folder; DATADIR is build/data/NN-topic):
+#   gnuplot -c plots/10-data-parallel.large-batch.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
+
+dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
+call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
+REQUIRED = "lb-small lb-large-same-lr lb-large-linear lb-large-warmup lb-small-test lb-large-same-lr-test lb-large-linear-test lb-large-warmup-test"
+@REQUIRE
+
+set multiplot layout 1, 2 spacing 0.1, 0 margins 0.09, 0.98, 0.13, 0.9
+set xlabel "examples seen"
+set xrange [0:12800]
+set xtics 4000
+set yrange [0:2.5]
+set key top right samplen 1.5 font FONT_SMALL
+set title "loss of the global batch"
+plot data("lb-small")         using ($1 * 16):"loss"  with lines lt 1 lw 0.6 title "batch 16, lr 0.02", \
+     data("lb-large-same-lr") using ($1 * 128):"loss" with lines lt 2 title "batch 128, lr 0.02", \
+     data("lb-large-linear")  using ($1 * 128):"loss" with lines lt 3 title "batch 128, lr 0.16", \
+     data("lb-large-warmup")  using ($1 * 128):"loss" with lines lt 4 title "lr 0.16, 20 steps warm-up"
+set title "test loss after 12,800 examples"
+unset xlabel
+set xrange [-0.6:3.6]
+set yrange [0:*]
+set xtics ("16, 0.02" 0, "128, 0.02" 1, "128, 0.16" 2, "+warm-up" 3) font FONT_SMALL
+set style fill solid 0.6
+set boxwidth 0.6
+unset key
+plot data("lb-small-test")         using (0):"loss" with boxes lt 1, \
+     data("lb-large-same-lr-test") using (1):"loss" with boxes lt 2, \
+     data("lb-large-linear-test")  using (2):"loss" with boxes lt 3, \
+     data("lb-large-warmup-test")  using (3):"loss" with boxes lt 4
+unset multiplot

@@ -277,10 +277,6 @@ static const char *const shuffle_names[] = {"every-epoch", "once", "never",
 static const char *const isa_names[] = {"auto", "baseline", "avx2",
                                         "avx2-no-prefetch", NULL};
 
-/* The reference example's true weights; for d > 5 the pattern repeats. */
-static const double true_w[] = {2.0, -1.0, 0.5, 3.0, -2.0};
-static const double true_b = 0.7;
-
 typedef struct {
     const char *task, *method, *shuffle, *data, *save_data, *out, *isa;
     size_t batch_size, epochs, log_every, n, d;
@@ -393,18 +389,13 @@ static int load_data(const Settings *s, Dataset *ds)
                 s->n, s->d);
         return EXIT_FAILURE;
     }
-    double *w = malloc(s->d * sizeof *w);
-    if (!w) {
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    if (!dataset_fill_reference(ds, s->noise, &rng)) {
         dataset_free(ds);
         fprintf(stderr, "%s: out of memory\n", program);
         return EXIT_FAILURE;
     }
-    for (size_t j = 0; j < s->d; j++)
-        w[j] = true_w[j % 5];
-    Rng rng;
-    rng_seed(&rng, s->seed);
-    dataset_fill_gaussian(ds, w, true_b, s->noise, &rng);
-    free(w);
     return EXIT_SUCCESS;
 }
 

@@ -294,25 +294,35 @@ static double rounded_to(const Rounding *r, double x)
     }
 }
 
+/* x rounded as --precision stores it, in place, count at a time; each x
+ * first multiplied by scale (exactly, for a scale that is a power of two,
+ * as this chapter's are). An entry that was not 0 and rounds to 0 is
+ * counted as flushed, and every entry that was not 0 as nonzero. */
+static void round_counting(const Rounding *r, double *values, size_t count,
+                           double scale, size_t *flushed, size_t *nonzero)
+{
+    for (size_t i = 0; i < count; i++) {
+        double v = values[i] * scale;
+        values[i] = rounded_to(r, v);
+        *nonzero += v != 0.0;
+        *flushed += v != 0.0 && values[i] == 0.0;
+    }
+}
+
 //> rounding-hook
 /* lib/mlp's hook: every tensor a pass writes is rounded to --precision as
  * it is written; the loss's gradient is multiplied by the loss scale
- * first (exactly, for a scale that is a power of two, as this chapter's
- * are), so that every gradient after it is the scaled one. A gradient entry that was not 0 and rounds to 0 is counted
- * as flushed: per layer for the weights' gradients, all together for the
- * activations'. */
+ * first, so that every gradient after it is the scaled one. Flushed
+ * gradient entries are counted per layer for the weights' gradients, all
+ * together for the activations'. */
 static void round_tensor(void *ctx, MlpTensor tensor, size_t layer,
                          double *values, size_t count)
 {
     Rounding *r = ctx;
     bool logits_grad = tensor == MLP_GRAD_Z && layer + 1 == r->layers;
     size_t flushed = 0, nonzero = 0;
-    for (size_t i = 0; i < count; i++) {
-        double v = logits_grad ? values[i] * r->loss_scale : values[i];
-        values[i] = rounded_to(r, v);
-        nonzero += v != 0.0;
-        flushed += v != 0.0 && values[i] == 0.0;
-    }
+    round_counting(r, values, count, logits_grad ? r->loss_scale : 1.0,
+                   &flushed, &nonzero);
     if (tensor == MLP_GRAD_W) {
         r->flushed[layer] += flushed;
         r->nonzero[layer] += nonzero;
@@ -323,91 +333,41 @@ static void round_tensor(void *ctx, MlpTensor tensor, size_t layer,
 }
 //< rounding-hook
 
-/* The network and everything a run keeps: the weights as --weights holds
- * them (master: double master weights and their 16-bit copy; pure,
- * kahan, stochastic: the 16-bit weights only, with Kahan's compensation
- * beside them), and theta, the weights the passes read (doubles holding
- * the 16-bit values). */
-typedef struct {
-    Mlp net;
-    MlpBuffers buf;
-    Rounding rounding;
-    double *theta, *master, *grad, *x;
-    uint16_t *low, *comp, *before;
-    uint8_t *labels;
-    size_t capacity;
-} Net;
-
-static bool net_alloc(Net *w, const TrainSettings *s)
-{
-    *w = (Net){.capacity = s->batch_size > 256 ? s->batch_size : 256};
-    if (!mlp_shape_classifier(&w->net, FASHION_MNIST_PIXELS, s->hidden.values,
-                              s->hidden.count, FASHION_MNIST_CLASSES,
-                              ACTIVATION_RELU))
-        return false;
-    size_t n = w->net.params;
-    w->theta = malloc(n * sizeof(double));
-    w->master = malloc(n * sizeof(double));
-    w->grad = malloc(n * sizeof(double));
-    w->x = malloc(w->capacity * FASHION_MNIST_PIXELS * sizeof(double));
-    w->low = calloc(n, sizeof(uint16_t));
-    w->comp = calloc(n, sizeof(uint16_t));
-    w->before = calloc(n, sizeof(uint16_t));
-    w->labels = malloc(w->capacity);
-    return w->theta && w->master && w->grad && w->x && w->low && w->comp &&
-           w->before && w->labels &&
-           mlp_buffers_alloc(&w->buf, &w->net, w->capacity);
-}
-
-static void net_free(Net *w)
-{
-    mlp_buffers_free(&w->buf);
-    free(w->theta);
-    free(w->master);
-    free(w->grad);
-    free(w->x);
-    free(w->low);
-    free(w->comp);
-    free(w->before);
-    free(w->labels);
-}
-
-/* The images rows first..first+n-1 of the file as inputs rounded to
- * --precision: a pixel p becomes (p/255 - 0.2860)/0.3530, torchvision's
- * usual normalisation for Fashion-MNIST (the mean and the standard
- * deviation of its training pixels). */
-static void inputs(Net *w, const FashionMnist *images, const size_t *rows,
-                   size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = images->pixels + rows[i] * FASHION_MNIST_PIXELS;
-        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
-            w->x[i * FASHION_MNIST_PIXELS + k] =
-                rounded_to(&w->rounding, (img[k] / 255.0 - 0.2860) / 0.3530);
-        w->labels[i] = images->labels[rows[i]];
-    }
-}
-
-/* The accuracy on the last --test-images images, in --precision. */
-static double test_accuracy(Net *w, const FashionMnist *images, size_t first,
-                            size_t n)
-{
-    size_t correct = 0, rows[256];
-    for (size_t done = 0; done < n; done += 256) {
-        size_t count = n - done < 256 ? n - done : 256;
-        for (size_t i = 0; i < count; i++)
-            rows[i] = first + done + i;
-        inputs(w, images, rows, count);
-        const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
-                                           count);
-        correct += mlp_correct(logits, w->labels, count,
-                               FASHION_MNIST_CLASSES);
-    }
-    return (double)correct / (double)n;
-}
-
 typedef enum { WEIGHTS_MASTER, WEIGHTS_PURE, WEIGHTS_KAHAN,
                WEIGHTS_STOCHASTIC } Weights;
+
+/* A model's weights as --weights holds them (master: double master weights
+ * and their 16-bit copy; pure, kahan, stochastic: the 16-bit weights only,
+ * with Kahan's compensation beside them), theta, the weights the passes
+ * read (doubles holding the values of --precision), and the gradient: the
+ * network's and the regression's alike. */
+typedef struct {
+    size_t n;
+    double *theta, *master, *grad;
+    uint16_t *low, *comp, *before;
+} Params;
+
+static bool params_alloc(Params *p, size_t n)
+{
+    *p = (Params){.n = n};
+    p->theta = malloc(n * sizeof(double));
+    p->master = malloc(n * sizeof(double));
+    p->grad = malloc(n * sizeof(double));
+    p->low = calloc(n, sizeof(uint16_t));
+    p->comp = calloc(n, sizeof(uint16_t));
+    p->before = calloc(n, sizeof(uint16_t));
+    return p->theta && p->master && p->grad && p->low && p->comp && p->before;
+}
+
+static void params_free(Params *p)
+{
+    free(p->theta);
+    free(p->master);
+    free(p->grad);
+    free(p->low);
+    free(p->comp);
+    free(p->before);
+}
 
 //> weights-step
 /* One step on the weights as --weights keeps them, from the gradients of
@@ -419,29 +379,27 @@ typedef enum { WEIGHTS_MASTER, WEIGHTS_PURE, WEIGHTS_KAHAN,
  *   stochastic  16-bit weights, each new value rounded by
  *               round_stochastic.
  * Returns whether the step was taken (false: skipped on an overflow). */
-static bool weights_step(Net *w, Weights weights, double lr, LossScaler *s,
-                         Rng *rng)
+static bool weights_step(Params *p, LowFormat f, Weights weights, double lr,
+                         LossScaler *s, Rng *rng)
 {
-    size_t n = w->net.params;
-    LowFormat f = w->rounding.format;
+    size_t n = p->n;
     if (weights == WEIGHTS_PURE)
         for (size_t i = 0; i < n; i++)
-            w->master[i] = low_value(w->low[i], f);
+            p->master[i] = low_value(p->low[i], f);
     if (weights == WEIGHTS_MASTER || weights == WEIGHTS_PURE)
-        return scaled_sgd_step(w->master, w->low, f, w->grad, n, lr, s);
-    bool found_inf = grads_overflowed(w->grad, n);
-    grads_unscale(w->grad, n, s->scale);
+        return scaled_sgd_step(p->master, p->low, f, p->grad, n, lr, s);
+    bool found_inf = grads_overflowed(p->grad, n);
+    grads_unscale(p->grad, n, s->scale);
     if (!found_inf && weights == WEIGHTS_KAHAN)
-        kahan_weight_step(w->low, w->comp, f, w->grad, n, lr);
+        kahan_weight_step(p->low, p->comp, f, p->grad, n, lr);
     if (!found_inf && weights == WEIGHTS_STOCHASTIC)
         for (size_t i = 0; i < n; i++)
-            w->low[i] = round_stochastic(low_value(w->low[i], f) -
-                                         lr * w->grad[i], f, rng_uniform(rng));
+            p->low[i] = round_stochastic(low_value(p->low[i], f) -
+                                         lr * p->grad[i], f, rng_uniform(rng));
     loss_scaler_update(s, found_inf);
     return !found_inf;
 }
 //< weights-step
-
 
 static const char *const precision_names[] = {"fp64", "fp32", "fp16", "bf16",
                                               NULL};
@@ -476,18 +434,170 @@ static LossScaler scaler_of(const TrainSettings *s, bool low)
     return scaler;
 }
 
+/* What a training run keeps besides its model: the weights, the rounding,
+ * the scaler, chapter 4's SGD for fp64 and fp32, and the coins of
+ * stochastic rounding. */
+typedef struct {
+    Params p;
+    Rounding rounding;
+    Weights weights;
+    bool low; /* fp16 or bf16 */
+    double lr;
+    LossScaler scaler;
+    SgdConfig sgd_config;
+    SgdState sgd;
+    Rng coins;
+} Trainer;
+
+/* A trainer for n weights as --precision, --scaling and --weights say,
+ * stepping by lr. Returns false when out of memory. */
+static bool trainer_init(Trainer *t, const TrainSettings *s, size_t n,
+                         double lr)
+{
+    Precision precision = choice(precision_names, s->precision);
+    *t = (Trainer){
+        .rounding = {.precision = precision,
+                     .format = precision == PRECISION_BF16 ? FORMAT_BF16
+                                                           : FORMAT_FP16},
+        .weights = choice(weights_names, s->weights),
+        .low = precision == PRECISION_FP16 || precision == PRECISION_BF16,
+        .lr = lr, .sgd_config = sgd_default_config()};
+    t->scaler = scaler_of(s, t->low);
+    t->sgd_config.lr = lr;
+    rng_seed(&t->coins, s->seed ^ 0x434f494e53u); /* "COINS" */
+    return params_alloc(&t->p, n) && sgd_state_init(&t->sgd, n);
+}
+
+static void trainer_free(Trainer *t)
+{
+    params_free(&t->p);
+    sgd_state_free(&t->sgd);
+}
+
+/* The initial weights, drawn into p.master, rounded to what --precision
+ * and --weights keep. */
+static void trainer_round_weights(Trainer *t)
+{
+    for (size_t i = 0; i < t->p.n; i++) {
+        t->p.low[i] = low_nearest(t->p.master[i], t->rounding.format);
+        t->p.comp[i] = 0;
+        t->p.theta[i] = rounded_to(&t->rounding, t->p.master[i]);
+    }
+}
+
+/* One step from the gradient in p.grad: in fp16 and bf16 by weights_step,
+ * in fp64 and fp32 by chapter 4's SGD on the master weights; then theta,
+ * what the next pass reads. Returns whether the step was taken, and in
+ * *unchanged the fraction of weights with a nonzero gradient whose 16-bit
+ * value did not move (NAN for fp64 and fp32, and for a skipped step). */
+static bool trainer_step(Trainer *t, double *unchanged)
+{
+    Params *p = &t->p;
+    bool taken = true;
+    size_t moved = 0, stuck = 0;
+    if (t->low) {
+        memcpy(p->before, p->low, p->n * sizeof *p->low);
+        taken = weights_step(p, t->rounding.format, t->weights, t->lr,
+                             &t->scaler, &t->coins);
+        for (size_t i = 0; i < p->n; i++) {
+            p->theta[i] = low_value(p->low[i], t->rounding.format);
+            moved += p->grad[i] != 0.0;
+            stuck += p->grad[i] != 0.0 && p->low[i] == p->before[i];
+        }
+    } else {
+        sgd_step(p->master, p->grad, p->n, &t->sgd_config, &t->sgd);
+        for (size_t i = 0; i < p->n; i++)
+            p->theta[i] = rounded_to(&t->rounding, p->master[i]);
+    }
+    *unchanged = t->low && taken && moved ? (double)stuck / (double)moved : NAN;
+    return taken;
+}
+
+/* The rounding's counts back to 0, and the step's loss scale. */
+static void rounding_reset(Rounding *r, double loss_scale)
+{
+    memset(r->flushed, 0, sizeof r->flushed);
+    memset(r->nonzero, 0, sizeof r->nonzero);
+    r->flushed_activation_grads = r->nonzero_activation_grads = 0;
+    r->loss_scale = loss_scale;
+}
+
+/* The network and what its passes need: the trainer, the inputs and
+ * labels of a batch. */
+typedef struct {
+    Mlp net;
+    MlpBuffers buf;
+    Trainer t;
+    double *x;
+    uint8_t *labels;
+    size_t capacity;
+} Net;
+
+static bool net_alloc(Net *w, const TrainSettings *s)
+{
+    *w = (Net){.capacity = s->batch_size > 256 ? s->batch_size : 256};
+    if (!mlp_shape_classifier(&w->net, FASHION_MNIST_PIXELS, s->hidden.values,
+                              s->hidden.count, FASHION_MNIST_CLASSES,
+                              ACTIVATION_RELU))
+        return false;
+    w->x = malloc(w->capacity * FASHION_MNIST_PIXELS * sizeof(double));
+    w->labels = malloc(w->capacity);
+    bool trainer = trainer_init(&w->t, s, w->net.params, s->lr);
+    w->t.rounding.layers = w->net.layers;
+    return trainer && w->x && w->labels &&
+           mlp_buffers_alloc(&w->buf, &w->net, w->capacity);
+}
+
+static void net_free(Net *w)
+{
+    mlp_buffers_free(&w->buf);
+    trainer_free(&w->t);
+    free(w->x);
+    free(w->labels);
+}
+
+/* The images rows first..first+n-1 of the file as inputs rounded to
+ * --precision: a pixel p becomes (p/255 - 0.2860)/0.3530, torchvision's
+ * usual normalisation for Fashion-MNIST (the mean and the standard
+ * deviation of its training pixels). */
+static void inputs(Net *w, const FashionMnist *images, const size_t *rows,
+                   size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *img = images->pixels + rows[i] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            w->x[i * FASHION_MNIST_PIXELS + k] =
+                rounded_to(&w->t.rounding, (img[k] / 255.0 - 0.2860) / 0.3530);
+        w->labels[i] = images->labels[rows[i]];
+    }
+}
+
+/* The accuracy on the last --test-images images, in --precision. */
+static double test_accuracy(Net *w, const FashionMnist *images, size_t first,
+                            size_t n)
+{
+    size_t correct = 0, rows[256];
+    for (size_t done = 0; done < n; done += 256) {
+        size_t count = n - done < 256 ? n - done : 256;
+        for (size_t i = 0; i < count; i++)
+            rows[i] = first + done + i;
+        inputs(w, images, rows, count);
+        const double *logits = mlp_forward(&w->net, &w->buf, w->t.p.theta,
+                                           w->x, count);
+        correct += mlp_correct(logits, w->labels, count,
+                               FASHION_MNIST_CLASSES);
+    }
+    return (double)correct / (double)n;
+}
+
 /* The initial weights: chapter 8's He initialisation from --seed, then
  * each rounded to what --precision and --weights keep. */
 static void net_init(Net *w, const TrainSettings *s)
 {
     Rng rng;
     rng_seed(&rng, s->seed);
-    mlp_init(&w->net, w->master, INIT_HE, 1.0, &rng);
-    for (size_t i = 0; i < w->net.params; i++) {
-        w->low[i] = low_nearest(w->master[i], w->rounding.format);
-        w->comp[i] = 0;
-        w->theta[i] = rounded_to(&w->rounding, w->master[i]);
-    }
+    mlp_init(&w->net, w->t.p.master, INIT_HE, 1.0, &rng);
+    trainer_round_weights(&w->t);
 }
 
 /* --task train: one row a step, step,epoch,loss,scale,skipped,
@@ -510,30 +620,18 @@ static int train_task(const TrainSettings *s, FILE *out)
     }
     Net w;
     size_t *order = malloc(s->train_images * sizeof *order);
-    SgdState sgd = {0};
-    if (!order || !net_alloc(&w, s) || !sgd_state_init(&sgd, w.net.params)) {
+    if (!order || !net_alloc(&w, s)) {
         fprintf(stderr, "%s: out of memory for the network\n", program);
         free(order);
         net_free(&w);
         fashion_mnist_free(&images);
         return EXIT_FAILURE;
     }
-    Precision precision = choice(precision_names, s->precision);
-    Weights weights = choice(weights_names, s->weights);
-    w.rounding = (Rounding){.precision = precision,
-                            .format = precision == PRECISION_BF16 ? FORMAT_BF16
-                                                                  : FORMAT_FP16,
-                            .layers = w.net.layers};
     w.buf.hook = round_tensor;
-    w.buf.hook_ctx = &w.rounding;
-    bool low = precision == PRECISION_FP16 || precision == PRECISION_BF16;
-    LossScaler scaler = scaler_of(s, low);
-    SgdConfig sgd_config = sgd_default_config();
-    sgd_config.lr = s->lr;
+    w.buf.hook_ctx = &w.t.rounding;
     net_init(&w, s);
-    Rng shuffle, coins;
+    Rng shuffle;
     rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
-    rng_seed(&coins, s->seed ^ 0x434f494e53u);       /* "COINS" */
     for (size_t i = 0; i < s->train_images; i++)
         order[i] = i;
 
@@ -557,15 +655,12 @@ static int train_task(const TrainSettings *s, FILE *out)
         batch_iterator_init(&it, s->train_images, s->batch_size, false);
         size_t first, count;
         while (batch_iterator_next(&it, &first, &count)) {
-            Rounding *r = &w.rounding;
-            memset(r->flushed, 0, sizeof r->flushed);
-            memset(r->nonzero, 0, sizeof r->nonzero);
-            r->flushed_activation_grads = r->nonzero_activation_grads = 0;
-            r->loss_scale = scaler.scale;
-            double scale = scaler.scale;
+            Rounding *r = &w.t.rounding;
+            double scale = w.t.scaler.scale;
+            rounding_reset(r, scale);
             inputs(&w, &images, order + first, count);
-            double loss = mlp_loss_grad(&w.net, &w.buf, w.theta, w.x,
-                                        w.labels, count, w.grad);
+            double loss = mlp_loss_grad(&w.net, &w.buf, w.t.p.theta, w.x,
+                                        w.labels, count, w.t.p.grad);
             step++;
             if (!isfinite(loss)) {
                 fprintf(stderr, "%s: the loss stopped being a finite number "
@@ -574,22 +669,8 @@ static int train_task(const TrainSettings *s, FILE *out)
                 status = EXIT_FAILURE;
                 break;
             }
-            bool taken = true;
-            size_t n = w.net.params, moved = 0, unchanged = 0;
-            if (low) {
-                memcpy(w.before, w.low, n * sizeof *w.low);
-                taken = weights_step(&w, weights, s->lr, &scaler, &coins);
-                for (size_t i = 0; i < n; i++) {
-                    w.theta[i] = low_value(w.low[i], r->format);
-                    moved += w.grad[i] != 0.0;
-                    unchanged += w.grad[i] != 0.0 && w.low[i] == w.before[i];
-                }
-            } else {
-                /* chapter 4's SGD */
-                sgd_step(w.master, w.grad, n, &sgd_config, &sgd);
-                for (size_t i = 0; i < n; i++)
-                    w.theta[i] = rounded_to(r, w.master[i]);
-            }
+            double unchanged;
+            bool taken = trainer_step(&w.t, &unchanged);
             row[0] = (double)epoch, row[1] = loss, row[2] = scale;
             row[3] = !taken;
             for (size_t l = 0; l < w.net.layers; l++)
@@ -598,14 +679,12 @@ static int train_task(const TrainSettings *s, FILE *out)
             row[columns - 3] = r->nonzero_activation_grads ?
                 (double)r->flushed_activation_grads /
                 (double)r->nonzero_activation_grads : 0.0;
-            row[columns - 2] = low && taken && moved ?
-                (double)unchanged / (double)moved : NAN;
+            row[columns - 2] = unchanged;
             row[columns - 1] = first + count == s->train_images ?
                 test_accuracy(&w, &images, test_first, s->test_images) : NAN;
             output_row(out, step, row, columns);
         }
     }
-    sgd_state_free(&sgd);
     free(order);
     net_free(&w);
     fashion_mnist_free(&images);

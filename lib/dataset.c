@@ -86,6 +86,19 @@ void dataset_fill_gaussian(Dataset *ds, const double *w, double b,
     }
 }
 
+bool dataset_fill_reference(Dataset *ds, double noise, Rng *rng)
+{
+    static const double true_w[] = {2.0, -1.0, 0.5, 3.0, -2.0};
+    double *w = malloc(ds->d * sizeof *w);
+    if (!w)
+        return false;
+    for (size_t j = 0; j < ds->d; j++)
+        w[j] = true_w[j % 5];
+    dataset_fill_gaussian(ds, w, 0.7, noise, rng);
+    free(w);
+    return true;
+}
+
 void dataset_write_csv(const Dataset *ds, FILE *file)
 {
     if (ds->d == 1) {

@@ -42,6 +42,13 @@ void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,
 void dataset_fill_gaussian(Dataset *ds, const double *w, double b,
                            double noise, Rng *rng);
 
+/* Fills ds with chapter 3's reference problem, in any size: Gaussian
+ * features (dataset_fill_gaussian) and the targets of the true weights
+ * 2, -1, 0.5, 3, -2 (repeating for d > 5) and bias 0.7, plus noise·N(0, 1).
+ * Chapter 9 trains on it again in fp16 and bf16. Returns false when out of
+ * memory (ds untouched). */
+bool dataset_fill_reference(Dataset *ds, double noise, Rng *rng);
+
 /* Writes the dataset as CSV: a header "x,y" (d = 1) or "x1,...,xd,y",
  * then one row per example with %.17g. */
 void dataset_write_csv(const Dataset *ds, FILE *file);

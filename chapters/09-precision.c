@@ -10,6 +10,8 @@
  *                                                         neighbours, by size
  *   precision --task train --precision fp16 --scaling none   chapter 8's
  *                                    network with every tensor in fp16
+ *   precision --task train-regression --precision fp16    chapter 3's
+ *                                    regression with every tensor in fp16
  *   precision --task pass                                 chapter 3's pass
  *                                                         over bf16 data
  *
@@ -259,6 +261,8 @@ typedef struct {
     DoubleList hidden;
     double lr, scale;
     size_t epochs, batch_size, train_images, test_images, growth_interval;
+    size_t steps;      /* train-regression's */
+    double data_scale; /* train-regression's */
     uint64_t seed;
 } TrainSettings;
 
@@ -692,6 +696,134 @@ static int train_task(const TrainSettings *s, FILE *out)
 }
 
 
+/* ================================================ chapter 3's regression
+ * Chapter 3's reference problem (1,000 examples, 5 Gaussian features,
+ * noise 0.1) trained full-batch in --precision. Its gradient shrinks as
+ * the fit converges, towards the noise's floor: the place to watch fp16
+ * flush gradients that are small but not negligible. To make them as
+ * small as a network's are, every number of the data is multiplied by
+ * --data-scale (2^-11 by default: features of about 5e-4, in fp16's
+ * normal range), the bias written as a sixth, constant feature so that it
+ * scales with them. A power of two changes no bit of the problem: the
+ * weights that fit it are chapter 3's own, and its loss is chapter 3's
+ * times the scale squared, the gradient too. So the step divides --lr by
+ * the scale squared, and the loss is reported in chapter 3's units. */
+
+enum { REG_EXAMPLES = 1000, REG_FEATURES = 5, REG_WEIGHTS = REG_FEATURES + 1 };
+
+/* The scaled problem as doubles (exact) and as --precision stores it,
+ * with the rows of the full batch. */
+typedef struct {
+    double x[REG_EXAMPLES * REG_WEIGHTS], y[REG_EXAMPLES];
+    double x_low[REG_EXAMPLES * REG_WEIGHTS], y_low[REG_EXAMPLES];
+    size_t rows[REG_EXAMPLES];
+    Examples exact, stored;
+    double scale; /* --data-scale */
+} Regression;
+
+/* Chapter 3's reference data from --seed, the bias's feature appended,
+ * all multiplied by scale, then rounded as r stores numbers. */
+static bool regression_make(Regression *g, const TrainSettings *s,
+                            const Rounding *r)
+{
+    Dataset ref;
+    Rng rng;
+    rng_seed(&rng, s->seed);
+    if (!dataset_alloc(&ref, REG_EXAMPLES, REG_FEATURES) ||
+        !dataset_fill_reference(&ref, 0.1, &rng)) {
+        dataset_free(&ref);
+        return false;
+    }
+    for (size_t i = 0; i < REG_EXAMPLES; i++) {
+        for (size_t j = 0; j < REG_WEIGHTS; j++) {
+            double v = j < REG_FEATURES ? ref.x[i * REG_FEATURES + j] : 1.0;
+            g->x[i * REG_WEIGHTS + j] = v * s->data_scale;
+            g->x_low[i * REG_WEIGHTS + j] = rounded_to(r, v * s->data_scale);
+        }
+        g->y[i] = ref.y[i] * s->data_scale;
+        g->y_low[i] = rounded_to(r, g->y[i]);
+        g->rows[i] = i;
+    }
+    dataset_free(&ref);
+    g->exact = (Examples){REG_EXAMPLES, REG_WEIGHTS, g->x, g->y};
+    g->stored = (Examples){REG_EXAMPLES, REG_WEIGHTS, g->x_low, g->y_low};
+    g->scale = s->data_scale;
+    return true;
+}
+
+//> regression-step
+/* The full batch's loss and gradient by chapter 3's minibatch_mse_grad,
+ * from the data and the weights as --precision stores them (the sums in
+ * double, as a tensor core's are in float), then the gradient it writes
+ * multiplied by the loss scale and rounded: where fp16 flushes what is
+ * below half its smallest subnormal, 2^-25. */
+static void regression_gradient(Regression *g, Trainer *t)
+{
+    double unused_b;
+    rounding_reset(&t->rounding, t->scaler.scale);
+    minibatch_mse_grad(&g->stored, g->rows, REG_EXAMPLES, t->p.theta, 0.0,
+                       t->p.grad, &unused_b);
+    round_counting(&t->rounding, t->p.grad, REG_WEIGHTS, t->scaler.scale,
+                   &t->rounding.flushed[0], &t->rounding.nonzero[0]);
+}
+//< regression-step
+
+/* The loss of the weights a run holds, on the exact data, in chapter 3's
+ * units. */
+static double regression_loss(Regression *g, const Trainer *t)
+{
+    double grad[REG_WEIGHTS], grad_b;
+    return minibatch_mse_grad(&g->exact, g->rows, REG_EXAMPLES, t->p.theta,
+                              0.0, grad, &grad_b) /
+           (g->scale * g->scale);
+}
+
+/* --task train-regression: one row a step, step,loss,scale,skipped,
+ * flushed,unchanged,w1..w5,b (row 0: w = 0, chapter 3's start). Returns
+ * the exit status. */
+static int regression_task(const TrainSettings *s, FILE *out)
+{
+    Regression *g = malloc(sizeof *g);
+    Trainer t;
+    bool ready = trainer_init(&t, s, REG_WEIGHTS,
+                              s->lr / (s->data_scale * s->data_scale));
+    if (!g || !ready || !regression_make(g, s, &t.rounding)) {
+        fprintf(stderr, "%s: out of memory for the regression\n", program);
+        free(g);
+        trainer_free(&t);
+        return EXIT_FAILURE;
+    }
+    memset(t.p.master, 0, REG_WEIGHTS * sizeof(double));
+    trainer_round_weights(&t);
+    fputs("step,loss,scale,skipped,flushed,unchanged,w1,w2,w3,w4,w5,b\n", out);
+    double row[5 + REG_WEIGHTS] = {regression_loss(g, &t), NAN, NAN, NAN, NAN};
+    memcpy(row + 5, t.p.theta, REG_WEIGHTS * sizeof(double));
+    output_row(out, 0, row, 5 + REG_WEIGHTS);
+    int status = EXIT_SUCCESS;
+    for (size_t step = 1; step <= s->steps; step++) {
+        double scale = t.scaler.scale, unchanged;
+        regression_gradient(g, &t);
+        bool taken = trainer_step(&t, &unchanged);
+        row[0] = regression_loss(g, &t), row[1] = scale, row[2] = !taken;
+        row[3] = t.rounding.nonzero[0] ? (double)t.rounding.flushed[0] /
+                                         (double)t.rounding.nonzero[0] : 0.0;
+        row[4] = unchanged;
+        memcpy(row + 5, t.p.theta, REG_WEIGHTS * sizeof(double));
+        output_row(out, step, row, 5 + REG_WEIGHTS);
+        if (!isfinite(row[0])) {
+            fprintf(stderr, "%s: the loss stopped being a finite number at "
+                    "step %zu: --lr %g is too large (divide it by 10)\n",
+                    program, step, s->lr);
+            status = EXIT_FAILURE;
+            break;
+        }
+    }
+    free(g);
+    trainer_free(&t);
+    return status;
+}
+
+
 /* ======================================================= the data in bf16
  * Chapter 3's full-batch gradient pass of linear regression, over the
  * data stored as doubles and stored as bf16 (a quarter of the bytes),
@@ -855,7 +987,8 @@ static const char usage[] =
     "Exit status: 0 done; 1 a file could not be written; 2 bad input.";
 
 static const char *const task_names[] = {"round", "formats", "spacing",
-                                         "train", "pass", NULL};
+                                         "train", "train-regression", "pass",
+                                         NULL};
 static const char *const format_names[] = {"fp16", "bf16", NULL};
 
 int main(int argc, char **argv)
@@ -867,7 +1000,7 @@ int main(int argc, char **argv)
                        .hidden = {1, {64}}, .lr = 0.05, .scale = 65536.0,
                        .epochs = 2, .batch_size = 64, .train_images = 4000,
                        .test_images = 2000, .growth_interval = 2000,
-                       .seed = 1};
+                       .steps = 300, .data_scale = 0x1p-11, .seed = 1};
     PassSettings p = {.n = 10000, .d = 100, .repeats = 20, .seed = 1};
     Flag flags[] = {
         {.name = "task", .kind = FLAG_CHOICE, .value = &task,
@@ -881,30 +1014,31 @@ int main(int argc, char **argv)
         {.name = "precision", .kind = FLAG_CHOICE, .value = &t.precision,
          .help = "what every activation and gradient is rounded to (fp64: "
                  "the double reference)", .choices = precision_names,
-         .scope = "task=train"},
+         .scope = "task=train|train-regression"},
         {.name = "scaling", .kind = FLAG_CHOICE, .value = &t.scaling,
          .help = "loss scaling: none, a fixed --scale, or PyTorch's "
                  "GradScaler", .choices = scaling_names,
-         .scope = "task=train precision=fp16|bf16"},
+         .scope = "task=train|train-regression precision=fp16|bf16"},
         {.name = "scale", .kind = FLAG_DOUBLE, .value = &t.scale,
          .help = "the static scale, or the dynamic scaler's first",
          .min = 1, .max = 0x1p100,
-         .scope = "task=train precision=fp16|bf16 scaling=static|dynamic"},
+         .scope = "task=train|train-regression precision=fp16|bf16 scaling=static|dynamic"},
         {.name = "growth-interval", .kind = FLAG_COUNT,
          .value = &t.growth_interval,
          .help = "clean steps before the dynamic scale doubles", .min = 1,
          .max = 1e9,
-         .scope = "task=train precision=fp16|bf16 scaling=dynamic"},
+         .scope = "task=train|train-regression precision=fp16|bf16 scaling=dynamic"},
         {.name = "weights", .kind = FLAG_CHOICE, .value = &t.weights,
          .help = "double master weights, or 16-bit weights updated plainly, "
                  "with Kahan's compensation or by stochastic rounding",
-         .choices = weights_names, .scope = "task=train precision=fp16|bf16"},
+         .choices = weights_names, .scope = "task=train|train-regression precision=fp16|bf16"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &t.hidden,
          .help = "the hidden layers' widths (ReLU after each)",
          .scope = "task=train"},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &t.lr,
-         .help = "SGD's learning rate", .min = 0, .min_exclusive = true,
-         .max = 100, .scope = "task=train"},
+         .help = "SGD's learning rate (train-regression: chapter 3's, "
+                 "on the unscaled problem)", .min = 0, .min_exclusive = true,
+         .max = 100, .scope = "task=train|train-regression"},
         {.name = "epochs", .kind = FLAG_COUNT, .value = &t.epochs,
          .help = "passes over the training images", .min = 1, .max = 1000,
          .scope = "task=train"},
@@ -921,8 +1055,15 @@ int main(int argc, char **argv)
          .help = "the folder of Fashion-MNIST's .gz files",
          .scope = "task=train"},
         {.name = "seed", .kind = FLAG_SEED, .value = &t.seed,
-         .help = "random seed for the weights, the shuffles and the "
-                 "stochastic rounding", .scope = "task=train"},
+         .help = "random seed for the weights or the regression's data, "
+                 "the shuffles and the stochastic rounding", .scope = "task=train|train-regression"},
+        {.name = "steps", .kind = FLAG_COUNT, .value = &t.steps,
+         .help = "full-batch steps", .min = 1, .max = 100000,
+         .scope = "task=train-regression"},
+        {.name = "data-scale", .kind = FLAG_DOUBLE, .value = &t.data_scale,
+         .help = "what every number of the regression's data is multiplied "
+                 "by", .min = 0x1p-20, .max = 1,
+         .scope = "task=train-regression"},
         {.name = "n", .kind = FLAG_COUNT, .value = &p.n,
          .help = "examples N of the regression", .min = 1, .max = 1e8,
          .scope = "task=pass"},
@@ -945,14 +1086,17 @@ int main(int argc, char **argv)
     if (!cli_start(&cli, argc, argv, &status))
         return status;
     bool train = strcmp(task, "train") == 0;
-    if (train || strcmp(task, "pass") == 0) {
+    bool regression = strcmp(task, "train-regression") == 0;
+    if (train || regression || strcmp(task, "pass") == 0) {
         if (train &&
             cli_check_widths(&cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
             return EXIT_BAD_INPUT;
         Output out;
         if (!output_open(&out, program, "--out", out_path))
             return EXIT_FAILURE;
-        status = train ? train_task(&t, out.file) : pass_task(&p, out.file);
+        status = train        ? train_task(&t, out.file)
+                 : regression ? regression_task(&t, out.file)
+                              : pass_task(&p, out.file);
         if (status != EXIT_SUCCESS) {
             output_discard(&out);
             return status;

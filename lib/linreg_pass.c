@@ -102,10 +102,11 @@ INLINE double row_dot(const double *x, const double *w, size_t d)
  * does not link chapter 9), and every float is a double exactly. The pass
  * then adds in its usual order, so that it gives the bits the double pass
  * gives on the widened data. Eight at a time: in the portable copy with
- * the vector extension, in the AVX2 copy with the three instructions the
- * job needs (zero-extend 8 halves to 8 words and shift them up; widen 4
- * floats to 4 doubles, twice), which GCC 12 does not find by itself (it
- * emitted 13 for the same eight). */
+ * the vector extension, in the AVX2 copy with the instructions made for
+ * the job (one zero-extends 8 halves to 8 words, one shifts them up, one
+ * widens 4 floats to 4 doubles, twice), which GCC 12 does not find from
+ * the vector extension: it emitted 13 instructions for the same eight,
+ * and the pass took 38 ms instead of 27 on 10^6 x 100 numbers. */
 typedef uint16_t Bf16x8 __attribute__((vector_size(16), aligned(2)));
 typedef uint32_t U32x8 __attribute__((vector_size(32)));
 typedef float F32x8 __attribute__((vector_size(32)));
@@ -167,7 +168,8 @@ typedef struct {
  * asks for the rows PREFETCH_ROWS ahead, two cache lines (16 doubles) per
  * four gradient entries, which covers the 4·d doubles of a block: the
  * processor's own prefetcher, which guesses from the misses it sees, does
- * not run far enough ahead of a loop that computes between its loads.
+ * not run far enough ahead of a loop that computes between its loads (a
+ * bf16 pass, chapter 9's, asks for them as it widens a block instead).
  * Leftover examples go one at a time, in the same order of additions. */
 INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
                         const double *w, double bias, double *g,

@@ -94,7 +94,7 @@ check "09: spaces, tabs and a carriage return around a number are allowed" space
 
 check "09: --help lists every flag" help_lists_every_flag task format via-float32 out \
     precision scaling scale growth-interval weights hidden lr epochs batch-size \
-    train-images test-images data-dir seed n d timing repeats data-seed
+    train-images test-images data-dir seed steps data-scale n d timing repeats data-seed
 check "09: refuses --task fly"                    expect_bad_input --task --task fly
 check "09: refuses --task with no value"          expect_bad_input --task --task
 check "09: refuses --format fp8"                  expect_bad_input --format --task round --format fp8
@@ -307,6 +307,96 @@ bf16_pass() {
     [ "$(awk -F, '$1 == "bf16" { print $2 }' "$f")" = 2000000 ] || { echo "the bf16 data are not 2 bytes a number"; return 1; }
 }
 check "09: --task pass: the bf16 data's pass is the widened data's, off the double pass by less than 2^-9" bf16_pass
+
+# ------------------------------------------- chapter 3's regression, emulated
+# The regression-* runs: chapter 3's reference problem with every number
+# multiplied by 2^-11, trained full-batch for 300 steps. The least loss and
+# its weights come from chapter 3's own program, which solves the normal
+# equations (--task solve): a power of two changes no bit of the problem,
+# so the double run must end on them.
+regression_least() {
+    "$(dirname "$program")/03-minibatch" --task solve --out "$scratch/solve.csv" || return 1
+    least=$(awk -F, 'NR == 2 { print $1 }' "$scratch/solve.csv")
+}
+# excess RUN: the run's last loss over the least, less 1.
+excess() { awk -v l="$(last "$data/$1.csv" loss)" -v m="$least" 'BEGIN { printf "%.6g\n", l / m - 1 }'; }
+# below X LIMIT WHAT: X < LIMIT, or a message naming WHAT.
+below() { awk -v x="$1" -v lim="$2" -v what="$3" 'BEGIN { if (!(x < lim)) { printf "%s is %s, expected below %s\n", what, x, lim; exit 1 } }'; }
+
+# fp64 ends on the normal equations' solution: loss to 1e-12 of itself,
+# each weight to 1e-9 (300 steps of a contraction by about 0.9 a step).
+regression_is_chapter_3s() {
+    regression_least || return 1
+    f=$data/regression-fp64.csv
+    head -n 1 "$f" | grep -q '^step,loss,scale,skipped,flushed,unchanged,w1,w2,w3,w4,w5,b$' ||
+        { echo "unexpected columns: $(head -n 1 "$f")"; return 1; }
+    [ "$(awk 'END { print NR }' "$f")" = 302 ] || { echo "not 300 steps and the start"; return 1; }
+    below "$(excess regression-fp64 | awk '{ print $1 < 0 ? -$1 : $1 }')" 1e-12 "fp64's relative excess loss" || return 1
+    for k in 2 3 4 5 6 7; do
+        want=$(awk -F, -v k=$k 'NR == 2 { print $k }' "$scratch/solve.csv")
+        got=$(awk -F, -v k=$((k + 5)) 'END { print $k }' "$f")
+        near "$got" "$want" 1e-9 "weight $((k - 1))" || return 1
+    done
+}
+check "09: --task train-regression in fp64 ends on chapter 3's least-squares solution (--task solve)" regression_is_chapter_3s
+
+# fp16 without a loss scale: the gradient (about 2^-22 times chapter 3's)
+# shrinks as the fit converges until every entry is below 2^-25 and
+# rounds to 0: flushed reaches 1, the weights stop, and the loss stays
+# above twice the least. The first flush comes only after the loss has
+# fallen a hundredfold: the fit's success is what makes the gradient tiny.
+# Scaled by 2^16 (static, or dynamic from 2^16), nothing is flushed and
+# the loss ends within 10^-3 of the least (fp16's rounding of the data
+# and weights is what is left).
+regression_underflow() {
+    regression_least || return 1
+    f=$data/regression-fp16-unscaled.csv
+    [ "$(last "$f" flushed)" = 1 ] || { echo "fp16 unscaled: not every gradient entry flushed at the end"; return 1; }
+    awk -F, 'NR > 2 && $5 > 0 && !first { first = $1; if (!($2 < 19.6873 / 100)) { printf "the first flush at step %d, loss %s: before the fit converged\n", $1, $2; bad = 1 } }
+        END { exit bad || !first }' "$f" || return 1
+    [ "$(awk -F, 'NR > 201 { print $7, $8, $9, $10, $11, $12 }' "$f" | sort -u | wc -l)" = 1 ] ||
+        { echo "fp16 unscaled: the weights still move in the last 100 steps"; return 1; }
+    awk -v e="$(excess regression-fp16-unscaled)" 'BEGIN { exit !(e > 1) }' ||
+        { echo "fp16 unscaled: the loss ends within twice the least"; return 1; }
+    for run in regression-fp16-static regression-fp16-dynamic regression-bf16-unscaled; do
+        [ "$(column "$data/$run.csv" flushed | sort -u)" = 0 ] || { echo "$run flushed gradient entries"; return 1; }
+        [ "$(column "$data/$run.csv" skipped | sort -u)" = 0 ] || { echo "$run skipped a step"; return 1; }
+    done
+    below "$(excess regression-fp16-static)" 1e-3 "fp16 scaled by 2^16: relative excess loss" || return 1
+    below "$(excess regression-fp16-dynamic)" 1e-3 "fp16 with the dynamic scaler: relative excess loss" || return 1
+    below "$(excess regression-bf16-unscaled)" 1e-2 "bf16 unscaled: relative excess loss"
+}
+check "09: the regression in fp16 flushes every gradient entry and stops at 3x the least loss; a loss scale of 2^16, or bf16, trains to it" regression_underflow
+
+# The dynamic scaler on the regression (growth interval 20): nothing
+# overflows, so by GradScaler's rule the scale used at step k is
+# 2^16 * 2^floor((k - 1)/20).
+regression_scale_grows() {
+    awk -F, 'NR > 2 { want = 65536 * 2 ^ int(($1 - 1) / 20)
+        if ($3 != want) { printf "step %d: scale %s, expected %s\n", $1, $3, want; exit 1 } }'         "$data/regression-fp16-dynamic.csv"
+}
+check "09: the regression's dynamic scale doubles every 20 clean steps from 2^16" regression_scale_grows
+
+# bf16 weights alone: an update below half a unit in the last place of a
+# weight (2^-8 of it) vanishes; the weights stop far from the least (the
+# loss ends above 1.5 times it) and the last step moves none. Kahan's
+# compensation and stochastic rounding end within 5% of the least.
+regression_pure_stalls() {
+    regression_least || return 1
+    awk -v e="$(excess regression-bf16-pure)" 'BEGIN { exit !(e > 0.5) }' ||
+        { echo "bf16 weights alone reached the least loss"; return 1; }
+    [ "$(last "$data/regression-bf16-pure.csv" unchanged)" = 1 ] || { echo "bf16 weights alone still move"; return 1; }
+    below "$(excess regression-bf16-kahan)" 0.05 "Kahan-compensated bf16: relative excess loss" || return 1
+    below "$(excess regression-bf16-stochastic)" 0.05 "stochastically rounded bf16: relative excess loss"
+}
+check "09: the regression's bf16 weights alone stall; Kahan's compensation and stochastic rounding reach the least loss" regression_pure_stalls
+
+check "09: refuses --steps 0"                           expect_bad_input --steps --task train-regression --steps 0
+check "09: refuses --steps outside --task train-regression" expect_bad_input --steps --task train --steps 10
+check "09: refuses --data-scale 0"                      expect_bad_input --data-scale --task train-regression --data-scale 0
+check "09: refuses --data-scale 2"                      expect_bad_input --data-scale --task train-regression --data-scale 2
+check "09: refuses --data-scale with --task train"      expect_bad_input --data-scale --task train --data-scale 0.5
+check "09: refuses --hidden with --task train-regression" expect_bad_input --hidden --task train-regression --hidden 8
 
 check "09: refuses --precision fp8"                     expect_bad_input --precision --task train --precision fp8
 check "09: refuses --scaling sometimes"                 expect_bad_input --scaling --task train --scaling sometimes

@@ -21,10 +21,6 @@
 
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
-
 #include "bits.h"
 
 /* Four doubles, loaded from and stored to any address a double may have. */
@@ -99,65 +95,35 @@ INLINE double row_dot(const double *x, const double *w, size_t d)
  * doubles that stay in the fastest cache: a bf16's 16 bits on top of 16
  * zero bits are the float it stands for, exactly (chapter 9's
  * bf16_to_float, which this shared layer cannot call: chapter 3's program
- * does not link chapter 9), and every float is a double exactly. The pass
- * then adds in its usual order, so that it gives the bits the double pass
- * gives on the widened data. Eight at a time: in the portable copy with
- * the vector extension, in the AVX2 copy with the instructions made for
- * the job (one zero-extends 8 halves to 8 words, one shifts them up, one
- * widens 4 floats to 4 doubles, twice), which GCC 12 does not find from
- * the vector extension: it emitted 13 instructions for the same eight,
- * and the pass took 38 ms instead of 27 on 10^6 x 100 numbers. */
-typedef uint16_t Bf16x8 __attribute__((vector_size(16), aligned(2)));
+ * does not link chapter 9). The pass then adds in its usual order, so
+ * that it gives the bits the double pass gives on the widened data.
+ *
+ * Eight numbers at a time, all in registers: their 16 bytes loaded at
+ * once, each widened to 32 bits and shifted up, then the eight floats
+ * widened to doubles four at a time. With AVX2 that is one instruction
+ * each (a load that zero-extends, a shift, two conversions), plus the
+ * two stores. The vectors are written lane by lane, {e[0], ..., e[7]},
+ * because GCC 12 compiles the shorter __builtin_convertvector into
+ * half-width pieces here, twice the instructions. */
+typedef uint16_t U16x8 __attribute__((vector_size(16), aligned(2)));
 typedef uint32_t U32x8 __attribute__((vector_size(32)));
 typedef float F32x8 __attribute__((vector_size(32)));
-typedef void Widen8(const uint16_t *h, double *x);
 
-INLINE void widen8_portable(const uint16_t *h, double *x)
+INLINE const double *widen_bf16(const uint16_t *h, double *x, size_t count)
 {
-    U32x8 bits = __builtin_convertvector(*(const Bf16x8 *)h, U32x8) << 16;
-    F32x8 f;
-    memcpy(&f, &bits, sizeof f);
-    STORE(x, __builtin_convertvector(__builtin_shufflevector(f, f, 0, 1, 2, 3), Vec4));
-    STORE(x + 4, __builtin_convertvector(__builtin_shufflevector(f, f, 4, 5, 6, 7), Vec4));
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define HAVE_AVX2_COPY 1
-__attribute__((target("avx2"))) INLINE void widen8_avx2(const uint16_t *h, double *x)
-{
-    __m256 f = _mm256_castsi256_ps(_mm256_slli_epi32(
-        _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)h)), 16));
-    _mm256_storeu_pd(x, _mm256_cvtps_pd(_mm256_castps256_ps128(f)));
-    _mm256_storeu_pd(x + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1)));
-}
-#else
-#define HAVE_AVX2_COPY 0
-#endif
-
-/* count bf16 from h into x, eight at a time by widen8 and the rest one by
- * one; meanwhile it asks for the rows at `ahead`, if any, a cache line (32
- * bf16) at a time. */
-INLINE const double *widen_bf16(const uint16_t *h, double *x, size_t count,
-                                const uint16_t *ahead, Widen8 *widen8)
-{
-    if (ahead)
-        for (size_t k = 0; k < count; k += 32)
-            __builtin_prefetch(ahead + k);
     size_t k = 0;
-    for (; k + 8 <= count; k += 8)
-        widen8(h + k, x + k);
+    for (; k + 8 <= count; k += 8) {
+        U16x8 e = *(const U16x8 *)(h + k);
+        U32x8 bits = (U32x8){e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]} << 16;
+        F32x8 f;
+        memcpy(&f, &bits, sizeof f);
+        STORE(x + k, ((Vec4){f[0], f[1], f[2], f[3]}));
+        STORE(x + k + 4, ((Vec4){f[4], f[5], f[6], f[7]}));
+    }
     for (; k < count; k++)
         x[k] = float_from_bits((uint32_t)h[k] << 16);
     return x;
 }
-
-/* A bf16 pass's rows, its scratch for a widened block and its widening;
- * bits is NULL in a pass over doubles. */
-typedef struct {
-    const uint16_t *bits;
-    double *wide;
-    Widen8 *widen8;
-} Bf16Rows;
 //< widen-bf16
 
 //> pass
@@ -168,24 +134,20 @@ typedef struct {
  * asks for the rows PREFETCH_ROWS ahead, two cache lines (16 doubles) per
  * four gradient entries, which covers the 4·d doubles of a block: the
  * processor's own prefetcher, which guesses from the misses it sees, does
- * not run far enough ahead of a loop that computes between its loads (a
- * bf16 pass, chapter 9's, asks for them as it widens a block instead).
+ * not run far enough ahead of a loop that computes between its loads.
  * Leftover examples go one at a time, in the same order of additions. */
 INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
                         const double *w, double bias, double *g,
-                        double *grad_b, bool prefetch, Bf16Rows bf16)
+                        double *grad_b, bool prefetch, const uint16_t *xh,
+                        double *wide)
 {
-    const uint16_t *xh = bf16.bits;
     double sum_r2 = 0.0, sum_r = 0.0;
     size_t d4 = d / 4 * 4, i = 0;
     memset(g, 0, d * sizeof *g);
     for (; i + 4 <= n; i += 4) {
-        bool ahead = prefetch && i + PREFETCH_ROWS + 4 <= n; /* rows to ask for */
-        const double *x0 = xh ? widen_bf16(xh + i * d, bf16.wide, 4 * d,
-                                           ahead ? xh + (i + PREFETCH_ROWS) * d : NULL,
-                                           bf16.widen8)
-                              : x + i * d;
+        const double *x0 = xh ? widen_bf16(xh + i * d, wide, 4 * d) : x + i * d;
         const double *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
+        bool ahead = prefetch && i + PREFETCH_ROWS + 4 <= n; /* rows to ask for */
         double r0 = row_dot(x0, w, d) + bias - y[i];
         double r1 = row_dot(x1, w, d) + bias - y[i + 1];
         double r2 = row_dot(x2, w, d) + bias - y[i + 2];
@@ -196,7 +158,7 @@ INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
         sum_r2 += r3 * r3, sum_r += r3;
         size_t j = 0;
         for (; j < d4; j += 4) {
-            if (ahead && !xh) {
+            if (ahead) {
                 __builtin_prefetch(x0 + PREFETCH_ROWS * d + 4 * j);
                 __builtin_prefetch(x0 + PREFETCH_ROWS * d + 4 * j + 8);
             }
@@ -211,7 +173,7 @@ INLINE double pass_body(const double *x, const double *y, size_t n, size_t d,
             g[j] = (((g[j] + r0 * x0[j]) + r1 * x1[j]) + r2 * x2[j]) + r3 * x3[j];
     }
     for (; i < n; i++) {
-        const double *xi = xh ? widen_bf16(xh + i * d, bf16.wide, d, NULL, bf16.widen8) : x + i * d;
+        const double *xi = xh ? widen_bf16(xh + i * d, wide, d) : x + i * d;
         double r = row_dot(xi, w, d) + bias - y[i];
         sum_r2 += r * r, sum_r += r;
         for (size_t j = 0; j < d; j++)
@@ -236,31 +198,33 @@ static double pass_baseline(const double *x, const double *y, size_t n,
                             size_t d, const double *w, double b, double *g,
                             double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, false, (Bf16Rows){0});
+    return pass_body(x, y, n, d, w, b, g, grad_b, false, NULL, NULL);
 }
 
-#if HAVE_AVX2_COPY
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX2_COPY 1
 __attribute__((target("avx2"))) static double
 pass_avx2(const double *x, const double *y, size_t n, size_t d,
           const double *w, double b, double *g, double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, true, (Bf16Rows){0});
+    return pass_body(x, y, n, d, w, b, g, grad_b, true, NULL, NULL);
 }
 
 __attribute__((target("avx2"))) static double
 pass_avx2_no_prefetch(const double *x, const double *y, size_t n, size_t d,
                       const double *w, double b, double *g, double *grad_b)
 {
-    return pass_body(x, y, n, d, w, b, g, grad_b, false, (Bf16Rows){0});
+    return pass_body(x, y, n, d, w, b, g, grad_b, false, NULL, NULL);
 }
+#else
+#define HAVE_AVX2_COPY 0
 #endif
 
 static double pass_bf16_baseline(const uint16_t *xh, const double *y, size_t n,
                                  size_t d, const double *w, double b,
                                  double *g, double *grad_b, double *wide)
 {
-    return pass_body(NULL, y, n, d, w, b, g, grad_b, false,
-                     (Bf16Rows){xh, wide, widen8_portable});
+    return pass_body(NULL, y, n, d, w, b, g, grad_b, false, xh, wide);
 }
 
 #if HAVE_AVX2_COPY
@@ -269,8 +233,7 @@ pass_bf16_avx2(const uint16_t *xh, const double *y, size_t n, size_t d,
                const double *w, double b, double *g, double *grad_b,
                double *wide)
 {
-    return pass_body(NULL, y, n, d, w, b, g, grad_b, true,
-                     (Bf16Rows){xh, wide, widen8_avx2});
+    return pass_body(NULL, y, n, d, w, b, g, grad_b, false, xh, wide);
 }
 #endif
 

@@ -446,9 +446,8 @@ typedef struct {
     Rounding rounding;
     Weights weights;
     bool low; /* fp16 or bf16 */
-    double lr;
     LossScaler scaler;
-    SgdConfig sgd_config;
+    SgdConfig sgd_config; /* its lr is the run's, for every precision */
     SgdState sgd;
     Rng coins;
 } Trainer;
@@ -465,7 +464,7 @@ static bool trainer_init(Trainer *t, const TrainSettings *s, size_t n,
                                                            : FORMAT_FP16},
         .weights = choice(weights_names, s->weights),
         .low = precision == PRECISION_FP16 || precision == PRECISION_BF16,
-        .lr = lr, .sgd_config = sgd_default_config()};
+        .sgd_config = sgd_default_config()};
     t->scaler = scaler_of(s, t->low);
     t->sgd_config.lr = lr;
     rng_seed(&t->coins, s->seed ^ 0x434f494e53u); /* "COINS" */
@@ -501,8 +500,8 @@ static bool trainer_step(Trainer *t, double *unchanged)
     size_t moved = 0, stuck = 0;
     if (t->low) {
         memcpy(p->before, p->low, p->n * sizeof *p->low);
-        taken = weights_step(p, t->rounding.format, t->weights, t->lr,
-                             &t->scaler, &t->coins);
+        taken = weights_step(p, t->rounding.format, t->weights,
+                             t->sgd_config.lr, &t->scaler, &t->coins);
         for (size_t i = 0; i < p->n; i++) {
             p->theta[i] = low_value(p->low[i], t->rounding.format);
             moved += p->grad[i] != 0.0;

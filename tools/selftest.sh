@@ -43,8 +43,8 @@ groups() {
 
 # The order make starts the groups in (two at a time on two cores): the
 # longest first, so that no long group starts last and keeps one core busy
-# while the other idles. grading spends half its time waiting on the
-# time limits it tests, which the groups beside it fill; outputs reruns
+# while the other idles. grading spends a quarter of its time waiting on
+# the time limits it tests, which the groups beside it fill; outputs reruns
 # every experiment; sanitizers builds and grades everything again. The
 # others are short and fill the gaps, in report order.
 run_order() {

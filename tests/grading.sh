@@ -23,6 +23,13 @@ submission() {
     done
 }
 
+# grader_scratch DIR: the scratch folder tools/grade.sh grades the folder of
+# exercise files DIR in, build/grade/KEY (KEY: the checksum of DIR's
+# absolute path, with no GRADE_CFLAGS).
+grader_scratch() {
+    echo "build/grade/$(printf '%s' "$(cd "$1" && pwd) " | cksum | cut -d' ' -f1)"
+}
+
 stubs_of() {
     mkdir -p "$1"
     for s in solutions/[0-9][0-9]-*.c; do
@@ -330,7 +337,7 @@ student_time_limit() {
         grep -q "^dawdler,0,.*time-limit" "$g/slow-out/gradebook.csv" || { cat "$g/slow-out/gradebook.csv"; return 1; }
     sleep 0.2
     # (Only the dawdler's: the groups beside this one grade mutants.)
-    dawdler=$(pwd)/build/grade/$(printf '%s' "$(pwd)/$class/dawdler " | cksum | cut -d' ' -f1)/
+    dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
     [ -d "$dawdler" ] || { echo "no scratch folder $dawdler"; return 1; }
     if ps -eo args | grep -F "$dawdler" | grep -v grep | grep -q '\.tests'; then
         echo "a test process outlived its student's time limit"; ps -eo pid,args | grep -F "$dawdler"; return 1
@@ -924,7 +931,8 @@ compile_is_sandboxed() {
     jq -e '.tests | length > 0' "$g/intruder3-report/results.json" >/dev/null || { echo "no results.json"; return 1; }
     # (The intruder's scratch folder, as tools/grade.sh names it; the
     # hidden suite's source text, which its compiled tests do not hold.)
-    scratch_of=build/grade/$(printf '%s' "$class/intruder " | cksum | cut -d' ' -f1)
+    scratch_of=$(grader_scratch "$class/intruder")
+    [ -d "$scratch_of" ] || { echo "no scratch folder $scratch_of"; return 1; }
     found=$(grep -rlaF -e "$marker" -e "add_tests(TCase" "$scratch_of" "$g/intruder3-report" 2>/dev/null | head -n 3)
     [ -z "$found" ] || { echo "the compiler read another's file or the hidden suite into: $found"; return 1; }
     for c in 01 03 04; do
@@ -1002,7 +1010,7 @@ tampering_stop_keeps_rows() {
     # Zed's tests take a while: the change lands while they run.
     sed 's|^double parabola_descend(|unsigned sleep(unsigned);\n&|' solutions/$ch1.c >"$class/zed/$ch1.c"
     sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    sleep(2);|' "$class/zed/$ch1.c"
-    zed_run=build/grade/$(printf '%s' "$class/zed " | cksum | cut -d' ' -f1)/run
+    zed_run=$(grader_scratch "$class/zed")/run
     rm -rf "$zed_run"
     HIDDEN_TESTS="$hidden" tools/grade-class.sh "$class" "$g/tamper-out" >"$g/tamper.out" 2>&1 &
     grader=$!

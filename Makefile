@@ -335,4 +335,4 @@ FORCE:
 clean:
 	rm -rf build
 
--include $(shell find build/obj -name '*.d' 2>/dev/null)
+-include $(wildcard build/obj/*/*.d)

@@ -130,7 +130,7 @@ $(GB)/lib/libcourse.a: $(LIB_OBJS:build/%=$(GB)/%)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
--include $(shell find $(GB)/obj -name '*.d' 2>/dev/null)
+-include $(wildcard $(GB)/obj/*/*.d)
 endif
 
 $(foreach c,$(SUITES),$(eval $(GB)/lib/solutions-but-$c.a: \

@@ -111,13 +111,14 @@ esac
 start=""
 [ -n "$limit$json" ] && start=$(date +%s)
 
-# The graded chapters: one per suite tests/NN-topic.c (a glob lists them
-# sorted), or only chapter $only.
-stems=""
+# Every graded chapter, one per suite tests/NN-topic.c (a glob lists them
+# sorted), and the chapters to grade: all of them, or chapter $only.
+suites="" stems=""
 for suite in tests/[0-9][0-9]-*.c; do
     [ -f "$suite" ] || continue
-    stem=${suite#tests/} stem=${stem%.c}
-    [ -z "$only" ] || [ "${stem%%-*}" = "$only" ] && stems="$stems${stems:+ }$stem"
+    s=${suite#tests/} s=${s%.c}
+    suites="$suites $s"
+    [ -z "$only" ] || [ "${s%%-*}" = "$only" ] && stems="$stems${stems:+ }$s"
 done
 if [ -z "$stems" ]; then
     echo "grade: no graded chapter ${only:+numbered $only }in tests/" >&2
@@ -519,8 +520,7 @@ awk -F '\t' '$1 != "chapter" && $6 != "pass" { bad = 1 } END { exit bad }' "$mer
 next_chapter=""
 if [ -n "$only" ]; then
     next_stem="" this=""
-    for suite in tests/[0-9][0-9]-*.c; do
-        s=${suite#tests/} s=${s%.c}
+    for s in $suites; do
         [ -n "$this" ] && { next_stem=$s; break; }
         [ "${s%%-*}" = "$only" ] && this=$s
     done

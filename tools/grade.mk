@@ -97,7 +97,21 @@ endif
 hidden_of    = $(filter $1 $1.%,$(HIDDEN))
 chapter_of   = $(firstword $(subst ., ,$1))
 
-grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a $(GB)/lib/sandbox-witness.so \
+# The compiler's own folders of headers, where <...> finds the C library's
+# (tools/untrusted.awk lets a student's file include from them). Asking
+# runs the compiler's driver and preprocessor, five processes with the
+# shell, sed and tr: so the course's side asks once and keeps the answer
+# in a file named after CC (another compiler is asked anew), asks again
+# when a folder of the answer is gone (an upgraded compiler), and the
+# student's side reads the file.
+ask_system_dirs = $(CC) -xc -E -v /dev/null 2>&1 | \
+  sed -n '/^\#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :
+empty :=
+space := $(empty) $(empty)
+SYSTEM_DIRS_FILE := $(LIST_DIR)/system-dirs.$(subst /,_,$(subst $(space),_,$(CC)))
+SYSTEM_DIRS := $(file <$(SYSTEM_DIRS_FILE))
+
+grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a $(GB)/lib/sandbox-witness.so $(SYSTEM_DIRS_FILE) \
     $(foreach c,$(GRADE_CHAPTERS),$(LIST_DIR)/$c.tsv $(LIST_DIR)/$c.keep $(GB)/obj/tests/$c.o \
       $(GB)/lib/solutions-but-$c.a $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(call hidden_of,$c)))
 grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
@@ -135,6 +149,10 @@ endif
 
 $(foreach c,$(SUITES),$(eval $(GB)/lib/solutions-but-$c.a: \
   $(patsubst %,$(GB)/obj/solutions/%.o,$(filter-out $c,$(SOLUTIONS)))))
+$(SYSTEM_DIRS_FILE): $(if $(filter-out $(wildcard $(subst :, ,$(SYSTEM_DIRS))),$(subst :, ,$(SYSTEM_DIRS))),FORCE)
+	@mkdir -p $(@D)
+	@$(ask_system_dirs) >$@.tmp && test -s $@.tmp && mv $@.tmp $@
+
 $(SUITES:%=$(GB)/lib/solutions-but-%.a):
 	@mkdir -p $(@D)
 	@rm -f $@ && $(AR) rcs $@ $^
@@ -180,9 +198,8 @@ UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 
 ifneq ($(GD),)
-# The compiler's own folders of headers, where <...> finds the C library's.
-SYSTEM_DIRS := $(shell $(CC) -xc -E -v /dev/null 2>&1 | \
-  sed -n '/^\#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
+# (Graded without the course's side first, say by hand, it asks itself.)
+SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 
 # 1. Refused before it is compiled (tools/untrusted.awk reads the
 # preprocessed text, even the part before an error): an #include of anything

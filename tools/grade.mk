@@ -101,9 +101,10 @@ chapter_of   = $(firstword $(subst ., ,$1))
 # (tools/untrusted.awk lets a student's file include from them). Asking
 # runs the compiler's driver and preprocessor, five processes with the
 # shell, sed and tr: so the course's side asks once and keeps the answer
-# in a file named after CC (another compiler is asked anew), asks again
-# when a folder of the answer is gone (an upgraded compiler), and the
-# student's side reads the file.
+# in a file named after CC (another compiler is asked anew), and the
+# student's side reads the file. The answer holds while it names the
+# folder of the compiler's own headers (stddef.h's), which the driver
+# alone tells: another version of the compiler has another.
 ask_system_dirs = $(CC) -xc -E -v /dev/null 2>&1 | \
   sed -n '/^\#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :
 empty :=
@@ -149,7 +150,10 @@ endif
 
 $(foreach c,$(SUITES),$(eval $(GB)/lib/solutions-but-$c.a: \
   $(patsubst %,$(GB)/obj/solutions/%.o,$(filter-out $c,$(SOLUTIONS)))))
-$(SYSTEM_DIRS_FILE): $(if $(filter-out $(wildcard $(subst :, ,$(SYSTEM_DIRS))),$(subst :, ,$(SYSTEM_DIRS))),FORCE)
+ifneq ($(filter grader-course,$(MAKECMDGOALS)),)
+$(SYSTEM_DIRS_FILE): $(if $(filter $(shell $(CC) -print-file-name=include),$(subst :, ,$(SYSTEM_DIRS))),,FORCE)
+endif
+$(SYSTEM_DIRS_FILE):
 	@mkdir -p $(@D)
 	@$(ask_system_dirs) >$@.tmp && test -s $@.tmp && mv $@.tmp $@
 

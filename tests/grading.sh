@@ -284,6 +284,24 @@ scores_are_never_stale() {
 check "the score table shows what the code does now: a compile error after a pass scores 0, then full again" \
     scores_are_never_stale
 
+# The grader keeps the compiler's folders of system headers, one list per
+# CC (tools/grade.mk). A list kept from another version of the compiler,
+# without its folder of headers (here for CC=gcc, which no other check
+# uses), is asked again: <stddef.h> is still the C library's, and a file
+# that includes it still grades.
+system_dirs_follow_the_compiler() {
+    kept=build/grade/list/system-dirs.gcc
+    submission "$g/stddef" || return 1
+    printf '#include <stddef.h>\n' | cat - solutions/$ch1.c >"$g/stddef/$ch1.c" || return 1
+    # (compiled afresh, so that the kept list is read)
+    rm -rf "$(grader_scratch "$g/stddef")"
+    mkdir -p build/grade/list && printf '/usr/lib/gcc/no-such-version/include:/usr/include:' >"$kept"
+    CC=gcc tools/grade.sh "$g/stddef" 01 >"$g/stddef.out" 2>&1 || { cat "$g/stddef.out"; return 1; }
+    grep -qF "$(gcc -print-file-name=include):" "$kept" || { echo "the kept list was not asked again:"; cat "$kept"; return 1; }
+}
+check "a kept list of system header folders from another compiler version is asked again: <stddef.h> still grades" \
+    system_dirs_follow_the_compiler
+
 # ------------------------------------------------------------ grade-class
 class_gradebook() {
     class=$g/class

@@ -584,7 +584,7 @@ report_is_text() {
         { echo "the report is not a regular file"; ls -l build/reports/fifo-out; return 1; }
     rm -rf build/reports/fifo-out
     printf '01-gradient-descent\tparabola-descend\tparabola_descend()\t2\t2\tpass\t\t\t\tvisible\t\n' >"$g/one-row.tsv"
-    row=$(awk -F '\t' -v mode=gradebook -v student='=HYPERLINK("x")' -v stems=01-gradient-descent \
+    row=$(student='=HYPERLINK("x")' awk -F '\t' -v mode=gradebook -v stems=01-gradient-descent \
               -f tools/report.awk "$g/one-row.tsv")
     case "$row" in "\"'=HYPERLINK"*) ;; *) echo "a formula-like name reached the gradebook as $row"; return 1 ;; esac
 }
@@ -1018,6 +1018,33 @@ class_names_are_data() {
 }
 check "grade-class: a folder named like the gradebook, or holding control characters, leaves the gradebook whole and the terminal clean" \
     class_names_are_data
+
+# A submission's own text never becomes a row of the table. Here both the
+# compiler's message (it quotes the file's #error line) and the folder's
+# name hold a whole row, with \n and \t as two characters each, the way awk
+# reads a -v value: the table keeps the listing's rows, all failing (the
+# file is a stub that does not compile), and the gradebook the name as it
+# is, with 0 points.
+rows_are_not_text() {
+    class=$g/inject-class out=$g/inject-out
+    row='\n01-gradient-descent\tparabola-descend\tparabola_descend()\t2\t2\tpass\tok\tx\t\tvisible\n'
+    student="mallory$row"
+    rm -rf "$class" "$out" && mkdir -p "$class/$student" && stubs_of "$g/inject-stubs" || return 1
+    { cat "$g/inject-stubs/$ch1.c"; printf '%s\n' '#error \' "$row"; } >"$class/$student/$ch1.c"
+    tools/grade-class.sh "$class" "$out" >"$g/inject.out" 2>&1 || { cat "$g/inject.out"; return 1; }
+    table=$out/$student/results.tsv
+    [ -s "$table" ] || { echo "no table"; cat "$g/inject.out"; return 1; }
+    awk -F '\t' '$1 == "chapter" { next } NF != 11 || $6 == "pass" { print "a row of the submission: " $0; bad = 1 }
+        END { exit bad }' "$table" || return 1
+    for c in $chapters; do
+        [ "$(grep -c "^$c	" "$table")" -eq "$(grep -c "^$c	" "build/grade/list/$c.tsv")" ] ||
+            { echo "$c has not the listing's rows"; return 1; }
+    done
+    [ "$(wc -l <"$out/gradebook.csv")" -eq 2 ] && grep -qF "mallory$row,0," "$out/gradebook.csv" ||
+        { echo "the gradebook:"; cat "$out/gradebook.csv"; return 1; }
+    grep -qF "[1 of 1] mallory$row: 0/" "$g/inject.out" || { cat "$g/inject.out"; return 1; }
+}
+check "a submission's text (a compiler message, a folder's name) holding a row written with escapes adds no row and no point" rows_are_not_text
 
 # A tampering stop keeps the rows graded: the hidden suite's source is
 # changed (here by the self-test, as a submission graded without the

@@ -29,7 +29,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 class=${1:-}
 if [ -z "$class" ] || [ ! -d "$class" ]; then
-    echo "grade-class: SUBMISSIONS=${class:-?} is not a directory (one subfolder per student)" >&2
+    printf '%s\n' "grade-class: SUBMISSIONS=${class:-?} is not a directory (one subfolder per student)" >&2
     exit 2
 fi
 class=$(cd "$class" && pwd)
@@ -71,7 +71,7 @@ students=$(LC_ALL=C find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' !
                ! -name gradebook.csv | LC_ALL=C sort)
 total=$(printf '%s\n' "$students" | grep -c .)
 if [ "$total" -eq 0 ]; then
-    echo "grade-class: $class has no student folders" >&2
+    printf '%s\n' "grade-class: $class has no student folders" >&2
     exit 2
 fi
 stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
@@ -95,7 +95,9 @@ trap 'rm -f "$book_tmp"' EXIT
 failed=0
 n=0
 started=$(date +%s)
-echo "Grading $total students from $class"
+# (Names and paths are printed with printf '%s': dash's echo would read
+# the escapes a folder's name may hold, such as \n.)
+printf '%s\n' "Grading $total students from $class"
 IFS='
 '
 for dir in $students; do
@@ -116,20 +118,20 @@ for dir in $students; do
     seconds=$(($(date +%s) - t0))
     if [ "$code" -eq 3 ]; then
         cat "$sdir/grade.log" >&2
-        echo "grade-class: stopped at $student: the course's files changed while it ran (the gradebook keeps the students graded before)" >&2
+        printf '%s\n' "grade-class: stopped at $student: the course's files changed while it ran (the gradebook keeps the students graded before)" >&2
         write_gradebook
         exit 3
     fi
     if [ "$code" -le 1 ] && [ -s "$sdir/results.tsv" ]; then
-        row=$(awk -F '\t' -v mode=gradebook -v student="$student" -v stems="$stems" \
+        row=$(student=$student awk -F '\t' -v mode=gradebook -v stems="$stems" \
                   -f "$root/tools/report.awk" "$sdir/results.tsv")
-        score=$(echo "$row" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }')
-        echo "[$n of $total] $student: $score points (${seconds} s)"
+        score=$(printf '%s\n' "$row" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }')
+        printf '%s\n' "[$n of $total] $student: $score points (${seconds} s)"
     else
         failed=$((failed + 1))
-        row=$(awk -v mode=ungraded -v student="$student" -v stems="$stems" \
+        row=$(student=$student awk -v mode=ungraded -v stems="$stems" \
                   -v why="not graded (grader stopped, status $code)" -f "$root/tools/report.awk" </dev/null)
-        echo "[$n of $total] $student: NOT GRADED (status $code after ${seconds} s; see $sdir/grade.log)"
+        printf '%s\n' "[$n of $total] $student: NOT GRADED (status $code after ${seconds} s; see $sdir/grade.log)"
     fi
     rows="$rows$row
 "
@@ -139,5 +141,5 @@ for dir in $students; do
 done
 unset IFS
 write_gradebook
-echo "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+printf '%s\n' "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
 [ "$failed" -eq 0 ]

@@ -362,9 +362,15 @@ write_file() {
 # the lesson section's address in the book, build/book/STEM.html#ID, with
 # the ID pandoc gives a heading: lower case, letters, digits and _-. kept,
 # spaces made hyphens, nothing before the first letter (the self-test
-# checks every section's address against the built book).
+# checks every section's address against the built book). MESSAGE holds a
+# submission's text (the compiler quotes its lines, the message names its
+# folder): it reaches awk through the environment, where escapes such as
+# \n stay two characters (awk would read them in a -v value, and a row of
+# the submission's own making would join the table), and a tab or newline
+# in it becomes a space.
 merge() {
-    awk -F '\t' -v OFS='\t' -v note="$3" -v msg="$4" -v force="$5" '
+    note=$3 msg=$4 force=$5 awk -F '\t' -v OFS='\t' '
+        BEGIN { note = ENVIRON["note"]; msg = ENVIRON["msg"]; force = ENVIRON["force"]; gsub(/[\t\n]/, " ", msg) }
         function anchor(title,    id) {
             id = tolower(title)
             gsub(/[^a-z0-9_. \t-]/, "", id); gsub(/[ \t]+/, "-", id); sub(/^[^a-z]+/, "", id)
@@ -527,7 +533,7 @@ if [ -n "$only" ]; then
     [ -n "$next_stem" ] && next_chapter="$next_stem	$(sed -n '1s/^# *[0-9]*\.* *//p' "chapters/$next_stem.md" 2>/dev/null)"
 fi
 if [ "$mode" = hint ]; then
-    awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -v exdir="$files_dir" -f tools/report.awk "$merged" >"$work/hint.txt"
+    exdir=$files_dir awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -f tools/report.awk "$merged" >"$work/hint.txt"
     code=$?
     sanitize <"$work/hint.txt"
     exit $code
@@ -539,7 +545,7 @@ fi
 
 out=$work/report.txt
 {
-    awk -F '\t' -v mode=table -v exdir="$files_dir" -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
+    exdir=$files_dir awk -F '\t' -v mode=table -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
     # What the compiler warns about in files that compile: an assignment in
     # a condition or an unused variable is often the bug itself.
     for stem in $stems; do

@@ -2,12 +2,16 @@
 #
 #   awk -F '\t' -v mode=MODE [-v ...] -f tools/report.awk results.tsv
 #
+# The student's folder and name come from the environment (exdir, student),
+# never -v: awk reads escapes such as \n and \t in a -v value, and a folder
+# named with them would print lines of its own.
+#
 # The table has a line "chapter STEM TITLE" per chapter, then one line per
 # exercise: stem name function earned points status message section hint
 # visibility (visible or hidden) book (the section's address in the built
 # book, build/book/STEM.html#ID). MODE is one of:
 #   table      the score table, the first failing visible exercise in full
-#              (-v exdir=DIR names the student's folder), and a count of
+#              (exdir=DIR in the environment names the student's folder), and a count of
 #              failed hidden tests, without their details; with every
 #              exercise passing, -v next_chapter="STEM<TAB>TITLE" is where
 #              to go next
@@ -16,15 +20,17 @@
 #   hint       the first failing visible exercise's diagnostic and hint,
 #              or, with -v ex=NAME, that exercise's
 #   ungraded   the gradebook row of a student who could not be graded:
-#              -v student=NAME, empty points for each chapter in -v
+#              student=NAME in the environment, empty points for each chapter in -v
 #              stems="STEM ...", and -v why=REASON as the first failing
-#   gradebook  one CSV row: -v student=NAME, then the points of each
+#   gradebook  one CSV row: student=NAME (environment), then the points of each
 #              chapter in -v stems="STEM ...", total, maximum, and the first
 #              failing exercise (hidden ones included: this is for
 #              instructors)
 # Hidden exercises never show their message, hint or section (results.json,
 # written by tools/results.jq, has them, for Gradescope to keep from
 # students by their visibility).
+
+BEGIN { exdir = ENVIRON["exdir"]; student = ENVIRON["student"] }
 
 function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
 

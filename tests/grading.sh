@@ -1024,7 +1024,8 @@ check "grade-class: a folder named like the gradebook, or holding control charac
 # name hold a whole row, with \n and \t as two characters each, the way awk
 # reads a -v value: the table keeps the listing's rows, all failing (the
 # file is a stub that does not compile), and the gradebook the name as it
-# is, with 0 points.
+# is, with 0 points. (A folder's name is data everywhere: the grader finds
+# the file in it, and grade-class prints it as it is.)
 rows_are_not_text() {
     class=$g/inject-class out=$g/inject-out
     row='\n01-gradient-descent\tparabola-descend\tparabola_descend()\t2\t2\tpass\tok\tx\t\tvisible\n'
@@ -1035,6 +1036,9 @@ rows_are_not_text() {
     table=$out/$student/results.tsv
     [ -s "$table" ] || { echo "no table"; cat "$g/inject.out"; return 1; }
     awk -F '\t' '$1 == "chapter" { next } NF != 11 || $6 == "pass" { print "a row of the submission: " $0; bad = 1 }
+        END { exit bad }' "$table" || return 1
+    # (and the file was found in its folder, and did not compile)
+    awk -F '\t' -v ch="$ch1" '$1 == ch && $6 != "compile" { print "not refused as a compile error: " $0; bad = 1 }
         END { exit bad }' "$table" || return 1
     for c in $chapters; do
         [ "$(grep -c "^$c	" "$table")" -eq "$(grep -c "^$c	" "build/grade/list/$c.tsv")" ] ||

@@ -87,7 +87,7 @@ exercises=$1
 only=${2:-}
 
 if [ ! -d "$exercises" ]; then
-    echo "grade: $exercises is not a directory (the folder of exercise files to grade)" >&2
+    printf '%s\n' "grade: $exercises is not a directory (the folder of exercise files to grade)" >&2
     exit 2
 fi
 case "$only" in
@@ -337,7 +337,8 @@ if ! has_exercise_files "$exercises" && [ -d "$exercises/exercises" ] &&
    [ ! -L "$exercises/exercises" ]; then
     files_dir=$exercises/exercises
 fi
-source_of() { echo "$files_dir/$1.c"; }
+# (printf, not dash's echo, which would read a \t in the folder's name)
+source_of() { printf '%s/%s.c\n' "$files_dir" "$1"; }
 regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 
 # Text that came from a submission (compiler messages quote its lines; a
@@ -513,7 +514,7 @@ for stem in $stems; do
         mv "$merged.tmp" "$merged"
 done
 if [ "$(course_sum)" != "$sum_before" ]; then
-    echo "grade: the course's own files (tests/, tools/, solutions/, exercises/*.h) changed while $exercises was graded: its results are void; restore them with git before grading again" >&2
+    printf '%s\n' "grade: the course's own files (tests/, tools/, solutions/, exercises/*.h) changed while $exercises was graded: its results are void; restore them with git before grading again" >&2
     exit 3
 fi
 [ -n "$results_out" ] && write_file "$results_out" <"$merged"

@@ -24,10 +24,10 @@ submission() {
 }
 
 # grader_scratch DIR: the scratch folder tools/grade.sh grades the folder of
-# exercise files DIR in, build/grade/KEY (KEY: the checksum of DIR's
-# absolute path, with no GRADE_CFLAGS).
+# exercise files DIR in, build/grade/KEY (KEY: the SHA-256 of DIR's
+# absolute path and a space, with no GRADE_CFLAGS).
 grader_scratch() {
-    echo "build/grade/$(printf '%s' "$(cd "$1" && pwd) " | cksum | cut -d' ' -f1)"
+    echo "build/grade/$(printf '%s' "$(cd "$1" && pwd) " | sha256sum | cut -d' ' -f1)"
 }
 
 stubs_of() {
@@ -1049,6 +1049,21 @@ rows_are_not_text() {
     grep -qF "[1 of 1] mallory$row: 0/" "$g/inject.out" || { cat "$g/inject.out"; return 1; }
 }
 check "a submission's text (a compiler message, a folder's name) holding a row written with escapes adds no row and no point" rows_are_not_text
+
+# A folder graded again without a chapter's file (another student's folder
+# at the same path, say) leaves no copy of the old file, nor its
+# preprocessed text, in the scratch folder its tests can see.
+removed_file_leaves_no_copy() {
+    dir=$g/shrinking
+    rm -rf "$dir" && submission "$dir" && tools/grade.sh "$dir" 01 >/dev/null 2>&1 || return 1
+    ls "$(grader_scratch "$dir")/$ch1.c" "$(grader_scratch "$dir")/$ch1.i" >/dev/null || return 1
+    rm "$dir/$ch1.c"
+    tools/grade.sh "$dir" 01 >"$g/shrinking.out" 2>&1
+    grep -q "^$ch1: not graded (missing)" "$g/shrinking.out" || { cat "$g/shrinking.out"; return 1; }
+    left=$(ls "$(grader_scratch "$dir")/$ch1".* | grep -v '\.tsv$')
+    [ -z "$left" ] || { echo "left in the scratch folder:"; echo "$left"; return 1; }
+}
+check "a chapter's file gone from a folder graded again leaves no copy of it where the tests run" removed_file_leaves_no_copy
 
 # A tampering stop keeps the rows graded: the hidden suite's source is
 # changed (here by the self-test, as a submission graded without the

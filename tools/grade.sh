@@ -126,16 +126,18 @@ if [ -z "$stems" ]; then
 fi
 
 # One scratch folder per exercises folder and set of flags, so grading
-# solutions, stubs and sanitizer builds never overwrite each other.
-cksum_of() { set -- $(printf '%s' "$1" | cksum); echo "$1"; }
-work=build/grade/$(cksum_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}")
+# solutions, stubs and sanitizer builds never overwrite each other. Named
+# by a SHA-256, not a CRC: a folder name made to share another student's
+# CRC would share that student's scratch folder, and read their files.
+key_of() { set -- $(printf '%s' "$1" | sha256sum); echo "$1"; }
+work=build/grade/$(key_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}")
 objs=build
-[ -n "${GRADE_CFLAGS:-}" ] && objs=build/cflags-$(cksum_of "$GRADE_CFLAGS")
+[ -n "${GRADE_CFLAGS:-}" ] && objs=build/cflags-$(key_of "$GRADE_CFLAGS")
 hidden_key=""
 mkdir -p "$work"
 if [ -n "$hidden_dir" ]; then
     hidden_dir=$(cd "$hidden_dir" && pwd)
-    hidden_key=$(cksum_of "$hidden_dir")
+    hidden_key=$(key_of "$hidden_dir")
     # Make reads the hidden suites through a link whose name has no spaces.
     mkdir -p "$objs/grade/hidden-$hidden_key"
     [ -e "$objs/grade/hidden-$hidden_key/src" ] || ln -s "$hidden_dir" "$objs/grade/hidden-$hidden_key/src" 2>/dev/null
@@ -316,10 +318,16 @@ run_suite() {
 make_args="-s --no-print-directory GRADE_BUILD=$objs HIDDEN_KEY=$hidden_key"
 
 # The course's own files, whose checksums (one a file, with its name) must
-# not change while a submission runs.
+# not change while a submission runs: its sources, and what the grading
+# reads of its build (the listings' names and points, the objects and
+# archives a submission is linked with), which a submission graded without
+# the sandbox could otherwise rewrite for the students after it. SHA-256:
+# a CRC can be kept while the file is changed.
 course_sum() {
-    cksum tests/*.c tests/*.h tools/*.sh tools/*.awk tools/*.mk tools/*.jq solutions/*.c exercises/*.h \
-        lib/*.c lib/*.h Makefile ${hidden_dir:+"$hidden_dir"/*.c} 2>/dev/null
+    sha256sum tests/*.c tests/*.h tools/*.sh tools/*.awk tools/*.mk tools/*.jq solutions/*.c exercises/*.h \
+        lib/*.c lib/*.h Makefile ${hidden_dir:+"$hidden_dir"/*.c} \
+        "$objs"/grade/list/*.tsv "$objs"/grade/list/*.keep "$objs"/obj/tests/*.o "$objs"/lib/*.a \
+        ${hidden_key:+"$objs/grade/hidden-$hidden_key"/*.tsv} 2>/dev/null
 }
 
 # The folder of the student's files: the folder itself or, in a whole copy
@@ -413,12 +421,14 @@ hidden_suites=""
 [ -n "$hidden_dir" ] && hidden_suites=$(ls "$hidden_dir"/[0-9][0-9]-*.c 2>/dev/null | sort)
 
 # The student's files, copied only when changed, so that make rebuilds
-# nothing for a file that did not change.
+# nothing for a file that did not change; what was built from a file the
+# folder no longer has goes (its copy and preprocessed text are in sight
+# of the tests).
 sum_before=$(course_sum)
 files=""
 for stem in $stems; do
     source=$(source_of "$stem")
-    regular_file "$source" || continue
+    regular_file "$source" || { rm -f "$work/$stem".*; continue; }
     cmp -s "$source" "$work/$stem.c" || cp "$source" "$work/$stem.c"
     files="$files $stem"
 done

@@ -1065,6 +1065,25 @@ removed_file_leaves_no_copy() {
 }
 check "a chapter's file gone from a folder graded again leaves no copy of it where the tests run" removed_file_leaves_no_copy
 
+# What the grader's check of includes and asm read is what is compiled: a
+# file that would read differently when preprocessed a second time (here,
+# once the first run has made its .log) gets none of the second reading
+# into its object.
+checked_text_is_compiled() {
+    dir=$g/second-reading
+    rm -rf "$dir" && submission "$dir" && rm -rf "$(grader_scratch "$dir")" || return 1
+    cat >>"$dir/$ch1.c" <<'EOF'
+#if __has_include("01-gradient-descent.log")
+#include "../../../tests/grading.h"
+int unseen_by_the_check(void) { return grading_near(1, 1, 0); }
+#endif
+EOF
+    tools/grade.sh "$dir" 01 >"$g/second-reading.out" 2>&1
+    nm "$(grader_scratch "$dir")/$ch1.plain.o" >"$g/second-reading.nm" || { cat "$g/second-reading.out"; return 1; }
+    ! grep -q unseen_by_the_check "$g/second-reading.nm" || { echo "compiled code the check never read"; return 1; }
+}
+check "what is compiled is the preprocessed text the check of includes read, not the file read again" checked_text_is_compiled
+
 # A tampering stop keeps the rows graded: the hidden suite's source is
 # changed (here by the self-test, as a submission graded without the
 # sandbox could) while the second student's tests run; grade-class stops

@@ -205,23 +205,26 @@ ifneq ($(GD),)
 # (Graded without the course's side first, say by hand, it asks itself.)
 SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 
-# 1. Refused before it is compiled (tools/untrusted.awk reads the
-# preprocessed text, even the part before an error): an #include of anything
-# but the course's headers and the C library's (a hidden suite would show
-# its text in the compiler's messages), and asm. First the test programs
-# built from its last version go, so that a file that no longer builds is
-# never graded by them.
+# 1. Preprocessed, and refused before it is compiled (tools/untrusted.awk
+# reads the preprocessed text, even the part before an error): an #include
+# of anything but the course's headers and the C library's (a hidden suite
+# would show its text in the compiler's messages), and asm. First the test
+# programs built from its last version go, so that a file that no longer
+# builds is never graded by them. Its .d file makes a change in the headers
+# it includes start again here.
 $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
-	@$(UNTRUSTED_CC) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
+	@$(UNTRUSTED_CC) -E -MMD -MP -MF $(GD)/$*.d -MT $@ $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 
-# 2. Compiled; its .d file makes a change in the headers it includes start
-# again from step 1. What the compiler says of a file it compiles is kept
-# as STEM.warnings, for the report to show.
-$(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.c $(GD)/%.i
-	@$(UNTRUSTED_CC) -MMD -MP -MF $(GD)/$*.d -MT $(GD)/$*.i -c $< -o $@ 2>$(GD)/$*.log && \
+# 2. Compiled: the preprocessed text step 1 read, not the file again. A
+# file preprocessed twice can read differently the second time (with
+# __has_include of a file that step 1's run itself created, say), and
+# only what was read may be compiled. What the compiler says of a file it
+# compiles is kept as STEM.warnings, for the report to show.
+$(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.i
+	@$(UNTRUSTED_CC) -c $< -o $@ 2>$(GD)/$*.log && \
 	  cp $(GD)/$*.log $(GD)/$*.warnings
 
 # 3. Refused if it holds code that would run before main, in the
@@ -233,7 +236,7 @@ $(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.c $(GD)/%.i
 # so the check reads the object compiled without them).
 $(SUITES:%=$(GD)/%.o): $(GD)/%.o: $(GD)/%.plain.o $(LIST_DIR)/%.keep tools/untrusted-object.awk
 	@readelf -SsW $< | awk -f tools/untrusted-object.awk 2>$(GD)/$*.log
-	@$(if $(GRADE_CFLAGS),$(UNTRUSTED_CC) $(GRADE_CFLAGS) -c $(GD)/$*.c -o $(GD)/$*.cflags.o 2>$(GD)/$*.log &&) \
+	@$(if $(GRADE_CFLAGS),$(UNTRUSTED_CC) $(GRADE_CFLAGS) -c $(GD)/$*.i -o $(GD)/$*.cflags.o 2>$(GD)/$*.log &&) \
 	  objcopy --keep-global-symbols=$(LIST_DIR)/$*.keep $(if $(GRADE_CFLAGS),$(GD)/$*.cflags.o,$<) $@ 2>$(GD)/$*.log
 
 # 4. Linked with the chapter's suites: tests for chapter NN link the

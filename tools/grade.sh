@@ -192,7 +192,7 @@ trap interrupted INT TERM HUP
 # processes it counts, and any other grader as itself. The submission may
 # add SANDBOX_PROCS processes to those: a fork bomb stops there.
 SANDBOX_PROCS=128
-as_sandbox_user=""
+as_sandbox_user="" sb_as_pid1=""
 [ "$sandbox" = 1 ] && [ "$(id -u)" = 0 ] && as_sandbox_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 processes_of() { cat /proc/[0-9]*/status 2>/dev/null | awk -v u="$1" '$1 == "Uid:" && $2 == u { n++ } END { print n + 0 }'; }
 
@@ -257,7 +257,7 @@ $sb_hide"
     for sb_keep in $sb_write; do set -- "$@" --bind "$sb_keep" "$sb_keep"; done
     for sb_hide in $sb_hidden; do set -- "$@" --remount-ro "$sb_hide"; done
     IFS=$sb_old_ifs
-    set -- "$@" --chdir "$sb_dir" --unshare-all --die-with-parent --new-session \
+    set -- "$@" --chdir "$sb_dir" --unshare-all --die-with-parent --new-session $sb_as_pid1 \
         --uid 65534 --gid 65534 --
     while [ "$sb_words" -gt 0 ]; do set -- "$@" "$1"; shift; sb_words=$((sb_words - 1)); done
     sb_uid=$(id -u)
@@ -297,8 +297,16 @@ run_suite() {
     sb_show="$root/$work" sb_write="$rs_run"
     # (3 s: tests/grading.c's TEST_TIMEOUT_SECONDS, which Check scales.)
     sb_cpu=$(awk -v m="${CK_TIMEOUT_MULTIPLIER:-1}" 'BEGIN { s = 3 * m; print (s == int(s) ? s : int(s) + 1) + 1 }')
+    # The test program is the sandbox's first process (--as-pid-1), not a
+    # child of bubblewrap's: bubblewrap's would hold the runner's output
+    # open where a test running as the same user could reopen it
+    # (/proc/1/fd/1) and write a summary line of its own; the test program
+    # is not dumpable, so its descriptors are out of the tests' reach. And
+    # when it ends, every process left in the sandbox ends with it.
+    sb_as_pid1=--as-pid-1
     sandboxed KILL "$rs_seconds" "$rs_log" "$rs_run" env "$@" "$rs_tests" /dev/fd/3 3>"$work/$rs_result"
     rs_code=$?
+    sb_as_pid1=""
     # What the witness saw: text from the submission's side, so only a
     # regular file, its first 64 kB, the first ten distinct lines, each cut
     # to 200 characters.

@@ -482,6 +482,13 @@ for stem in $stems; do
         first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         message="$source does not compile: $first"
+        # A file that compiles but lacks a function the tests call fails
+        # at the link, whose last words ("ld returned 1 exit status") say
+        # nothing to a beginner: name the functions instead.
+        undefined=$(sed -n "s/.*undefined reference to \`\([A-Za-z_][A-Za-z0-9_]*\)'.*/\1/p" "$work/$stem.errors" |
+            sort -u | awk '{ printf "%s%s()", (NR > 1 ? ", " : ""), $0 }')
+        [ -z "$undefined" ] ||
+            message="$source does not define $undefined, which the tests call: is it missing, misspelt, or static?"
     fi
 
     if [ -z "$note" ]; then

@@ -352,7 +352,9 @@ static Verdict explain(TestResult *tr)
         v.status = "crash";
         snprintf(v.message, sizeof v.message,
                  "crashed (%s): it read or wrote memory it does not own, an "
-                 "index past the end of an array or a NULL pointer", msg);
+                 "index past the end of an array or a NULL pointer, or it "
+                 "ran out of stack (a function that calls itself without "
+                 "end?)", msg);
     } else if (strstr(msg, "signal 8")) {
         v.status = "crash";
         snprintf(v.message, sizeof v.message,

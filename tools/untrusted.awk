@@ -56,7 +56,7 @@ function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" 
         allowed = course_header(unquoted(name)) || flags ~ / 3( |$)/
         if (depth == 0 && !course_header(unquoted(name)) && !system_header(unquoted(name))) allowed = 0
         if (!allowed)
-            refuse("the file includes " name ": only the course's headers (exercises/, lib/) and the C library's may be included")
+            refuse("the file includes " name ": only the course's headers (exercises/, lib/) and the C library's may be included, each by its name alone, as #include \"vec.h\" or #include <math.h>")
         stack[++depth] = name
     } else if (flags ~ / 2( |$)/) {
         if (--depth < 0 || stack[depth] != name)

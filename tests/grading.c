@@ -232,6 +232,7 @@ static void exit_guard(void)
 {
     if (!test_finished) {
         journal('E');
+        fflush(stdout); /* (_exit does not: a last line without '\n') */
         _exit(EXIT_CALLED_STATUS);
     }
 }
@@ -255,13 +256,15 @@ static void guard_setup(void)
     /* The results are the runner's to write. */
     if (results_fd >= 0)
         close(results_fd);
-    /* Each test's output goes to a file of its own, output-PID.txt in the
-     * folder the tests run in: one test's flood cannot use up the next
-     * one's allowance, and nothing a test prints can mix with the runner's
-     * summary line. The allowance is set hard as well as soft, so the
-     * test cannot raise it back. */
-    char name[40];
-    snprintf(name, sizeof name, "output-%ld.txt", (long)getpid());
+    /* Each test's output goes to a file of its own, output-I-PID.txt in
+     * the folder the tests run in (I: the exercise's index in the chapter,
+     * from 0): one test's flood cannot use up the next one's allowance,
+     * nothing a test prints can mix with the runner's summary line, and
+     * the grader can show a student what their code printed in the
+     * exercise that failed. The allowance is set hard as well as soft, so
+     * the test cannot raise it back. */
+    char name[48];
+    snprintf(name, sizeof name, "output-%ld-%ld.txt", current_exercise, (long)getpid());
     int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
         fflush(stdout);
@@ -269,6 +272,9 @@ static void guard_setup(void)
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
         close(fd);
+        /* Line by line, as on a terminal: what a test printed before it
+         * crashed is in the file, for the report to show. */
+        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     }
     struct rlimit limit;
     rlim_t cap = (rlim_t)TEST_OUTPUT_LIMIT_MB * 1024 * 1024;

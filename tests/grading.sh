@@ -1092,6 +1092,23 @@ EOF
 }
 check "what is compiled is the preprocessed text the check of includes read, not the file read again" checked_text_is_compiled
 
+# printf is how a beginner debugs: what the failing exercise's tests
+# printed is shown under its diagnostic, quoted, its first ten lines, even
+# when the test then crashed (the output is line-buffered).
+printed_is_shown() {
+    dir=$g/printer
+    rm -rf "$dir" && submission "$dir" || return 1
+    sed -i 's|^double mse_loss(|int printf(const char *, ...);\n&|' "$dir/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|^{|{\n    for (int k = 0; k < 12; k++) printf("debug line %d\\n", k);\n    if (n == 3) { volatile int *p = 0; *p = 1; }|' "$dir/$ch1.c"
+    tools/grade.sh "$dir" 01 >"$g/printer.out" 2>&1
+    out=$g/printer.out
+    grep -q "^First failing exercise: mse_loss()" "$out" && grep -q "^  Your code printed, in this exercise's tests:$" "$out" &&
+        grep -q '^    | debug line 9$' "$out" && ! grep -q 'debug line 10' "$out" &&
+        grep -q '^    | \.\.\. and 2 more lines$' "$out" || { cat "$out"; return 1; }
+    tools/grade.sh --hint-for mse-loss "$dir" 01 | grep -q '^    | debug line 0$' || { echo "make check EX=mse-loss does not show it"; return 1; }
+}
+check "what a failing exercise printed (printf) is shown under its diagnostic, even before a crash" printed_is_shown
+
 # A tampering stop keeps the rows graded: the hidden suite's source is
 # changed (here by the self-test, as a submission graded without the
 # sandbox could) while the second student's tests run; grade-class stops

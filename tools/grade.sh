@@ -283,7 +283,9 @@ run_suite() {
     rs_seconds=$1 rs_log=$2 rs_tests=$3 rs_result=$4
     if [ "$sandbox" = 0 ]; then
         run_limited KILL "$rs_seconds" "$rs_log" "$work" "$rs_tests" /dev/fd/3 3>"$work/$rs_result"
-        return
+        rs_code=$?
+        keep_printed "$work" "${rs_result%.tsv}"
+        return $rs_code
     fi
     rs_run=$root/$work/run
     rm -rf "$rs_run" && mkdir -p "$rs_run" && chmod 777 "$rs_run" || return 1
@@ -317,8 +319,23 @@ run_suite() {
             END { if (NR && whole) print previous }' |
             awk '!seen[$0]++' | head -n 10 >"$work/${rs_result%.tsv}.refused"
     fi
+    keep_printed "$rs_run" "${rs_result%.tsv}"
     rm -rf "$rs_run"
     return $rs_code
+}
+
+# keep_printed DIR BASE: what the tests printed (tests/grading.c writes
+# DIR/output-I-PID.txt, I the exercise's index in the chapter), for the
+# report to show beside a failure: the first 4 kB of each regular file,
+# gathered by exercise into $work/BASE.printed-I. (printf is how a
+# beginner debugs; what it printed must not vanish.)
+keep_printed() {
+    rm -f "$work/$2".printed-*
+    for kp_file in "$1"/output-[0-9]*-[0-9]*.txt; do
+        [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
+        kp_index=${kp_file##*/output-}
+        head -c 4096 "$kp_file" >>"$work/$2.printed-${kp_index%%-*}"
+    done
 }
 
 # What make needs to know about this grading (GRADE_CFLAGS, if set, it
@@ -466,7 +483,7 @@ summaries=""
 for stem in $stems; do
     list=$objs/grade/list/$stem.tsv
     source=$(source_of "$stem")
-    rm -f "$work/$stem.tsv" "$work/$stem.out" "$work"/output-*.txt "$work/$stem.refused"
+    rm -f "$work/$stem.tsv" "$work/$stem.out" "$work"/output-*.txt "$work/$stem.refused" "$work/$stem".printed-*
     note="" message=""
     if [ "$(remaining)" -le 0 ]; then
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
@@ -559,7 +576,7 @@ if [ -n "$only" ]; then
     [ -n "$next_stem" ] && next_chapter="$next_stem	$(sed -n '1s/^# *[0-9]*\.* *//p' "chapters/$next_stem.md" 2>/dev/null)"
 fi
 if [ "$mode" = hint ]; then
-    exdir=$files_dir awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -f tools/report.awk "$merged" >"$work/hint.txt"
+    exdir=$files_dir printed=$work awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -f tools/report.awk "$merged" >"$work/hint.txt"
     code=$?
     sanitize <"$work/hint.txt"
     exit $code
@@ -571,7 +588,7 @@ fi
 
 out=$work/report.txt
 {
-    exdir=$files_dir awk -F '\t' -v mode=table -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
+    exdir=$files_dir printed=$work awk -F '\t' -v mode=table -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
     # What the compiler warns about in files that compile: an assignment in
     # a condition or an unused variable is often the bug itself.
     for stem in $stems; do

@@ -30,7 +30,7 @@
 # written by tools/results.jq, has them, for Gradescope to keep from
 # students by their visibility).
 
-BEGIN { exdir = ENVIRON["exdir"]; student = ENVIRON["student"] }
+BEGIN { exdir = ENVIRON["exdir"]; student = ENVIRON["student"]; printed = ENVIRON["printed"] }
 
 function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
 
@@ -61,6 +61,24 @@ NF >= 9 {
 # Where the lesson teaches exercise i: the markdown file and the book.
 function where(i) {
     return "chapters/" stem[i] ".md, section \"" section[i] "\"" (book[i] != "" ? "; in the book, " book[i] : "")
+}
+
+# What exercise i's tests printed (the grader keeps it in the folder the
+# environment's `printed` names, as STEM.printed-I, I the exercise's index
+# among its chapter's visible ones), shown as quoted lines: the first ten,
+# each cut to 200 characters.
+function show_printed(i,    j, index_, file, line, shown, more) {
+    if (printed == "" || hidden[i]) return
+    for (j = 1; j < i; j++) if (stem[j] == stem[i] && !hidden[j]) index_++
+    file = printed "/" stem[i] ".printed-" (index_ + 0)
+    while ((getline line < file) > 0) {
+        if (++shown <= 10) {
+            if (shown == 1) print "  Your code printed, in this exercise's tests:"
+            printf "    | %s\n", substr(line, 1, 200)
+        } else more++
+    }
+    close(file)
+    if (more) printf "    | ... and %d more line%s\n", more, (more > 1 ? "s" : "")
 }
 
 function diagnostic(i,    text) {
@@ -117,6 +135,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
     if (first) {
         printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
         printf "  %s\n", message[first]
+        show_printed(first)
         # A file that does not compile or is missing has no exercise-level
         # advice yet: the compiler's messages come below.
         if (status[first] != "compile" && status[first] != "missing") {
@@ -186,6 +205,7 @@ function hint_of(want,    i, pick, found, chapters) {
     printf "%s, %s in %s/%s.c: %s (%d/%d points)\n", name[pick], func_[pick], exdir, stem[pick],
            status[pick] == "pass" ? "passes" : mark(status[pick]), earned[pick], points[pick]
     if (status[pick] != "pass") printf "  %s\n", message[pick]
+    show_printed(pick)
     printf "  Hint: %s\n", hint[pick]
     printf "  Read: %s\n", where(pick)
     # make check EX=NAME: the exit status is that exercise's verdict.

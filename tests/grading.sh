@@ -531,6 +531,33 @@ if command -v inotifywait >/dev/null 2>&1; then
 fi
 check "make watch re-grades on save (polling), and stops cleanly on Ctrl-C" watch_regrades 1
 
+# Which chapter make watch grades: in a fresh copy of the stubs, chapter 1
+# even when its file is the oldest (a clone writes it a tick before the
+# others); after a save in chapter 3, chapter 3.
+watch_follows_edits() {
+    dir=$g/watch-which out=$g/watch-which.out
+    rm -rf "$dir" && stubs_of "$dir" || return 1
+    touch -d '1 hour ago' "$dir/$ch1.c"
+    WATCH_POLL=1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" >"$out" 2>&1 &
+    watcher=$!
+    deadline=$(($(date +%s) + 60))
+    until grep -q '^Score: ' "$out"; do
+        sleep 0.1
+        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no first grading"; cat "$out"; return 1; }
+    done
+    ch3=$(basename tests/03-*.c)
+    cp "solutions/$ch3" "$dir/$ch3.new" && mv "$dir/$ch3.new" "$dir/$ch3"
+    deadline=$(($(date +%s) + 60))
+    until grep -q "^Watching .*/03-\*\.c" "$out"; do
+        sleep 0.1
+        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no grading of chapter 3 after its save"; cat "$out"; return 1; }
+    done
+    kill -INT "$watcher"
+    wait "$watcher"
+    grep -m 1 '^Watching ' "$out" | grep -q "/01-\*\.c" || { echo "first watched:"; grep -m 1 '^Watching' "$out"; return 1; }
+}
+check "make watch grades chapter 1 in a fresh copy (its file the oldest), then the chapter saved" watch_follows_edits
+
 # make watch EX=NAME shows that exercise alone, re-graded on save; a name
 # that is no exercise stops it at once (waiting would never help).
 watch_one_exercise() {

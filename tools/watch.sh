@@ -31,9 +31,8 @@ case "$fixed" in
     *) echo "watch: CH=$fixed: expected a chapter number such as 01" >&2; exit 2 ;;
 esac
 
-# The exercise files that have a graded suite, newest first (the lowest
-# chapter first among equals, as in a fresh clone), with their modification
-# time and size: a change in this text is a save.
+# The exercise files that have a graded suite, newest first, with their
+# modification time and size: a change in this text is a save.
 signature() {
     for t in tests/[0-9][0-9]-*.c; do
         f=$exercises/$(basename "$t")
@@ -41,11 +40,22 @@ signature() {
     done | sort -k1,1nr -k3,3
 }
 
-# The chapter to grade: the fixed one, or that of the newest file (with
-# EXERCISE, every chapter: the grader finds the exercise's).
+# The chapter to grade: the fixed one (with EXERCISE, every chapter: the
+# grader finds the exercise's); otherwise that of the newest file the
+# student has changed, one that is no longer its pristine stub, and the
+# lowest chapter while none is. (Not simply the newest file: a fresh clone
+# writes chapter 1's a clock tick before the others, which says nothing.)
 chapter() {
     if [ -n "$fixed" ] || [ -n "$exercise" ]; then echo "$fixed"; return; fi
-    signature | head -n 1 | sed 's|.*/\([0-9][0-9]\)-[^/]*\.c$|\1|'
+    file=$(signature | while read -r _ _ f; do
+        awk -f tools/make-stub.awk "solutions/${f##*/}" 2>/dev/null | cmp -s - "$f" || { echo "${f##*/}"; break; }
+    done)
+    if [ -z "$file" ]; then
+        for t in tests/[0-9][0-9]-*.c; do
+            [ -f "$exercises/${t##*/}" ] && { file=${t##*/}; break; }
+        done
+    fi
+    echo "${file%%-*}"
 }
 
 waiter=""

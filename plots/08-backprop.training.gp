@@ -26,6 +26,8 @@ unset logscale y
 set title "accuracy"
 set key bottom right
 set yrange [75:100]
+# (the loss panel's tick list would leave this range without a number)
+set ytics autofreq
 set format y "%.0f%%"
 plot data("train") using "epoch":(100 * column("train_accuracy")) with linespoints lt 1 title "train (during the epoch)", \
      ""            using "epoch":(100 * column("val_accuracy")) with linespoints lt 2 title "validation"

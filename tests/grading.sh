@@ -392,8 +392,12 @@ check_one_exercise() {
     grep -q '^parabola-descend, parabola_descend() .*: passes' "$g/one.out" || { cat "$g/one.out"; return 1; }
     ! make --no-print-directory -s check EX=02/mse-grad EXERCISES="$g/one" >/dev/null 2>&1 ||
         { echo "EX=02/mse-grad (chapter 1's name) was accepted"; return 1; }
+    # The function's name, as the report prints it, names the exercise too.
+    make --no-print-directory -s check 'EX=parabola_descend()' EXERCISES="$g/one" >"$g/one.out" 2>&1 &&
+        grep -q '^parabola-descend, parabola_descend() .*: passes' "$g/one.out" ||
+        { cat "$g/one.out"; echo "EX=parabola_descend() was not taken for parabola-descend"; return 1; }
 }
-check "make check EX=... (or EX=NN/...) grades one exercise, its verdict the exit status" check_one_exercise
+check "make check EX=... (or EX=NN/..., or the function's name) grades one exercise, its verdict the exit status" check_one_exercise
 
 # What a student reads: a whole copy of the course (the files in its
 # exercises/) with a wrong mse_grad() and a warning: the report names the

@@ -175,6 +175,9 @@ function is_wanted(i, want) {
 }
 
 function hint_of(want,    i, pick, found, chapters) {
+    # The function's name as the report prints it names its exercise too
+    # (mse_grad or mse_grad() for mse-grad).
+    sub(/\(\)$/, "", want); gsub(/_/, "-", want)
     for (i = 1; i <= n; i++) {
         if (want != "" ? is_wanted(i, want) : (status[i] != "pass" && !hidden[i])) {
             if (!pick) pick = i

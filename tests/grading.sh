@@ -417,8 +417,10 @@ report_reads_well() {
     make --no-print-directory -s check EX=linreg-step EXERCISES="$g/repo" >"$g/repo-step.out" 2>&1
     grep -q 'mse_grad() fails too, and linreg_step() calls it: fix mse-grad first' "$g/repo-step.out" ||
         { echo "no follow-on message"; cat "$g/repo-step.out"; return 1; }
-    grep -qE "^  \| $src:[0-9]+:[0-9]+: warning: .*-Wparentheses" "$g/repo.out" ||
-        { echo "the compiler's warning is not shown with the student's path and line"; cat "$g/repo.out"; return 1; }
+    for out in "$g/repo.out" "$g/repo-step.out"; do
+        grep -qE "^  \| $src:[0-9]+:[0-9]+: warning: .*-Wparentheses" "$out" ||
+            { echo "the compiler's warning is not shown with the student's path and line"; cat "$out"; return 1; }
+    done
     make --no-print-directory -s grade SUBMISSION="$g/repo" OUT="$g/repo-report" CH=01 >/dev/null 2>&1
     jq -e '.tests[] | select(.name | test("linreg-step")) | .output | test("mse_grad\\(\\) fails too, and linreg_step\\(\\) calls it")' \
         "$g/repo-report/results.json" >/dev/null || { echo "results.json has no follow-on message"; return 1; }
@@ -430,7 +432,7 @@ report_reads_well() {
         grep -q "id=\"$id\"" "$page" || { echo "$page has no section #$id"; exit 1; }
     done
 }
-check "the report: whole-repo path, follow-on failures, compiler warnings, no make noise, next chapter, book links" \
+check "the report: whole-repo path, follow-on failures, compiler warnings (EX= too), no make noise, next chapter, book links" \
     report_reads_well
 
 # ------------------------------------------------------------ make reset

@@ -575,9 +575,27 @@ if [ -n "$only" ]; then
     done
     [ -n "$next_stem" ] && next_chapter="$next_stem	$(sed -n '1s/^# *[0-9]*\.* *//p' "chapters/$next_stem.md" 2>/dev/null)"
 fi
+# warnings_of STEM: what the compiler warns about in STEM's file, if it
+# compiled: an assignment in a condition or an unused variable is often
+# the bug itself.
+warnings_of() {
+    [ -s "$work/$1.warnings" ] && [ -x "$work/$1.tests" ] || return 0
+    wo_source=$(source_of "$1")
+    printf '\nThe compiler warns about %s (a warning often points at the bug):\n' "$wo_source"
+    sed "s|$work/$1\.c|$wo_source|g; s|$work/||g" "$work/$1.warnings" >"$work/$1.warnings.txt"
+    head -n 20 "$work/$1.warnings.txt" | sed 's/^/  | /'
+    wo_lines=$(wc -l <"$work/$1.warnings.txt")
+    [ "$wo_lines" -gt 20 ] && echo "  | ... and $((wo_lines - 20)) more lines"
+    return 0
+}
 if [ "$mode" = hint ]; then
-    exdir=$files_dir printed=$work awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -f tools/report.awk "$merged" >"$work/hint.txt"
+    # (report.awk names the exercise's chapter in $work/hint.stem, whose
+    # warnings follow)
+    : >"$work/hint.stem"
+    exdir=$files_dir printed=$work stem_out=$work/hint.stem \
+        awk -F '\t' -v mode=hint -v ex="$hint" -v strict="$strict" -f tools/report.awk "$merged" >"$work/hint.txt"
     code=$?
+    read -r hint_stem <"$work/hint.stem" && warnings_of "$hint_stem" >>"$work/hint.txt"
     sanitize <"$work/hint.txt"
     exit $code
 fi
@@ -589,17 +607,7 @@ fi
 out=$work/report.txt
 {
     exdir=$files_dir printed=$work awk -F '\t' -v mode=table -v next_chapter="$next_chapter" -f tools/report.awk "$merged"
-    # What the compiler warns about in files that compile: an assignment in
-    # a condition or an unused variable is often the bug itself.
-    for stem in $stems; do
-        [ -s "$work/$stem.warnings" ] && [ -x "$work/$stem.tests" ] || continue
-        source=$(source_of "$stem")
-        printf '\nThe compiler warns about %s (a warning often points at the bug):\n' "$source"
-        sed "s|$work/$stem\.c|$source|g; s|$work/||g" "$work/$stem.warnings" >"$work/$stem.warnings.txt"
-        head -n 20 "$work/$stem.warnings.txt" | sed 's/^/  | /'
-        lines=$(wc -l <"$work/$stem.warnings.txt")
-        [ "$lines" -gt 20 ] && echo "  | ... and $((lines - 20)) more lines"
-    done
+    for stem in $stems; do warnings_of "$stem"; done
     # What the sandbox refused each submission (make grade, grade-class).
     for stem in $stems; do
         [ -s "$work/$stem.refused" ] || continue

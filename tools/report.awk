@@ -205,6 +205,7 @@ function hint_of(want,    i, pick, found, chapters) {
         printf "%s is a hidden test (%s): it has no hint for students.\n", name[pick], status[pick] == "pass" ? "passing" : "failing"
         return 0
     }
+    if (ENVIRON["stem_out"] != "") { print stem[pick] > ENVIRON["stem_out"]; close(ENVIRON["stem_out"]) }
     printf "%s, %s in %s/%s.c: %s (%d/%d points)\n", name[pick], func_[pick], exdir, stem[pick],
            status[pick] == "pass" ? "passes" : mark(status[pick]), earned[pick], points[pick]
     if (status[pick] != "pass") printf "  %s\n", message[pick]

@@ -66,10 +66,15 @@ for r in "$ref"/*.csv; do
     [ "$verdict" = matches ] || status=1
     printf '%-28s %-9s %s\n' "$name" "$verdict" "${line#* }" | tee -a "$verdicts"
 done
-if [ -s build/try/"$stem".errors ]; then
+# (make's own lines about the runs that failed say nothing the programs'
+# lines do not)
+grep -v '^make\(\[[0-9]*\]\)\{0,1\}: ' build/try/"$stem".errors >build/try/"$stem".said
+if [ -s build/try/"$stem".said ]; then
     echo
     echo "What your programs said:"
-    sed 's/^/  /' build/try/"$stem".errors | head -n 20
+    sed 's/^/  /' build/try/"$stem".said | head -n 20
+    said=$(wc -l <build/try/"$stem".said)
+    [ "$said" -le 20 ] || echo "  ... and $((said - 20)) more lines in build/try/$stem.said"
 fi
 
 # The figures, from your data, and the page that shows them beside the
@@ -103,6 +108,11 @@ done
 echo "</body></html>" >>"$page"
 echo
 echo "Your figures ($drawn): $figs/$stem.*.png; side by side with the reference: $page"
-[ "$status" -eq 0 ] && echo "Every experiment matches the reference runs." ||
-    echo "Some experiments differ: the first row where a run parts from the reference is the step to look at."
+if [ "$status" -eq 0 ]; then
+    # (a match is not a grade: functions no experiment calls are not run)
+    echo "Every experiment matches the reference runs (make check CH=${stem%%-*} grades every function)."
+else
+    echo "Some experiments differ: the first row where a run parts from the reference is the step to look at;"
+    echo "make check CH=${stem%%-*} names the function at fault."
+fi
 exit "$status"

@@ -515,22 +515,24 @@ watch_and_save() {
     : >"$out"
     WATCH_POLL=$poll WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" "$@" >"$out" 2>&1 &
     watcher=$!
-    # A minute for each grading, by the clock: on a loaded machine (make
-    # test's other groups beside this one) one takes seconds, not tenths.
-    deadline=$(($(date +%s) + 60))
-    until grep -q "$before" "$out"; do
-        sleep 0.1
-        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no first grading"; cat "$out"; return 1; }
-    done
+    await "$before" "no first grading" || return 1
     cp solutions/$ch1.c "$dir/$ch1.c.new" && mv "$dir/$ch1.c.new" "$dir/$ch1.c"
-    deadline=$(($(date +%s) + 60))
-    until grep -q "$after" "$out"; do
-        sleep 0.1
-        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no re-grade after the save"; cat "$out"; return 1; }
-    done
+    await "$after" "no re-grade after the save" || return 1
     kill -INT "$watcher"
     wait "$watcher"
     code=$?
+}
+
+# await PATTERN WHAT: waits for PATTERN in the watcher's output $out; if
+# it does not come, stops the watcher and says WHAT was missing. A minute
+# for each grading, by the clock: on a loaded machine (make test's other
+# groups beside this one) one takes seconds, not tenths.
+await() {
+    deadline=$(($(date +%s) + 60))
+    until grep -q "$1" "$out"; do
+        sleep 0.1
+        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "$2"; cat "$out"; return 1; }
+    done
 }
 if command -v inotifywait >/dev/null 2>&1; then
     check "make watch re-grades on save (inotifywait), and stops cleanly on Ctrl-C" watch_regrades 0
@@ -546,18 +548,10 @@ watch_follows_edits() {
     touch -d '1 hour ago' "$dir/$ch1.c"
     WATCH_POLL=1 WATCH_INTERVAL=0.2 env --default-signal=INT tools/watch.sh "$dir" >"$out" 2>&1 &
     watcher=$!
-    deadline=$(($(date +%s) + 60))
-    until grep -q '^Score: ' "$out"; do
-        sleep 0.1
-        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no first grading"; cat "$out"; return 1; }
-    done
+    await '^Score: ' "no first grading" || return 1
     ch3=$(basename tests/03-*.c)
     cp "solutions/$ch3" "$dir/$ch3.new" && mv "$dir/$ch3.new" "$dir/$ch3"
-    deadline=$(($(date +%s) + 60))
-    until grep -q "^Watching .*/03-\*\.c" "$out"; do
-        sleep 0.1
-        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "no grading of chapter 3 after its save"; cat "$out"; return 1; }
-    done
+    await "^Watching .*/03-\*\.c" "no grading of chapter 3 after its save" || return 1
     kill -INT "$watcher"
     wait "$watcher"
     grep -m 1 '^Watching ' "$out" | grep -q "/01-\*\.c" || { echo "first watched:"; grep -m 1 '^Watching' "$out"; return 1; }

@@ -40,7 +40,11 @@ double clip_grad_norm(Parameter *params, size_t count, double max_norm)
 {
     // BEGIN SOLUTION
     double norm = grad_global_norm(params, count);
-    double coefficient = max_norm / (norm + 1e-6);
+    /* max_norm / (norm + 1e-6), rounded as torch rounds it: its
+     * `max_norm / tensor` is the tensor's reciprocal times max_norm, two
+     * roundings; one division differs in the last bit for most max_norm
+     * but powers of two, and a long run can grow that bit. */
+    double coefficient = (1.0 / (norm + 1e-6)) * max_norm;
     if (!(coefficient >= 1.0)) /* true for a nan coefficient too */
         for (Parameter *p = params; p < params + count; p++)
             for (size_t i = 0; i < p->size; i++)

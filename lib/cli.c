@@ -403,6 +403,20 @@ static CliStatus check_outputs_differ(const Cli *cli)
     return CLI_RUN;
 }
 
+/* Every file the program will write can be written (lib/output.c's
+ * refusals, asked before anything is written: a run must not write one
+ * file and then fail on the next). */
+static CliStatus check_outputs_writable(const Cli *cli)
+{
+    for (size_t i = 0; i < cli->flag_count; i++) {
+        const Flag *f = &cli->flags[i];
+        const char *reason = f->writes && f->given ? output_unwritable(f->text) : NULL;
+        if (reason)
+            return cli_reject(cli, f->name, f->text, reason);
+    }
+    return CLI_RUN;
+}
+
 CliStatus cli_parse(Cli *cli, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -443,7 +457,7 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
         if (parse_value(cli, f, value) != CLI_RUN)
             return CLI_BAD_INPUT;
     }
-    if (check_outputs_differ(cli) != CLI_RUN)
+    if (check_outputs_differ(cli) != CLI_RUN || check_scopes(cli) != CLI_RUN)
         return CLI_BAD_INPUT;
-    return check_scopes(cli);
+    return check_outputs_writable(cli);
 }

@@ -115,6 +115,61 @@ static bool open_through(Output *out, const char *program, const char *path)
     return true;
 }
 
+/* The file a write to `path` replaces, into `target`: the path itself, or
+ * what a symbolic link names (read with readlink, so that a link to a
+ * file not there yet counts too), relative to the link's folder. */
+static bool write_target(const char *path, char target[PATH_MAX])
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return (size_t)snprintf(target, PATH_MAX, "%s", path) < PATH_MAX;
+    char link[PATH_MAX];
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    if (n < 0)
+        return false;
+    link[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    if (link[0] == '/' || !slash)
+        return (size_t)snprintf(target, PATH_MAX, "%s", link) < PATH_MAX;
+    return (size_t)snprintf(target, PATH_MAX, "%.*s/%s", (int)(slash - path), path, link) < PATH_MAX;
+}
+
+const char *output_unwritable(const char *path)
+{
+    static char reason[160];
+    char target[PATH_MAX];
+    struct stat st;
+    if (!path || strcmp(path, "-") == 0)
+        return NULL;
+    if (!write_target(path, target))
+        return "a symbolic link that cannot be read";
+    if (stat(target, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return "is a directory";
+        if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+            return NULL;
+        if (!S_ISREG(st.st_mode))
+            return "is neither a file, a FIFO nor a character device";
+    } else if (lstat(target, &st) == 0) {
+        return "a symbolic link to a file that cannot be reached";
+    }
+    /* The file is written beside its target and renamed over it. */
+    const char *slash = strrchr(target, '/');
+    char folder[PATH_MAX];
+    snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - target) + 1 : 1, slash ? target : ".");
+    int error = 0;
+    if (stat(folder, &st) != 0)
+        error = errno;
+    else if (!S_ISDIR(st.st_mode))
+        error = ENOTDIR;
+    else if (access(folder, W_OK | X_OK) != 0)
+        error = errno;
+    if (!error)
+        return NULL;
+    snprintf(reason, sizeof reason, "cannot create a file in its folder: %s", strerror(error));
+    return reason;
+}
+
 bool output_open(Output *out, const char *program, const char *flag,
                  const char *path)
 {
@@ -126,26 +181,18 @@ bool output_open(Output *out, const char *program, const char *flag,
      * followed: its target is replaced, the link stays. */
     char resolved[PATH_MAX];
     struct stat st;
-    const char *target = path;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        if (!realpath(path, resolved)) {
-            complain(out, program, path, "a symbolic link to a file that cannot be reached");
-            return false;
-        }
-        target = resolved;
+    const char *target = resolved;
+    const char *refused = output_unwritable(path);
+    if (refused) {
+        complain(out, program, path, refused);
+        return false;
     }
-    if (stat(target, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            complain(out, program, path, "is a directory");
-            return false;
-        }
-        if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
-            return open_through(out, program, path);
-        if (!S_ISREG(st.st_mode)) {
-            complain(out, program, path, "is neither a file, a FIFO nor a character device");
-            return false;
-        }
+    if (!write_target(path, resolved)) {
+        complain(out, program, path, "a symbolic link that cannot be read");
+        return false;
     }
+    if (stat(target, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+        return open_through(out, program, path);
 
     size_t len = strlen(target);
     char suffix[48];

@@ -36,6 +36,13 @@ typedef struct {
 bool output_open(Output *out, const char *program, const char *flag,
                  const char *path);
 
+/* Why `path` could not be written (output_open's refusals: a directory, a
+ * folder that is not there or not writable, a link to nothing that can be
+ * reached), or NULL when it can. The command line checks every file a
+ * program will write with it before anything is written, so that a bad
+ * --out never leaves a --save-data file behind. */
+const char *output_unwritable(const char *path);
+
 /* Flushes and closes the output and, for an atomic write, renames it into
  * place. Returns false, with one line on stderr naming the flag, the path
  * and the reason ("No space left on device"), if anything failed; an

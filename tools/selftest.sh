@@ -333,6 +333,14 @@ outputs_go_where_pointed() {
         [ "$(wc -l <err)" -eq 1 ] && grep -q -- "--out '\|--save-data '" err || { echo "$bad:"; cat err; return 1; }
     done
     [ ! -e same.csv ] || { echo "a refused run wrote same.csv"; return 1; }
+    # Every output is checked before any is written: a bad --out leaves no
+    # --save-data file, with status 2; a link to a file not there yet is
+    # followed, and its target written.
+    "$p" --problem linreg --save-data data.csv --out no/such/run.csv 2>err
+    [ $? -eq 2 ] && [ ! -e data.csv ] && grep -q -- "--out 'no/such/run.csv'" err ||
+        { echo "a bad --out after --save-data:"; cat err; ls; return 1; }
+    ln -s later.csv ahead.csv && "$p" --out ahead.csv && [ -L ahead.csv ] && head -n 1 later.csv | grep -q '^step,' ||
+        { echo "a link to a file not there yet was not followed"; return 1; }
     (ulimit -f 8; "$p" --problem linreg --steps 100000 --out big.csv) 2>/dev/null &&
         { echo "a run past the file-size limit succeeded"; return 1; }
     [ -z "$(ls big.csv* 2>/dev/null)" ] || { echo "SIGXFSZ left $(ls big.csv*)"; return 1; }

@@ -257,8 +257,14 @@ bool output_commit(Output *out, const char *program)
 
 bool output_same_file(const char *a, const char *b)
 {
-    if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+    if (!a || !b)
         return false;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return strcmp(a, b) == 0; /* stdout twice */
+    /* What each would replace: a link's target, there or not yet. */
+    char ta[PATH_MAX], tb[PATH_MAX];
+    if (write_target(a, ta) && write_target(b, tb))
+        a = ta, b = tb;
     struct stat sa, sb;
     if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;

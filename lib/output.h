@@ -49,7 +49,7 @@ const char *output_unwritable(const char *path);
  * atomically written target is then left as it was. */
 bool output_commit(Output *out, const char *program);
 
-/* True when the paths a and b (neither stdout's "-") name the same file,
+/* True when the paths a and b name the same file (a link: its target),
  * existing or not: two outputs must never write over each other. */
 bool output_same_file(const char *a, const char *b);
 

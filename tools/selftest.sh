@@ -327,7 +327,9 @@ outputs_go_where_pointed() {
     echo old >target.csv && ln -s target.csv link.csv
     "$p" --out link.csv && [ -L link.csv ] && head -n 1 target.csv | grep -q '^step,' ||
         { echo "a symbolic link was not followed"; return 1; }
-    for bad in "--out ." "--out no/such/folder.csv" "--problem linreg --out same.csv --save-data ./same.csv"; do
+    ln -s same.csv to-same.csv
+    for bad in "--out ." "--out no/such/folder.csv" "--problem linreg --out same.csv --save-data ./same.csv" \
+        "--problem linreg --out to-same.csv --save-data same.csv" "--problem linreg --out - --save-data -"; do
         # shellcheck disable=SC2086  # the flags are meant to split
         "$p" $bad >/dev/null 2>err && { echo "accepted $bad"; return 1; }
         [ "$(wc -l <err)" -eq 1 ] && grep -q -- "--out '\|--save-data '" err || { echo "$bad:"; cat err; return 1; }
@@ -349,7 +351,7 @@ outputs_go_where_pointed() {
         { echo "a stale temporary file of a dead run was left"; return 1; }
     cd - >/dev/null
 }
-in_group outputs && check "--out and --save-data: FIFOs and devices written through, links followed, full disks and clashes refused by flag, stale temporaries removed" outputs_go_where_pointed
+in_group outputs && check "--out and --save-data: FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed" outputs_go_where_pointed
 
 figures_render() {
     make --no-print-directory -s figures >/dev/null || return 1

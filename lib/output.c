@@ -116,13 +116,15 @@ static bool open_through(Output *out, const char *program, const char *path)
 }
 
 /* The file a write to `path` replaces, into `target`: the path itself, or
- * what a symbolic link names (read with readlink, so that a link to a
- * file not there yet counts too), relative to the link's folder. */
+ * the file a symbolic link leads to; for a link to a file not there yet,
+ * what it names (readlink), relative to the link's folder. */
 static bool write_target(const char *path, char target[PATH_MAX])
 {
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
         return (size_t)snprintf(target, PATH_MAX, "%s", path) < PATH_MAX;
+    if (realpath(path, target))
+        return true;
     char link[PATH_MAX];
     ssize_t n = readlink(path, link, sizeof link - 1);
     if (n < 0)

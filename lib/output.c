@@ -181,15 +181,14 @@ bool output_open(Output *out, const char *program, const char *flag,
 
     /* What the path names decides how it is written. A symbolic link is
      * followed: its target is replaced, the link stays. */
-    char resolved[PATH_MAX];
+    char target[PATH_MAX];
     struct stat st;
-    const char *target = resolved;
     const char *refused = output_unwritable(path);
     if (refused) {
         complain(out, program, path, refused);
         return false;
     }
-    if (!write_target(path, resolved)) {
+    if (!write_target(path, target)) {
         complain(out, program, path, "a symbolic link that cannot be read");
         return false;
     }

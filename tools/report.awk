@@ -11,20 +11,22 @@
 # visibility (visible or hidden) book (the section's address in the built
 # book, build/book/STEM.html#ID). MODE is one of:
 #   table      the score table, the first failing visible exercise in full
-#              (exdir=DIR in the environment names the student's folder), and a count of
-#              failed hidden tests, without their details; with every
-#              exercise passing, -v next_chapter="STEM<TAB>TITLE" is where
-#              to go next
+#              (exdir=DIR in the environment names the student's folder;
+#              printed=DIR, where the grader keeps what the tests printed),
+#              and a count of failed hidden tests, without their details;
+#              with every exercise passing, -v next_chapter="STEM<TAB>TITLE"
+#              is where to go next
 #   tap        a TAP log, one test point per exercise (hidden ones say
 #              only that they passed or failed)
 #   hint       the first failing visible exercise's diagnostic and hint,
-#              or, with -v ex=NAME, that exercise's
+#              or, with -v ex=NAME, that exercise's; with stem_out=FILE in
+#              the environment, its chapter's stem is written to FILE
 #   ungraded   the gradebook row of a student who could not be graded:
-#              student=NAME in the environment, empty points for each chapter in -v
-#              stems="STEM ...", and -v why=REASON as the first failing
-#   gradebook  one CSV row: student=NAME (environment), then the points of each
-#              chapter in -v stems="STEM ...", total, maximum, and the first
-#              failing exercise (hidden ones included: this is for
+#              student=NAME (environment), empty points for each chapter
+#              in -v stems="STEM ...", and -v why=REASON as the first failing
+#   gradebook  one CSV row: student=NAME (environment), then the points of
+#              each chapter in -v stems="STEM ...", total, maximum, and the
+#              first failing exercise (hidden ones included: this is for
 #              instructors)
 # Hidden exercises never show their message, hint or section (results.json,
 # written by tools/results.jq, has them, for Gradescope to keep from

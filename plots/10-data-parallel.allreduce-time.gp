@@ -2,7 +2,8 @@
 # ring and the tree by hand and MPI_Allreduce, on 2 ranks (left, a rank a
 # core) and 4 (right, two ranks a core), with the alpha-beta model fitted
 # to the ring's and the tree's times (dashed: t = alpha*messages +
-# beta*wire_bytes, each with its own counts). Timings cannot come from
+# beta*wire_bytes, each with its own counts, drawn in its colour; the key
+# shows the dashes in grey, for both). Timings cannot come from
 # make (they differ run to run): the rows are make bench's, committed with
 # their provenance in plots/10-data-parallel.allreduce-time.inc (to
 # update: sh tests/10-data-parallel.bench.sh, then copy
@@ -36,7 +37,8 @@ plot $allreduce using "bytes":(pick("ring", 2)) with linespoints lt 1 pt 7 ps 0.
      $allreduce using "bytes":(pick("tree", 2)) with linespoints lt 2 pt 7 ps 0.5 title "tree", \
      $allreduce using "bytes":(pick("mpi", 2))  with linespoints lt 3 pt 7 ps 0.5 title "MPI\\_Allreduce", \
      ring(x, 2, ALPHA_2, BETA_2) with lines lt 1 dt 11 notitle, \
-     tree(x, 2, ALPHA_2, BETA_2) with lines lt 2 dt 11 title "alpha-beta model"
+     tree(x, 2, ALPHA_2, BETA_2) with lines lt 2 dt 11 notitle, \
+     keyentry with lines lc rgb "#555555" dt 11 title "alpha-beta model"
 unset ylabel
 set title "4 ranks (two a core: oversubscribed)"
 unset key

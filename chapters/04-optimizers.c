@@ -183,7 +183,7 @@ int main(int argc, char **argv)
         PROBLEM_FLAGS(&s.problem, ""),
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps (a row each)", .min = 0, .max = 1e7},
-        OPTIMIZER_FLAGS(&s.optimizer),
+        OPTIMIZER_FLAGS(&s.optimizer, "", ""),
         {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
          .help = "before every step, scale the gradient down to this L2 "
                  "norm if it is longer (torch.nn.utils.clip_grad_norm_)",

@@ -153,13 +153,6 @@ static const char usage[] =
     "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
     "be written; 2 bad input.";
 
-/* The flags that only a training run has. */
-static const char *const training_flags[] = {
-    "optimizer", "momentum", "dampening", "nesterov",  "weight-decay",
-    "beta1",     "beta2",    "eps",       "amsgrad",   "alpha",
-    "centered",  "lr-decay", "initial-accumulator-value", "start",
-    "condition", "seed",     "save-data", NULL};
-
 int main(int argc, char **argv)
 {
     Settings s = {.problem = {.name = NULL, .condition = 10.0, .seed = 1},
@@ -167,14 +160,14 @@ int main(int argc, char **argv)
                   .schedule = SCHEDULE_FLAGS_DEFAULTS,
                   .steps = 100};
     Flag flags[] = {
-        SCHEDULE_FLAGS(&s.schedule),
+        SCHEDULE_FLAGS(&s.schedule, ""),
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps (a row each)", .min = 1, .max = 1e7},
         {.name = "closed-form", .kind = FLAG_SWITCH, .value = &s.closed_form,
          .help = "print the cosine's closed form instead of PyTorch's "
                  "chained steps", .scope = "schedule=cosine !problem"},
-        PROBLEM_FLAGS(&s.problem, ""),
-        OPTIMIZER_FLAGS(&s.optimizer),
+        PROBLEM_FLAGS(&s.problem, "problem"),
+        OPTIMIZER_FLAGS(&s.optimizer, "problem", ""),
         CLI_OUT_FLAG(&s.out),
     };
     Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
@@ -182,10 +175,7 @@ int main(int argc, char **argv)
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;
     bool training = s.problem.name != NULL;
-    if (cli_refuse_unless(&cli, training, training_flags,
-                          "applies only to a training run (with --problem)") !=
-            CLI_RUN ||
-        optimizer_flags_check(&cli, &s.optimizer) != CLI_RUN ||
+    if (optimizer_flags_check(&cli, &s.optimizer) != CLI_RUN ||
         problem_flags_check(&cli, &s.problem) != CLI_RUN ||
         schedule_flags_check(&cli, &s.schedule, s.steps,
                              training ? s.optimizer.name : NULL) != CLI_RUN)

@@ -363,20 +363,6 @@ static const char *const task_names[] = {"train", "seeds", "find", "sweep",
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    bool training = strcmp(s->task, "train") == 0 ||
-                    strcmp(s->task, "seeds") == 0;
-    if (!training && cli_given(cli, "lr"))
-        return cli_reject(cli, "lr", NULL,
-                          "is what the range test and the sweep vary: set "
-                          "--lr-min and --lr-max");
-    if (strcmp(s->task, "find") == 0 && cli_given(cli, "schedule"))
-        return cli_reject(cli, "schedule", NULL,
-                          "does not apply to --task find (the range test "
-                          "sets the rate itself)");
-    if (training && (cli_given(cli, "lr-min") || cli_given(cli, "lr-max")))
-        return cli_reject(cli, cli_given(cli, "lr-min") ? "lr-min" : "lr-max",
-                          NULL, "does not apply to --task train or seeds "
-                          "(use --lr)");
     if (schedule_flags_check(cli, &s->schedule, s->steps,
                              s->optimizer.name) != CLI_RUN)
         return CLI_BAD_INPUT;
@@ -496,7 +482,7 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "train: steps; find: steps of the test; sweep: steps of "
                  "each run", .min = 2, .max = 1e6},
-        SCHEDULE_FLAGS(&s.schedule),
+        SCHEDULE_FLAGS(&s.schedule, "task!=find"),
         {.name = "beta", .kind = FLAG_DOUBLE, .value = &s.beta,
          .help = "how much of the past the smoothed loss keeps", .min = 0,
          .max = 0.9999, .scope = "task=find"},
@@ -530,7 +516,7 @@ int main(int argc, char **argv)
          .scope = "model=xor"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed for the data, the start and the shuffles"},
-        OPTIMIZER_FLAGS(&s.optimizer),
+        OPTIMIZER_FLAGS(&s.optimizer, "", "task=train|seeds"),
         CLI_OUT_FLAG(&s.out),
     };
     Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};

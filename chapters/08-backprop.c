@@ -539,23 +539,7 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return CLI_BAD_INPUT;
     if (s->test && s->out && output_same_file(s->test, s->out))
         return cli_reject(cli, "test", NULL, "is the same file as --out");
-    /* The optimizer's flags apply where something trains, the schedule's
-     * where a whole run does: a flag that would be ignored is refused. */
     bool train = strcmp(s->task, "train") == 0;
-    bool steps = train || strcmp(s->task, "timing") == 0;
-    for (size_t f = 0; f < cli->flag_count; f++) {
-        const char *v = cli->flags[f].value;
-        bool optimizer = v >= (const char *)&s->optimizer &&
-                         v < (const char *)(&s->optimizer + 1);
-        bool schedule = v >= (const char *)&s->schedule &&
-                        v < (const char *)(&s->schedule + 1);
-        if (cli->flags[f].given && ((optimizer && !steps) ||
-                                    (schedule && !train)))
-            return cli_reject(cli, cli->flags[f].name, NULL,
-                              schedule ? "applies only to --task train"
-                                       : "applies only to --task train "
-                                         "and timing");
-    }
     size_t per_epoch = (60000 - s->validation + s->batch_size - 1) /
                        s->batch_size; /* Fashion-MNIST's 60,000 */
     if (train && schedule_flags_check(cli, &s->schedule, s->epochs * per_epoch,
@@ -646,8 +630,8 @@ int main(int argc, char **argv)
         {.name = "epochs", .kind = FLAG_COUNT, .value = &s.epochs,
          .help = "passes over the training images", .min = 1, .max = 1000,
          .scope = "task=train"},
-        OPTIMIZER_FLAGS(&s.optimizer),
-        SCHEDULE_FLAGS(&s.schedule),
+        OPTIMIZER_FLAGS(&s.optimizer, "task=train|timing", "task=train|timing"),
+        SCHEDULE_FLAGS(&s.schedule, "task=train"),
         {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
          .help = "clip the gradient's global norm to this (chapter 5)",
          .min = 0, .min_exclusive = true, .max = 1e300,

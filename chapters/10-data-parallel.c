@@ -824,26 +824,6 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject(cli, "times", NULL, "is the same file as --out");
     bool timing = strcmp(s->task, "allreduce-timing") == 0;
     if (timing) {
-        /* The training flags would be ignored: refused instead. */
-        for (size_t f = 0; f < cli->flag_count; f++) {
-            const char *v = cli->flags[f].value;
-            bool training = v == (const char *)&s->batch_size ||
-                v == (const char *)&s->micro_batch ||
-                v == (const char *)&s->steps || v == (const char *)&s->hidden ||
-                v == (const char *)&s->log_every ||
-                v == (const char *)&s->check_every ||
-                v == (const char *)&s->fault || v == (const char *)&s->reference ||
-                v == (const char *)&s->comm || v == (const char *)&s->times ||
-                v == (const char *)&s->test || v == (const char *)&s->seed ||
-                v == (const char *)&s->data_dir ||
-                (v >= (const char *)&s->optimizer &&
-                 v < (const char *)(&s->optimizer + 1)) ||
-                (v >= (const char *)&s->schedule &&
-                 v < (const char *)(&s->schedule + 1));
-            if (cli->flags[f].given && training)
-                return cli_reject(cli, cli->flags[f].name, NULL,
-                                  "applies only to --task train");
-        }
         if (strcmp(s->allreduce, "fixed") == 0)
             return cli_reject(cli, "allreduce", NULL, "--task allreduce-timing "
                               "times ring, tree or mpi (fixed is a gather)");
@@ -887,34 +867,38 @@ int main(int argc, char **argv)
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "train, or time the all-reduce alone", .choices = task_names},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
-         .help = "the folder of Fashion-MNIST's .gz files"},
+         .help = "the folder of Fashion-MNIST's .gz files",
+         .scope = "task=train"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
-         .help = "the hidden layers' widths, comma-separated"},
+         .help = "the hidden layers' widths, comma-separated",
+         .scope = "task=train"},
         {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
          .help = "examples per global batch, over all ranks", .min = 1,
-         .max = 4096},
+         .max = 4096, .scope = "task=train"},
         {.name = "micro-batch", .kind = FLAG_COUNT, .value = &s.micro_batch,
          .help = "examples per micro-batch, the unit shards are cut in",
-         .min = 1, .max = 4096},
+         .min = 1, .max = 4096, .scope = "task=train"},
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
-         .help = "optimizer steps", .min = 1, .max = 1e6},
+         .help = "optimizer steps", .min = 1, .max = 1e6,
+         .scope = "task=train"},
         {.name = "allreduce", .kind = FLAG_CHOICE, .value = &s.allreduce,
          .help = "how the ranks' gradients are added", .choices = allreduce_names},
-        OPTIMIZER_FLAGS(&s.optimizer),
-        SCHEDULE_FLAGS(&s.schedule),
+        OPTIMIZER_FLAGS(&s.optimizer, "task=train", "task=train"),
+        SCHEDULE_FLAGS(&s.schedule, "task=train"),
         {.name = "log-every", .kind = FLAG_COUNT, .value = &s.log_every,
          .help = "a row every this many steps (and the last)", .min = 1,
-         .max = 1e6},
+         .max = 1e6, .scope = "task=train"},
         {.name = "check-every", .kind = FLAG_COUNT, .value = &s.check_every,
          .help = "compare the ranks' parameters every this many steps (and "
-                 "after the last)", .min = 1, .max = 1e6},
+                 "after the last)", .min = 1, .max = 1e6,
+         .scope = "task=train"},
         {.name = "np", .kind = FLAG_COUNT, .value = &s.np,
          .help = "run under mpirun -np this (outside an MPI job); inside "
                  "one, must equal the number of ranks", .min = 1, .max = 64,
          .default_text = "as started"},
         {.name = "fault", .kind = FLAG_CHOICE, .value = &s.fault,
          .help = "a fault to inject, to see every rank stop",
-         .choices = fault_names},
+         .choices = fault_names, .scope = "task=train"},
         {.name = "fault-rank", .kind = FLAG_COUNT, .value = &s.fault_rank,
          .help = "the rank the fault strikes", .min = 0, .max = 63,
          .scope = "fault!=none"},
@@ -923,16 +907,18 @@ int main(int argc, char **argv)
          .scope = "fault!=none"},
         {.name = "reference", .kind = FLAG_TEXT, .value = &s.reference,
          .help = "a step,loss CSV to measure the drift from",
-         .default_text = "none"},
+         .default_text = "none", .scope = "task=train"},
         {.name = "comm", .kind = FLAG_TEXT, .value = &s.comm, .writes = true,
          .help = "the bytes each rank's all-reduce sent, here",
-         .default_text = "none"},
+         .default_text = "none", .scope = "task=train"},
         {.name = "times", .kind = FLAG_TEXT, .value = &s.times, .writes = true,
          .help = "each rank's compute, communication and update time per "
-                 "step, here (varies run to run)", .default_text = "none"},
+                 "step, here (varies run to run)", .default_text = "none",
+         .scope = "task=train"},
         {.name = "test", .kind = FLAG_TEXT, .value = &s.test, .writes = true,
          .help = "after training, the loss and accuracy on the 10,000 test "
-                 "images, here", .default_text = "none"},
+                 "images, here", .default_text = "none",
+         .scope = "task=train"},
         {.name = "min-bytes", .kind = FLAG_COUNT, .value = &s.min_bytes,
          .help = "the smallest vector timed, in bytes", .min = 8,
          .max = 1 << 30, .scope = "task=allreduce-timing"},
@@ -943,7 +929,8 @@ int main(int argc, char **argv)
          .help = "timings per size (their median is reported)", .min = 1,
          .max = 1000, .scope = "task=allreduce-timing"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed for the weights and the shuffles"},
+         .help = "random seed for the weights and the shuffles",
+         .scope = "task=train"},
         CLI_OUT_FLAG(&s.out),
     };
     Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};

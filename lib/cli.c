@@ -55,16 +55,6 @@ bool cli_given(Cli *cli, const char *name)
     return cli_flag(cli, name)->given;
 }
 
-CliStatus cli_refuse_unless(const Cli *cli, bool applies,
-                            const char *const *names, const char *reason)
-{
-    for (const char *const *name = names; !applies && *name; name++)
-        for (size_t i = 0; i < cli->flag_count; i++)
-            if (cli->flags[i].given && strcmp(cli->flags[i].name, *name) == 0)
-                return cli_reject(cli, *name, NULL, reason);
-    return CLI_RUN;
-}
-
 CliStatus cli_check_widths(Cli *cli, const char *name, size_t max_count)
 {
     const DoubleList *list = cli_flag(cli, name)->value;
@@ -257,15 +247,40 @@ static void print_default(const Flag *f)
     }
 }
 
-/* The scope in words: "task=a|b !data" prints " [only with --task a|b,
- * without --data]"; "task!=solve" prints " [not with --task solve]". */
-static void print_scope(const char *scope)
+/* True when the condition [cond, cond + len) is a bare name ("problem")
+ * that needs no saying: the flag's own, or one that a NAME=a|b condition
+ * of the same scope implies. */
+static bool implied(const char *flag, const char *scope, const char *cond,
+                    size_t len)
 {
+    if (cond[0] == '!' || memchr(cond, '=', len))
+        return false;
+    if (strlen(flag) == len && strncmp(flag, cond, len) == 0)
+        return true;
+    for (const char *c = scope; *c; c += strcspn(c, " "), c += *c == ' ')
+        if (strncmp(c, cond, len) == 0 && c[len] == '=')
+            return true;
+    return false;
+}
+
+/* The scope in words: "task=a|b !data" prints " [only with --task a|b,
+ * without --data]"; "task!=solve" prints " [not with --task solve]";
+ * "problem" prints " [only with --problem]". */
+static void print_scope(const char *flag, const char *scope)
+{
+    bool first = true;
     for (const char *c = scope; c && *c;) {
         size_t len = strcspn(c, " ");
         const char *op = memchr(c, '=', len);
-        printf(c == scope ? " [" : ", ");
-        if (!op)
+        if (len == 0 || implied(flag, scope, c, len)) {
+            c += len + (c[len] == ' ');
+            continue;
+        }
+        printf(first ? " [" : ", ");
+        first = false;
+        if (!op && c[0] != '!')
+            printf("only with --%.*s", (int)len, c);
+        else if (!op)
             printf("without --%.*s", (int)len - 1, c + 1);
         else if (op[-1] == '!')
             printf("not with --%.*s %.*s", (int)(op - 1 - c), c,
@@ -273,12 +288,10 @@ static void print_scope(const char *scope)
         else
             printf("only with --%.*s %.*s", (int)(op - c), c,
                    (int)(c + len - op - 1), op + 1);
-        c += len;
-        if (*c == ' ')
-            c++;
-        if (!*c)
-            printf("]");
+        c += len + (c[len] == ' ');
     }
+    if (!first)
+        printf("]");
 }
 
 static void print_help(const Cli *cli)
@@ -300,7 +313,7 @@ static void print_help(const Cli *cli)
                 printf("%s%s", c == f->choices ? "" : "|", *c);
         }
         print_default(f);
-        print_scope(f->scope);
+        print_scope(f->name, f->scope);
         printf("\n");
     }
     printf("  %-22s %s\n", "--help", "print this help and exit");
@@ -337,9 +350,18 @@ static CliStatus check_condition(Cli *cli, const Flag *f, const char *cond,
         snprintf(why, sizeof why, "does not apply with --%s", name);
         return cli_reject(cli, f->name, NULL, why);
     }
+    if (!op) { /* "problem": only where --problem has a value */
+        snprintf(name, sizeof name, "%.*s", (int)(end - cond), cond);
+        const Flag *needed = cli_flag(cli, name);
+        assert(needed->kind == FLAG_CHOICE || needed->kind == FLAG_TEXT);
+        if (*(const char **)needed->value)
+            return CLI_RUN;
+        snprintf(why, sizeof why, "applies only with --%s", name);
+        return cli_reject(cli, f->name, NULL, why);
+    }
     bool not_equal = op && op > cond && op[-1] == '!';
     const char *name_end = not_equal ? op - 1 : op;
-    assert(op && "a scope condition is NAME=a|b, NAME!=a|b or !NAME");
+    assert(op && "a scope condition is NAME=a|b, NAME!=a|b, !NAME or NAME");
     snprintf(name, sizeof name, "%.*s", (int)(name_end - cond), cond);
     const Flag *selector = cli_flag(cli, name);
     assert(selector->kind == FLAG_CHOICE || selector->kind == FLAG_TEXT);

@@ -53,9 +53,13 @@ typedef struct {
                               "task=train|gradcheck"  --task is one of these
                               "experiment!=none"      --experiment is not
                               "!data"                 --data was not given
+                              "problem"               --problem has a value
+                                                      (given, or a default)
                             (the named flags must be FLAG_CHOICE or
                             FLAG_TEXT). cli_parse refuses a flag given
-                            outside its scope, and --help prints it. */
+                            outside its scope, and --help prints it: the
+                            one place a program says where a flag
+                            applies. */
     bool writes;         /* FLAG_TEXT naming a file the program writes:
                             cli_parse refuses two such flags that name the
                             same file (one would silently overwrite the
@@ -106,15 +110,6 @@ bool cli_given(Cli *cli, const char *name);
  * exit status 2. */
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason);
-
-/* Refuses the first of `names` (a NULL-terminated list of flag names) that
- * was given, unless `applies` is true, naming it with `reason`:
- *   cli_refuse_unless(cli, linreg, (const char *const[]){"seed", "n", NULL},
- *                     "applies only to --problem linreg")
- * so that a flag that would be silently ignored is an error instead.
- * Returns CLI_RUN when none was given or they apply, else CLI_BAD_INPUT. */
-CliStatus cli_refuse_unless(const Cli *cli, bool applies,
-                            const char *const *names, const char *reason);
 
 /* Refuses the FLAG_LIST flag `name` when it lists more than max_count
  * layer widths or one that is not a whole number from 1 to 4096 (--hidden

@@ -108,57 +108,62 @@ typedef struct {
  * `flags` being an OptimizerFlags *. Each hyperparameter is scoped to the
  * optimizers torch.optim gives it, so cli_parse refuses it for the others
  * and --help says which. Bounds that a scope cannot state (β, α and μ
- * below 1; Nesterov's needs) are optimizer_flags_check's. Use it inside a
- * table: Flag flags[] = {..., OPTIMIZER_FLAGS(&s.optimizer), ...}. */
-#define OPTIMIZER_FLAGS(flags)                                               \
+ * below 1; Nesterov's needs) are optimizer_flags_check's. SCOPE, a string
+ * literal, is added to every entry's scope ("" for none): a program in
+ * which the optimizer does not always run says where it does (as
+ * PROBLEM_FLAGS's SCOPE). LR_SCOPE is --lr's, which can be wider: chapter
+ * 7's schedules use the rate where no optimizer runs. Use it inside a
+ * table: Flag flags[] = {..., OPTIMIZER_FLAGS(&s.optimizer, "", ""), ...}. */
+#define OPTIMIZER_FLAGS(flags, SCOPE, LR_SCOPE)                              \
     {.name = "optimizer", .kind = FLAG_CHOICE, .value = &(flags)->name,      \
-     .help = "the update rule", .choices = optimizer_names},                 \
+     .help = "the update rule", .choices = optimizer_names, .scope = SCOPE}, \
     {.name = "lr", .kind = FLAG_DOUBLE, .value = &(flags)->lr,               \
      .help = "learning rate", .min = 0, .min_exclusive = true, .max = 1e6,   \
      .default_text = "torch's: 1e-3 sgd, adam, adamw; 1e-2 rmsprop, "        \
-                     "adagrad; 1e-4 lion"},                                  \
+                     "adagrad; 1e-4 lion", .scope = LR_SCOPE},               \
     {.name = "momentum", .kind = FLAG_DOUBLE, .value = &(flags)->momentum,   \
      .help = "momentum factor μ", .min = 0, .max = HUGE_VAL,                 \
-     .default_text = "0", .scope = "optimizer=sgd|rmsprop"},                 \
+     .default_text = "0", .scope = "optimizer=sgd|rmsprop " SCOPE},          \
     {.name = "dampening", .kind = FLAG_DOUBLE, .value = &(flags)->dampening, \
      .help = "dampening τ of the momentum", .min = 0, .max = 1,              \
-     .scope = "optimizer=sgd"},                                              \
+     .scope = "optimizer=sgd " SCOPE},                                       \
     {.name = "nesterov", .kind = FLAG_SWITCH, .value = &(flags)->nesterov,   \
      .help = "Nesterov momentum (needs --momentum)",                         \
-     .scope = "optimizer=sgd"},                                              \
+     .scope = "optimizer=sgd " SCOPE},                                       \
     {.name = "weight-decay", .kind = FLAG_DOUBLE,                            \
      .value = &(flags)->weight_decay,                                        \
      .help = "weight decay λ: L2 in the gradient, decoupled for adamw and "  \
              "lion", .min = 0, .max = 1e6,                                   \
-     .default_text = "0; 0.01 adamw"},                                       \
+     .default_text = "0; 0.01 adamw", .scope = SCOPE},                       \
     {.name = "beta1", .kind = FLAG_DOUBLE, .value = &(flags)->beta1,         \
      .help = "first-moment decay β1", .min = 0, .max = HUGE_VAL,             \
-     .default_text = "0.9", .scope = "optimizer=adam|adamw|lion"},           \
+     .default_text = "0.9", .scope = "optimizer=adam|adamw|lion " SCOPE},    \
     {.name = "beta2", .kind = FLAG_DOUBLE, .value = &(flags)->beta2,         \
      .help = "second-moment decay β2 (lion's momentum decay)", .min = 0,     \
      .max = HUGE_VAL, .default_text = "0.999; 0.99 lion",                    \
-     .scope = "optimizer=adam|adamw|lion"},                                  \
+     .scope = "optimizer=adam|adamw|lion " SCOPE},                           \
     {.name = "eps", .kind = FLAG_DOUBLE, .value = &(flags)->eps,             \
      .help = "ε added to the denominator", .min = 0, .max = 1e6,             \
      .default_text = "1e-8; 1e-10 adagrad",                                  \
-     .scope = "optimizer=adam|adamw|rmsprop|adagrad"},                       \
+     .scope = "optimizer=adam|adamw|rmsprop|adagrad " SCOPE},                \
     {.name = "amsgrad", .kind = FLAG_SWITCH, .value = &(flags)->amsgrad,     \
      .help = "AMSGrad: divide by the largest second moment so far",          \
-     .scope = "optimizer=adam|adamw"},                                       \
+     .scope = "optimizer=adam|adamw " SCOPE},                                \
     {.name = "alpha", .kind = FLAG_DOUBLE, .value = &(flags)->alpha,         \
      .help = "smoothing constant α of the mean square", .min = 0,            \
-     .max = HUGE_VAL, .default_text = "0.99", .scope = "optimizer=rmsprop"}, \
+     .max = HUGE_VAL, .default_text = "0.99",                                \
+     .scope = "optimizer=rmsprop " SCOPE},                                   \
     {.name = "centered", .kind = FLAG_SWITCH, .value = &(flags)->centered,   \
      .help = "divide by the gradient's estimated standard deviation "        \
              "instead of its root mean square",                              \
-     .scope = "optimizer=rmsprop"},                                          \
+     .scope = "optimizer=rmsprop " SCOPE},                                   \
     {.name = "lr-decay", .kind = FLAG_DOUBLE, .value = &(flags)->lr_decay,   \
      .help = "learning-rate decay", .min = 0, .max = 1e6,                    \
-     .default_text = "0", .scope = "optimizer=adagrad"},                     \
+     .default_text = "0", .scope = "optimizer=adagrad " SCOPE},              \
     {.name = "initial-accumulator-value", .kind = FLAG_DOUBLE,               \
      .value = &(flags)->initial_accumulator_value,                           \
      .help = "starting value of the sum of squares", .min = 0, .max = 1e6,   \
-     .default_text = "0", .scope = "optimizer=adagrad"}
+     .default_text = "0", .scope = "optimizer=adagrad " SCOPE}
 
 /* Refuses what the table cannot: β1, β2, α or μ of 1 or more (at 1 an
  * average never forgets its start, and Adam's bias correction divides by

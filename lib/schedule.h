@@ -162,108 +162,112 @@ extern const char *const threshold_mode_names[];
 
 /* The entries of a Flag table for --schedule and its settings, named as
  * PyTorch's arguments with dashes, each scoped to the schedules that have
- * it. Use inside a table: Flag flags[] = {..., SCHEDULE_FLAGS(&s.sched),
- * ...}. */
-#define SCHEDULE_FLAGS(f)                                                    \
+ * it, and to SCOPE (a string literal, "" for everywhere: where the program
+ * runs a schedule at all). Use inside a table:
+ * Flag flags[] = {..., SCHEDULE_FLAGS(&s.sched, "task=train"), ...}. */
+#define SCHEDULE_FLAGS(f, SCOPE)                                             \
     {.name = "schedule", .kind = FLAG_CHOICE, .value = &(f)->name,           \
-     .help = "the learning-rate schedule", .choices = schedule_names},       \
+     .help = "the learning-rate schedule", .choices = schedule_names,        \
+     .scope = SCOPE},                                                        \
     {.name = "step-size", .kind = FLAG_COUNT, .value = &(f)->step_size,      \
      .help = "StepLR: multiply the rate by gamma every this many steps",     \
      .min = 1, .max = 1e7, .default_text = "none: required",                 \
-     .scope = "schedule=step"},                                              \
+     .scope = "schedule=step " SCOPE},                                       \
     {.name = "gamma", .kind = FLAG_DOUBLE, .value = &(f)->gamma,             \
      .help = "the factor of each decay", .min = 0, .min_exclusive = true,    \
      .max = 1e6, .default_text = "0.1; exponential: none, required",         \
-     .scope = "schedule=step|multistep|exponential"},                        \
+     .scope = "schedule=step|multistep|exponential " SCOPE},                 \
     {.name = "milestones", .kind = FLAG_LIST, .value = &(f)->milestones,     \
      .help = "MultiStepLR: the steps at which to multiply by gamma, "        \
              "ascending, as 30,80", .default_text = "none: required",        \
-     .scope = "schedule=multistep"},                                         \
+     .scope = "schedule=multistep " SCOPE},                                  \
     {.name = "t-max", .kind = FLAG_COUNT, .value = &(f)->t_max,              \
      .help = "CosineAnnealingLR: steps from the base rate down to eta-min",  \
      .min = 1, .max = 1e7,                                                   \
      .default_text = "--steps; warmup-cosine: --steps - --warmup-steps",     \
-     .scope = "schedule=cosine|warmup-cosine"},                              \
+     .scope = "schedule=cosine|warmup-cosine " SCOPE},                       \
     {.name = "eta-min", .kind = FLAG_DOUBLE, .value = &(f)->eta_min,         \
      .help = "the cosine's lowest rate", .min = 0, .max = 1e6,               \
-     .scope = "schedule=cosine|cosine-restarts|warmup-cosine"},              \
+     .scope = "schedule=cosine|cosine-restarts|warmup-cosine " SCOPE},       \
     {.name = "t-0", .kind = FLAG_COUNT, .value = &(f)->t_0,                  \
      .help = "CosineAnnealingWarmRestarts: the first period, in steps",      \
      .min = 1, .max = 1e7, .default_text = "none: required",                 \
-     .scope = "schedule=cosine-restarts"},                                   \
+     .scope = "schedule=cosine-restarts " SCOPE},                            \
     {.name = "t-mult", .kind = FLAG_COUNT, .value = &(f)->t_mult,            \
      .help = "each period is this many times the last", .min = 1,            \
-     .max = 1e3, .scope = "schedule=cosine-restarts"},                       \
+     .max = 1e3, .scope = "schedule=cosine-restarts " SCOPE},                \
     {.name = "start-factor", .kind = FLAG_DOUBLE,                            \
      .value = &(f)->start_factor,                                            \
      .help = "LinearLR: the first step's rate as a share of the base rate",  \
      .min = 0, .min_exclusive = true, .max = 1, .default_text = "1/3",       \
-     .scope = "schedule=linear|warmup-cosine"},                              \
+     .scope = "schedule=linear|warmup-cosine " SCOPE},                       \
     {.name = "end-factor", .kind = FLAG_DOUBLE, .value = &(f)->end_factor,   \
      .help = "LinearLR: the share reached at --total-iters", .min = 0,       \
-     .max = 1, .scope = "schedule=linear"},                                  \
+     .max = 1, .scope = "schedule=linear " SCOPE},                           \
     {.name = "total-iters", .kind = FLAG_COUNT, .value = &(f)->total_iters,  \
      .help = "LinearLR: steps from --start-factor to --end-factor",          \
-     .min = 1, .max = 1e7, .scope = "schedule=linear"},                      \
+     .min = 1, .max = 1e7, .scope = "schedule=linear " SCOPE},               \
     {.name = "max-lr", .kind = FLAG_DOUBLE, .value = &(f)->max_lr,           \
      .help = "OneCycleLR: the peak rate", .min = 0, .min_exclusive = true,   \
-     .max = 1e6, .default_text = "--lr", .scope = "schedule=onecycle"},      \
+     .max = 1e6, .default_text = "--lr",                                     \
+     .scope = "schedule=onecycle " SCOPE},                                   \
     {.name = "total-steps", .kind = FLAG_COUNT, .value = &(f)->total_steps,  \
      .help = "OneCycleLR: the length of the cycle (at least --steps)",       \
      .min = 2, .max = 1e7, .default_text = "--steps",                        \
-     .scope = "schedule=onecycle"},                                          \
+     .scope = "schedule=onecycle " SCOPE},                                   \
     {.name = "pct-start", .kind = FLAG_DOUBLE, .value = &(f)->pct_start,     \
      .help = "OneCycleLR: the share of the cycle spent going up", .min = 0,  \
-     .max = 1, .scope = "schedule=onecycle"},                                \
+     .max = 1, .scope = "schedule=onecycle " SCOPE},                         \
     {.name = "anneal-strategy", .kind = FLAG_CHOICE,                         \
      .value = &(f)->anneal_strategy, .choices = anneal_strategy_names,       \
      .help = "OneCycleLR: the shape of each phase",                          \
-     .scope = "schedule=onecycle"},                                          \
+     .scope = "schedule=onecycle " SCOPE},                                   \
     {.name = "div-factor", .kind = FLAG_DOUBLE, .value = &(f)->div_factor,   \
      .help = "OneCycleLR: the first rate is --max-lr / this", .min = 1e-6,   \
-     .max = 1e12, .scope = "schedule=onecycle"},                             \
+     .max = 1e12, .scope = "schedule=onecycle " SCOPE},                      \
     {.name = "final-div-factor", .kind = FLAG_DOUBLE,                        \
      .value = &(f)->final_div_factor,                                        \
      .help = "OneCycleLR: the last rate is the first / this", .min = 1e-6,   \
-     .max = 1e12, .scope = "schedule=onecycle"},                             \
+     .max = 1e12, .scope = "schedule=onecycle " SCOPE},                      \
     {.name = "three-phase", .kind = FLAG_SWITCH, .value = &(f)->three_phase, \
      .help = "OneCycleLR: up, down to the first rate, then down to the "     \
-             "last", .scope = "schedule=onecycle"},                          \
+             "last", .scope = "schedule=onecycle " SCOPE},                   \
     {.name = "base-momentum", .kind = FLAG_DOUBLE,                           \
      .value = &(f)->base_momentum,                                           \
      .help = "OneCycleLR: the momentum (or beta1) at the peak rate",         \
-     .min = 0, .max = 1, .scope = "schedule=onecycle"},                      \
+     .min = 0, .max = 1, .scope = "schedule=onecycle " SCOPE},               \
     {.name = "max-momentum", .kind = FLAG_DOUBLE,                            \
      .value = &(f)->max_momentum,                                            \
      .help = "OneCycleLR: the momentum (or beta1) at the lowest rates",      \
-     .min = 0, .max = 1, .scope = "schedule=onecycle"},                      \
+     .min = 0, .max = 1, .scope = "schedule=onecycle " SCOPE},               \
     {.name = "no-cycle-momentum", .kind = FLAG_SWITCH,                       \
      .value = &(f)->no_cycle_momentum,                                       \
      .help = "OneCycleLR: leave the optimizer's momentum alone",             \
-     .scope = "schedule=onecycle"},                                          \
-    {.name = "warmup-steps", .kind = FLAG_COUNT, .value = &(f)->warmup_steps,\
+     .scope = "schedule=onecycle " SCOPE},                                   \
+    {.name = "warmup-steps", .kind = FLAG_COUNT, .value = &(f)->warmup_steps, \
      .help = "linear warm-up over this many steps, then the cosine",         \
      .min = 1, .max = 1e7, .default_text = "none: required",                 \
-     .scope = "schedule=warmup-cosine"},                                     \
+     .scope = "schedule=warmup-cosine " SCOPE},                              \
     {.name = "factor", .kind = FLAG_DOUBLE, .value = &(f)->factor,           \
      .help = "ReduceLROnPlateau: multiply the rate by this on a plateau",    \
-     .min = 0, .min_exclusive = true, .max = 1, .scope = "schedule=plateau"},\
+     .min = 0, .min_exclusive = true, .max = 1,                              \
+     .scope = "schedule=plateau " SCOPE},                                    \
     {.name = "patience", .kind = FLAG_COUNT, .value = &(f)->patience,        \
      .help = "ReduceLROnPlateau: steps without improvement tolerated",       \
-     .min = 0, .max = 1e7, .scope = "schedule=plateau"},                     \
+     .min = 0, .max = 1e7, .scope = "schedule=plateau " SCOPE},              \
     {.name = "threshold", .kind = FLAG_DOUBLE, .value = &(f)->threshold,     \
      .help = "ReduceLROnPlateau: how much better counts as better",          \
-     .min = 0, .max = 1e6, .scope = "schedule=plateau"},                     \
+     .min = 0, .max = 1e6, .scope = "schedule=plateau " SCOPE},              \
     {.name = "threshold-mode", .kind = FLAG_CHOICE,                          \
      .value = &(f)->threshold_mode, .choices = threshold_mode_names,         \
      .help = "ReduceLROnPlateau: rel (best·(1 - threshold)) or abs "         \
-             "(best - threshold)", .scope = "schedule=plateau"},             \
+             "(best - threshold)", .scope = "schedule=plateau " SCOPE},      \
     {.name = "cooldown", .kind = FLAG_COUNT, .value = &(f)->cooldown,        \
      .help = "ReduceLROnPlateau: steps to wait after a cut", .min = 0,       \
-     .max = 1e7, .scope = "schedule=plateau"},                               \
+     .max = 1e7, .scope = "schedule=plateau " SCOPE},                        \
     {.name = "min-lr", .kind = FLAG_DOUBLE, .value = &(f)->min_lr,           \
      .help = "ReduceLROnPlateau: the rate never goes below this", .min = 0,  \
-     .max = 1e6, .scope = "schedule=plateau"}
+     .max = 1e6, .scope = "schedule=plateau " SCOPE}
 
 /* What the table cannot check, for a run of `steps` steps at base rate
  * `lr`, with the optimizer `optimizer` (one of optimizer_names, or NULL

@@ -441,6 +441,47 @@ in_group book-layout && check "every page of the book fits a 390 px phone and a 
 in_group one-code-path &&
     check "no chapter program defines again a function that solutions/ or lib/ export" tools/one-code-path.sh
 
+# Where a flag applies is said once, in its program's table: cli_parse
+# refuses it elsewhere and --help prints the same scope. Each case gives a
+# flag where it does not apply; the refusal's reason, in --help's words,
+# must be one of the conditions --help prints beside the flag. (Chapters
+# 7, 8 and 10 once refused flags by code of their own that --help did not
+# show.) And no program walks its table to refuse flags itself.
+refused_as_help_says() {
+    program=$1 flag=$2
+    shift 2
+    build/bin/$program "$@" >/dev/null 2>"$scratch/scope.err"
+    [ $? -eq 2 ] || { echo "$program $*: not refused with status 2"; return 1; }
+    why=$(sed -n "s/^$program: --$flag\( '[^']*'\)\{0,1\}: \(.*\) (see --help)\$/\2/p" "$scratch/scope.err" |
+        sed 's/^applies only to /only with /; s/^applies only with /only with /;
+             s/^does not apply to /not with /; s/^does not apply with --/without --/')
+    [ -n "$why" ] || { echo "$program $*: the refusal does not name --$flag:"; cat "$scratch/scope.err"; return 1; }
+    build/bin/$program --help | awk -v f="--$flag" -v why="$why" 'index($0, "  " f " ") == 1 {
+        line = $0; if (!sub(/.*\[/, "", line) || !sub(/\]$/, "", line)) next
+        n = split(line, cond, /, /); for (i = 1; i <= n; i++) if (cond[i] == why) found = 1 }
+        END { exit !found }' ||
+        { echo "$program $*: refused ($why), which --help does not say of --$flag:"; build/bin/$program --help | grep -e "^  --$flag "; return 1; }
+}
+flags_scoped_in_tables() {
+    refused_as_help_says 07-schedules momentum --momentum 0.9 &&
+        refused_as_help_says 07-schedules start --start 1,2 &&
+        refused_as_help_says 07-schedules closed-form --schedule cosine --problem quadratic --closed-form &&
+        refused_as_help_says 07-schedules.training lr --task find --lr 0.1 &&
+        refused_as_help_says 07-schedules.training schedule --task find --schedule cosine &&
+        refused_as_help_says 07-schedules.training lr-min --task train --lr-min 0.1 &&
+        refused_as_help_says 08-backprop lr --task gradcheck --lr 0.1 &&
+        refused_as_help_says 08-backprop optimizer --task init --optimizer sgd &&
+        refused_as_help_says 08-backprop schedule --task timing --schedule cosine &&
+        refused_as_help_says 10-data-parallel steps --task allreduce-timing --steps 3 &&
+        refused_as_help_says 10-data-parallel lr --task allreduce-timing --lr 0.1 &&
+        refused_as_help_says 10-data-parallel data-dir --task allreduce-timing --data-dir . &&
+        refused_as_help_says 04-optimizers beta1 --optimizer sgd --beta1 0.5 || return 1
+    ! grep -n 'cli_reject(cli, cli->flags\[' chapters/*.c lib/*.c ||
+        { echo "a program refuses flags by walking its table: give them a scope instead"; return 1; }
+}
+in_group one-code-path &&
+    check "where a flag applies is said once, in its table: the parser refuses it elsewhere in the words --help prints beside it (chapters 7, 8, 10)" flags_scoped_in_tables
+
 # A touched solutions/04-optimizers.c (a checkout, a save without a change)
 # must rebuild chapter 4's programs, runs, figures and page and nothing
 # else: later chapters run chapter 4's code but link it through a copy that

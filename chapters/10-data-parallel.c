@@ -818,6 +818,10 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject(cli, "reference", NULL, "is the same file as --out");
     if (strcmp(s->fault, "none") != 0 && s->fault_step >= s->steps)
         return cli_reject(cli, "fault-step", NULL, "is past the last step");
+    /* (Known before mpirun starts, so refused before it does: inside the
+     * job each rank would stop, and mpirun would add a page of its own.) */
+    if (strcmp(s->fault, "none") != 0 && s->np && s->fault_rank >= s->np)
+        return cli_reject(cli, "fault-rank", NULL, "must be below --np");
     if (s->test && s->out && output_same_file(s->test, s->out))
         return cli_reject(cli, "test", NULL, "is the same file as --out");
     if (s->times && s->out && output_same_file(s->times, s->out))

@@ -227,11 +227,13 @@ static CliStatus check_one_cycle(Cli *cli, const ScheduleFlags *f,
     }
     double start = 0.0;
     for (size_t i = 0; i < count; i++) {
-        if (!(ends[i] - start >= 1.0))
-            return cli_reject(cli, "pct-start", NULL,
-                              "leaves a phase of the cycle shorter than a "
-                              "step for --total-steps (each phase needs at "
-                              "least one)");
+        if (!(ends[i] - start >= 1.0)) {
+            char why[160];
+            snprintf(why, sizeof why, "leaves a phase of the %zu-step cycle "
+                     "shorter than a step: each needs one (a longer run or "
+                     "--total-steps, or another --pct-start)", total);
+            return cli_reject(cli, "pct-start", NULL, why);
+        }
         start = ends[i];
     }
     return CLI_RUN;
@@ -259,10 +261,13 @@ CliStatus schedule_flags_check(Cli *cli, const ScheduleFlags *f,
         return CLI_RUN;
     case SCHEDULE_ONECYCLE: {
         size_t total = cli_given(cli, "total-steps") ? f->total_steps : steps;
-        if (total < steps || total < 2)
-            return cli_reject(cli, "total-steps", NULL,
-                              "must be at least --steps, and 2 (PyTorch "
-                              "refuses to step past the end of the cycle)");
+        if (total < steps || total < 2) {
+            char why[160];
+            snprintf(why, sizeof why, "must be at least the run's %zu steps, "
+                     "and 2 (PyTorch refuses to step past the end of the "
+                     "cycle)", steps);
+            return cli_reject(cli, "total-steps", NULL, why);
+        }
         if (f->base_momentum > f->max_momentum)
             return cli_reject(cli, "base-momentum", NULL,
                               "must not exceed --max-momentum");

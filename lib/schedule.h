@@ -184,7 +184,8 @@ extern const char *const threshold_mode_names[];
     {.name = "t-max", .kind = FLAG_COUNT, .value = &(f)->t_max,              \
      .help = "CosineAnnealingLR: steps from the base rate down to eta-min",  \
      .min = 1, .max = 1e7,                                                   \
-     .default_text = "--steps; warmup-cosine: --steps - --warmup-steps",     \
+     .default_text = "the run's steps; warmup-cosine: those less "           \
+                     "--warmup-steps",                                       \
      .scope = "schedule=cosine|warmup-cosine " SCOPE},                       \
     {.name = "eta-min", .kind = FLAG_DOUBLE, .value = &(f)->eta_min,         \
      .help = "the cosine's lowest rate", .min = 0, .max = 1e6,               \
@@ -212,8 +213,9 @@ extern const char *const threshold_mode_names[];
      .max = 1e6, .default_text = "--lr",                                     \
      .scope = "schedule=onecycle " SCOPE},                                   \
     {.name = "total-steps", .kind = FLAG_COUNT, .value = &(f)->total_steps,  \
-     .help = "OneCycleLR: the length of the cycle (at least --steps)",       \
-     .min = 2, .max = 1e7, .default_text = "--steps",                        \
+     .help = "OneCycleLR: the length of the cycle (at least the run's "      \
+             "steps)", .min = 2, .max = 1e7,                                 \
+     .default_text = "the run's steps",                                      \
      .scope = "schedule=onecycle " SCOPE},                                   \
     {.name = "pct-start", .kind = FLAG_DOUBLE, .value = &(f)->pct_start,     \
      .help = "OneCycleLR: the share of the cycle spent going up", .min = 0,  \

@@ -141,6 +141,7 @@ check "07: refuses warmup-cosine without --warmup-steps" expect_bad_input --warm
 check "07: refuses --warmup-steps as long as the run" expect_bad_input --warmup-steps --schedule warmup-cosine --warmup-steps 100 --steps 100
 check "07: refuses --total-steps shorter than the run" expect_bad_input --total-steps --schedule onecycle --steps 100 --total-steps 50
 check "07: refuses a one-cycle phase under a step"  expect_bad_input --pct-start --schedule onecycle --steps 10 --pct-start 0.1
+check "07: a run too short for one cycle says so, with its length" expect_bad_input "phase of the 3-step cycle shorter than a step" --schedule onecycle --steps 3
 check "07: refuses --anneal-strategy cosine"        expect_bad_input --anneal-strategy --schedule onecycle --anneal-strategy cosine
 check "07: refuses --base-momentum above --max-momentum" expect_bad_input --base-momentum --schedule onecycle --base-momentum 0.99
 check "07: refuses onecycle on adagrad's missing momentum" expect_bad_input --optimizer --schedule onecycle --problem quadratic --optimizer adagrad

@@ -208,6 +208,8 @@ bad_input_refused() {
     expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input --micro-batch --micro-batch 7 || return 1
     expect_bad_input --fault-rank --fault-rank 1 || return 1
+    # (before mpirun starts: one line, not a page of mpirun's)
+    expect_bad_input "--fault-rank '5': must be below --np" --np 2 --fault nan --fault-rank 5 || return 1
     expect_bad_input --fault-step --fault nan --fault-step 500 || return 1
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1

@@ -75,7 +75,7 @@ typedef struct {
  * so that a missing file is refused before the training, but looked at
  * only after it). False, after one line naming --data-dir, when a file is
  * missing or not what it should be: bad input. */
-static bool data_load(Data *d, const Settings *s)
+static bool data_load(Data *d, Cli *cli, const Settings *s)
 {
     *d = (Data){.validation = s->validation};
     FashionMnistError err;
@@ -87,8 +87,10 @@ static bool data_load(Data *d, const Settings *s)
     }
     size_t n = d->train_file.n;
     if (d->validation >= n) {
-        fprintf(stderr, "%s: --validation %zu: must leave images to train on "
-                "(the training set has %zu)\n", program, d->validation, n);
+        char why[96];
+        snprintf(why, sizeof why, "must leave images to train on (the "
+                 "training set has %zu)", n);
+        cli_reject(cli, "validation", NULL, why);
         return false;
     }
     d->train = n - d->validation;
@@ -526,8 +528,9 @@ static const char usage[] =
     "             activation_std,saturated,weight_grad_norm\n"
     "  timing     --repeats runs of --steps steps: steps,batch_size,\n"
     "             seconds_median,seconds_min,seconds_max,gflops,epoch_seconds\n"
-    "Exit status: 0 done; 1 the training diverged, the data could not be\n"
-    "read, or a file could not be written; 2 bad input.";
+    "Exit status: 0 done; 1 the training diverged, or a file could not be\n"
+    "written; 2 bad input (a --data-dir whose files are missing or damaged\n"
+    "included).";
 
 static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
@@ -564,13 +567,14 @@ static int run_task(Cli *cli, const Settings *s, const Data *d, Work *w,
 static int run(Cli *cli, const Settings *s)
 {
     Data d;
-    if (!data_load(&d, s)) {
+    if (!data_load(&d, cli, s)) {
         data_free(&d);
         return EXIT_BAD_INPUT;
     }
     if (s->batch_size > d.train) {
-        fprintf(stderr, "%s: --batch-size %zu: above the %zu training "
-                "images\n", program, s->batch_size, d.train);
+        char why[64];
+        snprintf(why, sizeof why, "above the %zu training images", d.train);
+        cli_reject(cli, "batch-size", NULL, why);
         data_free(&d);
         return EXIT_BAD_INPUT;
     }

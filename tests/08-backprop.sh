@@ -146,6 +146,8 @@ check "08: refuses --test with gradcheck"         expect_bad_input --test --task
 check "08: refuses --test naming --out's file"    expect_bad_input --test --test "$scratch/refused.csv"
 check "08: refuses --clip-norm -1"                expect_bad_input --clip-norm --clip-norm -1
 check "08: refuses --validation 60000"            expect_bad_input --validation --validation 60000
+check "08: refuses a batch above the images --validation leaves, as the parser would" \
+    expect_bad_input "08-backprop: --batch-size '4096': above the 1000 training images (see --help)" --batch-size 4096 --validation 59000
 check "08: refuses --momentum with adamw"         expect_bad_input --momentum --momentum 0.9
 check "08: refuses --coords with train"           expect_bad_input --coords --coords 5
 check "08: refuses a --data-dir with no dataset"  expect_bad_input --data-dir --data-dir "$scratch/nowhere"

@@ -113,13 +113,14 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
         fprintf(stderr, "%s: out of memory for the optimizer\n", program);
         status = EXIT_FAILURE;
     } else if (result.status == LOOP_DIVERGED) {
-        fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu: "
-                "--lr %g is too large for --optimizer %s on --problem %s, "
-                "so the steps overshoot further and further (divide --lr "
-                "by 10)\n",
-                program, result.step, optimizer_lr(cfg), s->optimizer.name,
-                s->problem.name);
+        if (!optimizer_blame(cfg, program, result.step))
+            fprintf(stderr,
+                    "%s: the loss stopped being a finite number at step %zu: "
+                    "--lr %g is too large for --optimizer %s on --problem %s, "
+                    "so the steps overshoot further and further (divide --lr "
+                    "by 10)\n",
+                    program, result.step, optimizer_lr(cfg), s->optimizer.name,
+                    s->problem.name);
         status = EXIT_FAILURE;
     }
     if (!output_commit(&out, program))

@@ -109,7 +109,8 @@ static int train(const Settings *s, const OptimizerConfig *ocfg,
     scheduled_optimizer_free(&so);
     if (r.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
-    if (schedule_blame(&so.schedule, program, s->schedule.name, r.step))
+    if (schedule_blame(&so.schedule, program, s->schedule.name, r.step) ||
+        optimizer_blame(&so.optimizer.config, program, r.step))
         return EXIT_FAILURE;
     fprintf(stderr,
             "%s: the loss stopped being a finite number at step %zu, where "

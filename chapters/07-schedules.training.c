@@ -399,7 +399,8 @@ static bool find_task(const Settings *s, const OptimizerConfig *cfg, Model *m,
 static void report_divergence(const Settings *s, const OptimizerConfig *cfg,
                               size_t step, const Schedule *final)
 {
-    if (schedule_blame(final, program, s->schedule.name, step))
+    if (schedule_blame(final, program, s->schedule.name, step) ||
+        optimizer_blame(cfg, program, step))
         return;
     fprintf(stderr,
             "%s: the loss stopped being a finite number at step %zu: --lr %g "

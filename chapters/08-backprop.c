@@ -330,7 +330,9 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
         size_t correct = 0;
         if (epoch > 0 && !train_epoch_mlp(w, d, s, &so, &shuffle, &step,
                                           &loss_sum, &correct)) {
-            if (!schedule_blame(&so.schedule, program, s->schedule.name, step))
+            if (!schedule_blame(&so.schedule, program, s->schedule.name,
+                                step) &&
+                !optimizer_blame(&ocfg, program, step))
                 fprintf(stderr, "%s: the loss stopped being a finite number "
                         "at step %zu (epoch %zu): --lr %g is too large for "
                         "--optimizer %s (divide it by 10, or try "

@@ -5,6 +5,7 @@
 #include "optimizer.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,26 @@ double optimizer_lr(const OptimizerConfig *cfg)
 void optimizer_set_lr(OptimizerConfig *cfg, double lr)
 {
     *lr_of(cfg) = lr;
+}
+
+bool optimizer_blame(const OptimizerConfig *cfg, const char *program,
+                     size_t step)
+{
+    double eps = cfg->kind == OPTIMIZER_ADAM || cfg->kind == OPTIMIZER_ADAMW
+                     ? cfg->adam.eps
+                 : cfg->kind == OPTIMIZER_RMSPROP ? cfg->rmsprop.eps
+                 : cfg->kind == OPTIMIZER_ADAGRAD ? cfg->adagrad.eps
+                                                  : 1.0;
+    if (eps != 0.0)
+        return false;
+    fprintf(stderr,
+            "%s: the loss stopped being a finite number at step %zu: with "
+            "--eps 0, --optimizer %s divides 0 by 0 for any parameter whose "
+            "gradient has been 0 so far (give --eps a small positive value, "
+            "torch's %s; if no gradient was 0, divide --lr by 10)\n",
+            program, step, optimizer_names[cfg->kind],
+            cfg->kind == OPTIMIZER_ADAGRAD ? "1e-10" : "1e-8");
+    return true;
 }
 
 bool optimizer_init(Optimizer *optimizer, const OptimizerConfig *cfg,

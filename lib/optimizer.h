@@ -74,6 +74,15 @@ OptimizerConfig optimizer_default_config(OptimizerKind kind);
 double optimizer_lr(const OptimizerConfig *cfg);
 void optimizer_set_lr(OptimizerConfig *cfg, double lr);
 
+/* Why a run with cfg stopped being finite at `step`, when cfg itself says
+ * so: an --eps of 0, with which Adam, AdamW, RMSprop and Adagrad divide 0
+ * by 0 for a parameter whose gradient has been 0 (a pixel that is black in
+ * every image, a dead unit). Prints one line naming --eps (and the rate,
+ * should no gradient have been 0) and returns true; false, printing
+ * nothing, for any other eps: the rate is then the likelier cause. */
+bool optimizer_blame(const OptimizerConfig *cfg, const char *program,
+                     size_t step);
+
 /* Copies cfg and creates the state for n parameters (its *_state_init);
  * false when out of memory. Free it with optimizer_free. */
 bool optimizer_init(Optimizer *optimizer, const OptimizerConfig *cfg,

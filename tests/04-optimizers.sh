@@ -120,6 +120,18 @@ divergence_is_reported() {
 }
 check "04: a diverging run stops at the first non-finite loss and says why" divergence_is_reported
 
+# Adam with --eps 0 from x = 0, where the gradient's x is 0: m/√v is 0/0
+# at the first step. The message names --eps, not the rate; --eps 1e-8
+# from the same start runs.
+eps_zero_is_blamed() {
+    "$program" --optimizer adam --eps 0 --start 0,1 --steps 5 --out "$scratch/eps0.csv" 2>"$scratch/eps0.err"
+    [ $? -eq 1 ] || { echo "exit status is not 1"; return 1; }
+    grep -q -- 'at step 1: with --eps 0, --optimizer adam divides 0 by 0' "$scratch/eps0.err" ||
+        { echo "the message does not blame --eps 0:"; cat "$scratch/eps0.err"; return 1; }
+    "$program" --optimizer adam --eps 1e-8 --start 0,1 --steps 5 >/dev/null
+}
+check "04: Adam's --eps 0 is blamed for its 0/0, not the rate" eps_zero_is_blamed
+
 # Clipping (chapter 5) sits between the gradient and the step. From (-3, 1)
 # the gradient is g = (-3, 10), |g| = sqrt(109). By norm with C = 2, SGD's
 # first step is along g scaled by C/(|g| + 1e-6) (torch's coefficient); by

@@ -1163,6 +1163,30 @@ tampering_stop_keeps_rows() {
 check "grade-class: a tampering stop (the course's files changed mid-grading) keeps the rows graded before" \
     tampering_stop_keeps_rows
 
+# A change that puts the same bytes back, with the old modification time
+# (touch -r), is still a change: the grading is void (status 3).
+same_bytes_rewrite_caught() {
+    dir=$g/rewriter hidden=$root/$g/rewrite-hidden
+    rm -rf "$dir" "$hidden" && mkdir -p "$dir" "$hidden" || return 1
+    cp "$g/instructor/$ch1.c" "$hidden/" || return 1
+    sed 's|^double parabola_descend(|unsigned sleep(unsigned);\n&|' solutions/$ch1.c >"$dir/$ch1.c"
+    sed -i '/^double parabola_descend(/,/^}/s|^{|{\n    sleep(1);|' "$dir/$ch1.c"
+    run=$(grader_scratch "$dir")/$ch1.out
+    rm -f "$run"
+    tools/grade.sh --hidden-tests "$hidden" "$dir" 01 >"$g/rewriter.out" 2>&1 &
+    grader=$!
+    waited=0
+    until [ -e "$run" ] || [ "$waited" -gt 600 ]; do sleep 0.1; waited=$((waited + 1)); done
+    cp -p "$hidden/$ch1.c" "$g/rewrite-saved.c" && cat "$g/rewrite-saved.c" >"$hidden/$ch1.c" &&
+        touch -r "$g/rewrite-saved.c" "$hidden/$ch1.c" && cmp "$g/rewrite-saved.c" "$hidden/$ch1.c" || return 1
+    wait "$grader"
+    code=$?
+    [ "$code" -eq 3 ] || { echo "the grader exited with $code, not 3"; cat "$g/rewriter.out"; return 1; }
+    grep -q "changed while .* was graded: its results are void" "$g/rewriter.out" || { cat "$g/rewriter.out"; return 1; }
+}
+check "a course file rewritten mid-grading with the same bytes and its old time (touch -r) still voids the grading" \
+    same_bytes_rewrite_caught
+
 # Each test has an output allowance of its own: an exercise whose code
 # floods its output (70 MB, past the 64 MB a test may write) fails, and
 # the next exercise, which prints a line of its own, still passes.

@@ -342,14 +342,17 @@ keep_printed() {
 # finds in the environment).
 make_args="-s --no-print-directory GRADE_BUILD=$objs HIDDEN_KEY=$hidden_key"
 
-# The course's own files, whose checksums (one a file, with its name) must
-# not change while a submission runs: its sources, and what the grading
-# reads of its build (the listings' names and points, the objects and
-# archives a submission is linked with), which a submission graded without
-# the sandbox could otherwise rewrite for the students after it. SHA-256:
-# a CRC can be kept while the file is changed.
+# The course's own files, which must not change while a submission runs:
+# its sources, and what the grading reads of its build (the listings'
+# names and points, the objects and archives a submission is linked with),
+# which a submission graded without the sandbox could otherwise rewrite for
+# the students after it. Each file's identity and times, not its bytes:
+# any write to a file, or a new file in its place, sets its change time
+# (ctime) to the clock's, which only root can move, so a change cannot
+# hide even when it puts the same bytes back; and reading a few names is
+# instant where hashing the archives took a tenth of each grading.
 course_sum() {
-    sha256sum tests/*.c tests/*.h tools/*.sh tools/*.awk tools/*.mk tools/*.jq solutions/*.c exercises/*.h \
+    stat -c '%n %d:%i %s %.9Y %.9Z' tests/*.c tests/*.h tools/*.sh tools/*.awk tools/*.mk tools/*.jq solutions/*.c exercises/*.h \
         lib/*.c lib/*.h Makefile ${hidden_dir:+"$hidden_dir"/*.c} \
         "$objs"/grade/list/*.tsv "$objs"/grade/list/*.keep "$objs"/obj/tests/*.o "$objs"/lib/*.a \
         ${hidden_key:+"$objs/grade/hidden-$hidden_key"/*.tsv} 2>/dev/null

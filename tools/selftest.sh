@@ -367,6 +367,12 @@ figures_render() {
 }
 in_group outputs && check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
 
+# A size written into a script (font ",10") stays 10 points in the PNG,
+# whose text is 20: the scripts take FONT_SMALL and its kin from
+# plots/style.gp, which scale with the format.
+fonts_from_style() { ! grep -n 'font *"[^"]*,[0-9]' plots/*.gp plots/*.inc | grep -v '^plots/style\.gp:'; }
+in_group outputs && check "figure scripts take their text sizes from plots/style.gp, so the PNG's grow with its text" fonts_from_style
+
 # For lectures: every figure as PDF (valid, and byte-identical when drawn
 # again), at a larger scale, and from a script run in another folder; a
 # format or scale that does not exist is refused, and nothing is written.

@@ -182,7 +182,8 @@ static bool read_numbers(FILE *in, Numbers *n, int *status)
         bool whole = strlen(line) == (size_t)length;
         if (end == start || *end != '\0' || !whole) {
             fprintf(stderr, "%s: stdin line %zu: '%.40s' is not a number "
-                    "(one decimal number a line; see --help)\n", program,
+                    "(one a line: decimal, hexadecimal as 0x1p-24, inf or "
+                    "nan; see --help)\n", program,
                     number, start);
             free(line);
             return false;
@@ -953,13 +954,15 @@ static const char usage[] =
     "inf, nan kept) by chapter 9's conversions.\n"
     "\n"
     "Tasks:\n"
-    "  round     reads numbers from stdin, one a line, and prints each\n"
-    "            rounded to --format, with %.17g (inf, -inf and nan as\n"
-    "            such), in order. The number read is the nearest double,\n"
-    "            rounded once to the format (--via-float32: to a float\n"
-    "            first, as PyTorch 1.13 does from float64). A line that is\n"
-    "            not a number refuses the whole input: one message naming\n"
-    "            the line, exit status 2, nothing printed.\n"
+    "  round     reads numbers from stdin, one a line (decimal as 0.1 or\n"
+    "            6.1e-5, C's hexadecimal as 0x1p-24 for an exact power of\n"
+    "            two, inf or nan), and prints each rounded to --format,\n"
+    "            with %.17g (inf, -inf and nan as such), in order. The\n"
+    "            number read is the nearest double, rounded once to the\n"
+    "            format (--via-float32: to a float first, as PyTorch 1.13\n"
+    "            does from float64). A line that is not a number refuses\n"
+    "            the whole input: one message naming the line, exit\n"
+    "            status 2, nothing printed.\n"
     "  formats   fp16, bf16, fp32, fp64: bits, exponent and mantissa bits,\n"
     "            largest finite, smallest normal and subnormal numbers,\n"
     "            machine epsilon (the gap from 1 to the next number up),\n"

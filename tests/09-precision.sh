@@ -35,6 +35,16 @@ round_fp16() {
 }
 check "09: --task round --format fp16: 65519.99 to 65504, 65520 to inf, ties and subnormals, -0, nan and inf kept, in order" round_fp16
 
+# C's hexadecimal floats, as --help says, name powers of two exactly:
+# 0x1p-24 is fp16's smallest subnormal, 2^-24 = 5.9604644775390625e-08;
+# 0x1.8p-25 is three quarters of it and rounds up to it; 0x1p-25 is half
+# of it, a tie, and rounds to the even 0.
+round_hex() {
+    printf '%s\n' 0x1p-24 0x1.8p-25 0x1p-25 0x10 | rounded fp16 || return 1
+    same_lines 5.9604644775390625e-08 5.9604644775390625e-08 0 16
+}
+check "09: --task round reads C's hexadecimal floats exactly, as its help says" round_hex
+
 # bf16: 8 significant bits; 65504 rounds to 2^16 = 65536 (it is
 # 65536 - 32, within half of bf16's unit 256 there); 0.1 to 0.10009765625
 # (205·2^-11); 3.4e38 is past the largest bf16 3.3895e38 by more than half

@@ -410,6 +410,12 @@ book_is_whole() {
         grep -q '<math' "build/book/$n.html" || { echo "$n.html has no MathML"; return 1; }
         grep -q 'class="sourceCode' "build/book/$n.html" || { echo "$n.html has no highlighted code"; return 1; }
         grep -q '<img src="figures/' "build/book/$n.html" || { echo "$n.html shows no figure"; return 1; }
+        # Each figure is a link to its own file, to be opened alone.
+        awk '/<img / && !/<a class="figure-link" href="[^"]*"[^>]*><img src="[^"]*"/ { print FILENAME ": " $0; bad = 1 }
+             match($0, /href="[^"]*"[^>]*><img src="[^"]*"/) {
+                 s = substr($0, RSTART, RLENGTH); split(s, q, "\"")
+                 if (q[2] != q[6]) { print FILENAME ": links " q[2] " from " q[6]; bad = 1 } }
+             END { exit bad }' "build/book/$n.html" || { echo "a figure of $n.html is not a link to itself"; return 1; }
     done
     tools/check-links.sh build/book
 }

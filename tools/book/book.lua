@@ -12,7 +12,10 @@
 --   4. lets tables size their columns to their content, in a box that
 --      scrolls sideways on a screen too narrow for them;
 --   5. keeps punctuation after inline math on the math's line, and puts
---      display math in a box that scrolls sideways when it is too wide.
+--      display math in a box that scrolls sideways when it is too wide;
+--   6. makes every figure a link to itself, so that a reader on a phone,
+--      where a six-panel figure's labels are a few pixels tall, can open
+--      it alone and zoom in.
 
 -- A target with a scheme (`https:`, `mailto:`, ...) points outside the book.
 local function is_external(target)
@@ -127,4 +130,26 @@ function Inlines(inlines)
     end
   end
   return out
+end
+
+-- A figure is a paragraph holding one image whose title pandoc marked
+-- "fig:". It is written as pandoc writes one (the caption as the image's
+-- alt text and, hidden from screen readers, which would read it twice, as
+-- its figcaption), but with the image inside a link to its own file. The
+-- caption stays pandoc's own inlines, so its math is MathML as elsewhere.
+function Para(para)
+  local img = para.content[1]
+  if #para.content ~= 1 or img.t ~= "Image" or not img.title:match("^fig:")
+      or not FORMAT:match("html") then
+    return nil
+  end
+  local src = escape(img.src)
+  local alt = escape(pandoc.utils.stringify(img.caption))
+  return {
+    pandoc.RawBlock("html", '<figure>\n<a class="figure-link" href="' .. src
+      .. '" title="the figure alone, to zoom in"><img src="' .. src
+      .. '" alt="' .. alt .. '" /></a>\n<figcaption aria-hidden="true">'),
+    pandoc.Plain(img.caption),
+    pandoc.RawBlock("html", "</figcaption>\n</figure>"),
+  }
 end

@@ -396,6 +396,16 @@ check_one_exercise() {
     make --no-print-directory -s check 'EX=parabola_descend()' EXERCISES="$g/one" >"$g/one.out" 2>&1 &&
         grep -q '^parabola-descend, parabola_descend() .*: passes' "$g/one.out" ||
         { cat "$g/one.out"; echo "EX=parabola_descend() was not taken for parabola-descend"; return 1; }
+    # ... also where the exercise is named otherwise (train-step asks for
+    # linreg_train_step()); a name that matches nothing is refused with the
+    # exercises that share a word with it, and status 2 (make's 141 here).
+    make --no-print-directory -s check EX=linreg_train_step EXERCISES="$g/one" >"$g/one.out" 2>&1 &&
+        grep -q '^train-step, linreg_train_step() .*: passes' "$g/one.out" ||
+        { cat "$g/one.out"; echo "EX=linreg_train_step was not taken for train-step"; return 1; }
+    make --no-print-directory -s check EX=accumulate EXERCISES="$g/one" >"$g/one.out" 2>&1 &&
+        { echo "an unknown EX was accepted"; return 1; }
+    grep -qx 'EX=accumulate: no exercise has that name or function; did you mean backward-accumulate, accumulated-step?' "$g/one.out" ||
+        { cat "$g/one.out"; echo "no suggestion for EX=accumulate"; return 1; }
 }
 check "make check EX=... (or EX=NN/..., or the function's name) grades one exercise, its verdict the exit status" check_one_exercise
 

@@ -15,8 +15,9 @@
 #   --time-limit SEC     grade for at most SEC seconds in all; chapters not
 #                        reached by then score 0 ("time-limit")
 #   --hint               print only the hint of the first failing exercise
-#   --hint-for EXERCISE  print only EXERCISE's status and hint (NAME, or NN/NAME
-#                        when two chapters have an exercise of that name)
+#   --hint-for EXERCISE  print only EXERCISE's status and hint (its NAME or a
+#                        function it asks for; NN/NAME when two chapters
+#                        have an exercise of that name)
 #   --exercise EXERCISE  the same, with EXERCISE's verdict as the exit status
 #                        (make check EX=NAME)
 #   --quiet              print only Check's summary lines (GRADE_QUIET=1)

@@ -169,17 +169,41 @@ function tap(    i, c, lines, m, j) {
     }
 }
 
-# Whether exercise i is the one asked for: NAME, or NN/NAME for chapter
-# NN's when two chapters have an exercise of that name.
+# Whether exercise i is the one asked for: its name (mse-grad), or a
+# function it asks for as the report prints it (mse_grad or mse_grad();
+# exponential_lr_next for exponential-lr), either prefixed NN/ to say which
+# chapter's when two chapters have an exercise of that name.
 function is_wanted(i, want) {
-    if (want ~ /^[0-9][0-9]\//) return substr(stem[i], 1, 2) == substr(want, 1, 2) && name[i] == substr(want, 4)
-    return name[i] == want
+    if (want ~ /^[0-9][0-9]\//) {
+        if (substr(stem[i], 1, 2) != substr(want, 1, 2)) return 0
+        want = substr(want, 4)
+    }
+    sub(/\(\)$/, "", want)
+    return name[i] == want || asks_for(i, want)
 }
 
-function hint_of(want,    i, pick, found, chapters) {
-    # The function's name as the report prints it names its exercise too
-    # (mse_grad or mse_grad() for mse-grad).
-    sub(/\(\)$/, "", want); gsub(/_/, "-", want)
+# Whether exercise i asks for function f: func_ holds "f()" or, for an
+# exercise of two functions, "f() and g()".
+function asks_for(i, f,    parts, k, m) {
+    m = split(func_[i], parts, / and /)
+    for (k = 1; k <= m; k++) { sub(/\(\)$/, "", parts[k]); if (parts[k] == f) return 1 }
+    return 0
+}
+
+# The visible exercises whose name or functions contain part of what was
+# asked for (its words, split at - and _), for a name that matched none.
+function near_names(want,    words, w, k, i, list) {
+    sub(/^[0-9][0-9]\//, "", want); sub(/\(\)$/, "", want)
+    w = split(want, words, /[-_]/)
+    for (i = 1; i <= n; i++) {
+        if (hidden[i]) continue
+        for (k = 1; k <= w; k++)
+            if (length(words[k]) > 2 && index(name[i] " " func_[i], words[k])) { list = list (list ? ", " : "") name[i]; break }
+    }
+    return list
+}
+
+function hint_of(want,    i, pick, found, chapters, near) {
     for (i = 1; i <= n; i++) {
         if (want != "" ? is_wanted(i, want) : (status[i] != "pass" && !hidden[i])) {
             if (!pick) pick = i
@@ -193,7 +217,10 @@ function hint_of(want,    i, pick, found, chapters) {
         return 2
     }
     if (want != "" && !pick) {
-        printf "hint: there is no exercise %s here; the exercises are:", want > "/dev/stderr"
+        near = near_names(want)
+        if (near != "") printf "EX=%s: no exercise has that name or function; did you mean %s?\n", want, near > "/dev/stderr"
+        else printf "EX=%s: no exercise has that name or function.\n", want > "/dev/stderr"
+        printf "The exercises here:" > "/dev/stderr"
         for (i = 1; i <= n; i++) if (!hidden[i]) printf " %s", name[i] > "/dev/stderr"
         printf "\n" > "/dev/stderr"
         return 2

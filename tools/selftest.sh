@@ -107,6 +107,7 @@ check() {
     shift
     count=$((count + 1))
     log=$scratch/check-$count.log
+    [ -z "${SELFTEST_TIMES:-}" ] || start=$(date +%s.%N)
     if "$@" >"$log" 2>&1; then
         passed=$((passed + 1))
         echo "ok    $description"
@@ -115,6 +116,7 @@ check() {
         echo "FAIL  $description"
         tail -n 12 "$log" | sed 's/^/      /'
     fi
+    [ -z "${SELFTEST_TIMES:-}" ] || awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "#     %.1f s\n", e - s }'
 }
 
 # in GROUP: true when this run is that group.

@@ -125,6 +125,17 @@ grade_survives_a_compile_error() {
         END { exit bad }' "$g/broken.tsv" || return 1
     grep -q 'does not compile; the compiler says' "$g/broken-out/report.txt" || return 1
     grep -q 'error: expected' "$json" || { echo "results.json lacks the compiler's message"; return 1; }
+    # The file is what to fix, not its first function; a file that
+    # compiles but lacks a function fails at the link, and says so.
+    grep -qx "First to fix: $g/broken/$ch1.c, before any exercise of chapter 01 can be graded" "$g/broken-out/report.txt" ||
+        { echo "the report does not name the file to fix first:"; cat "$g/broken-out/report.txt"; return 1; }
+    mkdir -p "$g/unlinked" &&
+        awk -v spec="tests/$ch1.angles.mutants" -v name=mse-grad-under-another-name -f tools/mutate.awk \
+            "solutions/$ch1.c" >"$g/unlinked/$ch1.c" || return 1
+    tools/grade.sh "$g/unlinked" 01 >"$g/unlinked.out" 2>&1
+    grep -q "^$ch1.c compiles, but the tests cannot be linked with it; the linker says:\$" "$g/unlinked.out" &&
+        ! grep -q 'does not compile' "$g/unlinked.out" ||
+        { echo "a link failure is reported as a compile error:"; cat "$g/unlinked.out"; return 1; }
 }
 check "make grade: a chapter that does not compile scores 0 with the compiler's message, results.json still valid, other chapters graded" \
     grade_survives_a_compile_error

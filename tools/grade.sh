@@ -622,7 +622,11 @@ out=$work/report.txt
     # The compiler's own message for each chapter that does not compile.
     for stem in $stems; do
         grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	compile	" "$merged" || continue
-        printf '\n%s.c does not compile; the compiler says:\n' "$stem"
+        if grep -q 'undefined reference to' "$work/$stem.errors"; then
+            printf '\n%s.c compiles, but the tests cannot be linked with it; the linker says:\n' "$stem"
+        else
+            printf '\n%s.c does not compile; the compiler says:\n' "$stem"
+        fi
         head -n 25 "$work/$stem.errors" | sed 's/^/  | /'
     done
     echo

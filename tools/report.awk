@@ -135,7 +135,12 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
         return
     }
     if (first) {
-        printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
+        # A file that does not build fails all of its chapter at once:
+        # the file, not its first function, is what to fix.
+        if (status[first] == "compile" || status[first] == "missing")
+            printf "\nFirst to fix: %s/%s.c, before any exercise of chapter %s can be graded\n", exdir, stem[first], substr(stem[first], 1, 2)
+        else
+            printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
         printf "  %s\n", message[first]
         show_printed(first)
         # A file that does not compile or is missing has no exercise-level

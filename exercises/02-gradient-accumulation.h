@@ -13,6 +13,9 @@
  * the loss of a batch of n examples is their mean squared error
  * L = (1/n) Σ_i r_i². The line's parameters live in an array of two Params,
  * params[LINE_W] and params[LINE_B], owned by the caller.
+ *
+ * (The lines //> NAME and //< NAME around some declarations mark what the
+ * lesson quotes; to the compiler they are comments.)
  */
 #ifndef EXERCISES_02_GRADIENT_ACCUMULATION_H
 #define EXERCISES_02_GRADIENT_ACCUMULATION_H

@@ -7,8 +7,8 @@
  * lesson, chapters/04-optimizers.md, gives each update rule as math; the
  * section named in each comment below is the one to read first.
  *
- * Every optimizer has the same shape (kann's and ggml's, in the course's
- * names):
+ * Every optimizer has the same three parts, so that a training loop can
+ * swap one for another:
  *   - a Config: its hyperparameters, named as in torch.optim, with a
  *     *_default_config() that returns torch.optim's defaults;
  *   - a State: what it remembers between steps, arrays of n doubles owned by
@@ -20,6 +20,9 @@
  * A step touches exactly n entries of each array. The caller computes the
  * gradient at the current params before every step; the step never calls
  * the loss. Use one State per parameter array, for the whole run.
+ *
+ * (The lines //> NAME and //< NAME around some declarations mark what the
+ * lesson quotes; to the compiler they are comments.)
  */
 #ifndef EXERCISES_04_OPTIMIZERS_H
 #define EXERCISES_04_OPTIMIZERS_H

@@ -189,7 +189,7 @@ try: deps
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))
-	@tools/try.sh $(TRY) || $(quietly_fail)
+	@EXERCISES='$(EXERCISES)' tools/try.sh $(TRY) || $(quietly_fail)
 
 # ------------------------------------------------------- experiments (data)
 # chapters/NN-topic[.NAME].runs list the lesson's experiments, one per line:

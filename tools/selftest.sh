@@ -559,6 +559,31 @@ try_shows_a_broken_adam() {
 in_group one-code-path &&
     check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam
 
+# A correct numerical_gradient that reaches θ - h from θ + h (θ += h, then
+# θ -= 2h) changes the gradient check's rounding noise, not its numbers:
+# make check passes it, and so must make try, within the tolerance the runs
+# file gives that experiment; dividing by h instead of 2h still differs.
+try_allows_rounding() {
+    dir=$scratch/try-rounding
+    mkdir -p "$dir"
+    sed -e 's/theta\[j\] = saved + h;/theta[j] += h;/' -e 's/theta\[j\] = saved - h;/theta[j] -= 2 * h;/' \
+        solutions/01-gradient-descent.c >"$dir/01-gradient-descent.c"
+    ! cmp -s solutions/01-gradient-descent.c "$dir/01-gradient-descent.c" || { echo "the variant was not made"; return 1; }
+    tools/grade.sh "$dir" 01 >"$scratch/rounding-check.out" || { cat "$scratch/rounding-check.out"; return 1; }
+    make --no-print-directory -s try CH=01 EXERCISES="$dir" >"$scratch/try-rounding.out" 2>&1 ||
+        { cat "$scratch/try-rounding.out"; echo "make try failed a correct numerical_gradient"; return 1; }
+    grep -q '^linreg-gradcheck  *matches  *[0-9.e-]*, within 1e-5: ' "$scratch/try-rounding.out" ||
+        { cat "$scratch/try-rounding.out"; return 1; }
+    awk -v spec=tests/01-gradient-descent.mutants -v name=divide-by-h -f tools/mutate.awk \
+        solutions/01-gradient-descent.c >"$dir/01-gradient-descent.c" || return 1
+    make --no-print-directory -s try CH=01 EXERCISES="$dir" >"$scratch/try-rounding.out" 2>&1 &&
+        { echo "make try passed a numerical_gradient that divides by h"; return 1; }
+    grep -q '^linreg-gradcheck  *DIFFERS ' "$scratch/try-rounding.out" || { cat "$scratch/try-rounding.out"; return 1; }
+}
+in_group one-code-path &&
+    check "make try: a correct numerical_gradient ordered otherwise matches chapter 1's gradient check within its stated tolerance; one dividing by h does not" \
+        try_allows_rounding
+
 # ------------------------------------------------- a student's files are sacred
 # In a clone of what is committed, a student's edit to an exercise must
 # survive what the student runs (make programs, make check, make reset of

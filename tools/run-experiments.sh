@@ -11,7 +11,10 @@
 # DATA-DIR, so a flag like --save-data points.csv lands beside the others.
 # DATA-DIR/.done is touched when every experiment succeeded.
 # BIN_DIR (default build/bin) is where the programs are: make try points it
-# at the programs built from your own exercises.
+# at the programs built from your own exercises, and sets PRINTED=1, which
+# sends what each experiment prints on standard output (a student's printf)
+# to DATA-DIR/NAME.printed instead of the terminal, where side-by-side runs
+# would interleave it.
 #
 # The experiments run side by side: each becomes a target of a small
 # makefile (DATA-DIR/.experiments.mk) that make runs with the jobs of the
@@ -57,8 +60,9 @@ done | awk '
             m = split(args[k], a, /[ \t]+/)
             for (i = 1; i <= m; i++)
                 if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
-            printf "\n\t@%s %s --out %s.csv || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2; exit 1; }\n",
-                prog[k], args[k], name[k], file[k], name[k], prog[k], args[k]
+            printf "\n\t@%s %s --out %s.csv%s || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2; exit 1; }\n",
+                prog[k], args[k], name[k], (ENVIRON["PRINTED"] == "1" ? " >" name[k] ".printed" : ""),
+                file[k], name[k], prog[k], args[k]
         }
     }' >"$rules"
 

@@ -563,10 +563,13 @@ in_group one-code-path &&
 # θ -= 2h) changes the gradient check's rounding noise, not its numbers:
 # make check passes it, and so must make try, within the tolerance the runs
 # file gives that experiment; dividing by h instead of 2h still differs.
+# What it prints (a student's printf) goes to a file per experiment, not
+# the terminal.
 try_allows_rounding() {
     dir=$scratch/try-rounding
     mkdir -p "$dir"
-    sed -e 's/theta\[j\] = saved + h;/theta[j] += h;/' -e 's/theta\[j\] = saved - h;/theta[j] -= 2 * h;/' \
+    sed -e 's/theta\[j\] = saved + h;/theta[j] += h; printf("probe %g\\n", h);/' \
+        -e 's/theta\[j\] = saved - h;/theta[j] -= 2 * h;/' -e '1i #include <stdio.h>' \
         solutions/01-gradient-descent.c >"$dir/01-gradient-descent.c"
     ! cmp -s solutions/01-gradient-descent.c "$dir/01-gradient-descent.c" || { echo "the variant was not made"; return 1; }
     tools/grade.sh "$dir" 01 >"$scratch/rounding-check.out" || { cat "$scratch/rounding-check.out"; return 1; }
@@ -574,6 +577,10 @@ try_allows_rounding() {
         { cat "$scratch/try-rounding.out"; echo "make try failed a correct numerical_gradient"; return 1; }
     grep -q '^linreg-gradcheck  *matches  *[0-9.e-]*, within 1e-5: ' "$scratch/try-rounding.out" ||
         { cat "$scratch/try-rounding.out"; return 1; }
+    printed=build/try/data/01-gradient-descent/linreg-gradcheck.printed
+    ! grep -q probe "$scratch/try-rounding.out" && grep -q '^probe 1e-08$' "$printed" &&
+        grep -q "^  linreg-gradcheck  *[0-9]* lines in $printed\$" "$scratch/try-rounding.out" ||
+        { cat "$scratch/try-rounding.out"; echo "the student's printf was not kept apart"; return 1; }
     awk -v spec=tests/01-gradient-descent.mutants -v name=divide-by-h -f tools/mutate.awk \
         solutions/01-gradient-descent.c >"$dir/01-gradient-descent.c" || return 1
     make --no-print-directory -s try CH=01 EXERCISES="$dir" >"$scratch/try-rounding.out" 2>&1 &&

@@ -17,7 +17,7 @@ figs=build/try/figures
 page=build/try/$stem.html
 
 echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c"
-BIN_DIR=build/try/bin tools/run-experiments.sh "$mine" chapters/"$stem".runs \
+BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem".runs \
     $(ls chapters/"$stem".*.runs 2>/dev/null) 2>build/try/"$stem".errors
 echo
 
@@ -83,6 +83,19 @@ if [ -s build/try/"$stem".said ]; then
     sed 's/^/  /' build/try/"$stem".said | head -n 20
     said=$(wc -l <build/try/"$stem".said)
     [ "$said" -le 20 ] || echo "  ... and $((said - 20)) more lines in build/try/$stem.said"
+fi
+
+# What your code printed on standard output, one file per experiment (the
+# programs themselves print nothing there: their rows go to --out).
+printed=$(for f in "$mine"/*.printed; do [ -s "$f" ] && echo "$f"; done)
+if [ -n "$printed" ]; then
+    echo
+    echo "What your code printed (printf), kept per experiment:"
+    echo "$printed" | head -n 10 | while read -r f; do
+        printf '  %-26s %7d lines in %s\n' "$(basename "$f" .printed)" "$(wc -l <"$f")" "$f"
+    done
+    n=$(echo "$printed" | wc -l)
+    [ "$n" -le 10 ] || echo "  ... and $((n - 10)) more experiments, in $mine/"
 fi
 
 # The figures, from your data, and the page that shows them beside the

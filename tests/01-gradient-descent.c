@@ -587,6 +587,34 @@ START_TEST(linreg_train_stops_when_diverging)
 }
 END_TEST
 
+START_TEST(linreg_train_diverges_on_the_last_step)
+{
+    /* One point x = 1e150, y = 0, from w = 1e-150, b = 0, with η = 1 and a
+     * single step. Before it: prediction 1e-150·1e150 = 1 (to a rounding),
+     * residual 1, loss 1. The step: ∂L/∂w = 2·1·1e150 = 2e150, so
+     * w = 1e-150 - 2e150 ≈ -2e150, and b = 0 - 2·1 = -2. After it: the
+     * prediction is about -2e150·1e150 = -2e300, whose square, 4e600, is
+     * past the largest double (≈ 1.8e308): the loss is inf. The run ends
+     * on that non-finite loss, so it diverged, though every step was
+     * taken. */
+    const double x[] = {1e150}, y[] = {0.0};
+    double w = 1e-150, b = 0.0, history[2] = {-1.0, -1.0};
+    TrainStatus status = linreg_train(x, y, 1, 1.0, 1, &w, &b, history);
+    ck_assert_msg(grading_near(history[0], 1.0, 1e-12),
+                  "the loss before the step should be 1 (prediction "
+                  "1e-150·1e150 = 1, target 0); got %.10g", history[0]);
+    ck_assert_msg(history[1] != -1.0 && !isfinite(history[1]),
+                  "after the one step the loss overflows to inf (the "
+                  "prediction is about -2e300), and loss_history[1] should "
+                  "record it; got %g", history[1]);
+    ck_assert_msg(status == TRAIN_DIVERGED,
+                  "the loss after the last step is %g, but linreg_train "
+                  "returned TRAIN_MAX_STEPS: the loss after the final step "
+                  "needs the isfinite check too, not only the losses before "
+                  "each step", history[1]);
+}
+END_TEST
+
 START_TEST(linreg_train_without_history)
 {
     double w = W0, b = B0;
@@ -626,6 +654,7 @@ static void add_linreg_train_tests(TCase *tc)
     tcase_add_test(tc, linreg_train_zero_steps);
     tcase_add_test(tc, linreg_train_reaches_least_squares);
     tcase_add_test(tc, linreg_train_stops_when_diverging);
+    tcase_add_test(tc, linreg_train_diverges_on_the_last_step);
     tcase_add_test(tc, linreg_train_without_history);
 }
 

@@ -412,6 +412,10 @@ START_TEST(numerical_gradient_of_a_cubic)
         why = "every coordinate was moved at once, which measures the slope "
               "along (1, 1, ...), the sum of the partials: move θ_j alone, "
               "the others staying where they are";
+    else if (fabs(grad[0] / (want[0] * h * h) - 1) < 1e-3 && fabs(grad[1] / (want[1] * h * h) - 1) < 1e-3)
+        why = "the slope times h² (1e-10): a / 2.0 * h divides by 2 and then "
+              "multiplies by h, since / and * bind alike, left to right; "
+              "write / (2.0 * h)";
     else if (grading_near(grad[0], want[0], 1e-4) && grading_near(grad[1], want[1], 1e-4))
         why = "close but only to about h: that is a one-sided (forward or "
               "backward) difference; use (L(θ+h) - L(θ-h)) / 2h, accurate to h²";

@@ -1359,9 +1359,9 @@ static const Exercise exercises[] = {
      "Adam's step with the gradient exactly as given.",
      add_adamw_tests},
     {"rmsprop-step", "rmsprop_step()", 4, "RMSprop",
-     "s = α·s + (1 - α)·g²; divide g by √s + eps (by √(s - a²) + eps when "
-     "centered); with momentum, accumulate g/r into the buffer and step "
-     "along it.",
+     "s = α·s + (1 - α)·g²; divide g by r = √s + eps (centered: by "
+     "r = √(s - a²) + eps, a being the running mean of g); with momentum, "
+     "accumulate g/r into the buffer b and step along b.",
      add_rmsprop_tests},
     {"adagrad-step", "adagrad_step()", 3, "Adagrad",
      "Count the step, decay the rate as lr/(1 + (t - 1)·lr_decay), add g² "

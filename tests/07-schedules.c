@@ -1753,8 +1753,9 @@ static void add_suggestion_tests(TCase *tc)
 
 static const Exercise exercises[] = {
     {"step-lr", "step_lr_next()", 2, "Step decay",
-     "Give back the rate you are handed, except at step_size, 2·step_size "
-     "and so on, never at step 0, where it is multiplied by gamma once.",
+     "Return the rate you are handed unchanged, except at the steps "
+     "step_size, 2·step_size, 3·step_size, ... (never at step 0): there, "
+     "return it multiplied by gamma, once.",
      add_step_tests},
     {"multistep-lr", "multistep_lr_next()", 2, "Step decay",
      "Count how many of the first count milestones are equal to k; a "

@@ -508,6 +508,19 @@ reset_asks_and_keeps_a_backup() {
     same_function adam_step "$dir/04-optimizers.c" solutions/04-optimizers.c ||
         { echo "reset EX=04/sgd-step changed adam_step()"; return 1; }
     same_function sgd_step "$dir/04-optimizers.c" "$g/pristine-04.c" || { echo "sgd_step() is not the stub's"; return 1; }
+    # An exercise of two functions resets both, named by the exercise or
+    # by either function (as make check takes them); the rest stays.
+    for ex in from-double bf16_from_double; do
+        cp solutions/09-precision.c "$dir/"
+        awk -f tools/make-stub.awk solutions/09-precision.c >"$g/pristine-09.c"
+        FORCE=1 make --no-print-directory -s reset EX=$ex EXERCISES="$dir" >/dev/null 2>"$g/reset.err" ||
+            { echo "reset EX=$ex failed: $(cat "$g/reset.err")"; return 1; }
+        for f in fp16_from_double bf16_from_double; do
+            same_function $f "$dir/09-precision.c" "$g/pristine-09.c" || { echo "reset EX=$ex left $f() as it was"; return 1; }
+        done
+        same_function grads_unscale "$dir/09-precision.c" solutions/09-precision.c ||
+            { echo "reset EX=$ex changed grads_unscale()"; return 1; }
+    done
 }
 check "make reset EX=... resets only that exercise's functions, asks, keeps a backup, make restore brings it back" \
     reset_asks_and_keeps_a_backup

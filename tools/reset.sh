@@ -3,7 +3,8 @@
 # make restore EX=WHICH.
 #
 # WHICH is an exercise (mse-grad, or 04/sgd-step where two chapters have an
-# exercise of that name) or a whole file: a chapter number (01), a stem
+# exercise of that name; or a function it asks for, as make check takes:
+# mse_grad, exponential_lr_next for exponential-lr) or a whole file: a chapter number (01), a stem
 # (01-gradient-descent) or a path (exercises/01-gradient-descent.c).
 #
 # reset puts back the pristine stub, generated afresh from solutions/ with
@@ -45,16 +46,24 @@ case "$which" in
         # An exercise's name, NAME or NN/NAME: its row in the suites'
         # exercise tables gives the function and the lesson section.
         name=${which#[0-9][0-9]/}
+        name=${name%"()"}
         suites=tests/[0-9][0-9]-*.c
-        [ "$name" != "$which" ] && suites=$(ls tests/"${which%%/*}"-*.c 2>/dev/null | grep -v '\..*\.c$')
+        case $which in
+            [0-9][0-9]/*) suites=$(ls tests/"${which%%/*}"-*.c 2>/dev/null | grep -v '\..*\.c$') ;;
+        esac
+        # The row names the exercise first, then its functions ("f()" or
+        # "f() and g()"): a function's name finds the row too.
+        named="\\{[[:space:]]*\"$name\"[[:space:]]*,"
+        asked="\\{[[:space:]]*\"[^\"]*\"[[:space:]]*,[[:space:]]*\"([^\"]* and )?$name\\(\\)( and [^\"]*)?\""
         found=""
         for t in $suites; do
             [ -f "$t" ] || continue
-            row=$(grep -E "\\{[[:space:]]*\"$name\"[[:space:]]*," "$t" | head -n 1)
+            row=$(grep -E "$named|$asked" "$t" | head -n 1)
             [ -n "$row" ] || continue
             found="$found ${t#tests/}"
             stem=$(basename "$t" .c)
-            func=$(echo "$row" | sed -E 's/^[^"]*"[^"]*"[[:space:]]*,[[:space:]]*"([A-Za-z_0-9]+)\(\)".*/\1/')
+            # (its functions, one per line: "f() and g()" asks for two)
+            func=$(echo "$row" | sed -E 's/^[^"]*"[^"]*"[[:space:]]*,[[:space:]]*"([^"]*)".*/\1/; s/\(\)//g; s/ and /\n/g')
             section=$(echo "$row" | sed -E 's/^[^"]*"[^"]*"[[:space:]]*,[[:space:]]*"[^"]*"[[:space:]]*,[[:space:]]*[0-9]+[[:space:]]*,[[:space:]]*"([^"]*)".*/\1/')
         done
         if [ "$(echo $found | wc -w)" -gt 1 ]; then

@@ -12,9 +12,10 @@
 # DATA-DIR/.done is touched when every experiment succeeded.
 # BIN_DIR (default build/bin) is where the programs are: make try points it
 # at the programs built from your own exercises, and sets PRINTED=1, which
-# sends what each experiment prints on standard output (a student's printf)
-# to DATA-DIR/NAME.printed instead of the terminal, where side-by-side runs
-# would interleave it.
+# sends everything an experiment prints (a student's printf, the program's
+# own messages on standard error, a crash's "Segmentation fault") to
+# DATA-DIR/NAME.printed instead of the terminal, where side-by-side runs
+# would interleave it; a run that fails also leaves DATA-DIR/NAME.failed.
 #
 # The experiments run side by side: each becomes a target of a small
 # makefile (DATA-DIR/.experiments.mk) that make runs with the jobs of the
@@ -31,9 +32,14 @@ bindir=$(cd "${BIN_DIR:-build/bin}" && pwd)
 rm -rf "$dir"
 mkdir -p "$dir"
 rules=$dir/.experiments.mk
+# PRINTED=1: standard output is written line by line (stdbuf, where there
+# is one), so that it keeps its order with standard error in NAME.printed
+# and the lines printed just before a crash are not lost in a buffer.
+printed=${PRINTED:-0} linebuf=""
+[ "$printed" = 1 ] && command -v stdbuf >/dev/null 2>&1 && linebuf="stdbuf -oL "
 for runs in "$@"; do
     printf '%s %s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
-done | awk '
+done | awk -v printed="$printed" -v linebuf="$linebuf" '
     # Each runs file: its program, then its experiments.
     {
         program = $1; runs = $2
@@ -60,9 +66,11 @@ done | awk '
             m = split(args[k], a, /[ \t]+/)
             for (i = 1; i <= m; i++)
                 if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
-            printf "\n\t@%s %s --out %s.csv%s || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2; exit 1; }\n",
-                prog[k], args[k], name[k], (ENVIRON["PRINTED"] == "1" ? " >" name[k] ".printed" : ""),
-                file[k], name[k], prog[k], args[k]
+            logs = printed == 1 ? " >" name[k] ".printed 2>&1" : ""
+            mark = printed == 1 ? " : >" name[k] ".failed;" : ""
+            printf "\n\t@%s%s %s --out %s.csv%s || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2;%s exit 1; }\n",
+                linebuf, prog[k], args[k], name[k], logs,
+                file[k], name[k], prog[k], args[k], mark
         }
     }' >"$rules"
 

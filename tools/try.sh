@@ -85,18 +85,55 @@ if [ -s build/try/"$stem".said ]; then
     [ "$said" -le 20 ] || echo "  ... and $((said - 20)) more lines in build/try/$stem.said"
 fi
 
-# What your code printed on standard output, one file per experiment (the
-# programs themselves print nothing there: their rows go to --out).
-printed=$(for f in "$mine"/*.printed; do [ -s "$f" ] && echo "$f"; done)
-if [ -n "$printed" ]; then
-    echo
-    echo "What your code printed (printf), kept per experiment:"
-    echo "$printed" | head -n 10 | while read -r f; do
-        printf '  %-26s %7d lines in %s\n' "$(basename "$f" .printed)" "$(wc -l <"$f")" "$f"
-    done
-    n=$(echo "$printed" | wc -l)
-    [ "$n" -le 10 ] || echo "  ... and $((n - 10)) more experiments, in $mine/"
-fi
+# What each run printed, stdout and stderr, is in its own NAME.printed
+# (run-experiments.sh), not on the terminal, where runs side by side would
+# interleave it. Listed here: every run that printed something or failed,
+# a line each, and for a failed run the last lines of its log, where the
+# error is. At most 10 runs, and the last lines of the first 3 failures
+# only: a stub fails every run, and alike.
+
+# The chapter's experiments by name (not the files they save on the side),
+# in the order of the verdicts above.
+experiments() {
+    awk 'NF && $1 !~ /^#/ { print $1 }' chapters/"$stem".runs \
+        $(ls chapters/"$stem".*.runs 2>/dev/null) | LC_ALL=C sort
+}
+
+# log_line NAME [SUFFIX]: where NAME's log is, its length, and SUFFIX.
+log_line() {
+    printf '  %-26s %7d lines in %s%s\n' "$1" "$(wc -l <"$mine/$1.printed")" "$mine/$1.printed" "${2:-}"
+}
+
+# failed_run NAME WITH-TAIL: the line of a run that failed, and when
+# WITH-TAIL is 1 the end of its log.
+failed_run() {
+    if [ ! -f "$mine/$1.printed" ]; then
+        printf '  %-26s did not run: it reads what a failed run writes\n' "$1"
+    elif [ "$2" = 1 ] && [ -s "$mine/$1.printed" ]; then
+        log_line "$1" "; it failed, ending:"
+        tail -n 3 "$mine/$1.printed" | cut -c 1-400 | sed 's/^/      /'
+    else
+        log_line "$1" "; it failed"
+    fi
+}
+
+listed=0 more=0 failures=0
+for name in $(experiments); do
+    # (a run that never started, waiting for a failed one, left no mark)
+    failed=0
+    [ -f "$mine/$name.failed" ] || [ ! -f "$mine/$name.csv" ] && failed=1
+    [ "$failed" = 1 ] || [ -s "$mine/$name.printed" ] || continue
+    [ "$listed" -lt 10 ] || { more=$((more + 1)); continue; }
+    [ "$listed" -gt 0 ] || { echo; echo "What your runs printed, kept per experiment:"; }
+    listed=$((listed + 1))
+    if [ "$failed" = 1 ]; then
+        failures=$((failures + 1))
+        failed_run "$name" $((failures <= 3))
+    else
+        log_line "$name"
+    fi
+done
+[ "$more" -eq 0 ] || echo "  ... and $more more experiments, in $mine/"
 
 # The figures, from your data, and the page that shows them beside the
 # reference ones.

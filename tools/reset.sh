@@ -4,8 +4,9 @@
 #
 # WHICH is an exercise (mse-grad, or 04/sgd-step where two chapters have an
 # exercise of that name; or a function it asks for, as make check takes:
-# mse_grad, exponential_lr_next for exponential-lr) or a whole file: a chapter number (01), a stem
-# (01-gradient-descent) or a path (exercises/01-gradient-descent.c).
+# mse_grad, exponential_lr_next for exponential-lr) or a whole file: a
+# chapter number (01), a stem (01-gradient-descent) or a path
+# (exercises/01-gradient-descent.c).
 #
 # reset puts back the pristine stub, generated afresh from solutions/ with
 # tools/make-stub.awk: for an exercise, only its functions (the one the

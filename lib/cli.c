@@ -439,13 +439,37 @@ static CliStatus check_outputs_writable(const Cli *cli)
     return CLI_RUN;
 }
 
+/* The value of the flag argv[i] when written "--flag VALUE": the next
+ * argument, unless there is none or it is a flag itself ("--task --out f"
+ * gives --task no value). */
+static const char *next_value(int i, int argc, char **argv)
+{
+    return i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 ? argv[i + 1] : NULL;
+}
+
+/* --help (or -h) wherever a flag may stand, even after a bad flag; a
+ * value is not a flag: "--out -h" writes a file named -h. */
+static bool help_asked(Cli *cli, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+            return true;
+        Flag *f = strncmp(arg, "--", 2) == 0 && !strchr(arg, '=')
+                      ? find_flag(cli, arg + 2, strlen(arg + 2))
+                      : NULL;
+        if (f && f->kind != FLAG_SWITCH && next_value(i, argc, argv))
+            i++;
+    }
+    return false;
+}
+
 CliStatus cli_parse(Cli *cli, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_help(cli);
-            return CLI_HELP_SHOWN;
-        }
+    if (help_asked(cli, argc, argv)) {
+        print_help(cli);
+        return CLI_HELP_SHOWN;
+    }
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
@@ -471,10 +495,11 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
             *(bool *)f->value = true;
             continue;
         }
-        const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        /* "--task --out f": the next flag is not this flag's value. */
-        if (!value || (!eq && strncmp(value, "--", 2) == 0))
+        const char *value = eq ? eq + 1 : next_value(i, argc, argv);
+        if (!value)
             return cli_reject(cli, f->name, NULL, "missing value");
+        if (!eq)
+            i++;
         f->text = value;
         if (parse_value(cli, f, value) != CLI_RUN)
             return CLI_BAD_INPUT;

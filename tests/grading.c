@@ -70,10 +70,11 @@ bool grading_near(double actual, double expected, double tol)
  * _exit(0) (or _Exit, or quick_exit) skips atexit handlers, so every
  * test's process also keeps a journal, in a file the runner opened before
  * forking: "S i" when a test of exercise i starts, "F i" when it finished
- * (the teardown), "E i" when it ended early through exit() (a failed
- * assertion does that too). A test that Check calls passed but that left
- * no "F" ended its process early, and does not count. A test that left
- * only its "S" was killed (a timeout or a crash): the exercise has failed
+ * (the teardown), "E i" when it ended early through exit(). A test that
+ * Check calls passed but that left no "F" ended its process early, and
+ * does not count. A test that left only its "S" failed an assertion
+ * (Check ends the process with _exit, which runs no atexit handler), was
+ * killed (a timeout or a crash) or called _exit: the exercise has failed
  * already, so its remaining tests are not run, and a function that hangs
  * costs one timeout, not one per test. The index i is counted by an
  * unchecked fixture, which runs in the runner's own process once before
@@ -297,8 +298,8 @@ static void guard_setup(void)
     if (in_sandbox)
         confine_test();
     if (killed > 0)
-        ck_abort_msg("not run: an earlier test of this exercise crashed, did "
-                     "not finish, or ended its process");
+        ck_abort_msg("not run: an earlier test of this exercise failed, "
+                     "crashed, did not finish or ended its process");
 }
 
 static void guard_teardown(void)

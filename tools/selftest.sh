@@ -326,6 +326,9 @@ outputs_go_where_pointed() {
         [ -c full ] && grep -q "^01-gradient-descent: --out 'full': No space left on device$" err ||
             { echo "no clear message for a full device:"; cat err; return 1; }
     fi
+    # A value is not a flag: --out -h names a file, it does not ask for help.
+    "$p" --out -h >help.out && [ ! -s help.out ] && head -n 1 ./-h | grep -q '^step,' ||
+        { echo "--out -h did not write a file named -h"; return 1; }
     echo old >target.csv && ln -s target.csv link.csv
     "$p" --out link.csv && [ -L link.csv ] && head -n 1 target.csv | grep -q '^step,' ||
         { echo "a symbolic link was not followed"; return 1; }
@@ -353,7 +356,7 @@ outputs_go_where_pointed() {
         { echo "a stale temporary file of a dead run was left"; return 1; }
     cd - >/dev/null
 }
-in_group outputs && check "--out and --save-data: FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed" outputs_go_where_pointed
+in_group outputs && check "--out and --save-data: a value such as -h taken as a file name, FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed" outputs_go_where_pointed
 
 figures_render() {
     make --no-print-directory -s figures >/dev/null || return 1

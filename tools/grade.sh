@@ -435,13 +435,17 @@ check_summary() {
 
 # ---------------------------------------------------------------- building
 # The course's side (listings, suites, solutions) first: a failure there is
-# never a student's. Graders share it, so one builds it at a time.
+# never a student's. Graders share it, so one builds it at a time; but
+# each build tree is a course's side of its own, with a lock of its own: a
+# grading waits for no rebuild of the sanitizers' tree (a minute), only
+# for a build of the tree it uses.
 # shellcheck disable=SC2086  # make_args and stems are meant to split
 build_course() {
     command -v flock >/dev/null 2>&1 && flock 8
     "${MAKE:-make}" $make_args grader-course GRADE_CHAPTERS="$stems"
 }
-if ! build_course >"$work/make.log" 2>&1 8>build/grade/lock; then
+mkdir -p "$objs/grade" || exit 2
+if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     echo "grade: the course's test suites do not build:" >&2
     cat "$work/make.log" >&2
     exit 2

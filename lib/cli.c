@@ -444,7 +444,9 @@ static CliStatus check_outputs_writable(const Cli *cli)
  * gives --task no value). */
 static const char *next_value(int i, int argc, char **argv)
 {
-    return i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 ? argv[i + 1] : NULL;
+    if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+        return argv[i + 1];
+    return NULL;
 }
 
 /* --help (or -h) wherever a flag may stand, even after a bad flag; a

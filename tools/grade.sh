@@ -444,7 +444,7 @@ build_course() {
     command -v flock >/dev/null 2>&1 && flock 8
     "${MAKE:-make}" $make_args grader-course GRADE_CHAPTERS="$stems"
 }
-mkdir -p "$objs/grade" || exit 2
+[ -d "$objs/grade" ] || mkdir -p "$objs/grade" || exit 2
 if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     echo "grade: the course's test suites do not build:" >&2
     cat "$work/make.log" >&2

@@ -245,7 +245,18 @@ static const char *diagnose_grad(double gw, double gb)
 
 START_TEST(mse_grad_hand_worked)
 {
-    double gw = NAN, gb = NAN;
+    /* The outputs hold anything on entry, here 100: a gradient added to
+     * them (+=, as chapter 2 accumulates into a zeroed buffer) comes out
+     * 100 too large. */
+    double gw = 100.0, gb = 100.0;
+    mse_grad(X, Y, N, W0, B0, &gw, &gb);
+    ck_assert_msg(!grading_near(gw, 100.0 + GRAD_W0, TIGHT) &&
+                      !grading_near(gb, 100.0 + GRAD_B0, TIGHT),
+                  "mse_grad() gave grad_w = %.10g, grad_b = %.10g when both "
+                  "held 100 on entry; expected -32/3 and -14/3: the gradient "
+                  "was added to what *grad_w and *grad_b held; write it with "
+                  "=, not +=", gw, gb);
+    gw = NAN, gb = NAN;
     mse_grad(X, Y, N, W0, B0, &gw, &gb);
     require_finite(gw, "grad_w from mse_grad()");
     require_finite(gb, "grad_b from mse_grad()");

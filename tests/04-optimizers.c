@@ -107,6 +107,9 @@ START_TEST(sgd_plain_and_weight_decay)
     };
     expect_params("one plain SGD step (η = 0.1)", p, start,
                   (double[]){0.95, -1.9}, plain, COUNT(plain));
+    ck_assert_msg(state.step == 1, "after one plain SGD step (no momentum) "
+                  "state->step is %zu, expected 1: count every step, with "
+                  "or without momentum", state.step);
     sgd_state_free(&state);
 
     ck_assert(sgd_state_init(&state, N));
@@ -528,13 +531,19 @@ START_TEST(rmsprop_centered)
 }
 END_TEST
 
+/* Run twice, with η = 0.1 and then 0.01 on the second step (as a
+ * schedule changes it, chapter 7). μ = 0.9, α = 0.75, ε = 0.5, η = 0.1.
+ * Step 1, g = (4, -1): the buffer starts at 0, so b = g/r = (1.6, -1) and
+ * θ = (0.84, -1.9). Step 2, g = (2, 2), rate η2:
+ * s = 0.75·(4, 0.25) + 0.25·(4, 4) = (4, 1.1875), r = (2.5, √1.1875 + 0.5),
+ * b = 0.9·(1.6, -1) + g/r, θ = (0.84, -1.9) - η2·b. PyTorch gives
+ * (0.8176, -1.90358079436555) with η2 = 0.01.
+ * A buffer that holds lr-scaled steps (b = μ·b + η·g/r; θ -= b) is the same
+ * while η is constant; with η2 = 0.01 it gives
+ * θ = (0.84, -1.9) - (0.9·0.1·(1.6, -1) + 0.01·g/r). */
 START_TEST(rmsprop_momentum)
 {
-    /* μ = 0.9, α = 0.75, ε = 0.5, η = 0.1. Step 1, g = (4, -1): the buffer
-     * starts at 0, so b = g/r = (1.6, -1) and θ = (0.84, -1.9). Step 2,
-     * g = (2, 2): s = 0.75·(4, 0.25) + 0.25·(4, 4) = (4, 1.1875),
-     * r = (2.5, √1.1875 + 0.5), b = 0.9·(1.6, -1) + g/r,
-     * θ = (0.84, -1.9) - 0.1·b. */
+    const double second_lr = _i == 0 ? 0.1 : 0.01;
     RmspropState state;
     ck_assert(rmsprop_state_init(&state, N));
     RmspropConfig cfg = rmsprop_config(0.75, 0.9, false);
@@ -544,17 +553,26 @@ START_TEST(rmsprop_momentum)
                   (const double[]){1.0, -2.0}, (double[]){0.84, -1.9}, NULL,
                   0);
     double before[N] = {p[0], p[1]};
+    cfg.lr = second_lr;
     rmsprop_step(p, (const double[]){2.0, 2.0, SENTINEL}, N, &cfg, &state);
     const double r[N] = {2.5, sqrt(1.1875) + 0.5}, b1[N] = {1.6, -1.0};
     double want[N];
-    Wrong w[1] = {{{0, 0}, "momentum is ignored: b ← μ·b + g/r, then "
-                           "θ ← θ - η·b"}};
+    Wrong w[2] = {{{0, 0}, "momentum is ignored: b ← μ·b + g/r, then "
+                           "θ ← θ - η·b"},
+                  {{0, 0}, "the momentum buffer holds lr-scaled steps "
+                           "(b = μ·b + η·g/r): equal while η is constant, "
+                           "wrong once a schedule changes it; PyTorch's "
+                           "buffer holds g/r and η multiplies it at the "
+                           "step"}};
     for (int i = 0; i < N; i++) {
-        want[i] = before[i] - 0.1 * (0.9 * b1[i] + 2.0 / r[i]);
-        w[0].v[i] = before[i] - 0.1 * 2.0 / r[i];
+        want[i] = before[i] - second_lr * (0.9 * b1[i] + 2.0 / r[i]);
+        w[0].v[i] = before[i] - second_lr * 2.0 / r[i];
+        w[1].v[i] = before[i] - (0.9 * 0.1 * b1[i] + second_lr * 2.0 / r[i]);
     }
-    expect_params("the second RMSprop step with momentum (g = (2, 2))", p,
-                  before, want, w, COUNT(w));
+    char what[96];
+    snprintf(what, sizeof what, "the second RMSprop step with momentum "
+             "(g = (2, 2), η = %g after 0.1)", second_lr);
+    expect_params(what, p, before, want, w, COUNT(w));
     rmsprop_state_free(&state);
 }
 END_TEST
@@ -1254,6 +1272,34 @@ START_TEST(sgd_lr_changes_between_steps)
 }
 END_TEST
 
+/* A buffer can be zero after a step, so zero does not mean "first step":
+ * μ = 0.9, τ = 0.5, η = 0.1, θ = (1, -2), g = (0, 0) then (1, 2).
+ *   Step 1: b = g = (0, 0), θ stays (1, -2).
+ *   Step 2: b = 0.9·(0, 0) + 0.5·(1, 2) = (0.5, 1), θ = (0.95, -2.1).
+ * A step that takes an all-zero buffer for a first one (Python's
+ * `if buf is None` ported as `if (b == 0)`) sets b = g = (1, 2) and
+ * θ = (0.9, -2.2). PyTorch gives (0.95, -2.1). */
+START_TEST(sgd_zero_buffer_is_not_a_first_step)
+{
+    SgdState state;
+    ck_assert(sgd_state_init(&state, N));
+    SgdConfig cfg = sgd_config(0.1, 0.9, 0.5, 0.0, false);
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    sgd_step(p, (const double[]){0.0, 0.0, SENTINEL}, N, &cfg, &state);
+    double before[N] = {p[0], p[1]};
+    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    const Wrong w[] = {
+        {{0.9, -2.2}, "a buffer that holds 0 was taken for a first step; "
+                      "after a zero gradient it is 0 too: tell the first "
+                      "step by state->step == 0, not by the buffer's value"},
+    };
+    expect_params("a momentum step after a first step with g = (0, 0) "
+                  "(μ = 0.9, τ = 0.5)", p, before, (double[]){0.95, -2.1}, w,
+                  COUNT(w));
+    sgd_state_free(&state);
+}
+END_TEST
+
 /* A zero gradient is still a step for Adam: θ = (1, -2), η = 0.1, ε = 1,
  * β = (0.9, 0.999), g = (3, -4) then (0, -4). On the second step
  * parameter 0 has g = 0, yet its moments decay,
@@ -1299,6 +1345,7 @@ static void add_sgd_tests(TCase *tc)
     tcase_add_test(tc, sgd_nesterov);
     tcase_add_test(tc, sgd_weight_decay_with_momentum);
     tcase_add_test(tc, sgd_lr_changes_between_steps);
+    tcase_add_test(tc, sgd_zero_buffer_is_not_a_first_step);
     add_table_tests(tc, SGD);
 }
 
@@ -1322,7 +1369,7 @@ static void add_rmsprop_tests(TCase *tc)
 {
     tcase_add_test(tc, rmsprop_first_step);
     tcase_add_test(tc, rmsprop_centered);
-    tcase_add_test(tc, rmsprop_momentum);
+    tcase_add_loop_test(tc, rmsprop_momentum, 0, 2);
     add_table_tests(tc, RMSPROP);
 }
 

@@ -44,6 +44,16 @@ static bool close_to(double got, double want)
     return fabs(got - want) <= tol;
 }
 
+/* Right to about 7 significant digits but not to 12: what a float keeps. */
+static bool float_only(double got, double want)
+{
+    return !close_to(got, want) && fabs(got - want) <= 1e-6 * fabs(want);
+}
+
+static const char *const IN_FLOAT =
+    "right to about 7 digits only: something was computed in float (cosf, "
+    "a float variable); the contract is double throughout";
+
 static const char *tf(bool b) { return b ? "true" : "false"; }
 
 /* What a rate below 0 means: nothing is computed yet (the stub's -1). */
@@ -381,6 +391,8 @@ START_TEST(cosine_hand_worked)
     const char *why = "eta_min + (base_lr - eta_min)·(1 + cos(π·k/t_max))/2";
     if (got < 0.0)
         why = NEGATIVE;
+    else if (float_only(got, t->want))
+        why = IN_FLOAT;
     else if (close_to(got, over_one_more) && !close_to(over_one_more, t->want))
         why = "that is a cosine over t_max + 1 steps: divide by t_max, so "
               "that step t_max lands on eta_min";

@@ -326,6 +326,22 @@ typedef struct {
     char message[512];
 } Verdict;
 
+/* A test that crashed or hung says only that; which call did it, the test
+ * knows. Check keeps the line of the test's last check that passed (or of
+ * its start), so the call to read is the first one after that line. Only
+ * the course's own suites are named: a hidden suite's lines are not the
+ * student's to read. */
+static void where_it_stopped(Verdict *v, TestResult *tr)
+{
+    const char *file = tr_lfile(tr);
+    size_t used = strlen(v->message);
+    if (!file || strncmp(file, "tests/", 6) != 0 || tr_lno(tr) <= 0)
+        return;
+    snprintf(v->message + used, sizeof v->message - used,
+             ". In %s, the test got as far as line %d: the first call "
+             "after that line is the one to look at", file, tr_lno(tr));
+}
+
 static Verdict explain(TestResult *tr)
 {
     Verdict v = {"pass", ""};
@@ -390,6 +406,7 @@ static Verdict explain(TestResult *tr)
         v.status = "crash";
         snprintf(v.message, sizeof v.message, "stopped: %s", msg);
     }
+    where_it_stopped(&v, tr);
     return v;
 }
 

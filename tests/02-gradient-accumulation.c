@@ -100,6 +100,11 @@ START_TEST(zero_grad_clears_every_grad)
         else if (count_cleared == 1 && cleared[0])
             why = "only params[0].grad was cleared: loop over all count "
                   "parameters";
+        else if (count_cleared == 3 && p[2].grad == INFINITY)
+            why = "the finite gradients were cleared but inf and nan were "
+                  "left as they were: a guard such as isfinite() skips "
+                  "exactly the gradients that most need clearing. Assign "
+                  "0.0 to every one";
         else if (count_cleared == 3 && !cleared[2] && !cleared[3])
             why = "the finite gradients were cleared but inf and nan "
                   "survived: multiplying by 0 (or subtracting a gradient "
@@ -133,13 +138,59 @@ static void add_zero_grad_tests(TCase *tc)
 
 /* ======================================== linreg_backward_accumulate() */
 
+/* Adds one backward of the lesson's points (first n of them, at w = 0.5,
+ * b = 0) to grads of 0 and says whether it added (want_w, want_b). */
+static bool backward_adds(size_t n, double scale, double want_w,
+                          double want_b)
+{
+    Param q[LINE_PARAMS] = {{W0, 0.0}, {B0, 0.0}};
+    linreg_backward_accumulate(X, Y, n, scale, q);
+    return pair_near(q[LINE_W].grad, q[LINE_B].grad, want_w, want_b);
+}
+
+/* Why a backward with loss_scale `scale` on the lesson's 3 points added
+ * exactly 0, found by calling it again where that mistake does not show:
+ *   with loss_scale 1, a scale kept in an integer (0.25 → 0) works;
+ *   on the first 2 points, residuals -1.5, -2: Σ r·x = -5.5, Σ r = -3.5,
+ *   and (2/2)·(-5.5, -3.5) is right even when 2 / n is computed in
+ *   integers (2 / 2 = 1), which is 0 for n = 3. */
+static const char *why_nothing_added(double scale)
+{
+    if (scale != 1.0 && backward_adds(N, 1.0, GRAD_W0, GRAD_B0))
+        return "nothing was added, yet with loss_scale = 1 the same call "
+               "adds the right gradient: loss_scale was converted to an "
+               "integer (0.25 becomes 0); keep it a double";
+    if (backward_adds(2, 1.0, -5.5, -3.5))
+        return "nothing was added on 3 points, yet on 2 points the gradient "
+               "is right: 2 / n in integers is 1 for n = 2 but 0 for n >= 3; "
+               "write 2.0 / (double)n";
+    return "nothing was added to the gradients";
+}
+
 /* Names the mistake when the gradient *added* by one backward, (aw, ab), is
  * not (GRAD_W0, GRAD_B0) times the scale. */
 static const char *diagnose_added(double aw, double ab, double scale)
 {
     double gw = scale * GRAD_W0, gb = scale * GRAD_B0;
+    /* Summed over i = 1..n: x = {2, 3, 100}, y = {3, 5, -100} (the trap),
+     * residuals -2, -3.5, 150: Σ r·x = 14985.5, Σ r = 144.5. */
+    double one_w = scale * (2.0 / 3.0) * 14985.5;
+    double one_b = scale * (2.0 / 3.0) * 144.5;
     if (aw == 0.0 && ab == 0.0)
-        return "nothing was added to the gradients";
+        return why_nothing_added(scale);
+    if (pair_near(aw, ab, gw * N / (N - 1), gb * N / (N - 1)))
+        return "both are n / (n - 1) times too large: the sums were divided "
+               "by n - 1 (the sample variance's correction, NumPy's "
+               "ddof=1); the loss is the mean over all n examples";
+    if (pair_near(aw, ab, one_w, one_b))
+        return "the sums ran over i = 1..n: C arrays start at 0, so x[0] "
+               "was skipped and x[n], past the batch, was read";
+    if (scale != 1.0 && pair_near(aw, ab, gw, GRAD_B0))
+        return "loss_scale multiplied w's gradient but not b's: both grads "
+               "get loss_scale times their gradient";
+    if (scale != 1.0 && pair_near(aw, ab, GRAD_W0, gb))
+        return "loss_scale multiplied b's gradient but not w's: both grads "
+               "get loss_scale times their gradient";
     if (pair_near(aw, ab, -gw, -gb))
         return "both have the wrong sign: check the residual, r = w·x + b - y "
                "(prediction minus target)";
@@ -217,6 +268,12 @@ START_TEST(backward_adds_to_what_was_there)
 }
 END_TEST
 
+/* Five points where the sums need rounding (the finite-difference test's;
+ * at w = -3, b = 2.5 adding each example's term into .grad rounds
+ * differently from adding the batch's sum once). */
+static const double X5[] = {-2.0, -0.5, 0.25, 1.0, 3.0};
+static const double Y5[] = {-3.1, 0.2, 1.4, 2.9, 7.3};
+
 START_TEST(backward_twice_doubles_the_gradient)
 {
     /* Two calls with no zero_grad between them: g + g is exactly 2g in
@@ -241,6 +298,24 @@ START_TEST(backward_twice_doubles_the_gradient)
                   "(%.10g, %.10g) (after one call: (%.10g, %.10g))",
                   twice_w, twice_b, 2.0 * GRAD_W0, 2.0 * GRAD_B0, once_w,
                   once_b);
+    /* Again on five points at (-3, 2.5): whatever the first call added, g,
+     * the second must make it g + g, exactly 2g. A backward that adds each
+     * example's term straight into .grad rounds each addition against a
+     * grad of 0 the first time and of g the second, so it misses. */
+    Param q[LINE_PARAMS] = {{-3.0, 0.0}, {2.5, 0.0}};
+    linreg_backward_accumulate(X5, Y5, 5, 1.0, q);
+    once_w = q[LINE_W].grad, once_b = q[LINE_B].grad;
+    linreg_backward_accumulate(X5, Y5, 5, 1.0, q);
+    ck_assert_msg(q[LINE_W].grad == 2.0 * once_w &&
+                      q[LINE_B].grad == 2.0 * once_b,
+                  "on 5 points at w = -3, b = 2.5, one backward from grads "
+                  "of 0 left (%.17g, %.17g) and a second one (%.17g, "
+                  "%.17g), not exactly twice the first (g + g is exact): "
+                  "each example's term was likely added into .grad as it "
+                  "was computed, so the second call rounds differently. "
+                  "Sum over the batch first, then add the whole gradient "
+                  "to .grad once",
+                  once_w, once_b, q[LINE_W].grad, q[LINE_B].grad);
 }
 END_TEST
 
@@ -272,8 +347,7 @@ START_TEST(backward_matches_finite_differences)
 {
     /* The loss is quadratic in (w, b), so central differences are exact up
      * to rounding, about 1e-16·L/h. */
-    const double x[] = {-2.0, -0.5, 0.25, 1.0, 3.0};
-    const double y[] = {-3.1, 0.2, 1.4, 2.9, 7.3};
+    const double *x = X5, *y = Y5;
     const double points[][2] = {{0.0, 0.0}, {1.7, -0.4}, {-3.0, 2.5}};
     const double h = 1e-4;
     for (size_t k = 0; k < 3; k++) {
@@ -284,13 +358,50 @@ START_TEST(backward_matches_finite_differences)
         double nb = (mse(x, y, 5, w, b + h) - mse(x, y, 5, w, b - h)) / (2 * h);
         require_finite(p[LINE_W].grad, "w.grad after linreg_backward_accumulate()");
         require_finite(p[LINE_B].grad, "b.grad after linreg_backward_accumulate()");
+        bool digits7 = grading_near(p[LINE_W].grad, nw, 1e-6) &&
+                       grading_near(p[LINE_B].grad, nb, 1e-6);
         ck_assert_msg(grading_near(p[LINE_W].grad, nw, 1e-8) &&
                           grading_near(p[LINE_B].grad, nb, 1e-8),
                       "on 5 points at w = %g, b = %g, backward from grads of "
                       "0 gave (%.10g, %.10g) but central differences of the "
-                      "loss give (%.10g, %.10g)", w, b, p[LINE_W].grad,
-                      p[LINE_B].grad, nw, nb);
+                      "loss give (%.10g, %.10g)%s", w, b, p[LINE_W].grad,
+                      p[LINE_B].grad, nw, nb,
+                      digits7 ? ": right to about 7 digits only, so "
+                                "something was computed in float (single "
+                                "precision); use double throughout"
+                              : "");
     }
+}
+END_TEST
+
+START_TEST(backward_reads_the_data_every_call)
+{
+    /* Two calls at the same w = 0.5, b = 0 and n = 3 on different data,
+     * from grads of 0: the lesson's points add (-32/3, -14/3); then
+     * x = {2, 3, 4}, y = {3, 5, 6}, residuals -2, -3.5, -4:
+     *   Σ r·x = -4 - 10.5 - 16 = -30.5, Σ r = -9.5 → (-61/3, -19/3),
+     * so the grads end at (-93/3, -33/3) = (-31, -11). */
+    const double x2[] = {2.0, 3.0, 4.0}, y2[] = {3.0, 5.0, 6.0};
+    Param p[LINE_PARAMS] = {{W0, 0.0}, {B0, 0.0}};
+    linreg_backward_accumulate(X, Y, N, 1.0, p);
+    linreg_backward_accumulate(x2, y2, N, 1.0, p);
+    double gw = p[LINE_W].grad, gb = p[LINE_B].grad;
+    require_finite(gw, "w.grad after two backward calls");
+    require_finite(gb, "b.grad after two backward calls");
+    if (pair_near(gw, gb, -31.0, -11.0))
+        return;
+    const char *why = "each call adds the gradient of its own batch";
+    if (pair_near(gw, gb, 2.0 * GRAD_W0, 2.0 * GRAD_B0))
+        why = "the second call added the first batch's gradient again: the "
+              "values and n were the same, but the data were not. backward "
+              "must read x and y on every call (no cache of earlier sums)";
+    else if (pair_near(gw, gb, -61.0 / 3.0, -19.0 / 3.0))
+        why = "that is the second batch's gradient alone: backward adds "
+              "into .grad (+=), it does not overwrite it";
+    ck_abort_msg("from grads of 0 at w = 0.5, b = 0, backward on x = {1, 2, "
+                 "3}, y = {2, 3, 5} then on x = {2, 3, 4}, y = {3, 5, 6} "
+                 "left (%.10g, %.10g); expected (-32/3 - 61/3, -14/3 - "
+                 "19/3) = (-31, -11): %s", gw, gb, why);
 }
 END_TEST
 
@@ -301,6 +412,7 @@ static void add_backward_tests(TCase *tc)
     tcase_add_test(tc, backward_twice_doubles_the_gradient);
     tcase_add_test(tc, backward_scales_by_loss_scale);
     tcase_add_test(tc, backward_matches_finite_differences);
+    tcase_add_test(tc, backward_reads_the_data_every_call);
 }
 
 /* ========================================================= param_sgd_step() */
@@ -330,6 +442,11 @@ START_TEST(param_sgd_step_hand_worked)
         else if (grading_near(v0, 0.95, TIGHT) && grading_near(v1, -1.6, TIGHT))
             why = "params[2] did not move: loop over all count parameters, "
                   "not a fixed number";
+        else if (grading_near(v0, 0.95, 1e-6) && grading_near(v1, -1.6, 1e-6) &&
+                 grading_near(v2, 0.05, 1e-6))
+            why = "right to about 7 digits only, so something was computed "
+                  "in float (single precision), lr or the product; use "
+                  "double throughout";
         ck_abort_msg("param_sgd_step with lr = 0.1 on values (1, -2, 0.25) and "
                      "grads (0.5, -4, 2) gave values (%.10g, %.10g, %.10g); "
                      "expected (0.95, -1.6, 0.05): %s", v0, v1, v2, why);
@@ -346,6 +463,40 @@ START_TEST(param_sgd_step_hand_worked)
     ck_assert_msg(p[3].value == 42.0 && p[3].grad == 99.0,
                   "param_sgd_step(params, 3, lr) changed params[3], which is past "
                   "the count");
+    /* count = 0: nothing moves (a moved value would be 3 - 0.1·(-4) = 3.4). */
+    Param q = {3.0, -4.0};
+    param_sgd_step(&q, 0, 0.1);
+    ck_assert_msg(q.value == 3.0 && q.grad == -4.0,
+                  "param_sgd_step(params, 0, 0.1) changed params[0] from {3, "
+                  "-4} to {%g, %g}: with count = 0 nothing moves. A do-while "
+                  "loop runs its body once before it tests i < count; test "
+                  "first (a for loop)", q.value, q.grad);
+}
+END_TEST
+
+START_TEST(param_sgd_step_non_finite_grads)
+{
+    /* The contract's value -= lr·grad, with lr = 0.1:
+     *   1 - 0.1·inf = -inf,  2 - 0.1·nan = nan,  0.5 - 0.1·2 = 0.3.
+     * A divergence must show in the values, where the caller looks. */
+    Param p[3] = {{1.0, INFINITY}, {2.0, NAN}, {0.5, 2.0}};
+    param_sgd_step(p, 3, 0.1);
+    double v0 = p[0].value, v1 = p[1].value, v2 = p[2].value;
+    if (v0 == -INFINITY && isnan(v1) && grading_near(v2, 0.3, TIGHT))
+        return;
+    const char *why = "each value moves by -lr times its own grad, whatever "
+                      "that grad is";
+    if (v0 == 1.0 && v1 == 2.0 && grading_near(v2, 0.3, TIGHT))
+        why = "the finite gradient moved its value, but the inf and nan "
+              "ones were skipped: a guard such as isfinite() hides the "
+              "divergence the caller needs to see. Apply value -= lr·grad "
+              "to every parameter";
+    else if (v0 == 1.0 && v1 == 2.0 && v2 == 0.5)
+        why = "no value moved";
+    ck_abort_msg("param_sgd_step with lr = 0.1 on values (1, 2, 0.5) and "
+                 "grads (inf, nan, 2) gave values (%g, %g, %.10g); the "
+                 "contract's value -= lr·grad gives (-inf, nan, 0.3): %s",
+                 v0, v1, v2, why);
 }
 END_TEST
 
@@ -373,6 +524,7 @@ static void add_sgd_step_tests(TCase *tc)
 {
     tcase_add_test(tc, param_sgd_step_hand_worked);
     tcase_add_test(tc, param_sgd_step_twice_moves_twice);
+    tcase_add_test(tc, param_sgd_step_non_finite_grads);
 }
 
 /* ================================================ linreg_train_step() */
@@ -404,6 +556,11 @@ START_TEST(train_step_clears_stale_gradients)
         why = "the stale gradient (100, -50) that .grad held before the "
               "call was added to this step's, and the parameters moved by "
               "the sum: call param_zero_grad before backward";
+    else if (pair_near(w, b, want_w, want_b + 5.0))
+        why = "w is right but b moved by its stale -50 too: only w's "
+              "gradient was cleared. param_zero_grad takes how many "
+              "parameters to clear, LINE_PARAMS (2); LINE_B (1) is an "
+              "index, and as a count clears params[0] alone";
     else if (unmoved && gw == 0.0 && gb == 0.0)
         why = "the parameters did not move and the grads are 0: zero_grad "
               "ran after backward and erased its gradient; the order is "
@@ -489,6 +646,8 @@ typedef enum {
     SIM_STALE,           /* the grads held before the call were kept */
     SIM_INTEGER_WEIGHTS, /* n_m / N in integers: 0 unless n_m = N */
     SIM_TOTAL_FROM_FIRST, /* N taken as k times the first micro-batch's size */
+    SIM_SKIP_LAST,       /* the loop stops before the last micro-batch */
+    SIM_Y_FROM_START,    /* x advanced to the micro-batch, y left at 0 */
     SIM_KINDS
 } Simulated;
 
@@ -528,6 +687,12 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
     [SIM_STALE] =
         "the gradient that .grad held before the call was added to this "
         "step's: call param_zero_grad once, at the start of the step",
+    [SIM_SKIP_LAST] =
+        "the last micro-batch never ran backward: the loop over the "
+        "micro-batches runs for m = 0 up to k - 1, all k of them",
+    [SIM_Y_FROM_START] =
+        "y stayed at the first examples while x moved on: micro-batch m "
+        "reads x + first and y + first",
 };
 
 /* Runs one accumulated step from `start` (values and grads) the wrong way
@@ -545,9 +710,12 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
     double sum_b = kind == SIM_STALE ? start[LINE_B].grad : 0.0;
     size_t first = 0;
     for (size_t m = 0; m < k; m++) {
+        if (kind == SIM_SKIP_LAST && m + 1 == k)
+            break;
         size_t from = kind == SIM_SAME_SLICE ? 0 : first;
+        size_t y_from = kind == SIM_Y_FROM_START ? 0 : from;
         double gw, gb;
-        mse_gradient(XA + from, YA + from, sizes[m], w, b, &gw, &gb);
+        mse_gradient(XA + from, YA + y_from, sizes[m], w, b, &gw, &gb);
         double weight = kind == SIM_INTEGER_WEIGHTS
                             ? (double)(sizes[m] / total)
                             : (double)sizes[m] / (double)total;
@@ -573,6 +741,40 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
     *b_out = b;
 }
 
+/* Names the mistake of an accumulated step from `start` that ended with
+ * the values and grads in p, wrong on (XA, YA). */
+static const char *diagnose_accumulated(const size_t *sizes, size_t k,
+                                        const Param *start, const Param *p)
+{
+    double w = p[LINE_W].value, b = p[LINE_B].value;
+    /* Right grads, wrong values: the weights are right and the step is
+     * not. Moved by lr/k times the full gradient, it averaged twice. */
+    if (pair_near(p[LINE_W].grad, p[LINE_B].grad, FULL_GRAD_W, FULL_GRAD_B)) {
+        double lr_k = LR_A / (double)k;
+        if (k > 1 && pair_near(w, b, start[LINE_W].value - lr_k * FULL_GRAD_W,
+                               start[LINE_B].value - lr_k * FULL_GRAD_B))
+            return "the grads hold the right gradient, but the step used lr "
+                   "/ k: the weights n_m / N already make the grads a mean, "
+                   "so dividing lr by k averages twice; step with lr itself";
+        return "the grads hold the right gradient, but the values did not "
+               "move by lr times it: one param_sgd_step with lr, after the "
+               "last micro-batch";
+    }
+    for (int kind = 0; kind < SIM_KINDS; kind++) {
+        double sw, sb;
+        simulate((Simulated)kind, sizes, k, start, &sw, &sb);
+        if (pair_near(sw, sb, STEP_W, STEP_B))
+            continue; /* this mistake does not show on this split */
+        if (pair_near(w, b, sw, sb))
+            return simulated_diagnosis[kind];
+    }
+    if (w == start[LINE_W].value && b == start[LINE_B].value)
+        return "the parameters did not move";
+    return "the weights must make the grads hold the gradient over all N "
+           "examples: Σ_m (n_m / N)·g_m (if linreg-backward-accumulate "
+           "fails, fix it first)";
+}
+
 /* Checks one accumulated step on (XA, YA) from `start`; `split` describes
  * the sizes in the message. */
 static void check_accumulated_step(const size_t *sizes, size_t k,
@@ -585,22 +787,7 @@ static void check_accumulated_step(const size_t *sizes, size_t k,
     require_finite(w, "w after linreg_train_step_accumulated()");
     require_finite(b, "b after linreg_train_step_accumulated()");
     if (!pair_near(w, b, STEP_W, STEP_B)) {
-        const char *why = "the weights must make the grads hold the "
-                          "gradient over all N examples: Σ_m (n_m / N)·g_m "
-                          "(if linreg-backward-accumulate fails, fix it "
-                          "first)";
-        if (w == start[LINE_W].value && b == start[LINE_B].value)
-            why = "the parameters did not move";
-        for (int kind = 0; kind < SIM_KINDS; kind++) {
-            double sw, sb;
-            simulate((Simulated)kind, sizes, k, start, &sw, &sb);
-            if (pair_near(sw, sb, STEP_W, STEP_B))
-                continue; /* this mistake does not show on this split */
-            if (pair_near(w, b, sw, sb)) {
-                why = simulated_diagnosis[kind];
-                break;
-            }
-        }
+        const char *why = diagnose_accumulated(sizes, k, start, p);
         ck_abort_msg("one accumulated step of lr = 0.1 from w = 0.5, b = 0 "
                      "on x = {1, 2, 3, 4}, y = {2, 3, 5, 6}, micro-batches "
                      "%s, gave w = %.10g, b = %.10g; one step on all four "
@@ -669,6 +856,41 @@ START_TEST(accumulated_clears_stale_gradients)
 }
 END_TEST
 
+START_TEST(accumulated_total_is_recomputed_every_call)
+{
+    /* Two calls in one run: sizes {1, 3} (N = 4), then {1, 2} (N = 3) on
+     * the same points, which are then chapter 1's three. For {1, 2}:
+     * g1 on x = 1: (-3, -3); g2 on x = 2, 3, residuals -2, -3.5:
+     * Σ r·x = -14.5, Σ r = -5.5, g2 = (2/2)·(-14.5, -5.5);
+     * (1/3)·g1 + (2/3)·g2 = (-1 - 29/3, -1 - 11/3) = (-32/3, -14/3), so
+     * the step lands on (47/30, 7/15), as in the train-step tests. With the
+     * first call's N = 4 the weights are 1/4, 2/4: (-0.75 - 7.25,
+     * -0.75 - 2.75) = (-8, -3.5), landing on (1.3, 0.35). */
+    const size_t four[] = {1, 3}, three[] = {1, 2};
+    check_accumulated_step(four, 2, START_A, "{1, 3}");
+    Param p[LINE_PARAMS];
+    memcpy(p, START_A, sizeof p);
+    linreg_train_step_accumulated(XA, YA, three, 2, LR_A, p);
+    double w = p[LINE_W].value, b = p[LINE_B].value;
+    require_finite(w, "w after linreg_train_step_accumulated()");
+    require_finite(b, "b after linreg_train_step_accumulated()");
+    ck_assert_msg(pair_near(w, b, 47.0 / 30.0, 7.0 / 15.0) &&
+                      pair_near(p[LINE_W].grad, p[LINE_B].grad, GRAD_W0,
+                                GRAD_B0),
+                  "after a step on micro-batches {1, 3} (N = 4), a step of "
+                  "lr = 0.1 from w = 0.5, b = 0 on micro-batches {1, 2} "
+                  "(N = 3: x = {1, 2, 3}, y = {2, 3, 5}) gave w = %.10g, "
+                  "b = %.10g, grads (%.10g, %.10g); expected w = 47/30, "
+                  "b = 7/15, grads (-32/3, -14/3)%s", w, b, p[LINE_W].grad,
+                  p[LINE_B].grad,
+                  pair_near(w, b, 1.3, 0.35)
+                      ? ": the weights used N = 4, the previous call's "
+                        "total. Compute N = Σ micro_sizes[m] afresh on every "
+                        "call (a static variable keeps the first call's)"
+                      : ": the weights are n_m / N with this call's N");
+}
+END_TEST
+
 START_TEST(accumulated_matches_the_large_batch)
 {
     /* 100 points on [-2, 2], targets from y = 2x + 1 plus a fixed wiggle,
@@ -717,6 +939,7 @@ static void add_accumulated_tests(TCase *tc)
     tcase_add_test(tc, accumulated_unequal_micro_batches);
     tcase_add_test(tc, accumulated_one_micro_batch_is_a_plain_step);
     tcase_add_test(tc, accumulated_clears_stale_gradients);
+    tcase_add_test(tc, accumulated_total_is_recomputed_every_call);
     tcase_add_test(tc, accumulated_matches_the_large_batch);
 }
 

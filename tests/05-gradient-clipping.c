@@ -84,6 +84,18 @@ static void require_values_untouched(const Model *m, const char *what)
 
 /* ================================================== grad_global_norm() */
 
+/* The tensors (3), (4), with no empty tensor among them: true when
+ * grad_global_norm gives their norm, 5. The hand-worked model's empty
+ * tensor b comes right after a, so a loop that stops at an empty tensor
+ * and one that reads the first tensor alone both give 3 there; here the
+ * first gets 5 and only the second still gives 3. */
+static bool norm_right_without_empty_tensor(void)
+{
+    double g1[] = {3, SENTINEL}, g2[] = {4, SENTINEL};
+    Parameter p[] = {{NULL, g1, 1}, {NULL, g2, 1}};
+    return grading_near(grad_global_norm(p, 2), 5.0, TIGHT);
+}
+
 START_TEST(global_norm_hand_worked)
 {
     Model m;
@@ -98,6 +110,10 @@ START_TEST(global_norm_hand_worked)
         why = "a norm is never negative: nothing was computed yet";
     else if (grading_near(got, 25.0, TIGHT))
         why = "that is the sum of squares: the norm is its square root";
+    else if (grading_near(got, 3.0, TIGHT) && norm_right_without_empty_tensor())
+        why = "that is a's norm alone, and the loop stopped at the empty "
+              "tensor b: a tensor of size 0 is not the end of the list; go "
+              "on to the tensors after it";
     else if (grading_near(got, 3.0, TIGHT))
         why = "that is the first tensor's norm alone: the global norm "
               "takes every tensor";
@@ -163,11 +179,67 @@ START_TEST(global_norm_fractional)
 }
 END_TEST
 
+START_TEST(global_norm_recomputed_each_call)
+{
+    /* The hand-worked model's norm is 5; with c's gradient then set to
+     * (0, 0, 0, 0), the same tensors, at the same addresses, have norm
+     * sqrt(1 + 4 + 4) = 3. The arrays are the caller's, and a training
+     * loop changes them between calls, every step. */
+    Model m;
+    model_init(&m);
+    double first = grad_global_norm(m.params, 3);
+    for (size_t i = 0; i < 4; i++)
+        m.grad_c[i] = 0.0;
+    double second = grad_global_norm(m.params, 3);
+    bool first_right = grading_near(first, 5.0, TIGHT);
+    ck_assert_msg(first_right && grading_near(second, 3.0, TIGHT),
+                  "grad_global_norm of (1, 2, 2), (), (2, 2, 2, 2) gave "
+                  "%.10g, expected 5; then, with c's gradient set to (0, 0, "
+                  "0, 0), it gave %.10g, expected sqrt(1 + 4 + 4) = 3%s",
+                  first, second,
+                  first_right && grading_near(second, 5.0, TIGHT)
+                      ? ": the second call returned the first call's norm, "
+                        "and a norm remembered from an earlier call is "
+                        "stale: the gradient changes between calls, so sum "
+                        "its squares afresh every time"
+                      : "");
+}
+END_TEST
+
+START_TEST(global_norm_nonfinite)
+{
+    /* (nan, 1), (2): nan² is nan, and a sum with a nan in it is nan, so
+     * the norm is nan, as torch's is; skipping the nan, as NumPy's nansum
+     * does, gives sqrt(1 + 4) = √5. (-inf, 1), (2): (-inf)² = +inf, so the
+     * sum and its square root are +inf. */
+    double a[] = {NAN, 1.0, SENTINEL}, b[] = {2.0, SENTINEL};
+    Parameter p[] = {{NULL, a, 2}, {NULL, b, 1}};
+    double got = grad_global_norm(p, 2);
+    ck_assert_msg(isnan(got),
+                  "grad_global_norm of the tensors (nan, 1), (2) gave %.10g, "
+                  "expected nan: %s", got,
+                  grading_near(got, sqrt(5.0), TIGHT)
+                      ? "√5 = sqrt(1 + 4) means the nan was skipped; a nan "
+                        "entry makes the sum of squares nan, and the norm "
+                        "must be nan so that clipping spreads it instead of "
+                        "hiding a broken gradient"
+                      : "nan² is nan, and a sum with a nan in it is nan");
+    a[0] = -INFINITY;
+    got = grad_global_norm(p, 2);
+    ck_assert_msg(isinf(got) && got > 0.0,
+                  "grad_global_norm of the tensors (-inf, 1), (2) gave %g, "
+                  "expected +inf: (-inf)² is +inf, and so are the sum of "
+                  "squares and its square root", got);
+}
+END_TEST
+
 static void add_global_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, global_norm_hand_worked);
     tcase_add_test(tc, global_norm_simple_cases);
     tcase_add_test(tc, global_norm_fractional);
+    tcase_add_test(tc, global_norm_recomputed_each_call);
+    tcase_add_test(tc, global_norm_nonfinite);
 }
 
 /* ==================================================== clip_grad_norm() */
@@ -181,7 +253,10 @@ START_TEST(clip_norm_hand_worked)
      * (1, 1, 1, 1); clipping each tensor to norm 1 on its own multiplies
      * a by 1/(3 + 1e-6) and c by 1/(4 + 1e-6); c = 1/5 drops the 1e-6
      * (a relative difference of 2e-7, far above TIGHT); a norm without
-     * its square root gives c = 1/(25 + 1e-6). */
+     * its square root gives c = 1/(25 + 1e-6); c rounded down to a whole
+     * number (floor, or an integer division) is 0; c kept in a float is
+     * off by at most half a float's step near 0.2, 2^-27 (7.5e-9), which
+     * makes an entry 2 off by 1.5e-8, where c = 1/5 is off by 8e-8. */
     Model m;
     model_init(&m);
     double got = clip_grad_norm(m.params, 3, 1.0);
@@ -194,6 +269,11 @@ START_TEST(clip_norm_hand_worked)
         if (grads_scaled(&m, 1.0, 1.0))
             why = "nothing was clipped, although the norm 5 is above "
                   "max_norm = 1";
+        else if (grads_scaled(&m, 0.0, 0.0))
+            why = "every entry became 0: the coefficient was rounded down "
+                  "to a whole number (floor, or an integer division), and "
+                  "1/(5 + 1e-6) rounds down to 0; keep it the fraction it "
+                  "is, in a double";
         else if (grads_scaled(&m, 1.0 / 5.0 + 1e-6, 1.0 / 5.0 + 1e-6))
             why = "the coefficient was max_norm/norm + 1e-6: the 1e-6 belongs "
                   "in the denominator, max_norm/(norm + 1e-6), where it keeps "
@@ -216,6 +296,10 @@ START_TEST(clip_norm_hand_worked)
         else if (grads_scaled(&m, 5.0, 5.0))
             why = "the coefficient is upside down: max_norm/(norm + 1e-6), "
                   "not its inverse";
+        else if (grading_near(m.grad_a[1], 2.0 * c, 5e-8) &&
+                 grading_near(m.grad_c[0], 2.0 * c, 5e-8))
+            why = "right to about 7 digits: the coefficient (or the "
+                  "gradient) went through a float; compute in double";
         ck_abort_msg("clip_grad_norm with max_norm = 1 on the tensors (1, 2, "
                      "2), (), (2, 2, 2, 2), global norm 5, left a = (%.10g, "
                      "%.10g, %.10g), c = (%.10g, ...); expected every entry "
@@ -287,7 +371,15 @@ START_TEST(clip_norm_at_exactly_max_norm)
     clip_grad_norm(&q, 1, INFINITY);
     ck_assert_msg(h[0] == 3.0 && h[1] == 4.0,
                   "clip_grad_norm with max_norm = INFINITY changed (3, 4) to "
-                  "(%g, %g): an infinite max_norm never clips", h[0], h[1]);
+                  "(%.10g, %.10g): an infinite max_norm never clips%s", h[0],
+                  h[1],
+                  grading_near(h[0], 3.0 * c, TIGHT) &&
+                          grading_near(h[1], 4.0 * c, TIGHT)
+                      ? "; that is the previous call's coefficient, 5/(5 + "
+                        "1e-6), and a coefficient kept from an earlier call "
+                        "is stale: compute it from this call's norm and "
+                        "max_norm"
+                      : "");
 }
 END_TEST
 
@@ -314,12 +406,40 @@ START_TEST(clip_norm_spreads_nan)
 }
 END_TEST
 
+START_TEST(clip_norm_infinite_norm)
+{
+    /* (inf, 1), (2) with max_norm = 1: inf² = inf, so n = inf and
+     * c = 1/(inf + 1e-6) = 0, below 1: every entry is multiplied by 0,
+     * which makes 1 and 2 into 0 and inf into inf·0 = nan. That is the
+     * header's rule, and what torch.nn.utils.clip_grad_norm_ does with its
+     * default error_if_nonfinite=False; it returns the norm, inf. */
+    double a[] = {INFINITY, 1.0, SENTINEL}, b[] = {2.0, SENTINEL};
+    Parameter p[] = {{NULL, a, 2}, {NULL, b, 1}};
+    double got = clip_grad_norm(p, 2, 1.0);
+    ck_assert_msg(a[2] == SENTINEL && b[1] == SENTINEL,
+                  "clip_grad_norm wrote past the end of a tensor");
+    if (isnan(a[0]) && a[1] == 0.0 && b[0] == 0.0 && isinf(got) && got > 0.0)
+        return;
+    ck_abort_msg("clip_grad_norm with max_norm = 1 on the gradient (inf, 1), "
+                 "(2) left (%g, %g), (%g) and returned %g; expected (nan, 0), "
+                 "(0) and inf: an infinite norm makes c = max_norm/(inf + "
+                 "1e-6) = 0, below 1, so every entry is multiplied by 0 (and "
+                 "inf·0 is nan), as torch does%s", a[0], a[1], b[0], got,
+                 a[1] == 1.0 && b[0] == 2.0
+                     ? "; nothing was clipped, as if an infinite norm had "
+                       "been set aside, which leaves the infinite gradient "
+                       "for the step"
+                     : "");
+}
+END_TEST
+
 static void add_clip_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, clip_norm_hand_worked);
     tcase_add_test(tc, clip_norm_leaves_short_gradients_alone);
     tcase_add_test(tc, clip_norm_at_exactly_max_norm);
     tcase_add_test(tc, clip_norm_spreads_nan);
+    tcase_add_test(tc, clip_norm_infinite_norm);
 }
 
 /* =================================================== clip_grad_value() */
@@ -327,7 +447,8 @@ static void add_clip_norm_tests(TCase *tc)
 START_TEST(clip_value_hand_worked)
 {
     /* clip_value = 1: 0.5 and -0.25 are inside [-1, 1] and stay; -3 and
-     * -7 become -1; 2 and 7 become 1. */
+     * -7 become -1; 2 and 7 become 1. -7 is b's last entry: a loop that
+     * stops one entry early leaves it. */
     double a[] = {0.5, -3, 2, -0.25, SENTINEL}, b[] = {7, -7, SENTINEL};
     Parameter params[] = {{NULL, a, 4}, {NULL, b, 2}};
     clip_grad_value(params, 2, 1.0);
@@ -350,6 +471,9 @@ START_TEST(clip_value_hand_worked)
               "the entry's sign, -3 becomes -1";
     else if (a[1] == -1 && a[2] == 1 && b[0] == 7)
         why = "the second tensor was not clipped: clip every tensor";
+    else if (a[1] == -1 && a[2] == 1 && b[0] == 1 && b[1] == -7)
+        why = "the last entry of a tensor was not clipped (b's -7 stayed): "
+              "loop while i < size, not i < size - 1";
     else if (a[0] == 0.5 && a[1] == -3 && a[2] == 2)
         why = "nothing was clipped";
     else if (a[0] != 0.5 && grading_near(a[1] / a[0], -6.0, TIGHT))
@@ -437,6 +561,18 @@ START_TEST(all_finite_accepts_finite_gradients)
 }
 END_TEST
 
+/* The tensors (1, 2, 2), (bad), with no empty tensor between them:
+ * true when grads_all_finite finds the bad entry. In the hand-worked
+ * model the empty tensor b stands between a and c, so a loop that stops
+ * at an empty tensor misses a bad entry in c, as one that reads the
+ * first tensor alone does; here only the second misses it. */
+static bool found_without_empty_tensor(double bad)
+{
+    double a[] = {1, 2, 2, SENTINEL}, c[] = {bad, SENTINEL};
+    Parameter p[] = {{NULL, a, 3}, {NULL, c, 1}};
+    return !grads_all_finite(p, 2);
+}
+
 START_TEST(all_finite_catches_nan_and_inf_anywhere)
 {
     /* One bad entry at a time, in different places; each must be found. */
@@ -468,10 +604,17 @@ START_TEST(all_finite_catches_nan_and_inf_anywhere)
         model_init(&m);
         double *g = cases[k].tensor == 0 ? m.grad_a : m.grad_c;
         g[cases[k].entry] = cases[k].bad;
-        ck_assert_msg(!grads_all_finite(m.params, 3),
-                      "grads_all_finite returned true with %g at entry %zu "
-                      "of tensor %zu: %s", cases[k].bad, cases[k].entry,
-                      cases[k].tensor, cases[k].mistake);
+        if (grads_all_finite(m.params, 3))
+            ck_abort_msg("grads_all_finite returned true with %g at entry "
+                         "%zu of tensor %zu: %s", cases[k].bad,
+                         cases[k].entry, cases[k].tensor,
+                         cases[k].tensor == 2 &&
+                                 found_without_empty_tensor(cases[k].bad)
+                             ? "the loop stopped at the empty tensor before "
+                               "it, yet finds the same value in (1, 2, 2), "
+                               "(it); a tensor of size 0 is not the end of "
+                               "the list: go on to the tensors after it"
+                             : cases[k].mistake);
     }
 }
 END_TEST
@@ -493,7 +636,9 @@ START_TEST(sgd_step_clipped_hand_worked)
      * a = 1 - 0.1·(1, 2, 2) = (0.9, 0.8, 0.8), and leaves the gradient
      * clipped; no clipping moves the same and leaves it raw; clipping the
      * values instead (their norm is sqrt(3)) scales a's values to
-     * 1/(sqrt(3) + 1e-6) before the raw step. */
+     * 1/(sqrt(3) + 1e-6) before the raw step; clipping each tensor on
+     * its own scales a's gradient by 1/(3 + 1e-6) and c's by
+     * 1/(4 + 1e-6). */
     Model m;
     model_init(&m);
     double got = sgd_step_clipped(m.params, 3, 0.1, 1.0);
@@ -523,6 +668,10 @@ START_TEST(sgd_step_clipped_hand_worked)
                   "gradients";
         else if (grading_near(m.value_a[0], 1.0 + 0.1 * c, TIGHT))
             why = "the values moved uphill: subtract lr·grad";
+        else if (grads_scaled(&m, 1.0 / (3.0 + 1e-6), 1.0 / (4.0 + 1e-6)))
+            why = "each tensor was clipped on its own before the step, a "
+                  "and c each to norm 1: clip once, as clip_grad_norm does, "
+                  "with one coefficient from the global norm";
         else if (values_right)
             why = "the values are right, but the gradient was not left "
                   "clipped: clip it in place, as clip_grad_norm does";
@@ -563,10 +712,48 @@ START_TEST(sgd_step_clipped_without_clipping)
 }
 END_TEST
 
+START_TEST(sgd_step_clipped_nan_gradient)
+{
+    /* Values (1, 1), (0), gradient (nan, 1), (2), lr = 0.1, max_norm = 1.
+     * Clipping as clip_grad_norm does makes the norm nan and every
+     * gradient entry nan; then value[i] - 0.1·nan is nan for every value,
+     * and the returned norm is nan. The header makes no exception for a
+     * broken gradient: the step is taken, and the nan it spreads is what
+     * the training loop's check sees. */
+    double va[] = {1, 1, SENTINEL}, vb[] = {0, SENTINEL};
+    double a[] = {NAN, 1, SENTINEL}, b[] = {2, SENTINEL};
+    Parameter p[] = {{va, a, 2}, {vb, b, 1}};
+    double got = sgd_step_clipped(p, 2, 0.1, 1.0);
+    ck_assert_msg(va[2] == SENTINEL && vb[1] == SENTINEL && a[2] == SENTINEL &&
+                      b[1] == SENTINEL,
+                  "sgd_step_clipped wrote past the end of a tensor");
+    if (isnan(va[0]) && isnan(va[1]) && isnan(vb[0]) && isnan(a[1]) &&
+        isnan(b[0]) && isnan(got))
+        return;
+    const char *why = "clip as clip_grad_norm does (every entry becomes "
+                      "nan), then value[i] -= lr·grad[i]: the nan reaches "
+                      "every value";
+    bool unmoved = va[0] == 1 && va[1] == 1 && vb[0] == 0;
+    if (unmoved && isnan(got))
+        why = "the values did not move, but the step is taken even with a "
+              "nan gradient: the contract moves every value by -lr·grad, "
+              "and skipping a step is the training loop's decision, made "
+              "before the step";
+    else if (unmoved)
+        why = "the values did not move: take the step";
+    ck_abort_msg("sgd_step_clipped with lr = 0.1, max_norm = 1 on values (1, "
+                 "1), (0) and gradient (nan, 1), (2) left values (%g, %g), "
+                 "(%g), gradient (%g, %g), (%g), and returned %g; expected "
+                 "every value and gradient entry nan, and nan returned: %s",
+                 va[0], va[1], vb[0], a[0], a[1], b[0], got, why);
+}
+END_TEST
+
 static void add_sgd_step_clipped_tests(TCase *tc)
 {
     tcase_add_test(tc, sgd_step_clipped_hand_worked);
     tcase_add_test(tc, sgd_step_clipped_without_clipping);
+    tcase_add_test(tc, sgd_step_clipped_nan_gradient);
 }
 
 /* ====================================================== diagnose_run()
@@ -596,6 +783,27 @@ static void history_set(History *s, size_t k, double loss, double p0,
     s->grads[2 * k + 1] = g1;
 }
 
+/* A run of `rows` steps where nothing moves: the loss 3 (the baseline is
+ * 10), θ = (1, 2) and the gradient (g0, g1) at every step. */
+static void still_run(History *s, size_t rows, double g0, double g1)
+{
+    history_init(s, rows, 10.0);
+    for (size_t k = 0; k < rows; k++)
+        history_set(s, k, 3.0, 1.0, 2.0, g0, g1);
+}
+
+/* A run of `rows` steps that goes well: loss and gradient norm halve every
+ * step (loss 0.5^k, gradient 0.5^k·(0.6, 0.8)) while θ0 climbs to 3. The
+ * tests then break one step of it. */
+static void halving_run(History *s, size_t rows)
+{
+    history_init(s, rows, 1.0);
+    for (size_t k = 0; k < rows; k++) {
+        double f = pow(0.5, (double)k);
+        history_set(s, k, f, 3.0 - f, 0.0, 0.6 * f, 0.8 * f);
+    }
+}
+
 static const char *const cause_names[] = {
     "CAUSE_NONE",          "CAUSE_NONFINITE_AT_START",
     "CAUSE_LR_TOO_LARGE",  "CAUSE_EXPLODING_GRADIENT",
@@ -608,6 +816,14 @@ static const char *cause_name(Cause c)
     return (unsigned)c < COUNT(cause_names) ? cause_names[c] : "(not a Cause)";
 }
 
+/* True for the four causes of a run with a non-finite step, the only
+ * ones whose .step is k*. */
+static bool names_a_step(Cause c)
+{
+    return c == CAUSE_NONFINITE_AT_START || c == CAUSE_LR_TOO_LARGE ||
+           c == CAUSE_EXPLODING_GRADIENT || c == CAUSE_INVALID_OPERATION;
+}
+
 /* Fails unless diagnose_run names `want` (and its step and parameter);
  * `history` describes the run, `mistake` says what a wrong cause here
  * most likely means. */
@@ -618,14 +834,29 @@ static void expect_diagnosis(const History *s, Diagnosis want,
     ck_assert_msg(got.cause == want.cause,
                   "diagnose_run on %s gave %s, expected %s: %s", history,
                   cause_name(got.cause), cause_name(want.cause), mistake);
-    ck_assert_msg(got.step == want.step,
-                  "diagnose_run on %s named the right cause, %s, but step "
-                  "%zu; the first non-finite step is %zu (the start is step "
-                  "0)", history, cause_name(want.cause), got.step, want.step);
-    ck_assert_msg(got.param == want.param,
-                  "diagnose_run on %s named %s with .param = %zu; the frozen "
-                  "parameter is number %zu", history, cause_name(want.cause),
-                  got.param, want.param);
+    if (names_a_step(want.cause))
+        ck_assert_msg(got.step == want.step,
+                      "diagnose_run on %s named the right cause, %s, but "
+                      "step %zu; the first non-finite step is %zu (the start "
+                      "is step 0)", history, cause_name(want.cause),
+                      got.step, want.step);
+    else
+        ck_assert_msg(got.step == 0,
+                      "diagnose_run on %s named the right cause, %s, but "
+                      ".step = %zu: .step is 0 for every cause of a finite "
+                      "run, which has no non-finite step to name", history,
+                      cause_name(want.cause), got.step);
+    if (want.cause == CAUSE_FROZEN_PARAMETER)
+        ck_assert_msg(got.param == want.param,
+                      "diagnose_run on %s named %s with .param = %zu; the "
+                      "frozen parameter is number %zu", history,
+                      cause_name(want.cause), got.param, want.param);
+    else
+        ck_assert_msg(got.param == 0,
+                      "diagnose_run on %s named the right cause, %s, but "
+                      ".param = %zu: .param is 0 for every cause but "
+                      "CAUSE_FROZEN_PARAMETER", history,
+                      cause_name(want.cause), got.param);
 }
 
 START_TEST(diagnose_nonfinite_at_start)
@@ -734,35 +965,36 @@ START_TEST(diagnose_invalid_operation)
     /* The loss halves and the gradient shrinks, then the loss is nan at
      * step 8 with the gradient still finite: nothing grew. */
     History s;
-    history_init(&s, 9, 1.0);
-    for (size_t k = 0; k < 9; k++) {
-        double f = pow(0.5, (double)k);
-        history_set(&s, k, f, 3.0 - f, 0.0, 0.6 * f, 0.8 * f);
-    }
+    halving_run(&s, 9);
     s.loss[8] = NAN;
     expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 8, 0},
                      "a run whose loss falls steadily and is then nan at "
                      "step 8, its gradient still finite and shrinking",
                      "nothing grew before the nan: the loss computation "
                      "itself failed (rule 4)");
-    /* The loss stays finite, but a gradient entry is -inf at step 6. */
+    /* The loss stays finite, but a gradient entry is -inf at step 6. Its
+     * norm n_6 is inf, so n_6/n_5 is inf; rule 3 looks only at factors
+     * with 1 <= k < k* = 6, which all are 0.5: no spike. */
     s.loss[8] = pow(0.5, 8.0);
     s.grads[2 * 6] = -INFINITY;
     expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 6, 0},
                      "a run whose loss stays finite but whose gradient is "
                      "(-inf, ...) at step 6",
-                     "a gradient entry of -inf is as non-finite as a nan "
-                     "loss: check every gradient entry at every step, not "
-                     "only the loss");
+                     diagnose_run(&s.h).cause == CAUSE_EXPLODING_GRADIENT
+                         ? "the gradient only shrank before step 6, so the "
+                           "spike found is the factor n_6/n_5 = inf into "
+                           "k* itself: rule 3's factors stop before k*, "
+                           "1 <= k < k*"
+                         : "a gradient entry of -inf is as non-finite as a "
+                           "nan loss: check every gradient entry at every "
+                           "step, not only the loss");
 }
 END_TEST
 
 START_TEST(diagnose_no_step_and_frozen)
 {
     History s;
-    history_init(&s, 5, 10.0);
-    for (size_t k = 0; k < 5; k++)
-        history_set(&s, k, 3.0, 1.0, 2.0, 0.5, -0.3);
+    still_run(&s, 5, 0.5, -0.3);
     expect_diagnosis(&s, (Diagnosis){CAUSE_NO_STEP, 0, 0},
                      "a run whose parameters never change although the "
                      "gradient is (0.5, -0.3) at every step",
@@ -1042,6 +1274,194 @@ START_TEST(diagnose_converged_thresholds)
 }
 END_TEST
 
+/* Two-step runs, baseline 4, both parameters moving, the loss 5 then
+ * loss_last, the gradient (g0, g1) then (h0, h1). Rules 8 and 9 compare
+ * n_1 with n_0; when the two gradients point in different directions,
+ * the answer depends on which norm n_k is. */
+static void two_step_run(History *s, double loss_last, double g0, double g1,
+                         double h0, double h1)
+{
+    history_init(s, 2, 4.0);
+    history_set(s, 0, 5.0, 1.0, 0.0, g0, g1);
+    history_set(s, 1, loss_last, 0.9, 0.1, h0, h1);
+}
+
+/* Two-step runs, the loss at the baseline 4, whose answer holds only when
+ * n_k is the L2 norm √(Σ g²). Each row: the gradients at steps 0 and 1,
+ * the answer, and what a wrong norm would have said.
+ *   (1.2, 1.6) then (0.018, 0.024): one direction at both steps, so only
+ *   a norm not proportional to L2 changes the answer: its square.
+ *   n_0 = 2, n_1 = 0.03, above 1e-3·2 = 0.002: not converged (rule 8),
+ *   and not above half of 2 (rule 9): CAUSE_NONE. Squared, 4 and 0.0009
+ *   would pass rule 8's test (0.0009 <= 0.004).
+ *   (5, 0) then (0.003, 0.003): n_0 = 5, n_1 = 0.003·√2 = 0.00424, at
+ *   most 1e-3·5 = 0.005: converged, and 4 >= 0.99·4: rule 8,
+ *   CAUSE_AT_BASELINE. The sums of |g|, 5 then 0.006, would not be.
+ *   (3, 4) then (0.0045, 0): n_0 = 5, n_1 = 0.0045 <= 0.005: rule 8
+ *   again. The largest |g|, 4 then 0.0045, would not be converged
+ *   (0.0045 > 0.004). */
+static const struct {
+    double g[4];
+    Cause want;
+    const char *run, *why;
+} l2_cases[] = {
+    {{1.2, 1.6, 0.018, 0.024}, CAUSE_NONE,
+     "a run whose gradient goes from (1.2, 1.6) to (0.018, 0.024), the loss "
+     "at the baseline 4",
+     "n_k is the L2 norm, not its square: 0.03 is 1.5% of 2, not converged, "
+     "while the squares 0.0009 and 4 would be (0.02%)"},
+    {{5.0, 0.0, 0.003, 0.003}, CAUSE_AT_BASELINE,
+     "a run whose gradient goes from (5, 0) to (0.003, 0.003), the loss at "
+     "the baseline 4",
+     "n_k is the L2 norm, not the sum of |g|: 5, then 0.00424, converged (at "
+     "most 0.005), where the sums of |g|, 5 then 0.006, would not be"},
+    {{3.0, 4.0, 0.0045, 0.0}, CAUSE_AT_BASELINE,
+     "a run whose gradient goes from (3, 4) to (0.0045, 0), the loss at the "
+     "baseline 4",
+     "n_k is the L2 norm, not the largest |g|: 5, then 0.0045, converged (at "
+     "most 0.005), where the largest entries, 4 then 0.0045, would not be "
+     "(above 0.004)"},
+};
+
+START_TEST(diagnose_norm_is_l2)
+{
+    History s;
+    for (size_t i = 0; i < COUNT(l2_cases); i++) {
+        const double *g = l2_cases[i].g;
+        two_step_run(&s, 4.0, g[0], g[1], g[2], g[3]);
+        expect_diagnosis(&s, (Diagnosis){l2_cases[i].want, 0, 0},
+                         l2_cases[i].run, l2_cases[i].why);
+    }
+}
+END_TEST
+
+START_TEST(diagnose_kstar_is_the_first)
+{
+    /* The norm halves every step, n_k = 0.5^k; the loss is nan at step 2,
+     * the gradient jumps 8000-fold at step 4 (from 0.125 to 1000) and is
+     * nan at step 5. k* = 2, the first non-finite step. Rule 2 needs
+     * k* >= 6; rule 3 sees only n_1/n_0 = 0.5: rule 4,
+     * CAUSE_INVALID_OPERATION at step 2. Taking the last non-finite step,
+     * 5, as k* would find the jump at step 4 and call it a spike. */
+    History s;
+    halving_run(&s, 6);
+    s.loss[2] = NAN;
+    history_set(&s, 4, 1.0, 2.9, 0.0, 600.0, 800.0);
+    s.grads[2 * 5] = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 2, 0},
+                     "a run whose loss is nan at step 2, whose gradient "
+                     "jumps 8000-fold at step 4 and is nan at step 5",
+                     "k* is the FIRST non-finite step, 2; what comes after "
+                     "it, the jump at step 4 and the nan at step 5, is not "
+                     "part of rules 2 to 4");
+}
+END_TEST
+
+START_TEST(diagnose_five_steps_are_too_few)
+{
+    /* The norm doubles, 5, 10, 20, 40, 80 (gradient (3, 4)·2^k), and the
+     * loss is inf at step 5: k* = 5. Rule 2 needs k* >= 6; here there are
+     * only four factors, n_1/n_0 to n_4/n_3. No factor reaches 100
+     * (rule 3): rule 4, CAUSE_INVALID_OPERATION at step 5. The grads
+     * array has a row in front of step 0, of norm 2.5, that is not part
+     * of the history: code that read a fifth factor n_0/n_{-1} from it
+     * would see five doublings. */
+    double loss[6], params[12], grads_with_guard[2 + 12];
+    double *grads = grads_with_guard + 2;
+    grads_with_guard[0] = 1.5;
+    grads_with_guard[1] = 2.0;
+    for (size_t k = 0; k < 6; k++) {
+        double f = pow(2.0, (double)k);
+        loss[k] = 25.0 * f * f;
+        params[2 * k] = f;
+        params[2 * k + 1] = -f;
+        grads[2 * k] = 3.0 * f;
+        grads[2 * k + 1] = 4.0 * f;
+    }
+    loss[5] = INFINITY;
+    History s;
+    history_init(&s, 6, 1.0);
+    s.h = (RunHistory){6, 2, loss, params, grads, 1.0};
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 5, 0},
+                     "a run whose gradient norm doubles from 5 to 80 before "
+                     "the loss is inf at step 5",
+                     "with k* = 5 there are only four growth factors, "
+                     "n_1/n_0 to n_4/n_3: rule 2 needs k* >= 6, five "
+                     "factors, and a fifth would need a row before step 0");
+}
+END_TEST
+
+START_TEST(diagnose_nothing_moved)
+{
+    /* Three steps, nothing moves (1 and 2 throughout). Parameter 1's
+     * gradient is -0.3, so it was pushed: rule 6, CAUSE_NO_STEP, whose
+     * .param is 0 (only CAUSE_FROZEN_PARAMETER names a parameter), though
+     * the lowest pushed parameter is 1 (parameter 0's gradient is 0). */
+    History s;
+    still_run(&s, 3, 0.0, -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NO_STEP, 0, 0},
+                     "a run where nothing moves, parameter 0's gradient 0 "
+                     "and parameter 1's -0.3",
+                     "nothing moved while parameter 1 was pushed: the step "
+                     "is missing (rule 6)");
+    /* Every gradient 0 at every step, nothing moves, the loss 4 is the
+     * baseline 4: a run that started at a stationary point. Nothing was
+     * pushed, so rules 6 and 7 do not apply. n_0 = n_last = 0, and
+     * 0 <= 1e-3·0 holds: converged (rule 8), with 4 >= 0.99·4:
+     * CAUSE_AT_BASELINE. */
+    for (size_t k = 0; k < 3; k++)
+        history_set(&s, k, 4.0, 1.0, 2.0, 0.0, 0.0);
+    s.h.baseline = 4.0;
+    Cause got = diagnose_run(&s.h).cause;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_AT_BASELINE, 0, 0},
+                     "a run where nothing moves, every gradient 0, the loss "
+                     "4 at the baseline 4",
+                     got == CAUSE_NO_STEP
+                         ? "nothing was pushed: rule 6 needs some parameter "
+                           "pushed (a nonzero gradient), and with every "
+                           "gradient 0 there was nothing to step for"
+                         : "n_last = 0 <= 1e-3·n_0 = 0 holds, so rule 8 "
+                           "applies: compare n_last with 1e-3·n_0, not their "
+                           "ratio, which is 0/0 = nan");
+}
+END_TEST
+
+START_TEST(diagnose_pushed_and_moved)
+{
+    /* Parameter 0 moves (1, 0.9, 0.8, 0.7); parameter 1 stays at 2, its
+     * gradient 0 at step 0 and -0.3 from step 1 on. Pushed means a
+     * nonzero gradient at some step: parameter 1 is pushed and never
+     * moved, rule 7, CAUSE_FROZEN_PARAMETER with .param = 1. */
+    History s;
+    history_init(&s, 4, 10.0);
+    for (size_t k = 0; k < 4; k++)
+        history_set(&s, k, 3.0 - 0.1 * (double)k, 1.0 - 0.1 * (double)k, 2.0,
+                    0.5, k == 0 ? 0.0 : -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_FROZEN_PARAMETER, 0, 1},
+                     "a run where parameter 1 never moves, its gradient 0 "
+                     "at step 0 and -0.3 from step 1 on",
+                     "pushed means a nonzero gradient at SOME step, not "
+                     "only at step 0: parameter 1 is pushed from step 1 on "
+                     "and never moves");
+    /* Parameter 1 goes 2, 2 + 2^-45, 2 + 2^-44 (exact in a double; 2^-45
+     * is about 2.8e-14): it moved. Parameter 0 moves too, so rules 6 and
+     * 7 do not apply. The norm goes 2, 1.9, 1.8: not converged, and 1.8
+     * is above half of 2: rule 9, CAUSE_LR_TOO_SMALL. */
+    history_init(&s, 3, 10.0);
+    const double norms[] = {2.0, 1.9, 1.8};
+    const double p1[] = {2.0, 2.0 + 0x1p-45, 2.0 + 0x1p-44};
+    for (size_t k = 0; k < 3; k++)
+        history_set(&s, k, 5.0 - (double)k, 1.0 - 0.1 * (double)k, p1[k],
+                    0.6 * norms[k], 0.8 * norms[k]);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_SMALL, 0, 0},
+                     "a run whose parameter 1 goes 2, 2 + 2^-45, 2 + 2^-44 "
+                     "and whose gradient norm falls from 2 to 1.8",
+                     "moved means differs from step 0's value, by any "
+                     "amount: parameter 1 moved by 2^-45, and rule 7 has "
+                     "no tolerance");
+}
+END_TEST
+
 static void add_diagnose_tests(TCase *tc)
 {
     tcase_add_test(tc, diagnose_nonfinite_at_start);
@@ -1051,9 +1471,14 @@ static void add_diagnose_tests(TCase *tc)
     tcase_add_test(tc, diagnose_no_step_and_frozen);
     tcase_add_test(tc, diagnose_converged);
     tcase_add_test(tc, diagnose_lr_too_small);
+    tcase_add_test(tc, diagnose_norm_is_l2);
     tcase_add_test(tc, diagnose_growth_window);
     tcase_add_test(tc, diagnose_other_shapes);
     tcase_add_test(tc, diagnose_converged_thresholds);
+    tcase_add_test(tc, diagnose_kstar_is_the_first);
+    tcase_add_test(tc, diagnose_five_steps_are_too_few);
+    tcase_add_test(tc, diagnose_nothing_moved);
+    tcase_add_test(tc, diagnose_pushed_and_moved);
 }
 
 /* ============================================================ chapter */

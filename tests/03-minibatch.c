@@ -9,9 +9,12 @@
  * Where a classic mistake gives a recognisable result, the test replays the
  * mistake too and names it when it matches.
  */
+#define _POSIX_C_SOURCE 200809L /* sigsetjmp, sigaction */
 #include "grading.h"
 
 #include <math.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +129,8 @@ START_TEST(shuffle_follows_fisher_yates)
 {
     /* Deterministic under a seed: the same seed gives the same order, the
      * one the contract's draws make, and leaves the generator exactly n - 1
-     * draws further on. n = 0 and n = 1 draw nothing and change nothing. */
-    const size_t sizes[] = {10, 5, 2, 1, 0};
+     * draws further on. (n = 0 and n = 1: shuffle_smallest_sizes.) */
+    const size_t sizes[] = {10, 5, 2};
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
         size_t n = sizes[s], got[16], again[16], want[16];
         const uint64_t seed = 2024 + n;
@@ -169,11 +172,10 @@ START_TEST(shuffle_follows_fisher_yates)
         ck_assert_msg(same_state,
                       "the order of n = %zu is right, but the generator was "
                       "used a different number of times than the contract's "
-                      "n - 1 = %zu draws: %s", n, n ? n - 1 : 0,
+                      "n - 1 = %zu draws: %s", n, n - 1,
                       one_more ? diagnose_extra_draw
-                      : n >= 2 ? "loop i from n-1 down to 1 only, one "
-                                 "rng_below per i"
-                               : "n <= 1 draws nothing");
+                               : "loop i from n-1 down to 1 only, one "
+                                 "rng_below per i");
     }
 }
 END_TEST
@@ -278,11 +280,133 @@ START_TEST(shuffle_is_uniform)
 }
 END_TEST
 
+/* Whether two generators are in the same state (the same future draws). */
+static bool same_generator(const Rng *a, const Rng *b)
+{
+    return memcmp(a->s, b->s, sizeof a->s) == 0;
+}
+
+/* A crash inside a student's call, caught so that the failure can name the
+ * call instead of a bare "aborted": an assert() in rng_below (a bound of
+ * 0), a division by zero, or a stray pointer. */
+static sigjmp_buf crash_jump;
+static volatile sig_atomic_t crash_signal;
+
+static void on_crash(int sig)
+{
+    crash_signal = sig;
+    siglongjmp(crash_jump, 1);
+}
+
+static void handle_crashes(void (*handler)(int))
+{
+    const int signals[] = {SIGABRT, SIGFPE, SIGSEGV, SIGBUS};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;
+    for (size_t k = 0; k < sizeof signals / sizeof *signals; k++)
+        sigaction(signals[k], &sa, NULL);
+}
+
+/* shuffle_indices(order, n, rng), or false when it crashed. */
+static bool shuffle_survives(size_t *order, size_t n, Rng *rng)
+{
+    volatile bool survived = false;
+    handle_crashes(on_crash);
+    if (!sigsetjmp(crash_jump, 1)) {
+        shuffle_indices(order, n, rng);
+        survived = true;
+    }
+    handle_crashes(SIG_DFL);
+    return survived;
+}
+
+START_TEST(shuffle_smallest_sizes)
+{
+    /* n = 0 and n = 1 have nothing to shuffle: the loop from i = n-1 down
+     * to 1 is empty, so no draw and no write (order[0] of n = 1 stays where
+     * it is; the sentinels past n stay too). n = 2 is one draw,
+     * j = rng_below(rng, 2), and a swap of order[1] with order[j]: with
+     * seed 2028 the replay below draws j = 0, so 0, 1 becomes 1, 0. */
+    for (size_t n = 0; n <= 2; n++) {
+        size_t got[3] = {0, 1, 77}, want[3] = {0, 1, 77};
+        Rng theirs, mine;
+        rng_seed(&theirs, 2028);
+        rng_seed(&mine, 2028);
+        bool survived = shuffle_survives(got, n, &theirs);
+        ck_assert_msg(survived,
+                      "shuffle_indices(order, %zu, rng) crashed (signal %d)%s",
+                      n, (int)crash_signal,
+                      n == 0 ? ": with n = 0, n - 1 wraps around to SIZE_MAX "
+                               "(size_t has no -1), so a loop from i = n - 1 "
+                               "down starts at a huge i and calls "
+                               "rng_below(rng, i + 1) with a bound of 0. Let "
+                               "n = 0 draw nothing: for (size_t i = n; "
+                               "i-- > 1;), or return early when n <= 1"
+                             : "");
+        replay_shuffle(want, n, &mine, SHUFFLE_CONTRACT);
+        ck_assert_msg(same_sizes(got, want, 3),
+                      "shuffling n = %zu entries gave order = {%zu, %zu, %zu}, "
+                      "expected {%zu, %zu, %zu}: %s", n, got[0], got[1],
+                      got[2], want[0], want[1], want[2],
+                      n < 2 ? "with n <= 1 there is nothing to shuffle: "
+                              "change nothing, and write nothing past n"
+                            : "n = 2 is one draw, j = rng_below(rng, 2), and "
+                              "one swap of order[1] with order[j]");
+        ck_assert_msg(same_generator(&theirs, &mine),
+                      "shuffling n = %zu entries %s", n,
+                      n < 2 ? "used the generator, but n <= 1 draws nothing: "
+                              "the loop from i = n-1 down to 1 has no step"
+                            : "used the generator other than by the "
+                              "contract's one draw, rng_below(rng, 2)");
+    }
+}
+END_TEST
+
+START_TEST(shuffle_draws_with_rng_below)
+{
+    /* rng_below(rng, bound) is not the raw output % bound: it rejects the
+     * few raw values that would make some results likelier (lib/rng.c) and
+     * draws again. A generator whose state is s = (1, 0, 0, 0) gives 0 as
+     * its first raw output (xoshiro256** outputs rotl(5·s[1], 7)·9, and
+     * s[1] = 0), and rng_below(rng, 3) rejects 0: it keeps r >= (2^64 - 3)
+     * mod 3 = 1. So the contract's shuffle of 0, 1, 2 from that state takes
+     * one raw output more than a raw % would. Replayed here from a copy of
+     * the state. */
+    Rng theirs = {.s = {1, 0, 0, 0}}, mine = theirs;
+    size_t got[3] = {0, 1, 2}, want[3] = {0, 1, 2};
+    shuffle_indices(got, 3, &theirs);
+    replay_shuffle(want, 3, &mine, SHUFFLE_CONTRACT);
+    ck_assert_msg(same_sizes(got, want, 3),
+                  "from the generator state (1, 0, 0, 0), shuffling 0, 1, 2 "
+                  "gave %zu, %zu, %zu, expected %zu, %zu, %zu: draw each j "
+                  "with rng_below(rng, i + 1), i from n-1 down to 1",
+                  got[0], got[1], got[2], want[0], want[1], want[2]);
+    Rng one_more = theirs;
+    (void)rng_next_u64(&one_more);
+    bool behind = same_generator(&one_more, &mine);
+    ck_assert_msg(same_generator(&theirs, &mine),
+                  "from the generator state (1, 0, 0, 0), the order of 0, 1, "
+                  "2 is right but the generator ended %s the contract's: %s",
+                  behind ? "one raw output behind" : "elsewhere than",
+                  behind
+                      ? "its first raw output, 0, is one that rng_below(rng, "
+                        "3) rejects (and draws again), but a raw "
+                        "rng_next_u64(rng) % (i + 1) keeps it. Draw j with "
+                        "rng_below(rng, i + 1), which is unbiased"
+                      : "draw each j with one rng_below(rng, i + 1)");
+}
+END_TEST
+
 static void add_shuffle_tests(TCase *tc)
 {
     tcase_add_test(tc, shuffle_follows_fisher_yates);
     tcase_add_test(tc, shuffle_is_a_permutation);
     tcase_add_test(tc, shuffle_is_uniform);
+    tcase_add_test(tc, shuffle_smallest_sizes);
+    tcase_add_test(tc, shuffle_draws_with_rng_below);
 }
 
 /* ==================================================== BatchIterator */
@@ -356,6 +480,164 @@ static void require_batches(size_t n, size_t batch_size, bool drop_last,
                   drop_last ? ", drop_last" : "", got, want, why);
 }
 
+/* The byte that holds drop_last, read without assuming it is a valid bool
+ * (a field init never set holds whatever was there). */
+static unsigned drop_last_byte(const BatchIterator *it)
+{
+    unsigned char byte;
+    memcpy(&byte, &it->drop_last, 1);
+    return byte;
+}
+
+/* Fills *it with `fill` bytes, inits it, and requires every field the
+ * header defines: init sets them all. */
+static void require_init_fields(BatchIterator *it, int fill, size_t n,
+                                size_t batch_size, bool drop_last)
+{
+    memset(it, fill, sizeof *it);
+    batch_iterator_init(it, n, batch_size, drop_last);
+    char call[80];
+    snprintf(call, sizeof call, "batch_iterator_init(&it, %zu, %zu, %s)", n,
+             batch_size, drop_last ? "true" : "false");
+    ck_assert_msg(it->n == n && it->batch_size == batch_size,
+                  "after %s over a struct of 0x%02X bytes, it.n is %zu and "
+                  "it.batch_size is %zu, expected %zu and %zu: "
+                  "batch_iterator_init sets every field of *it (n, "
+                  "batch_size, drop_last, next)", call, (unsigned)fill,
+                  it->n, it->batch_size, n, batch_size);
+    ck_assert_msg(drop_last_byte(it) == (unsigned)drop_last,
+                  "after %s over a struct of 0x%02X bytes, the byte of "
+                  "it.drop_last is %u, expected %d (%s): "
+                  "batch_iterator_init sets every field of *it, drop_last "
+                  "too", call, (unsigned)fill, drop_last_byte(it),
+                  (int)drop_last, drop_last ? "true" : "false");
+    ck_assert_msg(it->next == 0,
+                  "after %s, it.next is %zu: batch_iterator_init must set "
+                  "next = 0 (the first batch starts at position 0)", call,
+                  it->next);
+}
+
+/* One call of batch_iterator_next: what it gave, and the field next after
+ * it. */
+typedef struct {
+    bool more;
+    size_t first, count, next;
+} IteratorCall;
+
+static void record_calls(BatchIterator *it, IteratorCall *calls, size_t room)
+{
+    for (size_t k = 0; k < room; k++) {
+        IteratorCall *c = &calls[k];
+        c->first = c->count = 12345;
+        c->more = batch_iterator_next(it, &c->first, &c->count);
+        c->next = it->next;
+    }
+}
+
+/* Why it.next is `next` after batch k (first, count), when the batches
+ * themselves came out right. */
+static const char *diagnose_next(size_t next, size_t k, size_t first,
+                                 size_t count)
+{
+    if (next == first + count)
+        return "";
+    if (next == 0)
+        return ": it.next never moved, yet the next call gave the right "
+               "batch, so the position is kept somewhere else (a static or "
+               "global variable?). Keep it in it->next, so that every "
+               "iterator has its own";
+    if (next == k + 1)
+        return ": it.next counts batches, but the header's next is the next "
+               "batch's first position (a position, not a batch number)";
+    return ": the header's next is the next batch's first position, "
+           "first + count";
+}
+
+/* 10 positions in batches of 4: (0, 4), (4, 4), (8, 2), then none. Judged
+ * only while the calls come out right (the tests below name wrong
+ * batches): after each, it.next is never past n, and it is first + count
+ * whenever the call after came out right too. */
+static void require_next_fields(void)
+{
+    const size_t firsts[] = {0, 4, 8, 10}, counts[] = {4, 4, 2, 0};
+    BatchIterator it;
+    IteratorCall calls[4];
+    require_init_fields(&it, 0xA5, 10, 4, false);
+    record_calls(&it, calls, 4);
+    bool right[5] = {false, false, false, !calls[3].more, true};
+    for (size_t k = 0; k < 3; k++)
+        right[k] = calls[k].more && calls[k].first == firsts[k] &&
+                   calls[k].count == counts[k];
+    for (size_t k = 0; k < 4 && right[k]; k++) {
+        char what[64] = "call 4, which returned false (the epoch is over)";
+        if (k < 3)
+            snprintf(what, sizeof what, "call %zu, which gave (first %zu, "
+                     "count %zu)", k + 1, firsts[k], counts[k]);
+        ck_assert_msg(calls[k].next <= 10,
+                      "n = 10, batch_size = 4: after %s, it.next is %zu, past "
+                      "n = 10: move next by the batch's count (2 for the "
+                      "partial batch), not by batch_size", what,
+                      calls[k].next);
+        ck_assert_msg(calls[k].next == firsts[k] + counts[k] || !right[k + 1],
+                      "n = 10, batch_size = 4: after %s, it.next is %zu, "
+                      "expected %zu%s", what, calls[k].next,
+                      firsts[k] + counts[k],
+                      k < 3 ? diagnose_next(calls[k].next, k, firsts[k],
+                                            counts[k])
+                            : ": at the end of the epoch, next stays at n");
+    }
+}
+
+static bool same_call(const IteratorCall *a, const IteratorCall *b)
+{
+    return a->more == b->more &&
+           (!a->more || (a->first == b->first && a->count == b->count));
+}
+
+/* Two iterators used in turn give what each gives alone. */
+static void require_independent_iterators(void)
+{
+    BatchIterator a, b;
+    IteratorCall alone_a[4], alone_b[4], turn_a[4], turn_b[4];
+    batch_iterator_init(&a, 6, 2, false);
+    record_calls(&a, alone_a, 4);
+    batch_iterator_init(&b, 6, 3, false);
+    record_calls(&b, alone_b, 4);
+    batch_iterator_init(&a, 6, 2, false);
+    batch_iterator_init(&b, 6, 3, false);
+    for (size_t k = 0; k < 4; k++) {
+        record_calls(&a, &turn_a[k], 1);
+        record_calls(&b, &turn_b[k], 1);
+    }
+    for (size_t k = 0; k < 4; k++) {
+        bool same_a = same_call(&turn_a[k], &alone_a[k]);
+        ck_assert_msg(same_a && same_call(&turn_b[k], &alone_b[k]),
+                      "two iterators over n = 6, one in batches of 2 and one "
+                      "in batches of 3, used in turn interfere: call %zu of "
+                      "the one in batches of %d gave something other than it "
+                      "gives alone. Keep all of an iterator's state in its "
+                      "struct (it->next), not in a static or global variable",
+                      k + 1, same_a ? 3 : 2);
+    }
+}
+
+START_TEST(iterator_fields_follow_the_header)
+{
+    /* The header gives every field of BatchIterator a meaning, so a test
+     * can read them. After batch_iterator_init(&it, 7, 3, true) over a
+     * struct of 0 bytes: n = 7, batch_size = 3, drop_last true, next = 0;
+     * after batch_iterator_init(&it, 10, 4, false) over 0xA5 bytes (so that
+     * a field init leaves alone shows): n = 10, batch_size = 4, drop_last
+     * false, next = 0. next is then the next batch's first
+     * position: after the batches (0, 4), (4, 4) and (8, 2) it is 4, 8 and
+     * 10, and it stays 10 at the end. Then two iterators used in turn. */
+    BatchIterator it;
+    require_init_fields(&it, 0x00, 7, 3, true);
+    require_next_fields();
+    require_independent_iterators();
+}
+END_TEST
+
 START_TEST(iterator_partial_last_batch)
 {
     /* 10 examples in batches of 4: positions 0-3, 4-7, and a partial batch
@@ -384,6 +666,22 @@ START_TEST(iterator_drop_last)
     require_batches(10, 4, true, (size_t[]){0, 4}, (size_t[]){4, 4}, 2);
     require_batches(8, 4, true, (size_t[]){0, 4}, (size_t[]){4, 4}, 2);
     require_batches(7, 3, true, (size_t[]){0, 3}, (size_t[]){3, 3}, 2);
+    /* The call that drops the partial batch (positions 8-9 of 10) returns
+     * false like the end of an epoch, and like it writes nothing. */
+    BatchIterator it;
+    batch_iterator_init(&it, 10, 4, true);
+    size_t first, count;
+    ck_assert(batch_iterator_next(&it, &first, &count));
+    ck_assert(batch_iterator_next(&it, &first, &count));
+    first = 77, count = 77;
+    bool more = batch_iterator_next(&it, &first, &count);
+    ck_assert_msg(!more && first == 77 && count == 77,
+                  "n = 10, batch_size = 4, drop_last: the third call, which "
+                  "drops the partial batch 8-9, returned %s and left "
+                  "*first = %zu, *count = %zu (both were 77); it must "
+                  "return false without writing *first or *count (decide "
+                  "to drop the batch before writing anything)",
+                  more ? "true" : "false", first, count);
 }
 END_TEST
 
@@ -410,6 +708,7 @@ END_TEST
 
 static void add_iterator_tests(TCase *tc)
 {
+    tcase_add_test(tc, iterator_fields_follow_the_header);
     tcase_add_test(tc, iterator_partial_last_batch);
     tcase_add_test(tc, iterator_drop_last);
     tcase_add_test(tc, iterator_edge_sizes);
@@ -427,7 +726,13 @@ static void add_iterator_tests(TCase *tc)
  * The batch rows = {3, 1} has residuals 2.5 and -3.5, so
  *   L_B     = (6.25 + 12.25) / 2 = 9.25
  *   Σ r x   = 2.5·(2, -1) - 3.5·(0, 2) = (5, -9.5)
- *   ∂L_B/∂w = (2/2)·(5, -9.5) = (5, -9.5),    ∂L_B/∂b = (2/2)·(-1) = -1. */
+ *   ∂L_B/∂w = (2/2)·(5, -9.5) = (5, -9.5),    ∂L_B/∂b = (2/2)·(-1) = -1.
+ * Mistakes with recognisable results there: b added once per feature makes
+ * the residuals 2.5 + 0.5 = 3 and -3.5 + 0.5 = -3, so ∂w = 3·(2, -1)
+ * - 3·(0, 2) = (6, -9) and ∂b = 0; the targets y[0] = y[1] = 2 (y[k]
+ * instead of y[rows[k]]) make them 1.5 and -3.5, so ∂w = 1.5·(2, -1)
+ * - 3.5·(0, 2) = (3, -8.5) and ∂b = -2; a weight gradient divided by
+ * count·d = 4 is (2.5, -4.75) with ∂b still -1. */
 static const double HX[] = {1, 0, 0, 2, 1, 1, 2, -1, -1, 3};
 static const double HY[] = {2, 2, 0, 1, 4};
 static const Examples HAND = {5, 2, HX, HY};
@@ -449,9 +754,23 @@ static const char *diagnose_minibatch(const double *g, double gb, double loss)
     if (grading_near(g[0], -5.0, TIGHT) && grading_near(g[1], 9.5, TIGHT))
         return "the signs are flipped: the residual is prediction minus "
                "target, x·w + b - y";
-    if (grading_near(g[0], 2.5, TIGHT) && grading_near(g[1], -4.75, TIGHT))
+    if (grading_near(g[0], 2.5, TIGHT) && grading_near(g[1], -4.75, TIGHT) &&
+        grading_near(gb, -1.0, TIGHT))
+        return "∂b is right but ∂w is divided by d = 2 too: the weight "
+               "gradient was divided by count·d, a mean over all its "
+               "entries (NumPy's mean without axis=0); divide by count only";
+    if (grading_near(g[0], 2.5, TIGHT) && grading_near(g[1], -4.75, TIGHT) &&
+        grading_near(gb, -0.5, TIGHT))
         return "half the right size: the factor 2 from d(r²)/dr = 2r is "
                "missing";
+    if (grading_near(g[0], 6.0, TIGHT) && grading_near(g[1], -9.0, TIGHT) &&
+        grading_near(gb, 0.0, TIGHT))
+        return "b was added once per feature (inside the loop over j): "
+               "r = x·w + b - y has one b";
+    if (grading_near(g[0], 3.0, TIGHT) && grading_near(g[1], -8.5, TIGHT) &&
+        grading_near(gb, -2.0, TIGHT))
+        return "the features came from rows[k] but the target from y[k]: "
+               "the batch's k-th target is y[rows[k]]";
     if (grading_near(g[0], 10.0, TIGHT) && grading_near(g[1], -19.0, TIGHT))
         return "twice the right size: the mean's 1/count is missing";
     if (grading_near(loss, 9.25, TIGHT))
@@ -705,7 +1024,9 @@ START_TEST(epoch_hand_worked)
      *   L_B = 0.81, ∂w = 2·0.9·2 = 3.6, ∂b = 1.8,
      *   w = 1.7 - 0.36 = 1.34, b = 0.5 - 0.18 = 0.32.
      * Following 0, 1, 2 instead ends at w = 1.95, b = 0.65; one full-batch
-     * step instead ends at w = 0.5 + 0.1·32/3, b = 0.1·14/3. */
+     * step instead ends at w = 0.5 + 0.1·32/3, b = 0.1·14/3; the partial
+     * batch's step scaled by count/batch_size = 1/2 ends at
+     * w = 1.7 - 0.1·3.6/2 = 1.52, b = 0.5 - 0.1·1.8/2 = 0.41. */
     const size_t order[] = {2, 0, 1};
     double w = 0.5, b = 0.0, grad_w = 0.0, losses[3] = {NAN, NAN, -1.0};
     size_t steps = train_epoch(&THREE, order, 2, false, 0.1, &w, &b, &grad_w,
@@ -719,6 +1040,10 @@ START_TEST(epoch_hand_worked)
               "order[]: batch k holds order[first], ..., order[first+count-1]";
     else if (grading_near(w, 0.5 + 3.2 / 3.0, TIGHT) && grading_near(b, 1.4 / 3.0, TIGHT))
         why = "that is one full-batch step: take one step per batch";
+    else if (grading_near(w, 1.52, TIGHT) && grading_near(b, 0.41, TIGHT))
+        why = "the partial batch's step was scaled by count/batch_size = 1/2: "
+              "every batch steps by lr times its own mean gradient, which "
+              "already accounts for its size";
     else if (w == 0.5 && b == 0.0)
         why = "w and b never moved";
     ck_assert_msg(steps == 2 && grading_near(w, 1.34, TIGHT) && grading_near(b, 0.32, TIGHT),
@@ -726,9 +1051,15 @@ START_TEST(epoch_hand_worked)
                   "η = 0.1 from w = 0.5, b = 0 should take 2 steps and end at "
                   "w = 1.34, b = 0.32; it took %zu and ended at w = %.10g, "
                   "b = %.10g: %s", steps, w, b, why);
+    const char *where = isnan(losses[1]) && grading_near(losses[2], 0.81, TIGHT)
+                            ? ": the second loss went to batch_losses[2]; "
+                              "batch_losses is indexed by the step s (0, 1), "
+                              "not by the batch's first position (0, 2)"
+                            : "";
     ck_assert_msg(grading_near(losses[0], 7.25, TIGHT) && grading_near(losses[1], 0.81, TIGHT),
                   "batch_losses should be {7.25, 0.81}, each batch's loss "
-                  "before its step; got {%.10g, %.10g}", losses[0], losses[1]);
+                  "before its step; got {%.10g, %.10g}%s", losses[0],
+                  losses[1], where);
     ck_assert_msg(losses[2] == -1.0, "batch_losses[2] was written, but the "
                   "epoch took only 2 steps");
 }
@@ -857,8 +1188,19 @@ typedef enum {
     PLAN_ONCE,          /* shuffle once, before the first epoch */
     PLAN_NEVER,         /* never shuffle */
     PLAN_AFTER,         /* shuffle after each epoch: the first runs 0..n-1 */
+    PLAN_UNFILLED,      /* the contract's shuffles, but from order as the
+                           caller left it (fill_reversed), never set to
+                           0..n-1 */
     PLANS
 } Plan;
+
+/* What the train tests leave in order[] before a call: a permutation (so
+ * that an order used as given does not crash), but not 0..n-1. */
+static void fill_reversed(size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = n - 1 - i;
+}
 
 static void replay_training(const Examples *e, size_t batch_size,
                             bool drop_last, double lr, size_t epochs,
@@ -867,17 +1209,71 @@ static void replay_training(const Examples *e, size_t batch_size,
     size_t order[16];
     Rng rng;
     rng_seed(&rng, seed);
-    fill_identity(order, e->n);
+    if (plan == PLAN_UNFILLED)
+        fill_reversed(order, e->n);
+    else
+        fill_identity(order, e->n);
     for (size_t epoch = 0; epoch < epochs; epoch++) {
         if (plan == PLAN_FRESH)
             fill_identity(order, e->n);
         if (plan == PLAN_CONTRACT || plan == PLAN_FRESH ||
-            (plan == PLAN_ONCE && epoch == 0))
+            plan == PLAN_UNFILLED || (plan == PLAN_ONCE && epoch == 0))
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
         replay_epoch(e, order, batch_size, drop_last, lr, w, b);
         if (plan == PLAN_AFTER)
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
     }
+}
+
+/* Whether a run ended at (w, b) = (want, want_b), two weights. */
+static bool ends_at(const double *w, double b, const double *want,
+                    double want_b)
+{
+    return grading_near(w[0], want[0], 1e-12) &&
+           grading_near(w[1], want[1], 1e-12) && grading_near(b, want_b, 1e-12);
+}
+
+/* How many raw outputs from `seed` bring a generator to the state *rng, or
+ * -1 when none of the first `most` do. */
+static int outputs_since_seed(const Rng *rng, uint64_t seed, int most)
+{
+    Rng walk;
+    rng_seed(&walk, seed);
+    for (int k = 0; k <= most; k++) {
+        if (same_generator(&walk, rng))
+            return k;
+        (void)rng_next_u64(&walk);
+    }
+    return -1;
+}
+
+/* NULL when the caller's generator `got` is where the contract's `epochs`
+ * shuffles of n from `seed` (replayed here) leave it; otherwise why not,
+ * written into text. */
+static const char *diagnose_generator(const Rng *got, uint64_t seed, size_t n,
+                                      size_t epochs, char *text, size_t size)
+{
+    Rng want;
+    size_t order[16];
+    rng_seed(&want, seed);
+    fill_identity(order, n);
+    for (size_t epoch = 0; epoch < epochs; epoch++)
+        replay_shuffle(order, n, &want, SHUFFLE_CONTRACT);
+    if (same_generator(got, &want))
+        return NULL;
+    int used = outputs_since_seed(got, seed, 1000);
+    if (used < 0)
+        snprintf(text, size, "the caller's generator ended in a state that "
+                 "draws from seed %llu do not reach (none of the first "
+                 "1000): it was reseeded or replaced. Shuffle with the "
+                 "caller's rng itself, and never reseed it",
+                 (unsigned long long)seed);
+    else
+        snprintf(text, size, "the caller's generator made %d draws, but %zu "
+                 "epochs make %d: one shuffle_indices(order, n, rng) at the "
+                 "start of each epoch, n - 1 = %zu draws each, and no others",
+                 used, epochs, outputs_since_seed(&want, seed, 1000), n - 1);
+    return text;
 }
 
 static double mse(const Examples *e, const double *w, double b)
@@ -892,24 +1288,11 @@ static double mse(const Examples *e, const double *w, double b)
     return s / (double)e->n;
 }
 
-START_TEST(train_reshuffles_every_epoch)
+/* Which replay a run with train_reshuffles_every_epoch's settings ended
+ * at: sets *right for the contract's (or a fresh 0..n-1 every epoch), and
+ * returns the mistake a wrong result matches, or NULL. */
+static const char *match_plan(const double *w, double b, bool *right)
 {
-    /* Six examples in batches of 4 (a full batch and a partial one), so the
-     * order changes the result. Three epochs from w = 0, b = 0, η = 0.05,
-     * seed 99, replayed here from the contract; the classic mistakes are
-     * replayed too, to name them. */
-    const MinibatchConfig cfg = {.batch_size = 4, .lr = 0.05, .epochs = 3};
-    double w[2] = {0.0, 0.0}, b = 0.0, grad_w[2], losses[5];
-    size_t order[6];
-    for (size_t k = 0; k < 5; k++)
-        losses[k] = -1.0;
-    Rng rng;
-    rng_seed(&rng, 99);
-    MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
-                                         &b, losses);
-    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS,
-                  "3 epochs with η = 0.05 on six examples are stable, but "
-                  "minibatch_train returned MINIBATCH_DIVERGED");
     static const char *const why[PLANS] = {
         [PLAN_ONCE] = "the order never changed after the first epoch: "
                       "reshuffle at the start of every epoch, not once "
@@ -921,27 +1304,61 @@ START_TEST(train_reshuffles_every_epoch)
         [PLAN_AFTER] = "the first epoch ran in the order 0, 1, ..., n-1: "
                        "shuffle at the start of each epoch, before its "
                        "batches",
+        [PLAN_UNFILLED] = "the shuffles started from order as the caller "
+                          "left it (5, 4, 3, 2, 1, 0): set order to 0, 1, "
+                          "..., n-1 before the first epoch",
     };
-    bool right = false;
-    const char *mistake = "if train-epoch fails too, fix it first; otherwise "
-                          "compare with the contract: fill order with "
-                          "0..n-1, then each epoch shuffle, then train_epoch";
+    const char *mistake = NULL;
+    *right = false;
     for (int p = 0; p < PLANS; p++) {
         double ww[2] = {0.0, 0.0}, wb = 0.0;
         replay_training(&SIX, 4, false, 0.05, 3, 99, (Plan)p, ww, &wb);
-        bool match = grading_near(w[0], ww[0], 1e-12) &&
-                     grading_near(w[1], ww[1], 1e-12) && grading_near(b, wb, 1e-12);
+        bool match = ends_at(w, b, ww, wb);
         if (match && (p == PLAN_CONTRACT || p == PLAN_FRESH))
-            right = true;
-        else if (match && !right)
+            *right = true;
+        else if (match && !*right && !mistake)
             mistake = why[p];
     }
+    return mistake;
+}
+
+START_TEST(train_reshuffles_every_epoch)
+{
+    /* Six examples in batches of 4 (a full batch and a partial one), so the
+     * order changes the result. Three epochs from w = 0, b = 0, η = 0.05,
+     * seed 99, replayed here from the contract; the classic mistakes are
+     * replayed too, to name them. order[] holds 5, 4, ..., 0 beforehand,
+     * and the generator must end 3 shuffles' draws, 3·(6 - 1) = 15, on. */
+    const MinibatchConfig cfg = {.batch_size = 4, .lr = 0.05, .epochs = 3};
+    double w[2] = {0.0, 0.0}, b = 0.0, grad_w[2], losses[5];
+    size_t order[6];
+    fill_reversed(order, 6);
+    for (size_t k = 0; k < 5; k++)
+        losses[k] = -1.0;
+    Rng rng;
+    rng_seed(&rng, 99);
+    MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
+                                         &b, losses);
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS,
+                  "3 epochs with η = 0.05 on six examples are stable, but "
+                  "minibatch_train returned MINIBATCH_DIVERGED");
+    bool right;
+    char text[320];
+    const char *mistake = match_plan(w, b, &right);
+    const char *drift = diagnose_generator(&rng, 99, 6, 3, text, sizeof text);
+    if (!mistake)
+        mistake = drift ? drift
+                        : "if train-epoch fails too, fix it first; otherwise "
+                          "compare with the contract: fill order with "
+                          "0..n-1, then each epoch shuffle, then train_epoch";
     double want[2] = {0.0, 0.0}, want_b = 0.0;
     replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
     ck_assert_msg(right,
                   "3 epochs of batches of 4 with seed 99 should end at "
                   "w = (%.10g, %.10g), b = %.10g; got (%.10g, %.10g), %.10g: "
                   "%s", want[0], want[1], want_b, w[0], w[1], b, mistake);
+    ck_assert_msg(!drift, "3 epochs of batches of 4 with seed 99 ended at "
+                  "the right w and b, but %s", drift);
     double zero[2] = {0.0, 0.0};
     ck_assert_msg(grading_near(losses[0], mse(&SIX, zero, 0.0), 1e-12) &&
                       grading_near(losses[3], mse(&SIX, w, b), 1e-12),
@@ -972,6 +1389,7 @@ START_TEST(train_keeps_drop_last)
                                  .lr = 0.05, .epochs = 3};
     double w[2] = {0.0, 0.0}, b = 0.0, grad_w[2];
     size_t order[6];
+    fill_reversed(order, 6);
     Rng rng;
     rng_seed(&rng, 99);
     MinibatchStatus status = minibatch_train(&SIX, &cfg, &rng, order, grad_w, w,
@@ -1010,10 +1428,11 @@ END_TEST
 START_TEST(train_zero_epochs)
 {
     /* No epoch: the loss at the start is recorded, nothing moves, nothing
-     * is drawn from the generator, and order holds 0..n-1. */
+     * is drawn from the generator, and order holds 0..n-1 (it held
+     * 5, 4, ..., 0 before). */
     const MinibatchConfig cfg = {.batch_size = 2, .lr = 0.1, .epochs = 0};
     double w[2] = {0.5, -0.5}, b = 0.25, grad_w[2], loss = -1.0;
-    size_t order[6] = {9, 9, 9, 9, 9, 9};
+    size_t order[6] = {5, 4, 3, 2, 1, 0};
     Rng rng, untouched;
     rng_seed(&rng, 5);
     rng_seed(&untouched, 5);
@@ -1032,6 +1451,87 @@ START_TEST(train_zero_epochs)
     for (size_t k = 0; k < 6; k++)
         ck_assert_msg(order[k] == k, "order[%zu] = %zu: set order to 0..n-1 "
                       "before the first epoch", k, order[k]);
+}
+END_TEST
+
+START_TEST(train_twice_from_the_same_seed)
+{
+    /* Two runs in a row that share the caller's order array, each from
+     * w = 0, b = 0 with the generator seeded 99 and the settings of
+     * train_reshuffles_every_epoch. Each run starts by setting order to
+     * 0..n-1, so both end where the contract's replay does; a run that
+     * reused the order the one before left would shuffle from elsewhere. */
+    const MinibatchConfig cfg = {.batch_size = 4, .lr = 0.05, .epochs = 3};
+    double want[2] = {0.0, 0.0}, want_b = 0.0, fresh[2] = {0.0, 0.0},
+           fresh_b = 0.0;
+    replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
+    replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_FRESH, fresh, &fresh_b);
+    size_t order[6];
+    fill_reversed(order, 6);
+    for (int run = 1; run <= 2; run++) {
+        double w[2] = {0.0, 0.0}, b = 0.0, grad_w[2];
+        Rng rng;
+        rng_seed(&rng, 99);
+        minibatch_train(&SIX, &cfg, &rng, order, grad_w, w, &b, NULL);
+        ck_assert_msg(ends_at(w, b, want, want_b) || ends_at(w, b, fresh, fresh_b),
+                      "run %d of two in a row, each from w = 0, b = 0 with "
+                      "seed 99 (3 epochs, batches of 4), should end at "
+                      "w = (%.10g, %.10g), b = %.10g; got (%.10g, %.10g), "
+                      "%.10g: %s", run, want[0], want[1], want_b, w[0], w[1],
+                      b, run == 1
+                             ? "if train_reshuffles_every_epoch fails too, "
+                               "fix that first"
+                             : "the first run ended right, but the second, "
+                               "with the same seed and settings, did not: it "
+                               "shuffled the order the first run left instead "
+                               "of 0, 1, ..., n-1. Set order on every call "
+                               "(not once, behind a static flag)");
+    }
+}
+END_TEST
+
+START_TEST(train_runs_every_epoch_on_an_exact_fit)
+{
+    /* y = 2x + 1 exactly on x = 1, 2, 3, from w = 2, b = 1: every residual
+     * is 0, so every loss is exactly 0, every gradient 0, and nothing
+     * moves. A loss that stops changing is no reason to stop: only a
+     * non-finite one ends training early. So all 3 epochs run:
+     * epoch_losses[0..3] are 0, epoch_losses[4] is untouched, the result
+     * is MINIBATCH_ALL_EPOCHS, and the generator has made 3 shuffles'
+     * draws, 3·(3 - 1) = 6 (replayed here). */
+    static const double y[] = {3.0, 5.0, 7.0};
+    const Examples line = {3, 1, TX, y};
+    const MinibatchConfig cfg = {.batch_size = 2, .lr = 0.1, .epochs = 3};
+    double w = 2.0, b = 1.0, grad_w, losses[5] = {-1.0, -1.0, -1.0, -1.0, -1.0};
+    size_t order[3] = {2, 1, 0};
+    Rng rng;
+    rng_seed(&rng, 4);
+    MinibatchStatus status = minibatch_train(&line, &cfg, &rng, order, &grad_w,
+                                             &w, &b, losses);
+    size_t written = 0;
+    while (written < 5 && losses[written] != -1.0)
+        written++;
+    ck_assert_msg(written > 0, "on an exact fit, epoch_losses[0] should be "
+                  "the loss before training, 0; it was not written");
+    ck_assert_msg(written >= 4,
+                  "on an exact fit (y = 2x + 1, from w = 2, b = 1) every "
+                  "loss is 0, yet training stopped after epoch %zu of 3: "
+                  "only a non-finite loss ends training early; a loss that "
+                  "stops changing (here it stays 0) does not", written - 1);
+    ck_assert_msg(status == MINIBATCH_ALL_EPOCHS && written == 4,
+                  "on an exact fit all 3 epochs run: MINIBATCH_ALL_EPOCHS "
+                  "and 4 losses; got %s and %zu losses",
+                  status == MINIBATCH_ALL_EPOCHS ? "MINIBATCH_ALL_EPOCHS"
+                                                 : "MINIBATCH_DIVERGED",
+                  written);
+    for (size_t k = 0; k < 4; k++)
+        ck_assert_msg(losses[k] == 0.0, "on an exact fit every loss is 0, "
+                      "but epoch_losses[%zu] = %g", k, losses[k]);
+    ck_assert_msg(w == 2.0 && b == 1.0, "on an exact fit every gradient is "
+                  "0 and nothing moves, but w = %.17g, b = %.17g", w, b);
+    char text[320];
+    const char *drift = diagnose_generator(&rng, 4, 3, 3, text, sizeof text);
+    ck_assert_msg(!drift, "on an exact fit, 3 epochs with seed 4: %s", drift);
 }
 END_TEST
 
@@ -1182,13 +1682,60 @@ START_TEST(train_stops_when_diverging)
 }
 END_TEST
 
+START_TEST(train_stops_on_nan)
+{
+    /* A missing target read as nan: chapter 1's three points with y_1
+     * unknown. The loss over all examples is nan from the start, and nan
+     * is not finite (isinf(nan) is false, !isfinite(nan) true), so training
+     * stops before the first epoch: MINIBATCH_DIVERGED, epoch_losses[0]
+     * nan and nothing after it, w and b as they were, order 0, 1, 2, and
+     * the generator unused (an epoch begins with its shuffle, after the
+     * loss before it). */
+    static const double y[] = {2.0, NAN, 5.0};
+    const Examples gap = {3, 1, TX, y};
+    const MinibatchConfig cfg = {.batch_size = 3, .lr = 0.1, .epochs = 5};
+    double w = 0.5, b = 0.0, grad_w, losses[6];
+    for (size_t k = 0; k < 6; k++)
+        losses[k] = -1.0;
+    size_t order[3] = {2, 1, 0};
+    Rng rng, untouched;
+    rng_seed(&rng, 1);
+    rng_seed(&untouched, 1);
+    MinibatchStatus status = minibatch_train(&gap, &cfg, &rng, order, &grad_w,
+                                             &w, &b, losses);
+    ck_assert_msg(isnan(losses[0]), "with a nan target the loss over all "
+                  "examples is nan, but epoch_losses[0] is %g: record the "
+                  "loss before the first epoch", losses[0]);
+    ck_assert_msg(status == MINIBATCH_DIVERGED && losses[1] == -1.0 &&
+                      w == 0.5 && b == 0.0,
+                  "the loss before the first epoch was nan, yet training "
+                  "went on (it returned %s, epoch_losses[1] = %g, w = %g, "
+                  "b = %g): test !isfinite(loss), which is true for nan as "
+                  "well as inf (isinf(nan) is false), and return "
+                  "MINIBATCH_DIVERGED right there",
+                  status == MINIBATCH_DIVERGED ? "MINIBATCH_DIVERGED"
+                                               : "MINIBATCH_ALL_EPOCHS",
+                  losses[1], w, b);
+    ck_assert_msg(same_generator(&rng, &untouched), "the run stopped before "
+                  "the first epoch, but the generator was used: record and "
+                  "check the loss first, and shuffle only when an epoch "
+                  "begins");
+    for (size_t k = 0; k < 3; k++)
+        ck_assert_msg(order[k] == k, "order[%zu] = %zu: set order to 0..n-1 "
+                      "before anything else", k, order[k]);
+}
+END_TEST
+
 static void add_train_tests(TCase *tc)
 {
     tcase_add_test(tc, train_reshuffles_every_epoch);
     tcase_add_test(tc, train_keeps_drop_last);
     tcase_add_test(tc, train_zero_epochs);
+    tcase_add_test(tc, train_twice_from_the_same_seed);
+    tcase_add_test(tc, train_runs_every_epoch_on_an_exact_fit);
     tcase_add_test(tc, train_converges_to_least_squares);
     tcase_add_test(tc, train_stops_when_diverging);
+    tcase_add_test(tc, train_stops_on_nan);
 }
 
 /* ============================================================ chapter */

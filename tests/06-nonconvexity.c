@@ -185,6 +185,13 @@ static const char *diagnose_grad(double x, double y, const double got[2])
     }
     double want[2];
     ref_grad(x, y, want);
+    /* float keeps about 7 significant digits: every part right to about
+     * 1e-7 of the brackets' size, none exactly. */
+    if (grading_near(got[0], want[0], 1e-6) &&
+        grading_near(got[1], want[1], 1e-6))
+        return "the gradient is right to about 7 digits only: something "
+               "was computed in float (single precision: a float variable "
+               "for p or q, or a cast); use double throughout";
     if (grading_near(got[0], want[0], TIGHT))
         return "∂f/∂x is right, ∂f/∂y is not: ∂f/∂y = 2(x² + y - 11) + "
                "4y(x + y² - 7)";
@@ -304,6 +311,19 @@ static const char *diagnose_hessian(double x, double y, Hessian2 got)
         grading_near(got.yy, 4 * y * y + 4 * x - 26, TIGHT))
         return "∂²f/∂y² misses a term of the product rule: ∂(4y·q)/∂y = "
                "4q + 4y·2y, so 12y² + 4x - 26";
+    /* ∂f/∂x = 4xp + 2q and q = x + y² - 7 holds x too: ∂(2q)/∂x = 2, so
+     * ∂²f/∂x² = 4p + 8x² + 2 = 12x² + 4y - 42; likewise ∂(2p)/∂y = 2 in
+     * ∂²f/∂y² = 2 + 4q + 8y² = 12y² + 4x - 26. Dropping it leaves 2 short. */
+    if (!grading_near(got.xx, xx, TIGHT) &&
+        grading_near(got.xx, xx - 2, TIGHT))
+        return "∂²f/∂x² is 2 short: in ∂f/∂x = 4x(x² + y - 11) + "
+               "2(x + y² - 7) the second term depends on x too, and its "
+               "derivative 2 belongs in 12x² + 4y - 42";
+    if (!grading_near(got.yy, yy, TIGHT) &&
+        grading_near(got.yy, yy - 2, TIGHT))
+        return "∂²f/∂y² is 2 short: in ∂f/∂y = 2(x² + y - 11) + "
+               "4y(x + y² - 7) the first term depends on y too, and its "
+               "derivative 2 belongs in 12y² + 4x - 26";
     if (!grading_near(got.xy, xy, TIGHT) &&
         (grading_near(got.xy, xy / 2, TIGHT) ||
          grading_near(got.xy, 2 * xy, TIGHT)))
@@ -378,11 +398,22 @@ static void add_hessian_tests(TCase *tc)
 
 /* ============================================= hessian_eigenvalues() */
 
+/* What the tests put in *lambda_min and *lambda_max before the call: no
+ * eigenvalue of any matrix tested here, and not a nan, so that outputs left
+ * unwritten are told apart from a nan computed by the student. */
+#define UNWRITTEN (-7777.0)
+
 static const char *diagnose_eigenvalues(Hessian2 h, double lo, double hi,
                                         double want_lo, double want_hi)
 {
     double a = h.xx, b = h.xy, c = h.yy, m = (a + c) / 2;
     double d = (a - c) / 2;
+    if (lo == UNWRITTEN || hi == UNWRITTEN)
+        return "-7777 is what the caller's variable held before the call: "
+               "the result was never written to it. Store through the "
+               "pointer, *lambda_min = ... and *lambda_max = ...; assigning "
+               "to lambda_min itself only changes your local copy of the "
+               "address";
     if (isnan(lo) || isnan(hi))
         return "nan: the square root got a negative number, so the "
                "discriminant has the wrong sign: what is under it, "
@@ -430,7 +461,7 @@ static const char *diagnose_eigenvalues(Hessian2 h, double lo, double hi,
 static void expect_eigenvalues(Hessian2 h, double want_lo, double want_hi,
                                const char *working)
 {
-    double lo = NAN, hi = NAN;
+    double lo = UNWRITTEN, hi = UNWRITTEN;
     hessian_eigenvalues(h, &lo, &hi);
     ck_assert_msg(grading_near(lo, want_lo, TIGHT) &&
                       grading_near(hi, want_hi, TIGHT),
@@ -466,7 +497,7 @@ START_TEST(eigenvalues_trace_and_determinant)
         {1e-3, 2e-3, 5e-4}, {100.0, -0.01, 100.0}};
     for (size_t i = 0; i < 5; i++) {
         Hessian2 h = {cases[i][0], cases[i][1], cases[i][2]};
-        double lo = NAN, hi = NAN;
+        double lo = UNWRITTEN, hi = UNWRITTEN;
         hessian_eigenvalues(h, &lo, &hi);
         double a = h.xx, b = h.xy, c = h.yy;
         double scale = fabs(a) + fabs(b) + fabs(c);
@@ -570,6 +601,16 @@ static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
                  "it; compare |λ| <= tol, never λ == 0, because computed "
                  "eigenvalues are rarely exactly zero", small);
         return near_zero;
+    }
+    static char larger_zero[256];
+    if (c->want == CRITICAL_DEGENERATE && got != CRITICAL_DEGENERATE &&
+        fabs(hi) <= c->tol && fabs(lo) > c->tol) {
+        snprintf(larger_zero, sizeof larger_zero,
+                 "the eigenvalue within tol of zero is the LARGER one, "
+                 "lambda_max = %g (lambda_min = %g): test both against tol, "
+                 "|lambda_min| <= tol or |lambda_max| <= tol, not only "
+                 "lambda_min", hi, lo);
+        return larger_zero;
     }
     if (c->want == CRITICAL_DEGENERATE && got == CRITICAL_MINIMUM)
         return "one eigenvalue is zero: the test cannot decide, since x² + "
@@ -796,6 +837,14 @@ static const char NOT_RECOGNISED[] =
     "descent does converge to a listed minimum, but it was not recognised: "
     "compare the END point of the descent (not the start) with each minimum "
     "k, the point (minima[2k], minima[2k + 1]), within cfg->radius";
+static const char FLAT_INDEX[] =
+    "2 is where minimum 1 starts in the flat array (minima[2k] with k = "
+    "1): return the minimum's index k, not its position 2k in minima";
+static const char SKIPS_LAST[] =
+    "descent ends at (1, 0), the only minimum listed, and it was not "
+    "matched, though it was when listed first of two: the loop over the "
+    "list stops one short; visit every minimum, k = 0 to n_minima - 1 "
+    "(k < n_minima)";
 static const char OVERFLOW[] =
     "the iterates overflowed to inf and the gradient became nan: every "
     "comparison with nan is false, so check isfinite() on the point and "
@@ -809,8 +858,14 @@ START_TEST(basin_label_is_where_descent_ends)
                  (const WrongLabel[]){{1, WRONG_INDEX},
                                       {BASIN_OTHER, NOT_RECOGNISED},
                                       {0, NULL}});
+    /* The same run with (1, 0) the only minimum listed: it is minimum 0,
+     * and also the last. */
+    expect_label(wells_grad, 0.5, -2.0, wells_minima, 1, &cfg, 0,
+                 (const WrongLabel[]){{BASIN_OTHER, SKIPS_LAST},
+                                      {0, NULL}});
     expect_label(wells_grad, -0.5, 1.0, wells_minima, 2, &cfg, 1,
                  (const WrongLabel[]){{0, BY_START},
+                                      {2, FLAT_INDEX},
                                       {BASIN_OTHER, NOT_RECOGNISED},
                                       {0, NULL}});
     /* Listed the other way round, the same start is minimum 0. */
@@ -863,8 +918,21 @@ START_TEST(basin_label_unfinished_run)
                                       {1, NOT_CONVERGED},
                                       {BASIN_OTHER, NOT_CONVERGED},
                                       {0, NULL}});
-    BasinConfig bowl = {.lr = 0.25, .max_steps = 10, .grad_tol = 0x1p-9,
+    /* "Converged once |∇f| <= grad_tol" includes equality. From
+     * (2^-10, 0) the gradient is (2^-9, 0), of norm exactly grad_tol = 2^-9:
+     * converged at the start, before max_steps = 0 is looked at; the start
+     * is 2^-10 = 0.00098 from (0, 0), within the radius 1e-3. */
+    BasinConfig bowl = {.lr = 0.25, .max_steps = 0, .grad_tol = 0x1p-9,
                         .radius = 1e-3};
+    expect_label(bowl_grad, 0x1p-10, 0.0, bowl_minimum, 1, &bowl, 0,
+                 (const WrongLabel[]){
+                     {BASIN_UNFINISHED,
+                      "at the start the gradient's norm is 2^-9, exactly "
+                      "grad_tol: converged means |∇f| <= grad_tol, so a "
+                      "norm equal to grad_tol has converged (compare with "
+                      "<=, not <)"},
+                     {0, NULL}});
+    bowl.max_steps = 10;
     expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl, 0,
                  (const WrongLabel[]){
                      {BASIN_UNFINISHED,
@@ -872,6 +940,14 @@ START_TEST(basin_label_unfinished_run)
                       "2·2^-k after k steps and reaches grad_tol = 2^-9 at "
                       "step 10, so max_steps = 10 is enough; check the "
                       "gradient after the last step before giving up"},
+                     {BASIN_OTHER,
+                      "the run stopped short of (0, 0), outside the radius: "
+                      "after k steps the point is (2^-k, 0) and the gradient "
+                      "norm 2·2^-k, which reaches grad_tol = 2^-9 only at "
+                      "step 10, at (2^-10, 0). The step's length lr·|∇f| "
+                      "reaches grad_tol already at step 8, at (2^-8, 0): "
+                      "compare the gradient's norm itself with grad_tol, "
+                      "not the step's length"},
                      {0, NULL}});
     bowl.max_steps = 9;
     expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl,
@@ -1058,6 +1134,124 @@ START_TEST(basin_label_first_minimum_within_radius)
 }
 END_TEST
 
+/* f(x, y) = 1e308·(1 - tanh x): a plateau whose slope
+ * f'(x) = -1e308·sech²x = -1e308/cosh²x is steepest at x = 0 and vanishes
+ * as x grows. At x = +inf, cosh x is inf and the slope is exactly -0. */
+static void plateau_grad(const double theta[2], const void *ctx,
+                         double g[2])
+{
+    (void)ctx;
+    double c = cosh(theta[0]);
+    g[0] = -1e308 / (c * c);
+    g[1] = 0.0;
+}
+
+START_TEST(basin_label_checks_in_the_contracts_order)
+{
+    /* The contract's checks, in order: not finite, converged, out of
+     * steps. On the plateau from (0, 0) with lr 2 the gradient is
+     * (-1e308, 0); the step 2·1e308 = 2e308 passes the largest double
+     * (1.8e308), so the point becomes (+inf, 0). There the gradient is
+     * (-0, 0), of norm 0 <= grad_tol; but the point is not finite, and that
+     * check comes first: BASIN_DIVERGED. */
+    BasinConfig cfg = {.lr = 2.0, .max_steps = 100, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    static const char INF_POINT[] =
+        "after one step the point is (+inf, 0), where this plateau's "
+        "gradient is (-0, 0): a non-finite point is BASIN_DIVERGED even "
+        "where its gradient is 0; test isfinite() on the point and the "
+        "gradient before testing convergence";
+    expect_label(plateau_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_OTHER, INF_POINT},
+                                      {0, NULL}});
+    /* On the steep slope with lr 1 the point after k steps is
+     * (-k·1e307, 0) (to rounding): finite for k = 17 (-1.7e308), -inf for
+     * k = 18 (1.8e308 is beyond DBL_MAX = 1.7977e308). With max_steps = 18
+     * the check after the last step finds the point -inf: not finite comes
+     * before out of steps, so BASIN_DIVERGED. With max_steps = 17 the
+     * point is still finite and the gradient 1e307: BASIN_UNFINISHED. */
+    cfg = (BasinConfig){.lr = 1.0, .max_steps = 18, .grad_tol = 1e-9,
+                        .radius = 1e-3};
+    expect_label(steep_slope_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){
+                     {BASIN_UNFINISHED,
+                      "after the 18th and last step the point is -inf: "
+                      "the checks come in the contract's order: not finite "
+                      "first (BASIN_DIVERGED), then converged, and only then "
+                      "out of steps (BASIN_UNFINISHED)"},
+                     {0, NULL}});
+    cfg.max_steps = 17;
+    expect_label(steep_slope_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_UNFINISHED,
+                 (const WrongLabel[]){
+                     {BASIN_DIVERGED,
+                      "after 17 steps the point is -1.7e308, still finite: "
+                      "an 18th step was taken (or the point tested after "
+                      "it), one more than max_steps = 17 allows"},
+                     {0, NULL}});
+}
+END_TEST
+
+/* f(x, y) = (x + y)²/2: a valley of minima along x + y = 0, with
+ * ∇f = (x + y, x + y). */
+static void valley_grad(const double theta[2], const void *ctx,
+                        double g[2])
+{
+    (void)ctx;
+    g[0] = g[1] = theta[0] + theta[1];
+}
+
+START_TEST(basin_label_steps_both_coordinates_at_once)
+{
+    /* From (1, 1) the gradient is (2, 2), and with lr 1/2 one step lands
+     * exactly on (1, 1) - ½·(2, 2) = (0, 0), where ∇f = 0: converged at
+     * the listed minimum (0, 0) after max_steps = 1. Moving x first and
+     * evaluating the gradient again before moving y gives x = 0, then
+     * ∇f(0, 1) = (1, 1) and y = 1/2: the point (0, 1/2), not converged. */
+    static const char ONE_STEP[] =
+        "one step is θ - lr·∇f(θ), with the gradient of the point before "
+        "the step: from (1, 1) that is (1, 1) - ½·(2, 2) = (0, 0), the "
+        "minimum. Compute both components of the gradient first, then move "
+        "both coordinates (moving x, then taking the gradient again for y, "
+        "stops at (0, 0.5))";
+    BasinConfig cfg = {.lr = 0.5, .max_steps = 1, .grad_tol = 1e-12,
+                       .radius = 1e-3};
+    expect_label(valley_grad, 1.0, 1.0, bowl_minimum, 1, &cfg, 0,
+                 (const WrongLabel[]){{BASIN_UNFINISHED, ONE_STEP},
+                                      {BASIN_OTHER, ONE_STEP},
+                                      {0, NULL}});
+}
+END_TEST
+
+START_TEST(basin_label_with_no_minima_listed)
+{
+    /* n_minima = 0 (minima = NULL): nothing can be labelled k, but the
+     * run still ends as the contract says. The three runs of the tests
+     * above on the two wells: from (50, 0) it overflows (BASIN_DIVERGED);
+     * from (-0.5, 0), 3 steps leave the gradient near 3.4
+     * (BASIN_UNFINISHED); from (-0.5, 1) it converges to (-3, 0), which is
+     * not listed (BASIN_OTHER). */
+    static const char NO_MINIMA[] =
+        "with no minima listed the run still ends as DIVERGED, UNFINISHED "
+        "or OTHER: descend first and check as the contract says; an empty "
+        "list only means the end point matches no minimum k";
+    const WrongLabel wrong[] = {{BASIN_OTHER, NO_MINIMA},
+                                {BASIN_UNFINISHED, NO_MINIMA},
+                                {0, NULL}};
+    BasinConfig cfg = {.lr = 0.05, .max_steps = 5000, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(wells_grad, 50.0, 0.0, NULL, 0, &cfg, BASIN_DIVERGED,
+                 wrong);
+    cfg.max_steps = 3;
+    expect_label(wells_grad, -0.5, 0.0, NULL, 0, &cfg, BASIN_UNFINISHED,
+                 wrong);
+    cfg.max_steps = 5000;
+    expect_label(wells_grad, -0.5, 1.0, NULL, 0, &cfg, BASIN_OTHER, wrong);
+}
+END_TEST
+
 static void add_basin_tests(TCase *tc)
 {
     tcase_add_test(tc, basin_label_is_where_descent_ends);
@@ -1068,6 +1262,9 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_on_himmelblau);
     tcase_add_test(tc, basin_label_measures_euclidean_lengths);
     tcase_add_test(tc, basin_label_first_minimum_within_radius);
+    tcase_add_test(tc, basin_label_checks_in_the_contracts_order);
+    tcase_add_test(tc, basin_label_steps_both_coordinates_at_once);
+    tcase_add_test(tc, basin_label_with_no_minima_listed);
 }
 
 /* ============================================= hidden_units_identical() */
@@ -1088,13 +1285,53 @@ static bool identical(const Units *u, size_t hidden, double tol)
     return hidden_units_identical(u->w_in, u->b_in, u->w_out, hidden, 2, tol);
 }
 
+/* Whether COPIES with one number of unit 2 set to v (its incoming weight
+ * i for i < 2, its bias for i = 2, its outgoing weight for i = 3) is still
+ * called identical with tol = 1e-9: which differences go unseen tells the
+ * diagnostics which part of the comparison is missing. */
+static bool missed(size_t i, double v)
+{
+    Units u = COPIES;
+    if (i < 2)
+        u.w_in[2 + i] = v;
+    else if (i == 2)
+        u.b_in[1] = v;
+    else
+        u.w_out[1] = v;
+    return identical(&u, 3, 1e-9);
+}
+
+static const char *why_last_unit_missed(void)
+{
+    /* Unit 2's second weight -0.7 moved by 0.5 (to -0.2) and by 2 (to
+     * 1.3); its first weight 0.3 moved by 0.5 (to 0.8). */
+    if (missed(1, -0.2) && !missed(1, 1.3))
+        return "a difference of 0.5 between units 1 and 2 is missed too, "
+               "one of 2 is not: differences smaller than 1 count as 0, "
+               "which is what abs() does to a double in C (it takes an "
+               "int); use fabs()";
+    if (missed(0, 0.8) && !missed(1, -0.2))
+        return "a difference in the first incoming weight of unit 2 is "
+               "missed too, one in its second is not: position 0 is never "
+               "compared; positions run i = 0 to inputs + 1";
+    return "compare every unit, not only the first two";
+}
+
 START_TEST(identical_copies_and_a_different_last_unit)
 {
+    /* With tol = 1e-9 accepted but tol = 0 refused, only the boundary
+     * spread = tol = 0 can be at fault. */
     ck_assert_msg(identical(&COPIES, 3, 0.0),
                   "three exact copies of one unit (weights 0.3, -0.7, bias "
                   "0.1, outgoing 0.5) are identical, even with tol = 0; "
-                  "hidden_units_identical returned false (unit j's weights "
-                  "are w_in[j*inputs + i]: row j starts at j*inputs)");
+                  "hidden_units_identical returned false %s",
+                  identical(&COPIES, 3, 1e-9)
+                      ? "(with tol = 1e-9 it returned true): the spread, "
+                        "largest minus smallest, is 0 here, and units are "
+                        "identical when the spread is AT MOST tol; they "
+                        "differ when spread > tol, not >= tol"
+                      : "(unit j's weights are w_in[j*inputs + i]: row j "
+                        "starts at j*inputs)");
     ck_assert_msg(identical(&COPIES, 1, 0.0),
                   "a single hidden unit is always identical to itself");
     Units u = COPIES;
@@ -1102,7 +1339,7 @@ START_TEST(identical_copies_and_a_different_last_unit)
     ck_assert_msg(!identical(&u, 3, 1e-9),
                   "unit 3's first incoming weight is 0.8, units 1 and 2 "
                   "have 0.3, but hidden_units_identical said the units are "
-                  "identical: compare every unit, not only the first two");
+                  "identical: %s", why_last_unit_missed());
 }
 END_TEST
 
@@ -1121,9 +1358,16 @@ START_TEST(identical_every_parameter_counts)
     u.w_out[1] = 0.9;
     ck_assert_msg(!identical(&u, 3, 1e-9),
                   "the units differ only in their outgoing weights (0.5, "
-                  "0.9, 0.5), yet were called identical: a unit is its "
-                  "incoming weights, its bias AND its outgoing weight; units "
-                  "with different outgoing weights get different gradients");
+                  "0.9, 0.5), yet were called identical: %s",
+                  missed(2, -0.4) && missed(1, -0.2)
+                      ? "differences in the bias or the second incoming "
+                        "weight alone are missed too, so only the first "
+                        "position decided; a return inside the loop over "
+                        "positions ends it there: return true only after "
+                        "all inputs + 2 positions are within tol"
+                      : "a unit is its incoming weights, its bias AND its "
+                        "outgoing weight; units with different outgoing "
+                        "weights get different gradients");
     u = COPIES;
     u.b_in[2] = -0.4;
     ck_assert_msg(!identical(&u, 3, 1e-9),
@@ -1150,10 +1394,23 @@ START_TEST(identical_needs_a_tolerance)
                   "0.3, about 5.6e-17) and tol = 1e-9: they are identical. "
                   "Exact equality (==) is the wrong test for computed "
                   "numbers; allow differences up to tol");
+    /* Single precision keeps about 7 significant digits: 0.5 + 2e-9
+     * rounds to 0.5 in float, while biases (0, 0, 2e-9) keep their spread
+     * of 2e-9. Seen there but missed on 0.5, the difference was lost to
+     * float. */
+    Units z = COPIES;
+    z.b_in[0] = z.b_in[1] = 0.0;
+    z.b_in[2] = 2e-9;
     u.w_out[2] = 0.5 + 2e-9;
     ck_assert_msg(!identical(&u, 3, 1e-9),
                   "one outgoing weight differs by 2e-9, more than tol = "
-                  "1e-9: not identical");
+                  "1e-9: not identical; %s",
+                  !identical(&z, 3, 1e-9)
+                      ? "the same 2e-9 between biases 0 and 2e-9 was seen: "
+                        "in float (single precision) 0.5 + 2e-9 is 0.5, "
+                        "the difference rounded away; compute in double"
+                      : "compare the largest minus the smallest with the "
+                        "tol argument");
 }
 END_TEST
 

@@ -197,8 +197,14 @@ endif
 # minute (an #include of /dev/zero would never end). Every function gets a
 # section of its own, so that even a call to a static helper leaves a
 # relocation naming it: tools/follow-on.awk reads who calls whom from them.
+# And it is compiled as position-independent code, where another file may
+# replace a global function at link time: so the compiler keeps every call
+# to one. Otherwise a call to an exercise that is still an empty stub is
+# deleted as doing nothing, and the exercise that calls it is blamed for
+# the stub's missing work (linreg_train_step's "the step ran before
+# backward" when param_sgd_step is not written yet).
 UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
-  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -ffunction-sections -Wall -Wextra \
+  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -fPIC -ffunction-sections -Wall -Wextra \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 
 ifneq ($(GD),)
@@ -211,8 +217,9 @@ SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 # would show its text in the compiler's messages), and asm. First the test
 # programs built from its last version go, so that a file that no longer
 # builds is never graded by them. Its .d file makes a change in the headers
-# it includes start again here.
-$(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk
+# it includes start again here, and a change in this file (the flags
+# below) does too.
+$(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
 	@$(UNTRUSTED_CC) -E -MMD -MP -MF $(GD)/$*.d -MT $@ $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \

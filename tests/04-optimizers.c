@@ -80,6 +80,37 @@ static void expect_params(const char *what, const double *got,
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
+/* The same for two entries of a State's array, which the contract promises
+ * as much as the parameters: a checkpoint saves them, and a State that
+ * holds something else (even one that still moves θ right) resumes
+ * wrong. `what` names the array and when ("state->exp_avg after the first
+ * step"); `rule` is its update rule in the lesson's terms. */
+static void expect_state(const char *what, const double *got,
+                         const double *want, const char *rule,
+                         const Wrong *wrong, size_t count)
+{
+    require_finite(got[0], what);
+    require_finite(got[1], what);
+    if (near2(got, want, TIGHT))
+        return;
+    const char *why = rule;
+    if (got[0] == 0.0 && got[1] == 0.0)
+        why = "the State's array was never written, though the parameters "
+              "moved: keep everything the step remembers in *state, never "
+              "in static variables";
+    else if (near2(got, want, FLOAT_ONLY))
+        why = "right to about 7 digits only: the state was kept or "
+              "computed in float (single precision); the contract is "
+              "double throughout";
+    for (size_t k = 0; k < count; k++)
+        if (near2(got, wrong[k].v, TIGHT)) {
+            why = wrong[k].why;
+            break;
+        }
+    ck_abort_msg("%s is (%.12g, %.12g), expected (%.12g, %.12g): %s", what,
+                 got[0], got[1], want[0], want[1], why);
+}
+
 /* ===================================================================== SGD */
 
 static SgdConfig sgd_config(double lr, double momentum, double dampening,
@@ -162,6 +193,15 @@ START_TEST(sgd_momentum_buffer)
     };
     expect_params("the second momentum step", p, after_one,
                   (double[]){0.855, -1.91}, second, COUNT(second));
+    const Wrong scaled[] = {
+        {{0.095, 0.01}, "the momentum buffer holds lr-scaled steps (b = μ·b "
+                        "+ η·g): PyTorch's buffer holds gradients and η "
+                        "multiplies it at the step"},
+    };
+    expect_state("state->momentum_buffer after the second momentum step",
+                 state.momentum_buffer, (const double[]){0.95, 0.1},
+                 "b ← μ·b + (1 - τ)·g, the buffer itself (not the step η·b)",
+                 scaled, COUNT(scaled));
     ck_assert_msg(state.step == 2, "after two steps state->step is %zu: it "
                   "counts the steps taken", state.step);
     sgd_state_free(&state);
@@ -178,7 +218,9 @@ START_TEST(sgd_nesterov)
      *   d = (1, 2) + 0.9·(1.45, 1.1) = (2.305, 2.99),
      *   θ = (0.905 - 0.2305, -1.81 - 0.299) = (0.6745, -2.109).
      * A look-ahead with the old buffer, d = g + μ·(0.5, -1) = (1.45, 1.1),
-     * gives θ = (0.76, -1.92). */
+     * gives θ = (0.76, -1.92). Keeping the direction d in the buffer (so
+     * step 1 stored 1.9·g = (0.95, -1.9)) gives b = 0.9·(0.95, -1.9) +
+     * (1, 2) = (1.855, 0.29), d = (2.6695, 2.261), θ = (0.63805, -2.0361). */
     SgdState state;
     ck_assert(sgd_state_init(&state, N));
     SgdConfig cfg = sgd_config(0.1, 0.9, 0.0, 0.0, true);
@@ -196,6 +238,9 @@ START_TEST(sgd_nesterov)
     const Wrong second[] = {
         {{0.76, -1.92}, "the look-ahead used the buffer from before this "
                         "step: update b first, then d = g + μ·b"},
+        {{0.63805, -2.0361}, "the buffer kept the Nesterov direction "
+                             "d = g + μ·b: store b ← μ·b + g, and step along "
+                             "d without storing it"},
     };
     expect_params("the second Nesterov step", p, after_one,
                   (double[]){0.6745, -2.109}, second, COUNT(second));
@@ -236,6 +281,27 @@ START_TEST(sgd_weight_decay_with_momentum)
     expect_params("the second momentum step with weight decay", p,
                   after_one, (double[]){0.7766, -1.9532}, second,
                   COUNT(second));
+    sgd_state_free(&state);
+
+    /* Nesterov with λ = 0.1, from θ = (1, -2), g = (0.5, -1): g + λθ =
+     * (0.6, -1.2) = b, and the look-ahead adds that same decayed gradient,
+     * d = (g + λθ) + μ·b = 1.9·(0.6, -1.2) = (1.14, -2.28), so
+     * θ = (0.886, -1.772) (PyTorch agrees). The raw gradient in the
+     * look-ahead, d = g + μ·b = (1.04, -2.08), gives (0.896, -1.792). */
+    ck_assert(sgd_state_init(&state, N));
+    cfg.nesterov = true;
+    double q[N + 1] = {1.0, -2.0, SENTINEL};
+    sgd_step(q, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
+    const Wrong nesterov[] = {
+        {{0.896, -1.792}, "the Nesterov look-ahead used the raw gradient: "
+                          "d = g + μ·b with g the gradient after adding "
+                          "λ·θ, the same g that entered the buffer"},
+        {{0.905, -1.81}, "weight decay is missing with Nesterov: add λ·θ to "
+                         "the gradient first"},
+    };
+    expect_params("a first Nesterov step with weight decay λ = 0.1 "
+                  "(μ = 0.9)", q, (const double[]){1.0, -2.0},
+                  (double[]){0.886, -1.772}, nesterov, COUNT(nesterov));
     sgd_state_free(&state);
 }
 END_TEST
@@ -284,7 +350,8 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
     w[2].why = "ε inside the square root: the denominator is "
                "√v / √(1 - β2^t) + ε";
     w[3].why = "only the first moment was bias-corrected: v needs "
-               "1 - β2^t too";
+               "1 - β2^t too (in C, pow(x, 1/2) is pow(x, 0) = 1: 1/2 is "
+               "integer division; write sqrt(x) or pow(x, 0.5))";
     w[4].why = "only the second moment was bias-corrected: m needs "
                "1 - β1^t too";
     w[5].why = "ε was added before dividing by √(1 - β2^t) (the paper's "
@@ -327,7 +394,7 @@ END_TEST
  * the second with g2. Leaves the parameters in p and where the first step
  * put them in before. */
 static void adam_two_steps(bool amsgrad, const double *g2, double *p,
-                           double *before)
+                           double *before, AdamState *keep)
 {
     AdamState state;
     ck_assert(adam_state_init(&state, N));
@@ -336,7 +403,10 @@ static void adam_two_steps(bool amsgrad, const double *g2, double *p,
     adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
     before[0] = p[0], before[1] = p[1];
     adam_step(p, (const double[]){g2[0], g2[1], SENTINEL}, N, &cfg, &state);
-    adam_state_free(&state);
+    if (keep)
+        *keep = state; /* the caller frees it */
+    else
+        adam_state_free(&state);
 }
 
 /* Where the second of those steps goes, from the moments it should hold:
@@ -356,7 +426,7 @@ START_TEST(adam_second_step)
      * If the step count stayed at 1, the corrections would still be 0.1
      * and 0.001. */
     double p[N + 1], before[N];
-    adam_two_steps(false, (const double[]){1.0, 2.0}, p, before);
+    adam_two_steps(false, (const double[]){1.0, 2.0}, p, before, NULL);
     const double m[N] = {0.37, -0.16}, v[N] = {0.009991, 0.019984};
     double want[N];
     Wrong stuck[1] = {{{0, 0}, "the bias corrections used t = 1 again: "
@@ -387,6 +457,10 @@ START_TEST(adam_l2_weight_decay)
                          "gradient (L2)"},
         {{0.875, -1.82}, "that is AdamW's decoupled decay; Adam's "
                          "weight_decay adds λ·θ to the gradient"},
+        /* m from g + λθ = (3.5, -5), v from g² = (9, 16): the steps are
+         * 0.1·(3.5/4, -5/5) = (0.0875, -0.1). */
+        {{0.9125, -1.9}, "the decay reached m but not v: g + λ·θ is the "
+                         "gradient for both moments, squared into v too"},
     };
     expect_params("one Adam step with weight decay λ = 0.5", p,
                   (const double[]){1.0, -2.0},
@@ -409,7 +483,8 @@ START_TEST(adam_amsgrad)
      * v̂1 = v1/0.001 = g1² = (9, 16) with v̂2 = v2/0.001999 and keeps v̂1,
      * so the denominator would be |g1| + 1 = (4, 5). */
     double p[N + 1], before[N];
-    adam_two_steps(true, (const double[]){0.01, -0.02}, p, before);
+    AdamState state;
+    adam_two_steps(true, (const double[]){0.01, -0.02}, p, before, &state);
     const double m[N] = {0.271, -0.362}, v_max[N] = {0.009, 0.016},
                  v[N] = {0.0089911, 0.0159844}, g1[N] = {3.0, 4.0};
     double want[N];
@@ -427,6 +502,72 @@ START_TEST(adam_amsgrad)
     }
     expect_params("the second AMSGrad step (g = (0.01, -0.02))", p, before,
                   want, w, COUNT(w));
+    /* And the State holds each quantity apart (PyTorch's state after
+     * these two steps holds the same three pairs). */
+    expect_state("state->exp_avg after the second AMSGrad step",
+                 state.exp_avg, m, "m ← β1·m + (1 - β1)·g", NULL, 0);
+    const Wrong overwritten[] = {
+        {{0.009, 0.016}, "v was overwritten by the max: exp_avg_sq keeps "
+                         "v ← β2·v + (1 - β2)·g² and max_exp_avg_sq keeps "
+                         "max(v_max, v), apart"},
+    };
+    expect_state("state->exp_avg_sq after the second AMSGrad step",
+                 state.exp_avg_sq, v, "v ← β2·v + (1 - β2)·g²", overwritten,
+                 COUNT(overwritten));
+    expect_state("state->max_exp_avg_sq after the second AMSGrad step",
+                 state.max_exp_avg_sq, v_max,
+                 "max_exp_avg_sq keeps the largest raw v so far, "
+                 "max(v_max, v)", NULL, 0);
+    adam_state_free(&state);
+}
+END_TEST
+
+/* Two Adam States used in turn, each with its own Config, as two parameter
+ * groups are: A (η = 0.1, β = (0.9, 0.999), ε = 1) takes a step with
+ * g = (3, -4), to (0.925, -1.92) as in the first step above; then
+ * B (η = 0.2, β = (0.5, 0.75), ε = 1) two steps with g = (3, -4) each; then
+ * A its second step, with g = (1, 2), which must be adam_second_step's.
+ * With a constant gradient the corrected moments are exact at every t:
+ * m = (1 - β1^t)·g and v = (1 - β2^t)·g², so m̂ = g, v̂ = g², and each of
+ * B's steps is 0.2·g/(|g| + 1) = (0.15, -0.16): B goes to (0.85, -1.84),
+ * then (0.7, -1.68) (PyTorch agrees). The bias corrections belong to this
+ * call's Config and State: kept between calls in static variables (β^t
+ * multiplied up, or memoised by t), the other State's steps leak in. */
+START_TEST(adam_states_interleaved)
+{
+    AdamState a, b;
+    ck_assert(adam_state_init(&a, N) && adam_state_init(&b, N));
+    AdamConfig cfg_a = adam_config(0.1, 0.0, false, 1.0);
+    AdamConfig cfg_b = {0.2, 0.5, 0.75, 1.0, 0.0, false};
+    double pa[N + 1] = {1.0, -2.0, SENTINEL}, pb[N + 1] = {1.0, -2.0,
+                                                            SENTINEL};
+    const double g[N + 1] = {3.0, -4.0, SENTINEL};
+    const char *leak = "a second State (another parameter group, with other "
+                       "settings) stepped in between: compute the bias "
+                       "corrections from this call's cfg and state->step, "
+                       "never keep them (or β^t) in static variables";
+    adam_step(pa, g, N, &cfg_a, &a);
+    adam_step(pb, g, N, &cfg_b, &b);
+    const double b1[N] = {0.85, -1.84}, b2[N] = {0.7, -1.68};
+    ck_assert_msg(near2(pb, b1, TIGHT), "the first step of State B "
+                  "(η = 0.2, β = (0.5, 0.75)) gave (%.12g, %.12g), expected "
+                  "(0.85, -1.84): %s", pb[0], pb[1], leak);
+    adam_step(pb, g, N, &cfg_b, &b);
+    ck_assert_msg(near2(pb, b2, TIGHT), "the second step of State B gave "
+                  "(%.12g, %.12g), expected (0.7, -1.68): %s", pb[0], pb[1],
+                  leak);
+    double before[N] = {pa[0], pa[1]};
+    adam_step(pa, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg_a, &a);
+    const double m[N] = {0.37, -0.16}, v[N] = {0.009991, 0.019984};
+    for (int i = 0; i < N; i++) {
+        double want = adam_second(before[i], m[i], v[i]);
+        ck_assert_msg(grading_near(pa[i], want, TIGHT), "the second step "
+                      "of State A, after B's two, gave params[%d] = %.12g, "
+                      "expected %.12g (as with A alone): %s", i, pa[i], want,
+                      leak);
+    }
+    adam_state_free(&a);
+    adam_state_free(&b);
 }
 END_TEST
 
@@ -452,8 +593,9 @@ START_TEST(adamw_first_step)
          "which √v̂ then rescales; AdamW shrinks θ by (1 - ηλ) directly"},
         {{0.87875, -1.824}, "the decay was applied after instead of before "
                             "the update: θ ← θ·(1 - ηλ) comes first"},
-        {{0.425, -0.92}, "the weights shrank by λ instead of η·λ: torch "
-                         "scales the decay by the learning rate"},
+        {{0.425, -0.92}, "the weights shrank by λ instead of η·λ (or by "
+                         "λ·η/(1 - β1^t), Adam's corrected step size, which "
+                         "is 1 here): torch scales the decay by η alone"},
         {{0.925, -1.92}, "weight decay is missing: θ ← θ·(1 - ηλ) before "
                          "the Adam step"},
     };
@@ -462,6 +604,23 @@ START_TEST(adamw_first_step)
                   COUNT(w));
     ck_assert_msg(state.step == 1, "after one step state->step is %zu, "
                   "expected 1", state.step);
+    /* A second step with the same g, the rate changed to η = 0.01 as a
+     * schedule changes it (chapter 7). The gradient is constant, so
+     * m̂ = g and v̂ = g² again, and Adam's part is 0.01·(0.75, -0.8); the
+     * decay is now 1 - 0.01·0.5 = 0.995:
+     *   θ = 0.995·(0.875, -1.82) - (0.0075, -0.008) = (0.863125, -1.8029)
+     * (PyTorch agrees). Keeping the factor 0.95 from the first step gives
+     * (0.82375, -1.721). */
+    cfg.lr = 0.01;
+    adamw_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
+    const Wrong second[] = {
+        {{0.82375, -1.721}, "the decay factor (1 - ηλ) was kept from the "
+                            "first step: a schedule changes η between "
+                            "steps; compute it from this call's cfg->lr"},
+    };
+    expect_params("a second AdamW step after η changed from 0.1 to 0.01", p,
+                  (const double[]){0.875, -1.82},
+                  (double[]){0.863125, -1.8029}, second, COUNT(second));
     adam_state_free(&state);
 }
 END_TEST
@@ -517,8 +676,9 @@ START_TEST(rmsprop_centered)
     rmsprop_step(p, (const double[]){4.0, -1.0, SENTINEL}, N, &cfg, &state);
     const Wrong w[] = {
         {{1.0 - 0.4 / (sqrt(8.0) + 0.5), -2.0 + 0.1 / (sqrt(0.5) + 0.5)},
-         "centered is ignored: divide by √(s - a²) + ε, with a the running "
-         "mean of g"},
+         "centered is ignored, or the mean a was used before this step's "
+         "update (still 0 on the first step): update a ← α·a + (1 - α)·g "
+         "first, then divide by √(s - a²) + ε"},
         /* s - a = (8 - 2, 0.5 + 0.5) = (6, 1): a variance needs a². */
         {{1.0 - 0.4 / (sqrt(6.0) + 0.5), -2.0 + 0.1 / 1.5},
          "s - a was used where the variance is s - a²: square the running "
@@ -527,6 +687,13 @@ START_TEST(rmsprop_centered)
     expect_params("the first centered RMSprop step (α = 0.5)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.84, -1.9}, w,
                   COUNT(w));
+    expect_state("state->square_avg after the first centered step",
+                 state.square_avg, (const double[]){8.0, 0.5},
+                 "s ← α·s + (1 - α)·g², the mean square itself (not s - a²)",
+                 NULL, 0);
+    expect_state("state->grad_avg after the first centered step",
+                 state.grad_avg, (const double[]){2.0, -0.5},
+                 "a ← α·a + (1 - α)·g, the running mean of g", NULL, 0);
     rmsprop_state_free(&state);
 }
 END_TEST
@@ -573,6 +740,18 @@ START_TEST(rmsprop_momentum)
     snprintf(what, sizeof what, "the second RMSprop step with momentum "
              "(g = (2, 2), η = %g after 0.1)", second_lr);
     expect_params(what, p, before, want, w, COUNT(w));
+    /* The buffer holds g/r summed, whatever η: 0.9·(1.6, -1) + g/r. */
+    double b2[N];
+    Wrong scaled[1] = {{{0, 0}, "the momentum buffer holds lr-scaled steps "
+                                "(b = μ·b + η·g/r): PyTorch's buffer holds "
+                                "g/r and η multiplies it at the step"}};
+    for (int i = 0; i < N; i++) {
+        b2[i] = 0.9 * b1[i] + 2.0 / r[i];
+        scaled[0].v[i] = 0.1 * b2[i]; /* η = 0.1 at both steps (row 0) */
+    }
+    expect_state("state->momentum_buffer after the second RMSprop step",
+                 state.momentum_buffer, b2, "b ← μ·b + g/r, without η",
+                 scaled, COUNT(scaled));
     rmsprop_state_free(&state);
 }
 END_TEST
@@ -607,6 +786,9 @@ START_TEST(adagrad_first_step)
                   (double[]){1.0 - 0.4 / (5.0 + 1e-10),
                              -2.0 + 0.3 / (sqrt(18.0) + 1e-10)},
                   w, COUNT(w));
+    expect_state("state->sum after the first Adagrad step", state.sum,
+                 (const double[]){25.0, 18.0},
+                 "s ← s + g², from initial_accumulator_value", NULL, 0);
     adagrad_state_free(&state);
 }
 END_TEST
@@ -646,7 +828,11 @@ START_TEST(adagrad_lr_decay)
      * -3) twice. Step 1: η_1 = η/(1 + 0·0.5) = 0.1 and √s = |g|, so
      * θ = (0.9, -1.9). Step 2: η_2 = 0.1/1.5 and √s = √2·|g|, so
      * θ = (0.9, -1.9) - (0.1/1.5/√2)·(1, -1). Counting the decay from
-     * t instead of t - 1 shrinks the very first step to 0.1/1.5. */
+     * t instead of t - 1 shrinks the very first step to 0.1/1.5.
+     * Step 3: η_3 = 0.1/(1 + 2·0.5) = 0.05 and √s = √3·|g|, so θ moves by
+     * (0.05/√3)·(1, -1) more. A rate decayed geometrically,
+     * η/(1 + lr_decay)^(t - 1), agrees up to t = 2 and moves by
+     * (0.1/2.25/√3)·(1, -1) here. */
     AdagradConfig cfg = {.lr = 0.1, .lr_decay = 0.5, .weight_decay = 0.0,
                          .initial_accumulator_value = 0.0, .eps = 0.0};
     AdagradState state;
@@ -674,6 +860,18 @@ START_TEST(adagrad_lr_decay)
                   (const double[]){0.9, -1.9},
                   (double[]){0.9 - shrink, -1.9 + shrink}, second,
                   COUNT(second));
+    adagrad_step(p, g, N, &cfg, &state);
+    double x2 = 0.9 - shrink, y2 = -1.9 + shrink,
+           third = 0.05 / sqrt(3.0), geometric = 0.1 / 2.25 / sqrt(3.0);
+    const Wrong third_wrong[] = {
+        {{x2 - geometric, y2 + geometric},
+         "the rate decayed geometrically, η/(1 + lr_decay)^(t - 1); "
+         "torch's decays harmonically: η_t = η/(1 + (t - 1)·lr_decay)"},
+    };
+    expect_params("the third Adagrad step with lr_decay 0.5", p,
+                  (const double[]){x2, y2},
+                  (double[]){x2 - third, y2 + third}, third_wrong,
+                  COUNT(third_wrong));
     adagrad_state_free(&state);
 }
 END_TEST
@@ -690,7 +888,15 @@ START_TEST(lion_two_steps)
      * Updating m first, m = 0.99·(0.01, -0.02) + 0.01·g = (0.00905, 0.0102)
      * and c = (-0.000355, ...), so x moves back up: θ = (1, -2).
      * Swapping β1 and β2 makes m = 0.1·g after step 1 and
-     * c = 0.99·m + 0.01·g = (0.09815, -0.168): θ = (0.8, -1.8). */
+     * c = 0.99·m + 0.01·g = (0.09815, -0.168): θ = (0.8, -1.8).
+     * Row 1 takes g = (-0.5, 1.9) at step 2 instead: c = 0.9·(0.01, -0.02)
+     * + 0.1·g = (-0.041, 0.172), θ = (1, -2). With β1 in both places,
+     * m = 0.1·g after step 1 and c = (0.04, 0.01): θ = (0.8, -2); with β2
+     * in both, c = 0.99·(0.01, -0.02) + 0.01·g = (0.0049, -0.0008):
+     * θ = (0.8, -1.8), as swapped; updating m first still gives (1, -2)
+     * here, which row 0 catches. */
+    const double g2[2][N + 1] = {{-0.085, 3.0, SENTINEL},
+                                 {-0.5, 1.9, SENTINEL}};
     LionState state;
     ck_assert(lion_state_init(&state, N));
     LionConfig cfg = {.lr = 0.1, .beta1 = 0.9, .beta2 = 0.99,
@@ -703,43 +909,63 @@ START_TEST(lion_two_steps)
     expect_params("the first Lion step (η = 0.1)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.9, -1.9}, first,
                   COUNT(first));
-    lion_step(p, (const double[]){-0.085, 3.0, SENTINEL}, N, &cfg, &state);
-    const Wrong second[] = {
-        {{1.0, -2.0}, "Lion updated m before computing c: c uses the old m "
-                      "(with β1); m ← β2·m + (1 - β2)·g comes after"},
-        {{0.8, -1.8}, "β1 and β2 are swapped: c = β1·m + (1 - β1)·g and "
+    const Wrong m_wrong[] = {
+        {{0.1, -0.2}, "m was updated with β1 (β1 and β2 are swapped, or "
+                      "β1 is used in both places): c uses β1, but "
                       "m ← β2·m + (1 - β2)·g"},
     };
-    expect_params("the second Lion step (g = (-0.085, 3))", p,
-                  (const double[]){0.9, -1.9}, (double[]){0.8, -2.0}, second,
-                  COUNT(second));
+    expect_state("state->exp_avg after the first Lion step", state.exp_avg,
+                 (const double[]){0.01, -0.02},
+                 "m ← β2·m + (1 - β2)·g, after c is used", m_wrong,
+                 COUNT(m_wrong));
+    lion_step(p, g2[_i], N, &cfg, &state);
+    const Wrong second[2][2] = {
+        {{{1.0, -2.0}, "Lion updated m before computing c: c uses the old m "
+                       "(with β1); m ← β2·m + (1 - β2)·g comes after"},
+         {{0.8, -1.8}, "β1 and β2 are swapped: c = β1·m + (1 - β1)·g and "
+                       "m ← β2·m + (1 - β2)·g"}},
+        {{{0.8, -2.0}, "β1 was used for m's update too: c = β1·m + "
+                       "(1 - β1)·g, but m ← β2·m + (1 - β2)·g"},
+         {{0.8, -1.8}, "c was computed with β2: c = β1·m + (1 - β1)·g, and "
+                       "β2 is only for m's update"}},
+    };
+    char what[64];
+    snprintf(what, sizeof what, "the second Lion step (g = (%g, %g))",
+             g2[_i][0], g2[_i][1]);
+    expect_params(what, p, (const double[]){0.9, -1.9},
+                  _i == 0 ? (double[]){0.8, -2.0} : (double[]){1.0, -2.0},
+                  second[_i], 2);
     lion_state_free(&state);
 }
 END_TEST
 
 START_TEST(lion_decay_and_zero_gradient)
 {
-    /* η = 0.1, λ = 0.5, θ = (1, -2), g = (0, 1): c = (0, 0.1), and
-     * sign(0) = 0, so x only decays: θ = θ·0.95 - 0.1·(0, 1) = (0.95, -2).
-     * The mistakes: sign(0) taken as 1 gives (0.85, -2); decay after the
-     * step gives (1, -2.1)·0.95 = (0.95, -1.995); decay by λ alone gives
-     * (0.5, -1.1). */
+    /* η = 0.1, λ = 0.5, θ = (1, -1), g = (0, 1): c = (0, 0.1), and
+     * sign(0) = 0, so x only decays: θ = θ·0.95 - 0.1·(0, 1) = (0.95, -1.05).
+     * The mistakes: sign(0) taken as 1 gives (0.85, -1.05); decay after the
+     * step gives (1, -1.1)·0.95 = (0.95, -1.045); decay by λ alone gives
+     * (0.5, -0.6); no decay (1, -1.1); an entry whose c is 0 skipped
+     * altogether (no decay either) (1, -1.05). */
     LionState state;
     ck_assert(lion_state_init(&state, N));
     LionConfig cfg = {.lr = 0.1, .beta1 = 0.9, .beta2 = 0.99,
                       .weight_decay = 0.5};
-    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    double p[N + 1] = {1.0, -1.0, SENTINEL};
     lion_step(p, (const double[]){0.0, 1.0, SENTINEL}, N, &cfg, &state);
     const Wrong w[] = {
-        {{0.85, -2.0}, "a zero gradient moved x: sign(0) is 0 (copysign "
-                       "and c >= 0 ? 1 : -1 both give ±1)"},
-        {{0.95, -1.995}, "the decay was applied after the sign step: "
+        {{0.85, -1.05}, "a zero gradient moved x: sign(0) is 0 (copysign "
+                        "and c >= 0 ? 1 : -1 both give ±1)"},
+        {{0.95, -1.045}, "the decay was applied after the sign step: "
                          "θ ← θ·(1 - ηλ) - η·sign(c)"},
-        {{0.5, -1.1}, "the weights shrank by λ instead of η·λ"},
-        {{1.0, -2.1}, "weight decay is missing: θ·(1 - ηλ)"},
+        {{0.5, -0.6}, "the weights shrank by λ instead of η·λ"},
+        {{1.0, -1.1}, "weight decay is missing: θ·(1 - ηλ)"},
+        {{1.0, -1.05}, "the entry whose c is 0 was skipped: sign(0) = 0 "
+                       "only drops the sign step; θ still decays by "
+                       "(1 - ηλ), and m still updates"},
     };
     expect_params("a Lion step with λ = 0.5 and g = (0, 1)", p,
-                  (const double[]){1.0, -2.0}, (double[]){0.95, -2.0}, w,
+                  (const double[]){1.0, -1.0}, (double[]){0.95, -1.05}, w,
                   COUNT(w));
     lion_state_free(&state);
 }
@@ -1174,7 +1400,12 @@ START_TEST(steps_any_n)
     double none[1] = {SENTINEL};
     o->step(none, WIDE_GRAD, 0, &o->wide, &state);
     expect_empty(o->what, none);
+    size_t steps = o->steps(&state);
     o->free_state(&state);
+    ck_assert_msg(steps == 1, "%s with n = 0 left state->step at %zu, "
+                  "expected 1: a call with no parameters is still a step "
+                  "(count it; only the loop has nothing to do)", o->what,
+                  steps);
 }
 END_TEST
 
@@ -1310,7 +1541,7 @@ END_TEST
 START_TEST(adam_zero_gradient_is_a_step)
 {
     double p[N + 1], before[N];
-    adam_two_steps(false, (const double[]){0.0, -4.0}, p, before);
+    adam_two_steps(false, (const double[]){0.0, -4.0}, p, before, NULL);
     const double m[N] = {0.27, -0.76}, v[N] = {0.008991, 0.031984};
     double want[N];
     for (int i = 0; i < N; i++)
@@ -1321,6 +1552,68 @@ START_TEST(adam_zero_gradient_is_a_step)
                          "step"}};
     expect_params("a second Adam step with g = (0, -4)", p, before, want,
                   skipped, COUNT(skipped));
+}
+END_TEST
+
+/* RMSprop's and Adagrad's weight_decay is L2, as SGD's and Adam's: λθ joins
+ * the gradient, and so reaches the squares they accumulate too. One first
+ * step each, λ = 0.5, η = 0.1, θ = (1, -2) (PyTorch agrees with each):
+ *   RMSprop, α = 0.75, ε = 0.5, g = (4, -1): g + λθ = (4.5, -2),
+ *     √s = |g + λθ|/2 = (2.25, 1), r = (2.75, 1.5),
+ *     θ = (1 - 0.45/2.75, -2 + 0.2/1.5). With s from g alone, r = (2.5, 1)
+ *     and θ = (0.82, -1.8); decoupled, θ·0.95 - 0.1·g/r = (0.79, -1.8).
+ *   Adagrad, ε = 1, g = (4, -3): g + λθ = (4.5, -4), √s = (4.5, 4),
+ *     θ = (1 - 0.45/5.5, -2 + 0.4/5). With the sum from g alone, √s = (4, 3)
+ *     and θ = (0.91, -1.9); decoupled, (0.95, -1.9) - 0.1·g/(|g| + 1) =
+ *     (0.87, -1.825).
+ * Without any decay they would be (0.84, -1.9) and (0.92, -1.925). */
+typedef struct {
+    int optimizer;
+    AnyConfig cfg;
+    double g[N + 1];
+    double want[N];
+    Wrong numerator_only, decoupled, missing;
+    const char *name;
+    const char *squares; /* what holds the squares, in the lesson's terms */
+} L2Row;
+
+static const L2Row l2_rows[] = {
+    {RMSPROP,
+     {.rmsprop = {.lr = 0.1, .alpha = 0.75, .eps = 0.5, .weight_decay = 0.5}},
+     {4.0, -1.0, SENTINEL},
+     {1.0 - 0.45 / 2.75, -2.0 + 0.2 / 1.5},
+     {{0.82, -1.8}}, {{0.79, -1.8}}, {{0.84, -1.9}},
+     "RMSprop", "the mean square s ← α·s + (1 - α)·g²"},
+    {ADAGRAD,
+     {.adagrad = {.lr = 0.1, .weight_decay = 0.5, .eps = 1.0}},
+     {4.0, -3.0, SENTINEL},
+     {1.0 - 0.45 / 5.5, -1.92},
+     {{0.91, -1.9}}, {{0.87, -1.825}}, {{0.92, -1.925}},
+     "Adagrad", "the sum s ← s + g²"},
+};
+
+START_TEST(l2_weight_decay)
+{
+    const L2Row *row = &l2_rows[_i];
+    const Optimizer *o = &optimizers[row->optimizer];
+    AnyState state;
+    ck_assert(o->init(&state, N, &row->cfg));
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    o->step(p, row->g, N, &row->cfg, &state);
+    o->free_state(&state);
+    char numerator[200], what[96];
+    snprintf(numerator, sizeof numerator, "the decay reached the numerator "
+             "but not %s: g + λ·θ is the gradient everywhere, squared too",
+             row->squares);
+    Wrong w[3] = {row->numerator_only, row->decoupled, row->missing};
+    w[0].why = numerator;
+    w[1].why = "that is decoupled decay (AdamW's θ·(1 - ηλ)); this "
+               "weight_decay is L2: add λ·θ to the gradient";
+    w[2].why = "weight decay is missing: add λ·θ to the gradient";
+    snprintf(what, sizeof what, "a first %s step with weight decay "
+             "λ = 0.5", row->name);
+    expect_params(what, p, (const double[]){1.0, -2.0}, row->want, w,
+                  COUNT(w));
 }
 END_TEST
 
@@ -1355,6 +1648,7 @@ static void add_adam_tests(TCase *tc)
     tcase_add_test(tc, adam_second_step);
     tcase_add_test(tc, adam_l2_weight_decay);
     tcase_add_test(tc, adam_amsgrad);
+    tcase_add_test(tc, adam_states_interleaved);
     tcase_add_test(tc, adam_zero_gradient_is_a_step);
     add_table_tests(tc, ADAM);
 }
@@ -1370,6 +1664,7 @@ static void add_rmsprop_tests(TCase *tc)
     tcase_add_test(tc, rmsprop_first_step);
     tcase_add_test(tc, rmsprop_centered);
     tcase_add_loop_test(tc, rmsprop_momentum, 0, 2);
+    tcase_add_loop_test(tc, l2_weight_decay, 0, 1);
     add_table_tests(tc, RMSPROP);
 }
 
@@ -1378,12 +1673,13 @@ static void add_adagrad_tests(TCase *tc)
     tcase_add_test(tc, adagrad_eps_outside_the_root);
     tcase_add_test(tc, adagrad_first_step);
     tcase_add_test(tc, adagrad_lr_decay);
+    tcase_add_loop_test(tc, l2_weight_decay, 1, 2);
     add_table_tests(tc, ADAGRAD);
 }
 
 static void add_lion_tests(TCase *tc)
 {
-    tcase_add_test(tc, lion_two_steps);
+    tcase_add_loop_test(tc, lion_two_steps, 0, 2);
     tcase_add_test(tc, lion_decay_and_zero_gradient);
     add_table_tests(tc, LION);
 }

@@ -78,6 +78,23 @@ START_TEST(parabola_matches_closed_form)
         why = ": the derivative of (w - 3)² is 2(w - 3), the factor 2 is missing";
     else if (grading_near(got, 3.0 + pow(-1.0, (double)k) * (start - 3.0), TIGHT))
         why = ": the learning rate is ignored; the step is η·f'(w), not f'(w)";
+    /* Slope taken once, at the start: every step is the same, so
+     * w_k = w0 - k·η·2(w0 - 3). */
+    else if (grading_near(got, start - (double)k * lr * 2.0 * (start - 3.0), TIGHT))
+        why = ": every step was the same size: the slope was taken once, at "
+              "the start; compute f'(w) = 2(w - 3) again at the current w "
+              "on every step";
+    /* lr * 2.0 * w - 3.0 without the parentheses: w ← (1 - 2η)·w + 3,
+     * whose fixed point is c = 3/(2η), so w_k = c + (1 - 2η)^k (w0 - c). */
+    else if (grading_near(got, 3.0 / (2.0 * lr) + pow(1.0 - 2.0 * lr, (double)k) *
+                                                      (start - 3.0 / (2.0 * lr)),
+                          TIGHT))
+        why = ": the parentheses around w - 3 are missing: lr * 2.0 * w - 3.0 "
+              "is (lr·2·w) - 3; the slope is 2(w - 3), so write "
+              "lr * 2.0 * (w - 3.0)";
+    else if (grading_near(got, want, 1e-6))
+        why = ": right to about 7 digits only, so w (or another number) was "
+              "kept in a float (single precision); use double throughout";
     ck_abort_msg("parabola_descend(%g, %g, %zu) = %.10g, expected %.10g (the "
                  "closed form 3 + (1 - 2η)^k (w0 - 3))%s",
                  start, lr, k, got, want, why);
@@ -124,6 +141,10 @@ START_TEST(mse_loss_hand_worked)
         why = ": the residuals were summed before squaring; square each one, then sum";
     else if (grading_near(got, sqrt(LOSS0), TIGHT))
         why = ": that is the root of the mean squared error (RMSE); drop the square root";
+    else if (grading_near(got, 2.25, TIGHT))
+        why = ": that is (-1.5)², the first example alone, as if n were 1; use "
+              "the n you are given (sizeof x / sizeof x[0] on a pointer "
+              "parameter is 1, not the array's length)";
     else if (grading_near(got, (18.5 + 150.0 * 150.0) / 4.0, TIGHT) ||
              grading_near(got, (18.5 + 150.0 * 150.0) / 3.0, TIGHT))
         why = ": a fourth example was read (its residual is 150); the loop "
@@ -176,11 +197,15 @@ START_TEST(mse_loss_any_n_and_no_memory)
 {
     /* Five points on y = 0 with the line x + 1: residuals -1, 0, 1, 2, 3,
      * Σ r² = 15, MSE = 15/5 = 3. One point (2, 1) with the line x: r = 1,
-     * MSE = 1. Each is asked twice: a loss must not remember earlier calls. */
+     * MSE = 1. The first is asked twice: a loss must not remember earlier
+     * calls. */
     const double x5[] = {-2, -1, 0, 1, 2}, y5[] = {0, 0, 0, 0, 0};
     const double x1[] = {2}, y1[] = {1};
     double five = mse_loss(x5, y5, 5, 1.0, 1.0);
     double five_again = mse_loss(x5, y5, 5, 1.0, 1.0);
+    /* Other data at the same w = 1, b = 1: x = 2, y = 1, residual
+     * 2 + 1 - 1 = 2, MSE = 4. */
+    double other_data = mse_loss(x1, y1, 1, 1.0, 1.0);
     double one = mse_loss(x1, y1, 1, 1.0, 0.0);
     require_finite(five, "mse_loss() on 5 points");
     require_finite(one, "mse_loss() on 1 point");
@@ -191,10 +216,18 @@ START_TEST(mse_loss_any_n_and_no_memory)
     ck_assert_msg(!grading_near(five, 5.0, TIGHT),
                   "on 5 points the loss is 15/5 = 3, but mse_loss gave 15/3 = "
                   "5: it divides by 3 instead of n");
-    ck_assert_msg(grading_near(five, 3.0, TIGHT) && grading_near(one, 1.0, TIGHT),
+    ck_assert_msg(!(other_data == five && grading_near(five, 3.0, TIGHT)),
+                  "mse_loss(x = {2}, y = {1}, w = 1, b = 1) gave %.10g, the "
+                  "answer of the call before it, on other data at the same "
+                  "w and b; expected 4 (residual 2): the loss was remembered "
+                  "by w and b, but it depends on x, y and n too; compute it "
+                  "on every call", other_data);
+    ck_assert_msg(grading_near(five, 3.0, TIGHT) && grading_near(one, 1.0, TIGHT) &&
+                      grading_near(other_data, 4.0, TIGHT),
                   "mse_loss on 5 points (residuals -1, 0, 1, 2, 3) should be 3 "
-                  "and on the single point x = 2, y = 1 with w = 1, b = 0 it "
-                  "should be 1; got %.10g and %.10g", five, one);
+                  "and on the single point x = 2, y = 1 it should be 1 with "
+                  "w = 1, b = 0 and 4 with w = 1, b = 1; got %.10g, %.10g and "
+                  "%.10g", five, one, other_data);
 }
 END_TEST
 
@@ -236,6 +269,16 @@ static const char *diagnose_grad(double gw, double gb)
         grading_near(gb, 2.0 * (-7.0 + 150.0) / N, TIGHT))
         return "a fourth example was read: the loop must stop before n "
                "(i < n, not i <= n)";
+    if (gw == 0.0 && grading_near(gb, GRAD_B0, TIGHT))
+        return "grad_w is 0 while grad_b is right: nothing was added to "
+               "Σ r·x, or w's line divides in integers (2 / n is 0 in C "
+               "when n > 2; write 2.0 / n)";
+    if (grading_near(gw, -GRAD_W0, TIGHT) && grading_near(gb, GRAD_B0, TIGHT))
+        return "grad_w has the wrong sign while grad_b is right: add r·x to "
+               "w's sum with the same residual r = w·x + b - y as b's sum";
+    if (grading_near(gw, GRAD_B0, TIGHT) && grading_near(gb, GRAD_B0, TIGHT))
+        return "grad_w equals grad_b: w's sum is missing the x (by the chain "
+               "rule ∂r/∂w = x, so add r·x, not r)";
     if (grading_near(gw, GRAD_W0, TIGHT))
         return "grad_w is right, grad_b is not: ∂L/∂b = (2/n) Σ r";
     if (grading_near(gb, GRAD_B0, TIGHT))
@@ -250,6 +293,7 @@ START_TEST(mse_grad_hand_worked)
      * 100 too large. */
     double gw = 100.0, gb = 100.0;
     mse_grad(X, Y, N, W0, B0, &gw, &gb);
+    double first_gw = gw, first_gb = gb;
     ck_assert_msg(!grading_near(gw, 100.0 + GRAD_W0, TIGHT) &&
                       !grading_near(gb, 100.0 + GRAD_B0, TIGHT),
                   "mse_grad() gave grad_w = %.10g, grad_b = %.10g when both "
@@ -260,6 +304,14 @@ START_TEST(mse_grad_hand_worked)
     mse_grad(X, Y, N, W0, B0, &gw, &gb);
     require_finite(gw, "grad_w from mse_grad()");
     require_finite(gb, "grad_b from mse_grad()");
+    /* The same call twice must give the same answer. */
+    ck_assert_msg(!grading_near(first_gw, GRAD_W0, TIGHT) ||
+                      !grading_near(first_gb, GRAD_B0, TIGHT) ||
+                      (gw == first_gw && gb == first_gb),
+                  "the same call to mse_grad gave the right (-32/3, -14/3) "
+                  "the first time, then (%.10g, %.10g): it remembers "
+                  "something between calls (static sums?); start both sums "
+                  "at 0 on every call", gw, gb);
     ck_assert_msg(grading_near(gw, GRAD_W0, TIGHT) && grading_near(gb, GRAD_B0, TIGHT),
                   "mse_grad(x = {1, 2, 3}, y = {2, 3, 5}, w = 0.5, b = 0) gave "
                   "grad_w = %.10g, grad_b = %.10g; expected -32/3 = %.10g and "
@@ -296,7 +348,11 @@ START_TEST(mse_grad_matches_finite_differences)
         ck_assert_msg(grading_near(gw, nw, 1e-8) && grading_near(gb, nb, 1e-8),
                       "on 5 points at w = %g, b = %g, mse_grad gave (%.12g, "
                       "%.10g) but central differences of the loss give "
-                      "(%.10g, %.10g)", w, b, gw, gb, nw, nb);
+                      "(%.10g, %.10g)%s", w, b, gw, gb, nw, nb,
+                      grading_near(gw, nw, 1e-6) && grading_near(gb, nb, 1e-6)
+                          ? ": right to about 7 digits only, so the sums were "
+                            "kept in float (single precision); use double"
+                          : "");
     }
 }
 END_TEST
@@ -334,6 +390,9 @@ START_TEST(linreg_step_hand_worked)
         why = "the learning rate is ignored: the step is η times the gradient";
     else if (grading_near(w, W0 + 0.1 * GRAD_W0, TIGHT) && grading_near(b, B0 + 0.1 * GRAD_B0, TIGHT))
         why = "the parameters moved uphill: subtract η·gradient, do not add it";
+    else if (grading_near(w, 0.1 * GRAD_W0, TIGHT) && grading_near(b, 0.1 * GRAD_B0, TIGHT))
+        why = "w and b were replaced by the step η·gradient itself; subtract "
+              "it from them: *w -= lr * grad_w";
     else if (grading_near(w, want_w, TIGHT))
         why = "w is right but b is not: b moves by -η·∂L/∂b";
     else if (grading_near(b, want_b, TIGHT))
@@ -411,6 +470,15 @@ START_TEST(numerical_gradient_of_a_cubic)
     require_finite(grad[0], "grad[0] from numerical_gradient()");
     require_finite(grad[1], "grad[1] from numerical_gradient()");
     double want[2] = {3 * 0.25 + 2 * 1.5, 2 * -0.5 + cos(1.5)};
+    /* What the central difference gives when each loss is rounded to float
+     * (about 7 digits) before the subtraction. */
+    double float_losses[2];
+    for (int j = 0; j < 2; j++) {
+        double plus[2] = {-0.5, 1.5}, minus[2] = {-0.5, 1.5};
+        plus[j] += h, minus[j] -= h;
+        float fp = (float)cubic_loss(plus, NULL), fm = (float)cubic_loss(minus, NULL);
+        float_losses[j] = ((double)fp - (double)fm) / (2.0 * h);
+    }
     if (grading_near(grad[0], want[0], 1e-8) && grading_near(grad[1], want[1], 1e-8))
         return;
     const char *why = "see the lesson's central-difference formula";
@@ -418,6 +486,23 @@ START_TEST(numerical_gradient_of_a_cubic)
         why = "both are 0: nothing was computed yet";
     else if (grading_near(grad[0], 2 * want[0], 1e-6) && grading_near(grad[1], 2 * want[1], 1e-6))
         why = "twice the slope: L(θ+h) - L(θ-h) spans 2h, so divide by 2h, not h";
+    else if (grading_near(grad[0], want[0] / h, 1e-4) && grading_near(grad[1], want[1] / h, 1e-4))
+        why = "the slope divided by h once more: the denominator is 2h, not 2h²";
+    else if (grading_near(grad[0], want[0] / 2, 1e-4) && grading_near(grad[1], want[1] / 2, 1e-4))
+        why = "about half the slope: the second loss was measured back at θ "
+              "(θ_j + h - h), not at θ_j - h; set θ_j = saved - h from the "
+              "saved value";
+    else if (grading_near(grad[0], float_losses[0], 1e-9) &&
+             grading_near(grad[1], float_losses[1], 1e-9))
+        why = "right to 3 or 4 digits only: the two losses were kept in float "
+              "(single precision), and dividing their difference by 2h "
+              "magnifies its rounding; use double";
+    /* θ0 left at θ0 - h while θ1's partial is taken: 2(θ0 - h) + cos θ1. */
+    else if (grading_near(grad[0], want[0], 1e-8) &&
+             grading_near(grad[1], 2 * (-0.5 - h) + cos(1.5), 1e-8))
+        why = "grad[1] was measured with θ0 still moved by -h: put each θ_j "
+              "(or its copy) back to its saved value before moving on to the "
+              "next one";
     else if (grading_near(grad[0], want[0] + want[1], 1e-6) &&
              grading_near(grad[1], want[0] + want[1], 1e-6))
         why = "every coordinate was moved at once, which measures the slope "
@@ -471,6 +556,31 @@ START_TEST(numerical_gradient_every_coordinate)
 }
 END_TEST
 
+START_TEST(numerical_gradient_restores_theta_exactly)
+{
+    /* 0.1 and 1/3 have no exact float: a θ_j saved in a float comes back
+     * rounded. With L = θ0² + 2θ1² the gradient is (2θ0, 4θ1) = (0.2, 4/3),
+     * exact up to rounding for central differences on a quadratic. */
+    size_t dim = 2;
+    const double saved[2] = {0.1, 1.0 / 3.0};
+    double theta[2] = {0.1, 1.0 / 3.0}, grad[2] = {NAN, NAN};
+    numerical_gradient(weighted_squares, &dim, theta, dim, 1e-3, grad);
+    for (int j = 0; j < 2; j++)
+        ck_assert_msg(theta[j] == saved[j],
+                      "theta[%d] changed from %.17g to %.17g%s", j, saved[j],
+                      theta[j],
+                      theta[j] == (double)(float)saved[j]
+                          ? ": it came back rounded to float; keep the saved "
+                            "θ_j in a double"
+                          : ": save each θ_j in a double before perturbing it "
+                            "and put that saved value back");
+    ck_assert_msg(grading_near(grad[0], 0.2, 1e-9) && grading_near(grad[1], 4.0 / 3.0, 1e-9),
+                  "for L(θ) = θ0² + 2θ1² at (0.1, 1/3) the gradient is (0.2, "
+                  "4/3); numerical_gradient gave (%.12g, %.12g)", grad[0],
+                  grad[1]);
+}
+END_TEST
+
 /* f(θ) = θ³ in one dimension. */
 static double cube(const double *theta, const void *ctx)
 {
@@ -511,6 +621,7 @@ static void add_numerical_gradient_tests(TCase *tc)
 {
     tcase_add_test(tc, numerical_gradient_of_a_cubic);
     tcase_add_test(tc, numerical_gradient_every_coordinate);
+    tcase_add_test(tc, numerical_gradient_restores_theta_exactly);
     tcase_add_test(tc, numerical_gradient_uses_h);
 }
 
@@ -528,7 +639,12 @@ START_TEST(linreg_train_counts_steps)
     ck_assert_msg(grading_near(w, 47.0 / 30.0, TIGHT) && grading_near(b, 7.0 / 15.0, TIGHT),
                   "after steps = 1 from (0.5, 0), (w, b) = (%.10g, %.10g); "
                   "expected one step, (47/30, 7/15)%s", w, b,
-                  (w == W0 && b == B0) ? ": no step was taken" : "");
+                  !(w == W0 && b == B0) ? ""
+                  : grading_near(history[1], 7.0 / 54.0, TIGHT)
+                      ? ": loss_history shows the step was taken, but not on "
+                        "the caller's *w and *b; step w and b themselves "
+                        "(pass the pointers on), not local copies"
+                      : ": no step was taken");
     ck_assert_msg(!grading_near(history[0], 7.0 / 54.0, TIGHT),
                   "loss_history[0] is 7/54, the loss after the step: the "
                   "losses were recorded after the step; loss_history[k] is "
@@ -558,10 +674,25 @@ START_TEST(linreg_train_reaches_least_squares)
     const double x[] = {1, 2, 3, 4, 5}, y[] = {1.2, 1.9, 3.2, 3.8, 5.1};
     double w = 0.0, b = 0.0;
     double history[3001];
+    for (size_t k = 0; k <= 3000; k++)
+        history[k] = -1.0;
     TrainStatus status = linreg_train(x, y, 5, 0.05, 3000, &w, &b, history);
+    size_t last = 0; /* the last loss written */
+    while (last < 3000 && history[last + 1] != -1.0)
+        last++;
     ck_assert_msg(status == TRAIN_MAX_STEPS,
                   "training with η = 0.05 on 5 points is stable, but "
-                  "linreg_train returned TRAIN_DIVERGED");
+                  "linreg_train returned TRAIN_DIVERGED%s",
+                  isfinite(history[last]) && history[last] != -1.0
+                      ? ", though every loss it recorded was finite: only a "
+                        "loss that is inf or nan means divergence (a loss "
+                        "that rises a little is not)"
+                      : "");
+    for (size_t k = 0; k <= 3000; k++)
+        ck_assert_msg(history[k] != -1.0,
+                      "loss_history[%zu] was never written: the run stopped "
+                      "early; take all 3000 steps and record 3001 losses, "
+                      "even once the loss stops changing", k);
     ck_assert_msg(grading_near(w, 0.97, 1e-9) && grading_near(b, 0.13, 1e-9),
                   "3000 steps of η = 0.05 should reach the least-squares line "
                   "w = 0.97, b = 0.13; got w = %.10g, b = %.10g", w, b);
@@ -595,10 +726,18 @@ START_TEST(linreg_train_stops_when_diverging)
                   "the first non-finite one (found %zu finite values)", k);
     ck_assert_msg(status == TRAIN_DIVERGED,
                   "the loss became %g at step %zu but linreg_train returned "
-                  "TRAIN_MAX_STEPS: check isfinite(loss) at every step", history[k], k);
+                  "TRAIN_MAX_STEPS: %s", history[k], k,
+                  k + 1 <= 100000 && history[k + 1] == -1.0
+                      ? "it stopped at the right step, but a run that ends "
+                        "on a non-finite loss returns TRAIN_DIVERGED"
+                      : "check isfinite(loss) at every step");
     ck_assert_msg(k + 1 > 100000 || history[k + 1] == -1.0,
                   "training went on after the loss became non-finite at step "
-                  "%zu: return TRAIN_DIVERGED right there", k);
+                  "%zu: return TRAIN_DIVERGED right there%s", k,
+                  status == TRAIN_DIVERGED
+                      ? " (it stopped later, on something other than the "
+                        "loss: test isfinite(loss), on the loss itself)"
+                      : "");
 }
 END_TEST
 
@@ -627,6 +766,76 @@ START_TEST(linreg_train_diverges_on_the_last_step)
                   "returned TRAIN_MAX_STEPS: the loss after the final step "
                   "needs the isfinite check too, not only the losses before "
                   "each step", history[1]);
+}
+END_TEST
+
+START_TEST(linreg_train_takes_every_step_at_the_minimum)
+{
+    /* Points exactly on y = 2x - 1, starting at the fit w = 2, b = -1: the
+     * gradient is 0 and the loss 0 at every step, yet all 3 steps are
+     * taken and 4 losses recorded. */
+    const double x[] = {-1.0, 0.5, 4.0}, y[] = {-3.0, 0.0, 7.0};
+    double w = 2.0, b = -1.0, history[5] = {-1.0, -1.0, -1.0, -1.0, -1.0};
+    TrainStatus status = linreg_train(x, y, 3, 0.1, 3, &w, &b, history);
+    ck_assert_msg(status == TRAIN_MAX_STEPS,
+                  "a 3-step run that starts at the exact fit (loss 0) must "
+                  "return TRAIN_MAX_STEPS");
+    for (size_t k = 0; k <= 3; k++)
+        ck_assert_msg(history[k] != -1.0,
+                      "starting at the exact fit, loss_history[%zu] was never "
+                      "written: the run stopped early; even when the "
+                      "gradient is 0 or the loss stops changing, take all "
+                      "`steps` steps and record steps + 1 losses", k);
+    ck_assert_msg(history[0] == 0.0 && history[1] == 0.0 && history[2] == 0.0 &&
+                      history[3] == 0.0 && history[4] == -1.0 && w == 2.0 && b == -1.0,
+                  "starting at the exact fit w = 2, b = -1, 3 steps should "
+                  "leave (w, b) there and record the losses {0, 0, 0, 0}; "
+                  "got (%g, %g) and {%g, %g, %g, %g, %g}", w, b, history[0],
+                  history[1], history[2], history[3], history[4]);
+}
+END_TEST
+
+START_TEST(linreg_train_non_finite_from_the_start)
+{
+    /* w = nan makes every residual nan, so the loss before any step is
+     * nan: the run stops at k = 0, having recorded it, before any step. */
+    double w = NAN, b = 0.0, history[4] = {-1.0, -1.0, -1.0, -1.0};
+    TrainStatus status = linreg_train(X, Y, N, 0.1, 3, &w, &b, history);
+    ck_assert_msg(isnan(history[0]),
+                  "starting from w = nan, the loss before any step is nan and "
+                  "loss_history[0] should record it; got %g", history[0]);
+    ck_assert_msg(history[1] == -1.0 || history[2] != -1.0,
+                  "the loss at the start was nan, yet one step was taken "
+                  "before the run stopped: check the loss before the first "
+                  "step too (k = 0)");
+    ck_assert_msg(status == TRAIN_DIVERGED,
+                  "starting from w = nan the loss is nan, but linreg_train "
+                  "returned TRAIN_MAX_STEPS: %s",
+                  history[1] == -1.0
+                      ? "it stopped at the right step, but a run that ends "
+                        "on a non-finite loss returns TRAIN_DIVERGED"
+                      : "nan is not finite either; isinf() misses it, "
+                        "isfinite(loss) catches inf and nan");
+    ck_assert_msg(history[1] == -1.0 && b == 0.0,
+                  "the loss at the start was nan, yet a step was taken "
+                  "(b = %g): stop before stepping", b);
+    /* One point x = 1e200, y = 0 at w = 1, b = 0: the residual is 1e200 and
+     * its square, 1e400, is past the largest double: the loss is inf. */
+    const double x1[] = {1e200}, y1[] = {0.0};
+    double w1 = 1.0, b1 = 0.0, history1[3] = {-1.0, -1.0, -1.0};
+    status = linreg_train(x1, y1, 1, 0.1, 2, &w1, &b1, history1);
+    ck_assert_msg(history1[1] == -1.0,
+                  "on x = {1e200}, y = {0} from w = 1, b = 0 the loss is inf "
+                  "before any step (w and b are finite), yet a step was "
+                  "taken: the check that ends the run is isfinite(loss), on "
+                  "the loss itself");
+    ck_assert_msg(status == TRAIN_DIVERGED && isinf(history1[0]) &&
+                      history1[1] == -1.0 && w1 == 1.0 && b1 == 0.0,
+                  "on x = {1e200}, y = {0} from w = 1, b = 0 the loss is inf "
+                  "before any step: expected TRAIN_DIVERGED, loss_history "
+                  "{inf} and w, b unchanged; got %s, {%g, %g}, w = %g, b = %g",
+                  status == TRAIN_DIVERGED ? "TRAIN_DIVERGED" : "TRAIN_MAX_STEPS",
+                  history1[0], history1[1], w1, b1);
 }
 END_TEST
 
@@ -667,9 +876,11 @@ static void add_linreg_train_tests(TCase *tc)
 {
     tcase_add_test(tc, linreg_train_counts_steps);
     tcase_add_test(tc, linreg_train_zero_steps);
+    tcase_add_test(tc, linreg_train_takes_every_step_at_the_minimum);
     tcase_add_test(tc, linreg_train_reaches_least_squares);
     tcase_add_test(tc, linreg_train_stops_when_diverging);
     tcase_add_test(tc, linreg_train_diverges_on_the_last_step);
+    tcase_add_test(tc, linreg_train_non_finite_from_the_start);
     tcase_add_test(tc, linreg_train_without_history);
 }
 

@@ -51,8 +51,8 @@ static bool float_only(double got, double want)
 }
 
 static const char *const IN_FLOAT =
-    "right to about 7 digits only: something was computed in float (cosf, "
-    "a float variable); the contract is double throughout";
+    "right to about 7 digits only: something was computed in float (a float "
+    "variable, or cosf, powf); the contract is double throughout";
 
 static const char *tf(bool b) { return b ? "true" : "false"; }
 
@@ -132,6 +132,12 @@ static const char *step_mistake(const double *got, size_t k, double base,
         return "the decay came one step early: decay when k itself is a "
                "multiple of step_size, not k + 1 (an off-by-one in the "
                "step count)";
+    if (due && k / step_size > 1 &&
+        close_to(got[k], before * pow(gamma, (double)(k / step_size))))
+        return "the rate handed in was multiplied by gamma^(k/step_size): "
+               "that is the closed form's power (base·gamma^(k // "
+               "step_size)), but the rate handed in already carries the "
+               "earlier decays; multiply it by gamma once";
     if (due && got[k] == before)
         return "no decay at a multiple of step_size: the rate is "
                "multiplied by gamma at k = step_size, 2·step_size, ... "
@@ -240,6 +246,11 @@ START_TEST(multistep_repeated_milestone)
         else if (k == 5 && lr == before)
             why = "no decay at the double milestone 5: the factor is gamma "
                   "to the power m (0.25 here), not gamma·m (which is 1)";
+        else if (k == 3 && lr == before * 0.5)
+            why = "the rate was decayed again at step 3, after the milestone "
+                  "2: every milestone at or before k was applied, which is "
+                  "the closed form's count (bisect_right); in the chain only "
+                  "the milestones equal to k decay the rate handed in";
         else if (k == 11)
             why = "milestones[4] was read: only the first `count` entries "
                   "are milestones (reading past the end of the list)";
@@ -322,6 +333,8 @@ START_TEST(exponential_chain)
                           "step 1 on)";
         if (lr < 0.0)
             why = NEGATIVE;
+        else if (float_only(lr, want))
+            why = IN_FLOAT;
         else if (k == 0 && close_to(lr, t->base * t->gamma))
             why = "step 0 was decayed: ExponentialLR keeps the base rate at "
                   "step 0 and decays from step 1 on (an off-by-one in the "
@@ -388,9 +401,16 @@ START_TEST(cosine_hand_worked)
     double whole_ratio = (double)(t->k / t->t_max);
     double whole = e + (b - e) * (1.0 + cos(PI * whole_ratio)) / 2.0;
     double rising = e + (b - e) * (1.0 - cos(PI * kk / T)) / 2.0;
+    /* π written short, as 3.14159 or 3.1416: right to 5 or 6 digits. */
+    double short_pi = e + (b - e) * (1.0 + cos(3.14159 * kk / T)) / 2.0;
+    double rounded_pi = e + (b - e) * (1.0 + cos(3.1416 * kk / T)) / 2.0;
     const char *why = "eta_min + (base_lr - eta_min)·(1 + cos(π·k/t_max))/2";
     if (got < 0.0)
         why = NEGATIVE;
+    else if ((close_to(got, short_pi) && !close_to(short_pi, t->want)) ||
+             (close_to(got, rounded_pi) && !close_to(rounded_pi, t->want)))
+        why = "π was written short (3.14159?): use the double nearest to "
+              "π, 3.141592653589793, Python's math.pi";
     else if (float_only(got, t->want))
         why = IN_FLOAT;
     else if (close_to(got, over_one_more) && !close_to(over_one_more, t->want))
@@ -411,9 +431,61 @@ START_TEST(cosine_hand_worked)
 }
 END_TEST
 
+/* PyTorch 1.13's CosineAnnealingWarmRestarts(T_0=11, T_mult=2,
+ * eta_min=0.001) from 0.1, in float64, 40 steps (param_groups[0]['lr']
+ * before each optimizer.step(), printed with repr()): the periods last 11,
+ * 22 and 44 steps, so step n is t_cur = n into a period of 11 for n < 11,
+ * n - 11 into 22 for n < 33, and n - 33 into 44 after. PyTorch computes
+ * each one in closed form, eta_min + (base_lr - eta_min)·(1 + cos(math.pi
+ * ·T_cur/T_i))/2, in that order: π·t_cur first, then / T_i. Computed as
+ * π·(t_cur/T_i) instead, steps 5, 9, 10, 21, 22, 29, 30 and 31 differ in
+ * the last place. */
+static const double TORCH_RESTARTS[40] = {
+    0.1, 0.09799490219391763, 0.09214204987514348, 0.08291560633029162,
+    0.0710630431435934, 0.057544584494527616, 0.04345541550547239,
+    0.02993695685640663, 0.018084393669708394, 0.008857950124856535,
+    0.0030050978060823805, 0.1, 0.09949616137310618, 0.09799490219391763,
+    0.09552678377004867, 0.09214204987514348, 0.08790960393053579,
+    0.08291560633029162, 0.0772617204640521, 0.0710630431435934,
+    0.06444576156365077, 0.057544584494527616, 0.05050000000000002,
+    0.04345541550547239, 0.03655423843634923, 0.02993695685640663,
+    0.02373827953594794, 0.018084393669708394, 0.013090396069464223,
+    0.008857950124856535, 0.005473216229951348, 0.0030050978060823805,
+    0.0015038386268938322, 0.1, 0.09987387967320756, 0.09949616137310618,
+    0.0988687698655724, 0.09799490219391763, 0.09687901138748821,
+    0.09552678377004867,
+};
+
+START_TEST(cosine_matches_torch_restarts)
+{
+    for (size_t n = 0; n < COUNT(TORCH_RESTARTS); n++) {
+        size_t t_i = n < 11 ? 11 : n < 33 ? 22 : 44;
+        size_t t_cur = n < 11 ? n : n < 33 ? n - 11 : n - 33;
+        double got = cosine_lr(0.1, 0.001, t_cur, t_i);
+        if (got == TORCH_RESTARTS[n])
+            continue;
+        const char *why = "eta_min + (base_lr - eta_min)·(1 + cos(π·k/"
+                          "t_max))/2";
+        if (got < 0.0)
+            why = NEGATIVE;
+        else if (float_only(got, TORCH_RESTARTS[n]))
+            why = IN_FLOAT;
+        else if (close_to(got, TORCH_RESTARTS[n]))
+            why = "the right curve, off in the last digits: PyTorch's order "
+                  "of operations is π·k first, then / t_max, then eta_min + "
+                  "(base_lr - eta_min)·(1 + cos)/2 (not π·(k/t_max))";
+        ck_abort_msg("CosineAnnealingWarmRestarts(T_0 11, T_mult 2, eta_min "
+                     "0.001) from 0.1: step %zu, cosine_lr(0.1, 0.001, k %zu, "
+                     "t_max %zu) gave %.17g, PyTorch's is %.17g: %s", n,
+                     t_cur, t_i, got, TORCH_RESTARTS[n], why);
+    }
+}
+END_TEST
+
 static void add_cosine_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, cosine_hand_worked, 0, (int)COUNT(cosine_cases));
+    tcase_add_test(tc, cosine_matches_torch_restarts);
 }
 
 /* ==================================================== cosine_lr_next() */
@@ -531,6 +603,10 @@ START_TEST(cosine_next_matches_torch)
         why = "step 0 gives back the rate it is handed, the base rate";
     else if (!isfinite(got[k]) && special)
         why = NO_SPECIAL_CASE;
+    else if (special &&
+             close_to(got[k], got[k - 1] + 0.1 * (1.0 - cos(PI / 60.0)) / 2.0))
+        why = "eta_min was left out of the special case's increment: it is "
+              "(base_lr - eta_min)·(1 - cos(π/t_max))/2";
     else if (!isfinite(got[k]))
         why = "a division by zero at a step where 1 + cos(π·(k - 1)/t_max) "
               "is not 0: a value kept from an earlier call?";
@@ -657,6 +733,10 @@ START_TEST(restarts_periods)
                  want.t_i != before.t_i)
             why = "the period did not grow: a restart multiplies t_i by "
                   "t_mult";
+        else if (r.t_cur == want.t_cur && r.t_i == before.t_i + t->t_mult &&
+                 want.t_i != r.t_i)
+            why = "the period grew by t_mult steps: a restart multiplies "
+                  "t_i by t_mult, it does not add it";
         else if (r.t_i != before.t_i && want.t_i == before.t_i)
             why = "t_i changed without a restart: it grows only when a new "
                   "period starts";
@@ -700,11 +780,20 @@ static const char *linear_mistake(const double *got, size_t k, double base,
         return "the warm-up starts at 0: step 0 got the rate 0, a step that "
                "goes nowhere; step 0's rate is the base rate times "
                "start_factor (start_factor ignored?)";
+    if (k == 0 && got[0] == base && h->start == h->end)
+        return "step 0 kept the base rate: even when start_factor equals "
+               "end_factor (nothing to warm up), step 0's rate is the base "
+               "rate times start_factor";
     if (k == 0 && got[0] == base)
         return "step 0 kept the base rate: multiply it by start_factor";
     if (k > h->total && got[k] != before)
         return "past total_iters the rate is still changing: after step "
                "total_iters it stays as it is";
+    if (k == h->total && got[k] == before && h->start != h->end)
+        return "step total_iters kept the rate of the step before: the "
+               "factor reaches end_factor at k = total_iters itself (the "
+               "rate stays only for k > total_iters, not k >= "
+               "total_iters)";
     if (k > 0 && k <= h->total &&
         close_to(got[k],
                  before * (1.0 + rise / (T * h->start + (double)k * rise))))
@@ -746,7 +835,10 @@ END_TEST
  *   start 0.25, end 1, total 4, base 8: factors 0.25, 0.4375, 0.625,
  *     0.8125, 1: rates 2, 3.5, 5, 6.5, 8, then 8.
  *   start 1, end 0.5, total 2, base 4 (a decay): factors 1, 0.75, 0.5:
- *     rates 4, 3, 2, then 2. */
+ *     rates 4, 3, 2, then 2.
+ *   start 0.5, end 0.5, total 3, base 4 (nothing to warm up): the factor
+ *     is 0.5 throughout, and every ratio 1 + 0/(3·0.5 + ...) is 1: rates
+ *     2, 2, 2, ... */
 typedef struct {
     LinearHow how;
     double base;
@@ -757,6 +849,7 @@ typedef struct {
 static const LinearCase linear_cases[] = {
     {{0.25, 1.0, 4}, 8.0, {2, 3.5, 5, 6.5, 8, 8, 8, 8}, 8},
     {{1.0, 0.5, 2}, 4.0, {4, 3, 2, 2, 2, 2}, 6},
+    {{0.5, 0.5, 3}, 4.0, {2, 2, 2, 2, 2, 2}, 6},
 };
 
 START_TEST(linear_hand_worked)
@@ -930,7 +1023,12 @@ typedef struct {
 } CycleRow;
 
 /* Two phases, cosine: up 0.1 -> 1 over steps 0-3 (pct k/3), down 1 ->
- * 0.001 over 3-15 (pct (k - 3)/12); the momentum 0.9 -> 0.8 -> 0.9. */
+ * 0.001 over 3-15 (pct (k - 3)/12); the momentum 0.9 -> 0.8 -> 0.9.
+ * Step 16 = total_steps is allowed too, past the last phase's end: pct
+ * = 13/12 and cos(13π/12) = -cos(π/12) = -(√6 + √2)/4, so the cosine
+ * turns back up by (1 - (√6 + √2)/4)/2 of the way (PyTorch 1.13 gives
+ * 0.018020049768610436 and 0.8982962913144534 there too). */
+#define COS_PI_12 0.96592582628906831 /* (√6 + √2)/4 */
 static const CycleRow cos_two[] = {
     {0, 0.1, 0.9},
     {1, 1.0 - 0.9 * 0.75, 0.8 + 0.1 * 0.75},     /* pct 1/3 */
@@ -940,6 +1038,8 @@ static const CycleRow cos_two[] = {
     {9, (1.0 + 0.001) / 2.0, 0.85},              /* pct 6/12 */
     {11, 0.001 + 0.999 * 0.25, 0.9 - 0.1 * 0.25}, /* pct 8/12 */
     {15, 0.001, 0.9},
+    {16, 0.001 + 0.999 * (1.0 - COS_PI_12) / 2.0,
+     0.9 - 0.1 * (1.0 - COS_PI_12) / 2.0},
 };
 
 /* Two phases, straight lines: (to - from)·pct + from. */
@@ -1052,6 +1152,9 @@ START_TEST(onecycle_tables)
         double got = onecycle_lr(&c, row->k, &m);
         if (close_to(got, row->lr) && close_to(m, row->momentum))
             continue;
+        /* The last rate taken as max_lr/final_div_factor. */
+        OneCycle from_max = c;
+        from_max.final_div_factor = c.final_div_factor / c.div_factor;
         CycleVariant late = right, middle7 = right, middle8 = right,
                      from_zero = right, shape = right, along = right;
         late.ends[0] = 4.0; /* pct_start·total_steps, without the - 1 */
@@ -1072,9 +1175,16 @@ START_TEST(onecycle_tables)
             why = NEGATIVE;
         else if (row->k == 0 && close_to(got, 1.0))
             why = "the cycle starts at max_lr/div_factor, not at max_lr";
+        else if (row->k == 16 && close_to(got, 0.001))
+            why = "step total_steps is allowed (0 <= k <= total_steps) and "
+                  "lies past the last phase's end: pct goes past 1 and the "
+                  "cosine turns back up (pct is not clamped to 1)";
         else if (row->k == 15 && close_to(got, 0.01))
             why = "the last rate is the first one, max_lr/div_factor, "
                   "divided by final_div_factor";
+        else if (looks_like(&from_max, row->k, right, got, row->lr))
+            why = "the last rate is max_lr/div_factor/final_div_factor: "
+                  "final_div_factor divides the first rate, not max_lr";
         else if (looks_like(&c, row->k, late, got, row->lr))
             why = "the first phase ends at pct_start·total_steps - 1 = step 3, "
                   "the peak; pct_start·total_steps puts it a step late (the "
@@ -1093,6 +1203,10 @@ START_TEST(onecycle_tables)
                             : "that is a straight line: with anneal_linear "
                               "false the rate follows a cosine (PyTorch's "
                               "'cos')";
+        else if (t->three && row->k > 6 && close_to(got, row->lr) &&
+                 !close_to(m, c.max_momentum))
+            why = "in the third phase the momentum stays at max_momentum "
+                  "(max -> max): only the rate goes on falling";
         else if (close_to(got, row->lr) && m == -1.0)
             why = "the momentum was not written: *momentum gets it unless "
                   "momentum is NULL";
@@ -1165,9 +1279,84 @@ START_TEST(onecycle_defaults_and_null)
 }
 END_TEST
 
+START_TEST(onecycle_phase_ends)
+{
+    /* The small cycle over 10 steps: pct_start·total_steps = 2.5, so the
+     * first phase ends at e1 = 1.5, between two steps, and (three phases)
+     * the second at 2·2.5 - 2 = 3, the last at 9. Step 1 is at pct
+     * 1/1.5 = 2/3 of the climb, (1 + cos(2π/3))/2 = 1/4: the rate
+     * 1 - 0.9/4 = 0.775, the momentum 0.8 + 0.1/4 = 0.825. With three
+     * phases step 2 is at pct (2 - 1.5)/1.5 = 1/3 of the way back down,
+     * (1 + cos(π/3))/2 = 3/4: 0.1 + 0.9·3/4 = 0.775 again, momentum
+     * 0.9 - 0.1·3/4 = 0.825; step 6 is halfway down the last phase:
+     * (0.1 + 0.001)/2, momentum 0.9. (PyTorch 1.13 gives these, to the
+     * last place or two.) */
+    const struct {
+        bool three;
+        CycleRow row;
+    } rows[] = {
+        {false, {1, 0.775, 0.825}}, {false, {9, 0.001, 0.9}},
+        {true, {1, 0.775, 0.825}},  {true, {2, 0.775, 0.825}},
+        {true, {3, 0.1, 0.9}},      {true, {6, 0.0505, 0.9}},
+    };
+    for (size_t r = 0; r < COUNT(rows); r++) {
+        OneCycle c = small_cycle(false, rows[r].three);
+        c.total_steps = 10;
+        const CycleRow *w = &rows[r].row;
+        double m = -1.0, got = onecycle_lr(&c, w->k, &m);
+        if (close_to(got, w->lr) && close_to(m, w->momentum))
+            continue;
+        /* The ends rounded to whole steps: 2.5 down to 2 or up to 3. */
+        CycleVariant down = {{1.0, rows[r].three ? 2.0 : 9.0, 9.0}, false,
+                             false, false};
+        CycleVariant up = {{2.0, rows[r].three ? 4.0 : 9.0, 9.0}, false,
+                           false, false};
+        const char *why = "the phases end at the doubles pct_start·"
+                          "total_steps - 1 (1.5 here) and so on, and pct "
+                          "counts from the previous end";
+        if (got < 0.0)
+            why = NEGATIVE;
+        else if (looks_like(&c, w->k, down, got, w->lr) ||
+                 looks_like(&c, w->k, up, got, w->lr))
+            why = "pct_start·total_steps - 1 is a double, 1.5 here: the "
+                  "phase ends between two steps; do not round it to a "
+                  "whole step";
+        ck_abort_msg("OneCycleLR(max_lr 1, total_steps 10, pct_start 0.25, "
+                     "div_factor 10, final_div_factor 100, %s phases, "
+                     "cosine): step %zu gave the rate %.17g and momentum "
+                     "%.17g, expected %.17g and %.17g: %s",
+                     rows[r].three ? "three" : "two", w->k, got, m, w->lr,
+                     w->momentum, why);
+    }
+    /* At the end of a phase pct is 1 and cos(π) is exactly -1 in doubles,
+     * so the phase's formula gives its `to` value exactly: at step 3 of
+     * the small cycle the rate is max_lr, 1, and (momentum between 0.3
+     * and 0.9) the momentum 0.3, bit for bit, as PyTorch 1.13 gives.
+     * Step 3 taken as pct 0 of the next phase gives 0.9 + (0.3 - 0.9),
+     * which rounds to 0.29999999999999993. */
+    OneCycle c = small_cycle(false, false);
+    c.base_momentum = 0.3;
+    double m = -1.0, got = onecycle_lr(&c, 3, &m);
+    ck_assert_msg(got == 1.0 && m == 0.3,
+                  "OneCycleLR(max_lr 1, total_steps 16, pct_start 0.25, "
+                  "momentum 0.9 -> 0.3, cosine): step 3, the end of the "
+                  "first phase, gave the rate %.17g and momentum %.17g, "
+                  "expected exactly 1 and 0.3: %s", got, m,
+                  got < 0.0 ? NEGATIVE
+                  : close_to(got, 1.0) && close_to(m, 0.3)
+                      ? "step k belongs to the first phase with k <= its "
+                        "end, where pct = 1 gives `to` exactly (cos(π) = "
+                        "-1); taken as pct 0 of the next phase it rounds "
+                        "differently"
+                      : "the first phase ends at pct_start·total_steps - 1 "
+                        "= 3, at max_lr and base_momentum");
+}
+END_TEST
+
 static void add_onecycle_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, onecycle_tables, 0, (int)COUNT(cycle_cases));
+    tcase_add_test(tc, onecycle_phase_ends);
     tcase_add_test(tc, onecycle_defaults_and_null);
 }
 
@@ -1297,9 +1486,52 @@ START_TEST(is_better_than_the_start)
 }
 END_TEST
 
+START_TEST(is_better_negative_best)
+{
+    /* PyTorch's relative rules scale best as it is, sign and all. With a
+     * negative best, -8, and threshold 0.25:
+     *   min: better below -8·0.75 = -6, so -7 (worse than -8!) is better,
+     *        -6 is a tie, and -9 is better;
+     *   max: better above -8·1.25 = -10, so -9 is better, -10 a tie, and
+     *        -11 is not.
+     * Taking the threshold from |best| (below -8 - 2 = -10, above -8 + 2
+     * = -6) answers -7 and -9 the other way. */
+    const struct {
+        PlateauMode mode;
+        double current;
+        bool want;
+    } cases[] = {{PLATEAU_MIN, -7, true},   {PLATEAU_MIN, -6, false},
+                 {PLATEAU_MIN, -9, true},   {PLATEAU_MAX, -9, true},
+                 {PLATEAU_MAX, -10, false}, {PLATEAU_MAX, -11, false}};
+    PlateauConfig c = {.factor = 0.1, .patience = 10, .threshold = 0.25,
+                       .threshold_mode = THRESHOLD_REL, .eps = 1e-8};
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        c.mode = cases[i].mode;
+        bool got = plateau_is_better(&c, cases[i].current, -8.0);
+        bool magnitude = c.mode == PLATEAU_MIN ? cases[i].current < -10.0
+                                               : cases[i].current > -6.0;
+        ck_assert_msg(got == cases[i].want,
+                      "plateau_is_better(mode %s, threshold 0.25 rel): %g "
+                      "against best -8 gave %s, expected %s (the bound is "
+                      "best·%s = %g): %s", MODE_NAME[c.mode],
+                      cases[i].current, tf(got), tf(cases[i].want),
+                      c.mode == PLATEAU_MIN ? "(1 - threshold)"
+                                            : "(threshold + 1)",
+                      c.mode == PLATEAU_MIN ? -6.0 : -10.0,
+                      got == magnitude
+                          ? "the threshold is not taken from |best|: "
+                            "PyTorch scales best as it is, even when it is "
+                            "negative"
+                          : "apply the header's rule as written, with best "
+                            "negative");
+    }
+}
+END_TEST
+
 static void add_is_better_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, is_better_rules, 0, (int)COUNT(better_cases));
+    tcase_add_test(tc, is_better_negative_best);
     tcase_add_test(tc, is_better_than_the_start);
 }
 
@@ -1354,6 +1586,9 @@ static void run_plateau(const PlateauConfig *c, double lr,
         else if (close_to(lr, was * c->factor) && close_to(w->lr, c->min_lr))
             why = "the rate went below min_lr: the new rate is max(lr·factor, "
                   "min_lr)";
+        else if (lr < was && was - lr == c->eps && w->lr == was)
+            why = "a cut of exactly eps is skipped as well: the rate changes "
+                  "only when it drops by more than eps (>, not >=)";
         else if (close_to(lr, was * c->factor) && close_to(w->lr, was))
             why = "a cut that lowers the rate by eps or less is skipped: the "
                   "rate stays";
@@ -1369,6 +1604,11 @@ static void run_plateau(const PlateauConfig *c, double lr,
                  w->bad == 0)
             why = "during a cooldown the bad steps are not counted: after "
                   "this step's count, the cooldown clears it";
+        else if (cut_due && lr == was && w->lr == was &&
+                 s.cooldown_counter != c->cooldown)
+            why = "a cut that min_lr (or eps) leaves without effect still "
+                  "starts the cooldown and clears the count: only the rate "
+                  "stays as it is";
         else if (cut_due && s.cooldown_counter != c->cooldown)
             why = "a cut starts the cooldown: cooldown_counter becomes "
                   "cooldown";
@@ -1453,10 +1693,34 @@ START_TEST(plateau_max_history)
 }
 END_TEST
 
+START_TEST(plateau_eps_boundary)
+{
+    /* Mode min, threshold 0 absolute, patience 0 (the first bad step
+     * cuts), factor 0.5, no cooldown, min_lr 0, eps 0.25, from 1, the
+     * loss 1 every time:
+     *   0: 1 beats +inf: best 1.
+     *   1: a tie, bad 1 > 0: the cut to 0.5 lowers the rate by 0.5 > eps.
+     *   2: bad 1 again: the cut to 0.25 would lower it by 0.25, exactly
+     *      eps, not more: the rate stays 0.5 (the count is cleared).
+     *   3: the same. (All dyadic: exact in doubles.) */
+    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.5, .patience = 0,
+                       .threshold = 0.0, .threshold_mode = THRESHOLD_ABS,
+                       .cooldown = 0, .min_lr = 0.0, .eps = 0.25};
+    const PlateauRow rows[] = {
+        {1, 1, 1, 0, 0}, {1, 0.5, 1, 0, 0}, {1, 0.5, 1, 0, 0},
+        {1, 0.5, 1, 0, 0},
+    };
+    run_plateau(&c, 1.0, rows, COUNT(rows),
+                "ReduceLROnPlateau(min, threshold 0 abs, patience 0, factor "
+                "0.5, eps 0.25) from the rate 1, losses 1 1 1 1");
+}
+END_TEST
+
 static void add_plateau_tests(TCase *tc)
 {
     tcase_add_test(tc, plateau_min_history);
     tcase_add_test(tc, plateau_max_history);
+    tcase_add_test(tc, plateau_eps_boundary);
 }
 
 /* ===================================================== range_test_lr() */
@@ -1534,6 +1798,8 @@ static const char *smooth_mistake(double got, const SmoothedLoss *s,
     if (!isfinite(got))
         return "the correction divided by zero: count this loss first, so "
                "that the first correction is 1 - beta^1";
+    if (float_only(got, want))
+        return IN_FLOAT;
     if (close_to(got, want_avg) && !close_to(want_avg, want))
         return "that is the raw average, without bias correction: divide it "
                "by 1 - beta^count";
@@ -1546,8 +1812,14 @@ static const char *smooth_mistake(double got, const SmoothedLoss *s,
     if (!close_to(s->avg, want_avg))
         return "s->avg keeps the raw average, beta·avg + (1 - beta)·loss, "
                "before any correction";
-    return "avg = beta·avg + (1 - beta)·loss, count + 1, then return avg/(1 "
-           "- beta^count)";
+    if (close_to(got, want_avg / (1.0 - pow(s->beta, (double)want_count +
+                                                      1.0))))
+        return "the correction used beta^(count + 1): count counts this "
+               "loss, so the first correction is 1 - beta";
+    return "the raw average and the count are right but not the correction: "
+           "divide by 1 - beta^count with this state's own beta and count "
+           "(a power of beta kept between calls, in a static variable, is "
+           "shared by every average)";
 }
 
 START_TEST(smooth_hand_worked)
@@ -1582,16 +1854,19 @@ END_TEST
 
 START_TEST(smooth_two_at_once)
 {
-    /* Two averages side by side, and a third picked up mid-run, each with
-     * its own state:
+    /* Two averages side by side, a third picked up mid-run and a fourth
+     * that does not smooth at all, each with its own state:
      *   a, beta 0.5:  4 -> raw 2, returns 2/0.5 = 4;
      *                 2 -> raw 0.5·2 + 1 = 2, returns 2/0.75;
      *   b, beta 0.75: 4 -> raw 1, returns 1/0.25 = 4;
      *                 8 -> raw 2.75, returns 2.75/0.4375;
      *   c, beta 0.5, raw average 3 after 2 losses: 1 -> raw 2, count 3,
-     *                 returns 2/0.875. */
+     *                 returns 2/0.875;
+     *   d, beta 0 (no smoothing at all): 5 -> raw 5, count 1, returns
+     *                 5/(1 - 0^1) = 5, and the state holds them. */
     SmoothedLoss a = {.beta = 0.5}, b = {.beta = 0.75};
     SmoothedLoss c = {.beta = 0.5, .avg = 3.0, .count = 2};
+    SmoothedLoss d = {.beta = 0.0};
     const struct {
         SmoothedLoss *s;
         const char *name;
@@ -1604,6 +1879,7 @@ START_TEST(smooth_two_at_once)
         {&b, "b (beta 0.75)", 8, 2.75 / 0.4375, 2.75, -1, 2},
         {&c, "c (beta 0.5, avg 3 after 2 losses)", 1, 2 / 0.875, 2, 2 / 0.875,
          3},
+        {&d, "d (beta 0)", 5, 5, 5, -1, 1},
     };
     for (size_t i = 0; i < COUNT(steps); i++) {
         double got = smooth_loss(steps[i].s, steps[i].loss);
@@ -1613,11 +1889,15 @@ START_TEST(smooth_two_at_once)
             continue;
         const char *why = smooth_mistake(got, s, steps[i].want, steps[i].avg,
                                          steps[i].count, steps[i].swapped);
-        if (s->count != steps[i].count && got >= 0.0 && isfinite(got))
+        if (s->count == steps[i].count - 1 && s->avg == 0.0 &&
+            close_to(got, steps[i].want))
+            why = "the state was left as it was: even with beta 0 (no "
+                  "smoothing) the loss is kept in avg and counted";
+        else if (s->count != steps[i].count && got >= 0.0 && isfinite(got))
             why = "each SmoothedLoss counts its own losses: count comes from "
                   "the state handed in (a static variable is shared by every "
                   "average)";
-        ck_abort_msg("smooth_loss on three averages kept side by side: "
+        ck_abort_msg("smooth_loss on four averages kept side by side: "
                      "feeding %g to %s returned %.17g, with avg %.17g and "
                      "count %zu; expected %.17g, %g and %zu: %s",
                      steps[i].loss, steps[i].name, got, s->avg, s->count,
@@ -1641,7 +1921,11 @@ START_TEST(smooth_constant)
                       close_to(got, 3.0 * (1.0 - pow(0.98, (double)(i + 1))))
                           ? ": that is the raw average, without bias "
                             "correction"
-                          : "");
+                      : float_only(got, 3.0) ? ": right to about 7 digits "
+                                               "only: something was computed "
+                                               "in float (powf, a float "
+                                               "variable)"
+                                             : "");
     }
 }
 END_TEST
@@ -1654,6 +1938,42 @@ static void add_smooth_tests(TCase *tc)
 }
 
 /* ===================================================== lr_suggestion() */
+
+START_TEST(suggestion_falls_not_rises)
+{
+    /* Rates 1e-3 .. 10, a factor 10 apart, smoothed losses 4, 2, 10, 6,
+     * 1: against log lr the slopes are -2, +8, -4 and -5 (over ln 10).
+     * The most negative is the last, from index 3 to 4: the answer is 3.
+     * The largest slope in size is the rise, +8, at index 1; the lowest
+     * loss is at index 4. A sixth entry (rate 100, loss 1000, a rise)
+     * lies past n = 5. */
+    const double lrs[] = {1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0};
+    const double smoothed[] = {4, 2, 10, 6, 1, 1000};
+    size_t got = lr_suggestion(lrs, smoothed, 5);
+    if (got == 3)
+        return;
+    const char *why = "the index i where (smoothed[i+1] - smoothed[i])/(log "
+                      "lr[i+1] - log lr[i]) is most negative";
+    if (got >= 5)
+        why = "that is not an index of a slope (0 to n - 2): is the "
+              "function still the stub that returns n?";
+    else if (got == 1)
+        why = "that is the largest slope in size, a rise: the suggestion is "
+              "the most negative slope, a fall (compare the signed slopes, "
+              "not |slope|)";
+    else if (got == 4)
+        why = "that is the minimum loss: the suggestion is before it, where "
+              "the loss falls fastest (the steepest slope)";
+    else if (got == 0)
+        why = "each fall was divided by the step in lr: the slope is "
+              "against log lr, where the range test's rates are spread "
+              "evenly";
+    ck_abort_msg("lr_suggestion over the rates 1e-3 .. 10 (a factor 10 "
+                 "apart) and smoothed losses 4, 2, 10, 6, 1 gave %zu, expected "
+                 "3 (the fall from 6 to 1; the slopes are -2, +8, -4, -5 over "
+                 "ln 10): %s", got, why);
+}
+END_TEST
 
 START_TEST(suggestion_before_the_minimum)
 {
@@ -1724,10 +2044,20 @@ END_TEST
 
 START_TEST(suggestion_ties_and_rises)
 {
+    /* The steepest fall first: rates 0.1, 1, 10 and losses 5, 1, 0.5,
+     * slopes -4/ln 10 and -0.5/ln 10: 0. */
+    const double first_lrs[] = {0.1, 1, 10}, first_losses[] = {5, 1, 0.5};
+    size_t got = lr_suggestion(first_lrs, first_losses, 3);
+    ck_assert_msg(got == 0,
+                  "lr_suggestion over the rates 0.1, 1, 10 and losses 5, 1, "
+                  "0.5 gave %zu, expected 0: the slopes are -4/ln 10 and "
+                  "-0.5/ln 10%s", got,
+                  got == 1 ? " (the first slope, from index 0 to 1, was "
+                             "skipped: i runs from 0 to n - 2)" : "");
     /* Rates 1, 2, 4 (two equal steps of ln 2) and losses 4, 3, 2: both
      * slopes are -1/ln 2, a tie, and the first index wins: 0. */
     const double tie_lrs[] = {1, 2, 4}, tie_losses[] = {4, 3, 2};
-    size_t got = lr_suggestion(tie_lrs, tie_losses, 3);
+    got = lr_suggestion(tie_lrs, tie_losses, 3);
     ck_assert_msg(got == 0,
                   "lr_suggestion over the rates 1, 2, 4 and losses 4, 3, 2 "
                   "gave %zu, expected 0: both slopes are -1/ln 2, and on a "
@@ -1756,6 +2086,7 @@ END_TEST
 
 static void add_suggestion_tests(TCase *tc)
 {
+    tcase_add_test(tc, suggestion_falls_not_rises);
     tcase_add_test(tc, suggestion_before_the_minimum);
     tcase_add_test(tc, suggestion_against_log_lr);
     tcase_add_test(tc, suggestion_ties_and_rises);

@@ -54,6 +54,8 @@ void combine_shard_means(const double *const *means, const size_t *counts,
     for (size_t i = 0; i < n; i++)
         out[i] = 0.0;
     for (size_t s = 0; s < shards; s++) {
+        if (counts[s] == 0)
+            continue; /* its mean, a sum over no items / 0, may be nan */
         double weight = (double)counts[s] / (double)total;
         for (size_t i = 0; i < n; i++)
             out[i] += weight * means[s][i];

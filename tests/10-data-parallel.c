@@ -14,7 +14,12 @@
  *     item with means 0.1, 0.2, 0.3 give 0.20000000000000001 in the
  *     contract's order, 0.20000000000000004 when the sum is divided once
  *     at the end, 0.19999999999999998 when the shards are added backwards
- *     (computed with -ffp-contract=off, as the course builds).
+ *     (computed with -ffp-contract=off, as the course builds); six
+ *     micro-batches of 8 whose true mean 0.75 the contract's order rounds
+ *     to 0.74999999999999989 and every other order tried does not; and
+ *     shards of 0 items, which weigh 0/total = 0.
+ *   - Properties of a function of its arguments alone: a shard asked for
+ *     before rank 0's, a combination repeated, give the same answer.
  *   - The tree's step count ⌈log2 P⌉ and its roles for P = 5 worked by
  *     hand; a simulated tree whose rank r holds 2^r, so that rank 0's sum
  *     2^P - 1 is exact and a value lost or added twice shows.
@@ -47,6 +52,52 @@ static const ShardCase shard_cases[] = {
     {11, 6, {{0, 2}, {2, 2}, {4, 2}, {6, 2}, {8, 2}, {10, 1}}},
 };
 
+/* Shards whose first items % ranks + 1 ranks got one more: `<=` for `<`. */
+static bool one_extra_too_many(const Shard *s, size_t items, size_t ranks)
+{
+    size_t base = items / ranks, extra = items % ranks;
+    if (extra + 1 >= ranks)
+        return false;
+    for (size_t r = 0; r < ranks; r++)
+        if (s[r].count != base + (r <= extra))
+            return false;
+    return true;
+}
+
+/* Shards of c = ⌈items/ranks⌉ cut in order, the last ones short or empty:
+ * rank r's count min(c, items - r·c), 0 past the end (and not the rule's
+ * counts, which these are when items < ranks). */
+static bool ceil_chunks(const Shard *s, size_t items, size_t ranks)
+{
+    size_t c = (items + ranks - 1) / ranks;
+    bool differs = false;
+    for (size_t r = 0; r < ranks; r++) {
+        size_t left = r * c < items ? items - r * c : 0;
+        if (s[r].count != (left < c ? left : c))
+            return false;
+        differs = differs ||
+                  s[r].count != items / ranks + (r < items % ranks);
+    }
+    return differs;
+}
+
+/* items < ranks: ranks 0..items-1 right ({r, 1}), but some empty shard
+ * does not start at items. */
+static bool empty_shard_misplaced(const Shard *s, size_t items, size_t ranks)
+{
+    bool misplaced = false;
+    if (items >= ranks)
+        return false;
+    for (size_t r = 0; r < ranks; r++) {
+        if (r < items && (s[r].first != r || s[r].count != 1))
+            return false;
+        if (r >= items && s[r].count != 0)
+            return false;
+        misplaced = misplaced || (r >= items && s[r].first != items);
+    }
+    return misplaced;
+}
+
 /* The likely mistake behind shards s[0..ranks-1] of `items`, or NULL. */
 static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
 {
@@ -59,12 +110,32 @@ static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
     if (extra > 0 && all_base)
         return "the remainder was dropped: items % ranks items belong to no "
                "rank; the first items % ranks ranks get one more each";
+    if (extra > 0 && ranks > 1 && s[0].count == base + 1 &&
+        s[ranks - 1].count == items - (ranks - 1) * base)
+        return "the last rank took what is left after (P - 1)·(items/ranks) "
+               "items, forgetting that the first items % ranks ranks took "
+               "one more each: the shards cover more items than there are; "
+               "the last rank's shard is items/ranks long";
     if (extra > 0 && s[ranks - 1].count == base + extra && ranks > 1)
         return "the remainder went to the last rank: the rule spreads it, "
                "one more item each for the first items % ranks ranks";
     if (extra > 0 && s[0].count == base && s[ranks - 1].count == base + 1)
         return "the extra items went to the last ranks: the rule gives them "
                "to the first items % ranks ranks";
+    if (one_extra_too_many(s, items, ranks))
+        return "one rank too many got an extra item: rank items % ranks "
+               "took one too (rank <= items % ranks?); only ranks 0 to "
+               "items % ranks - 1 get one more";
+    if (ceil_chunks(s, items, ranks))
+        return "shards of ⌈items/ranks⌉ with what is left for the last "
+               "(torch.chunk's sizes, or a ceil division): the rule gives "
+               "items/ranks each and one more to each of the first "
+               "items % ranks ranks: no shard is more than one shorter";
+    if (empty_shard_misplaced(s, items, ranks))
+        return "a rank with no items (items < ranks) still has a place: its "
+               "empty shard starts where the one before it ends, at items "
+               "(first = items, count 0), not at 0 or at its rank; an early "
+               "return for the empty ranks?";
     for (size_t r = 1; r < ranks; r++)
         if (s[r].first < s[r - 1].first + s[r - 1].count)
             return "shards overlap: a rank starts inside the shard before "
@@ -130,38 +201,109 @@ START_TEST(shard_tiles_every_batch)
 }
 END_TEST
 
+START_TEST(shard_any_call_order)
+{
+    /* Each rank asks for its own shard only, so no call may lean on an
+     * earlier one: here the last rank asks first, in a fresh process, and
+     * the ranks go down to 0. The rule by hand: items/ranks each, one more
+     * for the first items % ranks; rank r starts after the shards before
+     * it, r·(items/ranks) + min(r, items % ranks). */
+    static const size_t cases[][2] = {{10, 4}, {7, 3}, {3, 5}, {9, 2}};
+    for (size_t k = 0; k < COUNT(cases); k++) {
+        size_t items = cases[k][0], ranks = cases[k][1];
+        size_t base = items / ranks, extra = items % ranks;
+        for (size_t r = ranks; r-- > 0;) {
+            Shard got = shard_of(items, ranks, r);
+            size_t want_first = r * base + (r < extra ? r : extra);
+            size_t want_count = base + (r < extra);
+            if (got.first == want_first && got.count == want_count)
+                continue;
+            Shard all[9];
+            for (size_t q = 0; q < ranks; q++)
+                all[q] = shard_of(items, ranks, q);
+            bool again = all[r].first == want_first &&
+                         all[r].count == want_count;
+            const char *why = again
+                ? "asked again after rank 0, it gives the right shard: the "
+                  "answer depends on earlier calls (items/ranks or the "
+                  "remainder kept in a static, computed when rank 0 asks?); "
+                  "compute every shard from the call's own arguments"
+                : shard_mistake(all, items, ranks);
+            ck_abort_msg("shard_of(%zu items, %zu ranks, rank %zu), asked "
+                         "before the ranks below it, gave first %zu, count "
+                         "%zu; expected first %zu, count %zu: %s", items,
+                         ranks, r, got.first, got.count, want_first,
+                         want_count,
+                         why ? why : "items/ranks each, one more for each "
+                                     "of the first items % ranks ranks");
+        }
+    }
+}
+END_TEST
+
 static void add_shard_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, shard_hand_worked, 0, COUNT(shard_cases));
     tcase_add_test(tc, shard_tiles_every_batch);
+    tcase_add_test(tc, shard_any_call_order);
 }
 
 /* ======================================================== shard_weight() */
+
+/* The mistake behind got[0..3] = the weights of 10 items over 4 ranks
+ * when got[r] is wrong (want: 0.3, 0.3, 0.2, 0.2), or NULL. */
+static const char *weight_mistake(const double *got, const double *want,
+                                  size_t r)
+{
+    bool all_base = true, all_first = true, reversed = true;
+    for (size_t q = 0; q < 4; q++) {
+        all_base = all_base && got[q] == (double)(10 / 4) / 10.0;
+        all_first = all_first && got[q] == got[0];
+        reversed = reversed && got[q] == want[3 - q];
+    }
+    return got[r] < 0 ? "is the function still the stub that returns -1?"
+         : got[r] == 0.25 ? "1/ranks: right only when the shards are "
+                            "equal; a shard's weight is its share of the "
+                            "items, count/items (the wrong count for uneven "
+                            "shards)"
+         : got[r] == 0.0 ? "count/items was computed in whole numbers: turn "
+                           "both into doubles before dividing"
+         : all_base ? "every rank weighs (items/ranks)/items, 2/10: the "
+                      "first items % ranks ranks' shards are one longer; "
+                      "use the rank's own count, shard_of(...).count"
+         : grading_near(got[r], want[r] / 4, 1e-12)
+             ? "count/items divided by the ranks as well: the weights "
+               "already make the sum of the shards' means their mean, and "
+               "dividing by P again averages twice"
+         : grading_near(got[r], want[r] * 10 / 4, 1e-12)
+             ? "the shard's count was divided by the number of ranks, not "
+               "by the number of items (the wrong count)"
+         : all_first ? "every rank got rank 0's weight: a weight remembered "
+                       "from the first call (a static?), or a count that "
+                       "does not depend on the rank"
+         : reversed ? "the weights in reverse rank order (rank P - 1 - r's "
+                      "shard): the first items % ranks ranks have the "
+                      "larger shards, and each rank weighs its own"
+                    : NULL;
+}
 
 START_TEST(weight_uneven_shards)
 {
     /* 10 items over 4 ranks: shards of 3, 3, 2, 2, weights 0.3, 0.3, 0.2,
      * 0.2 (each the double nearest, from one division). */
     const double want[] = {0.3, 0.3, 0.2, 0.2};
+    double got[4];
+    for (size_t r = 0; r < 4; r++)
+        got[r] = shard_weight(10, 4, r);
     for (size_t r = 0; r < 4; r++) {
-        double got = shard_weight(10, 4, r);
-        if (grading_near(got, want[r], 1e-15))
+        if (grading_near(got[r], want[r], 1e-15))
             continue;
-        const char *why =
-            got < 0 ? "is the function still the stub that returns -1?"
-            : got == 0.25 ? "1/ranks: right only when the shards are equal; "
-                            "a shard's weight is its share of the items, "
-                            "count/items (the wrong count for uneven shards)"
-            : got == 0.0 ? "count/items was computed in whole numbers: turn "
-                           "both into doubles before dividing"
-            : grading_near(got, want[r] * 10 / 4, 1e-12)
-                ? "the shard's count was divided by the number of ranks, "
-                  "not by the number of items (the wrong count)"
-                : "a shard's weight is its share of the batch: its count "
-                  "over all the items";
+        const char *why = weight_mistake(got, want, r);
         ck_abort_msg("shard_weight(10 items, 4 ranks, rank %zu) = %.17g, "
-                     "expected %g (a shard of %d of 10): %s", r, got, want[r],
-                     r < 2 ? 3 : 2, why);
+                     "expected %g (a shard of %d of 10): %s", r, got[r],
+                     want[r], r < 2 ? 3 : 2,
+                     why ? why : "a shard's weight is its share of the "
+                                 "batch: its count over all the items");
     }
 }
 END_TEST
@@ -192,6 +334,24 @@ static void add_weight_tests(TCase *tc)
 
 /* ================================================= combine_shard_means() */
 
+/* The contract's sum of one coordinate with a float in it: the running
+ * sum rounded to float after each addition, or (weights) each weight
+ * count/total computed in float. The two known mistakes, done here. */
+static double in_float(const double *m, const size_t *c, size_t shards,
+                       bool weights)
+{
+    size_t total = 0;
+    for (size_t s = 0; s < shards; s++)
+        total += c[s];
+    double out = 0.0;
+    for (size_t s = 0; s < shards; s++) {
+        double w = weights ? (double)((float)c[s] / (float)total)
+                           : (double)c[s] / (double)total;
+        out = weights ? out + w * m[s] : (double)(float)(out + w * m[s]);
+    }
+    return out;
+}
+
 /* The mistake that gives `got` for shards with these means and counts
  * (one coordinate), or NULL. */
 static const char *combine_mistake(double got, const double *m,
@@ -206,6 +366,12 @@ static const char *combine_mistake(double got, const double *m,
     }
     if (isnan(got))
         return "nothing was written to out (the stub?)";
+    if (got == in_float(m, c, shards, false))
+        return "the sum was kept in a float: every addition rounds to 24 "
+               "bits; accumulate in double, straight into out";
+    if (got == in_float(m, c, shards, true))
+        return "the weights were computed in float: count/total rounded to "
+               "24 bits; compute them as (double)counts[s] / (double)total";
     if (grading_near(got, sum, 1e-12))
         return "a sum of the shards' means not divided: the reduction adds, "
                "the average still has to be taken (weight each mean by "
@@ -225,6 +391,14 @@ static const char *combine_mistake(double got, const double *m,
                "shard's mean is already an average, so dividing the sum of "
                "means by the total averages twice; weight each mean by "
                "count/total, or reduce the shards' sums and divide after";
+    if (grading_near(got, weighted / (double)total / (double)shards, 1e-12))
+        return "the weighted mean was divided by the number of shards as "
+               "well: the weights count/total already average, and "
+               "dividing again averages twice";
+    if (shards * c[0] != total &&
+        grading_near(got, weighted / (double)(shards * c[0]), 1e-12))
+        return "the total taken as shards × the first shard's count (equal "
+               "shards assumed): add up every shard's count";
     if (grading_near(got, 7.0 + weighted / (double)total, 1e-12))
         return "out was not cleared before adding: start every coordinate "
                "at 0.0";
@@ -249,7 +423,10 @@ START_TEST(combine_uneven)
         if (out[i] == want[i])
             continue;
         double m[] = {means[0][i], means[1][i], means[2][i]};
-        const char *why = combine_mistake(out[i], m, counts, 3);
+        const char *why = out[i] == 7.0
+            ? "out was never written there: the loop over the vector must "
+              "reach its last number, i = n - 1"
+            : combine_mistake(out[i], m, counts, 3);
         ck_abort_msg("combine_shard_means of shards of 3, 3, 2 items with "
                      "means %g, %g, %g gave %.17g, expected %g = 3/8·%g + "
                      "3/8·%g + 2/8·%g: %s", m[0], m[1], m[2], out[i], want[i],
@@ -268,14 +445,18 @@ START_TEST(combine_one_shard_is_exact)
     const size_t counts[] = {64};
     double out[3] = {NAN, NAN, NAN};
     combine_shard_means(means, counts, 1, 3, out);
-    for (size_t i = 0; i < 3; i++)
-        ck_assert_msg(out[i] == m0[i],
-                      "one shard of 64 items with mean %.17g gave %.17g: a "
-                      "lone shard weighs 64/64 = 1, and its mean comes back "
-                      "unchanged%s", m0[i], out[i],
-                      grading_near(out[i], m0[i] / 64, 1e-12)
-                          ? " (the mean was divided by the count again: it "
-                            "is already an average)" : "");
+    for (size_t i = 0; i < 3; i++) {
+        if (out[i] == m0[i])
+            continue;
+        const char *why = grading_near(out[i], m0[i] / 64, 1e-12)
+            ? "the mean was divided by the count again: it is already an "
+              "average"
+            : combine_mistake(out[i], &m0[i], counts, 1);
+        ck_abort_msg("one shard of 64 items with mean %.17g gave %.17g: a "
+                     "lone shard weighs 64/64 = 1, and its mean comes back "
+                     "unchanged%s%s", m0[i], out[i], why ? ": " : "",
+                     why ? why : "");
+    }
 }
 END_TEST
 
@@ -310,11 +491,127 @@ START_TEST(combine_fixed_order)
 }
 END_TEST
 
+START_TEST(combine_micro_batches_in_order)
+{
+    /* The program's fixed order: six micro-batches of 8 examples (a batch
+     * of 48 over 2 or 3 ranks), means 0.3, 0.9, 1.3, 0.5, 0.5, 1.0, whose
+     * true mean is 4.5/6 = 0.75. Each weight is 8/48, the double nearest
+     * 1/6, and the contract's order, micro-batch 0 first, rounds to
+     * 0.74999999999999989. Added backwards it is 0.75000000000000011; per
+     * rank first (0-2 and 3-5, or pairs), pairwise, or evens then odds,
+     * 0.75; divided once at the end, 0.75 as well (computed with
+     * -ffp-contract=off, as the course builds). Only the one order gives
+     * the same bits on every number of ranks. */
+    const double m[] = {0.3, 0.9, 1.3, 0.5, 0.5, 1.0};
+    const double *means[] = {&m[0], &m[1], &m[2], &m[3], &m[4], &m[5]};
+    const size_t counts[] = {8, 8, 8, 8, 8, 8};
+    double out[1] = {NAN};
+    combine_shard_means(means, counts, 6, 1, out);
+    const double want = 0.74999999999999989;
+    if (out[0] == want)
+        return;
+    const char *why =
+        out[0] == 0.75000000000000011
+            ? "the micro-batches were added last first: add them in order "
+              "s = 0, 1, ..."
+        : out[0] == 0.75
+            ? "the mean, but not the contract's bits: the micro-batches "
+              "were added in another order or grouping (a rank's own "
+              "first, pairwise, evens then odds?) or divided once at the "
+              "end; floating-point addition is not associative, so add "
+              "weight·mean micro-batch after micro-batch, from 0.0"
+            : combine_mistake(out[0], m, counts, 6);
+    ck_abort_msg("combine_shard_means of six micro-batches of 8 examples "
+                 "with means 0.3, 0.9, 1.3, 0.5, 0.5, 1.0 gave %.17g, "
+                 "expected %.17g bit for bit: %s", out[0], want,
+                 why ? why : "weight·mean added in micro-batch order, from "
+                             "0.0");
+}
+END_TEST
+
+/* Run twice: the empty shards' means first finite (100 and -5), then nan,
+ * as a mean over no items, 0/0, is. */
+START_TEST(combine_empty_shards)
+{
+    /* Shards of 2, 0, 2, 0 items (the contract allows a count of 0
+     * anywhere): 2/4·1 + 2/4·3 = 0.5 + 1.5 = 2, exact. An empty shard adds
+     * nothing, whatever its mean, and the ones after it count. Weighted by
+     * 0 instead of skipped, a finite mean adds 0 (0/4·100 = 0), but a nan
+     * one adds 0·nan = nan. */
+    bool nan_means = _i == 1;
+    const double a[] = {1}, b[] = {nan_means ? NAN : 100}, c[] = {3},
+                 d[] = {nan_means ? NAN : -5};
+    const double *means[] = {a, b, c, d};
+    const size_t counts[] = {2, 0, 2, 0};
+    double out[1] = {NAN};
+    combine_shard_means(means, counts, 4, 1, out);
+    if (out[0] == 2.0)
+        return;
+    const char *why =
+        out[0] == 0.5
+            ? "only the shards before the first empty one were added (a "
+              "loop that stops at a count of 0?): an empty shard adds "
+              "nothing, and the shards after it still count"
+        : nan_means && isnan(out[0])
+            ? "an empty shard's mean, 0/0 over no items, is nan, and "
+              "weighting it by 0 still adds 0·nan = nan: skip a shard whose "
+              "count is 0, as the contract's 'adds nothing' says"
+        : isnan(out[0]) || isinf(out[0])
+            ? "an empty shard made the result non-finite: its weight is "
+              "0/total = 0, and 0·mean adds 0 (nothing divides by its count "
+              "or its weight)"
+        : nan_means ? NULL
+            : combine_mistake(out[0], (const double[]){1, 100, 3, -5},
+                              counts, 4);
+    ck_abort_msg("combine_shard_means of shards of 2, 0, 2, 0 items with "
+                 "means 1, %s, 3, %s gave %.17g, expected 2 = 2/4·1 + "
+                 "2/4·3: %s", nan_means ? "nan" : "100",
+                 nan_means ? "nan" : "-5", out[0],
+                 why ? why : "weight each mean by count/total; a shard of 0 "
+                             "items weighs 0");
+}
+END_TEST
+
+START_TEST(combine_called_again)
+{
+    /* The program combines once a step, so the same call must give the
+     * same answer every time: shards of 3, 3, 2 with means 1, 4, 10 give
+     * 4.375 (combine_uneven's working), then shards of 1 and 1 with means
+     * 2 and 4 give 1/2·2 + 1/2·4 = 3, then the first again 4.375. */
+    const double m0[] = {1}, m1[] = {4}, m2[] = {10}, m3[] = {2}, m4[] = {4};
+    const double *first[] = {m0, m1, m2}, *second[] = {m3, m4};
+    const size_t counts1[] = {3, 3, 2}, counts2[] = {1, 1};
+    double out[3] = {NAN, NAN, NAN};
+    combine_shard_means(first, counts1, 3, 1, &out[0]);
+    combine_shard_means(second, counts2, 2, 1, &out[1]);
+    combine_shard_means(first, counts1, 3, 1, &out[2]);
+    const double want[] = {4.375, 3.0, 4.375};
+    for (size_t k = 0; k < 3; k++) {
+        if (out[k] == want[k])
+            continue;
+        const char *why = k > 0 && out[0] == want[0]
+            ? "the first call was right: something was kept from the call "
+              "before (a static total or sum?); each call starts from its "
+              "own counts and a cleared out"
+            : k == 1 ? combine_mistake(out[1], (const double[]){2, 4},
+                                       counts2, 2)
+                     : combine_mistake(out[k], (const double[]){1, 4, 10},
+                                       counts1, 3);
+        ck_abort_msg("combine_shard_means, call %zu of 3 in a row, gave "
+                     "%.17g, expected %g: %s", k + 1, out[k], want[k],
+                     why ? why : "weight each mean by count/total");
+    }
+}
+END_TEST
+
 static void add_combine_tests(TCase *tc)
 {
     tcase_add_test(tc, combine_uneven);
     tcase_add_test(tc, combine_one_shard_is_exact);
     tcase_add_test(tc, combine_fixed_order);
+    tcase_add_test(tc, combine_micro_batches_in_order);
+    tcase_add_loop_test(tc, combine_empty_shards, 0, 2);
+    tcase_add_test(tc, combine_called_again);
 }
 
 /* ===================================================== the ring's steps */
@@ -341,12 +638,24 @@ static void check_chunks(ChunkFn fn, const char *name,
                                (long)ranks);
                 if (got == want)
                     continue;
+                long signed_rem = ((long)r + offset - (long)s) % (long)ranks;
+                size_t upward = (size_t)(((long)r + offset + (long)s) %
+                                         (long)ranks);
                 const char *why =
-                    got >= ranks ? "not a chunk index (below P): is it "
-                                   "still the stub?"
+                    signed_rem < 0 && got == (size_t)signed_rem
+                        ? "C's % keeps the sign: (r - s) % P is negative "
+                          "when s > r, and a negative index cast to size_t "
+                          "is huge; add P before taking the remainder"
+                    : got >= ranks ? "not a chunk index (below P): is it "
+                                     "still the stub?"
                     : got == ((size_t)((long)r + offset - (long)s)) % ranks
                         ? "rank - step wrapped around below 0 in size_t: "
                           "add P before subtracting, as Python's % would"
+                    : s > 0 && got == upward
+                        ? "the chunk index goes up with the step (r + s): "
+                          "the ring turns the other way; what a rank sends "
+                          "at step s is what it received at step s - 1, "
+                          "so the index goes down, r - s"
                     : got == (want + 1) % ranks || (got + 1) % ranks == want
                         ? "the ring's chunk index is off by one"
                         : "see the header's formula";

@@ -29,6 +29,7 @@
 #include "grading.h"
 
 #include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -78,6 +79,25 @@ static size_t first_off(const double *got, const double *want, size_t count)
         j++;
     return j;
 }
+
+/* Whether got is want computed with a float somewhere in the sums: every
+ * entry a float's 24-bit mantissa (or 0) and within 1e-5 of want, but
+ * not all of them the same bits. */
+static bool float_sums(const double *got, const double *want, size_t count)
+{
+    bool differs = false;
+    for (size_t j = 0; j < count; j++) {
+        if (!(fabs(got[j]) <= FLT_MAX) || (double)(float)got[j] != got[j] ||
+            !(fabs(got[j] - want[j]) <= 1e-5 * fabs(want[j])))
+            return false;
+        differs = differs || got[j] != want[j];
+    }
+    return differs;
+}
+
+static const char *const FLOAT_SUMS =
+    "the sums were kept in a float (24-bit mantissa): accumulate in double, "
+    "as the contract's sums are";
 
 /* Numbers with full 53-bit mantissas, both signs and exponents from
  * 2^-12 to 2^12, from a fixed 64-bit LCG (Knuth's MMIX constants): sums
@@ -269,6 +289,8 @@ START_TEST(forward_order_bit_exact)
             why = "k ran from in - 1 down to 0: add the products in "
                   "increasing k, after the bias";
     }
+    if (!why && float_sums(y, want, N * OUT))
+        why = FLOAT_SUMS;
     if (!why && all_close(y, want, N * OUT))
         why = "the right sums in another order: start from b[o] and add "
               "x[i][k]·w[k][o] for k = 0, 1, ..., in - 1, one at a time";
@@ -398,6 +420,14 @@ static const char *dw_mistake(const double *got, const double *want,
     if (fresh && any_preload)
         return "dw was overwritten: linear_backward adds to dw (+=), the "
                "caller zeroes it once per step (zero_grad)";
+    bool mean = n > 1;
+    for (size_t j = 0; j < count; j++)
+        mean = mean &&
+               close_to(got[j], dw0[j] + (want[j] - dw0[j]) / (double)n);
+    if (mean)
+        return "dw was divided by n: the 1/n of the mean loss is already in "
+               "dy (softmax_cross_entropy's gradient); xᵀ·dy is a plain sum "
+               "over the batch";
     return NULL;
 }
 
@@ -431,13 +461,20 @@ static const char *db_mistake(const double *got, const double *want,
     if (fresh && any_preload)
         return "db was overwritten: linear_backward adds to db (+=), the "
                "caller zeroes it once per step (zero_grad)";
+    bool mean = n > 1;
+    for (size_t o = 0; o < out; o++)
+        mean = mean &&
+               close_to(got[o], db0[o] + (want[o] - db0[o]) / (double)n);
+    if (mean)
+        return "db was divided by n: the 1/n of the mean loss is already in "
+               "dy; db is a plain sum of dy over the batch";
     return NULL;
 }
 
 /* The same for dx (n × in; it held dx0 before the call). */
 static const char *dx_mistake(const double *got, const double *want,
-                              double dx0, const double *w, const double *dy,
-                              size_t n, size_t in, size_t out)
+                              double dx0, const double *x, const double *w,
+                              const double *dy, size_t n, size_t in, size_t out)
 {
     double v[64];
     size_t count = n * in;
@@ -461,6 +498,42 @@ static const char *dx_mistake(const double *got, const double *want,
     if (all_close(got, v, count))
         return "w was read as out × in: dx[i][k] = Σ_o dy[i][o]·w[k][o], with "
                "w[k*out + o] (dy·wᵀ)";
+    /* A row of dy all 0 (a ReLU layer that switched an example off) whose
+     * row of dx still holds dx0, every other row right. */
+    bool stale = false, rest = true;
+    for (size_t i = 0; i < n; i++) {
+        bool zero_row = true, kept = true;
+        for (size_t o = 0; o < out; o++)
+            zero_row = zero_row && dy[i * out + o] == 0.0;
+        for (size_t k = 0; k < in; k++) {
+            double g = got[i * in + k];
+            kept = kept && (g == dx0 || (isnan(g) && isnan(dx0)));
+            rest = rest && (zero_row || close_to(g, want[i * in + k]));
+        }
+        stale = stale || (zero_row && kept && dx0 != 0.0);
+    }
+    if (stale && rest)
+        return "a row of dx whose dy is all 0 was skipped and kept what dx "
+               "held: dx is written everywhere, that row's sums are 0";
+    /* dy·wᵀ with scratch holding xᵀ: w transposed into scratch, then x
+     * transposed over it before dx read it (when in·n >= out·in). */
+    if (n >= out && n * in <= 64) {
+        double xt[64];
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < in; k++)
+                xt[k * n + i] = x[i * in + k];
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < in; k++) {
+                double s = 0.0;
+                for (size_t o = 0; o < out; o++)
+                    s += dy[i * out + o] * xt[o * in + k];
+                v[i * in + k] = s;
+            }
+        if (all_close(got, v, count))
+            return "dx came from xᵀ: scratch held x's transpose when dy·wᵀ "
+                   "read it; transpose w into scratch only once dw is done "
+                   "with xᵀ";
+    }
     return NULL;
 }
 
@@ -507,7 +580,7 @@ static void check_hand_case(const double *dw, const double *db,
         return;
     j = first_off(dx, HDX, 6);
     if (j < 6) {
-        const char *why = dx_mistake(dx, HDX, dx0, HW, HDY, 2, 3, 2);
+        const char *why = dx_mistake(dx, HDX, dx0, HX, HW, HDY, 2, 3, 2);
         ck_abort_msg("linear_backward, w = [1 -1; 2 0.5; -2 4], dy = [1 2; 3 "
                      "4]%s: dx[%zu][%zu] is %.17g, expected %g: %s", how,
                      j / 3, j % 3, dx[j], HDX[j],
@@ -656,7 +729,8 @@ START_TEST(backward_finite_differences)
         want[j] = fd_entry(x, j, x, w, b, c);
     for (size_t j = 0; j < COUNT(x); j++)
         if (!grading_near(dx[j], want[j], 1e-7)) {
-            const char *why = dx_mistake(dx, want, NAN, w, dy, FN, FIN, FOUT);
+            const char *why =
+                dx_mistake(dx, want, NAN, x, w, dy, FN, FIN, FOUT);
             ck_abort_msg("linear_backward (n 3, in 4, out 5): dx[%zu][%zu] is "
                          "%.17g, the central difference of the loss in x[%zu]"
                          "[%zu] is %.17g: %s", j / FIN, j % FIN, dx[j],
@@ -711,12 +785,14 @@ START_TEST(backward_order_bit_exact)
         else if (p == 1)
             why = db_mistake(db, want_db, zero, dy, N, OUT);
         else
-            why = dx_mistake(dx, want_dx, NAN, w, dy, N, IN, OUT);
+            why = dx_mistake(dx, want_dx, NAN, x, w, dy, N, IN, OUT);
         if (!why && same_bits(parts[p].got, parts[p].back, parts[p].count))
             why = p < 2 ? "the batch was summed from the last example to the "
                           "first: add over i in increasing order"
                         : "the outputs were summed from the last to the "
                           "first: add over o in increasing order";
+        if (!why && float_sums(parts[p].got, parts[p].want, parts[p].count))
+            why = FLOAT_SUMS;
         if (!why && all_close(parts[p].got, parts[p].want, parts[p].count))
             why = "the right sums in another order: the contract adds one "
                   "term at a time, in increasing order";
@@ -784,8 +860,8 @@ START_TEST(backward_edges)
                                     cases[c].dy, n, in, out)
                 : p == 1 ? db_mistake(db, cases[c].db, cases[c].db0,
                                       cases[c].dy, n, out)
-                         : dx_mistake(dx, cases[c].dx, NAN, cases[c].w,
-                                      cases[c].dy, n, in, out);
+                         : dx_mistake(dx, cases[c].dx, NAN, cases[c].x,
+                                      cases[c].w, cases[c].dy, n, in, out);
             ck_abort_msg("linear_backward with %s: %s[%zu] is %.17g, "
                          "expected %g: %s", cases[c].what, parts[p].name, j,
                          parts[p].got[j], parts[p].want[j],
@@ -803,6 +879,53 @@ START_TEST(backward_edges)
 }
 END_TEST
 
+START_TEST(backward_zero_row)
+{
+    /* A row of dy all 0, as after a ReLU that switched example 1 off:
+     * x (3×2) = [1 2; 3 4; 5 6], w (2×2) = [1 -1; 2 0.5],
+     * dy = [1 2; 0 0; -1 0.5]:
+     *   dw = xᵀ·dy = [1 - 5  2 + 2.5; 2 - 6  4 + 3] = [-4 4.5; -4 7]
+     *   db = [0 2.5]
+     *   dx = dy·wᵀ = [1-2  2+1; 0 0; -1-0.5  -2+0.25] = [-1 3; 0 0; -1.5 -1.75]
+     * Dyadics: exact in any order. dx held 7 (it is overwritten, the zero
+     * row included). */
+    const double x[] = {1, 2, 3, 4, 5, 6}, w[] = {1, -1, 2, 0.5};
+    const double dy[] = {1, 2, 0, 0, -1, 0.5};
+    const double want_dw[] = {-4, 4.5, -4, 7}, want_db[] = {0, 2.5};
+    const double want_dx[] = {-1, 3, 0, 0, -1.5, -1.75}, zero[4] = {0};
+    double dw[4], db[2], dx[6], scratch[6];
+    fill(dw, 4, 0.0);
+    fill(db, 2, 0.0);
+    fill(dx, 6, 7.0);
+    fill(scratch, 6, NAN);
+    linear_backward(x, w, dy, 3, 2, 2, dw, db, dx, scratch);
+    size_t j = first_off(dw, want_dw, 4);
+    if (j < 4) {
+        const char *why = dw_mistake(dw, want_dw, zero, x, dy, 3, 2, 2);
+        ck_abort_msg("linear_backward, dy = [1 2; 0 0; -1 0.5]: dw[%zu][%zu] "
+                     "is %.17g, expected %g: %s", j / 2, j % 2, dw[j],
+                     want_dw[j],
+                     why ? why : "dw[k][o] += Σ_i x[i][k]·dy[i][o]");
+    }
+    j = first_off(db, want_db, 2);
+    if (j < 2) {
+        const char *why = db_mistake(db, want_db, zero, dy, 3, 2);
+        ck_abort_msg("linear_backward, dy = [1 2; 0 0; -1 0.5]: db[%zu] is "
+                     "%.17g, expected %g: %s", j, db[j], want_db[j],
+                     why ? why : "db[o] += Σ_i dy[i][o]");
+    }
+    j = first_off(dx, want_dx, 6);
+    if (j < 6) {
+        const char *why = dx_mistake(dx, want_dx, 7.0, x, w, dy, 3, 2, 2);
+        ck_abort_msg("linear_backward, dy = [1 2; 0 0; -1 0.5], dx holding 7: "
+                     "dx[%zu][%zu] is %.17g, expected %g: %s", j / 2, j % 2,
+                     dx[j], want_dx[j],
+                     why ? why : "dx[i][k] = Σ_o dy[i][o]·w[k][o], from 0, "
+                                 "for every row");
+    }
+}
+END_TEST
+
 static void add_backward_tests(TCase *tc)
 {
     tcase_add_test(tc, backward_hand_worked);
@@ -811,6 +934,7 @@ static void add_backward_tests(TCase *tc)
     tcase_add_test(tc, backward_finite_differences);
     tcase_add_test(tc, backward_order_bit_exact);
     tcase_add_test(tc, backward_edges);
+    tcase_add_test(tc, backward_zero_row);
 }
 
 /* ================================================== activation_forward()
@@ -873,6 +997,41 @@ START_TEST(activation_forward_values)
     ck_assert_msg(a[6] == 4321.0,
                   "activation_forward(%s) wrote past the count = 6 entries of "
                   "a", ACTIVATION_NAME[t->f]);
+}
+END_TEST
+
+START_TEST(activation_forward_keeps_z)
+{
+    /* z is read only: the backward pass needs it (ReLU's slope is read off
+     * z), so an in-place activation, nn.ReLU(inplace=True)'s habit, breaks
+     * it. z = (-1.5, 0.5, 2) in a writable array must come back bit for
+     * bit, and a must be f(z): ReLU (0, 0.5, 2), tanh and σ by math.h,
+     * 1e-15 relative. */
+    for (int f = ACTIVATION_RELU; f <= ACTIVATION_IDENTITY; f++) {
+        const double home[] = {-1.5, 0.5, 2};
+        double z[3], a[3], want[3];
+        memcpy(z, home, sizeof z);
+        fill(a, 3, NAN);
+        for (size_t j = 0; j < 3; j++)
+            want[j] = f == ACTIVATION_RELU ? fmax(home[j], 0.0)
+                      : f == ACTIVATION_TANH ? tanh(home[j])
+                      : f == ACTIVATION_SIGMOID ? 1.0 / (1.0 + exp(-home[j]))
+                                                : home[j];
+        activation_forward((Activation)f, z, 3, a);
+        ck_assert_msg(memcmp(z, home, sizeof z) == 0,
+                      "activation_forward(%s) changed its input: z = (%g, %g, "
+                      "%g) came back (%g, %g, %g): z is read only, an "
+                      "in-place activation overwrites the z the backward "
+                      "pass needs; write a only", ACTIVATION_NAME[f], home[0],
+                      home[1], home[2], z[0], z[1], z[2]);
+        for (size_t j = 0; j < 3; j++)
+            ck_assert_msg(fabs(a[j] - want[j]) <= 1e-15 * fabs(want[j]),
+                          "activation_forward(%s) at z = %g gave %.17g, "
+                          "expected %.17g%s", ACTIVATION_NAME[f], home[j],
+                          a[j], want[j],
+                          isnan(a[j]) ? ": is the function still the stub?"
+                                      : "");
+    }
 }
 END_TEST
 
@@ -943,6 +1102,7 @@ END_TEST
 
 static void add_activation_forward_tests(TCase *tc)
 {
+    tcase_add_test(tc, activation_forward_keeps_z);
     tcase_add_loop_test(tc, activation_forward_values, 0, (int)COUNT(forward_cases));
     tcase_add_test(tc, sigmoid_extremes);
     tcase_add_test(tc, activation_forward_counts);
@@ -981,22 +1141,37 @@ START_TEST(activation_backward_values)
     /* The tanh values at ±3: 1/cosh²(3) = 0.00986603716544..., times da;
      * tolerance 1e-9 relative there (1 - a² cancels ~2 digits of a), 1e-14
      * elsewhere. */
+    /* dz held 1000 before the call: it is written, not added to. The
+     * mistakes read off the whole row (at a = 0.5 several slopes agree:
+     * a·(1 + a) = 1 - a² = 0.75). */
     const BackwardCase *t = &backward_cases[_i];
-    double dz[7];
-    fill(dz, 7, NAN);
+    double dz[7], wants[6];
+    fill(dz, 7, 1000.0);
     dz[6] = 4321.0;
     activation_backward(t->f, t->z, t->a, t->da, 6, dz);
+    bool unwritten = true, added = true, plus = true;
     for (size_t j = 0; j < 6; j++) {
-        double want = t->want[j];
+        wants[j] = t->want[j];
         if (t->f == ACTIVATION_TANH && fabs(t->z[j]) == 3.0)
-            want = t->da[j] / (cosh(3.0) * cosh(3.0));
+            wants[j] = t->da[j] / (cosh(3.0) * cosh(3.0));
+        unwritten = unwritten && dz[j] == 1000.0;
+        added = added && fabs(dz[j] - (1000.0 + wants[j])) <= 1e-9;
+        plus = plus && close_to(dz[j], t->da[j] * t->a[j] * (1.0 + t->a[j]));
+    }
+    for (size_t j = 0; j < 6; j++) {
+        double want = wants[j];
         double rel = t->f == ACTIVATION_TANH && fabs(t->z[j]) == 3.0 ? 1e-9 : 1e-14;
         if (fabs(dz[j] - want) <= rel * fabs(want) || dz[j] == want)
             continue;
         double z = t->z[j], a = t->a[j], da = t->da[j];
         const char *why = NULL;
-        if (isnan(dz[j]))
+        if (unwritten)
             why = "dz[j] was not written: is the function still the stub?";
+        else if (added)
+            why = "dz was added to: it is written, dz = da·f'(z), whatever it "
+                  "held (only linear_backward's dw and db accumulate)";
+        else if (t->f == ACTIVATION_SIGMOID && plus)
+            why = "σ' was taken as a·(1 + a): it is a·(1 - a), mind the sign";
         else if (t->f == ACTIVATION_RELU && z == 0.0 && dz[j] == da)
             why = "ReLU's derivative at exactly 0 is 0 (as PyTorch takes it): "
                   "the slope is 1 only where z > 0, not z >= 0";
@@ -1064,31 +1239,44 @@ static void add_activation_backward_tests(TCase *tc)
 
 /* =============================================== softmax_cross_entropy()
  * The contract's mean loss, written here with long double sums, for the
- * difference quotients and for the logits read the wrong way round. */
+ * difference quotients; and the wrong losses the failures name. */
+typedef enum {
+    CE_RIGHT,
+    CE_BY_COLUMNS,  /* the logits read as classes × n */
+    CE_LABEL_ROW0,  /* the label's logit read from row 0: logits[labels[i]] */
+    CE_LAST_DROPPED /* the sum of exponentials over c < classes - 1 */
+} CeKind;
+
 static double ce_loss(const double *z, const uint8_t *labels, size_t n,
-                      size_t classes, bool by_columns)
+                      size_t classes, CeKind kind)
 {
     long double total = 0.0L;
     for (size_t i = 0; i < n; i++) {
-#define Z(c) (by_columns ? z[(c) * n + i] : z[i * classes + (c)])
+#define Z(c) (kind == CE_BY_COLUMNS ? z[(c) * n + i] : z[i * classes + (c)])
         long double m = Z(0), sum = 0.0L;
         for (size_t c = 1; c < classes; c++)
             m = Z(c) > m ? Z(c) : m;
-        for (size_t c = 0; c < classes; c++)
+        for (size_t c = 0; c < classes - (kind == CE_LAST_DROPPED); c++)
             sum += expl(Z(c) - m);
-        total += m + logl(sum) - Z(labels[i]);
+        total += m + logl(sum) -
+                 (kind == CE_LABEL_ROW0 ? z[labels[i]] : Z(labels[i]));
 #undef Z
     }
     return (double)(total / (long double)n);
 }
 
-/* Names a wrong loss (want is the right one; by_columns is the logits
- * read as classes × n), or NULL. */
-static const char *loss_mistake(double got, double want, double by_columns,
-                                size_t n)
+/* Names a wrong loss of the logits z (want is the right one), or NULL. */
+static const char *loss_mistake(double got, double want, const double *z,
+                                const uint8_t *labels, size_t n,
+                                size_t classes)
 {
     if (got == -1.0)
         return "is the function still the stub that returns -1?";
+    if (got == -INFINITY)
+        return "the loss is -inf: a row's Σ exp(z - m) underflowed to 0, so "
+               "m was above all of that row's logits: m is each row's own "
+               "largest logit (numpy's max(axis=1, keepdims=True)), not the "
+               "whole batch's";
     if (!isfinite(got))
         return "the loss is not finite: exp of a large logit overflows; "
                "subtract the row's largest logit m first (log Σ exp(z) = m + "
@@ -1102,29 +1290,68 @@ static const char *loss_mistake(double got, double want, double by_columns,
     if (n > 1 && got == 0.0)
         return "the loss is 0: 1/n computed in whole numbers (size_t) is 0 "
                "for n > 1; divide by (double)n";
-    if (close_to(got, by_columns))
-        return "the softmax ran over the batch axis: row i of the logits is "
-               "example i, and its softmax is over its `classes` entries";
+    static const struct {
+        CeKind kind;
+        const char *why;
+    } kinds[] = {
+        {CE_BY_COLUMNS, "the softmax ran over the batch axis: row i of the "
+                        "logits is example i, and its softmax is over its "
+                        "`classes` entries"},
+        {CE_LABEL_ROW0, "the label's logit was read without the row's offset "
+                        "(logits[labels[i]]): it is z[i][labels[i]], "
+                        "logits[i*classes + labels[i]]"},
+        {CE_LAST_DROPPED, "the last class was left out of Σ_c exp(z[c] - m): "
+                          "c runs over all `classes` logits, 0 to classes - 1"},
+    };
+    for (size_t t = 0; t < COUNT(kinds); t++)
+        if (close_to(got, ce_loss(z, labels, n, classes, kinds[t].kind)))
+            return kinds[t].why;
+    if (fabs(got - want) <= 1e-5 * fabs(want))
+        return "right to about 7 digits only, a float's precision: keep the "
+               "sums, the max and the log-sum-exp in double";
     return NULL;
 }
 
-/* Names a wrong dlogits (want the right one), or NULL. */
+/* Names a wrong dlogits (want the right one; every entry held preload
+ * before the call), or NULL. */
 static const char *dlogits_mistake(const double *got, const double *want,
                                    const uint8_t *labels, size_t n,
-                                   size_t classes)
+                                   size_t classes, double preload)
 {
     size_t count = n * classes;
-    bool times_n = true, flipped = true, zero = true, no_onehot = true, unwritten = true;
+    bool times_n = true, flipped = true, zero = true, no_onehot = true;
+    bool unwritten = true, some_unwritten = false, added = isfinite(preload);
+    bool at_row = n > 1, into_row0 = n > 1;
     for (size_t j = 0; j < count; j++) {
-        double hot = (double)(j % classes == labels[j / classes]) / (double)n;
+        size_t i = j / classes, c = j % classes;
+        double hot = (double)(c == labels[i]) / (double)n;
+        double row_hot = (double)(c == i) / (double)n;
+        bool kept = got[j] == preload || (isnan(got[j]) && isnan(preload));
         times_n = times_n && close_to(got[j], want[j] * (double)n);
         flipped = flipped && close_to(got[j], -want[j]);
         zero = zero && got[j] == 0.0;
         no_onehot = no_onehot && close_to(got[j], want[j] + hot);
-        unwritten = unwritten && isnan(got[j]);
+        unwritten = unwritten && kept;
+        some_unwritten = some_unwritten || (kept && isfinite(preload));
+        added = added && close_to(got[j], preload + want[j]);
+        at_row = at_row && close_to(got[j], want[j] + hot - row_hot);
+        double last = want[(n - 1) * classes + c];
+        into_row0 = into_row0 && (i == 0 ? close_to(got[j], last) : kept);
     }
     if (unwritten)
         return "dlogits was not written: is the function still the stub?";
+    if (added)
+        return "dlogits was added to: it is written, whatever it held (only "
+               "linear_backward's dw and db accumulate)";
+    if (into_row0)
+        return "every row's gradient was written into row 0 (the last one "
+               "is left there): row i of dlogits starts at i*classes";
+    if (some_unwritten)
+        return "some entries of dlogits were not written: all n·classes "
+               "of them are, dlogits[i*classes + c]";
+    if (at_row)
+        return "the one-hot was put at column i, the row's index: it is at "
+               "column labels[i], [c == labels[i]]";
     if (n > 1 && times_n)
         return "the cross-entropy gradient was not divided by the batch size: "
                "the loss is a mean, so each entry is (p - onehot)/n";
@@ -1143,14 +1370,16 @@ static const char *dlogits_mistake(const double *got, const double *want,
     return NULL;
 }
 
-/* Checks loss and dlogits against want_loss and want (1e-12). */
+/* Checks loss and dlogits (which held preload) against want_loss and
+ * want (1e-12). */
 static void check_ce(const char *what, double loss, const double *dlogits,
-                     const double *logits, const uint8_t *labels, size_t n,
-                     size_t classes, double want_loss, const double *want)
+                     double preload, const double *logits,
+                     const uint8_t *labels, size_t n, size_t classes,
+                     double want_loss, const double *want)
 {
     if (!close_to(loss, want_loss)) {
-        const char *why = loss_mistake(loss, want_loss,
-                                       ce_loss(logits, labels, n, classes, true), n);
+        const char *why = loss_mistake(loss, want_loss, logits, labels, n,
+                                       classes);
         ck_abort_msg("softmax_cross_entropy, %s: the loss is %.17g, expected "
                      "%.17g: %s", what, loss, want_loss,
                      why ? why : "(1/n) Σ_i [log Σ_c exp(z[i][c]) - "
@@ -1163,7 +1392,8 @@ static void check_ce(const char *what, double loss, const double *dlogits,
         double tol = want[j] == 0.0 ? 1e-15 : 1e-12 * fabs(want[j]);
         if (fabs(dlogits[j] - want[j]) <= tol)
             continue;
-        const char *why = dlogits_mistake(dlogits, want, labels, n, classes);
+        const char *why = dlogits_mistake(dlogits, want, labels, n, classes,
+                                          preload);
         ck_abort_msg("softmax_cross_entropy, %s: dlogits[%zu][%zu] is %.17g, "
                      "expected %.17g: %s", what, j / classes, j % classes,
                      dlogits[j], want[j],
@@ -1184,12 +1414,13 @@ static const double CE_D[] = {0.0625, 0.125, -0.1875, -0.2, 0.1, 0.1};
 
 START_TEST(ce_hand_worked)
 {
+    /* dlogits held 1000: it is written, not added to. */
     double d[6 + 1];
-    fill(d, 7, NAN);
+    fill(d, 7, 1000.0);
     d[6] = 4321.0;
     double loss = softmax_cross_entropy(CE_Z, CE_LABELS, 2, 3, d);
-    check_ce("logits [0 ln2 ln5; ln3 0 0], labels 2 and 0", loss, d, CE_Z,
-             CE_LABELS, 2, 3, log(8.0 / 3.0) / 2.0, CE_D);
+    check_ce("logits [0 ln2 ln5; ln3 0 0], labels 2 and 0", loss, d, 1000.0,
+             CE_Z, CE_LABELS, 2, 3, log(8.0 / 3.0) / 2.0, CE_D);
     ck_assert_msg(d[6] == 4321.0,
                   "softmax_cross_entropy wrote past the n·classes = 6 entries "
                   "of dlogits");
@@ -1215,7 +1446,40 @@ START_TEST(ce_large_logits)
     fill(d, 9, NAN);
     double loss = softmax_cross_entropy(z, labels, 3, 3, d);
     check_ce("logits of ±1000 ([1000 999 998; -1000 -1000 -1000; 1000 -1000 "
-             "0], labels 0 2 2)", loss, d, z, labels, 3, 3, want_loss, want);
+             "0], labels 0 2 2)", loss, d, NAN, z, labels, 3, 3, want_loss,
+             want);
+}
+END_TEST
+
+START_TEST(ce_max_not_first)
+{
+    /* The largest logit neither first in its row nor the label's:
+     * Row 0: 0, -1000, 1000, label 1: m = 1000, Σ exp(z - m) = e^-1000 +
+     *   e^-2000 + 1 = 1 in doubles, loss 1000 - (-1000) = 2000; softmax
+     *   0, 0, 1 (e^-1000 underflows to 0).
+     * Row 1: -1000, 1000, 999, label 2: Σ = 1 + e^-1, loss 1000 +
+     *   log(1 + e^-1) - 999 = 1 + log(1 + e^-1); softmax 0, 1/s, e^-1/s
+     *   with s = 1 + e^-1.
+     * A shift by z[0] (0, then -1000) or by the label's logit (-1000)
+     * leaves exp(1000) or exp(2000) in the sum: inf. dlogits = (p -
+     * onehot)/2. */
+    const double z[] = {0, -1000, 1000, -1000, 1000, 999};
+    const uint8_t labels[] = {1, 2};
+    double s = 1.0 + exp(-1.0);
+    double want_loss = (2000.0 + 1.0 + log(s)) / 2.0;
+    const double want[] = {0, -0.5, 0.5,
+                           0, 0.5 / s, (exp(-1.0) / s - 1.0) / 2.0};
+    double d[6];
+    fill(d, 6, NAN);
+    double loss = softmax_cross_entropy(z, labels, 2, 3, d);
+    ck_assert_msg(isfinite(loss) || loss == -INFINITY,
+                  "softmax_cross_entropy, logits [0 -1000 1000; -1000 1000 "
+                  "999], labels 1 and 2: the loss is %g, expected %.17g: exp "
+                  "(z - m) overflowed where m is not the row's largest logit: "
+                  "m is the max over the whole row, every c, not z[0] or the "
+                  "label's logit", loss, want_loss);
+    check_ce("logits [0 -1000 1000; -1000 1000 999], labels 1 and 2", loss, d,
+             NAN, z, labels, 2, 3, want_loss, want);
 }
 END_TEST
 
@@ -1230,7 +1494,8 @@ START_TEST(ce_dlogits_null)
                      (int)crash_signal);
     double loss = softmax_cross_entropy(CE_Z, CE_LABELS, 2, 3, NULL);
     check_ce("logits [0 ln2 ln5; ln3 0 0], labels 2 and 0, dlogits NULL",
-             loss, NULL, CE_Z, CE_LABELS, 2, 3, log(8.0 / 3.0) / 2.0, NULL);
+             loss, NULL, NAN, CE_Z, CE_LABELS, 2, 3, log(8.0 / 3.0) / 2.0,
+             NULL);
 }
 END_TEST
 
@@ -1247,21 +1512,21 @@ START_TEST(ce_finite_differences)
         z[j] *= 3.0;
     fill(d, N * C, NAN);
     double loss = softmax_cross_entropy(z, labels, N, C, d);
-    double want_loss = ce_loss(z, labels, N, C, false);
+    double want_loss = ce_loss(z, labels, N, C, CE_RIGHT);
     for (size_t j = 0; j < N * C; j++) {
         double saved = z[j];
         z[j] = saved + 1e-5;
-        double up = ce_loss(z, labels, N, C, false);
+        double up = ce_loss(z, labels, N, C, CE_RIGHT);
         z[j] = saved - 1e-5;
-        double down = ce_loss(z, labels, N, C, false);
+        double down = ce_loss(z, labels, N, C, CE_RIGHT);
         z[j] = saved;
         want[j] = (up - down) / 2e-5;
     }
-    check_ce("4 examples of 5 classes", loss, NULL, z, labels, N, C,
+    check_ce("4 examples of 5 classes", loss, NULL, NAN, z, labels, N, C,
              want_loss, NULL);
     for (size_t j = 0; j < N * C; j++)
         if (!(fabs(d[j] - want[j]) <= 1e-8)) {
-            const char *why = dlogits_mistake(d, want, labels, N, C);
+            const char *why = dlogits_mistake(d, want, labels, N, C, NAN);
             ck_abort_msg("softmax_cross_entropy, 4 examples of 5 classes: "
                          "dlogits[%zu][%zu] is %.17g, the central difference "
                          "of the mean loss is %.17g: %s", j / C, j % C, d[j],
@@ -1288,14 +1553,16 @@ START_TEST(ce_edges)
     fill(d, 2, NAN);
     double loss = softmax_cross_entropy(one_z, zero, 1, 1, d);
     want[0] = 0.0;
-    check_ce("one example of one class", loss, d, one_z, zero, 1, 1, 0.0, want);
+    check_ce("one example of one class", loss, d, NAN, one_z, zero, 1, 1, 0.0,
+             want);
 
     fill(d, 11, NAN);
     d[10] = 4321.0;
     loss = softmax_cross_entropy(z, last9, 1, 10, d);
     fill(want, 10, 0.1);
     want[9] = 0.1 - 1.0;
-    check_ce("10 equal logits, label 9", loss, d, z, last9, 1, 10, log(10.0), want);
+    check_ce("10 equal logits, label 9", loss, d, NAN, z, last9, 1, 10,
+             log(10.0), want);
     ck_assert_msg(d[10] == 4321.0, "softmax_cross_entropy wrote past the "
                                    "n·classes = 10 entries of dlogits");
 
@@ -1303,7 +1570,7 @@ START_TEST(ce_edges)
     loss = softmax_cross_entropy(z, last255, 1, 256, d);
     fill(want, 256, 1.0 / 256.0);
     want[255] = 1.0 / 256.0 - 1.0;
-    check_ce("256 equal logits, label 255", loss, d, z, last255, 1, 256,
+    check_ce("256 equal logits, label 255", loss, d, NAN, z, last255, 1, 256,
              log(256.0), want);
 }
 END_TEST
@@ -1312,6 +1579,7 @@ static void add_ce_tests(TCase *tc)
 {
     tcase_add_test(tc, ce_hand_worked);
     tcase_add_test(tc, ce_large_logits);
+    tcase_add_test(tc, ce_max_not_first);
     tcase_add_test(tc, ce_dlogits_null);
     tcase_add_test(tc, ce_finite_differences);
     tcase_add_test(tc, ce_edges);
@@ -1683,6 +1951,21 @@ static const char *init_mistake(double got, InitScheme scheme, Activation f,
                "sigmoid's and the identity's 1";
     if (f == ACTIVATION_RELU && close_to(got, want / sqrt(2.0)))
         return "ReLU's gain √2 is missing (calculate_gain('relu'))";
+    if (!xavier && close_to(got, g * sqrt(2.0 / fi)))
+        return "He's 2 counted twice (for ReLU, the gain squared): √(2/fan_in) "
+               "already holds ReLU's gain √2; std = gain/√fan_in, the gain "
+               "once";
+    if (close_to(got, want * sqrt(3.0)))
+        return xavier ? "√3 times the std: that is xavier_uniform_'s bound a "
+                        "= gain·√(6/(fan_in + fan_out)); xavier_normal_'s std "
+                        "is gain·√(2/(fan_in + fan_out))"
+                      : "√3 times the std: that is kaiming_uniform_'s bound a "
+                        "= gain·√(3/fan_in); kaiming_normal_'s std is "
+                        "gain/√fan_in";
+    if (xavier && (close_to(got, g * sqrt(1.0 / fo)) ||
+                   close_to(got, g * sqrt(2.0 / fo))))
+        return "Xavier with fan_out only: it averages both fans, "
+               "gain·√(2/(fan_in + fan_out))";
     if (close_to(got, g * g * sqrt(fan)))
         return "the gain was squared: std = gain·√(...), the gain once";
     if (close_to(got, g * g * fan))

@@ -111,6 +111,11 @@ static const char *conversion_mistake(const Format *f, const Miss *m)
                    "bits (the mantissa shifted right) and set the quiet bit";
         return "a nan did not stay a nan";
     }
+    /* inf's exponent field is all ones too, but its mantissa is 0. */
+    if (isinf(x) && is_nan16(f, m->got))
+        return "inf became a nan: a nan has the exponent field all ones "
+               "AND a mantissa that is not 0, so the test for one is "
+               "|x|'s bits > 0x7F800000, not >= (that takes inf in too)";
     if (mag_got == mag_want && m->got != m->want)
         return x == 0.0f ? "the sign was lost on -0: -0 keeps its sign bit"
                          : "the sign was lost: copy the float's sign bit (a "
@@ -120,12 +125,28 @@ static const char *conversion_mistake(const Format *f, const Miss *m)
         return "the overflow threshold is 65504: values up to 65520 (65504 "
                "plus half its unit in the last place, 16) round down to "
                "65504; only from 65520 up is the result inf";
+    /* 65568 = 65536 + 32 is past 65520: inf. Rebiased and rounded like
+     * a normal number it lands past 0x7C00, in the nan patterns. */
+    if (f == &FP16 && !isinf(x) && fabsf(x) >= 65520.0f && mag_got != f->inf)
+        return "from 65520 up the result is inf: test |x| >= 65520 before "
+               "rounding (rebiased, a larger float's bits run past 0x7C00 "
+               "into the nan patterns, exponent field 31)";
     /* 2^-20 is an exact subnormal (16 units of 2^-24): a function that
      * gives 0 for it flushes them all. */
     if (f == &FP16 && mag_want != 0 && mag_want < 0x0400 && mag_got == 0 &&
         f->convert(0x1p-20f) == 0)
         return "subnormals flushed to zero: below 2^-14 an fp16 is a "
                "multiple of 2^-24 (exponent field 0, no hidden bit)";
+    /* Between 2^-25 (half of 2^-24, a tie that goes to the even 0) and
+     * 2^-24 the result is 2^-24: a function that rounds 1 + 2^-11 + 2^-20
+     * up (to 0x3C01) rounds, and only cut these too early. */
+    if (f == &FP16 && mag_want == 1 && mag_got == 0 && fabsf(x) > 0x1p-25f &&
+        f->convert(1.0f + 0x1p-11f + 0x1p-20f) == 0x3C01)
+        return "a value between 2^-25 and 2^-24 became 0: only below 2^-25 "
+               "(half of the smallest subnormal 2^-24) and 2^-25 itself (a "
+               "tie, to the even 0) is the result 0: the early return takes "
+               "float exponent fields below 102 only, as field 102 holds "
+               "[2^-25, 2^-24), past the tie";
     if (f == &FP16 && ((mag_got ^ mag_want) & 0x7C00) &&
         (mag_got & 0x3FF) == (mag_want & 0x3FF))
         return "the exponent is off: fp16's bias is 15 and float's 127, so "
@@ -320,6 +341,9 @@ START_TEST(fp16_every_pattern_back)
         if (same_bits(got, want))
             continue;
         const char *why =
+            (float_bits(got) ^ float_bits(want)) == 0x80000000 ?
+                "the sign was lost: -0 and the negative subnormals keep "
+                "the sign bit too (negate m·2^-24, or set bit 31)" :
             (h & 0x7C00) == 0 && (h & 0x3FF) ?
                 "a subnormal (exponent field 0) is m·2^-24, with no hidden "
                 "bit" :
@@ -358,6 +382,25 @@ static const char *const DOUBLE_ROUNDING =
     "float then rounded again, which moves a value just past a tie onto "
     "the tie; round the double once (round to odd first, or work on the "
     "double's bits)";
+
+/* The known mistake behind a wrong result from a double that is not a
+ * tie's neighbour (inf is 0x7C00 or 0x7F80), or "". */
+static const char *from_double_mistake(uint16_t got, uint16_t want,
+                                       uint16_t inf)
+{
+    if ((got ^ want) == 0x8000)
+        return ": the sign was lost: the rounding to odd works on |x|, and "
+               "the sign bit goes back on afterwards";
+    /* 1e300 rounded toward zero is FLT_MAX (0x7F7FFFFF): odd already, and
+     * past 65520 and bf16's largest, so inf. Rounded to nearest it is
+     * inf, whose last bit set makes a nan. */
+    if ((want & 0x7FFF) == inf && (got & 0x7FFF) > inf)
+        return ": a double beyond float's range became a nan: round to odd "
+               "rounds toward zero first (1e300 to FLT_MAX, then to inf); "
+               "rounded to nearest it is the float inf, and setting inf's "
+               "last bit makes a nan";
+    return "";
+}
 
 /* Doubles near every kind of tie: for random 16-bit values v (of the
  * format), the midpoint between v and the next value up, nudged by
@@ -420,7 +463,8 @@ START_TEST(fp16_from_double_near_ties)
     for (size_t i = 0; i < COUNT(edge); i++) {
         got = fp16_from_double(edge[i]);
         ck_assert_msg(got == want[i], "fp16_from_double(%.17g) gave 0x%04x, "
-                      "expected 0x%04x", edge[i], got, want[i]);
+                      "expected 0x%04x%s", edge[i], got, want[i],
+                      from_double_mistake(got, want[i], 0x7C00));
     }
     got = fp16_from_double(-NAN);
     ck_assert_msg((got & 0x7FFF) > 0x7C00 && (got & 0x8000) && (got & 0x0200),
@@ -445,7 +489,8 @@ START_TEST(bf16_from_double_near_ties)
         ck_assert_msg(got == want[i], "bf16_from_double(%.17g) gave 0x%04x, "
                       "expected 0x%04x%s%s", edge[i], got, want[i],
                       i == 3 && got == 0 ? ": " : "",
-                      i == 3 && got == 0 ? DOUBLE_ROUNDING : "");
+                      i == 3 && got == 0 ? DOUBLE_ROUNDING :
+                          from_double_mistake(got, want[i], 0x7F80));
     }
     got = bf16_from_double(NAN);
     ck_assert_msg((got & 0x7FFF) > 0x7F80 && (got & 0x0040),
@@ -485,6 +530,10 @@ START_TEST(overflow_check)
                           b == 2 ? "a nan is not inf: test with !isfinite "
                                    "(or x != x), since nan compares false "
                                    "with everything" :
+                          grads_overflowed(&bad[2], 1) ?
+                              "inf was missed though nan was not: x != x "
+                              "finds a nan only (inf equals itself); test "
+                              "with !isfinite" :
                           places[p] == 4 ? "the last gradient was not "
                                            "checked: look at all n" :
                                            "any inf or nan among the "
@@ -518,7 +567,30 @@ START_TEST(unscale_by_power_of_two)
                       g[0] == 0x1p-16 ? ": unscaled twice (divided by the "
                                         "scale squared)" :
                       g[0] == 0x1p32 ? ": multiplied by the scale instead "
-                                       "of by 1/scale" : "");
+                                       "of by 1/scale" :
+                      isinf(want[i]) ? ": an inf stays inf (inf times "
+                                       "inv_scale): the unscale multiplies "
+                                       "every gradient, and the overflow "
+                                       "check, not the unscale, deals with "
+                                       "inf and nan" : "");
+}
+END_TEST
+
+START_TEST(unscale_each_call)
+{
+    /* Two calls, scales 4 and 8: 1 becomes 0.25, then another 1 becomes
+     * 0.125. Each call computes its own 1/scale. */
+    double a[] = {1.0}, b[] = {1.0};
+    grads_unscale(a, 1, 4.0);
+    grads_unscale(b, 1, 8.0);
+    ck_assert_msg(a[0] == 0.25 && b[0] == 0.125,
+                  "grads_unscale(1, scale 4) then grads_unscale(1, scale 8) "
+                  "gave %.17g and %.17g, expected 0.25 and 0.125%s", a[0],
+                  b[0],
+                  a[0] == 0.25 && b[0] == 0.25 ?
+                      ": the second call used the first call's 1/4: compute "
+                      "inv_scale = 1/scale on every call (a static variable "
+                      "keeps the first one for good)" : "");
 }
 END_TEST
 
@@ -534,7 +606,10 @@ START_TEST(unscale_by_inverse)
                   g[0] == 5.0 / 3.0 ? ": that is 5/3, a division: PyTorch "
                                       "multiplies by inv_scale = 1/scale, "
                                       "rounded once, and so does the course" :
-                                      "");
+                  g[0] == 5.0 * (double)(float)(1.0 / 3.0) ?
+                      ": inv_scale was rounded to a float: PyTorch keeps it "
+                      "in float32, but the course computes it in double "
+                      "(the lesson, \"Loss scaling\")" : "");
     ck_assert_msg(g[1] == 3.0 * (1.0 / 3.0), "grads_unscale(3, scale 3) gave "
                   "%.17g, expected %.17g", g[1], 3.0 * (1.0 / 3.0));
 }
@@ -544,6 +619,7 @@ static void add_unscale_tests(TCase *tc)
 {
     tcase_add_test(tc, unscale_by_power_of_two);
     tcase_add_test(tc, unscale_by_inverse);
+    tcase_add_test(tc, unscale_each_call);
 }
 
 /* ==================================================== master weights */
@@ -607,6 +683,19 @@ START_TEST(master_small_updates_add_up)
                   "0x%04x, expected 0x3C01: %s", low[0],
                   low[0] == 0x3C00 ? DOUBLE_ROUNDING :
                                      "round the master weight once");
+    /* lr 0.1, not a float: 1 - 0.1·1 in double is 0.9 (the double nearest
+     * 1 - 0.1000000000000000055...), while with lr rounded to a float,
+     * 0.100000001490116..., it is 0.89999999850988388. */
+    master[0] = 1.0;
+    const double one[] = {1.0};
+    double want_lr = 1.0 - 0.1 * 1.0;
+    master_weight_step(master, low, FORMAT_BF16, one, 1, 0.1);
+    ck_assert_msg(master[0] == want_lr,
+                  "master_weight_step(1, gradient 1, lr 0.1): master weight "
+                  "%.17g, expected %.17g%s", master[0], want_lr,
+                  master[0] == 1.0 - (double)(float)0.1 ?
+                      ": lr was rounded to a float; the master weights, lr "
+                      "and the gradients are all doubles" : "");
 }
 END_TEST
 
@@ -618,20 +707,46 @@ static void add_master_tests(TCase *tc)
 
 /* ================================================ the scaler's update */
 
-/* Runs a scaler through PyTorch's flags and compares every step. */
-static void check_scaler_history(double start, size_t interval,
-                                 const bool *found, const double *scales,
-                                 const size_t *trackers, size_t n)
+/* What went wrong with a scale that took the wrong factor, or NULL:
+ * the factors read off the settings, or a floor at 1. */
+static const char *scaler_factor_mistake(const LossScaler *start,
+                                         bool found, double before,
+                                         double got, double want)
 {
-    LossScaler s = LOSS_SCALER_DEFAULTS;
-    s.scale = start;
-    s.growth_interval = interval;
+    static char why[320];
+    if (found && got == 1.0 && want < 1.0)
+        return "the scale was kept from going below 1: PyTorch's backoff "
+               "has no floor, and a scale below 1 (the loss scaled down) "
+               "is what repeated overflows at scale 1 give";
+    double factor = found ? start->backoff_factor : start->growth_factor;
+    if (got == before || want == before || got / before == factor)
+        return NULL;
+    snprintf(why, sizeof why, "%s multiplied the scale by %g, not by its "
+             "%s %g%s", found ? "an overflow" : "growth", got / before,
+             found ? "backoff_factor" : "growth_factor", factor,
+             found && got / before == 1 / start->growth_factor ?
+                 " (that is 1/growth_factor: the backoff is a setting of "
+                 "its own)" :
+                 ": use the scaler's settings, not PyTorch's defaults 0.5 "
+                 "and 2 written in");
+    return why;
+}
+
+/* Runs a scaler from `start` through PyTorch's flags and compares every
+ * step. */
+static void check_scaler_history(LossScaler start, const bool *found,
+                                 const double *scales, const size_t *trackers,
+                                 size_t n)
+{
+    LossScaler s = start;
     for (size_t k = 0; k < n; k++) {
         double before = s.scale;
         size_t tracker_before = s.growth_tracker;
         loss_scaler_update(&s, found[k]);
         if (s.scale == scales[k] && s.growth_tracker == trackers[k])
             continue;
+        const char *factor = scaler_factor_mistake(&start, found[k], before,
+                                                   s.scale, scales[k]);
         const char *why =
             s.scale == before && s.growth_tracker == tracker_before ?
                 "nothing changed: is it still the stub?" :
@@ -644,28 +759,47 @@ static void check_scaler_history(double start, size_t interval,
             !found[k] && s.scale > FLT_MAX ?
                 "the scale grew past float32's largest value: PyTorch keeps "
                 "the scale as a float32 and does not grow it to inf" :
+            factor ? factor :
             !found[k] && scales[k] > before && s.scale == before ?
                 "no growth after growth_interval clean steps in a row "
                 "(count this step, then compare with the interval)" :
             !found[k] && s.scale > before && scales[k] == before ?
                 "the scale grew one step early: it grows when the count, "
                 "this step included, reaches growth_interval" :
+            !found[k] && s.scale == before && scales[k] == before &&
+                    trackers[k] == 0 &&
+                    tracker_before + 1 == start.growth_interval ?
+                "the count reached growth_interval but was not reset, the "
+                "grown scale being refused (not finite as a float32): "
+                "PyTorch starts the count again whether or not the scale "
+                "grew" :
             !found[k] && s.growth_tracker != trackers[k] ?
                 "the growth tracker counts clean steps in a row and goes "
                 "back to 0 when the scale grows" :
                 "follow torch._amp_update_scale_'s two branches";
         ck_abort_msg("loss_scaler_update from scale %g, growth_interval "
-                     "%zu: after update %zu (found_inf %s) the scale is %g "
-                     "and the tracker %zu, PyTorch's are %g and %zu: %s",
-                     start, interval, k, found[k] ? "true" : "false",
+                     "%zu, growth_factor %g, backoff_factor %g: after update "
+                     "%zu (found_inf %s) the scale is %g and the tracker %zu, "
+                     "PyTorch's are %g and %zu: %s", start.scale,
+                     start.growth_interval, start.growth_factor,
+                     start.backoff_factor, k, found[k] ? "true" : "false",
                      s.scale, s.growth_tracker, scales[k], trackers[k], why);
     }
 }
 
+/* PyTorch's defaults with another start and interval. */
+static LossScaler scaler_from(double scale, size_t interval)
+{
+    LossScaler s = LOSS_SCALER_DEFAULTS;
+    s.scale = scale;
+    s.growth_interval = interval;
+    return s;
+}
+
 START_TEST(scaler_matches_torch)
 {
-    check_scaler_history(TORCH_SCALER_MIXED_START,
-                         TORCH_SCALER_MIXED_INTERVAL,
+    check_scaler_history(scaler_from(TORCH_SCALER_MIXED_START,
+                                     TORCH_SCALER_MIXED_INTERVAL),
                          TORCH_SCALER_MIXED_FOUND_INF,
                          TORCH_SCALER_MIXED_SCALE, TORCH_SCALER_MIXED_TRACKER,
                          COUNT(TORCH_SCALER_MIXED_SCALE));
@@ -674,10 +808,37 @@ END_TEST
 
 START_TEST(scaler_stops_at_float32)
 {
-    check_scaler_history(TORCH_SCALER_CAP_START, TORCH_SCALER_CAP_INTERVAL,
+    check_scaler_history(scaler_from(TORCH_SCALER_CAP_START,
+                                     TORCH_SCALER_CAP_INTERVAL),
                          TORCH_SCALER_CAP_FOUND_INF, TORCH_SCALER_CAP_SCALE,
                          TORCH_SCALER_CAP_TRACKER,
                          COUNT(TORCH_SCALER_CAP_SCALE));
+}
+END_TEST
+
+START_TEST(scaler_other_factors)
+{
+    /* GradScaler(init_scale=2, growth_factor=8, backoff_factor=0.25,
+     * growth_interval=2), worked by torch._amp_update_scale_'s rule (every
+     * value a power of two, exact in float32 and double):
+     *   overflow  2·0.25 = 0.5, tracker 0
+     *   overflow  0.5·0.25 = 0.125 (below 1: no floor), 0
+     *   clean     count 1 < 2: 0.125, 1
+     *   clean     count 2: 0.125·8 = 1, 0
+     *   clean     1, 1
+     *   clean     1·8 = 8, 0
+     *   overflow  8·0.25 = 2, 0
+     *   clean     2, 1
+     * Factors that are not 0.5 and 2, nor each other's inverse, show
+     * which setting each branch reads. */
+    static const bool found[] = {true, true, false, false, false, false,
+                                 true, false};
+    static const double scales[] = {0.5, 0.125, 0.125, 1, 1, 8, 2, 2};
+    static const size_t trackers[] = {0, 0, 1, 0, 1, 0, 0, 1};
+    LossScaler s = scaler_from(2.0, 2);
+    s.growth_factor = 8.0;
+    s.backoff_factor = 0.25;
+    check_scaler_history(s, found, scales, trackers, COUNT(found));
 }
 END_TEST
 
@@ -703,6 +864,7 @@ static void add_scaler_tests(TCase *tc)
 {
     tcase_add_test(tc, scaler_matches_torch);
     tcase_add_test(tc, scaler_stops_at_float32);
+    tcase_add_test(tc, scaler_other_factors);
     tcase_add_test(tc, scaler_defaults);
 }
 
@@ -773,7 +935,10 @@ START_TEST(scaled_step_overflow)
                   "the finite gradient is %.17g after an overflow step, "
                   "expected 1: unscale in place whether or not the step is "
                   "taken, as PyTorch's unscale_ does%s", g[0],
-                  g[0] == 65536.0 ? " (it was not unscaled)" : "");
+                  g[0] == 65536.0 ? " (it was not unscaled)" :
+                  g[0] == 2.0 ? " (it was unscaled by the backed-off "
+                                "scale 32768: update the scaler last, after "
+                                "the unscale)" : "");
     ck_assert_msg(s.scale == 32768.0 && s.growth_tracker == 0,
                   "after an overflow the scaler has scale %g and tracker "
                   "%zu, expected 32768 (backed off) and 0", s.scale,
@@ -781,10 +946,41 @@ START_TEST(scaled_step_overflow)
 }
 END_TEST
 
+START_TEST(scaled_step_overflow_at_scale_one)
+{
+    /* At scale 1 (reached by backing off, or set by hand) the gradients
+     * are the true ones, and a nan among them still skips the step:
+     * master and copy unchanged, the gradient 3 times 1/1 = 3, the scale
+     * backed off to 0.5 (PyTorch has no floor at 1). */
+    LossScaler s = LOSS_SCALER_DEFAULTS;
+    s.scale = 1.0;
+    double master[] = {1.0, 3.0};
+    uint16_t low[] = {0x3C00, 0x4200};
+    double g[] = {NAN, 3.0};
+    bool taken = scaled_sgd_step(master, low, FORMAT_FP16, g, 2, 0.5, &s);
+    ck_assert_msg(master[1] == 3.0 && low[1] == 0x4200,
+                  "scaled_sgd_step at scale 1 took the step with a nan "
+                  "gradient: the master weight 3 went to %.17g (copy "
+                  "0x%04x). Check for inf and nan whatever the scale: at "
+                  "scale 1 a backward pass can still overflow", master[1],
+                  low[1]);
+    ck_assert_msg(!taken && g[1] == 3.0 && s.scale == 0.5 &&
+                      s.growth_tracker == 0,
+                  "scaled_sgd_step at scale 1 with a nan gradient: returned "
+                  "%s, gradient 3 became %.17g, scale %g and tracker %zu; "
+                  "expected false (skipped), 3, 0.5 and 0%s",
+                  taken ? "true" : "false", g[1], s.scale, s.growth_tracker,
+                  s.scale == 1.0 ? ": the scale was kept from going below "
+                                   "1, which PyTorch's backoff does not do" :
+                                   "");
+}
+END_TEST
+
 static void add_scaled_step_tests(TCase *tc)
 {
     tcase_add_test(tc, scaled_step_clean);
     tcase_add_test(tc, scaled_step_overflow);
+    tcase_add_test(tc, scaled_step_overflow_at_scale_one);
 }
 
 
@@ -848,6 +1044,21 @@ START_TEST(kahan_first_steps)
                   "kahan_weight_step in bf16, weight 1, update +1: weight "
                   "0x%04x and compensation 0x%04x, expected 0x4000 (2) and 0 "
                   "(an exact update loses nothing)", low[1], comp[1]);
+    /* An update of +(2^-8 + 2^-40): w + y = 1 + 2^-8 + 2^-40 is past the
+     * tie between 1 and 1 + 2^-7, so t = 1 + 2^-7 (0x3F81), and the
+     * compensation (t - w) - y = 2^-8 - 2^-40 rounds once to 2^-8 (0x3B80,
+     * exponent 127 - 8 = 119 = 0x77). As a float, w + y is the tie
+     * itself, which goes to the even 1. */
+    uint16_t w1[] = {0x3F80}, c1[] = {0};
+    const double g1[] = {-(0x1p-8 + 0x1p-40)};
+    kahan_weight_step(w1, c1, FORMAT_BF16, g1, 1, 1.0);
+    ck_assert_msg(w1[0] == 0x3F81 && c1[0] == 0x3B80,
+                  "kahan_weight_step in bf16, weight 1, update "
+                  "+(2^-8 + 2^-40): weight 0x%04x and compensation 0x%04x, "
+                  "expected 0x3F81 (1 + 2^-7, nearest to 1 + 2^-8 + 2^-40) "
+                  "and 0x3B80 (2^-8)%s%s", w1[0], c1[0],
+                  w1[0] == 0x3F80 ? ": t = w + y, " : "",
+                  w1[0] == 0x3F80 ? DOUBLE_ROUNDING : "");
 }
 END_TEST
 
@@ -891,6 +1102,9 @@ static const Coin COINS[] = {
     /* 65519 is past fp16's largest, 65504, whose neighbour above is inf:
      * to nearest. 1e6 rounds to inf, which stays. */
     {65519.0, FORMAT_FP16, 0.0, 0x7BFF, 0x7BFF, "past the largest finite fp16: to nearest, never to inf"},
+    /* The same below -65504: lo would be -inf, and (x - lo)/(hi - lo) =
+     * inf/inf is nan, no probability. */
+    {-65519.0, FORMAT_FP16, 0.5, 0xFBFF, 0xFBFF, "past the most negative finite fp16: to nearest, never to -inf"},
     {1e6, FORMAT_FP16, 0.5, 0x7C00, 0x7C00, "1e6 is inf in fp16"},
 };
 
@@ -903,7 +1117,21 @@ START_TEST(stochastic_coin)
                                                 : reference_bf16_from_double(c->x);
     bool ok = got == c->want || got == c->also;
     const char *mistake = "";
-    if (got == nearest && c->want != nearest)
+    /* -x with u is +x with 1 - u, mirrored: the same distances. */
+    uint16_t mirror = ok || c->x >= 0 ? 0 :
+        round_stochastic(-c->x, c->format, 1 - c->u);
+    uint16_t inf = c->format == FORMAT_FP16 ? 0x7C00 : 0x7F80;
+    if ((got & 0x7FFF) == inf && (c->want & 0x7FFF) != inf)
+        mistake = ": a finite x past the largest finite value went to "
+                  "infinity: its neighbour there is inf, and (x - lo)/(hi - "
+                  "lo) with an infinite end is 0 or nan, no probability; "
+                  "round such an x to nearest";
+    else if (c->x < 0 && !ok && mirror == (c->want ^ 0x8000))
+        mistake = ": +x with 1 - u rounds right, so the neighbour of a "
+                  "negative x was sought on the wrong side: the bit "
+                  "patterns are sign and magnitude, and the pattern + 1 is "
+                  "one step away from zero, downwards for a negative value";
+    else if (got == nearest && c->want != nearest)
         mistake = ": that is the nearest value: the result was rounded to "
                   "nearest, u ignored";
     else if (got != nearest && c->want == nearest)

@@ -402,7 +402,8 @@ START_TEST(clip_norm_spreads_nan)
                   "entry nan and the norm nan: a nan anywhere makes the norm "
                   "nan and the coefficient nan, and torch multiplies by it "
                   "anyway, so clip unless c >= 1 (false for nan), not only "
-                  "if c < 1 (also false for nan)", a[0], a[1], b[0], got);
+                  "if c < 1 (also false for nan), and not by fmin(c, 1.0), "
+                  "which returns 1 for a nan c", a[0], a[1], b[0], got);
 }
 END_TEST
 

@@ -92,7 +92,7 @@ START_TEST(parabola_matches_closed_form)
         why = ": the parentheses around w - 3 are missing: lr * 2.0 * w - 3.0 "
               "is (lr·2·w) - 3; the slope is 2(w - 3), so write "
               "lr * 2.0 * (w - 3.0)";
-    else if (grading_near(got, want, 1e-6))
+    else if (grading_near(got, want, GRADING_FLOAT_TOL))
         why = ": right to about 7 digits only, so w (or another number) was "
               "kept in a float (single precision); use double throughout";
     ck_abort_msg("parabola_descend(%g, %g, %zu) = %.10g, expected %.10g (the "
@@ -170,7 +170,7 @@ START_TEST(mse_loss_in_double)
     ck_assert_msg(grading_near(got, want, TIGHT),
                   "mse_loss(x = {0.1, 0.2, 0.3, 0.7}, y = {0.7, 0.11, 1.3, "
                   "-0.4}, w = 1/3, b = 0.1) = %.17g, expected %.17g%s", got,
-                  want, grading_near(got, want, 1e-6)
+                  want, grading_near(got, want, GRADING_FLOAT_TOL)
                             ? ": right to about 7 digits only, so something "
                               "was computed in float (single precision); use "
                               "double throughout"
@@ -349,7 +349,8 @@ START_TEST(mse_grad_matches_finite_differences)
                       "on 5 points at w = %g, b = %g, mse_grad gave (%.12g, "
                       "%.10g) but central differences of the loss give "
                       "(%.10g, %.10g)%s", w, b, gw, gb, nw, nb,
-                      grading_near(gw, nw, 1e-6) && grading_near(gb, nb, 1e-6)
+                      grading_near(gw, nw, GRADING_FLOAT_TOL) &&
+                              grading_near(gb, nb, GRADING_FLOAT_TOL)
                           ? ": right to about 7 digits only, so the sums were "
                             "kept in float (single precision); use double"
                           : "");

@@ -358,8 +358,8 @@ START_TEST(backward_matches_finite_differences)
         double nb = (mse(x, y, 5, w, b + h) - mse(x, y, 5, w, b - h)) / (2 * h);
         require_finite(p[LINE_W].grad, "w.grad after linreg_backward_accumulate()");
         require_finite(p[LINE_B].grad, "b.grad after linreg_backward_accumulate()");
-        bool digits7 = grading_near(p[LINE_W].grad, nw, 1e-6) &&
-                       grading_near(p[LINE_B].grad, nb, 1e-6);
+        bool digits7 = grading_near(p[LINE_W].grad, nw, GRADING_FLOAT_TOL) &&
+                       grading_near(p[LINE_B].grad, nb, GRADING_FLOAT_TOL);
         ck_assert_msg(grading_near(p[LINE_W].grad, nw, 1e-8) &&
                           grading_near(p[LINE_B].grad, nb, 1e-8),
                       "on 5 points at w = %g, b = %g, backward from grads of "
@@ -442,8 +442,9 @@ START_TEST(param_sgd_step_hand_worked)
         else if (grading_near(v0, 0.95, TIGHT) && grading_near(v1, -1.6, TIGHT))
             why = "params[2] did not move: loop over all count parameters, "
                   "not a fixed number";
-        else if (grading_near(v0, 0.95, 1e-6) && grading_near(v1, -1.6, 1e-6) &&
-                 grading_near(v2, 0.05, 1e-6))
+        else if (grading_near(v0, 0.95, GRADING_FLOAT_TOL) &&
+                 grading_near(v1, -1.6, GRADING_FLOAT_TOL) &&
+                 grading_near(v2, 0.05, GRADING_FLOAT_TOL))
             why = "right to about 7 digits only, so something was computed "
                   "in float (single precision), lr or the product; use "
                   "double throughout";

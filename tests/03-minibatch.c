@@ -893,8 +893,9 @@ START_TEST(minibatch_grads_average_to_the_full_gradient)
     if (grading_near(mean[0], g[0] / 3.0, 1e-9) && grading_near(mean_b, gb / 3.0, 1e-9))
         why = ": they are a third of it, as if each batch of 2 were divided "
               "by N = 6; divide by the batch's own size";
-    else if (grading_near(mean[0], g[0], 1e-6) && grading_near(mean[1], g[1], 1e-6) &&
-             grading_near(mean_b, gb, 1e-6))
+    else if (grading_near(mean[0], g[0], GRADING_FLOAT_TOL) &&
+             grading_near(mean[1], g[1], GRADING_FLOAT_TOL) &&
+             grading_near(mean_b, gb, GRADING_FLOAT_TOL))
         why = ": right to about 7 digits only, so something was computed in "
               "float (single precision); use double throughout";
     ck_assert_msg(grading_near(mean[0], g[0], 1e-12) && grading_near(mean[1], g[1], 1e-12) &&

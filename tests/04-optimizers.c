@@ -33,9 +33,6 @@ enum { N = 2 };
  * over 20 steps that stays far below 1e-10. */
 #define TIGHT 1e-12
 #define PINNED 1e-10
-/* What a result computed partly in float still agrees to: a float keeps
- * about 7 significant digits. */
-#define FLOAT_ONLY 1e-6
 
 /* A wrong answer that a known mistake produces, and what to say about it. */
 typedef struct {
@@ -66,7 +63,7 @@ static void expect_params(const char *what, const double *got,
     const char *why = "compare each line with the update rule in the lesson";
     if (got[0] == before[0] && got[1] == before[1])
         why = "the parameters did not move: update params in place";
-    else if (near2(got, want, FLOAT_ONLY))
+    else if (near2(got, want, GRADING_FLOAT_TOL))
         why = "right to about 7 digits only: something was computed in float "
               "(single precision); the contract is double throughout";
     for (size_t k = 0; k < count; k++)
@@ -98,7 +95,7 @@ static void expect_state(const char *what, const double *got,
         why = "the State's array was never written, though the parameters "
               "moved: keep everything the step remembers in *state, never "
               "in static variables";
-    else if (near2(got, want, FLOAT_ONLY))
+    else if (near2(got, want, GRADING_FLOAT_TOL))
         why = "right to about 7 digits only: the state was kept or "
               "computed in float (single precision); the contract is "
               "double throughout";

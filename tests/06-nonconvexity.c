@@ -187,8 +187,8 @@ static const char *diagnose_grad(double x, double y, const double got[2])
     ref_grad(x, y, want);
     /* float keeps about 7 significant digits: every part right to about
      * 1e-7 of the brackets' size, none exactly. */
-    if (grading_near(got[0], want[0], 1e-6) &&
-        grading_near(got[1], want[1], 1e-6))
+    if (grading_near(got[0], want[0], GRADING_FLOAT_TOL) &&
+        grading_near(got[1], want[1], GRADING_FLOAT_TOL))
         return "the gradient is right to about 7 digits only: something "
                "was computed in float (single precision: a float variable "
                "for p or q, or a cast); use double throughout";
@@ -448,7 +448,8 @@ static const char *diagnose_eigenvalues(Hessian2 h, double lo, double hi,
     if (grading_near(hi - lo, 2 * r, TIGHT))
         return "the gap between them is right but the centre is not: they "
                "are centred on (a + c)/2";
-    if (grading_near(lo, m - r, 1e-6) && grading_near(hi, m + r, 1e-6))
+    if (grading_near(lo, m - r, GRADING_FLOAT_TOL) &&
+        grading_near(hi, m + r, GRADING_FLOAT_TOL))
         return "right to about 7 digits only: something was computed in "
                "float (single precision, sqrtf or a float variable); use "
                "double throughout";

@@ -47,7 +47,8 @@ static bool close_to(double got, double want)
 /* Right to about 7 significant digits but not to 12: what a float keeps. */
 static bool float_only(double got, double want)
 {
-    return !close_to(got, want) && fabs(got - want) <= 1e-6 * fabs(want);
+    return !close_to(got, want) &&
+           fabs(got - want) <= GRADING_FLOAT_TOL * fabs(want);
 }
 
 static const char *const IN_FLOAT =

@@ -57,6 +57,12 @@ int grading_main(const Chapter *chapter, int argc, char **argv);
  * absolute near zero. */
 bool grading_near(double actual, double expected, double tol);
 
+/* What a result computed partly in float (single precision) still agrees
+ * to: a float keeps about 7 significant digits. A result that misses a
+ * suite's tight tolerance but is this close names float as the likely
+ * cause ("right to about 7 digits only"). */
+#define GRADING_FLOAT_TOL 1e-6
+
 /* Fails the test with a clear message when value is inf or nan. `what`
  * names the value in the student's terms ("mse_loss(...)"). */
 #define require_finite(value, what)                                          \

@@ -52,7 +52,10 @@ double shard_weight(size_t items, size_t ranks, size_t rank);
  * weight computed as (double)counts[s] / (double)total and multiplied into
  * the mean before it is added. Written in this one order, the result is
  * the same bits however the shards are spread over ranks. A shard with
- * counts[s] = 0 adds nothing. out must not overlap any means[s]. */
+ * counts[s] = 0 adds nothing; a shard that holds items is added whatever
+ * its mean, so a nan or inf in it reaches out, as it would in the mean of
+ * the whole batch taken in one process. out must not overlap any
+ * means[s]. */
 void combine_shard_means(const double *const *means, const size_t *counts,
                          size_t shards, size_t n, double *out);
 

@@ -604,6 +604,50 @@ START_TEST(combine_called_again)
 }
 END_TEST
 
+START_TEST(combine_non_finite_passed_on)
+{
+    /* Only an empty shard is left out. Shards of 2 and 2 items, two
+     * coordinates, the first shard's first mean non-finite (nan, then
+     * +inf): 1/2·x + 1/2·3 is x again (nan, inf), and the second
+     * coordinate is 1/2·1 + 1/2·5 = 3, exact. One process taking the mean
+     * of the whole batch would get the same nan or inf; a combine that
+     * drops it returns a finite number that is the mean of no batch. */
+    const double bad = _i == 0 ? NAN : INFINITY;
+    const double a[] = {bad, 1}, b[] = {3, 5};
+    const double *means[] = {a, b};
+    const size_t counts[] = {2, 2};
+    double out[2] = {NAN, NAN};
+    combine_shard_means(means, counts, 2, 2, out);
+    bool first_ok = _i == 0 ? isnan(out[0]) : out[0] == INFINITY;
+    if (first_ok && out[1] == 3.0)
+        return;
+    const char *why =
+        isnan(out[1])
+            ? "nothing was written to out (the stub?)"
+        : out[0] == 1.5 && out[1] == 2.5
+            ? "the shard with a non-finite mean was skipped: only a shard "
+              "of 0 items adds nothing; a nan or inf in a shard that holds "
+              "items must reach out, as it would in the mean of the whole "
+              "batch taken in one process (skipped, the weights left add "
+              "up to 1/2, and out is the mean of no batch)"
+        : out[0] == 1.5 && out[1] == 3.0
+            ? "the non-finite number was dropped (added as 0): a nan or "
+              "inf in a shard that holds items must reach out, as it would "
+              "in the mean of the whole batch taken in one process, not "
+              "turn into a finite number that hides it"
+        : out[1] != 3.0
+            ? combine_mistake(out[1], (const double[]){1, 5}, counts, 2)
+            : NULL;
+    ck_abort_msg("combine_shard_means of shards of 2 and 2 items with means "
+                 "(%s, 1) and (3, 5) gave (%.17g, %.17g), expected (%s, 3): "
+                 "%s", _i == 0 ? "nan" : "inf", out[0], out[1],
+                 _i == 0 ? "nan" : "inf",
+                 why ? why : "add every shard that holds items, whatever "
+                             "its mean: 1/2·x + 1/2·3 is x again when x is "
+                             "nan or inf");
+}
+END_TEST
+
 static void add_combine_tests(TCase *tc)
 {
     tcase_add_test(tc, combine_uneven);
@@ -611,6 +655,7 @@ static void add_combine_tests(TCase *tc)
     tcase_add_test(tc, combine_fixed_order);
     tcase_add_test(tc, combine_micro_batches_in_order);
     tcase_add_loop_test(tc, combine_empty_shards, 0, 2);
+    tcase_add_loop_test(tc, combine_non_finite_passed_on, 0, 2);
     tcase_add_test(tc, combine_called_again);
 }
 

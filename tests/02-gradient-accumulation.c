@@ -268,6 +268,30 @@ START_TEST(backward_adds_to_what_was_there)
 }
 END_TEST
 
+START_TEST(backward_adds_to_non_finite_grads)
+{
+    /* Grads holding inf and nan (a step that diverged, not yet cleared):
+     * backward still adds, and inf - 32/3 = inf, nan - 14/3 = nan. A
+     * backward that resets a non-finite grad to 0 first hides the
+     * divergence from whoever reads .grad next. */
+    Param p[LINE_PARAMS] = {{W0, INFINITY}, {B0, NAN}};
+    linreg_backward_accumulate(X, Y, N, 1.0, p);
+    double gw = p[LINE_W].grad, gb = p[LINE_B].grad;
+    if (gw == INFINITY && isnan(gb))
+        return;
+    ck_abort_msg("with w.grad = inf and b.grad = nan before the call, "
+                 "backward left w.grad = %.10g, b.grad = %.10g; expected inf "
+                 "and nan: %s", gw, gb,
+                 pair_near(gw, gb, GRAD_W0, GRAD_B0)
+                     ? "the inf and nan were reset to 0 before adding. "
+                       "backward adds (+=) into whatever .grad holds, inf "
+                       "and nan included: clearing is zero_grad's job, and "
+                       "a divergence must stay visible"
+                     : "backward adds (+=) into whatever .grad holds, inf "
+                       "and nan included");
+}
+END_TEST
+
 /* Five points where the sums need rounding (the finite-difference test's;
  * at w = -3, b = 2.5 adding each example's term into .grad rounds
  * differently from adding the batch's sum once). */
@@ -409,6 +433,7 @@ static void add_backward_tests(TCase *tc)
 {
     tcase_add_test(tc, backward_from_zero_hand_worked);
     tcase_add_test(tc, backward_adds_to_what_was_there);
+    tcase_add_test(tc, backward_adds_to_non_finite_grads);
     tcase_add_test(tc, backward_twice_doubles_the_gradient);
     tcase_add_test(tc, backward_scales_by_loss_scale);
     tcase_add_test(tc, backward_matches_finite_differences);
@@ -585,6 +610,36 @@ START_TEST(train_step_clears_stale_gradients)
 }
 END_TEST
 
+/* Why a step from (0.5, 0) with stale grads (nan, inf) did not land where
+ * one without them does. */
+static const char *why_non_finite_stale(double w, double b)
+{
+    return isnan(w) && isnan(b)
+               ? "the stale nan and inf reached the step: clearing a grad "
+                 "means assigning 0.0 to it; multiplying by 0 (PyTorch's "
+                 "grad.mul_(0)) leaves nan, and inf·0 is nan too. Call "
+                 "param_zero_grad"
+               : "the step is: param_zero_grad, then backward, then "
+                 "param_sgd_step (if those exercises fail, fix them first)";
+}
+
+START_TEST(train_step_clears_non_finite_gradients)
+{
+    /* Stale grads that are not finite, nan and inf (an earlier step that
+     * diverged), are cleared like any others: the step is the one above,
+     * to (47/30, 7/15). */
+    Param p[LINE_PARAMS] = {{W0, NAN}, {B0, INFINITY}};
+    linreg_train_step(X, Y, N, 0.1, p);
+    double w = p[LINE_W].value, b = p[LINE_B].value;
+    if (pair_near(w, b, 47.0 / 30.0, 7.0 / 15.0))
+        return;
+    ck_abort_msg("one step of lr = 0.1 from w = 0.5, b = 0 with stale grads "
+                 "(nan, inf) gave w = %.10g, b = %.10g; expected 47/30 = "
+                 "%.10g and 7/15 = %.10g: %s", w, b, 47.0 / 30.0,
+                 7.0 / 15.0, why_non_finite_stale(w, b));
+}
+END_TEST
+
 START_TEST(train_step_twice)
 {
     /* Two steps from (0.5, 0), grads 0: the first is the one above; the
@@ -614,6 +669,7 @@ END_TEST
 static void add_train_step_tests(TCase *tc)
 {
     tcase_add_test(tc, train_step_clears_stale_gradients);
+    tcase_add_test(tc, train_step_clears_non_finite_gradients);
     tcase_add_test(tc, train_step_twice);
 }
 
@@ -857,6 +913,24 @@ START_TEST(accumulated_clears_stale_gradients)
 }
 END_TEST
 
+START_TEST(accumulated_clears_non_finite_gradients)
+{
+    /* Stale grads nan and inf must be cleared too, before the first
+     * micro-batch: the step is still the one on all four examples, to
+     * (2.1, 0.55). */
+    Param p[LINE_PARAMS] = {{0.5, NAN}, {0.0, INFINITY}};
+    const size_t sizes[] = {1, 3};
+    linreg_train_step_accumulated(XA, YA, sizes, 2, LR_A, p);
+    double w = p[LINE_W].value, b = p[LINE_B].value;
+    if (pair_near(w, b, STEP_W, STEP_B))
+        return;
+    ck_abort_msg("one accumulated step of lr = 0.1 from w = 0.5, b = 0 with "
+                 "stale grads (nan, inf), micro-batches {1, 3}, gave w = "
+                 "%.10g, b = %.10g; one step on all four examples gives "
+                 "w = 2.1, b = 0.55: %s", w, b, why_non_finite_stale(w, b));
+}
+END_TEST
+
 START_TEST(accumulated_total_is_recomputed_every_call)
 {
     /* Two calls in one run: sizes {1, 3} (N = 4), then {1, 2} (N = 3) on
@@ -940,6 +1014,7 @@ static void add_accumulated_tests(TCase *tc)
     tcase_add_test(tc, accumulated_unequal_micro_batches);
     tcase_add_test(tc, accumulated_one_micro_batch_is_a_plain_step);
     tcase_add_test(tc, accumulated_clears_stale_gradients);
+    tcase_add_test(tc, accumulated_clears_non_finite_gradients);
     tcase_add_test(tc, accumulated_total_is_recomputed_every_call);
     tcase_add_test(tc, accumulated_matches_the_large_batch);
 }

@@ -1727,6 +1727,36 @@ START_TEST(train_stops_on_nan)
 }
 END_TEST
 
+START_TEST(train_checks_the_last_loss)
+{
+    /* The loss after the last epoch is checked too. One example, x = 2^500,
+     * y = 0, from w = 2^-500, b = 0: the prediction is exactly 1, the loss
+     * 1. One epoch of one batch at η = 1: ∂w = 2·1·2^500 = 2^501 and
+     * ∂b = 2, so w = 2^-500 - 2^501 (which rounds to -2^501) and b = -2.
+     * The prediction becomes -2^1001 - 2, still finite, and its square,
+     * 2^2002, overflows: the loss after epoch 1, the last, is inf. */
+    static const double x[] = {0x1p500}, y[] = {0.0};
+    const Examples one = {1, 1, x, y};
+    const MinibatchConfig cfg = {.batch_size = 1, .lr = 1.0, .epochs = 1};
+    double w = 0x1p-500, b = 0.0, grad_w, losses[2] = {-1.0, -1.0};
+    size_t order[1];
+    Rng rng;
+    rng_seed(&rng, 1);
+    MinibatchStatus status = minibatch_train(&one, &cfg, &rng, order, &grad_w,
+                                             &w, &b, losses);
+    ck_assert_msg(losses[0] == 1.0 && losses[1] == INFINITY,
+                  "one epoch from w = 2^-500 on x = 2^500, y = 0 at η = 1 "
+                  "recorded losses %g and %g; expected 1 before the epoch "
+                  "and inf after it (the prediction -2^1001 - 2, squared, "
+                  "overflows)", losses[0], losses[1]);
+    ck_assert_msg(status == MINIBATCH_DIVERGED,
+                  "the loss after the last epoch is inf, but minibatch_train "
+                  "returned MINIBATCH_ALL_EPOCHS: the loss after the final "
+                  "epoch needs the isfinite check too (a loop that checks "
+                  "only before each epoch never looks at it)");
+}
+END_TEST
+
 static void add_train_tests(TCase *tc)
 {
     tcase_add_test(tc, train_reshuffles_every_epoch);
@@ -1737,6 +1767,7 @@ static void add_train_tests(TCase *tc)
     tcase_add_test(tc, train_converges_to_least_squares);
     tcase_add_test(tc, train_stops_when_diverging);
     tcase_add_test(tc, train_stops_on_nan);
+    tcase_add_test(tc, train_checks_the_last_loss);
 }
 
 /* ============================================================ chapter */

@@ -622,6 +622,43 @@ START_TEST(adamw_first_step)
 }
 END_TEST
 
+START_TEST(adamw_amsgrad)
+{
+    /* AdamW's step after the decay is Adam's, AMSGrad included. η = 0.1,
+     * λ = 0.5, β = (0.5, 0.5), ε = 0, θ = (1, -2).
+     * Step 1, g = (4, -4): m = (2, -2), v = 8, m̂ = ±4, v̂ = 16; the step
+     *   is 0.1·4/4 = 0.1, so θ = 0.95·θ - 0.1·(1, -1) = (0.85, -1.8).
+     * Step 2, g = 0: the decay gives (0.8075, -1.71); m = (1, -1), so
+     *   m̂ = ±4/3; v = 4, but v_max stays 8, and the denominator is
+     *   √8/√0.75. The step is 0.1·(4/3)·√(3/32) = √6/60:
+     *   θ = (0.8075 - √6/60, -1.71 + √6/60).
+     * Dividing by this step's v (AMSGrad ignored) gives the step
+     * 0.1·(4/3)·√0.75/2 = √3/30 instead. */
+    AdamState state;
+    ck_assert(adam_state_init(&state, N));
+    AdamWConfig cfg = {.lr = 0.1, .beta1 = 0.5, .beta2 = 0.5, .eps = 0.0,
+                       .weight_decay = 0.5, .amsgrad = true};
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    adamw_step(p, (const double[]){4.0, -4.0, SENTINEL}, N, &cfg, &state);
+    expect_params("the first AdamW step with amsgrad (η = 0.1, λ = 0.5, "
+                  "β = (0.5, 0.5), ε = 0)", p, (const double[]){1.0, -2.0},
+                  (double[]){0.85, -1.8}, NULL, 0);
+    adamw_step(p, (const double[]){0.0, 0.0, SENTINEL}, N, &cfg, &state);
+    const double amsgrad_step = sqrt(6.0) / 60.0, plain_step = sqrt(3.0) / 30.0;
+    const Wrong w[] = {
+        {{0.8075 - plain_step, -1.71 + plain_step},
+         "AdamW ignored amsgrad: its step after the decay is Adam's, AMSGrad "
+         "included; with amsgrad divide by √v_max, the largest v so far (here "
+         "8, not this step's 4)"},
+    };
+    expect_params("the second AdamW step with amsgrad (g = 0)", p,
+                  (const double[]){0.85, -1.8},
+                  (double[]){0.8075 - amsgrad_step, -1.71 + amsgrad_step}, w,
+                  COUNT(w));
+    adam_state_free(&state);
+}
+END_TEST
+
 /* ================================================================= RMSprop
  * α = 0.75 keeps the first step short: s = 0.25·g², so √s = |g|/2. */
 
@@ -964,6 +1001,45 @@ START_TEST(lion_decay_and_zero_gradient)
     expect_params("a Lion step with λ = 0.5 and g = (0, 1)", p,
                   (const double[]){1.0, -1.0}, (double[]){0.95, -1.05}, w,
                   COUNT(w));
+    lion_state_free(&state);
+}
+END_TEST
+
+START_TEST(lion_rate_changed_between_steps)
+{
+    /* η = 0.1, λ = 0.5, β = (0.9, 0.99), θ = (1, -2), g = (1, -2) twice.
+     * Step 1: c = 0.1·g, sign (1, -1): θ = 0.95·θ - 0.1·(1, -1) =
+     *   (0.85, -1.8); m = 0.01·g = (0.01, -0.02).
+     * Step 2 at η = 0.01, as a schedule changes it (chapter 7):
+     *   c = 0.9·m + 0.1·g = (0.109, -0.218), the same signs, and the decay
+     *   is 1 - 0.01·0.5 = 0.995: θ = 0.995·(0.85, -1.8) - 0.01·(1, -1) =
+     *   (0.83575, -1.781).
+     * Keeping the first step's factor 0.95 gives (0.7975, -1.70); keeping
+     * its η = 0.1 for the sign step gives (0.74575, -1.691). */
+    LionState state;
+    ck_assert(lion_state_init(&state, N));
+    LionConfig cfg = {.lr = 0.1, .beta1 = 0.9, .beta2 = 0.99,
+                      .weight_decay = 0.5};
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    lion_step(p, (const double[]){1.0, -2.0, SENTINEL}, N, &cfg, &state);
+    expect_params("the first Lion step (η = 0.1, λ = 0.5)", p,
+                  (const double[]){1.0, -2.0}, (double[]){0.85, -1.8}, NULL,
+                  0);
+    cfg.lr = 0.01;
+    lion_step(p, (const double[]){1.0, -2.0, SENTINEL}, N, &cfg, &state);
+    const Wrong w[] = {
+        {{0.7975, -1.70}, "the decay factor (1 - ηλ) was kept from the first "
+                          "step: a schedule changes η between steps; compute "
+                          "it from this call's cfg->lr"},
+        {{0.74575, -1.691}, "the sign step used η from the first call: a "
+                            "schedule changes η between steps; step by this "
+                            "call's cfg->lr"},
+        {{0.7075, -1.61}, "η was kept from the first call, for the decay and "
+                          "for the sign step: use this call's cfg->lr"},
+    };
+    expect_params("a second Lion step after η changed from 0.1 to 0.01", p,
+                  (const double[]){0.85, -1.8}, (double[]){0.83575, -1.781},
+                  w, COUNT(w));
     lion_state_free(&state);
 }
 END_TEST
@@ -1653,6 +1729,7 @@ static void add_adam_tests(TCase *tc)
 static void add_adamw_tests(TCase *tc)
 {
     tcase_add_test(tc, adamw_first_step);
+    tcase_add_test(tc, adamw_amsgrad);
     add_table_tests(tc, ADAMW);
 }
 
@@ -1678,6 +1755,7 @@ static void add_lion_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, lion_two_steps, 0, 2);
     tcase_add_test(tc, lion_decay_and_zero_gradient);
+    tcase_add_test(tc, lion_rate_changed_between_steps);
     add_table_tests(tc, LION);
 }
 

@@ -1915,6 +1915,38 @@ START_TEST(gradcheck_nan)
 }
 END_TEST
 
+START_TEST(gradcheck_step_is_h)
+{
+    /* One coordinate, θ = (4), the exact gradient 16, h = 1e-3: the
+     * central difference of θ³/3 is exactly θ² + h²/3 = 16 + 1e-6/3, so
+     * the error is
+     *   (1e-6/3) / (16 + 1e-6/3) = 2.0833e-8
+     * (held to 1e-3 of itself). A step scaled to the size of θ_j,
+     * h·max(1, |θ_j|) = 4e-3, gives (16e-6/3) / (16 + 16e-6/3) =
+     * 3.3333e-7 instead, sixteen times as much: the contract's step is h,
+     * whatever θ_j is. */
+    const double home[] = {4};
+    double theta[] = {4}, grad[] = {16};
+    const size_t coords[] = {0};
+    Probe p = {1, 0, home, 0, SIZE_MAX};
+    double got = gradient_check(cubic_loss, &p, theta, grad, coords, 1, 1e-3);
+    double want = (1e-6 / 3.0) / (16.0 + 1e-6 / 3.0);
+    if (fabs(got - want) <= 1e-3 * want)
+        return;
+    const char *why = gradcheck_mistake(got, home, grad, coords, 1, 1e-3, &p);
+    double scaled = (16e-6 / 3.0) / (16.0 + 16e-6 / 3.0);
+    if (!why && fabs(got - scaled) <= 1e-3 * scaled)
+        why = "gradient_check stepped by more than h: θ_j moves by exactly "
+              "±h and the difference is divided by 2h, whatever the size of "
+              "θ_j";
+    ck_abort_msg("gradient_check of L = θ³/3 at θ = (4) with the exact "
+                 "gradient 16, h = 1e-3: gave %.17g, expected %.17g (the "
+                 "central difference is 16 + h²/3 there): %s", got, want,
+                 why ? why : "move θ_j to θ_j + h and θ_j - h, divide the "
+                             "difference of the losses by 2h");
+}
+END_TEST
+
 static void add_gradcheck_tests(TCase *tc)
 {
     tcase_add_test(tc, gradcheck_central);
@@ -1923,6 +1955,7 @@ static void add_gradcheck_tests(TCase *tc)
     tcase_add_test(tc, gradcheck_count_zero);
     tcase_add_test(tc, gradcheck_flat);
     tcase_add_test(tc, gradcheck_nan);
+    tcase_add_test(tc, gradcheck_step_is_h);
 }
 
 /* ============================================================ init_std()

@@ -496,6 +496,26 @@ START_TEST(bf16_from_double_near_ties)
     ck_assert_msg((got & 0x7FFF) > 0x7F80 && (got & 0x0040),
                   "bf16_from_double(nan) gave 0x%04x: a nan stays a quiet "
                   "nan", got);
+    /* copysign(NAN, -1.0) is a nan with its sign bit set (signbit is
+     * true, checked first), the quiet bit set and nothing else in its
+     * payload: 0xFFF8000000000000. Its bf16 is the sign, the exponent
+     * all ones and the quiet bit: 1 11111111 1000000 = 0xFFC0. And NAN
+     * itself, the same without the sign: 0x7FC0. */
+    double negative_nan = copysign(NAN, -1.0);
+    ck_assert(isnan(negative_nan) && signbit(negative_nan));
+    got = bf16_from_double(negative_nan);
+    ck_assert_msg(got == 0xFFC0,
+                  "bf16_from_double(-nan) gave 0x%04x, expected 0xFFC0: %s",
+                  got, got == 0x7FC0 ?
+                      "the nan lost its sign: a nan stays a quiet nan of the "
+                      "same sign, sign bit and all" :
+                      "a nan stays a quiet nan of the same sign, the top "
+                      "bits of its payload kept and the quiet bit set");
+    got = bf16_from_double(NAN);
+    ck_assert_msg(got == 0x7FC0,
+                  "bf16_from_double(nan) gave 0x%04x, expected 0x7FC0: a nan "
+                  "stays a quiet nan of the same sign, the top bits of its "
+                  "payload kept and the quiet bit set", got);
     check_from_double(false);
 }
 END_TEST
@@ -615,11 +635,31 @@ START_TEST(unscale_by_inverse)
 }
 END_TEST
 
+START_TEST(unscale_keeps_nan)
+{
+    /* Scale 2: nan times 1/2 is nan, and 2 times 1/2 is 1, exactly. The
+     * unscale multiplies every gradient and asks nothing of its value;
+     * grads_overflowed, called before it, is what saw the nan. */
+    double g[] = {NAN, 2.0};
+    grads_unscale(g, 2, 2.0);
+    ck_assert_msg(isnan(g[0]),
+                  "grads_unscale(nan, scale 2) gave %.17g, expected nan: "
+                  "grads_unscale turned a nan into a number: a nan stays a "
+                  "nan; the overflow check, not the unscale, deals with it",
+                  g[0]);
+    ck_assert_msg(g[1] == 1.0,
+                  "grads_unscale(2, scale 2) next to a nan gave %.17g, "
+                  "expected 1 (2 times 1/2)%s", g[1],
+                  g[1] == 2.0 ? ": the gradients were not unscaled" : "");
+}
+END_TEST
+
 static void add_unscale_tests(TCase *tc)
 {
     tcase_add_test(tc, unscale_by_power_of_two);
     tcase_add_test(tc, unscale_by_inverse);
     tcase_add_test(tc, unscale_each_call);
+    tcase_add_test(tc, unscale_keeps_nan);
 }
 
 /* ==================================================== master weights */
@@ -1059,6 +1099,27 @@ START_TEST(kahan_first_steps)
                   "and 0x3B80 (2^-8)%s%s", w1[0], c1[0],
                   w1[0] == 0x3F80 ? ": t = w + y, " : "",
                   w1[0] == 0x3F80 ? DOUBLE_ROUNDING : "");
+    /* An update of y = +(2^-10 + 2^-18 + 2^-50) (gradient -y, lr 1; 41
+     * bits from first to last, exact in a double): below half of bf16's
+     * unit above 1 (2^-8), so t = 1 (0x3F80), and the compensation is
+     * (t - w) - y = -(2^-10 + 2^-18 + 2^-50). bf16's unit at 2^-10 is
+     * 2^-10·2^-7 = 2^-17: 2^-18 is half a unit and the 2^-50 puts it past
+     * the tie, so rounded once it is -(2^-10 + 2^-17): sign, exponent
+     * 127 - 10 = 117 = 0x75, mantissa 1: 1 01110101 0000001 = 0xBA81. As a
+     * float (24 bits, down to 2^-33 here) the 2^-50 is gone, the float is
+     * the tie itself, and the tie goes to the even 0xBA80. */
+    uint16_t w2[] = {0x3F80}, c2[] = {0};
+    const double g2[] = {-(0x1p-10 + 0x1p-18 + 0x1p-50)};
+    kahan_weight_step(w2, c2, FORMAT_BF16, g2, 1, 1.0);
+    ck_assert_msg(w2[0] == 0x3F80 && c2[0] == 0xBA81,
+                  "kahan_weight_step in bf16, weight 1, update "
+                  "+(2^-10 + 2^-18 + 2^-50): weight 0x%04x and compensation "
+                  "0x%04x, expected 0x3F80 (the update is below half a unit) "
+                  "and 0xBA81 (-(2^-10 + 2^-17), the nearest bf16 to what the "
+                  "rounding lost, negated)%s", w2[0], c2[0],
+                  w2[0] == 0x3F80 && c2[0] == 0xBA80 ?
+                      ": the compensation was rounded twice (through a "
+                      "float): round (t - w) - y once, from double" : "");
 }
 END_TEST
 
@@ -1106,7 +1167,30 @@ static const Coin COINS[] = {
      * inf/inf is nan, no probability. */
     {-65519.0, FORMAT_FP16, 0.5, 0xFBFF, 0xFBFF, "past the most negative finite fp16: to nearest, never to -inf"},
     {1e6, FORMAT_FP16, 0.5, 0x7C00, 0x7C00, "1e6 is inf in fp16"},
+    /* Just below a power of two the spacing halves: 1 - 2^-13 in fp16
+     * lies between lo = 1 - 2^-11 (0x3BFF, the unit below 1 is 2^-11)
+     * and hi = 1 (0x3C00), p = (x - lo)/(hi - lo) = (2^-11 - 2^-13) /
+     * 2^-11 = 3/4: up for u = 0.7, down for u = 0.8. Taking lo as 1 less
+     * the unit above 1 (2^-10) gives p = 7/8, and u = 0.8 goes up. */
+    {1 - 0x1p-13, FORMAT_FP16, 0.7, 0x3C00, 0x3C00, "three quarters of the way from lo = 1 - 2^-11 up to hi = 1, u < 3/4"},
+    {1 - 0x1p-13, FORMAT_FP16, 0.8, 0x3BFF, 0x3BFF, "three quarters of the way from lo = 1 - 2^-11 up to hi = 1, u > 3/4"},
+    /* bf16: 1 - 2^-10 between lo = 1 - 2^-8 (0x3F7F) and 1 (0x3F80),
+     * p = (2^-8 - 2^-10)/2^-8 = 3/4 (7/8 with lo = 1 - 2^-7). */
+    {1 - 0x1p-10, FORMAT_BF16, 0.7, 0x3F80, 0x3F80, "three quarters of the way from lo = 1 - 2^-8 up to hi = 1, u < 3/4"},
+    {1 - 0x1p-10, FORMAT_BF16, 0.8, 0x3F7F, 0x3F7F, "three quarters of the way from lo = 1 - 2^-8 up to hi = 1, u > 3/4"},
 };
+
+/* Whether x lies just inside a power of two, the value nearest it (as
+ * the pattern `nearest`): there the spacing on x's side is half the one
+ * on the other. */
+static bool below_power_of_two(double x, LowFormat format, uint16_t nearest)
+{
+    double v = format == FORMAT_FP16 ? reference_fp16_value(nearest)
+                                     : reference_bf16_value(nearest);
+    int e;
+    return isfinite(v) && v != 0.0 && fabs(frexp(v, &e)) == 0.5 &&
+           fabs(x) < fabs(v);
+}
 
 START_TEST(stochastic_coin)
 {
@@ -1131,6 +1215,12 @@ START_TEST(stochastic_coin)
                   "negative x was sought on the wrong side: the bit "
                   "patterns are sign and magnitude, and the pattern + 1 is "
                   "one step away from zero, downwards for a negative value";
+    else if (got == nearest && c->want != nearest && below_power_of_two(
+                 c->x, c->format, nearest) &&
+             round_stochastic(c->x, c->format, 0.999) != nearest)
+        mistake = ": at a power of two the neighbour below is half as far "
+                  "as the one above: lo and hi are the two representable "
+                  "values around x, not v ± one spacing";
     else if (got == nearest && c->want != nearest)
         mistake = ": that is the nearest value: the result was rounded to "
                   "nearest, u ignored";

@@ -648,6 +648,32 @@ START_TEST(combine_non_finite_passed_on)
 }
 END_TEST
 
+START_TEST(combine_weight_first)
+{
+    /* combine_one_shard_is_exact's count, 64, is a power of two, and so
+     * hides the order of the operations: 64·m/64 is m again, exactly. 3
+     * is not. One shard of 3 items with mean 0.1: the weight 3.0/3.0 is
+     * 1.0 exactly, and 0.0 + 1.0·0.1 is 0.1 bit for bit. With the count
+     * multiplied in first, 3·0.1 rounds to 0.30000000000000004, and that
+     * over 3 to 0.10000000000000002, one unit above 0.1. */
+    const double m0[] = {0.1};
+    const double *means[] = {m0};
+    const size_t counts[] = {3};
+    double out[1] = {NAN};
+    combine_shard_means(means, counts, 1, 1, out);
+    if (out[0] == 0.1)
+        return;
+    const char *why = out[0] == 3.0 * 0.1 / 3.0
+        ? "the weight was not computed first: (double)counts[s] / "
+          "(double)total, then times the mean (count·mean/total rounds "
+          "differently)"
+        : combine_mistake(out[0], m0, counts, 1);
+    ck_abort_msg("one shard of 3 items with mean 0.1 gave %.17g, expected "
+                 "0.1 bit for bit (its weight 3/3 is 1 exactly)%s%s",
+                 out[0], why ? ": " : "", why ? why : "");
+}
+END_TEST
+
 static void add_combine_tests(TCase *tc)
 {
     tcase_add_test(tc, combine_uneven);
@@ -657,6 +683,7 @@ static void add_combine_tests(TCase *tc)
     tcase_add_loop_test(tc, combine_empty_shards, 0, 2);
     tcase_add_loop_test(tc, combine_non_finite_passed_on, 0, 2);
     tcase_add_test(tc, combine_called_again);
+    tcase_add_test(tc, combine_weight_first);
 }
 
 /* ===================================================== the ring's steps */
@@ -877,10 +904,17 @@ START_TEST(tree_roles_by_hand)
             char got = role_letter(tree_reduce_step(r, 5, step, &partner));
             char want = TREE5_ROLE[r][step];
             size_t d = (size_t)1 << step;
-            if (got == want && (want == '-' || partner == TREE5_PARTNER[r][step]))
+            /* An idle rank leaves *partner as it was: 99 here. Among them
+             * rank 4 at step 0 (an even multiple of 1 whose rank + 1 is
+             * 5, past the last rank) and rank 1 at step 1 (not a multiple
+             * of 2: it sent at step 0). */
+            if (got == want && partner == (want == '-' ? 99 : TREE5_PARTNER[r][step]))
                 continue;
             const char *why =
-                got == want ? "the right role with the wrong partner: at step "
+                got == want && want == '-'
+                    ? "*partner was written on an idle step: leave it alone "
+                      "when IDLE, the caller's value is kept"
+                : got == want ? "the right role with the wrong partner: at step "
                               "s the partner is 2^s away (rank - 2^s to send "
                               "to, rank + 2^s to receive from)"
                 : want == '-' && r % d != 0
@@ -898,7 +932,8 @@ START_TEST(tree_roles_by_hand)
             ck_abort_msg("tree_reduce_step(rank %zu, P 5, step %zu) gave "
                          "%c%s%zu, expected %c%s%zu (R receives, S sends, - "
                          "idle): %s", r, step, got,
-                         got == '-' ? "" : " partner ", got == '-' ? 0 : partner,
+                         got == '-' && partner == 99 ? "" : " partner ",
+                         got == '-' && partner == 99 ? 0 : partner,
                          want, want == '-' ? "" : " partner ",
                          want == '-' ? 0 : TREE5_PARTNER[r][step], why);
         }

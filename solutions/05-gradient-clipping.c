@@ -125,23 +125,29 @@ static bool step_is_finite(const RunHistory *h, size_t k)
 
 //> diagnose-nonfinite
 /* Rule 2: over the five steps before k, the norm grew by factors above 1
- * that differ by at most 2x. */
+ * that differ by at most 2x. Two norms of 0 in a row make a factor 0/0,
+ * nan, which is not above 1; fmin and fmax would skip it, so each factor
+ * is compared with 1 on its own. */
 static bool steady_growth(const RunHistory *h, size_t k)
 {
+    bool all_grew = true;
     double lowest = INFINITY, highest = 0.0;
     for (size_t i = k - 5; i < k; i++) {
         double factor = step_grad_norm(h, i) / step_grad_norm(h, i - 1);
+        all_grew = all_grew && factor > 1.0;
         lowest = fmin(lowest, factor);
         highest = fmax(highest, factor);
     }
-    return lowest > 1.0 && highest <= 2.0 * lowest;
+    return all_grew && highest <= 2.0 * lowest;
 }
 
-/* Rule 3: some step before k multiplied the norm by 100 or more. */
+/* Rule 3: some step before k multiplied the norm by 100 or more. The
+ * factor is divided out, as the rule writes it: a nan factor 0/0 is no
+ * spike, where n_i >= 100·n_{i-1} would hold as 0 >= 0. */
 static bool spike(const RunHistory *h, size_t k)
 {
     for (size_t i = 1; i < k; i++)
-        if (step_grad_norm(h, i) >= 100.0 * step_grad_norm(h, i - 1))
+        if (step_grad_norm(h, i) / step_grad_norm(h, i - 1) >= 100.0)
             return true;
     return false;
 }

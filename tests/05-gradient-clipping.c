@@ -530,11 +530,37 @@ START_TEST(clip_value_infinities_and_nan)
 }
 END_TEST
 
+/* The tensors (3), () and (-5), clip_value = 1: 3 becomes 1 and -5
+ * becomes -1. The middle tensor has no entries, so there is nothing in it
+ * to clip, but count is 3 and the list goes on after it. */
+START_TEST(clip_value_past_empty_tensor)
+{
+    double a[] = {3, SENTINEL}, b[] = {SENTINEL}, c[] = {-5, SENTINEL};
+    Parameter p[] = {{NULL, a, 1}, {NULL, b, 0}, {NULL, c, 1}};
+    clip_grad_value(p, 3, 1.0);
+    ck_assert_msg(a[1] == SENTINEL && b[0] == SENTINEL && c[1] == SENTINEL,
+                  "clip_grad_value wrote past the end of a tensor: the "
+                  "middle tensor has size 0, so not even its first entry "
+                  "is to be touched");
+    ck_assert_msg(a[0] == 1.0 && c[0] == -1.0,
+                  "clip_grad_value with clip_value = 1 on the tensors (3), "
+                  "() and (-5) gave (%g), () and (%g); expected (1), () and "
+                  "(-1): %s", a[0], c[0],
+                  a[0] == 1.0 && c[0] == -5.0
+                      ? "the tensor after the empty one was not clipped: a "
+                        "tensor of size 0 is not the end of the list; clip "
+                        "all count tensors"
+                      : "every tensor is clipped, the empty one included "
+                        "(it has nothing to clip)");
+}
+END_TEST
+
 static void add_clip_value_tests(TCase *tc)
 {
     tcase_add_test(tc, clip_value_hand_worked);
     tcase_add_test(tc, clip_value_fractions_above_the_bound);
     tcase_add_test(tc, clip_value_infinities_and_nan);
+    tcase_add_test(tc, clip_value_past_empty_tensor);
 }
 
 /* ================================================== grads_all_finite() */
@@ -1463,6 +1489,117 @@ START_TEST(diagnose_pushed_and_moved)
 }
 END_TEST
 
+START_TEST(diagnose_zero_gradient_before_nan)
+{
+    /* Seven steps, the gradient (0, 0) at every one, parameter 0 moving
+     * 1, 1.1, ..., 1.6, the loss 1 and then nan at step 6: k* = 6. Every
+     * norm is 0, so every factor n_k/n_{k-1} is 0/0 = nan. Rule 2 needs
+     * the five factors for k = 1 .. 5 above 1: a nan is not. Rule 3 needs
+     * one of them at least 100: a nan is not that either. Rule 4:
+     * CAUSE_INVALID_OPERATION at step 6. */
+    const char *why = "the gradient norm is 0 before the nan: a factor 0/0 "
+                      "is nan, which is neither above 1 nor at least 100, "
+                      "so nothing grew (rule 4)";
+    History s;
+    history_init(&s, 7, NAN);
+    for (size_t k = 0; k < 7; k++)
+        history_set(&s, k, 1.0, 1.0 + 0.1 * (double)k, 0.0, 0.0, 0.0);
+    s.loss[6] = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 6, 0},
+                     "a run whose gradient is (0, 0) at every step, the loss "
+                     "nan at step 6", why);
+    /* The same run cut to three steps, the loss nan at step 2: k* = 2 is
+     * too early for rule 2, and rule 3's one factor, n_1/n_0 = 0/0, is
+     * nan: rule 4 again, at step 2. */
+    history_init(&s, 3, NAN);
+    for (size_t k = 0; k < 3; k++)
+        history_set(&s, k, 1.0, 1.0 + 0.1 * (double)k, 0.0, 0.0, 0.0);
+    s.loss[2] = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 2, 0},
+                     "a run whose gradient is (0, 0) at every step, the loss "
+                     "nan at step 2", why);
+}
+END_TEST
+
+START_TEST(diagnose_single_nonfinite_row)
+{
+    /* One row, its loss nan, the gradient (0.5, 0.5): k* = 0 exists, so
+     * rule 1 names it, CAUSE_NONFINITE_AT_START at step 0. Rule 5's
+     * "a single row" is only for runs whose every step is finite. */
+    History s;
+    history_init(&s, 1, 4.0);
+    history_set(&s, 0, NAN, 1.0, 2.0, 0.5, 0.5);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONFINITE_AT_START, 0, 0},
+                     "a run of a single row whose loss is nan",
+                     "a single row whose loss is nan is rule 1's run: the "
+                     "non-finite check comes before the single-row case "
+                     "(rule 5 is for finite runs)");
+}
+END_TEST
+
+START_TEST(diagnose_pushed_at_last_row)
+{
+    /* Three steps, baseline 10, the loss 3, 2.9, 2.8. Parameter 0 moves
+     * (1, 0.9, 0.8) under a gradient of 0.5; parameter 1 stays at 2, its
+     * gradient 0, 0 and then -0.3 at step 2, the last row. It was pushed
+     * (nonzero at some step) and never moved while parameter 0 did:
+     * rule 7, CAUSE_FROZEN_PARAMETER with .param = 1. */
+    History s;
+    history_init(&s, 3, 10.0);
+    history_set(&s, 0, 3.0, 1.0, 2.0, 0.5, 0.0);
+    history_set(&s, 1, 2.9, 0.9, 2.0, 0.5, 0.0);
+    history_set(&s, 2, 2.8, 0.8, 2.0, 0.5, -0.3);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_FROZEN_PARAMETER, 0, 1},
+                     "a run where parameter 1 never moves, its gradient 0, 0 "
+                     "and then -0.3 at the last step",
+                     "pushed means a nonzero gradient at any step, the last "
+                     "row included: parameter 1's -0.3 at step 2 counts, "
+                     "though no later row shows the step it asked for");
+}
+END_TEST
+
+/* Two-step runs where both parameters move, (1, 0) then (0.9, 0.1), the
+ * gradient (2, 0) then (h0, 0): n_0 = 2 and n_1 = h0. */
+static void boundary_run(History *s, double baseline, double loss0,
+                         double loss1, double h0)
+{
+    history_init(s, 2, baseline);
+    history_set(s, 0, loss0, 1.0, 0.0, 2.0, 0.0);
+    history_set(s, 1, loss1, 0.9, 0.1, h0, 0.0);
+}
+
+START_TEST(diagnose_thresholds_exactly)
+{
+    /* n_1 = 0.001 is at most 1e-3·2 = 0.002: converged. Baseline 100, the
+     * last loss 99: 0.99·100 rounds to exactly 99 in a double, and rule 8
+     * says at or above it: CAUSE_AT_BASELINE. */
+    History s;
+    boundary_run(&s, 100.0, 150.0, 99.0, 0.001);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_AT_BASELINE, 0, 0},
+                     "a converged run whose loss settles at 99, the baseline "
+                     "100",
+                     "99 is exactly 0.99·100, and rule 8 calls a loss at or "
+                     "above 0.99·baseline the baseline: compare with >=");
+    /* Converged again, baseline 10, the last loss 1: 0.1·10 is exactly 1
+     * in a double, and a poor fit needs a loss above it, so rule 8 names
+     * nothing; 0.001 is not above half of 2 (rule 9): CAUSE_NONE. */
+    boundary_run(&s, 10.0, 15.0, 1.0, 0.001);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a converged run whose loss settles at 1, the baseline "
+                     "10",
+                     "1 is exactly 10% of the baseline 10, and rule 8 calls a "
+                     "fit poor only above 10%: compare with >");
+    /* Not converged, no baseline: the norm falls from 2 to 1, exactly
+     * half (0.5·2 is 1 exactly). Rule 9 needs more than half: CAUSE_NONE. */
+    boundary_run(&s, NAN, 5.0, 4.0, 1.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_NONE, 0, 0},
+                     "a run whose gradient norm falls from 2 to 1",
+                     "1 is exactly half the starting norm 2, and rule 9 "
+                     "needs more than half to call the run stalled: "
+                     "compare with >");
+}
+END_TEST
+
 static void add_diagnose_tests(TCase *tc)
 {
     tcase_add_test(tc, diagnose_nonfinite_at_start);
@@ -1480,6 +1617,10 @@ static void add_diagnose_tests(TCase *tc)
     tcase_add_test(tc, diagnose_five_steps_are_too_few);
     tcase_add_test(tc, diagnose_nothing_moved);
     tcase_add_test(tc, diagnose_pushed_and_moved);
+    tcase_add_test(tc, diagnose_zero_gradient_before_nan);
+    tcase_add_test(tc, diagnose_single_nonfinite_row);
+    tcase_add_test(tc, diagnose_pushed_at_last_row);
+    tcase_add_test(tc, diagnose_thresholds_exactly);
 }
 
 /* ============================================================ chapter */

@@ -1452,12 +1452,37 @@ START_TEST(identical_with_other_shapes)
 }
 END_TEST
 
+START_TEST(identical_tolerance_is_absolute)
+{
+    /* Two units with one input, bias 0 and outgoing weight 1, tol = 1e-9.
+     * Near 1000 a double is spaced about 1.1e-13 apart, so 1000 + 5e-10
+     * and 1000.0000001 are stored to within that: spreads of 5e-10 (at
+     * most tol: identical) and 1e-7 (a hundred times tol: not). A tol
+     * scaled by the weights' size, 1e-9·1000 = 1e-6, would call both
+     * identical. */
+    const double b_in[2] = {0.0, 0.0}, w_out[2] = {1.0, 1.0};
+    const double close[2] = {1000.0, 1000.0 + 5e-10};
+    ck_assert_msg(hidden_units_identical(close, b_in, w_out, 2, 1, 1e-9),
+                  "two units whose incoming weights are 1000 and "
+                  "1000 + 5e-10 differ by 5e-10, at most tol = 1e-9: they "
+                  "are identical");
+    const double apart[2] = {1000.0, 1000.0000001};
+    ck_assert_msg(!hidden_units_identical(apart, b_in, w_out, 2, 1, 1e-9),
+                  "two units whose incoming weights are 1000 and "
+                  "1000.0000001 differ by 1e-7, a hundred times tol = 1e-9, "
+                  "yet were called identical: tol is an absolute bound on "
+                  "largest minus smallest, not scaled by the size of the "
+                  "weights");
+}
+END_TEST
+
 static void add_identical_tests(TCase *tc)
 {
     tcase_add_test(tc, identical_copies_and_a_different_last_unit);
     tcase_add_test(tc, identical_every_parameter_counts);
     tcase_add_test(tc, identical_needs_a_tolerance);
     tcase_add_test(tc, identical_with_other_shapes);
+    tcase_add_test(tc, identical_tolerance_is_absolute);
 }
 
 /* ============================================================ chapter */

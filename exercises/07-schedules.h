@@ -161,7 +161,8 @@ typedef struct {
     double threshold;             /* what counts as better [1e-4] */
     ThresholdMode threshold_mode; /* [rel] */
     size_t cooldown;              /* steps to wait after a cut [0] */
-    double min_lr;                /* never below this [0] */
+    double min_lr;                /* a cut goes no lower [0]; a rate
+                                     already below it is left alone */
     double eps;                   /* cuts smaller than this are skipped [1e-8] */
 } PlateauConfig;
 

@@ -1593,6 +1593,10 @@ static void run_plateau(const PlateauConfig *c, double lr,
         else if (close_to(lr, was * c->factor) && close_to(w->lr, was))
             why = "a cut that lowers the rate by eps or less is skipped: the "
                   "rate stays";
+        else if (lr > was && was < c->min_lr && close_to(lr, c->min_lr))
+            why = "max(lr·factor, min_lr) would raise the rate: a plateau "
+                  "step only ever lowers it; a rate already below min_lr "
+                  "stays where it is";
         else if (lr > was)
             why = "the rate went up: a cut multiplies it by factor, below 1";
         else if (lr == was && w->lr < was)
@@ -1717,11 +1721,33 @@ START_TEST(plateau_eps_boundary)
 }
 END_TEST
 
+START_TEST(plateau_below_min_lr)
+{
+    /* PyTorch's defaults but min_lr 1e-4 and patience 0, from the rate
+     * 1e-5, already below min_lr, the loss 1 twice:
+     *   0: 1 beats +inf: best 1, the rate stays 1e-5.
+     *   1: 1 is not below 1·(1 - 1e-4): a tie, bad 1 > 0. The cut is
+     *      max(1e-5·0.1, 1e-4) = 1e-4, which lowers the rate by
+     *      1e-5 - 1e-4 = -9e-5, not by more than eps: the rate stays
+     *      1e-5 (PyTorch: `if old_lr - new_lr > eps`), and the count is
+     *      cleared. */
+    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.1, .patience = 0,
+                       .threshold = 1e-4, .threshold_mode = THRESHOLD_REL,
+                       .cooldown = 0, .min_lr = 1e-4, .eps = 1e-8};
+    const PlateauRow rows[] = {{1, 1e-5, 1, 0, 0}, {1, 1e-5, 1, 0, 0}};
+    run_plateau(&c, 1e-5, rows, COUNT(rows),
+                "ReduceLROnPlateau(min, threshold 1e-4 rel, patience 0, "
+                "factor 0.1, min_lr 1e-4, eps 1e-8) from the rate 1e-5, "
+                "losses 1 1");
+}
+END_TEST
+
 static void add_plateau_tests(TCase *tc)
 {
     tcase_add_test(tc, plateau_min_history);
     tcase_add_test(tc, plateau_max_history);
     tcase_add_test(tc, plateau_eps_boundary);
+    tcase_add_test(tc, plateau_below_min_lr);
 }
 
 /* ===================================================== range_test_lr() */

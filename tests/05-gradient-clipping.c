@@ -1489,32 +1489,35 @@ START_TEST(diagnose_pushed_and_moved)
 }
 END_TEST
 
+/* A run of `rows` steps whose gradient is (0, 0) at every one, parameter
+ * 0 moving 1, 1.1, 1.2, ..., the loss 1 and then nan at the last step. */
+static void zero_gradient_run(History *s, size_t rows)
+{
+    history_init(s, rows, NAN);
+    for (size_t k = 0; k < rows; k++)
+        history_set(s, k, 1.0, 1.0 + 0.1 * (double)k, 0.0, 0.0, 0.0);
+    s->loss[rows - 1] = NAN;
+}
+
 START_TEST(diagnose_zero_gradient_before_nan)
 {
-    /* Seven steps, the gradient (0, 0) at every one, parameter 0 moving
-     * 1, 1.1, ..., 1.6, the loss 1 and then nan at step 6: k* = 6. Every
-     * norm is 0, so every factor n_k/n_{k-1} is 0/0 = nan. Rule 2 needs
-     * the five factors for k = 1 .. 5 above 1: a nan is not. Rule 3 needs
-     * one of them at least 100: a nan is not that either. Rule 4:
-     * CAUSE_INVALID_OPERATION at step 6. */
+    /* Seven steps of zero_gradient_run: k* = 6. Every norm is 0, so every
+     * factor n_k/n_{k-1} is 0/0 = nan. Rule 2 needs the five factors for
+     * k = 1 .. 5 above 1: a nan is not. Rule 3 needs one of them at least
+     * 100: a nan is not that either. Rule 4: CAUSE_INVALID_OPERATION at
+     * step 6. */
     const char *why = "the gradient norm is 0 before the nan: a factor 0/0 "
                       "is nan, which is neither above 1 nor at least 100, "
                       "so nothing grew (rule 4)";
     History s;
-    history_init(&s, 7, NAN);
-    for (size_t k = 0; k < 7; k++)
-        history_set(&s, k, 1.0, 1.0 + 0.1 * (double)k, 0.0, 0.0, 0.0);
-    s.loss[6] = NAN;
+    zero_gradient_run(&s, 7);
     expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 6, 0},
                      "a run whose gradient is (0, 0) at every step, the loss "
                      "nan at step 6", why);
     /* The same run cut to three steps, the loss nan at step 2: k* = 2 is
      * too early for rule 2, and rule 3's one factor, n_1/n_0 = 0/0, is
      * nan: rule 4 again, at step 2. */
-    history_init(&s, 3, NAN);
-    for (size_t k = 0; k < 3; k++)
-        history_set(&s, k, 1.0, 1.0 + 0.1 * (double)k, 0.0, 0.0, 0.0);
-    s.loss[2] = NAN;
+    zero_gradient_run(&s, 3);
     expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 2, 0},
                      "a run whose gradient is (0, 0) at every step, the loss "
                      "nan at step 2", why);

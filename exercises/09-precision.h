@@ -66,7 +66,9 @@ float fp16_to_float(uint16_t h);
  * with the rules above: the result is the representable value nearest to
  * x itself (ties to even), which rounding x to a float first and then the
  * float to fp16 does not always give (that is double rounding, and what
- * PyTorch 1.13 does from a float64 tensor). */
+ * PyTorch 1.13 does from a float64 tensor). A nan keeps its sign and its
+ * payload's top bits, the double's mantissa shifted right by 42 bits for
+ * fp16 and by 45 for bf16, with the quiet bit set. */
 uint16_t fp16_from_double(double x);
 uint16_t bf16_from_double(double x);
 

@@ -30,6 +30,7 @@
 #include "grading.h"
 
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -440,6 +441,44 @@ static void check_from_double(bool fp16)
     }
 }
 
+/* Nans from a double keep their sign and the top bits of their payload,
+ * with the quiet bit set. Four doubles: NAN (bits 0x7FF8000000000000,
+ * only the quiet bit in its mantissa), the same with the sign set, and a
+ * nan carrying 1 0101 0101 (0x155) just below its quiet bit, both signs.
+ * A double's mantissa is 52 bits, fp16's 10 and bf16's 7: shifted right
+ * by 42, the payload nan's mantissa is 0x200 | 0x155 = 0x355 (fp16
+ * 0x7F55); shifted by 45 it is 0x40 | 0x2A = 0x6A (bf16 0x7FEA). */
+static void check_nan_from_double(bool fp16)
+{
+    const uint64_t quiet = UINT64_C(0x7FF8000000000000);
+    const uint64_t bits[] = {quiet, quiet | UINT64_C(1) << 63,
+                             quiet | UINT64_C(0x155) << 42,
+                             quiet | UINT64_C(0x155) << 42 | UINT64_C(1) << 63};
+    const uint16_t want[2][4] = {{0x7FC0, 0xFFC0, 0x7FEA, 0xFFEA},
+                                 {0x7E00, 0xFE00, 0x7F55, 0xFF55}};
+    const char *name = fp16 ? "fp16_from_double" : "bf16_from_double";
+    for (size_t i = 0; i < 4; i++) {
+        double x;
+        memcpy(&x, &bits[i], sizeof x);
+        uint16_t got = fp16 ? fp16_from_double(x) : bf16_from_double(x);
+        uint16_t w = want[fp16][i];
+        if (got == w)
+            continue;
+        ck_abort_msg("%s of the nan 0x%016" PRIx64 " gave 0x%04x, expected "
+                     "0x%04x: %s", name, bits[i], got, w,
+                     (got & 0x8000) != (w & 0x8000)
+                         ? "the nan lost its sign: a nan stays a quiet nan "
+                           "of the same sign, sign bit and all"
+                     : (got & 0x7FFF) == (want[fp16][0] & 0x7FFF)
+                         ? "the nan's payload was dropped: a nan keeps the "
+                           "top bits of its payload (the double's mantissa "
+                           "shifted right), with the quiet bit set"
+                         : "a nan stays a quiet nan of the same sign, the "
+                           "top bits of its payload kept and the quiet bit "
+                           "set");
+    }
+}
+
 START_TEST(fp16_from_double_near_ties)
 {
     /* 1 + 2^-11 + 2^-40: past the tie between 1 and 1 + 2^-10, so
@@ -466,10 +505,7 @@ START_TEST(fp16_from_double_near_ties)
                       "expected 0x%04x%s", edge[i], got, want[i],
                       from_double_mistake(got, want[i], 0x7C00));
     }
-    got = fp16_from_double(-NAN);
-    ck_assert_msg((got & 0x7FFF) > 0x7C00 && (got & 0x8000) && (got & 0x0200),
-                  "fp16_from_double(-nan) gave 0x%04x: a nan stays a quiet "
-                  "nan of the same sign", got);
+    check_nan_from_double(true);
     check_from_double(true);
 }
 END_TEST
@@ -492,30 +528,7 @@ START_TEST(bf16_from_double_near_ties)
                       i == 3 && got == 0 ? DOUBLE_ROUNDING :
                           from_double_mistake(got, want[i], 0x7F80));
     }
-    got = bf16_from_double(NAN);
-    ck_assert_msg((got & 0x7FFF) > 0x7F80 && (got & 0x0040),
-                  "bf16_from_double(nan) gave 0x%04x: a nan stays a quiet "
-                  "nan", got);
-    /* copysign(NAN, -1.0) is a nan with its sign bit set (signbit is
-     * true, checked first), the quiet bit set and nothing else in its
-     * payload: 0xFFF8000000000000. Its bf16 is the sign, the exponent
-     * all ones and the quiet bit: 1 11111111 1000000 = 0xFFC0. And NAN
-     * itself, the same without the sign: 0x7FC0. */
-    double negative_nan = copysign(NAN, -1.0);
-    ck_assert(isnan(negative_nan) && signbit(negative_nan));
-    got = bf16_from_double(negative_nan);
-    ck_assert_msg(got == 0xFFC0,
-                  "bf16_from_double(-nan) gave 0x%04x, expected 0xFFC0: %s",
-                  got, got == 0x7FC0 ?
-                      "the nan lost its sign: a nan stays a quiet nan of the "
-                      "same sign, sign bit and all" :
-                      "a nan stays a quiet nan of the same sign, the top "
-                      "bits of its payload kept and the quiet bit set");
-    got = bf16_from_double(NAN);
-    ck_assert_msg(got == 0x7FC0,
-                  "bf16_from_double(nan) gave 0x%04x, expected 0x7FC0: a nan "
-                  "stays a quiet nan of the same sign, the top bits of its "
-                  "payload kept and the quiet bit set", got);
+    check_nan_from_double(false);
     check_from_double(false);
 }
 END_TEST

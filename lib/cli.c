@@ -21,9 +21,10 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
     for (size_t i = 0; !value && i < cli->flag_count; i++)
         if (strcmp(cli->flags[i].name, flag) == 0)
             value = cli->flags[i].text;
+    char q[QUOTED_MAX];
     if (value)
-        fprintf(stderr, "%s: --%s '%s': %s (see --help)\n", cli->program,
-                flag, value, reason);
+        fprintf(stderr, "%s: --%s %s: %s (see --help)\n", cli->program,
+                flag, quote_text(value, strlen(value), q), reason);
     else
         fprintf(stderr, "%s: --%s: %s (see --help)\n", cli->program, flag,
                 reason);
@@ -475,8 +476,10 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, "%s: unexpected argument '%s': flags start with "
-                    "-- (see --help)\n", cli->program, arg);
+            char q[QUOTED_MAX];
+            fprintf(stderr, "%s: unexpected argument %s: flags start with "
+                    "-- (see --help)\n", cli->program,
+                    quote_text(arg, strlen(arg), q));
             return CLI_BAD_INPUT;
         }
         const char *name = arg + 2;
@@ -484,8 +487,9 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv)
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         Flag *f = find_flag(cli, name, len);
         if (!f) {
-            fprintf(stderr, "%s: unknown flag '%.*s' (see --help)\n",
-                    cli->program, (int)(len + 2), arg);
+            char q[QUOTED_MAX];
+            fprintf(stderr, "%s: unknown flag %s (see --help)\n",
+                    cli->program, quote_text(arg, len + 2, q));
             return CLI_BAD_INPUT;
         }
         if (f->given)

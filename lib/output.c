@@ -57,11 +57,38 @@ static void forget_temp(const char *path)
             open_temps[i] = NULL;
 }
 
+const char *quote_text(const char *text, size_t length, char *buf)
+{
+    size_t n = 0;
+    buf[n++] = '\'';
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (n + 8 > QUOTED_MAX) { /* room for an escape, "...'" and \0 */
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (c == '\n')
+            n += (size_t)sprintf(buf + n, "\\n");
+        else if (c == '\t')
+            n += (size_t)sprintf(buf + n, "\\t");
+        else if (c < 0x20 || c == 0x7F)
+            n += (size_t)sprintf(buf + n, "\\x%02X", c);
+        else
+            buf[n++] = (char)c;
+    }
+    buf[n++] = '\'';
+    buf[n] = '\0';
+    return buf;
+}
+
 /* "PROGRAM: FLAG 'PATH': REASON", the one line every failure prints. */
 static void complain(const Output *out, const char *program, const char *path,
                      const char *reason)
 {
-    fprintf(stderr, "%s: %s '%s': %s\n", program, out->flag, path, reason);
+    char q[QUOTED_MAX];
+    fprintf(stderr, "%s: %s %s: %s\n", program, out->flag,
+            quote_text(path, strlen(path), q), reason);
 }
 
 /* The temporary files are named TARGET.tmp-PID-XXXXXX. One whose process

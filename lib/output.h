@@ -66,4 +66,14 @@ void output_row(FILE *file, size_t index, const double *values, size_t count);
 /* Writes one row of numbers only, comma-separated, each with %.17g. */
 void output_numbers(FILE *file, const double *values, size_t count);
 
+/* Room for quote_text's result: a path of PATH_MAX bytes fits whole. */
+#define QUOTED_MAX 4200
+
+/* `text` (its first `length` bytes) between single quotes, for a one-line
+ * message, written to buf (QUOTED_MAX bytes) and returned. A file name or
+ * a flag's value may hold a newline or another control character: each
+ * is written as an escape (\n, \t, \xNN), so that the message stays one
+ * line and shows what was typed. Text too long for buf ends in "...". */
+const char *quote_text(const char *text, size_t length, char *buf);
+
 #endif

@@ -100,6 +100,9 @@ check "01: refuses --steps 99999999999"   expect_bad_input --steps --steps 99999
 check "01: refuses --problem cubic"       expect_bad_input --problem --problem cubic
 check "01: refuses --task fly"            expect_bad_input --task --task fly
 check "01: refuses an unknown flag"       expect_bad_input --learning-rate --learning-rate 0.1
+# A value or a path holding a newline is shown escaped: still one line.
+check "01: a value with a newline is refused in one line" expect_bad_input "--lr '1\n2'" --lr "$(printf '1\n2')"
+check "01: a path with a newline is refused in one line" expect_bad_input "--save-data 'no-such-folder\n/x.csv'" --problem linreg --save-data "$(printf 'no-such-folder\n/x.csv')"
 check "01: refuses a bare argument"       expect_bad_input 0.1 0.1
 check "01: refuses a repeated flag"       expect_bad_input --lr --lr 0.1 --lr 0.2
 check "01: refuses --start 1,2 for the parabola" expect_bad_input --start --start 1,2

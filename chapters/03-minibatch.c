@@ -457,8 +457,25 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
     return EXIT_SUCCESS;
 }
 
-/* A singular problem is the data's fault, so it is bad input (exit
- * status 2), reported against the flag the data came from. */
+/* The least-squares weights into theta (d + 1 numbers). A singular
+ * problem is the data's fault, so it is bad input (exit status 2),
+ * reported against the flag the data came from. */
+static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
+{
+    if (least_squares(ds, theta))
+        return EXIT_SUCCESS;
+    const char *why = "the least-squares problem has no unique solution: "
+                      "some feature is a combination of the others, or "
+                      "there are fewer than d + 1 examples (see --help)";
+    char q[QUOTED_MAX];
+    if (s->data)
+        fprintf(stderr, "%s: --data %s: %s\n", program,
+                quote_text(s->data, strlen(s->data), q), why);
+    else
+        fprintf(stderr, "%s: --n '%zu': %s\n", program, s->n, why);
+    return EXIT_BAD_INPUT;
+}
+
 static int task_solve(const Settings *s, const Data *ds, FILE *out)
 {
     double *theta = malloc((ds->d + 1) * sizeof *theta);
@@ -466,16 +483,10 @@ static int task_solve(const Settings *s, const Data *ds, FILE *out)
         fprintf(stderr, "%s: out of memory\n", program);
         return EXIT_FAILURE;
     }
-    if (!least_squares(ds, theta)) {
+    int status = solve_or_refuse(s, ds, theta);
+    if (status != EXIT_SUCCESS) {
         free(theta);
-        const char *why = "the least-squares problem has no unique solution: "
-                          "some feature is a combination of the others, or "
-                          "there are fewer than d + 1 examples";
-        if (s->data)
-            fprintf(stderr, "%s: --data '%s': %s\n", program, s->data, why);
-        else
-            fprintf(stderr, "%s: --n %zu: %s\n", program, s->n, why);
-        return EXIT_BAD_INPUT;
+        return status;
     }
     fprintf(out, "loss");
     write_weight_header(out, ds->d);
@@ -837,6 +848,27 @@ static int run(const Settings *s, const Data *ds)
     return status;
 }
 
+/* Bad input that shows only once the data exist (a singular problem for
+ * --task solve) is refused before --save-data writes anything: a refused
+ * command leaves no file. Then the data are saved, and the task runs. */
+static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
+{
+    if (strcmp(s->task, "solve") == 0) {
+        double *theta = malloc((data->d + 1) * sizeof *theta);
+        if (!theta) {
+            fprintf(stderr, "%s: out of memory\n", program);
+            return EXIT_FAILURE;
+        }
+        int status = solve_or_refuse(s, data, theta);
+        free(theta);
+        if (status != EXIT_SUCCESS)
+            return status;
+    }
+    if (s->save_data && !dataset_save_csv(ds, program, s->save_data))
+        return EXIT_FAILURE;
+    return run(s, data);
+}
+
 int main(int argc, char **argv)
 {
     Settings s = {.task = "train", .method = "minibatch",
@@ -934,8 +966,8 @@ int main(int argc, char **argv)
     Data data;
     if (!data_init(&data, &ds))
         fprintf(stderr, "%s: out of memory for %zu examples\n", program, ds.n);
-    else if (!s.save_data || dataset_save_csv(&ds, program, s.save_data))
-        status = run(&s, &data);
+    else
+        status = save_and_run(&s, &ds, &data);
     data_free(&data);
     dataset_free(&ds);
     return status;

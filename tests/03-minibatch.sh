@@ -261,7 +261,17 @@ check "03: --task solve on collinear features is refused, naming --data" \
     expect_bad_input "--data '$scratch/collinear.csv': the least-squares problem has no unique solution" \
     --task solve --data "$scratch/collinear.csv"
 check "03: --task solve with fewer examples than d + 1 is refused, naming --n" \
-    expect_bad_input "--n 3: the least-squares problem has no unique solution" --task solve --n 3 --d 5
+    expect_bad_input "--n '3': the least-squares problem has no unique solution" --task solve --n 3 --d 5
+
+# The singular problem shows only once the data exist, and is still bad
+# input: --save-data writes nothing, and a file already there is kept.
+refused_solve_saves_nothing() {
+    echo kept >"$scratch/saved.csv"
+    "$program" --task solve --n 3 --d 5 --save-data "$scratch/saved.csv" 2>/dev/null
+    [ $? -eq 2 ] || { echo "not refused with status 2"; return 1; }
+    [ "$(cat "$scratch/saved.csv")" = kept ] || { echo "--save-data was written by a refused run"; return 1; }
+}
+check "03: a refused --task solve leaves --save-data's file as it was" refused_solve_saves_nothing
 
 # A read that fails is an error, never the end of the file; and a line
 # too long to be a row (a binary file without newlines: here a header,

@@ -782,25 +782,50 @@ static const char *const task_names[] = {"train", "allreduce-timing", NULL};
 static const char *const fault_names[] = {"none", "nan", "diverge", "exit",
                                           NULL};
 
+/* One row of a --reference file, "step,loss[,...]": a step after the
+ * row before's, and a loss that is a positive finite number (the drift is
+ * relative to it). */
+static bool reference_row(const char *line, size_t rows, const Reference *ref,
+                          size_t *step, double *loss)
+{
+    int used = 0;
+    if (line[0] < '0' || line[0] > '9' ||
+        sscanf(line, "%zu,%lf%n", step, loss, &used) != 2 ||
+        (line[used] != '\n' && line[used] != ',' && line[used] != '\0'))
+        return false;
+    return isfinite(*loss) && *loss > 0.0 &&
+           (rows == 0 || *step > ref->step[rows - 1]);
+}
+
 /* --reference FILE: a step,loss CSV of an earlier run (its first two
- * columns). False, after one line naming the flag, when it cannot be read. */
+ * columns). False, after one line naming the flag (and the line of the
+ * file), when it cannot be read or a row is not a step after the last
+ * with a positive finite loss. */
 static bool reference_load(Reference *ref, const char *path)
 {
+    char q[QUOTED_MAX];
+    quote_text(path, strlen(path), q);
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "%s: --reference '%s': cannot be read\n", program, path);
+        fprintf(stderr, "%s: --reference %s: cannot be read (see --help)\n",
+                program, q);
         return false;
     }
     char line[4096];
+    size_t at = 1;
     ref->rows = 0;
     bool ok = fgets(line, sizeof line, f) && strncmp(line, "step,loss", 9) == 0;
-    while (ok && ref->rows < MAX_REFERENCE && fgets(line, sizeof line, f))
-        ok = sscanf(line, "%zu,%lf", &ref->step[ref->rows],
-                    &ref->loss[ref->rows]) == 2 && ++ref->rows;
+    while (ok && ref->rows < MAX_REFERENCE && fgets(line, sizeof line, f)) {
+        at++;
+        ok = reference_row(line, ref->rows, ref, &ref->step[ref->rows],
+                           &ref->loss[ref->rows]);
+        ref->rows += ok;
+    }
     fclose(f);
     if (!ok || ref->rows == 0)
-        fprintf(stderr, "%s: --reference '%s': expected a CSV of step,loss "
-                "rows\n", program, path);
+        fprintf(stderr, "%s: --reference %s: line %zu: expected a CSV of "
+                "step,loss rows, steps increasing, losses positive and "
+                "finite (see --help)\n", program, q, ok ? at + 1 : at);
     return ok && ref->rows > 0;
 }
 

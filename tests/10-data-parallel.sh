@@ -214,6 +214,13 @@ bad_input_refused() {
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1
     expect_bad_input --reference --reference "$scratch/no-such.csv" || return 1
+    # A reference whose loss is nan or 0 (the drift is relative to it), or
+    # whose steps do not increase, would print nan or inf drifts.
+    for rows in '0,nan' '0,0' '-1,2.3' '0,2.3\n0,2.2'; do
+        printf "step,loss\n$rows\n" >"$scratch/bad-reference.csv"
+        expect_bad_input "--reference '$scratch/bad-reference.csv': line" \
+            --reference "$scratch/bad-reference.csv" || return 1
+    done
     expect_bad_input --steps --steps 1e400 || return 1
     expect_bad_input --lr --task allreduce-timing --lr 0.1 || return 1
     expect_bad_input --allreduce --task allreduce-timing --allreduce fixed || return 1

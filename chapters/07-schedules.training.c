@@ -448,9 +448,8 @@ static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
             output_discard(&sug);
         return EXIT_FAILURE;
     }
-    bool ok = output_commit(&out, program);
-    if (with_suggestions)
-        ok = output_commit(&sug, program) && ok;
+    Output *const outputs[] = {&out, with_suggestions ? &sug : NULL};
+    bool ok = output_commit_all(outputs, 2, program);
     if (diverged_at <= s->steps) {
         report_divergence(s, cfg, diverged_at, &final);
         return EXIT_FAILURE;

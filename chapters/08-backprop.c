@@ -591,9 +591,8 @@ static int run(Cli *cli, const Settings *s)
         } else {
             status = run_task(cli, s, &d, &w, out.file,
                               s->test ? test.file : NULL);
-            if (s->test && !output_commit(&test, program))
-                status = EXIT_FAILURE;
-            if (!output_commit(&out, program))
+            Output *const outputs[] = {&out, s->test ? &test : NULL};
+            if (!output_commit_all(outputs, 2, program))
                 status = EXIT_FAILURE;
         }
     }

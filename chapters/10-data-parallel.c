@@ -1040,8 +1040,8 @@ int main(int argc, char **argv)
             status = EXIT_FAILURE;
         if (w.rank == 0) {
             if (status == EXIT_SUCCESS) {
-                if ((s.test && !output_commit(&test, program)) ||
-                    !output_commit(&out, program))
+                Output *const outputs[] = {&out, s.test ? &test : NULL};
+                if (!output_commit_all(outputs, 2, program))
                     status = EXIT_FAILURE;
             } else {
                 output_discard(&out);

@@ -260,26 +260,56 @@ bool output_open(Output *out, const char *program, const char *flag,
     return true;
 }
 
+/* Whether everything written to the output so far reached the file (or
+ * stdout): a full disk shows here. If not, says so in one line. */
+static bool flushed(const Output *out, const char *program)
+{
+    FILE *file = out->final_path || out->through_path ? out->file : stdout;
+    errno = 0;
+    if (fflush(file) == 0 && !ferror(file))
+        return true;
+    const char *why = strerror(errno ? errno : EIO);
+    if (file == stdout)
+        fprintf(stderr, "%s: error writing to stdout: %s\n", program, why);
+    else
+        complain(out, program, out->through_path ? out->through_path : out->final_path, why);
+    return false;
+}
+
 bool output_commit(Output *out, const char *program)
 {
-    if (!out->final_path && !out->through_path) {
-        bool ok = fflush(stdout) == 0 && !ferror(stdout);
-        if (!ok)
-            fprintf(stderr, "%s: error writing to stdout: %s\n", program, strerror(errno));
-        return ok;
+    if (!flushed(out, program)) {
+        output_discard(out);
+        return false;
     }
-    errno = 0;
-    bool ok = fflush(out->file) == 0 && !ferror(out->file);
-    int error = errno ? errno : EIO;
-    if (fclose(out->file) != 0 && ok)
-        ok = false, error = errno;
+    if (!out->final_path && !out->through_path)
+        return true;
+    bool ok = fclose(out->file) == 0;
     out->file = NULL;
     if (ok && out->final_path && rename(out->temp_path, out->final_path) != 0)
-        ok = false, error = errno;
+        ok = false;
     if (!ok)
         complain(out, program, out->through_path ? out->through_path : out->final_path,
-                 strerror(error));
+                 strerror(errno));
     output_discard(out);
+    return ok;
+}
+
+bool output_commit_all(Output *const *outs, size_t count, const char *program)
+{
+    /* Every file flushed first, where a full disk shows, so that none is
+     * renamed into place before all are known to be whole. */
+    bool ok = true;
+    for (size_t i = 0; i < count && ok; i++)
+        ok = !outs[i] || flushed(outs[i], program);
+    for (size_t i = 0; i < count; i++) {
+        if (!outs[i])
+            continue;
+        if (ok)
+            ok = output_commit(outs[i], program);
+        else
+            output_discard(outs[i]);
+    }
     return ok;
 }
 

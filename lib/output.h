@@ -49,6 +49,13 @@ const char *output_unwritable(const char *path);
  * atomically written target is then left as it was. */
 bool output_commit(Output *out, const char *program);
 
+/* Commits a run's outputs, outs[0..count-1] (NULL entries, outputs not
+ * asked for, are skipped): each is flushed first, and only when all were
+ * written whole are they committed, in order; once one fails, the rest
+ * are discarded instead. A run that could not write one of its files
+ * leaves none of the others behind. Returns whether all were committed. */
+bool output_commit_all(Output *const *outs, size_t count, const char *program);
+
 /* True when the paths a and b name the same file (a link: its target),
  * existing or not: two outputs must never write over each other. */
 bool output_same_file(const char *a, const char *b);

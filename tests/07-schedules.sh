@@ -164,4 +164,15 @@ check "07: training refuses --batch-size above --n"  expect_bad_input --batch-si
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3
+# A run whose second file cannot be written leaves no first one either
+# (lib/output.c's output_commit_all; chapters 8 and 10 commit --out and
+# --test the same way).
+second_file_fails() {
+    rm -f "$scratch/find.csv"
+    "$program" --task find --suggestion /dev/full --out "$scratch/find.csv" 2>"$scratch/stderr"
+    [ $? -eq 1 ] || { echo "not exit status 1"; return 1; }
+    grep -q -- "--suggestion '/dev/full': No space left on device" "$scratch/stderr" || { cat "$scratch/stderr"; return 1; }
+    [ -z "$(ls "$scratch"/find.csv* 2>/dev/null)" ] || { echo "--out was written: $(ls "$scratch"/find.csv*)"; return 1; }
+}
+check "07: training whose --suggestion cannot be written leaves no --out file" second_file_fails
 program=$schedules

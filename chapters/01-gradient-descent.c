@@ -279,7 +279,11 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
                      .row = write_train_row, .row_ctx = out.file};
         LoopResult result = loop_run(&p->objective, &loop, theta, grad);
         size_t stopped_at = result.step;
-        if (result.status == LOOP_DIVERGED) {
+        if (result.status == LOOP_DIVERGED &&
+            loop_blame_start(program, stopped_at,
+                             "--start or the --data values are too large"))
+            status = EXIT_FAILURE;
+        else if (result.status == LOOP_DIVERGED) {
             double star[MAX_PARAMS], curvature[2];
             p->solve(data, star, curvature);
             double limit = 2.0 / curvature[1];

@@ -31,6 +31,7 @@
 #include "02-gradient-accumulation.h"
 #include "cli.h"
 #include "dataset.h"
+#include "loop.h"
 #include "output.h"
 #include "problems.h"
 #include "vec.h"
@@ -348,6 +349,8 @@ static Weighting weighting_from_name(const char *name)
 static void explain_divergence(const Training *t, RunStatus status,
                                size_t step)
 {
+    if (loop_blame_start(program, step, "--start is too far out"))
+        return;
     fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
             program, step,
             status == RUN_REFERENCE_DIVERGED

@@ -113,7 +113,8 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
         fprintf(stderr, "%s: out of memory for the optimizer\n", program);
         status = EXIT_FAILURE;
     } else if (result.status == LOOP_DIVERGED) {
-        if (!optimizer_blame(cfg, program, result.step))
+        if (!loop_blame_start(program, result.step, "--start is too far out") &&
+            !optimizer_blame(cfg, program, result.step))
             fprintf(stderr,
                     "%s: the loss stopped being a finite number at step %zu: "
                     "--lr %g is too large for --optimizer %s on --problem %s, "

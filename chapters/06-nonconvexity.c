@@ -684,13 +684,10 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
     LoopResult run = descend(ls, theta, &cfg, s->steps, 0.0, &rng, out);
     if (run.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
-    if (run.step == 0)
-        fprintf(stderr,
-                "%s: the loss stopped being a finite number at step 0: it "
-                "overflows at the start, before any step, so no learning "
-                "rate is to blame: --start is too far out (start nearer the "
-                "origin)\n", PROGRAM);
-    else if (ls->minima_count == 0)
+    if (loop_blame_start(PROGRAM, run.step,
+                         "--start is too far out (start nearer the origin)"))
+        return EXIT_FAILURE;
+    if (ls->minima_count == 0)
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu: "
                 "x^2 - y^2 has no minimum, so once y is off zero it grows "

@@ -6,6 +6,7 @@
 #include "loop.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "vec.h"
 
@@ -28,3 +29,13 @@ LoopResult loop_run(const Objective *objective, const Loop *loop,
     }
 }
 //< loop-run
+
+bool loop_blame_start(const char *program, size_t step, const char *cause)
+{
+    if (step != 0)
+        return false;
+    fprintf(stderr, "%s: the loss stopped being a finite number at step 0: "
+            "it overflows at the start, before any step, so no learning "
+            "rate is to blame: %s\n", program, cause);
+    return true;
+}

@@ -62,4 +62,11 @@ typedef struct {
 LoopResult loop_run(const Objective *objective, const Loop *loop,
                     double *theta, double *grads);
 
+/* A run that stopped at step 0 was not finite at the start, before any
+ * step, so no learning rate is to blame. For step 0 this prints that, in
+ * one line ending with `cause` (what to change, e.g. "--start is too far
+ * out"), and returns true; for a later step it prints nothing and returns
+ * false, leaving the program to name the cause. */
+bool loop_blame_start(const char *program, size_t step, const char *cause);
+
 #endif

@@ -50,6 +50,7 @@ divergence_is_reported() {
         { echo "the data stop at step $last, the message says otherwise"; return 1; }
 }
 check "01: a diverging run stops at the first non-finite loss and says why" divergence_is_reported
+check "01: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e300
 
 save_data_writes_the_points() {
     [ "$(head -n 1 "$data/linreg-data.csv")" = "x,y" ] && [ "$(wc -l <"$data/linreg-data.csv")" -eq 101 ] &&

@@ -15,6 +15,7 @@ correct_is_chapter_1() {
     near "$(column "$data/correct.csv" w)" 2 0.02 "w" && near "$(column "$data/correct.csv" b)" 1 0.02 "b"
 }
 check "02: the correct loop retraces chapter 1's gradient descent bit for bit" correct_is_chapter_1
+check "02: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e200,0
 
 # Without zero_grad, what the update uses is the sum of every gradient so
 # far: used_grad at step k = grad at steps 0..k added up.

@@ -17,6 +17,7 @@ default_run_is_plain_sgd() {
     near "$(column "$scratch/default.csv" y)" "$(awk 'BEGIN { printf "%.17g", 0.99 ^ 100 }')" 1e-12 "y_100"
 }
 check "04: the default run is plain SGD and follows the closed form" default_run_is_plain_sgd
+check "04: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e300,1
 
 # torch's SGD with momentum β and no dampening is the heavy ball
 # θ_{k+1} = θ_k - η∇f(θ_k) + β(θ_k - θ_{k-1}), θ_{-1} = θ_0 (lesson).

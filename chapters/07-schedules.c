@@ -15,6 +15,7 @@
  *   build/bin/schedules --schedule cosine --lr 0.1 --steps 10
  *   build/bin/schedules --help
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,6 +55,24 @@ static void print_schedule(const ScheduleConfig *cfg, size_t steps,
     }
 }
 //< schedule-alone
+
+/* A growing schedule (--gamma above 1) can pass the largest double within
+ * --steps, and would print inf rates: refused before anything is written,
+ * naming the step where the rate overflows. */
+static CliStatus check_rates_finite(Cli *cli, const ScheduleConfig *cfg,
+                                    size_t steps)
+{
+    Schedule s;
+    schedule_start(&s, cfg);
+    for (size_t k = 0; k < steps; k++, schedule_advance(&s, 0.0))
+        if (!isfinite(s.lr)) {
+            char why[96];
+            snprintf(why, sizeof why, "the rate overflows to inf at step %zu "
+                     "of --steps %zu", k, steps);
+            return cli_reject(cli, "gamma", NULL, why);
+        }
+    return CLI_RUN;
+}
 
 /* The cosine's closed form instead (what PyTorch computes when step() is
  * given the epoch): the same curve, rounded differently. */
@@ -185,6 +204,9 @@ int main(int argc, char **argv)
     OptimizerConfig ocfg = optimizer_flags_config(&cli, &s.optimizer);
     ScheduleConfig scfg = schedule_flags_config(&cli, &s.schedule, s.steps,
                                                 optimizer_lr(&ocfg));
+    if (!training && !s.closed_form &&
+        check_rates_finite(&cli, &scfg, s.steps) != CLI_RUN)
+        return EXIT_BAD_INPUT;
     Problem p;
     if (training && !problem_from_flags(&p, &s.problem, program))
         return EXIT_FAILURE;

@@ -151,6 +151,7 @@ check "07: refuses --threshold-mode relative"       expect_bad_input --threshold
 check "07: refuses --optimizer without --problem"   expect_bad_input --optimizer --optimizer adam
 check "07: refuses --closed-form with --problem"    expect_bad_input --closed-form --schedule cosine --closed-form --problem quadratic
 check "07: refuses --steps 0"                       expect_bad_input --steps --steps 0
+check "07: refuses a --gamma whose rate overflows within --steps" expect_bad_input "--gamma '10': the rate overflows to inf at step 312" --schedule exponential --gamma 10 --steps 400
 
 # The training program.
 program=$training

@@ -476,25 +476,16 @@ static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
     return EXIT_BAD_INPUT;
 }
 
-static int task_solve(const Settings *s, const Data *ds, FILE *out)
+/* The row of --task solve: the loss at the least-squares weights theta
+ * (solved, and a singular problem refused, before anything was written). */
+static int task_solve(const Data *ds, const double *theta, FILE *out)
 {
-    double *theta = malloc((ds->d + 1) * sizeof *theta);
-    if (!theta) {
-        fprintf(stderr, "%s: out of memory\n", program);
-        return EXIT_FAILURE;
-    }
-    int status = solve_or_refuse(s, ds, theta);
-    if (status != EXIT_SUCCESS) {
-        free(theta);
-        return status;
-    }
     fprintf(out, "loss");
     write_weight_header(out, ds->d);
     fprintf(out, "%.17g", full_loss(ds, theta, theta[ds->d]));
     for (size_t j = 0; j <= ds->d; j++)
         fprintf(out, ",%.17g", theta[j]);
     fputc('\n', out);
-    free(theta);
     return EXIT_SUCCESS;
 }
 
@@ -821,7 +812,9 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
 
 /* ================================================================ main */
 
-static int run(const Settings *s, const Data *ds)
+/* Runs the task into --out; theta holds the least-squares weights for
+ * --task solve (NULL for the others). */
+static int run(const Settings *s, const Data *ds, const double *theta)
 {
     Output out;
     if (!output_open(&out, program, "--out", s->out))
@@ -830,7 +823,7 @@ static int run(const Settings *s, const Data *ds)
     if (strcmp(s->task, "train") == 0)
         status = task_train(s, ds, out.file);
     else if (strcmp(s->task, "solve") == 0)
-        status = task_solve(s, ds, out.file);
+        status = task_solve(ds, theta, out.file);
     else if (strcmp(s->task, "sweep") == 0)
         status = task_sweep(s, ds, out.file);
     else if (strcmp(s->task, "noise") == 0)
@@ -850,23 +843,28 @@ static int run(const Settings *s, const Data *ds)
 
 /* Bad input that shows only once the data exist (a singular problem for
  * --task solve) is refused before --save-data writes anything: a refused
- * command leaves no file. Then the data are saved, and the task runs. */
+ * command leaves no file. So --task solve solves first; then the data are
+ * saved, and the task runs. */
 static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
 {
+    double *theta = NULL;
     if (strcmp(s->task, "solve") == 0) {
-        double *theta = malloc((data->d + 1) * sizeof *theta);
+        theta = malloc((data->d + 1) * sizeof *theta);
         if (!theta) {
             fprintf(stderr, "%s: out of memory\n", program);
             return EXIT_FAILURE;
         }
         int status = solve_or_refuse(s, data, theta);
-        free(theta);
-        if (status != EXIT_SUCCESS)
+        if (status != EXIT_SUCCESS) {
+            free(theta);
             return status;
+        }
     }
-    if (s->save_data && !dataset_save_csv(ds, program, s->save_data))
-        return EXIT_FAILURE;
-    return run(s, data);
+    int status = EXIT_FAILURE;
+    if (!s->save_data || dataset_save_csv(ds, program, s->save_data))
+        status = run(s, data, theta);
+    free(theta);
+    return status;
 }
 
 int main(int argc, char **argv)

@@ -782,19 +782,24 @@ static const char *const task_names[] = {"train", "allreduce-timing", NULL};
 static const char *const fault_names[] = {"none", "nan", "diverge", "exit",
                                           NULL};
 
-/* One row of a --reference file, "step,loss[,...]": a step after the
- * row before's, and a loss that is a positive finite number (the drift is
- * relative to it). */
-static bool reference_row(const char *line, size_t rows, const Reference *ref,
-                          size_t *step, double *loss)
+/* Adds one row of a --reference file, "step,loss[,...]", to ref: a step
+ * after the row before's, and a loss that is a positive finite number (the
+ * drift is relative to it). False, adding nothing, for any other line. */
+static bool reference_add(Reference *ref, const char *line)
 {
+    size_t step, rows = ref->rows;
+    double loss;
     int used = 0;
-    if (line[0] < '0' || line[0] > '9' ||
-        sscanf(line, "%zu,%lf%n", step, loss, &used) != 2 ||
-        (line[used] != '\n' && line[used] != ',' && line[used] != '\0'))
+    if (line[0] < '0' || line[0] > '9' || /* %zu would take "-1" */
+        sscanf(line, "%zu,%lf%n", &step, &loss, &used) != 2 ||
+        (line[used] != '\n' && line[used] != ',' && line[used] != '\0') ||
+        !isfinite(loss) || loss <= 0.0 ||
+        (rows > 0 && step <= ref->step[rows - 1]))
         return false;
-    return isfinite(*loss) && *loss > 0.0 &&
-           (rows == 0 || *step > ref->step[rows - 1]);
+    ref->step[rows] = step;
+    ref->loss[rows] = loss;
+    ref->rows++;
+    return true;
 }
 
 /* --reference FILE: a step,loss CSV of an earlier run (its first two
@@ -817,9 +822,7 @@ static bool reference_load(Reference *ref, const char *path)
     bool ok = fgets(line, sizeof line, f) && strncmp(line, "step,loss", 9) == 0;
     while (ok && ref->rows < MAX_REFERENCE && fgets(line, sizeof line, f)) {
         at++;
-        ok = reference_row(line, ref->rows, ref, &ref->step[ref->rows],
-                           &ref->loss[ref->rows]);
-        ref->rows += ok;
+        ok = reference_add(ref, line);
     }
     fclose(f);
     if (!ok || ref->rows == 0)

@@ -279,20 +279,19 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
                      .row = write_train_row, .row_ctx = out.file};
         LoopResult result = loop_run(&p->objective, &loop, theta, grad);
         size_t stopped_at = result.step;
-        if (result.status == LOOP_DIVERGED &&
-            loop_blame_start(program, stopped_at,
-                             "--start or the --data values are too large"))
-            status = EXIT_FAILURE;
-        else if (result.status == LOOP_DIVERGED) {
-            double star[MAX_PARAMS], curvature[2];
-            p->solve(data, star, curvature);
-            double limit = 2.0 / curvature[1];
-            fprintf(stderr,
-                    "%s: the loss stopped being a finite number at step %zu: "
-                    "--lr %g is above this problem's stable limit 2/λmax = "
-                    "%.4g, so every step overshoots further than the last "
-                    "(divide --lr by 10)\n",
-                    program, stopped_at, p->lr, limit);
+        if (result.status == LOOP_DIVERGED) {
+            if (!loop_blame_start(program, stopped_at,
+                                  "--start or the --data values are too large")) {
+                double star[MAX_PARAMS], curvature[2];
+                p->solve(data, star, curvature);
+                double limit = 2.0 / curvature[1];
+                fprintf(stderr,
+                        "%s: the loss stopped being a finite number at step "
+                        "%zu: --lr %g is above this problem's stable limit "
+                        "2/λmax = %.4g, so every step overshoots further than "
+                        "the last (divide --lr by 10)\n",
+                        program, stopped_at, p->lr, limit);
+            }
             status = EXIT_FAILURE;
         }
     } else if (strcmp(s->task, "gradcheck") == 0) {

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
+
 /* How much of a bad cell or a column name a message quotes. */
 enum { QUOTED_CHARS = 24 };
 
@@ -440,9 +442,11 @@ bool csv_read_dataset(const char *path, size_t want_features, Dataset *ds,
 void csv_print_error(FILE *out, const char *prefix, const char *path,
                      const CsvError *err)
 {
+    char e[QUOTED_MAX]; /* a newline in the name must not split the line */
+    escape_text(path, strlen(path), e);
     if (err->line)
-        fprintf(out, "%s%s:%zu:%zu: %s\n", prefix, path, err->line,
+        fprintf(out, "%s%s:%zu:%zu: %s\n", prefix, e, err->line,
                 err->column, err->message);
     else
-        fprintf(out, "%s%s: %s\n", prefix, path, err->message);
+        fprintf(out, "%s%s: %s\n", prefix, e, err->message);
 }

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "output.h"
+
 enum {
     IDX_UNSIGNED_BYTE = 0x08,
     FIXED_HEADER = 4, /* the magic (2 bytes), the type, the rank */
@@ -320,9 +322,11 @@ void idx_free(IdxArray *array)
 void idx_print_error(FILE *out, const char *prefix, const char *path,
                      const IdxError *err)
 {
+    char e[QUOTED_MAX]; /* a newline in the name must not split the line */
+    escape_text(path, strlen(path), e);
     if (err->has_offset)
-        fprintf(out, "%s%s:%" PRIu64 ": %s\n", prefix, path, err->offset,
+        fprintf(out, "%s%s:%" PRIu64 ": %s\n", prefix, e, err->offset,
                 err->message);
     else
-        fprintf(out, "%s%s: %s\n", prefix, path, err->message);
+        fprintf(out, "%s%s: %s\n", prefix, e, err->message);
 }

@@ -57,13 +57,12 @@ static void forget_temp(const char *path)
             open_temps[i] = NULL;
 }
 
-const char *quote_text(const char *text, size_t length, char *buf)
+const char *escape_text(const char *text, size_t length, char *buf)
 {
     size_t n = 0;
-    buf[n++] = '\'';
     for (size_t i = 0; i < length; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (n + 8 > QUOTED_MAX) { /* room for an escape, "...'" and \0 */
+        if (n + 9 > QUOTED_MAX) { /* room for an escape, "...", quotes, \0 */
             memcpy(buf + n, "...", 3);
             n += 3;
             break;
@@ -77,6 +76,14 @@ const char *quote_text(const char *text, size_t length, char *buf)
         else
             buf[n++] = (char)c;
     }
+    buf[n] = '\0';
+    return buf;
+}
+
+const char *quote_text(const char *text, size_t length, char *buf)
+{
+    buf[0] = '\'';
+    size_t n = 1 + strlen(escape_text(text, length, buf + 1));
     buf[n++] = '\'';
     buf[n] = '\0';
     return buf;

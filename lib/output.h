@@ -83,4 +83,8 @@ void output_numbers(FILE *file, const double *values, size_t count);
  * line and shows what was typed. Text too long for buf ends in "...". */
 const char *quote_text(const char *text, size_t length, char *buf);
 
+/* quote_text without the quotes, for a name followed by more of itself
+ * ("FILE:LINE:COLUMN", as compilers print it). */
+const char *escape_text(const char *text, size_t length, char *buf);
+
 #endif

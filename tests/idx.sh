@@ -91,7 +91,7 @@ idx_refused() {
 idx_driver_builds() {
     # shellcheck disable=SC2046  # pkg-config's flags are words
     cc -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off \
-        -Ilib tests/idx-read.c lib/idx.c lib/fashion_mnist.c \
+        -Ilib tests/idx-read.c lib/idx.c lib/fashion_mnist.c lib/output.c \
         $(pkg-config --libs zlib 2>/dev/null || echo -lz) -o "$idx_driver"
 }
 check "08: the IDX driver tests/idx-read.c builds with -Werror" idx_driver_builds
@@ -256,6 +256,6 @@ check "08: a missing directory or file is named, with make deps and --data-dir" 
 # New inputs go to the scratch folder, never to the repository.
 fuzz_idx_reader() {
     # shellcheck disable=SC2046  # pkg-config's flags are words
-    fuzz idx lib/idx.c $(pkg-config --libs zlib 2>/dev/null || echo -lz)
+    fuzz idx lib/idx.c lib/output.c $(pkg-config --libs zlib 2>/dev/null || echo -lz)
 }
 check "08: libFuzzer finds no crash or sanitizer report in the IDX reader (10 s)" fuzz_idx_reader

@@ -326,7 +326,10 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
 /* The user's points: one feature (x) and the target (y). A file that is
  * not like that is bad input: one line naming the file, line and column,
  * and exit status 2. So is a file whose x are all equal, where no line fits
- * best and the descent's stable limit is undefined. */
+ * best and the descent's stable limit is undefined; and one whose numbers
+ * double precision cannot solve: x so close together that their spread
+ * squared underflows to 0 (x = 1e-200, 2e-200, ...), x or y so large that
+ * a square overflows (1e200), where --task solve would print inf or nan. */
 static int read_points(const char *path, Dataset *ds)
 {
     CsvError err;
@@ -334,12 +337,26 @@ static int read_points(const char *path, Dataset *ds)
         csv_print_error(stderr, PROGRAM_NAME ": --data ", path, &err);
         return EXIT_BAD_INPUT;
     }
-    for (size_t i = 1; i < ds->n; i++)
-        if (ds->x[i] != ds->x[0])
-            return EXIT_SUCCESS;
-    fprintf(stderr, PROGRAM_NAME ": --data %s: expected at least two "
-            "different x values, found %s (no line fits best)\n", path,
-            ds->n == 1 ? "one point" : "every x the same");
+    bool distinct = false;
+    for (size_t i = 1; i < ds->n && !distinct; i++)
+        distinct = ds->x[i] != ds->x[0];
+    double star[2], curvature[2];
+    if (distinct)
+        mse_solve(ds, star, curvature);
+    if (distinct && isfinite(star[0]) && isfinite(star[1]) &&
+        isfinite(curvature[0]) && isfinite(curvature[1]) &&
+        isfinite(mse_loss(ds->x, ds->y, ds->n, star[0], star[1])))
+        return EXIT_SUCCESS;
+    char q[QUOTED_MAX]; /* unquoted, as csv_print_error names the file */
+    escape_text(path, strlen(path), q);
+    if (distinct)
+        fprintf(stderr, PROGRAM_NAME ": --data %s: the best line or its "
+                "loss is not a finite number in double precision: x or y "
+                "is too large, or x varies too little (rescale them)\n", q);
+    else
+        fprintf(stderr, PROGRAM_NAME ": --data %s: expected at least two "
+                "different x values, found %s (no line fits best)\n", q,
+                ds->n == 1 ? "one point" : "every x the same");
     dataset_free(ds);
     return EXIT_BAD_INPUT;
 }

@@ -75,6 +75,25 @@ check "01: --data refuses two features, naming file:line:column" \
     expect_bad_input "two-features.csv:1:1: expected 2 columns" --problem linreg --data "$scratch/two-features.csv"
 check "01: --data refuses points that all share one x" \
     expect_bad_input "same-x.csv: expected at least two different x" --problem linreg --data "$scratch/same-x.csv"
+# Points double precision cannot solve, each for every task: before the
+# check, --task solve printed nan, inf or a limit of 0 with exit status 0.
+# x 1e-200 apart: the spread squared, 1e-400, underflows to 0, and w* = 0/0.
+# x = 1e200: x² overflows, so λmax is inf and 2/λmax is 0. y = ±1e300: w* = 0
+# and b* = 1e300/3 are finite, but the loss's squared residuals overflow.
+printf 'x,y\n1e-200,1\n2e-200,2\n3e-200,2.5\n' >"$scratch/tiny-x.csv"
+printf 'x,y\n1e200,1\n2e200,2\n3e200,2.5\n' >"$scratch/huge-x.csv"
+printf 'x,y\n1,1e300\n2,-1e300\n3,1e300\n' >"$scratch/huge-y.csv"
+unsolvable_data_refused() {
+    for f in tiny-x huge-x huge-y; do
+        for task in solve train gradcheck; do
+            expect_bad_input "$f.csv: the best line or its loss is not a finite number in double precision" \
+                --problem linreg --task "$task" --data "$scratch/$f.csv" || { echo "($f, --task $task)"; return 1; }
+        done
+    done
+}
+check "01: --data refuses points whose best line or its loss overflows or underflows" unsolvable_data_refused
+check "01: a --data path with a newline is named in one line" \
+    expect_bad_input "--data no-such\nfile.csv: cannot open" --problem linreg --data "$(printf 'no-such\nfile.csv')"
 check "01: --data refuses a cell that is not a number" \
     expect_bad_input "bad-cell.csv:3:3: expected a number for y" --problem linreg --data "$scratch/bad-cell.csv"
 check "01: --data refuses a file that does not exist" \

@@ -290,9 +290,9 @@ static CliStatus plan_micro_batches(Cli *cli, const Settings *s,
         for (size_t m = 0; m < micro->k; m++) {
             double v = s->micro_sizes.values[m];
             if (v < 1.0 || v != floor(v) || v > (double)s->n)
-                return cli_reject(cli, "micro-sizes", NULL,
-                                  "each size must be a whole number from 1 "
-                                  "to --n");
+                return cli_reject_against(cli, "micro-sizes",
+                                          "each size must be a whole number "
+                                          "from 1 to", "n");
             micro->size[m] = (size_t)v;
             sum += micro->size[m];
         }

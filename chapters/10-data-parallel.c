@@ -511,7 +511,7 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
         if (fault_strikes(s, w, "exit", step)) {
             fprintf(stderr, "%s: rank %d: dying at step %zu (--fault exit)\n",
                     program, w->rank, step);
-            _exit(3);
+            _exit(EXIT_FAILURE);
         }
         int bad;
         if (!reduce_step(&k, d, s, d->order + first, w, step, &bad)) {
@@ -838,18 +838,19 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
         return CLI_BAD_INPUT;
     if (s->batch_size % s->micro_batch != 0)
-        return cli_reject(cli, "micro-batch", NULL,
-                          "must divide --batch-size");
+        return cli_reject_against(cli, "micro-batch", "must divide",
+                                  "batch-size");
     if (s->comm && s->out && output_same_file(s->comm, s->out))
         return cli_reject(cli, "comm", NULL, "is the same file as --out");
     if (s->reference && s->out && output_same_file(s->reference, s->out))
         return cli_reject(cli, "reference", NULL, "is the same file as --out");
     if (strcmp(s->fault, "none") != 0 && s->fault_step >= s->steps)
-        return cli_reject(cli, "fault-step", NULL, "is past the last step");
+        return cli_reject_against(cli, "fault-step", "must be below",
+                                  "steps");
     /* (Known before mpirun starts, so refused before it does: inside the
      * job each rank would stop, and mpirun would add a page of its own.) */
     if (strcmp(s->fault, "none") != 0 && s->np && s->fault_rank >= s->np)
-        return cli_reject(cli, "fault-rank", NULL, "must be below --np");
+        return cli_reject_against(cli, "fault-rank", "must be below", "np");
     if (s->test && s->out && output_same_file(s->test, s->out))
         return cli_reject(cli, "test", NULL, "is the same file as --out");
     if (s->times && s->out && output_same_file(s->times, s->out))

@@ -31,6 +31,24 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
     return CLI_BAD_INPUT;
 }
 
+CliStatus cli_reject_against(const Cli *cli, const char *flag,
+                             const char *relation, const char *other)
+{
+    const Flag *o = NULL;
+    for (size_t i = 0; !o && i < cli->flag_count; i++)
+        if (strcmp(cli->flags[i].name, other) == 0)
+            o = &cli->flags[i];
+    assert(o && (o->kind == FLAG_DOUBLE || o->kind == FLAG_COUNT));
+    char why[160];
+    if (o->kind == FLAG_DOUBLE)
+        snprintf(why, sizeof why, "%s --%s %g", relation, other,
+                 *(const double *)o->value);
+    else
+        snprintf(why, sizeof why, "%s --%s %zu", relation, other,
+                 *(const size_t *)o->value);
+    return cli_reject(cli, flag, NULL, why);
+}
+
 bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
 {
     switch (cli_parse(cli, argc, argv)) {
@@ -115,15 +133,17 @@ static const char *bounds_text(const Flag *f, char *buf, size_t size)
         snprintf(buf, size, "must be %s %g", f->min_exclusive ? ">" : ">=",
                  f->min);
     else
-        snprintf(buf, size, "must be in %c%g, %g]",
-                 f->min_exclusive ? '(' : '[', f->min, f->max);
+        snprintf(buf, size, "must be in %c%g, %g%c",
+                 f->min_exclusive ? '(' : '[', f->min, f->max,
+                 f->max_exclusive ? ')' : ']');
     return buf;
 }
 
 static bool within_bounds(const Flag *f, double v)
 {
     bool above_min = f->min_exclusive ? v > f->min : v >= f->min;
-    return above_min && v <= f->max;
+    bool below_max = f->max_exclusive ? v < f->max : v <= f->max;
+    return above_min && below_max;
 }
 
 static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)

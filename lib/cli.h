@@ -44,6 +44,7 @@ typedef struct {
     const char *help;    /* one line; the default is printed after it */
     double min, max;     /* inclusive bounds for FLAG_DOUBLE and FLAG_COUNT */
     bool min_exclusive;  /* for FLAG_DOUBLE: the value must exceed min */
+    bool max_exclusive;  /* for FLAG_DOUBLE: the value must be below max */
     const char *const *choices; /* FLAG_CHOICE: NULL-terminated names */
     const char *default_text;   /* shown by --help when the stored default
                                    is not the whole story ("depends on
@@ -110,6 +111,12 @@ bool cli_given(Cli *cli, const char *name);
  * exit status 2. */
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason);
+
+/* cli_reject for a flag that is wrong against another FLAG_DOUBLE or
+ * FLAG_COUNT flag, quoting the other's value too, given or default:
+ * "--batch-size '11': must not exceed --n 10". */
+CliStatus cli_reject_against(const Cli *cli, const char *flag,
+                             const char *relation, const char *other);
 
 /* Refuses the FLAG_LIST flag `name` when it lists more than max_count
  * layer widths or one that is not a whole number from 1 to 4096 (--hidden

@@ -269,8 +269,8 @@ CliStatus schedule_flags_check(Cli *cli, const ScheduleFlags *f,
             return cli_reject(cli, "total-steps", NULL, why);
         }
         if (f->base_momentum > f->max_momentum)
-            return cli_reject(cli, "base-momentum", NULL,
-                              "must not exceed --max-momentum");
+            return cli_reject_against(cli, "base-momentum", "must not exceed",
+                                      "max-momentum");
         if (optimizer && strcmp(optimizer, "adagrad") == 0 &&
             !f->no_cycle_momentum)
             return cli_reject(cli, "optimizer", optimizer,
@@ -281,16 +281,16 @@ CliStatus schedule_flags_check(Cli *cli, const ScheduleFlags *f,
     case SCHEDULE_WARMUP_COSINE:
         if (require(cli, f->name, "warmup-steps") != CLI_RUN)
             return CLI_BAD_INPUT;
-        if (!cli_given(cli, "t-max") && f->warmup_steps >= steps)
-            return cli_reject(cli, "warmup-steps", NULL,
-                              "leaves no step for the cosine: make it "
-                              "less than --steps, or give --t-max");
+        if (!cli_given(cli, "t-max") && f->warmup_steps >= steps) {
+            /* "the run's steps": chapter 8 counts them from --epochs */
+            char why[128];
+            snprintf(why, sizeof why, "leaves no step for the cosine: make "
+                     "it less than the run's %zu steps, or give --t-max",
+                     steps);
+            return cli_reject(cli, "warmup-steps", NULL, why);
+        }
         return CLI_RUN;
     case SCHEDULE_PLATEAU:
-        if (f->factor >= 1.0)
-            return cli_reject(cli, "factor", NULL,
-                              "must be below 1 (a plateau must lower the "
-                              "rate; PyTorch refuses 1 and more)");
         if (!optimizer)
             return cli_reject(cli, "schedule", f->name,
                               "needs --problem: it watches the training "

@@ -251,8 +251,9 @@ extern const char *const threshold_mode_names[];
      .min = 1, .max = 1e7, .default_text = "none: required",                 \
      .scope = "schedule=warmup-cosine " SCOPE},                              \
     {.name = "factor", .kind = FLAG_DOUBLE, .value = &(f)->factor,           \
-     .help = "ReduceLROnPlateau: multiply the rate by this on a plateau",    \
-     .min = 0, .min_exclusive = true, .max = 1,                              \
+     .help = "ReduceLROnPlateau: multiply the rate by this on a plateau "    \
+             "(below 1, as PyTorch requires: a plateau lowers the rate)",    \
+     .min = 0, .min_exclusive = true, .max = 1, .max_exclusive = true,       \
      .scope = "schedule=plateau " SCOPE},                                    \
     {.name = "patience", .kind = FLAG_COUNT, .value = &(f)->patience,        \
      .help = "ReduceLROnPlateau: steps without improvement tolerated",       \

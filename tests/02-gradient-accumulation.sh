@@ -124,7 +124,7 @@ check "02: refuses --k 101 for 100 examples"      expect_bad_input --k --mode ac
 check "02: refuses --k without --mode accumulate" expect_bad_input --k --k 4
 check "02: refuses --k with --micro-sizes"        expect_bad_input --micro-sizes --mode accumulate --k 2 --micro-sizes 50,50
 check "02: refuses --micro-sizes adding up to 90" expect_bad_input --micro-sizes --mode accumulate --micro-sizes 40,30,20
-check "02: refuses --micro-sizes 0,100"           expect_bad_input --micro-sizes --mode accumulate --micro-sizes 0,100
+check "02: refuses --micro-sizes 0,100, quoting --n" expect_bad_input "--micro-sizes '0,100': each size must be a whole number from 1 to --n 100 " --mode accumulate --micro-sizes 0,100
 check "02: refuses --micro-sizes 50.5,49.5"       expect_bad_input --micro-sizes --mode accumulate --micro-sizes 50.5,49.5
 check "02: refuses --micro-sizes 50,x"            expect_bad_input --micro-sizes --mode accumulate --micro-sizes 50,x
 check "02: refuses --micro-sizes in --mode correct" expect_bad_input --micro-sizes --micro-sizes 50,50

@@ -143,10 +143,10 @@ check "07: refuses --total-steps shorter than the run" expect_bad_input --total-
 check "07: refuses a one-cycle phase under a step"  expect_bad_input --pct-start --schedule onecycle --steps 10 --pct-start 0.1
 check "07: a run too short for one cycle says so, with its length" expect_bad_input "phase of the 3-step cycle shorter than a step" --schedule onecycle --steps 3
 check "07: refuses --anneal-strategy cosine"        expect_bad_input --anneal-strategy --schedule onecycle --anneal-strategy cosine
-check "07: refuses --base-momentum above --max-momentum" expect_bad_input --base-momentum --schedule onecycle --base-momentum 0.99
+check "07: refuses --base-momentum above --max-momentum, quoting both" expect_bad_input "--base-momentum '0.99': must not exceed --max-momentum 0.95 " --schedule onecycle --base-momentum 0.99
 check "07: refuses onecycle on adagrad's missing momentum" expect_bad_input --optimizer --schedule onecycle --problem quadratic --optimizer adagrad
 check "07: refuses plateau without --problem"       expect_bad_input --schedule --schedule plateau
-check "07: refuses --factor 1"                      expect_bad_input --factor --schedule plateau --problem quadratic --factor 1
+check "07: refuses --factor 1, with the open range" expect_bad_input "--factor '1': must be in (0, 1) " --schedule plateau --problem quadratic --factor 1
 check "07: refuses --threshold-mode relative"       expect_bad_input --threshold-mode --schedule plateau --problem quadratic --threshold-mode relative
 check "07: refuses --optimizer without --problem"   expect_bad_input --optimizer --optimizer adam
 check "07: refuses --closed-form with --problem"    expect_bad_input --closed-form --schedule cosine --closed-form --problem quadratic
@@ -158,10 +158,10 @@ program=$training
 check "07: training --help lists its flags" help_lists_every_flag model task lr-min lr-max steps beta \
     no-stop suggestion trials target points n d batch-size noise hidden seed schedule optimizer
 check "07: training refuses --lr for the range test"  expect_bad_input --lr --task find --lr 0.1
-check "07: training refuses --lr-max below --lr-min"  expect_bad_input --lr-max --task find --lr-min 1 --lr-max 0.1
+check "07: training refuses --lr-max below --lr-min, quoting both" expect_bad_input "--lr-max '0.1': must exceed --lr-min 1 " --task find --lr-min 1 --lr-max 0.1
 check "07: training refuses --schedule for the range test" expect_bad_input --schedule --task find --schedule cosine
 check "07: training refuses --lr-min for a training run" expect_bad_input --lr-min --lr-min 0.1
-check "07: training refuses --batch-size above --n"  expect_bad_input --batch-size --n 10 --batch-size 11
+check "07: training refuses --batch-size above --n, quoting both" expect_bad_input "--batch-size '11': must not exceed --n 10 " --n 10 --batch-size 11
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3

@@ -146,11 +146,18 @@ check "08: refuses --test with gradcheck"         expect_bad_input --test --task
 check "08: refuses --test naming --out's file"    expect_bad_input --test --test "$scratch/refused.csv"
 check "08: refuses --clip-norm -1"                expect_bad_input --clip-norm --clip-norm -1
 check "08: refuses --validation 60000"            expect_bad_input --validation --validation 60000
+# The run's length comes from --epochs here: 55,000 training images in
+# batches of 100 make 550 steps an epoch, 1100 in two.
+check "08: a warm-up as long as the run names the run's length in steps" \
+    expect_bad_input "--warmup-steps '1100': leaves no step for the cosine: make it less than the run's 1100 steps" \
+    --schedule warmup-cosine --warmup-steps 1100 --epochs 2 --batch-size 100 --validation 5000
 check "08: refuses a batch above the images --validation leaves, as the parser would" \
     expect_bad_input "08-backprop: --batch-size '4096': above the 1000 training images (see --help)" --batch-size 4096 --validation 59000
 check "08: refuses --momentum with adamw"         expect_bad_input --momentum --momentum 0.9
 check "08: refuses --coords with train"           expect_bad_input --coords --coords 5
 check "08: refuses a --data-dir with no dataset"  expect_bad_input --data-dir --data-dir "$scratch/nowhere"
+check "08: a --data-dir with a newline is named in one line" \
+    expect_bad_input "--data-dir: $scratch/no\nwhere: cannot open the directory" --data-dir "$(printf '%s/no\nwhere' "$scratch")"
 
 # A corrupt test file is refused before the training starts, naming the
 # flag and the file; nothing is written.

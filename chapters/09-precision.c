@@ -1093,6 +1093,11 @@ int main(int argc, char **argv)
         if (train &&
             cli_check_widths(&cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
             return EXIT_BAD_INPUT;
+        if (train && t.batch_size > t.train_images) { /* as chapter 8 */
+            cli_reject_against(&cli, "batch-size", "must not exceed",
+                               "train-images");
+            return EXIT_BAD_INPUT;
+        }
         Output out;
         if (!output_open(&out, program, "--out", out_path))
             return EXIT_FAILURE;

@@ -421,6 +421,8 @@ check "09: refuses --lr nan"                            expect_bad_input --lr --
 check "09: refuses --lr -1"                             expect_bad_input --lr --task train --lr -1
 check "09: refuses --hidden 0"                          expect_bad_input --hidden --task train --hidden 0
 check "09: refuses --train-images 0"                    expect_bad_input --train-images --task train --train-images 0
+check "09: refuses a batch larger than --train-images, quoting both" \
+    expect_bad_input "--batch-size '200': must not exceed --train-images 100 " --task train --train-images 100 --batch-size 200
 check "09: refuses --train-images 9000 --test-images 2000 (more than 10,000)" \
     expect_bad_input --train-images --task train --train-images 9000 --test-images 2000
 check "09: refuses --data-dir with no dataset"          expect_bad_input --data-dir --task train --data-dir /nonexistent

@@ -36,6 +36,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "linreg_pass.h"
+#include "loop.h"
 #include "output.h"
 #include "rng.h"
 #include "timing.h"
@@ -446,27 +447,49 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
         return EXIT_FAILURE;
     }
     if (status == RUN_DIVERGED) {
-        fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu "
-                "(epoch %zu): --lr %g is too large for batch size %zu, so "
-                "the steps overshoot and grow; smaller batches need smaller "
-                "learning rates (divide --lr by 10)\n",
-                program, at.step, at.epoch + 1, s->lr, cfg.batch_size);
+        if (!loop_blame_start(program, at.step,
+                              "the --data values are too large"))
+            fprintf(stderr,
+                    "%s: the loss stopped being a finite number at step %zu "
+                    "(epoch %zu): --lr %g is too large for batch size %zu, "
+                    "so the steps overshoot and grow; smaller batches need "
+                    "smaller learning rates (divide --lr by 10)\n",
+                    program, at.step, at.epoch + 1, s->lr, cfg.batch_size);
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;
 }
 
+/* True when Σ x² or Σ y² overflows. The normal equations' sums are then
+ * inf, and a solver cannot tell that from a singular problem. (Below it
+ * they are finite: |Σ x y| is at most √(Σ x² · Σ y²), and the residuals
+ * of a least-squares fit are no larger than y.) */
+static bool squares_overflow(const Data *ds)
+{
+    double xx = 0.0, yy = 0.0;
+    for (size_t i = 0; i < ds->n; i++) {
+        yy += ds->y[i] * ds->y[i];
+        for (size_t j = 0; j < ds->d; j++)
+            xx += ds->x[i * ds->d + j] * ds->x[i * ds->d + j];
+    }
+    return !isfinite(xx) || !isfinite(yy);
+}
+
 /* The least-squares weights into theta (d + 1 numbers). A singular
- * problem is the data's fault, so it is bad input (exit status 2),
- * reported against the flag the data came from. */
+ * problem, or one too large for double precision, is the data's fault, so
+ * it is bad input (exit status 2), reported against the flag the data
+ * came from. */
 static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
 {
-    if (least_squares(ds, theta))
+    bool overflow = squares_overflow(ds);
+    if (!overflow && least_squares(ds, theta))
         return EXIT_SUCCESS;
-    const char *why = "the least-squares problem has no unique solution: "
-                      "some feature is a combination of the others, or "
-                      "there are fewer than d + 1 examples (see --help)";
+    const char *why = overflow
+        ? "the normal equations overflow in double precision: the squares "
+          "of x or y add up to more than 1.8e308 (rescale them)"
+        : "the least-squares problem has no unique solution: some feature "
+          "is a combination of the others, or there are fewer than d + 1 "
+          "examples (see --help)";
     char q[QUOTED_MAX];
     if (s->data)
         fprintf(stderr, "%s: --data %s: %s\n", program,

@@ -262,6 +262,23 @@ check "03: --task solve on collinear features is refused, naming --data" \
     --task solve --data "$scratch/collinear.csv"
 check "03: --task solve with fewer examples than d + 1 is refused, naming --n" \
     expect_bad_input "--n '3': the least-squares problem has no unique solution" --task solve --n 3 --d 5
+# Data too large for double precision is not called singular, and not
+# solved to inf: x = 1e200 makes Σ x² = 1.4e401 (A's corner, inf), and
+# y = ±1e300 makes Σ y² = 3e600, where the weights are finite (w = 0,
+# b = 1e300/3) but the loss overflows.
+printf 'x,y\n1e200,1\n-2e200,2\n3e200,2.5\n' >"$scratch/huge-x.csv"
+printf 'x,y\n1,1e300\n2,-1e300\n3,1e300\n' >"$scratch/huge-y.csv"
+overflow_is_named() {
+    for f in huge-x huge-y; do
+        expect_bad_input "--data '$scratch/$f.csv': the normal equations overflow in double precision" \
+            --task solve --data "$scratch/$f.csv" || return 1
+    done
+}
+check "03: --task solve on data whose squares overflow says so, not singular" overflow_is_named
+# Training on them: y = ±1e300 overflows the loss at zero weights, before
+# any step, and no learning rate is blamed (lib/loop.c's loop_blame_start).
+check "03: a loss that overflows at the start blames the data, not --lr" \
+    start_is_blamed --data "$scratch/huge-y.csv" --epochs 1
 
 # The singular problem shows only once the data exist, and is still bad
 # input: --save-data writes nothing, and a file already there is kept.

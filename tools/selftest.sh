@@ -279,11 +279,11 @@ expect_bad_input() {
 
 # start_is_blamed ARGS...: a run whose loss overflows before any step
 # (lib/loop.c's loop_blame_start) must stop with exit status 1 and blame
-# --start, at step 0, never the learning rate.
+# --start or --data, at step 0, never the learning rate.
 start_is_blamed() {
     "$program" "$@" >/dev/null 2>"$scratch/start.err"
-    [ $? -eq 1 ] && grep -q "at step 0:.*--start" "$scratch/start.err" && ! grep -q -- '--lr' "$scratch/start.err" ||
-        { echo "a start where the loss overflows was not blamed on --start:"; cat "$scratch/start.err"; return 1; }
+    [ $? -eq 1 ] && grep -q "at step 0:.*\(--start\|--data\)" "$scratch/start.err" && ! grep -q -- '--lr' "$scratch/start.err" ||
+        { echo "a start where the loss overflows was not blamed on --start or --data:"; cat "$scratch/start.err"; return 1; }
 }
 
 help_lists_every_flag() {

@@ -228,18 +228,24 @@ static void bcast_asleep(void *buffer, int count, MPI_Datatype type, World *w)
 /* Rank 0 decompresses the training images once and MPI_Bcast hands them
  * to the other ranks (47 MB through shared memory takes milliseconds;
  * decompressing takes a third of a second, which P ranks would each pay).
- * With --test, rank 0 also reads the test images. False on every rank
- * when rank 0 could not read them (err says why, on rank 0). */
-static bool data_load(Data *d, const Settings *s, World *w,
-                      FashionMnistError *err)
+ * With --test, rank 0 also reads the test images. Returns the exit status,
+ * the same on every rank; rank 0 says what went wrong. */
+static int data_load(Data *d, const Settings *s, World *w)
 {
     unsigned long long n = 0;
-    if (w->rank == 0 && fashion_mnist_load(s->data_dir, "train", &d->train, err) &&
-        (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test, err)))
-        n = d->train.n;
+    FashionMnistError err;
+    if (w->rank == 0) {
+        if (fashion_mnist_load(s->data_dir, "train", &d->train, &err) &&
+            (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test,
+                                            &err)))
+            n = d->train.n;
+        else
+            fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ",
+                                      &err);
+    }
     bcast_asleep(&n, 1, MPI_UNSIGNED_LONG_LONG, w);
     if (n == 0)
-        return false;
+        return EXIT_BAD_INPUT;
     if (w->rank != 0) {
         d->train = (FashionMnist){.n = n, .rows = FASHION_MNIST_ROWS,
                                   .cols = FASHION_MNIST_COLS};
@@ -248,13 +254,25 @@ static bool data_load(Data *d, const Settings *s, World *w,
     }
     d->order = malloc(n * sizeof *d->order);
     bool ready = d->train.pixels && d->train.labels && d->order;
-    if (first_bad_rank(!ready, w, 0) < w->size)
-        return false;
+    int bad = first_bad_rank(!ready, w, 0);
+    if (bad < w->size) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: rank %d: out of memory for the %llu training "
+                    "images\n", program, bad, n);
+        return EXIT_FAILURE;
+    }
     bcast_asleep(d->train.pixels, (int)(n * FASHION_MNIST_PIXELS), MPI_UINT8_T, w);
     bcast_asleep(d->train.labels, (int)n, MPI_UINT8_T, w);
     for (size_t i = 0; i < n; i++)
         d->order[i] = i;
-    return true;
+    if (s->batch_size > n) { /* as chapter 8 refuses it */
+        if (w->rank == 0)
+            fprintf(stderr, "%s: --batch-size '%zu': above the %llu training "
+                    "images in --data-dir (see --help)\n", program,
+                    s->batch_size, n);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_SUCCESS;
 }
 
 static void data_free(Data *d)
@@ -1019,13 +1037,11 @@ int main(int argc, char **argv)
         return status;
     }
     Data d = {0};
-    FashionMnistError err;
-    if (!data_load(&d, &s, &w, &err) || s.batch_size > d.train.n) {
-        if (w.rank == 0)
-            fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
+    status = data_load(&d, &s, &w);
+    if (status != EXIT_SUCCESS) {
         data_free(&d);
         MPI_Finalize();
-        return EXIT_BAD_INPUT;
+        return status;
     }
     Output test = {0};
     bool opened = w.rank != 0 ||

@@ -205,6 +205,20 @@ check "10: a rank that dies stops the job (mpirun ends the others) instead of ha
     fault_stops_everyone exit "rank 2: dying at step 7"
 
 # ------------------------------------------------------------ bad input
+# A --data-dir whose train split holds fewer images than a batch (100
+# blank images labelled 0, uncompressed: zlib passes a plain file through)
+# is refused in one line naming both numbers. It printed rank 0's error
+# record unset: "--data-dir: .../train-labels-idx1-ubyte.gz: ".
+batch_above_the_images() {
+    dir=$scratch/small-fm
+    mkdir -p "$dir"
+    { printf '\0\0\10\3\0\0\0\144\0\0\0\34\0\0\0\34'; head -c 78400 /dev/zero; } >"$dir/train-images-idx3-ubyte.gz"
+    { printf '\0\0\10\1\0\0\0\144'; head -c 100 /dev/zero; } >"$dir/train-labels-idx1-ubyte.gz"
+    expect_bad_input "--batch-size '200': above the 100 training images in --data-dir" \
+        --data-dir "$dir" --batch-size 200 || return 1
+    "$program" --data-dir "$dir" --batch-size 64 --steps 2 >/dev/null || { echo "a batch of 64 from 100 images was refused"; return 1; }
+}
+check "10: a batch larger than --data-dir's training images is refused, naming both" batch_above_the_images
 bad_input_refused() {
     expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input "--micro-batch '7': must divide --batch-size 64 " --micro-batch 7 || return 1

@@ -421,7 +421,7 @@ int main(int argc, char **argv)
          .help = "also write the dataset as x,y CSV (linreg)",
          .default_text = "none",
          .scope = "problem=linreg"},
-        {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
+        {.name = "data", .kind = FLAG_TEXT, .value = &s.data, .reads = true,
          .help = "fit the points of this x,y CSV file instead (linreg)",
          .default_text = "generated",
          .scope = "problem=linreg"},

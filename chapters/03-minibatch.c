@@ -949,7 +949,7 @@ int main(int argc, char **argv)
          .help = "standard deviation of the label noise (generated data)",
          .min = 0, .max = 1e6,
          .scope = "!data"},
-        {.name = "data", .kind = FLAG_TEXT, .value = &s.data,
+        {.name = "data", .kind = FLAG_TEXT, .value = &s.data, .reads = true,
          .help = "train on this CSV file instead: header line, then features "
                  "and target per row",
          .default_text = "generated"},

@@ -370,8 +370,6 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject_against(cli, "lr-max", "must exceed", "lr-min");
     if (strcmp(s->model, "linreg") == 0 && s->batch_size > s->n)
         return cli_reject_against(cli, "batch-size", "must not exceed", "n");
-    if (s->suggestion && s->out && output_same_file(s->suggestion, s->out))
-        return cli_reject(cli, "suggestion", NULL, "is the same file as --out");
     return optimizer_flags_check(cli, &s->optimizer);
 }
 

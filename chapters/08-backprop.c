@@ -542,8 +542,6 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
 {
     if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
         return CLI_BAD_INPUT;
-    if (s->test && s->out && output_same_file(s->test, s->out))
-        return cli_reject(cli, "test", NULL, "is the same file as --out");
     bool train = strcmp(s->task, "train") == 0;
     size_t per_epoch = (60000 - s->validation + s->batch_size - 1) /
                        s->batch_size; /* Fashion-MNIST's 60,000 */

@@ -858,10 +858,6 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     if (s->batch_size % s->micro_batch != 0)
         return cli_reject_against(cli, "micro-batch", "must divide",
                                   "batch-size");
-    if (s->comm && s->out && output_same_file(s->comm, s->out))
-        return cli_reject(cli, "comm", NULL, "is the same file as --out");
-    if (s->reference && s->out && output_same_file(s->reference, s->out))
-        return cli_reject(cli, "reference", NULL, "is the same file as --out");
     if (strcmp(s->fault, "none") != 0 && s->fault_step >= s->steps)
         return cli_reject_against(cli, "fault-step", "must be below",
                                   "steps");
@@ -869,10 +865,6 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
      * job each rank would stop, and mpirun would add a page of its own.) */
     if (strcmp(s->fault, "none") != 0 && s->np && s->fault_rank >= s->np)
         return cli_reject_against(cli, "fault-rank", "must be below", "np");
-    if (s->test && s->out && output_same_file(s->test, s->out))
-        return cli_reject(cli, "test", NULL, "is the same file as --out");
-    if (s->times && s->out && output_same_file(s->times, s->out))
-        return cli_reject(cli, "times", NULL, "is the same file as --out");
     bool timing = strcmp(s->task, "allreduce-timing") == 0;
     if (timing) {
         if (strcmp(s->allreduce, "fixed") == 0)
@@ -957,6 +949,7 @@ int main(int argc, char **argv)
          .help = "the step it strikes at", .min = 0, .max = 1e6,
          .scope = "fault!=none"},
         {.name = "reference", .kind = FLAG_TEXT, .value = &s.reference,
+         .reads = true,
          .help = "a step,loss CSV to measure the drift from",
          .default_text = "none", .scope = "task=train"},
         {.name = "comm", .kind = FLAG_TEXT, .value = &s.comm, .writes = true,

@@ -429,17 +429,21 @@ static Flag *find_flag(Cli *cli, const char *name, size_t len)
 }
 
 /* Two flags that write files (--out, --save-data) must not name the same
- * file: the second would overwrite the first without a word. */
+ * file: the second would overwrite the first without a word. Nor may one
+ * name a file the program reads (--data): the input would be lost. */
 static CliStatus check_outputs_differ(const Cli *cli)
 {
     for (size_t i = 0; i < cli->flag_count; i++)
-        for (size_t j = i + 1; j < cli->flag_count; j++) {
+        for (size_t j = 0; j < cli->flag_count; j++) {
             const Flag *a = &cli->flags[i], *b = &cli->flags[j];
-            if (a->writes && b->writes && a->given && b->given &&
-                output_same_file(a->text, b->text)) {
+            bool clash = a->given && b->given && b->writes &&
+                         ((a->writes && i < j) || a->reads);
+            if (clash && output_same_file(a->text, b->text)) {
                 char reason[128];
-                snprintf(reason, sizeof reason, "the same file as --%s: "
-                         "one would overwrite the other", a->name);
+                snprintf(reason, sizeof reason, "the same file as --%s: %s",
+                         a->name, a->reads ? "the output would replace "
+                                             "what is read"
+                                           : "one would overwrite the other");
                 return cli_reject(cli, b->name, b->text, reason);
             }
         }

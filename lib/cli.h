@@ -65,6 +65,9 @@ typedef struct {
                             cli_parse refuses two such flags that name the
                             same file (one would silently overwrite the
                             other) */
+    bool reads;          /* FLAG_TEXT naming a file the program reads:
+                            cli_parse refuses a `writes` flag naming it
+                            (the output would replace the input) */
     bool given;          /* set by cli_parse when the flag appears */
     const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;

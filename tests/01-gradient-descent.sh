@@ -92,6 +92,9 @@ unsolvable_data_refused() {
     done
 }
 check "01: --data refuses points whose best line or its loss overflows or underflows" unsolvable_data_refused
+check "01: --out naming --data's file is refused, and the points kept" input_is_kept --data --out --problem linreg
+check "01: --save-data naming --data's file is refused, and the points kept" \
+    input_is_kept --data --save-data --problem linreg
 check "01: a --data path with a newline is named in one line" \
     expect_bad_input "--data no-such\nfile.csv: cannot open" --problem linreg --data "$(printf 'no-such\nfile.csv')"
 check "01: --data refuses a cell that is not a number" \

@@ -275,6 +275,7 @@ overflow_is_named() {
     done
 }
 check "03: --task solve on data whose squares overflow says so, not singular" overflow_is_named
+check "03: --out naming --data's file is refused, and the data kept" input_is_kept --data --out
 # Training on them: y = ±1e300 overflows the loss at zero weights, before
 # any step, and no learning rate is blamed (lib/loop.c's loop_blame_start).
 check "03: a loss that overflows at the start blames the data, not --lr" \

@@ -219,6 +219,7 @@ batch_above_the_images() {
     "$program" --data-dir "$dir" --batch-size 64 --steps 2 >/dev/null || { echo "a batch of 64 from 100 images was refused"; return 1; }
 }
 check "10: a batch larger than --data-dir's training images is refused, naming both" batch_above_the_images
+check "10: --out naming --reference's file is refused, and the reference kept" input_is_kept --reference --out
 bad_input_refused() {
     expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input "--micro-batch '7': must divide --batch-size 64 " --micro-batch 7 || return 1

@@ -277,6 +277,22 @@ expect_bad_input() {
     [ -z "$(ls "$out" "$out".tmp-* 2>/dev/null)" ] || { echo "left an output file"; return 1; }
 }
 
+# input_is_kept FLAG OUT_FLAG ARGS...: OUT_FLAG (--out, --save-data)
+# naming the file FLAG reads is refused with exit status 2, in one line
+# naming both, and the file is left as it was (before lib/cli.c's `reads`
+# the output replaced it).
+input_is_kept() {
+    flag=$1 out_flag=$2
+    shift 2
+    printf 'x,y\n1,2\n2,3\n' >"$scratch/input.csv"
+    "$program" "$@" "$flag" "$scratch/input.csv" "$out_flag" "$scratch/input.csv" >/dev/null 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 2 ] || { echo "exit status $status, expected 2"; return 1; }
+    [ "$(wc -l <"$scratch/stderr")" -eq 1 ] && grep -q -- "$out_flag '.*input.csv': the same file as $flag" "$scratch/stderr" ||
+        { echo "stderr does not name both flags:"; cat "$scratch/stderr"; return 1; }
+    [ "$(cat "$scratch/input.csv")" = "$(printf 'x,y\n1,2\n2,3')" ] || { echo "the file $flag reads was replaced"; return 1; }
+}
+
 # start_is_blamed ARGS...: a run whose loss overflows before any step
 # (lib/loop.c's loop_blame_start) must stop with exit status 1 and blame
 # --start or --data, at step 0, never the learning rate.

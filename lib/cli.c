@@ -15,12 +15,23 @@
 
 #include "output.h"
 
+/* The table's entry for the flag named by name's first len bytes, or
+ * NULL. */
+static Flag *find_flag(const Cli *cli, const char *name, size_t len)
+{
+    for (size_t i = 0; i < cli->flag_count; i++)
+        if (strlen(cli->flags[i].name) == len &&
+            strncmp(cli->flags[i].name, name, len) == 0)
+            return &cli->flags[i];
+    return NULL;
+}
+
 CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
                      const char *reason)
 {
-    for (size_t i = 0; !value && i < cli->flag_count; i++)
-        if (strcmp(cli->flags[i].name, flag) == 0)
-            value = cli->flags[i].text;
+    const Flag *f = find_flag(cli, flag, strlen(flag));
+    if (!value && f)
+        value = f->text;
     char q[QUOTED_MAX];
     if (value)
         fprintf(stderr, "%s: --%s %s: %s (see --help)\n", cli->program,
@@ -34,10 +45,7 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
 CliStatus cli_reject_against(const Cli *cli, const char *flag,
                              const char *relation, const char *other)
 {
-    const Flag *o = NULL;
-    for (size_t i = 0; !o && i < cli->flag_count; i++)
-        if (strcmp(cli->flags[i].name, other) == 0)
-            o = &cli->flags[i];
+    const Flag *o = find_flag(cli, other, strlen(other));
     assert(o && (o->kind == FLAG_DOUBLE || o->kind == FLAG_COUNT));
     char why[160];
     if (o->kind == FLAG_DOUBLE)
@@ -62,11 +70,9 @@ bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
 
 Flag *cli_flag(Cli *cli, const char *name)
 {
-    for (size_t i = 0; i < cli->flag_count; i++)
-        if (strcmp(cli->flags[i].name, name) == 0)
-            return &cli->flags[i];
-    assert(!"cli_flag: no flag with that name in the table");
-    return NULL;
+    Flag *f = find_flag(cli, name, strlen(name));
+    assert(f && "cli_flag: no flag with that name in the table");
+    return f;
 }
 
 bool cli_given(Cli *cli, const char *name)
@@ -418,15 +424,6 @@ static CliStatus check_scopes(Cli *cli)
 }
 
 /* ------------------------------------------------------------------- parse */
-
-static Flag *find_flag(Cli *cli, const char *name, size_t len)
-{
-    for (size_t i = 0; i < cli->flag_count; i++)
-        if (strlen(cli->flags[i].name) == len &&
-            strncmp(cli->flags[i].name, name, len) == 0)
-            return &cli->flags[i];
-    return NULL;
-}
 
 /* Two flags that write files (--out, --save-data) must not name the same
  * file: the second would overwrite the first without a word. Nor may one

@@ -884,16 +884,19 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
 }
 
 /* Ranks other than 0 parse the same argv: only rank 0 says what is wrong,
- * so that bad input is one line, not P. */
+ * so that bad input is one line, not P. Their stdout goes for good: only
+ * rank 0 writes the CSV there, and --help is then printed once. Returns
+ * the saved stderr, or -1 on rank 0. */
 static int silence_unless_rank0(void)
 {
     const char *rank = getenv("OMPI_COMM_WORLD_RANK");
     if (!rank || strcmp(rank, "0") == 0)
         return -1;
+    fflush(stdout);
     fflush(stderr);
     int saved = dup(2), null = open("/dev/null", O_WRONLY);
     if (null >= 0)
-        dup2(null, 2), close(null);
+        dup2(null, 1), dup2(null, 2), close(null);
     return saved;
 }
 

@@ -260,3 +260,9 @@ help_complete() {
         task times test min-bytes max-bytes repeats schedule
 }
 check "10: --help lists every flag" help_complete
+
+# Under a bare mpirun every rank parses --help; rank 0 alone prints it.
+help_once_under_mpirun() {
+    [ "$(on 3 --help | grep -c '^Exit status')" -eq 1 ] || { echo "--help printed by more than one rank, or by none"; return 1; }
+}
+check "10: --help under mpirun -np 3 is printed once" help_once_under_mpirun

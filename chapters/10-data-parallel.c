@@ -720,6 +720,21 @@ static int timing_task(const Settings *s, World *w, FILE *out)
 
 /* ============================================================== launching */
 
+/* Whether --data-dir holds the files a training run reads (saying which is
+ * missing if not): asked before mpirun starts, so that a missing dataset
+ * is one line, not one followed by mpirun's page about a failed rank. */
+static bool dataset_present(const Settings *s)
+{
+    FashionMnistError err;
+    bool train = strcmp(s->task, "train") == 0;
+    if (!train || (fashion_mnist_present(s->data_dir, "train", &err) &&
+                   (!s->test || fashion_mnist_present(s->data_dir, "t10k",
+                                                      &err))))
+        return true;
+    fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
+    return false;
+}
+
 /* --np P outside an MPI job: run this same command under mpirun -np P
  * instead (with --oversubscribe, so that P may exceed the cores; as root,
  * --allow-run-as-root; --stdin none, the program reads no input). Returns
@@ -989,6 +1004,8 @@ int main(int argc, char **argv)
         (s.reference && !reference_load(&ref, s.reference)))
         return EXIT_BAD_INPUT;
     if (s.np && !getenv("OMPI_COMM_WORLD_SIZE")) {
+        if (!dataset_present(&s))
+            return EXIT_BAD_INPUT;
         relaunch(argc, argv, s.np);
         return EXIT_FAILURE;
     }

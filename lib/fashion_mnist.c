@@ -56,30 +56,29 @@ static bool name_file(FashionMnistError *err, const char *dir,
     return true;
 }
 
-/* Reads the file named in err->path; a missing file gets the hint. */
-static bool read_file(FashionMnistError *err, const IdxShape *want,
-                      IdxArray *array)
+/* The most images the split `split` may hold, or 0 for no such split. */
+static size_t split_size(const char *split)
 {
-    if (idx_read(err->path, want, array, &err->error))
-        return true;
-    if (err->error.errno_value == ENOENT) {
-        size_t used = strlen(err->error.message);
-        snprintf(err->error.message + used, sizeof err->error.message - used,
-                 "; %s", INSTALL_HINT);
-    }
-    return false;
-}
-
-bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
-                        FashionMnistError *err)
-{
-    *data = (FashionMnist){0};
-    *err = (FashionMnistError){0};
-    size_t max_images = 0;
     for (size_t s = 0; s < sizeof SPLITS / sizeof *SPLITS; s++)
         if (strcmp(split, SPLITS[s].name) == 0)
-            max_images = SPLITS[s].max_images;
-    if (!max_images)
+            return SPLITS[s].max_images;
+    return 0;
+}
+
+/* Appends how to install the dataset to a message about a missing file. */
+static void add_install_hint(FashionMnistError *err)
+{
+    size_t used = strlen(err->error.message);
+    snprintf(err->error.message + used, sizeof err->error.message - used,
+             "; %s", INSTALL_HINT);
+}
+
+/* A split that exists, in a directory that exists. */
+static bool split_and_directory(const char *dir, const char *split,
+                                FashionMnistError *err)
+{
+    *err = (FashionMnistError){0};
+    if (!split_size(split))
         return fail_whole(err, dir, "expected the split train or t10k, found ",
                           split);
     struct stat st;
@@ -90,6 +89,47 @@ bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
     if (!S_ISDIR(st.st_mode))
         return fail_whole(err, dir, "expected a directory, found a file; ",
                           INSTALL_HINT);
+    return true;
+}
+
+bool fashion_mnist_present(const char *dir, const char *split,
+                           FashionMnistError *err)
+{
+    if (!split_and_directory(dir, split, err))
+        return false;
+    const char *kinds[] = {"images-idx3", "labels-idx1"};
+    for (size_t k = 0; k < 2; k++) {
+        struct stat st;
+        if (!name_file(err, dir, split, kinds[k]))
+            return false;
+        if (stat(err->path, &st) != 0 && errno == ENOENT) {
+            snprintf(err->error.message, sizeof err->error.message,
+                     "cannot open: %s", strerror(ENOENT)); /* as idx_read */
+            add_install_hint(err);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Reads the file named in err->path; a missing file gets the hint. */
+static bool read_file(FashionMnistError *err, const IdxShape *want,
+                      IdxArray *array)
+{
+    if (idx_read(err->path, want, array, &err->error))
+        return true;
+    if (err->error.errno_value == ENOENT)
+        add_install_hint(err);
+    return false;
+}
+
+bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
+                        FashionMnistError *err)
+{
+    *data = (FashionMnist){0};
+    if (!split_and_directory(dir, split, err))
+        return false;
+    size_t max_images = split_size(split);
 
     IdxShape image_shape = {
         .rank = 3,

@@ -56,6 +56,13 @@ typedef struct {
     IdxError error;  /* where in it, and what was expected there */
 } FashionMnistError;
 
+/* Whether the directory `dir` holds the split `split`'s two files, found
+ * without reading them: what a launcher can ask before it starts the
+ * processes that read them. On false, err says what is missing, with how
+ * to install the dataset, in fashion_mnist_load's words. */
+bool fashion_mnist_present(const char *dir, const char *split,
+                           FashionMnistError *err);
+
 /* Loads the split named `split`, "train" or "t10k", from the directory
  * `dir` (FASHION_MNIST_DIR for the installed copy) into data, which it
  * allocates (free it with fashion_mnist_free). The images must be

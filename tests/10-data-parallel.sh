@@ -220,6 +220,17 @@ batch_above_the_images() {
 }
 check "10: a batch larger than --data-dir's training images is refused, naming both" batch_above_the_images
 check "10: --out naming --reference's file is refused, and the reference kept" input_is_kept --reference --out
+# A dataset that is not there is found before mpirun starts: one line, not
+# the line and then mpirun's page about a rank that exited with status 2.
+missing_data_found_first() {
+    expect_bad_input "--data-dir: $scratch/nowhere: cannot open the directory: it does not exist" \
+        --np 2 --data-dir "$scratch/nowhere" || return 1
+    mkdir -p "$scratch/no-labels"
+    : >"$scratch/no-labels/train-images-idx3-ubyte.gz"
+    expect_bad_input "--data-dir: $scratch/no-labels/train-labels-idx1-ubyte.gz: cannot open: No such file or directory; make deps installs" \
+        --np 2 --data-dir "$scratch/no-labels"
+}
+check "10: a missing --data-dir or dataset file under --np is one line, before mpirun" missing_data_found_first
 bad_input_refused() {
     expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input "--micro-batch '7': must divide --batch-size 64 " --micro-batch 7 || return 1

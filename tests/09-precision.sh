@@ -308,8 +308,8 @@ check "09: --weights stochastic is reproducible from --seed" stochastic_seeded
 
 # The pass over bf16 data: the very bits of the double pass over the data
 # widened back by bf16_to_float (the pass's own widening is that one); each
-# x off by at most 2^-9 of itself, so the loss and the gradient by about
-# that much at worst, and far less as errors of both signs average out.
+# x off by at most 2^-8 of itself (bf16_relative_error below), and the loss
+# and the gradient by far less, as errors of both signs average out.
 bf16_pass() {
     f=$data/pass.csv
     [ "$(awk -F, '$1 == "bf16" { print $7 }' "$f")" = 1 ] || { echo "the bf16 pass differs from the double pass over the widened data"; return 1; }
@@ -317,6 +317,25 @@ bf16_pass() {
     [ "$(awk -F, '$1 == "bf16" { print $2 }' "$f")" = 2000000 ] || { echo "the bf16 data are not 2 bytes a number"; return 1; }
 }
 check "09: --task pass: the bf16 data's pass is the widened data's, off the double pass by less than 2^-9" bf16_pass
+
+# What the lesson says of the bf16 copy of the pass's data: each number off
+# by at most 2^-8 of itself. bf16 keeps 8 significant bits, so numbers in
+# [1, 2) are 2^-7 apart and rounding to nearest moves one by at most half
+# of that, 2^-8, relative to a number of at least 1. The bound is reached:
+# 1.0039062 lies just below the tie 1 + 2^-8 = 1.00390625 and rounds down
+# to 1, off by more than 2^-9 of itself. The sweep takes 4097 points across [1, 2] and
+# the same scaled by 2^-20 and 2^20 (the bound is relative).
+bf16_relative_error() {
+    printf '%s\n' 1.0039062 | rounded bf16 || return 1
+    same_lines 1 || return 1
+    awk 'BEGIN { for (s = -20; s <= 20; s += 20) for (k = 0; k <= 4096; k++)
+                     printf "%.17g\n", (1 + k / 4096) * 2^s }' >"$scratch/points"
+    rounded bf16 <"$scratch/points" || return 1
+    paste -d' ' "$scratch/points" "$scratch/rounded" |
+        awk '{ e = ($2 - $1) / $1; if (e < 0) e = -e; if (e > m) m = e }
+             END { if (!(m <= 2^-8 && m > 2^-9)) { printf "largest relative error %.17g, expected in (2^-9, 2^-8]\n", m; exit 1 } }'
+}
+check "09: --task round --format bf16 moves a number by at most 2^-8 of itself, and by more than 2^-9 near 1 + 2^-8" bf16_relative_error
 
 # ------------------------------------------- chapter 3's regression, emulated
 # The regression-* runs: chapter 3's reference problem with every number

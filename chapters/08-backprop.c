@@ -530,9 +530,9 @@ static const char usage[] =
     "             activation_std,saturated,weight_grad_norm\n"
     "  timing     --repeats runs of --steps steps: steps,batch_size,\n"
     "             seconds_median,seconds_min,seconds_max,gflops,epoch_seconds\n"
-    "Exit status: 0 done; 1 the training diverged, or a file could not be\n"
-    "written; 2 bad input (a --data-dir whose files are missing or damaged\n"
-    "included).";
+    "Exit status: 0 done; 1 the training diverged (the rows before it are\n"
+    "kept; --test is not written), or a file could not be written; 2 bad\n"
+    "input (a --data-dir whose files are missing or damaged included).";
 
 static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
@@ -589,7 +589,13 @@ static int run(Cli *cli, const Settings *s)
         } else {
             status = run_task(cli, s, &d, &w, out.file,
                               s->test ? test.file : NULL);
-            Output *const outputs[] = {&out, s->test ? &test : NULL};
+            /* The test report is written only after a training that
+             * finished: a failed run's --test holds nothing, and must
+             * not replace the file there. Its --out rows are kept. */
+            bool tested = s->test && status == EXIT_SUCCESS;
+            if (s->test && !tested)
+                output_discard(&test);
+            Output *const outputs[] = {&out, tested ? &test : NULL};
             if (!output_commit_all(outputs, 2, program))
                 status = EXIT_FAILURE;
         }

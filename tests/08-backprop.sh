@@ -181,6 +181,22 @@ corrupt_test_set_refused_early() {
 }
 check "08: a truncated test file is refused before training, naming --data-dir and the file" corrupt_test_set_refused_early
 
+# --help: a training that diverges exits 1 and keeps the rows before it;
+# the test report comes only after a training that finished, so --test
+# is not written: a file already there stays as it was (once an empty
+# file replaced it), and no temporary is left.
+diverged_run_writes_no_test_report() {
+    echo kept >"$scratch/old-test.csv"
+    "$program" --hidden 8 --epochs 1 --optimizer sgd --lr 1e5 --out "$scratch/diverged.csv" \
+        --test "$scratch/old-test.csv" 2>"$scratch/stderr"
+    [ $? -eq 1 ] || { echo "exit status is not 1"; return 1; }
+    grep -q 'stopped being a finite number' "$scratch/stderr" || { cat "$scratch/stderr"; return 1; }
+    [ "$(cat "$scratch/old-test.csv")" = kept ] || { echo "--test was replaced by a run that diverged"; return 1; }
+    [ -z "$(ls "$scratch"/old-test.csv.tmp-* 2>/dev/null)" ] || { echo "a temporary --test file was left"; return 1; }
+    [ "$(column "$scratch/diverged.csv" epoch)" = 0 ] || { echo "the rows before the divergence were not kept"; return 1; }
+}
+check "08: a diverged training keeps its rows but writes no --test, leaving the file there as it was" diverged_run_writes_no_test_report
+
 # Chapter 5's clipping is in the loop when --clip-norm is given. With plain
 # SGD (Adam would divide the clipped scale away again), a gradient clipped
 # to a norm of 1e-4 makes every step at most 1e-5 long, so after an epoch

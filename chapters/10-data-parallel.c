@@ -596,30 +596,30 @@ static double *gather_numbers(double mine, World *w, size_t step)
 
 /* --comm FILE: rank,steps,vector_length,bytes_sent,bytes_per_step,
  * ring_bytes_per_step (2(P - 1)/P · n · 8, the ring's count),
- * tree_bytes_per_step (tree_bytes()), a row per rank, written by rank 0;
- * bytes are nan for --allreduce mpi. */
-static bool write_comm(const Settings *s, World *w, size_t steps, size_t n)
+ * tree_bytes_per_step (tree_bytes()), a row per rank, written by rank 0
+ * into `out`, which it opens and the caller commits with the run's other
+ * files (or discards); bytes are nan for --allreduce mpi. */
+static bool write_comm(const Settings *s, World *w, size_t steps, size_t n,
+                       Output *out)
 {
     /* MPI_Allreduce's own traffic is the library's secret: nan. */
     double mine = strcmp(s->allreduce, "mpi") == 0 ? NAN : (double)w->bytes_sent;
     double *all = gather_numbers(mine, w, steps);
     if (w->rank != 0)
         return true;
-    Output out;
-    bool ok = all && output_open(&out, program, "--comm", s->comm);
+    bool ok = all && output_open(out, program, "--comm", s->comm);
     if (ok) {
         fputs("rank,steps,vector_length,bytes_sent,bytes_per_step,"
-              "ring_bytes_per_step,tree_bytes_per_step\n", out.file);
+              "ring_bytes_per_step,tree_bytes_per_step\n", out->file);
         double p = w->size;
         for (int r = 0; r < w->size; r++)
-            output_row(out.file, (size_t)r,
+            output_row(out->file, (size_t)r,
                        (const double[]){(double)steps, (double)n, all[r],
                                         all[r] / (double)steps,
                                         2.0 * (p - 1) / p * (double)n * 8,
                                         tree_bytes((size_t)r, (size_t)w->size,
                                                    n)},
                        6);
-        ok = output_commit(&out, program);
     }
     free(all);
     return ok;
@@ -628,25 +628,24 @@ static bool write_comm(const Settings *s, World *w, size_t steps, size_t n)
 /* --times FILE: rank,steps,compute_seconds,comm_seconds,update_seconds
  * (each per step: the local gradient; the finiteness check and the
  * all-reduce, waiting for the slowest rank included; the optimizer's step
- * and the parameter check), a row per rank, written by rank 0. */
-static bool write_times(const Settings *s, World *w, size_t steps)
+ * and the parameter check), a row per rank, written by rank 0 into `out`,
+ * as write_comm does. */
+static bool write_times(const Settings *s, World *w, size_t steps, Output *out)
 {
     double *c = gather_numbers(w->compute_seconds, w, steps);
     double *m = gather_numbers(w->comm_seconds, w, steps);
     double *u = gather_numbers(w->update_seconds, w, steps);
     bool ok = true;
     if (w->rank == 0) {
-        Output out;
-        ok = c && m && u && output_open(&out, program, "--times", s->times);
+        ok = c && m && u && output_open(out, program, "--times", s->times);
         if (ok) {
             fputs("rank,steps,compute_seconds,comm_seconds,update_seconds\n",
-                  out.file);
+                  out->file);
             for (int r = 0; r < w->size; r++)
-                output_row(out.file, (size_t)r,
+                output_row(out->file, (size_t)r,
                            (const double[]){(double)steps, c[r] / (double)steps,
                                             m[r] / (double)steps,
                                             u[r] / (double)steps}, 4);
-            ok = output_commit(&out, program);
         }
     }
     free(c), free(m), free(u);
@@ -1067,20 +1066,26 @@ int main(int argc, char **argv)
         size_t steps = 0, n = 0;
         status = train(&cli, &s, &ref, &d, &w, w.rank == 0 ? out.file : NULL,
                        w.rank == 0 && s.test ? test.file : NULL, &steps, &n);
-        if (status == EXIT_SUCCESS && s.comm && !write_comm(&s, &w, steps, n))
+        /* After a training that finished, every rank gathers --comm's and
+         * --times's numbers whatever became of the other file (they are
+         * collectives: a rank that skipped one, because rank 0 alone
+         * failed to write the first, left the others waiting for ever).
+         * Rank 0 then commits the four files together, or none. */
+        Output comm = {0}, times = {0};
+        bool trained = status == EXIT_SUCCESS;
+        bool comm_ok = !trained || !s.comm || write_comm(&s, &w, steps, n, &comm);
+        bool times_ok = !trained || !s.times || write_times(&s, &w, steps, &times);
+        if (!comm_ok || !times_ok)
             status = EXIT_FAILURE;
-        if (status == EXIT_SUCCESS && s.times && !write_times(&s, &w, steps))
+        Output *const outputs[] = {&out, s.test ? &test : NULL,
+                                   s.comm ? &comm : NULL,
+                                   s.times ? &times : NULL};
+        if (w.rank == 0 && (status != EXIT_SUCCESS ||
+                            !output_commit_all(outputs, 4, program))) {
+            for (size_t i = 0; i < 4; i++)
+                if (outputs[i])
+                    output_discard(outputs[i]);
             status = EXIT_FAILURE;
-        if (w.rank == 0) {
-            if (status == EXIT_SUCCESS) {
-                Output *const outputs[] = {&out, s.test ? &test : NULL};
-                if (!output_commit_all(outputs, 2, program))
-                    status = EXIT_FAILURE;
-            } else {
-                output_discard(&out);
-                if (s.test)
-                    output_discard(&test);
-            }
         }
     }
     data_free(&d);

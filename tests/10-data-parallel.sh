@@ -204,6 +204,26 @@ check "10: a rank whose parameters drift is caught by the parameter check, namin
 check "10: a rank that dies stops the job (mpirun ends the others) instead of hanging" \
     fault_stops_everyone exit "rank 2: dying at step 7"
 
+# A file that cannot be written (a full device) fails the run with exit
+# status 1, as --help says, and leaves none of the run's other files:
+# --comm was renamed into place before --times and --out were written.
+# On 2 ranks a --comm that failed on rank 0 alone once left rank 1
+# waiting for ever in --times's gather: now within the time bound.
+full_disk_leaves_no_file() {
+    for bad in "--comm $scratch/full-comm.csv --times /dev/full --out $scratch/full-out.csv" \
+        "--comm /dev/full --times $scratch/full-times.csv" \
+        "--comm $scratch/full-comm.csv --out /dev/full --test $scratch/full-test.csv"; do
+        rm -f "$scratch"/full-*
+        # shellcheck disable=SC2086  # the flags are meant to split
+        on 2 --steps 2 $bad >/dev/null 2>"$scratch/full.err"
+        status=$?
+        [ "$status" -eq 1 ] || { echo "$bad: exit status $status, where --help says 1"; return 1; }
+        grep -q -- "'/dev/full': No space left on device" "$scratch/full.err" || { cat "$scratch/full.err"; return 1; }
+        [ -z "$(ls "$scratch"/full-*.csv* 2>/dev/null)" ] || { echo "$bad left $(ls "$scratch"/full-*.csv*)"; return 1; }
+    done
+}
+check "10: a file that cannot be written fails the run, leaves no other file behind, and never hangs the ranks" full_disk_leaves_no_file
+
 # ------------------------------------------------------------ bad input
 # A --data-dir whose train split holds fewer images than a batch (100
 # blank images labelled 0, uncompressed: zlib passes a plain file through)

@@ -257,14 +257,20 @@ static CliStatus check_start(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
-static int run(const Settings *s, LessonProblem *p, double *theta)
+/* Runs the task into --out; *saved holds the --save-data file (empty
+ * without it), committed with --out: a run that cannot write one of them
+ * leaves neither. */
+static int run(const Settings *s, LessonProblem *p, double *theta,
+               Output *saved)
 {
     const char *program = PROGRAM_NAME;
     size_t dim = p->objective.dim;
     const void *data = p->objective.ctx;
     Output out;
-    if (!output_open(&out, program, "--out", s->out))
+    if (!output_open(&out, program, "--out", s->out)) {
+        output_discard(saved);
         return EXIT_FAILURE;
+    }
     const char *const *names = p->param_names;
     int status = EXIT_SUCCESS;
     if (strcmp(s->task, "train") == 0) {
@@ -318,7 +324,8 @@ static int run(const Settings *s, LessonProblem *p, double *theta)
         fprintf(out.file, ",max_stable_lr,best_lr\n");
         output_numbers(out.file, row, dim + 3);
     }
-    if (!output_commit(&out, program))
+    Output *const outputs[] = {&out, s->save_data ? saved : NULL};
+    if (!output_commit_all(outputs, 2, program))
         return EXIT_FAILURE;
     return status;
 }
@@ -435,6 +442,7 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
 
     double theta[MAX_PARAMS] = {0.0};
+    Output saved = {0}; /* --save-data (linreg) */
     if (strcmp(s.problem, "parabola") == 0) {
         if (s.start.count)
             theta[0] = s.start.values[0];
@@ -443,7 +451,7 @@ int main(int argc, char **argv)
                            .param_names = parabola_params,
                            .step = parabola_step, .lr = s.lr,
                            .solve = parabola_solve};
-        return run(&s, &p, theta);
+        return run(&s, &p, theta, &saved);
     }
 
     /* The reference example's settings, unless the user chose others. */
@@ -462,8 +470,8 @@ int main(int argc, char **argv)
                        .param_names = line_params, .step = line_step,
                        .lr = s.lr, .solve = mse_solve};
     status = EXIT_FAILURE;
-    if (!s.save_data || dataset_save_csv(&ds, PROGRAM_NAME, s.save_data))
-        status = run(&s, &p, theta);
+    if (dataset_open_csv(&ds, PROGRAM_NAME, s.save_data, &saved))
+        status = run(&s, &p, theta, &saved);
     dataset_free(&ds);
     return status;
 }

@@ -836,12 +836,17 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
 /* ================================================================ main */
 
 /* Runs the task into --out; theta holds the least-squares weights for
- * --task solve (NULL for the others). */
-static int run(const Settings *s, const Data *ds, const double *theta)
+ * --task solve (NULL for the others); *saved holds the --save-data file
+ * (empty without it), committed or discarded with --out: a run that
+ * cannot write one of them leaves neither. */
+static int run(const Settings *s, const Data *ds, const double *theta,
+               Output *saved)
 {
     Output out;
-    if (!output_open(&out, program, "--out", s->out))
+    if (!output_open(&out, program, "--out", s->out)) {
+        output_discard(saved);
         return EXIT_FAILURE;
+    }
     int status;
     if (strcmp(s->task, "train") == 0)
         status = task_train(s, ds, out.file);
@@ -857,9 +862,11 @@ static int run(const Settings *s, const Data *ds, const double *theta)
      * that diverged keeps its rows up to the divergence, like chapter 1. */
     if (status != EXIT_SUCCESS && strcmp(s->task, "train") != 0) {
         output_discard(&out);
+        output_discard(saved);
         return status;
     }
-    if (!output_commit(&out, program))
+    Output *const outputs[] = {&out, s->save_data ? saved : NULL};
+    if (!output_commit_all(outputs, 2, program))
         return EXIT_FAILURE;
     return status;
 }
@@ -867,7 +874,7 @@ static int run(const Settings *s, const Data *ds, const double *theta)
 /* Bad input that shows only once the data exist (a singular problem for
  * --task solve) is refused before --save-data writes anything: a refused
  * command leaves no file. So --task solve solves first; then the data are
- * saved, and the task runs. */
+ * written, and the task runs (run commits them with --out). */
 static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
 {
     double *theta = NULL;
@@ -884,8 +891,9 @@ static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
         }
     }
     int status = EXIT_FAILURE;
-    if (!s->save_data || dataset_save_csv(ds, program, s->save_data))
-        status = run(s, data, theta);
+    Output saved;
+    if (dataset_open_csv(ds, program, s->save_data, &saved))
+        status = run(s, data, theta, &saved);
     free(theta);
     return status;
 }

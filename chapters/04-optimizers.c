@@ -99,13 +99,17 @@ static bool train(const Settings *s, const OptimizerConfig *cfg,
 //< train-loop
 
 /* Runs and reports: a run that diverged says where and why. The rows
- * written before a divergence are kept, since they show how it went. */
+ * written before a divergence are kept, since they show how it went.
+ * *saved, the --save-data file (empty without it), is committed with
+ * --out: a run that cannot write one of them leaves neither. */
 static int run(const Settings *s, const OptimizerConfig *cfg,
-               const Problem *p)
+               const Problem *p, Output *saved)
 {
     Output out;
-    if (!output_open(&out, program, "--out", s->out))
+    if (!output_open(&out, program, "--out", s->out)) {
+        output_discard(saved);
         return EXIT_FAILURE;
+    }
     fputs("step,loss,x,y\n", out.file);
     LoopResult result;
     int status = EXIT_SUCCESS;
@@ -124,7 +128,8 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
                     s->problem.name);
         status = EXIT_FAILURE;
     }
-    if (!output_commit(&out, program))
+    Output *const outputs[] = {&out, s->problem.save_data ? saved : NULL};
+    if (!output_commit_all(outputs, 2, program))
         return EXIT_FAILURE;
     return status;
 }
@@ -218,9 +223,10 @@ int main(int argc, char **argv)
 
     OptimizerConfig cfg = optimizer_flags_config(&cli, &s.optimizer);
     Problem p;
-    if (!problem_from_flags(&p, &s.problem, program))
+    Output saved;
+    if (!problem_from_flags(&p, &s.problem, program, &saved))
         return EXIT_FAILURE;
-    int status = run(&s, &cfg, &p);
+    int status = run(&s, &cfg, &p, &saved);
     problem_free(&p);
     return status;
 }

@@ -268,11 +268,16 @@ static const char usage[] =
     "Exit status: 0 done; 1 a run failed, or a file could not be written;\n"
     "2 bad input.";
 
-static int run(const Settings *s, const Problem *p)
+/* *saved, the --save-data file (empty without it), is committed or
+ * discarded with --out: a run that cannot write one of them leaves
+ * neither. */
+static int run(const Settings *s, const Problem *p, Output *saved)
 {
     Output out;
-    if (!output_open(&out, program, "--out", s->out))
+    if (!output_open(&out, program, "--out", s->out)) {
+        output_discard(saved);
         return EXIT_FAILURE;
+    }
     bool done = strcmp(s->experiment, "conditioning") == 0
                     ? run_conditioning(out.file)
                 : strcmp(s->experiment, "lr-sweep") == 0
@@ -280,9 +285,11 @@ static int run(const Settings *s, const Problem *p)
                     : run_tuned(p, s->steps, out.file);
     if (!done) {
         output_discard(&out);
+        output_discard(saved);
         return EXIT_FAILURE;
     }
-    return output_commit(&out, program) ? EXIT_SUCCESS : EXIT_FAILURE;
+    Output *const outputs[] = {&out, s->problem.save_data ? saved : NULL};
+    return output_commit_all(outputs, 2, program) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int main(int argc, char **argv)
@@ -308,9 +315,10 @@ int main(int argc, char **argv)
     if (problem_flags_check(&cli, &s.problem) != CLI_RUN)
         return EXIT_BAD_INPUT;
     Problem p;
-    if (!problem_from_flags(&p, &s.problem, program))
+    Output saved;
+    if (!problem_from_flags(&p, &s.problem, program, &saved))
         return EXIT_FAILURE;
-    int status = run(&s, &p);
+    int status = run(&s, &p, &saved);
     problem_free(&p);
     return status;
 }

@@ -208,10 +208,12 @@ int main(int argc, char **argv)
         check_rates_finite(&cli, &scfg, s.steps) != CLI_RUN)
         return EXIT_BAD_INPUT;
     Problem p;
-    if (training && !problem_from_flags(&p, &s.problem, program))
+    Output saved = {0}; /* --save-data, committed with --out */
+    if (training && !problem_from_flags(&p, &s.problem, program, &saved))
         return EXIT_FAILURE;
     Output out;
     if (!output_open(&out, program, "--out", s.out)) {
+        output_discard(&saved);
         if (training)
             problem_free(&p);
         return EXIT_FAILURE;
@@ -225,7 +227,9 @@ int main(int argc, char **argv)
     } else {
         print_schedule(&scfg, s.steps, out.file);
     }
-    if (!output_commit(&out, program))
+    /* A run that cannot write one of its files leaves neither. */
+    Output *const outputs[] = {&out, s.problem.save_data ? &saved : NULL};
+    if (!output_commit_all(outputs, 2, program))
         return EXIT_FAILURE;
     return status;
 }

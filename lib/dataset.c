@@ -115,12 +115,14 @@ void dataset_write_csv(const Dataset *ds, FILE *file)
     }
 }
 
-bool dataset_save_csv(const Dataset *ds, const char *program,
-                      const char *path)
+bool dataset_open_csv(const Dataset *ds, const char *program,
+                      const char *path, Output *out)
 {
-    Output out;
-    if (!output_open(&out, program, "--save-data", path))
+    *out = (Output){0};
+    if (!path)
+        return true;
+    if (!output_open(out, program, "--save-data", path))
         return false;
-    dataset_write_csv(ds, out.file);
-    return output_commit(&out, program);
+    dataset_write_csv(ds, out->file);
+    return true;
 }

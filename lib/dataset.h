@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "output.h"
 #include "rng.h"
 
 typedef struct {
@@ -53,10 +54,14 @@ bool dataset_fill_reference(Dataset *ds, double noise, Rng *rng);
  * then one row per example with %.17g. */
 void dataset_write_csv(const Dataset *ds, FILE *file);
 
-/* Writes the dataset as CSV (as dataset_write_csv) to the file `path`,
- * atomically (lib/output.h). Returns false, with a message on stderr that
- * starts with `program`, if the file cannot be written. */
-bool dataset_save_csv(const Dataset *ds, const char *program,
-                      const char *path);
+/* Writes the dataset as CSV (as dataset_write_csv) to the file `path`
+ * (--save-data), opened into `out` (lib/output.h) but not committed: the
+ * caller commits it with the run's other files (output_commit_all), so
+ * that a run that cannot write one of them leaves none, or discards it.
+ * With path NULL, *out is left empty, and committing or discarding it does
+ * nothing. Returns false, with a message on stderr that starts with
+ * `program`, if the file cannot be opened. */
+bool dataset_open_csv(const Dataset *ds, const char *program,
+                      const char *path, Output *out);
 
 #endif

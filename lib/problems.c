@@ -110,16 +110,16 @@ CliStatus problem_flags_check(Cli *cli, const ProblemFlags *flags)
 }
 
 bool problem_from_flags(Problem *p, const ProblemFlags *flags,
-                        const char *program)
+                        const char *program, Output *save)
 {
+    *save = (Output){0};
     if (!problem_init(p, flags->name, flags->condition, flags->seed)) {
         fprintf(stderr, "%s: out of memory for the dataset\n", program);
         return false;
     }
     if (flags->start.count)
         memcpy(p->start, flags->start.values, sizeof p->start);
-    if (flags->save_data &&
-        !dataset_save_csv(&p->data, program, flags->save_data)) {
+    if (!dataset_open_csv(&p->data, program, flags->save_data, save)) {
         problem_free(p);
         return false;
     }

@@ -109,10 +109,12 @@ typedef struct {
 CliStatus problem_flags_check(Cli *cli, const ProblemFlags *flags);
 
 /* problem_init with the flags' problem, condition and seed, then --start
- * in place of the lesson's start and, with --save-data, the points saved
- * (`program` names the program in messages). False, after a message,
- * when out of memory or when the points cannot be saved. */
+ * in place of the lesson's start and, with --save-data, the points written
+ * into *save (dataset_open_csv; empty without --save-data), which the
+ * caller commits with its --out, or discards (`program` names the program
+ * in messages). False, after a message, when out of memory or when the
+ * --save-data file cannot be opened. */
 bool problem_from_flags(Problem *p, const ProblemFlags *flags,
-                        const char *program);
+                        const char *program, Output *save);
 
 #endif

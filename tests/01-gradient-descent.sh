@@ -57,6 +57,7 @@ save_data_writes_the_points() {
     near "$(column "$data/linreg-data.csv" x 0)" -2 0 "first x" && near "$(column "$data/linreg-data.csv" x)" 2 0 "last x"
 }
 check "01: --save-data writes the 100 points, x evenly spaced on [-2, 2]" save_data_writes_the_points
+check "01: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
 
 # --data reads the format --save-data writes: the same points and the same
 # start give the same bytes.

@@ -290,6 +290,7 @@ refused_solve_saves_nothing() {
     [ "$(cat "$scratch/saved.csv")" = kept ] || { echo "--save-data was written by a refused run"; return 1; }
 }
 check "03: a refused --task solve leaves --save-data's file as it was" refused_solve_saves_nothing
+check "03: a run that cannot write --out leaves no --save-data file" saved_only_with_out --epochs 1
 
 # A read that fails is an error, never the end of the file; and a line
 # too long to be a row (a binary file without newlines: here a header,

@@ -18,6 +18,9 @@ default_run_is_plain_sgd() {
 }
 check "04: the default run is plain SGD and follows the closed form" default_run_is_plain_sgd
 check "04: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e300,1
+check "04: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
+check "04: an experiment that cannot write --out leaves no --save-data file" \
+    saved_only_with_out --experiment lr-sweep --problem linreg --steps 10
 
 # torch's SGD with momentum β and no dampening is the heavy ball
 # θ_{k+1} = θ_k - η∇f(θ_k) + β(θ_k - θ_{k-1}), θ_{-1} = θ_0 (lesson).

@@ -92,6 +92,7 @@ training_rows() {
     near "$(column "$scratch/plateau.csv" loss 0)" 9.5 1e-15 "the quadratic's loss at (-3, 1), (9 + 10)/2"
 }
 check "07: with --problem, rows 0..N carry the scheduled rate, loss and parameters" training_rows
+check "07: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
 
 # ----------------------------------------------------- what the lesson says
 lesson_claims() {

@@ -302,6 +302,21 @@ start_is_blamed() {
         { echo "a start where the loss overflows was not blamed on --start or --data:"; cat "$scratch/start.err"; return 1; }
 }
 
+# saved_only_with_out ARGS...: a run whose --out cannot be written (a full
+# device) ends with exit status 1, as --help says, and leaves no
+# --save-data file: a run's files are committed together or not at all
+# (lib/output.h's output_commit_all). The dataset was once renamed into
+# place before the run began.
+saved_only_with_out() {
+    saved=$scratch/saved.csv
+    rm -f "$saved" "$saved".tmp-*
+    "$program" "$@" --save-data "$saved" --out /dev/full >/dev/null 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 1 ] || { echo "exit status $status, where --help says 1"; return 1; }
+    grep -q -- "--out '/dev/full': No space left on device" "$scratch/stderr" || { cat "$scratch/stderr"; return 1; }
+    [ -z "$(ls "$saved" "$saved".tmp-* 2>/dev/null)" ] || { echo "left $(ls "$saved"*)"; return 1; }
+}
+
 help_lists_every_flag() {
     "$program" --help >"$scratch/help" || return 1
     for flag in "$@"; do

@@ -323,7 +323,8 @@ static const char usage[] =
     "          pass-baseline, pass-avx2-no-prefetch and pass-avx2 (where the\n"
     "          processor has AVX2), and\n"
     "          minibatch-step-prefetch (the next batch's rows fetched ahead)\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
+    "are kept), or a file could not be written; 2 bad input.";
 
 /* Flags that do not apply to the chosen task, method or data are refused
  * rather than ignored, so that a typo in a script cannot go unnoticed. */

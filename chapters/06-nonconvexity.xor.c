@@ -114,7 +114,8 @@ static const char usage[] =
     "             trial,seed,loss,accuracy,spread,solved (a running count)\n"
     "  gradcheck  the backward pass against central differences:\n"
     "             param,grad,central,rel_error\n"
-    "Exit status: 0 done; 1 the loss became inf or nan; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
+    "be written; 2 bad input.";
 
 static XorInit init_kind(const Settings *s)
 {

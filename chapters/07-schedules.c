@@ -170,8 +170,8 @@ static const char usage[] =
     "build/bin/optimizers): step,lr,loss,x,y for k = 0 .. N, the loss and\n"
     "parameters before step k; row N is where the last step landed, with\n"
     "the rate a next step would use.\n"
-    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
-    "be written; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
+    "are kept), or a file could not be written; 2 bad input.";
 
 int main(int argc, char **argv)
 {

@@ -354,8 +354,8 @@ static const char usage[] =
     "  sweep  --points runs of --steps steps, at base rates log-spaced from\n"
     "         --lr-min to --lr-max, with --schedule (constant by default):\n"
     "         run,lr,final_loss (over every example; nan where it diverged).\n"
-    "Exit status: 0 done; 1 a training run diverged, or a file could not be\n"
-    "written; 2 bad input.";
+    "Exit status: 0 done; 1 a training run diverged (the rows before it are\n"
+    "kept), or a file could not be written; 2 bad input.";
 
 static const char *const model_names[] = {"linreg", "xor", NULL};
 static const char *const task_names[] = {"train", "seeds", "find", "sweep",

@@ -986,7 +986,8 @@ static const char usage[] =
     "            over N x d examples stored as doubles and as bf16,\n"
     "            accumulated in double: the loss and gradient each gives\n"
     "            (--timing: and how long each takes, against a read)\n"
-    "Exit status: 0 done; 1 a file could not be written; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan (no --out file is\n"
+    "left), or a file could not be written; 2 bad input.";
 
 static const char *const task_names[] = {"round", "formats", "spacing",
                                          "train", "train-regression", "pass",

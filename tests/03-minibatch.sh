@@ -291,6 +291,8 @@ refused_solve_saves_nothing() {
 }
 check "03: a refused --task solve leaves --save-data's file as it was" refused_solve_saves_nothing
 check "03: a run that cannot write --out leaves no --save-data file" saved_only_with_out --epochs 1
+check "03: a run that cannot write --out exits 1, as --help says" status_one_as_help_says "a file could not be written" --epochs 1 --out /dev/full
+check "03: a diverged run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --lr 1e3 --epochs 2
 
 # A read that fails is an error, never the end of the file; and a line
 # too long to be a row (a binary file without newlines: here a header,

@@ -21,6 +21,7 @@ check "04: a loss that overflows at the start blames --start, not --lr" start_is
 check "04: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
 check "04: an experiment that cannot write --out leaves no --save-data file" \
     saved_only_with_out --experiment lr-sweep --problem linreg --steps 10
+check "04: a diverged run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --lr 10
 
 # torch's SGD with momentum β and no dampening is the heavy ball
 # θ_{k+1} = θ_k - η∇f(θ_k) + β(θ_k - θ_{k-1}), θ_{-1} = θ_0 (lesson).

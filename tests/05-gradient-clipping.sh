@@ -42,6 +42,8 @@ plain_run_explodes() {
     [ "$(column "$scratch/plain.csv" step)" = 1 ] || { echo "the data do not stop at step 1"; return 1; }
 }
 check "05: unclipped, the recurrence blows up at step 2 and the cause is named" plain_run_explodes
+check "05: the run that blows up exits 1 and keeps its rows, as --help says" rows_kept_as_help_says
+check "05: a run that cannot write --out exits 1, as --help says" status_one_as_help_says "a file could not be written" --problem linreg --out /dev/full
 
 # Clipped by norm or by value, it reaches the minimum w = 2^(1/10),
 # b = w - 1 (the lesson's closed form), with a loss below 1e-20.

@@ -194,6 +194,8 @@ divergence_is_reported() {
     start_is_blamed --problem two-wells --start 1e300
 }
 check "06: a run whose loss stops being finite stops there and says why" divergence_is_reported
+check "06: a diverged run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --problem two-wells --lr 10
+check "06: a run that cannot write --out exits 1, as --help says" status_one_as_help_says "a file could not be written" --out /dev/full
 
 # The hand-over: scripts that ran the XOR network as $program --problem xor
 # get the XOR program's very bytes, through the alias too (and its
@@ -241,6 +243,7 @@ check "06: refuses --momentum for xor"     expect_bad_input --momentum --problem
 check "06: refuses --noise -1"             expect_bad_input --noise --noise -1
 check "06: refuses --noise with --task basins" expect_bad_input --noise --task basins --noise 0.1
 check "06: refuses --seed -4"              of_xor expect_bad_input --seed --seed -4
+check "06: an XOR run that cannot write --out exits 1, as --help says" of_xor status_one_as_help_says "a file could not be written" --out /dev/full
 check "06: refuses --seed without --noise" expect_bad_input --seed --seed 3
 check "06: refuses --seed with --task basins" expect_bad_input --seed --task basins --seed 3
 check "06: refuses --start 1 for himmelblau" expect_bad_input --start --start 1

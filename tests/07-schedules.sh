@@ -93,6 +93,7 @@ training_rows() {
 }
 check "07: with --problem, rows 0..N carry the scheduled rate, loss and parameters" training_rows
 check "07: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
+check "07: a diverged run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --problem quadratic --lr 10
 
 # ----------------------------------------------------- what the lesson says
 lesson_claims() {
@@ -166,6 +167,7 @@ check "07: training refuses --batch-size above --n, quoting both" expect_bad_inp
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3
+check "07: a diverged training run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --lr 1e3
 # A run whose second file cannot be written leaves no first one either
 # (lib/output.c's output_commit_all; chapters 8 and 10 commit --out and
 # --test the same way).

@@ -44,6 +44,16 @@ round_hex() {
     same_lines 5.9604644775390625e-08 5.9604644775390625e-08 0 16
 }
 check "09: --task round reads C's hexadecimal floats exactly, as its help says" round_hex
+# --help: a training whose loss stops being finite exits 1 and leaves no
+# --out file (it once said status 1 meant a file that could not be written,
+# and nothing else).
+diverged_training_leaves_nothing() {
+    rm -f "$scratch/diverged.csv"
+    status_one_as_help_says "the loss became inf or nan (no --out file is left)" \
+        --task train-regression --lr 100 --out "$scratch/diverged.csv" || return 1
+    [ -z "$(ls "$scratch"/diverged.csv* 2>/dev/null)" ] || { echo "left an --out file"; return 1; }
+}
+check "09: a diverged training exits 1 and leaves no --out file, as --help says" diverged_training_leaves_nothing
 
 # bf16: 8 significant bits; 65504 rounds to 2^16 = 65536 (it is
 # 65536 - 32, within half of bf16's unit 256 there); 0.1 to 0.10009765625

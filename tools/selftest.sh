@@ -317,6 +317,33 @@ saved_only_with_out() {
     [ -z "$(ls "$saved" "$saved".tmp-* 2>/dev/null)" ] || { echo "left $(ls "$saved"*)"; return 1; }
 }
 
+# status_one_as_help_says PHRASE ARGS...: the run ARGS ends with exit
+# status 1, and the "Exit status:" of --help gives status 1 to PHRASE ("a
+# file could not be written"): programs exited 1 for causes, and kept
+# rows, that their help did not say.
+status_one_as_help_says() {
+    phrase=$1
+    shift
+    "$program" "$@" >/dev/null 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 1 ] || { echo "exit status $status, expected 1:"; cat "$scratch/stderr"; return 1; }
+    ones=$("$program" --help | sed -n '/Exit status:/,/^Flags:/p' | tr '\n' ' ' |
+        sed 's/.*Exit status: 0 done; 1 //; s/; 2 bad input.*//')
+    case "$ones" in
+        *"$phrase"*) ;;
+        *) echo "--help's exit status 1 does not say \"$phrase\": $ones"; return 1 ;;
+    esac
+}
+
+# rows_kept_as_help_says ARGS...: a run ARGS whose loss stops being finite
+# ends with exit status 1 and keeps the rows before it in --out, as --help
+# says.
+rows_kept_as_help_says() {
+    rm -f "$scratch/diverged.csv"
+    status_one_as_help_says "the rows before it are kept" "$@" --out "$scratch/diverged.csv" || return 1
+    [ "$(wc -l <"$scratch/diverged.csv")" -ge 2 ] || { echo "the rows before it were not kept"; return 1; }
+}
+
 help_lists_every_flag() {
     "$program" --help >"$scratch/help" || return 1
     for flag in "$@"; do

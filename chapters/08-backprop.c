@@ -73,9 +73,10 @@ typedef struct {
 
 /* Loads the training images and, for --test, the test images (read now,
  * so that a missing file is refused before the training, but looked at
- * only after it). False, after one line naming --data-dir, when a file is
- * missing or not what it should be: bad input. */
-static bool data_load(Data *d, Cli *cli, const Settings *s)
+ * only after it). Returns the exit status: after one line naming
+ * --data-dir, EXIT_BAD_INPUT when a file is missing or not what it should
+ * be; EXIT_FAILURE when memory ran out (nothing the user typed is wrong). */
+static int data_load(Data *d, Cli *cli, const Settings *s)
 {
     *d = (Data){.validation = s->validation};
     FashionMnistError err;
@@ -83,7 +84,7 @@ static bool data_load(Data *d, Cli *cli, const Settings *s)
         (s->test && !fashion_mnist_load(s->data_dir, "t10k", &d->test_file,
                                         &err))) {
         fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
-        return false;
+        return fashion_mnist_out_of_memory(&err) ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     size_t n = d->train_file.n;
     if (d->validation >= n) {
@@ -91,12 +92,12 @@ static bool data_load(Data *d, Cli *cli, const Settings *s)
         snprintf(why, sizeof why, "must leave images to train on (the "
                  "training set has %zu)", n);
         cli_reject(cli, "validation", NULL, why);
-        return false;
+        return EXIT_BAD_INPUT;
     }
     d->train = n - d->validation;
     if (!(d->order = malloc(n * sizeof *d->order))) {
         fprintf(stderr, "%s: out of memory for the split\n", program);
-        return false;
+        return EXIT_FAILURE;
     }
     Rng split;
     rng_seed(&split, s->seed ^ 0x53504c4954u); /* "SPLIT" */
@@ -121,7 +122,7 @@ static bool data_load(Data *d, Cli *cli, const Settings *s)
     double std = sqrt(var / total);
     for (int p = 0; p < 256; p++)
         d->pixel[p] = (p / 255.0 - mean) / std;
-    return true;
+    return EXIT_SUCCESS;
 }
 
 static void data_free(Data *d)
@@ -531,8 +532,9 @@ static const char usage[] =
     "  timing     --repeats runs of --steps steps: steps,batch_size,\n"
     "             seconds_median,seconds_min,seconds_max,gflops,epoch_seconds\n"
     "Exit status: 0 done; 1 the training diverged (the rows before it are\n"
-    "kept; --test is not written), or a file could not be written; 2 bad\n"
-    "input (a --data-dir whose files are missing or damaged included).";
+    "kept; --test is not written), a file could not be written, or memory\n"
+    "ran out; 2 bad input (a --data-dir whose files are missing or damaged\n"
+    "included).";
 
 static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
@@ -567,9 +569,10 @@ static int run_task(Cli *cli, const Settings *s, const Data *d, Work *w,
 static int run(Cli *cli, const Settings *s)
 {
     Data d;
-    if (!data_load(&d, cli, s)) {
+    int status = data_load(&d, cli, s);
+    if (status != EXIT_SUCCESS) {
         data_free(&d);
-        return EXIT_BAD_INPUT;
+        return status;
     }
     if (s->batch_size > d.train) {
         char why[64];
@@ -578,7 +581,7 @@ static int run(Cli *cli, const Settings *s)
         data_free(&d);
         return EXIT_BAD_INPUT;
     }
-    int status = EXIT_FAILURE;
+    status = EXIT_FAILURE;
     Work w;
     Output out, test;
     if (!work_alloc(&w, s, s->batch_size > 256 ? s->batch_size : 256))

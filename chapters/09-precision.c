@@ -613,7 +613,7 @@ static int train_task(const TrainSettings *s, FILE *out)
     FashionMnistError err;
     if (!fashion_mnist_load(s->data_dir, "t10k", &images, &err)) {
         fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ", &err);
-        return EXIT_BAD_INPUT;
+        return fashion_mnist_out_of_memory(&err) ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     if (s->train_images + s->test_images > images.n) {
         fprintf(stderr, "%s: --train-images %zu and --test-images %zu: "
@@ -987,7 +987,7 @@ static const char usage[] =
     "            accumulated in double: the loss and gradient each gives\n"
     "            (--timing: and how long each takes, against a read)\n"
     "Exit status: 0 done; 1 the loss became inf or nan (no --out file is\n"
-    "left), or a file could not be written; 2 bad input.";
+    "left), a file could not be written, or memory ran out; 2 bad input.";
 
 static const char *const task_names[] = {"round", "formats", "spacing",
                                          "train", "train-regression", "pass",

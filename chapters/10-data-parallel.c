@@ -232,20 +232,28 @@ static void bcast_asleep(void *buffer, int count, MPI_Datatype type, World *w)
  * the same on every rank; rank 0 says what went wrong. */
 static int data_load(Data *d, const Settings *s, World *w)
 {
+    /* n, or 0 and rank 0's exit status: memory that ran out is a failed
+     * run, anything else in the files bad input. */
     unsigned long long n = 0;
+    int failed = EXIT_BAD_INPUT;
     FashionMnistError err;
     if (w->rank == 0) {
         if (fashion_mnist_load(s->data_dir, "train", &d->train, &err) &&
             (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test,
-                                            &err)))
+                                            &err))) {
             n = d->train.n;
-        else
+        } else {
             fashion_mnist_print_error(stderr, PROGRAM_NAME ": --data-dir: ",
                                       &err);
+            if (fashion_mnist_out_of_memory(&err))
+                failed = EXIT_FAILURE;
+        }
     }
     bcast_asleep(&n, 1, MPI_UNSIGNED_LONG_LONG, w);
-    if (n == 0)
-        return EXIT_BAD_INPUT;
+    if (n == 0) {
+        bcast_asleep(&failed, 1, MPI_INT, w);
+        return failed;
+    }
     if (w->rank != 0) {
         d->train = (FashionMnist){.n = n, .rows = FASHION_MNIST_ROWS,
                                   .cols = FASHION_MNIST_COLS};
@@ -805,8 +813,8 @@ static const char usage[] =
     "Faults (--fault, at --fault-step on --fault-rank): nan poisons the\n"
     "rank's gradient, diverge nudges its parameters, exit kills it; every\n"
     "rank then stops with a message naming the rank and the step.\n"
-    "Exit status: 0 done; 1 a fault, a non-finite loss or a write failed;\n"
-    "2 bad input.";
+    "Exit status: 0 done; 1 a fault, a non-finite loss, a write failed, or\n"
+    "memory ran out; 2 bad input.";
 
 static const char *const allreduce_names[] = {"fixed", "ring", "tree", "mpi",
                                               NULL};

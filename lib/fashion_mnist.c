@@ -181,6 +181,11 @@ bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
     return true;
 }
 
+bool fashion_mnist_out_of_memory(const FashionMnistError *err)
+{
+    return err->error.errno_value == ENOMEM;
+}
+
 void fashion_mnist_free(FashionMnist *data)
 {
     free(data->pixels);

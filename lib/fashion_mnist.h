@@ -72,6 +72,11 @@ bool fashion_mnist_present(const char *dir, const char *split,
 bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
                         FashionMnistError *err);
 
+/* True when the load failed for want of memory, not for anything in the
+ * files: a failed run (exit status 1), where any other failure is bad
+ * input (2). */
+bool fashion_mnist_out_of_memory(const FashionMnistError *err);
+
 /* Frees a split's arrays and leaves it empty. */
 void fashion_mnist_free(FashionMnist *data);
 

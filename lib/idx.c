@@ -235,9 +235,11 @@ static bool read_array(Reader *r, const IdxShape *want, IdxArray *out,
     snprintf(expected, sizeof expected, "%zu bytes of data (%s)", out->size,
              format_dims(dims, out->rank, shown, sizeof shown));
     out->data = malloc(out->size);
-    if (!out->data)
+    if (!out->data) {
+        err->errno_value = ENOMEM;
         return fail_at(err, r->offset,
                        "expected memory for the %s, found none left", expected);
+    }
     if (!read_exactly(r, out->data, out->size, expected, err))
         return false;
     /* One more byte: there must be none. Asking for it also makes zlib
@@ -264,6 +266,7 @@ static bool read_and_close(int fd, const IdxShape *want, IdxArray *out,
     gzFile gz = gzdopen(fd, "rb");
     if (!gz) {
         close(fd);
+        err->errno_value = ENOMEM;
         return fail_at(err, NOWHERE, "cannot start reading: out of memory");
     }
     Reader r = {gz, 0};

@@ -76,7 +76,9 @@ typedef struct {
     bool has_offset;   /* false when there is no position (the file cannot
                           be opened) */
     int errno_value;   /* the system's error number when opening or reading
-                          failed (ENOENT for a missing file), otherwise 0 */
+                          failed (ENOENT for a missing file), ENOMEM when
+                          memory ran out (the file may be fine), otherwise
+                          0 */
     char message[256]; /* what was expected there, and what was found */
 } IdxError;
 

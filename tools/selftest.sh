@@ -317,22 +317,27 @@ saved_only_with_out() {
     [ -z "$(ls "$saved" "$saved".tmp-* 2>/dev/null)" ] || { echo "left $(ls "$saved"*)"; return 1; }
 }
 
+# help_gives_status_1 PHRASE: the "Exit status:" of --help gives status 1
+# to PHRASE ("a file could not be written").
+help_gives_status_1() {
+    ones=$("$program" --help | sed -n '/Exit status:/,/^Flags:/p' | tr '\n' ' ' |
+        sed 's/.*Exit status: 0 done; 1 //; s/; 2 bad input.*//')
+    case "$ones" in
+        *"$1"*) ;;
+        *) echo "--help's exit status 1 does not say \"$1\": $ones"; return 1 ;;
+    esac
+}
+
 # status_one_as_help_says PHRASE ARGS...: the run ARGS ends with exit
-# status 1, and the "Exit status:" of --help gives status 1 to PHRASE ("a
-# file could not be written"): programs exited 1 for causes, and kept
-# rows, that their help did not say.
+# status 1, which --help gives to PHRASE: programs exited 1 for causes,
+# and kept rows, that their help did not say.
 status_one_as_help_says() {
     phrase=$1
     shift
     "$program" "$@" >/dev/null 2>"$scratch/stderr"
     status=$?
     [ "$status" -eq 1 ] || { echo "exit status $status, expected 1:"; cat "$scratch/stderr"; return 1; }
-    ones=$("$program" --help | sed -n '/Exit status:/,/^Flags:/p' | tr '\n' ' ' |
-        sed 's/.*Exit status: 0 done; 1 //; s/; 2 bad input.*//')
-    case "$ones" in
-        *"$phrase"*) ;;
-        *) echo "--help's exit status 1 does not say \"$phrase\": $ones"; return 1 ;;
-    esac
+    help_gives_status_1 "$phrase"
 }
 
 # rows_kept_as_help_says ARGS...: a run ARGS whose loss stops being finite
@@ -342,6 +347,21 @@ rows_kept_as_help_says() {
     rm -f "$scratch/diverged.csv"
     status_one_as_help_says "the rows before it are kept" "$@" --out "$scratch/diverged.csv" || return 1
     [ "$(wc -l <"$scratch/diverged.csv")" -ge 2 ] || { echo "the rows before it were not kept"; return 1; }
+}
+
+# short_of_memory_is_status_1 KB ARGS...: under ulimit -v KB, too little
+# address space for the run's dataset, the run must say that memory ran
+# out and stop with exit status 1, a failed run: nothing the user typed is
+# wrong. (The loaders' refusals were all bad input, status 2.)
+short_of_memory_is_status_1() {
+    kb=$1
+    shift
+    (ulimit -v "$kb" && exec "$program" "$@") >/dev/null 2>"$scratch/stderr"
+    status=$?
+    grep -q "found none left\|out of memory" "$scratch/stderr" ||
+        { echo "under ulimit -v $kb, memory did not run out:"; cat "$scratch/stderr"; return 1; }
+    [ "$status" -eq 1 ] || { echo "exit status $status, expected 1:"; cat "$scratch/stderr"; return 1; }
+    help_gives_status_1 "memory ran out"
 }
 
 help_lists_every_flag() {

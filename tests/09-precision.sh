@@ -54,9 +54,9 @@ diverged_training_leaves_nothing() {
     [ -z "$(ls "$scratch"/diverged.csv* 2>/dev/null)" ] || { echo "left an --out file"; return 1; }
 }
 check "09: a diverged training exits 1 and leaves no --out file, as --help says" diverged_training_leaves_nothing
-# 6 MB of address space cannot hold the 7.8 MB of t10k images.
+# 5 to 8 MB of address space cannot hold the 7.8 MB of t10k images.
 check "09: images that do not fit in memory are a failed run (1), not bad input" \
-    short_of_memory_is_status_1 6000 --task train --out "$scratch/oom.csv"
+    short_of_memory_is_status_1 5000,6000,8000 --task train --out "$scratch/oom.csv"
 
 # bf16: 8 significant bits; 65504 rounds to 2^16 = 65536 (it is
 # 65536 - 32, within half of bf16's unit 256 there); 0.1 to 0.10009765625

@@ -349,7 +349,7 @@ bool output_same_file(const char *a, const char *b)
 
 void output_discard(Output *out)
 {
-    if ((out->final_path || out->through_path) && out->file)
+    if (out->file && out->file != stdout) /* stdout until a file opened */
         fclose(out->file);
     if (out->temp_path) {
         forget_temp(out->temp_path);

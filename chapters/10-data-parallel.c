@@ -41,6 +41,7 @@
 
 #include <mpi.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
@@ -64,7 +65,9 @@
 /* "10-data-parallel": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
 
-enum { MAX_REFERENCE = 100000 };
+/* The most rows a training run writes: --steps 1e6 logged every step, and
+ * so the most a --reference file may hold. */
+enum { MAX_REFERENCE = 1000000 };
 
 typedef struct {
     const char *task, *data_dir, *allreduce, *fault, *reference, *comm,
@@ -851,24 +854,28 @@ static bool reference_load(Reference *ref, const char *path)
     char q[QUOTED_MAX];
     quote_text(path, strlen(path), q);
     FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "%s: --reference %s: cannot be read (see --help)\n",
-                program, q);
-        return false;
-    }
     char line[4096];
     size_t at = 1;
     ref->rows = 0;
-    bool ok = fgets(line, sizeof line, f) && strncmp(line, "step,loss", 9) == 0;
-    while (ok && ref->rows < MAX_REFERENCE && fgets(line, sizeof line, f)) {
+    bool ok = f && fgets(line, sizeof line, f) &&
+              strncmp(line, "step,loss", 9) == 0;
+    while (ok && fgets(line, sizeof line, f)) {
         at++;
-        ok = reference_add(ref, line);
+        ok = ref->rows < MAX_REFERENCE && reference_add(ref, line);
+    }
+    if (!f || ferror(f)) { /* not there, a directory, a failed read */
+        fprintf(stderr, "%s: --reference %s: cannot be read: %s (see "
+                "--help)\n", program, q, strerror(errno));
+        if (f)
+            fclose(f);
+        return false;
     }
     fclose(f);
     if (!ok || ref->rows == 0)
         fprintf(stderr, "%s: --reference %s: line %zu: expected a CSV of "
-                "step,loss rows, steps increasing, losses positive and "
-                "finite (see --help)\n", program, q, ok ? at + 1 : at);
+                "at most %d step,loss rows, steps increasing, losses "
+                "positive and finite (see --help)\n", program, q,
+                ok ? at + 1 : at, MAX_REFERENCE);
     return ok && ref->rows > 0;
 }
 

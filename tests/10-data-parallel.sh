@@ -264,7 +264,14 @@ bad_input_refused() {
     expect_bad_input "--fault-step '500': must be below --steps 200 " --fault nan --fault-step 500 || return 1
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1
-    expect_bad_input --reference --reference "$scratch/no-such.csv" || return 1
+    expect_bad_input "--reference '$scratch/no-such.csv': cannot be read: No such file or directory" \
+        --reference "$scratch/no-such.csv" || return 1
+    expect_bad_input "--reference '$scratch': cannot be read: Is a directory" --reference "$scratch" || return 1
+    # One row more than the longest run writes (--steps 1e6, a row a step)
+    # is refused at its line, not dropped with the rest.
+    awk 'BEGIN { print "step,loss"; for (i = 0; i <= 1000000; i++) print i ",1" }' >"$scratch/long-reference.csv"
+    expect_bad_input "--reference '$scratch/long-reference.csv': line 1000002:" \
+        --reference "$scratch/long-reference.csv" || return 1
     # A reference whose loss is nan or 0 (the drift is relative to it), or
     # whose steps do not increase, would print nan or inf drifts.
     for rows in '0,nan' '0,0' '-1,2.3' '0,2.3\n0,2.2'; do

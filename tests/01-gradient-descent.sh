@@ -107,6 +107,7 @@ check "01: refuses --n with --data"       expect_bad_input --n --problem linreg 
 
 check "01: --help lists every flag" help_lists_every_flag \
     problem task lr steps start seed n noise out save-data data
+check "01: --help describes every task" help_describes_every_task
 
 check "01: refuses --lr abc"              expect_bad_input --lr --lr abc
 check "01: refuses --lr nan"              expect_bad_input --lr --lr nan

@@ -325,6 +325,7 @@ check "03: libFuzzer finds no crash or sanitizer report in the CSV reader (10 s)
 # --------------------------------------------------------------- flags
 check "03: --help lists every flag" help_lists_every_flag \
     task method batch-size drop-last shuffle lr epochs log-every seed n d noise data save-data out
+check "03: --help describes every task" help_describes_every_task
 
 check "03: refuses --task fly"                 expect_bad_input --task --task fly
 check "03: refuses --method adam"              expect_bad_input --method --method adam

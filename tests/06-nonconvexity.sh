@@ -225,6 +225,8 @@ check "06: --help lists every flag" help_lists_every_flag \
     problem task lr steps momentum noise seed start grid range tol delta out
 check "06: the XOR program's --help lists every flag" of_xor help_lists_every_flag \
     problem task lr steps seed hidden init init-scale jitter trials out
+check "06: --help describes every task" help_describes_every_task
+check "06: the XOR program's --help describes every task" of_xor help_describes_every_task
 
 check "06: refuses --problem rosenbrock"    expect_bad_input --problem --problem rosenbrock
 check "06: refuses --task fly"             expect_bad_input --task --task fly

@@ -159,6 +159,7 @@ check "07: refuses a --gamma whose rate overflows within --steps" expect_bad_inp
 program=$training
 check "07: training --help lists its flags" help_lists_every_flag model task lr-min lr-max steps beta \
     no-stop suggestion trials target points n d batch-size noise hidden seed schedule optimizer
+check "07: training --help describes every task" help_describes_every_task
 check "07: training refuses --lr for the range test"  expect_bad_input --lr --task find --lr 0.1
 check "07: training refuses --lr-max below --lr-min, quoting both" expect_bad_input "--lr-max '0.1': must exceed --lr-min 1 " --task find --lr-min 1 --lr-max 0.1
 check "07: training refuses --schedule for the range test" expect_bad_input --schedule --task find --schedule cosine

@@ -134,6 +134,7 @@ check "08: --task timing reports a median within its spread and a positive GFLOP
 check "08: --help lists every flag" help_lists_every_flag \
     task data-dir hidden activation init init-scale validation batch-size epochs \
     optimizer lr schedule clip-norm test coords h steps repeats seed out
+check "08: --help describes every task" help_describes_every_task
 
 check "08: refuses --task fly"                    expect_bad_input --task --task fly
 check "08: refuses --hidden 0"                    expect_bad_input --hidden --hidden 0

@@ -118,6 +118,7 @@ check "09: spaces, tabs and a carriage return around a number are allowed" space
 check "09: --help lists every flag" help_lists_every_flag task format via-float32 out \
     precision scaling scale growth-interval weights hidden lr epochs batch-size \
     train-images test-images data-dir seed steps data-scale n d timing repeats data-seed
+check "09: --help describes every task, train-regression too" help_describes_every_task
 check "09: refuses --task fly"                    expect_bad_input --task --task fly
 check "09: refuses --task with no value"          expect_bad_input --task --task
 check "09: refuses --format fp8"                  expect_bad_input --format --task round --format fp8

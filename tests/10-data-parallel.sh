@@ -302,6 +302,7 @@ help_complete() {
         task times test min-bytes max-bytes repeats schedule
 }
 check "10: --help lists every flag" help_complete
+check "10: --help describes every task" help_describes_every_task
 
 # Under a bare mpirun every rank parses --help; rank 0 alone prints it.
 help_once_under_mpirun() {

@@ -371,6 +371,19 @@ short_of_memory_is_status_1() {
     help_gives_status_1 "memory ran out"
 }
 
+# help_describes_every_task: every choice --help offers for --task is
+# named outside the flag list too (where scopes repeat the names), so that
+# no task is left for the user to guess from its name.
+help_describes_every_task() {
+    "$program" --help >"$scratch/help" || return 1
+    tasks=$(sed -n 's/^  --task NAME .*: \([a-z|-]*\) (default.*/\1/p' "$scratch/help" | tr '|' ' ')
+    [ -n "$tasks" ] || { echo "--help lists no choices for --task"; return 1; }
+    grep -v '^  --' "$scratch/help" >"$scratch/help-prose"
+    for task in $tasks; do
+        grep -qw -- "$task" "$scratch/help-prose" || { echo "--help does not describe --task $task"; return 1; }
+    done
+}
+
 help_lists_every_flag() {
     "$program" --help >"$scratch/help" || return 1
     for flag in "$@"; do

@@ -622,7 +622,7 @@ static int train_task(const TrainSettings *s, FILE *out)
         fashion_mnist_free(&images);
         return EXIT_BAD_INPUT;
     }
-    Net w;
+    Net w = {0}; /* net_free below must find nothing to free without order */
     size_t *order = malloc(s->train_images * sizeof *order);
     if (!order || !net_alloc(&w, s)) {
         fprintf(stderr, "%s: out of memory for the network\n", program);

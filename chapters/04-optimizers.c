@@ -113,10 +113,13 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
     fputs("step,loss,x,y\n", out.file);
     LoopResult result;
     int status = EXIT_SUCCESS;
-    if (!train(s, cfg, p, out.file, &result)) {
+    if (!train(s, cfg, p, out.file, &result)) { /* no rows worth keeping */
         fprintf(stderr, "%s: out of memory for the optimizer\n", program);
-        status = EXIT_FAILURE;
-    } else if (result.status == LOOP_DIVERGED) {
+        output_discard(&out);
+        output_discard(saved);
+        return EXIT_FAILURE;
+    }
+    if (result.status == LOOP_DIVERGED) {
         if (!loop_blame_start(program, result.step, "--start is too far out") &&
             !optimizer_blame(cfg, program, result.step))
             fprintf(stderr,

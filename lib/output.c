@@ -170,6 +170,12 @@ static bool write_target(const char *path, char target[PATH_MAX])
     return (size_t)snprintf(target, PATH_MAX, "%.*s/%s", (int)(slash - path), path, link) < PATH_MAX;
 }
 
+/* ".tmp-PID-XXXXXX", what a temporary file adds to its target's name. */
+static void temp_suffix(char *buf, size_t size)
+{
+    snprintf(buf, size, ".tmp-%ld-XXXXXX", (long)getpid());
+}
+
 const char *output_unwritable(const char *path)
 {
     static char reason[160];
@@ -200,10 +206,21 @@ const char *output_unwritable(const char *path)
         error = ENOTDIR;
     else if (access(folder, W_OK | X_OK) != 0)
         error = errno;
-    if (!error)
-        return NULL;
-    snprintf(reason, sizeof reason, "cannot create a file in its folder: %s", strerror(error));
-    return reason;
+    if (error) {
+        snprintf(reason, sizeof reason, "cannot create a file in its folder: %s", strerror(error));
+        return reason;
+    }
+    char suffix[48];
+    temp_suffix(suffix, sizeof suffix);
+    long name_max = pathconf(folder, _PC_NAME_MAX);
+    size_t base = strlen(slash ? slash + 1 : target);
+    if (name_max > 0 && base + strlen(suffix) > (size_t)name_max) {
+        snprintf(reason, sizeof reason, "a name of %zu bytes, too long for "
+                 "the temporary file written beside it: at most %zu here",
+                 base, (size_t)name_max - strlen(suffix));
+        return reason;
+    }
+    return NULL;
 }
 
 bool output_open(Output *out, const char *program, const char *flag,
@@ -231,7 +248,7 @@ bool output_open(Output *out, const char *program, const char *flag,
 
     size_t len = strlen(target);
     char suffix[48];
-    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
+    temp_suffix(suffix, sizeof suffix);
     out->final_path = malloc(len + 1);
     out->temp_path = malloc(len + strlen(suffix) + 1);
     if (!out->final_path || !out->temp_path) {

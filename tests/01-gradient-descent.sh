@@ -127,6 +127,17 @@ check "01: refuses --task fly"            expect_bad_input --task --task fly
 check "01: refuses an unknown flag"       expect_bad_input --learning-rate --learning-rate 0.1
 # A value or a path holding a newline is shown escaped: still one line.
 check "01: a value with a newline is refused in one line" expect_bad_input "--lr '1\n2'" --lr "$(printf '1\n2')"
+# A name the folder takes, but not with the temporary file's ".tmp-PID-
+# XXXXXX": refused before anything is written (it failed at the end, exit
+# status 1), while a name with room to spare is written.
+long_names() {
+    long=$(printf 'a%.0s' $(seq 250))
+    expect_bad_input "a name of 250 bytes, too long for the temporary file" --save-data "$scratch/$long" --problem linreg || return 1
+    fits=$(printf 'a%.0s' $(seq 200))
+    "$program" --out "$scratch/$fits" && [ -s "$scratch/$fits" ] || { echo "a 200-byte name was not written"; return 1; }
+    rm -f "$scratch/$fits"
+}
+check "01: an output name too long for its temporary file is refused first" long_names
 check "01: a path with a newline is refused in one line" expect_bad_input "--save-data 'no-such-folder\n/x.csv'" --problem linreg --save-data "$(printf 'no-such-folder\n/x.csv')"
 check "01: refuses a bare argument"       expect_bad_input 0.1 0.1
 check "01: refuses a repeated flag"       expect_bad_input --lr --lr 0.1 --lr 0.2

@@ -61,7 +61,14 @@ bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
 {
     switch (cli_parse(cli, argc, argv)) {
     case CLI_RUN: return true;
-    case CLI_HELP_SHOWN: *exit_status = EXIT_SUCCESS; return false;
+    case CLI_HELP_SHOWN: /* printed, unless stdout would not take it */
+        *exit_status = EXIT_SUCCESS;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "%s: --help: cannot write to stdout: %s\n",
+                    cli->program, strerror(errno));
+            *exit_status = EXIT_FAILURE;
+        }
+        return false;
     case CLI_BAD_INPUT: break;
     }
     *exit_status = EXIT_BAD_INPUT;

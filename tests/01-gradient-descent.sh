@@ -108,6 +108,15 @@ check "01: refuses --n with --data"       expect_bad_input --n --problem linreg 
 check "01: --help lists every flag" help_lists_every_flag \
     problem task lr steps start seed n noise out save-data data
 check "01: --help describes every task" help_describes_every_task
+# --help to a full disk is a failed write (lib/cli.c's cli_start), not a
+# success with nothing shown: exit status 1 and one line saying why.
+help_to_full_disk() {
+    "$program" --help >/dev/full 2>"$scratch/stderr"
+    [ $? -eq 1 ] || { echo "exit status not 1"; return 1; }
+    [ "$(wc -l <"$scratch/stderr")" -eq 1 ] && grep -q -- "--help: cannot write to stdout: No space left on device" "$scratch/stderr" ||
+        { cat "$scratch/stderr"; return 1; }
+}
+check "01: --help to a full disk exits 1, saying so" help_to_full_disk
 
 check "01: refuses --lr abc"              expect_bad_input --lr --lr abc
 check "01: refuses --lr nan"              expect_bad_input --lr --lr nan

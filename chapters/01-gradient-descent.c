@@ -352,7 +352,7 @@ static int read_points(const char *path, Dataset *ds)
         mse_solve(ds, star, curvature);
     if (distinct && isfinite(star[0]) && isfinite(star[1]) &&
         isfinite(curvature[0]) && isfinite(curvature[1]) &&
-        isfinite(mse_loss(ds->x, ds->y, ds->n, star[0], star[1])))
+        dataset_squares_finite(ds->x, ds->y, ds->n, 1))
         return EXIT_SUCCESS;
     char q[QUOTED_MAX]; /* unquoted, as csv_print_error names the file */
     escape_text(path, strlen(path), q);

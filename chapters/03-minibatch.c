@@ -461,28 +461,15 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
     return EXIT_SUCCESS;
 }
 
-/* True when Σ x² or Σ y² overflows. The normal equations' sums are then
- * inf, and a solver cannot tell that from a singular problem. (Below it
- * they are finite: |Σ x y| is at most √(Σ x² · Σ y²), and the residuals
- * of a least-squares fit are no larger than y.) */
-static bool squares_overflow(const Data *ds)
-{
-    double xx = 0.0, yy = 0.0;
-    for (size_t i = 0; i < ds->n; i++) {
-        yy += ds->y[i] * ds->y[i];
-        for (size_t j = 0; j < ds->d; j++)
-            xx += ds->x[i * ds->d + j] * ds->x[i * ds->d + j];
-    }
-    return !isfinite(xx) || !isfinite(yy);
-}
-
 /* The least-squares weights into theta (d + 1 numbers). A singular
  * problem, or one too large for double precision, is the data's fault, so
  * it is bad input (exit status 2), reported against the flag the data
  * came from. */
 static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
 {
-    bool overflow = squares_overflow(ds);
+    /* Sums that overflow are inf, which a solver cannot tell from a
+     * singular problem: asked first. */
+    bool overflow = !dataset_squares_finite(ds->x, ds->y, ds->n, ds->d);
     if (!overflow && least_squares(ds, theta))
         return EXIT_SUCCESS;
     const char *why = overflow

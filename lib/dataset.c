@@ -5,6 +5,7 @@
 #include "dataset.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,18 @@ void dataset_free(Dataset *ds)
     free(ds->x);
     free(ds->y);
     *ds = (Dataset){0};
+}
+
+bool dataset_squares_finite(const double *x, const double *y, size_t n,
+                            size_t d)
+{
+    double xx = 0.0, yy = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        yy += y[i] * y[i];
+        for (size_t j = 0; j < d; j++)
+            xx += x[i * d + j] * x[i * d + j];
+    }
+    return isfinite(xx) && isfinite(yy);
 }
 
 void dataset_fill_line(Dataset *ds, double lo, double hi, double slope,

@@ -29,6 +29,14 @@ bool dataset_alloc(Dataset *ds, size_t n, size_t d);
 
 void dataset_free(Dataset *ds);
 
+/* True when Σ x² (over all n × d features, row-major) and Σ y² are finite
+ * numbers: then the sums of the normal equations are finite too, since
+ * |Σ x y| is at most √(Σ x² · Σ y²), and so is the least-squares loss,
+ * whose residuals are no larger than y. Data past that are beyond double
+ * precision for least squares (chapters 1 and 3 refuse them). */
+bool dataset_squares_finite(const double *x, const double *y, size_t n,
+                            size_t d);
+
 /* Fills a one-feature dataset with a noisy line: x evenly spaced on [lo, hi]
  * (both ends included), y = slope·x + intercept + noise·N(0, 1).
  * ds must have d = 1 and n >= 2. */

@@ -42,7 +42,8 @@ typedef struct {
     FlagKind kind;
     void *value;         /* where the parsed value goes; holds the default */
     const char *help;    /* one line; the default is printed after it */
-    double min, max;     /* inclusive bounds for FLAG_DOUBLE and FLAG_COUNT */
+    double min, max;     /* bounds for FLAG_DOUBLE and FLAG_COUNT, inclusive
+                            unless the flag below says otherwise */
     bool min_exclusive;  /* for FLAG_DOUBLE: the value must exceed min */
     bool max_exclusive;  /* for FLAG_DOUBLE: the value must be below max */
     const char *const *choices; /* FLAG_CHOICE: NULL-terminated names */

@@ -241,7 +241,7 @@ static const char usage[] =
     "             the stability limit 2/λmax and the fastest rate\n"
     "             2/(λmin + λmax) of constant-step descent\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 /* Where each flag applies is its .scope in main's table, and cli_parse
  * refuses it elsewhere. The one rule a scope cannot say: --start has as
@@ -336,13 +336,14 @@ static int run(const Settings *s, LessonProblem *p, double *theta,
  * best and the descent's stable limit is undefined; and one whose numbers
  * double precision cannot solve: x so close together that their spread
  * squared underflows to 0 (x = 1e-200, 2e-200, ...), x or y so large that
- * a square overflows (1e200), where --task solve would print inf or nan. */
+ * a square overflows (1e200), where --task solve would print inf or nan.
+ * Memory running out while reading is a failed run (1), not bad input. */
 static int read_points(const char *path, Dataset *ds)
 {
     CsvError err;
     if (!csv_read_dataset(path, 1, ds, &err)) {
         csv_print_error(stderr, PROGRAM_NAME ": --data ", path, &err);
-        return EXIT_BAD_INPUT;
+        return err.out_of_memory ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     bool distinct = false;
     for (size_t i = 1; i < ds->n && !distinct; i++)

@@ -189,8 +189,10 @@ static bool read_header(char *line, size_t len, size_t want_features,
         return fail(err, 1, 1, "%s, found an empty line", expected);
     h->text = malloc(len + 1);
     h->names = malloc(count * sizeof *h->names);
-    if (!h->text || !h->names)
+    if (!h->text || !h->names) {
+        err->out_of_memory = true;
         return fail(err, 1, 1, "out of memory reading the header");
+    }
     memcpy(h->text, line, len);
     h->text[len] = '\0';
     h->count = count;
@@ -370,6 +372,7 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
             break;
         }
         if (got == LINE_NO_MEMORY) {
+            err->out_of_memory = true;
             fail(err, number + 1, 1, "out of memory reading this line (after %zu rows)", rows.n);
             break;
         }
@@ -401,6 +404,7 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
             rows.d = h.count - 1;
             values = malloc(h.count * sizeof *values);
             if (!values) {
+                err->out_of_memory = true;
                 fail(err, 1, 1, "out of memory reading the header");
                 break;
             }
@@ -411,6 +415,7 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
         if (!read_row(line, len, number, &h, values, err))
             break;
         if (!rows_push(&rows, values)) {
+            err->out_of_memory = true;
             fail(err, number, 1, "out of memory after %zu rows", rows.n);
             break;
         }
@@ -431,9 +436,12 @@ bool csv_read_dataset(const char *path, size_t want_features, Dataset *ds,
                       CsvError *err)
 {
     *ds = (Dataset){0};
+    *err = (CsvError){0};
     FILE *file = fopen(path, "r");
-    if (!file)
+    if (!file) {
+        err->out_of_memory = errno == ENOMEM;
         return fail(err, 0, 0, "cannot open: %s", strerror(errno));
+    }
     bool ok = csv_read_dataset_stream(file, want_features, ds, err);
     fclose(file);
     return ok;

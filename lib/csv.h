@@ -33,6 +33,8 @@ typedef struct {
     size_t line, column; /* where the problem is; 0, 0 when it concerns the
                             whole file (it cannot be opened, say) */
     char message[256];   /* what was expected there, and what was found */
+    bool out_of_memory;  /* memory ran out: the file may be fine, so the
+                            caller must not call it bad input */
 } CsvError;
 
 /* Reads the CSV file at `path` into ds, which it allocates (free it with

@@ -84,6 +84,7 @@ static bool explain_stop(Reader *r, const char *expected, IdxError *err)
         return fail_at(err, r->offset, "expected %s, found a read error (%s)",
                        expected, zlib_says);
     case Z_MEM_ERROR:
+        err->errno_value = ENOMEM;
         return fail_at(err, r->offset,
                        "expected %s, found no memory left to decompress it",
                        expected);

@@ -277,6 +277,7 @@ bool output_open(Output *out, const char *program, const char *flag,
     fchmod(fd, 0644); /* mkstemp makes 0600; data files are for everyone */
     out->file = fdopen(fd, "w");
     if (!out->file) {
+        complain(out, program, path, strerror(errno));
         close(fd);
         output_discard(out);
         return false;

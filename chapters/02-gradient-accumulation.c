@@ -277,7 +277,7 @@ static const char usage[] =
     "ref_* is correct full-batch training from the same start; param_diff is\n"
     "max(|w - ref_w|, |b - ref_b|) and max_param_diff its largest value so far.\n"
     "Exit status: 0 done; 1 a loss became inf or nan (the rows before it are\n"
-    "kept), or a file could not be written; 2 bad input.";
+    "kept), memory ran out, or a file could not be written; 2 bad input.";
 
 /* Cuts n examples into the micro-batches the flags ask for: --micro-sizes
  * as given, or k as equal as possible (the first n mod k one larger). */

@@ -44,6 +44,13 @@
 
 static const char program[] = PROGRAM_NAME;
 
+/* Memory ran out: one line, and the status of a failed run. */
+static int out_of_memory(void)
+{
+    fprintf(stderr, "%s: out of memory\n", program);
+    return EXIT_FAILURE;
+}
+
 /* The examples, with what passes over all of them need: the order 0, 1,
  * ..., n - 1 (the storage order, in which full-batch steps read them) and
  * room for a gradient nobody reads (where only the loss is wanted). The
@@ -219,14 +226,13 @@ static RunStatus train(const Data *ds, const TrainConfig *cfg,
  * ∇L = 0 gives the normal equations A θ = c, with A = Σ x̃ x̃ᵀ and
  * c = Σ x̃ y. A is symmetric and, when no feature is a combination of
  * the others, positive definite, so a Cholesky factorisation A = L Lᵀ
- * solves it. Writes θ (d + 1 entries); returns false when A is singular. */
-static bool least_squares(const Data *ds, double *theta)
+ * solves it. Writes θ (d + 1 entries), using `a` for A and c (scratch of
+ * (d + 1)(d + 2) doubles); returns false when A is singular. */
+static bool least_squares(const Data *ds, double *a, double *theta)
 {
     size_t d = ds->d, p = d + 1;
-    double *a = calloc(p * p + p, sizeof *a); /* A, then c */
-    if (!a)
-        return false;
     double *c = a + p * p;
+    memset(a, 0, (p * p + p) * sizeof *a);
     for (size_t i = 0; i < ds->n; i++) {
         const double *x = ds->x + i * d;
         for (size_t r = 0; r < p; r++) {
@@ -262,7 +268,6 @@ static bool least_squares(const Data *ds, double *theta)
             s -= a[m * p + r] * theta[m];
         theta[r] = s / a[r * p + r];
     }
-    free(a);
     return ok;
 }
 //< normal-equations
@@ -324,7 +329,7 @@ static const char usage[] =
     "          processor has AVX2), and\n"
     "          minibatch-step-prefetch (the next batch's rows fetched ahead)\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 /* Flags that do not apply to the chosen task, method or data are refused
  * rather than ignored, so that a typo in a script cannot go unnoticed. */
@@ -375,14 +380,15 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
 }
 
 /* The data, generated or read. A bad file is bad input: one line on stderr
- * naming the file, line and column, and exit status 2. */
+ * naming the file, line and column, and exit status 2. Memory running out
+ * while reading it is a failed run (1): the file may be fine. */
 static int load_data(const Settings *s, Dataset *ds)
 {
     if (s->data) {
         CsvError err;
         if (!csv_read_dataset(s->data, 0, ds, &err)) {
             csv_print_error(stderr, "03-minibatch: --data ", s->data, &err);
-            return EXIT_BAD_INPUT;
+            return err.out_of_memory ? EXIT_FAILURE : EXIT_BAD_INPUT;
         }
         return EXIT_SUCCESS;
     }
@@ -395,8 +401,7 @@ static int load_data(const Settings *s, Dataset *ds)
     rng_seed(&rng, s->seed);
     if (!dataset_fill_reference(ds, s->noise, &rng)) {
         dataset_free(ds);
-        fprintf(stderr, "%s: out of memory\n", program);
-        return EXIT_FAILURE;
+        return out_of_memory();
     }
     return EXIT_SUCCESS;
 }
@@ -418,7 +423,10 @@ static void write_weight_header(FILE *out, size_t d)
 
 /* ================================================================ tasks */
 
-static int task_train(const Settings *s, const Data *ds, FILE *out)
+/* Trains into `out`. *diverged says whether a failure was the loss
+ * becoming inf or nan, whose rows are worth keeping. */
+static int task_train(const Settings *s, const Data *ds, FILE *out,
+                      bool *diverged)
 {
     TrainConfig cfg = {.batch_size = s->batch_size, .drop_last = s->drop_last,
                        .lr = s->lr, .epochs = s->epochs,
@@ -434,8 +442,9 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
         cfg.batch_size = 1;
     }
     double *w = calloc(ds->d, sizeof *w), b = 0.0;
-    if (!w)
-        return EXIT_FAILURE;
+    if (!w) {
+        return out_of_memory();
+    }
     fprintf(out, "epoch,step,examples,loss,batch_loss");
     write_weight_header(out, ds->d);
     Rng rng;
@@ -444,10 +453,10 @@ static int task_train(const Settings *s, const Data *ds, FILE *out)
     RunStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
     free(w);
     if (status == RUN_OUT_OF_MEMORY) {
-        fprintf(stderr, "%s: out of memory\n", program);
-        return EXIT_FAILURE;
+        return out_of_memory();
     }
     if (status == RUN_DIVERGED) {
+        *diverged = true;
         if (!loop_blame_start(program, at.step,
                               "the --data values are too large"))
             fprintf(stderr,
@@ -470,7 +479,13 @@ static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
     /* Sums that overflow are inf, which a solver cannot tell from a
      * singular problem: asked first. */
     bool overflow = !dataset_squares_finite(ds->x, ds->y, ds->n, ds->d);
-    if (!overflow && least_squares(ds, theta))
+    size_t p = ds->d + 1;
+    double *scratch = malloc((p * p + p) * sizeof *scratch);
+    if (!scratch)
+        return out_of_memory();
+    bool solved = !overflow && least_squares(ds, scratch, theta);
+    free(scratch);
+    if (solved)
         return EXIT_SUCCESS;
     const char *why = overflow
         ? "the normal equations overflow in double precision: the squares "
@@ -510,7 +525,7 @@ static int task_sweep(const Settings *s, const Data *ds, FILE *out)
     const size_t sizes[] = {1, 8, 32, 128, ds->n};
     double *w = calloc(ds->d, sizeof *w);
     if (!w)
-        return EXIT_FAILURE;
+        return out_of_memory();
     double start_loss = full_loss(ds, w, 0.0);
     fprintf(out, "batch_size,lr,loss,diverged\n");
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
@@ -530,7 +545,7 @@ static int task_sweep(const Settings *s, const Data *ds, FILE *out)
             RunStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
             if (status == RUN_OUT_OF_MEMORY) {
                 free(w);
-                return EXIT_FAILURE;
+                return out_of_memory();
             }
             fprintf(out, "%zu,%.17g,", sizes[i], cfg.lr);
             if (status == RUN_DONE && at.loss <= start_loss)
@@ -564,7 +579,7 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
         free(w);
         free(g);
         free(order);
-        return EXIT_FAILURE;
+        return out_of_memory();
     }
     minibatch_mse_grad(&ds->examples, ds->all, n, w, 0.0, g, &g[p - 1]);
     double sigma2 = 0.0; /* example i's gradient is 2 r_i (x_i, 1) */
@@ -654,16 +669,15 @@ static uint64_t fnv1a(uint64_t h, const void *bytes, size_t count)
 
 /* The pass's loss and gradient, hashed, and their largest relative
  * difference from the graded minibatch_mse_grad over every example: the
- * two add in different orders, so they differ by rounding only. */
-static void check_pass(const Data *ds, PassIsa isa, const double *w,
+ * two add in different orders, so they differ by rounding only. False
+ * when out of memory. */
+static bool check_pass(const Data *ds, PassIsa isa, const double *w,
                        uint64_t *bits, double *difference)
 {
     size_t d = ds->d;
     double *grad = calloc(2 * d, sizeof *grad), *graded = grad ? grad + d : NULL;
-    if (!grad) {
-        *bits = 0, *difference = NAN;
-        return;
-    }
+    if (!grad)
+        return false;
     double grad_b, graded_b;
     double loss = linreg_pass(isa, ds->x, ds->y, ds->n, d, w, 0.5, grad, &grad_b);
     double graded_loss = minibatch_mse_grad(&ds->examples, ds->all, ds->n, w,
@@ -677,6 +691,7 @@ static void check_pass(const Data *ds, PassIsa isa, const double *w,
         worst = fmax(worst, fabs(grad[j] - graded[j]) / fmax(fabs(graded[j]), 1e-300));
     *difference = worst;
     free(grad);
+    return true;
 }
 
 /* Asks the memory system to start fetching the rows of the next batch
@@ -740,13 +755,17 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
     if (!w || !order) {
         free(w);
         free(order);
-        return EXIT_FAILURE;
+        return out_of_memory();
     }
     for (size_t j = 0; j < d; j++)
         w[j] = 1.0 / (double)(j + 1); /* any weights but zero: real residuals */
     uint64_t bits;
     double difference;
-    check_pass(ds, isa, w, &bits, &difference);
+    if (!check_pass(ds, isa, w, &bits, &difference)) {
+        free(w);
+        free(order);
+        return out_of_memory();
+    }
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     Rng rng;
@@ -836,8 +855,9 @@ static int run(const Settings *s, const Data *ds, const double *theta,
         return EXIT_FAILURE;
     }
     int status;
+    bool diverged = false;
     if (strcmp(s->task, "train") == 0)
-        status = task_train(s, ds, out.file);
+        status = task_train(s, ds, out.file, &diverged);
     else if (strcmp(s->task, "solve") == 0)
         status = task_solve(ds, theta, out.file);
     else if (strcmp(s->task, "sweep") == 0)
@@ -846,9 +866,9 @@ static int run(const Settings *s, const Data *ds, const double *theta,
         status = task_noise(s, ds, out.file);
     else
         status = task_timing(s, ds, out.file);
-    /* A run that failed before writing anything leaves no file behind; one
-     * that diverged keeps its rows up to the divergence, like chapter 1. */
-    if (status != EXIT_SUCCESS && strcmp(s->task, "train") != 0) {
+    /* A run that failed leaves no file behind, but one that diverged keeps
+     * its rows up to the divergence, like chapter 1. */
+    if (status != EXIT_SUCCESS && !diverged) {
         output_discard(&out);
         output_discard(saved);
         return status;
@@ -869,8 +889,7 @@ static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
     if (strcmp(s->task, "solve") == 0) {
         theta = malloc((data->d + 1) * sizeof *theta);
         if (!theta) {
-            fprintf(stderr, "%s: out of memory\n", program);
-            return EXIT_FAILURE;
+            return out_of_memory();
         }
         int status = solve_or_refuse(s, data, theta);
         if (status != EXIT_SUCCESS) {

@@ -178,7 +178,7 @@ static const char usage[] =
     "With --experiment NAME this runs 04-optimizers.experiments instead,\n"
     "the lesson's comparisons (its --help has their flags and columns).\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 int main(int argc, char **argv)
 {

@@ -265,7 +265,7 @@ static const char usage[] =
     "      ..., 10; nan where the run diverged\n"
     "  --experiment tuned           each optimizer's best lr in that sweep\n"
     "The problems are 04-optimizers's (its --help gives their formulas).\n"
-    "Exit status: 0 done; 1 a run failed, or a file could not be written;\n"
+    "Exit status: 0 done; 1 memory ran out, or a file could not be written;\n"
     "2 bad input.";
 
 /* *saved, the --save-data file (empty without it), is committed or

@@ -539,7 +539,7 @@ static const char usage[] =
     "--nonfinite record only under --diagnose, which also judges runs that\n"
     "did not fail).\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 /* Flags that do not apply to the chosen problem are refused rather than
  * ignored, so that a typo in a script cannot go unnoticed. */

@@ -620,7 +620,7 @@ static const char usage[] =
     "Minima of himmelblau: 0 = (3, 2), 1 = (-2.81, 3.13), 2 = (-3.78, -3.28),\n"
     "3 = (3.58, -1.85).\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 /* What the flag table's scopes cannot say: a task that needs a particular
  * landscape, and flags whose values must fit each other or the landscape. */

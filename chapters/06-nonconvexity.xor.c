@@ -114,8 +114,8 @@ static const char usage[] =
     "             trial,seed,loss,accuracy,spread,solved (a running count)\n"
     "  gradcheck  the backward pass against central differences:\n"
     "             param,grad,central,rel_error\n"
-    "Exit status: 0 done; 1 the loss became inf or nan, or a file could not\n"
-    "be written; 2 bad input.";
+    "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 static XorInit init_kind(const Settings *s)
 {
@@ -150,7 +150,9 @@ static int run_seeds(const Settings *s, FILE *out)
     return EXIT_SUCCESS;
 }
 
-static int run(const Settings *s, FILE *out)
+/* Runs the task into `out`. *diverged says whether a failure was the
+ * loss becoming inf or nan, whose rows are worth keeping. */
+static int run(const Settings *s, FILE *out, bool *diverged)
 {
     if (strcmp(s->task, "seeds") == 0)
         return run_seeds(s, out);
@@ -174,6 +176,7 @@ static int run(const Settings *s, FILE *out)
         return out_of_memory();
     if (r.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
+    *diverged = true;
     fprintf(stderr,
             "%s: the loss stopped being a finite number at step %zu: --lr %g "
             "is too large for this network (divide --lr by 10)\n",
@@ -224,7 +227,12 @@ int main(int argc, char **argv)
     Output out;
     if (!output_open(&out, program, "--out", s.out))
         return EXIT_FAILURE;
-    int status = run(&s, out.file);
+    bool diverged = false;
+    int status = run(&s, out.file, &diverged);
+    if (status != EXIT_SUCCESS && !diverged) { /* no rows worth keeping */
+        output_discard(&out);
+        return status;
+    }
     if (!output_commit(&out, program))
         return EXIT_FAILURE;
     return status;

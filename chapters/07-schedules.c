@@ -171,7 +171,7 @@ static const char usage[] =
     "parameters before step k; row N is where the last step landed, with\n"
     "the rate a next step would use.\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
-    "are kept), or a file could not be written; 2 bad input.";
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 int main(int argc, char **argv)
 {

@@ -67,6 +67,8 @@ typedef struct {
     Dataset data;      /* the regression's examples */
     Examples examples; /* the same, as chapter 3's functions take them */
     size_t *order;     /* the current epoch's order */
+    size_t *all;       /* 0, 1, ..., n - 1: every example, for the full
+                          loss */
     BatchIterator batches;
     size_t batch_size;
     Rng rng;           /* the shuffles */
@@ -84,11 +86,14 @@ static bool model_init(Model *m, const Settings *s)
     if (!dataset_alloc(&m->data, s->n, s->d))
         return false;
     m->order = malloc(s->n * sizeof *m->order);
+    m->all = malloc(s->n * sizeof *m->all);
     double *w = malloc(s->d * sizeof *w);
-    if (!m->order || !w) {
+    if (!m->order || !m->all || !w) {
         free(w);
         return false;
     }
+    for (size_t i = 0; i < s->n; i++)
+        m->all[i] = i;
     /* The true weights and the examples from one seeded stream; the
      * shuffles from another. */
     Rng data_rng;
@@ -105,6 +110,7 @@ static void model_free(Model *m)
 {
     dataset_free(&m->data);
     free(m->order);
+    free(m->all);
 }
 
 /* A fresh start: the weights, and the regression's first epoch. */
@@ -144,16 +150,9 @@ static double model_full_loss(Model *m, const double *theta, double *grad)
 {
     if (m->xor)
         return xor_loss_grad(theta, NULL, &m->hidden);
-    size_t *all = malloc(m->examples.n * sizeof *all);
-    if (!all)
-        return NAN;
-    for (size_t i = 0; i < m->examples.n; i++)
-        all[i] = i;
     size_t d = m->examples.d;
-    double loss = minibatch_mse_grad(&m->examples, all, m->examples.n, theta,
-                                     theta[d], grad, grad + d);
-    free(all);
-    return loss;
+    return minibatch_mse_grad(&m->examples, m->all, m->examples.n, theta,
+                              theta[d], grad, grad + d);
 }
 
 /* ========================================================= the range test */
@@ -241,18 +240,18 @@ static void suggest(const RangeTest *t, size_t steps, FILE *file)
 /* --steps steps with the schedule from the start `seed` gives, with a row
  * per step unless out is NULL: step,lr,batch_loss,loss, the rate of step
  * k, the loss of its minibatch, and the loss over every example before
- * it; row N is where the last step landed. Returns the final loss over
- * every example (NAN when out of memory); *diverged_at is the step whose
- * loss was not finite, or N + 1. */
-static double train(const Settings *s, const OptimizerConfig *ocfg,
-                    const ScheduleConfig *scfg, Model *m, uint64_t seed,
-                    double *theta, double *grad, FILE *out,
-                    size_t *diverged_at, Schedule *final)
+ * it; row N is where the last step landed. *end_loss is the final loss
+ * over every example; *diverged_at is the step whose loss was not
+ * finite, or N + 1. False when out of memory. */
+static bool train(const Settings *s, const OptimizerConfig *ocfg,
+                  const ScheduleConfig *scfg, Model *m, uint64_t seed,
+                  double *theta, double *grad, FILE *out, double *end_loss,
+                  size_t *diverged_at, Schedule *final)
 {
     ScheduledOptimizer so;
     *diverged_at = s->steps + 1;
     if (!scheduled_optimizer_init(&so, ocfg, scfg, m->dim))
-        return NAN;
+        return false;
     model_start(m, theta, seed);
     double loss = NAN;
     for (size_t k = 0; k <= s->steps; k++) {
@@ -273,13 +272,15 @@ static double train(const Settings *s, const OptimizerConfig *ocfg,
     if (final)
         *final = so.schedule;
     scheduled_optimizer_free(&so);
-    return loss;
+    *end_loss = loss;
+    return true;
 }
 //< train-minibatch
 
 /* --trials runs from seeds --seed, --seed + 1, ...: trial,seed,loss,solved
- * (a running count of the runs whose final loss is below --target). */
-static void seeds(const Settings *s, const OptimizerConfig *ocfg,
+ * (a running count of the runs whose final loss is below --target). False
+ * when out of memory. */
+static bool seeds(const Settings *s, const OptimizerConfig *ocfg,
                   const ScheduleConfig *scfg, Model *m, double *theta,
                   double *grad, FILE *out)
 {
@@ -287,16 +288,18 @@ static void seeds(const Settings *s, const OptimizerConfig *ocfg,
     size_t solved = 0;
     for (size_t t = 0; t < s->trials; t++) {
         size_t diverged_at;
-        double loss = train(s, ocfg, scfg, m, s->seed + t, theta, grad,
-                            NULL, &diverged_at, NULL);
+        double loss;
+        if (!train(s, ocfg, scfg, m, s->seed + t, theta, grad, NULL, &loss,
+                   &diverged_at, NULL))
+            return false;
         solved += loss < s->target;
         output_row(out, t,
                    (const double[]){(double)(s->seed + t), loss,
                                     (double)solved},
                    3);
     }
+    return true;
 }
-//< train-minibatch
 
 /* ============================================================== the sweep */
 
@@ -314,10 +317,10 @@ static bool sweep(Cli *cli, const Settings *s, const OptimizerConfig *ocfg,
         ScheduleConfig scfg = schedule_flags_config(cli, &s->schedule,
                                                     s->steps, lr);
         size_t diverged_at;
-        double final = train(s, &c, &scfg, m, s->seed, theta, grad, NULL,
-                             &diverged_at, NULL);
-        if (isnan(final) && diverged_at > s->steps)
-            return false; /* out of memory */
+        double final;
+        if (!train(s, &c, &scfg, m, s->seed, theta, grad, NULL, &final,
+                   &diverged_at, NULL))
+            return false;
         output_row(out, i, (const double[]){lr, isfinite(final) ? final : NAN},
                    2);
     }
@@ -355,7 +358,7 @@ static const char usage[] =
     "         --lr-min to --lr-max, with --schedule (constant by default):\n"
     "         run,lr,final_loss (over every example; nan where it diverged).\n"
     "Exit status: 0 done; 1 a training run diverged (the rows before it are\n"
-    "kept), or a file could not be written; 2 bad input.";
+    "kept), memory ran out, or a file could not be written; 2 bad input.";
 
 static const char *const model_names[] = {"linreg", "xor", NULL};
 static const char *const task_names[] = {"train", "seeds", "find", "sweep",
@@ -429,11 +432,11 @@ static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,
     bool done = true;
     if (strcmp(s->task, "train") == 0) {
         fputs("step,lr,batch_loss,loss\n", out.file);
-        done = !isnan(train(s, cfg, &scfg, m, s->seed, theta, grad, out.file,
-                            &diverged_at, &final)) ||
-               diverged_at <= s->steps;
+        double end_loss;
+        done = train(s, cfg, &scfg, m, s->seed, theta, grad, out.file,
+                     &end_loss, &diverged_at, &final);
     } else if (strcmp(s->task, "seeds") == 0) {
-        seeds(s, cfg, &scfg, m, theta, grad, out.file);
+        done = seeds(s, cfg, &scfg, m, theta, grad, out.file);
     } else if (find) {
         done = find_task(s, cfg, m, theta, grad, out.file,
                          with_suggestions ? sug.file : stderr);

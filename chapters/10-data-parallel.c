@@ -594,6 +594,9 @@ static double *gather_numbers(double mine, World *w, size_t step)
 {
     double *all = malloc((size_t)w->size * sizeof *all);
     bool ok = all != NULL;
+    if (!ok)
+        fprintf(stderr, "%s: rank %d: out of memory for a gather\n", program,
+                w->rank);
     if (first_bad_rank(!ok, w, step) < w->size) {
         free(all);
         return NULL;

@@ -75,7 +75,8 @@ typedef struct {
  * so that a missing file is refused before the training, but looked at
  * only after it). Returns the exit status: after one line naming
  * --data-dir, EXIT_BAD_INPUT when a file is missing or not what it should
- * be; EXIT_FAILURE when memory ran out (nothing the user typed is wrong). */
+ * be, or the images trained on are blank; EXIT_FAILURE when memory ran
+ * out (nothing the user typed is wrong). */
 static int data_load(Data *d, Cli *cli, const Settings *s)
 {
     *d = (Data){.validation = s->validation};
@@ -120,6 +121,12 @@ static int data_load(Data *d, Cli *cli, const Settings *s)
     for (int p = 0; p < 256; p++)
         var += count[p] * (p / 255.0 - mean) * (p / 255.0 - mean);
     double std = sqrt(var / total);
+    if (!(std > 0.0)) { /* scaling by it would make every input nan */
+        cli_reject(cli, "data-dir", s->data_dir,
+                   "its training images are blank (every pixel the same "
+                   "value): nothing to learn from");
+        return EXIT_BAD_INPUT;
+    }
     for (int p = 0; p < 256; p++)
         d->pixel[p] = (p / 255.0 - mean) / std;
     return EXIT_SUCCESS;
@@ -306,9 +313,10 @@ static void test_report(Work *w, const Data *d, FILE *out)
 
 /* --task train: epoch,step,lr,train_loss,train_accuracy,val_loss,
  * val_accuracy; row 0 is the network before training (train columns
- * nan). Returns the exit status. */
+ * nan). Returns the exit status; *diverged says whether a failure was the
+ * loss becoming inf or nan, whose rows are worth keeping. */
 static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
-                      FILE *out, FILE *test)
+                      FILE *out, FILE *test, bool *diverged)
 {
     OptimizerConfig ocfg = optimizer_flags_config(cli, &s->optimizer);
     size_t steps = s->epochs * batches_per_epoch(d, s);
@@ -340,6 +348,7 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
                         "--clip-norm 1)\n", program, step, epoch,
                         optimizer_lr(&ocfg), s->optimizer.name);
             status = EXIT_FAILURE;
+            *diverged = true;
             break;
         }
         evaluate(w, d, &d->train_file, d->order, d->validation, &val_loss,
@@ -553,12 +562,13 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     return optimizer_flags_check(cli, &s->optimizer);
 }
 
-/* The task, writing to `out` (and `test`, for --test). */
+/* The task, writing to `out` (and `test`, for --test); *diverged as
+ * train_task sets it. */
 static int run_task(Cli *cli, const Settings *s, const Data *d, Work *w,
-                    FILE *out, FILE *test)
+                    FILE *out, FILE *test, bool *diverged)
 {
     if (strcmp(s->task, "train") == 0)
-        return train_task(cli, s, d, w, out, test);
+        return train_task(cli, s, d, w, out, test, diverged);
     if (strcmp(s->task, "gradcheck") == 0)
         return gradcheck_task(s, d, w, out);
     if (strcmp(s->task, "init") == 0)
@@ -590,17 +600,23 @@ static int run(Cli *cli, const Settings *s)
         if (s->test && !output_open(&test, program, "--test", s->test)) {
             output_discard(&out);
         } else {
+            bool diverged = false;
             status = run_task(cli, s, &d, &w, out.file,
-                              s->test ? test.file : NULL);
+                              s->test ? test.file : NULL, &diverged);
             /* The test report is written only after a training that
              * finished: a failed run's --test holds nothing, and must
-             * not replace the file there. Its --out rows are kept. */
+             * not replace the file there. The --out rows of a run that
+             * diverged are kept; any other failure leaves no file. */
             bool tested = s->test && status == EXIT_SUCCESS;
             if (s->test && !tested)
                 output_discard(&test);
-            Output *const outputs[] = {&out, tested ? &test : NULL};
-            if (!output_commit_all(outputs, 2, program))
-                status = EXIT_FAILURE;
+            if (status != EXIT_SUCCESS && !diverged)
+                output_discard(&out);
+            else {
+                Output *const outputs[] = {&out, tested ? &test : NULL};
+                if (!output_commit_all(outputs, 2, program))
+                    status = EXIT_FAILURE;
+            }
         }
     }
     work_free(&w);

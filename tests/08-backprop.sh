@@ -166,6 +166,24 @@ check "08: refuses a --data-dir with no dataset"  expect_bad_input --data-dir --
 check "08: a --data-dir with a newline is named in one line" \
     expect_bad_input "--data-dir: $scratch/no\nwhere: cannot open the directory" --data-dir "$(printf '%s/no\nwhere' "$scratch")"
 
+# A --data-dir whose training images are blank (100 images, every pixel 0)
+# is refused in one line: the pixels are scaled by their standard
+# deviation, 0 here, and the run went on to blame --lr for the nan. The
+# same images with one lit pixel each train.
+one_lit_pixel_each() {
+    for _ in $(seq 100); do printf '\377'; head -c 783 /dev/zero; done
+}
+blank_images_refused() {
+    dir=$scratch/blank-fm
+    small_fashion_mnist "$dir" train 100 cat /dev/zero || return 1
+    expect_bad_input "08-backprop: --data-dir '$dir': its training images are blank (every pixel the same value): nothing to learn from (see --help)" \
+        --data-dir "$dir" --validation 10 --batch-size 10 --epochs 1 || return 1
+    small_fashion_mnist "$dir" train 100 one_lit_pixel_each || return 1
+    "$program" --data-dir "$dir" --validation 10 --batch-size 10 --epochs 1 >/dev/null ||
+        { echo "images with one lit pixel each were refused"; return 1; }
+}
+check "08: a --data-dir of blank training images is refused (no spread to scale the pixels by), not blamed on --lr" blank_images_refused
+
 # A corrupt test file is refused before the training starts, naming the
 # flag and the file; nothing is written.
 corrupt_test_set_refused_early() {

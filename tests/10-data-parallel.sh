@@ -226,14 +226,11 @@ check "10: a file that cannot be written fails the run, leaves no other file beh
 
 # ------------------------------------------------------------ bad input
 # A --data-dir whose train split holds fewer images than a batch (100
-# blank images labelled 0, uncompressed: zlib passes a plain file through)
-# is refused in one line naming both numbers. It printed rank 0's error
-# record unset: "--data-dir: .../train-labels-idx1-ubyte.gz: ".
+# blank images) is refused in one line naming both numbers. It printed
+# rank 0's error record unset: "--data-dir: .../train-labels-idx1-ubyte.gz: ".
 batch_above_the_images() {
     dir=$scratch/small-fm
-    mkdir -p "$dir"
-    { printf '\0\0\10\3\0\0\0\144\0\0\0\34\0\0\0\34'; head -c 78400 /dev/zero; } >"$dir/train-images-idx3-ubyte.gz"
-    { printf '\0\0\10\1\0\0\0\144'; head -c 100 /dev/zero; } >"$dir/train-labels-idx1-ubyte.gz"
+    small_fashion_mnist "$dir" train 100 cat /dev/zero || return 1
     expect_bad_input "--batch-size '200': above the 100 training images in --data-dir" \
         --data-dir "$dir" --batch-size 200 || return 1
     "$program" --data-dir "$dir" --batch-size 64 --steps 2 >/dev/null || { echo "a batch of 64 from 100 images was refused"; return 1; }

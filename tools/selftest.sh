@@ -38,7 +38,7 @@ groups() {
     for c in $chapters; do
         [ -f "tests/$c.sh" ] && echo "programs-${c%%-*}"
     done
-    echo outputs book-layout one-code-path students-files
+    echo outputs out-of-memory book-layout one-code-path students-files
 }
 
 # The order make starts the groups in (two at a time on two cores): the
@@ -261,6 +261,28 @@ in_group grading-solutions && check "hints point at ideas and formulas, never at
 in_group grading && . tests/grading.sh
 
 # ------------------------------------------------------- chapter programs
+# small_fashion_mnist DIR SPLIT COUNT PIXELS...: a Fashion-MNIST split
+# (train or t10k) of COUNT images, 1 to 255, gzip-compressed into DIR as
+# the real files are: the pixels are the first COUNT x 784 bytes the
+# command PIXELS prints, the labels 0 to 9 in turn.
+small_fashion_mnist() {
+    sfm_dir=$1 sfm_split=$2 sfm_count=$3
+    shift 3
+    mkdir -p "$sfm_dir" || return 1
+    { printf '\0\0\10\3\0\0\0'; byte "$sfm_count"; printf '\0\0\0\34\0\0\0\34'
+      "$@" | head -c $((sfm_count * 784)); } | gzip -n >"$sfm_dir/$sfm_split-images-idx3-ubyte.gz" || return 1
+    { printf '\0\0\10\1\0\0\0'; byte "$sfm_count"
+      sfm_i=0
+      while [ "$sfm_i" -lt "$sfm_count" ]; do byte $((sfm_i % 10)); sfm_i=$((sfm_i + 1)); done; } |
+        gzip -n >"$sfm_dir/$sfm_split-labels-idx1-ubyte.gz"
+}
+
+# byte N: the byte of value N, 0 to 255.
+byte() {
+    # shellcheck disable=SC2059  # the format is the byte's octal escape
+    printf "\\$(printf %03o "$1")"
+}
+
 # expect_bad_input FLAG ARGS...: the program must refuse ARGS with one line
 # on stderr naming FLAG, exit status 2, nothing on stdout, and no --out file.
 expect_bad_input() {
@@ -409,6 +431,9 @@ runs_are_reproducible() {
     done
 }
 in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
+
+# A failed allocation anywhere in a chapter program: tests/out-of-memory.sh.
+in_group out-of-memory && . tests/out-of-memory.sh
 
 # What --out and --save-data point at (lib/output.c): a FIFO and a
 # character device are written through, never replaced; a symbolic link's

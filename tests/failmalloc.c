@@ -1,0 +1,125 @@
+/*
+ * failmalloc.c: makes one allocation of a program fail, to test what the
+ * program does when memory runs out.
+ *
+ * Preloaded (LD_PRELOAD) into a chapter program, it counts the calls to
+ * malloc, calloc, realloc, aligned_alloc and posix_memalign, the C
+ * library's own calls included (fopen's buffer, zlib's state):
+ *   FAILMALLOC_AT=N      the Nth call fails as a full memory does: NULL
+ *                        (posix_memalign: ENOMEM) with errno ENOMEM
+ *   FAILMALLOC_COUNT=F   at exit, the number of calls is written to F
+ * The self-test runs a program once to count, then once for each N
+ * (tools/selftest.sh, fails_cleanly_without_memory). No ulimit can do
+ * that: the limit decides which allocation fails, and only the large ones
+ * ever do.
+ *
+ * dlsym itself may call calloc before the real one is known; those few
+ * bytes come from a static arena, and free() leaves them alone.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *(*real_malloc)(size_t);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+static void *(*real_aligned_alloc)(size_t, size_t);
+static int (*real_posix_memalign)(void **, size_t, size_t);
+static void (*real_free)(void *);
+
+static unsigned long calls, fail_at;
+static bool looking_up;
+
+static _Alignas(16) unsigned char arena[4096];
+static size_t arena_used;
+
+static void *from_arena(size_t bytes)
+{
+    size_t rounded = (bytes + 15) & ~(size_t)15;
+    if (rounded > sizeof arena - arena_used)
+        return NULL;
+    void *p = arena + arena_used;
+    arena_used += rounded;
+    return memset(p, 0, bytes);
+}
+
+static void report_count(void)
+{
+    const char *path = getenv("FAILMALLOC_COUNT");
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (f) {
+        fprintf(f, "%lu\n", calls);
+        fclose(f);
+    }
+}
+
+static void look_up(void)
+{
+    if (real_free || looking_up)
+        return;
+    looking_up = true;
+    real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+    real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
+    real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+    real_aligned_alloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
+    real_posix_memalign = (int (*)(void **, size_t, size_t))dlsym(RTLD_NEXT, "posix_memalign");
+    real_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+    const char *at = getenv("FAILMALLOC_AT");
+    fail_at = at ? strtoul(at, NULL, 10) : 0;
+    atexit(report_count);
+    looking_up = false;
+}
+
+/* Whether this call is the one that fails. */
+static bool fails(void)
+{
+    look_up();
+    calls++;
+    if (calls != fail_at)
+        return false;
+    errno = ENOMEM;
+    return true;
+}
+
+void *malloc(size_t bytes)
+{
+    if (looking_up)
+        return from_arena(bytes);
+    return fails() ? NULL : real_malloc(bytes);
+}
+
+void *calloc(size_t count, size_t size)
+{
+    if (looking_up)
+        return size && count > SIZE_MAX / size ? NULL : from_arena(count * size);
+    return fails() ? NULL : real_calloc(count, size);
+}
+
+void *realloc(void *p, size_t bytes)
+{
+    return fails() ? NULL : real_realloc(p, bytes);
+}
+
+void *aligned_alloc(size_t alignment, size_t bytes)
+{
+    return fails() ? NULL : real_aligned_alloc(alignment, bytes);
+}
+
+int posix_memalign(void **p, size_t alignment, size_t bytes)
+{
+    return fails() ? ENOMEM : real_posix_memalign(p, alignment, bytes);
+}
+
+void free(void *p)
+{
+    if ((unsigned char *)p >= arena && (unsigned char *)p < arena + sizeof arena)
+        return;
+    look_up();
+    if (real_free) /* NULL only while dlsym runs: a leak, not a crash */
+        real_free(p);
+}

@@ -111,6 +111,26 @@ grade_solutions_full_marks() {
 check "make grade SUBMISSION=solutions: full marks in a valid results.json (Gradescope's fields), a whole TAP log" \
     grade_solutions_full_marks
 
+# Without OUT, the reports go to build/reports/ and the submission
+# folder's own name, even when a folder on its path has a space: make's
+# abspath and notdir split the path there (the course cloned into
+# "/home/ann/my course" put make grade SUBMISSION=solutions's reports in
+# "build/reports/course solutions").
+grade_names_the_report_folder() {
+    sub="$g/class of 2027/selftest-ann"
+    mkdir -p "$sub" && cp "solutions/$ch1.c" "$sub/" || return 1
+    rm -rf build/reports/selftest-ann
+    make --no-print-directory -s grade SUBMISSION="$sub" CH=01 >"$g/named.out" 2>&1 ||
+        { cat "$g/named.out"; return 1; }
+    [ -f build/reports/selftest-ann/results.json ] ||
+        { echo "no build/reports/selftest-ann/results.json; build/reports holds:"; ls build/reports; return 1; }
+    grep -qx 'Wrote build/reports/selftest-ann/results.json, results.tap and report.txt' "$g/named.out" ||
+        { cat "$g/named.out"; return 1; }
+    rm -rf build/reports/selftest-ann
+}
+check "make grade without OUT: the reports are in build/reports/NAME, NAME the submission's folder, even under a folder with a space" \
+    grade_names_the_report_folder
+
 grade_survives_a_compile_error() {
     submission "$g/broken" does-not-compile || return 1
     make --no-print-directory -s grade SUBMISSION="$g/broken" OUT="$g/broken-out" >"$g/broken.out" 2>&1

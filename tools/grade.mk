@@ -54,7 +54,11 @@ restore:
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 # [GRADE_TIME_LIMIT=seconds, 600 by default: Gradescope's own limit; the
 # chapters not reached by then score 0]
-REPORT_DIR = $(or $(OUT),build/reports/$(notdir $(abspath $(SUBMISSION))))
+# The reports go to OUT, by default build/reports/ and the submission
+# folder's own name, asked of the shell: make's abspath and notdir split a
+# path at its spaces ("/home/ann/my course/solutions" gave "course/
+# solutions" as two words).
+REPORT_DIR = $(or $(OUT),build/reports/$(shell cd "$(SUBMISSION)" 2>/dev/null && basename "$$PWD"))
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade

@@ -38,12 +38,25 @@ rules=$dir/.experiments.mk
 printed=${PRINTED:-0} linebuf=""
 [ "$printed" = 1 ] && command -v stdbuf >/dev/null 2>&1 && linebuf="stdbuf -oL "
 for runs in "$@"; do
-    printf '%s %s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
-done | awk -v printed="$printed" -v linebuf="$linebuf" '
-    # Each runs file: its program, then its experiments.
+    printf '%s\t%s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
+done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" '
+    # A path as one word of a make recipe, whatever folder the course is
+    # in ("/home/ann/my course"): quoted for the shell, each quote in it
+    # written as the four characters quote, backslash, quote, quote, and
+    # each $ doubled for make.
+    function recipe_word(path,    out, i, c) {
+        out = ""
+        for (i = 1; i <= length(path); i++) {
+            c = substr(path, i, 1)
+            out = out (c == "\047" ? "\047\\\047\047" : c == "$" ? "$$" : c)
+        }
+        return "\047" out "\047"
+    }
+    # Each runs file (a tab after its program: a path may hold spaces),
+    # its program, then its experiments.
     {
         program = $1; runs = $2
-        while ((getline line < runs) > 0) {
+        while ((got = getline line < runs) > 0) {
             split(line, word, /[ \t]+/)
             if (word[1] == "" || word[1] ~ /^#/) continue
             n++
@@ -55,9 +68,15 @@ done | awk -v printed="$printed" -v linebuf="$linebuf" '
             for (i = 1; i < m; i++)
                 if (a[i] ~ /^--(save-data|suggestion|test)$/) made[a[i + 1]] = word[1]
         }
+        if (got < 0) {
+            printf "run-experiments: cannot read %s\n", runs > "/dev/stderr"
+            unreadable = 1
+            exit 2
+        }
         close(runs)
     }
     END {
+        if (unreadable) exit 2
         printf "all:"
         for (k = 1; k <= n; k++) printf " %s.csv", name[k]
         printf "\n.PHONY: all\n"
@@ -69,7 +88,7 @@ done | awk -v printed="$printed" -v linebuf="$linebuf" '
             logs = printed == 1 ? " >" name[k] ".printed 2>&1" : ""
             mark = printed == 1 ? " : >" name[k] ".failed;" : ""
             printf "\n\t@%s%s %s --out %s.csv%s || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2;%s exit 1; }\n",
-                linebuf, prog[k], args[k], name[k], logs,
+                linebuf, recipe_word(prog[k]), args[k], name[k], logs,
                 file[k], name[k], prog[k], args[k], mark
         }
     }' >"$rules"

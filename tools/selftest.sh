@@ -432,6 +432,24 @@ runs_are_reproducible() {
 }
 in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
 
+# The programs run from a folder whose path has a space (the course cloned
+# into "my course"): run-experiments.sh split the path at its spaces, read
+# no runs file, and touched .done over no data. A runs file it cannot read
+# now fails the run.
+experiments_run_from_any_folder() {
+    d="$scratch/my course"
+    mkdir -p "$d" && ln -sfn "$(pwd)/build/bin" "$d/bin" || return 1
+    BIN_DIR="$d/bin" tools/run-experiments.sh "$scratch/spaced" chapters/01-gradient-descent.runs >/dev/null || return 1
+    for f in build/data/01-gradient-descent/*.csv; do
+        cmp "$f" "$scratch/spaced/${f##*/}" || return 1
+    done
+    tools/run-experiments.sh "$scratch/unread" "$scratch/no-such.runs" 2>"$scratch/unread.err" &&
+        { echo "a runs file that cannot be read was taken as empty"; return 1; }
+    [ ! -e "$scratch/unread/.done" ] && grep -q "cannot read $scratch/no-such.runs" "$scratch/unread.err" ||
+        { echo "no refusal, or .done left:"; cat "$scratch/unread.err"; return 1; }
+}
+in_group outputs && check "experiments run from a folder whose path has a space; a runs file that cannot be read fails the run" experiments_run_from_any_folder
+
 # A failed allocation anywhere in a chapter program: tests/out-of-memory.sh.
 in_group out-of-memory && . tests/out-of-memory.sh
 

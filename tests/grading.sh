@@ -548,6 +548,28 @@ reset_asks_and_keeps_a_backup() {
 check "make reset EX=... resets only that exercise's functions, asks, keeps a backup, make restore brings it back" \
     reset_asks_and_keeps_a_backup
 
+# A file saved with Windows line endings (\r\n) is reset and restored as
+# any other: make reset refused it ("a definition has no closing } at
+# column 0"). The stub's function comes in with \r\n too, every other line
+# stays as it was, and make restore gives back the very bytes.
+reset_keeps_windows_line_endings() {
+    dir=$g/reset-crlf
+    mkdir -p "$dir"
+    sed 's/$/\r/' solutions/$ch1.c >"$dir/$ch1.c"
+    cp "$dir/$ch1.c" "$g/crlf.c"
+    FORCE=1 make --no-print-directory -s reset EX=mse-grad EXERCISES="$dir" >/dev/null 2>"$g/reset.err" ||
+        { cat "$g/reset.err"; return 1; }
+    awk -f tools/make-stub.awk solutions/$ch1.c | sed 's/$/\r/' >"$g/pristine-crlf.c"
+    same_function mse_grad "$dir/$ch1.c" "$g/pristine-crlf.c" || { echo "mse_grad() is not the stub's, with CR LF endings"; return 1; }
+    same_function mse_loss "$dir/$ch1.c" "$g/crlf.c" || { echo "reset changed mse_loss()"; return 1; }
+    [ "$(grep -c "$(printf '\r')\$" "$dir/$ch1.c")" -eq "$(wc -l <"$dir/$ch1.c")" ] ||
+        { echo "some lines lost their CR"; return 1; }
+    FORCE=1 make --no-print-directory -s restore EX=mse-grad EXERCISES="$dir" >/dev/null || return 1
+    cmp "$g/crlf.c" "$dir/$ch1.c" || { echo "restore did not give back the CR LF file"; return 1; }
+}
+check "make reset and make restore EX=... on a file with Windows line endings (CR LF): it keeps them" \
+    reset_keeps_windows_line_endings
+
 # ------------------------------------------------------------ make watch
 # watch_regrades POLL: starts the watcher on a copy of the stubs, saves the
 # solution over chapter 1's file, and expects a re-grade to full marks of

@@ -13,6 +13,10 @@
 # type, then the function's name and "(", that is not a declaration, through the next line
 # that is a lone "}" at column 0. A file written otherwise is refused (exit
 # 3), never half-edited.
+#
+# Lines may end in \r\n (a file saved by a Windows editor): they are read
+# without the \r, INTO's lines are copied as they were, and a definition
+# swapped in takes the line ending of the one it replaces.
 
 # The function whose definition starts on this line, or "".
 function defined_here(    s) {
@@ -26,6 +30,9 @@ function defined_here(    s) {
 }
 
 BEGIN { want_n = split(names, wanted, " "); for (i = 1; i <= want_n; i++) want_set[wanted[i]] = 1 }
+
+# Every line: the line as it came (raw), and $0 without its \r.
+{ raw = $0; crlf = sub(/\r$/, "") }
 
 # Pass over FROM (or the only file, when listing by section).
 FNR == NR {
@@ -43,12 +50,15 @@ FNR == NR {
     if (skipping) { if ($0 ~ /^}[ \t]*$/) skipping = 0; next }
     f = defined_here()
     if (f != "" && (f in want_set)) {
-        out = out body[f]
+        swapped = body[f]
+        if (crlf)
+            gsub(/\n/, "\r\n", swapped)
+        out = out swapped
         seen[f] = 1
         skipping = ($0 !~ /^}[ \t]*$/)
         next
     }
-    out = out $0 "\n"
+    out = out raw "\n"
 }
 
 END {

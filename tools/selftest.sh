@@ -786,5 +786,22 @@ student_edits_survive() {
 in_group students-files &&
     check "a student's edited exercise survives make, make check, make reset of another exercise, the stubs check and make stubs (FORCE=1 keeps a backup git ignores)" student_edits_survive
 
+# A clone made by a Git that turns LF into CR LF on checkout (Git for
+# Windows' default, core.autocrlf=true) still gets LF everywhere
+# (.gitattributes): a CR at the end of a script's lines stopped make at its
+# first command. Only the fuzzers' corpora keep their bytes.
+clone_has_lf_line_endings() {
+    crlf_clone=$scratch/autocrlf-clone
+    rm -rf "$crlf_clone"
+    git -c core.autocrlf=true clone -q . "$crlf_clone" || return 1
+    with_cr=$(cd "$crlf_clone" && git ls-files | grep -v '^tests/fuzz-[a-z]*\.corpus/' |
+        xargs grep -lI "$(printf '\r')")
+    [ -z "$with_cr" ] || { echo "checked out with CR LF:"; echo "$with_cr"; return 1; }
+    [ -n "$(cd "$crlf_clone" && grep -lI "$(printf '\r')" tests/fuzz-csv.corpus/*)" ] ||
+        { echo "the corpus's CR LF file lost its CRs"; return 1; }
+}
+in_group students-files &&
+    check "a clone by a Git set to convert to CR LF (Git for Windows' default) gets LF in every file but the fuzzers' test data" clone_has_lf_line_endings
+
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

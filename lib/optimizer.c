@@ -61,9 +61,36 @@ void optimizer_set_lr(OptimizerConfig *cfg, double lr)
     *lr_of(cfg) = lr;
 }
 
+/* Adam's step per parameter is lr times m̂/(√v̂ + ε). By Cauchy-Schwarz,
+ * |m̂| ≤ √v̂ times a constant when β1² < β2; when β1² ≥ β2 (--beta2 0, say)
+ * there is no such bound (unless β1 = 0: m̂ is then the gradient itself),
+ * and a parameter whose gradient falls to 0 after being large (a ReLU unit
+ * idle for a batch) steps by about lr·m̂/ε. AMSGrad divides by the
+ * largest v̂ so far, which keeps a bound. */
+static bool adam_unbounded(const OptimizerConfig *cfg, const char *program,
+                           size_t step)
+{
+    if ((cfg->kind != OPTIMIZER_ADAM && cfg->kind != OPTIMIZER_ADAMW) ||
+        cfg->adam.amsgrad || cfg->adam.beta1 == 0.0 ||
+        cfg->adam.beta1 * cfg->adam.beta1 < cfg->adam.beta2)
+        return false;
+    fprintf(stderr,
+            "%s: the loss stopped being a finite number at step %zu: with "
+            "--beta1 %g and --beta2 %g (beta1 squared at least beta2), "
+            "--optimizer %s's steps have no bound: a parameter whose gradient "
+            "falls to 0 after being large moves by about --lr times m/eps "
+            "(keep --beta2 above --beta1 squared, as torch's 0.999 is, or "
+            "add --amsgrad)\n",
+            program, step, cfg->adam.beta1, cfg->adam.beta2,
+            optimizer_names[cfg->kind]);
+    return true;
+}
+
 bool optimizer_blame(const OptimizerConfig *cfg, const char *program,
                      size_t step)
 {
+    if (adam_unbounded(cfg, program, step))
+        return true;
     double eps = cfg->kind == OPTIMIZER_ADAM || cfg->kind == OPTIMIZER_ADAMW
                      ? cfg->adam.eps
                  : cfg->kind == OPTIMIZER_RMSPROP ? cfg->rmsprop.eps

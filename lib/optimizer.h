@@ -75,11 +75,13 @@ double optimizer_lr(const OptimizerConfig *cfg);
 void optimizer_set_lr(OptimizerConfig *cfg, double lr);
 
 /* Why a run with cfg stopped being finite at `step`, when cfg itself says
- * so: an --eps of 0, with which Adam, AdamW, RMSprop and Adagrad divide 0
- * by 0 for a parameter whose gradient has been 0 (a pixel that is black in
- * every image, a dead unit). Prints one line naming --eps (and the rate,
- * should no gradient have been 0) and returns true; false, printing
- * nothing, for any other eps: the rate is then the likelier cause. */
+ * so: Adam's or AdamW's --beta1 squared at least --beta2, which leaves
+ * their steps unbounded (without --amsgrad); or an --eps of 0, with which
+ * Adam, AdamW, RMSprop and Adagrad divide 0 by 0 for a parameter whose
+ * gradient has been 0 (a pixel that is black in every image, a dead unit).
+ * Prints one line naming the flags (and the rate, should no gradient have
+ * been 0) and returns true; false, printing nothing, otherwise: the rate
+ * is then the likelier cause. */
 bool optimizer_blame(const OptimizerConfig *cfg, const char *program,
                      size_t step);
 

@@ -166,6 +166,23 @@ check "08: refuses a --data-dir with no dataset"  expect_bad_input --data-dir --
 check "08: a --data-dir with a newline is named in one line" \
     expect_bad_input "--data-dir: $scratch/no\nwhere: cannot open the directory" --data-dir "$(printf '%s/no\nwhere' "$scratch")"
 
+# AdamW with --beta2 0: v is the last squared gradient alone, and a
+# weight whose gradient falls to 0 for a batch (a ReLU unit idle on it)
+# steps by about lr·m/ε. Dividing --lr by 10, as the message used to say,
+# does not help (1e-4 and 1e-5 diverge too); the message names beta1 and
+# beta2, and the --amsgrad it offers trains.
+unbounded_adam_is_blamed() {
+    "$program" --beta2 0 --epochs 1 --validation 55000 --out "$scratch/beta2.csv" 2>"$scratch/beta2.err"
+    [ $? -eq 1 ] || { echo "exit status is not 1"; return 1; }
+    [ "$(wc -l <"$scratch/beta2.err")" -eq 1 ] &&
+        grep -q -- 'with --beta1 0.9 and --beta2 0 (beta1 squared at least beta2), --optimizer adamw.s steps have no bound' "$scratch/beta2.err" ||
+        { echo "the message does not blame the betas:"; cat "$scratch/beta2.err"; return 1; }
+    "$program" --beta2 0 --amsgrad --epochs 1 --validation 55000 >/dev/null ||
+        { echo "--amsgrad, which the message offers, did not train"; return 1; }
+}
+check "08: AdamW's --beta2 0 (beta1 squared at least beta2: no bound on the step) is blamed, not the rate; --amsgrad trains" \
+    unbounded_adam_is_blamed
+
 # A --data-dir whose training images are blank (100 images, every pixel 0)
 # is refused in one line: the pixels are scaled by their standard
 # deviation, 0 here, and the run went on to blame --lr for the nan. The

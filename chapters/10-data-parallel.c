@@ -763,8 +763,10 @@ static void relaunch(int argc, char **argv, size_t np)
     self[len] = '\0';
     snprintf(count, sizeof count, "%zu", np);
     char **args = calloc((size_t)argc + 8, sizeof *args);
-    if (!args)
+    if (!args) {
+        fprintf(stderr, "%s: --np: out of memory\n", program);
         return;
+    }
     size_t a = 0;
     args[a++] = "mpirun";
     if (geteuid() == 0)

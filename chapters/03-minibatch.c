@@ -442,9 +442,8 @@ static int task_train(const Settings *s, const Data *ds, FILE *out,
         cfg.batch_size = 1;
     }
     double *w = calloc(ds->d, sizeof *w), b = 0.0;
-    if (!w) {
+    if (!w)
         return out_of_memory();
-    }
     fprintf(out, "epoch,step,examples,loss,batch_loss");
     write_weight_header(out, ds->d);
     Rng rng;
@@ -452,9 +451,8 @@ static int task_train(const Settings *s, const Data *ds, FILE *out,
     Progress at;
     RunStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
     free(w);
-    if (status == RUN_OUT_OF_MEMORY) {
+    if (status == RUN_OUT_OF_MEMORY)
         return out_of_memory();
-    }
     if (status == RUN_DIVERGED) {
         *diverged = true;
         if (!loop_blame_start(program, at.step,
@@ -888,9 +886,8 @@ static int save_and_run(const Settings *s, const Dataset *ds, const Data *data)
     double *theta = NULL;
     if (strcmp(s->task, "solve") == 0) {
         theta = malloc((data->d + 1) * sizeof *theta);
-        if (!theta) {
+        if (!theta)
             return out_of_memory();
-        }
         int status = solve_or_refuse(s, data, theta);
         if (status != EXIT_SUCCESS) {
             free(theta);

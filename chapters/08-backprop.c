@@ -610,9 +610,9 @@ static int run(Cli *cli, const Settings *s)
             bool tested = s->test && status == EXIT_SUCCESS;
             if (s->test && !tested)
                 output_discard(&test);
-            if (status != EXIT_SUCCESS && !diverged)
+            if (status != EXIT_SUCCESS && !diverged) {
                 output_discard(&out);
-            else {
+            } else {
                 Output *const outputs[] = {&out, tested ? &test : NULL};
                 if (!output_commit_all(outputs, 2, program))
                     status = EXIT_FAILURE;

@@ -1182,6 +1182,25 @@ removed_file_leaves_no_copy() {
 }
 check "a chapter's file gone from a folder graded again leaves no copy of it where the tests run" removed_file_leaves_no_copy
 
+# A student's chapter file gone (deleted, renamed): make check names the
+# command that brings the stub back, and that command does. A submission
+# graded for an instructor (--json, as make grade runs it) is not told to.
+missing_file_names_the_way_back() {
+    dir=$g/lost
+    rm -rf "$dir" && submission "$dir" && rm "$dir/$ch1.c" || return 1
+    tools/grade.sh "$dir" 01 >"$g/lost.out" 2>&1
+    grep -qF "there is no $dir/$ch1.c: make reset EX=01 EXERCISES='$dir' writes a fresh copy of the stub" "$g/lost.out" ||
+        { cat "$g/lost.out"; return 1; }
+    FORCE=1 make --no-print-directory -s reset EX=01 EXERCISES="$dir" >/dev/null || return 1
+    cmp "exercises/$ch1.c" "$dir/$ch1.c" || { echo "make reset EX=01 did not bring back the stub"; return 1; }
+    rm "$dir/$ch1.c"
+    tools/grade.sh --json "$g/lost.json" "$dir" 01 >/dev/null 2>&1
+    grep -q "there is no $dir/$ch1.c" "$g/lost.json" && ! grep -q 'make reset' "$g/lost.json" ||
+        { echo "make grade's results:"; cat "$g/lost.json"; return 1; }
+}
+check "a chapter's file gone: make check names make reset EX=NN, which brings the stub back; make grade's results do not" \
+    missing_file_names_the_way_back
+
 # What the grader's check of includes and asm read is what is compiled: a
 # file that would read differently when preprocessed a second time (here,
 # once the first run has made its .log) gets none of the second reading

@@ -499,6 +499,13 @@ for stem in $stems; do
         note="missing"; message="$source is a symbolic link: only regular files are graded"
     elif [ ! -f "$source" ]; then
         note="missing"; message="there is no $source"
+        # A student's own folder can have the file back; a submission that
+        # lacks it (make grade, --json) cannot.
+        if [ -z "$json" ]; then
+            where=""
+            [ "$exercises" = exercises ] || where=" EXERCISES='$exercises'"
+            message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
+        fi
     elif [ ! -x "$work/$stem.tests" ]; then
         note="compile"
         # The compiler's own words, with the scratch path replaced by the

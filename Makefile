@@ -185,7 +185,8 @@ build/try/obj/%.o: $(EXERCISES)/%.c exercises/%.h FORCE
 	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $< -o $@.tmp && mv $@.tmp $@
 
 try: deps
-	@test -n "$(TRY)" || { echo "make try: CH=$(CH): say which chapter, e.g. make try CH=04" >&2; exit 2; }
+	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }
+	@test -n "$(TRY)" || { echo "make try: CH=$(CH): there is no chapter $(CH); the chapters are $(sort $(foreach h,$(wildcard exercises/[0-9][0-9]-*.h),$(firstword $(subst -, ,$(notdir $h)))))" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))

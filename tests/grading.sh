@@ -1182,6 +1182,28 @@ removed_file_leaves_no_copy() {
 }
 check "a chapter's file gone from a folder graded again leaves no copy of it where the tests run" removed_file_leaves_no_copy
 
+# A chapter that does not exist is refused at once, in one line naming the
+# chapters there are: make watch CH=99 used to watch nothing for ever, and
+# make try CH=99 asked to "say which chapter". A GRADE_TIME_LIMIT that is
+# not whole seconds is refused under its own name (the grader's message
+# named its --time-limit).
+make_variables_refused() {
+    chapters_are="there is no chapter 99; the chapters are $(for t in tests/[0-9][0-9]-*.c; do t=${t#tests/}; printf '%s ' "${t%%-*}"; done)"
+    chapters_are=${chapters_are% }
+    for target in check watch try; do
+        timeout 20 make --no-print-directory -s $target CH=99 </dev/null >/dev/null 2>"$g/ch99.err"
+        status=$?
+        [ "$status" -ne 0 ] && [ "$status" -ne 124 ] || { echo "make $target CH=99: status $status"; return 1; }
+        grep -qF "CH=99: $chapters_are" "$g/ch99.err" || { echo "make $target CH=99:"; cat "$g/ch99.err"; return 1; }
+    done
+    make --no-print-directory -s grade SUBMISSION=solutions GRADE_TIME_LIMIT=abc >/dev/null 2>"$g/limit.err" &&
+        { echo "GRADE_TIME_LIMIT=abc was taken"; return 1; }
+    grep -qx 'make grade: GRADE_TIME_LIMIT=abc: expected whole seconds, such as 600' "$g/limit.err" ||
+        { cat "$g/limit.err"; return 1; }
+}
+check "make check, watch and try CH=99 are refused at once, naming the chapters; GRADE_TIME_LIMIT=abc by its name" \
+    make_variables_refused
+
 # A student's chapter file gone (deleted, renamed): make check names the
 # command that brings the stub back, and that command does. A submission
 # graded for an instructor (--json, as make grade runs it) is not told to.

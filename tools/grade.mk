@@ -62,6 +62,7 @@ REPORT_DIR = $(or $(OUT),build/reports/$(shell cd "$(SUBMISSION)" 2>/dev/null &&
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
+	@case '$(GRADE_TIME_LIMIT)' in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT=$(GRADE_TIME_LIMIT): expected whole seconds, such as 600" >&2; exit 2 ;; esac
 	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
 	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
 	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit "$(GRADE_TIME_LIMIT)" --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \

@@ -122,7 +122,11 @@ for suite in tests/[0-9][0-9]-*.c; do
     [ -z "$only" ] || [ "${s%%-*}" = "$only" ] && stems="$stems${stems:+ }$s"
 done
 if [ -z "$stems" ]; then
-    echo "grade: no graded chapter ${only:+numbered $only }in tests/" >&2
+    if [ -n "$only" ] && [ -n "$suites" ]; then
+        echo "grade: CH=$only: there is no chapter $only; the chapters are$(for s in $suites; do printf ' %s' "${s%%-*}"; done)" >&2
+    else
+        echo "grade: no graded chapter in tests/" >&2
+    fi
     exit 2
 fi
 

@@ -179,14 +179,17 @@ build/try/bin/%:
 	@$(CC) $(CFLAGS) $(LDFLAGS) $(filter %.o,$^) build/lib/libcourse.a $(LDLIBS) -o $@
 
 # Your file may warn (an unused parameter in a stub): warnings are shown,
-# never fatal, here.
-build/try/obj/%.o: $(EXERCISES)/%.c exercises/%.h FORCE
+# never fatal, here. It is compiled every time (FORCE), and named only in
+# the recipe, quoted: as a prerequisite, an EXERCISES with a space in it
+# would split, and make would keep the last object, another file's.
+build/try/obj/%.o: exercises/%.h FORCE
 	@mkdir -p $(@D)
-	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $< -o $@.tmp && mv $@.tmp $@
+	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c "$(EXERCISES)/$*.c" -o $@.tmp && mv $@.tmp $@
 
 try: deps
 	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): there is no chapter $(CH); the chapters are $(sort $(foreach h,$(wildcard exercises/[0-9][0-9]-*.h),$(firstword $(subst -, ,$(notdir $h)))))" >&2; exit 2; }
+	@test -f "$(EXERCISES)/$(TRY).c" || { echo "make try: there is no $(EXERCISES)/$(TRY).c: make reset EX=$(firstword $(subst -, ,$(TRY)))$(if $(filter-out exercises,$(EXERCISES)), EXERCISES='$(EXERCISES)') writes a fresh copy of the stub" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))

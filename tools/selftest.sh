@@ -744,6 +744,32 @@ in_group one-code-path &&
     check "make try: a correct numerical_gradient ordered otherwise matches chapter 1's gradient check within its stated tolerance; one dividing by h does not" \
         try_allows_rounding
 
+# make try on a copy in a folder whose path has a space runs that copy: the
+# student's file was a prerequisite of its object, split at the space, and
+# make kept the last object built (here a broken one from another folder)
+# and reported its runs. A chapter file that is not there is named, with
+# the command that brings it back.
+try_runs_the_file_named() {
+    broken=$scratch/try-broken spaced="$scratch/try in a folder"
+    mkdir -p "$broken" "$spaced" || return 1
+    awk -v spec=tests/01-gradient-descent.mutants -v name=divide-by-h -f tools/mutate.awk \
+        solutions/01-gradient-descent.c >"$broken/01-gradient-descent.c" || return 1
+    cp solutions/01-gradient-descent.c "$spaced/" || return 1
+    make --no-print-directory -s try CH=01 EXERCISES="$broken" >/dev/null 2>&1 &&
+        { echo "make try passed a numerical_gradient that divides by h"; return 1; }
+    make --no-print-directory -s try CH=01 EXERCISES="$spaced" >"$scratch/try-spaced.out" 2>&1 &&
+        grep -q '^Every experiment matches the reference runs' "$scratch/try-spaced.out" ||
+        { cat "$scratch/try-spaced.out"; echo "make try did not run the solution in \"$spaced\""; return 1; }
+    rm "$spaced/01-gradient-descent.c"
+    make --no-print-directory -s try CH=01 EXERCISES="$spaced" >/dev/null 2>"$scratch/try-missing.err" &&
+        { echo "make try ran without the chapter's file"; return 1; }
+    grep -qF "make try: there is no $spaced/01-gradient-descent.c: make reset EX=01 EXERCISES='$spaced' writes a fresh copy of the stub" "$scratch/try-missing.err" ||
+        { cat "$scratch/try-missing.err"; return 1; }
+}
+in_group one-code-path &&
+    check "make try runs the file EXERCISES names, in a folder with a space too (not the last object built); a missing file names make reset" \
+        try_runs_the_file_named
+
 # ------------------------------------------------- a student's files are sacred
 # In a clone of what is committed, a student's edit to an exercise must
 # survive what the student runs (make programs, make check, make reset of

@@ -479,6 +479,22 @@ report_reads_well() {
 check "the report: whole-repo path, follow-on failures, compiler warnings (EX= too), no make noise, next chapter, book links" \
     report_reads_well
 
+# Before make has built the book (make check straight after cloning), the
+# report's "Read:" line says so rather than give a page that is not there.
+# (Here the book is built: its pages are renamed in the results instead.)
+book_link_says_when_unbuilt() {
+    tools/grade.sh --quiet --results "$g/book.tsv" exercises 01 >/dev/null
+    awk -F '\t' -v OFS='\t' '$1 != "chapter" { sub(/^build\/book\//, "build/unbuilt-book/", $11) } 1' \
+        "$g/book.tsv" >"$g/unbuilt.tsv" || return 1
+    awk -F '\t' -v mode=table -f tools/report.awk "$g/unbuilt.tsv" >"$g/unbuilt.out" || return 1
+    grep -q '^  Read: chapters/01-gradient-descent.md, section "A first descent"; in the book (make builds it), build/unbuilt-book/01-gradient-descent.html#a-first-descent$' "$g/unbuilt.out" ||
+        { cat "$g/unbuilt.out"; return 1; }
+    awk -F '\t' -v mode=table -f tools/report.awk "$g/book.tsv" |
+        grep -q '^  Read: .*; in the book, build/book/01-gradient-descent.html#a-first-descent$' ||
+        { echo "a built page is not given as such"; return 1; }
+}
+check "the report's book link says \"make builds it\" while the page is not there" book_link_says_when_unbuilt
+
 # ------------------------------------------------------------ make reset
 # same_function F A B: F's definition is the same in files A and B.
 same_function() {

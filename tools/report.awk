@@ -60,9 +60,20 @@ NF >= 9 {
     total += $4; total_max += $5
 }
 
+# "in the book, PAGE", or, before make has built the book (a make check
+# straight after cloning), "in the book (make builds it), PAGE".
+function in_the_book(page,    file, line) {
+    file = page
+    sub(/#.*/, "", file)
+    if ((getline line < file) < 0)
+        return "in the book (make builds it), " page
+    close(file)
+    return "in the book, " page
+}
+
 # Where the lesson teaches exercise i: the markdown file and the book.
 function where(i) {
-    return "chapters/" stem[i] ".md, section \"" section[i] "\"" (book[i] != "" ? "; in the book, " book[i] : "")
+    return "chapters/" stem[i] ".md, section \"" section[i] "\"" (book[i] != "" ? "; " in_the_book(book[i]) : "")
 }
 
 # What exercise i's tests printed (the grader keeps it in the folder the
@@ -129,8 +140,9 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
         print "\nEvery exercise passes."
         if (next_chapter != "" && nchapters == 1) {
             split(next_chapter, nx, "\t")
-            printf "Chapter %s is complete. Next: chapter %s, %s: read chapters/%s.md (in the book, build/book/%s.html), then make check CH=%s.\n",
-                   substr(cstem[1], 1, 2), substr(nx[1], 1, 2), nx[2], nx[1], nx[1], substr(nx[1], 1, 2)
+            printf "Chapter %s is complete. Next: chapter %s, %s: read chapters/%s.md (%s), then make check CH=%s.\n",
+                   substr(cstem[1], 1, 2), substr(nx[1], 1, 2), nx[2], nx[1],
+                   in_the_book("build/book/" nx[1] ".html"), substr(nx[1], 1, 2)
         }
         return
     }

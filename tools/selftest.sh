@@ -5,10 +5,11 @@
 # It checks that the course keeps its promises: the graded tests pass the
 # solutions (also under AddressSanitizer and UndefinedBehaviorSanitizer), fail
 # every untouched stub, and catch every mutant with the diagnostic that names
-# its bug; the chapter programs reach what the lessons state and refuse bad
-# input cleanly; runs and figures are byte-for-byte reproducible; the book
-# has no broken link; the lessons quote the current source; no chapter
-# program carries a copy of code it could call; make try works.
+# its bug; the chapter programs reach what the lessons state, refuse bad
+# input cleanly, and fail cleanly wherever memory runs out; runs and
+# figures are byte-for-byte reproducible; the book has no broken link; the
+# lessons quote the current source; no chapter program carries a copy of
+# code it could call; make try works.
 #
 # The checks come in groups that share nothing, so that make runs them side
 # by side (make test uses every core):

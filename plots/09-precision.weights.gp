@@ -4,7 +4,8 @@
 # updates vanish and the loss falls more slowly. Master weights in double,
 # Kahan's compensation and stochastic rounding each keep what rounding
 # loses, and their curves lie on the double reference's. The training
-# loss of each minibatch, smoothed (gnuplot's sbezier) to show the trend.
+# loss of each minibatch, smoothed as chapter 7 smooths it, to show the
+# trend.
 #
 # Run (from any folder; DATADIR is build/data/NN-topic):
 #   gnuplot -c plots/09-precision.weights.gp svg|png|pdf[:SCALE] DATADIR OUTFILE
@@ -21,4 +22,11 @@ set xlabel "step"
 set ylabel "training loss (smoothed)"
 set key top right font FONT_SMALL samplen 1.5
 set title "bf16 weights at lr 0.001: kept four ways"
-plot for [i = 1:5] data(word(RUNS, i)) using "step":"loss" smooth sbezier with lines lt (i == 1 ? 8 : i) title title_of(i)
+# Chapter 7's smoothed loss (smooth_loss, as fastai's lr_find): an average
+# that keeps BETA of the past, divided by 1 - BETA^k after k losses. (A
+# Bezier curve would be pinned to the last minibatch's loss: one lucky
+# batch would bend every curve down at the end.)
+BETA = 0.95
+smoothed(x) = (x == x) ? (avg = BETA * avg + (1 - BETA) * x, k = k + 1, avg / (1 - BETA**k)) : NaN
+restart(row) = (row == 0 ? (avg = 0, k = 0) : 0)
+plot for [i = 1:5] data(word(RUNS, i)) using "step":(restart($0), smoothed(column("loss"))) with lines lt (i == 1 ? 8 : i) title title_of(i)

@@ -325,7 +325,7 @@ bench: programs
 # ends with "N passed, M failed".
 test: deps
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory everything build/lib/failmalloc.so
+	@$(MAKE) --no-print-directory everything build/lib/failmalloc.so build/test/png-edges
 	@rm -rf build/selftest && mkdir -p build/selftest
 	@$(MAKE) --no-print-directory $(patsubst %,build/selftest/%.out,$(shell tools/selftest.sh --run-order))
 	@tools/selftest.sh --summary
@@ -340,6 +340,12 @@ build/selftest/%.out:
 build/lib/failmalloc.so: tests/failmalloc.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
+# What the self-test runs over the PNG figures: is anything cut off at an
+# edge (tests/png-edges.c)?
+build/test/png-edges: tests/png-edges.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -lz -o $@
 
 FORCE:
 

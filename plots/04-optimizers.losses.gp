@@ -37,7 +37,7 @@ W = (UV_mean - U_mean*V_mean)/DET
 B = (UU_mean*V_mean - U_mean*UV_mean)/DET
 FLOOR = W**2*UU_mean + 2*W*B*U_mean + B**2 - 2*W*UV_mean - 2*B*V_mean + VV_mean
 
-set multiplot layout 1, 3 spacing 0.08, 0 margins 0.12, 0.97, 0.13, 0.9
+set multiplot layout 1, 3 margins char 10.3, 2.6, 3.8, 2.5 spacing char 8, 0
 set logscale y
 set format y "10^{%L}"
 set xlabel "step"

@@ -30,7 +30,7 @@ BOTTOM = 1e-12
 inside(v) = (v >= BOTTOM ? v : NaN)
 below(v) = (v < BOTTOM ? BOTTOM : NaN)
 
-set multiplot layout 1, 2 spacing 0.08, 0 margins 0.12, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 10.3, 2.5, 3.8, 2.5 spacing char 6.9, 0
 set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"

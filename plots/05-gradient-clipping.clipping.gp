@@ -23,7 +23,7 @@ REQUIRED = "plain clip-norm"
 # The step at which the unclipped run stopped: its last recorded row.
 last_step = real(system(sprintf("tail -n 1 '%s' | cut -d, -f1", data("plain"))))
 
-set multiplot layout 1, 2 spacing 0.13, 0 margins 0.14, 0.97, 0.13, 0.9
+set multiplot layout 1, 2 margins char 12, 2.6, 3.8, 2.5 spacing char 11.2, 0
 set logscale y
 set format y "10^{%L}"
 set xlabel "step"

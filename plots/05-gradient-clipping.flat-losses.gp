@@ -33,7 +33,7 @@ set xrange [0:260]
 set xtics 0, 50, 200
 set yrange [0.005:20]
 set key off
-set margins 8, 2, 3.5, 1
+set margins 9, 2, 3.8, 1
 # Each label sits at its curve's last loss, times a nudge that keeps the
 # four labels whose curves end close together from overlapping.
 NUDGE = "1 0.87 1.15 0.87 1.1 1"

@@ -36,7 +36,7 @@ XTICS = "50 1 250"
 YMIN = "1e-3 1e-1 1e-4"
 YMAX = "1e306 1e45 1e1"
 
-set multiplot layout 1, 3 spacing 0.08, 0 margins 0.13, 0.98, 0.15, 0.86
+set multiplot layout 1, 3 margins char 11.2, 2.5, 3.8, 3.5 spacing char 6.9, 0
 set logscale y
 set format y "10^{%L}"
 unset mytics

@@ -39,7 +39,7 @@ f(w, b) = (w**T - 2)**2 + (b*S(w) - 1)**2
 WSTAR = 2**(1.0/T)
 BSTAR = WSTAR - 1
 
-set multiplot layout 1, 2 spacing 0.12, 0 margins 0.1, 0.97, 0.13, 0.9
+set multiplot layout 1, 2 margins char 8.6, 2.6, 3.8, 2.5 spacing char 10.3, 0
 
 # ------------------------------------------------------------- the paths
 set view map

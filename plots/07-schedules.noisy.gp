@@ -29,7 +29,7 @@ do for [run in RUNS] {
 # log axis there.
 FLOOR = FLOOR - 1e-7
 
-set multiplot layout 1, 2 spacing 0.06, 0 margins 0.12, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 10.3, 2.5, 3.8, 2.5 spacing char 5.2, 0
 set logscale y
 set format y "10^{%L}"
 set xrange [0:1000]

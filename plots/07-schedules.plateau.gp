@@ -24,7 +24,7 @@ do for [run in RUNS] {
 }
 FLOOR = FLOOR - 1e-7
 
-set multiplot layout 2, 1 spacing 0, 0.06 margins 0.12, 0.96, 0.14, 0.96
+set multiplot layout 2, 1 margins char 10.3, 3.4, 3.8, 1 spacing char 0, 1.5
 set logscale y
 set format y "10^{%L}"
 set xrange [0:1000]

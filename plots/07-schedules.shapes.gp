@@ -18,7 +18,7 @@ LEFT_NAMES = "constant|step (30, γ 0.1)|multistep (30, 80)|exponential (γ 0.96
 RIGHT_NAMES = "restarts (T_0 10, T_{mult} 2)|linear warm-up (20 steps)|one cycle|one cycle, three phases|warm-up 10, then cosine"
 name(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
 
-set multiplot layout 1, 2 spacing 0.08, 0 margins 0.12, 0.97, 0.13, 0.9
+set multiplot layout 1, 2 margins char 10.3, 2.6, 3.8, 2.5 spacing char 6.9, 0
 set logscale y
 set format y "10^{%L}"
 set yrange [5e-7:0.3]

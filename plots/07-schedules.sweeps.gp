@@ -31,7 +31,7 @@ do for [f in REQUIRED] {
 }
 FLOOR = FLOOR - 1e-7
 
-set multiplot layout 1, 3 spacing 0.04, 0 margins 0.12, 0.98, 0.13, 0.9
+set multiplot layout 1, 3 margins char 10.3, 2.5, 3.8, 2.5 spacing char 3.4, 0
 set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"

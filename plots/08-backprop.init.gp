@@ -16,7 +16,7 @@ do for [r in RUNS] { REQUIRED = REQUIRED . " init-" . r }
 NAMES = "sigmoid, Xavier|sigmoid, He|tanh, Xavier|ReLU, He|ReLU, He × 0.5|ReLU, He × 2"
 pick(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
 
-set multiplot layout 1, 2 spacing 0.1, 0 margins 0.1, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
 set xlabel "layer"
 set xrange [0.5:9.5]
 set xtics 1

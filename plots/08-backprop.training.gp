@@ -13,7 +13,7 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "train"
 @REQUIRE
 
-set multiplot layout 1, 2 spacing 0.1, 0 margins 0.1, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
 set xlabel "epoch"
 set key top right samplen 1.5 font FONT_SMALL
 set title "loss (cross-entropy)"

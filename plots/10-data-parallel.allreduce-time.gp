@@ -22,7 +22,7 @@ steps(p) = ceil(log(p) / log(2) - 1e-9)
 ring(s, p, a, b) = 1e6 * (a * 2 * (p - 1) + b * 2 * (p - 1) / p * s)
 tree(s, p, a, b) = 1e6 * (a * 2 * steps(p) + b * 2 * steps(p) * s)
 
-set multiplot layout 1, 2 spacing 0.1, 0 margins 0.1, 0.98, 0.14, 0.9
+set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
 set logscale xy
 set xrange [8:67108864]
 set yrange [0.2:2e6]

@@ -12,7 +12,7 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "fixed-p1 fixed-p4 ring-p2 ring-p3 ring-p4 mpi-p2 mpi-p3 mpi-p4"
 @REQUIRE
 
-set multiplot layout 1, 2 spacing 0.12, 0 margins 0.1, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 10.3, 0
 set xlabel "step"
 set xtics 50
 set key top right samplen 1.5 font FONT_SMALL

@@ -15,7 +15,7 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "lb-small lb-large-same-lr lb-large-linear lb-large-warmup lb-small-test lb-large-same-lr-test lb-large-linear-test lb-large-warmup-test"
 @REQUIRE
 
-set multiplot layout 1, 2 spacing 0.1, 0 margins 0.09, 0.98, 0.13, 0.9
+set multiplot layout 1, 2 margins char 7.7, 2.5, 3.8, 2.5 spacing char 8.6, 0
 set xlabel "examples seen"
 set xrange [0:12800]
 set xtics 4000

@@ -523,6 +523,16 @@ figures_render() {
 }
 in_group outputs && check "every figure renders, SVG and PNG, and its SVG is byte-identical when drawn again" figures_render
 
+# Nothing is cut off at a figure's edges: an axis label's descenders, a
+# tick label half off the canvas (tests/png-edges.c reads the PNGs). The
+# multiplot figures give their margins in characters, so that the margins
+# grow with the text.
+figures_are_whole() {
+    make --no-print-directory -s figures FORMAT=png >/dev/null || return 1
+    build/test/png-edges build/figures/[0-9][0-9]-*.png
+}
+in_group outputs && check "no figure is cut off at its edges (the PNGs' outermost pixels hold no ink)" figures_are_whole
+
 # A size written into a script (font ",10") stays 10 points in the PNG,
 # whose text is 20: the scripts take FONT_SMALL and its kin from
 # plots/style.gp, which scale with the format.

@@ -24,23 +24,8 @@ idx_driver=$scratch/idx-read
 
 # ------------------------------------------------------------ helpers
 
-# idx_bytes N...: the bytes with those values, 0 to 255.
-idx_bytes() {
-    for idx_b in "$@"; do
-        # shellcheck disable=SC2059  # the format is the byte's octal escape
-        printf "\\$(printf %03o "$idx_b")"
-    done
-}
-
-# idx_header TYPE DIM...: an IDX header: two zero bytes, the type, the
-# number of dimensions, then each as 4 bytes, most significant first.
-idx_header() {
-    idx_bytes 0 0 "$1" $(($# - 1))
-    shift
-    for idx_d in "$@"; do
-        idx_bytes $((idx_d >> 24 & 255)) $((idx_d >> 16 & 255)) $((idx_d >> 8 & 255)) $((idx_d & 255))
-    done
-}
+# (idx_bytes and idx_header, which write IDX files' bytes, are
+# tools/selftest.sh's: the checks of chapter 10 and of memory use them too.)
 
 # idx_split NAME: a fresh directory $scratch/idx/NAME, printed, for a split
 # made of files written by the check.

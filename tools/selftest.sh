@@ -262,26 +262,38 @@ in_group grading-solutions && check "hints point at ideas and formulas, never at
 in_group grading && . tests/grading.sh
 
 # ------------------------------------------------------- chapter programs
+# idx_bytes N...: the bytes with those values, 0 to 255.
+idx_bytes() {
+    for idx_b in "$@"; do
+        # shellcheck disable=SC2059  # the format is the byte's octal escape
+        printf "\\$(printf %03o "$idx_b")"
+    done
+}
+
+# idx_header TYPE DIM...: an IDX header: two zero bytes, the type, the
+# number of dimensions, then each as 4 bytes, most significant first.
+idx_header() {
+    idx_bytes 0 0 "$1" $(($# - 1))
+    shift
+    for idx_d in "$@"; do
+        idx_bytes $((idx_d >> 24 & 255)) $((idx_d >> 16 & 255)) $((idx_d >> 8 & 255)) $((idx_d & 255))
+    done
+}
+
 # small_fashion_mnist DIR SPLIT COUNT PIXELS...: a Fashion-MNIST split
-# (train or t10k) of COUNT images, 1 to 255, gzip-compressed into DIR as
-# the real files are: the pixels are the first COUNT x 784 bytes the
-# command PIXELS prints, the labels 0 to 9 in turn.
+# (train or t10k) of COUNT images, gzip-compressed into DIR as the real
+# files are: the pixels are the first COUNT x 784 bytes the command PIXELS
+# prints, the labels 0 to 9 in turn.
 small_fashion_mnist() {
     sfm_dir=$1 sfm_split=$2 sfm_count=$3
     shift 3
     mkdir -p "$sfm_dir" || return 1
-    { printf '\0\0\10\3\0\0\0'; byte "$sfm_count"; printf '\0\0\0\34\0\0\0\34'
-      "$@" | head -c $((sfm_count * 784)); } | gzip -n >"$sfm_dir/$sfm_split-images-idx3-ubyte.gz" || return 1
-    { printf '\0\0\10\1\0\0\0'; byte "$sfm_count"
+    { idx_header 8 "$sfm_count" 28 28; "$@" | head -c $((sfm_count * 784)); } |
+        gzip -n >"$sfm_dir/$sfm_split-images-idx3-ubyte.gz" || return 1
+    { idx_header 8 "$sfm_count"
       sfm_i=0
-      while [ "$sfm_i" -lt "$sfm_count" ]; do byte $((sfm_i % 10)); sfm_i=$((sfm_i + 1)); done; } |
+      while [ "$sfm_i" -lt "$sfm_count" ]; do idx_bytes $((sfm_i % 10)); sfm_i=$((sfm_i + 1)); done; } |
         gzip -n >"$sfm_dir/$sfm_split-labels-idx1-ubyte.gz"
-}
-
-# byte N: the byte of value N, 0 to 255.
-byte() {
-    # shellcheck disable=SC2059  # the format is the byte's octal escape
-    printf "\\$(printf %03o "$1")"
 }
 
 # expect_bad_input FLAG ARGS...: the program must refuse ARGS with one line

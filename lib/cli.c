@@ -105,24 +105,32 @@ CliStatus cli_check_widths(Cli *cli, const char *name, size_t max_count)
 /* ------------------------------------------------------------------ values */
 
 /* strtod accepts "nan", "inf" and hex floats; the course accepts decimal
- * numbers only, so that a typo never becomes a silent nan. */
-static bool parse_finite(const char *text, double *out)
+ * numbers only, so that a typo never becomes a silent nan. Returns NULL
+ * for a number, or why the text is not one. */
+static const char NOT_FINITE[] = "expected a finite number";
+
+static const char *parse_finite(const char *text, double *out)
 {
     /* strtod would also skip leading blanks, which the whole-number parser
      * refuses: one rule for both. */
     if (*text == '\0' || isspace((unsigned char)*text) ||
         strpbrk(text, "nNiIxX"))
-        return false;
+        return NOT_FINITE;
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    /* ERANGE also flags underflow (1e-320 parses to a subnormal, 1e-400 to
-     * 0): those are finite numbers, for the bounds to judge. Overflow is
-     * not. */
     if (*end != '\0' || !isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0))
-        return false;
+        return NOT_FINITE;
+    /* ERANGE also flags underflow. 1e-320 parses to a subnormal, a finite
+     * number for the bounds to judge; 1e-400 parses to 0, which the text
+     * does not say: taken as 0, it would be refused as out of (0, ...],
+     * or accepted as a 0 the user never wrote (an --eps of 0 that later
+     * divides by 0). */
+    if (errno == ERANGE && v == 0.0)
+        return "is too close to 0 for a double (the smallest above 0 is "
+               "4.9e-324)";
     *out = v;
-    return true;
+    return NULL;
 }
 
 /* A whole number in decimal digits. One too large for 64 bits comes back
@@ -176,9 +184,12 @@ static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
                               "spaces, like 1.5,-2");
         memcpy(item, p, len);
         item[len] = '\0';
-        if (!parse_finite(item, &list.values[list.count++]))
+        const char *why_not = parse_finite(item, &list.values[list.count++]);
+        if (why_not)
             return cli_reject(cli, f->name, text,
-                              "expected comma-separated finite numbers");
+                              why_not == NOT_FINITE
+                                  ? "expected comma-separated finite numbers"
+                                  : why_not);
         if (!comma)
             break;
         p = comma + 1;
@@ -190,12 +201,13 @@ static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
 static CliStatus parse_value(const Cli *cli, Flag *f, const char *text)
 {
     char why[96];
+    const char *why_not;
     double d;
     uint64_t u;
     switch (f->kind) {
     case FLAG_DOUBLE:
-        if (!parse_finite(text, &d))
-            return cli_reject(cli, f->name, text, "expected a finite number");
+        if ((why_not = parse_finite(text, &d)))
+            return cli_reject(cli, f->name, text, why_not);
         if (!within_bounds(f, d))
             return cli_reject(cli, f->name, text,
                               bounds_text(f, why, sizeof why));

@@ -245,6 +245,16 @@ check "04: refuses --beta1 1"                expect_bad_input --beta1 --optimize
 # Values of 1 and above get one message, [0, 1), quoting the value as typed.
 check "04: refuses --beta2 1e308 as typed"   expect_bad_input "--beta2 '1e308': must be in [0, 1)" --optimizer adam --beta2 1e308
 check "04: refuses --momentum 1.5 as [0, 1)" expect_bad_input "--momentum '1.5': must be in [0, 1)" --momentum 1.5
+# A value that underflows to 0 in a double is not the 0 it becomes: --eps
+# 1e-400 once ran as --eps 0 (and divided by it), --lr 1e-400 was told it
+# must be above 0. 1e-320, a subnormal, is a number like any other.
+check "04: refuses --eps 1e-400, which a double would hold as 0" \
+    expect_bad_input "--eps '1e-400': is too close to 0 for a double" --optimizer adam --eps 1e-400
+check "04: refuses --lr 1e-400 and --start -1e-400,1 the same way" sh -c '
+    for args in "--lr 1e-400" "--start -1e-400,1"; do
+        "$1" $args 2>&1 >/dev/null | grep -q "too close to 0 for a double" || { echo "$args: not refused as too small"; exit 1; }
+    done
+    "$1" --optimizer adam --eps 1e-320 --steps 3 >/dev/null' sh "$program"
 check "04: refuses --beta1 for sgd"          expect_bad_input --beta1 --beta1 0.9
 check "04: refuses --beta2 1.5"              expect_bad_input --beta2 --optimizer lion --beta2 1.5
 check "04: refuses --eps -1"                 expect_bad_input --eps --optimizer adam --eps -1

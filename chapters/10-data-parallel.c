@@ -37,18 +37,21 @@
  *   build/bin/10-data-parallel             (P = 1, no mpirun needed)
  *   build/bin/10-data-parallel --help
  */
-#define _POSIX_C_SOURCE 200809L /* readlink, dup, nanosleep */
+#define _POSIX_C_SOURCE 200809L /* readlink, dup, nanosleep, sigaction */
 
 #include <mpi.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "03-minibatch.h"
@@ -748,24 +751,133 @@ static bool dataset_present(const Settings *s)
     return false;
 }
 
+/* mpirun's standard error, read from fd and copied to ours, without the
+ * pages mpirun adds once a rank has failed. A rank that stops says why in
+ * one line of this program's ("10-data-parallel: rank 0: the loss ...
+ * stopped being finite"); mpirun then boxes a page between two rules of
+ * dashes ("Primary job terminated normally, but 1 process returned a
+ * non-zero exit code") that tells the reader nothing more. So the lines
+ * of mpirun's pages are held back, and printed at the end only when no
+ * line of this program's came through: a failure of mpirun's own (a
+ * component it cannot load, a rank that crashed) still shows all it said.
+ * Nothing here allocates beyond fdopen, whose failure copies everything
+ * through unfiltered: the pipe must be drained, or mpirun would block. */
+static void copy_mpirun_stderr(int fd)
+{
+    static char held[1 << 16];
+    size_t held_len = 0;
+    bool in_page = false, ours = false;
+    char line[4096];
+    FILE *in = fdopen(fd, "r");
+    if (!in) {
+        ssize_t got;
+        while ((got = read(fd, line, sizeof line)) > 0)
+            fwrite(line, 1, (size_t)got, stderr);
+        close(fd);
+        return;
+    }
+    const size_t prefix = strlen(PROGRAM_NAME ": ");
+    while (fgets(line, sizeof line, in)) {
+        size_t len = strlen(line), dashes = strspn(line, "-");
+        bool rule = dashes >= 20 && (line[dashes] == '\n' || !line[dashes]);
+        if (rule)
+            in_page = !in_page;
+        if ((rule || in_page) && held_len + len <= sizeof held) {
+            memcpy(held + held_len, line, len);
+            held_len += len;
+            continue;
+        }
+        ours = ours || strncmp(line, PROGRAM_NAME ": ", prefix) == 0;
+        fputs(line, stderr);
+        fflush(stderr);
+    }
+    fclose(in);
+    if (!ours)
+        fwrite(held, 1, held_len, stderr);
+}
+
+static pid_t mpirun_pid;
+
+/* SIGTERM or SIGHUP for this process is meant for the whole run: it goes
+ * on to mpirun, which ends the ranks. (SIGINT from the terminal reaches
+ * mpirun by itself, through the process group; a second one would make
+ * mpirun stop without ending the ranks, so it is not passed on.) */
+static void pass_signal_on(int sig)
+{
+    kill(mpirun_pid, sig);
+}
+
+/* Runs args (mpirun and its arguments) with its standard error through
+ * copy_mpirun_stderr, and returns its exit status: a rank's own, as
+ * mpirun passes it on. -1 when it could not be started. */
+static int run_mpirun(char **args)
+{
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0)
+        return -1;
+    int ready[2]; /* closed on exec; a byte in it means exec failed */
+    if (pipe(ready) != 0 || fcntl(ready[1], F_SETFD, FD_CLOEXEC) != 0) {
+        close(pipe_fds[0]), close(pipe_fds[1]);
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipe_fds[0]), close(ready[0]);
+        dup2(pipe_fds[1], STDERR_FILENO);
+        close(pipe_fds[1]);
+        execvp(args[0], args);
+        (void)!write(ready[1], "x", 1);
+        _exit(127);
+    }
+    close(pipe_fds[1]), close(ready[1]);
+    char failed;
+    bool started = pid > 0 && read(ready[0], &failed, 1) == 0;
+    close(ready[0]);
+    if (pid < 0) {
+        close(pipe_fds[0]);
+        return -1;
+    }
+    mpirun_pid = pid;
+    struct sigaction pass = {.sa_handler = pass_signal_on,
+                             .sa_flags = SA_RESTART};
+    sigemptyset(&pass.sa_mask);
+    sigaction(SIGTERM, &pass, NULL);
+    sigaction(SIGHUP, &pass, NULL);
+    signal(SIGINT, SIG_IGN);
+    copy_mpirun_stderr(pipe_fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        continue;
+    if (!started)
+        return -1;
+    if (WIFSIGNALED(status)) {
+        fprintf(stderr, "%s: --np: mpirun was stopped by signal %d\n",
+                program, WTERMSIG(status));
+        return EXIT_FAILURE;
+    }
+    return WEXITSTATUS(status);
+}
+
 /* --np P outside an MPI job: run this same command under mpirun -np P
  * instead (with --oversubscribe, so that P may exceed the cores; as root,
- * --allow-run-as-root; --stdin none, the program reads no input). Returns
- * only when mpirun cannot start. */
-static void relaunch(int argc, char **argv, size_t np)
+ * --allow-run-as-root; --stdin none, the program reads no input), and
+ * return its exit status. */
+static int relaunch(int argc, char **argv, size_t np)
 {
     char self[4096], count[32];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len <= 0) {
         fprintf(stderr, "%s: --np: cannot find this program's path\n", program);
-        return;
+        return EXIT_FAILURE;
     }
     self[len] = '\0';
     snprintf(count, sizeof count, "%zu", np);
     char **args = calloc((size_t)argc + 8, sizeof *args);
     if (!args) {
         fprintf(stderr, "%s: --np: out of memory\n", program);
-        return;
+        return EXIT_FAILURE;
     }
     size_t a = 0;
     args[a++] = "mpirun";
@@ -779,10 +891,14 @@ static void relaunch(int argc, char **argv, size_t np)
     args[a++] = self;
     for (int i = 1; i < argc; i++)
         args[a++] = argv[i];
-    execvp("mpirun", args);
-    fprintf(stderr, "%s: --np %zu: cannot run mpirun (install openmpi-bin: "
-            "make deps)\n", program, np);
+    int status = run_mpirun(args);
     free(args);
+    if (status < 0) {
+        fprintf(stderr, "%s: --np %zu: cannot run mpirun (install "
+                "openmpi-bin: make deps)\n", program, np);
+        return EXIT_FAILURE;
+    }
+    return status;
 }
 
 /* ================================================================== main */
@@ -1026,8 +1142,7 @@ int main(int argc, char **argv)
     if (s.np && !getenv("OMPI_COMM_WORLD_SIZE")) {
         if (!dataset_present(&s))
             return EXIT_BAD_INPUT;
-        relaunch(argc, argv, s.np);
-        return EXIT_FAILURE;
+        return relaunch(argc, argv, s.np);
     }
     if (saved >= 0)
         dup2(saved, 2), close(saved);

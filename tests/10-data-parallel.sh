@@ -252,6 +252,31 @@ missing_data_found_first() {
         --np 2 --data-dir "$scratch/no-labels"
 }
 check "10: a missing --data-dir or dataset file under --np is one line, before mpirun" missing_data_found_first
+# Under --np, a rank that stops says why in one line, and mpirun's page
+# after it ("Primary job terminated normally, but 1 process returned a
+# non-zero exit code", boxed in dashes) is left out; a failure of mpirun's
+# own, with no line of the program's, still shows all mpirun said. A TERM
+# for the program ends mpirun and every rank.
+launcher_keeps_one_line() {
+    "$program" --np 3 --fault nan --fault-rank 2 --fault-step 7 --check-every 5 --steps 40 \
+        >/dev/null 2>"$scratch/np.err"
+    status=$?
+    [ "$status" -eq 1 ] || { echo "exit status $status, not 1"; return 1; }
+    [ "$(wc -l <"$scratch/np.err")" -eq 1 ] &&
+        grep -q "^10-data-parallel: rank 2: the loss or gradient stopped being finite at step 7" "$scratch/np.err" ||
+        { echo "a rank's failure under --np is not one line:"; cat "$scratch/np.err"; return 1; }
+    OMPI_MCA_plm=bogus "$program" --np 2 --steps 1 >/dev/null 2>"$scratch/np.err" &&
+        { echo "ran with mpirun unable to start"; return 1; }
+    grep -q "Component: bogus" "$scratch/np.err" && grep -q -- '^-----' "$scratch/np.err" ||
+        { echo "mpirun's own failure lost its page:"; cat "$scratch/np.err"; return 1; }
+    timeout -s TERM 2 "$program" --np 2 --steps 1000000 >/dev/null 2>&1
+    [ $? -eq 124 ] || { echo "--steps 1000000 ended within 2 s"; return 1; }
+    sleep 1
+    left=$(pgrep -f "^$program --steps 1000000|mpirun .*-np 2 $program" || true)
+    [ -z "$left" ] || { echo "left running after TERM: $left"; return 1; }
+}
+check "10: under --np, a rank's failure is its one line, without mpirun's page; mpirun's own failures keep theirs" \
+    launcher_keeps_one_line
 bad_input_refused() {
     expect_bad_input --allreduce --allreduce star || return 1
     expect_bad_input "--micro-batch '7': must divide --batch-size 64 " --micro-batch 7 || return 1

@@ -24,28 +24,39 @@ set linetype 7 lc rgb "#000000" lw 1.2 pt 2 ps 0.6
 LT = "1 2 4 5 6 7"
 
 COLS = "sgd momentum adam rmsprop adagrad lion"
-NAMES = "SGD|SGD + momentum 0.9|Adam|RMSprop|Adagrad|Lion"
+NAMES = "SGD|momentum 0.9|Adam|RMSprop|Adagrad|Lion"
 name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
 BOTTOM = 1e-12
 inside(v) = (v >= BOTTOM ? v : NaN)
 below(v) = (v < BOTTOM ? BOTTOM : NaN)
 
-set multiplot layout 1, 2 margins char 10.3, 2.5, 3.8, 2.5 spacing char 6.9, 0
+# Sized for SCALE=1.5 too, where the full labels did not fit: x labels two
+# decades apart (every decade's ran into the next), titles on two lines
+# (they ran into each other), a shorter y label (it was longer than the
+# plot was high), and the key in the small size, with "momentum 0.9" for
+# "SGD + momentum 0.9", in the empty lower half of the left panel (it was
+# wider than the panel, and covered the right one's curves).
+set multiplot layout 1, 2 margins char 10.3, 2.5, 3.8, 3.5 spacing char 6.9, 0
 set logscale xy
-set format x "10^{%L}"
 set format y "10^{%L}"
 set xrange [5e-6:20]
 set yrange [BOTTOM:1e4]
+# A tic and grid line at every decade, a label at every other one.
+set xtics 1e-5, 10 format ""
+set xtics add ("10^{-4}" 1e-4, "10^{-2}" 1e-2, "10^{0}" 1)
 set ytics 1e-12, 1e4
+# (no minor y tics between labels four decades apart: they merged into
+# blots)
+unset mytics
 set xlabel "learning rate"
-set ylabel "loss at the end of the run (log scale)"
-set key bottom left Left reverse spacing 1.0 samplen 1.5
+set ylabel "final loss (log scale)"
+set key bottom left Left reverse spacing 1.0 samplen 1.5 width -2 font FONT_SMALL
 
 do for [panel in "sweep-rosenbrock sweep-scaled"] {
     if (panel eq "sweep-rosenbrock") {
-        set title "Rosenbrock, 100 steps"
+        set title "Rosenbrock\n100 steps"
     } else {
-        set title "quadratic with κ = 10^4, 200 steps"
+        set title "quadratic with κ = 10^4\n200 steps"
         unset ylabel
         unset key
     }

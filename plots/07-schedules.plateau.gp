@@ -27,6 +27,9 @@ FLOOR = FLOOR - 1e-7
 set multiplot layout 2, 1 margins char 10.3, 3.4, 3.8, 1 spacing char 0, 1.5
 set logscale y
 set format y "10^{%L}"
+# No minor y tics: between labels two decades apart they bunched into
+# blots beside the labels, at SCALE=1.5 most.
+unset mytics
 set xrange [0:1000]
 set format x ""
 set ylabel "learning rate"

@@ -18,17 +18,39 @@ LEFT_NAMES = "constant|step (30, γ 0.1)|multistep (30, 80)|exponential (γ 0.96
 RIGHT_NAMES = "restarts (T_0 10, T_{mult} 2)|linear warm-up (20 steps)|one cycle|one cycle, three phases|warm-up 10, then cosine"
 name(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
 
-set multiplot layout 1, 2 margins char 10.3, 2.6, 3.8, 2.5 spacing char 6.9, 0
+# Each panel's key sits under it, one name a line, in the small size:
+# inside the panels, at SCALE=1.5, the keys were wider than the panels,
+# hid the last drops of the step and cosine schedules, and the right one
+# ran off the canvas. The bottom margin holds the tick labels, the x label
+# and the five lines of a key.
+set multiplot layout 1, 2 margins char 10.3, 2.6, 7.4, 2.5 spacing char 6.9, 0
 set logscale y
 set format y "10^{%L}"
 set yrange [5e-7:0.3]
 set xrange [0:100]
-set xlabel "step k"
+set xlabel "step k" offset 0, 0.4
 set ylabel "learning rate (log scale)"
-set key bottom left Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
+unset key
 set title "schedules that decay"
-plot for [i = 1:5] data(word(LEFT, i)) using "step":"lr" with lines lt i title name(LEFT_NAMES, i)
+plot for [i = 1:5] data(word(LEFT, i)) using "step":"lr" with lines lt i
+# The middle of the panel, as a fraction of the canvas's width: its key is
+# centred there.
+LEFT_X = (GPVAL_TERM_XMIN + GPVAL_TERM_XMAX)/2 * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE
 set title "schedules that also climb"
 unset ylabel
-plot for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" with lines lt i title name(RIGHT_NAMES, i)
+plot for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" with lines lt i
+RIGHT_X = (GPVAL_TERM_XMIN + GPVAL_TERM_XMAX)/2 * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE
+
+# The keys: two last, empty plots across the whole canvas (margins at
+# screen positions), each with one key, at the bottom, under its panel.
+unset title; unset xlabel; unset ylabel; unset tics; unset grid
+unset logscale; unset border
+set xrange [0:1]; set yrange [0:1]
+set lmargin at screen 0; set rmargin at screen 1
+set bmargin at screen 0; set tmargin at screen 1
+set key Left reverse samplen 1.5 spacing 1.0 maxcols 1 font FONT_SMALLER
+set key at screen LEFT_X, character 0.3 center bottom
+plot for [i = 1:5] NaN with lines lt i title name(LEFT_NAMES, i)
+set key at screen RIGHT_X, character 0.3 center bottom
+plot for [i = 1:5] NaN with lines lt i title name(RIGHT_NAMES, i)
 unset multiplot

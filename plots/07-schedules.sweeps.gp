@@ -31,19 +31,41 @@ do for [f in REQUIRED] {
 }
 FLOOR = FLOOR - 1e-7
 
-set multiplot layout 1, 3 margins char 10.3, 2.5, 3.8, 2.5 spacing char 3.4, 0
+# Sized for SCALE=1.5 too. The four schedules are drawn alike in the three
+# panels, so one key serves all three, in two rows under them: inside the
+# first panel it hid that panel's lowest points, and at 1.5 it was wider
+# than the panel. The x label, the same for the three, is written once,
+# under the middle panel (three ran into each other at 1.5); the x axes
+# label every other decade, the y axes every other decade, with a tic and
+# grid line at every one (every decade's labels ran together), and no
+# minor y tics (they merged into blots); the y label is on two lines (on
+# one it was longer than the plot is high).
+set multiplot layout 1, 3 margins char 11.5, 2.5, 5.6, 2.5 spacing char 3.4, 0
 set logscale xy
-set format x "10^{%L}"
-set format y "10^{%L}"
 set xrange [5e-4:2]
+set xtics 1e-3, 10 format ""
+set xtics add ("10^{-3}" 1e-3, "10^{-1}" 0.1)
 set yrange [1e-7:100]
-set xlabel "base learning rate"
-set ylabel "final loss − lowest (log scale)"
-set key bottom right Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
+set ytics 1e-7, 10 format ""
+set ytics add ("10^{-6}" 1e-6, "10^{-4}" 1e-4, "10^{-2}" 1e-2, "10^{0}" 1, "10^{2}" 100)
+unset mytics
+set ylabel "final loss − lowest\n(log scale)"
+unset key
 do for [i = 1:3] {
     set title pick(TITLES, i)
-    if (i > 1) { unset ylabel; unset key; set format y "" }
+    if (i == 2) { set xlabel "base learning rate" offset 0, 0.3 } else { unset xlabel }
+    if (i > 1) { unset ylabel; set ytics 1e-7, 10 format "" }
     plot for [j = 1:4] data("sweep-" . word(OPTIMIZERS, i) . "-" . word(SCHEDULES, j)) \
-         using "lr":(column("final_loss") - FLOOR) with linespoints lt j title pick(NAMES, j)
+         using "lr":(column("final_loss") - FLOOR) with linespoints lt j
 }
+
+# The key: a last, empty plot across the whole canvas (margins at screen
+# positions), so that the key may be as wide as the canvas.
+unset title; unset xlabel; unset ylabel; unset tics; unset grid
+unset logscale; unset border
+set xrange [0:1]; set yrange [0:1]
+set lmargin at screen 0; set rmargin at screen 1
+set bmargin at screen 0; set tmargin at screen 1
+set key at screen 0.5, character 0.3 center bottom maxrows 2 Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
+plot for [j = 1:4] NaN with linespoints lt j title pick(NAMES, j)
 unset multiplot

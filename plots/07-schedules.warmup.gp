@@ -16,6 +16,9 @@ REQUIRED = "xor-cosine xor-warmup"
 set multiplot layout 2, 1 margins char 10.3, 3.4, 3.8, 1 spacing char 0, 1.5
 set logscale y
 set format y "10^{%L}"
+# No minor y tics: between labels two decades apart they bunched into
+# blots beside the labels, at SCALE=1.5 most.
+unset mytics
 set xrange [0:2000]
 set format x ""
 set ylabel "learning rate"
@@ -26,7 +29,9 @@ plot data("xor-cosine") using "step":"lr" with lines lt 1 title "cosine, no warm
      data("xor-warmup") using "step":"lr" with lines lt 2 title "200 steps of warm-up, then cosine"
 set format x "%g"
 set xlabel "step"
-set ylabel "loss (cross-entropy)"
+# (on two lines, each no longer than "learning rate": on one, at
+# SCALE=1.5, it was longer than its panel and ran into the label above)
+set ylabel "cross-entropy\nloss"
 set yrange [1e-6:3]
 set ytics 1e-6, 100
 unset key

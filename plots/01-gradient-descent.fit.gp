@@ -26,15 +26,25 @@ learned_line(x) = w_final*x + b_final
 
 set xlabel "x"
 set ylabel "y"
+set yrange [-6:6]
+set ytics 2
 set xrange [-2.2:2.2]
 set samples 2
-set key top left Left reverse
+# The key sits in the empty corner below the line, which runs from the
+# bottom left to the top right; the y axis reaches down to -6 to make that
+# corner tall enough for the key at any text size. The learned rule takes a
+# second row of its own (an entry with no sample: a "\n" inside a title
+# would overprint the next row), and "width -4" hands back the blank that
+# gnuplot leaves right of the text, so that the key stays narrow enough for
+# the corner.
+set key bottom right Left reverse width -4
 
 # Drawn in this order so that nothing hides what matters: the learned line as
 # a wide band, the true rule dashed on top of it (where they agree, the dashes
 # run along the middle of the band), and the data points above both.
 plot learned_line(x) with lines ls 1 lw 3.5 \
-         title sprintf("learned after %d steps: y = %.4f x %s %.4f", \
-                       steps, w_final, (b_final < 0 ? "−" : "+"), abs(b_final)), \
+         title sprintf("learned after %d steps:", steps), \
+     keyentry with lines lt nodraw \
+         title sprintf("y = %.4f x %s %.4f", w_final, (b_final < 0 ? "−" : "+"), abs(b_final)), \
      true_line(x) with lines ls 8 title "true rule: y = 2x + 1", \
      data("linreg-data") using "x":"y" with points ls 9 title "data (100 points)"

@@ -33,15 +33,22 @@ max_stable_lr = LIMIT_min
 set logscale y
 set format y "10^{%L}"
 set xlabel "step k"
-set ylabel "mean squared error (log scale)"
+set ylabel "mean squared error\n(log scale)"
 set xrange [0:*]
-set yrange [1e-3:1e8]
-# The key sits in the empty band between the diverging run and the slow one.
-set key at graph 0.98, graph 0.55 right top Left reverse
+set yrange [1e-4:1e12]
+# The key sits in the empty corner above the diverging run, top left, in
+# the smaller text; the loss axis reaches up to 10^12 so that the corner
+# holds it at any text size, and down to 10^-4 to leave room for the floor's
+# label. ("width -5": gnuplot sizes the key for the full-size text and would
+# leave a wide blank right of it, over the diverging run.)
+set key top left Left reverse font FONT_SMALL width -5
 
-# The floor is labelled on the figure itself, right above its line.
+# The floor is labelled on the figure itself, right below its line (above
+# it, the slow run passes close by at the right), in the note size so that
+# it stays within the plot's width at any text size.
 set label 1 sprintf("least-squares minimum (noise floor) = %.4f", floor_loss) \
-    at graph 0.98, first floor_loss offset 0, 0.7 right front textcolor rgb "#000000"
+    at graph 0.98, first floor_loss offset 0, -0.9 right front textcolor rgb "#000000" \
+    font FONT_NOTE
 
 # linreg.csv is the reference run; its learning rate, 0.05, is the program's
 # default (see chapters/01-gradient-descent.runs).

@@ -22,11 +22,17 @@ f(w) = (w - 3)**2
 W_MIN = 3
 LABELLED = 3     # steps 0..LABELLED get a "w_k" label
 
-set multiplot layout 1,2 spacing 0.08,0
+# Margins and the gap between the panels in characters, so that they grow
+# with the text: room for the tick labels and the y label at the left, for
+# the right panel's tick labels between the panels, and for the two-line
+# titles at the top.
+set multiplot layout 1,2 margins char 9, 2, 3.5, 4.5 spacing char 6, 0
 
-set xrange [-0.8:6.8]
+# The w axis reaches further left than right of the parabola, to keep the
+# w_0 label (left of the start) inside the panel at any text size.
+set xrange [-1.6:6.8]
 set yrange [0:10.5]
-set xtics 1
+set xtics 0, 1
 set ytics 2
 set samples 200
 set xlabel "w"
@@ -40,10 +46,10 @@ right_of_min(w) = (w >= W_MIN ? w : NaN)
 
 do for [run in "0.1 0.9"] {
     if (run eq "0.1") {
-        set title "η = 0.1: creeps down one side"
+        set title "η = 0.1: creeps\ndown one side"
         set ylabel "f(w) = (w − 3)^2"
     } else {
-        set title "η = 0.9: zig-zags across the minimum"
+        set title "η = 0.9: zig-zags\nacross the minimum"
         unset ylabel
     }
     file = data("parabola-lr".run)

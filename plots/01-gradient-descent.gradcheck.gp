@@ -50,20 +50,28 @@ set format x "10^{%L}"
 set format y "10^{%L}"
 set xrange [1e-13:1]
 set yrange [(zeros > 0 ? ZERO_AT/100 : ZERO_AT/10):1]
-set xtics 10
+# A number every second decade on both axes: one on every decade of h runs
+# the labels into each other once the text is scaled up for a projector.
+set xtics 1e-12, 100
+set mxtics 2
 set ytics 100
 set mytics 2
 set xlabel "finite-difference step h"
-set ylabel "relative error of the gradient estimate"
-# The key sits in the empty corner under the central-difference curve, above
-# the unit-roundoff line.
-set key at graph 0.02, first 1.5e-11 left top Left reverse spacing 1.0
+set ylabel "relative error of the\ngradient estimate"
+# The key sits in the empty corner under the rounding-error curves, above
+# the unit-roundoff line, in the smaller text and with short entries (the
+# x label says these are finite differences), which keeps it clear of both
+# at any text size.
+set key at first 1.5e-13, first 1e-8 left top Left reverse spacing 1.0 font FONT_SMALL width -3
 
 set label 1 "unit roundoff u = 2^{-53} ≈ 1.1×10^{-16}" \
     at graph 0.02, first UNIT_ROUNDOFF offset 0, 0.7 left front
-# Where the two kinds of error dominate; placed by hand beside the curves.
-set label 2 "truncation ∝ h" at 3e-4, 6e-4 rotate by 33 center front textcolor rgb "#D55E00"
-set label 3 "rounding ∝ u/h" at 2e-11, 2e-3 rotate by -30 center front textcolor rgb "#404040"
+# Where the two kinds of error dominate; placed by hand beside the curves,
+# at the slope the lines have on the page (about 24 degrees), each anchored
+# on its line and lifted off it by an offset in characters, so that the gap
+# grows with the text.
+set label 2 "truncation ∝ h" at 1e-3, 3e-4 offset -0.5, 1.1 rotate by 24 center front textcolor rgb "#D55E00"
+set label 3 "rounding ∝ u/h" at 1e-11, 5e-5 offset 0.6, 1.5 rotate by -24 center front textcolor rgb "#404040"
 if (zeros > 0) {
     set arrow 1 from graph 0, first ZERO_AT to graph 1, first ZERO_AT nohead lc rgb "#b0b0b0" dt 3 back
     set label 4 sprintf("%d errors of exactly 0, drawn at 10^{-17}", zeros) \
@@ -71,13 +79,13 @@ if (zeros > 0) {
 }
 
 plot file using "h":(measured(column("forward_error_w"))) with linespoints ls 2 \
-         title "forward difference, ∂L/∂w", \
+         title "forward, ∂L/∂w", \
      file using "h":(measured(column("forward_error_b"))) with linespoints ls 2 dt 11 pt 4 \
-         title "forward difference, ∂L/∂b", \
+         title "forward, ∂L/∂b", \
      file using "h":(measured(column("central_error_w"))) with linespoints ls 1 \
-         title "central difference, ∂L/∂w", \
+         title "central, ∂L/∂w", \
      file using "h":(measured(column("central_error_b"))) with linespoints ls 1 dt 11 pt 6 \
-         title "central difference, ∂L/∂b", \
+         title "central, ∂L/∂b", \
      for [col in "forward_error_w forward_error_b"] \
          file using "h":(exact_zero(column(col))) with points ls 2 pt 11 ps 1.0 notitle, \
      for [col in "central_error_w central_error_b"] \

@@ -26,12 +26,17 @@ set ylabel "∂L/∂w"
 set xrange [0:60]
 set xtics 10
 set yrange [-20:25]
-set key at graph 0.98, graph 0.98 right top Left reverse horizontal maxcols 1
+# The key sits in the band above the curves' peaks, one entry a row (laid
+# out "horizontal maxcols 1", gnuplot gave it the width of both entries side
+# by side and pushed it off the left edge once the text grew). Its entries
+# are kept short, and "width -4" hands back the blank gnuplot leaves right
+# of the text, so that it stays narrower than the plot at any text size.
+set key top right Left reverse width -4
 
 # The zero line: where a gradient says "stay".
 set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead ls 8 back
 
 plot data("no-zero") using "step":"used_grad_w" with linespoints ls 2 \
-         title "what w.grad held at the step (no zero\\_grad)", \
+         title "w.grad at the step (no zero\\_grad)", \
      data("no-zero") using "step":"grad_w" with linespoints ls 1 \
          title "the gradient at that step's w, b"

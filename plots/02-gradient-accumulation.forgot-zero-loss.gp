@@ -27,16 +27,23 @@ stats data("correct") every ::0::0 using "loss" nooutput name "START"
 set logscale y
 set format y "10^{%L}"
 set xlabel "step k"
-set ylabel "mean squared error (log scale)"
+set ylabel "mean squared error\n(log scale)"
 set xrange [0:200]
-set yrange [1e-3:1e2]
-set key at graph 0.98, graph 0.98 right top Left reverse
+# The loss axis reaches up to 10^4 to leave a band above the starting loss
+# for the key and the start's label, tall enough at any text size. The
+# forgotten zero_grad's entry goes on over a second row (an entry with no
+# sample: a "\n" inside a title would overprint the next row), and "width
+# -4" hands back the blank gnuplot leaves right of the text, so that the
+# key stays narrower than the plot.
+set yrange [1e-3:1e4]
+set key top right Left reverse width -4
 
 set label 1 sprintf("loss at the start = %.2f", START_min) \
     at graph 0.02, first START_min offset 0, 0.7 left front textcolor rgb "#000000"
 
 plot data("no-zero") using "step":"loss" with lines ls 2 \
-         title "zero\\_grad forgotten: grad sums every gradient so far", \
+         title "zero\\_grad forgotten:", \
+     keyentry with lines lt nodraw title "grad sums every gradient so far", \
      data("correct") using "step":"loss" with lines ls 1 \
          title "zero\\_grad, forward, backward, step", \
      START_min with lines ls 8 notitle

@@ -23,15 +23,21 @@ REQUIRED = "accumulate-k4 k4-none k20-none"
 set logscale y
 set format y "10^{%L}"
 set xlabel "step k"
-set ylabel "mean squared error (log scale)"
+set ylabel "mean squared error\n(log scale)"
 set xrange [0:60]
 set xtics 10
 set yrange [1e-3:1e3]
-set key at graph 0.98, graph 0.75 right top Left reverse
+# The key sits top right, clear of the 20-micro-batch run (which leaves the
+# plot within a few steps) and above the others. Its title says
+# "micro-batches" once and its text is the smaller size, so that it stays
+# narrow enough for that corner at any text size; "width -7" hands back the
+# blank gnuplot leaves right of the text (it sizes the key for full-size
+# text).
+set key top right Left reverse width -7 font FONT_SMALL title "micro-batches:" left
 
 plot data("accumulate-k4") using "step":"loss" with linespoints ls 1 \
-         title "4 micro-batches, weighted 1/k (= the large batch)", \
+         title "4, weighted 1/k (= the large batch)", \
      data("k4-none") using "step":"loss" with linespoints ls 5 \
-         title "4 micro-batches, not weighted: like η = 4 × 0.05", \
+         title "4, not weighted: like η = 4 × 0.05", \
      data("k20-none") using "step":"loss" with linespoints ls 4 \
-         title "20 micro-batches, not weighted: like η = 20 × 0.05"
+         title "20, not weighted: like η = 20 × 0.05"

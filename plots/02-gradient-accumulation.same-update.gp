@@ -35,48 +35,55 @@ ZERO_AT = 1e-18
 measured(d) = (d > 0 ? d : NaN)       # NaN: no point, the line breaks
 exact_zero(d) = (d == 0 ? ZERO_AT : NaN)
 
-# The bottom panel gets the larger share: it spans twenty decades.
+# The bottom panel gets the larger share: it spans twenty decades. The
+# outer margins are in characters, so that they grow with the text (the
+# y labels and tick labels at the left, the x tick labels and label at the
+# bottom); only the split between the panels is a fraction of the figure.
+# The keys and the bottom panel's notes use the smaller text, so that they
+# fit the empty parts of their panels at any text size.
 set multiplot
-set lmargin at screen 0.13
-set rmargin at screen 0.97
-set tmargin at screen 0.97
-set bmargin at screen 0.69
+set lmargin 11
+set rmargin 2
+set tmargin 1
+set bmargin at screen 0.72
 
 # ------------------------------------------------------------- top: losses
 set logscale y
 set format y "10^{%L}"
 set xrange [0:200]
 set format x ""
-set ylabel "loss (log scale)"
+set ylabel "loss\n(log scale)"
 set yrange [1e-3:1e2]
 set ytics 100
-set key at graph 0.98, graph 0.96 right top Left reverse
+set key at graph 0.98, graph 0.97 right top Left reverse font FONT_SMALL spacing 0.9 width -6
 
 plot data("accumulate-k4") using "step":"ref_loss" with lines ls 1 lw 3 \
          title "one batch of 100", \
      data("accumulate-k4") every 5 using "step":"loss" with points ls 2 pt 6 ps 1.0 \
          title "4 micro-batches of 25, weighted n_m/N", \
      data("unequal-size") every 5::2 using "step":"loss" with points ls 3 pt 8 ps 1.0 \
-         title "micro-batches of 40, 30, 20, 10, weighted n_m/N"
+         title "4 of 40, 30, 20, 10, weighted n_m/N"
 
 # ------------------------------------------- bottom: distance from the reference
-set tmargin at screen 0.62
-set bmargin at screen 0.15
+set tmargin at screen 0.68
+set bmargin 4
 set format x "%g"
 set xlabel "step k"
 set ylabel "max |θ − θ_{one batch}|"
-set yrange [ZERO_AT/1000:10]
+set yrange [ZERO_AT/1e4:10]
 set ytics 1e-18, 1e4
 set format y "10^{%L}"
-set key at graph 0.98, graph 0.80 right top Left reverse
+# (top at 10^-3.5: clear of the unequal runs above it, and of the unit in
+# the last place's label below it)
+set key at graph 0.98, first 10**-3.5 right top Left reverse font FONT_SMALL spacing 0.9 width -6
 
 set arrow 1 from graph 0, first ZERO_AT to graph 1, first ZERO_AT nohead lc rgb "#b0b0b0" dt 3 back
-set label 1 "exactly 0 (drawn at 10^{-18})" at graph 0.98, first ZERO_AT offset 0, -1.0 \
-    right front textcolor rgb "#404040"
+set label 1 "exactly 0 (drawn at 10^{-18})" at graph 0.98, first ZERO_AT offset 0, -0.8 \
+    right front textcolor rgb "#404040" font FONT_SMALL
 # One unit in the last place of 1.0, the spacing of doubles near w and b.
 ULP_OF_ONE = 2.0**-52
 set label 2 "one unit in the last place of 1.0 = 2^{-52} ≈ 2.2×10^{-16}" \
-    at graph 0.98, first ULP_OF_ONE offset 0, 0.8 right front textcolor rgb "#000000"
+    at graph 0.98, first ULP_OF_ONE offset 0, 0.6 right front textcolor rgb "#000000" font FONT_SMALL
 
 plot data("unequal-none")  using "step":(measured(column("param_diff"))) with lines ls 4 \
          title "40, 30, 20, 10, not weighted", \

@@ -26,22 +26,29 @@ REQUIRED = "minibatch shuffle-seed2 shuffle-seed3 shuffle-seed4 solve"
 stats data("solve") using "loss" nooutput name "FLOOR"
 floor_loss = FLOOR_min
 
-set multiplot layout 2, 1
+# Margins and the gap between the panels in characters, so that they grow
+# with the text and both panels keep the same left edge whatever their
+# tick labels.
+set multiplot layout 2, 1 margins char 11, 2, 4, 1 spacing char 0, 1.2
 set xrange [0:20]
 set xtics 2
 set format y "10^{%L}"
 set logscale y
 
 # ---------------------------------------------------------------- top
-set ylabel "loss (log scale)"
-set yrange [1e-3:30]
-set ytics 10
+set ylabel "loss\n(log scale)"
+# (down to 10^-4: room under the batch losses' dips for the minimum's label)
+set yrange [1e-4:30]
+set ytics 100
 set format x ""
-set key top right Left reverse
+# The key is in the smaller text, to stay clear of the falling curves at
+# the left at any text size ("width -9" hands back the blank gnuplot leaves
+# right of the text: it sizes the key for full-size text).
+set key top right Left reverse font FONT_SMALL width -9
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
-    at graph 0.02, first floor_loss offset 0, -0.9 left front
+    at graph 0.02, first floor_loss offset 0, -1.3 left front
 plot data("minibatch") using "epoch":"batch_loss" with lines ls 9 lw 1 \
-         title "batch loss L_B of each step, as a log prints it", \
+         title "batch loss L_B of each step, as logged", \
      data("minibatch") using "epoch":"loss" with lines ls 1 lw 2 \
          title "training loss L over all N examples", \
      floor_loss with lines ls 8 notitle
@@ -50,10 +57,10 @@ plot data("minibatch") using "epoch":"batch_loss" with lines ls 9 lw 1 \
 unset label 1
 set format x "%g"
 set xlabel "epoch (32 steps each)"
-set ylabel "L minus the minimum"
+set ylabel "L minus\nthe minimum"
 set yrange [1e-6:100]
 set ytics 100
-set key top right Left reverse maxrows 2
+set key top right Left reverse maxrows 2 width -3
 excess(v) = v - floor_loss > 0 ? v - floor_loss : NaN
 plot data("minibatch")     using "epoch":(excess(column("loss"))) with lines ls 1 \
          title "shuffle seed 1", \

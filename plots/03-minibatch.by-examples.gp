@@ -30,10 +30,18 @@ set ylabel "training loss L (log scale)"
 set x2label "epochs"
 set xrange [0:20000]
 set x2range [0:20]
-set xtics 2000 nomirror
+# A number every 4000 examples: every 2000, the labels run into one
+# another once the text is scaled up for a projector.
+set xtics 4000 nomirror
+set mxtics 2
 set x2tics 2 out
-set yrange [5e-3:30]
-set key top right Left reverse
+# Down to 10^-3, to leave room for the minimum's label under its line. The
+# key sits above the plot, one entry a row, over the epochs: inside, no
+# corner is free at every text size. The top margin, in lines of text,
+# holds both (gnuplot would size it for the key alone).
+set yrange [1e-3:30]
+set key tmargin right Left reverse maxcols 1
+set tmargin 7.5
 
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
     at graph 0.98, first floor_loss offset 0, -0.9 right front

@@ -27,8 +27,11 @@ set format y "10^{%L}"
 set xlabel "updates (steps), log scale"
 set ylabel "training loss L (log scale)"
 set xrange [1:20000]
-set yrange [5e-3:30]
-set key top right Left reverse
+# Down to 10^-3, to leave room for the minimum's label under its line. The
+# key sits above the plot: inside, no corner is free at every text size.
+# gnuplot sets the top margin to fit it, in as many columns as fit.
+set yrange [1e-3:30]
+set key tmargin right Left reverse
 
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
     at graph 0.98, first floor_loss offset 0, -0.9 right front

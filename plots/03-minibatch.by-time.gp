@@ -42,17 +42,17 @@ floor_loss = FLOOR_min
 set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"
-set xlabel "modelled time (microseconds, log scale): steps × measured seconds per step"
+set xlabel "modelled time (microseconds, log scale):\nsteps × measured seconds per step"
 set ylabel "training loss L (log scale)"
 set xrange [1e-2:1e3]
-set yrange [5e-3:30]
-set key bottom left Left reverse
-
-# The measured costs, in the empty space at the bottom right, below the
-# full batch's curve and above the noise of B = 1.
-set label 2 sprintf("time per step (measured once):\nB = 1: %.0f ns\nB = 32: %.0f ns\nB = 1000: %.0f ns", \
-    sgd_step_seconds * 1e9, minibatch_step_seconds * 1e9, full_step_seconds * 1e9) \
-    at graph 0.98, graph 0.40 right front
+# Down to 10^-3, to leave room for the minimum's label under its line. The
+# key sits above the plot: inside, no corner is free at every text size.
+# gnuplot sets the top margin to fit it, in as many columns as fit. Each
+# entry gives its run's measured time per step (once a note of its own,
+# which the curves left no room for at a large text size).
+set yrange [1e-3:30]
+set key tmargin right Left reverse
+step_ns(seconds) = sprintf("%.0f ns a step", seconds * 1e9)
 
 micro(steps, seconds) = steps > 0 ? steps * seconds * 1e6 : NaN
 
@@ -61,13 +61,13 @@ set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
 
 plot data("sgd") every ::1::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
          with lines ls 2 \
-         title "stochastic, B = 1", \
+         title "stochastic, B = 1 (" . step_ns(sgd_step_seconds) . ")", \
      data("sgd") every 20::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
          with lines ls 2 notitle, \
      data("minibatch") using (micro(column("step"), minibatch_step_seconds)):"loss" \
          with lines ls 1 \
-         title "minibatch, B = 32", \
+         title "minibatch, B = 32 (" . step_ns(minibatch_step_seconds) . ")", \
      data("full") using (micro(column("step"), full_step_seconds)):"loss" \
          with linespoints ls 3 \
-         title "full batch, B = 1000", \
+         title "full batch, B = 1000 (" . step_ns(full_step_seconds) . ")", \
      floor_loss with lines ls 8 notitle

@@ -31,15 +31,20 @@ set logscale xy 2
 set logscale y 10
 set format y "10^{%L}"
 set xlabel "batch size B (log scale)"
-set ylabel "size of the gradient error |g_B - g| (log scale)"
+set ylabel "size of the gradient error\n|g_B - g| (log scale)"
 set xrange [0.8:1300]
 set xtics (1, 4, 16, 64, 256, 1000)
 set yrange [1e-2:100]
-set key bottom left Left reverse
+# The key sits above the plot: inside, below the crosses, it covered the
+# largest batches' crosses once the text was scaled up. gnuplot sets the top
+# margin to fit it.
+set key tmargin right Left reverse
 
 positive(v) = v > 0 ? v : NaN
 
-set label 1 sprintf("size of the full gradient |g| = %.2f", grad_norm) \
+# (short, so that it stays right of where the curve crosses the line, at
+# any text size)
+set label 1 sprintf("full gradient: |g| = %.2f", grad_norm) \
     at graph 0.98, first grad_norm offset 0, 0.8 right front
 
 plot data("noise") using "batch_size":(positive(column("predicted_rms"))) \

@@ -11,7 +11,10 @@
 # steps per epoch and so arrive sooner, but their noise and their
 # divergence set in at smaller rates: the best rate grows with the batch.
 #
-# The key sits above the curves, in room made for it at the top.
+# The key sits above the plot, in as many columns as fit the width (inside,
+# in room made for it at the top, it ran off both sides at a large text
+# size). Its entries are short, since gnuplot gives every column the width
+# of the longest: "B = N = 1000" is the full batch.
 #
 # An excess below 1e-9 (full batch, near its best rate, where the run hits
 # the minimum to rounding) is drawn at 1e-9, the bottom of the axis.
@@ -31,14 +34,14 @@ set logscale xy
 set format x "10^{%L}"
 set format y "10^{%L}"
 set xlabel "learning rate η (log scale)"
-set ylabel "loss above the minimum after 20 epochs (log scale)"
+set ylabel "loss above the minimum\nafter 20 epochs (log scale)"
 set xrange [1e-4:1]
-set yrange [1e-9:1e4]
-set key top center Left reverse maxrows 3 width 2
+set yrange [1e-9:1e2]
+set key tmargin center horizontal Left reverse
 
 excess(b, size) = (column("batch_size") == size && column("diverged") == 0) ? \
                   (column("loss") - floor_loss > 1e-9 ? column("loss") - floor_loss : 1e-9) : NaN
 
 plot for [i = 1:5] data("sweep") \
          using "lr":(excess(0, word("1 8 32 128 1000", i) + 0)) with linespoints ls i \
-         title (i < 5 ? sprintf("B = %s", word("1 8 32 128", i)) : "B = N = 1000 (full batch)")
+         title (i < 5 ? sprintf("B = %s", word("1 8 32 128", i)) : "B = N = 1000")

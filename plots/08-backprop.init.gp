@@ -16,16 +16,43 @@ do for [r in RUNS] { REQUIRED = REQUIRED . " init-" . r }
 NAMES = "sigmoid, Xavier|sigmoid, He|tanh, Xavier|ReLU, He|ReLU, He × 0.5|ReLU, He × 2"
 pick(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
 
-set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
+# The titles take two lines and the key sits below both panels, where it
+# covers no curve (inside the left panel, top left, it covered the ReLU,
+# He × 2 curve once the text grew); the margins, in characters, leave room
+# for both.
+set multiplot layout 1, 2 margins char 8.6, 2.5, 6.4, 4 spacing char 8.6, 0
 set xlabel "layer"
 set xrange [0.5:9.5]
 set xtics 1
 set logscale y
 set format y "10^{%L}"
-set title "spread of the layer's output"
-set key top left Left reverse font FONT_SMALLER samplen 1 spacing 0.9
-plot for [i = 1:6] data("init-" . word(RUNS, i)) using "layer":"activation_std" with linespoints lt i title pick(NAMES, i)
-set title "‖∂L/∂W‖ of the layer's weights"
+# A number every second decade: on every decade, the numbers run into one
+# another in the right panel's nine decades at a large text size.
+set ytics 100
+set mytics 2
+set title "spread of the\nlayer's output"
 unset key
+plot for [i = 1:6] data("init-" . word(RUNS, i)) using "layer":"activation_std" with linespoints lt i title pick(NAMES, i)
+set title "‖∂L/∂W‖ of the\nlayer's weights"
 plot for [i = 1:6] data("init-" . word(RUNS, i)) using "layer":"weight_grad_norm" with linespoints lt i title pick(NAMES, i)
+
+# The key, for both panels: a plot of nothing but key entries, across the
+# whole width of the figure, so that gnuplot lays its six entries out in
+# three columns (a key belongs to a plot, and one panel is too narrow).
+set lmargin at screen 0
+set rmargin at screen 1
+set tmargin at screen 1
+set bmargin at screen 0
+unset border
+unset tics
+unset grid
+unset xlabel
+unset ylabel
+unset title
+unset logscale y
+set yrange [0:1]
+set key at screen 0.5, screen 0.01 center bottom horizontal maxcols 3 Left reverse font FONT_SMALLER samplen 1 spacing 0.9
+# (NaN draws nothing; gnuplot 5.4 fails an assertion on a plot of key
+# entries alone.)
+plot NaN notitle, for [i = 1:6] keyentry with linespoints lt i title pick(NAMES, i)
 unset multiplot

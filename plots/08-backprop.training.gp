@@ -13,9 +13,12 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "train"
 @REQUIRE
 
-set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
+# One key for both panels (they draw the same two runs), below them: inside
+# either panel it covered the curves or the y numbers once the text grew.
+# The bottom margin, in characters, leaves it room.
+set multiplot layout 1, 2 margins char 8.6, 2.5, 5.6, 2.5 spacing char 8.6, 0
 set xlabel "epoch"
-set key top right samplen 1.5 font FONT_SMALL
+unset key
 set title "loss (cross-entropy)"
 set logscale y
 set yrange [0.1:3]
@@ -24,11 +27,28 @@ plot data("train") using "epoch":"train_loss" with linespoints lt 1 title "train
      ""            using "epoch":"val_loss" with linespoints lt 2 title "validation"
 unset logscale y
 set title "accuracy"
-set key bottom right
 set yrange [75:100]
 # (the loss panel's tick list would leave this range without a number)
 set ytics autofreq
 set format y "%.0f%%"
 plot data("train") using "epoch":(100 * column("train_accuracy")) with linespoints lt 1 title "train (during the epoch)", \
      ""            using "epoch":(100 * column("val_accuracy")) with linespoints lt 2 title "validation"
+
+# The key: a plot of nothing but key entries across the whole width of the
+# figure. (NaN draws nothing; gnuplot 5.4 fails an assertion on a plot of
+# key entries alone.)
+set lmargin at screen 0
+set rmargin at screen 1
+set tmargin at screen 1
+set bmargin at screen 0
+unset border
+unset tics
+unset grid
+unset xlabel
+unset title
+set yrange [0:1]
+set key at screen 0.5, screen 0.01 center bottom horizontal Left reverse samplen 1.5 font FONT_SMALL
+plot NaN notitle, \
+     keyentry with linespoints lt 1 title "train (during the epoch)", \
+     keyentry with linespoints lt 2 title "validation"
 unset multiplot

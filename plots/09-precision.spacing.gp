@@ -20,7 +20,10 @@ set format x "10^{%L}"
 set format y "10^{%L}"
 set xrange [1e-45:1e39]
 set yrange [1e-62:1e38]
-set xtics 1e-40, 1e10
+# A number every twenty decades (a minor tick between): every ten, the
+# numbers run into one another once the text is scaled up for a projector.
+set xtics 1e-40, 1e20
+set mxtics 2
 set ytics 1e-60, 1e15
 set xlabel "magnitude of the number"
 set ylabel "gap to its neighbour"

@@ -20,7 +20,12 @@ REQUIRED = RUNS
 
 set xlabel "step"
 set ylabel "training loss (smoothed)"
-set key top right font FONT_SMALL samplen 1.5
+# The key sits bottom left, under the falling curves, the loss axis reaching
+# down to 1.3 to make room for it: top right, it covered both curves once
+# the text was scaled up for a projector. ("width -8": gnuplot sizes the key
+# for full-size text and would leave a blank right of it, over the curves.)
+set yrange [1.3:2.6]
+set key bottom left Left reverse font FONT_SMALL samplen 1.5 width -8
 set title "bf16 weights at lr 0.001: kept four ways"
 # Chapter 7's smoothed loss (smooth_loss, as fastai's lr_find): an average
 # that keeps BETA of the past, divided by 1 - BETA^k after k losses. (A

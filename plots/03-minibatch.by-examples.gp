@@ -35,11 +35,11 @@ set x2range [0:20]
 set xtics 4000 nomirror
 set mxtics 2
 set x2tics 2 out
-# Down to 10^-3, to leave room for the minimum's label under its line. The
+# Down to 3×10^-4, to leave room for the minimum's label under its line. The
 # key sits above the plot, one entry a row, over the epochs: inside, no
 # corner is free at every text size. The top margin, in lines of text,
 # holds both (gnuplot would size it for the key alone).
-set yrange [1e-3:30]
+set yrange [3e-4:30]
 set key tmargin right Left reverse maxcols 1
 set tmargin 7.5
 

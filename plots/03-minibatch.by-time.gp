@@ -45,12 +45,12 @@ set format y "10^{%L}"
 set xlabel "modelled time (microseconds, log scale):\nsteps × measured seconds per step"
 set ylabel "training loss L (log scale)"
 set xrange [1e-2:1e3]
-# Down to 10^-3, to leave room for the minimum's label under its line. The
+# Down to 3×10^-4, to leave room for the minimum's label under its line. The
 # key sits above the plot: inside, no corner is free at every text size.
 # gnuplot sets the top margin to fit it, in as many columns as fit. Each
 # entry gives its run's measured time per step (once a note of its own,
 # which the curves left no room for at a large text size).
-set yrange [1e-3:30]
+set yrange [3e-4:30]
 set key tmargin right Left reverse
 step_ns(seconds) = sprintf("%.0f ns a step", seconds * 1e9)
 

@@ -27,10 +27,10 @@ set format y "10^{%L}"
 set xlabel "updates (steps), log scale"
 set ylabel "training loss L (log scale)"
 set xrange [1:20000]
-# Down to 10^-3, to leave room for the minimum's label under its line. The
+# Down to 3×10^-4, to leave room for the minimum's label under its line. The
 # key sits above the plot: inside, no corner is free at every text size.
 # gnuplot sets the top margin to fit it, in as many columns as fit.
-set yrange [1e-3:30]
+set yrange [3e-4:30]
 set key tmargin right Left reverse
 
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \

@@ -23,34 +23,39 @@ REQUIRED = "plain clip-norm"
 # The step at which the unclipped run stopped: its last recorded row.
 last_step = real(system(sprintf("tail -n 1 '%s' | cut -d, -f1", data("plain"))))
 
-set multiplot layout 1, 2 margins char 12, 2.6, 3.8, 2.5 spacing char 11.2, 0
+# At SCALE=1.5 the canvas is about 51 characters wide, and each panel
+# needs all the width it can get: the quantity is named in the title
+# rather than in a y label, and the curves are named where they run rather
+# than in keys (a key of three entries is wider than the panel, and inside
+# it covered the unclipped run's jump).
+set multiplot layout 1, 2 margins char 6.5, 2.6, 3.8, 2.5 spacing char 7.5, 0
 set logscale y
 set format y "10^{%L}"
 set xlabel "step"
 set xrange [-5:300]
-set xtics 50
+set xtics 100
 unset mytics
+set key off
 
-set title "loss"
-set ylabel "loss (log scale)"
+set title "loss (log scale)"
 set yrange [1e-33:1e45]
 set ytics 1e-30, 1e10
-set key bottom left Left reverse
-set label 1 sprintf("no clipping: inf at step %d", last_step) \
+set label 1 sprintf("no clipping:\ninf at step %d", last_step) \
     at first 12, first 3e38 left font FONT_NOTE tc rgb "#D55E00"
+set label 2 "--clip-norm 1" at first 20, first 1e6 left font FONT_NOTE tc ls 1
 plot data("plain") using "step":"loss" with linespoints ls 2 ps 0.9 \
          title "no clipping", \
      data("clip-norm") using "step":"loss" with lines ls 1 \
          title "--clip-norm 1"
 
-set title "gradient norm"
-set ylabel "|gradient| (log scale)"
+set title "|gradient| (log scale)"
 set yrange [1e-15:1e45]
 set ytics 1e-15, 1e10
-unset label 1
-set label 2 sprintf("nan at step %d", last_step) \
+unset label
+set label 1 sprintf("no clipping:\nnan at step %d", last_step) \
     at first 12, first 7e37 left font FONT_NOTE tc rgb "#D55E00"
-set key at graph 1, graph 0.8 right top
+set label 2 "before clipping" at first 20, first 1e8 left font FONT_NOTE tc ls 1
+set label 3 "after clipping\n(≤ 1)" at first 5, first 1e-5 left font FONT_NOTE tc ls 1
 plot data("plain") using "step":"grad_norm" with linespoints ls 2 ps 0.9 \
          title "no clipping", \
      data("clip-norm") using "step":"grad_norm" with lines ls 1 \

@@ -32,16 +32,24 @@ what(name) = system(sprintf("tail -n 1 '%s' | cut -d, -f2", data(name)))
 TITLES = "too large a step|a cliff|log(0) in the loss"
 panel_title(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", TITLES, i))
 XMAX = "250 2 1050"
-XTICS = "50 1 250"
+# Steps labelled every XTICS, with a tick between: closer, the labels run
+# into one another at SCALE=1.5.
+XTICS = "200 1 1000"
 YMIN = "1e-3 1e-1 1e-4"
 YMAX = "1e306 1e45 1e1"
 
-set multiplot layout 1, 3 margins char 11.2, 2.5, 3.8, 3.5 spacing char 6.9, 0
+# At SCALE=1.5 the canvas is about 51 characters wide, so each of the
+# three panels is only some 8 wide: the titles are in the smaller text, the
+# key is shared, in a row at the bottom of the figure, and the y label is
+# on two lines, short enough for the panels' height.
+set multiplot layout 1, 3 margins char 11.4, 3.5, 5.2, 3.5 spacing char 6.3, 0
 set logscale y
 set format y "10^{%L}"
 unset mytics
+set mxtics 2
 set xlabel "step"
 set key off
+set title font FONT_SMALL
 do for [i = 1:3] {
     run = word(RUNS, i)
     k = last_step(run)
@@ -49,10 +57,11 @@ do for [i = 1:3] {
     set xrange [0:(word(XMAX, i) + 0)]
     eval sprintf("set xtics 0, %s", word(XTICS, i))
     eval sprintf("set yrange [%s:%s]", word(YMIN, i), word(YMAX, i))
-    set ytics auto
-    if (i == 1) { set ylabel "loss and gradient norm (log scale)" } else { unset ylabel }
+    # The cliff's 45 decades in steps of 15: in fives, the labels touch.
+    if (i == 2) { set ytics 1, 1e15 } else { set ytics auto }
+    if (i == 1) { set ylabel "loss and gradient\nnorm (log scale)" } else { unset ylabel }
     set arrow 1 from first k, graph 0 to first k, graph 1 nohead ls 8
-    if (i == 3) { set key top right }
+    if (i == 3) { set key at screen 0.5, character 0.3 center bottom vertical maxrows 1 Left reverse }
     plot data(run) using "step":"loss" with linespoints ls 1 ps 0.4 title "loss", \
          data(run) using "step":"grad_norm" with linespoints ls 2 ps 0.4 title "gradient norm"
 }

@@ -39,7 +39,10 @@ f(w, b) = (w**T - 2)**2 + (b*S(w) - 1)**2
 WSTAR = 2**(1.0/T)
 BSTAR = WSTAR - 1
 
-set multiplot layout 1, 2 margins char 8.6, 2.6, 3.8, 2.5 spacing char 10.3, 0
+# At SCALE=1.5 the canvas is about 51 characters wide: the titles are on
+# two lines, a one-line title being wider than its panel, and the keys in
+# the smaller text, each in its panel's free corner.
+set multiplot layout 1, 2 margins char 7.5, 2.6, 3.8, 3.7 spacing char 7, 0
 
 # ------------------------------------------------------------- the paths
 set view map
@@ -47,7 +50,8 @@ set contour base
 set cntrparam levels discrete -2, -1, 0, 1, 2, 3
 set isosamples 200, 200
 set xrange [1.0:1.56]
-set yrange [-0.01:0.1]
+# Up to 0.11, to leave the key room above the minimum's star.
+set yrange [-0.01:0.11]
 unset colorbox
 set cntrlabel onecolor
 set border 15 lw 1 lc rgb "#404040"
@@ -57,8 +61,10 @@ set xlabel "w" offset 0, 0.5
 set ylabel "b" offset 1, 0
 set xtics 0.1
 set ytics 0.02
-set title "paths (contours at loss 10^{-2}, 10^{-1}, ..., 10^3)"
-set key top right
+set title "paths (contours at loss\n10^{-2}, 10^{-1}, ..., 10^3)"
+# Its white patch trimmed to the text (gnuplot reckons it generously, and
+# more so in 3D): untrimmed, it hid the star and the paths' ends.
+set key top right font FONT_SMALL width -6
 splot log10(f(x, y)) nosurface with lines lc rgb "#c0c0c0" lw 1 notitle, \
       data("clip-norm") using "w":"b":(0) nocontours with lines ls 1 lw 2 \
           title "--clip-norm 1", \
@@ -78,11 +84,12 @@ set grid xtics ytics
 set xlabel "step" offset 0, 0
 set ylabel "angle (degrees)" offset 0, 0
 set xrange [0:300]
-set yrange [-2:50]
-set xtics 50
+# Room above the 45-degree band for the key.
+set yrange [-2:60]
+set xtics 100
 set ytics 0, 15
-set title "how far clipping turns the gradient"
-set key at graph 1, graph 0.98 right top
+set title "how far clipping\nturns the gradient"
+set key at graph 1, graph 1 right top font FONT_SMALL
 plot data("clip-value") using "step":"angle" with points ls 2 ps 0.35 title "--clip-value 1", \
      data("clip-norm") using "step":"angle" with lines ls 1 lw 2.5 title "--clip-norm 1"
 unset multiplot

@@ -58,22 +58,27 @@ set grid noxtics noytics
 set border 15 lw 1 lc rgb "#404040"
 unset key
 
-TITLES = "η = 0.01 (reference)|η = 0.02|η = 0.001, momentum μ = 0.9|η = 0.01, μ = 0.9"
-title_of(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", TITLES, i))
+array TITLES[4] = ["η = 0.01 (reference)", "η = 0.02", "η = 0.001,\nmomentum μ = 0.9", "η = 0.01,\nμ = 0.9"]
 
-set multiplot
-# Four square maps on the left, a legend on the right. The canvas is 16:10
-# in both formats, so a panel H high (in screen units) is H·10/16 wide.
-H = 0.385; W = H * 10.0 / 16.0
+# Four square maps on the left, a legend on the right. The margins and
+# gaps are in characters, so that they grow with the text (at SCALE=1.5 the
+# canvas is only about 51 characters wide and 17 high); the bottom titles
+# are on two lines, one being wider than its map there. The maps are as
+# high as the canvas allows, and the legend has the width left over, but
+# at least the 25.5 characters it needs; that takes the canvas's size in
+# characters, which the terminal reports once it has drawn something (an
+# empty plot, then the file starts again).
+plot [0:1] [0:1] NaN notitle
+set output ARG3
+MAP = (GPVAL_TERM_YSIZE * 1.0 / GPVAL_TERM_VCHAR - 1.8 - 1.6 - 3) / 2 \
+      * GPVAL_TERM_VCHAR / GPVAL_TERM_HCHAR
+LEGEND_ROOM = GPVAL_TERM_XSIZE * 1.0 / GPVAL_TERM_HCHAR - 4 - 3 - 2 * MAP
+LEGEND_ROOM = LEGEND_ROOM > 25.5 ? LEGEND_ROOM : 25.5
+set multiplot layout 2, 2 margins char 4, LEGEND_ROOM, 1.8, 1.6 spacing char 3, 3
 do for [i = 1:4] {
     run = word(RUNS, i)
     col = (i - 1) % 2; row = (i - 1) / 2
-    left = 0.065 + col * (W + 0.035); top = 0.93 - row * (H + 0.075)
-    set lmargin at screen left
-    set rmargin at screen left + W
-    set tmargin at screen top
-    set bmargin at screen top - H
-    set title title_of(i) offset 0, -0.5
+    set title TITLES[i] offset 0, -0.5
     set format x (row == 1 ? "% g" : "")
     set format y (col == 0 ? "% g" : "")
     plot data("basins-" . run) using 1:2:(RED[int($3) + 4]):(GREEN[int($3) + 4]):(BLUE[int($3) + 4]) \
@@ -82,28 +87,30 @@ do for [i = 1:4] {
              with points pt 7 ps 1.1 lc rgb "#ffffff", \
          data("himmelblau-critical") using "x":(strcol("kind") eq "minimum" ? column("y") : NaN) \
              with points pt 6 ps 1.1 lc rgb "#000000"
+    # The top right map's corner, as a fraction of the canvas: the legend
+    # starts a character right of it.
+    if (i == 2) {
+        LEGEND_X = (GPVAL_TERM_XMAX * GPVAL_TERM_SCALE + GPVAL_TERM_HCHAR) / GPVAL_TERM_XSIZE
+        LEGEND_Y = GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE
+        LINE = GPVAL_TERM_VCHAR * 1.0 / GPVAL_TERM_YSIZE
+    }
 }
 
-# The legend: a swatch and a name per label, in screen coordinates.
+# The legend: a swatch and a name per label, the key of an empty plot that
+# fills the rest of the canvas, in the smaller text so that it fits beside
+# the maps.
 unset title
 LEGEND = "minimum 0 at (3, 2)|minimum 1 at (−2.81, 3.13)|minimum 2 at (−3.78, −3.28)|minimum 3 at (3.58, −1.85)|" \
          . sprintf("not settled in %d steps", STEP_LIMIT) . "|diverged"
 LEGEND_LABELS = "0 1 2 3 -2 -3"
-X0 = 0.64
-do for [k = 1:6] {
-    label = word(LEGEND_LABELS, k) + 0
-    y = 0.72 - (k - 1) * 0.08
-    set object k rect from screen X0, y - 0.022 to screen X0 + 0.025, y + 0.022 \
-        fc rgb colour(label) fs solid 1.0 border lc rgb "#404040" front
-    set label k system(sprintf("echo '%s' | cut -d'|' -f%d", LEGEND, k)) \
-        at screen X0 + 0.04, y left front
-}
-set label 7 "Each start is coloured by the" at screen X0, 0.88 left front
-set label 8 "minimum that descent from it" at screen X0, 0.835 left front
-set label 9 "reaches (white dots: the minima)." at screen X0, 0.79 left front
-# An empty plot to draw the legend.
+legend_of(k) = system(sprintf("echo '%s' | cut -d'|' -f%d", LEGEND, k))
 unset border; unset tics; unset grid
-set lmargin at screen X0; set rmargin at screen 0.99
-set tmargin at screen 0.95; set bmargin at screen 0.05
-plot [0:1] [0:1] NaN notitle
+set lmargin at screen LEGEND_X; set rmargin at screen 1
+set tmargin at screen 1; set bmargin at screen 0
+set label 1 "Each start is coloured by the\nminimum that descent from it\nreaches (white dots: the minima)." \
+    at screen LEGEND_X, screen LEGEND_Y left font FONT_SMALL offset 0, -0.5
+set key at screen LEGEND_X, screen LEGEND_Y - 3.2 * LINE left top Left reverse noopaque \
+    samplen 1.2 spacing 1.5 font FONT_SMALL
+plot [0:1] [0:1] for [k = 1:6] NaN with boxes fs solid 1.0 border lc rgb "#404040" \
+         fc rgb colour(word(LEGEND_LABELS, k) + 0) title legend_of(k)
 unset multiplot

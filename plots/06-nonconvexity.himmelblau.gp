@@ -64,8 +64,12 @@ set xlabel "x"
 set ylabel "y"
 set grid noxtics noytics
 set border 15
-set key outside right top Left reverse samplen 1.5 spacing 1.1 nobox
-set lmargin 7
+# The key stands right of the map, in a right margin of 23.5 characters
+# (the width of its longest line), and the map takes the rest: placed
+# outside by gnuplot, the key's room is reckoned generously, and at
+# SCALE=1.5 it left the map a third of the canvas's height.
+set key at graph 1, graph 1 left top Left reverse samplen 1.5 spacing 1.1 nobox noopaque
+set margins 6, 23.5, 3.5, 1
 
 is(kind) = strcol("kind") eq kind ? column("y") : NaN
 crit = data("himmelblau-critical")
@@ -87,8 +91,9 @@ plot $contours using 1:2 with lines lc rgb "#c8c8c8" lw 1 notitle, \
      for [i = 1:6] data(sprintf("himmelblau-path-%d", i)) every ::0::0 using "x":"y" \
          with points ls colour_of(i) pt 6 ps 1.2 notitle, \
      NaN with linespoints lc rgb "#606060" pt 7 ps 0.25 \
-         title "descent, η = 0.01, coloured by", \
-     NaN with lines lc rgb "#ffffff" title "the minimum it reaches", \
+         title "descent, η = 0.01,", \
+     NaN with lines lc rgb "#ffffff" title "coloured by the", \
+     NaN with lines lc rgb "#ffffff" title "minimum it reaches", \
      NaN with points lc rgb "#606060" pt 6 ps 1.2 title "its start", \
      crit using "x":(is("minimum")) with points pt 7 ps 1.3 lc rgb "#000000" \
          title "minimum (λ_1, λ_2 > 0)", \

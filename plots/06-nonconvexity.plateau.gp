@@ -26,7 +26,8 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "plateau plateau-m0.5 plateau-m0.9"
 @REQUIRE
 
-set multiplot layout 1, 2 spacing 0.1, 0
+# Margins in characters, so that they grow with the text.
+set multiplot layout 1, 2 margins char 9, 2.6, 3.8, 2.5 spacing char 11, 0
 set xrange [0:1500]
 set xtics 500
 set xlabel "step"
@@ -35,11 +36,12 @@ set title "loss, η = 2"
 set ylabel "f(w) = (σ(w) − 0.9)^2"
 set yrange [0:0.9]
 set ytics 0.1
-# The curves are named where they fall, beside each drop.
+# The curves are named where they fall, along each drop: written across,
+# a name is wider than the gap to the next drop at SCALE=1.5.
 unset key
-set label 1 "plain" at 860, 0.62 left textcolor rgb "#0072B2"
-set label 2 "μ = 0.5" at 450, 0.45 left textcolor rgb "#D55E00"
-set label 3 "μ = 0.9" at 130, 0.28 left textcolor rgb "#009E73"
+set label 1 "plain" at 840, 0.6 rotate by 90 center offset 1.2, 0 textcolor rgb "#0072B2"
+set label 2 "μ = 0.5" at 430, 0.45 rotate by 90 center offset 1.2, 0 textcolor rgb "#D55E00"
+set label 3 "μ = 0.9" at 110, 0.3 rotate by 90 center offset 1.2, 0 textcolor rgb "#009E73"
 plot data("plateau") using "step":"loss" with lines ls 1 title "plain", \
      data("plateau-m0.5") using "step":"loss" with lines ls 2 title "μ = 0.5", \
      data("plateau-m0.9") using "step":"loss" with lines ls 3 title "μ = 0.9"

@@ -57,11 +57,20 @@ unset print
 positive(level) = level > 0 ? 1 : NaN
 negative(level) = level < 0 ? 1 : NaN
 
-set multiplot layout 1, 2 spacing 0.1, 0
+# The key is below both panels (their colours mean the same runs): its
+# lines are wider than the right panel at SCALE=1.5 (a canvas about 51
+# characters wide), and inside it covered the noisy run's climb. Margins
+# in characters, so that they grow with the text; the bottom one holds the
+# axis labels and the key's three lines.
+set multiplot layout 1, 2 margins char 7, 3.5, 7.6, 2.5 spacing char 11, 0
 
 set size ratio -1
-set xtics 0.5
-set ytics 0.5
+# Labels every 1, ticks every 0.5: labelled every 0.5, the x axis's run
+# into one another at SCALE=1.5.
+set xtics 1
+set ytics 1
+set mxtics 2
+set mytics 2
 set xlabel "x"
 set ylabel "y"
 set grid noxtics noytics
@@ -85,11 +94,14 @@ set logscale y
 set format y "10^{%L}"
 set xrange [0:80]
 set yrange [1e-9:1e6]
-set xtics 10
+set xtics 20
 set ytics 1000
+set mxtics default
+set mytics default
 set xlabel "step"
-set ylabel "√(x² + y²) (log scale)"
-set key top left Left reverse
+# On two lines: on one it is longer than the panel is high at SCALE=1.5.
+set ylabel "√(x² + y²)\n(log scale)"
+set key at screen 0.5, character 0.3 center bottom Left reverse maxrows 3
 distance(x, y) = sqrt(x**2 + y**2)
 plot data("saddle-exact") using "step":(distance(column("x"), column("y"))) \
          with lines ls 1 title "on the axis: stuck", \

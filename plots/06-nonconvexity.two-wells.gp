@@ -23,7 +23,9 @@ do for [s in STARTS] { REQUIRED = REQUIRED . " two-wells-from-" . s }
 f(w) = w**4/4 + w**3/6 - 0.75*w**2
 
 set xrange [-2.5:2.5]
-set yrange [-1.9:4.3]
+# Room below the minima for their two-line labels, which at SCALE=1.5 are
+# as tall as 1.5 units of f.
+set yrange [-2.7:4.3]
 set xtics 0.5
 set ytics 1
 set samples 300
@@ -35,6 +37,11 @@ crit = data("two-wells-critical")
 # A label per critical point from its kind and value: "deep minimum", etc.
 name(kind, loss) = kind eq "maximum" ? "maximum" : \
                    (loss < -0.5 ? "deep minimum" : "shallow minimum")
+label(kind, loss) = sprintf("%s\nf = %.4g", name(kind, loss), loss)
+# The minima are labelled below, the maximum above: in a row below all
+# three, the labels run into one another at SCALE=1.5.
+below(kind, loss) = kind eq "maximum" ? NaN : loss
+above(kind, loss) = kind eq "maximum" ? loss : NaN
 
 # One colour per start, in the course's order.
 plot f(x) ls 9 lw 1.5 notitle, \
@@ -45,7 +52,10 @@ plot f(x) ls 9 lw 1.5 notitle, \
                                                         : word(STARTS, i))), \
      for [i = 1:4] data("two-wells-from-" . word(STARTS, i)) every ::0::0 \
          using "w":"loss" with points ls i pt 6 ps 1.6 notitle, \
-     crit using "w":"loss":(sprintf("%s\nf = %.4g", name(strcol("kind"), column("loss")), \
-                                     column("loss"))) \
-         with labels offset 0, -1.7 textcolor rgb "#303030" notitle, \
+     crit using "w":(below(strcol("kind"), column("loss"))) \
+                    :(label(strcol("kind"), column("loss"))) \
+         with labels offset 0, -1.2 textcolor rgb "#303030" notitle, \
+     crit using "w":(above(strcol("kind"), column("loss"))) \
+                    :(label(strcol("kind"), column("loss"))) \
+         with labels offset 0, 1.9 textcolor rgb "#303030" notitle, \
      crit using "w":"loss" with points pt 7 ps 0.9 lc rgb "#000000" notitle

@@ -28,35 +28,41 @@ REQUIRED = "xor-symmetric xor-random xor-jitter"
 # the note below is true only if that is none.
 stats data("xor-symmetric") using (column("spread") != 0) nooutput name "NONZERO"
 
-set multiplot layout 1, 2 spacing 0.1, 0
+# At SCALE=1.5 the canvas is about 51 characters wide and 17 high, so each
+# panel is only some 15 wide: the margins are in characters, the y labels,
+# the right title and the notes take more lines, in the smaller text, and
+# each note sits in the room its curves leave it.
+set multiplot layout 1, 2 margins char 9.5, 2.6, 3.8, 3.7 spacing char 10.5, 0
 set xrange [0:2000]
-set xtics 500
+set xtics 1000
 set xlabel "step"
 set logscale y
 set format y "10^{%L}"
 
 set title "loss"
-set ylabel "mean cross-entropy (log scale)"
+set ylabel "mean cross-entropy\n(log scale)"
 set yrange [1e-3:1]
 # The curves are named beside them; the two symmetric runs overlap.
 unset key
-set label 4 "symmetric start, with and\nwithout jitter (dashed)" \
-    at 1950, 0.22 right textcolor rgb "#404040"
-set label 5 "random start" at 1000, 6e-3 left textcolor rgb "#0072B2"
+set label 4 "symmetric start,\nwith and without\njitter (dashed)" \
+    at 1950, 0.25 right font FONT_NOTE textcolor rgb "#404040"
+set label 5 "random start" at 1950, 6e-3 right font FONT_NOTE textcolor rgb "#0072B2"
 plot data("xor-random") using "step":"loss" with lines ls 1, \
      data("xor-symmetric") using "step":"loss" with lines ls 2, \
      data("xor-jitter") using "step":"loss" with lines ls 3 dt 11
 unset label 4; unset label 5
 
-set title "spread between the hidden units"
-set ylabel "largest difference (log scale)"
-set yrange [1e-7:1e2]
+set title "spread between\nthe hidden units"
+set ylabel "largest difference\n(log scale)"
+# Down to 10^{-8}, to leave the note on the symmetric start room under the
+# jittered curve.
+set yrange [1e-8:1e2]
 set ytics 100
-set label 1 (NONZERO_sum == 0 ? "symmetric start: exactly 0\nat every step, off the log axis" \
-                              : "symmetric start: NOT 0\nat every step") \
-    at graph 0.03, graph 0.12 left textcolor rgb "#D55E00"
-set label 2 "random start" at 1000, 20 center textcolor rgb "#0072B2"
-set label 3 "symmetric + 10^{-6} jitter" at 1000, 2e-3 center textcolor rgb "#009E73"
+set label 1 (NONZERO_sum == 0 ? "symmetric start:\nexactly 0 at\nevery step, off\nthe log axis" \
+                              : "symmetric start:\nNOT 0 at\nevery step") \
+    at graph 0.97, first 3e-5 right font FONT_NOTE textcolor rgb "#D55E00"
+set label 2 "random start" at 1000, 25 center font FONT_NOTE textcolor rgb "#0072B2"
+set label 3 "symmetric +\n10^{-6} jitter" at 1000, 0.05 center font FONT_NOTE textcolor rgb "#009E73"
 plot data("xor-random") using "step":"spread" with lines ls 1, \
      data("xor-jitter") using "step":"spread" with lines ls 3 dt 11
 unset multiplot

@@ -19,10 +19,15 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "xor-symmetric xor-random"
 @REQUIRE
 
-set multiplot layout 1, 2 spacing 0.08, 0
+# At SCALE=1.5 the canvas is about 51 characters wide, so each panel is
+# only some 20 wide: the margins are in characters, the titles on two
+# lines, and the key is below both panels, a column per unit and a row per
+# weight (in the left panel, in two columns, it ran into the right one).
+set multiplot layout 1, 2 margins char 6.5, 3, 6.2, 3.7 spacing char 6.5, 0
 set xrange [0:2000]
 set yrange [-4:8]
-set xtics 500
+set xtics 0, 1000
+set mxtics 2
 set ytics 2
 set xlabel "step"
 
@@ -34,18 +39,19 @@ do for [run in "symmetric random"] {
     file = data("xor-" . run)
     stats file using "loss" nooutput name "LOSS"
     if (run eq "symmetric") {
-        set title sprintf("symmetric start: final loss %.3f", LOSS_min)
+        set title sprintf("symmetric start:\nfinal loss %.3f", LOSS_min)
         set ylabel "weight"
-        set key bottom left Left reverse maxrows 3 width -2
+        set key at screen 0.5, character 0.3 center bottom vertical maxrows 2 Left reverse
     } else {
-        set title sprintf("random start: final loss %.4f", LOSS_min)
+        set title sprintf("random start:\nfinal loss %.4f", LOSS_min)
         unset ylabel
         unset key
     }
-    plot for [j = 1:3] file using "step":sprintf("h%d_w1", j) with lines ls j \
-             title sprintf("unit %d: w_1", j), \
-         for [j = 1:3] file using "step":sprintf("h%d_out", j) with lines ls j dt 11 \
-             title sprintf("unit %d: out", j), \
+    # Curve k is unit (k + 1)/2's incoming weight for odd k, its outgoing
+    # one for even k: in this order the key's columns are the units.
+    plot for [k = 1:6] file using "step":sprintf("h%d_%s", (k + 1)/2, k % 2 ? "w1" : "out") \
+             with lines ls ((k + 1)/2) dt 11 - 10 * (k % 2) \
+             title sprintf("unit %d: %s", (k + 1)/2, k % 2 ? "w_1" : "out"), \
          for [j = 1:3] file every 250::(80 * (j - 1)) using "step":sprintf("h%d_w1", j) \
              with points ls j ps 0.9 notitle, \
          for [j = 1:3] file every 250::(80 * (j - 1)) using "step":sprintf("h%d_out", j) \

@@ -22,15 +22,23 @@ steps(p) = ceil(log(p) / log(2) - 1e-9)
 ring(s, p, a, b) = 1e6 * (a * 2 * (p - 1) + b * 2 * (p - 1) / p * s)
 tree(s, p, a, b) = 1e6 * (a * 2 * steps(p) + b * 2 * steps(p) * s)
 
-set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 8.6, 0
+# At SCALE=1.5 the canvas is about 51 characters wide and 17 high: the
+# right title and the y label are on two lines, the sizes are labelled
+# every 1024 times (every 64 times, the labels ran into one another), and
+# the key, which holds for both panels, is below them, in two rows
+# (inside the left one it hid the top of the curves).
+set multiplot layout 1, 2 margins char 9, 2.5, 6, 3.7 spacing char 8.6, 0
 set logscale xy
 set xrange [8:67108864]
 set yrange [0.2:2e6]
-set xtics ("8 B" 8, "1 KiB" 1024, "64 KiB" 65536, "4 MiB" 4194304)
+set xtics ("8 B" 8, "1 KiB" 1024, "1 MiB" 1048576)
 set format y "10^{%L}"
+# Every other power of ten labelled: all of them crowd the shorter axis.
+set ytics 100
 set xlabel "vector size"
-set ylabel "microseconds per all-reduce"
-set key top left samplen 1.5 font FONT_SMALL
+set ylabel "microseconds\nper all-reduce"
+set key at screen 0.5, character 0.3 center bottom vertical maxrows 2 Left reverse \
+    samplen 1.5 font FONT_SMALL
 set samples 200
 set title "2 ranks (one a core)"
 plot $allreduce using "bytes":(pick("ring", 2)) with linespoints lt 1 pt 7 ps 0.5 title "ring", \
@@ -40,7 +48,7 @@ plot $allreduce using "bytes":(pick("ring", 2)) with linespoints lt 1 pt 7 ps 0.
      tree(x, 2, ALPHA_2, BETA_2) with lines lt 2 dt 11 notitle, \
      keyentry with lines lc rgb "#555555" dt 11 title "alpha-beta model"
 unset ylabel
-set title "4 ranks (two a core: oversubscribed)"
+set title "4 ranks (two a core:\noversubscribed)"
 unset key
 plot $allreduce using "bytes":(pick("ring", 4)) with linespoints lt 1 pt 7 ps 0.5, \
      $allreduce using "bytes":(pick("tree", 4)) with linespoints lt 2 pt 7 ps 0.5, \

@@ -12,17 +12,28 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "fixed-p1 fixed-p4 ring-p2 ring-p3 ring-p4 mpi-p2 mpi-p3 mpi-p4"
 @REQUIRE
 
-set multiplot layout 1, 2 margins char 8.6, 2.5, 3.8, 2.5 spacing char 10.3, 0
+# At SCALE=1.5 the canvas is about 51 characters wide and 17 high: the
+# right title is on two lines, and the keys are kept off the data (at the
+# top right they hid the first steps on the left and half the points on
+# the right), their white patches trimmed to the text, which gnuplot
+# reckons generously.
+set multiplot layout 1, 2 margins char 7, 2.5, 3.8, 3.7 spacing char 7.5, 0
 set xlabel "step"
 set xtics 50
-set key top right samplen 1.5 font FONT_SMALL
+set ytics 0.5
 set title "loss of the global batch"
+# The key right of the first steps' fall, above the rest of the curve.
+set key at graph 1, graph 0.85 right top samplen 1.5 font FONT_SMALL width -3
+set yrange [0.4:2.4]
 plot data("fixed-p1") using "step":"loss" with lines lt 1 lw 3 title "fixed, 1 rank", \
      data("fixed-p4") using "step":"loss" with lines lt 2 title "fixed, 4 ranks", \
      data("ring-p4")  using "step":"loss" with points lt 3 title "ring, 4 ranks", \
      data("mpi-p4")   using "step":"loss" with points lt 4 title "MPI\\_Allreduce, 4"
-set title "drift from fixed, 1 rank (units of 2^{-52})"
-set key top left
+set title "drift from fixed, 1 rank\n(units of 2^{-52})"
+# The drift's axis reaches above the data, to leave the key, in two
+# columns, a band of its own.
+set yrange [0:3.2]
+set key inside top left maxrows 3 width -2
 ulp = 2.0**-52
 plot data("ring-p2") using "step":(column("drift") / ulp) with linespoints lt 3 dt 1 title "ring, 2", \
      data("ring-p3") using "step":(column("drift") / ulp) with linespoints lt 3 dt 2 title "ring, 3", \

@@ -15,22 +15,29 @@ call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "lb-small lb-large-same-lr lb-large-linear lb-large-warmup lb-small-test lb-large-same-lr-test lb-large-linear-test lb-large-warmup-test"
 @REQUIRE
 
-set multiplot layout 1, 2 margins char 7.7, 2.5, 3.8, 2.5 spacing char 8.6, 0
+# At SCALE=1.5 the canvas is about 51 characters wide and 17 high: the
+# key, whose colours also name the bars, is below both panels in two
+# columns (inside the left one it hid the first steps), the right title is
+# on two lines, and the bars' labels alternate between two rows (in one,
+# they ran into one another).
+set multiplot layout 1, 2 margins char 7.7, 2.5, 6, 3.7 spacing char 8.6, 0
 set xlabel "examples seen"
 set xrange [0:12800]
-set xtics 4000
+set xtics 5000
 set yrange [0:2.5]
-set key top right samplen 1.5 font FONT_SMALL
+set key at screen 0.5, character 0.3 center bottom vertical maxrows 2 Left reverse \
+    samplen 1.5 font FONT_SMALL
 set title "loss of the global batch"
 plot data("lb-small")         using ($1 * 16):"loss"  with lines lt 1 lw 0.6 title "batch 16, lr 0.02", \
      data("lb-large-same-lr") using ($1 * 128):"loss" with lines lt 2 title "batch 128, lr 0.02", \
      data("lb-large-linear")  using ($1 * 128):"loss" with lines lt 3 title "batch 128, lr 0.16", \
      data("lb-large-warmup")  using ($1 * 128):"loss" with lines lt 4 title "lr 0.16, 20 steps warm-up"
-set title "test loss after 12,800 examples"
+set title "test loss after\n12,800 examples"
 unset xlabel
 set xrange [-0.6:3.6]
 set yrange [0:*]
-set xtics ("16, 0.02" 0, "128, 0.02" 1, "128, 0.16" 2, "+warm-up" 3) font FONT_SMALL
+set ytics 0.2
+set xtics ("16, 0.02" 0, "\n128, 0.02" 1, "128, 0.16" 2, "\n+warm-up" 3) font FONT_SMALL
 set style fill solid 0.6
 set boxwidth 0.6
 unset key

@@ -70,11 +70,11 @@ array TITLES[4] = ["η = 0.01 (reference)", "η = 0.02", "η = 0.001,\nmomentum 
 # empty plot, then the file starts again).
 plot [0:1] [0:1] NaN notitle
 set output ARG3
-MAP = (GPVAL_TERM_YSIZE * 1.0 / GPVAL_TERM_VCHAR - 1.8 - 1.6 - 3) / 2 \
+MAP = (GPVAL_TERM_YSIZE * 1.0 / GPVAL_TERM_VCHAR - 2.3 - 1.6 - 3) / 2 \
       * GPVAL_TERM_VCHAR / GPVAL_TERM_HCHAR
 LEGEND_ROOM = GPVAL_TERM_XSIZE * 1.0 / GPVAL_TERM_HCHAR - 4 - 3 - 2 * MAP
 LEGEND_ROOM = LEGEND_ROOM > 25.5 ? LEGEND_ROOM : 25.5
-set multiplot layout 2, 2 margins char 4, LEGEND_ROOM, 1.8, 1.6 spacing char 3, 3
+set multiplot layout 2, 2 margins char 4, LEGEND_ROOM, 2.3, 1.6 spacing char 3, 3
 do for [i = 1:4] {
     run = word(RUNS, i)
     col = (i - 1) % 2; row = (i - 1) / 2

@@ -27,7 +27,7 @@ REQUIRED = "plateau plateau-m0.5 plateau-m0.9"
 @REQUIRE
 
 # Margins in characters, so that they grow with the text.
-set multiplot layout 1, 2 margins char 9, 2.6, 3.8, 2.5 spacing char 11, 0
+set multiplot layout 1, 2 margins char 10, 2.6, 3.8, 2.5 spacing char 11, 0
 set xrange [0:1500]
 set xtics 500
 set xlabel "step"

@@ -32,7 +32,7 @@ stats data("xor-symmetric") using (column("spread") != 0) nooutput name "NONZERO
 # panel is only some 15 wide: the margins are in characters, the y labels,
 # the right title and the notes take more lines, in the smaller text, and
 # each note sits in the room its curves leave it.
-set multiplot layout 1, 2 margins char 9.5, 2.6, 3.8, 3.7 spacing char 10.5, 0
+set multiplot layout 1, 2 margins char 10.5, 2.6, 3.8, 3.7 spacing char 10.5, 0
 set xrange [0:2000]
 set xtics 1000
 set xlabel "step"

@@ -23,7 +23,7 @@ REQUIRED = "xor-symmetric xor-random"
 # only some 20 wide: the margins are in characters, the titles on two
 # lines, and the key is below both panels, a column per unit and a row per
 # weight (in the left panel, in two columns, it ran into the right one).
-set multiplot layout 1, 2 margins char 6.5, 3, 6.2, 3.7 spacing char 6.5, 0
+set multiplot layout 1, 2 margins char 7.5, 3, 6.2, 3.7 spacing char 6.5, 0
 set xrange [0:2000]
 set yrange [-4:8]
 set xtics 0, 1000

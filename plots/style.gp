@@ -14,7 +14,8 @@
 # FORMAT is `svg` (the HTML book), `png` (slides, 1280x800) or `pdf`
 # (LaTeX and beamer, 16 cm x 10 cm), optionally followed by `:SCALE` to
 # scale the text, lines and points of a figure meant to be projected in a
-# large room (`png:1.5`). DATADIR is the chapter's build/data/NN-topic
+# large room (`png:1.5`, the largest: every figure's layout leaves room for
+# text half as large again, and no more). DATADIR is the chapter's build/data/NN-topic
 # directory and OUTFILE the figure to write. This file picks the terminal,
 # opens the output, and sets one look for every figure so that a colour or
 # a dash means the same thing throughout the course. A script that wants
@@ -41,8 +42,8 @@ set encoding utf8
 FORMAT = strstrt(ARG1, ":") ? ARG1[:strstrt(ARG1, ":") - 1] : ARG1
 SCALE_TEXT = strstrt(ARG1, ":") ? ARG1[strstrt(ARG1, ":") + 1:] : "1"
 SCALE = real(SCALE_TEXT)
-if (!(SCALE >= 0.5 && SCALE <= 3)) {
-    exit error sprintf("scale '%s' in '%s': use a number from 0.5 to 3, e.g. png:1.5", SCALE_TEXT, ARG1)
+if (!(SCALE >= 0.5 && SCALE <= 1.5)) {
+    exit error sprintf("scale '%s' in '%s': use a number from 0.5 to 1.5, e.g. png:1.5", SCALE_TEXT, ARG1)
 }
 if (FORMAT eq "svg") {
     FONT_SCALE = SCALE

@@ -538,12 +538,17 @@ in_group outputs && check "every figure renders, SVG and PNG, and its SVG is byt
 # Nothing is cut off at a figure's edges: an axis label's descenders, a
 # tick label half off the canvas (tests/png-edges.c reads the PNGs). The
 # multiplot figures give their margins in characters, so that the margins
-# grow with the text.
+# grow with the text. The same holds for the lecture figures at the scale
+# the README suggests, SCALE=1.5, where the text takes half as much room
+# again on the same canvas.
 figures_are_whole() {
     make --no-print-directory -s figures FORMAT=png >/dev/null || return 1
-    build/test/png-edges build/figures/[0-9][0-9]-*.png
+    build/test/png-edges build/figures/[0-9][0-9]-*.png || return 1
+    make --no-print-directory -s figures FORMAT=png SCALE=1.5 >/dev/null || return 1
+    build/test/png-edges build/figures/scale-1.5/[0-9][0-9]-*.png || return 1
+    rm -rf build/figures/scale-1.5
 }
-in_group outputs && check "no figure is cut off at its edges (the PNGs' outermost pixels hold no ink)" figures_are_whole
+in_group outputs && check "no figure is cut off at its edges, in the book and at SCALE=1.5 (the PNGs' outermost pixels hold no ink)" figures_are_whole
 
 # A size written into a script (font ",10") stays 10 points in the PNG,
 # whose text is 20: the scripts take FONT_SMALL and its kin from
@@ -572,13 +577,15 @@ figures_for_instructors() {
     root=$(pwd)
     (cd "$scratch" && gnuplot -c "$root/plots/04-optimizers.losses.gp" png "$root/build/data/04-optimizers" elsewhere.png) &&
         [ -s "$scratch/elsewhere.png" ] || { echo "a script run from another folder failed"; return 1; }
-    for bad in eps png:9 svg:abc; do
+    for bad in eps png:9 png:2 svg:abc; do
         gnuplot -c plots/04-optimizers.losses.gp "$bad" build/data/04-optimizers "$scratch/bad.out" 2>/dev/null &&
             { echo "gnuplot accepted format $bad"; return 1; }
         [ ! -e "$scratch/bad.out" ] || { echo "format $bad left a file"; return 1; }
     done
     make --no-print-directory -s figures FORMAT=eps >/dev/null 2>&1 && { echo "make accepted FORMAT=eps"; return 1; }
-    make --no-print-directory -s figures SCALE=7 >/dev/null 2>&1 && { echo "make accepted SCALE=7"; return 1; }
+    for bad in 7 2; do
+        make --no-print-directory -s figures SCALE=$bad >/dev/null 2>&1 && { echo "make accepted SCALE=$bad"; return 1; }
+    done
     rm -rf build/figures/scale-1.5
 }
 in_group outputs && check "figures for lectures: PDF (reproducible), SCALE=1.5, scripts run from any folder, bad FORMAT or SCALE refused" figures_for_instructors

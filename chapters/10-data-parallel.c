@@ -757,15 +757,16 @@ static bool dataset_present(const Settings *s)
  * stopped being finite"); mpirun then boxes a page between two rules of
  * dashes ("Primary job terminated normally, but 1 process returned a
  * non-zero exit code") that tells the reader nothing more. So the lines
- * of mpirun's pages are held back, and printed at the end only when no
- * line of this program's came through: a failure of mpirun's own (a
- * component it cannot load, a rank that crashed) still shows all it said.
+ * of mpirun's pages are held back (into held, up to its size; the rest
+ * goes through), for run_mpirun to print unless a rank's line explains
+ * the failure. Returns whether a line of this program's came through.
  * Nothing here allocates beyond fdopen, whose failure copies everything
  * through unfiltered: the pipe must be drained, or mpirun would block. */
-static void copy_mpirun_stderr(int fd)
+static char held[1 << 16];
+static size_t held_len;
+
+static bool copy_mpirun_stderr(int fd)
 {
-    static char held[1 << 16];
-    size_t held_len = 0;
     bool in_page = false, ours = false;
     char line[4096];
     FILE *in = fdopen(fd, "r");
@@ -774,7 +775,7 @@ static void copy_mpirun_stderr(int fd)
         while ((got = read(fd, line, sizeof line)) > 0)
             fwrite(line, 1, (size_t)got, stderr);
         close(fd);
-        return;
+        return false;
     }
     const size_t prefix = strlen(PROGRAM_NAME ": ");
     while (fgets(line, sizeof line, in)) {
@@ -792,8 +793,7 @@ static void copy_mpirun_stderr(int fd)
         fflush(stderr);
     }
     fclose(in);
-    if (!ours)
-        fwrite(held, 1, held_len, stderr);
+    return ours;
 }
 
 static pid_t mpirun_pid;
@@ -809,7 +809,10 @@ static void pass_signal_on(int sig)
 
 /* Runs args (mpirun and its arguments) with its standard error through
  * copy_mpirun_stderr, and returns its exit status: a rank's own, as
- * mpirun passes it on. -1 when it could not be started. */
+ * mpirun passes it on. -1 when it could not be started. mpirun's pages
+ * are printed after all when no rank said why the run failed, or when the
+ * status is none this program gives (0, 1, 2): a failure of mpirun's own
+ * (a component it cannot load) or a crash, whatever a rank said before. */
 static int run_mpirun(char **args)
 {
     int pipe_fds[2];
@@ -846,12 +849,14 @@ static int run_mpirun(char **args)
     sigaction(SIGTERM, &pass, NULL);
     sigaction(SIGHUP, &pass, NULL);
     signal(SIGINT, SIG_IGN);
-    copy_mpirun_stderr(pipe_fds[0]);
+    bool explained = copy_mpirun_stderr(pipe_fds[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         continue;
     if (!started)
         return -1;
+    if (!explained || !WIFEXITED(status) || WEXITSTATUS(status) > 2)
+        fwrite(held, 1, held_len, stderr);
     if (WIFSIGNALED(status)) {
         fprintf(stderr, "%s: --np: mpirun was stopped by signal %d\n",
                 program, WTERMSIG(status));

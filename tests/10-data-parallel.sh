@@ -255,8 +255,9 @@ check "10: a missing --data-dir or dataset file under --np is one line, before m
 # Under --np, a rank that stops says why in one line, and mpirun's page
 # after it ("Primary job terminated normally, but 1 process returned a
 # non-zero exit code", boxed in dashes) is left out; a failure of mpirun's
-# own, with no line of the program's, still shows all mpirun said. A TERM
-# for the program ends mpirun and every rank.
+# own, with no line of the program's, or a crash (an exit status the
+# program never gives) still shows all mpirun said. A TERM for the program
+# ends mpirun and every rank.
 launcher_keeps_one_line() {
     "$program" --np 3 --fault nan --fault-rank 2 --fault-step 7 --check-every 5 --steps 40 \
         >/dev/null 2>"$scratch/np.err"
@@ -269,6 +270,19 @@ launcher_keeps_one_line() {
         { echo "ran with mpirun unable to start"; return 1; }
     grep -q "Component: bogus" "$scratch/np.err" && grep -q -- '^-----' "$scratch/np.err" ||
         { echo "mpirun's own failure lost its page:"; cat "$scratch/np.err"; return 1; }
+    # A rank that crashes says nothing of its own: mpirun's page says which.
+    "$program" --np 2 --steps 1000000 >/dev/null 2>"$scratch/np.err" &
+    launcher=$!
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        rank=$(pgrep -f -P "$(pgrep -d, -x mpirun -P "$launcher")" -- "--steps 1000000" | head -n 1)
+        [ -n "$rank" ] && break
+        sleep 0.5
+    done
+    if [ -n "$rank" ]; then kill -SEGV "$rank"; else kill "$launcher"; fi
+    wait "$launcher"
+    status=$?
+    [ "$status" -gt 2 ] && grep -q "exited on signal 11" "$scratch/np.err" ||
+        { echo "a crashed rank (exit status $status) without mpirun's page:"; cat "$scratch/np.err"; return 1; }
     timeout -s TERM 2 "$program" --np 2 --steps 1000000 >/dev/null 2>&1
     [ $? -eq 124 ] || { echo "--steps 1000000 ended within 2 s"; return 1; }
     sleep 1

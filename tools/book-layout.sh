@@ -3,9 +3,11 @@
 # on a phone (390 px wide) and on a laptop (1280 px): nothing makes the
 # page scroll sideways or spills past the right edge (a wide code block or
 # equation may scroll inside its own box), and no punctuation after inline
-# math wraps onto a line of its own. Each page is laid out by headless
-# Chromium and measured by tools/book/layout.js; every finding is printed,
-# and the exit status is 1 if there is any (2 if Chromium cannot run).
+# math wraps onto a line of its own; and that no text of a figure (BOOK-DIR/
+# figures/*.svg, set in the browser's font, not gnuplot's) runs past the
+# figure's edge. Each page and figure is laid out by headless Chromium and
+# measured by tools/book/layout.js; every finding is printed, and the exit
+# status is 1 if there is any (2 if Chromium cannot run).
 # Needs Debian's chromium (tools/deps.sh test installs it).
 set -u
 book=$(cd "${1:?usage: tools/book-layout.sh BOOK-DIR}" && pwd) || exit 2
@@ -28,6 +30,13 @@ for width in 390 1280; do
             printf '<iframe class="page" data-page="%s" data-width="%s" src="%s" style="width:%spx;height:800px;border:0"></iframe>\n' \
                 "$name" "$width" "$name" "$width"
         done
+        # The figures once, at their own size (the book scales them whole).
+        [ "$width" = 1280 ] && for f in "$book"/figures/*.svg; do
+            [ -f "$f" ] || continue
+            name=$(basename "$f" .svg)
+            printf '<iframe class="figure" data-figure="%s" src="figures/%s.svg" style="width:720px;height:450px;border:0"></iframe>\n' \
+                "$name" "$name"
+        done
         echo '<pre id="layout-result">not measured</pre>'
         printf '<script>%s</script></body></html>\n' "$(cat "$root/tools/book/layout.js")"
     } >"$probe"
@@ -47,5 +56,5 @@ for width in 390 1280; do
     echo "$result" | grep -v '^ok '
     echo "$result" | grep -qv '^ok ' && status=1
 done
-[ "$status" -eq 0 ] && echo "book-layout: every page fits at 390 and 1280 px"
+[ "$status" -eq 0 ] && echo "book-layout: every page fits at 390 and 1280 px, and every figure's text fits the figure"
 exit "$status"

@@ -619,9 +619,10 @@ lessons_are_fresh() {
 in_group outputs && check "lessons quote the current source and runs" lessons_are_fresh
 
 # The book on a phone and on a laptop: headless Chromium lays out every page
-# at 390 and 1280 px and measures what spills (tools/book-layout.sh). The
-# check must also fail on a page built to spill: a wide table with no box
-# of its own.
+# at 390 and 1280 px and measures what spills, and every figure's text
+# against the figure's edges (tools/book-layout.sh). The check must also
+# fail on a page built to spill, a wide table with no box of its own, and
+# on a figure whose y label starts left of the canvas.
 book_fits_screens() {
     tools/book-layout.sh build/book || return 1
     bad=$scratch/bad-book
@@ -633,10 +634,16 @@ book_fits_screens() {
         echo '<table><tr><td>a_very_long_unbreakable_cell_name_that_is_wider_than_any_phone_screen_by_far</td></tr></table>'
         echo '</main></body></html>'
     } >"$bad/wide.html"
+    mkdir -p "$bad/figures"
+    printf '%s\n' '<svg viewBox="0 0 720 450" xmlns="http://www.w3.org/2000/svg">' \
+        '<text transform="translate(4,225) rotate(-90)" font-family="sans" font-size="12">loss (log scale)</text></svg>' \
+        >"$bad/figures/cut.svg"
     tools/book-layout.sh "$bad" >"$scratch/bad-book.out" 2>&1 && { echo "a spilling page passed"; return 1; }
-    grep -q '^overflow wide.html 390' "$scratch/bad-book.out" || { cat "$scratch/bad-book.out"; return 1; }
+    grep -q '^overflow wide.html 390' "$scratch/bad-book.out" &&
+        grep -q '^cut cut: "loss (log scale)" runs .* px past the left edge' "$scratch/bad-book.out" ||
+        { cat "$scratch/bad-book.out"; return 1; }
 }
-in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop (measured in Chromium)" book_fits_screens
+in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, and every figure's text its figure (measured in Chromium)" book_fits_screens
 
 # ---------------------------------------------------------- one code path
 in_group one-code-path &&

@@ -9,6 +9,12 @@
 //   ok PAGE WIDTH
 // A wide code block or display equation may scroll inside its own box
 // (overflow-x: auto): that is the design, not a spill.
+// The figures come too, each SVG in an iframe.figure of its own size:
+//   cut FIGURE: "TEXT" runs N px past the left (right, top, bottom) edge
+//   ok FIGURE
+// gnuplot places an SVG's text by its own font metrics, but the browser
+// sets it in the reader's font, which can be wider: a y label that fits
+// in the PNG (tests/png-edges.c) can still be cut off in the book.
 (function () {
   const frames = document.querySelectorAll("iframe.page");
   const out = document.getElementById("layout-result");
@@ -56,11 +62,31 @@
     }
     if (lines.length === before) lines.push("ok " + page + " " + width);
   }
+  // Each text element's box (the browser's, rotated labels included)
+  // against the figure's own.
+  function measureFigure(frame) {
+    const figure = frame.dataset.figure, doc = frame.contentDocument;
+    const box = doc.documentElement.getBoundingClientRect();
+    const before = lines.length;
+    for (const t of doc.querySelectorAll("text")) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0) continue;
+      const past = [["left", box.left - r.left], ["right", r.right - box.right],
+                    ["top", box.top - r.top], ["bottom", r.bottom - box.bottom]];
+      for (const [edge, px] of past)
+        if (px > 0.5)
+          lines.push("cut " + figure + ": \"" + t.textContent.replace(/\s+/g, " ").trim().slice(0, 40) +
+                     "\" runs " + px.toFixed(1) + " px past the " + edge + " edge");
+    }
+    if (lines.length === before) lines.push("ok " + figure);
+  }
   // The window's load event comes after every frame's, whatever order the
   // frames finished in (a frame may well load before this script runs).
   window.addEventListener("load", function () {
     for (const frame of frames)
       measure(frame);
+    for (const frame of document.querySelectorAll("iframe.figure"))
+      measureFigure(frame);
     out.textContent = lines.join("\n");
   });
 })();

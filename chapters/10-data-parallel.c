@@ -37,21 +37,18 @@
  *   build/bin/10-data-parallel             (P = 1, no mpirun needed)
  *   build/bin/10-data-parallel --help
  */
-#define _POSIX_C_SOURCE 200809L /* readlink, dup, nanosleep, sigaction */
+#define _POSIX_C_SOURCE 200809L /* dup, nanosleep */
 
 #include <mpi.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "03-minibatch.h"
@@ -59,6 +56,7 @@
 #include "cli.h"
 #include "fashion_mnist.h"
 #include "mlp.h"
+#include "mpirun.h"
 #include "optimizer.h"
 #include "output.h"
 #include "rng.h"
@@ -751,161 +749,6 @@ static bool dataset_present(const Settings *s)
     return false;
 }
 
-/* mpirun's standard error, read from fd and copied to ours, without the
- * pages mpirun adds once a rank has failed. A rank that stops says why in
- * one line of this program's ("10-data-parallel: rank 0: the loss ...
- * stopped being finite"); mpirun then boxes a page between two rules of
- * dashes ("Primary job terminated normally, but 1 process returned a
- * non-zero exit code") that tells the reader nothing more. So the lines
- * of mpirun's pages are held back (into held, up to its size; the rest
- * goes through), for run_mpirun to print unless a rank's line explains
- * the failure. Returns whether a line of this program's came through.
- * Nothing here allocates beyond fdopen, whose failure copies everything
- * through unfiltered: the pipe must be drained, or mpirun would block. */
-static char held[1 << 16];
-static size_t held_len;
-
-static bool copy_mpirun_stderr(int fd)
-{
-    bool in_page = false, ours = false;
-    char line[4096];
-    FILE *in = fdopen(fd, "r");
-    if (!in) {
-        ssize_t got;
-        while ((got = read(fd, line, sizeof line)) > 0)
-            fwrite(line, 1, (size_t)got, stderr);
-        close(fd);
-        return false;
-    }
-    const size_t prefix = strlen(PROGRAM_NAME ": ");
-    while (fgets(line, sizeof line, in)) {
-        size_t len = strlen(line), dashes = strspn(line, "-");
-        bool rule = dashes >= 20 && (line[dashes] == '\n' || !line[dashes]);
-        if (rule)
-            in_page = !in_page;
-        if ((rule || in_page) && held_len + len <= sizeof held) {
-            memcpy(held + held_len, line, len);
-            held_len += len;
-            continue;
-        }
-        ours = ours || strncmp(line, PROGRAM_NAME ": ", prefix) == 0;
-        fputs(line, stderr);
-        fflush(stderr);
-    }
-    fclose(in);
-    return ours;
-}
-
-static pid_t mpirun_pid;
-
-/* SIGTERM or SIGHUP for this process is meant for the whole run: it goes
- * on to mpirun, which ends the ranks. (SIGINT from the terminal reaches
- * mpirun by itself, through the process group; a second one would make
- * mpirun stop without ending the ranks, so it is not passed on.) */
-static void pass_signal_on(int sig)
-{
-    kill(mpirun_pid, sig);
-}
-
-/* Runs args (mpirun and its arguments) with its standard error through
- * copy_mpirun_stderr, and returns its exit status: a rank's own, as
- * mpirun passes it on. -1 when it could not be started. mpirun's pages
- * are printed after all when no rank said why the run failed, or when the
- * status is none this program gives (0, 1, 2): a failure of mpirun's own
- * (a component it cannot load) or a crash, whatever a rank said before. */
-static int run_mpirun(char **args)
-{
-    int pipe_fds[2];
-    if (pipe(pipe_fds) != 0)
-        return -1;
-    int ready[2]; /* closed on exec; a byte in it means exec failed */
-    if (pipe(ready) != 0 || fcntl(ready[1], F_SETFD, FD_CLOEXEC) != 0) {
-        close(pipe_fds[0]), close(pipe_fds[1]);
-        return -1;
-    }
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(pipe_fds[0]), close(ready[0]);
-        dup2(pipe_fds[1], STDERR_FILENO);
-        close(pipe_fds[1]);
-        execvp(args[0], args);
-        (void)!write(ready[1], "x", 1);
-        _exit(127);
-    }
-    close(pipe_fds[1]), close(ready[1]);
-    char failed;
-    bool started = pid > 0 && read(ready[0], &failed, 1) == 0;
-    close(ready[0]);
-    if (pid < 0) {
-        close(pipe_fds[0]);
-        return -1;
-    }
-    mpirun_pid = pid;
-    struct sigaction pass = {.sa_handler = pass_signal_on,
-                             .sa_flags = SA_RESTART};
-    sigemptyset(&pass.sa_mask);
-    sigaction(SIGTERM, &pass, NULL);
-    sigaction(SIGHUP, &pass, NULL);
-    signal(SIGINT, SIG_IGN);
-    bool explained = copy_mpirun_stderr(pipe_fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        continue;
-    if (!started)
-        return -1;
-    if (!explained || !WIFEXITED(status) || WEXITSTATUS(status) > 2)
-        fwrite(held, 1, held_len, stderr);
-    if (WIFSIGNALED(status)) {
-        fprintf(stderr, "%s: --np: mpirun was stopped by signal %d\n",
-                program, WTERMSIG(status));
-        return EXIT_FAILURE;
-    }
-    return WEXITSTATUS(status);
-}
-
-/* --np P outside an MPI job: run this same command under mpirun -np P
- * instead (with --oversubscribe, so that P may exceed the cores; as root,
- * --allow-run-as-root; --stdin none, the program reads no input), and
- * return its exit status. */
-static int relaunch(int argc, char **argv, size_t np)
-{
-    char self[4096], count[32];
-    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (len <= 0) {
-        fprintf(stderr, "%s: --np: cannot find this program's path\n", program);
-        return EXIT_FAILURE;
-    }
-    self[len] = '\0';
-    snprintf(count, sizeof count, "%zu", np);
-    char **args = calloc((size_t)argc + 8, sizeof *args);
-    if (!args) {
-        fprintf(stderr, "%s: --np: out of memory\n", program);
-        return EXIT_FAILURE;
-    }
-    size_t a = 0;
-    args[a++] = "mpirun";
-    if (geteuid() == 0)
-        args[a++] = "--allow-run-as-root";
-    args[a++] = "--oversubscribe";
-    args[a++] = "--stdin"; /* mpirun would read our stdin: a script's */
-    args[a++] = "none";    /* loop over lines would lose the rest */
-    args[a++] = "-np";
-    args[a++] = count;
-    args[a++] = self;
-    for (int i = 1; i < argc; i++)
-        args[a++] = argv[i];
-    int status = run_mpirun(args);
-    free(args);
-    if (status < 0) {
-        fprintf(stderr, "%s: --np %zu: cannot run mpirun (install "
-                "openmpi-bin: make deps)\n", program, np);
-        return EXIT_FAILURE;
-    }
-    return status;
-}
-
 /* ================================================================== main */
 
 static const char usage[] =
@@ -1147,7 +990,7 @@ int main(int argc, char **argv)
     if (s.np && !getenv("OMPI_COMM_WORLD_SIZE")) {
         if (!dataset_present(&s))
             return EXIT_BAD_INPUT;
-        return relaunch(argc, argv, s.np);
+        return mpirun_relaunch(program, argc, argv, s.np);
     }
     if (saved >= 0)
         dup2(saved, 2), close(saved);

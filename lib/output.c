@@ -16,9 +16,8 @@
 
 /* ------------------------------------------------ cleaning up on a signal
  * An interrupted run (Ctrl-C, kill) must not leave its temporary file
- * behind. The temporary files being written are remembered here, the only
- * mutable global state in the course's library, because a signal handler
- * cannot be handed anything else. A program has at most a few outputs open
+ * behind. The temporary files being written are remembered here, in
+ * global state, because a signal handler cannot be handed anything else. A program has at most a few outputs open
  * at once. */
 enum { MAX_OPEN_OUTPUTS = 4 };
 static char *volatile open_temps[MAX_OPEN_OUTPUTS];

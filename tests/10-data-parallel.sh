@@ -257,7 +257,10 @@ check "10: a missing --data-dir or dataset file under --np is one line, before m
 # non-zero exit code", boxed in dashes) is left out; a failure of mpirun's
 # own, with no line of the program's, or a crash (an exit status the
 # program never gives) still shows all mpirun said. A TERM for the program
-# ends mpirun and every rank.
+# ends mpirun and every rank. Standard output, which mpirun writes, is
+# checked as in a run without it: a full disk is one line and status 1 (it
+# was status 0 and a short file), a reader that goes away (| head) ends
+# the job by SIGPIPE, without mpirun's "SIGPIPE detected" lines.
 launcher_keeps_one_line() {
     "$program" --np 3 --fault nan --fault-rank 2 --fault-step 7 --check-every 5 --steps 40 \
         >/dev/null 2>"$scratch/np.err"
@@ -270,6 +273,15 @@ launcher_keeps_one_line() {
         { echo "ran with mpirun unable to start"; return 1; }
     grep -q "Component: bogus" "$scratch/np.err" && grep -q -- '^-----' "$scratch/np.err" ||
         { echo "mpirun's own failure lost its page:"; cat "$scratch/np.err"; return 1; }
+    "$program" --np 2 --steps 2 >/dev/full 2>"$scratch/np.err"
+    status=$?
+    [ "$status" -eq 1 ] && [ "$(cat "$scratch/np.err")" = "10-data-parallel: error writing to stdout: No space left on device" ] ||
+        { echo "stdout on a full disk under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
+    status=$( { timeout 60 "$program" --np 2 --steps 1000000 --log-every 1 2>"$scratch/np.err"; echo $? >"$scratch/np.status"; } |
+                head -n 1 >/dev/null
+             cat "$scratch/np.status")
+    [ "$status" -eq 141 ] && [ ! -s "$scratch/np.err" ] ||
+        { echo "| head -n 1 under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
     # A rank that crashes says nothing of its own: mpirun's page says which.
     "$program" --np 2 --steps 1000000 >/dev/null 2>"$scratch/np.err" &
     launcher=$!

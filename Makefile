@@ -7,6 +7,16 @@
 
 CC       ?= cc
 AR       ?= ar
+# Numbers are read and written with a decimal point, whatever the reader's
+# locale: under de_DE or fr_FR, awk reads "2.9654" as 2 and prints
+# "2,0000", and the book quoted such numbers. Every command make runs gets
+# LC_NUMERIC=C; the rest of the locale stays the reader's (LC_ALL, which
+# would override LC_NUMERIC, is handed on as LANG).
+ifneq ($(LC_ALL),)
+export LANG := $(LC_ALL)
+endif
+unexport LC_ALL
+export LC_NUMERIC := C
 # Every core by default (an explicit -jN on the command line wins, and the
 # makes that `make` and `make test` start share the first one's jobs).
 ifeq ($(MAKELEVEL)$(filter -j% --jobserver%,$(MAKEFLAGS)),0)
@@ -222,7 +232,7 @@ ifneq ($(filter-out svg png pdf,$(FORMAT)),)
 $(error FORMAT=$(FORMAT): expected svg, png or pdf, or several as FORMAT="png pdf")
 endif
 ifneq ($(SCALE),)
-ifneq ($(shell echo '$(SCALE)' | awk '/^[0-9]+([.][0-9]+)?$$/ && $$1 >= 0.5 && $$1 <= 1.5 { print "ok" }'),ok)
+ifneq ($(shell echo '$(SCALE)' | LC_ALL=C awk '/^[0-9]+([.][0-9]+)?$$/ && $$1 >= 0.5 && $$1 <= 1.5 { print "ok" }'),ok)
 $(error SCALE=$(SCALE): expected a number from 0.5 to 1.5, such as 1.5)
 endif
 endif

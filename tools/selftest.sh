@@ -618,6 +618,26 @@ lessons_are_fresh() {
 }
 in_group outputs && check "lessons quote the current source and runs" lessons_are_fresh
 
+# A reader whose locale writes decimals with a comma gets the same numbers:
+# under de_DE, awk read "2.9654" as 2 and printed "2,0000", so the book
+# quoted that, and make try compared the wrong rows. The locale is German,
+# compiled into the scratch folder (localedef, from Debian's locales): the
+# machine need not have it. A makefile beside the course's runs, in make's
+# recipe environment, what make runs for a lesson and for make try's
+# comparison, writing nothing in build/.
+numbers_ignore_locale() {
+    mkdir -p "$scratch/locale"
+    localedef -i de_DE -f UTF-8 "$scratch/locale/de_DE.UTF-8" >"$scratch/localedef.log" 2>&1
+    [ "$(LOCPATH="$scratch/locale" LC_ALL=de_DE.UTF-8 awk 'BEGIN { printf "%.1f", 1.5 }')" = "1,5" ] ||
+        { echo "no decimal-comma locale to test with:"; cat "$scratch/localedef.log"; return 1; }
+    l=01-gradient-descent
+    printf '%s\n' 'locale-probe:' \
+        "	@awk -v bin=build/bin/$l -v data=build/data/$l -f tools/lesson.awk chapters/$l.md | cmp -s - chapters/$l.md || { echo 'chapters/$l.md comes out otherwise'; exit 1; }" \
+        >"$scratch/probe.mk"
+    LOCPATH="$scratch/locale" LC_ALL=de_DE.UTF-8 make --no-print-directory -s -f Makefile -f "$scratch/probe.mk" locale-probe
+}
+in_group outputs && check "a locale with a decimal comma (de_DE) changes no number the book quotes" numbers_ignore_locale
+
 # The book on a phone and on a laptop: headless Chromium lays out every page
 # at 390 and 1280 px and measures what spills, and every figure's text
 # against the figure's edges (tools/book-layout.sh). The check must also

@@ -7,15 +7,19 @@
 
 CC       ?= cc
 AR       ?= ar
-# Numbers are read and written with a decimal point, whatever the reader's
-# locale: under de_DE or fr_FR, awk reads "2.9654" as 2 and prints
-# "2,0000", and the book quoted such numbers. Every command make runs gets
-# LC_NUMERIC=C; the rest of the locale stays the reader's (LC_ALL, which
-# would override LC_NUMERIC, is handed on as LANG).
+# Text and numbers are read the same whatever the reader's locale. Under
+# de_DE or fr_FR, awk read "2.9654" as 2 and printed "2,0000", and the
+# book quoted such numbers; under tr_TR, sed's [a-z] left out the i of
+# "gradient", so no program linked its solution, and awk's toupper wrote
+# "FAiL". Every command make runs gets C.UTF-8 for characters and sorting
+# and C for numbers; the rest (the language of messages above all) stays
+# the reader's. LC_ALL, which would override them, is handed on as LANG.
 ifneq ($(LC_ALL),)
 export LANG := $(LC_ALL)
 endif
 unexport LC_ALL
+export LC_CTYPE := C.UTF-8
+export LC_COLLATE := C.UTF-8
 export LC_NUMERIC := C
 # Every core by default (an explicit -jN on the command line wins, and the
 # makes that `make` and `make test` start share the first one's jobs).
@@ -139,9 +143,11 @@ build/bin/%: build/obj/chapters/%.o build/lib/libcourse.a
 # includes, from the table below (header:package): <mpi.h> is OpenMPI's,
 # so a program that includes it is compiled with `pkg-config --cflags
 # ompi-c` and linked with its --libs. Their headers are -isystem, so that
-# -Werror judges the course's code, not a library's.
+# -Werror judges the course's code, not a library's. The lists are made
+# again when this Makefile changes, which holds the recipe and the locale
+# it runs in (an empty list, made once under tr_TR, linked nothing).
 PKG_HEADERS := mpi.h:ompi-c
-build/links/%.mk: chapters/%.c $(wildcard lib/*.h)
+build/links/%.mk: chapters/%.c $(wildcard lib/*.h) Makefile
 	@mkdir -p $(@D)
 	@$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -MM -MG -MT x $< | tr ' \\' '\n\n' | \
 	  sed -n 's|^exercises/\([0-9][0-9]-[a-z0-9-]*\)\.h$$|\1|p' | sort -u | \

@@ -413,8 +413,14 @@ write_file() {
 merge() {
     note=$3 msg=$4 force=$5 awk -F '\t' -v OFS='\t' '
         BEGIN { note = ENVIRON["note"]; msg = ENVIRON["msg"]; force = ENVIRON["force"]; gsub(/[\t\n]/, " ", msg) }
-        function anchor(title,    id) {
-            id = tolower(title)
+        # (Lower case letter by letter: tolower follows the locale, and
+        # under tr_TR it leaves the I of "Initialization" as it is.)
+        function anchor(title,    id, i, k) {
+            id = ""
+            for (i = 1; i <= length(title); i++) {
+                k = index("ABCDEFGHIJKLMNOPQRSTUVWXYZ", substr(title, i, 1))
+                id = id (k ? substr("abcdefghijklmnopqrstuvwxyz", k, 1) : substr(title, i, 1))
+            }
             gsub(/[^a-z0-9_. \t-]/, "", id); gsub(/[ \t]+/, "-", id); sub(/^[^a-z]+/, "", id)
             return id == "" ? "section" : id
         }

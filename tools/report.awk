@@ -34,7 +34,16 @@
 
 BEGIN { exdir = ENVIRON["exdir"]; student = ENVIRON["student"]; printed = ENVIRON["printed"] }
 
-function mark(status) { return status == "pass" ? "PASS" : toupper(status) }
+# A status in capitals, letter by letter: awk's toupper follows the locale,
+# and under tr_TR it leaves the i of "fail" small ("FAiL").
+function mark(status,    out, i, k) {
+    out = ""
+    for (i = 1; i <= length(status); i++) {
+        k = index("abcdefghijklmnopqrstuvwxyz", substr(status, i, 1))
+        out = out (k ? substr("ABCDEFGHIJKLMNOPQRSTUVWXYZ", k, 1) : substr(status, i, 1))
+    }
+    return out
+}
 
 # A CSV field, quoted where needed. One that starts with = + - @ (a
 # student's folder named "=cmd|...", say) would be a live formula in a

@@ -618,26 +618,6 @@ lessons_are_fresh() {
 }
 in_group outputs && check "lessons quote the current source and runs" lessons_are_fresh
 
-# A reader whose locale writes decimals with a comma gets the same numbers:
-# under de_DE, awk read "2.9654" as 2 and printed "2,0000", so the book
-# quoted that, and make try compared the wrong rows. The locale is German,
-# compiled into the scratch folder (localedef, from Debian's locales): the
-# machine need not have it. A makefile beside the course's runs, in make's
-# recipe environment, what make runs for a lesson and for make try's
-# comparison, writing nothing in build/.
-numbers_ignore_locale() {
-    mkdir -p "$scratch/locale"
-    localedef -i de_DE -f UTF-8 "$scratch/locale/de_DE.UTF-8" >"$scratch/localedef.log" 2>&1
-    [ "$(LOCPATH="$scratch/locale" LC_ALL=de_DE.UTF-8 awk 'BEGIN { printf "%.1f", 1.5 }')" = "1,5" ] ||
-        { echo "no decimal-comma locale to test with:"; cat "$scratch/localedef.log"; return 1; }
-    l=01-gradient-descent
-    printf '%s\n' 'locale-probe:' \
-        "	@awk -v bin=build/bin/$l -v data=build/data/$l -f tools/lesson.awk chapters/$l.md | cmp -s - chapters/$l.md || { echo 'chapters/$l.md comes out otherwise'; exit 1; }" \
-        >"$scratch/probe.mk"
-    LOCPATH="$scratch/locale" LC_ALL=de_DE.UTF-8 make --no-print-directory -s -f Makefile -f "$scratch/probe.mk" locale-probe
-}
-in_group outputs && check "a locale with a decimal comma (de_DE) changes no number the book quotes" numbers_ignore_locale
-
 # The book on a phone and on a laptop: headless Chromium lays out every page
 # at 390 and 1280 px and measures what spills, and every figure's text
 # against the figure's edges (tools/book-layout.sh). The check must also
@@ -885,6 +865,36 @@ clone_has_lf_line_endings() {
 }
 in_group students-files &&
     check "a clone by a Git set to convert to CR LF (Git for Windows' default) gets LF in every file but the fuzzers' test data" clone_has_lf_line_endings
+
+# A student whose locale is Turkish builds, reads and grades like anyone.
+# Under tr_TR (a decimal comma, and an i whose capital is İ) sed's [a-z]
+# left the i of "gradient" out, so no program linked its solution; awk
+# read "2.9654" as 2, and the lesson quoted "2,0000" (de_DE, fr_FR and
+# most of Europe alike); awk's toupper made the report say "FAiL". The
+# locale is compiled into the scratch folder (localedef, from Debian's
+# locales), so the machine need not have it. tools/grade.sh run by hand,
+# outside make's settings, must say FAIL too.
+any_locale_builds_alike() {
+    mkdir -p "$scratch/locale"
+    localedef -i tr_TR -f UTF-8 "$scratch/locale/tr_TR.UTF-8" >"$scratch/localedef.log" 2>&1
+    locales=$(cd "$scratch/locale" && pwd) # (the runs below are in a clone)
+    turkish() { LOCPATH="$locales" LC_ALL=tr_TR.UTF-8 "$@"; }
+    [ "$(turkish awk 'BEGIN { printf "%.1f %s", 1.5, toupper("i") }')" = "1,5 i" ] ||
+        { echo "no Turkish locale to test with:"; cat "$scratch/localedef.log"; return 1; }
+    tr_clone=$scratch/tr-clone l=01-gradient-descent
+    rm -rf "$tr_clone"
+    git clone -q . "$tr_clone" || return 1
+    (cd "$tr_clone" && turkish make -s "build/lessons/$l.md") >"$scratch/tr.log" 2>&1 ||
+        { echo "make build/lessons/$l.md failed under tr_TR:"; tail -n 5 "$scratch/tr.log"; return 1; }
+    cmp -s "$tr_clone/build/lessons/$l.md" "chapters/$l.md" ||
+        { echo "under tr_TR, chapters/$l.md quotes other numbers:"; diff "chapters/$l.md" "$tr_clone/build/lessons/$l.md" | head -n 6; return 1; }
+    (cd "$tr_clone" && turkish make -s check CH=01) >"$scratch/tr.log" 2>&1
+    (cd "$tr_clone" && turkish tools/grade.sh exercises 01) >>"$scratch/tr.log" 2>&1
+    [ "$(grep -c '^  FAIL ' "$scratch/tr.log")" -eq 12 ] ||
+        { echo "the stubs' six exercises are not FAIL twice under tr_TR:"; head -n 8 "$scratch/tr.log"; return 1; }
+}
+in_group students-files &&
+    check "a student under a Turkish locale (decimal comma, dotted capital I) builds, reads and grades like anyone" any_locale_builds_alike
 
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

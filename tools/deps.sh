@@ -10,8 +10,10 @@
 # (chapter 10 trains data-parallel over it: mpirun from openmpi-bin, the
 # headers and pkg-config's ompi-c from libopenmpi-dev). With
 # `test` (make test, which CI runs), also clang with libFuzzer (the
-# self-test fuzzes the CSV reader) and Chromium (it measures the book's
-# layout on a phone's and a laptop's screen): only maintainers need those.
+# self-test fuzzes the CSV reader), Chromium (it measures the book's
+# layout on a phone's and a laptop's screen) and the locales' sources (it
+# builds under a Turkish locale it compiles with localedef): only
+# maintainers need those.
 # With `test` or `grade` (make grade, make grade-class), also bubblewrap,
 # the sandbox a class's submissions run in.
 # Run as root, this installs what is missing with apt-get; otherwise it
@@ -51,6 +53,7 @@ case "${1:-}" in test|grade)
 esac
 if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    [ -f /usr/share/i18n/locales/tr_TR ] || missing="$missing locales"
     if ! command -v clang >/dev/null 2>&1; then
         missing="$missing clang libclang-rt-dev"
     elif ! fuzzer_builds; then

@@ -643,7 +643,7 @@ book_fits_screens() {
         grep -q '^cut cut: "loss (log scale)" runs .* px past the left edge' "$scratch/bad-book.out" ||
         { cat "$scratch/bad-book.out"; return 1; }
 }
-in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, and every figure's text its figure (measured in Chromium)" book_fits_screens
+in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens
 
 # ---------------------------------------------------------- one code path
 in_group one-code-path &&

@@ -25,6 +25,7 @@
  *   build/bin/03-minibatch --task timing --n 1000000 --d 100
  *   build/bin/03-minibatch --help
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -468,29 +469,49 @@ static int task_train(const Settings *s, const Data *ds, FILE *out,
     return EXIT_SUCCESS;
 }
 
+/* Whether some feature is not all zeros, yet its largest square is below
+ * the smallest normal double: the normal equations then hold a column of
+ * zeros (or of a few bits), which the data do not have. */
+static bool squares_vanish(const Data *ds)
+{
+    for (size_t j = 0; j < ds->d; j++) {
+        double largest = 0.0;
+        for (size_t i = 0; i < ds->n; i++)
+            largest = fmax(largest, fabs(ds->x[i * ds->d + j]));
+        if (largest > 0.0 && largest * largest < DBL_MIN)
+            return true;
+    }
+    return false;
+}
+
 /* The least-squares weights into theta (d + 1 numbers). A singular
- * problem, or one too large for double precision, is the data's fault, so
- * it is bad input (exit status 2), reported against the flag the data
- * came from. */
+ * problem, or one too large or too small for double precision, is the
+ * data's fault, so it is bad input (exit status 2), reported against the
+ * flag the data came from. */
 static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
 {
-    /* Sums that overflow are inf, which a solver cannot tell from a
-     * singular problem: asked first. */
-    bool overflow = !dataset_squares_finite(ds->x, ds->y, ds->n, ds->d);
-    size_t p = ds->d + 1;
-    double *scratch = malloc((p * p + p) * sizeof *scratch);
-    if (!scratch)
-        return out_of_memory();
-    bool solved = !overflow && least_squares(ds, scratch, theta);
-    free(scratch);
-    if (solved)
-        return EXIT_SUCCESS;
-    const char *why = overflow
-        ? "the normal equations overflow in double precision: the squares "
-          "of x or y add up to more than 1.8e308 (rescale them)"
-        : "the least-squares problem has no unique solution: some feature "
-          "is a combination of the others, or there are fewer than d + 1 "
-          "examples (see --help)";
+    /* Sums that overflow are inf, and squares that underflow are 0, which
+     * a solver cannot tell from a singular problem: asked first. */
+    const char *why = NULL;
+    if (!dataset_squares_finite(ds->x, ds->y, ds->n, ds->d))
+        why = "the normal equations overflow in double precision: the "
+              "squares of x or y add up to more than 1.8e308 (rescale them)";
+    else if (squares_vanish(ds))
+        why = "the normal equations underflow in double precision: some "
+              "feature's squares are all below 2.2e-308 (rescale it)";
+    if (!why) {
+        size_t p = ds->d + 1;
+        double *scratch = malloc((p * p + p) * sizeof *scratch);
+        if (!scratch)
+            return out_of_memory();
+        bool solved = least_squares(ds, scratch, theta);
+        free(scratch);
+        if (solved)
+            return EXIT_SUCCESS;
+        why = "the least-squares problem has no unique solution: some "
+              "feature is a combination of the others, or there are fewer "
+              "than d + 1 examples (see --help)";
+    }
     char q[QUOTED_MAX];
     if (s->data)
         fprintf(stderr, "%s: --data %s: %s\n", program,

@@ -268,13 +268,27 @@ check "03: --task solve with fewer examples than d + 1 is refused, naming --n" \
 # b = 1e300/3) but the loss overflows.
 printf 'x,y\n1e200,1\n-2e200,2\n3e200,2.5\n' >"$scratch/huge-x.csv"
 printf 'x,y\n1,1e300\n2,-1e300\n3,1e300\n' >"$scratch/huge-y.csv"
-overflow_is_named() {
-    for f in huge-x huge-y; do
-        expect_bad_input "--data '$scratch/$f.csv': the normal equations overflow in double precision" \
+# beyond_precision_is_named WHAT FILE...: --task solve on each
+# $scratch/FILE.csv is refused, saying that the normal equations WHAT in
+# double precision.
+beyond_precision_is_named() {
+    what=$1
+    shift
+    for f in "$@"; do
+        expect_bad_input "--data '$scratch/$f.csv': the normal equations $what in double precision" \
             --task solve --data "$scratch/$f.csv" || return 1
     done
 }
-check "03: --task solve on data whose squares overflow says so, not singular" overflow_is_named
+check "03: --task solve on data whose squares overflow says so, not singular" \
+    beyond_precision_is_named overflow huge-x huge-y
+# And data too small: x = 1e-200 makes every x² 1e-400, which is 0 in
+# double precision, so A holds a zero column the data do not have; at
+# x = 1e-160 the squares are subnormal (1e-320), with few bits, and the
+# weights came out wrong in the fourth digit (7.5006e159 for 7.5e159).
+printf 'x,y\n1e-200,1\n2e-200,2\n3e-200,2.5\n' >"$scratch/tiny-x.csv"
+printf 'x,y\n1e-160,1\n2e-160,2\n3e-160,2.5\n' >"$scratch/small-x.csv"
+check "03: --task solve on data whose squares underflow says so, not singular" \
+    beyond_precision_is_named underflow tiny-x small-x
 check "03: --out naming --data's file is refused, and the data kept" input_is_kept --data --out
 # Training on them: y = ±1e300 overflows the loss at zero weights, before
 # any step, and no learning rate is blamed (lib/loop.c's loop_blame_start).

@@ -17,10 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "output.h"
+
 /* What the relay has seen so far. */
 typedef struct {
     const char *program;
-    pid_t mpirun;
     char line[4096];      /* standard error's line being read */
     size_t line_len;
     char held[1 << 16];   /* the lines of mpirun's pages, held back */
@@ -31,11 +32,15 @@ typedef struct {
     bool write_failed;    /* standard output could not be written */
 } Relay;
 
+/* The mpirun being relayed: the job to stop, and where the signal
+ * handler passes a signal on to (a handler can be handed nothing else). */
+static volatile pid_t running_mpirun;
+
 /* The job is ended (the reader is gone, or the output cannot be kept):
  * mpirun ends the ranks on SIGTERM, and says nothing about it. */
-static void stop_job(Relay *r)
+static void stop_job(void)
 {
-    kill(r->mpirun, SIGTERM);
+    kill(running_mpirun, SIGTERM);
 }
 
 /* Writes all of bytes to fd, or returns false with errno set. */
@@ -63,11 +68,10 @@ static void relay_output(Relay *r, const char *bytes, size_t n)
     if (errno == EPIPE) {
         r->reader_gone = true;
     } else {
-        fprintf(stderr, "%s: error writing to stdout: %s\n", r->program,
-                strerror(errno));
+        output_stdout_failed(r->program, strerror(errno));
         r->write_failed = true;
     }
-    stop_job(r);
+    stop_job();
 }
 
 /* One whole line of standard error (or the last, or one longer than the
@@ -135,9 +139,6 @@ static void relay(Relay *r, int out_fd, int err_fd)
         relay_error_line(r);
 }
 
-/* The signal handler's one piece of state: who to pass a signal on to. */
-static volatile pid_t running_mpirun;
-
 static void pass_signal_on(int sig)
 {
     kill(running_mpirun, sig);
@@ -192,10 +193,10 @@ static int run(const char *program, char **args)
     static Relay r; /* 68 KB: not on the stack */
     r = (Relay){.program = program};
     int out_fd, err_fd;
-    r.mpirun = start(args, &out_fd, &err_fd);
-    if (r.mpirun < 0)
+    pid_t pid = start(args, &out_fd, &err_fd);
+    if (pid < 0)
         return -1;
-    running_mpirun = r.mpirun;
+    running_mpirun = pid;
     struct sigaction pass = {.sa_handler = pass_signal_on,
                              .sa_flags = SA_RESTART};
     sigemptyset(&pass.sa_mask);
@@ -205,7 +206,7 @@ static int run(const char *program, char **args)
     signal(SIGPIPE, SIG_IGN); /* a gone reader shows as EPIPE */
     relay(&r, out_fd, err_fd);
     int status;
-    while (waitpid(r.mpirun, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         continue;
     if (r.reader_gone) { /* end as a program in a pipeline does */
         signal(SIGPIPE, SIG_DFL);

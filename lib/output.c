@@ -294,10 +294,15 @@ static bool flushed(const Output *out, const char *program)
         return true;
     const char *why = strerror(errno ? errno : EIO);
     if (file == stdout)
-        fprintf(stderr, "%s: error writing to stdout: %s\n", program, why);
+        output_stdout_failed(program, why);
     else
         complain(out, program, out->through_path ? out->through_path : out->final_path, why);
     return false;
+}
+
+void output_stdout_failed(const char *program, const char *why)
+{
+    fprintf(stderr, "%s: error writing to stdout: %s\n", program, why);
 }
 
 bool output_commit(Output *out, const char *program)

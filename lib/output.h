@@ -56,6 +56,11 @@ bool output_commit(Output *out, const char *program);
  * leaves none of the others behind. Returns whether all were committed. */
 bool output_commit_all(Output *const *outs, size_t count, const char *program);
 
+/* Says in one line that standard output could not be written, and why
+ * ("No space left on device"): output_commit's words for stdout, and
+ * lib/mpirun.c's, which copies the ranks' output to it. */
+void output_stdout_failed(const char *program, const char *why);
+
 /* True when the paths a and b name the same file (a link: its target),
  * existing or not: two outputs must never write over each other. */
 bool output_same_file(const char *a, const char *b);

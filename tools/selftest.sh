@@ -67,6 +67,13 @@ summary() {
         fi
         grep -v '^#' "$out"
         p=$(grep -c '^ok ' "$out") f=$(grep -c '^FAIL ' "$out")
+        # A group ends with its count. One that stopped before (the shell
+        # gave up on an unset variable, or was killed) skipped the checks
+        # after its last line, and passed none of them.
+        if ! grep -q "^# $group: [0-9]* passed, [0-9]* failed\$" "$out"; then
+            echo "FAIL  group $group stopped before its end, after: $(tail -n 1 "$out" | cut -c 1-120)"
+            f=$((f + 1))
+        fi
         passed=$((passed + p)) failed=$((failed + f))
     done
     echo
@@ -806,6 +813,35 @@ try_runs_the_file_named() {
 in_group one-code-path &&
     check "make try runs the file EXERCISES names, in a folder with a space too (not the last object built); a missing file names make reset" \
         try_runs_the_file_named
+
+# make try's verdict on one run (tools/compare-runs.awk), on runs a student
+# makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
+# as a largest difference of "1e+308", a number nobody's run holds, and a
+# run that wrote its header and no row (a loop that never ran) as "-1 rows".
+verdict_of() {
+    # shellcheck disable=SC2059  # the rows are written as printf formats
+    printf "$2" >"$scratch/yours.csv"
+    awk -F, -v tol="${3:-}" -v why="${4:-}" -f tools/compare-runs.awk "$scratch/reference.csv" "$scratch/yours.csv" >"$scratch/verdict"
+    [ "$(cat "$scratch/verdict")" = "$1" ] || { echo "for yours = $2: \"$(cat "$scratch/verdict")\", expected \"$1\""; return 1; }
+}
+try_verdicts_say_what_differs() {
+    printf 'step,loss\n0,2\n1,0.5\n2,0.25\n' >"$scratch/reference.csv"
+    verdict_of "matches 0" 'step,loss\n0,2\n1,0.5\n2,0.25\n' &&
+        verdict_of "matches 2.5e-11" 'step,loss\n0,2\n1,0.500000000025\n2,0.25\n' &&
+        verdict_of "DIFFERS 2e-05; first at row 1, loss: yours 0.50002, reference 0.5" 'step,loss\n0,2\n1,0.50002\n2,0.25\n' &&
+        verdict_of "matches 2e-05, within 1e-4: rounding" 'step,loss\n0,2\n1,0.50002\n2,0.25\n' 1e-4 "1e-4: rounding" &&
+        verdict_of "DIFFERS first at row 1, loss: yours 0.6, reference 0.5; not finite at row 2, loss: yours inf, reference 0.25" \
+            'step,loss\n0,2\n1,0.6\n2,inf\n' &&
+        verdict_of "DIFFERS first at row 0, loss: yours nan, reference 2" 'step,loss\n0,nan\n1,0.5\n2,0.25\n' &&
+        verdict_of "DIFFERS first at row 2, loss: yours -, reference 0.25" 'step,loss\n0,2\n1,0.5\n2,-\n' &&
+        verdict_of "DIFFERS 1 rows, the reference has 3" 'step,loss\n0,2\n' &&
+        verdict_of "DIFFERS 0 rows, the reference has 3" 'step,loss\n' &&
+        verdict_of "DIFFERS your run wrote nothing, not even the header line" '' &&
+        verdict_of "DIFFERS the columns differ: step,los" 'step,los\n0,2\n1,0.5\n2,0.25\n'
+}
+in_group one-code-path &&
+    check "make try's verdicts: a nan or inf in a run is named where it is (no made-up largest difference), a run with no row has 0 rows" \
+        try_verdicts_say_what_differs
 
 # ------------------------------------------------- a student's files are sacred
 # In a clone of what is committed, a student's edit to an exercise must

@@ -21,12 +21,13 @@ BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem
     $(ls chapters/"$stem".*.runs 2>/dev/null) 2>build/try/"$stem".errors
 echo
 
-# One line per experiment: name, verdict, detail. Numbers match when they
-# agree to 1e-9 relative to their size (or absolutely, below 1): the same
-# code gives the same bytes; a different but correct order of operations
-# gives differences near 1e-15; a bug gives far more. An experiment that
-# measures rounding itself (a gradient check at tiny h) can part further
-# for correct code; its runs file says how far, and why, in a line
+# One line per experiment: name, verdict, detail (tools/compare-runs.awk).
+# Numbers match when they agree to 1e-9 relative to their size (or
+# absolutely, below 1): the same code gives the same bytes; a different but
+# correct order of operations gives differences near 1e-15; a bug gives far
+# more. An experiment that measures rounding itself (a gradient check at
+# tiny h) can part further for correct code; its runs file says how far,
+# and why, in a line
 #     # try: NAME within TOLERANCE: WHY
 # tolerance_of NAME prints "TOLERANCE: WHY" (or nothing).
 tolerance_of() {
@@ -44,32 +45,7 @@ for r in "$ref"/*.csv; do
         continue
     fi
     within=$(tolerance_of "$name")
-    line=$(awk -F, -v name="$name" -v tol="${within%%:*}" -v why="$within" '
-        function abs(v) { return v < 0 ? -v : v }
-        NR == FNR { ref[FNR] = $0; nref = FNR; next }
-        FNR == 1 { if ($0 != ref[1]) { bad = "the columns differ: " $0; exit } split($0, head, ","); next }
-        {
-            nmine = FNR
-            n = split(ref[FNR], want, ",")
-            for (i = 1; i <= n; i++) {
-                if (want[i] == $i) continue
-                d = abs(want[i] - $i); scale = abs(want[i]) > 1 ? abs(want[i]) : 1
-                # nan, inf or text where the other run has something else
-                if (want[i] !~ /^[-+0-9.eE]+$/ || $i !~ /^[-+0-9.eE]+$/) d = 1e308
-                if (d > worst) worst = d
-                if (first == "" && d / scale > (tol != "" ? tol : 1e-9))
-                    first = sprintf("row %d, %s: yours %s, reference %s", FNR - 2, head[i], $i, want[i])
-            }
-        }
-        END {
-            if (bad != "") { print "DIFFERS " bad; exit }
-            if (nmine != nref) {
-                printf "DIFFERS %d rows, the reference has %d%s\n", nmine - 1, nref - 1, first != "" ? "; first: " first : ""
-                exit
-            }
-            if (first != "") printf "DIFFERS %.3g; first at %s\n", worst, first
-            else printf "matches %.3g%s\n", worst + 0, (why != "" && worst > 1e-9 ? ", within " why : "")
-        }' "$r" "$m")
+    line=$(awk -F, -v tol="${within%%:*}" -v why="$within" -f tools/compare-runs.awk "$r" "$m")
     verdict=${line%% *}
     [ "$verdict" = matches ] || status=1
     printf '%-28s %-9s %s\n' "$name" "$verdict" "${line#* }" | tee -a "$verdicts"

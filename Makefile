@@ -34,7 +34,10 @@ WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
 # depend on the folder it was built in (a copy of the tree, a student's
 # clone elsewhere, CI's), and a copy rebuilds nothing.
 CFLAGS   ?= -O2 -g
-override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off '-ffile-prefix-map=$(CURDIR)=.'
+# $(call quote,TEXT): TEXT as one word for the shell, whatever it holds (a
+# folder named "Dan's course" too: a ' is written '\'').
+quote = '$(subst ','\'',$1)'
+override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off $(call quote,-ffile-prefix-map=$(CURDIR)=.)
 override CPPFLAGS += -Ilib -Iexercises -MMD -MP
 # zlib reads the gzip-compressed datasets (lib/idx.c).
 LDLIBS    = -lm $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
@@ -200,16 +203,16 @@ build/try/bin/%:
 # would split, and make would keep the last object, another file's.
 build/try/obj/%.o: exercises/%.h FORCE
 	@mkdir -p $(@D)
-	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c "$(EXERCISES)/$*.c" -o $@.tmp && mv $@.tmp $@
+	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $(call quote,$(EXERCISES)/$*.c) -o $@.tmp && mv $@.tmp $@
 
 try: deps
 	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): there is no chapter $(CH); the chapters are $(sort $(foreach h,$(wildcard exercises/[0-9][0-9]-*.h),$(firstword $(subst -, ,$(notdir $h)))))" >&2; exit 2; }
-	@test -f "$(EXERCISES)/$(TRY).c" || { echo "make try: there is no $(EXERCISES)/$(TRY).c: make reset EX=$(firstword $(subst -, ,$(TRY)))$(if $(filter-out exercises,$(EXERCISES)), EXERCISES='$(EXERCISES)') writes a fresh copy of the stub" >&2; exit 2; }
+	@test -f $(call quote,$(EXERCISES)/$(TRY).c) || { echo $(call quote,make try: there is no $(EXERCISES)/$(TRY).c: make reset EX=$(firstword $(subst -, ,$(TRY)))$(if $(filter-out exercises,$(EXERCISES)), EXERCISES=$(call quote,$(EXERCISES))) writes a fresh copy of the stub) >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \
 	  $(patsubst chapters/%.runs,build/try/bin/%,$(call runs_of,$(TRY)))
-	@EXERCISES='$(EXERCISES)' tools/try.sh $(TRY) || $(quietly_fail)
+	@EXERCISES=$(call quote,$(EXERCISES)) tools/try.sh $(TRY) || $(quietly_fail)
 
 # ------------------------------------------------------- experiments (data)
 # chapters/NN-topic[.NAME].runs list the lesson's experiments, one per line:

@@ -513,7 +513,9 @@ for stem in $stems; do
         # lacks it (make grade, --json) cannot.
         if [ -z "$json" ]; then
             where=""
-            [ "$exercises" = exercises ] || where=" EXERCISES='$exercises'"
+            # (quoted to be typed back: each ' in the folder's name as '\'')
+            [ "$exercises" = exercises ] ||
+                where=" EXERCISES='$(printf '%s' "$exercises" | sed "s/'/'\\\\''/g")'"
             message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
         fi
     elif [ ! -x "$work/$stem.tests" ]; then

@@ -939,5 +939,37 @@ any_locale_builds_alike() {
 in_group students-files &&
     check "a student under a Turkish locale (decimal comma, dotted capital I) builds, reads and grades like anyone" any_locale_builds_alike
 
+# A course in a folder whose name has a ' in it ("Dan's course"): the
+# Makefile wrapped the folder in '...' in CFLAGS, and nothing compiled
+# ("Unterminated quoted string"). In such a clone, chapter 1 must build and
+# grade, make try must run a copy of the exercises in a folder with a ' of
+# its own, and the make reset that make check and make try advise for that
+# copy's missing file, typed back as printed, must bring the stub back.
+apostrophe_folder_builds() {
+    ap_root="$(pwd)/$scratch/Dan's course"
+    ap_clone=$ap_root/clone ap_copy="$ap_root/Ann's copy" l=01-gradient-descent
+    rm -rf "$ap_root"
+    mkdir -p "$ap_copy" && git clone -q . "$ap_clone" || return 1
+    (cd "$ap_clone" && make -s "build/bin/$l") >"$scratch/ap.log" 2>&1 ||
+        { echo "make build/bin/$l failed in \"$ap_clone\":"; tail -n 5 "$scratch/ap.log"; return 1; }
+    cp solutions/$l.c "$ap_copy/" || return 1
+    (cd "$ap_clone" && make -s try CH=01 EXERCISES="$ap_copy") >"$scratch/ap.log" 2>&1 &&
+        grep -q '^Every experiment matches the reference runs' "$scratch/ap.log" ||
+        { echo "make try on \"$ap_copy\":"; tail -n 5 "$scratch/ap.log"; return 1; }
+    rm "$ap_copy/$l.c"
+    for ap_how in check try; do
+        (cd "$ap_clone" && make -s "$ap_how" CH=01 EXERCISES="$ap_copy") >"$scratch/ap.log" 2>&1
+        ap_advice=$(sed -n 's/.*: \(make reset EX=01 EXERCISES=.*\) writes a fresh copy of the stub$/\1/p' "$scratch/ap.log" | head -n 1)
+        [ -n "$ap_advice" ] || { echo "make $ap_how gave no make reset for the missing file:"; tail -n 5 "$scratch/ap.log"; return 1; }
+        (cd "$ap_clone" && FORCE=1 sh -c "$ap_advice") >"$scratch/ap-reset.log" 2>&1 &&
+            awk -f tools/make-stub.awk solutions/$l.c | cmp -s - "$ap_copy/$l.c" ||
+            { echo "make $ap_how's advice, typed back, did not bring the stub back: $ap_advice"; cat "$scratch/ap-reset.log"; return 1; }
+        rm "$ap_copy/$l.c"
+    done
+}
+in_group students-files &&
+    check "a course in a folder named with a ' (Dan's course) builds, grades and runs make try, and the make reset it advises can be typed back" \
+        apostrophe_folder_builds
+
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

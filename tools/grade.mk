@@ -37,19 +37,19 @@
 quietly_fail = { $(if $(filter 0,$(MAKELEVEL)),$(if $(filter-out $@,$(MAKECMDGOALS)),,kill -s PIPE $$PPID;)) exit 1; }
 
 check: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise "$(EX)") "$(EXERCISES)" "$(CH)" || $(quietly_fail)
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise $(call quote,$(EX))) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
 
 hint: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for "$(EX)",--hint) "$(EXERCISES)" "$(CH)" || $(quietly_fail)
+	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for $(call quote,$(EX)),--hint) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
 
 watch: deps
-	@MAKE='$(MAKE)' exec tools/watch.sh "$(EXERCISES)" "$(CH)" "$(EX)"
+	@MAKE='$(MAKE)' exec tools/watch.sh $(call quote,$(EXERCISES)) $(call quote,$(CH)) $(call quote,$(EX))
 
 reset:
-	@FORCE="$(FORCE)" tools/reset.sh "$(EX)" "$(EXERCISES)" || $(quietly_fail)
+	@FORCE=$(call quote,$(FORCE)) tools/reset.sh $(call quote,$(EX)) $(call quote,$(EXERCISES)) || $(quietly_fail)
 
 restore:
-	@FORCE="$(FORCE)" tools/reset.sh --restore "$(EX)" "$(EXERCISES)" || $(quietly_fail)
+	@FORCE=$(call quote,$(FORCE)) tools/reset.sh --restore $(call quote,$(EX)) $(call quote,$(EXERCISES)) || $(quietly_fail)
 
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 # [GRADE_TIME_LIMIT=seconds, 600 by default: Gradescope's own limit; the
@@ -57,25 +57,27 @@ restore:
 # The reports go to OUT, by default build/reports/ and the submission
 # folder's own name, asked of the shell: make's abspath and notdir split a
 # path at its spaces ("/home/ann/my course/solutions" gave "course/
-# solutions" as two words).
-REPORT_DIR = $(or $(OUT),build/reports/$(shell cd "$(SUBMISSION)" 2>/dev/null && basename "$$PWD"))
+# solutions" as two words). Every value a user gives goes to the shell
+# through $(call quote,...) (the Makefile's), whatever quotes it holds.
+REPORT_DIR = $(or $(OUT),build/reports/$(shell cd $(call quote,$(SUBMISSION)) 2>/dev/null && basename "$$PWD"))
+report_dir = $(call quote,$(REPORT_DIR))
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
-	@case '$(GRADE_TIME_LIMIT)' in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT=$(GRADE_TIME_LIMIT): expected whole seconds, such as 600" >&2; exit 2 ;; esac
-	@test -d "$(SUBMISSION)" || { echo "make grade: SUBMISSION=$(SUBMISSION): say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
-	@mkdir -p "$(REPORT_DIR)" && cd "$(REPORT_DIR)" && rm -f results.json results.tap report.txt
-	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit "$(GRADE_TIME_LIMIT)" --json "$(REPORT_DIR)/results.json" --tap "$(REPORT_DIR)/results.tap" \
-	  --report "$(REPORT_DIR)/report.txt" $(if $(HIDDEN_TESTS),--hidden-tests "$(HIDDEN_TESTS)") \
-	  "$(SUBMISSION)" "$(CH)"; status=$$?; \
-	  if [ -f "$(REPORT_DIR)/results.json" ]; then \
-	    echo "Wrote $(REPORT_DIR)/results.json, results.tap and report.txt"; fi; exit $$status
+	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
+	@test -d $(call quote,$(SUBMISSION)) || { echo "make grade: SUBMISSION="$(call quote,$(SUBMISSION))": say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
+	@mkdir -p $(report_dir) && cd $(report_dir) && rm -f results.json results.tap report.txt
+	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit $(call quote,$(GRADE_TIME_LIMIT)) --json $(call quote,$(REPORT_DIR)/results.json) --tap $(call quote,$(REPORT_DIR)/results.tap) \
+	  --report $(call quote,$(REPORT_DIR)/report.txt) $(if $(HIDDEN_TESTS),--hidden-tests $(call quote,$(HIDDEN_TESTS))) \
+	  $(call quote,$(SUBMISSION)) $(call quote,$(CH)); status=$$?; \
+	  if [ -f $(call quote,$(REPORT_DIR)/results.json) ]; then \
+	    echo "Wrote "$(call quote,$(REPORT_DIR)/results.json)", results.tap and report.txt"; fi; exit $$status
 
 # make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
 grade-class: deps
 	@tools/deps.sh grade
-	@test -d "$(SUBMISSIONS)" || { echo "make grade-class: SUBMISSIONS=$(SUBMISSIONS): say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
-	@MAKE='$(MAKE)' HIDDEN_TESTS="$(HIDDEN_TESTS)" tools/grade-class.sh "$(SUBMISSIONS)" $(OUT)
+	@test -d $(call quote,$(SUBMISSIONS)) || { echo "make grade-class: SUBMISSIONS="$(call quote,$(SUBMISSIONS))": say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
+	@MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
 
 # ------------------------------------------------- what tools/grade.sh asks
 # It builds the course's side first (a failure there is never a student's),

@@ -40,8 +40,8 @@ printed=${PRINTED:-0} linebuf=""
 for runs in "$@"; do
     printf '%s\t%s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
 done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" '
-    # A path as one word of a make recipe, whatever folder the course is
-    # in ("/home/ann/my course"): quoted for the shell, each quote in it
+    # A path (or a message) as one word of a make recipe, whatever folder
+    # the course is in ("/home/ann/my course"): quoted for the shell, each quote in it
     # written as the four characters quote, backslash, quote, quote, and
     # each $ doubled for make.
     function recipe_word(path,    out, i, c) {
@@ -87,9 +87,9 @@ done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" '
                 if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
             logs = printed == 1 ? " >" name[k] ".printed 2>&1" : ""
             mark = printed == 1 ? " : >" name[k] ".failed;" : ""
-            printf "\n\t@%s%s %s --out %s.csv%s || { echo \"run-experiments: %s: '"'"'%s'"'"' failed: %s %s\" >&2;%s exit 1; }\n",
-                linebuf, recipe_word(prog[k]), args[k], name[k], logs,
-                file[k], name[k], prog[k], args[k], mark
+            failed = sprintf("run-experiments: %s: \047%s\047 failed: %s %s", file[k], name[k], prog[k], args[k])
+            printf "\n\t@%s%s %s --out %s.csv%s || { echo %s >&2;%s exit 1; }\n",
+                linebuf, recipe_word(prog[k]), args[k], name[k], logs, recipe_word(failed), mark
         }
     }' >"$rules"
 

@@ -939,14 +939,15 @@ any_locale_builds_alike() {
 in_group students-files &&
     check "a student under a Turkish locale (decimal comma, dotted capital I) builds, reads and grades like anyone" any_locale_builds_alike
 
-# A course in a folder whose name has a ' in it ("Dan's course"): the
+# A course in a folder whose name has quotes in it (Dan's "course"): the
 # Makefile wrapped the folder in '...' in CFLAGS, and nothing compiled
-# ("Unterminated quoted string"). In such a clone, chapter 1 must build and
+# ("Unterminated quoted string"), and the experiments' rules wrapped their
+# failure message in "...", and none ran. In such a clone, chapter 1 must build and
 # grade, make try must run a copy of the exercises in a folder with a ' of
 # its own, and the make reset that make check and make try advise for that
 # copy's missing file, typed back as printed, must bring the stub back.
 apostrophe_folder_builds() {
-    ap_root="$(pwd)/$scratch/Dan's course"
+    ap_root="$(pwd)/$scratch/Dan's \"course\""
     ap_clone=$ap_root/clone ap_copy="$ap_root/Ann's copy" l=01-gradient-descent
     rm -rf "$ap_root"
     mkdir -p "$ap_copy" && git clone -q . "$ap_clone" || return 1
@@ -968,7 +969,7 @@ apostrophe_folder_builds() {
     done
 }
 in_group students-files &&
-    check "a course in a folder named with a ' (Dan's course) builds, grades and runs make try, and the make reset it advises can be typed back" \
+    check "a course in a folder named with quotes (Dan's \"course\") builds, grades and runs make try, and the make reset it advises can be typed back" \
         apostrophe_folder_builds
 
 echo "# $only: $passed passed, $failed failed"

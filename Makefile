@@ -21,6 +21,16 @@ unexport LC_ALL
 export LC_CTYPE := C.UTF-8
 export LC_COLLATE := C.UTF-8
 export LC_NUMERIC := C
+# build/ must be the user's to write: after one sudo make it is root's, and
+# every later make failed deep inside, on "Permission denied". Asked by the
+# user's own make, before anything is made (build/links/ holds makefiles
+# this one includes); the makes it starts need not ask again.
+ifeq ($(MAKELEVEL),0)
+not_yours := $(shell tools/build-is-yours.sh)
+ifneq ($(not_yours),)
+$(error $(not_yours))
+endif
+endif
 # Every core by default (an explicit -jN on the command line wins, and the
 # makes that `make` and `make test` start share the first one's jobs).
 ifeq ($(MAKELEVEL)$(filter -j% --jobserver%,$(MAKEFLAGS)),0)

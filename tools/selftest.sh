@@ -968,6 +968,39 @@ apostrophe_folder_builds() {
         rm "$ap_copy/$l.c"
     done
 }
+# A student who once ran sudo make has a build/ that is root's; their next
+# make check failed with "mkdir: cannot create directory 'build/grade':
+# Permission denied" and a shell's error about a lock file. Their make must
+# stop at once, in one line that names the command giving build/ back, and
+# that command, run, must be the mend. (As root: sudo make is root's make
+# in a clone the user nobody owns. Otherwise, a folder of build/ made
+# read-only.)
+sudo_make_is_mended() {
+    sm_clone=$(pwd)/$scratch/sudo-make
+    rm -rf "$sm_clone" && git clone -q . "$sm_clone" || return 1
+    (cd "$sm_clone" && make -s build/bin/01-gradient-descent) >"$scratch/sm.log" 2>&1 || { cat "$scratch/sm.log"; return 1; }
+    as_student=""
+    if [ "$(id -u)" = 0 ]; then
+        find "$sm_clone" -path "$sm_clone/build" -prune -o -exec chown 65534:65534 {} + || return 1
+        as_student="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    else
+        chmod a-w "$sm_clone/build/obj"
+    fi
+    # (a student's make: the first, not one that make started)
+    (cd "$sm_clone" && $as_student env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make check CH=01) >"$scratch/sm.out" 2>&1
+    status=$?
+    [ "$status" -eq 2 ] && [ "$(wc -l <"$scratch/sm.out")" -eq 1 ] && grep -q 'give build/ back with  sudo chown -R [^ ]*: build  and make again' "$scratch/sm.out" ||
+        { echo "make check in a build/ not the student's: status $status,"; cat "$scratch/sm.out"; return 1; }
+    [ -n "$as_student" ] || { chmod u+w "$sm_clone/build/obj"; return 0; }
+    mend=$(sed 's/.* with  sudo \(chown -R [^ ]*: build\)  and make again.*/\1/' "$scratch/sm.out")
+    (cd "$sm_clone" && $mend) || return 1
+    (cd "$sm_clone" && $as_student env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make check CH=01) >"$scratch/sm.out" 2>&1
+    [ "$(grep -c '^  FAIL ' "$scratch/sm.out")" -eq 6 ] && ! grep -q 'Permission denied' "$scratch/sm.out" ||
+        { echo "after $mend, make check did not grade:"; tail -n 5 "$scratch/sm.out"; return 1; }
+}
+in_group students-files &&
+    check "after a sudo make, a student's make says at once how to give build/ back, and that command mends it" sudo_make_is_mended
+
 in_group students-files &&
     check "a course in a folder named with quotes (Dan's \"course\") builds, grades and runs make try, and the make reset it advises can be typed back" \
         apostrophe_folder_builds

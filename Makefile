@@ -210,10 +210,14 @@ build/try/bin/%:
 # Your file may warn (an unused parameter in a stub): warnings are shown,
 # never fatal, here. It is compiled every time (FORCE), and named only in
 # the recipe, quoted: as a prerequisite, an EXERCISES with a space in it
-# would split, and make would keep the last object, another file's.
-build/try/obj/%.o: exercises/%.h FORCE
+# would split, and make would keep the last object, another file's. As in
+# make check, only its exercise functions stay global (build/grade/list/
+# NN-topic.keep, the solution's): a main() you wrote to try your code, or
+# a helper named like one of the course's, would clash with the program's.
+build/try/obj/%.o: exercises/%.h build/grade/list/%.keep FORCE
 	@mkdir -p $(@D)
-	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $(call quote,$(EXERCISES)/$*.c) -o $@.tmp && mv $@.tmp $@
+	@$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) -c $(call quote,$(EXERCISES)/$*.c) -o $@.tmp && \
+	  objcopy --keep-global-symbols=build/grade/list/$*.keep $@.tmp $@ && rm -f $@.tmp
 
 try: deps
 	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }

@@ -805,7 +805,10 @@ try_runs_the_file_named() {
     mkdir -p "$broken" "$spaced" || return 1
     awk -v spec=tests/01-gradient-descent.mutants -v name=divide-by-h -f tools/mutate.awk \
         solutions/01-gradient-descent.c >"$broken/01-gradient-descent.c" || return 1
-    cp solutions/01-gradient-descent.c "$spaced/" || return 1
+    # The copy has a main() of its own, as a student's file that tries its
+    # functions often has: make check grades it, and make try linked it
+    # beside the program's main ("multiple definition of 'main'").
+    { cat solutions/01-gradient-descent.c && printf 'int main(void)\n{\n    return 0;\n}\n'; } >"$spaced/01-gradient-descent.c" || return 1
     make --no-print-directory -s try CH=01 EXERCISES="$broken" >/dev/null 2>&1 &&
         { echo "make try passed a numerical_gradient that divides by h"; return 1; }
     make --no-print-directory -s try CH=01 EXERCISES="$spaced" >"$scratch/try-spaced.out" 2>&1 &&
@@ -818,7 +821,7 @@ try_runs_the_file_named() {
         { cat "$scratch/try-missing.err"; return 1; }
 }
 in_group one-code-path &&
-    check "make try runs the file EXERCISES names, in a folder with a space too (not the last object built); a missing file names make reset" \
+    check "make try runs the file EXERCISES names, in a folder with a space too (not the last object built), with a main() of its own; a missing file names make reset" \
         try_runs_the_file_named
 
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student

@@ -458,6 +458,14 @@ build_course() {
 if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     echo "grade: the course's test suites do not build:" >&2
     cat "$work/make.log" >&2
+    # A header of exercises/ is the course's contract, which its tests and
+    # programs are compiled against, not a file of the student's: one
+    # edited to fit an answer (a double * made a float *) breaks the
+    # course's own code, in files the student never opened. Where the
+    # course is a clone, git says which header it is.
+    for h in $(git -C "$root" diff --name-only HEAD -- 'exercises/*.h' 2>/dev/null); do
+        echo "grade: $h is not the course's (git diff $h shows how): everything is compiled against it; put it back with  git checkout $h" >&2
+    done
     exit 2
 fi
 hidden_suites=""

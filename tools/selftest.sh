@@ -1004,6 +1004,23 @@ sudo_make_is_mended() {
 in_group students-files &&
     check "after a sudo make, a student's make says at once how to give build/ back, and that command mends it" sudo_make_is_mended
 
+# A student who edits a header of exercises/ (a double * made a float * to
+# fit an answer) breaks the course's own code, and make check showed only
+# the compiler's errors in lib/problems.c, a file they never opened. Its
+# last line (before make's own) must name the header and the git checkout
+# that puts it back.
+edited_header_is_named() {
+    eh_clone=$scratch/edited-header h=exercises/01-gradient-descent.h
+    rm -rf "$eh_clone" && git clone -q . "$eh_clone" || return 1
+    sed -i 's/^double mse_loss(const double \*x/double mse_loss(const float *x/' "$eh_clone/$h" || return 1
+    ! cmp -s "$h" "$eh_clone/$h" || { echo "the header was not edited"; return 1; }
+    (cd "$eh_clone" && make -s check CH=01) >"$scratch/eh.out" 2>&1 && { echo "make check passed"; return 1; }
+    [ "$(grep -v '^make' "$scratch/eh.out" | tail -n 1)" = "grade: $h is not the course's (git diff $h shows how): everything is compiled against it; put it back with  git checkout $h" ] ||
+        { tail -n 3 "$scratch/eh.out"; return 1; }
+}
+in_group students-files &&
+    check "make check with an edited header of exercises/ names it, and the git checkout that puts it back" edited_header_is_named
+
 in_group students-files &&
     check "a course in a folder named with quotes (Dan's \"course\") builds, grades and runs make try, and the make reset it advises can be typed back" \
         apostrophe_folder_builds

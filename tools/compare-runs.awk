@@ -6,14 +6,15 @@
 # line, the verdict word and what backs it:
 #
 #     matches LARGEST[, within WHY]
-#     DIFFERS LARGEST; first at row R, COLUMN: yours A, reference B
+#     DIFFERS LARGEST[ at row R2, COLUMN2]; first at row R, COLUMN: yours A, reference B
 #     DIFFERS first at ...; not finite at row R, COLUMN: yours nan, reference B
 #     DIFFERS N rows, the reference has M[; first: ...]
 #     DIFFERS the columns differ: HEADER
 #
 # Two numbers agree when they differ by at most tol (1e-9 without one)
 # relative to the reference's size, or absolutely below 1. LARGEST is the
-# largest difference between numbers. A value that is not a finite number
+# largest difference between numbers, and where it is when that is not
+# where the runs first part (a total row, the end of a run). A value that is not a finite number
 # (nan, inf, text) where the other run has something else makes no
 # difference of a size: the verdict names the first such value instead of
 # a largest difference. Rows are counted
@@ -46,9 +47,12 @@ FNR == 1 {
             continue
         }
         d = abs(want[i] - $i)
-        if (d > worst) worst = d
+        if (d > worst) { worst = d; worst_at = sprintf("row %d, %s", FNR - 2, head[i]) }
         scale = abs(want[i]) > 1 ? abs(want[i]) : 1
-        if (first == "" && d / scale > tol) first = where(FNR - 2, head[i], $i, want[i])
+        if (first == "" && d / scale > tol) {
+            first = where(FNR - 2, head[i], $i, want[i])
+            first_at = sprintf("row %d, %s", FNR - 2, head[i])
+        }
     }
 }
 
@@ -63,6 +67,6 @@ END {
         printf "DIFFERS first at %s%s\n", first, unsized != first ? "; not finite at " unsized : ""
         exit
     }
-    if (first != "") printf "DIFFERS %.3g; first at %s\n", worst, first
+    if (first != "") printf "DIFFERS %.3g%s; first at %s\n", worst, worst_at != first_at ? " at " worst_at : "", first
     else printf "matches %.3g%s\n", worst + 0, (why != "" && worst > 1e-9 ? ", within " why : "")
 }

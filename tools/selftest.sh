@@ -827,7 +827,9 @@ in_group one-code-path &&
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student
 # makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
 # as a largest difference of "1e+308", a number nobody's run holds, and a
-# run that wrote its header and no row (a loop that never ran) as "-1 rows".
+# run that wrote its header and no row (a loop that never ran) as "-1 rows";
+# a largest difference far from where the runs part (chapter 8's total of
+# correct answers) did not say where it was.
 verdict_of() {
     # shellcheck disable=SC2059  # the rows are written as printf formats
     printf "$2" >"$scratch/yours.csv"
@@ -840,6 +842,7 @@ try_verdicts_say_what_differs() {
         verdict_of "matches 2.5e-11" 'step,loss\n0,2\n1,0.500000000025\n2,0.25\n' &&
         verdict_of "DIFFERS 2e-05; first at row 1, loss: yours 0.50002, reference 0.5" 'step,loss\n0,2\n1,0.50002\n2,0.25\n' &&
         verdict_of "matches 2e-05, within 1e-4: rounding" 'step,loss\n0,2\n1,0.50002\n2,0.25\n' 1e-4 "1e-4: rounding" &&
+        verdict_of "DIFFERS 0.65 at row 2, loss; first at row 1, loss: yours 0.6, reference 0.5" 'step,loss\n0,2\n1,0.6\n2,0.9\n' &&
         verdict_of "DIFFERS first at row 1, loss: yours 0.6, reference 0.5; not finite at row 2, loss: yours inf, reference 0.25" \
             'step,loss\n0,2\n1,0.6\n2,inf\n' &&
         verdict_of "DIFFERS first at row 0, loss: yours nan, reference 2" 'step,loss\n0,nan\n1,0.5\n2,0.25\n' &&
@@ -850,7 +853,7 @@ try_verdicts_say_what_differs() {
         verdict_of "DIFFERS the columns differ: step,los" 'step,los\n0,2\n1,0.5\n2,0.25\n'
 }
 in_group one-code-path &&
-    check "make try's verdicts: a nan or inf in a run is named where it is (no made-up largest difference), a run with no row has 0 rows" \
+    check "make try's verdicts: a nan or inf in a run is named where it is (no made-up largest difference), the largest difference says where it is, a run with no row has 0 rows" \
         try_verdicts_say_what_differs
 
 # ------------------------------------------------- a student's files are sacred

@@ -97,8 +97,31 @@ static void complain(const Output *out, const char *program, const char *path,
             quote_text(path, strlen(path), q), reason);
 }
 
+/* Whether process PID has ended. A process killed but not yet reaped (a
+ * zombie: mpirun can return before the rank it killed is reaped) still
+ * answers kill(pid, 0), so /proc is asked too: in /proc/PID/stat the
+ * state follows the last ')' (the command name may hold any). Read with
+ * open and read, which allocate nothing. */
+static bool process_ended(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0)
+        return errno == ESRCH; /* EPERM: someone else's, running */
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    line[n] = '\0';
+    const char *name_end = strrchr(line, ')');
+    return name_end && name_end[1] == ' ' && name_end[2] == 'Z';
+}
+
 /* The temporary files are named TARGET.tmp-PID-XXXXXX. One whose process
- * is gone was left by a run killed before it could clean up (SIGKILL
+ * has ended was left by a run killed before it could clean up (SIGKILL
  * cannot be caught): the next run to write the same target removes it. */
 static void remove_stale_temps(const char *target)
 {
@@ -122,7 +145,7 @@ static void remove_stale_temps(const char *target)
         long pid = strtol(rest + 5, &end, 10);
         if (end == rest + 5 || *end != '-' || pid <= 0 || pid == (long)getpid())
             continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (!process_ended(pid))
             continue; /* still running, or not ours to judge */
         char stale[PATH_MAX];
         if ((size_t)snprintf(stale, sizeof stale, "%s%s", dir, e->d_name) < sizeof stale)

@@ -217,7 +217,18 @@ fault_stops_everyone() {
     if [ "$kind" = exit ]; then
         # mpirun ends the other ranks with signals, so rank 0 may leave its
         # temporary file behind, as any killed program does (lib/output.h):
-        # the next run to the same --out must remove it.
+        # the next run to the same --out must remove it once rank 0 has
+        # ended. mpirun can return before then (seen on a loaded machine:
+        # rank 0 still running, or ended and not yet reaped, a zombie, which
+        # lib/output.c counts as ended), so that is waited for, 10 s at most.
+        for tmp in "$scratch"/fault.csv.tmp-*; do
+            [ -e "$tmp" ] || continue
+            pid=${tmp##*.tmp-} && pid=${pid%%-*} waited=0
+            while [ -r "/proc/$pid/stat" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -c 1)" != Z ]; do
+                [ "$waited" -lt 100 ] || { echo "rank 0 ($pid) still runs 10 s after mpirun returned"; return 1; }
+                sleep 0.1 && waited=$((waited + 1))
+            done
+        done
         on 1 --steps 1 --out "$scratch/fault.csv" >/dev/null 2>&1 || { echo "the next run failed"; return 1; }
         rm -f "$scratch/fault.csv"
     fi

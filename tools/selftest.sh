@@ -524,9 +524,21 @@ outputs_go_where_pointed() {
     : >target.csv.tmp-999999999-abcdef
     "$p" --out target.csv && [ ! -e target.csv.tmp-999999999-abcdef ] ||
         { echo "a stale temporary file of a dead run was left"; return 1; }
+    # ... and one whose process has ended but is not reaped yet (a zombie:
+    # mpirun can return before the rank it killed is); a running one's stays.
+    sh -c 'true & echo $! >zombie.pid; exec sleep 10' &
+    running=$! zombie="" waited=0
+    until [ -n "$zombie" ] && [ "$(sed 's/.*) //' "/proc/$zombie/stat" 2>/dev/null | cut -c 1)" = Z ]; do
+        [ "$waited" -lt 50 ] || { echo "no zombie to test with"; kill "$running"; return 1; }
+        sleep 0.1 && waited=$((waited + 1)) && zombie=$(cat zombie.pid 2>/dev/null)
+    done
+    : >"target.csv.tmp-$zombie-abcdef" && : >"target.csv.tmp-$running-abcdef"
+    "$p" --out target.csv && [ ! -e "target.csv.tmp-$zombie-abcdef" ] && [ -e "target.csv.tmp-$running-abcdef" ] ||
+        { echo "a zombie's temporary file was kept, or a running process's removed: $(ls target.csv.tmp-*)"; kill "$running"; return 1; }
+    kill "$running" && wait "$running" 2>/dev/null
     cd - >/dev/null
 }
-in_group outputs && check "--out and --save-data: a value such as -h taken as a file name, FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed" outputs_go_where_pointed
+in_group outputs && check "--out and --save-data: a value such as -h taken as a file name, FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed (a zombie's too)" outputs_go_where_pointed
 
 figures_render() {
     make --no-print-directory -s figures >/dev/null || return 1

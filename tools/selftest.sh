@@ -836,6 +836,21 @@ in_group one-code-path &&
     check "make try runs the file EXERCISES names, in a folder with a space too (not the last object built), with a main() of its own; a missing file names make reset" \
         try_runs_the_file_named
 
+# make try CH=10 on the stubs: fixed-p1's losses are 0, and the ring, tree
+# and MPI runs, which read them (--reference fixed-p1.csv), each failed on
+# "losses positive and finite" with nothing pointing back at fixed-p1.
+# Each failed run must name the run it reads, and fixed-p1 must differ.
+try_points_back_to_what_is_read() {
+    make --no-print-directory -s try CH=10 >"$scratch/try-10.out" 2>&1 &&
+        { echo "make try CH=10 passed the stubs"; return 1; }
+    grep -q '^fixed-p1  *DIFFERS .*first at row 0, loss: yours 0,' "$scratch/try-10.out" &&
+        grep -q '^  ring-p2  .*; it failed; it reads your fixed-p1 run, which DIFFERS: look at that one first' "$scratch/try-10.out" ||
+        { cat "$scratch/try-10.out"; return 1; }
+}
+in_group one-code-path &&
+    check "make try CH=10 on the stubs: a run that fails on the run it reads (fixed-p1's losses) names that run first" \
+        try_points_back_to_what_is_read
+
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student
 # makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
 # as a largest difference of "1e+308", a number nobody's run holds, and a

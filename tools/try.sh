@@ -82,14 +82,31 @@ log_line() {
 
 # failed_run NAME WITH-TAIL: the line of a run that failed, and when
 # WITH-TAIL is 1 the end of its log.
+# read_first NAME: of the runs NAME reads (another experiment's CSV named
+# in its flags, a prerequisite in run-experiments.sh's rules), the first
+# whose verdict is not "matches", as "; it reads your RUN run, which
+# VERDICT: look at that one first". Chapter 10's ring runs read fixed-p1's
+# losses: with fixed-p1 wrong, each failed on "losses positive and finite",
+# and nothing pointed back at fixed-p1.
+read_first() {
+    for input in $(sed -n "s/^$1\.csv:\(.*\)/\1/p" "$mine/.experiments.mk"); do
+        input=${input%.csv}
+        verdict=$(awk -v n="$input" '$1 == n { print $2 }' "$verdicts")
+        [ "$verdict" = matches ] && continue
+        echo "; it reads your $input run, which ${verdict:-did not finish}: look at that one first"
+        return
+    done
+}
+
 failed_run() {
+    reads=$(read_first "$1")
     if [ ! -f "$mine/$1.printed" ]; then
-        printf '  %-26s did not run: it reads what a failed run writes\n' "$1"
+        printf '  %-26s did not run%s\n' "$1" "${reads:-: it reads what a failed run writes}"
     elif [ "$2" = 1 ] && [ -s "$mine/$1.printed" ]; then
-        log_line "$1" "; it failed, ending:"
+        log_line "$1" "; it failed$reads; it ended:"
         tail -n 3 "$mine/$1.printed" | cut -c 1-400 | sed 's/^/      /'
     else
-        log_line "$1" "; it failed"
+        log_line "$1" "; it failed$reads"
     fi
 }
 

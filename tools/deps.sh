@@ -11,8 +11,9 @@
 # headers and pkg-config's ompi-c from libopenmpi-dev). With
 # `test` (make test, which CI runs), also clang with libFuzzer (the
 # self-test fuzzes the CSV reader), Chromium (it measures the book's
-# layout on a phone's and a laptop's screen) and the locales' sources (it
-# builds under a Turkish locale it compiles with localedef): only
+# layout on a phone's and a laptop's screen), the locales' sources (it
+# builds under a Turkish locale it compiles with localedef) and a cross
+# compiler for 64-bit ARM (it checks that the course builds there): only
 # maintainers need those.
 # With `test` or `grade` (make grade, make grade-class), also bubblewrap,
 # the sandbox a class's submissions run in.
@@ -54,6 +55,7 @@ esac
 if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
     [ -f /usr/share/i18n/locales/tr_TR ] || missing="$missing locales"
+    command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing="$missing gcc-aarch64-linux-gnu"
     if ! command -v clang >/dev/null 2>&1; then
         missing="$missing clang libclang-rt-dev"
     elif ! fuzzer_builds; then

@@ -180,6 +180,31 @@ if in_group grading-solutions; then
     check "solutions pass every graded test (-Werror)" \
         env GRADE_QUIET=1 tools/grade.sh solutions
 fi
+# A student on a 64-bit ARM machine (a Raspberry Pi, a Linux VM on an
+# Apple Silicon Mac) builds the course too: every file make and make check
+# compile must compile for arm64 with the Makefile's flags, -Werror
+# included, so that x86 code stays behind its guards (lib/matmul.c's AVX
+# kernels, tests/grading.c's seccomp filter, which names its architecture).
+# Debian's cross compiler checks the syntax and types; the headers of
+# Check, zlib and OpenMPI are the machine's (the same on any 64-bit Linux).
+builds_for_arm64() {
+    flags=$(printf 'show-flags:\n\t@echo $(CPPFLAGS) $(CFLAGS)\n' | make -s --no-print-directory -f Makefile -f - show-flags) || return 1
+    flags=$(for f in $flags; do case $f in -MMD|-MP|-ffile-prefix-map=*) ;; *) printf '%s ' "$f" ;; esac; done)
+    shim=$scratch/arm64-headers
+    mkdir -p "$shim" || return 1
+    for h in /usr/include/check.h /usr/include/check_stdint.h /usr/include/zlib.h /usr/include/zconf.h \
+        $(pkg-config --cflags-only-I ompi-c | sed 's/-I\([^ ]*\)/\1\/*.h/g'); do
+        [ -f "$h" ] && ln -sf "$h" "$shim/"
+    done
+    for f in lib/*.c solutions/*.c exercises/*.c chapters/*.c tests/grading.c tests/[0-9][0-9]-*.c; do
+        # shellcheck disable=SC2086  # the flags are meant to split
+        aarch64-linux-gnu-gcc $flags -idirafter "$shim" -DPROGRAM_NAME='"arm64"' -fsyntax-only "$f" ||
+            { echo "$f does not compile for arm64"; return 1; }
+    done
+}
+in_group sanitizers &&
+    check "every file make and make check compile builds for 64-bit ARM with the Makefile's flags (-Werror)" builds_for_arm64
+
 in_group sanitizers &&
     check "solutions pass under AddressSanitizer and UndefinedBehaviorSanitizer" \
         env GRADE_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \

@@ -156,8 +156,20 @@ grade_survives_a_compile_error() {
     grep -q "^$ch1.c compiles, but the tests cannot be linked with it; the linker says:\$" "$g/unlinked.out" &&
         ! grep -q 'does not compile' "$g/unlinked.out" ||
         { echo "a link failure is reported as a compile error:"; cat "$g/unlinked.out"; return 1; }
+    # A header of the student's own beside the file, which the grader's
+    # copy cannot see, is named as that; a header that is nowhere keeps
+    # the compiler's words.
+    mkdir -p "$g/own-header" && printf 'static inline double sq(double v) { return v * v; }\n' >"$g/own-header/sq.h" &&
+        { echo '#include "sq.h"'; cat "solutions/$ch1.c"; } >"$g/own-header/$ch1.c" || return 1
+    tools/grade.sh "$g/own-header" 01 >"$g/own-header.out" 2>&1
+    grep -qF "  $g/own-header/$ch1.c includes \"sq.h\", a file of yours beside it; the grader compiles $ch1.c alone, without the files around it: put what sq.h holds in $ch1.c" "$g/own-header.out" ||
+        { echo "a header beside the file was not named as such:"; cat "$g/own-header.out"; return 1; }
+    rm "$g/own-header/sq.h"
+    tools/grade.sh "$g/own-header" 01 >"$g/own-header.out" 2>&1
+    grep -q "own-header/$ch1.c does not compile: .*sq.h: No such file or directory" "$g/own-header.out" ||
+        { echo "a header that is nowhere:"; cat "$g/own-header.out"; return 1; }
 }
-check "make grade: a chapter that does not compile scores 0 with the compiler's message, results.json still valid, other chapters graded" \
+check "make grade: a chapter that does not compile scores 0 with the compiler's message (a header of the student's own beside it named as such), results.json still valid, other chapters graded" \
     grade_survives_a_compile_error
 
 # ---------------------------------------------------------- hidden tests

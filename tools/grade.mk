@@ -60,13 +60,12 @@ restore:
 # solutions" as two words). Every value a user gives goes to the shell
 # through $(call quote,...) (the Makefile's), whatever quotes it holds.
 REPORT_DIR = $(or $(OUT),build/reports/$(shell cd $(call quote,$(SUBMISSION)) 2>/dev/null && basename "$$PWD"))
-report_dir = $(call quote,$(REPORT_DIR))
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
 	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
 	@test -d $(call quote,$(SUBMISSION)) || { echo "make grade: SUBMISSION="$(call quote,$(SUBMISSION))": say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
-	@mkdir -p $(report_dir) && cd $(report_dir) && rm -f results.json results.tap report.txt
+	@mkdir -p $(call quote,$(REPORT_DIR)) && cd $(call quote,$(REPORT_DIR)) && rm -f results.json results.tap report.txt
 	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit $(call quote,$(GRADE_TIME_LIMIT)) --json $(call quote,$(REPORT_DIR)/results.json) --tap $(call quote,$(REPORT_DIR)/results.tap) \
 	  --report $(call quote,$(REPORT_DIR)/report.txt) $(if $(HIDDEN_TESTS),--hidden-tests $(call quote,$(HIDDEN_TESTS))) \
 	  $(call quote,$(SUBMISSION)) $(call quote,$(CH)); status=$$?; \

@@ -999,10 +999,10 @@ in_group students-files &&
 
 # A course in a folder whose name has quotes in it (Dan's "course"): the
 # Makefile wrapped the folder in '...' in CFLAGS, and nothing compiled
-# ("Unterminated quoted string"), and the experiments' rules wrapped their
-# failure message in "...", and none ran. In such a clone, chapter 1 must build and
-# grade, make try must run a copy of the exercises in a folder with a ' of
-# its own, and the make reset that make check and make try advise for that
+# ("Unterminated quoted string"); the experiments' rules wrapped a message
+# in "...", and none ran. In such a clone, chapter 1 must build and grade,
+# make try must run a copy of the exercises in a folder with a ' of its
+# own, and the make reset that make check and make try advise for that
 # copy's missing file, typed back as printed, must bring the stub back.
 apostrophe_folder_builds() {
     ap_root="$(pwd)/$scratch/Dan's \"course\""
@@ -1026,6 +1026,10 @@ apostrophe_folder_builds() {
         rm "$ap_copy/$l.c"
     done
 }
+in_group students-files &&
+    check "a course in a folder named with quotes (Dan's \"course\") builds, grades and runs make try, and the make reset it advises can be typed back" \
+        apostrophe_folder_builds
+
 # A student who once ran sudo make has a build/ that is root's; their next
 # make check failed with "mkdir: cannot create directory 'build/grade':
 # Permission denied" and a shell's error about a lock file. Their make must
@@ -1075,10 +1079,6 @@ edited_header_is_named() {
 }
 in_group students-files &&
     check "make check with an edited header of exercises/ names it, and the git checkout that puts it back" edited_header_is_named
-
-in_group students-files &&
-    check "a course in a folder named with quotes (Dan's \"course\") builds, grades and runs make try, and the make reset it advises can be typed back" \
-        apostrophe_folder_builds
 
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

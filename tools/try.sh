@@ -22,12 +22,11 @@ BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem
 echo
 
 # One line per experiment: name, verdict, detail (tools/compare-runs.awk).
-# Numbers match when they agree to 1e-9 relative to their size (or
-# absolutely, below 1): the same code gives the same bytes; a different but
-# correct order of operations gives differences near 1e-15; a bug gives far
-# more. An experiment that measures rounding itself (a gradient check at
-# tiny h) can part further for correct code; its runs file says how far,
-# and why, in a line
+# Numbers match when they agree to 1e-9 relative to their size: the same
+# code gives the same bytes; a different but correct order of operations
+# gives differences near 1e-15; a bug gives far more. An experiment that
+# measures rounding itself (a gradient check at tiny h) can part further
+# for correct code; its runs file says how far, and why, in a line
 #     # try: NAME within TOLERANCE: WHY
 # tolerance_of NAME prints "TOLERANCE: WHY" (or nothing).
 tolerance_of() {
@@ -80,8 +79,6 @@ log_line() {
     printf '  %-26s %7d lines in %s%s\n' "$1" "$(wc -l <"$mine/$1.printed")" "$mine/$1.printed" "${2:-}"
 }
 
-# failed_run NAME WITH-TAIL: the line of a run that failed, and when
-# WITH-TAIL is 1 the end of its log.
 # read_first NAME: of the runs NAME reads (another experiment's CSV named
 # in its flags, a prerequisite in run-experiments.sh's rules), the first
 # whose verdict is not "matches", as "; it reads your RUN run, which
@@ -98,12 +95,15 @@ read_first() {
     done
 }
 
+# failed_run NAME WITH-TAIL: the line of a run that failed, and when
+# WITH-TAIL is 1 the end of its log.
 failed_run() {
     reads=$(read_first "$1")
     if [ ! -f "$mine/$1.printed" ]; then
         printf '  %-26s did not run%s\n' "$1" "${reads:-: it reads what a failed run writes}"
     elif [ "$2" = 1 ] && [ -s "$mine/$1.printed" ]; then
-        log_line "$1" "; it failed$reads; it ended:"
+        if [ -n "$reads" ]; then log_line "$1" "; it failed$reads; its end:"
+        else log_line "$1" "; it failed, ending:"; fi
         tail -n 3 "$mine/$1.printed" | cut -c 1-400 | sed 's/^/      /'
     else
         log_line "$1" "; it failed$reads"

@@ -506,7 +506,10 @@ in_group out-of-memory && . tests/out-of-memory.sh
 # removed by the next run to the same target. (Devices are made in the
 # scratch folder with mknod, as root: a regression must never replace the
 # machine's /dev/null.)
-outputs_go_where_pointed() {
+# (A subshell: it works in its own folder, and a failure halfway, which
+# returns before any cd back, must leave the checks after it where they
+# were.)
+outputs_go_where_pointed() (
     p=$(pwd)/build/bin/01-gradient-descent
     d=$scratch/out-kinds
     rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
@@ -551,18 +554,20 @@ outputs_go_where_pointed() {
         { echo "a stale temporary file of a dead run was left"; return 1; }
     # ... and one whose process has ended but is not reaped yet (a zombie:
     # mpirun can return before the rank it killed is); a running one's stays.
-    sh -c 'true & echo $! >zombie.pid; exec sleep 10' &
+    # The zombie: a subshell that ends a second after its parent has become
+    # sleep, which never reaps a child (a shell might, before its exec).
+    sh -c '(sleep 1) & echo $! >zombie.pid; exec sleep 30' &
     running=$! zombie="" waited=0
     until [ -n "$zombie" ] && [ "$(sed 's/.*) //' "/proc/$zombie/stat" 2>/dev/null | cut -c 1)" = Z ]; do
-        [ "$waited" -lt 50 ] || { echo "no zombie to test with"; kill "$running"; return 1; }
+        [ "$waited" -lt 150 ] || { echo "no zombie to test with"; kill "$running"; return 1; }
         sleep 0.1 && waited=$((waited + 1)) && zombie=$(cat zombie.pid 2>/dev/null)
     done
     : >"target.csv.tmp-$zombie-abcdef" && : >"target.csv.tmp-$running-abcdef"
     "$p" --out target.csv && [ ! -e "target.csv.tmp-$zombie-abcdef" ] && [ -e "target.csv.tmp-$running-abcdef" ] ||
         { echo "a zombie's temporary file was kept, or a running process's removed: $(ls target.csv.tmp-*)"; kill "$running"; return 1; }
     kill "$running" && wait "$running" 2>/dev/null
-    cd - >/dev/null
-}
+    true
+)
 in_group outputs && check "--out and --save-data: a value such as -h taken as a file name, FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed (a zombie's too)" outputs_go_where_pointed
 
 figures_render() {

@@ -140,8 +140,17 @@ if [ "${FORCE:-}" != 1 ]; then
         *) echo "Nothing changed."; exit 1 ;;
     esac
 fi
+# give_back REF TARGET: run as root (sudo make reset), what is written here
+# stays the student's: TARGET takes the owner of REF (the file it replaces,
+# or the folder), and a file's mode, so that their editor can still save
+# the file and the next make reset can still keep a backup.
+give_back() {
+    [ "$(id -u)" = 0 ] || return 0
+    chown --reference="$1" "$2" || return 1
+    [ -d "$1" ] || chmod --reference="$1" "$2"
+}
 if [ -f "$file" ]; then
-    mkdir -p "$exercises/backups" || exit 2
+    [ -d "$exercises/backups" ] || { mkdir -p "$exercises/backups" && give_back "$exercises" "$exercises/backups"; } || exit 2
     stamp=$(date +%Y%m%d-%H%M%S)
     backup=$exercises/backups/$stem.$stamp.c
     n=1
@@ -152,5 +161,6 @@ if [ -f "$file" ]; then
     cp -p "$file" "$backup" || { say "cannot back up $file: nothing changed"; exit 2; }
     echo "Kept the file as it was in $backup (make restore EX=$which brings it back)"
 fi
-cp "$tmp/new.c" "$file.tmp" && mv "$file.tmp" "$file" || exit 2
+cp "$tmp/new.c" "$file.tmp" && give_back "$([ -f "$file" ] && echo "$file" || echo "$exercises")" "$file.tmp" &&
+    mv "$file.tmp" "$file" || exit 2
 if [ "$action" = reset ]; then echo "Reset $scope to the pristine stub."; else echo "Restored $scope from $from."; fi

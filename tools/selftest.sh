@@ -1085,5 +1085,25 @@ edited_header_is_named() {
 in_group students-files &&
     check "make check with an edited header of exercises/ names it, and the git checkout that puts it back" edited_header_is_named
 
+# A student who runs sudo make reset (root's make, in their clone) had a
+# file of their own replaced by one of root's, which their editor could no
+# longer save, and a backups folder they could not add to. The file and the
+# backups must stay theirs, with the file's mode. Root only: as anyone
+# else, what make reset writes is theirs anyway.
+sudo_reset_keeps_owner() {
+    [ "$(id -u)" = 0 ] || return 0
+    sr_clone=$(pwd)/$scratch/sudo-reset f=exercises/01-gradient-descent.c
+    rm -rf "$sr_clone" && git clone -q . "$sr_clone" && chown -R 65534:65534 "$sr_clone" || return 1
+    as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    (cd "$sr_clone" && $as_nobody sh -c "chmod 664 $f && sed -i 's/return 0.0;/return 42.0;/' $f") || return 1
+    (cd "$sr_clone" && FORCE=1 make -s reset EX=parabola-descend) >"$scratch/sr.log" 2>&1 || { cat "$scratch/sr.log"; return 1; }
+    [ "$(stat -c '%u %a' "$sr_clone/$f")" = "65534 664" ] && [ "$(stat -c %u "$sr_clone/exercises/backups")" = 65534 ] &&
+        [ "$(stat -c %u "$sr_clone"/exercises/backups/*)" = 65534 ] ||
+        { echo "after root's make reset: $(stat -c '%n %U %a' "$sr_clone/$f" "$sr_clone/exercises/backups" "$sr_clone"/exercises/backups/*)"; return 1; }
+    (cd "$sr_clone" && $as_nobody sh -c "echo '/* mine again */' >>$f") || { echo "the student cannot save $f any more"; return 1; }
+}
+in_group students-files &&
+    check "make reset run as root (sudo) leaves the student's file and backups theirs, with the file's mode" sudo_reset_keeps_owner
+
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

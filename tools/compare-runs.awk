@@ -22,7 +22,8 @@
 
 function abs(v) { return v < 0 ? -v : v }
 function is_number(s) { return s ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }
-function where(row, col, a, b) { return sprintf("row %d, %s: yours %s, reference %s", row, col, a, b) }
+function at(row, col) { return sprintf("row %d, %s", row, col) }
+function where(row, col, a, b) { return at(row, col) ": yours " a ", reference " b }
 
 BEGIN { if (tol == "") tol = 1e-9 }
 
@@ -47,11 +48,11 @@ FNR == 1 {
             continue
         }
         d = abs(want[i] - $i)
-        if (d > worst) { worst = d; worst_at = sprintf("row %d, %s", FNR - 2, head[i]) }
+        if (d > worst) { worst = d; worst_at = at(FNR - 2, head[i]) }
         scale = abs(want[i]) > 1 ? abs(want[i]) : 1
         if (first == "" && d / scale > tol) {
             first = where(FNR - 2, head[i], $i, want[i])
-            first_at = sprintf("row %d, %s", FNR - 2, head[i])
+            first_at = at(FNR - 2, head[i])
         }
     }
 }

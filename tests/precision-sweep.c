@@ -35,6 +35,10 @@
 #include "bits.h"
 #include "09-precision.reference.h"
 
+#if !REFERENCE_HAS_FLOAT16
+#error the sweep compares with _Float16: build it with GCC 12 or later, or clang 15 or later
+#endif
+
 /* The low bytes of `sweep subset`: zero, and nonzero three ways. */
 static const uint32_t LOW_BYTES[] = {0x00, 0x01, 0x80, 0xFF};
 
@@ -49,21 +53,26 @@ int main(int argc, char **argv)
         float x = float_from_bits(b);
         uint16_t want16 = reference_fp16(x), got16 = fp16_from_float(x);
         uint16_t wantb = reference_bf16(x), gotb = bf16_from_float(x);
-        if (got16 != want16 || gotb != wantb) {
+        uint16_t arith16 = reference_fp16_arithmetic(x);
+        if (got16 != want16 || gotb != wantb || arith16 != want16) {
             if (bad < 5)
-                printf("float 0x%08x (%.9g): fp16 0x%04x, expected 0x%04x; "
-                       "bf16 0x%04x, expected 0x%04x\n", b, (double)x, got16,
-                       want16, gotb, wantb);
+                printf("float 0x%08x (%.9g): fp16 0x%04x, expected 0x%04x "
+                       "(the arithmetic reference: 0x%04x); bf16 0x%04x, "
+                       "expected 0x%04x\n", b, (double)x, got16, want16,
+                       arith16, gotb, wantb);
             bad++;
         }
     }
     for (uint32_t h = 0; h <= 0xFFFF; h++) {
         float want = reference_fp16_value((uint16_t)h), got = fp16_to_float((uint16_t)h);
         float wantb = reference_bf16_value((uint16_t)h), gotb = bf16_to_float((uint16_t)h);
-        if (memcmp(&want, &got, sizeof got) != 0 || memcmp(&wantb, &gotb, sizeof gotb) != 0) {
+        float arith = reference_fp16_value_arithmetic((uint16_t)h);
+        if (memcmp(&want, &got, sizeof got) != 0 || memcmp(&wantb, &gotb, sizeof gotb) != 0 ||
+            memcmp(&want, &arith, sizeof arith) != 0) {
             if (bad < 5)
-                printf("pattern 0x%04x: fp16 %.9g, expected %.9g; bf16 %.9g, expected %.9g\n",
-                       h, (double)got, (double)want, (double)gotb, (double)wantb);
+                printf("pattern 0x%04x: fp16 %.9g, expected %.9g (the arithmetic reference: "
+                       "%.9g); bf16 %.9g, expected %.9g\n", h, (double)got, (double)want,
+                       (double)arith, (double)gotb, (double)wantb);
             bad++;
         }
     }

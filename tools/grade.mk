@@ -209,9 +209,13 @@ endif
 # deleted as doing nothing, and the exercise that calls it is blamed for
 # the stub's missing work (linreg_train_step's "the step ran before
 # backward" when param_sgd_step is not written yet).
-UNTRUSTED_CC = timeout -s KILL 60 $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) \
+# (The preprocessor's flags, -I and the like, go to step 1 alone: the
+# later steps compile its preprocessed text, where clang would warn, in
+# every student's report, that they are unused.)
+UNTRUSTED_CC = timeout -s KILL 60 $(CC) \
   $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -fPIC -ffunction-sections -Wall -Wextra \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
+UNTRUSTED_CPPFLAGS = $(filter-out -MMD -MP,$(CPPFLAGS))
 
 ifneq ($(GD),)
 # (Graded without the course's side first, say by hand, it asks itself.)
@@ -227,7 +231,7 @@ SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 # below) does too.
 $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
-	@$(UNTRUSTED_CC) -E -MMD -MP -MF $(GD)/$*.d -MT $@ $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
+	@$(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E -MMD -MP -MF $(GD)/$*.d -MT $@ $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 

@@ -543,8 +543,10 @@ for stem in $stems; do
             message="$source does not define $undefined, which the tests call: is it missing, misspelt, or static?"
         # A header of the student's own beside the file ("myhelpers.h") is
         # not found: the grader compiles a copy of the exercise file alone.
-        # The compiler's "No such file or directory" says nothing of that.
-        own=$(sed -n 's/.*fatal error: \([^:]*\): No such file or directory.*/\1/p' "$work/$stem.errors" | head -n 1)
+        # The compiler's "No such file or directory" (GCC's words; clang's
+        # are "'myhelpers.h' file not found") says nothing of that.
+        own=$(sed -n -e 's/.*fatal error: \([^:]*\): No such file or directory.*/\1/p' \
+                     -e "s/.*fatal error: '\([^']*\)' file not found.*/\1/p" "$work/$stem.errors" | head -n 1)
         [ -n "$own" ] && [ -f "$(dirname "$source")/$own" ] &&
             message="$source includes \"$own\", a file of yours beside it; the grader compiles $stem.c alone, without the files around it: put what $own holds in $stem.c"
     fi

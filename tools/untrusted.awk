@@ -22,6 +22,7 @@
 
 function refuse(why) {
     print "error: " why > "/dev/stderr"
+    refused = 1
     exit 1
 }
 
@@ -44,7 +45,10 @@ function system_header(name,    i) {
     return 0
 }
 
-function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" }
+# The preprocessor's own preamble: GCC names it "<built-in>" and
+# "<command-line>"; clang enters "<built-in>" and "<command line>" as if
+# they were included (flag 1) and comes back to the file with flag 2.
+function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" || q == "\"<command line>\"" }
 
 /^# [0-9]+ "/ {
     match($0, /"([^"\\]|\\.)*"/)
@@ -55,12 +59,15 @@ function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" 
         # library's; deeper, what those include.
         allowed = course_header(unquoted(name)) || flags ~ / 3( |$)/
         if (depth == 0 && !course_header(unquoted(name)) && !system_header(unquoted(name))) allowed = 0
+        if (!started && special(name)) allowed = 1
         if (!allowed)
             refuse("the file includes " name ": only the course's headers (exercises/, lib/) and the C library's may be included, each by its name alone, as #include \"vec.h\" or #include <math.h>")
         stack[++depth] = name
     } else if (flags ~ / 2( |$)/) {
         if (--depth < 0 || stack[depth] != name)
             refuse("the file's line markers do not follow its includes (#line naming " name "?), which the grader does not allow")
+        # clang's way out of its preamble, into the file itself.
+        if (!started && depth == 0 && name == file && special(stack[1])) started = 1
     } else if (name ~ /\/\/"$/) {
         # The folder the compiler ran in: no file's lines follow.
     } else if (!started && depth == 0) {
@@ -76,4 +83,13 @@ function special(q) { return q == "\"<built-in>\"" || q == "\"<command-line>\"" 
 
 from == file && /(^|[^A-Za-z0-9_])(__)?asm(__)?([^A-Za-z0-9_]|$)/ {
     refuse("the file uses asm, which these exercises do not need and the grader does not allow")
+}
+
+# A preamble this script does not know (another compiler's) never reaches
+# the file itself, and then no line could be told to be the file's own:
+# refused rather than let through. (Output with no line at all is the
+# compiler's failure, which its own message explains.)
+END {
+    if (!refused && NR > 0 && !started)
+        refuse("the grader cannot find the file's own lines in what the preprocessor made of it: grade with GCC or clang (make check CC=gcc)")
 }

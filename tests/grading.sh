@@ -420,7 +420,12 @@ student_time_limit() {
     class=$g/slow-class
     submission "$class/dawdler" infinite-loop || return 1
     t0=$(date +%s)
-    STUDENT_TIME_LIMIT=2 timeout 60 tools/grade-class.sh "$class" "$g/slow-out" >"$g/slow.out" 2>&1 ||
+    # Run as its opening comment shows, by an instructor's shell, not by a
+    # make (whose MAKELEVEL would reach the sandbox's make): the make in
+    # the sandbox then asked whether build/ was its user's, and every
+    # student scored 0 as "does not compile", with no message.
+    STUDENT_TIME_LIMIT=2 timeout 60 env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS \
+        tools/grade-class.sh "$class" "$g/slow-out" >"$g/slow.out" 2>&1 ||
         { cat "$g/slow.out"; return 1; }
     seconds=$(($(date +%s) - t0))
     [ "$seconds" -le 6 ] || { echo "a 2 s limit took $seconds s"; return 1; }
@@ -436,6 +441,34 @@ student_time_limit() {
 }
 check "grade-class: a student's time limit stops a hanging submission, and leaves no process behind" \
     student_time_limit
+
+# The grader's own make stopping before it compiles a student's file (as
+# the sandbox's make once did at its first line, when it asked whether
+# build/ was its user's) is the grader's failure: the student is NOT
+# GRADED, with the make's words, never 0 points for "does not compile"
+# with no compiler message. (A make that stops only on the student's
+# side, where that one stopped.)
+grader_failure_is_not_the_students() {
+    class=$g/stalled-class
+    submission "$class/ann" || return 1
+    cat >"$g/stalling-make" <<'EOS'
+#!/bin/sh
+case " $* " in
+    *" GRADE_SIDE=student "*) echo "Makefile:31: *** the student's side cannot be built here.  Stop." >&2; exit 2 ;;
+esac
+exec make "$@"
+EOS
+    chmod 755 "$g/stalling-make"
+    MAKE=$(pwd)/$g/stalling-make tools/grade-class.sh "$class" "$g/stalled-out" >"$g/stalled.out" 2>&1 &&
+        { echo "grade-class exited with 0"; cat "$g/stalled.out"; return 1; }
+    grep -q '^\[1 of 1\] ann: NOT GRADED (status 2' "$g/stalled.out" || { cat "$g/stalled.out"; return 1; }
+    grep -q "grader's make stopped before it compiled" "$g/stalled-out/ann/grade.log" &&
+        grep -q "the student's side cannot be built here" "$g/stalled-out/ann/grade.log" ||
+        { echo "grade.log does not say so with the make's words:"; cat "$g/stalled-out/ann/grade.log"; return 1; }
+    ! grep -q 'does not compile' "$g/stalled-out/ann/grade.log" || { echo "blamed on the student's file"; return 1; }
+}
+check "grade-class: a grader's make that stops before compiling a file leaves the student NOT GRADED with its words, never 0 for \"does not compile\"" \
+    grader_failure_is_not_the_students
 
 # ------------------------------------------------------------ make hint
 hints_name_the_exercise() {

@@ -36,8 +36,8 @@
 # message, and the others are still graded. Prints a score table per
 # chapter, the first failing exercise with its diagnostic and hint, and
 # Check's summary lines; exit status 0 only when every graded test passed
-# (2 on bad usage, 3 when the course's own files changed while a submission
-# ran).
+# (2 on bad usage, or when the grader's own make failed before compiling a
+# file; 3 when the course's own files changed while a submission ran).
 #
 # A submission's tests run in the scratch folder, in a process group that
 # is killed when they end, under time limits (README.md, "Grading untrusted
@@ -490,6 +490,11 @@ done
 # (other students' files, hidden suites, home folders) is in its reach
 # either. Graded as root, $work is the sandbox user's.
 if [ -n "$files" ]; then
+    # Each step of building a file's tests writes STEM.log: with none left
+    # from an earlier run, a file without tests and without a log is one
+    # the make never reached, which is the grader's failure, not the
+    # student's (see below).
+    for stem in $files; do rm -f "$work/$stem.log"; done
     # shellcheck disable=SC2086
     set -- "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
     if [ "$sandbox" = 1 ]; then
@@ -526,6 +531,14 @@ for stem in $stems; do
                 where=" EXERCISES='$(printf '%s' "$exercises" | sed "s/'/'\\\\''/g")'"
             message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
         fi
+    elif [ ! -x "$work/$stem.tests" ] && [ ! -e "$work/$stem.log" ]; then
+        # The make stopped before any step of this file (a makefile that
+        # failed to parse, a part of the course's side missing): scoring
+        # it 0 as "does not compile" would blame the student, with no
+        # compiler message to show.
+        printf '%s\n' "grade: the grader's make stopped before it compiled $source, so nothing was graded; it said:" >&2
+        sed -n '1,5s/^/  | /p' "$work/make.log" >&2
+        exit 2
     elif [ ! -x "$work/$stem.tests" ]; then
         note="compile"
         # The compiler's own words, with the scratch path replaced by the

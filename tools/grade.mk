@@ -205,7 +205,8 @@ endif
 # relocation naming it: tools/follow-on.awk reads who calls whom from them.
 # And it is compiled as position-independent code, where another file may
 # replace a global function at link time: so the compiler keeps every call
-# to one. Otherwise a call to an exercise that is still an empty stub is
+# to one (-fsemantic-interposition says so to clang, which otherwise
+# assumes no other file does, and drops the call; it is GCC's default). Otherwise a call to an exercise that is still an empty stub is
 # deleted as doing nothing, and the exercise that calls it is blamed for
 # the stub's missing work (linreg_train_step's "the step ran before
 # backward" when param_sgd_step is not written yet).
@@ -213,7 +214,7 @@ endif
 # later steps compile its preprocessed text, where clang would warn, in
 # every student's report, that they are unused.)
 UNTRUSTED_CC = timeout -s KILL 60 $(CC) \
-  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -fPIC -ffunction-sections -Wall -Wextra \
+  $(filter-out $(WARNINGS),$(CFLAGS)) -O1 -fPIC -fsemantic-interposition -ffunction-sections -Wall -Wextra \
   -Werror=implicit-function-declaration -Werror=uninitialized -Werror=return-type
 UNTRUSTED_CPPFLAGS = $(filter-out -MMD -MP,$(CPPFLAGS))
 

@@ -381,6 +381,38 @@ grades_with_clang() {
 check "make check CC=clang (no _Float16, another preprocessor's line markers): solutions score full marks with no warning shown, stubs 0, a follow-on failure named" \
     grades_with_clang
 
+# tools/untrusted.awk reads each compiler's line markers alike: GCC's,
+# clang's (its preamble entered as a file), and those of a compiler that
+# lists its header folders from where it is installed
+# (".../12/../../../../aarch64-linux-gnu/include", as a conda
+# environment's or a cross compiler's do: every file was refused as
+# including stdc-predef.h). For each, a solution file passes; an #include
+# of a file outside, one that climbs out of a system folder with <../..>,
+# and asm hidden behind a #line naming a course header are refused.
+include_check_reads_every_compiler() {
+    d=$g/markers
+    mkdir -p "$d" || return 1
+    printf '#include "%s/solutions/02-gradient-accumulation.c"\n' "$(pwd)" | cat "solutions/$ch1.c" - >"$d/outside.c"
+    printf '#include <../../../../../../../../../../%s/solutions/02-gradient-accumulation.c>\n' "$(pwd)" |
+        cat "solutions/$ch1.c" - >"$d/climb.c"
+    printf '#line 1 "exercises/%s.h"\n__asm__(".globl grading_near");\n' "$ch1" | cat "solutions/$ch1.c" - >"$d/line.c"
+    cp "solutions/$ch1.c" "$d/plain.c"
+    for cc in gcc clang aarch64-linux-gnu-gcc; do
+        dirs=$($cc -xc -E -v /dev/null 2>&1 |
+            sed -n '/^#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
+        for f in plain outside climb line; do
+            $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>/dev/null
+            awk -v file="\"$d/$f.c\"" -v system_dirs="$dirs" -f tools/untrusted.awk "$d/$f.$cc.i" 2>"$d/$f.$cc.why"
+            got=$?
+            want=1; [ "$f" = plain ] && want=0
+            [ "$got" -eq "$want" ] ||
+                { echo "$cc, $f.c: exit $got, expected $want"; cat "$d/$f.$cc.why"; return 1; }
+        done
+    done
+}
+check "the grader's include check reads GCC's, clang's and a cross compiler's line markers: a solution passes, outside includes, <../..> and #line with asm are refused" \
+    include_check_reads_every_compiler
+
 # ------------------------------------------------------------ grade-class
 class_gradebook() {
     class=$g/class

@@ -26,7 +26,29 @@ function refuse(why) {
     exit 1
 }
 
-BEGIN { ndirs = split(system_dirs, dir, ":") }
+# A folder with "dir/.." in it, as a compiler that finds its headers from
+# where it is installed lists them (a conda environment's, a cross
+# compiler's: ".../bin/../lib/gcc/..."), without them: the preprocessor's
+# markers name headers by the shorter path.
+function without_dotdot(path,    n, part, i, k, kept, out) {
+    n = split(path, part, "/")
+    k = 0
+    for (i = 1; i <= n; i++) {
+        if (part[i] == "" || part[i] == ".") continue
+        if (part[i] == "..") { if (k > 0) k--; continue }
+        kept[++k] = part[i]
+    }
+    out = ""
+    for (i = 1; i <= k; i++) out = out "/" kept[i]
+    return out == "" ? "/" : out
+}
+
+BEGIN {
+    listed = split(system_dirs, dir, ":")
+    ndirs = listed
+    for (i = 1; i <= listed; i++)
+        if (dir[i] ~ /^\// && dir[i] ~ /(^|\/)\.\.(\/|$)/) dir[++ndirs] = without_dotdot(dir[i])
+}
 
 function unquoted(q) {
     q = substr(q, 2, length(q) - 2)

@@ -205,11 +205,12 @@ endif
 # relocation naming it: tools/follow-on.awk reads who calls whom from them.
 # And it is compiled as position-independent code, where another file may
 # replace a global function at link time: so the compiler keeps every call
-# to one (-fsemantic-interposition says so to clang, which otherwise
-# assumes no other file does, and drops the call; it is GCC's default). Otherwise a call to an exercise that is still an empty stub is
-# deleted as doing nothing, and the exercise that calls it is blamed for
-# the stub's missing work (linreg_train_step's "the step ran before
-# backward" when param_sgd_step is not written yet).
+# to one (-fsemantic-interposition, GCC's default, tells clang so, which
+# otherwise assumes no other file does and drops the call). Otherwise a
+# call to an exercise that is still an empty stub is deleted as doing
+# nothing, and the exercise that calls it is blamed for the stub's missing
+# work (linreg_train_step's "the step ran before backward" when
+# param_sgd_step is not written yet).
 # (The preprocessor's flags, -I and the like, go to step 1 alone: the
 # later steps compile its preprocessed text, where clang would warn, in
 # every student's report, that they are unused.)

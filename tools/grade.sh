@@ -494,7 +494,9 @@ if [ -n "$files" ]; then
     # from an earlier run, a file without tests and without a log is one
     # the make never reached, which is the grader's failure, not the
     # student's (see below).
-    for stem in $files; do rm -f "$work/$stem.log"; done
+    set --
+    for stem in $files; do set -- "$@" "$work/$stem.log"; done
+    rm -f "$@"
     # shellcheck disable=SC2086
     set -- "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
     if [ "$sandbox" = 1 ]; then

@@ -25,9 +25,10 @@ submission() {
 
 # grader_scratch DIR: the scratch folder tools/grade.sh grades the folder of
 # exercise files DIR in, build/grade/KEY (KEY: the SHA-256 of DIR's
-# absolute path and a space, with no GRADE_CFLAGS).
+# absolute path and a space, with no GRADE_CFLAGS, then " CC=..." when CC
+# is set).
 grader_scratch() {
-    echo "build/grade/$(printf '%s' "$(cd "$1" && pwd) " | sha256sum | cut -d' ' -f1)"
+    echo "build/grade/$(printf '%s' "$(cd "$1" && pwd) ${CC:+ CC=$CC}" | sha256sum | cut -d' ' -f1)"
 }
 
 stubs_of() {
@@ -373,12 +374,20 @@ grades_with_clang() {
     # its call to a wrong mse_grad() gone from the object.
     mkdir -p "$d/follow" && awk -v spec="tests/$ch1.mutants" -v name=missing-factor-2 -f tools/mutate.awk \
         "solutions/$ch1.c" >"$d/follow/$ch1.c" || return 1
+    # Graded by GCC first: clang's grading is its own, warnings included
+    # (it showed GCC's, kept from GCC's compile).
+    echo 'int stray_flag(int k, int steps) { if (k = steps) return 1; return 0; }' >>"$d/follow/$ch1.c"
+    (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check EX=linreg-step \
+        EXERCISES=follow) >"$g/gcc-follow.out" 2>&1
     (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CC=clang EX=linreg-step \
         EXERCISES=follow) >"$g/clang-follow.out" 2>&1
     grep -q 'mse_grad() fails too, and linreg_step() calls it: fix mse-grad first' "$g/clang-follow.out" ||
         { echo "no follow-on message:"; cat "$g/clang-follow.out"; return 1; }
+    grep -q 'warning: suggest parentheses' "$g/gcc-follow.out" &&
+        grep -q 'warning: using the result of an assignment as a condition' "$g/clang-follow.out" ||
+        { echo "each compiler's own warning is not shown:"; cat "$g/gcc-follow.out" "$g/clang-follow.out"; return 1; }
 }
-check "make check CC=clang (no _Float16, another preprocessor's line markers): solutions score full marks with no warning shown, stubs 0, a follow-on failure named" \
+check "make check CC=clang (no _Float16, another preprocessor's line markers): solutions score full marks with no warning shown, stubs 0, a follow-on failure named, clang's own warnings" \
     grades_with_clang
 
 # tools/untrusted.awk reads each compiler's line markers alike: GCC's,

@@ -130,12 +130,14 @@ if [ -z "$stems" ]; then
     exit 2
 fi
 
-# One scratch folder per exercises folder and set of flags, so grading
-# solutions, stubs and sanitizer builds never overwrite each other. Named
+# One scratch folder per exercises folder, set of flags and compiler (a CC
+# given to make), so grading solutions, stubs and sanitizer builds never
+# overwrite each other, and make check CC=clang after a make check shows
+# clang's own warnings, not those kept from GCC's compile. Named
 # by a SHA-256, not a CRC: a folder name made to share another student's
 # CRC would share that student's scratch folder, and read their files.
 key_of() { set -- $(printf '%s' "$1" | sha256sum); echo "$1"; }
-work=build/grade/$(key_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}")
+work=build/grade/$(key_of "$(cd "$exercises" && pwd) ${GRADE_CFLAGS:-}${CC:+ CC=$CC}")
 objs=build
 [ -n "${GRADE_CFLAGS:-}" ] && objs=build/cflags-$(key_of "$GRADE_CFLAGS")
 hidden_key=""

@@ -23,6 +23,13 @@ submission() {
     done
 }
 
+# own_make DIR ARG...: make ARG... in DIR as a student's own make runs, not
+# as one of the self-test's make's jobs (whose MAKELEVEL and jobserver it
+# would inherit: make check's quiet failure and make's warnings differ).
+own_make() {
+    (cd "$1" && shift && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s "$@")
+}
+
 # grader_scratch DIR: the scratch folder tools/grade.sh grades the folder of
 # exercise files DIR in, build/grade/KEY (KEY: the SHA-256 of DIR's
 # absolute path and a space, with no GRADE_CFLAGS, then " CC=..." when CC
@@ -359,14 +366,11 @@ grades_with_clang() {
     d=$g/clang-course
     rm -rf "$d" && mkdir -p "$d" || return 1
     cp -R Makefile chapters exercises lib plots solutions tests tools "$d/" && cp -R solutions "$d/answers" || return 1
-    # (Its own make, as a student's: not one of the self-test's make's jobs.)
-    (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CC=clang EXERCISES=answers) \
-        >"$g/clang.out" 2>&1 ||
+    own_make "$d" check CC=clang EXERCISES=answers >"$g/clang.out" 2>&1 ||
         { tail -n 30 "$g/clang.out"; return 1; }
     grep -Eq '^Score: ([0-9]+)/\1 points' "$g/clang.out" || { tail -n 30 "$g/clang.out"; return 1; }
     ! grep -qi 'warn' "$g/clang.out" || { echo "the report shows a warning:"; grep -i -A3 'warn' "$g/clang.out"; return 1; }
-    (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CC=clang) \
-        >"$g/clang-stubs.out" 2>&1 &&
+    own_make "$d" check CC=clang >"$g/clang-stubs.out" 2>&1 &&
         { echo "the stubs passed"; return 1; }
     grep -q '^Score: 0/' "$g/clang-stubs.out" || { tail -n 30 "$g/clang-stubs.out"; return 1; }
     # clang drops a call to a global function it can see unless told that
@@ -377,10 +381,8 @@ grades_with_clang() {
     # Graded by GCC first: clang's grading is its own, warnings included
     # (it showed GCC's, kept from GCC's compile).
     echo 'int stray_flag(int k, int steps) { if (k = steps) return 1; return 0; }' >>"$d/follow/$ch1.c"
-    (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check EX=linreg-step \
-        EXERCISES=follow) >"$g/gcc-follow.out" 2>&1
-    (cd "$d" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CC=clang EX=linreg-step \
-        EXERCISES=follow) >"$g/clang-follow.out" 2>&1
+    own_make "$d" check EX=linreg-step EXERCISES=follow >"$g/gcc-follow.out" 2>&1
+    own_make "$d" check CC=clang EX=linreg-step EXERCISES=follow >"$g/clang-follow.out" 2>&1
     grep -q 'mse_grad() fails too, and linreg_step() calls it: fix mse-grad first' "$g/clang-follow.out" ||
         { echo "no follow-on message:"; cat "$g/clang-follow.out"; return 1; }
     grep -q 'warning: suggest parentheses' "$g/gcc-follow.out" &&
@@ -575,7 +577,7 @@ report_reads_well() {
     submission "$g/repo/exercises" missing-factor-2 || return 1
     echo 'int stray_flag(int k, int steps) { if (k = steps) return 1; return 0; }' >>"$g/repo/exercises/$ch1.c"
     src=$g/repo/exercises/$ch1.c
-    env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make --no-print-directory -s check CH=01 EXERCISES="$g/repo" >"$g/repo.out" 2>&1 &&
+    own_make . check CH=01 EXERCISES="$g/repo" >"$g/repo.out" 2>&1 &&
         { echo "a failing check exited 0"; return 1; }
     ! grep -q '^make.*\*\*\*' "$g/repo.out" || { echo "make's own error line is shown"; return 1; }
     grep -qF "First failing exercise: mse_grad() in $src (mse-grad)" "$g/repo.out" ||

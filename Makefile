@@ -351,10 +351,11 @@ stubs:
 	@FORCE="$(FORCE)" tools/stubs.sh
 
 # ---------------------------------------------------------------- benchmarks
-# tests/NN-topic.bench.sh measure speed; they print numbers, they never fail
-# on timing (the self-test checks correctness, not speed).
+# tests/NN-topic.bench.sh measure the chapters' speed, tests/grading.bench.sh
+# a student's wait for make check; they print numbers, they never fail on
+# timing (the self-test checks correctness, not speed).
 bench: programs
-	@for b in $(sort $(wildcard tests/[0-9][0-9]-*.bench.sh)); do sh $$b || exit 1; done
+	@for b in $(sort $(wildcard tests/[0-9][0-9]-*.bench.sh)) tests/grading.bench.sh; do sh $$b || exit 1; done
 
 # ----------------------------------------------------------------- self-test
 # The self-test's groups (tools/selftest.sh --groups) run side by side, each

@@ -38,6 +38,14 @@ endif
 ifeq ($(MAKELEVEL)$(filter -j% --jobserver%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
+# make -n, -t and -q still run a recipe line that names $(MAKE), so that the
+# make it starts can show what it would do. Some recipes hand $(MAKE) to a
+# script (to share this make's job slots) that also writes by itself: a
+# chapter's data (emptied first), grades, reports. Under those flags such a
+# line starts with $(skip_when_dry), "exit 0;", and its shell stops there:
+# make -n shows the line, make -t and -q leave everything as it was.
+make_flags := $(firstword -$(MAKEFLAGS))
+skip_when_dry := $(if $(findstring n,$(make_flags))$(findstring t,$(make_flags))$(findstring q,$(make_flags)),exit 0;)
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Werror
 # CFLAGS is yours to set (make CFLAGS=-O0); what the course's numbers rely
 # on is added whatever you set: no fast-math, and no fused multiply-adds,
@@ -238,7 +246,7 @@ try: deps
 data: $(DATA)
 
 build/data/%/.done: $$(call programs_of,$$*) $$(call runs_of,$$*) tools/run-experiments.sh
-	@MAKE='$(MAKE)' tools/run-experiments.sh build/data/$* $(call runs_of,$*)
+	@$(skip_when_dry) MAKE='$(MAKE)' tools/run-experiments.sh build/data/$* $(call runs_of,$*)
 
 # ------------------------------------------------------------------- figures
 # plots/NN-topic.name.gp draws build/figures/NN-topic.name.{svg,png} from the

@@ -37,13 +37,13 @@
 quietly_fail = { $(if $(filter 0,$(MAKELEVEL)),$(if $(filter-out $@,$(MAKECMDGOALS)),,kill -s PIPE $$PPID;)) exit 1; }
 
 check: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise $(call quote,$(EX))) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
+	@$(skip_when_dry) MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--exercise $(call quote,$(EX))) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
 
 hint: deps
-	@MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for $(call quote,$(EX)),--hint) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
+	@$(skip_when_dry) MAKE='$(MAKE)' tools/grade.sh $(if $(EX),--hint-for $(call quote,$(EX)),--hint) $(call quote,$(EXERCISES)) $(call quote,$(CH)) || $(quietly_fail)
 
 watch: deps
-	@MAKE='$(MAKE)' exec tools/watch.sh $(call quote,$(EXERCISES)) $(call quote,$(CH)) $(call quote,$(EX))
+	@$(skip_when_dry) MAKE='$(MAKE)' exec tools/watch.sh $(call quote,$(EXERCISES)) $(call quote,$(CH)) $(call quote,$(EX))
 
 reset:
 	@FORCE=$(call quote,$(FORCE)) tools/reset.sh $(call quote,$(EX)) $(call quote,$(EXERCISES)) || $(quietly_fail)
@@ -66,7 +66,7 @@ grade: deps
 	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
 	@test -d $(call quote,$(SUBMISSION)) || { echo "make grade: SUBMISSION="$(call quote,$(SUBMISSION))": say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
 	@mkdir -p $(call quote,$(REPORT_DIR)) && cd $(call quote,$(REPORT_DIR)) && rm -f results.json results.tap report.txt
-	@MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit $(call quote,$(GRADE_TIME_LIMIT)) --json $(call quote,$(REPORT_DIR)/results.json) --tap $(call quote,$(REPORT_DIR)/results.tap) \
+	@$(skip_when_dry) MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit $(call quote,$(GRADE_TIME_LIMIT)) --json $(call quote,$(REPORT_DIR)/results.json) --tap $(call quote,$(REPORT_DIR)/results.tap) \
 	  --report $(call quote,$(REPORT_DIR)/report.txt) $(if $(HIDDEN_TESTS),--hidden-tests $(call quote,$(HIDDEN_TESTS))) \
 	  $(call quote,$(SUBMISSION)) $(call quote,$(CH)); status=$$?; \
 	  if [ -f $(call quote,$(REPORT_DIR)/results.json) ]; then \
@@ -76,7 +76,7 @@ grade: deps
 grade-class: deps
 	@tools/deps.sh grade
 	@test -d $(call quote,$(SUBMISSIONS)) || { echo "make grade-class: SUBMISSIONS="$(call quote,$(SUBMISSIONS))": say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
-	@MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
+	@$(skip_when_dry) MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
 
 # ------------------------------------------------- what tools/grade.sh asks
 # It builds the course's side first (a failure there is never a student's),

@@ -753,13 +753,18 @@ in_group one-code-path &&
 # build (times kept), so that the groups running beside this one are not
 # disturbed; the objects' bytes do not depend on their folder (the
 # Makefile's -ffile-prefix-map), so the copy's first make is the measure.
+# course_copy DIR: a copy of the course as a user has it after make, its
+# build included (but not the self-test's folder, nor make try's).
+course_copy() {
+    rm -rf "$1" && mkdir -p "$1/build" || return 1
+    for f in * .git; do [ "$f" = build ] || cp -a "$f" "$1/" || return 1; done
+    for f in build/*; do
+        case $f in build/selftest|build/try) ;; *) cp -a "$f" "$1/build/" || return 1 ;; esac
+    done
+}
 touch_rebuilds_one_chapter() {
     copy=$PWD/$scratch/touch
-    rm -rf "$copy" && mkdir -p "$copy/build" || return 1
-    for f in * .git; do [ "$f" = build ] || cp -a "$f" "$copy/" || return 1; done
-    for f in build/*; do
-        case $f in build/selftest|build/try) ;; *) cp -a "$f" "$copy/build/" || return 1 ;; esac
-    done
+    course_copy "$copy" || return 1
     sleep 1 && touch "$copy/build/.marker" && sleep 1 &&
         touch "$copy/solutions/04-optimizers.c" &&
         (cd "$copy" && make >build/touch.out 2>&1) ||
@@ -774,6 +779,39 @@ touch_rebuilds_one_chapter() {
 }
 in_group one-code-path &&
     check "touch solutions/04-optimizers.c && make rebuilds chapter 4's programs, runs, figures and page, and nothing else" touch_rebuilds_one_chapter
+
+# make -n, -t and -q still run a recipe line that names $(MAKE). The
+# recipes that hand $(MAKE) to a script that writes by itself (a chapter's
+# experiments, make check, grade, grade-class) must run nothing under them:
+# the experiments' script used to empty the chapter's data folder under
+# make -n and mark it done, after which make failed on "missing data file"
+# and make data did nothing; make -n grade-class graded the class.
+dry_runs_write_nothing() {
+    copy=$PWD/$scratch/dry
+    course_copy "$copy" || return 1
+    mkdir -p "$copy/class/ann" && cp solutions/[0-9][0-9]-*.c "$copy/class/ann/" || return 1
+    data() { cat "$copy"/build/data/04-optimizers/*.csv | cksum; }
+    before=$(data)
+    sleep 1 && touch "$copy/build/.marker" && sleep 1 && touch "$copy/chapters/04-optimizers.runs" || return 1
+    for flag in -n -q; do
+        for goal in all check "grade SUBMISSION=class/ann OUT=build/dry-report" \
+            "grade-class SUBMISSIONS=class OUT=build/dry-reports"; do
+            # shellcheck disable=SC2086 # the goal's words
+            (cd "$copy" && make $flag $goal EXERCISES=class/ann) >>"$copy/dry.out" 2>&1
+        done
+    done
+    written=$(cd "$copy" && find build class -newer build/.marker)
+    [ -z "$written" ] || { echo "make -n or make -q wrote:"; echo "$written" | head -n 20; return 1; }
+    grep -q "^exit 0; MAKE='make' tools/run-experiments.sh build/data/04-optimizers " "$copy/dry.out" ||
+        { echo "make -n did not show the experiments' line"; cat "$copy/dry.out"; return 1; }
+    # make -t cannot make data by touching it: the next make runs it.
+    (cd "$copy" && make -t && make) >"$copy/make.out" 2>&1 ||
+        { tail -n 20 "$copy/make.out"; echo "make -t, then make, failed"; return 1; }
+    [ "$(data)" = "$before" ] || { echo "chapter 4's data differs after make -t and make"; return 1; }
+    rm -rf "$copy"
+}
+in_group one-code-path &&
+    check "make -n, -q and -t write nothing that make, make check, grade or grade-class would (a chapter's data stays whole)" dry_runs_write_nothing
 
 # make try CH=04 on a copy of the solutions whose Adam forgets the bias
 # correction: the Adam and AdamW runs (and the sweeps that contain them)

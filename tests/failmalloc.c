@@ -8,6 +8,11 @@
  *   FAILMALLOC_AT=N      the Nth call fails as a full memory does: NULL
  *                        (posix_memalign: ENOMEM) with errno ENOMEM
  *   FAILMALLOC_COUNT=F   at exit, the number of calls is written to F
+ *   FAILMALLOC_PROGRAM=1 counts only the calls the program's own code
+ *                        makes (the executable, with libcourse.a linked
+ *                        in), not its libraries': chapter 10's MPI_Init
+ *                        alone makes tens of thousands in Open MPI, which
+ *                        aborts when one fails
  * The self-test runs a program once to count, then once for each N
  * (tools/selftest.sh, fails_cleanly_without_memory). No ulimit can do
  * that: the limit decides which allocation fails, and only the large ones
@@ -19,6 +24,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +39,34 @@ static int (*real_posix_memalign)(void **, size_t, size_t);
 static void (*real_free)(void *);
 
 static unsigned long calls, fail_at;
-static bool looking_up;
+static bool looking_up, program_only;
+
+/* The executable's loaded segments (FAILMALLOC_PROGRAM): where a call
+ * counted must come from. */
+static uintptr_t program_start[16], program_end[16];
+static int program_segments;
+
+/* dl_iterate_phdr lists the executable first. */
+static int find_program(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    for (int i = 0; i < info->dlpi_phnum && program_segments < 16; i++)
+        if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+            uintptr_t start = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+            program_start[program_segments] = start;
+            program_end[program_segments++] = start + info->dlpi_phdr[i].p_memsz;
+        }
+    return 1; /* the first object only */
+}
+
+static bool from_program(const void *caller)
+{
+    for (int i = 0; i < program_segments; i++)
+        if ((uintptr_t)caller >= program_start[i] && (uintptr_t)caller < program_end[i])
+            return true;
+    return false;
+}
 
 static _Alignas(16) unsigned char arena[4096];
 static size_t arena_used;
@@ -71,20 +104,27 @@ static void look_up(void)
     real_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
     const char *at = getenv("FAILMALLOC_AT");
     fail_at = at ? strtoul(at, NULL, 10) : 0;
+    const char *program = getenv("FAILMALLOC_PROGRAM");
+    program_only = program && strcmp(program, "1") == 0;
+    if (program_only)
+        dl_iterate_phdr(find_program, NULL);
     atexit(report_count);
     looking_up = false;
 }
 
-/* Whether this call is the one that fails. */
-static bool fails(void)
+/* Whether this call, made from `caller`, is the one that fails. */
+static bool fails_from(const void *caller)
 {
     look_up();
+    if (program_only && !from_program(caller))
+        return false;
     calls++;
     if (calls != fail_at)
         return false;
     errno = ENOMEM;
     return true;
 }
+#define fails() fails_from(__builtin_return_address(0))
 
 void *malloc(size_t bytes)
 {

@@ -754,12 +754,19 @@ in_group one-code-path &&
 # disturbed; the objects' bytes do not depend on their folder (the
 # Makefile's -ffile-prefix-map), so the copy's first make is the measure.
 # course_copy DIR: a copy of the course as a user has it after make, its
-# build included (but not the self-test's folder, nor make try's).
+# build included, but not what make never reads and the other groups are
+# writing meanwhile (hundreds of MB by the time this runs, and a file
+# removed mid-copy would fail cp): the self-test's folder, make try's, and
+# the grader's folders but for its list of the suites.
 course_copy() {
     rm -rf "$1" && mkdir -p "$1/build" || return 1
     for f in * .git; do [ "$f" = build ] || cp -a "$f" "$1/" || return 1; done
     for f in build/*; do
-        case $f in build/selftest|build/try) ;; *) cp -a "$f" "$1/build/" || return 1 ;; esac
+        case $f in
+            build/selftest|build/try|build/cflags-*) ;;
+            build/grade) [ ! -d build/grade/list ] || { mkdir -p "$1/build/grade" && cp -a build/grade/list "$1/build/grade/"; } || return 1 ;;
+            *) cp -a "$f" "$1/build/" || return 1 ;;
+        esac
     done
 }
 touch_rebuilds_one_chapter() {

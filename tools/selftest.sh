@@ -849,6 +849,22 @@ try_shows_a_broken_adam() {
 }
 in_group one-code-path &&
     check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam
+# The page it wrote, measured as the book's pages are: whole on a 390 px
+# phone and a 1280 px laptop (the verdicts once ran off a phone's edge, and
+# each figure of a pair shrank to 170 px). A copy, with its figures and the
+# reference ones where the page looks for them, so that no other chapter's
+# page left in build/try/ is measured.
+try_page_fits_screens() {
+    page=$scratch/try-page
+    rm -rf "$page" && mkdir -p "$page/try/figures" &&
+        cp build/try/04-optimizers.html "$page/try/" &&
+        cp build/try/figures/04-optimizers.*.svg "$page/try/figures/" &&
+        ln -s "$PWD/build/figures" "$page/figures" || return 1
+    tools/book-layout.sh "$page/try"
+}
+in_group one-code-path &&
+    check "make try's page fits a 390 px phone and a 1280 px laptop, its figures' text inside them (measured in Chromium)" \
+        try_page_fits_screens
 
 # A correct numerical_gradient that reaches θ - h from θ + h (θ += h, then
 # θ -= 2h) changes the gradient check's rounding noise, not its numbers:

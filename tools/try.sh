@@ -132,9 +132,13 @@ done
 # reference ones.
 mkdir -p "$figs"
 {
+    # On a phone the pair stacks (side by side, each figure would be 170 px
+    # wide) and the verdicts' table scrolls in its own box.
     echo "<!DOCTYPE html><html><head><meta charset=utf-8><title>make try: $stem</title>"
-    echo "<style>body{font-family:sans-serif;margin:1em}img{width:100%}"
-    echo ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}</style></head><body>"
+    echo '<meta name="viewport" content="width=device-width">'
+    echo "<style>body{font-family:sans-serif;margin:1em}img{width:100%}pre{overflow-x:auto}"
+    echo ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}"
+    echo "@media (max-width:40em){.pair{grid-template-columns:1fr}}</style></head><body>"
     echo "<h1>Your $stem beside the reference</h1>"
     echo "<p>Each experiment of the chapter, run with your exercises/$stem.c:</p><pre>"
     # The verdicts as text: & and < are the only characters HTML minds here.

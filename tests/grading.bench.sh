@@ -37,15 +37,22 @@ echo "grading: a student's make check (a copy of the solutions), median of $runs
 machine
 grade >/dev/null 2>&1 || { echo "grading the solutions failed" >&2; grade; exit 1; }
 
-report() { # WHAT, then the times on stdin
-    set -- "$1" $(stats)
-    awk -v what="$1" -v m="$2" -v lo="$3" -v hi="$4" \
+# timed WHAT RUNS ARGS...: the median and spread of RUNS gradings with
+# ARGS (a run that fails stops the script: set -e, outside a pipeline).
+timed() {
+    what=$1 n=$2
+    shift 2
+    : >"$out/grading.times"
+    for k in $(seq "$n"); do
+        [ -z "${edit:-}" ] || echo "/* edit $k */" >>"$edit"
+        seconds grade "$@" >>"$out/grading.times"
+    done
+    set -- $(stats <"$out/grading.times")
+    awk -v what="$what" -v m="$1" -v lo="$2" -v hi="$3" \
         'BEGIN { printf "  %-44s %6.2f s (%.2f to %.2f)\n", what, m, lo, hi }'
 }
-for k in $(seq "$runs"); do seconds grade; done | report "all ten chapters, nothing changed"
-edited=$(ls "$copy"/04-*.c)
-for k in $(seq "$runs"); do echo "/* edit $k */" >>"$edited"; seconds grade; done |
-    report "all ten, after editing chapter 4's file"
+timed "all ten chapters, nothing changed" "$runs"
+edit=$(ls "$copy"/04-*.c) timed "all ten, after editing chapter 4's file" "$runs"
 for c in $(ls "$copy" | cut -c 1-2); do
-    for k in $(seq 5); do seconds grade CH="$c"; done | report "chapter $c alone (5 runs)"
+    timed "chapter $c alone (5 runs)" 5 CH="$c"
 done

@@ -746,13 +746,6 @@ flags_scoped_in_tables() {
 in_group one-code-path &&
     check "where a flag applies is said once, in its table: the parser refuses it elsewhere in the words --help prints beside it (chapters 7, 8, 10)" flags_scoped_in_tables
 
-# A touched solutions/04-optimizers.c (a checkout, a save without a change)
-# must rebuild chapter 4's programs, runs, figures and page and nothing
-# else: later chapters run chapter 4's code but link it through a copy that
-# changes only with the object's bytes. Done in a copy of the tree with its
-# build (times kept), so that the groups running beside this one are not
-# disturbed; the objects' bytes do not depend on their folder (the
-# Makefile's -ffile-prefix-map), so the copy's first make is the measure.
 # course_copy DIR: a copy of the course as a user has it after make, its
 # build included, but not what make never reads and the other groups are
 # writing meanwhile (hundreds of MB by the time this runs, and a file
@@ -769,6 +762,14 @@ course_copy() {
         esac
     done
 }
+
+# A touched solutions/04-optimizers.c (a checkout, a save without a change)
+# must rebuild chapter 4's programs, runs, figures and page and nothing
+# else: later chapters run chapter 4's code but link it through a copy that
+# changes only with the object's bytes. Done in a copy of the tree with its
+# build (times kept), so that the groups running beside this one are not
+# disturbed; the objects' bytes do not depend on their folder (the
+# Makefile's -ffile-prefix-map), so the copy's first make is the measure.
 touch_rebuilds_one_chapter() {
     copy=$PWD/$scratch/touch
     course_copy "$copy" || return 1
@@ -792,13 +793,14 @@ in_group one-code-path &&
 # experiments, make check, grade, grade-class) must run nothing under them:
 # the experiments' script used to empty the chapter's data folder under
 # make -n and mark it done, after which make failed on "missing data file"
-# and make data did nothing; make -n grade-class graded the class.
+# and make data did nothing; make -n check graded, and make -n grade-class
+# wrote a gradebook of students "not graded".
 dry_runs_write_nothing() {
     copy=$PWD/$scratch/dry
     course_copy "$copy" || return 1
     mkdir -p "$copy/class/ann" && cp solutions/[0-9][0-9]-*.c "$copy/class/ann/" || return 1
-    data() { cat "$copy"/build/data/04-optimizers/*.csv | cksum; }
-    before=$(data)
+    chapter_4_data() { cat "$copy"/build/data/04-optimizers/*.csv | cksum; }
+    before=$(chapter_4_data)
     sleep 1 && touch "$copy/build/.marker" && sleep 1 && touch "$copy/chapters/04-optimizers.runs" || return 1
     for flag in -n -q; do
         for goal in all check "grade SUBMISSION=class/ann OUT=build/dry-report" \
@@ -814,7 +816,7 @@ dry_runs_write_nothing() {
     # make -t cannot make data by touching it: the next make runs it.
     (cd "$copy" && make -t && make) >"$copy/make.out" 2>&1 ||
         { tail -n 20 "$copy/make.out"; echo "make -t, then make, failed"; return 1; }
-    [ "$(data)" = "$before" ] || { echo "chapter 4's data differs after make -t and make"; return 1; }
+    [ "$(chapter_4_data)" = "$before" ] || { echo "chapter 4's data differs after make -t and make"; return 1; }
     rm -rf "$copy"
 }
 in_group one-code-path &&

@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "05-gradient-clipping.h"
 #include "cli.h"
+#include "clipping.h"
 #include "family.h"
 #include "loop.h"
 #include "optimizer.h"
@@ -44,7 +44,7 @@ typedef struct {
     ProblemFlags problem;
     OptimizerFlags optimizer;
     size_t steps;
-    double clip_norm, clip_value; /* 0: not given */
+    Clipping clipping;
     const char *experiment, *out;
 } Settings;
 
@@ -61,35 +61,16 @@ static bool write_row(size_t step, double loss, const double *theta,
 }
 
 //> train-loop
-/* The thresholds of --clip-norm and --clip-value; 0 when not given. */
-typedef struct {
-    double max_norm, clip_value;
-} Clipping;
-
-/* Chapter 5's clipping, between the gradient and the step. Its functions
- * take a model's parameter tensors; here all of θ is one tensor, and
- * clipping reads and changes only its gradient. */
-static void clip_hook(double *grads, size_t n, size_t step, void *clipping)
-{
-    (void)step;
-    const Clipping *c = clipping;
-    Parameter theta = {.value = NULL, .grad = grads, .size = n};
-    if (c->max_norm > 0.0)
-        clip_grad_norm(&theta, 1, c->max_norm);
-    else
-        clip_grad_value(&theta, 1, c->clip_value);
-}
-
 /* The run: lib/loop.c's loop with this program's pieces, `--steps` steps
  * of the chosen optimizer from the problem's start, a row per step, and
- * the clipping hook if a threshold was given. False when out of memory. */
+ * chapter 5's clipping as the hook (lib/clipping.h) if a threshold was
+ * given. False when out of memory. */
 static bool train(const Settings *s, const OptimizerConfig *cfg,
                   const Problem *p, FILE *out, LoopResult *result)
 {
-    Clipping clipping = {s->clip_norm, s->clip_value};
-    bool clipped = clipping.max_norm > 0.0 || clipping.clip_value > 0.0;
+    Clipping clipping = s->clipping;
     Loop loop = {.steps = s->steps,
-                 .hook = clipped ? clip_hook : NULL,
+                 .hook = clipping_asked(&clipping) ? clipping_hook : NULL,
                  .hook_ctx = &clipping,
                  .row = write_row,
                  .row_ctx = out};
@@ -171,8 +152,7 @@ static const char usage[] =
     "its [only with --optimizer ...] below says.\n"
     "Before every step of any optimizer, the gradient g can be clipped\n"
     "(chapter 5), as torch.nn.utils does:\n"
-    "  --clip-norm C   g <- g C/(|g| + 1e-6) when that shrinks it (|g| the L2 norm)\n"
-    "  --clip-value V  every entry of g into [-V, V]\n"
+    CLIPPING_USAGE
     "Output (CSV on stdout or --out, with a header line): step,loss,x,y for\n"
     "steps 0 (the start) to N.\n"
     "With --experiment NAME this runs 04-optimizers.experiments instead,\n"
@@ -194,16 +174,7 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps (a row each)", .min = 0, .max = 1e7},
         OPTIMIZER_FLAGS(&s.optimizer, "", ""),
-        {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
-         .help = "before every step, scale the gradient down to this L2 "
-                 "norm if it is longer (torch.nn.utils.clip_grad_norm_)",
-         .min = 0, .min_exclusive = true, .max = 1e300,
-         .default_text = "no clipping"},
-        {.name = "clip-value", .kind = FLAG_DOUBLE, .value = &s.clip_value,
-         .help = "before every step, clamp every gradient entry into "
-                 "[-N, N] (torch.nn.utils.clip_grad_value_)",
-         .min = 0, .min_exclusive = true, .max = 1e300,
-         .default_text = "no clipping"},
+        CLIPPING_FLAGS(&s.clipping, ""),
         {.name = "experiment", .kind = FLAG_CHOICE, .value = &s.experiment,
          .help = "run one of the lesson's experiments instead "
                  "(04-optimizers.experiments)",
@@ -215,14 +186,9 @@ int main(int argc, char **argv)
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;
     if (optimizer_flags_check(&cli, &s.optimizer) != CLI_RUN ||
-        problem_flags_check(&cli, &s.problem) != CLI_RUN)
+        problem_flags_check(&cli, &s.problem) != CLI_RUN ||
+        clipping_flags_check(&cli) != CLI_RUN)
         return EXIT_BAD_INPUT;
-    /* Both at once would leave the order of the two to guess. */
-    if (cli_given(&cli, "clip-norm") && cli_given(&cli, "clip-value")) {
-        cli_reject(&cli, "clip-value", NULL,
-                   "cannot be combined with --clip-norm (choose one)");
-        return EXIT_BAD_INPUT;
-    }
 
     OptimizerConfig cfg = optimizer_flags_config(&cli, &s.optimizer);
     Problem p;

@@ -38,6 +38,7 @@
 #include "04-optimizers.h"
 #include "05-gradient-clipping.h"
 #include "cli.h"
+#include "clipping.h"
 #include "dataset.h"
 #include "loop.h"
 #include "objective.h"
@@ -202,15 +203,10 @@ typedef enum {
     BUG_NAIVE_BCE  /* the cross-entropy typed as written (logistic) */
 } Bug;
 
-/* How the gradient is clipped before each step: not at all, by global norm
- * or entry by entry, to `limit`. */
-typedef enum { CLIP_NONE, CLIP_NORM, CLIP_VALUE } ClipKind;
-
 typedef struct {
     double lr;
     size_t steps;
-    ClipKind clip;
-    double clip_limit;
+    Clipping clipping; /* before each step, as lib/clipping.h does it */
     Bug bug;
     bool record_nonfinite; /* write the first non-finite step too */
 } TrainConfig;
@@ -324,18 +320,15 @@ typedef struct {
 
 //> clip-hook
 /* lib/loop.h's hook: between the backward pass and the step, keep the
- * gradient as it came (for the history and the CSV), then clip it with
- * chapter 5's clip_grad_norm or clip_grad_value. */
+ * gradient as it came (for the history and the CSV), then clip it as
+ * lib/clipping.h does, with chapter 5's clip_grad_norm or
+ * clip_grad_value. */
 static void clip_hook(double *grads, size_t n, size_t step, void *run)
 {
     (void)step;
     Run *r = run;
     memcpy(r->raw, grads, n * sizeof *grads);
-    Parameter whole = {.value = NULL, .grad = grads, .size = n};
-    if (r->cfg->clip == CLIP_NORM)
-        clip_grad_norm(&whole, 1, r->cfg->clip_limit);
-    else if (r->cfg->clip == CLIP_VALUE)
-        clip_grad_value(&whole, 1, r->cfg->clip_limit);
+    clipping_apply(&r->cfg->clipping, grads, n);
 }
 //< clip-hook
 
@@ -499,7 +492,8 @@ static const char *const nonfinite_names[] = {"stop", "record", NULL};
 
 typedef struct {
     const char *problem, *bug, *target, *nonfinite, *out;
-    double lr, clip_norm, clip_value;
+    double lr;
+    Clipping clipping;
     size_t steps, length;
     uint64_t seed;
     bool diagnose;
@@ -522,8 +516,7 @@ static const char usage[] =
     "  logistic    mean binary cross-entropy of sigmoid(w x_i + b) against\n"
     "              y_i = 1 if x_i > 0 else 0, the same 100 x_i\n"
     "Each step: the loss and gradient g; clipping, as torch.nn.utils does:\n"
-    "  --clip-norm C   g <- g C/(|g| + 1e-6) when that shrinks it (|g| the L2 norm)\n"
-    "  --clip-value V  every entry of g into [-V, V]\n"
+    CLIPPING_USAGE
     "then (w, b) <- (w, b) - lr g. --bug puts in a classic mistake:\n"
     "  no-step    the update is never made (a forgotten optimizer step)\n"
     "  freeze-w   w is never updated (left out of the optimizer);\n"
@@ -553,9 +546,8 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     if (!logistic && strcmp(s->bug, "naive-bce") == 0)
         return cli_reject(cli, "bug", s->bug,
                           "applies only to --problem logistic");
-    if (cli_given(cli, "clip-norm") && cli_given(cli, "clip-value"))
-        return cli_reject(cli, "clip-value", NULL,
-                          "cannot be combined with --clip-norm (choose one)");
+    if (clipping_flags_check(cli) != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (cli_given(cli, "start") && s->start.count != PARAMS)
         return cli_reject(cli, "start", NULL, "needs two numbers: w,b");
     return CLI_RUN;
@@ -650,15 +642,7 @@ int main(int argc, char **argv)
         {.name = "length", .kind = FLAG_COUNT, .value = &s.length,
          .help = "steps T of the recurrence", .min = 1, .max = MAX_LENGTH,
          .scope = "problem=recurrence"},
-        {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
-         .help = "before every step, scale the gradient down to this L2 "
-                 "norm if it is longer (torch.nn.utils.clip_grad_norm_)",
-         .min = 0, .min_exclusive = true, .max = 1e300,
-         .default_text = "no clipping"},
-        {.name = "clip-value", .kind = FLAG_DOUBLE, .value = &s.clip_value,
-         .help = "before every step, clamp every gradient entry into "
-                 "[-N, N] (torch.nn.utils.clip_grad_value_)", .min = 0,
-         .min_exclusive = true, .max = 1e300, .default_text = "no clipping"},
+        CLIPPING_FLAGS(&s.clipping, ""),
         {.name = "bug", .kind = FLAG_CHOICE, .value = &s.bug,
          .help = "a classic mistake to put in", .choices = bug_names},
         {.name = "target", .kind = FLAG_CHOICE, .value = &s.target,
@@ -684,12 +668,8 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
 
     TrainConfig cfg = {.lr = s.lr, .steps = s.steps, .bug = bug_of(s.bug),
-                       .clip = CLIP_NONE,
+                       .clipping = s.clipping,
                        .record_nonfinite = strcmp(s.nonfinite, "record") == 0};
-    if (cli_given(&cli, "clip-norm"))
-        cfg.clip = CLIP_NORM, cfg.clip_limit = s.clip_norm;
-    else if (cli_given(&cli, "clip-value"))
-        cfg.clip = CLIP_VALUE, cfg.clip_limit = s.clip_value;
     double theta[PARAMS] = {1.5, 0.0};
     Scenario sc = {{PARAMS, recurrence_loss_grad, &s.length},
                    RECURRENCE_BASELINE};

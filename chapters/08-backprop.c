@@ -33,6 +33,7 @@
 #include "05-gradient-clipping.h"
 #include "08-backprop.h"
 #include "cli.h"
+#include "clipping.h"
 #include "fashion_mnist.h"
 #include "mlp.h"
 #include "optimizer.h"
@@ -47,7 +48,8 @@ static const char program[] = PROGRAM_NAME;
 typedef struct {
     const char *task, *data_dir, *activation, *init;
     DoubleList hidden;
-    double init_scale, clip_norm, h;
+    double init_scale, h;
+    Clipping clipping;
     size_t epochs, batch_size, validation, coords, steps, repeats;
     OptimizerFlags optimizer;
     ScheduleFlags schedule;
@@ -247,10 +249,11 @@ static size_t batches_per_epoch(const Data *d, const Settings *s)
 
 //> train-epoch
 /* One epoch: chapter 3's shuffle and minibatches, this chapter's forward
- * and backward passes, chapter 5's clipping when --clip-norm is given, then
- * chapter 4's optimizer at chapter 7's rate. Adds the minibatches' summed
- * losses and correct answers to *loss_sum and *correct; false when a loss
- * or gradient stopped being finite (at step *step). */
+ * and backward passes, chapter 5's clipping when --clip-norm or
+ * --clip-value asks for it (lib/clipping.h), then chapter 4's optimizer
+ * at chapter 7's rate. Adds the minibatches' summed losses and correct
+ * answers to *loss_sum and *correct; false when a loss or gradient
+ * stopped being finite (at step *step). */
 static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
                             ScheduledOptimizer *so, Rng *shuffle,
                             size_t *step, double *loss_sum, size_t *correct)
@@ -270,8 +273,7 @@ static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
         *loss_sum += loss * (double)count;
         *correct += mlp_correct(w->buf.z[w->net.layers - 1], w->labels,
                                 count, FASHION_MNIST_CLASSES);
-        if (isfinite(s->clip_norm))
-            clip_grad_norm(&all, 1, s->clip_norm);
+        clipping_apply(&s->clipping, w->grad, w->net.params);
         so->loss = loss;
         scheduled_optimizer_step(w->theta, w->grad, w->net.params, so);
         (*step)++;
@@ -551,7 +553,8 @@ static const char *const task_names[] = {"train", "gradcheck", "init",
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+    if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN ||
+        clipping_flags_check(cli) != CLI_RUN)
         return CLI_BAD_INPUT;
     bool train = strcmp(s->task, "train") == 0;
     size_t per_epoch = (60000 - s->validation + s->batch_size - 1) /
@@ -629,7 +632,7 @@ int main(int argc, char **argv)
     Settings s = {.task = "train", .data_dir = FASHION_MNIST_DIR,
                   .activation = "relu", .init = "he",
                   .hidden = {2, {256, 128}}, .init_scale = 1.0,
-                  .clip_norm = INFINITY, .h = 1e-5, .epochs = 10,
+                  .h = 1e-5, .epochs = 10,
                   .batch_size = 128, .validation = 5000, .coords = 20,
                   .steps = 50, .repeats = 5,
                   .optimizer = {.name = "adamw"},
@@ -660,10 +663,7 @@ int main(int argc, char **argv)
          .scope = "task=train"},
         OPTIMIZER_FLAGS(&s.optimizer, "task=train|timing", "task=train|timing"),
         SCHEDULE_FLAGS(&s.schedule, "task=train"),
-        {.name = "clip-norm", .kind = FLAG_DOUBLE, .value = &s.clip_norm,
-         .help = "clip the gradient's global norm to this (chapter 5)",
-         .min = 0, .min_exclusive = true, .max = 1e300,
-         .default_text = "none", .scope = "task=train"},
+        CLIPPING_FLAGS(&s.clipping, "task=train"),
         {.name = "test", .kind = FLAG_TEXT, .value = &s.test, .writes = true,
          .help = "after training, the test set's accuracy per class, here",
          .default_text = "none: the test set is not read",

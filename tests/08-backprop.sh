@@ -133,7 +133,7 @@ check "08: --task timing reports a median within its spread and a positive GFLOP
 # --------------------------------------------------------------- flags
 check "08: --help lists every flag" help_lists_every_flag \
     task data-dir hidden activation init init-scale validation batch-size epochs \
-    optimizer lr schedule clip-norm test coords h steps repeats seed out
+    optimizer lr schedule clip-norm clip-value test coords h steps repeats seed out
 check "08: --help describes every task" help_describes_every_task
 
 check "08: refuses --task fly"                    expect_bad_input --task --task fly
@@ -152,6 +152,9 @@ check "08: refuses --schedule with timing"        expect_bad_input --schedule --
 check "08: refuses --test with gradcheck"         expect_bad_input --test --task gradcheck --test t.csv
 check "08: refuses --test naming --out's file"    expect_bad_input --test --test "$scratch/refused.csv"
 check "08: refuses --clip-norm -1"                expect_bad_input --clip-norm --clip-norm -1
+check "08: refuses --clip-value 0"                expect_bad_input --clip-value --clip-value 0
+check "08: refuses --clip-value with gradcheck"   expect_bad_input --clip-value --task gradcheck --clip-value 1
+check "08: refuses --clip-norm with --clip-value" expect_bad_input "--clip-value '1': cannot be combined with --clip-norm" --clip-norm 1 --clip-value 1
 check "08: refuses --validation 60000"            expect_bad_input --validation --validation 60000
 # The run's length comes from --epochs here: 55,000 training images in
 # batches of 100 make 550 steps an epoch, 1100 in two.
@@ -236,15 +239,20 @@ diverged_run_writes_no_test_report() {
 }
 check "08: a diverged training keeps its rows but writes no --test, leaving the file there as it was" diverged_run_writes_no_test_report
 
-# Chapter 5's clipping is in the loop when --clip-norm is given. With plain
-# SGD (Adam would divide the clipped scale away again), a gradient clipped
-# to a norm of 1e-4 makes every step at most 1e-5 long, so after an epoch
-# the network is still near its start, far below the unclipped epoch.
+# Chapter 5's clipping is in the loop when --clip-norm or --clip-value is
+# given. With plain SGD (Adam would divide the clipped scale away again), a
+# gradient clipped to a norm of 1e-4 makes every step at most 1e-5 long,
+# and one clipped to 1e-6 an entry moves each weight at most 1e-7 a step;
+# so after an epoch the network is still near its start, far below the
+# unclipped epoch.
 clipping_applies() {
     "$program" --epochs 1 --optimizer sgd --lr 0.1 --schedule constant >"$scratch/free.csv" || return 1
-    "$program" --epochs 1 --optimizer sgd --lr 0.1 --schedule constant --clip-norm 1e-4 >"$scratch/clipped.csv" || return 1
     free=$(column "$scratch/free.csv" val_accuracy)
-    clipped=$(column "$scratch/clipped.csv" val_accuracy)
-    awk -v f="$free" -v c="$clipped" 'BEGIN { if (!(f > 0.8 && c < f - 0.2)) { print "unclipped " f ", clipped " c; exit 1 } }'
+    for clip in "--clip-norm 1e-4" "--clip-value 1e-6"; do
+        # shellcheck disable=SC2086  # the flag and its value, two words
+        "$program" --epochs 1 --optimizer sgd --lr 0.1 --schedule constant $clip >"$scratch/clipped.csv" || return 1
+        clipped=$(column "$scratch/clipped.csv" val_accuracy)
+        awk -v f="$free" -v c="$clipped" -v clip="$clip" 'BEGIN { if (!(f > 0.8 && c < f - 0.2)) { print "unclipped " f ", " clip " " c; exit 1 } }' || return 1
+    done
 }
-check "08: --clip-norm clips every step (chapter 5's clip_grad_norm): SGD clipped to 1e-4 learns far less in an epoch" clipping_applies
+check "08: --clip-norm and --clip-value clip every step (chapter 5's clip_grad_norm and clip_grad_value): SGD clipped to 1e-4 in norm or 1e-6 an entry learns far less in an epoch" clipping_applies

@@ -62,9 +62,9 @@ typedef enum {
  * caller's *w, *b, leaving the result in *w, *b. When loss_history is not
  * NULL, it has room for steps + 1 values and receives the loss before every
  * step and after the last: loss_history[k] = mse_loss at the parameters
- * after k steps. If a loss is not finite (inf or nan), stops right there,
- * without stepping further, and returns TRAIN_DIVERGED; otherwise returns
- * TRAIN_MAX_STEPS. */
+ * after k steps. If a loss is not finite (inf or nan), stores it like the
+ * others, then stops right there, without stepping further, and returns
+ * TRAIN_DIVERGED; otherwise returns TRAIN_MAX_STEPS. */
 TrainStatus linreg_train(const double *x, const double *y, size_t n,
                          double lr, size_t steps, double *w, double *b,
                          double *loss_history);

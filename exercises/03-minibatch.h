@@ -99,8 +99,9 @@ typedef enum {
  * b, leaving the result in w and b. Sets order[0..n-1] to 0, 1, ..., n-1
  * first; then every epoch begins by reshuffling order with shuffle_indices
  * and rng, and runs train_epoch in that order. (Shuffling a fresh 0..n-1
- * at every epoch instead is just as good and is accepted too.) grad_w is
- * room for d numbers.
+ * at every epoch instead is just as good and is accepted too; either way,
+ * order holds 0..n-1 before the first epoch, even when no epoch runs.)
+ * grad_w is room for d numbers.
  * Before the first epoch and after each one, computes the loss over all n
  * examples (the whole dataset, in any order, is itself a batch, so
  * minibatch_mse_grad computes it) and, when epoch_losses is not NULL,

@@ -104,7 +104,9 @@ double relative_error(double a, double b);
  * coordinates, coords[0..count-1]: for each, the central difference
  *   (loss(θ + h·e_j) - loss(θ - h·e_j)) / (2h)
  * is compared with grad[j] by relative_error. Returns the largest relative
- * error (0 when count is 0). theta may change during the call but holds
+ * error (0 when count is 0); an error that is nan (a nan loss, or a nan in
+ * grad) counts as the largest of all, so the result is then nan, whatever
+ * the other coordinates gave. theta may change during the call but holds
  * exactly its original values when the function returns. */
 double gradient_check(LossFn loss, const void *ctx, double *theta,
                       const double *grad, const size_t *coords, size_t count,

@@ -79,8 +79,10 @@ uint16_t bf16_from_double(double x);
 bool grads_overflowed(const double *grads, size_t n);
 
 /* Unscales the gradients in place: each is multiplied by inv_scale =
- * 1/scale, computed once, as PyTorch's unscale_ does (an inf or nan stays
- * one). scale > 0. */
+ * 1.0/scale, computed once, in double (an inf or nan stays one). PyTorch's
+ * unscale_ also multiplies by an inverse computed once, but rounds it to
+ * float32; for a power-of-two scale, as its scaler's always are, the two
+ * agree exactly. scale > 0. */
 void grads_unscale(double *grads, size_t n, double scale);
 
 /* ---------------------------------------- lesson: "Master weights" */
@@ -155,8 +157,9 @@ void kahan_weight_step(uint16_t *low, uint16_t *comp, LowFormat format,
  * itself: an update too small for the format moves the weight with a
  * probability in proportion to its size. A representable x comes back as
  * it is, whatever u, and so do nan and ±inf (as fp16_from_double and
- * bf16_from_double give them); an x beyond the largest finite value, whose
- * neighbour above would be inf, rounds to nearest. 0 <= u < 1. */
+ * bf16_from_double give them); an x whose magnitude is beyond the
+ * largest finite value, so that its neighbour away from 0 would be inf or
+ * -inf, rounds to nearest. 0 <= u < 1. */
 uint16_t round_stochastic(double x, LowFormat format, double u);
 
 #endif

@@ -724,7 +724,12 @@ START_TEST(linreg_train_stops_when_diverging)
     ck_assert_msg(k > 0 && k < 100000 && history[k] != -1.0,
                   "with η = 1 the loss overflows to inf after about 150 "
                   "steps, and loss_history should record the losses up to "
-                  "the first non-finite one (found %zu finite values)", k);
+                  "and including the first non-finite one (found %zu finite "
+                  "values%s)", k,
+                  k > 0 && k < 100000 && history[k] == -1.0
+                      ? ", then nothing: the non-finite loss was not stored; "
+                        "store each loss, then check it"
+                      : "");
     ck_assert_msg(status == TRAIN_DIVERGED,
                   "the loss became %g at step %zu but linreg_train returned "
                   "TRAIN_MAX_STEPS: %s", history[k], k,

@@ -181,7 +181,9 @@ static const char *diagnose_added(double aw, double ab, double scale)
     if (pair_near(aw, ab, gw * N / (N - 1), gb * N / (N - 1)))
         return "both are n / (n - 1) times too large: the sums were divided "
                "by n - 1 (the sample variance's correction, NumPy's "
-               "ddof=1); the loss is the mean over all n examples";
+               "ddof=1); the loss is the mean over all n examples (or both "
+               "the factor 2 and the 1/n are missing: with n = 3 the two "
+               "give the same numbers)";
     if (pair_near(aw, ab, one_w, one_b))
         return "the sums ran over i = 1..n: C arrays start at 0, so x[0] "
                "was skipped and x[n], past the batch, was read";

@@ -758,7 +758,9 @@ static const char *diagnose_minibatch(const double *g, double gb, double loss)
         grading_near(gb, -1.0, TIGHT))
         return "∂b is right but ∂w is divided by d = 2 too: the weight "
                "gradient was divided by count·d, a mean over all its "
-               "entries (NumPy's mean without axis=0); divide by count only";
+               "entries (NumPy's mean without axis=0); divide by count only "
+               "(or ∂w alone lacks the factor 2 from d(r²)/dr = 2r: with "
+               "d = 2 the two give the same numbers)";
     if (grading_near(g[0], 2.5, TIGHT) && grading_near(g[1], -4.75, TIGHT) &&
         grading_near(gb, -0.5, TIGHT))
         return "half the right size: the factor 2 from d(r²)/dr = 2r is "

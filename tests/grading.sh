@@ -706,8 +706,13 @@ reset_keeps_windows_line_endings() {
         { echo "some lines lost their CR"; return 1; }
     FORCE=1 make --no-print-directory -s restore EX=mse-grad EXERCISES="$dir" >/dev/null || return 1
     cmp "$g/crlf.c" "$dir/$ch1.c" || { echo "restore did not give back the CR LF file"; return 1; }
+    # The whole file (EX=01): the stub, every line with CR LF.
+    FORCE=1 make --no-print-directory -s reset EX=01 EXERCISES="$dir" >/dev/null || return 1
+    cmp "$g/pristine-crlf.c" "$dir/$ch1.c" || { echo "make reset EX=01 did not write the stub with CR LF endings"; return 1; }
+    FORCE=1 make --no-print-directory -s restore EX=01 EXERCISES="$dir" >/dev/null || return 1
+    cmp "$g/crlf.c" "$dir/$ch1.c" || { echo "make restore EX=01 did not give back the CR LF file"; return 1; }
 }
-check "make reset and make restore EX=... on a file with Windows line endings (CR LF): it keeps them" \
+check "make reset and make restore EX=... and EX=01 on a file with Windows line endings (CR LF): they keep them" \
     reset_keeps_windows_line_endings
 
 # ------------------------------------------------------------ make watch

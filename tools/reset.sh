@@ -115,6 +115,11 @@ if [ -n "$func" ]; then
         say "$(sed 's/^functions.awk: //' "$tmp/err"): nothing changed; make $action EX=${stem%%-*} replaces the whole file"
         exit 2
     fi
+elif [ "$action" = reset ] && [ -f "$file" ] && head -n 1 "$file" | grep -q "$(printf '\r')\$"; then
+    # The whole file, saved with Windows line endings (CR LF): the stub
+    # comes with them too, as one exercise's functions do above.
+    scope=$file
+    sed 's/$/\r/' "$from" >"$tmp/new.c" || exit 2
 else
     scope=$file
     cp "$from" "$tmp/new.c" || exit 2

@@ -446,9 +446,11 @@ START_TEST(numerical_gradient_of_a_cubic)
 {
     /* With h = 1e-5 the central difference is within about h²·|f'''|/6 plus
      * rounding ~1e-16·|f|/h of the true slope: ~1e-10 here. A forward
-     * difference is off by about h·|f''|/2 ~ 1e-6. */
-    /* At -0.5 and 1.5, θ + h - h and θ + h - 2h + h both differ from θ in
-     * the last bit: restoring by arithmetic instead of saving is caught. */
+     * difference is off by about h·|f''|/2: 1.5e-5 for θ0 (f'' = 6θ0 = -3)
+     * and 5e-6 for θ1. */
+    /* At -0.5, both (θ - h) + h and θ + h - 2h + h differ from θ in the
+     * last bit (at 1.5 only the second does, and θ + h - h is exact at
+     * both): restoring by arithmetic instead of saving is caught on θ0. */
     double theta[2] = {-0.5, 1.5};
     const double saved[2] = {-0.5, 1.5};
     const double h = 1e-5;

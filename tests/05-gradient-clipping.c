@@ -1123,7 +1123,7 @@ START_TEST(diagnose_lr_too_small)
 END_TEST
 
 /* A run whose gradient at step k is (3, 4)·n_k/5 (exactly of norm n_k
- * when n_k/5 is a power of 2), n_0 = 5 and
+ * when n_k/5 is an integer or a power of 2), n_0 = 5 and
  * n_k = n_{k-1}·factors[k-1] for k = 1 .. rows - 1, whose parameter 0
  * moves every step, and whose last row has loss `last_loss`. */
 static void run_with_factors(History *s, const double *factors, size_t rows,
@@ -1143,8 +1143,9 @@ static void run_with_factors(History *s, const double *factors, size_t rows,
 START_TEST(diagnose_growth_window)
 {
     /* Rule 2 looks at exactly the five factors n_k/n_{k-1} for
-     * k = k*-5 .. k*-1. All norms below are 5 times a power of 2, so
-     * every factor is exact. */
+     * k = k*-5 .. k*-1. Below, n_k/5 is a product of the factors 2, 4, 5
+     * and 0.5: the gradient (3, 4)·n_k/5 has exact entries, its norm is
+     * exactly n_k, and every factor is exact. */
     History s;
     /* k* = 7: factors for k = 1 .. 6 are 2, 5, 2, 2, 2, 2. The five
      * before k* (k = 2 .. 6) are 5, 2, 2, 2, 2: the largest is 2.5 times

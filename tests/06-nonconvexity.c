@@ -715,7 +715,7 @@ START_TEST(classify_rounding_needs_a_tolerance)
         {{u2 * u2, u2 * v2, v2 * v2}, 1e-12, CRITICAL_DEGENERATE,
          "the Hessian of ½(1.1x + 0.17y - t)², singular"},
         {{u1 * u1 + 1e-6, u1 * v1, v1 * v1}, 1e-12, CRITICAL_MINIMUM,
-         "the same plus 1e-6 on the diagonal: eigenvalues about 7e-7 and 1.3"},
+         "the same plus 1e-6 on the diagonal: eigenvalues about 9.3e-7 and 1.3"},
     };
     expect_classification(cases, sizeof cases / sizeof *cases);
 }
@@ -1021,7 +1021,7 @@ END_TEST
 START_TEST(basin_label_on_himmelblau)
 {
     /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
-     * 1.17 away from it, each descending (η = 0.01) into a different one of
+     * 1.18 away from it, each descending (η = 0.01) into a different one of
      * the four minima. The
      * labels were found with the chapter program (build/bin/06-nonconvexity
      * --start X,Y --steps 3000 at η = 0.002, 0.005 and 0.01, all agreeing)

@@ -1777,7 +1777,7 @@ START_TEST(gradcheck_coords)
      * does not see it (the largest error is then at 0.25, ~5.33e-6);
      * checking {2, 0} does, at ~0.5. grad holds the whole gradient:
      * coordinate j is compared with grad[j]; the order {3, 0, 1} tells
-     * grad[t] (largest error 0.9375) from coordinate t (0.984). */
+     * grad[t] (largest error 0.992) from coordinate t (0.984). */
     const double home[] = {1, 0.25, -2, 0.5};
     double theta[] = {1, 0.25, -2, 0.5}, grad[] = {1, 0.0625, 8, 0.25};
     const double right[] = {1, 0.0625, 4, 0.25};

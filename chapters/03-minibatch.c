@@ -938,7 +938,7 @@ int main(int argc, char **argv)
          .scope = "task=train"},
         {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
          .help = "examples per step B (minibatch; timing), at most N",
-         .min = 1, .max = 1e9,
+         .min = 1, .max = 1e9, .default_text = "32, or N when N < 32",
          .scope = "task=train|timing method=minibatch"},
         {.name = "drop-last", .kind = FLAG_SWITCH, .value = &s.drop_last,
          .help = "skip an epoch's last batch when it has fewer than B "

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
                   .schedule = SCHEDULE_FLAGS_DEFAULTS,
                   .steps = 100};
     Flag flags[] = {
-        SCHEDULE_FLAGS(&s.schedule, ""),
+        SCHEDULE_FLAGS(&s.schedule, "", ""),
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "optimizer steps (a row each)", .min = 1, .max = 1e7},
         {.name = "closed-form", .kind = FLAG_SWITCH, .value = &s.closed_form,

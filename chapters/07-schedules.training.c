@@ -345,8 +345,9 @@ static const char usage[] =
     "         and --optimizer: step,lr,batch_loss,loss (the minibatch's loss,\n"
     "         and the loss over every example before step k)\n"
     "  seeds  --trials such runs from seeds --seed, --seed + 1, ...:\n"
-    "         trial,seed,loss,solved (the final loss over every example, and\n"
-    "         a running count of the runs that ended below --target)\n"
+    "         trial,seed,loss,solved (the final loss over every example,\n"
+    "         inf or nan where the run diverged, and a running count of the\n"
+    "         runs that ended below --target)\n"
     "  find   step k at rate lr_min (lr_max/lr_min)^(k/steps), one minibatch\n"
     "         each: step,lr,loss,smoothed (the loss smoothed by a moving\n"
     "         average with factor --beta, bias-corrected); stops after the\n"
@@ -357,8 +358,8 @@ static const char usage[] =
     "  sweep  --points runs of --steps steps, at base rates log-spaced from\n"
     "         --lr-min to --lr-max, with --schedule (constant by default):\n"
     "         run,lr,final_loss (over every example; nan where it diverged).\n"
-    "Exit status: 0 done; 1 a training run diverged (the rows before it are\n"
-    "kept), memory ran out, or a file could not be written; 2 bad input.";
+    "Exit status: 0 done; 1 --task train's run diverged (the rows before it\n"
+    "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
 static const char *const model_names[] = {"linreg", "xor", NULL};
 static const char *const task_names[] = {"train", "seeds", "find", "sweep",
@@ -484,7 +485,7 @@ int main(int argc, char **argv)
         {.name = "steps", .kind = FLAG_COUNT, .value = &s.steps,
          .help = "train: steps; find: steps of the test; sweep: steps of "
                  "each run", .min = 2, .max = 1e6},
-        SCHEDULE_FLAGS(&s.schedule, "task!=find"),
+        SCHEDULE_FLAGS(&s.schedule, "task!=find", "task=train|seeds"),
         {.name = "beta", .kind = FLAG_DOUBLE, .value = &s.beta,
          .help = "how much of the past the smoothed loss keeps", .min = 0,
          .max = 0.9999, .scope = "task=find"},

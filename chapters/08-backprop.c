@@ -662,7 +662,7 @@ int main(int argc, char **argv)
          .help = "passes over the training images", .min = 1, .max = 1000,
          .scope = "task=train"},
         OPTIMIZER_FLAGS(&s.optimizer, "task=train|timing", "task=train|timing"),
-        SCHEDULE_FLAGS(&s.schedule, "task=train"),
+        SCHEDULE_FLAGS(&s.schedule, "task=train", "task=train"),
         CLIPPING_FLAGS(&s.clipping, "task=train"),
         {.name = "test", .kind = FLAG_TEXT, .value = &s.test, .writes = true,
          .help = "after training, the test set's accuracy per class, here",

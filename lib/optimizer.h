@@ -136,8 +136,8 @@ typedef struct {
      .help = "momentum factor μ", .min = 0, .max = HUGE_VAL,                 \
      .default_text = "0", .scope = "optimizer=sgd|rmsprop " SCOPE},          \
     {.name = "dampening", .kind = FLAG_DOUBLE, .value = &(flags)->dampening, \
-     .help = "dampening τ of the momentum", .min = 0, .max = 1,              \
-     .scope = "optimizer=sgd " SCOPE},                                       \
+     .help = "dampening τ of the momentum (needs --momentum)", .min = 0,     \
+     .max = 1, .scope = "optimizer=sgd " SCOPE},                             \
     {.name = "nesterov", .kind = FLAG_SWITCH, .value = &(flags)->nesterov,   \
      .help = "Nesterov momentum (needs --momentum)",                         \
      .scope = "optimizer=sgd " SCOPE},                                       \

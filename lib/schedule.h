@@ -163,9 +163,12 @@ extern const char *const threshold_mode_names[];
 /* The entries of a Flag table for --schedule and its settings, named as
  * PyTorch's arguments with dashes, each scoped to the schedules that have
  * it, and to SCOPE (a string literal, "" for everywhere: where the program
- * runs a schedule at all). Use inside a table:
- * Flag flags[] = {..., SCHEDULE_FLAGS(&s.sched, "task=train"), ...}. */
-#define SCHEDULE_FLAGS(f, SCOPE)                                             \
+ * runs a schedule at all); --max-lr to PEAK_SCOPE, which leaves out the
+ * tasks that set each run's peak themselves (a sweep of base rates). Use
+ * inside a table:
+ * Flag flags[] = {..., SCHEDULE_FLAGS(&s.sched, "task=train", "task=train"),
+ * ...}. */
+#define SCHEDULE_FLAGS(f, SCOPE, PEAK_SCOPE)                                 \
     {.name = "schedule", .kind = FLAG_CHOICE, .value = &(f)->name,           \
      .help = "the learning-rate schedule", .choices = schedule_names,        \
      .scope = SCOPE},                                                        \
@@ -211,7 +214,7 @@ extern const char *const threshold_mode_names[];
     {.name = "max-lr", .kind = FLAG_DOUBLE, .value = &(f)->max_lr,           \
      .help = "OneCycleLR: the peak rate", .min = 0, .min_exclusive = true,   \
      .max = 1e6, .default_text = "--lr",                                     \
-     .scope = "schedule=onecycle " SCOPE},                                   \
+     .scope = "schedule=onecycle " PEAK_SCOPE},                              \
     {.name = "total-steps", .kind = FLAG_COUNT, .value = &(f)->total_steps,  \
      .help = "OneCycleLR: the length of the cycle (at least the run's "      \
              "steps)", .min = 2, .max = 1e7,                                 \

@@ -168,6 +168,9 @@ check "07: training refuses --batch-size above --n, quoting both" expect_bad_inp
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3
+# A sweep peaks each run's one cycle at that run's own base rate: a fixed
+# --max-lr made every run the same while its lr column said otherwise.
+check "07: training refuses --max-lr for a sweep" expect_bad_input "--max-lr '1e-9': applies only to --task train|seeds" --task sweep --schedule onecycle --max-lr 1e-9
 check "07: a diverged training run exits 1 and keeps its rows, as --help says" rows_kept_as_help_says --lr 1e3
 # A run whose second file cannot be written leaves no first one either
 # (lib/output.c's output_commit_all; chapters 8 and 10 commit --out and

@@ -11,8 +11,9 @@
 # stop: it flies past the minimum onto the opposite plateau (σ ≈ 1, loss
 # ≈ 0.01), where the gradient is tiny again and the run stays stuck.
 #
-# Right, the gradient's size on a log axis: on the plateau it is below
-# 10⁻³, hundreds of times smaller than on the slope, which is why a plateau
+# Right, the gradient's size on a log axis: on the plateau it starts at
+# 6·10⁻⁴ and stays below about 10⁻² until the drop, far smaller than on
+# the slope, which is why a plateau
 # is easy to mistake for convergence. Only the loss tells them apart: near
 # a minimum the loss is low, on a plateau it is not. Every value is
 # positive and above the axis floor 10⁻¹⁸ (the smallest, about 2·10⁻¹⁷,

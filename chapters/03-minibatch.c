@@ -650,8 +650,8 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
 static volatile double timing_sink;
 
 /* Several timings of one thing and their median: the typical run, which
- * one lucky or unlucky run cannot move. Enough runs means at least 7, and
- * at least half a second in all. */
+ * one lucky or unlucky run cannot move. Enough runs means at least 7 and
+ * half a second in all, or TIMER_RUNS, whichever comes first. */
 enum { TIMER_RUNS = 64 };
 typedef struct {
     double seconds[TIMER_RUNS], total;

@@ -143,7 +143,7 @@ static double broadcast_mse_loss_grad(const double *theta, double *grad,
 
 static double sigmoid(double z)
 {
-    return 1.0 / (1.0 + exp(-z)); /* exp(-z) = inf for z < -709 gives 0 */
+    return 1.0 / (1.0 + exp(-z)); /* exp(-z) = inf for z < -709.78 gives 0 */
 }
 
 //> bce

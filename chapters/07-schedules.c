@@ -8,7 +8,7 @@
  * chapter 4's optimizers driven by that schedule:
  *   schedules --schedule NAME --lr F --steps N [flags]          step,lr
  *   schedules --schedule NAME --lr F --steps N --problem P ...  step,lr,loss,x,y
- * The learning-rate range test is the program 07-schedules.lr-find.
+ * The learning-rate range test is 07-schedules.training --task find.
  *
  * Build and run (make builds it, linking chapters 1, 4 and 7's solutions):
  *   make build/bin/07-schedules

@@ -476,8 +476,9 @@ static double step_flops(const Mlp *net, size_t n)
     return flops;
 }
 
-/* --task timing: --repeats runs of --steps training steps (SGD, so the
- * optimizer's share is small): steps,batch_size,seconds_median,
+/* --task timing: --repeats runs of --steps training steps (each with
+ * --optimizer's update, AdamW by default, as in training):
+ * steps,batch_size,seconds_median,
  * seconds_min,seconds_max,gflops (at the median), epoch_seconds (the
  * median scaled to one epoch of the training split). */
 static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,

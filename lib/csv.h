@@ -18,7 +18,7 @@
  * counting from 1, the column in bytes) and what it expected there, in one
  * line, such as
  *
- *     data.csv:3:7: expected a number for x2 (column 2), found 'abc'
+ *     data.csv:3:7: expected a number for x2 (value 2 of 3), found 'abc'
  */
 #ifndef CSV_H
 #define CSV_H

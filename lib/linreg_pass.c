@@ -66,9 +66,10 @@ INLINE double read_body(const double *x, size_t count)
 //> pass-dot
 /* x·w with 16 partial sums: lane l of the four accumulators adds the
  * products x[j]·w[j] with j ≡ l (mod 16), up to the last multiple of 16;
- * lanes 0-3 of the first take the next multiple of 4, and lane 0 the last
- * few. Then the accumulators are added lane by lane, (a + b) + (c + e), and
- * the four lanes as (s0 + s1) + (s2 + s3). A fixed order: the same bytes
+ * lanes 0-3 of the first take the next multiple of 4. Then the
+ * accumulators are added lane by lane, (a + b) + (c + e), lane 0 of that
+ * sum takes the last few products, and the four lanes are added as
+ * (s0 + s1) + (s2 + s3). A fixed order: the same bytes
  * on every processor, however wide its vectors. */
 INLINE double row_dot(const double *x, const double *w, size_t d)
 {

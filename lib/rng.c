@@ -53,8 +53,8 @@ double rng_uniform(Rng *rng)
 uint64_t rng_below(Rng *rng, uint64_t bound)
 {
     assert(bound > 0);
-    /* Reject the few values at the top that would make some results more
-     * likely than others (Lemire's threshold). */
+    /* Reject the few values at the bottom, r < 2^64 mod bound, that would
+     * make some results more likely than others (Lemire's threshold). */
     uint64_t threshold = -bound % bound;
     for (;;) {
         uint64_t r = rng_next_u64(rng);

@@ -54,8 +54,9 @@ void xor_net_init(double *theta, size_t hidden, XorInit kind, double scale,
 double xor_accuracy(const double *theta, size_t hidden);
 
 /* How far the hidden units are from being copies of each other (0: they
- * are identical), measured with chapter 6's hidden_units_identical; see
- * xor_net.c. */
+ * are identical): the largest range, across the units, of any of a unit's
+ * parameters. Chapter 6's hidden_units_identical asks whether that is
+ * within a tolerance; see xor_net.c. */
 double xor_units_spread(const double *theta, size_t hidden);
 
 /* Parameter k's name: h<j>_w1, h<j>_w2, h<j>_b, h<j>_out, or b_out. */

@@ -9,7 +9,8 @@
 # the line climbs, which is divergence. All values here are positive, so the
 # log axis drops nothing.
 #
-# η = 0.1 and η = 0.9 give exactly the same losses (|1 - 2η| = 0.8 for both:
+# η = 0.1 and η = 0.9 give the same losses, up to rounding in the first
+# steps (|1 - 2η| = 0.8 for both:
 # one approaches from the left, the other jumps from side to side), so their
 # curves lie on top of each other. They are drawn with different markers,
 # the second hollow and larger, so that both stay visible.

@@ -13,7 +13,8 @@
 # at a few early steps, and exactly zero otherwise: the sums are the same
 # numbers added in another order, and that is all. Weighted 1/k each (right
 # only for equal sizes) or not weighted at all, the unequal micro-batches
-# pull the parameters away by tenths during the descent and still by about
+# pull the parameters away during the descent, by tenths (1/k) and by more
+# than a whole unit at first (not weighted), and still by about
 # 1e-2 at the end: those runs minimise a different loss. The dashed line is
 # one unit in the last place of 1.0, the gap between neighbouring doubles
 # near the parameters' values.

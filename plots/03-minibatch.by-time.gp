@@ -10,7 +10,8 @@
 #   build/bin/03-minibatch --task timing --batch-size B
 # for B = 32 and B = 1000 (whose sgd-step row gives B = 1). The rows
 # "minibatch-step" and "sgd-step" time the gradient of a batch plus the
-# update, averaged over thousands of steps; the best of several runs.
+# update, averaged over a pass of shuffled batches (N/B steps, at most
+# 20000); the median of at least 7 runs.
 # Run the same command to measure your machine. The model leaves out what
 # the chapter program adds on top (computing the full loss for every row);
 # that is bookkeeping for the figure, not training.

@@ -10,7 +10,8 @@
 # 0.002 long until the gradient's norm falls below 1: the dotted curve in
 # the right panel is the norm after clipping, the one the step uses, flat
 # at max_norm = 1 (strictly, 1/(1 + 1e-6 / |g|)) for as long as clipping acts. The loss of the clipped run falls to about 4e-31 and
-# stays there, so it is never 0 and the log axis drops nothing.
+# then alternates between that and 3e-30 (rounding), so it is never 0 and
+# the log axis drops nothing.
 #
 # Run (from any folder; DATADIR is build/data/NN-topic):
 #   gnuplot -c plots/05-gradient-clipping.clipping.gp svg|png|pdf[:SCALE] DATADIR OUTFILE

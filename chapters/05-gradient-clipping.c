@@ -473,6 +473,15 @@ static void describe(const Diagnosis *d, const History *h, double lr)
                 100.0 * last_norm / first_norm, h->loss[0], h->loss[last], lr);
         break;
     case CAUSE_NONE:
+        /* Only a diagnose_run that breaks its contract (make try with a
+         * student's) gives no cause for a run that stopped being finite. */
+        if (!isfinite(h->loss[last]) || !isfinite(last_norm)) {
+            fprintf(stderr, "diagnose_run named no cause, yet the loss became "
+                    "%g: a run that stops being finite always has one (rules "
+                    "1 to 4 of its contract, exercises/05-gradient-clipping.h)",
+                    h->loss[last]);
+            break;
+        }
         fprintf(stderr, "nothing wrong found: the loss fell from %.4g to %.4g "
                 "and the gradient's norm from %.3g to %.3g", h->loss[0],
                 h->loss[last], first_norm, last_norm);
@@ -607,9 +616,10 @@ static int run(const Settings *s, const Scenario *sc, const TrainConfig *cfg,
         RunHistory view = history_view(&history);
         Diagnosis d = diagnose_run(&view);
         fprintf(stderr, "%s: %s", program, failed ? "" : "diagnosis: ");
-        if (status == LOOP_DIVERGED)
+        if (status == LOOP_DIVERGED) /* (its last row: the step itself,
+                                        whatever a student's diagnosis says) */
             fprintf(stderr, "the loss stopped being a finite number at step "
-                    "%zu: ", d.step);
+                    "%zu: ", history.rows - 1);
         describe(&d, &history, cfg->lr);
         fputc('\n', stderr);
     }

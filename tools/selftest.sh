@@ -944,6 +944,21 @@ in_group one-code-path &&
     check "make try CH=10 on the stubs: a run that fails on the run it reads (fixed-p1's losses) names that run first" \
         try_points_back_to_what_is_read
 
+# make try CH=05 on the stubs: the unclipped recurrence blows up at step 2,
+# and the stub's diagnose_run names no cause. The program said "at step 0"
+# (the diagnosis's step) and "nothing wrong found: the loss fell from 3100
+# to inf"; it must give the run's own step and say the diagnosis is at fault.
+try_blames_a_silent_diagnosis() {
+    make --no-print-directory -s try CH=05 >"$scratch/try-05.out" 2>&1 &&
+        { echo "make try CH=05 passed the stubs"; return 1; }
+    grep -qF "the loss stopped being a finite number at step 2: diagnose_run named no cause, yet the loss became inf" \
+        build/try/data/05-gradient-clipping/clip-norm.printed ||
+        { cat build/try/data/05-gradient-clipping/clip-norm.printed; return 1; }
+}
+in_group one-code-path &&
+    check "make try CH=05 on the stubs: a diverged run gives its own step, and blames a diagnose_run that names no cause" \
+        try_blames_a_silent_diagnosis
+
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student
 # makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
 # as a largest difference of "1e+308", a number nobody's run holds, and a

@@ -1330,20 +1330,20 @@ static void two_step_run(History *s, double loss_last, double g0, double g1,
  *   (0.0045 > 0.004). */
 static const struct {
     double g[4];
-    Cause want;
+    Cause want, wrong; /* wrong: what the wrong norm of `why` gives */
     const char *run, *why;
 } l2_cases[] = {
-    {{1.2, 1.6, 0.018, 0.024}, CAUSE_NONE,
+    {{1.2, 1.6, 0.018, 0.024}, CAUSE_NONE, CAUSE_AT_BASELINE,
      "a run whose gradient goes from (1.2, 1.6) to (0.018, 0.024), the loss "
      "at the baseline 4",
      "n_k is the L2 norm, not its square: 0.03 is 1.5% of 2, not converged, "
      "while the squares 0.0009 and 4 would be (0.02%)"},
-    {{5.0, 0.0, 0.003, 0.003}, CAUSE_AT_BASELINE,
+    {{5.0, 0.0, 0.003, 0.003}, CAUSE_AT_BASELINE, CAUSE_NONE,
      "a run whose gradient goes from (5, 0) to (0.003, 0.003), the loss at "
      "the baseline 4",
      "n_k is the L2 norm, not the sum of |g|: 5, then 0.00424, converged (at "
      "most 0.005), where the sums of |g|, 5 then 0.006, would not be"},
-    {{3.0, 4.0, 0.0045, 0.0}, CAUSE_AT_BASELINE,
+    {{3.0, 4.0, 0.0045, 0.0}, CAUSE_AT_BASELINE, CAUSE_NONE,
      "a run whose gradient goes from (3, 4) to (0.0045, 0), the loss at the "
      "baseline 4",
      "n_k is the L2 norm, not the largest |g|: 5, then 0.0045, converged (at "
@@ -1357,8 +1357,14 @@ START_TEST(diagnose_norm_is_l2)
     for (size_t i = 0; i < COUNT(l2_cases); i++) {
         const double *g = l2_cases[i].g;
         two_step_run(&s, 4.0, g[0], g[1], g[2], g[3]);
+        /* The wrong norm is named only when its answer is the one given. */
+        bool that_norm = diagnose_run(&s.h).cause == l2_cases[i].wrong;
         expect_diagnosis(&s, (Diagnosis){l2_cases[i].want, 0, 0},
-                         l2_cases[i].run, l2_cases[i].why);
+                         l2_cases[i].run,
+                         that_norm ? l2_cases[i].why
+                                   : "rules 8 and 9 compare n_last with n_0, "
+                                     "n_k the L2 norm of step k's whole "
+                                     "gradient");
     }
 }
 END_TEST
@@ -1636,8 +1642,9 @@ static const Exercise exercises[] = {
      add_global_norm_tests},
     {"clip-grad-norm", "clip_grad_norm()", 5, "Clipping by global norm",
      "One coefficient for all the tensors, from their global norm, with "
-     "PyTorch's 1e-6 in the denominator; scale only when it is below 1, "
-     "and let a nan coefficient spread (the lesson says why).",
+     "PyTorch's 1e-6 in the denominator; scale unless it is at least 1 (a "
+     "nan coefficient is not, so it scales, and spreads: the lesson says "
+     "why).",
      add_clip_norm_tests},
     {"clip-grad-value", "clip_grad_value()", 3, "Clipping by value",
      "Clamp each entry into [-v, v] on its own, deciding with "

@@ -579,9 +579,15 @@ static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
         return "hessian_eigenvalues() is wrong for this matrix (see its own "
                "test), and classification builds on it: fix it first";
     double small = fabs(lo) < fabs(hi) ? lo : hi;
-    if (fabs(small) == c->tol && got != CRITICAL_DEGENERATE)
+    if (fabs(small) == c->tol && got != CRITICAL_DEGENERATE &&
+        hessian_classify(c->h, nextafter(c->tol, INFINITY)) ==
+            CRITICAL_DEGENERATE)
         return "the eigenvalue's size equals tol exactly, and \"at most "
                "tol\" counts as zero: compare |λ| <= tol, not < tol";
+    if (fabs(small) == c->tol && got != CRITICAL_DEGENERATE)
+        return "the smaller eigenvalue's size equals tol exactly, and \"at "
+               "most tol\" counts as zero; judge degeneracy by the "
+               "eigenvalues themselves, |λ| <= tol, as the contract says";
     if (c->want == CRITICAL_DEGENERATE && got != CRITICAL_DEGENERATE &&
         fabs(small) > 1e-9)
         return "the smaller eigenvalue is within this call's tol of zero: "
@@ -931,7 +937,9 @@ START_TEST(basin_label_unfinished_run)
                       "at the start the gradient's norm is 2^-9, exactly "
                       "grad_tol: converged means |∇f| <= grad_tol, so a "
                       "norm equal to grad_tol has converged (compare with "
-                      "<=, not <)"},
+                      "<=, not <), and that is checked before the step "
+                      "budget: with max_steps = 0 the start itself may "
+                      "have converged"},
                      {0, NULL}});
     bowl.max_steps = 10;
     expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl, 0,

@@ -1241,6 +1241,10 @@ START_TEST(stochastic_coin)
     else if (got == nearest && c->want != nearest)
         mistake = ": that is the nearest value: the result was rounded to "
                   "nearest, u ignored";
+    else if (got != nearest && c->want == nearest &&
+             round_stochastic(c->x, c->format, nextafter(c->u, 1.0)) == c->want)
+        mistake = ": u equal to (x - lo)/(hi - lo) went up: the result is hi "
+                  "only when u is strictly below it (u < p, not u <= p)";
     else if (got != nearest && c->want == nearest)
         mistake = ": the probabilities are reversed: the nearer neighbour "
                   "must be the likelier, up when u < (x - lo)/(hi - lo)";

@@ -1070,8 +1070,9 @@ static const Exercise exercises[] = {
      add_weight_tests},
     {"combine-shard-means", "combine_shard_means()", 3,
      "Weighting uneven shards",
-     "Clear out, then add each shard's mean times count over total, shard "
-     "after shard in order: chapter 2's weighted accumulation.",
+     "Clear out; then, shard after shard in order, skipping a shard that "
+     "holds no items, compute its weight count/total first and add weight "
+     "times mean: chapter 2's weighted accumulation.",
      add_combine_tests},
     {"ring-reduce", "ring_reduce_send() and ring_reduce_recv()", 2,
      "The ring all-reduce",

@@ -98,7 +98,7 @@ full_batch_stable_limit() {
     above=$(awk -v l="$lambda" 'BEGIN { printf "%.6f", 1.03 * 2 / l }')
     "$program" --method full --lr "$below" --epochs 3000 >"$scratch/below.csv" ||
         { echo "η = $below, just below 2/λmax, did not converge"; return 1; }
-    near "$(column "$scratch/below.csv" loss)" "$(column "$data/solve.csv" loss)" 1e-12 "the loss at η = $below"
+    near "$(column "$scratch/below.csv" loss)" "$(column "$data/solve.csv" loss)" 1e-12 "the loss at η = $below" || return 1
     "$program" --method full --lr "$above" --epochs 100000 >"$scratch/above.csv" 2>"$scratch/above.err"
     [ $? -eq 1 ] || { echo "η = $above, just above 2/λmax, did not stop with exit status 1"; return 1; }
     grep -q 'at step [0-9]* (epoch [0-9]*)' "$scratch/above.err" ||

@@ -153,8 +153,9 @@ check "06: basin maps cover 200 x 200 starts; η = 0.02 loses the two sharpest m
 xor_symmetry() {
     f=$data/xor-symmetric.csv
     [ "$(count "$f" '$4 != 0')" = 0 ] || { echo "the symmetric units came apart"; return 1; }
-    # Every unit's parameters equal unit 1's in every row (columns 5-8).
-    [ "$(count "$f" '$5 != $9 || $5 != $13 || $8 != $12 || $8 != $16')" = 0 ] ||
+    # Every unit's parameters equal unit 1's in every row (columns 5-8
+    # against 9-12 and 13-16).
+    [ "$(count "$f" '$5 != $9 || $5 != $13 || $6 != $10 || $6 != $14 || $7 != $11 || $7 != $15 || $8 != $12 || $8 != $16')" = 0 ] ||
         { echo "units differ in the symmetric run"; return 1; }
     near "$(column "$f" accuracy)" 0.75 0 "symmetric accuracy" &&
     awk 'BEGIN { exit !('"$(column "$f" loss)"' > 0.4) }' || { echo "the symmetric net fit XOR"; return 1; }

@@ -230,8 +230,10 @@ check "09: fp16 without loss scaling flushes gradients to 0; scaled fp16, bf16, 
 
 # Every run ends within 1.5 points of the double reference's accuracy on
 # the 2,000 test images (30 images: about twice the run-to-run spread of
-# these short runs), and above 70% (it starts at about 17%): each trains.
-# fp32 differs from double by rounding alone: within 0.5 points.
+# these short runs); the reference itself above 70% (it starts at about
+# 17%): each trains. The slow-* runs, at a tenth of the rate, are held to
+# slow-fp64's accuracy instead (about 47%). fp32 differs from double by
+# rounding alone: within 0.5 points.
 accuracies() {
     ref=$(last "$data/train-fp64.csv" test_accuracy)
     awk -v r="$ref" 'BEGIN { exit !(r > 0.7) }' || { echo "the reference reached $ref"; return 1; }
@@ -283,7 +285,7 @@ drop() {
 # Weights kept only in 16 bits at a learning rate whose updates are mostly
 # below half a unit in the last place: most vanish, and the loss falls
 # less than half as far as with master weights (fp16 at lr 1e-4, run
-# here; 63 steps). Kahan's compensation and stochastic rounding get within
+# here; 64 steps). Kahan's compensation and stochastic rounding get within
 # a tenth of the master weights' progress. bf16, from the runs at lr
 # 0.001: the same.
 pure_weights_stall() {
@@ -295,7 +297,7 @@ pure_weights_stall() {
         case $f in fp16) dir=$scratch prefix=fp16- ;; bf16) dir=$data prefix=slow-bf16- ;; esac
         master=$(drop "$dir/${prefix}master.csv")
         pure=$(drop "$dir/${prefix}pure.csv")
-        awk -v m="$master" -v p="$pure" -v f=$f 'BEGIN { if (!(m > 0.03 && p < 0.6 * m)) {
+        awk -v m="$master" -v p="$pure" -v f=$f 'BEGIN { if (!(m > 0.03 && p < 0.5 * m)) {
             printf "%s: the loss fell by %s with master weights and %s with 16-bit weights alone\n", f, m, p; exit 1 } }' || return 1
         for w in kahan stochastic; do
             got=$(drop "$dir/$prefix$w.csv")

@@ -91,7 +91,8 @@ idx_loads() {
     [ "$idx_out" = "n=$2 rows=28 cols=28" ] || { echo "loaded: $idx_out"; return 1; }
     "$idx_driver" "$idx_data" "$1" labels | od -An -v -tu1 -w1 | sort -n | uniq -c >"$scratch/idx-classes"
     cat "$scratch/idx-classes"
-    awk -v want=$(($2 / 10)) '{ n++; if ($1 != want || $2 != n - 1) exit 1 } END { exit n != 10 }' \
+    # (a flag, not exit in the main rule: END's exit would replace its status)
+    awk -v want=$(($2 / 10)) '{ n++; if ($1 != want || $2 != n - 1) bad = 1 } END { exit bad || n != 10 }' \
         "$scratch/idx-classes"
 }
 check "08: the installed train split loads in 200 MB: 60000 images, 6000 of each class" idx_loads train 60000

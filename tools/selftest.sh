@@ -131,10 +131,15 @@ check() {
 in_group() { [ "$only" = "$1" ]; }
 
 # Fails (with a message on stdout) unless $1 is a number within $3 of $2.
+# All three must read as finite numbers: awk takes "nan", a word or an
+# empty column (column() on a name that is not there) for 0 or for a
+# value no comparison rejects, which passed a run that had diverged.
 near() {
     awk -v a="$1" -v b="$2" -v t="$3" -v what="${4:-value}" 'BEGIN {
+        num = "^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$"
         d = a - b; if (d < 0) d = -d
-        if (a == "" || d > t) { printf "%s is %s, expected %s within %s\n", what, a, b, t; exit 1 }
+        if (a !~ num || b !~ num || t !~ num || !(d <= t)) {
+            printf "%s is %s, expected %s within %s\n", what, a, b, t; exit 1 }
     }'
 }
 
@@ -240,6 +245,10 @@ mutant() {
     mkdir -p "$dir"
     awk -v spec="$spec" -v name="$2" -f tools/mutate.awk "solutions/$1.c" >"$dir/$1.c" || return 1
     expect=$(awk -v n="$2" '$1 == "mutant" { m = $2 } m == n && $1 == "expect" { sub(/^expect[ \t]*/, ""); print }' "$spec")
+    # One expect line, not empty: grep -F matches anything with an empty
+    # pattern, and either of two lines.
+    [ -n "$expect" ] && [ "$(printf '%s\n' "$expect" | wc -l)" -eq 1 ] ||
+        { echo "mutant $2 needs exactly one expect line in $spec"; return 1; }
     # A mutant that must hang need not hang for 3 s a test.
     case "$expect" in
         *"did not finish within"*) multiplier=0.2 ;;
@@ -272,7 +281,8 @@ sections_exist() {
         results=build/grade/list/$c.tsv
         [ -s "$results" ] || { echo "no listing $results"; return 1; }
         awk -F '\t' 'NR > 1 { print $8 }' "$results" | while read -r section; do
-            grep -q "^##* .*$section" "chapters/$c.md" ||
+            # (the whole heading: "Adam" must not be found in "AdamW: ...")
+            sed -n 's/^#\{1,\} //p' "chapters/$c.md" | grep -qxF -- "$section" ||
                 { echo "chapters/$c.md has no section \"$section\""; exit 1; }
         done || return 1
     done
@@ -454,7 +464,8 @@ help_describes_every_task() {
 help_lists_every_flag() {
     "$program" --help >"$scratch/help" || return 1
     for flag in "$@"; do
-        grep -q -- "--$flag" "$scratch/help" || { echo "--help does not mention --$flag"; return 1; }
+        # (the whole flag: --n must not be found in --noise)
+        grep -qE -- "--$flag([^a-z0-9-]|\$)" "$scratch/help" || { echo "--help does not mention --$flag"; return 1; }
     done
 }
 
@@ -949,8 +960,11 @@ in_group one-code-path &&
 # (the diagnosis's step) and "nothing wrong found: the loss fell from 3100
 # to inf"; it must give the run's own step and say the diagnosis is at fault.
 try_blames_a_silent_diagnosis() {
+    rm -rf build/try/data/05-gradient-clipping # (no earlier run's file)
     make --no-print-directory -s try CH=05 >"$scratch/try-05.out" 2>&1 &&
         { echo "make try CH=05 passed the stubs"; return 1; }
+    grep -q '^  clip-norm .*it failed' "$scratch/try-05.out" ||
+        { cat "$scratch/try-05.out"; return 1; }
     grep -qF "the loss stopped being a finite number at step 2: diagnose_run named no cause, yet the loss became inf" \
         build/try/data/05-gradient-clipping/clip-norm.printed ||
         { cat build/try/data/05-gradient-clipping/clip-norm.printed; return 1; }
@@ -1015,6 +1029,8 @@ student_edits_survive() {
     # mse_loss() stays, and make restore brings mse_grad()'s back.
     sed -i -e '/^double mse_loss(/,/^}/s|return 0.0;|return 1.0; /* my mse_loss */|' \
         -e '/^void mse_grad(/,/^}/s|\*grad_b = 0.0;|*grad_b = 1.0; /* my mse_grad */|' "$clone/$file"
+    grep -q 'my mse_loss' "$clone/$file" && grep -q 'my mse_grad' "$clone/$file" ||
+        { echo "the student's two edits were not made: the stub changed"; return 1; }
     sum=$(cksum <"$clone/$file")
     (cd "$clone" && FORCE=1 make -s reset EX=mse-grad >/dev/null) || { echo "make reset EX=mse-grad failed"; return 1; }
     grep -q 'my mse_loss' "$clone/$file" && ! grep -q 'my mse_grad' "$clone/$file" ||

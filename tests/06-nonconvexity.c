@@ -1026,6 +1026,48 @@ START_TEST(basin_label_point_diverges_with_finite_gradient)
 }
 END_TEST
 
+/* The same slope along y, and a gradient whose y entry is nan at a finite
+ * point: the contract's check covers both coordinates of the point and of
+ * its gradient, not only x (every run above diverges along x). */
+static void steep_slope_y_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)theta, (void)ctx;
+    g[0] = 0.0;
+    g[1] = 1e307;
+}
+
+static void nan_in_y_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)ctx;
+    g[0] = theta[0];
+    g[1] = NAN;
+}
+
+START_TEST(basin_label_checks_both_coordinates)
+{
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(steep_slope_y_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_UNFINISHED,
+                                       "the point's y went to -infinity "
+                                       "(after 18 steps): check isfinite() "
+                                       "on both coordinates of the point, "
+                                       "not only x"},
+                                      {0, NULL}});
+    /* With no step allowed, the nan is found before the budget. */
+    cfg.max_steps = 0;
+    expect_label(nan_in_y_grad, 0.5, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_UNFINISHED,
+                                       "the gradient's y entry is nan at the "
+                                       "start: check isfinite() on both "
+                                       "entries of the gradient, before the "
+                                       "step budget"},
+                                      {0, NULL}});
+}
+END_TEST
+
 START_TEST(basin_label_on_himmelblau)
 {
     /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
@@ -1268,6 +1310,7 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_unfinished_run);
     tcase_add_test(tc, basin_label_diverged_run);
     tcase_add_test(tc, basin_label_point_diverges_with_finite_gradient);
+    tcase_add_test(tc, basin_label_checks_both_coordinates);
     tcase_add_test(tc, basin_label_on_himmelblau);
     tcase_add_test(tc, basin_label_measures_euclidean_lengths);
     tcase_add_test(tc, basin_label_first_minimum_within_radius);

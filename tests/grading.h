@@ -54,7 +54,8 @@ typedef struct {
 int grading_main(const Chapter *chapter, int argc, char **argv);
 
 /* |actual - expected| <= tol·max(1, |expected|): relative for large values,
- * absolute near zero. */
+ * absolute near zero; an infinite expected value is met only by itself,
+ * and a nan on either side never. */
 bool grading_near(double actual, double expected, double tol);
 
 /* What a result computed partly in float (single precision) still agrees

@@ -827,16 +827,17 @@ report_is_text() {
         { echo "an escape or a bell reached the report through the witness"; return 1; }
     iconv -f UTF-8 -t UTF-8 "$g/escapes2-report/results.json" >/dev/null 2>&1 &&
         jq -e .tests "$g/escapes2-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
-    # A FIFO at the report's path, planted by the submission's own test run.
-    fifo=$g/fifo
-    submission "$fifo" || return 1
-    sed -i 's|^double mse_loss(|int mkfifo(const char *, unsigned);\nstatic int planted;\n&|' "$fifo/$ch1.c"
-    sed -i '/^double mse_loss(/,/^}/s|^{|{\n    if (!planted++) mkfifo("../../reports/fifo-out/report.txt", 0644);|' "$fifo/$ch1.c"
-    timeout 120 make --no-print-directory -s grade SUBMISSION="$fifo" OUT=build/reports/fifo-out CH=01 >/dev/null 2>&1
-    [ $? -ne 124 ] || { echo "a FIFO at the report's path hung make grade"; return 1; }
-    [ -f build/reports/fifo-out/report.txt ] && [ ! -p build/reports/fifo-out/report.txt ] ||
-        { echo "the report is not a regular file"; ls -l build/reports/fifo-out; return 1; }
-    rm -rf build/reports/fifo-out
+    # A FIFO already at the report's path. A submission cannot plant one
+    # (its tests run in the sandbox, where build/ is read-only), but
+    # whatever lies there must neither hang the grader nor take the report:
+    # grade.sh writes beside it and renames, never opening it.
+    fifo_dir=$g/fifo-out
+    mkdir -p "$fifo_dir" && rm -f "$fifo_dir/report.txt" && mkfifo "$fifo_dir/report.txt" || return 1
+    timeout 60 tools/grade.sh --report "$fifo_dir/report.txt" solutions 01 >/dev/null 2>&1
+    [ $? -ne 124 ] || { echo "a FIFO at the report's path hung the grader"; return 1; }
+    [ -f "$fifo_dir/report.txt" ] && [ ! -p "$fifo_dir/report.txt" ] &&
+        grep -q 'parabola-descend' "$fifo_dir/report.txt" ||
+        { echo "the report is not a regular file holding the report"; ls -l "$fifo_dir"; return 1; }
     printf '01-gradient-descent\tparabola-descend\tparabola_descend()\t2\t2\tpass\t\t\t\tvisible\t\n' >"$g/one-row.tsv"
     row=$(student='=HYPERLINK("x")' awk -F '\t' -v mode=gradebook -v stems=01-gradient-descent \
               -f tools/report.awk "$g/one-row.tsv")

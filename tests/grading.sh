@@ -855,8 +855,9 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # the submission may outlive its grading, and the report names each attempt
 # the sandbox refused (tests/sandbox-witness.c).
 # The intruders' fork bomb, reined in: 400 children that wait, then are
-# killed, so that the sandbox's limit (128 more processes) shows without
-# starving Check; it returns how many forks succeeded.
+# killed, without starving Check; it returns how many forks succeeded.
+# (The sandbox's seccomp filter refuses every fork first; its process
+# limit and PID namespace are probed apart, in sandbox_contains_more.)
 fork_bomb_c='static int fork_bomb(void)
 {
     int kids[400], forked = 0;
@@ -870,9 +871,40 @@ fork_bomb_c='static int fork_bomb(void)
     return forked;
 }'
 
+# A listener on the host's loopback, and a client for it: an address that
+# answers outside the sandbox, so that a refused connection inside it is
+# the sandbox's network namespace at work, not a host that is offline.
+net_probe_c='#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (s < 0) return 2;
+    if (argc > 1) { /* client: net-probe PORT */
+        a.sin_port = htons((unsigned short)atoi(argv[1]));
+        return connect(s, (struct sockaddr *)&a, sizeof a) == 0 ? 0 : 1;
+    }
+    socklen_t n = sizeof a;
+    if (bind(s, (struct sockaddr *)&a, sizeof a) || listen(s, 16) ||
+        getsockname(s, (struct sockaddr *)&a, &n)) return 2;
+    printf("%d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    alarm(600); /* never outlives a stuck self-test */
+    for (;;) { int c = accept(s, 0, 0); if (c >= 0) close(c); }
+}'
+
 sandbox_contains() {
     bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null ||
         { echo "bwrap cannot run here (make deps installs bubblewrap)"; return 1; }
+    printf '%s\n' "$net_probe_c" >"$g/net-probe.c" && cc -O2 -o "$g/net-probe" "$g/net-probe.c" || return 1
+    "$g/net-probe" >"$g/net-port" & listener=$!
+    sleep 1
+    port=$(cat "$g/net-port")
+    "$g/net-probe" "$port" || { kill "$listener"; echo "the loopback listener does not answer outside the sandbox"; return 1; }
     class=$root/$g/class
     rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1
     cp solutions/[0-9][0-9]-*.c "$class/victim/" && cp solutions/[0-9][0-9]-*.c "$class/intruder/" || return 1
@@ -900,7 +932,7 @@ static int escaped(void)
     if (f) { fclose(f); bad++; }
     if (access("$class/victim/$ch1.c", R_OK) == 0) bad++;
     int s = socket(2, 1, 0); /* AF_INET, SOCK_STREAM */
-    unsigned char addr[16] = {2, 0, 0, 53, 1, 1, 1, 1}; /* 1.1.1.1:53 */
+    unsigned char addr[16] = {2, 0, $((port / 256)), $((port % 256)), 127, 0, 0, 1}; /* the host's listener */
     if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
     if (fork() == 0) { setsid(); execl("/bin/sleep", "sleep", "47", (char *)0); _exit(0); }
     if (fork_bomb() > 200) bad++;
@@ -912,6 +944,7 @@ EOC
     sed -i '/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + escaped();|' "$class/intruder/$ch1.c"
     grep -q 'escaped();' "$class/intruder/$ch1.c" || { echo "the intruder was not built as meant"; return 1; }
     make --no-print-directory -s grade SUBMISSION="$class/intruder" OUT="$g/intruder-report" CH=01 >/dev/null 2>&1
+    kill "$listener" 2>/dev/null
     [ "$(jq .score "$g/intruder-report/results.json")" = 20 ] ||
         { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder-report/report.txt"; return 1; }
     [ "$(cksum <"$root/build/reports/victim/results.json")" = "$sum" ] || { echo "the victim's report changed"; return 1; }
@@ -939,6 +972,9 @@ check "make grade's sandbox: no writing another's report or the course, no readi
 sandbox_contains_more() {
     class=$root/$g/class2
     marker=escape-marker-$$
+    # A process on the host whose /proc entry the intruder looks for: in
+    # the sandbox's own PID namespace it is not there.
+    sleep 300 & watched=$!
     rm -rf "$class" && mkdir -p "$class/intruder" || return 1
     cat >"$g/escape2.c" <<EOC
 #define _POSIX_C_SOURCE 200809L
@@ -964,6 +1000,11 @@ static int escaped(void)
     struct rlimit r;
     if (getrlimit(RLIMIT_NPROC, &r) == 0) { r.rlim_cur = r.rlim_max = RLIM_INFINITY; setrlimit(RLIMIT_NPROC, &r); }
     if (fork_bomb() > 200) bad++;
+    /* What the seccomp filter does not decide: the limit itself (the
+     * sandbox's is its user's processes plus 128, and cannot be raised),
+     * and the PID namespace (a host process is not in its /proc). */
+    if (getrlimit(RLIMIT_NPROC, &r) != 0 || r.rlim_max == RLIM_INFINITY || r.rlim_max > 100000) bad++;
+    if (access("/proc/$watched", F_OK) == 0) bad++;
     return bad;
 }
 static void kill_everything(void) { kill(-1, SIGKILL); }
@@ -979,6 +1020,7 @@ EOC
     make --no-print-directory -s grade SUBMISSION="$class/intruder" OUT="$g/intruder2-report" CH=01 >/dev/null 2>&1
     [ "$(jq .score "$g/intruder2-report/results.json")" = 20 ] ||
         { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder2-report/report.txt"; return 1; }
+    kill "$watched" 2>/dev/null
     # The killer takes its own tests down with it, and nothing else.
     sleep 300 & bystander=$!
     make --no-print-directory -s grade SUBMISSION="$class/killer" OUT="$g/killer-report" CH=01 >/dev/null 2>&1

@@ -409,12 +409,18 @@ include_check_reads_every_compiler() {
     printf '#include "%s/solutions/02-gradient-accumulation.c"\n' "$(pwd)" | cat "solutions/$ch1.c" - >"$d/outside.c"
     printf '#include <../../../../../../../../../../%s/solutions/02-gradient-accumulation.c>\n' "$(pwd)" |
         cat "solutions/$ch1.c" - >"$d/climb.c"
+    # climb.c's ten ".." resolve through -Ilib, an outside path by any
+    # reading; two from a system folder (clang keeps the line marker
+    # "/usr/include/../../PATH") are what the check of ".." in a system
+    # header's name refuses.
+    printf '#include <../..%s/solutions/02-gradient-accumulation.c>\n' "$(pwd)" |
+        cat "solutions/$ch1.c" - >"$d/climb2.c"
     printf '#line 1 "exercises/%s.h"\n__asm__(".globl grading_near");\n' "$ch1" | cat "solutions/$ch1.c" - >"$d/line.c"
     cp "solutions/$ch1.c" "$d/plain.c"
     for cc in gcc clang aarch64-linux-gnu-gcc; do
         dirs=$($cc -xc -E -v /dev/null 2>&1 |
             sed -n '/^#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
-        for f in plain outside climb line; do
+        for f in plain outside climb climb2 line; do
             $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>/dev/null
             awk -v file="\"$d/$f.c\"" -v system_dirs="$dirs" -f tools/untrusted.awk "$d/$f.$cc.i" 2>"$d/$f.$cc.why"
             got=$?
@@ -1263,6 +1269,15 @@ compile_is_sandboxed() {
     for c in 01 03 04; do
         jq -r ".tests[] | select(.name | startswith(\"$c\")) | .status" "$g/intruder3-report/results.json" | grep -qv passed ||
             { echo "chapter $c's file was not refused"; return 1; }
+    done
+    # Refused because the sandbox hid the files from the compiler, not
+    # only by the include check afterwards (which would refuse a file that
+    # had read them, and leave nothing behind either): the compiler and
+    # the assembler could not find them.
+    for seen in "victim/$ch1.c: No such file or directory" "file not found: $victim" \
+                "instructor/$ch1.c: No such file or directory"; do
+        grep -qF -- "$seen" "$g/intruder3-report/report.txt" ||
+            { echo "not refused for want of the file: $seen"; grep -A3 'does not compile' "$g/intruder3-report/report.txt"; return 1; }
     done
 }
 check "make grade compiles in the sandbox: no other student's file or hidden suite read by #include, .incbin, #line or <../..>" \

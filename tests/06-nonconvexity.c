@@ -999,10 +999,10 @@ START_TEST(basin_label_diverged_run)
 END_TEST
 
 /* A gradient that stays finite however far the point goes: a slope of
- * 1e307 everywhere. With lr = 1 the point falls by 1e307 a step and passes
- * the largest double (about 1.8e308) after 18 steps, to -inf, while the
- * gradient is still 1e307. The contract's check covers the point as well
- * as its gradient. */
+ * 1e307 everywhere, along x or along y. With lr = 1 the point falls by
+ * 1e307 a step and passes the largest double (about 1.8e308) after 18
+ * steps, to -inf, while the gradient is still 1e307. The contract's check
+ * covers the point as well as its gradient, both coordinates. */
 static void steep_slope_grad(const double theta[2], const void *ctx, double g[2])
 {
     (void)theta, (void)ctx;
@@ -1010,25 +1010,6 @@ static void steep_slope_grad(const double theta[2], const void *ctx, double g[2]
     g[1] = 0.0;
 }
 
-START_TEST(basin_label_point_diverges_with_finite_gradient)
-{
-    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
-                       .radius = 1e-3};
-    expect_label(steep_slope_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
-                 BASIN_DIVERGED,
-                 (const WrongLabel[]){{BASIN_UNFINISHED,
-                                       "the point itself went to infinity "
-                                       "(after 18 steps) while its gradient "
-                                       "stayed finite: check isfinite() on "
-                                       "the point too, not only on the "
-                                       "gradient"},
-                                      {0, NULL}});
-}
-END_TEST
-
-/* The same slope along y, and a gradient whose y entry is nan at a finite
- * point: the contract's check covers both coordinates of the point and of
- * its gradient, not only x (every run above diverges along x). */
 static void steep_slope_y_grad(const double theta[2], const void *ctx, double g[2])
 {
     (void)theta, (void)ctx;
@@ -1036,6 +1017,33 @@ static void steep_slope_y_grad(const double theta[2], const void *ctx, double g[
     g[1] = 1e307;
 }
 
+START_TEST(basin_label_point_diverges_with_finite_gradient)
+{
+    static const struct {
+        GradFn grad;
+        const char *why;
+    } slopes[] = {
+        {steep_slope_grad, "the point itself went to infinity (after 18 "
+                           "steps) while its gradient stayed finite: check "
+                           "isfinite() on the point too, not only on the "
+                           "gradient"},
+        {steep_slope_y_grad, "the point's y went to -infinity (after 18 "
+                             "steps): check isfinite() on both coordinates "
+                             "of the point, not only x"},
+    };
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    for (size_t i = 0; i < sizeof slopes / sizeof *slopes; i++)
+        expect_label(slopes[i].grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
+                     BASIN_DIVERGED,
+                     (const WrongLabel[]){{BASIN_UNFINISHED, slopes[i].why},
+                                          {0, NULL}});
+}
+END_TEST
+
+/* A gradient whose y entry is nan at a finite point: the check covers both
+ * entries of the gradient, not only x's (every run above diverges along x
+ * first), and comes before the step budget. */
 static void nan_in_y_grad(const double theta[2], const void *ctx, double g[2])
 {
     (void)ctx;
@@ -1045,18 +1053,8 @@ static void nan_in_y_grad(const double theta[2], const void *ctx, double g[2])
 
 START_TEST(basin_label_checks_both_coordinates)
 {
-    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 0, .grad_tol = 1e-9,
                        .radius = 1e-3};
-    expect_label(steep_slope_y_grad, 0.0, 0.0, bowl_minimum, 1, &cfg,
-                 BASIN_DIVERGED,
-                 (const WrongLabel[]){{BASIN_UNFINISHED,
-                                       "the point's y went to -infinity "
-                                       "(after 18 steps): check isfinite() "
-                                       "on both coordinates of the point, "
-                                       "not only x"},
-                                      {0, NULL}});
-    /* With no step allowed, the nan is found before the budget. */
-    cfg.max_steps = 0;
     expect_label(nan_in_y_grad, 0.5, 0.0, bowl_minimum, 1, &cfg,
                  BASIN_DIVERGED,
                  (const WrongLabel[]){{BASIN_UNFINISHED,

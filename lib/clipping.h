@@ -2,10 +2,10 @@
  * clipping.h: chapter 5's gradient clipping as the chapter programs offer
  * it, two flags and a hook for lib/loop.h's one loop.
  *
- * Chapter 4's optimizers and chapter 5's program both clip the gradient
- * between the backward pass and the step, when --clip-norm or
- * --clip-value asks for it, and mean the same by it; so the flags, their
- * help and the hook are written once, here. The clipping itself is
+ * Chapter 4's optimizers, chapter 5's program and chapter 8's network all
+ * clip the gradient between the backward pass and the step, when
+ * --clip-norm or --clip-value asks for it, and mean the same by it; so
+ * the flags, their help and the clipping are written once, here. The clipping itself is
  * chapter 5's graded clip_grad_norm and clip_grad_value, which treat all
  * of θ's gradient as one tensor.
  */

@@ -105,7 +105,7 @@ lesson_claims() {
         a=$(column "$data/momentum-$s.csv" loss)
         awk -v a="$a" -v c="$c" 'BEGIN { exit !(a < c - 0.01) }' ||
             { echo "momentum-$s does not end well below the constant rate"; return 1; }
-        lowest=$(awk -v a="$a" -v l="$lowest" 'BEGIN { print (a < l ? a : l) }')
+        lowest=$(awk -v a="$a" -v l="$lowest" 'BEGIN { printf "%.17g", (a < l ? a : l) }')
     done
     awk -v a="$(column "$data/momentum-cosine.csv" loss)" -v l="$lowest" 'BEGIN { exit !(a - l <= 1e-3) }' ||
         { echo "the cosine ends more than 1e-3 above the lowest loss, $lowest"; return 1; }

@@ -305,6 +305,12 @@ EOF
     tools/grade.sh "$g/include" 01 >"$g/include.out" 2>&1
     [ $? -eq 1 ] && grep -q 'the file includes .*instructor' "$g/include.out" &&
         ! grep -q SECRET "$g/include.out" || { cat "$g/include.out"; return 1; }
+    # Two lines that were full marks: a line marker of the file's own
+    # entering a system header, where an #include of anything passed.
+    submission "$g/marker" || return 1
+    printf '# 1 "/usr/include/stdio.h" 1 3\n#include "%s/solutions/%s.c"\n' "$(pwd)" "$ch1" >"$g/marker/$ch1.c"
+    tools/grade.sh "$g/marker" 01 >"$g/marker.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file has a line directive' "$g/marker.out" || { cat "$g/marker.out"; return 1; }
     submission "$g/asm" || return 1
     printf '__asm__(".globl grading_near");\n' >>"$g/asm/$ch1.c"
     tools/grade.sh "$g/asm" 01 >"$g/asm.out" 2>&1
@@ -322,7 +328,7 @@ EOF
     [ $? -eq 1 ] && grep -q 'climbed the parabola' "$g/run-case.out" &&
         grep -q '^  PASS     linreg-train' "$g/run-case.out" || { cat "$g/run-case.out"; return 1; }
 }
-check "a submission's main(), grading_near(), pow(), headers, tests, includes, asm, constructors, _exit(0) or CK_RUN_CASE change nothing" \
+check "a submission's main(), grading_near(), pow(), headers, tests, includes, line markers, asm, constructors, _exit(0) or CK_RUN_CASE change nothing" \
     submission_cannot_change_the_grading
 
 scores_are_never_stale() {
@@ -402,7 +408,10 @@ check "make check CC=clang (no _Float16, another preprocessor's line markers): s
 # environment's or a cross compiler's do: every file was refused as
 # including stdc-predef.h). For each, a solution file passes; an #include
 # of a file outside, one that climbs out of a system folder with <../..>,
-# and asm hidden behind a #line naming a course header are refused.
+# asm hidden behind a #line naming a course header, and an include or asm
+# behind a line marker of the file's own that enters a system header
+# (GCC's # 1 "/usr/include/stdio.h" 1 3, after the real stdio.h too, or
+# hidden by a carriage return or a NUL byte) are refused.
 include_check_reads_every_compiler() {
     d=$g/markers
     mkdir -p "$d" || return 1
@@ -416,11 +425,19 @@ include_check_reads_every_compiler() {
     printf '#include <../..%s/solutions/02-gradient-accumulation.c>\n' "$(pwd)" |
         cat "solutions/$ch1.c" - >"$d/climb2.c"
     printf '#line 1 "exercises/%s.h"\n__asm__(".globl grading_near");\n' "$ch1" | cat "solutions/$ch1.c" - >"$d/line.c"
+    printf '# 1 "/usr/include/stdio.h" 1 3\n#include "%s/solutions/02-gradient-accumulation.c"\n' "$(pwd)" |
+        cat "solutions/$ch1.c" - >"$d/enter.c"
+    printf '#include <stdio.h>\n# 1 "/usr/include/stdio.h" 1 3 4\n__asm__(".globl grading_near");\n' |
+        cat "solutions/$ch1.c" - >"$d/enter-asm.c"
+    printf 'int cr;\r# 1 "/usr/include/stdio.h" 1 3\r__asm__(".globl grading_near");\n' |
+        cat "solutions/$ch1.c" - >"$d/enter-cr.c"
+    printf '#\000 1 "/usr/include/stdio.h" 1 3\n__asm__(".globl grading_near");\n' |
+        cat "solutions/$ch1.c" - >"$d/enter-nul.c"
     cp "solutions/$ch1.c" "$d/plain.c"
     for cc in gcc clang aarch64-linux-gnu-gcc; do
         dirs=$($cc -xc -E -v /dev/null 2>&1 |
             sed -n '/^#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
-        for f in plain outside climb climb2 line; do
+        for f in plain outside climb climb2 line enter enter-asm enter-cr enter-nul; do
             $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>/dev/null
             awk -v file="\"$d/$f.c\"" -v system_dirs="$dirs" -f tools/untrusted.awk "$d/$f.$cc.i" 2>"$d/$f.$cc.why"
             got=$?
@@ -430,7 +447,7 @@ include_check_reads_every_compiler() {
         done
     done
 }
-check "the grader's include check reads GCC's, clang's and a cross compiler's line markers: a solution passes, outside includes, <../..> and #line with asm are refused" \
+check "the grader's include check reads GCC's, clang's and a cross compiler's line markers: a solution passes, outside includes, <../..>, #line with asm and a marker entering a header of its own making are refused" \
     include_check_reads_every_compiler
 
 # ------------------------------------------------------------ grade-class

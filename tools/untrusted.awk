@@ -15,7 +15,12 @@
 # leads out of those folders. The markers are followed as a stack of
 # includes, so that a #line naming a course header cannot pass the file's
 # own lines off as the header's: a marker that neither enters nor leaves a
-# file must name the file it is in. Its own lines may not use asm, which
+# file must name the file it is in. A marker can be written in the file
+# too, though (GCC's # 1 "/usr/include/stdio.h" 1 3, a #line that enters
+# a file), and then the file's next lines pass for a system header's, free
+# to include anything and to use asm: so the file may hold no line
+# directive at all, as the preprocessor would read one (below). Its own
+# lines may not use asm, which
 # these exercises never need, and which could bring in files (.incbin) or
 # symbols behind the grader's back. Prints the reason on stderr and exits 1,
 # or exits 0.
@@ -44,10 +49,42 @@ function without_dotdot(path,    n, part, i, k, kept, out) {
 }
 
 BEGIN {
+    if (has_line_directive(substr(file, 2, length(file) - 2)))
+        refuse("the file has a line directive (#line, or # and a number at the start of a line, in a comment too), which the grader does not allow: it could pass the file's own lines off as a header's")
     listed = split(system_dirs, dir, ":")
     ndirs = listed
     for (i = 1; i <= listed; i++)
         if (dir[i] ~ /^\// && dir[i] ~ /(^|\/)\.\.(\/|$)/) dir[++ndirs] = without_dotdot(dir[i])
+}
+
+# Whether the file at PATH holds a line directive, #line or GCC's # NUM,
+# read as the preprocessor reads it: a line ends at a carriage return
+# too, a NUL byte is dropped, ??= and ??/ are # and \ (C11's trigraphs),
+# %: is # (a digraph), a line ending in \ (spaces after it too) goes on
+# on the next, and a comment is a space, so a directive may follow one
+# that ends on its line ("*/ # 1 ..."). Cautious: the same text inside a
+# comment or a string counts too, which an exercise never needs.
+function has_line_directive(path,    line, joined, ws, hash, found) {
+    ws = "([ \t\f\v]|/\\*([^*]|\\*+[^*/])*\\*+/)*"
+    hash = "(#|%:)" ws "([0-9]|line([^A-Za-z0-9_]|$))"
+    joined = ""
+    RS = "\r\n|\r|\n"
+    while (!found && (getline line < path) > 0) {
+        gsub(/\000/, "", line)
+        gsub(/\?\?=/, "#", line)
+        gsub(/\?\?\//, "\\", line)
+        if (line ~ /\\[ \t\f\v\r]*$/) {
+            sub(/\\[ \t\f\v\r]*$/, "", line)
+            joined = joined line
+            continue
+        }
+        line = joined line
+        joined = ""
+        found = line ~ ("^" ws hash) || line ~ ("\\*/" ws hash)
+    }
+    close(path)
+    RS = "\n"
+    return found || joined ~ ("^" ws hash)
 }
 
 function unquoted(q) {

@@ -233,6 +233,10 @@ hidden_tests_count_but_say_nothing() {
         { echo "results.json lacks the hidden test's diagnostic"; return 1; }
     ! grep '^  "output"' "$out/results.json" | grep -q SECRET || { echo "top-level output leaks"; return 1; }
     grep -q 'climbed the parabola' "$g/hidden-fail.out" || { echo "the visible failure is not shown"; return 1; }
+    # Check's summary line of the hidden suite would count its tests and
+    # say whether one crashed: only the chapter's own is shown.
+    [ "$(grep -c 'Checks: ' "$out/report.txt")" = 1 ] ||
+        { echo "the report shows the hidden suite's summary line:"; grep 'Checks: ' "$out/report.txt"; return 1; }
 }
 check "hidden instructor tests are graded and counted; students see only that one failed" \
     hidden_tests_count_but_say_nothing
@@ -493,6 +497,55 @@ class_gradebook() {
 }
 check "make grade-class: solutions, stubs and a crash + hang grade into a correct gradebook, in bounded time" \
     class_gradebook
+
+# What grade-class writes never lands on the students' folders, and a
+# mistaken setting replaces nothing. An OUT that is the class folder, is
+# inside it or holds it (where each student's reports replace a folder of
+# the student's name) is refused, every student's file as it was. A
+# HIDDEN_TESTS that is missing, names no chapter, is empty or does not
+# compile stops the class before any student, with last time's gradebook
+# and reports as they were (they had all been emptied, student by
+# student, and the gradebook rewritten with every student NOT GRADED).
+# The reports take the mode the umask gives (mktemp's 0600 kept them from
+# the instructor's group).
+listing_of() { find "$1" -exec stat -c '%n %s %.9Y' {} + | LC_ALL=C sort | cksum; }
+class_results_are_kept() {
+    class=$g/kept-class
+    rm -rf "$class" && mkdir -p "$class/ann" && cp "solutions/$ch1.c" "$class/ann/" || return 1
+    files=$(listing_of "$class")
+    for out in "$class" "$class/reports" "$g"; do
+        make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >"$g/kept.out" 2>&1 &&
+            { echo "OUT=$out was taken"; return 1; }
+        grep -qF "grade-class: OUT=$out " "$g/kept.out" || { cat "$g/kept.out"; return 1; }
+        [ "$(listing_of "$class")" = "$files" ] || { echo "OUT=$out: the class folder changed:"; ls -lR "$class"; return 1; }
+    done
+    out=$g/kept-out
+    (umask 027 && make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out") >"$g/kept.out" 2>&1 ||
+        { cat "$g/kept.out"; return 1; }
+    for f in gradebook.csv ann/report.txt ann/results.json ann/results.tap ann/results.tsv; do
+        mode=$(stat -c %a "$out/$f")
+        [ "$mode" = 640 ] || { echo "$f: mode $mode under umask 027, expected 640"; return 1; }
+    done
+    reports=$(listing_of "$out")
+    mkdir -p "$g/kept-misnamed" "$g/kept-empty" "$g/kept-broken" || return 1
+    printf '#include "grading.h"\n' >"$g/kept-misnamed/$ch1-hidden.c"
+    printf 'this is not C;\n' >"$g/kept-broken/$ch1.c"
+    for hidden in no-such misnamed empty broken; do
+        case $hidden in
+            no-such) says="is not a directory" ;;
+            misnamed) says="$ch1-hidden.c: not a chapter's suite" ;;
+            empty) says="holds no suite" ;;
+            broken) says="$(pwd)/$g/kept-broken/$ch1.c:1:1: error" ;;
+        esac
+        make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" HIDDEN_TESTS="$(pwd)/$g/kept-$hidden" \
+            >"$g/kept.out" 2>&1 && { echo "HIDDEN_TESTS=$hidden was taken"; return 1; }
+        grep -qF "$says" "$g/kept.out" && grep -q "nothing graded" "$g/kept.out" ||
+            { echo "HIDDEN_TESTS=$hidden, expected: $says"; cat "$g/kept.out"; return 1; }
+        [ "$(listing_of "$out")" = "$reports" ] || { echo "HIDDEN_TESTS=$hidden: the earlier reports changed"; ls -lR "$out"; return 1; }
+    done
+}
+check "grade-class: an OUT that is, is in or holds the class folder is refused, and a mistyped, misnamed, empty or broken HIDDEN_TESTS replaces nothing; the reports keep the umask's mode" \
+    class_results_are_kept
 
 student_time_limit() {
     class=$g/slow-class
@@ -1426,6 +1479,44 @@ make_variables_refused() {
 }
 check "make check, watch and try CH=99 are refused at once, naming the chapters; GRADE_TIME_LIMIT=abc by its name" \
     make_variables_refused
+
+# make grade's settings, refused in one line that names the variable and
+# what is wrong with it, before the earlier reports go: a CH with no
+# chapter (which deleted them, then said it "Wrote" them), a SUBMISSION
+# that is empty, missing or a file (all three "say whose files"), an OUT
+# that cannot be made; grade-class's CH and GRADE_TIME_LIMIT, which it
+# ignored; and a report that cannot be written ends the grading with
+# status 2, where it said nothing and ended with 0.
+grade_settings_refused() {
+    out=$g/settings-out
+    make --no-print-directory -s grade SUBMISSION=solutions CH=01 OUT="$out" >/dev/null 2>&1 || return 1
+    reports=$(listing_of "$out")
+    make --no-print-directory -s grade SUBMISSION=solutions CH=11 OUT="$out" >"$g/settings.out" 2>&1 &&
+        { echo "CH=11 was taken"; return 1; }
+    grep -q '^grade: CH=11: there is no chapter 11' "$g/settings.out" && ! grep -q '^Wrote' "$g/settings.out" ||
+        { cat "$g/settings.out"; return 1; }
+    [ "$(listing_of "$out")" = "$reports" ] || { echo "CH=11 changed the earlier reports"; return 1; }
+    for case in "|SUBMISSION is empty" "$g/no-such|SUBMISSION=$g/no-such does not exist" \
+                "tests/grading.sh|SUBMISSION=tests/grading.sh is a file, not a folder"; do
+        make --no-print-directory -s grade SUBMISSION="${case%%|*}" >/dev/null 2>"$g/settings.err" &&
+            { echo "SUBMISSION=${case%%|*} was taken"; return 1; }
+        grep -q "^make grade: ${case#*|}" "$g/settings.err" || { cat "$g/settings.err"; return 1; }
+    done
+    make --no-print-directory -s grade SUBMISSION=solutions OUT=tests/grading.sh/out >/dev/null 2>"$g/settings.err" &&
+        { echo "OUT under a file was taken"; return 1; }
+    grep -q '^make grade: OUT=tests/grading.sh/out: cannot write there' "$g/settings.err" || { cat "$g/settings.err"; return 1; }
+    for setting in CH=01 GRADE_TIME_LIMIT=60; do
+        make --no-print-directory -s grade-class SUBMISSIONS="$g" "$setting" >/dev/null 2>"$g/settings.err" &&
+            { echo "grade-class took $setting"; return 1; }
+        grep -q "^make grade-class: ${setting%%=*}" "$g/settings.err" || { cat "$g/settings.err"; return 1; }
+    done
+    tools/grade.sh --json /proc/no-such/results.json solutions 01 >/dev/null 2>"$g/settings.err"
+    status=$?
+    [ "$status" -eq 2 ] && grep -q '^grade: cannot write /proc/no-such/results.json' "$g/settings.err" ||
+        { echo "an unwritable results.json: status $status"; cat "$g/settings.err"; return 1; }
+}
+check "make grade and grade-class: a bad CH, SUBMISSION or OUT is named in one line and leaves the earlier reports; an unwritable report is status 2" \
+    grade_settings_refused
 
 # A student's chapter file gone (deleted, renamed): make check names the
 # command that brings the stub back, and that command does. A submission

@@ -43,7 +43,23 @@ if ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null && 
     echo "grade-class: the sandbox cannot run here (install bubblewrap; it needs user namespaces): nothing graded. GRADE_UNSANDBOXED=1 grades without it, running every submission's code with your permissions" >&2
     exit 2
 fi
-mkdir -p "$out" || exit 2
+# Each student's reports go to OUT-DIR/STUDENT, which is emptied first: an
+# OUT-DIR that is the class folder, or inside it, or holds it, would have
+# that empty a student's own folder (or grade the reports as a student).
+# (realpath -m: symbolic links followed, and OUT-DIR need not exist yet.)
+real_class=$(realpath -m -- "$class") real_out=$(realpath -m -- "$out")
+case "$real_out/" in
+    "$real_class"/*)
+        printf '%s\n' "grade-class: OUT=$out is the class folder or inside it: the reports would mix with the students' folders (and replace them); put them elsewhere" >&2
+        exit 2 ;;
+esac
+case "$real_class/" in
+    "$real_out"/*)
+        printf '%s\n' "grade-class: OUT=$out holds the class folder: each student's reports replace a folder of the same name there; put them elsewhere" >&2
+        exit 2 ;;
+esac
+mkdir -p "$out" 2>/dev/null && [ -w "$out" ] ||
+    { printf '%s\n' "grade-class: OUT=$out: cannot write there (the folder for the gradebook and the students' reports)" >&2; exit 2; }
 out=$(cd "$out" && pwd)
 
 # Every entry of the class folder is a student's folder, or said to be
@@ -75,6 +91,14 @@ if [ "$total" -eq 0 ]; then
     exit 2
 fi
 stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
+# The settings and the course's side (the hidden suites' too) are checked
+# once, before any student's earlier results are replaced: a mistyped
+# HIDDEN_TESTS, or a hidden suite that does not compile, stops here with
+# its message, and last time's gradebook and reports stay as they were.
+if ! "$root/tools/grade.sh" --prepare ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} "$class" </dev/null; then
+    printf '%s\n' "grade-class: nothing graded, and nothing in $out replaced" >&2
+    exit 2
+fi
 
 # The gradebook is written from rows kept here, never read back, so no
 # student's code can edit the rows of the students before it; it is
@@ -87,8 +111,12 @@ write_gradebook() {
         for s in $stems; do printf ',%s' "$s"; done
         printf ',total,max,first_failing\n'
         printf '%s' "$rows"
-    } >"$book_tmp" && mv -fT "$book_tmp" "$out/gradebook.csv" && book_tmp=$(mktemp "$out/.gradebook.XXXXXX")
+    } >"$book_tmp" && chmod "$file_mode" "$book_tmp" && mv -fT "$book_tmp" "$out/gradebook.csv" &&
+        book_tmp=$(mktemp "$out/.gradebook.XXXXXX")
 }
+# (The mode a new file gets from the umask: mktemp's 0600 would keep the
+# gradebook from the instructor's group.)
+file_mode=$(printf '%o' $((0666 & ~0$(umask))))
 # (A dot-name: no student's folder has one.)
 book_tmp=$(mktemp "$out/.gradebook.XXXXXX") || exit 2
 trap 'rm -f "$book_tmp"' EXIT

@@ -51,6 +51,14 @@ reset:
 restore:
 	@FORCE=$(call quote,$(FORCE)) tools/reset.sh --restore $(call quote,$(EX)) $(call quote,$(EXERCISES)) || $(quietly_fail)
 
+# must_be_folder TARGET,VARIABLE,VALUE,ADVICE: one line and status 2
+# unless VALUE is a folder: "is empty: ADVICE", "does not exist" or "is a
+# file, not a folder".
+must_be_folder = v=$(call quote,$3); \
+  if [ -z "$$v" ]; then echo "$1: $2 is empty: $4" >&2; exit 2; \
+  elif [ ! -e "$$v" ]; then echo "$1: $2=$$v does not exist" >&2; exit 2; \
+  elif [ ! -d "$$v" ]; then echo "$1: $2=$$v is a file, not a folder (of $(if $(filter SUBMISSIONS,$2),student folders,exercise files))" >&2; exit 2; fi
+
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 # [GRADE_TIME_LIMIT=seconds, 600 by default: Gradescope's own limit; the
 # chapters not reached by then score 0]
@@ -64,18 +72,21 @@ GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
 	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
-	@test -d $(call quote,$(SUBMISSION)) || { echo "make grade: SUBMISSION="$(call quote,$(SUBMISSION))": say whose files, e.g. make grade SUBMISSION=path/to/student" >&2; exit 2; }
-	@mkdir -p $(call quote,$(REPORT_DIR)) && cd $(call quote,$(REPORT_DIR)) && rm -f results.json results.tap report.txt
+	@$(call must_be_folder,make grade,SUBMISSION,$(SUBMISSION),say whose files as in make grade SUBMISSION=path/to/student)
+	@mkdir -p $(call quote,$(REPORT_DIR)) 2>/dev/null && test -w $(call quote,$(REPORT_DIR)) || \
+	  { echo "make grade: OUT="$(call quote,$(REPORT_DIR))": cannot write there (the folder for report.txt, results.json and results.tap)" >&2; exit 2; }
 	@$(skip_when_dry) MAKE='$(MAKE)' tools/grade.sh --sandbox --time-limit $(call quote,$(GRADE_TIME_LIMIT)) --json $(call quote,$(REPORT_DIR)/results.json) --tap $(call quote,$(REPORT_DIR)/results.tap) \
 	  --report $(call quote,$(REPORT_DIR)/report.txt) $(if $(HIDDEN_TESTS),--hidden-tests $(call quote,$(HIDDEN_TESTS))) \
 	  $(call quote,$(SUBMISSION)) $(call quote,$(CH)); status=$$?; \
-	  if [ -f $(call quote,$(REPORT_DIR)/results.json) ]; then \
+	  if [ $$status -le 1 ] && [ -f $(call quote,$(REPORT_DIR)/results.json) ]; then \
 	    echo "Wrote "$(call quote,$(REPORT_DIR)/results.json)", results.tap and report.txt"; fi; exit $$status
 
 # make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
 grade-class: deps
 	@tools/deps.sh grade
-	@test -d $(call quote,$(SUBMISSIONS)) || { echo "make grade-class: SUBMISSIONS="$(call quote,$(SUBMISSIONS))": say which folder, e.g. make grade-class SUBMISSIONS=path/to/class" >&2; exit 2; }
+	@$(call must_be_folder,make grade-class,SUBMISSIONS,$(SUBMISSIONS),say which folder as in make grade-class SUBMISSIONS=path/to/class)
+	@$(if $(CH),echo "make grade-class: CH="$(call quote,$(CH))": grade-class grades every chapter (make grade SUBMISSION=... CH=NN grades one student's chapter)" >&2; exit 2)
+	@$(if $(filter-out 600,$(GRADE_TIME_LIMIT)),echo "make grade-class: GRADE_TIME_LIMIT is make grade's; a class's limit per student is STUDENT_TIME_LIMIT (600 s by default)" >&2; exit 2)
 	@$(skip_when_dry) MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
 
 # ------------------------------------------------- what tools/grade.sh asks

@@ -21,6 +21,9 @@
 #   --exercise EXERCISE  the same, with EXERCISE's verdict as the exit status
 #                        (make check EX=NAME)
 #   --quiet              print only Check's summary lines (GRADE_QUIET=1)
+#   --prepare            check the settings and build the course's side
+#                        (with the hidden suites), then stop: nothing is
+#                        graded
 #   --sandbox            run the submission's tests in a bubblewrap sandbox
 #                        (make grade, make grade-class; see run_suite below);
 #                        refused where bwrap cannot run, unless
@@ -78,6 +81,7 @@ while [ $# -gt 0 ]; do
         --exercise) mode=hint; hint=${2:?}; strict=1; shift 2 ;;
         --quiet) quiet=1; shift ;;
         --sandbox) sandbox=1; shift ;;
+        --prepare) mode=prepare; shift ;;
         --) shift; break ;;
         -*) usage ;;
         *) break ;;
@@ -129,6 +133,31 @@ if [ -z "$stems" ]; then
     fi
     exit 2
 fi
+# Every .c file of the hidden tests' folder is a chapter's suite, named as
+# tests/ names them: one named otherwise would be left out without a
+# word, and the students graded without it.
+if [ -n "$hidden_dir" ]; then
+    hv_suites=0 hv_stray=""
+    for hv_file in "$hidden_dir"/*.c; do
+        [ -e "$hv_file" ] || continue
+        hv_name=${hv_file##*/} hv_name=${hv_name%.c} hv_ok=0
+        for s in $suites; do case "$hv_name" in "$s"|"$s".*) hv_ok=1 ;; esac; done
+        if [ "$hv_ok" = 1 ]; then hv_suites=$((hv_suites + 1)); else hv_stray="$hv_stray ${hv_file##*/}"; fi
+    done
+    hv_names="NN-topic.c or NN-topic.NAME.c, NN-topic one of$suites"
+    if [ -n "$hv_stray" ]; then
+        printf '%s\n' "grade: HIDDEN_TESTS=$hidden_dir:$hv_stray: not a chapter's suite (a hidden suite is named $hv_names)" >&2
+        exit 2
+    elif [ "$hv_suites" = 0 ]; then
+        printf '%s\n' "grade: HIDDEN_TESTS=$hidden_dir holds no suite (a hidden suite is named $hv_names)" >&2
+        exit 2
+    fi
+fi
+# The settings are good: what an earlier grading wrote goes, so that one
+# that stops half-way leaves nothing to be taken for its own results.
+for f in "$json" "$tap" "$report" "$results_out"; do
+    [ -z "$f" ] || rm -f "$f"
+done
 
 # One scratch folder per exercises folder, set of flags and compiler (a CC
 # given to make), so grading solutions, stubs and sanitizer builds never
@@ -394,10 +423,18 @@ sanitize() {
 
 # write_file TARGET: stdin into TARGET through a temporary file of an
 # unpredictable name beside it, renamed into place: whatever a submission
-# left at TARGET (a FIFO, a link) is replaced, never opened.
+# left at TARGET (a FIFO, a link) is replaced, never opened. The file gets
+# the mode the umask gives a new file (mktemp's is 0600: a teaching
+# assistant in the instructor's group could not read the reports). A
+# report that cannot be written ends the grading with status 2, naming
+# it: on Gradescope a run without results.json is a failed run.
+file_mode=$(printf '%o' $((0666 & ~0$(umask))))
 write_file() {
-    wf_tmp=$(mktemp "$1.XXXXXX") || return 1
-    cat >"$wf_tmp" && mv -f "$wf_tmp" "$1" || { rm -f "$wf_tmp"; return 1; }
+    wf_tmp=$(mktemp "$1.XXXXXX" 2>/dev/null) &&
+        cat >"$wf_tmp" && chmod "$file_mode" "$wf_tmp" && mv -f "$wf_tmp" "$1" && return 0
+    [ -n "$wf_tmp" ] && rm -f "$wf_tmp"
+    echo "grade: cannot write $1 (is its folder writable?): the grading is not saved" >&2
+    exit 2
 }
 
 # merge TRUSTED RAW NOTE MESSAGE VISIBILITY: the trusted rows, with status
@@ -459,7 +496,11 @@ build_course() {
 [ -d "$objs/grade" ] || mkdir -p "$objs/grade" || exit 2
 if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     echo "grade: the course's test suites do not build:" >&2
-    cat "$work/make.log" >&2
+    # (A hidden suite is compiled through a link in the build tree: its
+    # messages name the instructor's own file instead.)
+    awk -v link="$objs/grade/hidden-$hidden_key/src/" -v dir="${hidden_dir%/}/" '
+        link != "" { while ((i = index($0, link)) > 0) $0 = substr($0, 1, i - 1) dir substr($0, i + length(link)) }
+        { print }' "$work/make.log" >&2
     # A header of exercises/ is the course's contract, which its tests and
     # programs are compiled against, not a file of the student's: one
     # edited to fit an answer (a double * made a float *) breaks the
@@ -470,6 +511,9 @@ if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     done
     exit 2
 fi
+# (--prepare: grade-class builds the course's side once, and stops on a
+# failure there before any student's results are touched.)
+[ "$mode" = prepare ] && exit 0
 hidden_suites=""
 [ -n "$hidden_dir" ] && hidden_suites=$(ls "$hidden_dir"/[0-9][0-9]-*.c 2>/dev/null | sort)
 
@@ -594,9 +638,10 @@ for stem in $stems; do
         if [ -z "$hnote" ] && [ -x "$work/hidden-$hidden_key/$h.tests" ]; then
             t=$(remaining)
             [ "$t" -gt 300 ] && t=300
+            # (Check's summary line stays out of the report: its counts
+            # would tell the student how many hidden tests there are and
+            # whether one crashed.)
             run_suite "$t" "$work/hidden-$hidden_key/$h.out" "$root/$work/hidden-$hidden_key/$h.tests" "$raw"
-            summaries="$summaries$stem (hidden tests): $(check_summary "$work/hidden-$hidden_key/$h.out")
-"
         elif [ -z "$hnote" ]; then
             hnote=compile hmessage="$source does not link with the hidden tests"
         fi

@@ -16,6 +16,9 @@
 # own messages on standard error, a crash's "Segmentation fault") to
 # DATA-DIR/NAME.printed instead of the terminal, where side-by-side runs
 # would interleave it; a run that fails also leaves DATA-DIR/NAME.failed.
+# There each run also has a time limit, TRY_TIME_LIMIT seconds (300 by
+# default): a student's loop that never ends is stopped, and its
+# NAME.printed says so, where make try sat silent until Ctrl-C.
 #
 # The experiments run side by side: each becomes a target of a small
 # makefile (DATA-DIR/.experiments.mk) that make runs with the jobs of the
@@ -35,11 +38,11 @@ rules=$dir/.experiments.mk
 # PRINTED=1: standard output is written line by line (stdbuf, where there
 # is one), so that it keeps its order with standard error in NAME.printed
 # and the lines printed just before a crash are not lost in a buffer.
-printed=${PRINTED:-0} linebuf=""
+printed=${PRINTED:-0} linebuf="" limit=${TRY_TIME_LIMIT:-300}
 [ "$printed" = 1 ] && command -v stdbuf >/dev/null 2>&1 && linebuf="stdbuf -oL "
 for runs in "$@"; do
     printf '%s\t%s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
-done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" '
+done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" -v limit="$limit" '
     # A path (or a message) as one word of a make recipe, whatever folder
     # the course is in ("/home/ann/my course"): quoted for the shell, each quote in it
     # written as the four characters quote, backslash, quote, quote, and
@@ -87,9 +90,13 @@ done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" '
                 if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
             logs = printed == 1 ? " >" name[k] ".printed 2>&1" : ""
             mark = printed == 1 ? " : >" name[k] ".failed;" : ""
+            # (timeout says 124 when it stopped the run; KILL follows TERM
+            # after 5 s, for a program that ignores TERM.)
+            limited = printed == 1 ? "timeout -k 5 " limit " " : ""
+            stopped = printed == 1 ? sprintf(" [ $$? -ne 124 ] || echo %s >>%s.printed;", recipe_word("stopped after " limit " s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)"), name[k]) : ""
             failed = sprintf("run-experiments: %s: \047%s\047 failed: %s %s", file[k], name[k], prog[k], args[k])
-            printf "\n\t@%s%s %s --out %s.csv%s || { echo %s >&2;%s exit 1; }\n",
-                linebuf, recipe_word(prog[k]), args[k], name[k], logs, recipe_word(failed), mark
+            printf "\n\t@%s%s%s %s --out %s.csv%s || {%s echo %s >&2;%s exit 1; }\n",
+                limited, linebuf, recipe_word(prog[k]), args[k], name[k], logs, stopped, recipe_word(failed), mark
         }
     }' >"$rules"
 

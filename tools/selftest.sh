@@ -979,6 +979,32 @@ in_group one-code-path &&
     check "make try CH=05 on the stubs: a diverged run gives its own step, and blames a diagnose_run that names no cause" \
         try_blames_a_silent_diagnosis
 
+# make try on a batch iterator that never advances: make try sat silent
+# until Ctrl-C (six minutes and more, in a review). Each run now has
+# TRY_TIME_LIMIT seconds; the one stopped says so in its log, which the
+# summary shows ("1 line", not "1 lines"), and with no run that wrote any
+# data the last words do not send the student to "the first row where a
+# run parts". TRY_TIME_LIMIT=abc is refused by name.
+try_stops_a_run_that_never_ends() {
+    hang=$scratch/try-hang
+    mkdir -p "$hang" || return 1
+    awk -v spec=tests/03-minibatch.mutants -v name=iterator-never-advances -f tools/mutate.awk \
+        solutions/03-minibatch.c >"$hang/03-minibatch.c" || return 1
+    timeout 120 make --no-print-directory -s try CH=03 EXERCISES="$hang" TRY_TIME_LIMIT=2 >"$scratch/try-hang.out" 2>&1
+    status=$?
+    [ "$status" -ne 0 ] && [ "$status" -ne 124 ] || { echo "make try: status $status"; return 1; }
+    grep -q '^  minibatch  *1 line  in .*; it failed' "$scratch/try-hang.out" &&
+        grep -q '^      stopped after 2 s, still running: a loop that never ends?' "$scratch/try-hang.out" &&
+        grep -q '^Some experiments failed before writing their data' "$scratch/try-hang.out" ||
+        { cat "$scratch/try-hang.out"; return 1; }
+    make --no-print-directory -s try CH=03 TRY_TIME_LIMIT=abc >/dev/null 2>"$scratch/try-limit.err" &&
+        { echo "TRY_TIME_LIMIT=abc was taken"; return 1; }
+    grep -q '^make try: TRY_TIME_LIMIT=abc: expected whole seconds' "$scratch/try-limit.err" || { cat "$scratch/try-limit.err"; return 1; }
+}
+in_group one-code-path &&
+    check "make try stops a run that never ends after TRY_TIME_LIMIT seconds and names it; TRY_TIME_LIMIT=abc is refused" \
+        try_stops_a_run_that_never_ends
+
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student
 # makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
 # as a largest difference of "1e+308", a number nobody's run holds, and a

@@ -16,7 +16,7 @@ mine=build/try/data/$stem
 figs=build/try/figures
 page=build/try/$stem.html
 
-echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c"
+echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c (a run still going after ${TRY_TIME_LIMIT:-300} s is stopped)"
 BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem".runs \
     $(ls chapters/"$stem".*.runs 2>/dev/null) 2>build/try/"$stem".errors
 echo
@@ -76,7 +76,10 @@ experiments() {
 
 # log_line NAME [SUFFIX]: where NAME's log is, its length, and SUFFIX.
 log_line() {
-    printf '  %-26s %7d lines in %s%s\n' "$1" "$(wc -l <"$mine/$1.printed")" "$mine/$1.printed" "${2:-}"
+    ll_lines=$(wc -l <"$mine/$1.printed")
+    ll_word=lines
+    [ "$ll_lines" -eq 1 ] && ll_word="line "
+    printf '  %-26s %7d %s in %s%s\n' "$1" "$ll_lines" "$ll_word" "$mine/$1.printed" "${2:-}"
 }
 
 # read_first NAME: of the runs NAME reads (another experiment's CSV named
@@ -166,8 +169,13 @@ echo "Your figures ($drawn): $figs/$stem.*.png; side by side with the reference:
 if [ "$status" -eq 0 ]; then
     # (a match is not a grade: functions no experiment calls are not run)
     echo "Every experiment matches the reference runs (make check CH=${stem%%-*} grades every function)."
-else
+elif grep -q '^[^ ]*  *DIFFERS ' "$verdicts"; then
     echo "Some experiments differ: the first row where a run parts from the reference is the step to look at;"
+    echo "make check CH=${stem%%-*} names the function at fault."
+else
+    # (Every run that is not a match stopped before writing: there is no
+    # row where it parts from the reference, only what it printed.)
+    echo "Some experiments failed before writing their data: what they printed, above, says where;"
     echo "make check CH=${stem%%-*} names the function at fault."
 fi
 exit "$status"

@@ -13,7 +13,8 @@
  *     *_default_config() that returns torch.optim's defaults;
  *   - a State: what it remembers between steps, arrays of n doubles owned by
  *     the caller, created zeroed by *_state_init (false when out of memory)
- *     and released by *_state_free; `step` counts the steps taken so far;
+ *     and released by *_state_free; `step` counts the steps taken so far,
+ *     one per call of the step function (a call with n = 0 counts too);
  *   - a step: void *_step(double *params, const double *grads, size_t n,
  *     const Config *cfg, State *state), which reads the n gradients (never
  *     modified), updates the n parameters in place, and updates the state.

@@ -775,6 +775,15 @@ static const char *diagnose_minibatch(const double *g, double gb, double loss)
                "the batch's k-th target is y[rows[k]]";
     if (grading_near(g[0], 10.0, TIGHT) && grading_near(g[1], -19.0, TIGHT))
         return "twice the right size: the mean's 1/count is missing";
+    /* Row pointers x + rows[k] (NumPy's x[rows[k]] written in C): example
+     * 3 is read as (2, 1) with y 1, r 0.5, and example 1 as (0, 0) with
+     * y 2, r -1.5: ∂w = 0.5·(2, 1) = (1, 0.5), ∂b = 0.5 - 1.5 = -1. */
+    if (grading_near(g[0], 1.0, TIGHT) && grading_near(g[1], 0.5, TIGHT) &&
+        grading_near(gb, -1.0, TIGHT))
+        return "the features of example rows[k] were read from x + rows[k]: "
+               "the examples are stored one after the other, d numbers "
+               "each, so example i starts at x + i·d (NumPy's x[i] is a "
+               "row; in C it is x[i*d + j])";
     if (grading_near(loss, 9.25, TIGHT))
         return "the returned loss is right, so compare the gradient with "
                "(2/count) Σ r_k x_k and (2/count) Σ r_k";
@@ -1271,6 +1280,17 @@ static const char *diagnose_generator(const Rng *got, uint64_t seed, size_t n,
                  "1000): it was reseeded or replaced. Shuffle with the "
                  "caller's rng itself, and never reseed it",
                  (unsigned long long)seed);
+    else if ((size_t)used % (n - 1) == 0 && (size_t)used / (n - 1) != epochs)
+        /* Whole shuffles, and a count that is not the epochs': one epoch
+         * too few (a loop from 1) reads as well as a skipped shuffle. */
+        snprintf(text, size, "the caller's generator made %d draws, %zu "
+                 "shuffles' worth, but %zu epochs shuffle %zu times: either "
+                 "%zu epochs were trained (a loop from 1, or a bound off by "
+                 "one?) or shuffles were skipped or repeated; one "
+                 "shuffle_indices(order, n, rng) at the start of each epoch, "
+                 "n - 1 = %zu draws each, and no others",
+                 used, (size_t)used / (n - 1), epochs, epochs,
+                 (size_t)used / (n - 1), n - 1);
     else
         snprintf(text, size, "the caller's generator made %d draws, but %zu "
                  "epochs make %d: one shuffle_indices(order, n, rng) at the "

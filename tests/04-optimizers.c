@@ -136,8 +136,12 @@ START_TEST(sgd_plain_and_weight_decay)
     expect_params("one plain SGD step (η = 0.1)", p, start,
                   (double[]){0.95, -1.9}, plain, COUNT(plain));
     ck_assert_msg(state.step == 1, "after one plain SGD step (no momentum) "
-                  "state->step is %zu, expected 1: count every step, with "
-                  "or without momentum", state.step);
+                  "state->step is %zu, expected 1: %s", state.step,
+                  state.step == N ? "it was counted once per parameter: "
+                                    "count once per call, outside the loop"
+                  : state.step == 0 ? "count every step, with or without "
+                                      "momentum"
+                                    : "count each call once");
     sgd_state_free(&state);
 
     ck_assert(sgd_state_init(&state, N));
@@ -373,9 +377,10 @@ START_TEST(adam_first_step)
     double p[N + 1] = {1.0, -2.0, SENTINEL};
     adam_step(p, (const double[]){3.0, -4.0, SENTINEL}, N, &cfg, &state);
     ck_assert_msg(isfinite(p[0]) && isfinite(p[1]),
-                  "the first Adam step gave (%g, %g): bias correction with "
-                  "t starting at 0 divides by 1 - β^0 = 0; count the step "
-                  "first, so that t = 1 on the first step", p[0], p[1]);
+                  "the first Adam step gave (%g, %g): a bias correction "
+                  "divided by 1 - β^0 = 0: the powers are β1^t and β2^t "
+                  "with t = 1 on the first step (count the step before "
+                  "using it, and raise β to t itself, not t - 1)", p[0], p[1]);
     Wrong w[8];
     adam_first_step_mistakes(start, g, w);
     expect_params("the first Adam step (η = 0.1, ε = 1, g = (3, -4))", p,
@@ -1416,14 +1421,22 @@ START_TEST(defaults_are_torchs)
     size_t count = o->fields(&got, have);
     o->fields(&o->torch_defaults, want);
     bool same = true;
-    char gave[256] = "";
+    char gave[256] = "", differs[256] = "";
     for (size_t k = 0; k < count; k++) {
-        same &= have[k].value == want[k].value;
+        bool equal = have[k].value == want[k].value;
+        same &= equal;
         snprintf(gave + strlen(gave), sizeof gave - strlen(gave), "%s%s %g",
                  k ? ", " : "", have[k].name, have[k].value);
+        /* (The fields that differ, named: the student should not have to
+         * line up two lists of numbers to find them.) */
+        if (!equal)
+            snprintf(differs + strlen(differs),
+                     sizeof differs - strlen(differs), "%s%s is %g, not %g",
+                     differs[0] ? "; " : "", have[k].name, have[k].value,
+                     want[k].value);
     }
-    ck_assert_msg(same, "%s gave %s; %s", o->defaults_call, gave,
-                  o->torch_says);
+    ck_assert_msg(same, "%s gave %s; %s: %s", o->defaults_call, gave,
+                  o->torch_says, differs);
 }
 END_TEST
 

@@ -62,10 +62,15 @@ static const char *const NEGATIVE =
     "a learning rate is never below 0: is the function still the stub "
     "that returns -1?";
 
-/* What the chained functions say when a rate equals the closed form. */
+/* What the chained functions say when a rate equals the closed form. A
+ * chain in another order of operations than the header's can land on it
+ * too (a review's cosine_lr_next as eta_min + (lr - eta_min)·now/before),
+ * so the message does not claim the code computed the closed form. */
 static const char *const CLOSED_FORM =
     "that is the closed form: PyTorch chains from the previous rate (each "
-    "rate from the one handed in, which rounds differently)";
+    "rate from the one handed in, which rounds differently); if yours does "
+    "chain, it rounds as the closed form does: use the header's order of "
+    "operations, step for step";
 
 /* What they say when a rate is PyTorch's to a few units in the last
  * place, but not bit for bit. */
@@ -1570,6 +1575,10 @@ static void run_plateau(const PlateauConfig *c, double lr,
                           "the cut when the count exceeds patience";
         if (lr < 0.0)
             why = NEGATIVE;
+        else if (before.best == 0.0 && s.best == w->loss && w->best == 0.0)
+            why = "a best of 0 was taken for no best yet (Python's `if not "
+                  "best`?): 0 is a loss like any other, and a fresh state's "
+                  "best is +inf (mode min) or -inf (mode max)";
         else if (s.best == before.best && w->best != before.best)
             why = "the best loss is not kept: a loss that is better becomes "
                   "the new best";
@@ -1628,127 +1637,145 @@ static void run_plateau(const PlateauConfig *c, double lr,
     }
 }
 
-START_TEST(plateau_min_history)
-{
-    /* Mode min, threshold 0.25 relative (better: below best·0.75),
-     * patience 2, factor 0.5, cooldown 2, min_lr 0.05, from rate 1.
-     *   0: 8 beats +inf: best 8.     1: 6 = 8·0.75 is a tie: bad 1.
-     *   2: 7: bad 2.                 3: 5 < 6: best 5, bad 0.
-     *   4, 5: 4 is not below 3.75: bad 1, 2.
-     *   6: bad 3 > 2: cut to 0.5, cooldown 2, bad 0.
-     *   7, 8: bad 1, but the cooldown (2 -> 1 -> 0) clears it.
-     *   9, 10: bad 1, 2.  11: cut to 0.25, cooldown 2.
-     *   12: 3 < 3.75: best 3; cooldown 2 -> 1.  13: cooldown 1 -> 0.
-     *   14, 15: bad 1, 2.  16: cut to 0.125.
-     *   17: 2 < 2.25: best 2; cooldown 1.  18: cooldown 0.
-     *   19, 20, 21: cut to 0.0625.  22, 23: cooldown.
-     *   24, 25, 26: cut to max(0.03125, 0.05) = 0.05.  27, 28: cooldown.
-     *   29, 30, 31: the cut gives max(0.025, 0.05) = 0.05, no lower: the
-     *   rate stays, but the cooldown starts and the count is cleared. */
-    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.5, .patience = 2,
-                       .threshold = 0.25, .threshold_mode = THRESHOLD_REL,
-                       .cooldown = 2, .min_lr = 0.05, .eps = 1e-8};
-    const PlateauRow rows[] = {
-        {8, 1, 8, 0, 0},        {6, 1, 8, 1, 0},        {7, 1, 8, 2, 0},
-        {5, 1, 5, 0, 0},        {4, 1, 5, 1, 0},        {4, 1, 5, 2, 0},
-        {4, 0.5, 5, 0, 2},      {4, 0.5, 5, 0, 1},      {4, 0.5, 5, 0, 0},
-        {4, 0.5, 5, 1, 0},      {4, 0.5, 5, 2, 0},      {4, 0.25, 5, 0, 2},
-        {3, 0.25, 3, 0, 1},     {3, 0.25, 3, 0, 0},     {3, 0.25, 3, 1, 0},
-        {3, 0.25, 3, 2, 0},     {3, 0.125, 3, 0, 2},    {2, 0.125, 2, 0, 1},
-        {2, 0.125, 2, 0, 0},    {2, 0.125, 2, 1, 0},    {2, 0.125, 2, 2, 0},
-        {2, 0.0625, 2, 0, 2},   {2, 0.0625, 2, 0, 1},   {2, 0.0625, 2, 0, 0},
-        {2, 0.0625, 2, 1, 0},   {2, 0.0625, 2, 2, 0},   {2, 0.05, 2, 0, 2},
-        {2, 0.05, 2, 0, 1},     {2, 0.05, 2, 0, 0},     {2, 0.05, 2, 1, 0},
-        {2, 0.05, 2, 2, 0},     {2, 0.05, 2, 0, 2},
-    };
-    run_plateau(&c, 1.0, rows, COUNT(rows),
-                "ReduceLROnPlateau(min, threshold 0.25 rel, patience 2, "
-                "factor 0.5, cooldown 2, min_lr 0.05) from the rate 1, "
-                "losses 8 6 7 5 4 4 4 ...");
-}
-END_TEST
+/* The histories, each worked by hand above its rows: the settings, the
+ * rate it starts from, the rows, and the words that name it. */
+typedef struct {
+    PlateauConfig config;
+    double lr;
+    const PlateauRow *rows;
+    size_t n;
+    const char *what;
+} PlateauHistory;
 
-START_TEST(plateau_max_history)
-{
-    /* Mode max, threshold 0.25 absolute (better: above best + 0.25),
-     * patience 1, factor 0.1, no cooldown, min_lr 0, eps 1e-8, from 0.01.
-     *   0: 4 beats -inf: best 4.     1: 4.25 = 4 + 0.25, a tie: bad 1.
-     *   2: 4.5 > 4.25: best 4.5 (a relative threshold would ask for 5).
-     *   3: 4.6 is not above 4.75: bad 1.   4: bad 2 > 1: cut to 1e-3.
-     *   5: 5 > 4.75: best 5.
-     *   then losses of 0: every second step cuts, 1e-4 at 7, 1e-5 at 9,
-     *   1e-6 at 11, 1e-7 at 13, 1e-8 at 15; at 17 the cut to 1e-9 would
-     *   lower the rate by 9e-9, not more than eps: the rate stays 1e-8
-     *   (and the count is cleared all the same). */
-    PlateauConfig c = {.mode = PLATEAU_MAX, .factor = 0.1, .patience = 1,
-                       .threshold = 0.25, .threshold_mode = THRESHOLD_ABS,
-                       .cooldown = 0, .min_lr = 0.0, .eps = 1e-8};
-    const PlateauRow rows[] = {
-        {4, 0.01, 4, 0, 0},   {4.25, 0.01, 4, 1, 0}, {4.5, 0.01, 4.5, 0, 0},
-        {4.6, 0.01, 4.5, 1, 0}, {4, 1e-3, 4.5, 0, 0}, {5, 1e-3, 5, 0, 0},
-        {0, 1e-3, 5, 1, 0},   {0, 1e-4, 5, 0, 0},   {0, 1e-4, 5, 1, 0},
-        {0, 1e-5, 5, 0, 0},   {0, 1e-5, 5, 1, 0},   {0, 1e-6, 5, 0, 0},
-        {0, 1e-6, 5, 1, 0},   {0, 1e-7, 5, 0, 0},   {0, 1e-7, 5, 1, 0},
-        {0, 1e-8, 5, 0, 0},   {0, 1e-8, 5, 1, 0},   {0, 1e-8, 5, 0, 0},
-        {0, 1e-8, 5, 1, 0},   {0, 1e-8, 5, 0, 0},
-    };
-    run_plateau(&c, 0.01, rows, COUNT(rows),
-                "ReduceLROnPlateau(max, threshold 0.25 abs, patience 1, "
-                "factor 0.1, cooldown 0, eps 1e-8) from the rate 0.01, "
-                "values 4 4.25 4.5 4.6 4 5 0 0 ...");
-}
-END_TEST
+/* Mode min, threshold 0.25 relative (better: below best·0.75),
+ * patience 2, factor 0.5, cooldown 2, min_lr 0.05, from rate 1.
+ *   0: 8 beats +inf: best 8.     1: 6 = 8·0.75 is a tie: bad 1.
+ *   2: 7: bad 2.                 3: 5 < 6: best 5, bad 0.
+ *   4, 5: 4 is not below 3.75: bad 1, 2.
+ *   6: bad 3 > 2: cut to 0.5, cooldown 2, bad 0.
+ *   7, 8: bad 1, but the cooldown (2 -> 1 -> 0) clears it.
+ *   9, 10: bad 1, 2.  11: cut to 0.25, cooldown 2.
+ *   12: 3 < 3.75: best 3; cooldown 2 -> 1.  13: cooldown 1 -> 0.
+ *   14, 15: bad 1, 2.  16: cut to 0.125.
+ *   17: 2 < 2.25: best 2; cooldown 1.  18: cooldown 0.
+ *   19, 20, 21: cut to 0.0625.  22, 23: cooldown.
+ *   24, 25, 26: cut to max(0.03125, 0.05) = 0.05.  27, 28: cooldown.
+ *   29, 30, 31: the cut gives max(0.025, 0.05) = 0.05, no lower: the
+ *   rate stays, but the cooldown starts and the count is cleared. */
+static const PlateauRow PLATEAU_MIN_HISTORY[] = {
+    {8, 1, 8, 0, 0},        {6, 1, 8, 1, 0},        {7, 1, 8, 2, 0},
+    {5, 1, 5, 0, 0},        {4, 1, 5, 1, 0},        {4, 1, 5, 2, 0},
+    {4, 0.5, 5, 0, 2},      {4, 0.5, 5, 0, 1},      {4, 0.5, 5, 0, 0},
+    {4, 0.5, 5, 1, 0},      {4, 0.5, 5, 2, 0},      {4, 0.25, 5, 0, 2},
+    {3, 0.25, 3, 0, 1},     {3, 0.25, 3, 0, 0},     {3, 0.25, 3, 1, 0},
+    {3, 0.25, 3, 2, 0},     {3, 0.125, 3, 0, 2},    {2, 0.125, 2, 0, 1},
+    {2, 0.125, 2, 0, 0},    {2, 0.125, 2, 1, 0},    {2, 0.125, 2, 2, 0},
+    {2, 0.0625, 2, 0, 2},   {2, 0.0625, 2, 0, 1},   {2, 0.0625, 2, 0, 0},
+    {2, 0.0625, 2, 1, 0},   {2, 0.0625, 2, 2, 0},   {2, 0.05, 2, 0, 2},
+    {2, 0.05, 2, 0, 1},     {2, 0.05, 2, 0, 0},     {2, 0.05, 2, 1, 0},
+    {2, 0.05, 2, 2, 0},     {2, 0.05, 2, 0, 2},
+};
 
-START_TEST(plateau_eps_boundary)
-{
-    /* Mode min, threshold 0 absolute, patience 0 (the first bad step
-     * cuts), factor 0.5, no cooldown, min_lr 0, eps 0.25, from 1, the
-     * loss 1 every time:
-     *   0: 1 beats +inf: best 1.
-     *   1: a tie, bad 1 > 0: the cut to 0.5 lowers the rate by 0.5 > eps.
-     *   2: bad 1 again: the cut to 0.25 would lower it by 0.25, exactly
-     *      eps, not more: the rate stays 0.5 (the count is cleared).
-     *   3: the same. (All dyadic: exact in doubles.) */
-    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.5, .patience = 0,
-                       .threshold = 0.0, .threshold_mode = THRESHOLD_ABS,
-                       .cooldown = 0, .min_lr = 0.0, .eps = 0.25};
-    const PlateauRow rows[] = {
-        {1, 1, 1, 0, 0}, {1, 0.5, 1, 0, 0}, {1, 0.5, 1, 0, 0},
-        {1, 0.5, 1, 0, 0},
-    };
-    run_plateau(&c, 1.0, rows, COUNT(rows),
-                "ReduceLROnPlateau(min, threshold 0 abs, patience 0, factor "
-                "0.5, eps 0.25) from the rate 1, losses 1 1 1 1");
-}
-END_TEST
+/* Mode max, threshold 0.25 absolute (better: above best + 0.25),
+ * patience 1, factor 0.1, no cooldown, min_lr 0, eps 1e-8, from 0.01.
+ *   0: 4 beats -inf: best 4.     1: 4.25 = 4 + 0.25, a tie: bad 1.
+ *   2: 4.5 > 4.25: best 4.5 (a relative threshold would ask for 5).
+ *   3: 4.6 is not above 4.75: bad 1.   4: bad 2 > 1: cut to 1e-3.
+ *   5: 5 > 4.75: best 5.
+ *   then losses of 0: every second step cuts, 1e-4 at 7, 1e-5 at 9,
+ *   1e-6 at 11, 1e-7 at 13, 1e-8 at 15; at 17 the cut to 1e-9 would
+ *   lower the rate by 9e-9, not more than eps: the rate stays 1e-8
+ *   (and the count is cleared all the same). */
+static const PlateauRow PLATEAU_MAX_HISTORY[] = {
+    {4, 0.01, 4, 0, 0},   {4.25, 0.01, 4, 1, 0}, {4.5, 0.01, 4.5, 0, 0},
+    {4.6, 0.01, 4.5, 1, 0}, {4, 1e-3, 4.5, 0, 0}, {5, 1e-3, 5, 0, 0},
+    {0, 1e-3, 5, 1, 0},   {0, 1e-4, 5, 0, 0},   {0, 1e-4, 5, 1, 0},
+    {0, 1e-5, 5, 0, 0},   {0, 1e-5, 5, 1, 0},   {0, 1e-6, 5, 0, 0},
+    {0, 1e-6, 5, 1, 0},   {0, 1e-7, 5, 0, 0},   {0, 1e-7, 5, 1, 0},
+    {0, 1e-8, 5, 0, 0},   {0, 1e-8, 5, 1, 0},   {0, 1e-8, 5, 0, 0},
+    {0, 1e-8, 5, 1, 0},   {0, 1e-8, 5, 0, 0},
+};
 
-START_TEST(plateau_below_min_lr)
+/* Mode min, threshold 0 absolute, patience 0 (the first bad step
+ * cuts), factor 0.5, no cooldown, min_lr 0, eps 0.25, from 1, the
+ * loss 1 every time:
+ *   0: 1 beats +inf: best 1.
+ *   1: a tie, bad 1 > 0: the cut to 0.5 lowers the rate by 0.5 > eps.
+ *   2: bad 1 again: the cut to 0.25 would lower it by 0.25, exactly
+ *      eps, not more: the rate stays 0.5 (the count is cleared).
+ *   3: the same. (All dyadic: exact in doubles.) */
+static const PlateauRow PLATEAU_EPS_BOUNDARY[] = {
+    {1, 1, 1, 0, 0}, {1, 0.5, 1, 0, 0}, {1, 0.5, 1, 0, 0},
+    {1, 0.5, 1, 0, 0},
+};
+
+/* PyTorch's defaults but min_lr 1e-4 and patience 0, from the rate
+ * 1e-5, already below min_lr, the loss 1 twice:
+ *   0: 1 beats +inf: best 1, the rate stays 1e-5.
+ *   1: 1 is not below 1·(1 - 1e-4): a tie, bad 1 > 0. The cut is
+ *      max(1e-5·0.1, 1e-4) = 1e-4, which lowers the rate by
+ *      1e-5 - 1e-4 = -9e-5, not by more than eps: the rate stays
+ *      1e-5 (PyTorch: `if old_lr - new_lr > eps`), and the count is
+ *      cleared. */
+static const PlateauRow PLATEAU_BELOW_MIN_LR[] = {
+    {1, 1e-5, 1, 0, 0}, {1, 1e-5, 1, 0, 0},
+};
+
+/* A loss can reach 0 (a model that fits exactly); the best is then 0,
+ * and 0 must stay the best. Mode min, threshold 0 absolute, patience
+ * 1, factor 0.5, from the rate 1, losses 0 1 1 1:
+ *   0: 0 beats +inf: best 0.     1: 1 is not below 0: bad 1.
+ *   2: bad 2 > 1: cut to 0.5, the count cleared.   3: bad 1. */
+static const PlateauRow PLATEAU_BEST_OF_ZERO[] = {
+    {0, 1, 0, 0, 0}, {1, 1, 0, 1, 0}, {1, 0.5, 0, 0, 0},
+    {1, 0.5, 0, 1, 0},
+};
+
+static const PlateauHistory PLATEAU_HISTORIES[] = {
+    {{.mode = PLATEAU_MIN, .factor = 0.5, .patience = 2, .threshold = 0.25,
+      .threshold_mode = THRESHOLD_REL, .cooldown = 2, .min_lr = 0.05,
+      .eps = 1e-8},
+     1.0, PLATEAU_MIN_HISTORY, COUNT(PLATEAU_MIN_HISTORY),
+     "ReduceLROnPlateau(min, threshold 0.25 rel, patience 2, factor 0.5, "
+     "cooldown 2, min_lr 0.05) from the rate 1, losses 8 6 7 5 4 4 4 ..."},
+    {{.mode = PLATEAU_MAX, .factor = 0.1, .patience = 1, .threshold = 0.25,
+      .threshold_mode = THRESHOLD_ABS, .cooldown = 0, .min_lr = 0.0,
+      .eps = 1e-8},
+     0.01, PLATEAU_MAX_HISTORY, COUNT(PLATEAU_MAX_HISTORY),
+     "ReduceLROnPlateau(max, threshold 0.25 abs, patience 1, factor 0.1, "
+     "cooldown 0, eps 1e-8) from the rate 0.01, values 4 4.25 4.5 4.6 4 5 "
+     "0 0 ..."},
+    {{.mode = PLATEAU_MIN, .factor = 0.5, .patience = 0, .threshold = 0.0,
+      .threshold_mode = THRESHOLD_ABS, .cooldown = 0, .min_lr = 0.0,
+      .eps = 0.25},
+     1.0, PLATEAU_EPS_BOUNDARY, COUNT(PLATEAU_EPS_BOUNDARY),
+     "ReduceLROnPlateau(min, threshold 0 abs, patience 0, factor 0.5, eps "
+     "0.25) from the rate 1, losses 1 1 1 1"},
+    {{.mode = PLATEAU_MIN, .factor = 0.1, .patience = 0, .threshold = 1e-4,
+      .threshold_mode = THRESHOLD_REL, .cooldown = 0, .min_lr = 1e-4,
+      .eps = 1e-8},
+     1e-5, PLATEAU_BELOW_MIN_LR, COUNT(PLATEAU_BELOW_MIN_LR),
+     "ReduceLROnPlateau(min, threshold 1e-4 rel, patience 0, factor 0.1, "
+     "min_lr 1e-4, eps 1e-8) from the rate 1e-5, losses 1 1"},
+    {{.mode = PLATEAU_MIN, .factor = 0.5, .patience = 1, .threshold = 0.0,
+      .threshold_mode = THRESHOLD_ABS, .cooldown = 0, .min_lr = 0.0,
+      .eps = 1e-8},
+     1.0, PLATEAU_BEST_OF_ZERO, COUNT(PLATEAU_BEST_OF_ZERO),
+     "ReduceLROnPlateau(min, threshold 0 abs, patience 1, factor 0.5) from "
+     "the rate 1, losses 0 1 1 1"},
+};
+
+START_TEST(plateau_history)
 {
-    /* PyTorch's defaults but min_lr 1e-4 and patience 0, from the rate
-     * 1e-5, already below min_lr, the loss 1 twice:
-     *   0: 1 beats +inf: best 1, the rate stays 1e-5.
-     *   1: 1 is not below 1·(1 - 1e-4): a tie, bad 1 > 0. The cut is
-     *      max(1e-5·0.1, 1e-4) = 1e-4, which lowers the rate by
-     *      1e-5 - 1e-4 = -9e-5, not by more than eps: the rate stays
-     *      1e-5 (PyTorch: `if old_lr - new_lr > eps`), and the count is
-     *      cleared. */
-    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.1, .patience = 0,
-                       .threshold = 1e-4, .threshold_mode = THRESHOLD_REL,
-                       .cooldown = 0, .min_lr = 1e-4, .eps = 1e-8};
-    const PlateauRow rows[] = {{1, 1e-5, 1, 0, 0}, {1, 1e-5, 1, 0, 0}};
-    run_plateau(&c, 1e-5, rows, COUNT(rows),
-                "ReduceLROnPlateau(min, threshold 1e-4 rel, patience 0, "
-                "factor 0.1, min_lr 1e-4, eps 1e-8) from the rate 1e-5, "
-                "losses 1 1");
+    const PlateauHistory *h = &PLATEAU_HISTORIES[_i];
+    run_plateau(&h->config, h->lr, h->rows, h->n, h->what);
 }
 END_TEST
 
 static void add_plateau_tests(TCase *tc)
 {
-    tcase_add_test(tc, plateau_min_history);
-    tcase_add_test(tc, plateau_max_history);
-    tcase_add_test(tc, plateau_eps_boundary);
-    tcase_add_test(tc, plateau_below_min_lr);
+    tcase_add_loop_test(tc, plateau_history, 0,
+                        (int)COUNT(PLATEAU_HISTORIES));
 }
 
 /* ===================================================== range_test_lr() */
@@ -2154,8 +2181,11 @@ static const Exercise exercises[] = {
      add_restarts_tests},
     {"linear-lr-next", "linear_lr_next()", 3, "Warm-up",
      "Step 0 scales the base rate by start_factor; past total_iters the rate "
-     "stays; in between the rate is scaled by the header's ratio of the "
-     "factor now to the factor one step before.",
+     "stays; in between the rate is multiplied by 1 + (end_factor - "
+     "start_factor) / (total_iters·start_factor + (k - 1)·(end_factor - "
+     "start_factor)), the header's form of the ratio of the factor now to "
+     "the one before (written as a quotient of the two factors, it rounds "
+     "otherwise).",
      add_linear_tests},
     {"warmup-cosine", "warmup_cosine_lr_next()", 3, "Warm-up",
      "Before warmup_steps it is the linear warm-up; at warmup_steps the "

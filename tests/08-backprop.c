@@ -1278,11 +1278,17 @@ static const char *loss_mistake(double got, double want, const double *z,
         return "the loss is -inf: a row's Σ exp(z - m) underflowed to 0, so "
                "m was above all of that row's logits: m is each row's own "
                "largest logit (numpy's max(axis=1, keepdims=True)), not the "
-               "whole batch's";
+               "whole batch's, and not a maximum started from 0 that no "
+               "logit of the row reaches";
+    /* (A student who subtracts m but takes log(exp(z - m)/Σ) gets +inf
+     * too: the label's probability underflows to 0 before its log.) */
     if (!isfinite(got))
-        return "the loss is not finite: exp of a large logit overflows; "
-               "subtract the row's largest logit m first (log Σ exp(z) = m + "
-               "log Σ exp(z - m))";
+        return "the loss is not finite: exp of a large logit overflows "
+               "unless the row's largest logit m is subtracted first (log Σ "
+               "exp(z) = m + log Σ exp(z - m)); with m subtracted, a label's "
+               "probability exp(z - m)/Σ can still underflow to 0, whose log "
+               "is -inf: take m + log Σ exp(z - m) - z[label], never the log "
+               "of a quotient";
     if (close_to(got, -want))
         return "the sign of the log-softmax is flipped: the loss is log Σ_c "
                "exp(z[c]) - z[label], never negative";

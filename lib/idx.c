@@ -30,10 +30,13 @@ enum {
     CHUNK = 1 << 20,
 };
 
-/* A stream being read, and how many decompressed bytes it has given. */
+/* A stream being read, and how many decompressed bytes it has given, with
+ * their CRC-32 (gzip's checksum); fd is the file it reads. */
 typedef struct {
     gzFile gz;
+    int fd;
     uint64_t offset;
+    uLong crc;
 } Reader;
 
 /* The offset of a failure that has no place in the data (the file cannot
@@ -106,9 +109,40 @@ static bool read_exactly(Reader *r, void *buffer, size_t len,
         int got = gzread(r->gz, at + done, (unsigned)ask);
         if (got <= 0)
             return explain_stop(r, expected, err);
+        r->crc = crc32(r->crc, at + done, (uInt)got);
         done += (size_t)got;
         r->offset += (uint64_t)got;
     }
+    return true;
+}
+
+static uint32_t little_endian_32(const uint8_t *b)
+{
+    return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 |
+           (uint32_t)b[0];
+}
+
+/* A gzip file ends with its data's CRC-32 and length (mod 2^32), each 4
+ * bytes, least significant first, and zlib checks them when it reads
+ * them. But when the file stops just short of them, or has other bytes
+ * after them, gzread ends the data without a word (zlib 1.2.13: a file
+ * cut 8 bytes short read as whole). So the last 8 bytes of a gzip file
+ * (a regular one: a pipe cannot be read again) must be this data's. */
+static bool trailer_matches(Reader *r, IdxError *err)
+{
+    struct stat st;
+    uint8_t tail[8];
+    if (gzdirect(r->gz) || fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return true;
+    if (st.st_size < 8 || pread(r->fd, tail, 8, st.st_size - 8) != 8 ||
+        little_endian_32(tail) != (uint32_t)r->crc ||
+        little_endian_32(tail + 4) != (uint32_t)r->offset)
+        return fail_at(err, r->offset,
+                       "expected the end of the file, found a gzip file "
+                       "whose last 8 bytes are not its data's CRC-32 and "
+                       "length: it is cut short, has bytes added after its "
+                       "end, or joins several gzip files (gzip -dc FILE | "
+                       "gzip makes one)");
     return true;
 }
 
@@ -257,7 +291,7 @@ static bool read_array(Reader *r, const IdxShape *want, IdxArray *out,
     zlib_error(r->gz, &code);
     if (got < 0 || code != Z_OK)
         return explain_stop(r, "the end of the file", err);
-    return true;
+    return trailer_matches(r, err);
 }
 
 /* Reads from fd, which this closes. */
@@ -270,7 +304,7 @@ static bool read_and_close(int fd, const IdxShape *want, IdxArray *out,
         err->errno_value = ENOMEM;
         return fail_at(err, NOWHERE, "cannot start reading: out of memory");
     }
-    Reader r = {gz, 0};
+    Reader r = {gz, fd, 0, crc32(0L, Z_NULL, 0)};
     bool ok = read_array(&r, want, out, err);
     gzclose_r(gz);
     if (!ok)

@@ -33,9 +33,12 @@
  *     train-images-idx3-ubyte.gz:2: expected type 0x08 (unsigned bytes),
  *     found 0x0d (32-bit floats)
  *
- * One limit of zlib's: bytes after the end of a gzip stream that do not
- * start another gzip stream are dropped unread, as gzip -d drops them. A
- * second gzip stream is read on, and its bytes count as trailing bytes.
+ * zlib's gzread ends the data without a word at bytes after the gzip
+ * stream (gzip -d drops them too) and at a file cut short inside the
+ * stream's 8-byte trailer (its CRC-32 and length): so the last 8 bytes of
+ * a gzip file are compared with the data's CRC-32 and length, and a file
+ * with anything after its stream, cut, or made of several gzip streams is
+ * refused (gzip -dc FILE | gzip makes it one stream).
  */
 #ifndef IDX_H
 #define IDX_H

@@ -180,9 +180,18 @@ idx_truncated() {
     cp "$idx_data/t10k-images-idx3-ubyte.gz" "$idx_dir/t10k-images-idx3-ubyte.gz"
     idx_size=$(wc -c <"$idx_data/t10k-labels-idx1-ubyte.gz")
     head -c $((idx_size - 4)) "$idx_data/t10k-labels-idx1-ubyte.gz" >"$idx_dir/t10k-labels-idx1-ubyte.gz"
-    idx_refused -E "$idx_dir/t10k-labels-idx1-ubyte.gz:10008: expected the end of the file, found the end of a gzip stream that is cut short \\(zlib: .*\\)" "$idx_dir" t10k
+    idx_refused -E "$idx_dir/t10k-labels-idx1-ubyte.gz:10008: expected the end of the file, found the end of a gzip stream that is cut short \\(zlib: .*\\)" "$idx_dir" t10k || return 1
+    # The training labels cut by their whole trailer, 8 bytes: zlib 1.2.13
+    # ends the data at the stream's last byte and says nothing (so does a
+    # cut of 4 or 10 here), and the file was read as whole. Its last 8
+    # bytes are now compared with the data's CRC-32 and length.
+    idx_dir=$(idx_split cut-trailer)
+    ln -s "$idx_data/train-images-idx3-ubyte.gz" "$idx_dir/"
+    idx_size=$(wc -c <"$idx_data/train-labels-idx1-ubyte.gz")
+    head -c $((idx_size - 8)) "$idx_data/train-labels-idx1-ubyte.gz" >"$idx_dir/train-labels-idx1-ubyte.gz"
+    idx_refused "$idx_dir/train-labels-idx1-ubyte.gz:60008: expected the end of the file, found a gzip file whose last 8 bytes are not its data's CRC-32 and length: it is cut short, has bytes added after its end, or joins several gzip files (gzip -dc FILE | gzip makes one)" "$idx_dir" train
 }
-check "08: gzip files cut short (in the data, in the checksum) are refused where they end" idx_truncated
+check "08: gzip files cut short (in the data, in the checksum, by the whole trailer) are refused where they end" idx_truncated
 
 # One flipped byte in the middle of the compressed images, and one in the
 # labels' CRC-32: damaged data, or a checksum that does not match.
@@ -202,9 +211,13 @@ idx_trailing() {
     idx_dir=$(idx_split trailing)
     cp "$idx_data/t10k-images-idx3-ubyte.gz" "$idx_dir/"
     { gzip -dc "$idx_data/t10k-labels-idx1-ubyte.gz"; idx_bytes 7; } | gzip -n >"$idx_dir/t10k-labels-idx1-ubyte.gz"
-    idx_refused "$idx_dir/t10k-labels-idx1-ubyte.gz:10008: expected the end of the file after the 10000 bytes of data (10000), found more bytes" "$idx_dir" t10k
+    idx_refused "$idx_dir/t10k-labels-idx1-ubyte.gz:10008: expected the end of the file after the 10000 bytes of data (10000), found more bytes" "$idx_dir" t10k || return 1
+    # Bytes after the gzip stream itself, which zlib (as gzip -d) drops
+    # unread: the file's last 8 bytes are then not the trailer.
+    { cat "$idx_data/t10k-labels-idx1-ubyte.gz"; printf 'junk\n'; } >"$idx_dir/t10k-labels-idx1-ubyte.gz"
+    idx_refused "$idx_dir/t10k-labels-idx1-ubyte.gz:10008: expected the end of the file, found a gzip file whose last 8 bytes are not its data's CRC-32 and length: it is cut short, has bytes added after its end, or joins several gzip files (gzip -dc FILE | gzip makes one)" "$idx_dir" t10k
 }
-check "08: a byte after the declared labels is refused at offset 10008" idx_trailing
+check "08: a byte after the declared labels, or after the gzip stream, is refused at offset 10008" idx_trailing
 
 # ------------------------------------------------- the two files together
 

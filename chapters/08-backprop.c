@@ -557,12 +557,8 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
     if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN ||
         clipping_flags_check(cli) != CLI_RUN)
         return CLI_BAD_INPUT;
-    bool train = strcmp(s->task, "train") == 0;
-    size_t per_epoch = (60000 - s->validation + s->batch_size - 1) /
-                       s->batch_size; /* Fashion-MNIST's 60,000 */
-    if (train && schedule_flags_check(cli, &s->schedule, s->epochs * per_epoch,
-                                      s->optimizer.name) != CLI_RUN)
-        return CLI_BAD_INPUT;
+    /* (The schedule's bounds need the run's steps, which the data's size
+     * sets: they are checked in run(), once it is read.) */
     return optimizer_flags_check(cli, &s->optimizer);
 }
 
@@ -592,6 +588,16 @@ static int run(Cli *cli, const Settings *s)
         char why[64];
         snprintf(why, sizeof why, "above the %zu training images", d.train);
         cli_reject(cli, "batch-size", NULL, why);
+        data_free(&d);
+        return EXIT_BAD_INPUT;
+    }
+    /* The run's steps come from the images --data-dir holds, not from
+     * Fashion-MNIST's 60,000: a smaller training file makes a shorter run,
+     * and a warm-up or cycle must fit that one. */
+    if (strcmp(s->task, "train") == 0 &&
+        schedule_flags_check(cli, &s->schedule,
+                             s->epochs * batches_per_epoch(&d, s),
+                             s->optimizer.name) != CLI_RUN) {
         data_free(&d);
         return EXIT_BAD_INPUT;
     }
@@ -643,6 +649,7 @@ int main(int argc, char **argv)
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "what to run", .choices = task_names},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
+         .reads_folder = true,
          .help = "the folder of Fashion-MNIST's four .gz files (Debian's "
                  "dataset-fashion-mnist)"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,

@@ -1066,6 +1066,7 @@ int main(int argc, char **argv)
          .help = "its last images, the accuracy is measured on", .min = 1,
          .max = 10000, .scope = "task=train"},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &t.data_dir,
+         .reads_folder = true,
          .help = "the folder of Fashion-MNIST's .gz files",
          .scope = "task=train"},
         {.name = "seed", .kind = FLAG_SEED, .value = &t.seed,

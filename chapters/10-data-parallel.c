@@ -912,6 +912,7 @@ int main(int argc, char **argv)
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
          .help = "train, or time the all-reduce alone", .choices = task_names},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
+         .reads_folder = true,
          .help = "the folder of Fashion-MNIST's .gz files",
          .scope = "task=train"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,

@@ -444,22 +444,55 @@ static CliStatus check_scopes(Cli *cli)
 
 /* ------------------------------------------------------------------- parse */
 
+/* What a file flag names: its value as given, or else its default; an
+ * output whose default is standard output (--out, CLI_OUT_FLAG) names
+ * "-", as it would if given so. */
+static const char *file_named(const Flag *f)
+{
+    if (f->given)
+        return f->text;
+    if (f->writes && f->default_text && strcmp(f->default_text, "stdout") == 0)
+        return "-";
+    return f->kind == FLAG_TEXT && f->value ? *(const char *const *)f->value
+                                            : NULL;
+}
+
 /* Two flags that write files (--out, --save-data) must not name the same
- * file: the second would overwrite the first without a word. Nor may one
- * name a file the program reads (--data): the input would be lost. */
+ * file, even one by default (--save-data - beside --out's standard
+ * output): the second would overwrite the first without a word, or two
+ * CSVs would run into one. Nor may one name a file the program reads
+ * (--data), or a file in a folder it reads (--data-dir): the input would
+ * be lost. */
 static CliStatus check_outputs_differ(const Cli *cli)
 {
     for (size_t i = 0; i < cli->flag_count; i++)
         for (size_t j = 0; j < cli->flag_count; j++) {
             const Flag *a = &cli->flags[i], *b = &cli->flags[j];
-            bool clash = a->given && b->given && b->writes &&
-                         ((a->writes && i < j) || a->reads);
-            if (clash && output_same_file(a->text, b->text)) {
-                char reason[128];
-                snprintf(reason, sizeof reason, "the same file as --%s: %s",
-                         a->name, a->reads ? "the output would replace "
-                                             "what is read"
-                                           : "one would overwrite the other");
+            if (!b->given || !b->writes || i == j)
+                continue;
+            const char *named = file_named(a);
+            char reason[160];
+            if (a->writes && (i < j || !a->given) &&
+                output_same_file(named, b->text)) {
+                if (strcmp(b->text, "-") == 0)
+                    snprintf(reason, sizeof reason, "standard output, as "
+                             "--%s%s: two CSVs would run into one; give one "
+                             "of them a file", a->name,
+                             a->given ? " is" : " is by default");
+                else
+                    snprintf(reason, sizeof reason, "the same file as --%s: "
+                             "one would overwrite the other", a->name);
+                return cli_reject(cli, b->name, b->text, reason);
+            }
+            if (a->reads && a->given && output_same_file(a->text, b->text)) {
+                snprintf(reason, sizeof reason, "the same file as --%s: the "
+                         "output would replace what is read", a->name);
+                return cli_reject(cli, b->name, b->text, reason);
+            }
+            if (a->reads_folder && output_in_folder(b->text, named)) {
+                snprintf(reason, sizeof reason, "a file in --%s's folder: "
+                         "the output could replace what is read; write it "
+                         "elsewhere", a->name);
                 return cli_reject(cli, b->name, b->text, reason);
             }
         }

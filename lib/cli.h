@@ -69,6 +69,10 @@ typedef struct {
     bool reads;          /* FLAG_TEXT naming a file the program reads:
                             cli_parse refuses a `writes` flag naming it
                             (the output would replace the input) */
+    bool reads_folder;   /* FLAG_TEXT naming a folder the program reads
+                            (--data-dir): cli_parse refuses a `writes`
+                            flag naming a file in it (an output could
+                            replace a dataset file) */
     bool given;          /* set by cli_parse when the flag appears */
     const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;

@@ -392,6 +392,24 @@ bool output_same_file(const char *a, const char *b)
     return strcmp(ra, rb) == 0 && strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
 }
 
+bool output_in_folder(const char *path, const char *folder)
+{
+    if (!path || !folder || strcmp(path, "-") == 0)
+        return false;
+    char target[PATH_MAX], parent[PATH_MAX];
+    if (write_target(path, target))
+        path = target;
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+    if (len >= sizeof parent)
+        return false;
+    memcpy(parent, len ? path : ".", len ? len : 2);
+    parent[len ? len : 1] = '\0';
+    struct stat sp, sf;
+    return stat(parent, &sp) == 0 && stat(folder, &sf) == 0 &&
+           sp.st_dev == sf.st_dev && sp.st_ino == sf.st_ino;
+}
+
 void output_discard(Output *out)
 {
     if (out->file && out->file != stdout) /* stdout until a file opened */

@@ -65,6 +65,11 @@ void output_stdout_failed(const char *program, const char *why);
  * existing or not: two outputs must never write over each other. */
 bool output_same_file(const char *a, const char *b);
 
+/* True when the output path would put its file in the folder `folder`
+ * (a link: where its target is): an output among the files a program
+ * reads could replace one. */
+bool output_in_folder(const char *path, const char *folder);
+
 /* Abandons the output: the temporary file is removed, the target untouched. */
 void output_discard(Output *out);
 

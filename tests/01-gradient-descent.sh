@@ -158,3 +158,15 @@ check "01: refuses --n 1"                 expect_bad_input --n --problem linreg 
 check "01: refuses --noise -1"            expect_bad_input --noise --problem linreg --noise -1
 check "01: refuses --lr with --task solve" expect_bad_input --lr --problem linreg --task solve --lr 0.1
 check "01: refuses an empty --save-data="  expect_bad_input --save-data --problem linreg --save-data=
+
+# Two CSVs on standard output run into one: --save-data - beside --out's
+# default, standard output, is refused as --save-data - --out - was (it
+# printed the data's x,y rows, then the run's).
+stdout_taken_once() {
+    "$program" --problem linreg --steps 1 --n 2 --save-data - >"$scratch/stdout" 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 2 ] && [ ! -s "$scratch/stdout" ] && [ "$(wc -l <"$scratch/stderr")" -eq 1 ] &&
+        grep -q -- "--save-data '-': standard output, as --out is by default: two CSVs would run into one" "$scratch/stderr" ||
+        { echo "exit status $status"; cat "$scratch/stdout" "$scratch/stderr"; return 1; }
+}
+check "01: --save-data - beside --out's default (standard output) is refused: two CSVs would run into one" stdout_taken_once

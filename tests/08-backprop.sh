@@ -204,6 +204,44 @@ blank_images_refused() {
 }
 check "08: a --data-dir of blank training images is refused (no spread to scale the pixels by), not blamed on --lr" blank_images_refused
 
+# A schedule's bounds are the run's, and the run's steps come from the
+# images --data-dir holds: with 100 (50 held out, batches of 10: 5 steps),
+# a warm-up of 5 steps leaves the cosine none, and is refused; it was
+# checked against Fashion-MNIST's 60,000 (5,995 steps) and trained with a
+# rate stuck at a third of --lr. A warm-up of 4 fits, and trains.
+schedule_fits_the_data() {
+    dir=$scratch/small-fm
+    small_fashion_mnist "$dir" train 100 one_lit_pixel_each || return 1
+    expect_bad_input "08-backprop: --warmup-steps '5': leaves no step for the cosine: make it less than the run's 5 steps" \
+        --data-dir "$dir" --validation 50 --batch-size 10 --epochs 1 --hidden 4 \
+        --schedule warmup-cosine --warmup-steps 5 || return 1
+    "$program" --data-dir "$dir" --validation 50 --batch-size 10 --epochs 1 --hidden 4 \
+        --schedule warmup-cosine --warmup-steps 4 >/dev/null ||
+        { echo "a warm-up of 4 steps on the 5-step run was refused"; return 1; }
+}
+# An output in --data-dir's folder could replace a dataset file: --out
+# train-labels-idx1-ubyte.gz replaced it with CSV, and the next run found
+# "not an IDX file". Refused in one line for --out and --test, the
+# dataset's files left as they were.
+output_not_in_data_dir() {
+    dir=$scratch/fm-copy
+    small_fashion_mnist "$dir" train 100 one_lit_pixel_each || return 1
+    sum=$(cat "$dir"/* | cksum)
+    for flag in --out --test; do
+        "$program" --data-dir "$dir" --validation 50 --batch-size 10 --epochs 1 --hidden 4 \
+            "$flag" "$dir/train-labels-idx1-ubyte.gz" >/dev/null 2>"$scratch/stderr"
+        status=$?
+        [ "$status" -eq 2 ] && [ "$(wc -l <"$scratch/stderr")" -eq 1 ] &&
+            grep -qF -- "$flag '$dir/train-labels-idx1-ubyte.gz': a file in --data-dir's folder" "$scratch/stderr" ||
+            { echo "$flag: exit status $status"; cat "$scratch/stderr"; return 1; }
+    done
+    [ "$(cat "$dir"/* | cksum)" = "$sum" ] || { echo "a dataset file changed"; return 1; }
+}
+check "08: an output in --data-dir's folder (--out, --test) is refused, the dataset left whole" output_not_in_data_dir
+
+check "08: a schedule is checked against the steps of the data --data-dir holds (100 images: 5 steps), not 60,000 images'" \
+    schedule_fits_the_data
+
 # A corrupt test file is refused before the training starts, naming the
 # flag and the file; nothing is written.
 corrupt_test_set_refused_early() {

@@ -28,7 +28,8 @@ typedef struct {
 #define CLIPPING_USAGE                                                      \
     "  --clip-norm C   g <- g C/(|g| + 1e-6) when that shrinks it (|g| the "  \
     "L2 norm)\n"                                                            \
-    "  --clip-value V  every entry of g into [-V, V]\n"
+    "  --clip-value V  every entry of g into [-V, V] (one or the other, "     \
+    "not both)\n"
 
 /* The two flags' entries in a lib/cli.h flag table, filling the Clipping
  * at `c`, given where they apply (lib/cli.h's scope; "" everywhere):

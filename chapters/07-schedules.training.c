@@ -24,6 +24,7 @@
  *   build/bin/07-schedules.training --task find --model linreg
  *   build/bin/07-schedules.training --help
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,10 +294,10 @@ static bool seeds(const Settings *s, const OptimizerConfig *ocfg,
                    &diverged_at, NULL))
             return false;
         solved += loss < s->target;
-        output_row(out, t,
-                   (const double[]){(double)(s->seed + t), loss,
-                                    (double)solved},
-                   3);
+        /* (The seed as a whole number: as a double, a seed above 2^53
+         * printed as another one, which does not reproduce the row.) */
+        fprintf(out, "%zu,%" PRIu64 ",%.17g,%zu\n", t, s->seed + t, loss,
+                solved);
     }
     return true;
 }

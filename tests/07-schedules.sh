@@ -188,4 +188,13 @@ second_file_fails() {
     [ -z "$(ls "$scratch"/find.csv* 2>/dev/null)" ] || { echo "--out was written: $(ls "$scratch"/find.csv*)"; return 1; }
 }
 check "07: training whose --suggestion cannot be written leaves no --out file" second_file_fails
+
+# --task seeds prints each run's seed as the whole number it is: written
+# as a double, 2^53 + 1 printed as 2^53, a seed whose run is another.
+seed_printed_whole() {
+    "$training" --task seeds --trials 2 --seed 9007199254740993 --steps 2 >"$scratch/seeds.csv" || return 1
+    [ "$(cut -d, -f2 "$scratch/seeds.csv" | tr '\n' ' ')" = "seed 9007199254740993 9007199254740994 " ] ||
+        { cat "$scratch/seeds.csv"; return 1; }
+}
+check "07: --task seeds prints seeds above 2^53 as they are, so a row's seed reruns it" seed_printed_whole
 program=$schedules

@@ -560,8 +560,13 @@ student_time_limit() {
         { cat "$g/slow.out"; return 1; }
     seconds=$(($(date +%s) - t0))
     [ "$seconds" -le 6 ] || { echo "a 2 s limit took $seconds s"; return 1; }
-    grep -q "^dawdler,0,.*,$ch1/parabola-descend (stopped)\$" "$g/slow-out/gradebook.csv" ||
-        grep -q "^dawdler,0,.*time-limit" "$g/slow-out/gradebook.csv" || { cat "$g/slow-out/gradebook.csv"; return 1; }
+    # The chapter running when the limit came is the limit's, not "stopped
+    # (it was killed, or the code ended it)", and no "Killed" (dash's, on
+    # a job that died of SIGKILL) is printed above the report.
+    grep -q "^dawdler,0,.*,$ch1/parabola-descend (time-limit)\$" "$g/slow-out/gradebook.csv" ||
+        { cat "$g/slow-out/gradebook.csv"; return 1; }
+    ! grep -q '^Killed' "$g/slow-out/dawdler/grade.log" || { echo "a Killed line:"; head -3 "$g/slow-out/dawdler/grade.log"; return 1; }
+    grep -q "TIME-LIMIT parabola-descend" "$g/slow-out/dawdler/report.txt" || { cat "$g/slow-out/dawdler/report.txt"; return 1; }
     sleep 0.2
     # (Only the dawdler's: the groups beside this one grade mutants.)
     dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
@@ -570,7 +575,7 @@ student_time_limit() {
         echo "a test process outlived its student's time limit"; ps -eo pid,args | grep -F "$dawdler"; return 1
     fi
 }
-check "grade-class: a student's time limit stops a hanging submission, and leaves no process behind" \
+check "grade-class: a student's time limit stops a hanging submission, names the chapter it cut short, and leaves no process behind" \
     student_time_limit
 
 # The grader's own make stopping before it compiles a student's file (as

@@ -210,7 +210,9 @@ run_limited() {
     [ "$rl_seconds" -gt 0 ] || return 124
     (cd "$rl_dir" && exec timeout -s "$rl_signal" -k 5 "$rl_seconds" "$@") >"$rl_log" 2>&1 </dev/null 9>&- &
     running=$!
-    wait "$running"
+    # (dash says "Killed" on its standard error when a job it waits for
+    # dies of SIGKILL: the report's first line, above the table.)
+    wait "$running" 2>/dev/null
     rl_code=$?
     kill -s KILL -- "-$running" 2>/dev/null
     running=""
@@ -448,9 +450,11 @@ write_file() {
 # folder): it reaches awk through the environment, where escapes such as
 # \n stay two characters (awk would read them in a -v value, and a row of
 # the submission's own making would join the table), and a tab or newline
-# in it becomes a space.
+# in it becomes a space. An exercise the run never reported is "stopped",
+# or "time-limit" when the grading's time limit ended the run (cut_short).
+cut_short=0
 merge() {
-    note=$3 msg=$4 force=$5 awk -F '\t' -v OFS='\t' '
+    note=$3 msg=$4 force=$5 cut=$cut_short awk -F '\t' -v OFS='\t' -v limit="$limit" '
         BEGIN { note = ENVIRON["note"]; msg = ENVIRON["msg"]; force = ENVIRON["force"]; gsub(/[\t\n]/, " ", msg) }
         # (Lower case letter by letter: tolower follows the locale, and
         # under tr_TR it leaves the I of "Initialization" as it is.)
@@ -468,6 +472,7 @@ merge() {
         {
             if (note != "") { $6 = note; $7 = msg }
             else if ($2 in status) { $6 = status[$2]; $7 = message[$2] }
+            else if (ENVIRON["cut"] == 1) { $6 = "time-limit"; $7 = "not finished: the submission'"'"'s time limit of " limit " s ran out while this chapter'"'"'s tests ran" }
             else { $6 = "stopped"; $7 = "the test program stopped before reporting this exercise (it was killed, or the code ended it)" }
             $4 = ($6 == "pass") ? $5 : 0
             if (force == "hidden") $10 = "hidden"
@@ -617,10 +622,12 @@ for stem in $stems; do
         [ "$t" -gt 300 ] && t=300
         run_suite "$t" "$work/$stem.out" "$root/$work/$stem.tests" "$stem.tsv"
         summary=$(check_summary "$work/$stem.out")
+        [ -n "$limit" ] && [ "$(remaining)" -le 0 ] && [ -z "$summary" ] && cut_short=1
         summaries="$summaries$stem: ${summary:-stopped before its summary}
 "
         [ -s "$work/$stem.tsv" ] || : >"$work/$stem.tsv"
         merge "$list" "$work/$stem.tsv" "" "" visible >>"$merged.tmp"
+        cut_short=0
     else
         : >"$work/$stem.tsv"
         merge "$list" "$work/$stem.tsv" "$note" "$message" visible >>"$merged.tmp"

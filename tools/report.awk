@@ -119,16 +119,18 @@ END {
     else { print "report.awk: unknown mode " mode > "/dev/stderr"; exit 2 }
 }
 
-function table(    c, i, first, hidden_failed, pct, wname, wfunc, row) {
-    # Columns as wide as their longest entry, so the points line up.
-    wname = 20; wfunc = 24
+function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
+    # Columns as wide as their longest entry, so the points line up (the
+    # status's too: TIME-LIMIT is wider than the others' 8).
+    wname = 20; wfunc = 24; wmark = 8
     for (i = 1; i <= n; i++) {
         if (length(name[i]) > wname) wname = length(name[i])
         if (!hidden[i] && length(func_[i]) > wfunc) wfunc = length(func_[i])
+        if (length(mark(status[i])) > wmark) wmark = length(mark(status[i]))
     }
-    row = "  %-8s %-" wname "s %-" wfunc "s %3d/%d\n"
+    row = "  %-" wmark "s %-" wname "s %-" wfunc "s %3d/%d\n"
     for (c = 1; c <= nchapters; c++) {
-        printf "%-" (wname + wfunc + 12) "s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
+        printf "%-" (wname + wfunc + wmark + 4) "s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
         for (i = 1; i <= n; i++) {
             if (chapter_of[i] != c) continue
             if (hidden[i])

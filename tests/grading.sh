@@ -1538,8 +1538,20 @@ missing_file_names_the_way_back() {
     tools/grade.sh --json "$g/lost.json" "$dir" 01 >/dev/null 2>&1
     grep -q "there is no $dir/$ch1.c" "$g/lost.json" && ! grep -q 'make reset' "$g/lost.json" ||
         { echo "make grade's results:"; cat "$g/lost.json"; return 1; }
+    # Named otherwise (an underscore, a browser's " (1)"), the file is
+    # shown, and the other chapters' files are not; a whole copy of the
+    # course unpacked one level down is pointed at. Both scored 0 with
+    # only "there is no ...", leaving an instructor to guess.
+    cp "solutions/$ch1.c" "$dir/01_gradient_descent.c" && cp "solutions/$ch1.c" "$dir/$ch1 (1).c" || return 1
+    tools/grade.sh --json "$g/lost.json" "$dir" 01 >/dev/null 2>&1
+    grep -qF "there is no $dir/$ch1.c; the folder has $ch1 (1).c, 01_gradient_descent.c, which are not graded: only files named exactly NN-topic.c are" "$g/lost.json" ||
+        { echo "near misses:"; grep 'there is no' "$g/lost.json" | head -n 2; return 1; }
+    rm -rf "$g/unpacked" && mkdir -p "$g/unpacked/course-main/exercises" && cp "solutions/$ch1.c" "$g/unpacked/course-main/exercises/" || return 1
+    tools/grade.sh --json "$g/lost.json" "$g/unpacked" 01 >/dev/null 2>&1
+    grep -qF "; $g/unpacked/course-main/exercises/$ch1.c is there: grade its folder, $g/unpacked/course-main/exercises" "$g/lost.json" ||
+        { echo "a copy one level down:"; grep 'there is no' "$g/lost.json" | head -n 2; return 1; }
 }
-check "a chapter's file gone: make check names make reset EX=NN, which brings the stub back; make grade's results do not" \
+check "a chapter's file gone: make check names make reset EX=NN, which brings the stub back; make grade's results do not, and name a file misnamed or a copy a level down" \
     missing_file_names_the_way_back
 
 # What the grader's check of includes and asm read is what is compiled: a

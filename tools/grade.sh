@@ -413,6 +413,29 @@ if ! has_exercise_files "$exercises" && [ -d "$exercises/exercises" ] &&
 fi
 # (printf, not dash's echo, which would read a \t in the folder's name)
 source_of() { printf '%s/%s.c\n' "$files_dir" "$1"; }
+
+# For a missing chapter file, what the folder holds instead, so that the
+# student (or the instructor judging a regrade) sees it: its other .c
+# files, which are not graded because of their names (01_gradient_descent.c,
+# "02-gradient-accumulation (1).c"), up to three; or, when it has none, a
+# folder below holding exercises/ files (a whole copy of the course,
+# unpacked one level down). Printed as "; ..." to follow the message.
+near_misses() {
+    nm_list=$(find "$files_dir" -maxdepth 1 -type f -name '*.c' 2>/dev/null | LC_ALL=C sort |
+        while IFS= read -r nm_file; do
+            nm_base=${nm_file##*/}
+            case " $suites " in *" ${nm_base%.c} "*) continue ;; esac
+            printf '%s\n' "$nm_base"
+        done)
+    if [ -n "$nm_list" ]; then
+        printf '%s\n' "$nm_list" | awk 'NR <= 3 { s = s (NR > 1 ? ", " : "") $0 } END {
+            more = (NR > 3) ? " and " (NR - 3) " more" : ""
+            printf "; the folder has %s%s, which are not graded: only files named exactly NN-topic.c are", s, more }'
+        return
+    fi
+    nm_deeper=$(find "$files_dir" -mindepth 2 -maxdepth 4 -type f -path "*/exercises/$stem.c" 2>/dev/null | LC_ALL=C sort | head -n 1)
+    [ -z "$nm_deeper" ] || printf '; %s is there: grade its folder, %s' "$nm_deeper" "${nm_deeper%/*}"
+}
 regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 
 # Text that came from a submission (compiler messages quote its lines; a
@@ -584,6 +607,7 @@ for stem in $stems; do
                 where=" EXERCISES='$(printf '%s' "$exercises" | sed "s/'/'\\\\''/g")'"
             message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
         fi
+        message="$message$(near_misses)"
     elif [ ! -x "$work/$stem.tests" ] && [ ! -e "$work/$stem.log" ]; then
         # The make stopped before any step of this file (a makefile that
         # failed to parse, a part of the course's side missing): scoring

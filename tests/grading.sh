@@ -315,6 +315,10 @@ EOF
     printf '# 1 "/usr/include/stdio.h" 1 3\n#include "%s/solutions/%s.c"\n' "$(pwd)" "$ch1" >"$g/marker/$ch1.c"
     tools/grade.sh "$g/marker" 01 >"$g/marker.out" 2>&1
     [ $? -eq 1 ] && grep -q 'the file has a line directive' "$g/marker.out" || { cat "$g/marker.out"; return 1; }
+    # A refusal is the grader's, said as such: REFUSED in the table (it
+    # read "does not compile", as a typo does), and in the summary.
+    grep -q '^  REFUSED  parabola-descend ' "$g/marker.out" && grep -q "^$ch1: not graded (refused)" "$g/marker.out" &&
+        grep -q "is refused by the grader, before it is compiled or run:" "$g/marker.out" || { cat "$g/marker.out"; return 1; }
     submission "$g/asm" || return 1
     printf '__asm__(".globl grading_near");\n' >>"$g/asm/$ch1.c"
     tools/grade.sh "$g/asm" 01 >"$g/asm.out" 2>&1

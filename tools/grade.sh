@@ -624,6 +624,14 @@ for stem in $stems; do
         first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         message="$source does not compile: $first"
+        # Refused by the grader's own checks (tools/untrusted.awk and
+        # untrusted-object.awk: "error: the file ..."), not by the
+        # compiler: so said in the table, the gradebook and results.json,
+        # where an instructor tells a cheat from a typo.
+        if head -n 1 "$work/$stem.errors" | grep -q '^error: the \(file\|compiled file\) '; then
+            note="refused"
+            message="$source is refused by the grader: $(head -n 1 "$work/$stem.errors" | sed 's/^error: //' | tr '\t' ' ')"
+        fi
         # A file that compiles but lacks a function the tests call fails
         # at the link, whose last words ("ld returned 1 exit status") say
         # nothing to a beginner: name the functions instead.
@@ -753,8 +761,10 @@ out=$work/report.txt
     done
     # The compiler's own message for each chapter that does not compile.
     for stem in $stems; do
-        grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	compile	" "$merged" || continue
-        if grep -q 'undefined reference to' "$work/$stem.errors"; then
+        grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	\(compile\|refused\)	" "$merged" || continue
+        if grep -q "^$stem	[^	]*	[^	]*	[^	]*	[^	]*	refused	" "$merged"; then
+            printf '\n%s.c is refused by the grader, before it is compiled or run:\n' "$stem"
+        elif grep -q 'undefined reference to' "$work/$stem.errors"; then
             printf '\n%s.c compiles, but the tests cannot be linked with it; the linker says:\n' "$stem"
         else
             printf '\n%s.c does not compile; the compiler says:\n' "$stem"

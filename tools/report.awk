@@ -160,7 +160,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
     if (first) {
         # A file that does not build fails all of its chapter at once:
         # the file, not its first function, is what to fix.
-        if (status[first] == "compile" || status[first] == "missing")
+        if (status[first] == "compile" || status[first] == "missing" || status[first] == "refused")
             printf "\nFirst to fix: %s/%s.c, before any exercise of chapter %s can be graded\n", exdir, stem[first], substr(stem[first], 1, 2)
         else
             printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
@@ -168,7 +168,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
         show_printed(first)
         # A file that does not compile or is missing has no exercise-level
         # advice yet: the compiler's messages come below.
-        if (status[first] != "compile" && status[first] != "missing") {
+        if (status[first] != "compile" && status[first] != "missing" && status[first] != "refused") {
             if (hint[first] != "") printf "  Hint: %s\n", hint[first]
             if (section[first] != "") printf "  Read: %s\n", where(first)
         }

@@ -707,6 +707,8 @@ typedef enum {
     SIM_TOTAL_FROM_FIRST, /* N taken as k times the first micro-batch's size */
     SIM_SKIP_LAST,       /* the loop stops before the last micro-batch */
     SIM_Y_FROM_START,    /* x advanced to the micro-batch, y left at 0 */
+    SIM_Y_BY_INDEX,      /* y advanced by the micro-batch's index m, not by
+                            the examples before it (y + m) */
     SIM_KINDS
 } Simulated;
 
@@ -752,6 +754,10 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
     [SIM_Y_FROM_START] =
         "y stayed at the first examples while x moved on: micro-batch m "
         "reads x + first and y + first",
+    [SIM_Y_BY_INDEX] =
+        "y was advanced by the micro-batch's number m while x moved to "
+        "its first example: micro-batch m reads x + first and y + first, "
+        "first the sum of the sizes before it",
 };
 
 /* Runs one accumulated step from `start` (values and grads) the wrong way
@@ -772,7 +778,8 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
         if (kind == SIM_SKIP_LAST && m + 1 == k)
             break;
         size_t from = kind == SIM_SAME_SLICE ? 0 : first;
-        size_t y_from = kind == SIM_Y_FROM_START ? 0 : from;
+        size_t y_from = kind == SIM_Y_FROM_START ? 0
+                        : kind == SIM_Y_BY_INDEX ? m : from;
         double gw, gb;
         mse_gradient(XA + from, YA + y_from, sizes[m], w, b, &gw, &gb);
         double weight = kind == SIM_INTEGER_WEIGHTS

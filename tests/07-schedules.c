@@ -2016,9 +2016,13 @@ START_TEST(suggestion_falls_not_rises)
         why = "that is the largest slope in size, a rise: the suggestion is "
               "the most negative slope, a fall (compare the signed slopes, "
               "not |slope|)";
+    /* (Index 4 is both the minimum and where the steepest fall ends: a
+     * backward slope, or i + 1 returned, lands here as well.) */
     else if (got == 4)
         why = "that is the minimum loss: the suggestion is before it, where "
-              "the loss falls fastest (the steepest slope)";
+              "the loss falls fastest; it is also where the steepest fall "
+              "ends: return i, where the fall from i to i + 1 starts (not "
+              "i + 1, nor a backward slope from i - 1 to i)";
     else if (got == 0)
         why = "each fall was divided by the step in lr: the slope is "
               "against log lr, where the range test's rates are spread "

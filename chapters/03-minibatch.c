@@ -313,7 +313,8 @@ static const char usage[] =
     "          of CSV): more is refused before it starts\n"
     "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
     "  sweep   batch_size,lr,loss,diverged: final L after --epochs for batch\n"
-    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4\n"
+    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4; at\n"
+    "          most 1e9 steps in all\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
     "          minibatch gradients at w = 0, b = 0 against the full one\n"
     "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read,\n"
@@ -368,6 +369,30 @@ static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n)
                           why);
     }
     return CLI_RUN;
+}
+
+/* The sweep's batch sizes below N, and its rates 10^(k/8) for k from -32
+ * to 4 (task_sweep). */
+#define SWEEP_SIZES 1, 8, 32, 128
+enum { SWEEP_RATES = 37 };
+
+/* The sweep's size, bounded as a training run's is: all its runs together
+ * take at most 1e9 steps. (A run of --epochs 1000000000 was accepted, and
+ * would have taken about two months.) */
+static CliStatus check_sweep_size(Cli *cli, const Settings *s, size_t n)
+{
+    const size_t sizes[] = {SWEEP_SIZES, n};
+    double steps = 0.0;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        if (sizes[i] <= n && (i == 0 || sizes[i] > sizes[i - 1]))
+            steps += SWEEP_RATES * (double)s->epochs *
+                     ceil((double)n / (double)sizes[i]);
+    if (steps <= 1e9)
+        return CLI_RUN;
+    char why[160];
+    snprintf(why, sizeof why, "asks the sweep for %.3g steps on %zu "
+             "examples; a sweep takes at most 1e9", steps, n);
+    return cli_reject(cli, "epochs", NULL, why);
 }
 
 static CliStatus check_settings(Cli *cli, const Settings *s)
@@ -541,7 +566,7 @@ static int task_solve(const Data *ds, const double *theta, FILE *out)
  * above where it started (or stops being finite). */
 static int task_sweep(const Settings *s, const Data *ds, FILE *out)
 {
-    const size_t sizes[] = {1, 8, 32, 128, ds->n};
+    const size_t sizes[] = {SWEEP_SIZES, ds->n};
     double *w = calloc(ds->d, sizeof *w);
     if (!w)
         return out_of_memory();
@@ -1012,7 +1037,8 @@ int main(int argc, char **argv)
     }
     if (s.batch_size > ds.n)
         s.batch_size = ds.n; /* the default 32, on a dataset smaller than that */
-    if (strcmp(s.task, "train") == 0 && check_run_size(&cli, &s, ds.n) != CLI_RUN) {
+    if ((strcmp(s.task, "train") == 0 && check_run_size(&cli, &s, ds.n) != CLI_RUN) ||
+        (strcmp(s.task, "sweep") == 0 && check_sweep_size(&cli, &s, ds.n) != CLI_RUN)) {
         dataset_free(&ds);
         return EXIT_BAD_INPUT;
     }

@@ -356,6 +356,10 @@ check "03: refuses --isa sse9"                 expect_bad_input --isa --task tim
 # A run's size is bounded by design (--help says so): 1e9 steps, 1e7 rows.
 check "03: refuses --epochs that ask for over 1e9 steps" expect_bad_input --epochs --epochs 1000000000
 check "03: refuses --method sgd past 1e9 steps"   expect_bad_input --epochs --method sgd --epochs 2000000
+# The sweep's 185 runs together, likewise (--epochs 1000000000 was taken:
+# about two months of work).
+check "03: refuses a sweep past 1e9 steps in all" \
+    expect_bad_input "--epochs '1000000000': asks the sweep for 4.31e+13 steps on 1000 examples" --task sweep --epochs 1000000000
 check "03: refuses a run that would write over 1e7 rows" expect_bad_input --log-every --epochs 400000 --log-every 1
 check "03: refuses --shuffle with full"        expect_bad_input --shuffle --method full --shuffle never
 check "03: refuses --lr abc"                   expect_bad_input --lr --lr abc

@@ -301,6 +301,16 @@ static int run(const Settings *s, LessonProblem *p, double *theta,
             status = EXIT_FAILURE;
         }
     } else if (strcmp(s->task, "gradcheck") == 0) {
+        /* A loss that overflows at the start has no gradient to check:
+         * every difference would be nan (rows of nan with status 0, where
+         * --task train stops). */
+        if (!isfinite(objective_loss(&p->objective, theta))) {
+            loop_blame_start(program, 0,
+                             "--start or the --data values are too large");
+            output_discard(&out);
+            output_discard(saved);
+            return EXIT_FAILURE;
+        }
         fprintf(out.file, "h");
         for (size_t j = 0; j < dim; j++)
             fprintf(out.file,

@@ -51,6 +51,12 @@ divergence_is_reported() {
 }
 check "01: a diverging run stops at the first non-finite loss and says why" divergence_is_reported
 check "01: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e300
+# The gradient check too: it printed rows of nan with status 0.
+gradcheck_start_is_blamed() {
+    start_is_blamed --task gradcheck --start 1e200 --out "$scratch/gradcheck.csv" || return 1
+    [ ! -e "$scratch/gradcheck.csv" ] || { echo "a file of nan rows was written"; return 1; }
+}
+check "01: a gradient check from a start where the loss overflows blames --start and writes nothing" gradcheck_start_is_blamed
 
 save_data_writes_the_points() {
     [ "$(head -n 1 "$data/linreg-data.csv")" = "x,y" ] && [ "$(wc -l <"$data/linreg-data.csv")" -eq 101 ] &&

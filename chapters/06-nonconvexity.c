@@ -648,6 +648,13 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
         (s->range.count != 2 || !(s->range.values[0] < s->range.values[1])))
         return cli_reject(cli, "range", NULL,
                           "expected two numbers LO,HI with LO < HI");
+    /* The grid's points are LO + i·(HI - LO)/(grid - 1): a width past the
+     * largest double made every point inf (every basin "inf,-3,0"). */
+    if (s->range.count &&
+        !isfinite(s->range.values[1] - s->range.values[0]))
+        return cli_reject(cli, "range", NULL,
+                          "HI - LO is past the largest number a double "
+                          "holds: narrow it");
     if (perturb && s->grid > 1000)
         return cli_reject(cli, "grid", NULL,
                           "perturb takes at most 1000 points a side");

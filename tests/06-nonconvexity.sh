@@ -258,6 +258,9 @@ check "06: refuses --grid 5000"            expect_bad_input --grid --task critic
 check "06: refuses --grid with --task train" expect_bad_input --grid --grid 10
 check "06: refuses --range 2,1"            expect_bad_input --range --task basins --range 2,1
 check "06: refuses --range 1"              expect_bad_input --range --task critical --range 1
+# Each end finite, the width not: every grid point was inf, with status 0.
+check "06: refuses a --range wider than a double holds" \
+    expect_bad_input "--range '-1.7e308,1.7e308': HI - LO is past the largest number" --task basins --range -1.7e308,1.7e308 --grid 3 --problem two-wells
 check "06: refuses --range with --task train" expect_bad_input --range --range -1,1
 check "06: refuses --tol 0"                expect_bad_input --tol --task basins --tol 0
 check "06: refuses --tol with --task critical" expect_bad_input --tol --task critical --tol 1e-6

@@ -267,14 +267,23 @@ static const char usage[] =
     "      ..., 10; nan where the run diverged\n"
     "  --experiment tuned           each optimizer's best lr in that sweep\n"
     "The problems are 04-optimizers's (its --help gives their formulas).\n"
-    "Exit status: 0 done; 1 memory ran out, or a file could not be written;\n"
-    "2 bad input.";
+    "Exit status: 0 done; 1 memory ran out, a file could not be written, or\n"
+    "the loss overflows at --start; 2 bad input.";
 
 /* *saved, the --save-data file (empty without it), is committed or
  * discarded with --out: a run that cannot write one of them leaves
  * neither. */
 static int run(const Settings *s, const Problem *p, Output *saved)
 {
+    /* A sweep from a start where the loss overflows has nothing to
+     * compare: every rate's run diverges at step 0 (rows of nan, with
+     * status 0, where 04-optimizers stops and blames --start). */
+    if (strcmp(s->experiment, "conditioning") != 0 &&
+        !isfinite(objective_loss(&p->objective, p->start))) {
+        loop_blame_start(program, 0, "--start is too far out");
+        output_discard(saved);
+        return EXIT_FAILURE;
+    }
     Output out;
     if (!output_open(&out, program, "--out", s->out)) {
         output_discard(saved);

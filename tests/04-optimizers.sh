@@ -18,6 +18,10 @@ default_run_is_plain_sgd() {
 }
 check "04: the default run is plain SGD and follows the closed form" default_run_is_plain_sgd
 check "04: a loss that overflows at the start blames --start, not --lr" start_is_blamed --start 1e300,1
+# The experiments' sweeps too (through --experiment, handed over): they
+# printed every optimizer as nan,inf with status 0.
+check "04: a sweep of experiments from a start where the loss overflows blames --start" \
+    start_is_blamed --experiment tuned --problem rosenbrock --start 1e200,1 --steps 2
 check "04: a run that cannot write --out leaves no --save-data file" saved_only_with_out --problem linreg
 check "04: an experiment that cannot write --out leaves no --save-data file" \
     saved_only_with_out --experiment lr-sweep --problem linreg --steps 10

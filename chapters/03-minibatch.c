@@ -509,6 +509,19 @@ static bool squares_vanish(const Data *ds)
     return false;
 }
 
+/* The data are at fault (why says how): bad input, reported against the
+ * flag they came from, --data or --n. */
+static int data_refused(const Settings *s, const char *why)
+{
+    char q[QUOTED_MAX];
+    if (s->data)
+        fprintf(stderr, "%s: --data %s: %s\n", program,
+                quote_text(s->data, strlen(s->data), q), why);
+    else
+        fprintf(stderr, "%s: --n '%zu': %s\n", program, s->n, why);
+    return EXIT_BAD_INPUT;
+}
+
 /* The least-squares weights into theta (d + 1 numbers). A singular
  * problem, or one too large or too small for double precision, is the
  * data's fault, so it is bad input (exit status 2), reported against the
@@ -537,13 +550,7 @@ static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
               "feature is a combination of the others, or there are fewer "
               "than d + 1 examples (see --help)";
     }
-    char q[QUOTED_MAX];
-    if (s->data)
-        fprintf(stderr, "%s: --data %s: %s\n", program,
-                quote_text(s->data, strlen(s->data), q), why);
-    else
-        fprintf(stderr, "%s: --n '%zu': %s\n", program, s->n, why);
-    return EXIT_BAD_INPUT;
+    return data_refused(s, why);
 }
 
 /* The row of --task solve: the loss at the least-squares weights theta
@@ -633,6 +640,16 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
             double gi = 2.0 * r * (j < ds->d ? ds->x[i * ds->d + j] : 1.0);
             sigma2 += (gi - g[j]) * (gi - g[j]) / (double)n;
         }
+    }
+    /* The examples' gradients, squared, past double precision: every
+     * error below would be inf or nan (rows of them, with status 0). */
+    if (!isfinite(sigma2)) {
+        free(w);
+        free(g);
+        free(order);
+        return data_refused(s, "the examples' gradients, squared, add up to "
+                               "more than 1.8e308 in double precision "
+                               "(rescale x or y)");
     }
     for (size_t i = 0; i < n; i++)
         order[i] = i;

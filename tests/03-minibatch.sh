@@ -281,6 +281,10 @@ beyond_precision_is_named() {
 }
 check "03: --task solve on data whose squares overflow says so, not singular" \
     beyond_precision_is_named overflow huge-x huge-y
+# --task noise on the same data printed rows of inf and nan with status 0.
+check "03: --task noise on data whose gradients' squares overflow is refused, naming --data" \
+    expect_bad_input "--data '$scratch/huge-x.csv': the examples' gradients, squared, add up to more than 1.8e308" \
+    --task noise --data "$scratch/huge-x.csv"
 # And data too small: x = 1e-200 makes every x² 1e-400, which is 0 in
 # double precision, so A holds a zero column the data do not have; at
 # x = 1e-160 the squares are subnormal (1e-320), with few bits, and the

@@ -419,7 +419,8 @@ check "make check CC=clang (no _Float16, another preprocessor's line markers): s
 # asm hidden behind a #line naming a course header, and an include or asm
 # behind a line marker of the file's own that enters a system header
 # (GCC's # 1 "/usr/include/stdio.h" 1 3, after the real stdio.h too, or
-# hidden by a carriage return or a NUL byte) are refused.
+# hidden by a carriage return, a NUL byte, a comment across lines or a
+# byte-order mark) are refused.
 include_check_reads_every_compiler() {
     d=$g/markers
     mkdir -p "$d" || return 1
@@ -441,11 +442,17 @@ include_check_reads_every_compiler() {
         cat "solutions/$ch1.c" - >"$d/enter-cr.c"
     printf '#\000 1 "/usr/include/stdio.h" 1 3\n__asm__(".globl grading_near");\n' |
         cat "solutions/$ch1.c" - >"$d/enter-nul.c"
+    # (A review's two bypasses of the first version: a comment from the #
+    # to the next line, which C reads as one space, and a byte-order mark
+    # before the directive on the file's first line.)
+    printf '# /*\n*/ 1 "/usr/include/stdio.h" 1 3\n#include "%s/solutions/02-gradient-accumulation.c"\n' "$(pwd)" |
+        cat "solutions/$ch1.c" - >"$d/enter-comment.c"
+    { printf '\357\273\277# 1 "/usr/include/stdio.h" 1 3\n'; cat "solutions/$ch1.c"; } >"$d/enter-bom.c"
     cp "solutions/$ch1.c" "$d/plain.c"
     for cc in gcc clang aarch64-linux-gnu-gcc; do
         dirs=$($cc -xc -E -v /dev/null 2>&1 |
             sed -n '/^#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
-        for f in plain outside climb climb2 line enter enter-asm enter-cr enter-nul; do
+        for f in plain outside climb climb2 line enter enter-asm enter-cr enter-nul enter-comment enter-bom; do
             $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>/dev/null
             awk -v file="\"$d/$f.c\"" -v system_dirs="$dirs" -f tools/untrusted.awk "$d/$f.$cc.i" 2>"$d/$f.$cc.why"
             got=$?

@@ -59,18 +59,28 @@ BEGIN {
 
 # Whether the file at PATH holds a line directive, #line or GCC's # NUM,
 # read as the preprocessor reads it: a line ends at a carriage return
-# too, a NUL byte is dropped, ??= and ??/ are # and \ (C11's trigraphs),
-# %: is # (a digraph), a line ending in \ (spaces after it too) goes on
-# on the next, and a comment is a space, so a directive may follow one
-# that ends on its line ("*/ # 1 ..."). Cautious: the same text inside a
-# comment or a string counts too, which an exercise never needs.
-function has_line_directive(path,    line, joined, ws, hash, found) {
+# too, a NUL byte is dropped, a UTF-8 byte-order mark before the first
+# line is skipped, ??= and ??/ are # and \ (C11's trigraphs), %: is # (a
+# digraph), and a line ending in \ (spaces after it too) goes on on the
+# next. Then two readings, either of which finds it: line by line, where
+# a comment on the line may come before or inside the directive ("*/ #
+# 1 ...", "# /**/ 1"), cautiously counting the same text inside a comment
+# or a string; and token by token, where a comment is one space wherever
+# it ends, so that "# /*", a newline, "*/ 1 ..." is a directive too (a
+# review's bypass: GCC and clang honour it).
+function has_line_directive(path,    line, joined, ws, hash, found, first) {
     ws = "([ \t\f\v]|/\\*([^*]|\\*+[^*/])*\\*+/)*"
     hash = "(#|%:)" ws "([0-9]|line([^A-Za-z0-9_]|$))"
     joined = ""
+    first = 1
+    tk_state = "code"
+    tk_start = 1
     RS = "\r\n|\r|\n"
-    while (!found && (getline line < path) > 0) {
+    while ((getline line < path) > 0) {
         gsub(/\000/, "", line)
+        if (first)
+            sub(/^\357\273\277/, "", line)
+        first = 0
         gsub(/\?\?=/, "#", line)
         gsub(/\?\?\//, "\\", line)
         if (line ~ /\\[ \t\f\v\r]*$/) {
@@ -80,11 +90,59 @@ function has_line_directive(path,    line, joined, ws, hash, found) {
         }
         line = joined line
         joined = ""
-        found = line ~ ("^" ws hash) || line ~ ("\\*/" ws hash)
+        found = found || line ~ ("^" ws hash) || line ~ ("\\*/" ws hash)
+        tokens(line)
     }
     close(path)
     RS = "\n"
-    return found || joined ~ ("^" ws hash)
+    if (joined != "")
+        tokens(joined)
+    return found || joined ~ ("^" ws hash) || tk_found
+}
+
+# Reads a logical line (and the newline after it) as C tokens, on from
+# where the last line left off: block and line comments, strings and
+# character constants skipped. Sets tk_found when # or %: first on a
+# logical line is followed, past spaces and comments (a newline inside a
+# comment included), by a number or `line`. (Line by line, so that a long
+# file costs its length, not its length squared.)
+function tokens(line,    i, n, c, c2) {
+    n = length(line)
+    for (i = 1; i <= n + 1 && !tk_found; i++) {
+        c = i <= n ? substr(line, i, 1) : "\n"
+        if (tk_state == "block") {
+            if (c == "*" && substr(line, i + 1, 1) == "/") { tk_state = "code"; i++ }
+            continue
+        }
+        if (tk_state == "string" || tk_state == "char") {
+            if (c == "\\") { i++; continue }
+            if (c == "\n") { tk_state = "code"; tk_start = 1; continue }
+            if ((tk_state == "string" && c == "\"") || (tk_state == "char" && c == "'")) tk_state = "code"
+            continue
+        }
+        if (tk_state == "line") {
+            if (c == "\n") { tk_state = "code"; tk_start = 1 }
+            continue
+        }
+        c2 = substr(line, i, 2)
+        if (c2 == "/*") { tk_state = "block"; i++; continue }
+        if (c2 == "//") { tk_state = "line"; i++; continue }
+        if (c == "\n") { tk_start = 1; tk_hash = 0; continue }
+        if (c == " " || c == "\t" || c == "\f" || c == "\v") continue
+        if (tk_hash) {
+            tk_found = c ~ /[0-9]/ ||
+                       (substr(line, i, 4) == "line" && substr(line, i + 4, 1) !~ /[A-Za-z0-9_]/)
+            tk_hash = 0
+        } else if (tk_start && (c == "#" || c2 == "%:")) {
+            tk_hash = 1
+            tk_start = 0
+            i += c2 == "%:"
+            continue
+        }
+        tk_start = 0
+        if (c == "\"") tk_state = "string"
+        else if (c == "'") tk_state = "char"
+    }
 }
 
 function unquoted(q) {

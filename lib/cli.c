@@ -490,9 +490,9 @@ static CliStatus check_outputs_differ(const Cli *cli)
                 return cli_reject(cli, b->name, b->text, reason);
             }
             if (a->reads_folder && output_in_folder(b->text, named)) {
-                snprintf(reason, sizeof reason, "a file in --%s's folder: "
-                         "the output could replace what is read; write it "
-                         "elsewhere", a->name);
+                snprintf(reason, sizeof reason, "a file in --%s's folder "
+                         "(or one a name there links to): the output could "
+                         "replace what is read; write it elsewhere", a->name);
                 return cli_reject(cli, b->name, b->text, reason);
             }
         }

@@ -365,12 +365,23 @@ bool output_commit_all(Output *const *outs, size_t count, const char *program)
     return ok;
 }
 
+/* Whether path names standard output: "-", or the file descriptor 1 has
+ * open (/dev/stdout, or the file the shell sent it to). */
+static bool names_stdout(const char *path)
+{
+    struct stat sp, so;
+    return strcmp(path, "-") == 0 ||
+           (stat(path, &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
+            sp.st_dev == so.st_dev && sp.st_ino == so.st_ino);
+}
+
 bool output_same_file(const char *a, const char *b)
 {
     if (!a || !b)
         return false;
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-        return strcmp(a, b) == 0; /* stdout twice */
+    bool out_a = names_stdout(a), out_b = names_stdout(b);
+    if (out_a || out_b)
+        return out_a && out_b; /* stdout twice */
     /* What each would replace: a link's target, there or not yet. */
     char ta[PATH_MAX], tb[PATH_MAX];
     if (write_target(a, ta) && write_target(b, tb))
@@ -392,22 +403,52 @@ bool output_same_file(const char *a, const char *b)
     return strcmp(ra, rb) == 0 && strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
 }
 
-bool output_in_folder(const char *path, const char *folder)
+/* Whether the folder that holds `path` (its last name not followed) is
+ * `folder`. */
+static bool parent_is(const char *path, const struct stat *folder)
 {
-    if (!path || !folder || strcmp(path, "-") == 0)
-        return false;
-    char target[PATH_MAX], parent[PATH_MAX];
-    if (write_target(path, target))
-        path = target;
+    char parent[PATH_MAX];
     const char *slash = strrchr(path, '/');
     size_t len = slash ? (size_t)(slash - path) + 1 : 0;
     if (len >= sizeof parent)
         return false;
     memcpy(parent, len ? path : ".", len ? len : 2);
     parent[len ? len : 1] = '\0';
-    struct stat sp, sf;
-    return stat(parent, &sp) == 0 && stat(folder, &sf) == 0 &&
-           sp.st_dev == sf.st_dev && sp.st_ino == sf.st_ino;
+    struct stat sp;
+    return stat(parent, &sp) == 0 && sp.st_dev == folder->st_dev &&
+           sp.st_ino == folder->st_ino;
+}
+
+bool output_in_folder(const char *path, const char *folder)
+{
+    struct stat sf;
+    if (!path || !folder || strcmp(path, "-") == 0 || stat(folder, &sf) != 0)
+        return false;
+    /* Both where the name is and, for a link, where its target is: a
+     * folder of links to the dataset would have the link's target
+     * replaced (a review's case: fm/X.gz -> ../real/X.gz). */
+    char target[PATH_MAX];
+    if (parent_is(path, &sf) ||
+        (write_target(path, target) && parent_is(target, &sf)))
+        return true;
+    /* And a file elsewhere that one of the folder's names links to. */
+    struct stat so;
+    if (stat(path, &so) != 0)
+        return false;
+    DIR *dir = opendir(folder);
+    if (!dir)
+        return false;
+    bool found = false;
+    for (struct dirent *e; !found && (e = readdir(dir));) {
+        char entry[PATH_MAX];
+        struct stat se;
+        found = (size_t)snprintf(entry, sizeof entry, "%s/%s", folder,
+                                 e->d_name) < sizeof entry &&
+                stat(entry, &se) == 0 && S_ISREG(se.st_mode) &&
+                se.st_dev == so.st_dev && se.st_ino == so.st_ino;
+    }
+    closedir(dir);
+    return found;
 }
 
 void output_discard(Output *out)

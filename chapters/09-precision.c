@@ -33,6 +33,7 @@
 #include "09-precision.h"
 #include "bits.h"
 #include "cli.h"
+#include "csv.h"
 #include "dataset.h"
 #include "fashion_mnist.h"
 #include "linreg_pass.h"
@@ -167,11 +168,14 @@ typedef struct {
 static bool read_numbers(FILE *in, Numbers *n, int *status)
 {
     char *line = NULL;
-    size_t size = 0;
-    ssize_t length;
+    size_t size = 0, length;
     size_t number = 0;
     *status = EXIT_BAD_INPUT;
-    while ((length = getline(&line, &size, in)) != -1) {
+    /* (lib/csv.h's line reader: a line past 16 MiB, such as a binary file
+     * with no newline, is refused rather than read whole into memory, and
+     * memory running out is said, not taken for the end of the input.) */
+    CsvLine got;
+    while ((got = csv_read_line(in, &line, &size, &length)) == LINE_READ) {
         number++;
         while (length > 0 && strchr(" \t\r\n", line[length - 1]))
             line[--length] = '\0';
@@ -179,7 +183,7 @@ static bool read_numbers(FILE *in, Numbers *n, int *status)
         char *end;
         double x = strtod(start, &end);
         /* a NUL inside the line would hide what follows it from strtod */
-        bool whole = strlen(line) == (size_t)length;
+        bool whole = strlen(line) == length;
         if (end == start || *end != '\0' || !whole) {
             fprintf(stderr, "%s: stdin line %zu: '%.40s' is not a number "
                     "(one a line: decimal, hexadecimal as 0x1p-24, inf or "
@@ -204,7 +208,19 @@ static bool read_numbers(FILE *in, Numbers *n, int *status)
         n->values[n->count++] = x;
     }
     free(line);
-    if (ferror(in)) {
+    if (got == LINE_TOO_LONG) {
+        fprintf(stderr, "%s: stdin line %zu: longer than %d MiB: not a "
+                "number (one a line; see --help)\n", program, number + 1,
+                CSV_MAX_LINE >> 20);
+        return false;
+    }
+    if (got == LINE_NO_MEMORY) {
+        fprintf(stderr, "%s: out of memory at stdin line %zu\n", program,
+                number + 1);
+        *status = EXIT_FAILURE;
+        return false;
+    }
+    if (got == LINE_ERROR) {
         fprintf(stderr, "%s: cannot read stdin\n", program);
         *status = EXIT_FAILURE;
         return false;

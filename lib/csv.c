@@ -305,17 +305,8 @@ static bool read_row(char *line, size_t len, size_t number, const Header *h,
 
 /* ------------------------------------------------------------------ files */
 
-/* The longest line the reader accepts: 16 MiB, a million numbers or so.
- * Anything longer is refused rather than read into memory whole (a binary
- * file with no newline would otherwise be one line as large as the file). */
-enum { CSV_MAX_LINE = 16 << 20 };
-
-typedef enum { LINE_READ, LINE_END, LINE_ERROR, LINE_TOO_LONG, LINE_NO_MEMORY } LineStatus;
-
-/* Reads one line, without its '\n', into *line (grown as needed, never
- * past CSV_MAX_LINE bytes) and its length into *len. LINE_END only at the
- * true end of the file; a failed read is LINE_ERROR, with errno set. */
-static LineStatus read_line(FILE *file, char **line, size_t *size, size_t *len)
+/* One line, at most CSV_MAX_LINE bytes (csv.h). */
+CsvLine csv_read_line(FILE *file, char **line, size_t *size, size_t *len)
 {
     if (!*line) {
         *line = malloc(256);
@@ -361,7 +352,7 @@ bool csv_read_dataset_stream(FILE *file, size_t want_features, Dataset *ds,
     for (;;) {
         errno = 0;
         size_t len = 0;
-        LineStatus got = read_line(file, &line, &size, &len);
+        CsvLine got = csv_read_line(file, &line, &size, &len);
         if (got == LINE_ERROR) {
             fail(err, number + 1, 1, "cannot read: %s", strerror(errno ? errno : EIO));
             break;

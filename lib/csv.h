@@ -37,6 +37,20 @@ typedef struct {
                             caller must not call it bad input */
 } CsvError;
 
+/* The longest line the reader accepts: 16 MiB, a million numbers or so.
+ * Anything longer is refused rather than read into memory whole (a binary
+ * file with no newline would otherwise be one line as large as the file). */
+enum { CSV_MAX_LINE = 16 << 20 };
+
+typedef enum { LINE_READ, LINE_END, LINE_ERROR, LINE_TOO_LONG, LINE_NO_MEMORY } CsvLine;
+
+/* Reads one line of `file`, without its '\n', into *line (allocated and
+ * grown as needed, never past CSV_MAX_LINE bytes; free it when done) and
+ * its length into *len. LINE_END only at the true end of the file; a failed
+ * read is LINE_ERROR, with errno set. The CSV reader's, and any program's
+ * that reads lines of input (chapter 9's numbers on stdin). */
+CsvLine csv_read_line(FILE *file, char **line, size_t *size, size_t *len);
+
 /* Reads the CSV file at `path` into ds, which it allocates (free it with
  * dataset_free). With want_features = 0, any number of feature columns
  * (at least one) is accepted; otherwise exactly that many. Returns true on

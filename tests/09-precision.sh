@@ -110,6 +110,15 @@ bad_at_the_end() {
         expect_bad_input "line 50001: 'oops'" --task round --format bf16
 }
 check "09: a bad last line of 50,001 refuses the whole input (nothing printed)" bad_at_the_end
+# A line past 16 MiB (a binary file with no newline) is refused, not read
+# whole: it grew to 24 GB from /dev/zero before the kernel killed it, and
+# memory running out mid-line was taken for the end of the input, the
+# lines after it dropped with status 0 (bad-input review).
+long_line() {
+    { echo 1; head -c 17000000 /dev/zero | tr '\0' 7; printf '\n3\n'; } |
+        expect_bad_input "line 2: longer than 16 MiB: not a number" --task round --format fp16
+}
+check "09: a line longer than 16 MiB is refused, naming it" long_line
 spaces_and_crlf() {
     printf ' 1\t\r\n2.5 \r\n' | rounded fp16 && same_lines 1 2.5
 }

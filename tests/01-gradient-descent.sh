@@ -174,5 +174,11 @@ stdout_taken_once() {
     [ "$status" -eq 2 ] && [ ! -s "$scratch/stdout" ] && [ "$(wc -l <"$scratch/stderr")" -eq 1 ] &&
         grep -q -- "--save-data '-': standard output, as --out is by default: two CSVs would run into one" "$scratch/stderr" ||
         { echo "exit status $status"; cat "$scratch/stdout" "$scratch/stderr"; return 1; }
+    # /dev/stdout is standard output too.
+    "$program" --problem linreg --steps 1 --n 2 --save-data /dev/stdout >"$scratch/stdout" 2>"$scratch/stderr"
+    status=$?
+    [ "$status" -eq 2 ] && [ ! -s "$scratch/stdout" ] &&
+        grep -q -- "--save-data '/dev/stdout': the same file as --out" "$scratch/stderr" ||
+        { echo "/dev/stdout: exit status $status"; cat "$scratch/stderr"; return 1; }
 }
 check "01: --save-data - beside --out's default (standard output) is refused: two CSVs would run into one" stdout_taken_once

@@ -236,6 +236,19 @@ output_not_in_data_dir() {
             { echo "$flag: exit status $status"; cat "$scratch/stderr"; return 1; }
     done
     [ "$(cat "$dir"/* | cksum)" = "$sum" ] || { echo "a dataset file changed"; return 1; }
+    # A --data-dir of links to the files elsewhere: neither the link's
+    # name nor its target may be written.
+    links=$scratch/fm-links
+    rm -rf "$links" && mkdir -p "$links" || return 1
+    for f in "$dir"/*; do ln -s "$(pwd)/$f" "$links/"; done
+    for out in "$links/train-labels-idx1-ubyte.gz" "$dir/train-labels-idx1-ubyte.gz"; do
+        "$program" --data-dir "$links" --validation 50 --batch-size 10 --epochs 1 --hidden 4 \
+            --out "$out" >/dev/null 2>"$scratch/stderr"
+        status=$?
+        [ "$status" -eq 2 ] && grep -qF -- "--out '$out': a file in --data-dir's folder" "$scratch/stderr" ||
+            { echo "--out $out with a --data-dir of links: exit status $status"; cat "$scratch/stderr"; return 1; }
+    done
+    [ "$(cat "$dir"/* | cksum)" = "$sum" ] || { echo "a dataset file changed through a link"; return 1; }
 }
 check "08: an output in --data-dir's folder (--out, --test) is refused, the dataset left whole" output_not_in_data_dir
 

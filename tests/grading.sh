@@ -181,8 +181,11 @@ check "make grade: a chapter that does not compile scores 0 with the compiler's 
     grade_survives_a_compile_error
 
 # ---------------------------------------------------------- hidden tests
-# An instructor's suite with one hidden exercise (the optional 7th field).
+# An instructor's suite with one hidden exercise (the optional 7th field),
+# beside a helper file of the instructor's that is no suite (a .c not
+# named NN-...: taken as a suite's own, not refused as a misnamed suite).
 mkdir -p "$g/instructor"
+printf '/* the instructor'"'"'s helpers, for a suite to #include */\n' >"$g/instructor/common.c"
 cat >"$g/instructor/$ch1.c" <<'EOF'
 #include "grading.h"
 #include "01-gradient-descent.h"
@@ -522,14 +525,24 @@ check "make grade-class: solutions, stubs and a crash + hang grade into a correc
 listing_of() { find "$1" -exec stat -c '%n %s %.9Y' {} + | LC_ALL=C sort | cksum; }
 class_results_are_kept() {
     class=$g/kept-class
-    rm -rf "$class" && mkdir -p "$class/ann" && cp "solutions/$ch1.c" "$class/ann/" || return 1
+    # (A student named as the class folder: OUT=$g would replace the class
+    # with that student's reports; OUT=/ would write into the root.)
+    rm -rf "$class" && mkdir -p "$class/ann" "$class/kept-class" &&
+        cp "solutions/$ch1.c" "$class/ann/" && cp "solutions/$ch1.c" "$class/kept-class/" || return 1
     files=$(listing_of "$class")
-    for out in "$class" "$class/reports" "$g"; do
+    for out in "$class" "$class/reports" "$g" /; do
         make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >"$g/kept.out" 2>&1 &&
             { echo "OUT=$out was taken"; return 1; }
         grep -qF "grade-class: OUT=$out " "$g/kept.out" || { cat "$g/kept.out"; return 1; }
         [ "$(listing_of "$class")" = "$files" ] || { echo "OUT=$out: the class folder changed:"; ls -lR "$class"; return 1; }
     done
+    # A folder in OUT that is not a report folder is never emptied: OUT=~
+    # and a student named Documents deleted ~/Documents.
+    mkdir -p "$g/kept-home/ann" && echo precious >"$g/kept-home/ann/notes.txt" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/kept-home" >"$g/kept.out" 2>&1 &&
+        { echo "OUT holding a folder ann of its own was taken"; return 1; }
+    grep -qF "already has $g/kept-home/ann, which is not a folder of reports grade-class wrote" "$g/kept.out" &&
+        [ "$(cat "$g/kept-home/ann/notes.txt")" = precious ] || { cat "$g/kept.out"; return 1; }
     out=$g/kept-out
     (umask 027 && make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out") >"$g/kept.out" 2>&1 ||
         { cat "$g/kept.out"; return 1; }
@@ -555,7 +568,7 @@ class_results_are_kept() {
         [ "$(listing_of "$out")" = "$reports" ] || { echo "HIDDEN_TESTS=$hidden: the earlier reports changed"; ls -lR "$out"; return 1; }
     done
 }
-check "grade-class: an OUT that is, is in or holds the class folder is refused, and a mistyped, misnamed, empty or broken HIDDEN_TESTS replaces nothing; the reports keep the umask's mode" \
+check "grade-class: an OUT that is or is in the class folder, or the root, is refused, and no folder of OUT but a report folder is ever emptied; a mistyped, misnamed, empty or broken HIDDEN_TESTS replaces nothing; the reports keep the umask's mode" \
     class_results_are_kept
 
 student_time_limit() {

@@ -35,7 +35,7 @@ fi
 class=$(cd "$class" && pwd)
 out=${2:-$root/build/reports/class-$(basename "$class")}
 limit=${STUDENT_TIME_LIMIT:-600}
-case "$limit" in ''|*[!0-9]*|0) echo "grade-class: STUDENT_TIME_LIMIT=$limit: expected whole seconds" >&2; exit 2 ;; esac
+case "$limit" in ''|*[!0-9]*|0*) echo "grade-class: STUDENT_TIME_LIMIT=$limit: expected whole seconds" >&2; exit 2 ;; esac
 # Every submission's tests run in a sandbox (tools/grade.sh --sandbox):
 # where one cannot run, nobody is graded unless GRADE_UNSANDBOXED=1 says
 # to run the class's code with your permissions.
@@ -44,20 +44,23 @@ if ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null && 
     exit 2
 fi
 # Each student's reports go to OUT-DIR/STUDENT, which is emptied first: an
-# OUT-DIR that is the class folder, or inside it, or holds it, would have
-# that empty a student's own folder (or grade the reports as a student).
-# (realpath -m: symbolic links followed, and OUT-DIR need not exist yet.)
+# OUT-DIR that is the class folder, or inside it, would have that empty a
+# student's own folder (or grade the reports as a student). A folder of
+# OUT-DIR that is not a report folder is never emptied (below). (realpath
+# -m: symbolic links followed, and OUT-DIR need not exist yet; / is
+# written without its slash, so that "$x/" is the folder and everything
+# in it.)
 real_class=$(realpath -m -- "$class") real_out=$(realpath -m -- "$out")
+real_class=${real_class%/} real_out=${real_out%/}
 case "$real_out/" in
     "$real_class"/*)
         printf '%s\n' "grade-class: OUT=$out is the class folder or inside it: the reports would mix with the students' folders (and replace them); put them elsewhere" >&2
         exit 2 ;;
 esac
-case "$real_class/" in
-    "$real_out"/*)
-        printf '%s\n' "grade-class: OUT=$out holds the class folder: each student's reports replace a folder of the same name there; put them elsewhere" >&2
-        exit 2 ;;
-esac
+if [ -z "$real_out" ]; then
+    printf '%s\n' "grade-class: OUT=$out is the root folder: put the reports in a folder of their own" >&2
+    exit 2
+fi
 mkdir -p "$out" 2>/dev/null && [ -w "$out" ] ||
     { printf '%s\n' "grade-class: OUT=$out: cannot write there (the folder for the gradebook and the students' reports)" >&2; exit 2; }
 out=$(cd "$out" && pwd)
@@ -91,6 +94,34 @@ if [ "$total" -eq 0 ]; then
     exit 2
 fi
 stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
+
+# OUT-DIR/STUDENT is emptied before the student's grading, so it must be a
+# report folder: one grade-class made (it leaves the mark
+# .grade-class-report), or one that holds nothing but the files it writes
+# (an earlier version's). Anything else there (OUT=~ and a student named
+# Documents, OUT=~/hw3 holding the class in ~/hw3/submissions and a student
+# named submissions) stops the class before anyone is graded.
+report_folder() {
+    [ -f "$1/.grade-class-report" ] && return 0
+    for rf_entry in "$1"/* "$1"/.[!.]*; do
+        [ -e "$rf_entry" ] || [ -L "$rf_entry" ] || continue
+        [ -f "$rf_entry" ] && [ ! -L "$rf_entry" ] || return 1
+        case ${rf_entry##*/} in
+            grade.log|report.txt|results.json|results.tap|results.tsv) ;;
+            *) return 1 ;;
+        esac
+    done
+}
+IFS='
+'
+for dir in $students; do
+    sdir=$out/${dir##*/}
+    if { [ -e "$sdir" ] || [ -L "$sdir" ]; } && { [ -L "$sdir" ] || [ ! -d "$sdir" ] || ! report_folder "$sdir"; }; then
+        printf '%s\n' "grade-class: OUT=$out already has $sdir, which is not a folder of reports grade-class wrote: each student's reports replace the folder of that name; put them elsewhere" >&2
+        exit 2
+    fi
+done
+unset IFS
 # The settings and the course's side (the hidden suites' too) are checked
 # once, before any student's earlier results are replaced: a mistyped
 # HIDDEN_TESTS, or a hidden suite that does not compile, stops here with
@@ -134,7 +165,7 @@ for dir in $students; do
     student=$(basename "$dir")
     sdir=$out/$student
     rm -rf "$sdir"
-    mkdir -p "$sdir"
+    mkdir -p "$sdir" && : >"$sdir/.grade-class-report"
     t0=$(date +%s)
     # The backstop: grade.sh keeps to --time-limit itself; this stops it
     # if it does not.

@@ -71,7 +71,7 @@ REPORT_DIR = $(or $(OUT),build/reports/$(shell cd $(call quote,$(SUBMISSION)) 2>
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
-	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
+	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0*) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
 	@$(call must_be_folder,make grade,SUBMISSION,$(SUBMISSION),say whose files as in make grade SUBMISSION=path/to/student)
 	@mkdir -p $(call quote,$(REPORT_DIR)) 2>/dev/null && test -w $(call quote,$(REPORT_DIR)) || \
 	  { echo "make grade: OUT="$(call quote,$(REPORT_DIR))": cannot write there (the folder for report.txt, results.json and results.tap)" >&2; exit 2; }
@@ -85,8 +85,8 @@ grade: deps
 grade-class: deps
 	@tools/deps.sh grade
 	@$(call must_be_folder,make grade-class,SUBMISSIONS,$(SUBMISSIONS),say which folder as in make grade-class SUBMISSIONS=path/to/class)
-	@$(if $(CH),echo "make grade-class: CH="$(call quote,$(CH))": grade-class grades every chapter (make grade SUBMISSION=... CH=NN grades one student's chapter)" >&2; exit 2)
-	@$(if $(filter-out 600,$(GRADE_TIME_LIMIT)),echo "make grade-class: GRADE_TIME_LIMIT is make grade's; a class's limit per student is STUDENT_TIME_LIMIT (600 s by default)" >&2; exit 2)
+	@$(if $(filter command line,$(origin CH)),echo "make grade-class: CH="$(call quote,$(CH))": grade-class grades every chapter (make grade SUBMISSION=... CH=NN grades one student's chapter)" >&2; exit 2)
+	@$(if $(filter command line,$(origin GRADE_TIME_LIMIT)),echo "make grade-class: GRADE_TIME_LIMIT is make grade's; a class's limit per student is STUDENT_TIME_LIMIT (600 s by default)" >&2; exit 2)
 	@$(skip_when_dry) MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
 
 # ------------------------------------------------- what tools/grade.sh asks

@@ -100,8 +100,10 @@ case "$only" in
     [0-9]) only=0$only ;;
     *) echo "grade: CH=$only: expected a chapter number such as 01" >&2; exit 2 ;;
 esac
+# (A leading 0 is refused too: the shell's arithmetic would read 08 as a
+# bad octal number, and 0 or 00 as no time at all.)
 case "$limit" in
-    ''|*[!0-9]*) [ -z "$limit" ] || { echo "grade: --time-limit $limit: expected whole seconds" >&2; exit 2; } ;;
+    ''|*[!0-9]*|0*) [ -z "$limit" ] || { echo "grade: --time-limit $limit: expected whole seconds" >&2; exit 2; } ;;
 esac
 if [ -n "$hidden_dir" ] && [ ! -d "$hidden_dir" ]; then
     echo "grade: HIDDEN_TESTS=$hidden_dir is not a directory" >&2
@@ -133,12 +135,14 @@ if [ -z "$stems" ]; then
     fi
     exit 2
 fi
-# Every .c file of the hidden tests' folder is a chapter's suite, named as
-# tests/ names them: one named otherwise would be left out without a
-# word, and the students graded without it.
+# Every file of the hidden tests' folder named like a suite (NN-...c) is
+# a chapter's suite, named as tests/ names them: one named otherwise
+# (01-gradient-descent-hidden.c) would be left out without a word, and the
+# students graded without it. Other .c files are a suite's own helpers
+# (#include "common.c"), and at least one suite must be there.
 if [ -n "$hidden_dir" ]; then
     hv_suites=0 hv_stray=""
-    for hv_file in "$hidden_dir"/*.c; do
+    for hv_file in "$hidden_dir"/[0-9][0-9]-*.c; do
         [ -e "$hv_file" ] || continue
         hv_name=${hv_file##*/} hv_name=${hv_name%.c} hv_ok=0
         for s in $suites; do case "$hv_name" in "$s"|"$s".*) hv_ok=1 ;; esac; done

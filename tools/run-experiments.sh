@@ -90,10 +90,12 @@ done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" -v limit="$limit"
                 if ((a[i] in made) && made[a[i]] != name[k]) printf " %s.csv", made[a[i]]
             logs = printed == 1 ? " >" name[k] ".printed 2>&1" : ""
             mark = printed == 1 ? " : >" name[k] ".failed;" : ""
-            # (timeout says 124 when it stopped the run; KILL follows TERM
-            # after 5 s, for a program that ignores TERM.)
-            limited = printed == 1 ? "timeout -k 5 " limit " " : ""
-            stopped = printed == 1 ? sprintf(" [ $$? -ne 124 ] || echo %s >>%s.printed;", recipe_word("stopped after " limit " s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)"), name[k]) : ""
+            # (timeout says 124 when it stopped the run, 137 when the run
+            # ignored TERM and KILL followed 5 s later. --foreground keeps
+            # the run in make'"'"'s process group, where Ctrl-C reaches it:
+            # in a group of its own it ran on to the limit.)
+            limited = printed == 1 ? "timeout --foreground -k 5 " limit " " : ""
+            stopped = printed == 1 ? sprintf(" case $$? in 124|137) echo %s >>%s.printed;; esac;", recipe_word("stopped after " limit " s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)"), name[k]) : ""
             failed = sprintf("run-experiments: %s: \047%s\047 failed: %s %s", file[k], name[k], prog[k], args[k])
             printf "\n\t@%s%s%s %s --out %s.csv%s || {%s echo %s >&2;%s exit 1; }\n",
                 limited, linebuf, recipe_word(prog[k]), args[k], name[k], logs, stopped, recipe_word(failed), mark

@@ -34,6 +34,7 @@ if [ -z "$class" ] || [ ! -d "$class" ]; then
 fi
 class=$(cd "$class" && pwd)
 out=${2:-$root/build/reports/class-$(basename "$class")}
+out_given=$out # (as typed, for the messages)
 limit=${STUDENT_TIME_LIMIT:-600}
 case "$limit" in ''|*[!0-9]*|0*) echo "grade-class: STUDENT_TIME_LIMIT=$limit: expected whole seconds" >&2; exit 2 ;; esac
 # Every submission's tests run in a sandbox (tools/grade.sh --sandbox):
@@ -117,7 +118,7 @@ IFS='
 for dir in $students; do
     sdir=$out/${dir##*/}
     if { [ -e "$sdir" ] || [ -L "$sdir" ]; } && { [ -L "$sdir" ] || [ ! -d "$sdir" ] || ! report_folder "$sdir"; }; then
-        printf '%s\n' "grade-class: OUT=$out already has $sdir, which is not a folder of reports grade-class wrote: each student's reports replace the folder of that name; put them elsewhere" >&2
+        printf '%s\n' "grade-class: OUT=$out_given already has $out_given/${dir##*/}, which is not a folder of reports grade-class wrote: each student's reports replace the folder of that name; put them elsewhere" >&2
         exit 2
     fi
 done

@@ -192,6 +192,25 @@ static bool write_target(const char *path, char target[PATH_MAX])
     return (size_t)snprintf(target, PATH_MAX, "%.*s/%s", (int)(slash - path), path, link) < PATH_MAX;
 }
 
+/* The folder that holds path as written (its last name not followed):
+ * "dir/" for "dir/name", "." for "name". False when it is too long. */
+static bool folder_of(const char *path, char folder[PATH_MAX])
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+    if (len >= PATH_MAX)
+        return false;
+    memcpy(folder, len ? path : ".", len ? len : 1);
+    folder[len ? len : 1] = '\0';
+    return true;
+}
+
+/* Whether two stats are of the same file. */
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /* ".tmp-PID-XXXXXX", what a temporary file adds to its target's name. */
 static void temp_suffix(char *buf, size_t size)
 {
@@ -220,7 +239,7 @@ const char *output_unwritable(const char *path)
     /* The file is written beside its target and renamed over it. */
     const char *slash = strrchr(target, '/');
     char folder[PATH_MAX];
-    snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - target) + 1 : 1, slash ? target : ".");
+    folder_of(target, folder); /* (target fits PATH_MAX, and so does its folder) */
     int error = 0;
     if (stat(folder, &st) != 0)
         error = errno;
@@ -372,7 +391,7 @@ static bool names_stdout(const char *path)
     struct stat sp, so;
     return strcmp(path, "-") == 0 ||
            (stat(path, &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
-            sp.st_dev == so.st_dev && sp.st_ino == so.st_ino);
+            same_inode(&sp, &so));
 }
 
 bool output_same_file(const char *a, const char *b)
@@ -388,17 +407,12 @@ bool output_same_file(const char *a, const char *b)
         a = ta, b = tb;
     struct stat sa, sb;
     if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+        return same_inode(&sa, &sb);
     /* Not both there yet: the same path, once the folders are resolved. */
-    char ra[PATH_MAX], rb[PATH_MAX];
+    char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
     const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
-    size_t la = na ? (size_t)(na - a) + 1 : 0, lb = nb ? (size_t)(nb - b) + 1 : 0;
-    char da[PATH_MAX], db[PATH_MAX];
-    if (la >= sizeof da || lb >= sizeof db)
-        return strcmp(a, b) == 0;
-    memcpy(da, a, la), da[la] = '\0';
-    memcpy(db, b, lb), db[lb] = '\0';
-    if (!realpath(la ? da : ".", ra) || !realpath(lb ? db : ".", rb))
+    if (!folder_of(a, da) || !folder_of(b, db) || !realpath(da, ra) ||
+        !realpath(db, rb))
         return strcmp(a, b) == 0;
     return strcmp(ra, rb) == 0 && strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
 }
@@ -408,15 +422,9 @@ bool output_same_file(const char *a, const char *b)
 static bool parent_is(const char *path, const struct stat *folder)
 {
     char parent[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    size_t len = slash ? (size_t)(slash - path) + 1 : 0;
-    if (len >= sizeof parent)
-        return false;
-    memcpy(parent, len ? path : ".", len ? len : 2);
-    parent[len ? len : 1] = '\0';
     struct stat sp;
-    return stat(parent, &sp) == 0 && sp.st_dev == folder->st_dev &&
-           sp.st_ino == folder->st_ino;
+    return folder_of(path, parent) && stat(parent, &sp) == 0 &&
+           same_inode(&sp, folder);
 }
 
 bool output_in_folder(const char *path, const char *folder)
@@ -445,7 +453,7 @@ bool output_in_folder(const char *path, const char *folder)
         found = (size_t)snprintf(entry, sizeof entry, "%s/%s", folder,
                                  e->d_name) < sizeof entry &&
                 stat(entry, &se) == 0 && S_ISREG(se.st_mode) &&
-                se.st_dev == so.st_dev && se.st_ino == so.st_ino;
+                same_inode(&se, &so);
     }
     closedir(dir);
     return found;

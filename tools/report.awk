@@ -45,6 +45,12 @@ function mark(status,    out, i, k) {
     return out
 }
 
+# A chapter whose file was never built into tests: it does not compile,
+# is missing, or the grader refused it.
+function unbuilt(status) {
+    return status == "compile" || status == "missing" || status == "refused"
+}
+
 # A CSV field, quoted where needed. One that starts with = + - @ (a
 # student's folder named "=cmd|...", say) would be a live formula in a
 # spreadsheet: a leading apostrophe keeps it text.
@@ -160,7 +166,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
     if (first) {
         # A file that does not build fails all of its chapter at once:
         # the file, not its first function, is what to fix.
-        if (status[first] == "compile" || status[first] == "missing" || status[first] == "refused")
+        if (unbuilt(status[first]))
             printf "\nFirst to fix: %s/%s.c, before any exercise of chapter %s can be graded\n", exdir, stem[first], substr(stem[first], 1, 2)
         else
             printf "\nFirst failing exercise: %s in %s/%s.c (%s)\n", func_[first], exdir, stem[first], name[first]
@@ -168,7 +174,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
         show_printed(first)
         # A file that does not compile or is missing has no exercise-level
         # advice yet: the compiler's messages come below.
-        if (status[first] != "compile" && status[first] != "missing" && status[first] != "refused") {
+        if (!unbuilt(status[first])) {
             if (hint[first] != "") printf "  Hint: %s\n", hint[first]
             if (section[first] != "") printf "  Read: %s\n", where(first)
         }

@@ -1677,5 +1677,9 @@ output_allowance_per_test() {
     tools/grade.sh "$dir" 01 >"$g/flood.out" 2>&1
     grep -q '^  \(FAIL\|CRASH\)  *parabola-descend' "$g/flood.out" && grep -q '^  PASS  *mse-grad' "$g/flood.out" ||
         { echo "one test's flood decided another's verdict:"; head -n 9 "$g/flood.out"; return 1; }
+    # What the report shows of the flood says it was cut: its 4 kB read
+    # as all there was of 64 MB.
+    grep -q "^    | (the tests printed 67108864 bytes in all; the report keeps the first 4096 of each test's)\$" "$g/flood.out" ||
+        { echo "the cut is not said:"; grep -A12 'Your code printed' "$g/flood.out"; return 1; }
 }
 check "each test may write 64 MB of its own: one exercise's flood fails it, not the next" output_allowance_per_test

@@ -377,6 +377,9 @@ keep_printed() {
         [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
         kp_index=${kp_file##*/output-}
         head -c 4096 "$kp_file" >>"$work/$2.printed-${kp_index%%-*}"
+        # (Each test's size, so that the report can say what was cut:
+        # it counted the lines kept as all there were.)
+        wc -c <"$kp_file" >>"$work/$2.printed-${kp_index%%-*}.bytes"
     done
 }
 

@@ -95,7 +95,7 @@ function where(i) {
 # environment's `printed` names, as STEM.printed-I, I the exercise's index
 # among its chapter's visible ones), shown as quoted lines: the first ten,
 # each cut to 200 characters.
-function show_printed(i,    j, index_, file, line, shown, more) {
+function show_printed(i,    j, index_, file, line, shown, more, bytes, total, cut) {
     if (printed == "" || hidden[i]) return
     for (j = 1; j < i; j++) if (stem[j] == stem[i] && !hidden[j]) index_++
     file = printed "/" stem[i] ".printed-" (index_ + 0)
@@ -106,7 +106,14 @@ function show_printed(i,    j, index_, file, line, shown, more) {
         } else more++
     }
     close(file)
-    if (more) printf "    | ... and %d more line%s\n", more, (more > 1 ? "s" : "")
+    # What each test printed, in bytes: past 4096, the rest was not kept.
+    while ((getline bytes < (file ".bytes")) > 0) {
+        total += bytes
+        cut = cut || bytes > 4096
+    }
+    close(file ".bytes")
+    if (more) printf "    | ... and %d more line%s%s\n", more, (more > 1 ? "s" : ""), cut ? " kept" : ""
+    if (cut) printf "    | (the tests printed %d bytes in all; the report keeps the first 4096 of each test's)\n", total
 }
 
 function diagnostic(i,    text) {

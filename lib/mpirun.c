@@ -165,7 +165,12 @@ static pid_t start(char **args, int *out_fd, int *err_fd)
     if (pid == 0) {
         dup2(out[1], STDOUT_FILENO);
         dup2(err[1], STDERR_FILENO);
-        close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+        /* A pipe's end is 0, 1 or 2 when that descriptor was closed
+         * (`>&-`): closing it now would close mpirun's new stdout. */
+        int ends[] = {out[0], out[1], err[0], err[1]};
+        for (size_t i = 0; i < 4; i++)
+            if (ends[i] > STDERR_FILENO)
+                close(ends[i]);
         close(ready[0]);
         execvp(args[0], args);
         (void)!write(ready[1], "x", 1);

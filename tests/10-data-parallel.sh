@@ -335,6 +335,12 @@ launcher_keeps_one_line() {
     status=$?
     [ "$status" -eq 1 ] && [ "$(cat "$scratch/np.err")" = "10-data-parallel: error writing to stdout: No space left on device" ] ||
         { echo "stdout on a full disk under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
+    # Closed, stdout's descriptor is the first a pipe gets: mpirun's must
+    # not be closed with the pipe's spare end.
+    "$program" --np 2 --steps 2 >&- 2>"$scratch/np.err"
+    status=$?
+    [ "$status" -eq 1 ] && [ "$(cat "$scratch/np.err")" = "10-data-parallel: error writing to stdout: Bad file descriptor" ] ||
+        { echo "stdout closed under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
     status=$( { timeout 60 "$program" --np 2 --steps 1000000 --log-every 1 2>"$scratch/np.err"; echo $? >"$scratch/np.status"; } |
                 head -n 1 >/dev/null
              cat "$scratch/np.status")

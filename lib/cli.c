@@ -42,15 +42,28 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
     return CLI_BAD_INPUT;
 }
 
+/* A bound or default as a person reads it: %g's six digits when they give
+ * the number back exactly (1e+07, 0.999), all its digits when they would
+ * not (1073741824, not 1.07374e+09, which a value just above it matches). */
+static const char *exact_text(double v, char buf[32])
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 CliStatus cli_reject_against(const Cli *cli, const char *flag,
                              const char *relation, const char *other)
 {
     const Flag *o = find_flag(cli, other, strlen(other));
     assert(o && (o->kind == FLAG_DOUBLE || o->kind == FLAG_COUNT));
-    char why[160];
+    char why[160], number[32];
     if (o->kind == FLAG_DOUBLE)
-        snprintf(why, sizeof why, "%s --%s %g", relation, other,
-                 *(const double *)o->value);
+        snprintf(why, sizeof why, "%s --%s %s", relation, other,
+                 exact_text(*(const double *)o->value, number));
     else
         snprintf(why, sizeof why, "%s --%s %zu", relation, other,
                  *(const size_t *)o->value);
@@ -150,13 +163,14 @@ static bool parse_whole(const char *text, uint64_t *out)
 
 static const char *bounds_text(const Flag *f, char *buf, size_t size)
 {
+    char lo[32], hi[32];
     if (f->max >= HUGE_VAL)
-        snprintf(buf, size, "must be %s %g", f->min_exclusive ? ">" : ">=",
-                 f->min);
+        snprintf(buf, size, "must be %s %s", f->min_exclusive ? ">" : ">=",
+                 exact_text(f->min, lo));
     else
-        snprintf(buf, size, "must be in %c%g, %g%c",
-                 f->min_exclusive ? '(' : '[', f->min, f->max,
-                 f->max_exclusive ? ')' : ']');
+        snprintf(buf, size, "must be in %c%s, %s%c",
+                 f->min_exclusive ? '(' : '[', exact_text(f->min, lo),
+                 exact_text(f->max, hi), f->max_exclusive ? ')' : ']');
     return buf;
 }
 
@@ -253,12 +267,14 @@ static CliStatus parse_value(const Cli *cli, Flag *f, const char *text)
  * much it writes: "; at most 1e+07". */
 static void print_count_bound(const Flag *f)
 {
+    char max[32];
     if (f->kind == FLAG_COUNT)
-        printf("; at most %g", f->max);
+        printf("; at most %s", exact_text(f->max, max));
 }
 
 static void print_default(const Flag *f)
 {
+    char number[32];
     if (f->default_text) {
         printf(" (default: %s", f->default_text);
         print_count_bound(f);
@@ -266,7 +282,9 @@ static void print_default(const Flag *f)
         return;
     }
     switch (f->kind) {
-    case FLAG_DOUBLE: printf(" (default: %g)", *(double *)f->value); break;
+    case FLAG_DOUBLE:
+        printf(" (default: %s)", exact_text(*(double *)f->value, number));
+        break;
     case FLAG_COUNT:
         printf(" (default: %zu", *(size_t *)f->value);
         print_count_bound(f);
@@ -286,7 +304,7 @@ static void print_default(const Flag *f)
         const DoubleList *l = f->value;
         printf(" (default: ");
         for (size_t i = 0; i < l->count; i++)
-            printf("%s%g", i ? "," : "", l->values[i]);
+            printf("%s%s", i ? "," : "", exact_text(l->values[i], number));
         printf("%s)", l->count ? "" : "none");
         break;
     }
@@ -362,7 +380,7 @@ static void print_help(const Cli *cli)
         print_scope(f->name, f->scope);
         printf("\n");
     }
-    printf("  %-22s %s\n", "--help", "print this help and exit");
+    printf("  %-22s %s\n", "--help, -h", "print this help and exit");
 }
 
 /* ------------------------------------------------------------------- scope */

@@ -376,6 +376,12 @@ bad_input_refused() {
     expect_bad_input "--fault-step '500': must be below --steps 200 " --fault nan --fault-step 500 || return 1
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1
+    # A bound is printed in full where %g's six digits would round it: a
+    # value just above 1.07374e+09 is not out of "[8, 1.07374e+09]".
+    expect_bad_input "--max-bytes '1073741825': must be in [8, 1073741824] " \
+        --task allreduce-timing --max-bytes 1073741825 || return 1
+    "$program" --help | grep -qF -- "(default: 67108864; at most 1073741824)" ||
+        { echo "--help rounds --max-bytes' bound:"; "$program" --help | grep -- --max-bytes; return 1; }
     expect_bad_input "--reference '$scratch/no-such.csv': cannot be read: No such file or directory" \
         --reference "$scratch/no-such.csv" || return 1
     expect_bad_input "--reference '$scratch': cannot be read: Is a directory" --reference "$scratch" || return 1

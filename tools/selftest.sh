@@ -473,6 +473,9 @@ help_lists_every_flag() {
         # (the whole flag: --n must not be found in --noise)
         grep -qE -- "--$flag([^a-z0-9-]|\$)" "$scratch/help" || { echo "--help does not mention --$flag"; return 1; }
     done
+    # -h is --help's short form (lib/cli.c): listed, and the same text.
+    grep -qF -- "  --help, -h " "$scratch/help" || { echo "--help does not list -h"; return 1; }
+    "$program" -h | cmp -s - "$scratch/help" || { echo "-h does not print --help's text"; return 1; }
 }
 
 for c in $chapters; do

@@ -364,6 +364,81 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
                "once per call, before the loop over parameters";
 }
 
+/* A mistake in a bias correction that the list above does not name (a
+ * power other than t, a missing square root) still leaves the first step
+ * in the shape η·a·g/(b·|g| + ε), with a = b = 1 when both corrections
+ * are right. With ε = 1, the two entries of a step give a and b (two
+ * equations, two unknowns); a second first step from a fresh State, with
+ * another gradient, must then agree, or the mistake is something else and
+ * this says nothing. Otherwise it writes into `why` what each correction
+ * divided by, against 1 - β1 = 0.1 and √(1 - β2) = √0.001 at t = 1. */
+static bool corrections_from_step(const double *step, const double *g,
+                                  double *a, double *b)
+{
+    /* η·a·g_i/s_i = b·|g_i| + 1, for i = 0, 1 */
+    double u0 = 0.1 * g[0] / step[0], u1 = 0.1 * g[1] / step[1];
+    double det = fabs(g[0]) * u1 - fabs(g[1]) * u0;
+    *a = (fabs(g[0]) - fabs(g[1])) / det;
+    *b = (u0 - u1) / det;
+    return isfinite(*a) && isfinite(*b) && *a > 0 && *b > 0;
+}
+
+static const char *adam_corrections_read_back(const double *before,
+                                              const double *after,
+                                              const double *g, char *why,
+                                              size_t size)
+{
+    double step[N] = {before[0] - after[0], before[1] - after[1]}, a, b;
+    if (!corrections_from_step(step, g, &a, &b) ||
+        (grading_near(a, 1.0, 1e-9) && grading_near(b, 1.0, 1e-9)))
+        return NULL;
+    const double g2[N] = {0.5, -8.0};
+    double p[N + 1] = {0.0, 0.0, SENTINEL}, a2, b2;
+    AdamState fresh;
+    if (!adam_state_init(&fresh, N))
+        return NULL;
+    AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
+    adam_step(p, (const double[]){g2[0], g2[1], SENTINEL}, N, &cfg, &fresh);
+    adam_state_free(&fresh);
+    double step2[N] = {-p[0], -p[1]};
+    if (!corrections_from_step(step2, g2, &a2, &b2) ||
+        !grading_near(a, a2, 1e-9) || !grading_near(b, b2, 1e-9))
+        return NULL;
+    double first = 0.1 / a, second = sqrt(0.001) / b;
+    bool first_ok = grading_near(a, 1.0, 1e-9);
+    bool second_ok = grading_near(b, 1.0, 1e-9);
+    const char *cause =
+        !second_ok && grading_near(second, 0.001, 1e-9)
+            ? ": the square root is missing: √v̂ = √v / √(1 - β2^t)"
+        : !first_ok && !second_ok && grading_near(first, 0.19, 1e-9) &&
+                grading_near(second, sqrt(1.0 - 0.999 * 0.999), 1e-9)
+            ? ": those are 1 - β1² and √(1 - β2²), t = 2 on the first step: "
+              "count the step once per call, before the loop"
+        : !first_ok && grading_near(first, 0.19, 1e-9)
+            ? ": that is 1 - β1², a power above t = 1: raise β1 to t itself"
+        : !second_ok && grading_near(second, sqrt(1.0 - 0.999 * 0.999), 1e-9)
+            ? ": that is √(1 - β2²), a power above t = 1: raise β2 to t "
+              "itself"
+        : !first_ok && second_ok
+            ? ": the step's size is η/(1 - β1^t): check the power of β1 (t "
+              "itself, 1 on the first step) and that nothing else scales it"
+            : ": check the powers (t itself, 1 on the first step) and where "
+              "the square root goes";
+    if (first_ok)
+        snprintf(why, size, "the second moment's bias correction is off: √v "
+                 "was divided by %.6g, not √(1 - β2^t) = √0.001 = %.6g at "
+                 "t = 1%s", second, sqrt(0.001), cause);
+    else if (second_ok)
+        snprintf(why, size, "the first moment's bias correction is off: m "
+                 "was divided by %.6g, not 1 - β1^t = 0.1 at t = 1%s",
+                 first, cause);
+    else
+        snprintf(why, size, "both bias corrections are off: m was divided by "
+                 "%.6g (1 - β1^t = 0.1 at t = 1) and √v by %.6g (√(1 - β2^t) "
+                 "= %.6g)%s", first, second, sqrt(0.001), cause);
+    return why;
+}
+
 START_TEST(adam_first_step)
 {
     /* θ = (1, -2), g = (3, -4), η = 0.1, ε = 1: the step is
@@ -381,10 +456,15 @@ START_TEST(adam_first_step)
                   "divided by 1 - β^0 = 0: the powers are β1^t and β2^t "
                   "with t = 1 on the first step (count the step before "
                   "using it, and raise β to t itself, not t - 1)", p[0], p[1]);
-    Wrong w[8];
+    Wrong w[9];
     adam_first_step_mistakes(start, g, w);
+    /* Last, after every named mistake: the corrections read back from p. */
+    char read_back[320];
+    w[8] = (Wrong){{p[0], p[1]}, adam_corrections_read_back(
+                                      start, p, g, read_back, sizeof read_back)};
     expect_params("the first Adam step (η = 0.1, ε = 1, g = (3, -4))", p,
-                  start, (double[]){0.925, -1.92}, w, COUNT(w));
+                  start, (double[]){0.925, -1.92}, w,
+                  COUNT(w) - (w[8].why == NULL));
     ck_assert_msg(state.step == 1, "after one step state->step is %zu, "
                   "expected 1", state.step);
     adam_state_free(&state);

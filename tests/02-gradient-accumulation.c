@@ -300,6 +300,17 @@ END_TEST
 static const double X5[] = {-2.0, -0.5, 0.25, 1.0, 3.0};
 static const double Y5[] = {-3.1, 0.2, 1.4, 2.9, 7.3};
 
+/* True when two calls from grads of 0, at the same point, add different
+ * gradients: the function keeps something between calls. */
+static bool backward_remembers(void)
+{
+    Param a[LINE_PARAMS] = {{W0, 0.0}, {B0, 0.0}};
+    Param b[LINE_PARAMS] = {{W0, 0.0}, {B0, 0.0}};
+    linreg_backward_accumulate(X, Y, N, 1.0, a);
+    linreg_backward_accumulate(X, Y, N, 1.0, b);
+    return memcmp(a, b, sizeof a) != 0;
+}
+
 START_TEST(backward_twice_doubles_the_gradient)
 {
     /* Two calls with no zero_grad between them: g + g is exactly 2g in
@@ -321,9 +332,13 @@ START_TEST(backward_twice_doubles_the_gradient)
                       twice_w == 2.0 * once_w && twice_b == 2.0 * once_b,
                   "two backward calls from grads of 0 left (%.10g, %.10g); "
                   "expected exactly twice the gradient, 2·(-32/3, -14/3) = "
-                  "(%.10g, %.10g) (after one call: (%.10g, %.10g))",
+                  "(%.10g, %.10g) (after one call: (%.10g, %.10g))%s",
                   twice_w, twice_b, 2.0 * GRAD_W0, 2.0 * GRAD_B0, once_w,
-                  once_b);
+                  once_b,
+                  backward_remembers() ? ": the same call from grads of 0 "
+                  "added something else the next time: the sums are kept "
+                  "between calls (static?); start them at 0 on every call"
+                                       : "");
     /* Again on five points at (-3, 2.5): whatever the first call added, g,
      * the second must make it g + g, exactly 2g. A backward that adds each
      * example's term straight into .grad rounds each addition against a
@@ -813,6 +828,17 @@ static const char *diagnose_accumulated(const size_t *sizes, size_t k,
                                         const Param *start, const Param *p)
 {
     double w = p[LINE_W].value, b = p[LINE_B].value;
+    /* The same step twice from the same start must end the same: a static
+     * total or sum grows from call to call, whatever else it gets wrong. */
+    Param again[2][LINE_PARAMS];
+    for (int r = 0; r < 2; r++) {
+        memcpy(again[r], start, sizeof again[r]);
+        linreg_train_step_accumulated(XA, YA, sizes, k, LR_A, again[r]);
+    }
+    if (memcmp(again[0], again[1], sizeof again[0]) != 0)
+        return "the same call from the same start ended differently the "
+               "next time: something is kept between calls (a static total, "
+               "sum or offset?); compute everything afresh on every call";
     /* Right grads, wrong values: the weights are right and the step is
      * not. Moved by lr/k times the full gradient, it averaged twice. */
     if (pair_near(p[LINE_W].grad, p[LINE_B].grad, FULL_GRAD_W, FULL_GRAD_B)) {

@@ -1246,16 +1246,19 @@ typedef enum {
     CE_RIGHT,
     CE_BY_COLUMNS,  /* the logits read as classes × n */
     CE_LABEL_ROW0,  /* the label's logit read from row 0: logits[labels[i]] */
-    CE_LAST_DROPPED /* the sum of exponentials over c < classes - 1 */
+    CE_LAST_DROPPED, /* the sum of exponentials over c < classes - 1 */
+    CE_SUM_CARRIED   /* Σ exp(z - m) never reset: row i adds to row i-1's */
 } CeKind;
 
 static double ce_loss(const double *z, const uint8_t *labels, size_t n,
                       size_t classes, CeKind kind)
 {
-    long double total = 0.0L;
+    long double total = 0.0L, sum = 0.0L;
     for (size_t i = 0; i < n; i++) {
 #define Z(c) (kind == CE_BY_COLUMNS ? z[(c) * n + i] : z[i * classes + (c)])
-        long double m = Z(0), sum = 0.0L;
+        long double m = Z(0);
+        if (kind != CE_SUM_CARRIED)
+            sum = 0.0L;
         for (size_t c = 1; c < classes; c++)
             m = Z(c) > m ? Z(c) : m;
         for (size_t c = 0; c < classes - (kind == CE_LAST_DROPPED); c++)
@@ -1310,6 +1313,9 @@ static const char *loss_mistake(double got, double want, const double *z,
                         "logits[i*classes + labels[i]]"},
         {CE_LAST_DROPPED, "the last class was left out of Σ_c exp(z[c] - m): "
                           "c runs over all `classes` logits, 0 to classes - 1"},
+        {CE_SUM_CARRIED, "Σ_c exp(z[c] - m) ran on from one row into the "
+                         "next: start each row's sum at 0 (declare it inside "
+                         "the loop over rows)"},
     };
     for (size_t t = 0; t < COUNT(kinds); t++)
         if (close_to(got, ce_loss(z, labels, n, classes, kinds[t].kind)))

@@ -41,8 +41,10 @@ double grad_global_norm(const Parameter *params, size_t count);
  * multiplied by c unless c >= 1, in which case nothing changes. So a nan
  * anywhere in the gradient makes n and c nan, and every entry becomes nan,
  * as torch's does: clipping must not hide a broken gradient. Returns n,
- * the norm before clipping. max_norm > 0 (INFINITY never clips a finite
- * norm; an inf or nan norm still makes every entry nan, as in torch). */
+ * the norm before clipping. max_norm > 0. An inf norm with a finite
+ * max_norm gives c = 0: finite entries become 0 and inf ones nan (0·inf).
+ * max_norm = INFINITY never clips a finite norm, and makes every entry nan
+ * when the norm is inf or nan (c = inf/inf or nan), as torch does. */
 double clip_grad_norm(Parameter *params, size_t count, double max_norm);
 
 /* ----------------------------------- lesson: "Clipping by value" */

@@ -414,6 +414,7 @@ int main(int argc, char **argv)
          .help = "number of micro-batches, as equal in size as N allows",
          .min = 1, .max = MAX_MICRO_BATCHES, .scope = "mode=accumulate"},
         {.name = "micro-sizes", .kind = FLAG_LIST, .value = &s.micro_sizes,
+         .whole = true,
          .help = "the micro-batch sizes, in order, adding up to N; up to 8",
          .default_text = "--k equal parts", .scope = "mode=accumulate !k"},
         {.name = "weighting", .kind = FLAG_CHOICE, .value = &s.weighting,

@@ -653,7 +653,7 @@ int main(int argc, char **argv)
          .help = "the folder of Fashion-MNIST's four .gz files (Debian's "
                  "dataset-fashion-mnist)"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
-         .help = "the hidden layers' widths, comma-separated"},
+         .whole = true, .help = "the hidden layers' widths, comma-separated"},
         {.name = "activation", .kind = FLAG_CHOICE, .value = &s.activation,
          .help = "after every hidden layer", .choices = activation_names},
         {.name = "init", .kind = FLAG_CHOICE, .value = &s.init,

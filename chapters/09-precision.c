@@ -1063,7 +1063,7 @@ int main(int argc, char **argv)
                  "with Kahan's compensation or by stochastic rounding",
          .choices = weights_names, .scope = "task=train|train-regression precision=fp16|bf16"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &t.hidden,
-         .help = "the hidden layers' widths (ReLU after each)",
+         .whole = true, .help = "the hidden layers' widths (ReLU after each)",
          .scope = "task=train"},
         {.name = "lr", .kind = FLAG_DOUBLE, .value = &t.lr,
          .help = "SGD's learning rate (train-regression: chapter 3's, "

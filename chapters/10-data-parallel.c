@@ -916,7 +916,7 @@ int main(int argc, char **argv)
          .help = "the folder of Fashion-MNIST's .gz files",
          .scope = "task=train"},
         {.name = "hidden", .kind = FLAG_LIST, .value = &s.hidden,
-         .help = "the hidden layers' widths, comma-separated",
+         .whole = true, .help = "the hidden layers' widths, comma-separated",
          .scope = "task=train"},
         {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
          .help = "examples per global batch, over all ranks", .min = 1,

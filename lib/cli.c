@@ -198,7 +198,15 @@ static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
                               "spaces, like 1.5,-2");
         memcpy(item, p, len);
         item[len] = '\0';
-        const char *why_not = parse_finite(item, &list.values[list.count++]);
+        const char *why_not = NULL;
+        uint64_t whole;
+        if (!f->whole)
+            why_not = parse_finite(item, &list.values[list.count]);
+        else if (parse_whole(item, &whole))
+            list.values[list.count] = (double)whole;
+        else
+            why_not = "expected comma-separated whole numbers";
+        list.count++;
         if (why_not)
             return cli_reject(cli, f->name, text,
                               why_not == NOT_FINITE

@@ -73,6 +73,9 @@ typedef struct {
                             (--data-dir): cli_parse refuses a `writes`
                             flag naming a file in it (an output could
                             replace a dataset file) */
+    bool whole;          /* FLAG_LIST of counts (widths, sizes): each
+                            item is written in digits, as a FLAG_COUNT
+                            is, so 1e1 and 10.0 are refused alike */
     bool given;          /* set by cli_parse when the flag appears */
     const char *text;    /* set by cli_parse: the value as typed, or NULL */
 } Flag;

@@ -127,6 +127,7 @@ check "02: refuses --micro-sizes adding up to 90" expect_bad_input --micro-sizes
 check "02: refuses --micro-sizes 0,100, quoting --n" expect_bad_input "--micro-sizes '0,100': each size must be a whole number from 1 to --n 100 " --mode accumulate --micro-sizes 0,100
 check "02: refuses --micro-sizes 50.5,49.5"       expect_bad_input --micro-sizes --mode accumulate --micro-sizes 50.5,49.5
 check "02: refuses --micro-sizes 50,x"            expect_bad_input --micro-sizes --mode accumulate --micro-sizes 50,x
+check "02: refuses --micro-sizes 5e1,50"          expect_bad_input "--micro-sizes '5e1,50': expected comma-separated whole numbers" --mode accumulate --micro-sizes 5e1,50
 check "02: refuses --micro-sizes in --mode correct" expect_bad_input --micro-sizes --micro-sizes 50,50
 check "02: refuses --weighting mean"              expect_bad_input --weighting --mode accumulate --weighting mean
 check "02: refuses --weighting in --mode no-zero" expect_bad_input --weighting --mode no-zero --weighting size

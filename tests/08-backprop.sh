@@ -140,6 +140,8 @@ check "08: refuses --task fly"                    expect_bad_input --task --task
 check "08: refuses --hidden 0"                    expect_bad_input --hidden --hidden 0
 check "08: refuses --hidden 2.5"                  expect_bad_input --hidden --hidden 2.5
 check "08: refuses --hidden 256,x"                expect_bad_input --hidden --hidden 256,x
+# A width is a count: written in digits, as --epochs 1e1 is refused.
+check "08: refuses --hidden 256,1e2"              expect_bad_input "--hidden '256,1e2': expected comma-separated whole numbers" --hidden 256,1e2
 check "08: refuses --hidden 5000"                 expect_bad_input --hidden --hidden 5000
 check "08: refuses --activation swish"            expect_bad_input --activation --activation swish
 check "08: refuses --init lecun"                  expect_bad_input --init --init lecun

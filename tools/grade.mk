@@ -239,12 +239,15 @@ SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 # of anything but the course's headers and the C library's (a hidden suite
 # would show its text in the compiler's messages), and asm. First the test
 # programs built from its last version go, so that a file that no longer
-# builds is never graded by them. Its .d file makes a change in the headers
-# it includes start again here, and a change in this file (the flags
-# below) does too.
-$(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk
-	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests
-	@$(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E -MMD -MP -MF $(GD)/$*.d -MT $@ $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
+# builds is never graded by them. A change in the course's headers (the
+# only ones it may include but the C library's) starts again here, and a
+# change in this file (the flags below) does too. The file's own list of
+# includes (-MMD's .d) is never written: make would read it back, and the
+# names in it are the submission's to choose (a name with ';' or ':' in it
+# is a make rule of the student's, run by the grader).
+$(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk $(wildcard exercises/*.h lib/*.h)
+	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests $(GD)/$*.d
+	@$(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 
@@ -279,6 +282,4 @@ $(HIDDEN:%=$(GD)/hidden-$(HIDDEN_KEY)/%.tests): $(GD)/hidden-$(HIDDEN_KEY)/%.tes
     $(GB)/obj/tests/grading.o $(GD)/$$(call chapter_of,$$*).o \
     $(GB)/lib/solutions-but-$$(call chapter_of,$$*).a $(GB)/lib/libcourse.a
 	$(link_tests) 2>/dev/null
-
--include $(wildcard $(GD)/*.d)
 endif

@@ -256,12 +256,23 @@ if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -
     fi
 fi
 
+# The folders the reports are written to, and for grade-class's (marked
+# .grade-class-report) the class's report folder above them.
+report_folders() {
+    for rf_file in ${report:+"$report"} ${json:+"$json"} ${tap:+"$tap"} ${results_out:+"$results_out"}; do
+        rf_dir=$(cd "$(dirname "$rf_file")" 2>/dev/null && pwd) || continue
+        printf '%s\n' "$rf_dir"
+        [ -f "$rf_dir/.grade-class-report" ] && (cd "$rf_dir/.." && pwd)
+    done
+}
+
 # sandboxed SIGNAL SECONDS LOG DIR COMMAND...: run_limited's run of
 # COMMAND, inside bubblewrap (make grade, make grade-class): the whole
 # system read-only; a private /tmp; the course's reports, the other
-# submissions' scratch folders, the folder of submissions this one came
-# from, the hidden tests' sources and home folders hidden (empty and
-# read-only), but for the folders listed in sb_show (in sight, read-only)
+# submissions' scratch folders, the folders of submissions this one came
+# from, where its reports go, the hidden tests' sources and home folders
+# hidden (empty and read-only), but for the course itself and the
+# folders listed in sb_show (in sight, read-only)
 # and sb_write (writable), one a line; no network; its own process, IPC
 # and host namespaces, all of it killed when the run ends
 # (--die-with-parent, a PID namespace); an unprivileged user inside; at
@@ -272,29 +283,49 @@ sandboxed() {
     sb_signal=$1 sb_seconds=$2 sb_log=$3 sb_dir=$4
     shift 4
     sb_words=$#
+    # Hidden: the course's reports and scratch folders, home folders, the
+    # hidden tests, the folder of submissions this one came from and the
+    # one above it (a class of whole copies of the course: class/alice/
+    # exercises), and where the reports go (with a class's gradebook and
+    # the other students' reports, for grade-class's). Not / (everything),
+    # the course itself, nor /tmp, made private below. A folder inside
+    # another hidden one is hidden with it, but for those in the course:
+    # the course is put back in sight after the folders that hold it
+    # (/home, when the course is someone's) are hidden, and then they are
+    # hidden in it. So the ones outside the course come first (1).
     sb_class=$(cd "$exercises/.." && pwd)
-    # The folder of submissions is hidden unless it holds the course itself.
-    sb_hidden=""
-    for sb_hide in "$root/build/reports" "$root/build/grade" /home /root ${hidden_dir:+"$hidden_dir"} "$sb_class"; do
-        case "$root/" in "$sb_hide"/*) continue ;; esac
-        # /tmp (submissions copied straight into it) is hidden already by
-        # the private /tmp below, which must stay writable.
-        [ "$sb_hide" = /tmp ] && continue
-        [ -d "$sb_hide" ] && sb_hidden="$sb_hidden
-$sb_hide"
-    done
-    # A folder inside another hidden one is hidden with it.
-    sb_hidden=$(printf '%s\n' "$sb_hidden" | awk 'NF { d[++n] = $0 }
-        END { for (i = 1; i <= n; i++) { inside = 0
-                  for (j = 1; j <= n; j++) if (j != i && index(d[i], d[j] "/") == 1) inside = 1
-                  if (!inside) print d[i] } }')
+    sb_hidden=$({ printf '%s\n' "$root/build/reports" "$root/build/grade" /home /root \
+                      ${hidden_dir:+"$hidden_dir"} "$sb_class" "$(cd "$sb_class/.." && pwd)"
+                  report_folders; } |
+        while IFS= read -r sb_hide; do
+            case "$sb_hide" in / | /tmp | "$root") continue ;; esac
+            [ -d "$sb_hide" ] && printf '%s\n' "$sb_hide"
+        done |
+        awk -v root="$root/" 'function ours(d) { return index(d "/", root) == 1 }
+            NF { d[++n] = $0 }
+            END { for (i = 1; i <= n; i++) { inside = 0
+                      for (j = 1; j <= n; j++)
+                          if (j != i && index(d[i], d[j] "/") == 1 && ours(d[i]) == ours(d[j])) inside = 1
+                      if (!inside) print (ours(d[i]) ? 2 : 1) " " d[i] } }' |
+        sort -k1,1n -s | cut -d ' ' -f 2-)
     # The options go after the command, which is then moved behind them.
-    # A private /tmp, with the course still in sight, read-only, if it
-    # lives under /tmp.
-    set -- "$@" --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --ro-bind "$root" "$root"
+    # A private /tmp of 64 MB (a tmpfs is memory, which prlimit's --as does
+    # not count: unbounded, a test could fill half the machine's).
+    set -- "$@" --ro-bind / / --dev /dev --proc /proc --size 67108864 --tmpfs /tmp
     sb_old_ifs=$IFS IFS='
 '
-    for sb_hide in $sb_hidden; do set -- "$@" --tmpfs "$sb_hide"; done
+    # The folders outside the course, then the course in sight, read-only
+    # (even under /tmp or /home), then the folders in it.
+    sb_course_shown=0
+    for sb_hide in $sb_hidden; do
+        case "$sb_hide/" in
+            "$root"/*)
+                [ "$sb_course_shown" = 1 ] || set -- "$@" --ro-bind "$root" "$root"
+                sb_course_shown=1 ;;
+        esac
+        set -- "$@" --tmpfs "$sb_hide"
+    done
+    [ "$sb_course_shown" = 1 ] || set -- "$@" --ro-bind "$root" "$root"
     for sb_keep in $sb_show; do set -- "$@" --ro-bind "$sb_keep" "$sb_keep"; done
     for sb_keep in $sb_write; do set -- "$@" --bind "$sb_keep" "$sb_keep"; done
     for sb_hide in $sb_hidden; do set -- "$@" --remount-ro "$sb_hide"; done
@@ -370,16 +401,25 @@ run_suite() {
 # DIR/output-I-PID.txt, I the exercise's index in the chapter), for the
 # report to show beside a failure: the first 4 kB of each regular file,
 # gathered by exercise into $work/BASE.printed-I. (printf is how a
-# beginner debugs; what it printed must not vanish.)
+# beginner debugs; what it printed must not vanish.) DIR is the tests'
+# to write: only names of that form, I and PID in digits, are read (I
+# becomes part of a file name here), and no more files than a chapter has
+# tests, with room to spare (this runs outside the time limit).
 keep_printed() {
     rm -f "$work/$2".printed-*
+    kp_left=1000
     for kp_file in "$1"/output-[0-9]*-[0-9]*.txt; do
-        [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
         kp_index=${kp_file##*/output-}
-        head -c 4096 "$kp_file" >>"$work/$2.printed-${kp_index%%-*}"
+        kp_pid=${kp_index#*-}
+        kp_index=${kp_index%%-*}
+        case "$kp_index/${kp_pid%.txt}" in *[!0-9/]* | /* | */) continue ;; esac
+        [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
+        [ "$kp_left" -gt 0 ] || break
+        kp_left=$((kp_left - 1))
+        head -c 4096 "$kp_file" >>"$work/$2.printed-$kp_index"
         # (Each test's size, so that the report can say what was cut:
         # it counted the lines kept as all there were.)
-        wc -c <"$kp_file" >>"$work/$2.printed-${kp_index%%-*}.bytes"
+        wc -c <"$kp_file" >>"$work/$2.printed-$kp_index.bytes"
     done
 }
 

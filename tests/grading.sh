@@ -609,7 +609,9 @@ check "grade-class: a student's time limit stops a hanging submission, names the
 # with no compiler message. (A make that stops only on the student's
 # side, where that one stopped.)
 grader_failure_is_not_the_students() {
-    class=$g/stalled-class
+    # (a level down: the folder above a class is hidden from the sandbox,
+    # and the stalling make must stay in its sight)
+    class=$g/stalled/class
     submission "$class/ann" || return 1
     cat >"$g/stalling-make" <<'EOS'
 #!/bin/sh
@@ -1140,6 +1142,56 @@ EOC
 }
 check "make grade's sandbox, other angles: no host /tmp or /dev/shm, no /etc/shadow, no raising the process limit, kill(-1) stays inside" sandbox_contains_more
 
+# What else the sandbox hides: the folder the reports go to, wherever it
+# is (a grade-class OUT holds the gradebook and the other students'
+# reports, hidden tests' diagnostics and all), and in a class of whole
+# copies of the course (class/NAME/exercises) the other copies. The
+# peeking submission scores full marks only when it can read none of
+# them. Then includes whose names make cannot read in a list of
+# dependencies (';' ends a rule's line, ':' starts one): refused, and
+# still refused, with a report, the second time the folder is graded
+# (the student's .d was once read back, and a name with ';' in it ran).
+sandbox_hides_reports_and_copies() {
+    class=$root/$g/peek-class out=$root/$g/peek-out copies=$root/$g/peek-copies
+    rm -rf "$class" "$out" "$copies" &&
+        mkdir -p "$class/alice" "$class/mallory" "$copies/bob/exercises" "$copies/mallory/exercises" || return 1
+    cp solutions/$ch1.c "$class/alice/" && cp solutions/$ch1.c "$copies/bob/exercises/" || return 1
+    cat >"$g/peek.c" <<EOC
+#include <unistd.h>
+static int peeked(void)
+{
+    return (access("$out/alice/report.txt", R_OK) == 0) + (access("$out/alice", F_OK) == 0) +
+           (access("$copies/bob/exercises/$ch1.c", R_OK) == 0);
+}
+EOC
+    awk -v inc="$g/peek.c" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' \
+        solutions/$ch1.c >"$class/mallory/$ch1.c"
+    sed -i '/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + peeked();|' "$class/mallory/$ch1.c"
+    grep -q 'peeked();' "$class/mallory/$ch1.c" && cp "$class/mallory/$ch1.c" "$copies/mallory/exercises/" ||
+        { echo "the peeking submission was not built as meant"; return 1; }
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >/dev/null 2>&1
+    row=$(grep '^mallory,' "$out/gradebook.csv" | cut -d, -f2)
+    [ "$row" = 20 ] || { echo "grade-class: mallory read the class's reports (chapter 1: $row of 20)"; return 1; }
+    rm -rf "$out" # (the class's reports are no secret from another grading)
+    make --no-print-directory -s grade SUBMISSION="$copies/mallory/exercises" OUT="$g/peek-report" CH=01 >/dev/null 2>&1
+    score=$(jq .score "$g/peek-report/results.json")
+    [ "$score" = 20 ] || { echo "whole copies: mallory read bob's (score $score of 20)"; return 1; }
+    dir=$g/odd-include
+    for name in "/sys/dev/char/1:3/dev" "$ch1.printed-0;true"; do
+        rm -rf "$dir" && mkdir -p "$dir" || return 1
+        { printf '#include "%s"\n' "$name"; cat solutions/$ch1.c; } >"$dir/$ch1.c"
+        for round in 1 2; do
+            make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >"$dir.out" 2>&1
+            [ "$(jq -r '.tests[0].status' "$dir-report/results.json" 2>/dev/null)" = failed ] &&
+                grep -q "^  \(REFUSED\|COMPILE\) " "$dir-report/report.txt" &&
+                ! grep -q "grader's make stopped" "$dir.out" ||
+                { echo "#include \"$name\", grading $round:"; cat "$dir.out"; return 1; }
+        done
+    done
+}
+check "make grade's sandbox hides the reports' folder and a class's other whole copies; an include named with ':' or ';' scores 0 again, with a report" \
+    sandbox_hides_reports_and_copies
+
 # A submission copied straight into /tmp: its folder of submissions is /tmp
 # itself, which the sandbox must not hide and make read-only (Check's fork
 # mode writes its files there), or every test stops.
@@ -1414,8 +1466,16 @@ line" || return 1
     done
     [ "$(sed -n 2p "$g/odd-out/gradebook.csv" | cut -c1-8)" = "'=SUM(1)" ] ||
         { echo "the gradebook row is not text:"; cat "$g/odd-out/gradebook.csv"; return 1; }
+    # A folder named * is one student, not every entry again (the list of
+    # students was globbed: the skipped link was graded, rows doubled).
+    mkdir -p "$class/*" && cp solutions/$ch1.c "$class/*/" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/odd-out" >"$g/odd.out" 2>&1 ||
+        { cat "$g/odd.out"; return 1; }
+    grep -q '^\[2 of 2\] =SUM(1): ' "$g/odd.out" && ! grep -q '\[3 of' "$g/odd.out" &&
+        [ "$(grep -c . "$g/odd-out/gradebook.csv")" -eq 3 ] && ! grep -q '^linked,' "$g/odd-out/gradebook.csv" ||
+        { echo "a folder named * was expanded:"; cat "$g/odd.out" "$g/odd-out/gradebook.csv"; return 1; }
 }
-check "grade-class: every entry graded or said skipped (dot, link, file, newline); formula-like names stay text" class_entries_accounted_for
+check "grade-class: every entry graded or said skipped (dot, link, file, newline); a folder named *, one student; formula-like names stay text" class_entries_accounted_for
 
 # Folder names that are the gradebook's own, or that hold control
 # characters (an escape that would repaint the instructor's terminal, a

@@ -113,9 +113,13 @@ report_folder() {
         esac
     done
 }
+# (The list is split at newlines only, and not globbed: set -f, or a
+# folder named * would stand for every entry of the class folder.)
 IFS='
 '
+set -f
 for dir in $students; do
+    set +f
     sdir=$out/${dir##*/}
     if { [ -e "$sdir" ] || [ -L "$sdir" ]; } && { [ -L "$sdir" ] || [ ! -d "$sdir" ] || ! report_folder "$sdir"; }; then
         printf '%s\n' "grade-class: OUT=$out_given already has $out_given/${dir##*/}, which is not a folder of reports grade-class wrote: each student's reports replace the folder of that name; put them elsewhere" >&2
@@ -160,8 +164,10 @@ started=$(date +%s)
 printf '%s\n' "Grading $total students from $class"
 IFS='
 '
+set -f
 for dir in $students; do
     unset IFS
+    set +f
     n=$((n + 1))
     student=$(basename "$dir")
     sdir=$out/$student

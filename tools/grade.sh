@@ -493,6 +493,20 @@ sanitize() {
     LC_ALL=C tr -d '\000-\010\013-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null
 }
 
+# as_students STEM SOURCE: the compiler's words (stdin) with the scratch
+# copy's path made the student's file's, SOURCE, and the scratch folder
+# left out of other paths. Replaced as text: a folder's name may hold |,
+# & or \, which sed would read as its own.
+as_students() {
+    from="$work/$1.c" to=$2 scratch="$work/" awk '
+        function swap(s, a, b,    i, out) {
+            out = ""
+            while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) }
+            return out s
+        }
+        { print swap(swap($0, ENVIRON["from"], ENVIRON["to"]), ENVIRON["scratch"], "") }'
+}
+
 # write_file TARGET: stdin into TARGET through a temporary file of an
 # unpredictable name beside it, renamed into place: whatever a submission
 # left at TARGET (a FIFO, a link) is replaced, never opened. The file gets
@@ -601,7 +615,9 @@ files=""
 for stem in $stems; do
     source=$(source_of "$stem")
     regular_file "$source" || { rm -f "$work/$stem".*; continue; }
-    cmp -s "$source" "$work/$stem.c" || cp "$source" "$work/$stem.c"
+    # (One it cannot read, its copy from an earlier grading goes too.)
+    cmp -s "$source" "$work/$stem.c" 2>/dev/null || cp "$source" "$work/$stem.c" 2>/dev/null ||
+        { rm -f "$work/$stem".*; continue; }
     files="$files $stem"
 done
 # The student's side is built from the course's side as it stands
@@ -655,6 +671,8 @@ for stem in $stems; do
             message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
         fi
         message="$message$(near_misses)"
+    elif [ ! -e "$work/$stem.c" ]; then
+        note="missing"; message="$source cannot be read by the grader ($(id -un)): its permissions (ls -l) keep it out"
     elif [ ! -x "$work/$stem.tests" ] && [ ! -e "$work/$stem.log" ]; then
         # The make stopped before any step of this file (a makefile that
         # failed to parse, a part of the course's side missing): scoring
@@ -667,7 +685,7 @@ for stem in $stems; do
         note="compile"
         # The compiler's own words, with the scratch path replaced by the
         # student's.
-        sed "s|$work/$stem\.c|$source|g; s|$work/||g" "$work/$stem.log" >"$work/$stem.errors" 2>/dev/null
+        as_students "$stem" "$source" <"$work/$stem.log" >"$work/$stem.errors" 2>/dev/null
         first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         message="$source does not compile: $first"
@@ -773,7 +791,7 @@ warnings_of() {
     [ -s "$work/$1.warnings" ] && [ -x "$work/$1.tests" ] || return 0
     wo_source=$(source_of "$1")
     printf '\nThe compiler warns about %s (a warning often points at the bug):\n' "$wo_source"
-    sed "s|$work/$1\.c|$wo_source|g; s|$work/||g" "$work/$1.warnings" >"$work/$1.warnings.txt"
+    as_students "$1" "$wo_source" <"$work/$1.warnings" >"$work/$1.warnings.txt"
     head -n 20 "$work/$1.warnings.txt" | sed 's/^/  | /'
     wo_lines=$(wc -l <"$work/$1.warnings.txt")
     [ "$wo_lines" -gt 20 ] && echo "  | ... and $((wo_lines - 20)) more lines"

@@ -914,10 +914,13 @@ check "make watch EX=... re-grades one exercise on save; an unknown EX stops it"
 report_is_text() {
     dir=$g/escapes
     submission "$dir" || return 1
-    printf 'int broken = not_declared; /* \033[2J\033[1;1Hfake report \351 */\n' >>"$dir/$ch1.c"
+    # (and the escape's 8-bit form, CSI, U+009B, which UTF-8 writes C2 9B)
+    printf 'int broken = not_declared; /* \033[2J\033[1;1Hfake report \351 \302\2332J */\n' >>"$dir/$ch1.c"
     make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/escapes-report" CH=01 >/dev/null 2>&1
     grep -q 'not_declared' "$g/escapes-report/report.txt" || { echo "the compiler's message is missing"; return 1; }
     ! LC_ALL=C grep -q "$(printf '\033')" "$g/escapes-report/report.txt" || { echo "an escape reached the report"; return 1; }
+    ! LC_ALL=C grep -q "$(printf '\302\233')" "$g/escapes-report/report.txt" "$g/escapes-report/results.json" ||
+        { echo "a C1 control (CSI) reached the report"; return 1; }
     iconv -f UTF-8 -t UTF-8 "$g/escapes-report/results.json" >/dev/null 2>&1 &&
         jq -e .tests "$g/escapes-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
     # Escapes by another road: through the sandbox witness, which reports
@@ -1191,6 +1194,19 @@ EOC
 }
 check "make grade's sandbox hides the reports' folder and a class's other whole copies; an include named with ':' or ';' scores 0 again, with a report" \
     sandbox_hides_reports_and_copies
+
+# The word asm in a string or a character constant is text, not asm: an
+# honest file that prints it is graded (it was refused).
+asm_in_text_is_text() {
+    dir=$g/asm-text
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    { cat solutions/$ch1.c
+      printf '%s\n' 'const char *asm_note(void) { return "no asm here, nor __asm__(\"nop\")"; }' \
+                     "int asm_char(void) { return 'asm'; }"; } >"$dir/$ch1.c"
+    make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >"$dir.out" 2>&1
+    [ "$(jq .score "$dir-report/results.json")" = 20 ] || { echo "refused or failed:"; cat "$dir.out"; return 1; }
+}
+check "the word asm in a string or character constant is not asm: graded" asm_in_text_is_text
 
 # A submission copied straight into /tmp: its folder of submissions is /tmp
 # itself, which the sandbox must not hide and make read-only (Check's fork

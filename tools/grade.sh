@@ -488,9 +488,12 @@ regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 # Text that came from a submission (compiler messages quote its lines; a
 # test's message can hold what its code printed) is shown as text: control
 # characters, which could repaint a terminal with a fake report, are
-# dropped (tab and newline stay), and so are bytes that are not UTF-8.
+# dropped (tab and newline stay), and so are bytes that are not UTF-8,
+# then the C1 controls UTF-8 spells as C2 80 to C2 9F (U+009B is CSI,
+# the escape sequence's start, to VTE and screen).
 sanitize() {
-    LC_ALL=C tr -d '\000-\010\013-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null
+    LC_ALL=C tr -d '\000-\010\013-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null |
+        LC_ALL=C sed 's/\xc2[\x80-\x9f]//g'
 }
 
 # as_students STEM SOURCE: the compiler's words (stdin) with the scratch

@@ -402,6 +402,16 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
                           "--n times --d must be at most 2e9 numbers (16 GB)");
     if (!linreg_pass_available(pass_isa(s)))
         return cli_reject(cli, "isa", s->isa, "this processor cannot run it");
+    /* --seed draws the generated data and the shuffles: with --data, the
+     * exact answer and a run that never shuffles draw nothing. */
+    bool shuffles = strcmp(s->task, "train") != 0 ||
+                    (strcmp(s->method, "full") != 0 &&
+                     strcmp(s->shuffle, "never") != 0);
+    if (cli_given(cli, "seed") && s->data &&
+        (strcmp(s->task, "solve") == 0 || !shuffles))
+        return cli_reject(cli, "seed", NULL,
+                          "changes nothing here: the data come from --data, "
+                          "and this run draws nothing at random");
     return CLI_RUN;
 }
 
@@ -1011,7 +1021,8 @@ int main(int argc, char **argv)
          .choices = isa_names,
          .scope = "task=timing"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
-         .help = "random seed for the data and the shuffles"},
+         .help = "random seed for the data and the shuffles (with --data, "
+                 "only where a run shuffles: not solve, full, never)"},
         {.name = "n", .kind = FLAG_COUNT, .value = &s.n,
          .help = "number of examples N (generated data)", .min = 1,
          .max = 1e9,

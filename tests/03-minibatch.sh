@@ -254,6 +254,20 @@ mkdir -p "$scratch/a-directory.csv"
 check "03: --data names a file that cannot be read" \
     expect_bad_input "a-directory.csv:1:1: cannot read" --data "$scratch/a-directory.csv"
 
+# --seed draws the generated data and the shuffles; with --data, the
+# exact answer, a full batch and an unshuffled run draw nothing, and the
+# seed was accepted and ignored. A shuffled run on --data still takes it.
+printf 'x,y\n1,2\n2,4\n3,7\n' >"$scratch/three.csv"
+seed_changes_something() {
+    for run in "--task solve" "--method full" "--shuffle never"; do
+        # shellcheck disable=SC2086  # the run's flags, one word each
+        expect_bad_input "--seed '2': changes nothing here" --data "$scratch/three.csv" --seed 2 $run || return 1
+    done
+    "$program" --data "$scratch/three.csv" --seed 2 --batch-size 1 --epochs 1 >/dev/null ||
+        { echo "a shuffled run on --data refused --seed"; return 1; }
+}
+check "03: --seed with --data is refused where nothing is drawn (solve, full, --shuffle never)" seed_changes_something
+
 # A dataset whose least-squares problem has no unique answer (the second
 # feature twice the first) is bad input, named by the flag it came from.
 printf 'x1,x2,y\n1,2,3\n2,4,5\n3,6,7\n' >"$scratch/collinear.csv"

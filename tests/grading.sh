@@ -1195,6 +1195,25 @@ EOC
 check "make grade's sandbox hides the reports' folder and a class's other whole copies; an include named with ':' or ';' scores 0 again, with a report" \
     sandbox_hides_reports_and_copies
 
+# The compile may write the scratch folder (a compiler bug, say, could
+# run there); what it leaves that is not a file or a folder goes before
+# the grader writes there: a link planted at report.txt would take root's
+# report onto another file, a FIFO would hang the grading.
+planted_links_are_not_followed() {
+    dir=$g/planted
+    rm -rf "$dir" && mkdir -p "$dir" && cp solutions/$ch1.c "$dir/" || return 1
+    make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >/dev/null 2>&1
+    work=build/grade/$(printf '%s' "$(cd "$dir" && pwd) " | sha256sum | cut -d ' ' -f 1)
+    [ -d "$work" ] || { echo "no scratch folder $work"; return 1; }
+    echo ORIGINAL >"$g/planted-victim"
+    rm -f "$work/report.txt" "$work/results.tsv.tmp" &&
+        ln -s "$root/$g/planted-victim" "$work/report.txt" && mkfifo "$work/results.tsv.tmp" || return 1
+    timeout 120 make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >"$dir.out" 2>&1
+    [ "$(cat "$g/planted-victim")" = ORIGINAL ] || { echo "the report was written through the planted link"; return 1; }
+    [ "$(jq .score "$dir-report/results.json")" = 20 ] || { echo "not graded:"; tail -n 5 "$dir.out"; return 1; }
+}
+check "what the compile leaves in the scratch folder, a link or a FIFO, is never written through" planted_links_are_not_followed
+
 # The word asm in a string or a character constant is text, not asm: an
 # honest file that prints it is graded (it was refused).
 asm_in_text_is_text() {

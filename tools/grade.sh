@@ -288,7 +288,8 @@ sandboxed() {
     # one above it (a class of whole copies of the course: class/alice/
     # exercises), and where the reports go (with a class's gradebook and
     # the other students' reports, for grade-class's). Not / (everything),
-    # the course itself, nor /tmp, made private below. A folder inside
+    # the course itself or its build/ (a class kept in build/), nor /tmp,
+    # made private below. A folder inside
     # another hidden one is hidden with it, but for those in the course:
     # the course is put back in sight after the folders that hold it
     # (/home, when the course is someone's) are hidden, and then they are
@@ -298,7 +299,7 @@ sandboxed() {
                       ${hidden_dir:+"$hidden_dir"} "$sb_class" "$(cd "$sb_class/.." && pwd)"
                   report_folders; } |
         while IFS= read -r sb_hide; do
-            case "$sb_hide" in / | /tmp | "$root") continue ;; esac
+            case "$sb_hide" in / | /tmp | "$root" | "$root/build") continue ;; esac
             [ -d "$sb_hide" ] && printf '%s\n' "$sb_hide"
         done |
         awk -v root="$root/" 'function ours(d) { return index(d "/", root) == 1 }
@@ -644,6 +645,10 @@ if [ -n "$files" ]; then
         sb_show="$root/$objs/grade/list${hidden_key:+
 $root/$objs/grade/hidden-$hidden_key}" sb_write="$root/$work"
         sandboxed TERM "$(remaining)" "$work/make.log" "$root" "$@"
+        # The compile could write $work: nothing but files and folders stay
+        # there for this script (root, perhaps) to write through: a link
+        # would take a report elsewhere, a FIFO would hang it.
+        find "$work" ! -type f ! -type d -delete 2>/dev/null
     else
         run_limited TERM "$(remaining)" "$work/make.log" . "$@"
     fi

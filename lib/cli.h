@@ -6,7 +6,7 @@
  * value, and prints --help from the same table, so the help can never
  * disagree with what the parser accepts.
  *
- * The contract every chapter program keeps (see DESIGN.md):
+ * The contract every chapter program keeps (README.md, "For instructors"):
  *   --help       prints every flag with its default, exit status 0;
  *   bad input    one line on stderr naming the flag and the value, a pointer
  *                to --help, exit status 2, nothing on stdout.

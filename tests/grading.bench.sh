@@ -6,9 +6,9 @@
 #
 # It grades a copy of solutions/ (never exercises/: those are the
 # student's), through make, as a student types it:
-# 1. all ten chapters, nothing changed since the last make check (the
+# 1. every chapter, nothing changed since the last make check (the
 #    suites run again; nothing is compiled);
-# 2. all ten chapters after one file was edited (that file is compiled,
+# 2. every chapter after one file was edited (that file is compiled,
 #    checked and linked again);
 # 3. each chapter alone (make check CH=NN), nothing changed: where the time
 #    goes, chapter by chapter.
@@ -51,8 +51,8 @@ timed() {
     awk -v what="$what" -v m="$1" -v lo="$2" -v hi="$3" \
         'BEGIN { printf "  %-44s %6.2f s (%.2f to %.2f)\n", what, m, lo, hi }'
 }
-timed "all ten chapters, nothing changed" "$runs"
-edit=$(ls "$copy"/04-*.c) timed "all ten, after editing chapter 4's file" "$runs"
+timed "every chapter, nothing changed" "$runs"
+edit=$(ls "$copy"/04-*.c) timed "every chapter, after editing chapter 4's file" "$runs"
 for c in $(ls "$copy" | cut -c 1-2); do
     timed "chapter $c alone (5 runs)" 5 CH="$c"
 done

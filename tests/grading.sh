@@ -1615,11 +1615,11 @@ grade_settings_refused() {
     out=$g/settings-out
     make --no-print-directory -s grade SUBMISSION=solutions CH=01 OUT="$out" >/dev/null 2>&1 || return 1
     reports=$(listing_of "$out")
-    make --no-print-directory -s grade SUBMISSION=solutions CH=11 OUT="$out" >"$g/settings.out" 2>&1 &&
-        { echo "CH=11 was taken"; return 1; }
-    grep -q '^grade: CH=11: there is no chapter 11' "$g/settings.out" && ! grep -q '^Wrote' "$g/settings.out" ||
+    make --no-print-directory -s grade SUBMISSION=solutions CH=99 OUT="$out" >"$g/settings.out" 2>&1 &&
+        { echo "CH=99 was taken"; return 1; }
+    grep -q '^grade: CH=99: there is no chapter 99' "$g/settings.out" && ! grep -q '^Wrote' "$g/settings.out" ||
         { cat "$g/settings.out"; return 1; }
-    [ "$(listing_of "$out")" = "$reports" ] || { echo "CH=11 changed the earlier reports"; return 1; }
+    [ "$(listing_of "$out")" = "$reports" ] || { echo "CH=99 changed the earlier reports"; return 1; }
     for case in "|SUBMISSION is empty" "$g/no-such|SUBMISSION=$g/no-such does not exist" \
                 "tests/grading.sh|SUBMISSION=tests/grading.sh is a file, not a folder"; do
         make --no-print-directory -s grade SUBMISSION="${case%%|*}" >/dev/null 2>"$g/settings.err" &&

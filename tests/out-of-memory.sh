@@ -132,3 +132,34 @@ export FAILMALLOC_PROGRAM=1
 oom_check "10-data-parallel --data-dir $(pwd)/$scratch/oom-fashion-mnist --steps 2 --batch-size 8 --micro-batch 4 --hidden 8 --test test.csv --comm comm.csv --out out.csv" \
     "10-data-parallel --data-dir $(pwd)/$scratch/oom-fashion-mnist --allreduce ring --steps 2 --batch-size 8 --micro-batch 4 --hidden 8 --out out.csv"
 unset FAILMALLOC_PROGRAM
+
+# A chapter added later names its runs in a file of its own,
+# tests/NN-topic.oom: one command line a line as above (# comments and
+# blank lines skipped; FASHION_MNIST stands for the small dataset's
+# folder), so that adding a chapter edits no file here.
+oom_check_lines() {
+    oom_old_ifs=$IFS IFS='
+'
+    set -f
+    # shellcheck disable=SC2086  # one argument a line
+    set -- $1
+    set +f
+    IFS=$oom_old_ifs
+    oom_check "$@"
+}
+for oom_file in tests/[0-9][0-9]-*.oom; do
+    [ -f "$oom_file" ] || continue
+    oom_check_lines "$(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' \
+                          -e "s|FASHION_MNIST|$(pwd)/$scratch/oom-fashion-mnist|g" "$oom_file")"
+done
+
+# Every chapter program has a run above or in its chapter's .oom file.
+every_program_runs_out_of_memory() {
+    for oom_src in chapters/[0-9][0-9]-*.c; do
+        oom_name=$(basename "$oom_src" .c)
+        grep -q "\"$oom_name " tests/out-of-memory.sh ||
+            grep -qs "^$oom_name " "tests/${oom_name%%.*}.oom" ||
+            { echo "$oom_name has no run here: add a command line to tests/${oom_name%%.*}.oom"; return 1; }
+    done
+}
+check "every chapter program is run out of memory" every_program_runs_out_of_memory

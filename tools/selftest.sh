@@ -1084,6 +1084,26 @@ student_edits_survive() {
 in_group students-files &&
     check "a student's edited exercise survives make, make check, make reset of another exercise, the stubs check and make stubs (FORCE=1 keeps a backup git ignores)" student_edits_survive
 
+# A chapter being written: its solution is not in git yet, so its stub has
+# no committed version to tell edits by. make stubs writes it, and writes
+# it again after the solution changes (it refused, calling it the
+# student's, while the freshness check called it stale).
+new_chapter_stub_follows() {
+    clone=$scratch/new-chapter
+    rm -rf "$clone"
+    git clone -q . "$clone" || return 1
+    cp "$clone/solutions/01-gradient-descent.c" "$clone/solutions/99-new-chapter.c" || return 1
+    (cd "$clone" && make -s stubs >/dev/null 2>&1) && [ -f "$clone/exercises/99-new-chapter.c" ] ||
+        { echo "make stubs did not write the new chapter's stub"; return 1; }
+    printf '// STUB: /* one more line */\n' >>"$clone/solutions/99-new-chapter.c"
+    (cd "$clone" && make -s stubs) >"$scratch/new-stubs.out" 2>&1 ||
+        { echo "make stubs refused the new chapter's stub:"; cat "$scratch/new-stubs.out"; return 1; }
+    grep -q '^/\* one more line \*/$' "$clone/exercises/99-new-chapter.c" &&
+        (cd "$clone" && tools/stubs.sh --check) || { echo "the new chapter's stub did not follow its solution"; return 1; }
+}
+in_group students-files &&
+    check "make stubs writes a new chapter's stub (no committed version) again when its solution changes" new_chapter_stub_follows
+
 # A clone made by a Git that turns LF into CR LF on checkout (Git for
 # Windows' default, core.autocrlf=true) still gets LF everywhere
 # (.gitattributes): a CR at the end of a script's lines stopped make at its

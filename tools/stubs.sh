@@ -15,6 +15,8 @@
 # Outside a git checkout there is no committed version to tell a student's
 # edits from a stale stub: --check then compares the working files, and a
 # plain run refuses to overwrite any file that differs, unless FORCE=1.
+# A new chapter, whose solution git does not know yet, is the exception:
+# its stub is rewritten whenever its solution changes.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 check=0
@@ -38,6 +40,11 @@ for solution in solutions/[0-9][0-9]-*.c; do
     cmp -s "$stub" "$exercise" && continue       # already the generated stub
     if committed "$exercise" "$scratch/committed.c"; then
         cmp -s "$exercise" "$scratch/committed.c" && edited=0 || edited=1
+    elif git rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+        ! git ls-files --error-unmatch "$solution" >/dev/null 2>&1; then
+        # A chapter being written (git does not know its solution yet):
+        # its stub is the maintainer's, generated here each time.
+        edited=0
     else
         edited=1 # nothing to tell a student's edits by: assume they are
         [ -e "$exercise" ] || edited=0

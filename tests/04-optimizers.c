@@ -369,8 +369,9 @@ static void adam_first_step_mistakes(const double *theta, const double *g,
  * in the shape η·a·g/(b·|g| + ε), with a = b = 1 when both corrections
  * are right. With ε = 1, the two entries of a step give a and b (two
  * equations, two unknowns); a second first step from a fresh State, with
- * another gradient, must then agree, or the mistake is something else and
- * this says nothing. Otherwise it writes into `why` what each correction
+ * another gradient, must then agree, or the mistake is something else
+ * and this says nothing. When that second step leaves the moments wrong,
+ * they are the mistake, and this says so instead. Otherwise it writes into `why` what each correction
  * divided by, against 1 - β1 = 0.1 and √(1 - β2) = √0.001 at t = 1. */
 static bool corrections_from_step(const double *step, const double *g,
                                   double *a, double *b)
@@ -389,8 +390,11 @@ static const char *adam_corrections_read_back(const double *before,
                                               size_t size)
 {
     double step[N] = {before[0] - after[0], before[1] - after[1]}, a, b;
+    /* (a and b within a float's precision of 1: rounding, which the float
+     * message names, not a correction.) */
     if (!corrections_from_step(step, g, &a, &b) ||
-        (grading_near(a, 1.0, 1e-9) && grading_near(b, 1.0, 1e-9)))
+        (grading_near(a, 1.0, GRADING_FLOAT_TOL) &&
+         grading_near(b, 1.0, GRADING_FLOAT_TOL)))
         return NULL;
     const double g2[N] = {0.5, -8.0};
     double p[N + 1] = {0.0, 0.0, SENTINEL}, a2, b2;
@@ -399,6 +403,26 @@ static const char *adam_corrections_read_back(const double *before,
         return NULL;
     AdamConfig cfg = adam_config(0.1, 0.0, false, 1.0);
     adam_step(p, (const double[]){g2[0], g2[1], SENTINEL}, N, &cfg, &fresh);
+    /* The moments after one step, m = 0.1·g and v = 0.001·g², must be
+     * right, or a wrong average (a missing 1 - β) would pass for a wrong
+     * correction. */
+    bool moments_right = true;
+    for (size_t i = 0; i < N; i++)
+        moments_right = moments_right &&
+                        grading_near(fresh.exp_avg[i], 0.1 * g2[i], 1e-12) &&
+                        grading_near(fresh.exp_avg_sq[i], 0.001 * g2[i] * g2[i],
+                                     1e-12);
+    if (!moments_right) {
+        snprintf(why, size, "after one step from a fresh State, g = (0.5, "
+                 "-8), exp_avg is (%.6g, %.6g) and exp_avg_sq (%.6g, %.6g), "
+                 "not (1 - β1)·g = (0.05, -0.8) and (1 - β2)·g² = (0.00025, "
+                 "0.064): the moments' averages are off, before any "
+                 "correction (m = β1·m + (1 - β1)·g, v = β2·v + (1 - β2)·g²)",
+                 fresh.exp_avg[0], fresh.exp_avg[1], fresh.exp_avg_sq[0],
+                 fresh.exp_avg_sq[1]);
+        adam_state_free(&fresh);
+        return why;
+    }
     adam_state_free(&fresh);
     double step2[N] = {-p[0], -p[1]};
     if (!corrections_from_step(step2, g2, &a2, &b2) ||

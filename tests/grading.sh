@@ -326,6 +326,18 @@ EOF
     printf '__asm__(".globl grading_near");\n' >>"$g/asm/$ch1.c"
     tools/grade.sh "$g/asm" 01 >"$g/asm.out" 2>&1
     [ $? -eq 1 ] && grep -q 'the file uses asm' "$g/asm.out" || { cat "$g/asm.out"; return 1; }
+    # asm by a macro that a header's line expands (the preprocessor credits
+    # the expansion to the header's line, which the check once skipped):
+    # through a course header that uses the macro's name, or the C
+    # library's (glibc's __asm__ ("" "name") alone passes there).
+    for via in '#define mse_loss(a, b, c, d, e) mse_loss(a, b, c, d, e); __asm__(".globl sneaky"); double mse_loss(a, b, c, d, e)|#include "01-gradient-descent.h"' \
+               '#define __wur __asm__(".pushsection .rodata\n.incbin \"/etc/hostname\"\n.popsection")|#include <stdio.h>'; do
+        submission "$g/asm-macro" || return 1
+        { printf '%s\n' "${via%%|*}" "${via#*|}" "#undef ${via#\#define }" | sed '3s/^\(#undef [A-Za-z_]*\).*/\1/'
+          grep -v '^#include "01-gradient-descent.h"' solutions/$ch1.c; } >"$g/asm-macro/$ch1.c"
+        tools/grade.sh "$g/asm-macro" 01 >"$g/asm-macro.out" 2>&1
+        [ $? -eq 1 ] && grep -q 'the file uses asm' "$g/asm-macro.out" || { echo "${via%%|*}:"; cat "$g/asm-macro.out"; return 1; }
+    done
     # _exit(0) inside a function is not a pass.
     submission "$g/quick-exit" || return 1
     awk '{ print } /^#include <math.h>$/ { print "#include <unistd.h>" }
@@ -1179,6 +1191,12 @@ EOC
     make --no-print-directory -s grade SUBMISSION="$copies/mallory/exercises" OUT="$g/peek-report" CH=01 >/dev/null 2>&1
     score=$(jq .score "$g/peek-report/results.json")
     [ "$score" = 20 ] || { echo "whole copies: mallory read bob's (score $score of 20)"; return 1; }
+    # A report folder that is one of the course's own (OUT=build) is not
+    # hidden: the compile needs build/ (it scored 0 as "does not compile").
+    make --no-print-directory -s grade SUBMISSION="$copies/bob/exercises" OUT=build CH=01 >"$g/out-build.out" 2>&1
+    score=$(jq .score build/results.json)
+    rm -f build/results.json build/results.tap build/report.txt
+    [ "$score" = 20 ] || { echo "OUT=build: bob scored $score of 20:"; tail -n 5 "$g/out-build.out"; return 1; }
     dir=$g/odd-include
     for name in "/sys/dev/char/1:3/dev" "$ch1.printed-0;true"; do
         rm -rf "$dir" && mkdir -p "$dir" || return 1
@@ -1522,15 +1540,18 @@ class_names_are_data() {
     rm -rf "$g/names-out"
     esc=$(printf 'esc\033[2Jfake')
     cr=$(printf 'cr\rname')
-    rm -rf "$class" && mkdir -p "$class/gradebook.csv" "$class/gradebook.csv.tmp" "$class/$esc" "$class/$cr" "$class/plain" || return 1
+    csi=$(printf 'csi\302\2332Jfake') # the 8-bit escape (U+009B, in UTF-8)
+    rm -rf "$class" && mkdir -p "$class/gradebook.csv" "$class/gradebook.csv.tmp" "$class/$esc" "$class/$cr" \
+        "$class/$csi" "$class/plain" || return 1
     for d in "$class"/*; do cp solutions/$ch1.c "$d/"; done
     tools/grade-class.sh "$class" "$g/names-out" >"$g/names.out" 2>&1 || { cat "$g/names.out"; return 1; }
     [ -f "$g/names-out/gradebook.csv" ] || { echo "the gradebook is not a file:"; ls -la "$g/names-out"; return 1; }
     for s in plain gradebook.csv.tmp; do
         grep -q "^$s,20," "$g/names-out/gradebook.csv" || { echo "no row for $s:"; cat "$g/names-out/gradebook.csv"; return 1; }
     done
-    ! LC_ALL=C grep -q "$(printf '[\033\r]')" "$g/names.out" || { echo "a control character reached the terminal"; return 1; }
-    grep -q "skipped gradebook.csv: " "$g/names.out" && [ "$(grep -c 'control character' "$g/names.out")" -eq 2 ] ||
+    ! LC_ALL=C grep -q "$(printf '[\033\r]')" "$g/names.out" && ! LC_ALL=C grep -q "$(printf '\302\233')" "$g/names.out" ||
+        { echo "a control character reached the terminal"; return 1; }
+    grep -q "skipped gradebook.csv: " "$g/names.out" && [ "$(grep -c 'control character' "$g/names.out")" -eq 3 ] ||
         { echo "the folders not graded are not all said to be skipped:"; cat "$g/names.out"; return 1; }
 }
 check "grade-class: a folder named like the gradebook, or holding control characters, leaves the gradebook whole and the terminal clean" \

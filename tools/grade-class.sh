@@ -73,10 +73,15 @@ out=$(cd "$out" && pwd)
 # with the progress lines) or is the gradebook's own; names are shown with
 # their control characters as "?".
 ctrl=$(printf '\001-\037\177')
+# (and the C1 controls, which UTF-8 writes as C2 80 to C2 9F: U+009B is
+# the escape sequence's 8-bit start)
+c1=$(printf '\302')[$(printf '\200-\237')]
 find "$class" -mindepth 1 -maxdepth 1 -exec sh -c '
+    c1=$1
+    shift
     for path do
         name=${path##*/}
-        shown=$(printf "%s" "$name" | LC_ALL=C tr "$0" "[?*]")
+        shown=$(printf "%s" "$name" | LC_ALL=C tr "$0" "[?*]" | LC_ALL=C sed "s/$c1/?/g")
         if [ -L "$path" ]; then why="a symbolic link, not a folder"
         elif [ ! -d "$path" ]; then why="not a folder"
         elif [ "$shown" != "$name" ]; then why="its name holds a control character (shown as ?): rename it to grade it"
@@ -86,8 +91,8 @@ find "$class" -mindepth 1 -maxdepth 1 -exec sh -c '
             *) continue ;;
         esac fi
         printf "skipped %s: %s\n" "$shown" "$why"
-    done' "$ctrl" {} + | LC_ALL=C sort
-students=$(LC_ALL=C find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name "*[$ctrl]*" \
+    done' "$ctrl" "$c1" {} + | LC_ALL=C sort
+students=$(LC_ALL=C find "$class" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name "*[$ctrl]*" ! -name "*$c1*" \
                ! -name gradebook.csv | LC_ALL=C sort)
 total=$(printf '%s\n' "$students" | grep -c .)
 if [ "$total" -eq 0 ]; then

@@ -95,6 +95,15 @@ if [ ! -d "$exercises" ]; then
     printf '%s\n' "grade: $exercises is not a directory (the folder of exercise files to grade)" >&2
     exit 2
 fi
+# A path with a control character in it (a newline would split the
+# sandbox's list of folders to hide, and hide the wrong ones) is refused.
+if [ "$sandbox" = 1 ]; then
+    ex_path=$(cd "$exercises" && pwd)
+    [ "$(printf '%s' "$ex_path" | LC_ALL=C tr -d '\001-\037\177')" = "$ex_path" ] || {
+        printf '%s\n' "grade: the path of $(printf '%s' "$exercises" | LC_ALL=C tr '\001-\037\177' '[?*]') holds a control character (shown as ?): rename its folders to grade it" >&2
+        exit 2
+    }
+fi
 case "$only" in
     ''|[0-9][0-9]) ;;
     [0-9]) only=0$only ;;
@@ -255,6 +264,11 @@ if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -
         exit 2
     fi
 fi
+# A bound on the private /tmp needs bubblewrap 0.7 (--size); an older one
+# gets an unbounded /tmp, as before it was given one.
+sb_tmp_size=""
+[ "$sandbox" = 1 ] && $as_sandbox_user bwrap --ro-bind / / --size 1048576 --tmpfs /tmp --unshare-all \
+    --die-with-parent -- true 2>/dev/null && sb_tmp_size="--size 67108864"
 
 # The folders the reports are written to, and for grade-class's (marked
 # .grade-class-report) the class's report folder above them.
@@ -288,8 +302,8 @@ sandboxed() {
     # one above it (a class of whole copies of the course: class/alice/
     # exercises), and where the reports go (with a class's gradebook and
     # the other students' reports, for grade-class's). Not / (everything),
-    # the course itself or its build/ (a class kept in build/), nor /tmp,
-    # made private below. A folder inside
+    # the course itself or one of its own folders (OUT=build, a class kept
+    # in build/: the compile needs build/), nor /tmp, made private below. A folder inside
     # another hidden one is hidden with it, but for those in the course:
     # the course is put back in sight after the folders that hold it
     # (/home, when the course is someone's) are hidden, and then they are
@@ -299,7 +313,10 @@ sandboxed() {
                       ${hidden_dir:+"$hidden_dir"} "$sb_class" "$(cd "$sb_class/.." && pwd)"
                   report_folders; } |
         while IFS= read -r sb_hide; do
-            case "$sb_hide" in / | /tmp | "$root" | "$root/build") continue ;; esac
+            case "$sb_hide" in
+                / | /tmp | "$root" | "$root/build" | "$root/chapters" | "$root/exercises" | "$root/lib" | \
+                    "$root/plots" | "$root/solutions" | "$root/tests" | "$root/tools") continue ;;
+            esac
             [ -d "$sb_hide" ] && printf '%s\n' "$sb_hide"
         done |
         awk -v root="$root/" 'function ours(d) { return index(d "/", root) == 1 }
@@ -310,9 +327,11 @@ sandboxed() {
                       if (!inside) print (ours(d[i]) ? 2 : 1) " " d[i] } }' |
         sort -k1,1n -s | cut -d ' ' -f 2-)
     # The options go after the command, which is then moved behind them.
-    # A private /tmp of 64 MB (a tmpfs is memory, which prlimit's --as does
-    # not count: unbounded, a test could fill half the machine's).
-    set -- "$@" --ro-bind / / --dev /dev --proc /proc --size 67108864 --tmpfs /tmp
+    # A private /tmp of 64 MB where bubblewrap can bound it (a tmpfs is
+    # memory, which prlimit's --as does not count: unbounded, a test could
+    # fill half the machine's).
+    # shellcheck disable=SC2086  # --size and its value, or nothing
+    set -- "$@" --ro-bind / / --dev /dev --proc /proc $sb_tmp_size --tmpfs /tmp
     sb_old_ifs=$IFS IFS='
 '
     # The folders outside the course, then the course in sight, read-only
@@ -408,20 +427,20 @@ run_suite() {
 # tests, with room to spare (this runs outside the time limit).
 keep_printed() {
     rm -f "$work/$2".printed-*
-    kp_left=1000
-    for kp_file in "$1"/output-[0-9]*-[0-9]*.txt; do
-        kp_index=${kp_file##*/output-}
-        kp_pid=${kp_index#*-}
-        kp_index=${kp_index%%-*}
-        case "$kp_index/${kp_pid%.txt}" in *[!0-9/]* | /* | */) continue ;; esac
-        [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
-        [ "$kp_left" -gt 0 ] || break
-        kp_left=$((kp_left - 1))
-        head -c 4096 "$kp_file" >>"$work/$2.printed-$kp_index"
-        # (Each test's size, so that the report can say what was cut:
-        # it counted the lines kept as all there were.)
-        wc -c <"$kp_file" >>"$work/$2.printed-$kp_index.bytes"
-    done
+    # (In the order the tests ran: by index, then process id, as numbers;
+    # a glob puts pid 10 before pid 2.)
+    (cd "$1" && ls -f) 2>/dev/null | LC_ALL=C grep -E '^output-[0-9]+-[0-9]+\.txt$' |
+        sort -t - -k 2,2n -k 3,3n | head -n 1000 |
+        while IFS= read -r kp_name; do
+            kp_file=$1/$kp_name
+            [ ! -L "$kp_file" ] && [ -f "$kp_file" ] && [ -s "$kp_file" ] || continue
+            kp_index=${kp_name#output-}
+            kp_index=${kp_index%%-*}
+            head -c 4096 "$kp_file" >>"$work/$2.printed-$kp_index"
+            # (Each test's size, so that the report can say what was cut:
+            # it counted the lines kept as all there were.)
+            wc -c <"$kp_file" >>"$work/$2.printed-$kp_index.bytes"
+        done
 }
 
 # What make needs to know about this grading (GRADE_CFLAGS, if set, it
@@ -620,7 +639,10 @@ for stem in $stems; do
     source=$(source_of "$stem")
     regular_file "$source" || { rm -f "$work/$stem".*; continue; }
     # (One it cannot read, its copy from an earlier grading goes too.)
-    cmp -s "$source" "$work/$stem.c" 2>/dev/null || cp "$source" "$work/$stem.c" 2>/dev/null ||
+    # (cat, not cp: cp gives a new copy the source's mode, and a read-only
+    # one, left here, stops every later make of this user's.)
+    cmp -s "$source" "$work/$stem.c" 2>/dev/null ||
+        { cat "$source" >"$work/$stem.c.new" && mv -f "$work/$stem.c.new" "$work/$stem.c"; } 2>/dev/null ||
         { rm -f "$work/$stem".*; continue; }
     files="$files $stem"
 done

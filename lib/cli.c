@@ -194,8 +194,10 @@ static CliStatus parse_list(const Cli *cli, const Flag *f, const char *text)
                               "too many values: at most 8, comma-separated");
         if (len == 0 || len >= sizeof item)
             return cli_reject(cli, f->name, text,
-                              "expected comma-separated numbers with no "
-                              "spaces, like 1.5,-2");
+                              f->whole ? "expected comma-separated whole "
+                                         "numbers with no spaces, like 256,128"
+                                       : "expected comma-separated numbers "
+                                         "with no spaces, like 1.5,-2");
         memcpy(item, p, len);
         item[len] = '\0';
         const char *why_not = NULL;

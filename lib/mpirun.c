@@ -166,10 +166,11 @@ static pid_t start(char **args, int *out_fd, int *err_fd)
         dup2(out[1], STDOUT_FILENO);
         dup2(err[1], STDERR_FILENO);
         /* A pipe's end is 0, 1 or 2 when that descriptor was closed
-         * (`>&-`): closing it now would close mpirun's new stdout. */
+         * (`>&-`): closing it now would close mpirun's new stdout or
+         * stderr. One that landed on 0 is not mpirun's stdin: closed. */
         int ends[] = {out[0], out[1], err[0], err[1]};
         for (size_t i = 0; i < 4; i++)
-            if (ends[i] > STDERR_FILENO)
+            if (ends[i] != STDOUT_FILENO && ends[i] != STDERR_FILENO)
                 close(ends[i]);
         close(ready[0]);
         execvp(args[0], args);

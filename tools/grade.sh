@@ -302,12 +302,13 @@ sandboxed() {
     # one above it (a class of whole copies of the course: class/alice/
     # exercises), and where the reports go (with a class's gradebook and
     # the other students' reports, for grade-class's). Not / (everything),
-    # the course itself or one of its own folders (OUT=build, a class kept
-    # in build/: the compile needs build/), nor /tmp, made private below. A folder inside
-    # another hidden one is hidden with it, but for those in the course:
-    # the course is put back in sight after the folders that hold it
-    # (/home, when the course is someone's) are hidden, and then they are
-    # hidden in it. So the ones outside the course come first (1).
+    # the course itself or one of its own folders (OUT=build, or a class
+    # kept in build/: the compile needs build/), nor /tmp, made private
+    # below. A folder inside another hidden one is hidden with it, but for
+    # those in the course: the course is put back in sight after the
+    # folders that hold it (/home, when the course is someone's) are
+    # hidden, and then they are hidden in it. So the ones outside the
+    # course come first (1).
     sb_class=$(cd "$exercises/.." && pwd)
     sb_hidden=$({ printf '%s\n' "$root/build/reports" "$root/build/grade" /home /root \
                       ${hidden_dir:+"$hidden_dir"} "$sb_class" "$(cd "$sb_class/.." && pwd)"
@@ -644,9 +645,9 @@ files=""
 for stem in $stems; do
     source=$(source_of "$stem")
     regular_file "$source" || { rm -f "$work/$stem".*; continue; }
-    # (One it cannot read, its copy from an earlier grading goes too.)
-    # (cat, not cp: cp gives a new copy the source's mode, and a read-only
-    # one, left here, stops every later make of this user's.)
+    # (Copied by cat, not cp, which gives a new copy the source's mode: a
+    # read-only copy left here stops every later make of this user's. A
+    # file that cannot be read loses its copy from an earlier grading.)
     cmp -s "$source" "$work/$stem.c" 2>/dev/null ||
         { cat "$source" >"$work/$stem.c.new" && mv -f "$work/$stem.c.new" "$work/$stem.c"; } 2>/dev/null ||
         { rm -f "$work/$stem".*; continue; }

@@ -523,19 +523,24 @@ sanitize() {
         LC_ALL=C sed 's/\xc2[\x80-\x9f]//g'
 }
 
-# as_students STEM SOURCE: the compiler's words (stdin) with the scratch
-# copy's path made the student's file's, SOURCE, and the scratch folder
-# left out of other paths. Replaced as text: a folder's name may hold |,
-# & or \, which sed would read as its own.
-as_students() {
-    from="$work/$1.c" to=$2 scratch="$work/" awk '
+# replace_text FROM TO [FROM TO]...: stdin to stdout with every FROM
+# replaced by its TO, pair after pair, as plain text: a path may hold |, &
+# or \, which sed (and awk's -v) would read as their own.
+replace_text() {
+    awk 'BEGIN { for (i = 1; i + 1 < ARGC; i += 2) { from[++n] = ARGV[i]; to[n] = ARGV[i + 1] }
+                 ARGC = 1 }
         function swap(s, a, b,    i, out) {
             out = ""
-            while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) }
+            while (a != "" && (i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) }
             return out s
         }
-        { print swap(swap($0, ENVIRON["from"], ENVIRON["to"]), ENVIRON["scratch"], "") }'
+        { for (k = 1; k <= n; k++) $0 = swap($0, from[k], to[k]); print }' "$@"
 }
+
+# as_students STEM SOURCE: the compiler's words (stdin) with the scratch
+# copy's path made the student's file's, SOURCE, and the scratch folder
+# left out of other paths.
+as_students() { replace_text "$work/$1.c" "$2" "$work/" ""; }
 
 # write_file TARGET: stdin into TARGET through a temporary file of an
 # unpredictable name beside it, renamed into place: whatever a submission
@@ -617,9 +622,7 @@ if ! build_course >"$work/make.log" 2>&1 8>"$objs/grade/lock"; then
     echo "grade: the course's test suites do not build:" >&2
     # (A hidden suite is compiled through a link in the build tree: its
     # messages name the instructor's own file instead.)
-    awk -v link="$objs/grade/hidden-$hidden_key/src/" -v dir="${hidden_dir%/}/" '
-        link != "" { while ((i = index($0, link)) > 0) $0 = substr($0, 1, i - 1) dir substr($0, i + length(link)) }
-        { print }' "$work/make.log" >&2
+    replace_text "$objs/grade/hidden-$hidden_key/src/" "${hidden_dir%/}/" <"$work/make.log" >&2
     # A header of exercises/ is the course's contract, which its tests and
     # programs are compiled against, not a file of the student's: one
     # edited to fit an answer (a double * made a float *) breaks the

@@ -1157,6 +1157,25 @@ EOC
 }
 check "make grade's sandbox, other angles: no host /tmp or /dev/shm, no /etc/shadow, no raising the process limit, kill(-1) stays inside" sandbox_contains_more
 
+# solution_calling CODE CALL FILE: chapter 1's solution into FILE, with
+# the C code of the file CODE on top and mse_loss() wrong by what CALL
+# returns: full marks only while CALL returns 0.
+solution_calling() {
+    awk -v inc="$1" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' solutions/$ch1.c >"$3" &&
+        sed -i "/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + $2;|" "$3" &&
+        grep -qF "+ $2;" "$3" || { echo "$3 was not built as meant"; return 1; }
+}
+
+# full_marks_unless DIR CODE CALL: solution_calling's file in DIR, graded
+# into DIR-report; succeeds on full marks, that is when CALL returned 0 in
+# every test (each attempt it makes failed), and otherwise shows the first
+# failing exercise.
+full_marks_unless() {
+    mkdir -p "$1" && solution_calling "$2" "$3" "$1/$ch1.c" || return 1
+    make --no-print-directory -s grade SUBMISSION="$1" OUT="$1-report" CH=01 >/dev/null 2>&1
+    [ "$(jq .score "$1-report/results.json")" = 20 ] || { sed -n '/First failing/,+2p' "$1-report/report.txt"; return 1; }
+}
+
 # What else the sandbox hides: the folder the reports go to, wherever it
 # is (a grade-class OUT holds the gradebook and the other students'
 # reports, hidden tests' diagnostics and all), and in a class of whole
@@ -1169,7 +1188,7 @@ check "make grade's sandbox, other angles: no host /tmp or /dev/shm, no /etc/sha
 sandbox_hides_reports_and_copies() {
     class=$root/$g/peek-class out=$root/$g/peek-out copies=$root/$g/peek-copies
     rm -rf "$class" "$out" "$copies" &&
-        mkdir -p "$class/alice" "$class/mallory" "$copies/bob/exercises" "$copies/mallory/exercises" || return 1
+        mkdir -p "$class/alice" "$class/mallory" "$copies/bob/exercises" || return 1
     cp solutions/$ch1.c "$class/alice/" && cp solutions/$ch1.c "$copies/bob/exercises/" || return 1
     cat >"$g/peek.c" <<EOC
 #include <unistd.h>
@@ -1179,18 +1198,13 @@ static int peeked(void)
            (access("$copies/bob/exercises/$ch1.c", R_OK) == 0);
 }
 EOC
-    awk -v inc="$g/peek.c" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' \
-        solutions/$ch1.c >"$class/mallory/$ch1.c"
-    sed -i '/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + peeked();|' "$class/mallory/$ch1.c"
-    grep -q 'peeked();' "$class/mallory/$ch1.c" && cp "$class/mallory/$ch1.c" "$copies/mallory/exercises/" ||
-        { echo "the peeking submission was not built as meant"; return 1; }
+    solution_calling "$g/peek.c" "peeked()" "$class/mallory/$ch1.c" || return 1
     make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >/dev/null 2>&1
     row=$(grep '^mallory,' "$out/gradebook.csv" | cut -d, -f2)
     [ "$row" = 20 ] || { echo "grade-class: mallory read the class's reports (chapter 1: $row of 20)"; return 1; }
     rm -rf "$out" # (the class's reports are no secret from another grading)
-    make --no-print-directory -s grade SUBMISSION="$copies/mallory/exercises" OUT="$g/peek-report" CH=01 >/dev/null 2>&1
-    score=$(jq .score "$g/peek-report/results.json")
-    [ "$score" = 20 ] || { echo "whole copies: mallory read bob's (score $score of 20)"; return 1; }
+    full_marks_unless "$copies/mallory/exercises" "$g/peek.c" "peeked()" ||
+        { echo "whole copies: mallory read bob's"; return 1; }
     # A report folder that is one of the course's own (OUT=build) is not
     # hidden: the compile needs build/ (it scored 0 as "does not compile").
     make --no-print-directory -s grade SUBMISSION="$copies/bob/exercises" OUT=build CH=01 >"$g/out-build.out" 2>&1
@@ -1277,19 +1291,6 @@ check "make grade takes only regular files: a link to the solution, or an exerci
     links_are_not_files
 
 # --------------------------------------------- what the results say, and who
-# full_marks_unless DIR CODE CALL: chapter 1's solution in DIR, with the C
-# code of the file CODE on top and mse_loss() wrong by what CALL returns,
-# graded into DIR-report; succeeds on full marks, that is when CALL
-# returned 0 in every test (each attempt it makes failed), and otherwise
-# shows the first failing exercise.
-full_marks_unless() {
-    mkdir -p "$1" || return 1
-    awk -v inc="$2" 'NR == 1 { while ((getline l < inc) > 0) print l } { print }' solutions/$ch1.c >"$1/$ch1.c"
-    sed -i "/^double mse_loss(/,/^}/s|return sum / (double)n;|return sum / (double)n + $3;|" "$1/$ch1.c"
-    grep -q "+ $3;" "$1/$ch1.c" || { echo "$1 was not built as meant"; return 1; }
-    make --no-print-directory -s grade SUBMISSION="$1" OUT="$1-report" CH=01 >/dev/null 2>&1
-    [ "$(jq .score "$1-report/results.json")" = 20 ] || { sed -n '/First failing/,+2p' "$1-report/report.txt"; return 1; }
-}
 
 # The results a test program hands back are its runner's alone. Four
 # submissions try to forge them: one whose parabola_descend() forks

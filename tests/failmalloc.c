@@ -14,9 +14,15 @@
  *                        alone makes tens of thousands in Open MPI, which
  *                        aborts when one fails
  * The self-test runs a program once to count, then once for each N
- * (tools/selftest.sh, fails_cleanly_without_memory). No ulimit can do
- * that: the limit decides which allocation fails, and only the large ones
- * ever do.
+ * (tests/out-of-memory.sh, fails_cleanly_without_memory). No ulimit can
+ * do that: the limit decides which allocation fails, and only the large
+ * ones ever do.
+ *
+ * Only the program started is tested. The settings are taken out of the
+ * environment before its main() runs, and only its own process writes the
+ * count: chapter 10's MPI_Init starts Open MPI's orted with the same
+ * environment, and orted, ending a moment after the program, used to
+ * write its own count (0) over the program's.
  *
  * dlsym itself may call calloc before the real one is known; those few
  * bytes come from a static arena, and free() leaves them alone.
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
@@ -40,6 +47,8 @@ static void (*real_free)(void *);
 
 static unsigned long calls, fail_at;
 static bool looking_up, program_only;
+static const char *count_path; /* FAILMALLOC_COUNT's value */
+static pid_t started;           /* the process that reads the settings */
 
 /* The executable's loaded segments (FAILMALLOC_PROGRAM): where a call
  * counted must come from. */
@@ -83,8 +92,9 @@ static void *from_arena(size_t bytes)
 
 static void report_count(void)
 {
-    const char *path = getenv("FAILMALLOC_COUNT");
-    FILE *f = path ? fopen(path, "w") : NULL;
+    if (getpid() != started) /* a fork() that exit()s: not the program */
+        return;
+    FILE *f = count_path ? fopen(count_path, "w") : NULL;
     if (f) {
         fprintf(f, "%lu\n", calls);
         fclose(f);
@@ -108,8 +118,21 @@ static void look_up(void)
     program_only = program && strcmp(program, "1") == 0;
     if (program_only)
         dl_iterate_phdr(find_program, NULL);
+    /* unsetenv leaves the string itself where it is */
+    count_path = getenv("FAILMALLOC_COUNT");
+    started = getpid();
     atexit(report_count);
     looking_up = false;
+}
+
+/* Runs once the library is loaded, before the program's main(): the
+ * programs it starts inherit no settings, and so are not tested. */
+__attribute__((constructor)) static void keep_settings_to_this_program(void)
+{
+    look_up();
+    unsetenv("FAILMALLOC_AT");
+    unsetenv("FAILMALLOC_COUNT");
+    unsetenv("FAILMALLOC_PROGRAM");
 }
 
 /* Whether this call, made from `caller`, is the one that fails. */

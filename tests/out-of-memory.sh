@@ -96,6 +96,21 @@ each_fails_cleanly() {
     done
 }
 
+# Only the program started is tested: what it starts (chapter 10's
+# MPI_Init starts Open MPI's orted, which ends after the program) must not
+# fail allocations, nor write its own count over the program's. Here the
+# program is coreutils' timeout, which starts env and then returns from
+# main() (sh would not do: it leaves with _exit, which writes no count).
+only_the_program_started() {
+    rm -f "$scratch/timeout-count"
+    oom_env=$(FAILMALLOC_AT=1000000 FAILMALLOC_COUNT=$scratch/timeout-count FAILMALLOC_PROGRAM=0 \
+              LD_PRELOAD=$oom_lib timeout 60 env) || { echo "timeout 60 env failed"; return 1; }
+    ! printf '%s\n' "$oom_env" | grep '^FAILMALLOC_' ||
+        { echo "^ the env that timeout started was given these settings too"; return 1; }
+    [ "$(cat "$scratch/timeout-count")" -gt 0 ] || { echo "timeout's own count was not written"; return 1; }
+}
+check "out of memory: failmalloc.so tests the program started, not the programs it starts" \
+    only_the_program_started
 check "out of memory: a small Fashion-MNIST folder for the runs below" oom_dataset
 oom_check() {
     check "${1%%-*}: memory running out at any allocation: exit 1, one line saying so, no file left" \

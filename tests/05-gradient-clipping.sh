@@ -70,15 +70,18 @@ clipping_by_norm_and_by_value() {
 }
 check "05: clipping by norm keeps the gradient's direction, by value turns it" clipping_by_norm_and_by_value
 
-# While clipping acts (the gradient's norm above max_norm = 1), every step
-# of lr 0.002 is lr·|clipped gradient| long: each row against the next.
+# While clipping acts (the gradient's norm n above max_norm = 1), every
+# step of lr 0.002 is lr·max_norm·n/(n + 1e-6) long (PyTorch's epsilon):
+# each row against the next, from the gradient's norm alone (not the
+# program's clipped_norm column, which comes from the same vector the
+# step applies, and so would agree with a wrong threshold).
 clipped_steps_have_fixed_length() {
     awk -F, 'NR > 2 && clipping {
-            d = sqrt(($3 - w) ^ 2 + ($4 - b) ^ 2); want = 0.002 * c
-            if (d - want > 1e-15 || want - d > 1e-15) { printf "step %d is %.17g long, expected %.17g\n", NR - 3, d, want; exit 1 }
+            d = sqrt(($3 - w) ^ 2 + ($4 - b) ^ 2); want = 0.002 * 1 * n / (n + 1e-6)
+            if (d - want > 1e-15 || want - d > 1e-15) { printf "step %d is %.17g long, expected %.17g\n", NR - 3, d, want; failed = 1; exit 1 }
             steps++ }
-        NR > 1 { w = $3; b = $4; c = $8; clipping = $7 > 1 }
-        END { if (steps < 100) { print "only " steps " clipped steps were checked"; exit 1 } }' "$data/clip-norm.csv"
+        NR > 1 { w = $3; b = $4; n = $7; clipping = n > 1 }
+        END { if (failed) exit 1; if (steps < 100) { print "only " steps " clipped steps were checked"; exit 1 } }' "$data/clip-norm.csv"
 }
 check "05: clipped by norm, a step is lr times max_norm long" clipped_steps_have_fixed_length
 

@@ -117,10 +117,10 @@ lesson_claims() {
     [ "$(rows "$data/plateau-5.csv" '$1 < 100 && $2 < 1e-7')" -gt 0 ] || { echo "patience 5 did not collapse early"; return 1; }
     # The regression's range test suggests rates inside the band where full
     # runs reach within 1e-3 of the sweep's best.
-    best=$(awk -F, 'NR > 1 && $3 == $3 && (b == "" || $3 < b) { b = $3 } END { print b }' "$data/sweep-linreg.csv")
+    best=$(awk -F, -v finite="$finite" 'NR > 1 && $3 ~ finite && (b == "" || $3 < b) { b = $3 } END { print b }' "$data/sweep-linreg.csv")
     for col in steepest_lr minimum_lr_over_10; do
         lr=$(column "$data/find-linreg-suggestion.csv" "$col")
-        awk -F, -v lr="$lr" -v best="$best" 'NR > 1 && $3 == $3 && $3 < best + 1e-3 {
+        awk -F, -v lr="$lr" -v best="$best" -v finite="$finite" 'NR > 1 && $3 ~ finite && $3 < best + 1e-3 {
                 if (lo == "" || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
             END { exit !(lr >= lo / 1.5 && lr <= hi * 1.5) }' "$data/sweep-linreg.csv" ||
             { echo "the suggestion $col = $lr is outside the sweep's good band"; return 1; }

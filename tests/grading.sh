@@ -1503,6 +1503,8 @@ summary_is_checks() {
     submission "$dir" sign-error || return 1
     sed -i 's|^double mse_loss(|int printf(const char *, ...);\n&|' "$dir/$ch1.c"
     sed -i '/^double mse_loss(/,/^}/s|^{|{\n    printf("100%%: Checks: 99, Failures: 0, Errors: 0\\n01-gradient-descent: 100%%");|' "$dir/$ch1.c"
+    grep -q '^int printf(' "$dir/$ch1.c" && grep -q 'printf("100%%: Checks: 99' "$dir/$ch1.c" ||
+        { echo "the spoofing submission was not built as meant"; return 1; }
     tools/grade.sh "$dir" 01 >"$g/spoof.out" 2>&1
     # (the suite's own count of test cases, from the solutions' run)
     cases=$(GRADE_QUIET=1 tools/grade.sh solutions 01 | sed -n 's/^01-gradient-descent: 100%: Checks: \([0-9]*\),.*/\1/p')

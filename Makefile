@@ -57,6 +57,17 @@ CFLAGS   ?= -O2 -g
 # $(call quote,TEXT): TEXT as one word for the shell, whatever it holds (a
 # folder named "Dan's course" too: a ' is written '\'').
 quote = '$(subst ','\'',$1)'
+# A value with a line break would split the recipe line it is quoted into
+# (make runs each line of an expanded recipe in a shell of its own, and
+# the first stopped at an unterminated quote): refused at once, naming it.
+define newline
+
+
+endef
+$(foreach v,SUBMISSION SUBMISSIONS OUT HIDDEN_TESTS EXERCISES CH EX \
+  GRADE_TIME_LIMIT STUDENT_TIME_LIMIT TRY_TIME_LIMIT FORMAT SCALE PLOTS,\
+  $(if $(findstring $(newline),$($v)),\
+    $(error $v='$(subst $(newline),\n,$($v))': holds a line break, which make cannot pass on)))
 override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off $(call quote,-ffile-prefix-map=$(CURDIR)=.)
 override CPPFLAGS += -Ilib -Iexercises -MMD -MP
 # zlib reads the gzip-compressed datasets (lib/idx.c).

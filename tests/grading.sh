@@ -1670,8 +1670,18 @@ grade_settings_refused() {
     status=$?
     [ "$status" -eq 2 ] && grep -q '^grade: cannot write /proc/no-such/results.json' "$g/settings.err" ||
         { echo "an unwritable results.json: status $status"; cat "$g/settings.err"; return 1; }
+    # A line break in a value split make's recipe line: a shell's syntax
+    # error, nothing naming the value. (Run as a user's shell runs it: the
+    # self-test's own make would add a warning about its job slots.)
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s grade SUBMISSION="$g/two
+lines" OUT="$out" >"$g/settings.out" 2>"$g/settings.err"
+    status=$?
+    [ "$status" -eq 2 ] && [ ! -s "$g/settings.out" ] && [ "$(wc -l <"$g/settings.err")" -eq 1 ] &&
+        grep -qF "SUBMISSION='$g/two\nlines': holds a line break" "$g/settings.err" ||
+        { echo "SUBMISSION with a line break: status $status"; cat "$g/settings.out" "$g/settings.err"; return 1; }
+    [ "$(listing_of "$out")" = "$reports" ] || { echo "SUBMISSION with a line break changed the earlier reports"; return 1; }
 }
-check "make grade and grade-class: a bad CH, SUBMISSION or OUT is named in one line and leaves the earlier reports; an unwritable report is status 2" \
+check "make grade and grade-class: a bad CH, SUBMISSION (a line break too) or OUT is named in one line and leaves the earlier reports; an unwritable report is status 2" \
     grade_settings_refused
 
 # A student's chapter file gone (deleted, renamed): make check names the

@@ -30,7 +30,7 @@ capstone_shape() {
     [ "$(column "$f" train_loss 0)" = nan ] || { echo "epoch 0 has a training loss"; return 1; }
     near "$(column "$f" val_accuracy 0)" 0.1 0.06 "the untrained network's accuracy" || return 1
     # Every epoch's losses are finite numbers.
-    [ "$(rows "$f" '$1 > 0 && ($4 !~ /^[0-9.e+-]+$/ || $6 !~ /^[0-9.e+-]+$/)')" -eq 0 ] ||
+    [ "$(rows "$f" "\$1 > 0 && (\$4 !~ /$finite/ || \$6 !~ /$finite/)")" -eq 0 ] ||
         { echo "a loss is not a number"; return 1; }
 }
 check "08: the capstone run takes 10 epochs of 430 steps from the rate 1e-3" capstone_shape
@@ -45,7 +45,7 @@ capstone_accuracy() {
     [ "$(awk -F, '$2 == "all" { print $3 }' "$f")" = 10000 ] || { echo "not 10000 test images"; return 1; }
     awk -F, 'NR > 1 && $1 < 10 { sum += $4 } $2 == "all" { all = $4 }
              END { if (sum != all) { print "classes add up to " sum ", all says " all; exit 1 } }' "$f" || return 1
-    awk -F, '$2 == "all" { if ($5 < 0.885) { print "test accuracy " $5 ", below the 0.885 target"; exit 1 } }' "$f" || return 1
+    awk -F, -v finite="$finite" '$2 == "all" { if (!($5 ~ finite && $5 >= 0.885)) { print "test accuracy " $5 ", below the 0.885 target"; exit 1 } }' "$f" || return 1
     # The lesson's claims: shirts are the hardest class, trousers among the easiest.
     awk -F, 'NR > 1 && $1 < 10 { if (min == "" || $5 < min) { min = $5; worst = $2 } }
              $2 == "Trouser" { trouser = $5 }
@@ -267,11 +267,13 @@ corrupt_test_set_refused_early() {
         ln -sf "/usr/share/datasets/fashion-mnist/$f" "$scratch/fm/$f"
     done
     head -c 100000 /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz >"$scratch/fm/t10k-images-idx3-ubyte.gz"
-    start=$(date +%s)
-    expect_bad_input t10k-images-idx3-ubyte.gz --data-dir "$scratch/fm" --epochs 50 --test "$scratch/test.csv" || return 1
+    # (20 s of CPU, not of the clock, which a loaded machine stretches: the
+    # refusal takes 0.3 s; 50 epochs of training, at about 5 s each, would
+    # end in SIGXCPU, not exit status 2.)
+    (ulimit -t 20 && expect_bad_input t10k-images-idx3-ubyte.gz --data-dir "$scratch/fm" --epochs 50 \
+                         --test "$scratch/test.csv") || { echo "(it trained before refusing?)"; return 1; }
     grep -q -- '--data-dir' "$scratch/stderr" || { echo "the message does not name --data-dir"; return 1; }
     [ ! -e "$scratch/test.csv" ] || { echo "--test's file was written"; return 1; }
-    [ $(($(date +%s) - start)) -lt 20 ] || { echo "it trained before refusing"; return 1; }
 }
 check "08: a truncated test file is refused before training, naming --data-dir and the file" corrupt_test_set_refused_early
 # 20 to 40 MB of address space cannot hold the 47 MB of training images.

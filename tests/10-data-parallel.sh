@@ -225,19 +225,18 @@ large_batch_runs() {
 check "10: the large-batch runs train on the same 12,800 examples and report the test set" large_batch_runs
 
 # ---------------------------------------------------------------- faults
-# A fault on rank 2 of 4 at step 7: every rank stops within 30 s (never a
-# hang), the exit status is 1 as --help says (a rank that dies exits 1,
+# A fault on rank 2 of 4 at step 7: every rank stops (never a hang: on()'s
+# 60 s, not a clock of its own, which a loaded machine stretches), the exit
+# status is 1 as --help says (a rank that dies exits 1,
 # and mpirun passes that on), the message names the rank and the step, and
 # no --out file is left.
 fault_stops_everyone() {
     kind=$1 message=$2
     rm -f "$scratch/fault.csv"
-    start=$(date +%s)
     on 4 --fault "$kind" --fault-rank 2 --fault-step 7 --check-every 5 --steps 40 \
         --out "$scratch/fault.csv" >"$scratch/fault.out" 2>&1
-    status=$? took=$(($(date +%s) - start))
-    [ "$status" -eq 1 ] || { echo "exit status $status, where --help says 1"; return 1; }
-    [ "$took" -le 30 ] || { echo "took $took s to stop"; return 1; }
+    status=$?
+    [ "$status" -eq 1 ] || { echo "exit status $status, where --help says 1 (124: still running after 60 s)"; return 1; }
     grep -q "$message" "$scratch/fault.out" || { cat "$scratch/fault.out"; return 1; }
     [ ! -e "$scratch/fault.csv" ] || { echo "left a --out file"; return 1; }
     if [ "$kind" = exit ]; then
@@ -368,8 +367,9 @@ launcher_keeps_one_line() {
     timeout -s TERM 2 "$program" --np 2 --steps 1000000 >/dev/null 2>&1
     [ $? -eq 124 ] || { echo "--steps 1000000 ended within 2 s"; return 1; }
     # mpirun and the ranks run the program by its real path (from
-    # /proc/self/exe), and each may take a moment to end.
-    real=$(realpath "$program")
+    # /proc/self/exe), and each may take a moment to end. (The path's
+    # characters are matched as themselves: a course in /tmp/c++ too.)
+    real=$(realpath "$program" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
     for _ in $(seq 100); do
         left=$(pgrep -a -f -- "$real (--np 2 )?--steps 1000000" || true)
         [ -n "$left" ] || break

@@ -22,7 +22,12 @@
  * environment before its main() runs, and only its own process writes the
  * count: chapter 10's MPI_Init starts Open MPI's orted with the same
  * environment, and orted, ending a moment after the program, used to
- * write its own count (0) over the program's.
+ * write its own count (0) over the program's. Two limits follow:
+ *   - a program that hands over to another with exec (04-optimizers
+ *     --experiment runs 04-optimizers.experiments) is tested up to the
+ *     exec only, and writes no count: run the other by its own name;
+ *   - a program with an environment of its own (bash defines unsetenv)
+ *     may still pass the settings on.
  *
  * dlsym itself may call calloc before the real one is known; those few
  * bytes come from a static arena, and free() leaves them alone.
@@ -126,7 +131,8 @@ static void look_up(void)
 }
 
 /* Runs once the library is loaded, before the program's main(): the
- * programs it starts inherit no settings, and so are not tested. */
+ * programs it starts inherit no settings, and so are not tested (within
+ * the limits above). */
 __attribute__((constructor)) static void keep_settings_to_this_program(void)
 {
     look_up();

@@ -98,18 +98,41 @@ each_fails_cleanly() {
 
 # Only the program started is tested: what it starts (chapter 10's
 # MPI_Init starts Open MPI's orted, which ends after the program) must not
-# fail allocations, nor write its own count over the program's. Here the
-# program is coreutils' timeout, which starts env and then returns from
-# main() (sh would not do: it leaves with _exit, which writes no count).
+# fail allocations, nor write its own count over the program's.
+# - coreutils' timeout starts cat, which prints the environment as the
+#   kernel handed it over at exec (env would print its own, which its own
+#   copy of failmalloc.so has already emptied), and then returns from
+#   main() and writes its count (sh would not: it leaves with _exit).
+# - perl forks a child that outlives it and ends with exit(): only the
+#   parent writes the count (the child waits for a go file, made once the
+#   parent's count is read and removed).
 only_the_program_started() {
-    rm -f "$scratch/timeout-count"
+    rm -f "$scratch/timeout-count" "$scratch/perl-count" "$scratch/perl-go"
     oom_env=$(FAILMALLOC_AT=1000000 FAILMALLOC_COUNT=$scratch/timeout-count FAILMALLOC_PROGRAM=0 \
-              LD_PRELOAD=$oom_lib timeout 60 env) || { echo "timeout 60 env failed"; return 1; }
+              LD_PRELOAD=$oom_lib timeout 60 cat /proc/self/environ | tr '\0' '\n')
+    printf '%s\n' "$oom_env" | grep -q '^PATH=' || { echo "cat printed no environment"; return 1; }
     ! printf '%s\n' "$oom_env" | grep '^FAILMALLOC_' ||
-        { echo "^ the env that timeout started was given these settings too"; return 1; }
+        { echo "^ the cat that timeout started was given these settings too"; return 1; }
     [ "$(cat "$scratch/timeout-count")" -gt 0 ] || { echo "timeout's own count was not written"; return 1; }
+    FAILMALLOC_COUNT=$scratch/perl-count LD_PRELOAD=$oom_lib perl -e '
+        my $child = fork;
+        if (defined $child && $child == 0) {
+            my $waited = 0;
+            select(undef, undef, undef, 0.05) until -e $ARGV[0] || ++$waited > 1200;
+            exit 0;
+        }
+        print "$child\n";' "$scratch/perl-go" >"$scratch/perl-child" || { echo "perl failed"; return 1; }
+    [ "$(cat "$scratch/perl-count")" -gt 0 ] || { echo "perl's own count was not written"; return 1; }
+    rm "$scratch/perl-count" && touch "$scratch/perl-go" || return 1
+    oom_child=$(cat "$scratch/perl-child")
+    # (gone, or a zombie that nobody has reaped yet)
+    for _ in $(seq 100); do
+        [ "$(cut -d' ' -f3 "/proc/$oom_child/stat" 2>/dev/null || echo Z)" != Z ] || break
+        sleep 0.1
+    done
+    [ ! -e "$scratch/perl-count" ] || { echo "perl's forked child wrote its count: $(cat "$scratch/perl-count")"; return 1; }
 }
-check "out of memory: failmalloc.so tests the program started, not the programs it starts" \
+check "out of memory: failmalloc.so tests the program started, not the programs it starts or forks" \
     only_the_program_started
 check "out of memory: a small Fashion-MNIST folder for the runs below" oom_dataset
 oom_check() {

@@ -11,8 +11,8 @@ mpi_flags="--oversubscribe --stdin none"
 [ "$(id -u)" = 0 ] && mpi_flags="--allow-run-as-root $mpi_flags"
 # A rank waiting for another gives up its core, as Open MPI does on its own
 # only when there are more ranks than cores: spinning ranks took the cores
-# from the one at work, and 2 ranks under load took 22 s, not 2 (the
-# bounds here are 30 and 60 s).
+# from the one at work, and 2 ranks under load took 22 s, not 2 (on()
+# gives a run 60 s).
 export OMPI_MCA_mpi_yield_when_idle=1
 
 # on P ARGS...: the program on P ranks under mpirun (P = 1: on its own,
@@ -227,9 +227,9 @@ check "10: the large-batch runs train on the same 12,800 examples and report the
 # ---------------------------------------------------------------- faults
 # A fault on rank 2 of 4 at step 7: every rank stops (never a hang: on()'s
 # 60 s, not a clock of its own, which a loaded machine stretches), the exit
-# status is 1 as --help says (a rank that dies exits 1,
-# and mpirun passes that on), the message names the rank and the step, and
-# no --out file is left.
+# status is 1 as --help says (a rank that dies exits 1, and mpirun passes
+# that on), the message names the rank and the step, and no --out file is
+# left.
 fault_stops_everyone() {
     kind=$1 message=$2
     rm -f "$scratch/fault.csv"

@@ -125,6 +125,7 @@ only_the_program_started() {
     [ "$(cat "$scratch/perl-count")" -gt 0 ] || { echo "perl's own count was not written"; return 1; }
     rm "$scratch/perl-count" && touch "$scratch/perl-go" || return 1
     oom_child=$(cat "$scratch/perl-child")
+    [ -n "$oom_child" ] || { echo "perl did not fork"; return 1; }
     # (gone, or a zombie that nobody has reaped yet)
     for _ in $(seq 100); do
         [ "$(cut -d' ' -f3 "/proc/$oom_child/stat" 2>/dev/null || echo Z)" != Z ] || break

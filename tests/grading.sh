@@ -607,7 +607,7 @@ student_time_limit() {
         { cat "$g/slow-out/gradebook.csv"; return 1; }
     ! grep -q '^Killed' "$g/slow-out/dawdler/grade.log" || { echo "a Killed line:"; head -3 "$g/slow-out/dawdler/grade.log"; return 1; }
     grep -q "TIME-LIMIT parabola-descend" "$g/slow-out/dawdler/report.txt" &&
-        grep -q "the submission's time limit of 2 s ran out" "$g/slow-out/dawdler/report.txt" ||
+        grep -q "the submission's time limit of 2 s \(ran out\|was used up\)" "$g/slow-out/dawdler/report.txt" ||
         { cat "$g/slow-out/dawdler/report.txt"; return 1; }
     # (Only the dawdler's: the groups beside this one grade mutants. A
     # killed process may take a moment to go on a loaded machine; the

@@ -354,11 +354,11 @@ launcher_keeps_one_line() {
     "$program" --np 2 --steps 1000000 >/dev/null 2>"$scratch/np.err" &
     launcher=$!
     # (Up to 30 s for mpirun to start the ranks: a loaded machine is slow.)
-    for _ in $(seq 60); do
+    rank_started() {
         rank=$(pgrep -f -P "$(pgrep -d, -x mpirun -P "$launcher")" -- "--steps 1000000" | head -n 1)
-        [ -n "$rank" ] && break
-        sleep 0.5
-    done
+        [ -n "$rank" ]
+    }
+    within 30 rank_started
     if [ -n "$rank" ]; then kill -SEGV "$rank"; else kill "$launcher"; fi
     wait "$launcher"
     status=$?
@@ -370,12 +370,9 @@ launcher_keeps_one_line() {
     # /proc/self/exe), and each may take a moment to end. (The path's
     # characters are matched as themselves: a course in /tmp/c++ too.)
     real=$(realpath "$program" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
-    for _ in $(seq 100); do
-        left=$(pgrep -a -f -- "$real (--np 2 )?--steps 1000000" || true)
-        [ -n "$left" ] || break
-        sleep 0.2
-    done
-    [ -z "$left" ] || { echo "left running 20 s after TERM:"; echo "$left"; return 1; }
+    none_left() { ! pgrep -f -- "$real (--np 2 )?--steps 1000000" >/dev/null; }
+    within 20 none_left ||
+        { echo "left running 20 s after TERM:"; pgrep -a -f -- "$real (--np 2 )?--steps 1000000"; return 1; }
 }
 check "10: under --np, a rank's failure is its one line, without mpirun's page; mpirun's own failures keep theirs" \
     launcher_keeps_one_line

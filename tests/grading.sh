@@ -614,12 +614,9 @@ student_time_limit() {
     # dawdler's loop, left running, never would.)
     dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
     [ -d "$dawdler" ] || { echo "no scratch folder $dawdler"; return 1; }
-    for _ in $(seq 50); do
-        ps -eo args | grep -F "$dawdler" | grep -v grep | grep -q '\.tests' || return 0
-        sleep 0.2
-    done
-    echo "a test process outlived its student's time limit by 10 s"; ps -eo pid,args | grep -F "$dawdler"
-    return 1
+    dawdler_gone() { ! ps -eo args | grep -F "$dawdler" | grep -v grep | grep -q '\.tests'; }
+    within 10 dawdler_gone ||
+        { echo "a test process outlived its student's time limit by 10 s"; ps -eo pid,args | grep -F "$dawdler"; return 1; }
 }
 check "grade-class: a student's time limit stops a hanging submission, names the chapter it cut short, and leaves no process behind" \
     student_time_limit
@@ -884,11 +881,7 @@ watch_and_save() {
 # for each grading, by the clock: on a loaded machine (make test's other
 # groups beside this one) one takes seconds, not tenths.
 await() {
-    deadline=$(($(date +%s) + 60))
-    until grep -q "$1" "$out"; do
-        sleep 0.1
-        [ "$(date +%s)" -lt "$deadline" ] || { kill "$watcher"; echo "$2"; cat "$out"; return 1; }
-    done
+    within 60 grep -q "$1" "$out" || { kill "$watcher"; echo "$2"; cat "$out"; return 1; }
 }
 if command -v inotifywait >/dev/null 2>&1; then
     check "make watch re-grades on save (inotifywait), and stops cleanly on Ctrl-C" watch_regrades 0
@@ -1035,11 +1028,8 @@ sandbox_contains() {
     printf '%s\n' "$net_probe_c" >"$g/net-probe.c" && cc -O2 -o "$g/net-probe" "$g/net-probe.c" || return 1
     rm -f "$g/net-port"
     "$g/net-probe" >"$g/net-port" & listener=$!
-    # (Waiting for the port line, not a fixed second: a loaded machine can
-    # take longer to start the listener.)
-    for _ in $(seq 100); do [ -s "$g/net-port" ] && break; sleep 0.1; done
+    within 10 test -s "$g/net-port" || { kill "$listener"; echo "the loopback listener printed no port in 10 s"; return 1; }
     port=$(cat "$g/net-port")
-    [ -n "$port" ] || { kill "$listener"; echo "the loopback listener printed no port in 10 s"; return 1; }
     "$g/net-probe" "$port" || { kill "$listener"; echo "the loopback listener does not answer outside the sandbox"; return 1; }
     class=$root/$g/class
     rm -rf "$class" && mkdir -p "$class/victim" "$class/intruder" || return 1
@@ -1677,9 +1667,9 @@ grade_settings_refused() {
     [ "$status" -eq 2 ] && grep -q '^grade: cannot write /proc/no-such/results.json' "$g/settings.err" ||
         { echo "an unwritable results.json: status $status"; cat "$g/settings.err"; return 1; }
     # A line break in a value split make's recipe line: a shell's syntax
-    # error, nothing naming the value. (Run as a user's shell runs it: the
-    # self-test's own make would add a warning about its job slots.)
-    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s grade SUBMISSION="$g/two
+    # error, nothing naming the value. (own_make: the self-test's make
+    # would add a warning about its job slots.)
+    own_make . grade SUBMISSION="$g/two
 lines" OUT="$out" >"$g/settings.out" 2>"$g/settings.err"
     status=$?
     [ "$status" -eq 2 ] && [ ! -s "$g/settings.out" ] && [ "$(wc -l <"$g/settings.err")" -eq 1 ] &&

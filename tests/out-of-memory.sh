@@ -127,10 +127,8 @@ only_the_program_started() {
     oom_child=$(cat "$scratch/perl-child")
     [ -n "$oom_child" ] || { echo "perl did not fork"; return 1; }
     # (gone, or a zombie that nobody has reaped yet)
-    for _ in $(seq 100); do
-        [ "$(cut -d' ' -f3 "/proc/$oom_child/stat" 2>/dev/null || echo Z)" != Z ] || break
-        sleep 0.1
-    done
+    oom_child_ended() { [ "$(cut -d' ' -f3 "/proc/$oom_child/stat" 2>/dev/null || echo Z)" = Z ]; }
+    within 10 oom_child_ended
     [ ! -e "$scratch/perl-count" ] || { echo "perl's forked child wrote its count: $(cat "$scratch/perl-count")"; return 1; }
 }
 check "out of memory: failmalloc.so tests the program started, not the programs it starts or forks" \

@@ -142,6 +142,20 @@ in_group() { [ "$only" = "$1" ]; }
 # never true, so a threshold alone lets them through.
 finite='^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
 
+# within SECONDS COMMAND...: true as soon as COMMAND succeeds, tried every
+# 0.1 s; false when it has not within SECONDS. For what a loaded machine
+# may take a moment to do (start a listener, end a killed process): a
+# fixed sleep was either too short there or slow everywhere.
+within() {
+    wi_tries=$(($1 * 10))
+    shift
+    until "$@"; do
+        wi_tries=$((wi_tries - 1))
+        [ "$wi_tries" -gt 0 ] || return 1
+        sleep 0.1
+    done
+}
+
 # Fails (with a message on stdout) unless $1 is a number within $3 of $2.
 # All three must read as finite numbers: awk takes "nan", a word or an
 # empty column (column() on a name that is not there) for 0 or for a

@@ -468,7 +468,11 @@ include_check_reads_every_compiler() {
         dirs=$($cc -xc -E -v /dev/null 2>&1 |
             sed -n '/^#include <\.\.\.> search starts here:/,/^End of search list\./s/^ //p' | tr '\n' :)
         for f in plain outside climb climb2 line enter enter-asm enter-cr enter-nul enter-comment enter-bom; do
-            $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>/dev/null
+            # (A compiler that cannot preprocess the file, as the cross
+            # compiler without its C library's headers, would leave the
+            # check below reading half a file.)
+            $cc -std=c11 -Ilib -Iexercises -g -E "$d/$f.c" >"$d/$f.$cc.i" 2>"$d/$f.$cc.err" ||
+                { echo "$cc cannot preprocess $f.c:"; head -n 3 "$d/$f.$cc.err"; return 1; }
             awk -v file="\"$d/$f.c\"" -v system_dirs="$dirs" -f tools/untrusted.awk "$d/$f.$cc.i" 2>"$d/$f.$cc.why"
             got=$?
             want=1; [ "$f" = plain ] && want=0

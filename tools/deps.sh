@@ -21,17 +21,29 @@
 # prints the exact command and fails.
 set -eu
 
-# True when clang can build a libFuzzer target: `clang` alone is not enough,
-# the fuzzer's runtime library comes in another package (libclang-rt-dev).
-fuzzer_builds() {
+# True when the compiler $1 (with the flags after it) builds the program
+# on standard input. A compiler alone is not always enough: clang's
+# libFuzzer runtime comes in another package (libclang-rt-dev), and the
+# cross compiler's C library headers in another (libc6-dev-arm64-cross,
+# only a recommendation of gcc-aarch64-linux-gnu, which apt-get below
+# leaves out).
+builds() {
     dir=$(mktemp -d) || return 1
-    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
-        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
-        '{ (void)d; (void)n; return 0; }' >"$dir/fuzz.c"
+    cat >"$dir/probe.c"
     status=0
-    clang -fsanitize=fuzzer "$dir/fuzz.c" -o "$dir/fuzz" >/dev/null 2>&1 || status=1
+    "$@" "$dir/probe.c" -o "$dir/probe" >/dev/null 2>&1 || status=1
     rm -rf "$dir"
     return $status
+}
+fuzzer_builds() {
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+        '{ (void)d; (void)n; return 0; }' | builds clang -fsanitize=fuzzer
+}
+# (-c: the self-test only compiles for arm64, it never links.)
+arm64_builds() {
+    printf '%s\n' '#include <math.h>' '#include <stdio.h>' \
+        'int main(void) { printf("%f", sqrt(2.0)); return 0; }' | builds aarch64-linux-gnu-gcc -c
 }
 
 missing=""
@@ -55,7 +67,11 @@ esac
 if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
     [ -f /usr/share/i18n/locales/tr_TR ] || missing="$missing locales"
-    command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing="$missing gcc-aarch64-linux-gnu"
+    if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
+        missing="$missing gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+    elif ! arm64_builds; then
+        missing="$missing libc6-dev-arm64-cross"
+    fi
     if ! command -v clang >/dev/null 2>&1; then
         missing="$missing clang libclang-rt-dev"
     elif ! fuzzer_builds; then

@@ -36,6 +36,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
+#include "epochs.h"
 #include "linreg_pass.h"
 #include "loop.h"
 #include "output.h"
@@ -442,14 +443,6 @@ static int load_data(const Settings *s, Dataset *ds)
     return EXIT_SUCCESS;
 }
 
-/* The shuffles draw from their own stream, so a run on generated data and
- * a run on the same data saved and read back (--save-data, then --data)
- * shuffle identically and print the same bytes. */
-static void seed_shuffles(Rng *rng, uint64_t seed)
-{
-    rng_seed(rng, seed ^ 0x53485546464c45u); /* "SHUFFLE" */
-}
-
 static void write_weight_header(FILE *out, size_t d)
 {
     for (size_t j = 0; j < d; j++)
@@ -483,7 +476,7 @@ static int task_train(const Settings *s, const Data *ds, FILE *out,
     fprintf(out, "epoch,step,examples,loss,batch_loss");
     write_weight_header(out, ds->d);
     Rng rng;
-    seed_shuffles(&rng, s->seed);
+    epochs_seed(&rng, s->seed);
     Progress at;
     RunStatus status = train(ds, &cfg, &rng, w, &b, out, &at);
     free(w);
@@ -601,7 +594,7 @@ static int task_sweep(const Settings *s, const Data *ds, FILE *out)
             memset(w, 0, ds->d * sizeof *w);
             double b = 0.0;
             Rng rng;
-            seed_shuffles(&rng, s->seed);
+            epochs_seed(&rng, s->seed);
             Progress at;
             RunStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
             if (status == RUN_OUT_OF_MEMORY) {
@@ -664,7 +657,7 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     Rng rng;
-    seed_shuffles(&rng, s->seed);
+    epochs_seed(&rng, s->seed);
     fprintf(out, "batch_size,draws,rms_error,predicted_rms,mean_error,"
                  "grad_norm\n");
     for (size_t size = 1;; size = size * 2 < n ? size * 2 : n) {
@@ -840,7 +833,7 @@ static int task_timing(const Settings *s, const Data *ds, FILE *out)
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     Rng rng;
-    seed_shuffles(&rng, s->seed);
+    epochs_seed(&rng, s->seed);
     shuffle_indices(order, n, &rng);
 
     /* The read and the full-batch pass take turns, so that both meet the

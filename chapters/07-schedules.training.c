@@ -34,6 +34,7 @@
 #include "07-schedules.h"
 #include "cli.h"
 #include "dataset.h"
+#include "epochs.h"
 #include "optimizer.h"
 #include "output.h"
 #include "rng.h"
@@ -70,9 +71,8 @@ typedef struct {
     size_t *order;     /* the current epoch's order */
     size_t *all;       /* 0, 1, ..., n - 1: every example, for the full
                           loss */
-    BatchIterator batches;
     size_t batch_size;
-    Rng rng;           /* the shuffles */
+    Epochs epochs;     /* chapter 3's shuffles and batches of order */
 } Model;
 
 static bool model_init(Model *m, const Settings *s)
@@ -124,11 +124,11 @@ static void model_start(Model *m, double *theta, uint64_t seed)
         return;
     }
     memset(theta, 0, m->dim * sizeof *theta);
-    rng_seed(&m->rng, seed ^ 0x53485546464c45u); /* "SHUFFLE" */
     for (size_t i = 0; i < m->examples.n; i++)
         m->order[i] = i;
-    shuffle_indices(m->order, m->examples.n, &m->rng);
-    batch_iterator_init(&m->batches, m->examples.n, m->batch_size, false);
+    epochs_init(&m->epochs, m->order, m->examples.n, m->batch_size, false,
+                seed);
+    epochs_start(&m->epochs);
 }
 
 /* The loss of the next minibatch at theta, its gradient into grad. */
@@ -136,13 +136,10 @@ static double model_batch(Model *m, const double *theta, double *grad)
 {
     if (m->xor)
         return xor_loss_grad(theta, grad, &m->hidden);
-    size_t first, count, d = m->examples.d;
-    if (!batch_iterator_next(&m->batches, &first, &count)) {
-        shuffle_indices(m->order, m->examples.n, &m->rng); /* a new epoch */
-        batch_iterator_init(&m->batches, m->examples.n, m->batch_size, false);
-        batch_iterator_next(&m->batches, &first, &count);
-    }
-    return minibatch_mse_grad(&m->examples, m->order + first, count, theta,
+    const size_t *rows;
+    size_t count, d = m->examples.d;
+    epochs_next_step(&m->epochs, &rows, &count);
+    return minibatch_mse_grad(&m->examples, rows, count, theta,
                               theta[d], grad, grad + d);
 }
 

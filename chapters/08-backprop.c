@@ -34,6 +34,7 @@
 #include "08-backprop.h"
 #include "cli.h"
 #include "clipping.h"
+#include "epochs.h"
 #include "fashion_mnist.h"
 #include "mlp.h"
 #include "optimizer.h"
@@ -248,23 +249,21 @@ static size_t batches_per_epoch(const Data *d, const Settings *s)
 }
 
 //> train-epoch
-/* One epoch: chapter 3's shuffle and minibatches, this chapter's forward
- * and backward passes, chapter 5's clipping when --clip-norm or
- * --clip-value asks for it (lib/clipping.h), then chapter 4's optimizer
- * at chapter 7's rate. Adds the minibatches' summed losses and correct
- * answers to *loss_sum and *correct; false when a loss or gradient
- * stopped being finite (at step *step). */
+/* One epoch: chapter 3's shuffle and minibatches (lib/epochs.h), this
+ * chapter's forward and backward passes, chapter 5's clipping when
+ * --clip-norm or --clip-value asks for it (lib/clipping.h), then chapter
+ * 4's optimizer at chapter 7's rate. Adds the minibatches' summed losses
+ * and correct answers to *loss_sum and *correct; false when a loss or
+ * gradient stopped being finite (at step *step). */
 static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
-                            ScheduledOptimizer *so, Rng *shuffle,
+                            ScheduledOptimizer *so, Epochs *epochs,
                             size_t *step, double *loss_sum, size_t *correct)
 {
-    size_t *train = d->order + d->validation;
-    shuffle_indices(train, d->train, shuffle);
-    BatchIterator it;
-    batch_iterator_init(&it, d->train, s->batch_size, false);
-    size_t first, count;
-    while (batch_iterator_next(&it, &first, &count)) {
-        gather(d, &d->train_file, train + first, count, w->x, w->labels);
+    epochs_start(epochs);
+    const size_t *rows;
+    size_t count;
+    while (epochs_next(epochs, &rows, &count)) {
+        gather(d, &d->train_file, rows, count, w->x, w->labels);
         double loss = mlp_loss_grad(&w->net, &w->buf, w->theta, w->x,
                                     w->labels, count, w->grad);
         Parameter all = {w->theta, w->grad, w->net.params};
@@ -330,8 +329,9 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
         return EXIT_FAILURE;
     }
     work_init(w, s);
-    Rng shuffle;
-    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
+    Epochs epochs; /* the training images, after the validation ones */
+    epochs_init(&epochs, d->order + d->validation, d->train, s->batch_size,
+                false, s->seed);
     fputs("epoch,step,lr,train_loss,train_accuracy,val_loss,val_accuracy\n",
           out);
     size_t step = 0;
@@ -339,7 +339,7 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
     for (size_t epoch = 0; epoch <= s->epochs; epoch++) {
         double lr = so.schedule.lr, loss_sum = 0.0, val_loss, val_accuracy;
         size_t correct = 0;
-        if (epoch > 0 && !train_epoch_mlp(w, d, s, &so, &shuffle, &step,
+        if (epoch > 0 && !train_epoch_mlp(w, d, s, &so, &epochs, &step,
                                           &loss_sum, &correct)) {
             if (!schedule_blame(&so.schedule, program, s->schedule.name,
                                 step) &&

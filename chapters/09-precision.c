@@ -35,6 +35,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
+#include "epochs.h"
 #include "fashion_mnist.h"
 #include "linreg_pass.h"
 #include "mlp.h"
@@ -650,10 +651,11 @@ static int train_task(const TrainSettings *s, FILE *out)
     w.buf.hook = round_tensor;
     w.buf.hook_ctx = &w.t.rounding;
     net_init(&w, s);
-    Rng shuffle;
-    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
     for (size_t i = 0; i < s->train_images; i++)
         order[i] = i;
+    Epochs epochs; /* chapter 3's shuffles and batches */
+    epochs_init(&epochs, order, s->train_images, s->batch_size, false,
+                s->seed);
 
     fputs("step,epoch,loss,scale,skipped", out);
     for (size_t l = 0; l < w.net.layers; l++)
@@ -670,15 +672,14 @@ static int train_task(const TrainSettings *s, FILE *out)
     int status = EXIT_SUCCESS;
     for (size_t epoch = 1; epoch <= s->epochs && status == EXIT_SUCCESS;
          epoch++) {
-        shuffle_indices(order, s->train_images, &shuffle); /* chapter 3's */
-        BatchIterator it;
-        batch_iterator_init(&it, s->train_images, s->batch_size, false);
-        size_t first, count;
-        while (batch_iterator_next(&it, &first, &count)) {
+        epochs_start(&epochs);
+        const size_t *rows;
+        size_t count;
+        while (epochs_next(&epochs, &rows, &count)) {
             Rounding *r = &w.t.rounding;
             double scale = w.t.scaler.scale;
             rounding_reset(r, scale);
-            inputs(&w, &images, order + first, count);
+            inputs(&w, &images, rows, count);
             double loss = mlp_loss_grad(&w.net, &w.buf, w.t.p.theta, w.x,
                                         w.labels, count, w.t.p.grad);
             step++;
@@ -700,7 +701,7 @@ static int train_task(const TrainSettings *s, FILE *out)
                 (double)r->flushed_activation_grads /
                 (double)r->nonzero_activation_grads : 0.0;
             row[columns - 2] = unchanged;
-            row[columns - 1] = first + count == s->train_images ?
+            row[columns - 1] = epochs_ended(&epochs) ?
                 test_accuracy(&w, &images, test_first, s->test_images) : NAN;
             output_row(out, step, row, columns);
         }

@@ -51,9 +51,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "03-minibatch.h"
 #include "10-data-parallel.h"
 #include "cli.h"
+#include "epochs.h"
 #include "fashion_mnist.h"
 #include "mlp.h"
 #include "mpirun.h"
@@ -520,11 +520,9 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
     Rng rng;
     rng_seed(&rng, s->seed);
     mlp_init(&k.net, k.theta, INIT_HE, 1.0, &rng);
-    Rng shuffle;
-    rng_seed(&shuffle, s->seed ^ 0x53485546464c45u); /* "SHUFFLE" */
-    BatchIterator it;
-    batch_iterator_init(&it, d->train.n, s->batch_size, true);
-    shuffle_indices(d->order, d->train.n, &shuffle);
+    Epochs epochs; /* chapter 3's: every rank draws the same global batch */
+    epochs_init(&epochs, d->order, d->train.n, s->batch_size, true, s->seed);
+    epochs_start(&epochs);
     if (w->rank == 0)
         fputs(s->reference ? "step,loss,reference_loss,drift,max_drift\n"
                            : "step,loss\n", out);
@@ -532,19 +530,16 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
     double max_drift = 0.0;
     size_t step = 0;
     for (; step < s->steps; step++) {
-        size_t first, count;
-        if (!batch_iterator_next(&it, &first, &count)) { /* a new epoch */
-            shuffle_indices(d->order, d->train.n, &shuffle);
-            batch_iterator_init(&it, d->train.n, s->batch_size, true);
-            batch_iterator_next(&it, &first, &count);
-        }
+        const size_t *rows;
+        size_t count; /* s->batch_size: the partial last batch is dropped */
+        epochs_next_step(&epochs, &rows, &count);
         if (fault_strikes(s, w, "exit", step)) {
             fprintf(stderr, "%s: rank %d: dying at step %zu (--fault exit)\n",
                     program, w->rank, step);
             _exit(EXIT_FAILURE);
         }
         int bad;
-        if (!reduce_step(&k, d, s, d->order + first, w, step, &bad)) {
+        if (!reduce_step(&k, d, s, rows, w, step, &bad)) {
             status = stop_every_rank(w, bad, "the loss or gradient stopped "
                                      "being finite at step", step);
             break;

@@ -837,6 +837,27 @@ touch_rebuilds_one_chapter() {
 in_group one-code-path &&
     check "touch solutions/04-optimizers.c && make rebuilds chapter 4's programs, runs, figures and page, and nothing else" touch_rebuilds_one_chapter
 
+# make lessons copies each refreshed lesson into chapters/. The copy must
+# not look newer than what was made from it, or the next make (and every
+# make after a touch, as the check above) makes the lesson again. (Its
+# page is made again once: make lessons makes lessons, not pages.)
+lessons_leave_nothing_to_do() {
+    copy=$PWD/$scratch/lessons
+    course_copy "$copy" || return 1
+    lesson=$copy/chapters/01-gradient-descent.md
+    sed -i 's/^LoopResult loop_run(/LoopResult  loop_run(/' "$lesson" &&
+        ! cmp -s "$lesson" "$copy/build/lessons/01-gradient-descent.md" || { echo "the lesson was not made stale"; return 1; }
+    (cd "$copy" && make -s lessons) >"$copy/lessons.out" 2>&1 &&
+        grep -qx "refreshed chapters/01-gradient-descent.md" "$copy/lessons.out" ||
+        { cat "$copy/lessons.out"; echo "make lessons did not refresh the stale lesson"; return 1; }
+    sleep 1 && touch "$copy/build/.marker" && sleep 1 &&
+        (cd "$copy" && make) >"$copy/make.out" 2>&1 || { cat "$copy/make.out"; return 1; }
+    again=$(cd "$copy" && find build/lessons -newer build/.marker -type f)
+    [ -z "$again" ] || { echo "make after make lessons made again:"; echo "$again"; return 1; }
+    rm -rf "$copy"
+}
+in_group one-code-path && check "make lessons, then make: the refreshed lesson is not made again" lessons_leave_nothing_to_do
+
 # make -n, -t and -q still run a recipe line that names $(MAKE). The
 # recipes that hand $(MAKE) to a script that writes by itself (a chapter's
 # experiments, make check, grade, grade-class) must run nothing under them:

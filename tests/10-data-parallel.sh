@@ -370,7 +370,7 @@ launcher_keeps_one_line() {
     # /proc/self/exe), and each may take a moment to end. (The path's
     # characters are matched as themselves: a course in /tmp/c++ too.)
     real=$(realpath "$program" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
-    none_left() { ! pgrep -f -- "$real (--np 2 )?--steps 1000000" >/dev/null; }
+    none_left() { no_process "$real (--np 2 )?--steps 1000000"; }
     within 20 none_left ||
         { echo "left running 20 s after TERM:"; pgrep -a -f -- "$real (--np 2 )?--steps 1000000"; return 1; }
 }

@@ -618,7 +618,7 @@ student_time_limit() {
     # dawdler's loop, left running, never would.)
     dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
     [ -d "$dawdler" ] || { echo "no scratch folder $dawdler"; return 1; }
-    dawdler_gone() { ! ps -eo args | grep -F "$dawdler" | grep -v grep | grep -q '\.tests'; }
+    dawdler_gone() { procs=$(ps -eo args) && ! echo "$procs" | grep -F "$dawdler" | grep -q '\.tests'; }
     within 10 dawdler_gone ||
         { echo "a test process outlived its student's time limit by 10 s"; ps -eo pid,args | grep -F "$dawdler"; return 1; }
 }
@@ -1086,7 +1086,7 @@ EOC
             { echo "the report does not name the refused attempt: $attempt"; cat "$g/intruder-report/report.txt"; return 1; }
     done
     [ ! -e "$root/sandbox-escaped" ] || { rm -f "$root/sandbox-escaped"; echo "wrote into the course"; return 1; }
-    ! pgrep -f 'sleep 47' >/dev/null || { pkill -f 'sleep 47'; echo "a setsid() child outlived the grading"; return 1; }
+    no_process 'sleep 47' || { pkill -f 'sleep 47'; echo "a setsid() child outlived the grading"; return 1; }
     rm -rf "$root/build/reports/victim"
 }
 root=$(pwd)

@@ -10,10 +10,13 @@
 # (chapter 10 trains data-parallel over it: mpirun from openmpi-bin, the
 # headers and pkg-config's ompi-c from libopenmpi-dev). With
 # `test` (make test, which CI runs), also clang with libFuzzer (the
-# self-test fuzzes the CSV reader), Chromium (it measures the book's
-# layout on a phone's and a laptop's screen), the locales' sources (it
-# builds under a Turkish locale it compiles with localedef) and a cross
-# compiler for 64-bit ARM (it checks that the course builds there): only
+# self-test fuzzes the CSV reader), Chromium and a math font the book
+# names, DejaVu Math TeX Gyre (it measures the book's layout on a phone's
+# and a laptop's screen, with the formulas in that font rather than in
+# whatever a machine falls back to), the locales' sources (it builds
+# under a Turkish locale it compiles with localedef), a cross
+# compiler for 64-bit ARM (it checks that the course builds there) and
+# procps (ps and pgrep: it checks that no process is left behind): only
 # maintainers need those.
 # With `test` or `grade` (make grade, make grade-class), also bubblewrap,
 # the sandbox a class's submissions run in.
@@ -66,6 +69,8 @@ case "${1:-}" in test|grade)
 esac
 if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf ] || missing="$missing fonts-dejavu-extra"
+    command -v pgrep >/dev/null 2>&1 && command -v ps >/dev/null 2>&1 || missing="$missing procps"
     [ -f /usr/share/i18n/locales/tr_TR ] || missing="$missing locales"
     if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
         missing="$missing gcc-aarch64-linux-gnu libc6-dev-arm64-cross"

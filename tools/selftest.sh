@@ -156,6 +156,16 @@ within() {
     done
 }
 
+# no_process ERE: true when no process's command line matches the extended
+# regular expression ERE (pgrep -f's reading). A pgrep that cannot answer
+# (not installed, a bad pattern) is an error, never "none left".
+no_process() {
+    pgrep -f -- "$1" >/dev/null
+    np_status=$?
+    [ "$np_status" -le 1 ] || echo "pgrep -f '$1' could not answer (status $np_status)"
+    [ "$np_status" -eq 1 ]
+}
+
 # Fails (with a message on stdout) unless $1 is a number within $3 of $2.
 # All three must read as finite numbers: awk takes "nan", a word or an
 # empty column (column() on a name that is not there) for 0 or for a

@@ -76,12 +76,20 @@ static void relay_output(Relay *r, const char *bytes, size_t n)
 
 /* One whole line of standard error (or the last, or one longer than the
  * buffer): held back when it belongs to one of mpirun's pages, which lie
- * between two rules of dashes, and copied through otherwise. */
+ * between two rules of dashes, and copied through otherwise. Once the
+ * relay has ended the job (stop_job), only the program's lines come through:
+ * what mpirun says then is about the stop (its event library may warn of
+ * a pipe the ranks closed as they went). */
 static void relay_error_line(Relay *r)
 {
     const char *line = r->line;
     size_t len = r->line_len, dashes = strspn(line, "-");
+    size_t name = strlen(r->program);
+    bool ours = len > name + 1 && strncmp(line, r->program, name) == 0 &&
+                line[name] == ':';
     r->line_len = 0;
+    if ((r->reader_gone || r->write_failed) && !ours)
+        return;
     bool rule = dashes >= 20 && (dashes == len || line[dashes] == '\n');
     if (rule)
         r->in_page = !r->in_page;
@@ -90,9 +98,7 @@ static void relay_error_line(Relay *r)
         r->held_len += len;
         return;
     }
-    size_t name = strlen(r->program);
-    if (len > name + 1 && strncmp(line, r->program, name) == 0 &&
-        line[name] == ':')
+    if (ours)
         r->explained = true;
     fwrite(line, 1, len, stderr);
     fflush(stderr);

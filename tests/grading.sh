@@ -1092,6 +1092,25 @@ EOC
 root=$(pwd)
 check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
+# A file that includes itself twice has the preprocessor write without
+# end, and log an error a line: 2.6 GB of both in the compile's minute,
+# for each such file at each regrade, until the grading machine's disk is
+# full. No file the build writes may pass 64 MB: the preprocessor stops
+# there, and the include check refuses what it wrote.
+self_inclusion_bounded() {
+    dir=$g/self-including
+    submission "$dir" || return 1
+    printf '#include "%s.c"\n#include "%s.c"\n' "$ch1" "$ch1" >>"$dir/$ch1.c"
+    timeout 300 make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/self-including-report" CH=01 >/dev/null 2>&1
+    grep -q "is refused by the grader: the file includes \"$dir/$ch1.c\"" "$g/self-including-report/report.txt" ||
+        { echo "the file including itself is not refused as such:"; cat "$g/self-including-report/report.txt"; return 1; }
+    scratch_dir=$(grader_scratch "$dir")
+    big=$(find "$scratch_dir" -type f -size +65536k)
+    [ -z "$big" ] || { echo "the build wrote past 64 MB:"; echo "$big"; return 1; }
+    rm -rf "$scratch_dir"
+}
+check "make grade: a file including itself twice is refused, and no file its build writes passes 64 MB" self_inclusion_bounded
+
 # A second intruder, from other angles: it writes into the host's /tmp and
 # /dev/shm (the sandbox's are private), reads /etc/shadow, raises its own
 # process limit back before forking 400 processes: its mse_loss is wrong

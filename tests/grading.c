@@ -162,6 +162,14 @@ static char *journal_text(int fd)
                       LOAD(args[0]), \
                       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)self, 1, 0), \
                       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
+/* open(..., flags) and the like: refused when argument `arg`, the flags,
+ * asks for a new file (O_CREAT) or an unnamed one (O_TMPFILE's own bit,
+ * 020000000 on x86-64 and ARM64 alike: O_TMPFILE itself includes
+ * O_DIRECTORY, which opendir() uses). */
+#define NO_NEW_FILE(nr, arg) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 3), \
+                             LOAD(args[arg]), \
+                             BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_CREAT | 020000000, 0, 1), \
+                             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
 
 static void confine_test(void)
 {
@@ -188,6 +196,29 @@ static void confine_test(void)
         BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        /* Files: a test writes those it was given (its output file, the
+         * journal), each capped at 64 MB (RLIMIT_FSIZE, above), and makes
+         * none: a test making 64 MB files without end would fill the
+         * grading machine's disk. (openat2 passes its flags in memory a
+         * filter cannot read.) */
+#ifdef __x86_64__
+        REFUSE(SYS_creat),
+        REFUSE(SYS_mkdir),
+        REFUSE(SYS_mknod),
+        REFUSE(SYS_link),
+        REFUSE(SYS_symlink),
+        NO_NEW_FILE(SYS_open, 1),
+        LOAD(nr),
+#endif
+#ifdef SYS_openat2
+        REFUSE(SYS_openat2),
+#endif
+        REFUSE(SYS_mkdirat),
+        REFUSE(SYS_mknodat),
+        REFUSE(SYS_linkat),
+        REFUSE(SYS_symlinkat),
+        NO_NEW_FILE(SYS_openat, 2),
+        LOAD(nr),
         REFUSE(SYS_ptrace),
         REFUSE(SYS_tkill),
         REFUSE(SYS_process_vm_writev),

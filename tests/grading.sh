@@ -976,8 +976,9 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 
 # make grade runs a submission's tests in a sandbox (bubblewrap): this one
 # tries, from inside its mse_loss(), to write into another student's report
-# and into the course, to read the folder of submissions it came from, to
-# reach the network, to leave a process behind with setsid(), and to fork
+# and into the course, to make a file of any kind in its own folder (64 MB
+# files without end would fill the disk), to read the folder of
+# submissions it came from, to reach the network, to leave a process behind with setsid(), and to fork
 # 400 processes (the sandbox allows 128 more than its user has). Every
 # attempt that succeeds makes mse_loss() wrong, so full marks mean all of
 # them failed; the other student's report must be unchanged, no process of
@@ -1045,6 +1046,7 @@ sandbox_contains() {
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 int socket(int, int, int);
@@ -1061,6 +1063,13 @@ static int escaped(void)
     f = fopen("$root/sandbox-escaped", "w");
     if (f) { fclose(f); bad++; }
     if (access("$class/victim/$ch1.c", R_OK) == 0) bad++;
+    /* In its own folder, the one it may write: no new file of any kind. */
+    f = fopen("junk", "w");
+    if (f) { fclose(f); bad++; }
+    if (open("junk-open", O_WRONLY | O_CREAT, 0600) >= 0) bad++;
+    if (open(".", 020000000 | O_DIRECTORY | O_WRONLY, 0600) >= 0) bad++; /* O_TMPFILE */
+    if (mkdir("junk-folder", 0700) == 0) bad++;
+    if (symlink("junk", "junk-link") == 0) bad++;
     int s = socket(2, 1, 0); /* AF_INET, SOCK_STREAM */
     unsigned char addr[16] = {2, 0, $((port / 256)), $((port % 256)), 127, 0, 0, 1}; /* the host's listener */
     if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
@@ -1079,7 +1088,7 @@ EOC
         { echo "an escape succeeded:"; sed -n '/First failing/,+2p' "$g/intruder-report/report.txt"; return 1; }
     [ "$(cksum <"$root/build/reports/victim/results.json")" = "$sum" ] || { echo "the victim's report changed"; return 1; }
     # Each attempt is named to the student, in the report and results.json.
-    for attempt in "connecting to the network" "starting another process (fork)" \
+    for attempt in "connecting to the network" "starting another process (fork)" "opening (fopen) junk:" \
                    "$root/sandbox-escaped" "$root/build/reports/victim/results.json" "$class/victim/$ch1.c"; do
         grep -qF -- "$attempt" "$g/intruder-report/report.txt" &&
             jq -r .output "$g/intruder-report/results.json" | grep -qF -- "$attempt" ||
@@ -1090,7 +1099,7 @@ EOC
     rm -rf "$root/build/reports/victim"
 }
 root=$(pwd)
-check "make grade's sandbox: no writing another's report or the course, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
+check "make grade's sandbox: no writing another's report or the course, no new file in its own folder, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
 # A file that includes itself twice has the preprocessor write without
 # end, and log an error a line: 2.6 GB of both in the compile's minute,
@@ -1368,13 +1377,19 @@ results_are_the_runners() {
     cat >"$g/pad.c" <<'EOC'
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 static void pad(void)
 {
     if (access("padded", F_OK) == 0)
         _exit(0);
-    close(open("padded", O_WRONLY | O_CREAT, 0644));
+    /* The sandbox lets a test make no file: the mark is the first test's
+     * own output file, renamed. */
+    char own[64];
+    snprintf(own, sizeof own, "output-0-%ld.txt", (long)getpid());
+    if (rename(own, "padded") != 0)
+        close(open("padded", O_WRONLY | O_CREAT, 0644));
     for (int i = 0; i < 8; i++)
         if (fork() == 0)
             return; /* this child finishes the test too */

@@ -388,7 +388,9 @@ run_suite() {
     # runtime, which must be loaded first.
     rs_witness=$root/${GRADE_BUILD:-build}/lib/sandbox-witness.so
     set -- GRADING_SANDBOX=1
+    # (Made here, writable by the sandbox's user: a test may make no file.)
     [ -f "$rs_witness" ] && [ -z "${GRADE_CFLAGS:-}" ] &&
+        : >"$rs_run/.refused" && chmod 666 "$rs_run/.refused" &&
         set -- "$@" LD_PRELOAD="$rs_witness" SANDBOX_WITNESS="$rs_run/.refused"
     sb_show="$root/$work" sb_write="$rs_run"
     # (3 s: tests/grading.c's TEST_TIMEOUT_SECONDS, which Check scales.)
@@ -869,7 +871,7 @@ out=$work/report.txt
         [ -s "$work/$stem.refused" ] || continue
         printf '\nThe grading sandbox stopped what %s tried to do:\n' "$(source_of "$stem")"
         sed 's/^/  | /' "$work/$stem.refused"
-        printf '(graded without a network, writing only in its own folder, with other students'"'"' files\nout of sight and at most %s more processes)\n' "$SANDBOX_PROCS"
+        printf '(graded without a network, writing only the files it was given, with other students'"'"' files\nout of sight and at most %s more processes)\n' "$SANDBOX_PROCS"
     done
     # The compiler's own message for each chapter that does not compile.
     for stem in $stems; do

@@ -618,7 +618,7 @@ student_time_limit() {
     # dawdler's loop, left running, never would.)
     dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
     [ -d "$dawdler" ] || { echo "no scratch folder $dawdler"; return 1; }
-    dawdler_gone() { procs=$(ps -eo args) && ! echo "$procs" | grep -F "$dawdler" | grep -q '\.tests'; }
+    dawdler_gone() { procs=$(ps -eo args) && ! printf '%s\n' "$procs" | grep -F "$dawdler" | grep -q '\.tests'; }
     within 10 dawdler_gone ||
         { echo "a test process outlived its student's time limit by 10 s"; ps -eo pid,args | grep -F "$dawdler"; return 1; }
 }
@@ -1106,17 +1106,26 @@ check "make grade's sandbox: no writing another's report or the course, no new f
 # for each such file at each regrade, until the grading machine's disk is
 # full. No file the build writes may pass 64 MB: the preprocessor stops
 # there, and the include check refuses what it wrote.
+# (Two such files: in the solution's, the preprocessed text reaches the
+# limit first; in a three-line one, the log of errors does.)
 self_inclusion_bounded() {
-    dir=$g/self-including
-    submission "$dir" || return 1
-    printf '#include "%s.c"\n#include "%s.c"\n' "$ch1" "$ch1" >>"$dir/$ch1.c"
-    timeout 300 make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/self-including-report" CH=01 >/dev/null 2>&1
-    grep -q "is refused by the grader: the file includes \"$dir/$ch1.c\"" "$g/self-including-report/report.txt" ||
-        { echo "the file including itself is not refused as such:"; cat "$g/self-including-report/report.txt"; return 1; }
-    scratch_dir=$(grader_scratch "$dir")
-    big=$(find "$scratch_dir" -type f -size +65536k)
-    [ -z "$big" ] || { echo "the build wrote past 64 MB:"; echo "$big"; return 1; }
-    rm -rf "$scratch_dir"
+    for kind in whole short; do
+        dir=$g/self-including-$kind
+        if [ "$kind" = whole ]; then
+            submission "$dir" || return 1
+        else
+            mkdir -p "$dir" && printf '#include "%s.h"\n' "$ch1" >"$dir/$ch1.c" || return 1
+        fi
+        printf '#include "%s.c"\n#include "%s.c"\n' "$ch1" "$ch1" >>"$dir/$ch1.c"
+        timeout 300 make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >"$dir.out" 2>&1
+        grep -q "is refused by the grader: the file includes \"$dir/$ch1.c\"" "$dir-report/report.txt" ||
+            { echo "$kind: the file including itself is not refused as such:"; cat "$dir.out" "$dir-report/report.txt"; return 1; }
+        scratch_dir=$(grader_scratch "$dir")
+        [ -d "$scratch_dir" ] || { echo "no scratch folder $scratch_dir"; return 1; }
+        big=$(find "$scratch_dir" -type f -size +65536k)
+        [ -z "$big" ] || { echo "$kind: the build wrote past 64 MB:"; echo "$big"; return 1; }
+        rm -rf "$scratch_dir"
+    done
 }
 check "make grade: a file including itself twice is refused, and no file its build writes passes 64 MB" self_inclusion_bounded
 

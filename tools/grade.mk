@@ -244,10 +244,14 @@ SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 # change in this file (the flags below) does too. The file's own list of
 # includes (-MMD's .d) is never written: make would read it back, and the
 # names in it are the submission's to choose (a name with ';' or ':' in it
-# is a make rule of the student's, run by the grader).
+# is a make rule of the student's, run by the grader). The compiler runs
+# in a subshell of its own: a log that reaches the build's 64 MB file
+# limit (tools/grade.sh) stops it with SIGXFSZ, and the shell that says so
+# must not be writing to that log too (dash's redirections are its own
+# while it waits), or it dies before the include check runs.
 $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk $(wildcard exercises/*.h lib/*.h)
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests $(GD)/$*.d
-	@$(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E $< >$@ 2>$(GD)/$*.cpp.log; status=$$?; \
+	@($(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E $< >$@ 2>$(GD)/$*.cpp.log); status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@ 2>$(GD)/$*.log && \
 	  mv $(GD)/$*.cpp.log $(GD)/$*.log && exit $$status
 

@@ -290,8 +290,9 @@ report_folders() {
 # and sb_write (writable), one a line; no network; its own process, IPC
 # and host namespaces, all of it killed when the run ends
 # (--die-with-parent, a PID namespace); an unprivileged user inside; at
-# most 4 GB of memory, SANDBOX_PROCS processes more than its user had and
-# sb_cpu seconds of processor time a process.
+# most 4 GB of memory, SANDBOX_PROCS processes more than its user had,
+# sb_cpu seconds of processor time a process, and no core dump (a crash of
+# a test holding gigabytes would write them).
 sb_show="" sb_write="" sb_cpu=60
 sandboxed() {
     sb_signal=$1 sb_seconds=$2 sb_log=$3 sb_dir=$4
@@ -361,7 +362,7 @@ sandboxed() {
     # report names; a second later, SIGKILL.)
     # shellcheck disable=SC2086  # the setpriv command, one word each
     run_limited "$sb_signal" "$sb_seconds" "$sb_log" "$sb_dir" \
-        prlimit --as=4000000000 --nproc="$sb_procs" --cpu="$sb_cpu:$((sb_cpu + 1))" $as_sandbox_user bwrap "$@"
+        prlimit --as=4000000000 --nproc="$sb_procs" --cpu="$sb_cpu:$((sb_cpu + 1))" --core=0 $as_sandbox_user bwrap "$@"
 }
 
 # run_suite SECONDS LOG TESTS RESULT: runs the test program TESTS, which
@@ -679,7 +680,7 @@ if [ -n "$files" ]; then
     # file, each regrade. Past the limit the compiler is stopped
     # (SIGXFSZ), and the include check refuses what it had written.
     # shellcheck disable=SC2086
-    set -- prlimit --fsize=$((64 * 1024 * 1024)) \
+    set -- prlimit --fsize=$((64 * 1024 * 1024)) --core=0 \
         "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
     if [ "$sandbox" = 1 ]; then
         [ -n "$as_sandbox_user" ] && chown -R 65534:65534 "$work"

@@ -314,11 +314,11 @@ $(if $(SCALE),$(eval $(call figure_rules,build/figures/scale-$(SCALE),:$(SCALE))
 # -------------------------------------------------------------------- book
 # Lessons quote code regions and numbers; build/lessons/ holds them refreshed
 # from the source and the runs. `make test` fails if chapters/ is stale.
-# (cp -p: the refreshed lesson is no newer than what was made from it, so
-# the next make does not make it again.)
+# (Its time kept: the refreshed lesson is no newer than what was made from
+# it, so the next make does not make it again.)
 lessons: $(FRESH)
 	@for f in $(FRESH); do cmp -s $$f chapters/$${f##*/} || \
-	  { cp -p $$f chapters/$${f##*/} && echo "refreshed chapters/$${f##*/}"; }; done
+	  { cp --preserve=timestamps $$f chapters/$${f##*/} && echo "refreshed chapters/$${f##*/}"; }; done
 
 build/lessons/%.md: chapters/%.md tools/lesson.awk $$(call quoted_by,$$*) \
                     $$(call programs_of,$$*) $$(if $$(call runs_of,$$*),build/data/$$*/.done)

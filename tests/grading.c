@@ -33,6 +33,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/audit.h>
@@ -219,6 +220,30 @@ static void confine_test(void)
         REFUSE(SYS_symlinkat),
         NO_NEW_FILE(SYS_openat, 2),
         LOAD(nr),
+        /* ...nor by other roads: a socket bound to a name, a rename that
+         * leaves a whiteout (renameat2's flags), io_uring's own open and
+         * mkdir. Nor space past a file's size (fallocate's KEEP_SIZE is
+         * not bounded by RLIMIT_FSIZE), memory no process's limit counts
+         * (memfd, System V shared memory), or a folder's or file's mode
+         * (a folder made unreadable outlives the grader's clean-up). */
+        REFUSE(SYS_bind),
+        REFUSE(SYS_renameat2),
+        REFUSE(SYS_fallocate),
+        REFUSE(SYS_memfd_create),
+        REFUSE(SYS_shmget),
+        REFUSE(SYS_fchmod),
+        REFUSE(SYS_fchmodat),
+#ifdef __x86_64__
+        REFUSE(SYS_chmod),
+#endif
+#ifdef SYS_fchmodat2
+        REFUSE(SYS_fchmodat2),
+#endif
+#ifdef SYS_io_uring_setup
+        REFUSE(SYS_io_uring_setup),
+        REFUSE(SYS_io_uring_enter),
+        REFUSE(SYS_io_uring_register),
+#endif
         REFUSE(SYS_ptrace),
         REFUSE(SYS_tkill),
         REFUSE(SYS_process_vm_writev),
@@ -273,6 +298,12 @@ static void exit_guard(void)
     }
 }
 
+static bool regular_file(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void guard_setup(void)
 {
     static bool registered;
@@ -301,17 +332,25 @@ static void guard_setup(void)
      * the test cannot raise it back. */
     char name[48];
     snprintf(name, sizeof name, "output-%ld-%ld.txt", current_exercise, (long)getpid());
-    int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        fflush(stdout);
-        fflush(stderr);
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-        /* Line by line, as on a terminal: what a test printed before it
-         * crashed is in the file, for the report to show. */
-        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+    int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    /* Where a test of this run left something in the file's place (the
+     * name a later test's file would get), the output goes nowhere, never
+     * to the runner's own. */
+    if (fd < 0 || !regular_file(fd)) {
+        if (fd >= 0)
+            close(fd);
+        fd = open("/dev/null", O_WRONLY);
     }
+    if (fd < 0)
+        _exit(EXIT_CALLED_STATUS);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    /* Line by line, as on a terminal: what a test printed before it
+     * crashed is in the file, for the report to show. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     struct rlimit limit;
     rlim_t cap = (rlim_t)TEST_OUTPUT_LIMIT_MB * 1024 * 1024;
     if (getrlimit(RLIMIT_FSIZE, &limit) == 0) {

@@ -977,7 +977,9 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # make grade runs a submission's tests in a sandbox (bubblewrap): this one
 # tries, from inside its mse_loss(), to write into another student's report
 # and into the course, to make a file of any kind in its own folder (64 MB
-# files without end would fill the disk), to read the folder of
+# files without end would fill the disk), to reserve space past its output
+# file's end, change its folder's mode, or take memory no process's limit
+# counts (memfd, System V shared memory, io_uring), to read the folder of
 # submissions it came from, to reach the network, to leave a process behind with setsid(), and to fork
 # 400 processes (the sandbox allows 128 more than its user has). Every
 # attempt that succeeds makes mse_loss() wrong, so full marks mean all of
@@ -1049,8 +1051,12 @@ sandbox_contains() {
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/syscall.h>
 int socket(int, int, int);
 int connect(int, const void *, unsigned);
+int bind(int, const void *, unsigned);
+long syscall(long, ...);
 $fork_bomb_c
 static int escaped(void)
 {
@@ -1070,6 +1076,17 @@ static int escaped(void)
     if (open(".", 020000000 | O_DIRECTORY | O_WRONLY, 0600) >= 0) bad++; /* O_TMPFILE */
     if (mkdir("junk-folder", 0700) == 0) bad++;
     if (symlink("junk", "junk-link") == 0) bad++;
+    if (tmpfile()) bad++;
+    struct { unsigned short family; char path[108]; } named = {1, "junk-socket"}; /* AF_UNIX */
+    if (bind(socket(1, 1, 0), &named, sizeof named) == 0) bad++;
+    if (syscall(SYS_renameat2, -100, "no-such", -100, "junk-renamed", 4) == 0 || errno != EPERM) bad++; /* AT_FDCWD, RENAME_WHITEOUT */
+    /* ...nor space past a file's end, a mode changed, or memory no limit counts. */
+    if (syscall(SYS_fallocate, 1, 1, 0, 1 << 20) == 0) bad++; /* FALLOC_FL_KEEP_SIZE, on its own output */
+    if (chmod(".", 0700) == 0) bad++;
+    if (syscall(SYS_memfd_create, "junk", 0) >= 0) bad++;
+    if (syscall(SYS_shmget, 0, 4096, 01000 | 0600) >= 0) bad++; /* IPC_PRIVATE, IPC_CREAT */
+    unsigned char ring[120] = {0};
+    if (syscall(SYS_io_uring_setup, 1, ring) >= 0) bad++;
     int s = socket(2, 1, 0); /* AF_INET, SOCK_STREAM */
     unsigned char addr[16] = {2, 0, $((port / 256)), $((port % 256)), 127, 0, 0, 1}; /* the host's listener */
     if (s >= 0 && connect(s, addr, sizeof addr) == 0) bad++;
@@ -1089,6 +1106,7 @@ EOC
     [ "$(cksum <"$root/build/reports/victim/results.json")" = "$sum" ] || { echo "the victim's report changed"; return 1; }
     # Each attempt is named to the student, in the report and results.json.
     for attempt in "connecting to the network" "starting another process (fork)" "opening (fopen) junk:" \
+                   "making a temporary file (tmpfile)" \
                    "$root/sandbox-escaped" "$root/build/reports/victim/results.json" "$class/victim/$ch1.c"; do
         grep -qF -- "$attempt" "$g/intruder-report/report.txt" &&
             jq -r .output "$g/intruder-report/results.json" | grep -qF -- "$attempt" ||
@@ -1099,12 +1117,12 @@ EOC
     rm -rf "$root/build/reports/victim"
 }
 root=$(pwd)
-check "make grade's sandbox: no writing another's report or the course, no new file in its own folder, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
+check "make grade's sandbox: no writing another's report or the course, no new file, socket or space in its own folder, no memory past its limit, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
 # A file that includes itself twice has the preprocessor write without
 # end, and log an error a line: 2.6 GB of both in the compile's minute,
 # for each such file at each regrade, until the grading machine's disk is
-# full. No file the build writes may pass 64 MB: the preprocessor stops
+# full. No file the build writes may pass 16 MB: the preprocessor stops
 # there, and the include check refuses what it wrote.
 # (Two such files: in the solution's, the preprocessed text reaches the
 # limit first; in a three-line one, the log of errors does.)
@@ -1122,12 +1140,12 @@ self_inclusion_bounded() {
             { echo "$kind: the file including itself is not refused as such:"; cat "$dir.out" "$dir-report/report.txt"; return 1; }
         scratch_dir=$(grader_scratch "$dir")
         [ -d "$scratch_dir" ] || { echo "no scratch folder $scratch_dir"; return 1; }
-        big=$(find "$scratch_dir" -type f -size +65536k)
-        [ -z "$big" ] || { echo "$kind: the build wrote past 64 MB:"; echo "$big"; return 1; }
+        big=$(find "$scratch_dir" -type f -size +16384k)
+        [ -z "$big" ] || { echo "$kind: the build wrote past 16 MB:"; echo "$big"; return 1; }
         rm -rf "$scratch_dir"
     done
 }
-check "make grade: a file including itself twice is refused, and no file its build writes passes 64 MB" self_inclusion_bounded
+check "make grade: a file including itself twice is refused, and no file its build writes passes 16 MB" self_inclusion_bounded
 
 # A second intruder, from other angles: it writes into the host's /tmp and
 # /dev/shm (the sandbox's are private), reads /etc/shadow, raises its own

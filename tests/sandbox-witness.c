@@ -9,9 +9,10 @@
  * student what was stopped, so that a report can say "your code tried to
  * connect to the network" rather than just "mse_loss is wrong". It is
  * preloaded (LD_PRELOAD) into the test program and wraps the C library's
- * calls a submission would use: when connect(), fork(), fopen(), open() or
- * access() fails in a way the sandbox causes, it appends one line to the
- * file SANDBOX_WITNESS names, then returns what the C library returned.
+ * calls a submission would use: when connect(), fork(), fopen(), open(),
+ * tmpfile(), mkstemp() or access() fails in a way the sandbox causes, it
+ * appends one line to the file SANDBOX_WITNESS names, then returns what
+ * the C library returned.
  *
  * It is a witness, not a guard: code that makes system calls directly
  * bypasses it (and is stopped all the same), and code that writes into the
@@ -129,6 +130,39 @@ int open(const char *path, int flags, ...)
     if (fd < 0) {
         int e = errno;
         file_refused("opening (open)", path, e);
+        errno = e;
+    }
+    return fd;
+}
+
+/* A temporary file is a new file too (tmpfile() printed to, then read
+ * back, say): refused, and named, where a crash would otherwise be all
+ * the report said. */
+FILE *tmpfile(void)
+{
+    static FILE *(*real)(void);
+    if (!real)
+        real = (FILE * (*)(void)) dlsym(RTLD_NEXT, "tmpfile");
+    FILE *f = real();
+    if (!f) {
+        int e = errno;
+        if (refused(e))
+            witness("making a temporary file (tmpfile)", NULL, e);
+        errno = e;
+    }
+    return f;
+}
+
+int mkstemp(char *template)
+{
+    static int (*real)(char *);
+    if (!real)
+        real = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp");
+    int fd = real(template);
+    if (fd < 0) {
+        int e = errno;
+        if (refused(e))
+            witness("making a temporary file (mkstemp)", NULL, e);
         errno = e;
     }
     return fd;

@@ -245,7 +245,7 @@ SYSTEM_DIRS := $(or $(SYSTEM_DIRS),$(shell $(ask_system_dirs)))
 # includes (-MMD's .d) is never written: make would read it back, and the
 # names in it are the submission's to choose (a name with ';' or ':' in it
 # is a make rule of the student's, run by the grader). The compiler runs
-# in a subshell of its own: a log that reaches the build's 64 MB file
+# in a subshell of its own: a log that reaches the build's 16 MB file
 # limit (tools/grade.sh) stops it with SIGXFSZ, and the shell that says so
 # must not be writing to that log too (dash's redirections are its own
 # while it waits), or it dies before the include check runs.

@@ -673,14 +673,16 @@ if [ -n "$files" ]; then
     set --
     for stem in $files; do set -- "$@" "$work/$stem.log"; done
     rm -f "$@"
-    # No file the build writes may pass 64 MB (a chapter's preprocessed
-    # text is about 100 kB, its test program about 1 MB). A file that
+    # No file the build writes may pass 16 MB (a chapter's preprocessed
+    # text is about 100 kB, its test program about 1.2 MB). A file that
     # includes itself twice has the preprocessor write without end, with
     # an error a line into the log: 2.6 GB of both in its minute, each
-    # file, each regrade. Past the limit the compiler is stopped
-    # (SIGXFSZ), and the include check refuses what it had written.
+    # file, each regrade; an initialised array of 60 MB made 60 MB
+    # objects and programs that stay in the scratch folder. Past the limit
+    # the compiler is stopped (SIGXFSZ), and the include check refuses
+    # what it had written.
     # shellcheck disable=SC2086
-    set -- prlimit --fsize=$((64 * 1024 * 1024)) --core=0 \
+    set -- prlimit --fsize=$((16 * 1024 * 1024)) --core=0 \
         "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
     if [ "$sandbox" = 1 ]; then
         [ -n "$as_sandbox_user" ] && chown -R 65534:65534 "$work"

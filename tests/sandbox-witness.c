@@ -3,16 +3,15 @@
  *
  * make grade and make grade-class run each submission's tests in a sandbox
  * (tools/grade.sh, run_suite): no network, nothing writable but one
- * folder, where a test makes no new file, other students' folders
- * hidden, a limit on processes. The
- * sandbox is what stops those attempts; this library only tells the
- * student what was stopped, so that a report can say "your code tried to
- * connect to the network" rather than just "mse_loss is wrong". It is
- * preloaded (LD_PRELOAD) into the test program and wraps the C library's
- * calls a submission would use: when connect(), fork(), fopen(), open(),
- * tmpfile(), mkstemp() or access() fails in a way the sandbox causes, it
- * appends one line to the file SANDBOX_WITNESS names, then returns what
- * the C library returned.
+ * folder, where a test makes no new file, other students' folders hidden,
+ * a limit on processes. The sandbox is what stops those attempts; this
+ * library only tells the student what was stopped, so that a report can
+ * say "your code tried to connect to the network" rather than just
+ * "mse_loss is wrong". It is preloaded (LD_PRELOAD) into the test program
+ * and wraps the C library's calls a submission would use: when connect(),
+ * fork(), fopen(), open(), tmpfile(), mkstemp() or access() fails in a way
+ * the sandbox causes, it appends one line to the file SANDBOX_WITNESS
+ * names, then returns what the C library returned.
  *
  * It is a witness, not a guard: code that makes system calls directly
  * bypasses it (and is stopped all the same), and code that writes into the

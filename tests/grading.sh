@@ -1147,6 +1147,21 @@ self_inclusion_bounded() {
 }
 check "make grade: a file including itself twice is refused, and no file its build writes passes 16 MB" self_inclusion_bounded
 
+# An #include of /dev/zero has the preprocessor read without end: 4 GB of
+# memory a compiler under the sandbox's limit for the tests, as many at
+# once as make runs. The build's processes stop at 1 GB (the compiler
+# then asks for more than 2^30 bytes, where before it asked for 2^32).
+include_of_zero_bounded() {
+    dir=$g/zero
+    submission "$dir" || return 1
+    printf '#include "/dev/zero"\n' >>"$dir/$ch1.c"
+    timeout 300 make --no-print-directory -s grade SUBMISSION="$dir" OUT="$dir-report" CH=01 >"$dir.out" 2>&1
+    asked=$(sed -n 's/.*cc1: out of memory allocating \([0-9]*\) bytes.*/\1/p' "$dir-report/report.txt" | head -n 1)
+    [ -n "$asked" ] && [ "$asked" -lt 2147483648 ] ||
+        { echo "the compile was not stopped at 1 GB:"; cat "$dir-report/report.txt"; return 1; }
+}
+check "make grade: a file that includes /dev/zero does not compile, its compiler stopped at 1 GB" include_of_zero_bounded
+
 # A second intruder, from other angles: it writes into the host's /tmp and
 # /dev/shm (the sandbox's are private), reads /etc/shadow, raises its own
 # process limit back before forking 400 processes: its mse_loss is wrong

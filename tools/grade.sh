@@ -680,9 +680,12 @@ if [ -n "$files" ]; then
     # file, each regrade; an initialised array of 60 MB made 60 MB
     # objects and programs that stay in the scratch folder. Past the limit
     # the compiler is stopped (SIGXFSZ), and the include check refuses
-    # what it had written.
+    # what it had written. Nor may a process of the build pass 1 GB of
+    # memory (the compiler needs about 100 MB, clang with the sanitizers
+    # too; an #include of /dev/zero took 2 GB in 5 s, and make runs as
+    # many compilers at once as the machine has cores).
     # shellcheck disable=SC2086
-    set -- prlimit --fsize=$((16 * 1024 * 1024)) --core=0 \
+    set -- prlimit --fsize=$((16 * 1024 * 1024)) --as=1000000000 --core=0 \
         "${MAKE:-make}" $make_args GRADE_DIR="$work" GRADE_SIDE=student -k grader-files GRADE_FILES="$files"
     if [ "$sandbox" = 1 ]; then
         [ -n "$as_sandbox_user" ] && chown -R 65534:65534 "$work"

@@ -980,12 +980,13 @@ check "the report is text: escapes and bad bytes dropped, a planted FIFO replace
 # files without end would fill the disk), to reserve space past its output
 # file's end, change its folder's mode, or take memory no process's limit
 # counts (memfd, System V shared memory, io_uring), to read the folder of
-# submissions it came from, to reach the network, to leave a process behind with setsid(), and to fork
-# 400 processes (the sandbox allows 128 more than its user has). Every
-# attempt that succeeds makes mse_loss() wrong, so full marks mean all of
-# them failed; the other student's report must be unchanged, no process of
-# the submission may outlive its grading, and the report names each attempt
-# the sandbox refused (tests/sandbox-witness.c).
+# submissions it came from, to reach the network, to leave a process
+# behind with setsid(), and to fork 400 processes (the sandbox allows 128
+# more than its user has). Every attempt that succeeds makes mse_loss()
+# wrong, so full marks mean all of them failed; the other student's report
+# must be unchanged, no process of the submission may outlive its grading,
+# and the report names each attempt the sandbox refused
+# (tests/sandbox-witness.c).
 # The intruders' fork bomb, reined in: 400 children that wait, then are
 # killed, without starving Check; it returns how many forks succeeded.
 # (The sandbox's seccomp filter refuses every fork first; its process
@@ -1045,14 +1046,14 @@ sandbox_contains() {
     sum=$(cksum <"$root/build/reports/victim/results.json")
     cat >"$g/escape.c" <<EOC
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <errno.h>
-#include <sys/syscall.h>
 int socket(int, int, int);
 int connect(int, const void *, unsigned);
 int bind(int, const void *, unsigned);

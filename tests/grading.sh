@@ -1121,10 +1121,10 @@ root=$(pwd)
 check "make grade's sandbox: no writing another's report or the course, no new file, socket or space in its own folder, no memory past its limit, no reading other submissions, no network, no process left behind, no fork bomb" sandbox_contains
 
 # A file that includes itself twice has the preprocessor write without
-# end, and log an error a line: 2.6 GB of both in the compile's minute,
-# for each such file at each regrade, until the grading machine's disk is
-# full. No file the build writes may pass 16 MB: the preprocessor stops
-# there, and the include check refuses what it wrote.
+# end, and log an error a line: about 2.5 GB of both in the compile's
+# minute, for each such file at each regrade, until the grading machine's
+# disk is full. No file the build writes may pass 16 MB: the preprocessor
+# stops there, and the include check refuses what it wrote.
 # (Two such files: in the solution's, the preprocessed text reaches the
 # limit first; in a three-line one, the log of errors does.)
 self_inclusion_bounded() {

@@ -676,8 +676,8 @@ if [ -n "$files" ]; then
     # No file the build writes may pass 16 MB (a chapter's preprocessed
     # text is about 100 kB, its test program about 1.2 MB). A file that
     # includes itself twice has the preprocessor write without end, with
-    # an error a line into the log: 2.6 GB of both in its minute, each
-    # file, each regrade; an initialised array of 60 MB made 60 MB
+    # an error a line into the log: about 2.5 GB of both in its minute,
+    # each file, each regrade; an initialised array of 60 MB made 60 MB
     # objects and programs that stay in the scratch folder. Past the limit
     # the compiler is stopped (SIGXFSZ), and the include check refuses
     # what it had written. Nor may a process of the build pass 1 GB of

@@ -552,7 +552,8 @@ START_TEST(adam_l2_weight_decay)
     /* λ = 0.5 joins the gradient: g + λθ = (3.5, -5), and the step is
      * η·g/(|g| + 1) = (0.35/4.5, -0.5/6), so θ = (1 - 7/90, -2 + 1/12).
      * Decoupled decay (AdamW's) would give θ·0.95 - (0.075, -0.08) =
-     * (0.875, -1.82). */
+     * (0.875, -1.82); g - λθ = (2.5, -3) would give θ = (1 - 0.25/3.5,
+     * -2 + 0.3/4). */
     AdamState state;
     ck_assert(adam_state_init(&state, N));
     AdamConfig cfg = adam_config(0.1, 0.5, false, 1.0);
@@ -567,6 +568,9 @@ START_TEST(adam_l2_weight_decay)
          * 0.1·(3.5/4, -5/5) = (0.0875, -0.1). */
         {{0.9125, -1.9}, "the decay reached m but not v: g + λ·θ is the "
                          "gradient for both moments, squared into v too"},
+        {{1.0 - 0.25 / 3.5, -1.925}, "weight decay pushed the weights away "
+                                     "from 0: the gradient gets +λ·θ, not "
+                                     "-λ·θ"},
     };
     expect_params("one Adam step with weight decay λ = 0.5", p,
                   (const double[]){1.0, -2.0},
@@ -1745,24 +1749,90 @@ START_TEST(adam_zero_gradient_is_a_step)
 }
 END_TEST
 
+/* The same for the optimizers whose state a zero gradient still changes
+ * (Adam's is above; Lion's is lion_decay_and_zero_gradient). θ = (1, -2)
+ * each time, and the last gradients are what the rows list.
+ *   SGD, μ = 0.9, η = 0.1, g = (1, 2) then (0, 2):
+ *     b = (1, 2), θ = (0.9, -2.2); then b = (0.9, 0.9·2 + 2) = (0.9, 3.8),
+ *     θ = (0.81, -2.58). Skipping parameter 0 leaves it at 0.9.
+ *   RMSprop, α = 0.75, ε = 0.5, η = 0.1, g = (4, 2), (0, 0), (4, 2):
+ *     s = (4, 1), r = √s + ε = (2.5, 1.5), θ = (1 - 0.4/2.5, -2 - 0.2/1.5);
+ *     then s = 0.75·s = (3, 0.75) and θ stays (g is 0); then
+ *     s = (2.25 + 4, 0.5625 + 1) = (6.25, 1.5625), r = (3, 1.75). A step
+ *     that skips the zero gradient keeps s = (4, 1), so s = (7, 1.75) and
+ *     r = (√7 + 0.5, √1.75 + 0.5).
+ *   Adagrad, λ = 0.5, ε = 1, η = 0.1, g = (0, 0): the gradient is
+ *     g + λθ = (0.5, -1), s = (0.25, 1), √s = (0.5, 1),
+ *     θ = (1 - 0.05/1.5, -2 + 0.1/2). Skipped, θ stays (1, -2). */
+typedef struct {
+    int optimizer;
+    AnyConfig cfg;
+    int steps;
+    double g[3][N + 1];
+    double want[N];
+    Wrong skipped;
+    const char *what;
+} ZeroRow;
+
+static const ZeroRow zero_rows[] = {
+    {SGD, {.sgd = {.lr = 0.1, .momentum = 0.9}}, 2,
+     {{1.0, 2.0, SENTINEL}, {0.0, 2.0, SENTINEL}},
+     {0.81, -2.58},
+     {{0.9, -2.58}, "SGD skips parameters whose gradient is 0: with "
+                    "momentum the buffer still moves them by η·μ·b"},
+     "a second momentum SGD step with g = (0, 2) (μ = 0.9)"},
+    {RMSPROP, {.rmsprop = {.lr = 0.1, .alpha = 0.75, .eps = 0.5}}, 3,
+     {{4.0, 2.0, SENTINEL}, {0.0, 0.0, SENTINEL}, {4.0, 2.0, SENTINEL}},
+     {1.0 - 0.4 / 2.5 - 0.4 / 3.0, -2.0 - 0.2 / 1.5 - 0.2 / 1.75},
+     {{1.0 - 0.4 / 2.5 - 0.4 / (2.6457513110645907 + 0.5),
+       -2.0 - 0.2 / 1.5 - 0.2 / (1.3228756555322954 + 0.5)},
+      "RMSprop skips parameters whose gradient is 0: the mean square still "
+      "decays, s ← α·s, on every step"},
+     "a third RMSprop step, after a step with g = (0, 0) (α = 0.75)"},
+    {ADAGRAD, {.adagrad = {.lr = 0.1, .weight_decay = 0.5, .eps = 1.0}}, 1,
+     {{0.0, 0.0, SENTINEL}},
+     {1.0 - 0.05 / 1.5, -1.95},
+     {{1.0, -2.0}, "Adagrad skips parameters whose gradient is 0: with "
+                   "weight decay the gradient is g + λ·θ, which is not 0"},
+     "a first Adagrad step with g = (0, 0) and weight decay λ = 0.5"},
+};
+
+START_TEST(zero_gradient_is_a_step)
+{
+    const ZeroRow *row = &zero_rows[_i];
+    const Optimizer *o = &optimizers[row->optimizer];
+    AnyState state;
+    ck_assert(o->init(&state, N, &row->cfg));
+    double p[N + 1] = {1.0, -2.0, SENTINEL}, before[N] = {1.0, -2.0};
+    for (int k = 0; k < row->steps; k++) {
+        before[0] = p[0], before[1] = p[1];
+        o->step(p, row->g[k], N, &row->cfg, &state);
+    }
+    o->free_state(&state);
+    expect_params(row->what, p, before, row->want, &row->skipped, 1);
+}
+END_TEST
+
 /* RMSprop's and Adagrad's weight_decay is L2, as SGD's and Adam's: λθ joins
  * the gradient, and so reaches the squares they accumulate too. One first
  * step each, λ = 0.5, η = 0.1, θ = (1, -2) (PyTorch agrees with each):
  *   RMSprop, α = 0.75, ε = 0.5, g = (4, -1): g + λθ = (4.5, -2),
  *     √s = |g + λθ|/2 = (2.25, 1), r = (2.75, 1.5),
  *     θ = (1 - 0.45/2.75, -2 + 0.2/1.5). With s from g alone, r = (2.5, 1)
- *     and θ = (0.82, -1.8); decoupled, θ·0.95 - 0.1·g/r = (0.79, -1.8).
+ *     and θ = (0.82, -1.8); decoupled, θ·0.95 - 0.1·g/r = (0.79, -1.8);
+ *     with g - λθ = (3.5, 0), r = (2.25, 0.5) and θ = (1 - 0.35/2.25, -2).
  *   Adagrad, ε = 1, g = (4, -3): g + λθ = (4.5, -4), √s = (4.5, 4),
  *     θ = (1 - 0.45/5.5, -2 + 0.4/5). With the sum from g alone, √s = (4, 3)
  *     and θ = (0.91, -1.9); decoupled, (0.95, -1.9) - 0.1·g/(|g| + 1) =
- *     (0.87, -1.825).
+ *     (0.87, -1.825); with g - λθ = (3.5, -2), θ = (1 - 0.35/4.5,
+ *     -2 + 0.2/3).
  * Without any decay they would be (0.84, -1.9) and (0.92, -1.925). */
 typedef struct {
     int optimizer;
     AnyConfig cfg;
     double g[N + 1];
     double want[N];
-    Wrong numerator_only, decoupled, missing;
+    Wrong numerator_only, decoupled, missing, subtracted;
     const char *name;
     const char *squares; /* what holds the squares, in the lesson's terms */
 } L2Row;
@@ -1773,12 +1843,14 @@ static const L2Row l2_rows[] = {
      {4.0, -1.0, SENTINEL},
      {1.0 - 0.45 / 2.75, -2.0 + 0.2 / 1.5},
      {{0.82, -1.8}}, {{0.79, -1.8}}, {{0.84, -1.9}},
+     {{1.0 - 0.35 / 2.25, -2.0}},
      "RMSprop", "the mean square s ← α·s + (1 - α)·g²"},
     {ADAGRAD,
      {.adagrad = {.lr = 0.1, .weight_decay = 0.5, .eps = 1.0}},
      {4.0, -3.0, SENTINEL},
      {1.0 - 0.45 / 5.5, -1.92},
      {{0.91, -1.9}}, {{0.87, -1.825}}, {{0.92, -1.925}},
+     {{1.0 - 0.35 / 4.5, -2.0 + 0.2 / 3.0}},
      "Adagrad", "the sum s ← s + g²"},
 };
 
@@ -1795,11 +1867,14 @@ START_TEST(l2_weight_decay)
     snprintf(numerator, sizeof numerator, "the decay reached the numerator "
              "but not %s: g + λ·θ is the gradient everywhere, squared too",
              row->squares);
-    Wrong w[3] = {row->numerator_only, row->decoupled, row->missing};
+    Wrong w[4] = {row->numerator_only, row->decoupled, row->missing,
+                  row->subtracted};
     w[0].why = numerator;
     w[1].why = "that is decoupled decay (AdamW's θ·(1 - ηλ)); this "
                "weight_decay is L2: add λ·θ to the gradient";
     w[2].why = "weight decay is missing: add λ·θ to the gradient";
+    w[3].why = "weight decay pushed the weights away from 0: the gradient "
+               "gets +λ·θ, not -λ·θ";
     snprintf(what, sizeof what, "a first %s step with weight decay "
              "λ = 0.5", row->name);
     expect_params(what, p, (const double[]){1.0, -2.0}, row->want, w,
@@ -1829,6 +1904,7 @@ static void add_sgd_tests(TCase *tc)
     tcase_add_test(tc, sgd_weight_decay_with_momentum);
     tcase_add_test(tc, sgd_lr_changes_between_steps);
     tcase_add_test(tc, sgd_zero_buffer_is_not_a_first_step);
+    tcase_add_loop_test(tc, zero_gradient_is_a_step, 0, 1);
     add_table_tests(tc, SGD);
 }
 
@@ -1856,6 +1932,7 @@ static void add_rmsprop_tests(TCase *tc)
     tcase_add_test(tc, rmsprop_centered);
     tcase_add_loop_test(tc, rmsprop_momentum, 0, 2);
     tcase_add_loop_test(tc, l2_weight_decay, 0, 1);
+    tcase_add_loop_test(tc, zero_gradient_is_a_step, 1, 2);
     add_table_tests(tc, RMSPROP);
 }
 
@@ -1865,6 +1942,7 @@ static void add_adagrad_tests(TCase *tc)
     tcase_add_test(tc, adagrad_first_step);
     tcase_add_test(tc, adagrad_lr_decay);
     tcase_add_loop_test(tc, l2_weight_decay, 1, 2);
+    tcase_add_loop_test(tc, zero_gradient_is_a_step, 2, 3);
     add_table_tests(tc, ADAGRAD);
 }
 

@@ -311,6 +311,37 @@ for c in $chapters; do
     done
 done
 
+# A mutant breaks the function it is named for, and no other: a find
+# whose line is in several functions is refused until an `in` line names
+# them, and `in` confines it (tools/mutate.awk). Chapter 4's optimizers
+# share the line that adds weight decay.
+mutate_confines_finds() {
+    spec=$scratch/confined.mutants
+    printf '%s\n' 'mutant  anywhere' 'find    double g = grads[i] + cfg->weight_decay * params[i];' \
+        'replace double g = grads[i];' '' 'mutant  in-adam' 'in      adam_step' \
+        'find    double g = grads[i] + cfg->weight_decay * params[i];' 'replace double g = grads[i];' '' \
+        'mutant  in-lion' 'in      lion_step' \
+        'find    double g = grads[i] + cfg->weight_decay * params[i];' 'replace double g = grads[i];' >"$spec"
+    if awk -v spec="$spec" -v name=anywhere -f tools/mutate.awk solutions/04-optimizers.c \
+        >/dev/null 2>"$scratch/confined.err"; then
+        echo "a find in four functions was applied to all of them"; return 1
+    fi
+    grep -qF "is in sgd_step adam_step rmsprop_step adagrad_step: add a line \`in NAME ...\`" \
+        "$scratch/confined.err" || { cat "$scratch/confined.err"; return 1; }
+    awk -v spec="$spec" -v name=in-adam -f tools/mutate.awk solutions/04-optimizers.c >"$scratch/in-adam.c" || return 1
+    changed=$(diff solutions/04-optimizers.c "$scratch/in-adam.c" | grep -c '^>')
+    [ "$changed" -eq 1 ] || { echo "in adam_step changed $changed lines"; return 1; }
+    awk '/^void adam_step\(/ { f = 1 } /^}/ { f = 0 } f && /double g = grads\[i\];/ { found = 1 } END { exit !found }' \
+        "$scratch/in-adam.c" || { echo "in adam_step changed another function"; return 1; }
+    if awk -v spec="$spec" -v name=in-lion -f tools/mutate.awk solutions/04-optimizers.c \
+        >/dev/null 2>"$scratch/confined.err"; then
+        echo "a find confined to a function without that line was applied"; return 1
+    fi
+    grep -qF "in lion_step of solutions/04-optimizers.c" "$scratch/confined.err" ||
+        { cat "$scratch/confined.err"; return 1; }
+}
+in_group mutants-04 && check "a mutant's find in several functions needs \`in\`, which confines it to those" mutate_confines_finds
+
 # Every "Read: section" pointer of the grader names a real lesson heading
 # (the grader's listing of each suite, built while grading above, has them).
 sections_exist() {

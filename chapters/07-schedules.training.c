@@ -240,7 +240,7 @@ static void suggest(const RangeTest *t, size_t steps, FILE *file)
  * k, the loss of its minibatch, and the loss over every example before
  * it; row N is where the last step landed. *end_loss is the final loss
  * over every example; *diverged_at is the step whose loss was not
- * finite, or N + 1. False when out of memory. */
+ * finite (the rows stop before it), or N + 1. False when out of memory. */
 static bool train(const Settings *s, const OptimizerConfig *ocfg,
                   const ScheduleConfig *scfg, Model *m, uint64_t seed,
                   double *theta, double *grad, FILE *out, double *end_loss,
@@ -255,13 +255,13 @@ static bool train(const Settings *s, const OptimizerConfig *ocfg,
     for (size_t k = 0; k <= s->steps; k++) {
         loss = model_full_loss(m, theta, grad);
         double batch = k < s->steps ? model_batch(m, theta, grad) : loss;
+        if (!isfinite(batch) || !isfinite(loss)) {
+            *diverged_at = k; /* its row is not written: the run ended */
+            break;
+        }
         if (out)
             output_row(out, k, (const double[]){so.schedule.lr, batch, loss},
                        3);
-        if (!isfinite(batch) || !isfinite(loss)) {
-            *diverged_at = k;
-            break;
-        }
         if (k == s->steps)
             break;
         so.loss = batch; /* what ReduceLROnPlateau watches */

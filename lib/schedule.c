@@ -213,7 +213,10 @@ static CliStatus require(Cli *cli, const char *schedule, const char *flag)
 }
 
 /* One cycle's phase ends (schedule.h's formulas), each of which must come
- * at least a step after the one before, or PyTorch would divide by 0. */
+ * at least a step after the one before. This is stricter than PyTorch,
+ * which divides by 0 only at a phase of exactly 0 steps and runs a
+ * shorter one: a phase with no step of its own is not the cycle the
+ * lesson draws (4 steps at --pct-start 0.3 never take the peak rate). */
 static CliStatus check_one_cycle(Cli *cli, const ScheduleFlags *f,
                                  size_t total)
 {
@@ -271,6 +274,20 @@ CliStatus schedule_flags_check(Cli *cli, const ScheduleFlags *f,
         if (f->base_momentum > f->max_momentum)
             return cli_reject_against(cli, "base-momentum", "must not exceed",
                                       "max-momentum");
+        /* The cycled value replaces the optimizer's own momentum or β1,
+         * which optimizer_flags_check keeps below 1: Adam's bias
+         * correction divides by 1 - β1^t, and a momentum of 1 never
+         * forgets a gradient. */
+        if (optimizer && !f->no_cycle_momentum && f->max_momentum >= 1.0) {
+            bool beta = strcmp(optimizer, "adam") == 0 ||
+                        strcmp(optimizer, "adamw") == 0 ||
+                        strcmp(optimizer, "lion") == 0;
+            char why[160];
+            snprintf(why, sizeof why, "must be below 1: it becomes "
+                     "--optimizer %s's %s, which must be in [0, 1)",
+                     optimizer, beta ? "beta1" : "momentum");
+            return cli_reject(cli, "max-momentum", NULL, why);
+        }
         if (optimizer && strcmp(optimizer, "adagrad") == 0 &&
             !f->no_cycle_momentum)
             return cli_reject(cli, "optimizer", optimizer,

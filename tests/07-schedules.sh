@@ -151,6 +151,8 @@ check "07: refuses a one-cycle phase under a step"  expect_bad_input --pct-start
 check "07: a run too short for one cycle says so, with its length" expect_bad_input "phase of the 3-step cycle shorter than a step" --schedule onecycle --steps 3
 check "07: refuses --anneal-strategy cosine"        expect_bad_input --anneal-strategy --schedule onecycle --anneal-strategy cosine
 check "07: refuses --base-momentum above --max-momentum, quoting both" expect_bad_input "--base-momentum '0.99': must not exceed --max-momentum 0.95 " --schedule onecycle --base-momentum 0.99
+check "07: refuses --max-momentum 1 where it becomes Adam's beta1" expect_bad_input "--max-momentum '1': must be below 1: it becomes --optimizer adam's beta1" --schedule onecycle --problem quadratic --optimizer adam --max-momentum 1
+check "07: refuses --max-momentum 1 where it becomes SGD's momentum" expect_bad_input "--max-momentum '1': must be below 1: it becomes --optimizer sgd's momentum" --schedule onecycle --problem quadratic --max-momentum 1 --base-momentum 1
 check "07: refuses onecycle on adagrad's missing momentum" expect_bad_input --optimizer --schedule onecycle --problem quadratic --optimizer adagrad
 check "07: refuses plateau without --problem"       expect_bad_input --schedule --schedule plateau
 check "07: refuses --factor 1, with the open range" expect_bad_input "--factor '1': must be in (0, 1) " --schedule plateau --problem quadratic --factor 1

@@ -492,6 +492,9 @@ rows_kept_as_help_says() {
     rm -f "$scratch/diverged.csv"
     status_one_as_help_says "the rows before it are kept" "$@" --out "$scratch/diverged.csv" || return 1
     [ "$(wc -l <"$scratch/diverged.csv")" -ge 2 ] || { echo "the rows before it were not kept"; return 1; }
+    # Before it: the row whose loss is not finite is not one of them.
+    awk -F, -v finite="$finite" 'NR > 1 { for (i = 1; i <= NF; i++) if ($i !~ finite) { print "row " NR - 1 " holds " $i; exit 1 } }' \
+        "$scratch/diverged.csv"
 }
 
 # short_of_memory_is_status_1 KB,KB,... ARGS...: under ulimit -v KB, too

@@ -358,10 +358,35 @@ START_TEST(mse_grad_matches_finite_differences)
 }
 END_TEST
 
+/* An example at x = 0 adds nothing to Σ r·x but its whole residual to
+ * Σ r. x = (0, 1, 2), y = (1, 1, 1), w = b = 0: every residual is -1, so
+ *   ∂L/∂w = (2/3)(0 - 1 - 2) = -2,  ∂L/∂b = (2/3)(-3) = -2.
+ * Skipping the example at x = 0 ("it contributes nothing") gives
+ * ∂L/∂b = (2/3)(-2) = -4/3. */
+START_TEST(mse_grad_example_at_zero)
+{
+    const double x[] = {0.0, 1.0, 2.0}, y[] = {1.0, 1.0, 1.0};
+    double gw = NAN, gb = NAN;
+    mse_grad(x, y, 3, 0.0, 0.0, &gw, &gb);
+    require_finite(gw, "grad_w from mse_grad()");
+    require_finite(gb, "grad_b from mse_grad()");
+    ck_assert_msg(grading_near(gw, -2.0, TIGHT) && grading_near(gb, -2.0, TIGHT),
+                  "mse_grad(x = {0, 1, 2}, y = {1, 1, 1}, w = 0, b = 0) gave "
+                  "grad_w = %.10g, grad_b = %.10g; expected -2 and -2%s", gw,
+                  gb,
+                  grading_near(gb, -4.0 / 3.0, TIGHT)
+                      ? ": the example at x = 0 was skipped; its term of "
+                        "Σ r·x is 0, but its residual still counts in "
+                        "∂L/∂b = (2/n) Σ r"
+                      : "");
+}
+END_TEST
+
 static void add_mse_grad_tests(TCase *tc)
 {
     tcase_add_test(tc, mse_grad_hand_worked);
     tcase_add_test(tc, mse_grad_matches_finite_differences);
+    tcase_add_test(tc, mse_grad_example_at_zero);
 }
 
 /* ======================================================= linreg_step() */
@@ -591,6 +616,34 @@ static double cube(const double *theta, const void *ctx)
     return theta[0] * theta[0] * theta[0];
 }
 
+/* A loss that is nan once θ0 passes 1, else θ0² + θ1²; at θ = (1, 2)
+ * with h = 1e-3, loss(θ + h·e_0) is nan, so grad[0] is nan by the
+ * formula, and grad[1] = 2θ1 = 4. */
+static double nan_past_one(const double *theta, const void *ctx)
+{
+    (void)ctx;
+    return theta[0] > 1.0 ? NAN : theta[0] * theta[0] + theta[1] * theta[1];
+}
+
+START_TEST(numerical_gradient_restores_theta_after_a_nan)
+{
+    double theta[2] = {1.0, 2.0}, grad[2] = {-7.0, -7.0};
+    numerical_gradient(nan_past_one, NULL, theta, 2, 1e-3, grad);
+    ck_assert_msg(theta[0] == 1.0 && theta[1] == 2.0,
+                  "a loss that is nan just past θ0 = 1 left theta at "
+                  "(%.17g, %.17g), not (1, 2): put θ_j back whatever the "
+                  "loss returned (a `continue` on nan skips the line that "
+                  "restores it)", theta[0], theta[1]);
+    ck_assert_msg(isnan(grad[0]),
+                  "grad[0] is %g where loss(θ + h·e_0) is nan: the central "
+                  "difference of a nan is nan, and it must be written so the "
+                  "caller sees it", grad[0]);
+    ck_assert_msg(grading_near(grad[1], 4.0, 1e-9),
+                  "grad[1] is %.10g, expected 4 (2θ1): a nan in one "
+                  "coordinate must not stop the others", grad[1]);
+}
+END_TEST
+
 START_TEST(numerical_gradient_uses_h)
 {
     /* With a large h the central difference of θ³ is not the derivative
@@ -625,6 +678,7 @@ static void add_numerical_gradient_tests(TCase *tc)
     tcase_add_test(tc, numerical_gradient_of_a_cubic);
     tcase_add_test(tc, numerical_gradient_every_coordinate);
     tcase_add_test(tc, numerical_gradient_restores_theta_exactly);
+    tcase_add_test(tc, numerical_gradient_restores_theta_after_a_nan);
     tcase_add_test(tc, numerical_gradient_uses_h);
 }
 
@@ -785,6 +839,16 @@ START_TEST(linreg_train_diverges_on_the_last_step)
                   "returned TRAIN_MAX_STEPS: the loss after the final step "
                   "needs the isfinite check too, not only the losses before "
                   "each step", history[1]);
+    /* The step was taken: *w, *b hold where the inf was measured. */
+    ck_assert_msg(w < -1e150 && grading_near(b, -2.0, 1e-12),
+                  "after the one step, w = %g and b = %g; expected w about "
+                  "-2e150 and b = -2, the parameters the inf loss was "
+                  "measured at%s", w, b,
+                  w == 1e-150 && b == 0.0
+                      ? ": the run put back the last parameters whose loss "
+                        "was finite; the contract leaves the result of the "
+                        "steps taken in *w, *b, as loss_history says"
+                      : "");
 }
 END_TEST
 

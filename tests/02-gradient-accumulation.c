@@ -415,6 +415,30 @@ START_TEST(backward_matches_finite_differences)
 }
 END_TEST
 
+/* An example at x = 0 adds its whole residual to ∂L/∂b:
+ * x = (0, 1, 2), y = (1, 1, 1), w = b = 0, from grads of 0: every residual
+ * is -1, so the gradient is ((2/3)(0 - 1 - 2), (2/3)(-3)) = (-2, -2).
+ * Skipping the example at x = 0 gives b's -4/3. */
+START_TEST(backward_example_at_zero)
+{
+    const double x[] = {0.0, 1.0, 2.0}, y[] = {1.0, 1.0, 1.0};
+    Param p[LINE_PARAMS] = {{0.0, 0.0}, {0.0, 0.0}};
+    linreg_backward_accumulate(x, y, 3, 1.0, p);
+    double gw = p[LINE_W].grad, gb = p[LINE_B].grad;
+    require_finite(gw, "w.grad after linreg_backward_accumulate()");
+    require_finite(gb, "b.grad after linreg_backward_accumulate()");
+    ck_assert_msg(pair_near(gw, gb, -2.0, -2.0),
+                  "backward on x = {0, 1, 2}, y = {1, 1, 1} at w = b = 0, "
+                  "from grads of 0, left (%.10g, %.10g); expected (-2, -2)%s",
+                  gw, gb,
+                  grading_near(gb, -4.0 / 3.0, TIGHT)
+                      ? ": the example at x = 0 was skipped; its term of "
+                        "Σ r·x is 0, but its residual still counts in "
+                        "∂L/∂b = (2/n) Σ r"
+                      : "");
+}
+END_TEST
+
 START_TEST(backward_reads_the_data_every_call)
 {
     /* Two calls at the same w = 0.5, b = 0 and n = 3 on different data,
@@ -454,6 +478,7 @@ static void add_backward_tests(TCase *tc)
     tcase_add_test(tc, backward_twice_doubles_the_gradient);
     tcase_add_test(tc, backward_scales_by_loss_scale);
     tcase_add_test(tc, backward_matches_finite_differences);
+    tcase_add_test(tc, backward_example_at_zero);
     tcase_add_test(tc, backward_reads_the_data_every_call);
 }
 

@@ -956,9 +956,10 @@ static const ForwardCase forward_cases[] = {
     {ACTIVATION_RELU, {-2, -0.0, 0, 1e-300, 0.5, 3}, {0, 0, 0, 1e-300, 0.5, 3},
      "ReLU is max(z, 0): z itself where z > 0, 0 elsewhere"},
     {ACTIVATION_TANH,
-     {0, 0.54930614433405489, -0.54930614433405489, 0.69314718055994531, 20, -20},
+     {0, 0.54930614433405489, -0.54930614433405489, 0.69314718055994531, 400, -400},
      {0, 0.5, -0.5, 0.6, 1, -1},
-     "tanh(z) = (e^2z - 1)/(e^2z + 1): math.h's tanh()"},
+     "tanh(z) is math.h's tanh(), which is (e^2z - 1)/(e^2z + 1) without its "
+     "overflow"},
     {ACTIVATION_SIGMOID,
      {0, 1.0986122886681098, -1.0986122886681098, 1.3862943611198906, 40, -40},
      {0.5, 0.75, 0.25, 0.8, 1, 4.2483542552915889e-18},
@@ -969,8 +970,8 @@ static const ForwardCase forward_cases[] = {
 
 START_TEST(activation_forward_values)
 {
-    /* σ(-40) = e^-40/(1 + e^-40) = e^-40 in doubles; tanh(±20) and σ(40)
-     * round to ±1. Tolerance 1e-14 relative (the arguments ln 3/2, ln 2,
+    /* σ(-40) = e^-40/(1 + e^-40) = e^-40 in doubles; tanh(±400) and σ(40)
+     * round to ±1 (and e^800, in the formula that defines tanh, is inf). Tolerance 1e-14 relative (the arguments ln 3/2, ln 2,
      * ln 3 are rounded to doubles themselves). */
     const ForwardCase *t = &forward_cases[_i];
     double a[7];
@@ -982,7 +983,10 @@ START_TEST(activation_forward_values)
         if (fabs(a[j] - t->want[j]) <= tol)
             continue;
         const char *why = t->why;
-        if (isnan(a[j]))
+        if (t->f == ACTIVATION_TANH && fabs(t->z[j]) > 355.0 && isnan(a[j]))
+            why = "(e^2z - 1)/(e^2z + 1) is inf/inf = nan once e^2z "
+                  "overflows (|z| above about 355): call math.h's tanh()";
+        else if (isnan(a[j]))
             why = "a[j] was not written: is the function still the stub?";
         else if (t->f == ACTIVATION_SIGMOID && t->z[j] == -40 && a[j] == 0.0)
             why = "σ(-40) came out 0: 1 - σ(40), or 0.5·(1 + tanh(-20)), "
@@ -1921,6 +1925,11 @@ START_TEST(gradcheck_nan)
                   "dropped; a comparison with nan is false (and fmax ignores "
                   "nan), but a nan is the worst error of all%s", got,
                   got == -1.0 ? " (is the function still the stub?)" : "");
+    ck_assert_msg(theta[0] == home[0] && theta[1] == home[1],
+                  "after a loss that was nan around coordinate 0, theta is "
+                  "(%.17g, %.17g), not (1, 0.5): put θ_j back whatever the "
+                  "loss returned (an early return or `continue` on nan "
+                  "skips the restore)", theta[0], theta[1]);
     double bad[] = {1, NAN};
     Probe q = {2, 0, home, 0, SIZE_MAX};
     got = gradient_check(cubic_loss, &q, theta, bad, coords, 2, 1e-3);

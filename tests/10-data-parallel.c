@@ -241,11 +241,39 @@ START_TEST(shard_any_call_order)
 }
 END_TEST
 
+/* Past 2^32 items (a flattened gradient of a large model is one vector
+ * cut into chunks): 2^34 + 3 items over 2 ranks is 2^33 + 1 each and one
+ * more for rank 0, so {0, 2^33 + 2} and {2^33 + 2, 2^33 + 1}. A count
+ * kept in an unsigned or an int wraps. (Where size_t has 32 bits the
+ * case cannot arise, and the test has nothing to check.) */
+START_TEST(shard_beyond_32_bits)
+{
+    if (SIZE_MAX <= UINT32_MAX)
+        return;
+    const size_t half = (size_t)1 << 33, items = 2 * half + 3;
+    const Shard want[2] = {{0, half + 2}, {half + 2, half + 1}};
+    for (size_t r = 0; r < 2; r++) {
+        Shard got = shard_of(items, 2, r);
+        ck_assert_msg(got.first == want[r].first && got.count == want[r].count,
+                      "shard_of(2^34 + 3 items, 2 ranks, rank %zu) gave first "
+                      "%zu, count %zu; expected first %zu, count %zu: %s", r,
+                      got.first, got.count, want[r].first, want[r].count,
+                      got.count < ((size_t)1 << 32) && got.first < ((size_t)1 << 32)
+                          ? "a number past 2^32 lost its high bits: keep "
+                            "every count and index in size_t, not unsigned "
+                            "or int"
+                          : "items/ranks each, one more for each of the "
+                            "first items % ranks ranks");
+    }
+}
+END_TEST
+
 static void add_shard_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, shard_hand_worked, 0, COUNT(shard_cases));
     tcase_add_test(tc, shard_tiles_every_batch);
     tcase_add_test(tc, shard_any_call_order);
+    tcase_add_test(tc, shard_beyond_32_bits);
 }
 
 /* ======================================================== shard_weight() */

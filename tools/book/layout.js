@@ -6,6 +6,8 @@
 //   overflow PAGE WIDTH px: the page scrolls sideways by N px
 //   spill PAGE WIDTH: ELEMENT (its right edge at X px)
 //   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
+//   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
+//     did not read as math, and the comments it swallowed); once, at 1280
 //   ok PAGE WIDTH
 // A wide code block or display equation may scroll inside its own box
 // (overflow-x: auto): that is the design, not a spill.
@@ -60,7 +62,21 @@
       if (p.top >= mr.bottom - 1)
         lines.push("wrap " + page + " " + width + ": \"" + next.data.slice(0, 1) + "\" after inline math starts a line of its own (" + describe(m.parentElement).slice(0, 60) + ")");
     }
+    if (width === "1280") rawSource(page, doc);
     if (lines.length === before) lines.push("ok " + page + " " + width);
+  }
+  // Text a reader sees, outside code and math, that still holds the
+  // source's $ or <!-- (pandoc leaves "$w = $ 1" as it is: no closing $
+  // after a space).
+  function rawSource(page, doc) {
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement.closest("code, pre, math, script, style")) continue;
+      const i = n.data.search(/\$|<!--/);
+      if (i >= 0)
+        lines.push("raw " + page + ": \"" + n.data.slice(Math.max(0, i - 20), i + 30).replace(/\s+/g, " ") +
+                   "\" shows a $ or <!-- of the lesson's source (math pandoc did not read as math?)");
+    }
   }
   // Each text element's box (the browser's, rotated labels included)
   // against the figure's own.

@@ -2,10 +2,11 @@
 # book-layout.sh BOOK-DIR: checks that every page of the built book reads
 # on a phone (390 px wide) and on a laptop (1280 px): nothing makes the
 # page scroll sideways or spills past the right edge (a wide code block or
-# equation may scroll inside its own box), and no punctuation after inline
-# math wraps onto a line of its own; and that no text of a figure (BOOK-DIR/
-# figures/*.svg, set in the browser's font, not gnuplot's) runs past the
-# figure's edge. Each page and figure is laid out by headless Chromium and
+# equation may scroll inside its own box), no punctuation after inline
+# math wraps onto a line of its own, no short code (a flag) breaks across
+# lines, and no text shows the lesson's $ or <!--; and that no text of a
+# figure (BOOK-DIR/figures/*.svg, set in the browser's font, not
+# gnuplot's) runs past the figure's edge. Each page and figure is laid out by headless Chromium and
 # measured by tools/book/layout.js; every finding is printed, and the exit
 # status is 1 if there is any (2 if Chromium cannot run).
 # Needs Debian's chromium (tools/deps.sh test installs it).

@@ -132,6 +132,16 @@ function Inlines(inlines)
   return out
 end
 
+-- A short piece of inline code (a flag, a function's name) stays on one
+-- line: a browser breaks after a hyphen, and "--clip-norm" split into "-"
+-- and "-clip-norm" reads as another flag. A longer one may still wrap.
+function Code(code)
+  if (utf8.len(code.text) or #code.text) <= 24 then
+    code.classes:insert("nowrap")
+  end
+  return code
+end
+
 -- A figure is a paragraph holding one image whose title pandoc marked
 -- "fig:". It is written as pandoc writes one (the caption as the image's
 -- alt text and, hidden from screen readers, which would read it twice, as

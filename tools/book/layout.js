@@ -6,6 +6,8 @@
 //   overflow PAGE WIDTH px: the page scrolls sideways by N px
 //   spill PAGE WIDTH: ELEMENT (its right edge at X px)
 //   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
+//   split PAGE WIDTH: code "TEXT" breaks across lines (a flag or a name of
+//     24 characters or fewer: "--clip-norm" read as "-" and "-clip-norm")
 //   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
 //     did not read as math, and the comments it swallowed); once, at 1280
 //   ok PAGE WIDTH
@@ -61,6 +63,11 @@
       const p = range.getBoundingClientRect(), mr = m.getBoundingClientRect();
       if (p.top >= mr.bottom - 1)
         lines.push("wrap " + page + " " + width + ": \"" + next.data.slice(0, 1) + "\" after inline math starts a line of its own (" + describe(m.parentElement).slice(0, 60) + ")");
+    }
+    for (const c of doc.querySelectorAll(":not(pre) > code")) {
+      const text = c.textContent;
+      if (text.length <= 24 && c.getClientRects().length > 1)
+        lines.push("split " + page + " " + width + ": code \"" + text + "\" breaks across lines");
     }
     if (width === "1280") rawSource(page, doc);
     if (lines.length === before) lines.push("ok " + page + " " + width);

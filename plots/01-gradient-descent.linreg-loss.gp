@@ -51,13 +51,14 @@ set label 1 sprintf("least-squares minimum (noise floor) = %.4f", floor_loss) \
     font FONT_NOTE
 
 # linreg.csv is the reference run; its learning rate, 0.05, is the program's
-# default (see chapters/01-gradient-descent.runs).
-plot data("linreg-lr0.005") using "step":"loss" with lines ls 3 \
+# default (see chapters/01-gradient-descent.runs). A marker every 25 steps
+# tells the curves apart by shape as well as colour.
+plot data("linreg-lr0.005") using "step":"loss" with linespoints ls 3 pi 25 \
          title "η = 0.005 (too small)", \
-     data("linreg")         using "step":"loss" with lines ls 1 \
+     data("linreg")         using "step":"loss" with linespoints ls 1 pi 25 \
          title "η = 0.05 (reference run)", \
-     data("linreg-lr0.7")   using "step":"loss" with lines ls 5 \
+     data("linreg-lr0.7")   using "step":"loss" with linespoints ls 5 pi 25 \
          title sprintf("η = 0.7 (below 2/λ_{max} = %.3f)", max_stable_lr), \
-     data("linreg-lr0.75")  using "step":"loss" with lines ls 4 \
+     data("linreg-lr0.75")  using "step":"loss" with linespoints ls 4 pi 25 \
          title "η = 0.75 (above it: diverges)", \
      floor_loss with lines ls 8 notitle

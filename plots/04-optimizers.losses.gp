@@ -57,14 +57,19 @@ set ylabel "loss (log scale)"
 set xtics 20
 set yrange [1e-18:1e2]
 set ytics 1e-18, 1e4
-plot for [i = 1:7] data("quadratic-".word(RUNS, i)) using "step":"loss" with lines lt i
+# Seven curves: each carries its style's marker too, about 8 to a curve
+# and staggered (every P rows from row (i - 1)·P/7), so that two whose
+# colours look alike to a colour-blind reader still differ in shape.
+plot for [i = 1:7] data("quadratic-".word(RUNS, i)) using "step":"loss" with lines lt i, \
+     for [i = 1:7] data("quadratic-".word(RUNS, i)) using "step":"loss" every 8::((i - 1)*8/7) with points lt i
 
 set title "Rosenbrock"
 set xtics 500
 unset ylabel
 set yrange [1e-9:1e3]
 set ytics 1e-9, 1e3
-plot for [i = 1:7] data("rosenbrock-".word(RUNS, i)) using "step":"loss" with lines lt i
+plot for [i = 1:7] data("rosenbrock-".word(RUNS, i)) using "step":"loss" with lines lt i, \
+     for [i = 1:7] data("rosenbrock-".word(RUNS, i)) using "step":"loss" every 125::((i - 1)*125/7) with points lt i
 
 set title "chapter 1's\nregression"
 set xtics 50
@@ -76,6 +81,7 @@ set format y "%g"
 set label 1 "least-squares\nfloor" at graph 0.5, first FLOOR offset 0, -0.6 center front font FONT_SMALLER
 set yrange [FLOOR*0.15:10]
 plot for [i = 1:7] data("linreg-".word(RUNS, i)) using "step":"loss" with lines lt i, \
+     for [i = 1:7] data("linreg-".word(RUNS, i)) using "step":"loss" every 12::((i - 1)*12/7) with points lt i, \
      FLOOR with lines ls 8
 
 # The key: a last, empty plot across the whole canvas (margins at screen
@@ -87,5 +93,5 @@ set xrange [0:1]; set yrange [0:1]
 set lmargin at screen 0; set rmargin at screen 1
 set bmargin at screen 0; set tmargin at screen 1
 set key at screen 0.5, character 0.3 center bottom width 2 maxrows 2 Left reverse samplen 1.5 spacing 1.0 font FONT_SMALL
-plot for [i = 1:7] NaN with lines lt i title name(i)
+plot for [i = 1:7] NaN with linespoints lt i title name(i)
 unset multiplot

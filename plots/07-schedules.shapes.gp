@@ -32,13 +32,17 @@ set xlabel "step k" offset 0, 0.4
 set ylabel "learning rate (log scale)"
 unset key
 set title "schedules that decay"
-plot for [i = 1:5] data(word(LEFT, i)) using "step":"lr" with lines lt i
+# Each curve carries its style's marker too, staggered (every 12 rows from
+# row (i - 1)·12/5), so that curves differ in shape as well as colour.
+plot for [i = 1:5] data(word(LEFT, i)) using "step":"lr" with lines lt i, \
+     for [i = 1:5] data(word(LEFT, i)) using "step":"lr" every 12::((i - 1)*12/5) with points lt i
 # The middle of the panel, as a fraction of the canvas's width: its key is
 # centred there.
 LEFT_X = (GPVAL_TERM_XMIN + GPVAL_TERM_XMAX)/2 * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE
 set title "schedules that also climb"
 unset ylabel
-plot for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" with lines lt i
+plot for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" with lines lt i, \
+     for [i = 1:5] data(word(RIGHT, i)) using "step":"lr" every 12::((i - 1)*12/5) with points lt i
 RIGHT_X = (GPVAL_TERM_XMIN + GPVAL_TERM_XMAX)/2 * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE
 
 # The keys: two last, empty plots across the whole canvas (margins at
@@ -50,7 +54,7 @@ set lmargin at screen 0; set rmargin at screen 1
 set bmargin at screen 0; set tmargin at screen 1
 set key Left reverse samplen 1.5 spacing 1.0 maxcols 1 font FONT_SMALLER
 set key at screen LEFT_X, character 0.3 center bottom
-plot for [i = 1:5] NaN with lines lt i title name(LEFT_NAMES, i)
+plot for [i = 1:5] NaN with linespoints lt i title name(LEFT_NAMES, i)
 set key at screen RIGHT_X, character 0.3 center bottom
-plot for [i = 1:5] NaN with lines lt i title name(RIGHT_NAMES, i)
+plot for [i = 1:5] NaN with linespoints lt i title name(RIGHT_NAMES, i)
 unset multiplot

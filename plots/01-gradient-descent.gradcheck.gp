@@ -70,7 +70,7 @@ set label 1 "unit roundoff u = 2^{-53} ≈ 1.1×10^{-16}" \
 # at the slope the lines have on the page (about 24 degrees), each anchored
 # on its line and lifted off it by an offset in characters, so that the gap
 # grows with the text.
-set label 2 "truncation ∝ h" at 1e-3, 3e-4 offset -0.5, 1.1 rotate by 24 center front textcolor rgb "#D55E00"
+set label 2 "truncation ∝ h" at 1e-3, 3e-4 offset -0.5, 1.1 rotate by 24 center front textcolor rgb ink(2)
 set label 3 "rounding ∝ u/h" at 1e-11, 5e-5 offset 0.6, 1.5 rotate by -24 center front textcolor rgb "#404040"
 if (zeros > 0) {
     set arrow 1 from graph 0, first ZERO_AT to graph 1, first ZERO_AT nohead lc rgb "#b0b0b0" dt 3 back

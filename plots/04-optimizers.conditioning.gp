@@ -35,8 +35,8 @@ set ylabel "steps to reach a loss of 10^{-6}"
 # hid the κ = 100 and 1000 points. gnuplot sizes the key's patch for the
 # terminal's font; `width -6` trims it to the small text, off the line.
 set key top left Left reverse samplen 1.5 spacing 1.0 width -6 font FONT_SMALL
-set label 1 sprintf("slope %.2f", gd_slope) at 200, gd * 200/k offset 0.5, -0.5 left tc lt 1
-set label 2 sprintf("slope %.2f", hb_slope) at 316, hb * sqrt(316/k) offset 0, -1.2 center tc lt 2
+set label 1 sprintf("slope %.2f", gd_slope) at 200, gd * 200/k offset 0.5, -0.5 left tc rgb ink(1)
+set label 2 sprintf("slope %.2f", hb_slope) at 316, hb * sqrt(316/k) offset 0, -1.2 center tc rgb ink(2)
 
 plot file using "kappa":"gd_steps" with linespoints ls 1 ps 1.0 \
          title "gradient descent, η = 2/(κ+1)", \

@@ -22,11 +22,6 @@ do for [p in "quadratic rosenbrock linreg"] { do for [r in RUNS] { REQUIRED = RE
 @REQUIRE
 name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
 
-# Two more colours from Okabe and Ito's palette, for the sixth and seventh
-# curves (style.gp defines five).
-set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 4 ps 0.6
-set linetype 7 lc rgb "#000000" lw 1.2 pt 2 ps 0.6
-
 # The regression's floor: the loss at the least-squares line.
 stats data("linreg-data") using (column("x")**2) nooutput name "UU"
 stats data("linreg-data") using "x" nooutput name "U"

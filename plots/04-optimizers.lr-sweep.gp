@@ -17,10 +17,7 @@ dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]
 call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
 REQUIRED = "sweep-rosenbrock sweep-scaled"
 @REQUIRE
-# The same colour for each optimizer as in the losses figure (style.gp's
-# five, then two more of Okabe and Ito's).
-set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 4 ps 0.6
-set linetype 7 lc rgb "#000000" lw 1.2 pt 2 ps 0.6
+# The same colour for each optimizer as in the losses figure.
 LT = "1 2 4 5 6 7"
 
 COLS = "sgd momentum adam rmsprop adagrad lion"

@@ -42,8 +42,8 @@ set title "loss (log scale)"
 set yrange [1e-33:1e45]
 set ytics 1e-30, 1e10
 set label 1 sprintf("no clipping:\ninf at step %d", last_step) \
-    at first 12, first 3e38 left font FONT_NOTE tc rgb "#D55E00"
-set label 2 "--clip-norm 1" at first 20, first 1e6 left font FONT_NOTE tc ls 1
+    at first 12, first 3e38 left font FONT_NOTE tc rgb ink(2)
+set label 2 "--clip-norm 1" at first 20, first 1e6 left font FONT_NOTE tc rgb ink(1)
 plot data("plain") using "step":"loss" with linespoints ls 2 ps 0.9 \
          title "no clipping", \
      data("clip-norm") using "step":"loss" with lines ls 1 \
@@ -54,9 +54,9 @@ set yrange [1e-15:1e45]
 set ytics 1e-15, 1e10
 unset label
 set label 1 sprintf("no clipping:\nnan at step %d", last_step) \
-    at first 12, first 7e37 left font FONT_NOTE tc rgb "#D55E00"
-set label 2 "before clipping" at first 20, first 1e8 left font FONT_NOTE tc ls 1
-set label 3 "after clipping\n(≤ 1)" at first 5, first 1e-5 left font FONT_NOTE tc ls 1
+    at first 12, first 7e37 left font FONT_NOTE tc rgb ink(2)
+set label 2 "before clipping" at first 20, first 1e8 left font FONT_NOTE tc rgb ink(1)
+set label 3 "after clipping\n(≤ 1)" at first 5, first 1e-5 left font FONT_NOTE tc rgb ink(1)
 plot data("plain") using "step":"grad_norm" with linespoints ls 2 ps 0.9 \
          title "no clipping", \
      data("clip-norm") using "step":"grad_norm" with lines ls 1 \

@@ -24,8 +24,6 @@ NAMES = "healthy (lr 0.05)|lr 0.0005|no step|b frozen|broadcast targets|curved t
 name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
 final(run) = system(sprintf("tail -n 1 '%s' | cut -d, -f2", data(run))) + 0
 
-set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 4 ps 0.6
-
 set logscale y
 set format y "%g"
 set xlabel "step"
@@ -80,7 +78,7 @@ do for [pass = 1:200] {
     }
 }
 do for [i = 1:6] {
-    eval sprintf("set label %d '%s' at graph 1, first %.17g offset char 0.8, %.6f left tc lt %d", \
+    eval sprintf("set label %d '%s' at graph 1, first %.17g offset char 0.8, %.6f left tc rgb ink(%d)", \
                  i, name(i), END[i], LINE[i] - log10(END[i]) / DECADES_PER_LINE, i)
 }
 @PLOT

@@ -40,9 +40,9 @@ set ytics 0.1
 # The curves are named where they fall, along each drop: written across,
 # a name is wider than the gap to the next drop at SCALE=1.5.
 unset key
-set label 1 "plain" at 840, 0.6 rotate by 90 center offset 1.2, 0 textcolor rgb "#0072B2"
-set label 2 "μ = 0.5" at 430, 0.45 rotate by 90 center offset 1.2, 0 textcolor rgb "#D55E00"
-set label 3 "μ = 0.9" at 110, 0.3 rotate by 90 center offset 1.2, 0 textcolor rgb "#009E73"
+set label 1 "plain" at 840, 0.6 rotate by 90 center offset 1.2, 0 textcolor rgb ink(1)
+set label 2 "μ = 0.5" at 430, 0.45 rotate by 90 center offset 1.2, 0 textcolor rgb ink(2)
+set label 3 "μ = 0.9" at 110, 0.3 rotate by 90 center offset 1.2, 0 textcolor rgb ink(3)
 plot data("plateau") using "step":"loss" with lines ls 1 title "plain", \
      data("plateau-m0.5") using "step":"loss" with lines ls 2 title "μ = 0.5", \
      data("plateau-m0.9") using "step":"loss" with lines ls 3 title "μ = 0.9"

@@ -55,9 +55,9 @@ set object 1 rect from -1 - D, graph 0 to -1 + D, graph 1 \
 set object 2 rect from 1 - D, graph 0 to 1 + D, graph 1 \
     fc rgb "#D55E00" fs transparent solid 0.15 noborder back
 set label 1 sprintf("flat\nf'' = %.3g", FLAT_max) at -1, 1.95 center \
-    font FONT_NOTE textcolor rgb "#0072B2"
+    font FONT_NOTE textcolor rgb ink(1)
 set label 2 sprintf("sharp\nf'' = %.3g", SHARP_max) at 0.85, 1.95 right \
-    font FONT_NOTE textcolor rgb "#D55E00"
+    font FONT_NOTE textcolor rgb ink(2)
 plot f(x) ls 9 lw 1.8, \
      data("sharp-flat-critical") using "w":(strcol("kind") eq "minimum" ? column("loss") : NaN) \
          with points pt 7 ps 1 lc rgb "#000000"

@@ -46,7 +46,7 @@ set yrange [1e-3:1]
 unset key
 set label 4 "symmetric start,\nwith and without\njitter (dashed)" \
     at 1950, 0.25 right font FONT_NOTE textcolor rgb "#404040"
-set label 5 "random start" at 1950, 6e-3 right font FONT_NOTE textcolor rgb "#0072B2"
+set label 5 "random start" at 1950, 6e-3 right font FONT_NOTE textcolor rgb ink(1)
 plot data("xor-random") using "step":"loss" with lines ls 1, \
      data("xor-symmetric") using "step":"loss" with lines ls 2, \
      data("xor-jitter") using "step":"loss" with lines ls 3 dt 11
@@ -60,9 +60,9 @@ set yrange [1e-8:1e2]
 set ytics 100
 set label 1 (NONZERO_sum == 0 ? "symmetric start:\nexactly 0 at\nevery step, off\nthe log axis" \
                               : "symmetric start:\nNOT 0 at\nevery step") \
-    at graph 0.97, first 3e-5 right font FONT_NOTE textcolor rgb "#D55E00"
-set label 2 "random start" at 1000, 25 center font FONT_NOTE textcolor rgb "#0072B2"
-set label 3 "symmetric +\n10^{-6} jitter" at 1000, 0.05 center font FONT_NOTE textcolor rgb "#009E73"
+    at graph 0.97, first 3e-5 right font FONT_NOTE textcolor rgb ink(2)
+set label 2 "random start" at 1000, 25 center font FONT_NOTE textcolor rgb ink(1)
+set label 3 "symmetric +\n10^{-6} jitter" at 1000, 0.05 center font FONT_NOTE textcolor rgb ink(3)
 plot data("xor-random") using "step":"spread" with lines ls 1, \
      data("xor-jitter") using "step":"spread" with lines ls 3 dt 11
 unset multiplot

@@ -119,13 +119,22 @@ set linetype 2 lc rgb "#D55E00" lw 1.5 pt 5  ps 0.55   # vermillion, filled squa
 set linetype 3 lc rgb "#009E73" lw 1.5 pt 9  ps 0.7    # bluish green, filled triangle
 set linetype 4 lc rgb "#CC79A7" lw 1.5 pt 13 ps 0.7    # reddish purple, filled diamond
 set linetype 5 lc rgb "#E69F00" lw 1.5 pt 11 ps 0.7    # orange, filled triangle down
+# Two more for the figures that need six or seven (chapter 4's optimizers).
+set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 4  ps 0.6    # sky blue, open square
+set linetype 7 lc rgb "#000000" lw 1.2 pt 2  ps 0.6    # black, cross
+# Text in a curve's colour (a label written beside the curve) takes a
+# darker shade of the same hue, ink(N) for linetype N, so that it reads on
+# white: at least 4.5:1, where the palette's orange is 2.2:1 and its green
+# 3.4:1 as text. Write `textcolor rgb ink(2)`, never the curve's colour.
+INK = "#0072B2 #C35600 #008762 #A36085 #9E6D00 #3C7DA3 #000000"
+ink(n) = word(INK, n)
 # Two styles that are not "a result": 8 for references (a known answer, a
 # floor, a constant) and 9 for raw data points, both kept quiet so that the
 # results stand out against them.
 set linetype 8 lc rgb "#000000" lw 1.2 dt 11 pt 0    # black, dashed
 set linetype 9 lc rgb "#707070" lw 1   pt 6  ps 0.7    # grey open circles
 # Scripts say `ls N`; each line style N here simply is linetype N.
-do for [i in "1 2 3 4 5 8 9"] {
+do for [i in "1 2 3 4 5 6 7 8 9"] {
     eval sprintf("set style line %s lt %s", i, i)
 }
 

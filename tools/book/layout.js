@@ -8,6 +8,8 @@
 //   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
 //   split PAGE WIDTH: code "TEXT" breaks across lines (a flag or a name of
 //     24 characters or fewer: "--clip-norm" read as "-" and "-clip-norm")
+//   header PAGE: a table's header cell N is empty (a screen reader names
+//     the column by it); once, at 1280
 //   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
 //     did not read as math, and the comments it swallowed); once, at 1280
 //   ok PAGE WIDTH
@@ -69,7 +71,14 @@
       if (text.length <= 24 && c.getClientRects().length > 1)
         lines.push("split " + page + " " + width + ": code \"" + text + "\" breaks across lines");
     }
-    if (width === "1280") rawSource(page, doc);
+    if (width === "1280") {
+      rawSource(page, doc);
+      for (const row of doc.querySelectorAll("thead tr"))
+        row.querySelectorAll("th").forEach((th, k) => {
+          if (th.textContent.trim() === "")
+            lines.push("header " + page + ": a table's header cell " + (k + 1) + " is empty");
+        });
+    }
     if (lines.length === before) lines.push("ok " + page + " " + width);
   }
   // Text a reader sees, outside code and math, that still holds the

@@ -500,13 +500,19 @@ START_TEST(numerical_gradient_of_a_cubic)
     double want[2] = {3 * 0.25 + 2 * 1.5, 2 * -0.5 + cos(1.5)};
     /* What the central difference gives when each loss is rounded to float
      * (about 7 digits) before the subtraction. */
-    double float_losses[2];
+    double float_losses[2], forward[2], backward[2];
     for (int j = 0; j < 2; j++) {
         double plus[2] = {-0.5, 1.5}, minus[2] = {-0.5, 1.5};
         plus[j] += h, minus[j] -= h;
         float fp = (float)cubic_loss(plus, NULL), fm = (float)cubic_loss(minus, NULL);
         float_losses[j] = ((double)fp - (double)fm) / (2.0 * h);
+        double at = cubic_loss(saved, NULL);
+        forward[j] = (cubic_loss(plus, NULL) - at) / h;
+        backward[j] = (at - cubic_loss(minus, NULL)) / h;
     }
+    /* h kept in a float moves θ_j by 9.99999974737875e-6, not 1e-5: the
+     * difference over 2h is then the slope times hf/h, 2.5e-8 small. */
+    const double hf_over_h = (double)(float)h / h;
     if (grading_near(grad[0], want[0], 1e-8) && grading_near(grad[1], want[1], 1e-8))
         return;
     const char *why = "see the lesson's central-difference formula";
@@ -540,9 +546,14 @@ START_TEST(numerical_gradient_of_a_cubic)
         why = "the slope times h² (1e-10): a / 2.0 * h divides by 2 and then "
               "multiplies by h, since / and * bind alike, left to right; "
               "write / (2.0 * h)";
-    else if (grading_near(grad[0], want[0], 1e-4) && grading_near(grad[1], want[1], 1e-4))
+    else if ((grading_near(grad[0], forward[0], 1e-9) || grading_near(grad[0], backward[0], 1e-9)) &&
+             (grading_near(grad[1], forward[1], 1e-9) || grading_near(grad[1], backward[1], 1e-9)))
         why = "close but only to about h: that is a one-sided (forward or "
               "backward) difference; use (L(θ+h) - L(θ-h)) / 2h, accurate to h²";
+    else if (grading_near(grad[0], want[0] * hf_over_h, 1e-9) &&
+             grading_near(grad[1], want[1] * hf_over_h, 1e-9))
+        why = "off by 2.5e-8 relative, which is h = 1e-5 rounded to a float "
+              "(9.99999975e-6): keep h, and θ_j ± h, in double";
     ck_abort_msg("numerical gradient of θ0³ + 2θ0θ1 + sin θ1 at (-0.5, 1.5) "
                  "with h = 1e-5 gave (%.12g, %.12g); the exact gradient is "
                  "(%.12g, %.12g): %s", grad[0], grad[1], want[0], want[1], why);

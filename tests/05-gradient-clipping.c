@@ -296,6 +296,15 @@ START_TEST(clip_norm_hand_worked)
         else if (grads_scaled(&m, 5.0, 5.0))
             why = "the coefficient is upside down: max_norm/(norm + 1e-6), "
                   "not its inverse";
+        /* Other norms than torch's default L2: the largest entry, 2, or
+         * the sum of the entries' sizes, 5 + 8 = 13. */
+        else if (grads_scaled(&m, 1.0 / (2.0 + 1e-6), 1.0 / (2.0 + 1e-6)))
+            why = "the norm was the largest entry, 2 (the ∞-norm): "
+                  "clip_grad_norm's is the L2 norm, √(Σ g²) = 5 over every "
+                  "entry of every tensor";
+        else if (grads_scaled(&m, 1.0 / (13.0 + 1e-6), 1.0 / (13.0 + 1e-6)))
+            why = "the norm was the sum of the entries' sizes, 13 (the "
+                  "1-norm): clip_grad_norm's is the L2 norm, √(Σ g²) = 5";
         else if (grading_near(m.grad_a[1], 2.0 * c, 5e-8) &&
                  grading_near(m.grad_c[0], 2.0 * c, 5e-8))
             why = "right to about 7 digits: the coefficient (or the "

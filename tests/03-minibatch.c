@@ -1090,8 +1090,13 @@ START_TEST(epoch_drop_last)
                   "with drop_last, an epoch of 3 examples in batches of 2 is "
                   "one step, to w = 1.7, b = 0.5; got %zu step(s), w = "
                   "%.10g, b = %.10g%s", steps, w, b,
-                  steps == 2 ? ": the partial batch should have been dropped"
-                             : "");
+                  steps == 2 && grading_near(w, 1.7, TIGHT) && grading_near(b, 0.5, TIGHT) &&
+                          losses[1] == -1.0
+                      ? ": w and b are right, one step was taken, but the count "
+                        "returned counts the dropped batch too; return the "
+                        "steps taken"
+                  : steps == 2 ? ": the partial batch should have been dropped"
+                               : "");
 }
 END_TEST
 

@@ -230,6 +230,25 @@ START_TEST(global_norm_nonfinite)
                   "grad_global_norm of the tensors (-inf, 1), (2) gave %g, "
                   "expected +inf: (-inf)² is +inf, and so are the sum of "
                   "squares and its square root", got);
+    /* Finite entries whose squares overflow: (1e200), (1e200). 1e400 is
+     * past the largest double, so Σ g² is inf and so is the norm, as
+     * torch's (torch.linalg.vector_norm and clip_grad_norm_ both give inf
+     * in float64, and the clip then zeroes the gradient). A norm rescaled
+     * against overflow, as BLAS's dnrm2 computes it, gives 1.414e200: a
+     * better number, but not the contract's, and a run would part from
+     * torch's there. */
+    double big_a[] = {1e200, SENTINEL}, big_b[] = {1e200, SENTINEL};
+    Parameter big[] = {{NULL, big_a, 1}, {NULL, big_b, 1}};
+    got = grad_global_norm(big, 2);
+    ck_assert_msg(isinf(got) && got > 0.0,
+                  "grad_global_norm of the tensors (1e200), (1e200) gave %g, "
+                  "expected +inf%s", got,
+                  grading_near(got, sqrt(2.0) * 1e200, 1e-12)
+                      ? ": the norm was rescaled to dodge the overflow; the "
+                        "contract is sqrt(Σ g²) in doubles, as torch "
+                        "computes it, and 1e200² is inf"
+                      : ": 1e200² is past the largest double, so the sum of "
+                        "squares is inf, and so is its square root");
 }
 END_TEST
 

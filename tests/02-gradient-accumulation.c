@@ -748,6 +748,8 @@ typedef enum {
     SIM_Y_FROM_START,    /* x advanced to the micro-batch, y left at 0 */
     SIM_Y_BY_INDEX,      /* y advanced by the micro-batch's index m, not by
                             the examples before it (y + m) */
+    SIM_OFFSET_BY_FIRST, /* micro-batch m read from m·n_0, as if every
+                            micro-batch had the first one's size */
     SIM_KINDS
 } Simulated;
 
@@ -797,6 +799,10 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
         "y was advanced by the micro-batch's number m while x moved to "
         "its first example: micro-batch m reads x + first and y + first, "
         "first the sum of the sizes before it",
+    [SIM_OFFSET_BY_FIRST] =
+        "micro-batch m started at m times the first micro-batch's size, "
+        "which is where it starts only when all sizes are equal: start it "
+        "at the sum of the sizes before it (the weights n_m / N were right)",
 };
 
 /* Runs one accumulated step from `start` (values and grads) the wrong way
@@ -816,7 +822,13 @@ static void simulate(Simulated kind, const size_t *sizes, size_t k,
     for (size_t m = 0; m < k; m++) {
         if (kind == SIM_SKIP_LAST && m + 1 == k)
             break;
-        size_t from = kind == SIM_SAME_SLICE ? 0 : first;
+        size_t from = kind == SIM_SAME_SLICE        ? 0
+                      : kind == SIM_OFFSET_BY_FIRST ? m * sizes[0]
+                                                    : first;
+        if (from + sizes[m] > sizeof XA / sizeof *XA) {
+            *w_out = *b_out = NAN; /* past the data: no step to compare */
+            return;
+        }
         size_t y_from = kind == SIM_Y_FROM_START ? 0
                         : kind == SIM_Y_BY_INDEX ? m : from;
         double gw, gb;

@@ -423,6 +423,21 @@ static const char *combine_mistake(double got, const double *m,
         return "the weighted mean was divided by the number of shards as "
                "well: the weights count/total already average, and "
                "dividing again averages twice";
+    /* Weights from shard_of's even split of the total, not the counts
+     * given (the empty shards still skipped): the same when the shards
+     * were cut by shard_of. */
+    double even = 0;
+    bool cut_evenly = true;
+    for (size_t s = 0; s < shards; s++) {
+        size_t share = total / shards + (s < total % shards);
+        if (c[s] > 0)
+            even += (double)share / (double)total * m[s];
+        cut_evenly &= share == c[s];
+    }
+    if (!cut_evenly && grading_near(got, even, 1e-12))
+        return "the weights are the even split's (shard_weight(total, "
+               "shards, s)), not the shards' own counts: weight each mean "
+               "by counts[s] / total, since shards need not be cut evenly";
     if (shards * c[0] != total &&
         grading_near(got, weighted / (double)(shards * c[0]), 1e-12))
         return "the total taken as shards × the first shard's count (equal "

@@ -1380,6 +1380,14 @@ START_TEST(identical_copies_and_a_different_last_unit)
                         "largest minus smallest, is 0 here, and units are "
                         "identical when the spread is AT MOST tol; they "
                         "differ when spread > tol, not >= tol"
+                  /* Measured from 0, the spreads are the values' own sizes,
+                   * 0.3, 0.7, 0.1 and 0.5: within 0.8, not within 0.6. */
+                  : identical(&COPIES, 3, 0.8) && !identical(&COPIES, 3, 0.6)
+                      ? "(with tol = 0.8 it returned true, with 0.6 false: "
+                        "the spread was measured from 0, the size of the "
+                        "largest weight, 0.7): start the smallest and "
+                        "largest at the first unit's value, or at +inf and "
+                        "-inf, never at 0"
                       : "(unit j's weights are w_in[j*inputs + i]: row j "
                         "starts at j*inputs)");
     ck_assert_msg(identical(&COPIES, 1, 0.0),

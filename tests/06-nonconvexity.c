@@ -795,9 +795,13 @@ static const double wells_minima[] = {1.0, 0.0, -3.0, 0.0};
 /* f = x² + y²: with η = 1/4 each step halves the point exactly (binary
  * arithmetic), so from (1, 0) the gradient norm after k steps is exactly
  * 2·2^-k. With grad_tol = 2^-9 the run converges at step k = 10. */
+/* The last point bowl_grad was asked about: where a run stopped. */
+static double bowl_last[2];
+
 static void bowl_grad(const double theta[2], const void *ctx, double g[2])
 {
     (void)ctx;
+    bowl_last[0] = theta[0], bowl_last[1] = theta[1];
     g[0] = 2.0 * theta[0];
     g[1] = 2.0 * theta[1];
 }
@@ -942,6 +946,18 @@ START_TEST(basin_label_unfinished_run)
                       "have converged"},
                      {0, NULL}});
     bowl.max_steps = 10;
+    /* Compared as |∇f|² <= grad_tol, the run stops where 4·2^-2k <= 2^-9,
+     * at step 6, (2^-6, 0): said before the step-length reading below,
+     * which stops at step 8. */
+    const double one[2] = {1.0, 0.0};
+    bowl_last[0] = NAN;
+    ck_assert_msg(basin_label(bowl_grad, NULL, one, bowl_minimum, 1, &bowl) != BASIN_OTHER ||
+                      bowl_last[0] != 0x1p-6,
+                  "basin_label from (1, 0) with lr 0.25, grad_tol 2^-9 "
+                  "stopped at (2^-6, 0), outside the radius: that is where "
+                  "the squared norm gx² + gy² reaches grad_tol; converged "
+                  "means the norm itself, sqrt(gx² + gy²), is <= grad_tol "
+                  "(at step 10)");
     expect_label(bowl_grad, 1.0, 0.0, bowl_minimum, 1, &bowl, 0,
                  (const WrongLabel[]){
                      {BASIN_UNFINISHED,

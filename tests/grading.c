@@ -448,10 +448,11 @@ static Verdict explain(TestResult *tr)
     } else if (strstr(msg, "signal 11") || strstr(msg, "signal 7")) {
         v.status = "crash";
         snprintf(v.message, sizeof v.message,
-                 "crashed (%s): it read or wrote memory it does not own, an "
-                 "index past the end of an array or a NULL pointer, or it "
-                 "ran out of stack (a function that calls itself without "
-                 "end?)", msg);
+                 "crashed (%s): it read or wrote memory it does not own (an "
+                 "index past the end of an array, a NULL pointer, or a "
+                 "write into an input it may only read: a const array can "
+                 "sit in read-only memory), or it ran out of stack (a "
+                 "function that calls itself without end?)", msg);
     } else if (strstr(msg, "signal 8")) {
         v.status = "crash";
         snprintf(v.message, sizeof v.message,

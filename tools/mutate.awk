@@ -17,10 +17,11 @@
 # A mutant is named for the function it breaks, so it must break only
 # that one: a find whose line is in several functions (every optimizer
 # has `double g = grads[i] + ...`) is an error unless an `in` line before
-# it names the functions it is meant for. Its matches elsewhere are left
-# alone. A function is what starts at a line in the first column with a
-# `(` and no closing `;`, and ends at a `}` in the first column; outside
-# them is the file's top (its includes), which `in` calls `-`.
+# it names the functions it is meant for; each function it names must
+# then hold the line. Its matches elsewhere are left alone. A function is
+# what starts at a line in the first column with a `(` and no closing `;`,
+# and ends at a `}` in the first column; outside them is the file's top
+# (its includes), which `in` calls `-`.
 
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 function rest(line) { sub(/^[a-z]+[ \t]*/, "", line); return line }
@@ -62,6 +63,10 @@ END {
     for (i = 1; i <= nf; i++) {
         if (!used[i])
             fail("no line '" finds[i] "' in " (within[i] == "" ? FILENAME : trim(within[i]) " of " FILENAME))
+        named = split(trim(within[i]), names, " ")
+        for (k = 1; k <= named; k++)
+            if (!((i, names[k]) in seen))
+                fail("no line '" finds[i] "' in " names[k] " of " FILENAME " (the `in` line names it)")
         if (within[i] == "" && split(trim(where[i]), parts, " ") > 1)
             fail("'" finds[i] "' is in" where[i] ": add a line `in NAME ...` naming the functions it is meant for")
     }

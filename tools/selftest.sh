@@ -339,6 +339,15 @@ mutate_confines_finds() {
     fi
     grep -qF "in lion_step of solutions/04-optimizers.c" "$scratch/confined.err" ||
         { cat "$scratch/confined.err"; return 1; }
+    # Every function an `in` names must hold the line: a misspelt one too.
+    printf '%s\n' 'mutant  misspelt' 'in      sgd_step adam_stpe' \
+        'find    double g = grads[i] + cfg->weight_decay * params[i];' 'replace double g = grads[i];' >"$spec"
+    if awk -v spec="$spec" -v name=misspelt -f tools/mutate.awk solutions/04-optimizers.c \
+        >/dev/null 2>"$scratch/confined.err"; then
+        echo "an \`in\` naming a function without the line was applied to the others"; return 1
+    fi
+    grep -qF "in adam_stpe of solutions/04-optimizers.c (the \`in\` line names it)" "$scratch/confined.err" ||
+        { cat "$scratch/confined.err"; return 1; }
 }
 in_group mutants-04 && check "a mutant's find in several functions needs \`in\`, which confines it to those" mutate_confines_finds
 

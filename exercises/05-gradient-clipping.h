@@ -32,7 +32,9 @@ typedef struct {
 /* ----------------------------- lesson: "Clipping by global norm" */
 
 /* The L2 norm of the whole gradient, every entry of every tensor taken as
- * one vector: sqrt(Σ_t Σ_i grad_t[i]²). 0 when there are no entries. */
+ * one vector: sqrt(Σ_t Σ_i grad_t[i]²), the squares summed in doubles as
+ * torch sums them, so entries whose squares overflow (1e200) give inf, as
+ * torch's norm does. 0 when there are no entries. */
 double grad_global_norm(const Parameter *params, size_t count);
 
 /* Clips the gradient by its global norm, in place, with the semantics of

@@ -971,8 +971,9 @@ static const ForwardCase forward_cases[] = {
 START_TEST(activation_forward_values)
 {
     /* σ(-40) = e^-40/(1 + e^-40) = e^-40 in doubles; tanh(±400) and σ(40)
-     * round to ±1 (and e^800, in the formula that defines tanh, is inf). Tolerance 1e-14 relative (the arguments ln 3/2, ln 2,
-     * ln 3 are rounded to doubles themselves). */
+     * round to ±1 (and e^800, in the formula that defines tanh, is inf).
+     * Tolerance 1e-14 relative (the arguments ln 3/2, ln 2, ln 3 are
+     * rounded to doubles themselves). */
     const ForwardCase *t = &forward_cases[_i];
     double a[7];
     fill(a, 7, NAN);

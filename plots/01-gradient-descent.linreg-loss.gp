@@ -51,14 +51,16 @@ set label 1 sprintf("least-squares minimum (noise floor) = %.4f", floor_loss) \
     font FONT_NOTE
 
 # linreg.csv is the reference run; its learning rate, 0.05, is the program's
-# default (see chapters/01-gradient-descent.runs). A marker every 25 steps
-# tells the curves apart by shape as well as colour.
-plot data("linreg-lr0.005") using "step":"loss" with linespoints ls 3 pi 25 \
-         title "η = 0.005 (too small)", \
-     data("linreg")         using "step":"loss" with linespoints ls 1 pi 25 \
-         title "η = 0.05 (reference run)", \
-     data("linreg-lr0.7")   using "step":"loss" with linespoints ls 5 pi 25 \
-         title sprintf("η = 0.7 (below 2/λ_{max} = %.3f)", max_stable_lr), \
-     data("linreg-lr0.75")  using "step":"loss" with linespoints ls 4 pi 25 \
-         title "η = 0.75 (above it: diverges)", \
+# default (see chapters/01-gradient-descent.runs). Each curve carries its
+# marker every 25 steps, from a step of its own (two runs share the floor
+# from step 50), so that the curves differ in shape as well as colour; the
+# key's entries are drawn apart, with both.
+RUNS = "linreg-lr0.005 linreg linreg-lr0.7 linreg-lr0.75"
+STYLES = "3 1 5 4"
+NAMES = "η = 0.005 (too small)|η = 0.05 (reference run)|" . \
+         sprintf("η = 0.7 (below 2/λ_{max} = %.3f)", max_stable_lr) . "|η = 0.75 (above it: diverges)"
+name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
+plot for [i = 1:4] data(word(RUNS, i)) using "step":"loss" with lines ls int(word(STYLES, i)) notitle, \
+     for [i = 1:4] data(word(RUNS, i)) using "step":"loss" every 25::(6*i - 6) with points ls int(word(STYLES, i)) notitle, \
+     for [i = 1:4] NaN with linespoints ls int(word(STYLES, i)) title name(i), \
      floor_loss with lines ls 8 notitle

@@ -28,12 +28,20 @@ set yrange [0:2.5]
 set key at screen 0.5, character 0.3 center bottom vertical maxrows 2 Left reverse \
     samplen 1.5 font FONT_SMALL
 set title "loss of the global batch"
-# (A marker every 12 rows, a hundred rows a run, tells the curves apart
-# by shape as well as colour.)
-plot data("lb-small")         using ($1 * 16):"loss"  with linespoints lt 1 lw 0.6 pi 12 title "batch 16, lr 0.02", \
-     data("lb-large-same-lr") using ($1 * 128):"loss" with linespoints lt 2 pi 12 title "batch 128, lr 0.02", \
-     data("lb-large-linear")  using ($1 * 128):"loss" with linespoints lt 3 pi 12 title "batch 128, lr 0.16", \
-     data("lb-large-warmup")  using ($1 * 128):"loss" with linespoints lt 4 pi 12 title "lr 0.16, 20 steps warm-up"
+# Each curve carries its marker every 12 rows (a run has about a hundred),
+# from a row of its own so that the markers of curves that run together do
+# not stack, and differs in shape as well as colour; the key's entries are
+# drawn apart, with both. (Batch 16's rows are every 8 steps, batch 128's
+# every step: both are 128 examples apart.)
+RUNS = "lb-small lb-large-same-lr lb-large-linear lb-large-warmup"
+BATCH = "16 128 128 128"
+WIDTH = "0.6 1.5 1.5 1.5"
+NAMES = "batch 16, lr 0.02|batch 128, lr 0.02|batch 128, lr 0.16|lr 0.16, 20 steps warm-up"
+name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
+seen(i) = column(1) * real(word(BATCH, i))
+plot for [i = 1:4] data(word(RUNS, i)) using (seen(i)):"loss" with lines lt i lw real(word(WIDTH, i)) notitle, \
+     for [i = 1:4] data(word(RUNS, i)) using (seen(i)):"loss" every 12::(3*i - 3) with points lt i notitle, \
+     for [i = 1:4] NaN with linespoints lt i lw real(word(WIDTH, i)) title name(i)
 set title "test loss after\n12,800 examples"
 unset xlabel
 set xrange [-0.6:3.6]

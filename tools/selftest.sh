@@ -776,7 +776,8 @@ in_group outputs && check "lessons quote the current source and runs" lessons_ar
 # fail on a page built to spill, a wide table with no box of its own, and
 # on a figure whose y label starts left of the canvas, on text that
 # shows the lesson's source (a $ pandoc did not read as math), on a
-# flag broken after its first dash, and on an empty table header.
+# flag broken after its first dash, and on table headers with no words
+# (empty, math alone, or no header row).
 book_fits_screens() {
     tools/book-layout.sh build/book || return 1
     bad=$scratch/bad-book
@@ -788,7 +789,8 @@ book_fits_screens() {
         echo '<table><tr><td>a_very_long_unbreakable_cell_name_that_is_wider_than_any_phone_screen_by_far</td></tr></table>'
         echo '<p>One step lands at $w = $ -84.1<!-- fact: plain@1 w -->, where <code>$ make</code> is code.</p>'
         echo '<p style="width: 4em">Run it with <code>--clip-norm</code>.</p>'
-        echo '<table><thead><tr><th>step</th><th></th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>'
+        echo '<table><thead><tr><th>step</th><th></th><th><math><mi>η</mi></math></th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>'
+        echo '<table><tbody><tr><td>read</td><td>26.8 ms</td></tr></tbody></table>'
         echo '</main></body></html>'
     } >"$bad/wide.html"
     mkdir -p "$bad/figures"
@@ -801,7 +803,9 @@ book_fits_screens() {
         grep -q '^raw wide.html: "One step lands at \$w = \$ -84.1" shows a \$' "$scratch/bad-book.out" &&
         [ "$(grep -c '^raw ' "$scratch/bad-book.out")" -eq 1 ] &&
         grep -q '^split wide.html 390: code "--clip-norm" breaks across lines' "$scratch/bad-book.out" &&
-        grep -q '^header wide.html: a table.s header cell 2 is empty' "$scratch/bad-book.out" ||
+        grep -q '^header wide.html: a table.s header cell 2 has no words' "$scratch/bad-book.out" &&
+        grep -q '^header wide.html: a table.s header cell 3 has no words' "$scratch/bad-book.out" &&
+        grep -q '^header wide.html: a table has no header row' "$scratch/bad-book.out" ||
         { cat "$scratch/bad-book.out"; return 1; }
 }
 in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, shows no \$ of its source, splits no flag and names every table column, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens

@@ -8,8 +8,9 @@
 //   wrap PAGE WIDTH: "TEXT" after inline math starts a line of its own
 //   split PAGE WIDTH: code "TEXT" breaks across lines (a flag or a name of
 //     24 characters or fewer: "--clip-norm" read as "-" and "-clip-norm")
-//   header PAGE: a table's header cell N is empty (a screen reader names
-//     the column by it); once, at 1280
+//   header PAGE: a table has no header row, or its header cell N has no
+//     words (empty, or math alone, which Chromium gives no name): a
+//     screen reader names a column by it; once, at 1280
 //   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
 //     did not read as math, and the comments it swallowed); once, at 1280
 //   ok PAGE WIDTH
@@ -73,11 +74,19 @@
     }
     if (width === "1280") {
       rawSource(page, doc);
-      for (const row of doc.querySelectorAll("thead tr"))
-        row.querySelectorAll("th").forEach((th, k) => {
-          if (th.textContent.trim() === "")
-            lines.push("header " + page + ": a table's header cell " + (k + 1) + " is empty");
+      for (const table of doc.querySelectorAll("table")) {
+        // (pandoc writes no thead at all for a header row left empty.)
+        if (!table.querySelector("thead th")) {
+          lines.push("header " + page + ": a table has no header row (" + describe(table).slice(0, 60) + ")");
+          continue;
+        }
+        table.querySelectorAll("thead th").forEach((th, k) => {
+          const words = th.cloneNode(true);
+          words.querySelectorAll("math").forEach((m) => m.remove());
+          if (words.textContent.trim() === "")
+            lines.push("header " + page + ": a table's header cell " + (k + 1) + " has no words");
         });
+      }
     }
     if (lines.length === before) lines.push("ok " + page + " " + width);
   }

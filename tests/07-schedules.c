@@ -673,6 +673,26 @@ START_TEST(cosine_next_hand_worked)
                          : "scale lr - eta_min by the ratio of 1 + cos at k "
                            "and at k - 1, then add eta_min");
     }
+    /* t_max 1, eta_min 0, from 1: down to 0 in one step, and every other
+     * step (k - 1 - t_max = 0, 2, 4, ...) the special case climbs back by
+     * (1 - cos π)/2 = 1: 1, 0, 1, 0, 1, 0 (torch 1.13's chain gives the
+     * same). A test written as k % (2·t_max) == t_max + 1 never fires
+     * here: k % 2 is never 2. */
+    lr = 1.0;
+    for (size_t k = 0; k < 6; k++) {
+        double before = lr, bottom_or_top = k % 2 == 0 ? 1.0 : 0.0;
+        lr = cosine_lr_next(lr, 1.0, 0.0, k, 1);
+        ck_assert_msg(lr == bottom_or_top,
+                      "CosineAnnealingLR(T_max 1, eta_min 0) from 1, chained: "
+                      "step %zu, handed %.17g, gave %.17g, expected %g: %s", k,
+                      before, lr, bottom_or_top,
+                      isnan(lr) ? "a nan: the special case (k - 1 - t_max a "
+                                  "multiple of 2·t_max) did not fire, and "
+                                  "the ratio divided 0 by 0; with t_max 1 it "
+                                  "holds at every even k from 2"
+                                : "with t_max 1 the rate falls to eta_min "
+                                  "and climbs back every other step");
+    }
 }
 END_TEST
 
@@ -1535,11 +1555,35 @@ START_TEST(is_better_negative_best)
 }
 END_TEST
 
+/* A nan loss is never better: every comparison with nan is false, so the
+ * header's rule (current < bound, or >) says false, as torch's does. A
+ * rule written as "not worse", !(current >= bound), says true, and a
+ * diverged run would become the best. */
+START_TEST(is_better_nan)
+{
+    for (int mode = 0; mode < 2; mode++)
+        for (int tm = 0; tm < 2; tm++) {
+            PlateauConfig c = {.mode = (PlateauMode)mode, .factor = 0.1,
+                               .patience = 10, .threshold = 1e-4,
+                               .threshold_mode = (ThresholdMode)tm,
+                               .cooldown = 0, .min_lr = 0.0, .eps = 1e-8};
+            ck_assert_msg(!plateau_is_better(&c, NAN, 1.0),
+                          "plateau_is_better(mode %s, threshold 1e-4 %s): a "
+                          "nan loss against best 1 gave true: a nan is never "
+                          "better; write the header's comparison (current < "
+                          "bound, or > in max mode), which is false for nan, "
+                          "not \"not worse\", !(current >= bound), which is "
+                          "true", MODE_NAME[mode], THRESHOLD_NAME[tm]);
+        }
+}
+END_TEST
+
 static void add_is_better_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, is_better_rules, 0, (int)COUNT(better_cases));
     tcase_add_test(tc, is_better_negative_best);
     tcase_add_test(tc, is_better_than_the_start);
+    tcase_add_test(tc, is_better_nan);
 }
 
 /* ====================================================== plateau_step() */
@@ -1772,10 +1816,35 @@ START_TEST(plateau_history)
 }
 END_TEST
 
+/* A nan loss is a bad step like any worse one: with patience 0, factor
+ * 0.5 and best 1, the rate halves and best stays 1 (torch 1.13's
+ * ReduceLROnPlateau does the same). A step that let the nan through as
+ * better keeps the rate and makes best nan, after which nothing is ever
+ * better again. */
+START_TEST(plateau_nan_is_a_bad_step)
+{
+    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.5, .patience = 0,
+                       .threshold = 1e-4, .threshold_mode = THRESHOLD_REL,
+                       .cooldown = 0, .min_lr = 0.0, .eps = 1e-8};
+    PlateauState st = {.best = 1.0, .num_bad_epochs = 0,
+                       .cooldown_counter = 0};
+    double lr = plateau_step(&st, &c, 1.0, NAN);
+    ck_assert_msg(lr == 0.5 && st.best == 1.0,
+                  "plateau_step(patience 0, factor 0.5) from best 1 with a "
+                  "nan loss gave rate %g and best %g, expected 0.5 and 1: %s",
+                  lr, st.best,
+                  isnan(st.best) ? "the nan was taken for an improvement; a "
+                                   "nan is never better, so it is a bad step"
+                                 : "a nan loss is a bad step, like a worse "
+                                   "one");
+}
+END_TEST
+
 static void add_plateau_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, plateau_history, 0,
                         (int)COUNT(PLATEAU_HISTORIES));
+    tcase_add_test(tc, plateau_nan_is_a_bad_step);
 }
 
 /* ===================================================== range_test_lr() */

@@ -1033,11 +1033,41 @@ START_TEST(scaled_step_overflow_at_scale_one)
 }
 END_TEST
 
+/* The order the contract gives, check then unscale, matters once the
+ * scale is below 1 (backed off far enough): unscaling then multiplies by
+ * 1/scale > 1, and a finite gradient can overflow only then. At scale 0.5
+ * the scaled gradient 1e308 is finite, so the step is taken (PyTorch's
+ * kernel, too, tests each value before it multiplies), its gradient
+ * becomes 2e308 = inf, and the clean step counts: scale 0.5, tracker 1.
+ * Unscaling first finds an inf and skips: false, scale 0.25, tracker 0. */
+START_TEST(scaled_step_checks_before_unscaling)
+{
+    LossScaler s = LOSS_SCALER_DEFAULTS;
+    s.scale = 0.5;
+    double master[] = {1.0};
+    uint16_t low[] = {0x3C00};
+    double g[] = {1e308};
+    bool taken = scaled_sgd_step(master, low, FORMAT_FP16, g, 1, 0.5, &s);
+    ck_assert_msg(taken && isinf(g[0]) && s.scale == 0.5 && s.growth_tracker == 1,
+                  "scaled_sgd_step at scale 0.5 with the scaled gradient "
+                  "1e308 (finite): returned %s, gradient %g, scale %g and "
+                  "tracker %zu; expected true, inf (1e308/0.5), 0.5 and 1%s",
+                  taken ? "true" : "false", g[0], s.scale, s.growth_tracker,
+                  !taken && isinf(g[0])
+                      ? ": the gradients were checked after unscaling; check "
+                        "the scaled ones first, then unscale, as the "
+                        "contract orders (an overflow is the backward "
+                        "pass's, not the unscaling's)"
+                      : "");
+}
+END_TEST
+
 static void add_scaled_step_tests(TCase *tc)
 {
     tcase_add_test(tc, scaled_step_clean);
     tcase_add_test(tc, scaled_step_overflow);
     tcase_add_test(tc, scaled_step_overflow_at_scale_one);
+    tcase_add_test(tc, scaled_step_checks_before_unscaling);
 }
 
 

@@ -39,14 +39,16 @@ void linear_forward(const double *x, const double *w, const double *b,
 
 /* The backward pass of linear_forward: given dy = ∂L/∂y (n × out) and the
  * layer's input x and weights w, for every k, o and i
- *   dw[k][o] += x[0][k]·dy[0][o] + x[1][k]·dy[1][o] + ...   (in × out: xᵀ·dy)
- *   db[o]    += dy[0][o] + dy[1][o] + ...                    (out: summed
+ *   dw[k][o] += x[0][k]·dy[0][o], += x[1][k]·dy[1][o], ...  (in × out: xᵀ·dy)
+ *   db[o]    += dy[0][o], += dy[1][o], ...                   (out: summed
  *                                                             over the batch)
  *   dx[i][k]  = dy[i][0]·w[k][0] + dy[i][1]·w[k][1] + ...    (n × in: dy·wᵀ)
- * each sum over the batch (i) or the outputs (o) in increasing order. dw
- * and db are ADDED to, never overwritten: a gradient accumulates over
- * everything the loss depends on, and the caller zeroes it once per step
- * (PyTorch's zero_grad). dx is overwritten, its sums starting from 0, and
+ * each sum over the batch (i) or the outputs (o) in increasing order; dw's
+ * and db's terms are added to them one at a time, starting from what they
+ * hold (as matmul_add adds). dw and db are ADDED to, never overwritten: a
+ * gradient accumulates over everything the loss depends on, and the
+ * caller zeroes it once per step (PyTorch's zero_grad). dx is
+ * overwritten, its sums starting from 0, and
  * skipped when dx is NULL (the first layer's inputs are data: nobody needs
  * their gradient). scratch holds at least in·max(n, out) doubles that the
  * function may overwrite (room to transpose x or w; a plain loop needs

@@ -928,6 +928,31 @@ START_TEST(backward_zero_row)
 }
 END_TEST
 
+/* dw and db take their terms one at a time, from what they hold (the
+ * header's "+= ..., += ..."): n 2, in 1, out 1, x (1, 1), dy (2^-53,
+ * 2^-53), dw = db = 1. Each 1 + 2^-53 is a tie and rounds to even, 1, so
+ * both stay exactly 1. A sum over the batch taken first, 2^-53 + 2^-53 =
+ * 2^-52, then added once, gives 1 + 2^-52: a backward whose gradient
+ * starts from 0 cannot tell the two apart, but one that accumulates can. */
+START_TEST(backward_adds_term_by_term)
+{
+    const double x[] = {1.0, 1.0}, w[] = {1.0}, dy[] = {0x1p-53, 0x1p-53};
+    double dw[] = {1.0}, db[] = {1.0}, dx[2], scratch[2];
+    linear_backward(x, w, dy, 2, 1, 1, dw, db, dx, scratch);
+    ck_assert_msg(dw[0] == 1.0 && db[0] == 1.0,
+                  "linear_backward onto dw = db = 1 with x (1, 1) and dy "
+                  "(2^-53, 2^-53) left dw = %.17g, db = %.17g; expected 1 "
+                  "and 1 exactly: %s", dw[0], db[0],
+                  dw[0] == 1.0 + 0x1p-52 || db[0] == 1.0 + 0x1p-52
+                      ? "the batch's sum was taken first and added once; add "
+                        "each example's term to dw and db in turn (1 + "
+                        "2^-53 rounds to 1, twice), as the header's += ..., "
+                        "+= ... says"
+                      : "add each example's term to what dw and db hold, in "
+                        "increasing i");
+}
+END_TEST
+
 static void add_backward_tests(TCase *tc)
 {
     tcase_add_test(tc, backward_hand_worked);
@@ -935,6 +960,7 @@ static void add_backward_tests(TCase *tc)
     tcase_add_test(tc, backward_dx_null);
     tcase_add_test(tc, backward_finite_differences);
     tcase_add_test(tc, backward_order_bit_exact);
+    tcase_add_test(tc, backward_adds_term_by_term);
     tcase_add_test(tc, backward_edges);
     tcase_add_test(tc, backward_zero_row);
 }

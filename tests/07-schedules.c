@@ -1020,10 +1020,40 @@ START_TEST(warmup_cosine_hand_worked)
 }
 END_TEST
 
+/* Bit for bit where the two ways of writing the milestone part: base
+ * 0.01, start_factor 0.1, warm-up 5, t_max 20, eta_min 0.001. At k = 5
+ * cosine_lr at 0 is 0.001 + 0.009·(1 + 1)/2 = 0.010000000000000002 in
+ * doubles, not 0.01 (torch 1.13's SequentialLR gives these three). A
+ * milestone that hands back base_lr is right only when eta_min is 0. */
+START_TEST(warmup_cosine_milestone_bits)
+{
+    WarmupHow h = {{0.1, 5, 20, 0.001}, 0.01};
+    const double want[] = {0.008199999999999999, 0.010000000000000002,
+                           0.00994459753267812};
+    double lr = 0.01;
+    for (size_t k = 0; k <= 6; k++) {
+        lr = warmup_next(lr, k, &h);
+        if (k < 4)
+            continue;
+        ck_assert_msg(lr == want[k - 4],
+                      "warm-up over 5 steps from a tenth of 0.01, then a "
+                      "cosine (t_max 20, eta_min 0.001): step %zu gave "
+                      "%.17g, expected %.17g bit for bit (torch's)%s", k, lr,
+                      want[k - 4],
+                      k == 5 && lr == 0.01
+                          ? ": at the milestone the cosine restarts from "
+                            "its closed form, cosine_lr at 0, which is "
+                            "eta_min + (base - eta_min), not base itself"
+                          : "");
+    }
+}
+END_TEST
+
 static void add_warmup_tests(TCase *tc)
 {
     tcase_add_test(tc, warmup_cosine_matches_torch);
     tcase_add_test(tc, warmup_cosine_hand_worked);
+    tcase_add_test(tc, warmup_cosine_milestone_bits);
 }
 
 /* ======================================================= onecycle_lr() */
@@ -1380,11 +1410,46 @@ START_TEST(onecycle_phase_ends)
 }
 END_TEST
 
+/* Bit for bit as torch 1.13's OneCycleLR: with max_lr 0.1 over 100 steps
+ * the last rate is min = (0.1/25)/1e4, which is not 0.1/(25·1e4) in the
+ * last bit; and linear annealing is (end - start)·pct + start, which at
+ * step 3 (pct_start 0.3) gives 0.013931034482758621, where
+ * start·(1 - pct) + end·pct gives 0.01393103448275862. */
+START_TEST(onecycle_bits)
+{
+    OneCycle c = {.max_lr = 0.1, .total_steps = 100, .pct_start = 0.3,
+                  .anneal_linear = false, .div_factor = 25.0,
+                  .final_div_factor = 1e4, .three_phase = false,
+                  .base_momentum = 0.85, .max_momentum = 0.95};
+    double last = onecycle_lr(&c, 99, NULL);
+    ck_assert_msg(last == 0.1 / 25.0 / 1e4,
+                  "OneCycleLR(max_lr 0.1, 100 steps): the last rate is "
+                  "%.17g, expected %.17g bit for bit: min is initial / "
+                  "final_div_factor, initial being max_lr / div_factor%s",
+                  last, 0.1 / 25.0 / 1e4,
+                  last == 0.1 / (25.0 * 1e4)
+                      ? " (max_lr / (div_factor·final_div_factor) rounds "
+                        "otherwise)"
+                      : "");
+    c.anneal_linear = true;
+    double third = onecycle_lr(&c, 3, NULL);
+    ck_assert_msg(third == 0.013931034482758621,
+                  "OneCycleLR(max_lr 0.1, 100 steps, linear): step 3 gave "
+                  "%.17g, expected 0.013931034482758621 bit for bit: linear "
+                  "annealing is (end - start)·pct + start, as PyTorch "
+                  "writes it%s", third,
+                  third == 0.01393103448275862
+                      ? " (start·(1 - pct) + end·pct rounds otherwise)"
+                      : "");
+}
+END_TEST
+
 static void add_onecycle_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, onecycle_tables, 0, (int)COUNT(cycle_cases));
     tcase_add_test(tc, onecycle_phase_ends);
     tcase_add_test(tc, onecycle_defaults_and_null);
+    tcase_add_test(tc, onecycle_bits);
 }
 
 /* ================================================= plateau_is_better() */
@@ -1559,6 +1624,31 @@ END_TEST
  * header's rule (current < bound, or >) says false, as torch's does. A
  * rule written as "not worse", !(current >= bound), says true, and a
  * diverged run would become the best. */
+/* The max-mode rel bound is best·(threshold + 1), bit for bit: best 3,
+ * threshold 0.1 gives 3.3000000000000003, so that value is a tie, not
+ * better (torch 1.13: 3.3000000000000003 > 3*(0.1 + 1) is False). best +
+ * best·threshold rounds to 3.3, and calls it better. */
+START_TEST(is_better_max_rel_bits)
+{
+    PlateauConfig c = {.mode = PLATEAU_MAX, .factor = 0.1, .patience = 10,
+                       .threshold = 0.1, .threshold_mode = THRESHOLD_REL,
+                       .cooldown = 0, .min_lr = 0.0, .eps = 1e-8};
+    /* (The next double up is better: a rule that says false to all
+     * fails here first.) */
+    ck_assert_msg(plateau_is_better(&c, 3.3000000000000007, 3.0),
+                  "plateau_is_better(mode max, threshold 0.1 rel): "
+                  "3.3000000000000007 against best 3 gave false; it is above "
+                  "the bound best·(threshold + 1) = 3.3000000000000003, so "
+                  "it is better");
+    ck_assert_msg(!plateau_is_better(&c, 3.3000000000000003, 3.0),
+                  "plateau_is_better(mode max, threshold 0.1 rel): "
+                  "3.3000000000000003 against best 3 gave true; the bound "
+                  "is best·(threshold + 1) = 3.3000000000000003 exactly, so "
+                  "this is a tie, and a tie is never better (best + "
+                  "best·threshold rounds to 3.3)");
+}
+END_TEST
+
 START_TEST(is_better_nan)
 {
     for (int mode = 0; mode < 2; mode++)
@@ -1567,6 +1657,13 @@ START_TEST(is_better_nan)
                                .patience = 10, .threshold = 1e-4,
                                .threshold_mode = (ThresholdMode)tm,
                                .cooldown = 0, .min_lr = 0.0, .eps = 1e-8};
+            /* (A clear improvement first: a rule that says false to all
+             * fails here.) */
+            double clear = mode == PLATEAU_MIN ? 0.5 : 2.0;
+            ck_assert_msg(plateau_is_better(&c, clear, 1.0),
+                          "plateau_is_better(mode %s, threshold 1e-4 %s): %g "
+                          "against best 1 gave false, a clear improvement",
+                          MODE_NAME[mode], THRESHOLD_NAME[tm], clear);
             ck_assert_msg(!plateau_is_better(&c, NAN, 1.0),
                           "plateau_is_better(mode %s, threshold 1e-4 %s): a "
                           "nan loss against best 1 gave true: a nan is never "
@@ -1584,6 +1681,7 @@ static void add_is_better_tests(TCase *tc)
     tcase_add_test(tc, is_better_negative_best);
     tcase_add_test(tc, is_better_than_the_start);
     tcase_add_test(tc, is_better_nan);
+    tcase_add_test(tc, is_better_max_rel_bits);
 }
 
 /* ====================================================== plateau_step() */

@@ -875,11 +875,12 @@ END_TEST
 
 START_TEST(scaler_other_factors)
 {
-    /* GradScaler(init_scale=2, growth_factor=8, backoff_factor=0.25,
+    /* GradScaler(init_scale=8, growth_factor=8, backoff_factor=0.25,
      * growth_interval=2), worked by torch._amp_update_scale_'s rule (every
      * value a power of two, exact in float32 and double):
-     *   overflow  2·0.25 = 0.5, tracker 0
-     *   overflow  0.5·0.25 = 0.125 (below 1: no floor), 0
+     *   overflow  8·0.25 = 2, tracker 0
+     *   overflow  2·0.25 = 0.5 (below 1: no floor), 0
+     *   overflow  0.5·0.25 = 0.125, 0
      *   clean     count 1 < 2: 0.125, 1
      *   clean     count 2: 0.125·8 = 1, 0
      *   clean     1, 1
@@ -887,12 +888,13 @@ START_TEST(scaler_other_factors)
      *   overflow  8·0.25 = 2, 0
      *   clean     2, 1
      * Factors that are not 0.5 and 2, nor each other's inverse, show
-     * which setting each branch reads. */
-    static const bool found[] = {true, true, false, false, false, false,
-                                 true, false};
-    static const double scales[] = {0.5, 0.125, 0.125, 1, 1, 8, 2, 2};
-    static const size_t trackers[] = {0, 0, 1, 0, 1, 0, 0, 1};
-    LossScaler s = scaler_from(2.0, 2);
+     * which setting each branch reads; the first backoff stays above 1,
+     * so a backoff of 0.5 written in shows before a floor at 1 could. */
+    static const bool found[] = {true, true, true, false, false, false,
+                                 false, true, false};
+    static const double scales[] = {2, 0.5, 0.125, 0.125, 1, 1, 8, 2, 2};
+    static const size_t trackers[] = {0, 0, 0, 1, 0, 1, 0, 0, 1};
+    LossScaler s = scaler_from(8.0, 2);
     s.growth_factor = 8.0;
     s.backoff_factor = 0.25;
     check_scaler_history(s, found, scales, trackers, COUNT(found));

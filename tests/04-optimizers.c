@@ -77,6 +77,11 @@ static void expect_params(const char *what, const double *got,
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
+/* Every optimizer's L2 decay subtracted: what its test says. */
+static const char SUBTRACTED_DECAY[] =
+    "weight decay pushed the weights away from 0: the gradient gets +λ·θ, "
+    "not -λ·θ";
+
 /* The same for two entries of a State's array, which the contract promises
  * as much as the parameters: a checkpoint saves them, and a State that
  * holds something else (even one that still moves θ right) resumes
@@ -150,8 +155,7 @@ START_TEST(sgd_plain_and_weight_decay)
     sgd_step(q, grads, N, &cfg, &state);
     const Wrong decay[] = {
         {{0.95, -1.9}, "weight decay is missing: add λ·θ to the gradient"},
-        {{0.96, -1.92}, "weight decay pushed the weights away from 0: the "
-                        "gradient gets +λ·θ, not -λ·θ"},
+        {{0.96, -1.92}, SUBTRACTED_DECAY},
     };
     expect_params("one SGD step with weight decay λ = 0.1", q, start,
                   (double[]){0.94, -1.88}, decay, COUNT(decay));
@@ -568,9 +572,7 @@ START_TEST(adam_l2_weight_decay)
          * 0.1·(3.5/4, -5/5) = (0.0875, -0.1). */
         {{0.9125, -1.9}, "the decay reached m but not v: g + λ·θ is the "
                          "gradient for both moments, squared into v too"},
-        {{1.0 - 0.25 / 3.5, -1.925}, "weight decay pushed the weights away "
-                                     "from 0: the gradient gets +λ·θ, not "
-                                     "-λ·θ"},
+        {{1.0 - 0.25 / 3.5, -1.925}, SUBTRACTED_DECAY},
     };
     expect_params("one Adam step with weight decay λ = 0.5", p,
                   (const double[]){1.0, -2.0},
@@ -1886,8 +1888,7 @@ START_TEST(l2_weight_decay)
     w[1].why = "that is decoupled decay (AdamW's θ·(1 - ηλ)); this "
                "weight_decay is L2: add λ·θ to the gradient";
     w[2].why = "weight decay is missing: add λ·θ to the gradient";
-    w[3].why = "weight decay pushed the weights away from 0: the gradient "
-               "gets +λ·θ, not -λ·θ";
+    w[3].why = SUBTRACTED_DECAY;
     snprintf(what, sizeof what, "a first %s step with weight decay "
              "λ = 0.5", row->name);
     expect_params(what, p, (const double[]){1.0, -2.0}, row->want, w,

@@ -112,8 +112,9 @@ REQUIRE = 'do for [required_name in REQUIRED] { \
 # told apart in greyscale too. Use them in this order for the curves of one
 # figure. The shapes show only where they are drawn: a figure of several
 # curves drawn `with lines` draws each one's points too, a few to a curve
-# (`with linespoints pi N`, or `every N::START with points`, START staggered
-# so that curves that run together do not stack their markers).
+# (`every N::START with points`, START staggered so that curves that run
+# together do not stack their markers, as `pi N` would), and its key
+# entries apart (`NaN with linespoints`).
 set linetype 1 lc rgb "#0072B2" lw 1.5 pt 7  ps 0.6    # blue, filled circle
 set linetype 2 lc rgb "#D55E00" lw 1.5 pt 5  ps 0.55   # vermillion, filled square
 set linetype 3 lc rgb "#009E73" lw 1.5 pt 9  ps 0.7    # bluish green, filled triangle

@@ -55,8 +55,8 @@ for width in 390 1280; do
     case "$result" in
         ""|"not measured") echo "book-layout: Chromium did not measure the pages at $width px:"; tail -n 5 "$tmp/chromium.log"; exit 2 ;;
     esac
-    echo "$result" | grep -v '^ok '
-    echo "$result" | grep -qv '^ok ' && status=1
+    printf '%s\n' "$result" | grep -v '^ok '
+    printf '%s\n' "$result" | grep -qv '^ok ' && status=1
 done
 [ "$status" -eq 0 ] && echo "book-layout: every page fits at 390 and 1280 px, and every figure's text fits the figure"
 exit "$status"

@@ -777,7 +777,9 @@ in_group outputs && check "lessons quote the current source and runs" lessons_ar
 # on a figure whose y label starts left of the canvas, on text that
 # shows the lesson's source (a $ pandoc did not read as math), on a
 # flag broken after its first dash, and on table headers with no words
-# (empty, math alone, or no header row).
+# (empty, math alone, or no header row), and on a display that scrolls
+# with two equations \qquad apart in one piece (its TeX in the finding
+# whole: dash's echo cut "\cdot" short at its "\c").
 book_fits_screens() {
     tools/book-layout.sh build/book || return 1
     bad=$scratch/bad-book
@@ -791,6 +793,10 @@ book_fits_screens() {
         echo '<p style="width: 4em">Run it with <code>--clip-norm</code>.</p>'
         echo '<table><thead><tr><th>step</th><th></th><th><math><mi>η</mi></math></th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>'
         echo '<table><tbody><tr><td>read</td><td>26.8 ms</td></tr></tbody></table>'
+        printf '%s' '<span class="display-math"><math display="block"><semantics><mrow>'
+        printf '<mi>x</mi><mo>+</mo>%.0s' $(seq 24)    # 24 terms: wider than a phone, not a laptop
+        printf '%s\n' '<mi>y</mi></mrow>' \
+            '<annotation encoding="application/x-tex">x \cdot y = 1, \qquad z = 2</annotation></semantics></math></span>'
         echo '</main></body></html>'
     } >"$bad/wide.html"
     mkdir -p "$bad/figures"
@@ -805,10 +811,12 @@ book_fits_screens() {
         grep -q '^split wide.html 390: code "--clip-norm" breaks across lines' "$scratch/bad-book.out" &&
         grep -q '^header wide.html: a table.s header cell 2 has no words' "$scratch/bad-book.out" &&
         grep -q '^header wide.html: a table.s header cell 3 has no words' "$scratch/bad-book.out" &&
-        grep -q '^header wide.html: a table has no header row' "$scratch/bad-book.out" ||
+        grep -q '^header wide.html: a table has no header row' "$scratch/bad-book.out" &&
+        grep -qxF 'apart wide.html 390: a display scrolls with equations \qquad apart in one piece: x \cdot y = 1, \qquad z = 2' "$scratch/bad-book.out" &&
+        ! grep -q '^apart wide.html 1280' "$scratch/bad-book.out" ||
         { cat "$scratch/bad-book.out"; return 1; }
 }
-in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, shows no \$ of its source, splits no flag and names every table column, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens
+in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, shows no \$ of its source, splits no flag, names every table column and wraps equations set side by side, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens
 
 # ---------------------------------------------------------- one code path
 in_group one-code-path &&

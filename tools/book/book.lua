@@ -12,7 +12,9 @@
 --   4. lets tables size their columns to their content, in a box that
 --      scrolls sideways on a screen too narrow for them;
 --   5. keeps punctuation after inline math on the math's line, and puts
---      display math in a box that scrolls sideways when it is too wide;
+--      display math in a box that scrolls sideways when it is too wide,
+--      split at each \qquad that sets equations apart, so that a phone can
+--      put each equation on a line of its own;
 --   6. makes every figure a link to itself, so that a reader on a phone,
 --      where a six-panel figure's labels are a few pixels tall, can open
 --      it alone and zoom in.
@@ -108,6 +110,49 @@ end
 -- itself does not.
 local closing = "^([.,;:!?)%]]+)(.*)$"
 
+-- A lesson sets two or three short equations side by side, apart by
+-- \qquad (`s_t = ..., \qquad \theta_t = ...`). As one MathML element they
+-- are as wide as all of them together, and a phone has to scroll to read
+-- the second. Split at each \qquad outside any group ({...}, \left...\right,
+-- \begin...\end), each piece is an element of its own: side by side where
+-- they fit, one under the other where they do not (style.css).
+local function equation_pieces(tex)
+  local pieces, depth, start, i = {}, 0, 1, 1
+  while i <= #tex do
+    local c = tex:sub(i, i)
+    if c == "\\" then
+      local word = tex:match("^\\(%a+)", i) or tex:sub(i + 1, i + 1)
+      if word == "begin" or word == "left" then
+        depth = depth + 1
+      elseif word == "end" or word == "right" then
+        depth = depth - 1
+      elseif word == "qquad" and depth == 0 then
+        table.insert(pieces, tex:sub(start, i - 1))
+        start = i + #"\\qquad"
+      end
+      i = i + 1 + #word
+    else
+      if c == "{" then
+        depth = depth + 1
+      elseif c == "}" then
+        depth = depth - 1
+      end
+      i = i + 1
+    end
+  end
+  table.insert(pieces, tex:sub(start))
+  local kept = pandoc.List()
+  for _, piece in ipairs(pieces) do
+    piece = piece:match("^%s*(.-)%s*$")
+    if piece ~= "" then
+      if #kept > 0 then kept:insert(pandoc.Space()) end
+      kept:insert(pandoc.Span({pandoc.Math("DisplayMath", piece)},
+                              pandoc.Attr("", {"equation"})))
+    end
+  end
+  return kept
+end
+
 function Inlines(inlines)
   local out = pandoc.List()
   local i = 1
@@ -122,7 +167,7 @@ function Inlines(inlines)
       if rest ~= "" then out:insert(pandoc.Str(rest)) end
       i = i + 2
     elseif el.t == "Math" and el.mathtype == "DisplayMath" then
-      out:insert(pandoc.Span({el}, pandoc.Attr("", {"display-math"})))
+      out:insert(pandoc.Span(equation_pieces(el.text), pandoc.Attr("", {"display-math"})))
       i = i + 1
     else
       out:insert(el)

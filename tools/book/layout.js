@@ -11,6 +11,8 @@
 //   header PAGE: a table has no header row, or its header cell N has no
 //     words (empty, or math alone, which Chromium gives no name): a
 //     screen reader names a column by it; once, at 1280
+//   apart PAGE WIDTH: a display scrolls with equations \qquad apart in one
+//     piece (book.lua splits them, so that a phone can wrap them)
 //   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
 //     did not read as math, and the comments it swallowed); once, at 1280
 //   ok PAGE WIDTH
@@ -67,6 +69,13 @@
       if (p.top >= mr.bottom - 1)
         lines.push("wrap " + page + " " + width + ": \"" + next.data.slice(0, 1) + "\" after inline math starts a line of its own (" + describe(m.parentElement).slice(0, 60) + ")");
     }
+    for (const box of doc.querySelectorAll(".display-math")) {
+      if (box.scrollWidth <= box.clientWidth + 0.5) continue;
+      for (const a of box.querySelectorAll("annotation"))
+        if (setsApart(a.textContent))
+          lines.push("apart " + page + " " + width + ": a display scrolls with equations \\qquad apart in one piece: " +
+                     a.textContent.replace(/\s+/g, " ").slice(0, 60));
+    }
     for (const c of doc.querySelectorAll(":not(pre) > code")) {
       const text = c.textContent;
       if (text.length <= 24 && c.getClientRects().length > 1)
@@ -89,6 +98,22 @@
       }
     }
     if (lines.length === before) lines.push("ok " + page + " " + width);
+  }
+  // Whether TeX holds a \qquad outside every group ({...}, \left...\right,
+  // \begin...\end): the space that sets two equations apart.
+  function setsApart(tex) {
+    let depth = 0;
+    for (let i = 0; i < tex.length; i++) {
+      if (tex[i] === "\\") {
+        const word = /^\\([A-Za-z]+|.?)/.exec(tex.slice(i))[1];
+        if (word === "begin" || word === "left") depth++;
+        else if (word === "end" || word === "right") depth--;
+        else if (word === "qquad" && depth === 0) return true;
+        i += word.length;
+      } else if (tex[i] === "{") depth++;
+      else if (tex[i] === "}") depth--;
+    }
+    return false;
   }
   // Text a reader sees, outside code and math, that still holds the
   // source's $ or <!-- (pandoc leaves "$w = $ 1" as it is: no closing $

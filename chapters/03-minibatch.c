@@ -37,6 +37,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "epochs.h"
+#include "hash.h"
 #include "linreg_pass.h"
 #include "loop.h"
 #include "output.h"
@@ -334,8 +335,7 @@ static const char usage[] =
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
     "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
-/* Flags that do not apply to the chosen task, method or data are refused
- * rather than ignored, so that a typo in a script cannot go unnoticed. */
+/* --isa as its enum (isa_names lists the names in the enum's order). */
 static PassIsa pass_isa(const Settings *s)
 {
     size_t k = 0;
@@ -721,16 +721,6 @@ static double timer_median(Timer *t)
     return timing_median(t->seconds, (size_t)t->runs);
 }
 
-/* A 64-bit FNV-1a hash of some bytes: equal hashes, equal bytes (to a
- * chance of one in 2^64), in a column short enough to compare by eye. */
-static uint64_t fnv1a(uint64_t h, const void *bytes, size_t count)
-{
-    const unsigned char *p = bytes;
-    for (size_t k = 0; k < count; k++)
-        h = (h ^ p[k]) * 0x100000001b3u;
-    return h;
-}
-
 /* The pass's loss and gradient, hashed, and their largest relative
  * difference from the graded minibatch_mse_grad over every example: the
  * two add in different orders, so they differ by rounding only. False
@@ -746,9 +736,9 @@ static bool check_pass(const Data *ds, PassIsa isa, const double *w,
     double loss = linreg_pass(isa, ds->x, ds->y, ds->n, d, w, 0.5, grad, &grad_b);
     double graded_loss = minibatch_mse_grad(&ds->examples, ds->all, ds->n, w,
                                             0.5, graded, &graded_b);
-    uint64_t h = fnv1a(0xcbf29ce484222325u, &loss, sizeof loss);
-    h = fnv1a(h, &grad_b, sizeof grad_b);
-    *bits = fnv1a(h, grad, d * sizeof *grad);
+    uint64_t h = hash_fnv1a(HASH_FNV1A_START, &loss, sizeof loss);
+    h = hash_fnv1a(h, &grad_b, sizeof grad_b);
+    *bits = hash_fnv1a(h, grad, d * sizeof *grad);
     double worst = fabs(loss - graded_loss) / fabs(graded_loss);
     worst = fmax(worst, fabs(grad_b - graded_b) / fmax(fabs(graded_b), 1e-300));
     for (size_t j = 0; j < d; j++)

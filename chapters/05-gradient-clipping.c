@@ -306,7 +306,6 @@ static void descent_step(double *theta, const double *grad, size_t n,
     sgd_step(theta + first, grad + first, count, &sgd, &state);
 }
 //< step
-//< step
 
 /* What the training loop's hook and row callback share: the run's
  * settings, its history and output, and the gradient as it was before the

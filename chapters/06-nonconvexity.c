@@ -253,14 +253,12 @@ static CriticalKind classify_at(const Landscape *ls, const double *theta,
 }
 
 //> newton
-/* Newton's method on the gradient: solve H·d = ∇f and move θ ← θ - d. It
- * jumps to the nearby point where the gradient is zero, whatever kind of
- * critical point that is, because it models f by its quadratic
- * approximation and goes to that quadratic's critical point. (Gradient
- * descent, in contrast, only goes downhill.) Once |∇f| is below tol, two
- * more steps polish the last digits (near a critical point each step
- * roughly doubles the number of correct digits) and it returns true. It
- * returns false if H is singular or the iterates stop being finite. */
+/* One step of Newton's method on the gradient g at θ: solve H·d = ∇f and
+ * move θ ← θ - d. It jumps to the nearby point where the gradient is
+ * zero, whatever kind of critical point that is, because it models f by
+ * its quadratic approximation and goes to that quadratic's critical point.
+ * (Gradient descent, in contrast, only goes downhill.) False if H is
+ * singular or θ stops being finite. */
 static bool newton_step(const Landscape *ls, double *theta, const double *g)
 {
     Hessian2 h = ls->hessian(theta);
@@ -279,6 +277,10 @@ static bool newton_step(const Landscape *ls, double *theta, const double *g)
     return vec_all_finite(theta, 2);
 }
 
+/* Newton's steps from θ until |∇f| is below tol; then two more polish the
+ * last digits (near a critical point each step roughly doubles the number
+ * of correct digits), and it returns true. False if a step fails, the
+ * gradient stops being finite, or 100 steps do not get there. */
 static bool newton_critical_point(const Landscape *ls, double *theta,
                                   double tol)
 {
@@ -456,7 +458,7 @@ static int basin_of(const Landscape *ls, const double *start,
 }
 //< basin-of
 
-/* The start of grid cell i (of n) on [lo, hi]: the cell's centre. */
+/* Grid cell i (of n) on [lo, hi], by its centre. */
 static double grid_point(double lo, double hi, size_t i, size_t n)
 {
     return lo + (hi - lo) * ((double)i + 0.5) / (double)n;
@@ -648,8 +650,8 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
         (s->range.count != 2 || !(s->range.values[0] < s->range.values[1])))
         return cli_reject(cli, "range", NULL,
                           "expected two numbers LO,HI with LO < HI");
-    /* The grid's points are LO + i·(HI - LO)/(grid - 1): a width past the
-     * largest double made every point inf (every basin "inf,-3,0"). */
+    /* The grid's points are LO + (i + 1/2)·(HI - LO)/grid: a width past
+     * the largest double made every point inf (every basin "inf,-3,0"). */
     if (s->range.count &&
         !isfinite(s->range.values[1] - s->range.values[0]))
         return cli_reject(cli, "range", NULL,

@@ -13,8 +13,9 @@
  *   seeds      --trials runs from seeds --seed, --seed + 1, ...
  *   gradcheck  the backward pass against central differences
  * build/bin/06-nonconvexity --problem xor [flags] runs this program, with
- * the same flags. The units' spread is measured with chapter 6's
- * symmetric-initialisation detector (lib/xor_net.c).
+ * the same flags. The units' spread is lib/xor_net.c's xor_units_spread:
+ * the measurement chapter 6's graded hidden_units_identical turns into a
+ * yes or no, made here on the network's flat vector, unit after unit.
  *
  * Build: make (it links the solutions and lib/).
  * Run:

@@ -125,19 +125,17 @@ static int train(const Settings *s, const OptimizerConfig *ocfg,
     double grads[PROBLEM_DIM];
     LoopResult r = scheduled_optimizer_run(&so, &p->objective, loop, theta,
                                            grads);
+    if (r.status == LOOP_DIVERGED &&
+        !schedule_blame(&so.schedule, program, s->schedule.name, r.step) &&
+        !optimizer_blame(&so.optimizer.config, program, r.step))
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step %zu, "
+                "where --schedule %s had the rate at %g: too large for "
+                "--optimizer %s on --problem %s (lower --lr, or --max-lr)\n",
+                program, r.step, s->schedule.name, so.schedule.lr,
+                s->optimizer.name, s->problem.name);
     scheduled_optimizer_free(&so);
-    if (r.status != LOOP_DIVERGED)
-        return EXIT_SUCCESS;
-    if (schedule_blame(&so.schedule, program, s->schedule.name, r.step) ||
-        optimizer_blame(&so.optimizer.config, program, r.step))
-        return EXIT_FAILURE;
-    fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu, where "
-            "--schedule %s had the rate at %g: too large for --optimizer %s "
-            "on --problem %s (lower --lr, or --max-lr)\n",
-            program, r.step, s->schedule.name, so.schedule.lr,
-            s->optimizer.name, s->problem.name);
-    return EXIT_FAILURE;
+    return r.status == LOOP_DIVERGED ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* ==================================================================== main */

@@ -42,6 +42,7 @@
 #include "output.h"
 #include "rng.h"
 #include "timing.h"
+#include "vec.h"
 
 /* "09-precision": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
@@ -886,14 +887,6 @@ static void time_passes(const Dataset *ds, const uint16_t *xh,
     free(t);
 }
 
-static double norm(const double *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
-}
-
 /* --task pass: what,bytes,loss,grad_norm,loss_difference,grad_difference,
  * same_as_widened,seconds,fraction_of_read. N examples of d standard
  * normal features (chapter 3's generator), targets y = x·w* + 0.5 + noise
@@ -951,11 +944,11 @@ static int pass_task(const PassSettings *s, FILE *out)
     fprintf(out, "read,%.17g,nan,nan,nan,nan,nan,%.6g,1\n", bytes64,
             seconds[0]);
     fprintf(out, "double,%.17g,%.17g,%.17g,0,0,nan,%.6g,%.4g\n", bytes64,
-            loss64, norm(g64, d), seconds[1], seconds[0] / seconds[1]);
+            loss64, vec_norm(g64, d), seconds[1], seconds[0] / seconds[1]);
     /* the read limit of the bf16 bytes: a quarter of the doubles' read */
     fprintf(out, "bf16,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.6g,%.4g\n", bytes16,
-            loss16, norm(g16, d), fabs(loss16 - loss64) / loss64,
-            norm(gw, d) / norm(g64, d), same, seconds[2],
+            loss16, vec_norm(g16, d), fabs(loss16 - loss64) / loss64,
+            vec_norm(gw, d) / vec_norm(g64, d), same, seconds[2],
             seconds[0] * bytes16 / bytes64 / seconds[2]);
     dataset_free(&ds);
     dataset_free(&wide_ds);

@@ -54,6 +54,7 @@
 #include "10-data-parallel.h"
 #include "cli.h"
 #include "epochs.h"
+#include "hash.h"
 #include "fashion_mnist.h"
 #include "mlp.h"
 #include "mpirun.h"
@@ -62,6 +63,7 @@
 #include "rng.h"
 #include "schedule.h"
 #include "timing.h"
+#include "vec.h"
 
 /* "10-data-parallel": set by the build, from this file's name. */
 static const char program[] = PROGRAM_NAME;
@@ -322,16 +324,6 @@ typedef struct {
     size_t *sizes;
 } Work;
 
-/* FNV-1a over theta's bytes: equal parameters give equal hashes. */
-static uint64_t params_hash(const double *theta, size_t n)
-{
-    const unsigned char *b = (const unsigned char *)theta;
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n * sizeof *theta; i++)
-        h = (h ^ b[i]) * 1099511628211u;
-    return h;
-}
-
 /* True when --fault `kind` strikes this rank at this step. */
 static bool fault_strikes(const Settings *s, const World *w, const char *kind,
                           size_t step)
@@ -348,14 +340,6 @@ static int stop_every_rank(const World *w, int culprit, const char *what,
         fprintf(stderr, "%s: rank %d: %s %zu; every rank stops\n", program,
                 culprit, what, step);
     return EXIT_FAILURE;
-}
-
-static bool all_finite(const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
 }
 
 //> data-parallel-step
@@ -394,7 +378,7 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
         k->send[0] = NAN;
     double computed = timing_now();
     w->compute_seconds += computed - start;
-    *bad_rank = first_bad_rank(!all_finite(k->send, vectors * n), w, step);
+    *bad_rank = first_bad_rank(!vec_all_finite(k->send, vectors * n), w, step);
     if (*bad_rank < w->size)
         return false;
     if (fixed) {
@@ -552,7 +536,9 @@ static int train(Cli *cli, const Settings *s, const Reference *ref,
         if (fault_strikes(s, w, "diverge", step))
             k.theta[0] += 1e-9; /* a rank that stepped differently */
         if ((step + 1) % s->check_every == 0 || step + 1 == s->steps) {
-            uint64_t h = params_hash(k.theta, k.net.params), h0 = h;
+            /* Equal parameters, equal hashes: one number to compare. */
+            uint64_t h = hash_fnv1a(HASH_FNV1A_START, k.theta,
+                                    k.net.params * sizeof *k.theta), h0 = h;
             mpi_check(MPI_Bcast(&h0, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), w,
                       "MPI_Bcast", step);
             int differs = first_bad_rank(h != h0, w, step);

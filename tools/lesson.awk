@@ -56,13 +56,17 @@ function print_region(file, name,    line, inside, found, n, i, indent, min, mar
             if (found) fail("region '" name "' appears twice in " file)
             inside = 1; found = 1; continue
         }
-        if (marker == "//< " name) { inside = 0; continue }
+        if (marker == "//< " name) {
+            if (!inside) fail("region '" name "' of " file " closes where it is not open")
+            inside = 0; continue
+        }
         if (!inside || marker ~ /^\/\/[<>] [A-Za-z0-9_-]+$/) continue
         if (marker ~ /^\/\/ (BEGIN|END) SOLUTION[ \t]*$/ || marker ~ /^\/\/ STUB:/) continue
         body[++n] = line
     }
     close(file)
     if (!found) fail("no region '" name "' in " file " (is the file there, with //> " name "?)")
+    if (inside) fail("region '" name "' of " file " never closes (no //< " name ")")
     min = -1
     for (i = 1; i <= n; i++) {
         if (body[i] ~ /^[ \t]*$/) continue

@@ -142,19 +142,6 @@ static void data_free(Data *d)
     free(d->order);
 }
 
-/* The images rows[0..n-1] of `set` as network inputs x (n × 784) and their
- * labels. */
-static void gather(const Data *d, const FashionMnist *set, const size_t *rows,
-                   size_t n, double *x, uint8_t *labels)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = set->pixels + rows[i] * FASHION_MNIST_PIXELS;
-        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
-            x[i * FASHION_MNIST_PIXELS + k] = d->pixel[img[k]];
-        labels[i] = set->labels[rows[i]];
-    }
-}
-
 /* ============================================================ the network */
 
 static const char *const activation_names[] = {"relu", "tanh", "sigmoid",
@@ -228,7 +215,8 @@ static void evaluate(Work *w, const Data *d, const FashionMnist *set,
     size_t correct = 0, classes = FASHION_MNIST_CLASSES;
     for (size_t first = 0; first < n; first += w->capacity) {
         size_t count = n - first < w->capacity ? n - first : w->capacity;
-        gather(d, set, rows + first, count, w->x, w->labels);
+        fashion_mnist_gather(set, rows + first, count, d->pixel,
+                             w->x, w->labels);
         const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
                                            count);
         total += softmax_cross_entropy(logits, w->labels, count, classes,
@@ -263,7 +251,8 @@ static bool train_epoch_mlp(Work *w, const Data *d, const Settings *s,
     const size_t *rows;
     size_t count;
     while (epochs_next(epochs, &rows, &count)) {
-        gather(d, &d->train_file, rows, count, w->x, w->labels);
+        fashion_mnist_gather(&d->train_file, rows, count, d->pixel,
+                             w->x, w->labels);
         double loss = mlp_loss_grad(&w->net, &w->buf, w->theta, w->x,
                                     w->labels, count, w->grad);
         Parameter all = {w->theta, w->grad, w->net.params};
@@ -293,7 +282,7 @@ static void test_report(Work *w, const Data *d, FILE *out)
         size_t count = test.n - first < 256 ? test.n - first : 256;
         for (size_t i = 0; i < count; i++)
             rows[i] = first + i;
-        gather(d, &test, rows, count, w->x, w->labels);
+        fashion_mnist_gather(&test, rows, count, d->pixel, w->x, w->labels);
         const double *logits = mlp_forward(&w->net, &w->buf, w->theta, w->x,
                                            count);
         for (size_t i = 0; i < count; i++) {
@@ -380,7 +369,8 @@ static int gradcheck_task(const Settings *s, const Data *d, Work *w,
 {
     size_t n = s->batch_size;
     work_init(w, s);
-    gather(d, &d->train_file, d->order + d->validation, n, w->x, w->labels);
+    fashion_mnist_gather(&d->train_file, d->order + d->validation, n, d->pixel,
+                         w->x, w->labels);
     MlpBatch batch = {&w->net, &w->buf, w->x, w->labels, n};
     mlp_batch_loss_grad(w->theta, w->grad, &batch);
     size_t *coords = malloc(s->coords * sizeof *coords);
@@ -436,7 +426,8 @@ static int init_task(const Settings *s, const Data *d, Work *w, FILE *out)
 {
     size_t n = s->batch_size;
     work_init(w, s);
-    gather(d, &d->train_file, d->order + d->validation, n, w->x, w->labels);
+    fashion_mnist_gather(&d->train_file, d->order + d->validation, n, d->pixel,
+                         w->x, w->labels);
     mlp_loss_grad(&w->net, &w->buf, w->theta, w->x, w->labels, n, w->grad);
     fputs("layer,activation_std,saturated,weight_grad_norm\n", out);
     for (size_t l = 0; l < w->net.layers; l++) {
@@ -498,7 +489,8 @@ static int timing_task(Cli *cli, const Settings *s, const Data *d, Work *w,
         double start = timing_now();
         for (size_t k = 0; k < s->steps; k++) {
             size_t first = (k * n) % (d->train - n + 1);
-            gather(d, &d->train_file, train + first, n, w->x, w->labels);
+            fashion_mnist_gather(&d->train_file, train + first, n, d->pixel,
+                                 w->x, w->labels);
             mlp_loss_grad(&w->net, &w->buf, w->theta, w->x, w->labels, n,
                           w->grad);
             optimizer_step(w->theta, w->grad, w->net.params, &opt);

@@ -545,11 +545,12 @@ static void rounding_reset(Rounding *r, double loss_scale)
 }
 
 /* The network and what its passes need: the trainer, the inputs and
- * labels of a batch. */
+ * labels of a batch, and what each pixel value becomes. */
 typedef struct {
     Mlp net;
     MlpBuffers buf;
     Trainer t;
+    double pixel[256];
     double *x;
     uint8_t *labels;
     size_t capacity;
@@ -566,6 +567,12 @@ static bool net_alloc(Net *w, const TrainSettings *s)
     w->labels = malloc(w->capacity);
     bool trainer = trainer_init(&w->t, s, w->net.params, s->lr);
     w->t.rounding.layers = w->net.layers;
+    /* A pixel p becomes (p/255 - 0.2860)/0.3530, torchvision's usual
+     * normalisation for Fashion-MNIST (the mean and the standard deviation
+     * of its training pixels), rounded to --precision. */
+    for (int p = 0; p < 256; p++)
+        w->pixel[p] = rounded_to(&w->t.rounding,
+                                 (p / 255.0 - 0.2860) / 0.3530);
     return trainer && w->x && w->labels &&
            mlp_buffers_alloc(&w->buf, &w->net, w->capacity);
 }
@@ -578,22 +585,6 @@ static void net_free(Net *w)
     free(w->labels);
 }
 
-/* The images rows first..first+n-1 of the file as inputs rounded to
- * --precision: a pixel p becomes (p/255 - 0.2860)/0.3530, torchvision's
- * usual normalisation for Fashion-MNIST (the mean and the standard
- * deviation of its training pixels). */
-static void inputs(Net *w, const FashionMnist *images, const size_t *rows,
-                   size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = images->pixels + rows[i] * FASHION_MNIST_PIXELS;
-        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
-            w->x[i * FASHION_MNIST_PIXELS + k] =
-                rounded_to(&w->t.rounding, (img[k] / 255.0 - 0.2860) / 0.3530);
-        w->labels[i] = images->labels[rows[i]];
-    }
-}
-
 /* The accuracy on the last --test-images images, in --precision. */
 static double test_accuracy(Net *w, const FashionMnist *images, size_t first,
                             size_t n)
@@ -603,7 +594,8 @@ static double test_accuracy(Net *w, const FashionMnist *images, size_t first,
         size_t count = n - done < 256 ? n - done : 256;
         for (size_t i = 0; i < count; i++)
             rows[i] = first + done + i;
-        inputs(w, images, rows, count);
+        fashion_mnist_gather(images, rows, count, w->pixel, w->x,
+                             w->labels);
         const double *logits = mlp_forward(&w->net, &w->buf, w->t.p.theta,
                                            w->x, count);
         correct += mlp_correct(logits, w->labels, count,
@@ -680,7 +672,8 @@ static int train_task(const TrainSettings *s, FILE *out)
             Rounding *r = &w.t.rounding;
             double scale = w.t.scaler.scale;
             rounding_reset(r, scale);
-            inputs(&w, &images, rows, count);
+            fashion_mnist_gather(&images, rows, count, w.pixel, w.x,
+                                 w.labels);
             double loss = mlp_loss_grad(&w.net, &w.buf, w.t.p.theta, w.x,
                                         w.labels, count, w.t.p.grad);
             step++;

@@ -212,6 +212,7 @@ static void allreduce_sum(const char *how, const double *v, double *sum,
 typedef struct {
     FashionMnist train, test; /* test: rank 0's, with --test only */
     size_t *order;
+    double pixel[256]; /* what each pixel value becomes: p/255 */
 } Data;
 
 /* MPI_Bcast from rank 0, the others waiting asleep between looks (a tenth
@@ -243,6 +244,8 @@ static int data_load(Data *d, const Settings *s, World *w)
     unsigned long long n = 0;
     int failed = EXIT_BAD_INPUT;
     FashionMnistError err;
+    for (int p = 0; p < 256; p++)
+        d->pixel[p] = p / 255.0;
     if (w->rank == 0) {
         if (fashion_mnist_load(s->data_dir, "train", &d->train, &err) &&
             (!s->test || fashion_mnist_load(s->data_dir, "t10k", &d->test,
@@ -294,17 +297,6 @@ static void data_free(Data *d)
     fashion_mnist_free(&d->train);
     fashion_mnist_free(&d->test);
     free(d->order);
-}
-
-static void gather_examples(const FashionMnist *set, const size_t *rows,
-                            size_t n, double *x, uint8_t *labels)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = set->pixels + rows[i] * FASHION_MNIST_PIXELS;
-        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
-            x[i * FASHION_MNIST_PIXELS + k] = img[k] / 255.0;
-        labels[i] = set->labels[rows[i]];
-    }
 }
 
 /* ========================================================== a training run */
@@ -365,7 +357,8 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
             memset(v, 0, n * sizeof *v);
             continue;
         }
-        gather_examples(&d->train, rows + first, count, k->x, k->labels);
+        fashion_mnist_gather(&d->train, rows + first, count, d->pixel, k->x,
+                             k->labels);
         v[n - 1] = mlp_loss_grad(&k->net, &k->buf, k->theta, k->x, k->labels,
                                  count, v);
         if (!fixed) { /* weight the shard's mean by its share */
@@ -467,7 +460,7 @@ static void test_report(Work *k, const Data *d, FILE *out)
                                                        : k->buf.capacity;
         for (size_t i = 0; i < count; i++)
             rows[i] = first + i;
-        gather_examples(t, rows, count, k->x, k->labels);
+        fashion_mnist_gather(t, rows, count, d->pixel, k->x, k->labels);
         const double *logits = mlp_forward(&k->net, &k->buf, k->theta, k->x,
                                            count);
         loss += softmax_cross_entropy(logits, k->labels, count,

@@ -186,6 +186,18 @@ bool fashion_mnist_out_of_memory(const FashionMnistError *err)
     return err->error.errno_value == ENOMEM;
 }
 
+void fashion_mnist_gather(const FashionMnist *data, const size_t *rows,
+                          size_t n, const double pixel[256], double *x,
+                          uint8_t *labels)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *image = data->pixels + rows[i] * FASHION_MNIST_PIXELS;
+        for (size_t k = 0; k < FASHION_MNIST_PIXELS; k++)
+            x[i * FASHION_MNIST_PIXELS + k] = pixel[image[k]];
+        labels[i] = data->labels[rows[i]];
+    }
+}
+
 void fashion_mnist_free(FashionMnist *data)
 {
     free(data->pixels);

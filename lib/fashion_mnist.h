@@ -77,6 +77,14 @@ bool fashion_mnist_load(const char *dir, const char *split, FashionMnist *data,
  * input (2). */
 bool fashion_mnist_out_of_memory(const FashionMnistError *err);
 
+/* Images rows[0..n-1] of data as a network's inputs, an image a row of x
+ * (n x FASHION_MNIST_PIXELS), and their labels. A pixel of value p
+ * becomes pixel[p]: the program's scaling, worked out once for each of
+ * the 256 values rather than for every pixel of every batch. */
+void fashion_mnist_gather(const FashionMnist *data, const size_t *rows,
+                          size_t n, const double pixel[256], double *x,
+                          uint8_t *labels);
+
 /* Frees a split's arrays and leaves it empty. */
 void fashion_mnist_free(FashionMnist *data);
 

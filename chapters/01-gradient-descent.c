@@ -257,6 +257,88 @@ static CliStatus check_start(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
+/* ",PREFIXname" for each of the problem's parameter names: the columns a
+ * header gives the parameters, or their gradients ("grad_"). */
+static void write_columns(FILE *out, const char *prefix,
+                          const char *const *names, size_t dim)
+{
+    for (size_t j = 0; j < dim; j++)
+        fprintf(out, ",%s%s", prefix, names[j]);
+}
+
+/* --task train: descent through the course's loop, a row per step. A loss
+ * that stops being finite keeps the rows before it and says why, with
+ * exit status 1. */
+static int task_train(const Settings *s, LessonProblem *p, double *theta,
+                      FILE *out)
+{
+    const char *program = PROGRAM_NAME;
+    fputs("step,loss", out);
+    write_columns(out, "", p->param_names, p->objective.dim);
+    write_columns(out, "grad_", p->param_names, p->objective.dim);
+    fputc('\n', out);
+    double grad[MAX_PARAMS];
+    Loop loop = {.steps = s->steps, .step = p->step, .optimizer = p,
+                 .row = write_train_row, .row_ctx = out};
+    LoopResult result = loop_run(&p->objective, &loop, theta, grad);
+    if (result.status != LOOP_DIVERGED)
+        return EXIT_SUCCESS;
+    if (!loop_blame_start(program, result.step,
+                          "--start or the --data values are too large")) {
+        double star[MAX_PARAMS], curvature[2];
+        p->solve(p->objective.ctx, star, curvature);
+        double limit = 2.0 / curvature[1];
+        fprintf(stderr,
+                "%s: the loss stopped being a finite number at step "
+                "%zu: --lr %g is above this problem's stable limit "
+                "2/λmax = %.4g, so every step overshoots further than "
+                "the last (divide --lr by 10)\n",
+                program, result.step, p->lr, limit);
+    }
+    return EXIT_FAILURE;
+}
+
+/* --task gradcheck: the analytic gradient against forward and central
+ * differences, a row per step size h. False, having written nothing, when
+ * the loss overflows at the start: there is no gradient to check, and
+ * every difference would be nan (rows of nan with status 0, where --task
+ * train stops). */
+static bool task_gradcheck(LessonProblem *p, double *theta, FILE *out)
+{
+    if (!isfinite(objective_loss(&p->objective, theta))) {
+        loop_blame_start(PROGRAM_NAME, 0,
+                         "--start or the --data values are too large");
+        return false;
+    }
+    fputs("h", out);
+    for (size_t j = 0; j < p->objective.dim; j++) {
+        const char *name = p->param_names[j];
+        fprintf(out, ",grad_%s,forward_%s,central_%s,forward_error_%s"
+                     ",central_error_%s",
+                name, name, name, name, name);
+    }
+    fputc('\n', out);
+    step_size_sweep(p, theta, out);
+    return true;
+}
+
+/* --task solve: one row, the loss at the minimum, the minimiser, then the
+ * learning rates that matter on a quadratic: below 2/λmax descent
+ * converges, and 2/(λmin + λmax) converges fastest. */
+static void task_solve(LessonProblem *p, FILE *out)
+{
+    size_t dim = p->objective.dim;
+    double row[MAX_PARAMS + 3], curvature[2];
+    p->solve(p->objective.ctx, row + 1, curvature);
+    row[0] = objective_loss(&p->objective, row + 1);
+    row[1 + dim] = 2.0 / curvature[1];
+    row[2 + dim] = 2.0 / (curvature[0] + curvature[1]);
+    fputs("loss", out);
+    write_columns(out, "", p->param_names, dim);
+    fputs(",max_stable_lr,best_lr\n", out);
+    output_numbers(out, row, dim + 3);
+}
+
 /* Runs the task into --out; *saved holds the --save-data file (empty
  * without it), committed with --out: a run that cannot write one of them
  * leaves neither. */
@@ -264,75 +346,22 @@ static int run(const Settings *s, LessonProblem *p, double *theta,
                Output *saved)
 {
     const char *program = PROGRAM_NAME;
-    size_t dim = p->objective.dim;
-    const void *data = p->objective.ctx;
     Output out;
     if (!output_open(&out, program, "--out", s->out)) {
         output_discard(saved);
         return EXIT_FAILURE;
     }
-    const char *const *names = p->param_names;
     int status = EXIT_SUCCESS;
     if (strcmp(s->task, "train") == 0) {
-        fprintf(out.file, "step,loss");
-        for (size_t j = 0; j < dim; j++)
-            fprintf(out.file, ",%s", names[j]);
-        for (size_t j = 0; j < dim; j++)
-            fprintf(out.file, ",grad_%s", names[j]);
-        fputc('\n', out.file);
-        double grad[MAX_PARAMS];
-        Loop loop = {.steps = s->steps, .step = p->step, .optimizer = p,
-                     .row = write_train_row, .row_ctx = out.file};
-        LoopResult result = loop_run(&p->objective, &loop, theta, grad);
-        size_t stopped_at = result.step;
-        if (result.status == LOOP_DIVERGED) {
-            if (!loop_blame_start(program, stopped_at,
-                                  "--start or the --data values are too large")) {
-                double star[MAX_PARAMS], curvature[2];
-                p->solve(data, star, curvature);
-                double limit = 2.0 / curvature[1];
-                fprintf(stderr,
-                        "%s: the loss stopped being a finite number at step "
-                        "%zu: --lr %g is above this problem's stable limit "
-                        "2/λmax = %.4g, so every step overshoots further than "
-                        "the last (divide --lr by 10)\n",
-                        program, stopped_at, p->lr, limit);
-            }
-            status = EXIT_FAILURE;
-        }
+        status = task_train(s, p, theta, out.file); /* rows kept either way */
     } else if (strcmp(s->task, "gradcheck") == 0) {
-        /* A loss that overflows at the start has no gradient to check:
-         * every difference would be nan (rows of nan with status 0, where
-         * --task train stops). */
-        if (!isfinite(objective_loss(&p->objective, theta))) {
-            loop_blame_start(program, 0,
-                             "--start or the --data values are too large");
+        if (!task_gradcheck(p, theta, out.file)) {
             output_discard(&out);
             output_discard(saved);
             return EXIT_FAILURE;
         }
-        fprintf(out.file, "h");
-        for (size_t j = 0; j < dim; j++)
-            fprintf(out.file,
-                    ",grad_%s,forward_%s,central_%s,forward_error_%s"
-                    ",central_error_%s",
-                    names[j], names[j], names[j], names[j], names[j]);
-        fputc('\n', out.file);
-        step_size_sweep(p, theta, out.file);
     } else {
-        /* One row: the loss at the minimum, the minimiser, then the
-         * learning rates that matter on a quadratic: below 2/λmax descent
-         * converges, and 2/(λmin + λmax) converges fastest. */
-        double row[MAX_PARAMS + 3], curvature[2];
-        p->solve(data, row + 1, curvature);
-        row[0] = objective_loss(&p->objective, row + 1);
-        row[1 + dim] = 2.0 / curvature[1];
-        row[2 + dim] = 2.0 / (curvature[0] + curvature[1]);
-        fprintf(out.file, "loss");
-        for (size_t j = 0; j < dim; j++)
-            fprintf(out.file, ",%s", names[j]);
-        fprintf(out.file, ",max_stable_lr,best_lr\n");
-        output_numbers(out.file, row, dim + 3);
+        task_solve(p, out.file);
     }
     Output *const outputs[] = {&out, s->save_data ? saved : NULL};
     if (!output_commit_all(outputs, 2, program))

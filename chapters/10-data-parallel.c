@@ -873,6 +873,94 @@ static int silence_unless_rank0(void)
     return saved;
 }
 
+/* The --np and --fault-rank that only the job's size can check: exit
+ * status 2, said by rank 0, when they do not fit it. */
+static int job_fits(const Settings *s, const World *w)
+{
+    if (s->np && s->np != (size_t)w->size) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: --np %zu: this job has %d ranks\n", program,
+                    s->np, w->size);
+        return EXIT_BAD_INPUT;
+    }
+    if (s->fault_rank >= (size_t)w->size && strcmp(s->fault, "none") != 0) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: --fault-rank %zu: this job has %d ranks\n",
+                    program, s->fault_rank, w->size);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_SUCCESS;
+}
+
+/* --task allreduce-timing: rank 0 writes --out, committed only when every
+ * rank's timing finished. Returns the exit status. */
+static int timing_run(const Settings *s, World *w)
+{
+    Output out = {0};
+    bool opened = w->rank != 0 || output_open(&out, program, "--out", s->out);
+    if (first_bad_rank(!opened, w, 0) < w->size)
+        return EXIT_FAILURE;
+    int status = timing_task(s, w, w->rank == 0 ? out.file : NULL);
+    if (w->rank != 0)
+        return status;
+    if (status != EXIT_SUCCESS) {
+        output_discard(&out);
+        return status;
+    }
+    return output_commit(&out, program) ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* --task train: loads the data, trains, and has rank 0 commit --out,
+ * --test, --comm and --times together, or none of them. Returns the exit
+ * status, the same on every rank. */
+static int training_run(Cli *cli, const Settings *s, const Reference *ref,
+                        World *w)
+{
+    Data d = {0};
+    int status = data_load(&d, s, w);
+    if (status != EXIT_SUCCESS) {
+        data_free(&d);
+        return status;
+    }
+    Output out = {0}, test = {0};
+    bool opened = w->rank != 0 || output_open(&out, program, "--out", s->out);
+    if (opened && w->rank == 0 && s->test &&
+        !output_open(&test, program, "--test", s->test)) {
+        output_discard(&out);
+        opened = false;
+    }
+    if (first_bad_rank(!opened, w, 0) < w->size) {
+        data_free(&d);
+        return EXIT_FAILURE;
+    }
+    size_t steps = 0, n = 0;
+    status = train(cli, s, ref, &d, w, w->rank == 0 ? out.file : NULL,
+                   w->rank == 0 && s->test ? test.file : NULL, &steps, &n);
+    /* After a training that finished, every rank gathers --comm's and
+     * --times's numbers whatever became of the other file (they are
+     * collectives: a rank that skipped one, because rank 0 alone failed
+     * to write the first, left the others waiting for ever). Rank 0 then
+     * commits the four files together, or none. */
+    Output comm = {0}, times = {0};
+    bool trained = status == EXIT_SUCCESS;
+    bool comm_ok = !trained || !s->comm || write_comm(s, w, steps, n, &comm);
+    bool times_ok = !trained || !s->times || write_times(s, w, steps, &times);
+    if (!comm_ok || !times_ok)
+        status = EXIT_FAILURE;
+    Output *const outputs[] = {&out, s->test ? &test : NULL,
+                               s->comm ? &comm : NULL,
+                               s->times ? &times : NULL};
+    if (w->rank == 0 && (status != EXIT_SUCCESS ||
+                         !output_commit_all(outputs, 4, program))) {
+        for (size_t i = 0; i < 4; i++)
+            if (outputs[i])
+                output_discard(outputs[i]);
+        status = EXIT_FAILURE;
+    }
+    data_free(&d);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     Settings s = {.task = "train", .data_dir = FASHION_MNIST_DIR,
@@ -978,77 +1066,11 @@ int main(int argc, char **argv)
     /* Errors come back as codes (mpi_check names them), not as MPI's
      * default abort with no word of the step. */
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    int status = EXIT_SUCCESS;
-    if (s.np && s.np != (size_t)w.size) {
-        if (w.rank == 0)
-            fprintf(stderr, "%s: --np %zu: this job has %d ranks\n", program,
-                    s.np, w.size);
-        MPI_Finalize();
-        return EXIT_BAD_INPUT;
-    }
-    if (s.fault_rank >= (size_t)w.size && strcmp(s.fault, "none") != 0) {
-        if (w.rank == 0)
-            fprintf(stderr, "%s: --fault-rank %zu: this job has %d ranks\n",
-                    program, s.fault_rank, w.size);
-        MPI_Finalize();
-        return EXIT_BAD_INPUT;
-    }
-    Output out = {0};
-    if (strcmp(s.task, "allreduce-timing") == 0) {
-        bool opened = w.rank != 0 || output_open(&out, program, "--out", s.out);
-        if (first_bad_rank(!opened, &w, 0) < w.size) {
-            status = EXIT_FAILURE;
-        } else {
-            status = timing_task(&s, &w, w.rank == 0 ? out.file : NULL);
-            if (w.rank == 0 && !(status == EXIT_SUCCESS
-                                     ? output_commit(&out, program)
-                                     : (output_discard(&out), false)))
-                status = EXIT_FAILURE;
-        }
-        MPI_Finalize();
-        return status;
-    }
-    Data d = {0};
-    status = data_load(&d, &s, &w);
-    if (status != EXIT_SUCCESS) {
-        data_free(&d);
-        MPI_Finalize();
-        return status;
-    }
-    Output test = {0};
-    bool opened = w.rank != 0 ||
-                  (output_open(&out, program, "--out", s.out) &&
-                   (!s.test || output_open(&test, program, "--test", s.test) ||
-                    (output_discard(&out), false)));
-    if (first_bad_rank(!opened, &w, 0) < w.size) {
-        status = EXIT_FAILURE;
-    } else {
-        size_t steps = 0, n = 0;
-        status = train(&cli, &s, &ref, &d, &w, w.rank == 0 ? out.file : NULL,
-                       w.rank == 0 && s.test ? test.file : NULL, &steps, &n);
-        /* After a training that finished, every rank gathers --comm's and
-         * --times's numbers whatever became of the other file (they are
-         * collectives: a rank that skipped one, because rank 0 alone
-         * failed to write the first, left the others waiting for ever).
-         * Rank 0 then commits the four files together, or none. */
-        Output comm = {0}, times = {0};
-        bool trained = status == EXIT_SUCCESS;
-        bool comm_ok = !trained || !s.comm || write_comm(&s, &w, steps, n, &comm);
-        bool times_ok = !trained || !s.times || write_times(&s, &w, steps, &times);
-        if (!comm_ok || !times_ok)
-            status = EXIT_FAILURE;
-        Output *const outputs[] = {&out, s.test ? &test : NULL,
-                                   s.comm ? &comm : NULL,
-                                   s.times ? &times : NULL};
-        if (w.rank == 0 && (status != EXIT_SUCCESS ||
-                            !output_commit_all(outputs, 4, program))) {
-            for (size_t i = 0; i < 4; i++)
-                if (outputs[i])
-                    output_discard(outputs[i]);
-            status = EXIT_FAILURE;
-        }
-    }
-    data_free(&d);
+    int status = job_fits(&s, &w);
+    if (status == EXIT_SUCCESS)
+        status = strcmp(s.task, "allreduce-timing") == 0
+                     ? timing_run(&s, &w)
+                     : training_run(&cli, &s, &ref, &w);
     MPI_Finalize();
     return status;
 }

@@ -244,6 +244,55 @@ hidden_tests_count_but_say_nothing() {
 check "hidden instructor tests are graded and counted; students see only that one failed" \
     hidden_tests_count_but_say_nothing
 
+# A later chapter's suite may call lib/, and lib/ calls earlier chapters'
+# solutions: lib/problems.c's regression calls chapter 1's mse_grad, which
+# a chapter 4 suite finds only in the other chapters' archive. A linker
+# reads an archive once, where it stands on the command line, so that
+# archive must be read again after lib/'s.
+mkdir -p "$g/instructor-04"
+cat >"$g/instructor-04/04-optimizers.c" <<'EOF'
+#include "grading.h"
+#include "04-optimizers.h"
+#include "problems.h"
+
+START_TEST(sgd_descends_rosenbrock)
+{
+    Problem p;
+    ck_assert(problem_init(&p, "rosenbrock", 1.0, 1));
+    double theta[2] = {p.start[0], p.start[1]}, grad[2];
+    double before = objective_loss_grad(&p.objective, theta, grad);
+    SgdConfig cfg = {.lr = 1e-4};
+    SgdState state = {0};
+    sgd_step(theta, grad, 2, &cfg, &state);
+    double after = objective_loss(&p.objective, theta);
+    problem_free(&p);
+    ck_assert_msg(after < before, "a small step went uphill: %g to %g", before, after);
+}
+END_TEST
+
+static void add_tests(TCase *tc) { tcase_add_test(tc, sgd_descends_rosenbrock); }
+
+static const Exercise exercises[] = {
+    {"instructor-rosenbrock", "sgd_step()", 1, "Plain SGD", "", add_tests, true},
+};
+
+int main(int argc, char **argv)
+{
+    Chapter chapter = {"04-optimizers", "Optimizers", exercises, 1};
+    return grading_main(&chapter, argc, argv);
+}
+EOF
+
+suites_may_call_lib() {
+    out=$g/hidden-lib
+    make --no-print-directory -s grade SUBMISSION=solutions CH=04 HIDDEN_TESTS="$g/instructor-04" OUT="$out" \
+        >"$g/hidden-lib.out" 2>&1 || { cat "$g/hidden-lib.out"; return 1; }
+    results_json_ok "$out/results.json" full >/dev/null || { cat "$g/hidden-lib.out"; return 1; }
+    grep -q 'instructor-rosenbrock' "$out/results.json" || { echo "the hidden suite was not graded"; return 1; }
+}
+check "a chapter 4 suite that calls lib/ code calling chapter 1's solution links and grades (lib/problems.c)" \
+    suites_may_call_lib
+
 # A name two chapters share (here an instructor's chapter 4 suite names an
 # exercise mse-grad, as chapter 1 does): EX=mse-grad is refused with both
 # chapters named, and EX=NN/mse-grad picks one.

@@ -136,10 +136,15 @@ grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
     $(patsubst %,$(GD)/hidden-$(HIDDEN_KEY)/%.tests,$(call hidden_of,$c)))
 
 # A test program: the objects and archives among its prerequisites, in
-# order, with Check. A failed link leaves no older program behind.
+# order, with Check. A failed link leaves no older program behind. The
+# archives come twice: a linker takes from an archive only what is missing
+# when it reaches it, and lib/ calls the earlier chapters' solutions
+# (lib/problems.c's regression calls chapter 1's mse_grad) as they may
+# call lib/, so a suite that uses lib/ needs the solutions read again after
+# it.
 CHECK_LIBS  = $(shell pkg-config --libs check)
 link_tests  = @mkdir -p $(@D); rm -f $@; $(CC) $(CFLAGS) $(GRADE_CFLAGS) $(LDFLAGS) \
-              $(filter %.o %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@
+              $(filter %.o %.a,$^) $(filter %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@
 
 # -------------------------------------------------------- the course's side
 # Built before the student's side and never by it: with GRADE_SIDE=student

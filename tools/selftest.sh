@@ -1092,9 +1092,14 @@ try_points_back_to_what_is_read() {
     grep -q '^fixed-p1  *DIFFERS .*first at row 0, loss: yours 0,' "$scratch/try-10.out" &&
         grep -q '^  ring-p2  .*; it failed; it reads your fixed-p1 run, which DIFFERS: look at that one first' "$scratch/try-10.out" ||
         { cat "$scratch/try-10.out"; return 1; }
+    # The figure that ring-p2 feeds says so in gnuplot's words, not in a
+    # guess (a figure whose runs all finished can fail too: all its
+    # numbers 0 on a log axis).
+    grep -q '<p>Not drawn from your runs: "plots/10-data-parallel.drift.gp" line [0-9]*: missing or unreadable data file build/try/data/10-data-parallel/ring-p2.csv: the run that writes it failed' \
+        build/try/10-data-parallel.html || { grep 'Not drawn' build/try/10-data-parallel.html; return 1; }
 }
 in_group one-code-path &&
-    check "make try CH=10 on the stubs: a run that fails on the run it reads (fixed-p1's losses) names that run first" \
+    check "make try CH=10 on the stubs: a run that fails on the run it reads (fixed-p1's losses) names that run first, and the figure it feeds gives gnuplot's reason" \
         try_points_back_to_what_is_read
 
 # make try CH=05 on the stubs: the unclipped recurrence blows up at step 2,

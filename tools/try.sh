@@ -152,14 +152,19 @@ drawn=0
 for p in plots/"$stem".*.gp; do
     [ -f "$p" ] || continue
     n=$(basename "$p" .gp)
-    if gnuplot -c "$p" svg "$mine" "$figs/$n.svg" 2>/dev/null &&
-        gnuplot -c "$p" png "$mine" "$figs/$n.png" 2>/dev/null; then
+    if gnuplot -c "$p" svg "$mine" "$figs/$n.svg" 2>"$figs/$n.log" &&
+        gnuplot -c "$p" png "$mine" "$figs/$n.png" 2>"$figs/$n.log"; then
         drawn=$((drawn + 1))
         mine_img="<img src=\"figures/$n.svg\" alt=\"yours\">"
     else
+        # gnuplot's own last words say why: a run missing ("No such file"),
+        # or numbers it cannot draw (all zero on a log axis: "all points y
+        # value undefined").
         rm -f "$figs/$n.svg" "$figs/$n.png"
-        mine_img="<p>Not drawn: an experiment it needs did not finish.</p>"
+        why=$(grep -v '^[[:space:]]*$' "$figs/$n.log" | tail -n 1 | sed 's/&/\&amp;/g; s/</\&lt;/g')
+        mine_img="<p>Not drawn from your runs: $why</p>"
     fi
+    rm -f "$figs/$n.log"
     printf '<h2>%s</h2><div class="pair"><div><h3>reference</h3><img src="../figures/%s.svg" alt="reference"></div><div><h3>yours</h3>%s</div></div>\n' \
         "$n" "$n" "$mine_img" >>"$page"
 done

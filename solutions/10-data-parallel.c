@@ -70,6 +70,8 @@ void combine_shard_means(const double *const *means, const size_t *counts,
 size_t ring_reduce_send(size_t rank, size_t ranks, size_t step)
 {
     // BEGIN SOLUTION
+    /* (r - s) mod P, with P added before the subtraction: a size_t cannot
+     * go below 0, and would wrap to 2^64 - 1 instead. */
     return (rank + ranks - step % ranks) % ranks;
     // END SOLUTION
     // STUB: (void)rank; (void)ranks; (void)step;
@@ -79,6 +81,7 @@ size_t ring_reduce_send(size_t rank, size_t ranks, size_t step)
 size_t ring_reduce_recv(size_t rank, size_t ranks, size_t step)
 {
     // BEGIN SOLUTION
+    /* (r - s - 1) mod P: what rank r - 1 sends at this step. */
     return (rank + 2 * ranks - step % ranks - 1) % ranks;
     // END SOLUTION
     // STUB: (void)rank; (void)ranks; (void)step;
@@ -88,6 +91,7 @@ size_t ring_reduce_recv(size_t rank, size_t ranks, size_t step)
 size_t ring_gather_send(size_t rank, size_t ranks, size_t step)
 {
     // BEGIN SOLUTION
+    /* (r + 1 - s) mod P: first the chunk the reduce finished here. */
     return (rank + 1 + ranks - step % ranks) % ranks;
     // END SOLUTION
     // STUB: (void)rank; (void)ranks; (void)step;
@@ -97,7 +101,8 @@ size_t ring_gather_send(size_t rank, size_t ranks, size_t step)
 size_t ring_gather_recv(size_t rank, size_t ranks, size_t step)
 {
     // BEGIN SOLUTION
-    return (ranks + rank - step % ranks) % ranks; /* the chunk it sends next */
+    /* (r - s) mod P: what rank r - 1 sends, and this rank sends next. */
+    return (ranks + rank - step % ranks) % ranks;
     // END SOLUTION
     // STUB: (void)rank; (void)ranks; (void)step;
     // STUB: return ranks; /* TODO: lesson section "The ring all-reduce" */

@@ -2,8 +2,9 @@
 #
 # Chapters are found by wildcard: a chapter is the set of files that share a
 # stem NN-topic (chapters/NN-topic.{md,c,runs}, exercises/NN-topic.{h,c},
-# solutions/NN-topic.c, tests/NN-topic.{c,sh}, plots/NN-topic.*.gp). Adding a
-# chapter means adding files, never editing this Makefile.
+# solutions/NN-topic.c, tests/NN-topic.{c,sh,oom,mutants},
+# plots/NN-topic.*.gp). Adding a chapter means adding files, never editing
+# this Makefile.
 
 CC       ?= cc
 AR       ?= ar

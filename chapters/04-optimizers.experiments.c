@@ -53,19 +53,36 @@ static bool above_tolerance(size_t step, double loss, const double *theta,
     return loss > CONDITIONING_TOLERANCE;
 }
 
-/* The first step at which the loss is at most the tolerance, 0 when
- * CONDITIONING_MAX_STEPS are not enough, or -1 when out of memory. */
-static double steps_to_tolerance(const Objective *objective,
-                                 const OptimizerConfig *cfg,
-                                 const double *start)
+typedef enum {
+    TOLERANCE_REACHED,
+    TOLERANCE_NOT_REACHED, /* in CONDITIONING_MAX_STEPS */
+    TOLERANCE_NO_MEMORY,
+} ToleranceStatus;
+
+/* *steps: the first step at which the loss is at most the tolerance. */
+static ToleranceStatus steps_to_tolerance(const Objective *objective,
+                                          const OptimizerConfig *cfg,
+                                          const double *start, double *steps)
 {
     Loop loop = {.steps = CONDITIONING_MAX_STEPS, .row = above_tolerance};
     double theta[PROBLEM_DIM] = {start[0], start[1]};
     LoopResult result;
     if (!optimizer_train(cfg, objective, loop, theta, &result))
-        return -1.0;
-    return result.status == LOOP_STOPPED ? (double)result.step : 0.0;
+        return TOLERANCE_NO_MEMORY;
+    if (result.status != LOOP_STOPPED)
+        return TOLERANCE_NOT_REACHED;
+    *steps = (double)result.step;
+    return TOLERANCE_REACHED;
 }
+
+/* The columns of the conditioning table, in order. */
+enum {
+    COL_KAPPA,
+    COL_GD_LR, COL_GD_RATE, COL_GD_STEPS,
+    COL_HB_LR, COL_HB_MOMENTUM, COL_HB_RATE, COL_HB_STEPS,
+    COL_GD_SLOPE, COL_HB_SLOPE,
+    CONDITIONING_COLUMNS
+};
 
 //> conditioning
 /* On f = (x² + κy²)/2 the curvatures are μ = 1 and L = κ. The best fixed
@@ -76,8 +93,9 @@ static double steps_to_tolerance(const Objective *objective,
  *   heavy ball        η = 4/(√L + √μ)²,
  *                     β = ((√κ - 1)/(√κ + 1))²  rate (√κ - 1)/(√κ + 1)
  * torch's SGD with momentum β and no dampening is exactly the heavy ball
- * θ_{k+1} = θ_k - η∇f(θ_k) + β(θ_k - θ_{k-1}). */
-static void conditioning_row(double kappa, double *row)
+ * θ_{k+1} = θ_k - η∇f(θ_k) + β(θ_k - θ_{k-1}). Fills the row up to the
+ * slopes and returns the worse of the two runs' statuses. */
+static ToleranceStatus conditioning_row(double kappa, double *row)
 {
     double root = sqrt(kappa);
     Objective quadratic = {PROBLEM_DIM, quadratic_loss_grad, &kappa};
@@ -90,14 +108,17 @@ static void conditioning_row(double kappa, double *row)
     heavy_ball.sgd.lr = 4.0 / ((root + 1.0) * (root + 1.0));
     heavy_ball.sgd.momentum = ((root - 1.0) / (root + 1.0)) *
                               ((root - 1.0) / (root + 1.0));
-    row[0] = kappa;
-    row[1] = gd.sgd.lr;
-    row[2] = (kappa - 1.0) / (kappa + 1.0);
-    row[3] = steps_to_tolerance(&quadratic, &gd, start);
-    row[4] = heavy_ball.sgd.lr;
-    row[5] = heavy_ball.sgd.momentum;
-    row[6] = (root - 1.0) / (root + 1.0);
-    row[7] = steps_to_tolerance(&quadratic, &heavy_ball, start);
+    row[COL_KAPPA] = kappa;
+    row[COL_GD_LR] = gd.sgd.lr;
+    row[COL_GD_RATE] = (kappa - 1.0) / (kappa + 1.0);
+    row[COL_HB_LR] = heavy_ball.sgd.lr;
+    row[COL_HB_MOMENTUM] = heavy_ball.sgd.momentum;
+    row[COL_HB_RATE] = (root - 1.0) / (root + 1.0);
+    ToleranceStatus gd_run = steps_to_tolerance(&quadratic, &gd, start,
+                                                &row[COL_GD_STEPS]);
+    ToleranceStatus hb_run = steps_to_tolerance(&quadratic, &heavy_ball,
+                                                start, &row[COL_HB_STEPS]);
+    return gd_run > hb_run ? gd_run : hb_run; /* the enum runs best to worst */
 }
 //< conditioning
 
@@ -109,21 +130,26 @@ static bool run_conditioning(FILE *out)
     static const double kappas[] = {1.0, 10.0, 100.0, 1000.0};
     fputs("kappa,gd_lr,gd_rate,gd_steps,hb_lr,hb_momentum,hb_rate,hb_steps,"
           "gd_slope,hb_slope\n", out);
-    double previous[8];
+    double previous[CONDITIONING_COLUMNS];
     for (size_t k = 0; k < sizeof kappas / sizeof *kappas; k++) {
-        double row[10];
-        conditioning_row(kappas[k], row);
-        if (row[3] < 0.0 || row[7] < 0.0)
+        double row[CONDITIONING_COLUMNS];
+        ToleranceStatus status = conditioning_row(kappas[k], row);
+        if (status == TOLERANCE_NO_MEMORY)
             return out_of_memory();
-        if (row[3] == 0.0 || row[7] == 0.0) {
+        if (status == TOLERANCE_NOT_REACHED) {
             fprintf(stderr, "%s: κ = %g needs more than %d steps\n", program,
                     kappas[k], CONDITIONING_MAX_STEPS);
             return false;
         }
-        double span = log(row[0]) - (k ? log(previous[0]) : 0.0);
-        row[8] = k ? (log(row[3]) - log(previous[3])) / span : NAN;
-        row[9] = k ? (log(row[7]) - log(previous[7])) / span : NAN;
-        output_numbers(out, row, 10);
+        double span = log(row[COL_KAPPA]) -
+                      (k ? log(previous[COL_KAPPA]) : 0.0);
+        row[COL_GD_SLOPE] = k ? (log(row[COL_GD_STEPS]) -
+                                 log(previous[COL_GD_STEPS])) / span
+                              : NAN;
+        row[COL_HB_SLOPE] = k ? (log(row[COL_HB_STEPS]) -
+                                 log(previous[COL_HB_STEPS])) / span
+                              : NAN;
+        output_numbers(out, row, CONDITIONING_COLUMNS);
         memcpy(previous, row, sizeof previous);
     }
     return true;

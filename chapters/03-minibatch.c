@@ -338,10 +338,7 @@ static const char usage[] =
 /* --isa as its enum (isa_names lists the names in the enum's order). */
 static PassIsa pass_isa(const Settings *s)
 {
-    size_t k = 0;
-    while (strcmp(isa_names[k], s->isa) != 0)
-        k++;
-    return (PassIsa)k;
+    return (PassIsa)cli_choice_index(isa_names, s->isa);
 }
 
 /* A training run's size is bounded by design, so that a typo in --epochs

@@ -561,14 +561,6 @@ static CliStatus check_combinations(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
-static Bug bug_of(const char *name)
-{
-    size_t k = 0;
-    while (strcmp(bug_names[k], name) != 0)
-        k++;
-    return (Bug)k;
-}
-
 /* The mean of (y - mean y)², the loss of predicting the mean everywhere. */
 static double variance(const double *y, size_t n)
 {
@@ -676,7 +668,8 @@ int main(int argc, char **argv)
     if (check_combinations(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
-    TrainConfig cfg = {.lr = s.lr, .steps = s.steps, .bug = bug_of(s.bug),
+    TrainConfig cfg = {.lr = s.lr, .steps = s.steps,
+                       .bug = (Bug)cli_choice_index(bug_names, s.bug),
                        .clipping = s.clipping,
                        .record_nonfinite = strcmp(s.nonfinite, "record") == 0};
     double theta[PARAMS] = {1.5, 0.0};

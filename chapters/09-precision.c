@@ -430,16 +430,6 @@ static const char *const scaling_names[] = {"none", "static", "dynamic", NULL};
 static const char *const weights_names[] = {"master", "pure", "kahan",
                                             "stochastic", NULL};
 
-/* The index of name in a NULL-terminated list of names (it is there: the
- * flag parser checked). */
-static size_t choice(const char *const *names, const char *name)
-{
-    size_t i = 0;
-    while (strcmp(names[i], name) != 0)
-        i++;
-    return i;
-}
-
 /* The scaler --scaling asks for: none is a scale of 1 that never changes,
  * static one of --scale; both still skip a step that overflowed. fp64 and
  * fp32 are never scaled. */
@@ -476,12 +466,12 @@ typedef struct {
 static bool trainer_init(Trainer *t, const TrainSettings *s, size_t n,
                          double lr)
 {
-    Precision precision = choice(precision_names, s->precision);
+    Precision precision = cli_choice_index(precision_names, s->precision);
     *t = (Trainer){
         .rounding = {.precision = precision,
                      .format = precision == PRECISION_BF16 ? FORMAT_BF16
                                                            : FORMAT_FP16},
-        .weights = choice(weights_names, s->weights),
+        .weights = cli_choice_index(weights_names, s->weights),
         .low = precision == PRECISION_FP16 || precision == PRECISION_BF16,
         .sgd_config = sgd_default_config()};
     t->scaler = scaler_of(s, t->low);

@@ -88,6 +88,15 @@ bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
     return false;
 }
 
+size_t cli_choice_index(const char *const *choices, const char *name)
+{
+    size_t k = 0;
+    while (choices[k] && strcmp(choices[k], name) != 0)
+        k++;
+    assert(choices[k] && "cli_choice_index: not one of the choices");
+    return k;
+}
+
 Flag *cli_flag(Cli *cli, const char *name)
 {
     Flag *f = find_flag(cli, name, strlen(name));

@@ -115,6 +115,11 @@ Flag *cli_flag(Cli *cli, const char *name);
 /* True when the flag appeared on the command line. */
 bool cli_given(Cli *cli, const char *name);
 
+/* The index of `name` in a FLAG_CHOICE's NULL-terminated `choices`, which
+ * must hold it (the parser refused any other): the enum value of a choice
+ * whose enum lists the names in the same order. */
+size_t cli_choice_index(const char *const *choices, const char *name);
+
 /* Reports a value that parsed but is wrong in combination with others, in
  * the same one-line format as the parser. With value NULL, the value the
  * user typed for that flag is quoted (if it took one). Returns

@@ -15,11 +15,7 @@ const char *const optimizer_names[] = {"sgd",     "adam",    "adamw",
 
 OptimizerKind optimizer_kind(const char *name)
 {
-    size_t k = 0;
-    while (optimizer_names[k] && strcmp(optimizer_names[k], name) != 0)
-        k++;
-    assert(optimizer_names[k] && "optimizer_kind: not an optimizer's name");
-    return (OptimizerKind)k;
+    return (OptimizerKind)cli_choice_index(optimizer_names, name);
 }
 
 OptimizerConfig optimizer_default_config(OptimizerKind kind)

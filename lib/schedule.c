@@ -193,11 +193,7 @@ LoopResult scheduled_optimizer_run(ScheduledOptimizer *so,
 
 static ScheduleKind schedule_kind(const char *name)
 {
-    size_t k = 0;
-    while (schedule_names[k] && strcmp(schedule_names[k], name) != 0)
-        k++;
-    assert(schedule_names[k] && "schedule_kind: not a schedule's name");
-    return (ScheduleKind)k;
+    return (ScheduleKind)cli_choice_index(schedule_names, name);
 }
 
 /* The flags a schedule cannot run without (PyTorch has no default). */

@@ -75,6 +75,7 @@ static ToleranceStatus steps_to_tolerance(const Objective *objective,
     return TOLERANCE_REACHED;
 }
 
+//> conditioning
 /* The columns of the conditioning table, in order. */
 enum {
     COL_KAPPA,
@@ -84,7 +85,6 @@ enum {
     CONDITIONING_COLUMNS
 };
 
-//> conditioning
 /* On f = (x² + κy²)/2 the curvatures are μ = 1 and L = κ. The best fixed
  * step of gradient descent and the best heavy-ball settings (Polyak, 1964)
  * have closed forms, and so do the factors by which they shrink the

@@ -54,8 +54,8 @@
 #include "10-data-parallel.h"
 #include "cli.h"
 #include "epochs.h"
-#include "hash.h"
 #include "fashion_mnist.h"
+#include "hash.h"
 #include "mlp.h"
 #include "mpirun.h"
 #include "optimizer.h"
@@ -912,7 +912,8 @@ static int timing_run(const Settings *s, World *w)
 
 /* --task train: loads the data, trains, and has rank 0 commit --out,
  * --test, --comm and --times together, or none of them. Returns the exit
- * status, the same on every rank. */
+ * status: the same on every rank, but for a failure of rank 0 alone to
+ * write or commit those files (1 there, 0 on the others). */
 static int training_run(Cli *cli, const Settings *s, const Reference *ref,
                         World *w)
 {

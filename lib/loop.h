@@ -2,10 +2,11 @@
  * loop.h: the training loop of the full-batch chapter programs.
  *
  * Chapters 1 and 4 to 6, and chapter 7's schedules on chapter 4's problems,
- * train through it; only the pieces change. (The minibatch programs, of
- * chapters 3 and 7 to 10, write their epoch loop out around chapter 3's
- * batch iterator, lib/epochs.h, since their rows are epochs, not steps:
- * the lessons teach that loop. Its pieces are these same ones.)
+ * train through it; only the pieces change. (Chapter 2 writes out its
+ * accumulation of micro-batches, the lesson's subject; the minibatch
+ * programs, of chapters 3 and 7 to 10, write their epoch loop around
+ * chapter 3's batch iterator, lib/epochs.h, since their rows are epochs,
+ * not steps: the lessons teach that loop. Its pieces are these same ones.)
  *
  *   for k = 0, 1, ..., steps:
  *       loss_k = L(θ), grads = ∇L(θ)        the objective   (objective.h)

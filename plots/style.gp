@@ -102,7 +102,7 @@ REQUIRE = 'do for [required_name in REQUIRED] { \
     if (!readable(data(required_name))) { \
         set output; \
         system("rm -f -- ''" . ARG3 . "''"); \
-        exit error sprintf("missing or unreadable data file %s: the run that writes it failed or has not run (make data runs it)", data(required_name)); \
+        exit error sprintf("missing, unreadable or empty data file %s: the run that writes it failed, or has not run yet", data(required_name)); \
     } \
 }'
 

@@ -1095,7 +1095,7 @@ try_points_back_to_what_is_read() {
     # The figure that ring-p2 feeds says so in gnuplot's words, not in a
     # guess (a figure whose runs all finished can fail too: all its
     # numbers 0 on a log axis).
-    grep -q '<p>Not drawn from your runs: "plots/10-data-parallel.drift.gp" line [0-9]*: missing or unreadable data file build/try/data/10-data-parallel/ring-p2.csv: the run that writes it failed' \
+    grep -q '<p>Not drawn from your runs: "plots/10-data-parallel.drift.gp" line [0-9]*: missing, unreadable or empty data file build/try/data/10-data-parallel/ring-p2.csv: the run that writes it failed' \
         build/try/10-data-parallel.html || { grep 'Not drawn' build/try/10-data-parallel.html; return 1; }
 }
 in_group one-code-path &&

@@ -162,6 +162,7 @@ for p in plots/"$stem".*.gp; do
         # value undefined").
         rm -f "$figs/$n.svg" "$figs/$n.png"
         why=$(grep -v '^[[:space:]]*$' "$figs/$n.log" | tail -n 1 | sed 's/&/\&amp;/g; s/</\&lt;/g')
+        [ -n "$why" ] || why="gnuplot stopped without a word"
         mine_img="<p>Not drawn from your runs: $why</p>"
     fi
     rm -f "$figs/$n.log"

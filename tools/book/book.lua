@@ -114,23 +114,38 @@ local closing = "^([.,;:!?)%]]+)(.*)$"
 -- \qquad (`s_t = ..., \qquad \theta_t = ...`). As one MathML element they
 -- are as wide as all of them together, and a phone has to scroll to read
 -- the second. Split at each \qquad outside any group ({...}, \left...\right,
--- \begin...\end), each piece is an element of its own: side by side where
--- they fit, one under the other where they do not (style.css).
+-- \begin...\end, a \{...\} set, \bigl...\bigr) and outside % comments, each
+-- piece is an element of its own: side by side where they fit, one under
+-- the other where they do not (style.css). A display that switches style
+-- or colour outside a group (\textstyle, \color) is left whole: the switch
+-- would reach its own piece only.
+local opens = {begin = true, left = true, ["{"] = true,
+               bigl = true, Bigl = true, biggl = true, Biggl = true}
+local closes = {["end"] = true, right = true, ["}"] = true,
+                bigr = true, Bigr = true, biggr = true, Biggr = true}
+local switches = {displaystyle = true, textstyle = true, scriptstyle = true,
+                  scriptscriptstyle = true, color = true}
+
 local function equation_pieces(tex)
   local pieces, depth, start, i = {}, 0, 1, 1
   while i <= #tex do
     local c = tex:sub(i, i)
     if c == "\\" then
       local word = tex:match("^\\(%a+)", i) or tex:sub(i + 1, i + 1)
-      if word == "begin" or word == "left" then
+      if opens[word] then
         depth = depth + 1
-      elseif word == "end" or word == "right" then
+      elseif closes[word] then
         depth = depth - 1
+      elseif switches[word] and depth == 0 then
+        pieces, start = {}, 1
+        break
       elseif word == "qquad" and depth == 0 then
         table.insert(pieces, tex:sub(start, i - 1))
         start = i + #"\\qquad"
       end
       i = i + 1 + #word
+    elseif c == "%" then
+      i = (tex:find("\n", i, true) or #tex) + 1
     else
       if c == "{" then
         depth = depth + 1

@@ -100,20 +100,28 @@
     if (lines.length === before) lines.push("ok " + page + " " + width);
   }
   // Whether TeX holds a \qquad outside every group ({...}, \left...\right,
-  // \begin...\end): the space that sets two equations apart.
+  // \begin...\end, \{...\}, \bigl...\bigr) and every % comment, in a display
+  // that switches no style outside a group: book.lua's rule for splitting.
+  const opens = ["begin", "left", "{", "bigl", "Bigl", "biggl", "Biggl"];
+  const closes = ["end", "right", "}", "bigr", "Bigr", "biggr", "Biggr"];
+  const switches = ["displaystyle", "textstyle", "scriptstyle", "scriptscriptstyle", "color"];
   function setsApart(tex) {
-    let depth = 0;
+    let depth = 0, apart = false;
     for (let i = 0; i < tex.length; i++) {
       if (tex[i] === "\\") {
         const word = /^\\([A-Za-z]+|.?)/.exec(tex.slice(i))[1];
-        if (word === "begin" || word === "left") depth++;
-        else if (word === "end" || word === "right") depth--;
-        else if (word === "qquad" && depth === 0) return true;
+        if (opens.includes(word)) depth++;
+        else if (closes.includes(word)) depth--;
+        else if (switches.includes(word) && depth === 0) return false;
+        else if (word === "qquad" && depth === 0) apart = true;
         i += word.length;
+      } else if (tex[i] === "%") {
+        const end = tex.indexOf("\n", i);
+        i = end < 0 ? tex.length : end;
       } else if (tex[i] === "{") depth++;
       else if (tex[i] === "}") depth--;
     }
-    return false;
+    return apart;
   }
   // Text a reader sees, outside code and math, that still holds the
   // source's $ or <!-- (pandoc leaves "$w = $ 1" as it is: no closing $

@@ -816,7 +816,7 @@ book_fits_screens() {
         ! grep -q '^apart wide.html 1280' "$scratch/bad-book.out" ||
         { cat "$scratch/bad-book.out"; return 1; }
 }
-in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, shows no \$ of its source, splits no flag, names every table column and wraps equations set side by side, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens
+in_group book-layout && check "every page of the book fits a 390 px phone and a 1280 px laptop, shows no \$ of its source, splits no flag, names every table column, wraps equations set side by side and sets \\mathrm upright, and every figure's text fits inside the figure (measured in Chromium)" book_fits_screens
 
 # ---------------------------------------------------------- one code path
 in_group one-code-path &&

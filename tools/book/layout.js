@@ -11,6 +11,8 @@
 //   header PAGE: a table has no header row, or its header cell N has no
 //     words (empty, or math alone, which Chromium gives no name): a
 //     screen reader names a column by it; once, at 1280
+//   italic PAGE WIDTH: "TEXT" of \mathrm{TEXT} is set in italic (pandoc's
+//     mstyle asks for upright type, which Chromium ignores)
 //   apart PAGE WIDTH: a display scrolls with equations \qquad apart in one
 //     piece (book.lua splits them, so that a phone can wrap them)
 //   raw PAGE: "TEXT" shows a $ or <!-- of the lesson's source (math pandoc
@@ -68,6 +70,14 @@
       const p = range.getBoundingClientRect(), mr = m.getBoundingClientRect();
       if (p.top >= mr.bottom - 1)
         lines.push("wrap " + page + " " + width + ": \"" + next.data.slice(0, 1) + "\" after inline math starts a line of its own (" + describe(m.parentElement).slice(0, 60) + ")");
+    }
+    for (const upright of doc.querySelectorAll('mstyle[mathvariant="normal"]')) {
+      const italic = [...upright.querySelectorAll("mi")].some((mi) => {
+        const style = doc.defaultView.getComputedStyle(mi);
+        return style.textTransform !== "none" || style.fontStyle !== "normal";
+      });
+      if (italic)
+        lines.push("italic " + page + " " + width + ": \"" + upright.textContent + "\" of \\mathrm is set in italic");
     }
     for (const box of doc.querySelectorAll(".display-math")) {
       if (box.scrollWidth <= box.clientWidth + 0.5) continue;

@@ -46,9 +46,9 @@ double clip_grad_norm(Parameter *params, size_t count, double max_norm)
      * but powers of two, and a long run can grow that bit. */
     double coefficient = (1.0 / (norm + 1e-6)) * max_norm;
     if (!(coefficient >= 1.0)) /* true for a nan coefficient too */
-        for (Parameter *p = params; p < params + count; p++)
-            for (size_t i = 0; i < p->size; i++)
-                p->grad[i] *= coefficient;
+        for (size_t t = 0; t < count; t++)
+            for (size_t i = 0; i < params[t].size; i++)
+                params[t].grad[i] *= coefficient;
     return norm;
     // END SOLUTION
     // STUB: (void)params; (void)count; (void)max_norm;
@@ -60,9 +60,9 @@ double clip_grad_norm(Parameter *params, size_t count, double max_norm)
 void clip_grad_value(Parameter *params, size_t count, double clip_value)
 {
     // BEGIN SOLUTION
-    for (size_t k = 0; k < count; k++)
-        for (size_t i = 0; i < params[k].size; i++) {
-            double *g = &params[k].grad[i];
+    for (size_t t = 0; t < count; t++)
+        for (size_t i = 0; i < params[t].size; i++) {
+            double *g = &params[t].grad[i];
             if (*g > clip_value)
                 *g = clip_value;
             else if (*g < -clip_value)
@@ -77,9 +77,9 @@ void clip_grad_value(Parameter *params, size_t count, double clip_value)
 bool grads_all_finite(const Parameter *params, size_t count)
 {
     // BEGIN SOLUTION
-    for (const Parameter *p = params; p != params + count; p++)
-        for (size_t e = 0; e < p->size; e++)
-            if (!isfinite(p->grad[e]))
+    for (size_t t = 0; t < count; t++)
+        for (size_t i = 0; i < params[t].size; i++)
+            if (!isfinite(params[t].grad[i]))
                 return false;
     return true;
     // END SOLUTION
@@ -92,9 +92,9 @@ double sgd_step_clipped(Parameter *params, size_t count, double lr,
 {
     // BEGIN SOLUTION
     double pre_clip_norm = clip_grad_norm(params, count, max_norm);
-    for (Parameter *q = params; q < params + count; q++)
-        for (size_t i = 0; i < q->size; i++)
-            q->value[i] -= lr * q->grad[i];
+    for (size_t t = 0; t < count; t++)
+        for (size_t i = 0; i < params[t].size; i++)
+            params[t].value[i] -= lr * params[t].grad[i];
     return pre_clip_norm;
     // END SOLUTION
     // STUB: (void)params; (void)count; (void)lr; (void)max_norm;

@@ -314,9 +314,9 @@ static const char usage[] =
     "          at most 1e9 steps and 1e7 rows a run (minutes of work, a GB\n"
     "          of CSV): more is refused before it starts\n"
     "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
-    "  sweep   batch_size,lr,loss,diverged: final L after --epochs for batch\n"
-    "          sizes 1, 8, 32, 128, N and lr = 10^(k/8), k = -32..4; at\n"
-    "          most 1e9 steps in all\n"
+    "  sweep   batch_size,lr,loss,diverged: final L after --epochs of the\n"
+    "          graded train_epoch for batch sizes 1, 8, 32, 128, N and\n"
+    "          lr = 10^(k/8), k = -32..4; at most 1e9 steps in all\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
     "          minibatch gradients at w = 0, b = 0 against the full one\n"
     "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read,\n"
@@ -567,45 +567,66 @@ static int task_solve(const Data *ds, const double *theta, FILE *out)
 }
 
 //> sweep
+/* One run of the sweep: `epochs` epochs of the graded train_epoch from
+ * w = 0, b = 0, each on a reshuffle of the running order with shuffles
+ * drawn from seed (the full batch, B = N, in storage order: no shuffle),
+ * as --task train runs them. order and grad_w are room for n and d
+ * numbers. Returns the loss over every example at the end: inf or nan
+ * when the run diverged. */
+static double sweep_run(const Data *ds, size_t batch_size, double lr,
+                        size_t epochs, uint64_t seed, size_t *order,
+                        double *w, double *grad_w)
+{
+    memset(w, 0, ds->d * sizeof *w);
+    double b = 0.0;
+    Rng rng;
+    epochs_seed(&rng, seed);
+    for (size_t i = 0; i < ds->n; i++)
+        order[i] = i;
+    for (size_t e = 0; e < epochs; e++) {
+        if (batch_size < ds->n)
+            shuffle_indices(order, ds->n, &rng);
+        train_epoch(&ds->examples, order, batch_size, false, lr, w, &b,
+                    grad_w, NULL);
+    }
+    return full_loss(ds, w, b);
+}
+
 /* For each batch size, trains from zero with learning rates 10^(k/8) and
  * records the final loss. Every run shuffles with the same seed, so runs
  * differ only in B and η. A run counts as diverged when its loss ends
- * above where it started (or stops being finite). */
+ * above where it started (or is not finite). */
 static int task_sweep(const Settings *s, const Data *ds, FILE *out)
 {
     const size_t sizes[] = {SWEEP_SIZES, ds->n};
     double *w = calloc(ds->d, sizeof *w);
-    if (!w)
+    double *grad_w = malloc(ds->d * sizeof *grad_w);
+    size_t *order = malloc(ds->n * sizeof *order);
+    if (!w || !grad_w || !order) {
+        free(w);
+        free(grad_w);
+        free(order);
         return out_of_memory();
+    }
     double start_loss = full_loss(ds, w, 0.0);
     fprintf(out, "batch_size,lr,loss,diverged\n");
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         if (sizes[i] > ds->n || (i > 0 && sizes[i] <= sizes[i - 1]))
             continue;
-        bool full = sizes[i] == ds->n;
         for (int k = -32; k <= 4; k++) {
-            TrainConfig cfg = {.batch_size = sizes[i], .full_batch = full,
-                               .shuffle = full ? SHUFFLE_NEVER
-                                               : SHUFFLE_EVERY_EPOCH,
-                               .lr = pow(10.0, k / 8.0), .epochs = s->epochs};
-            memset(w, 0, ds->d * sizeof *w);
-            double b = 0.0;
-            Rng rng;
-            epochs_seed(&rng, s->seed);
-            Progress at;
-            RunStatus status = train(ds, &cfg, &rng, w, &b, NULL, &at);
-            if (status == RUN_OUT_OF_MEMORY) {
-                free(w);
-                return out_of_memory();
-            }
-            fprintf(out, "%zu,%.17g,", sizes[i], cfg.lr);
-            if (status == RUN_DONE && at.loss <= start_loss)
-                fprintf(out, "%.17g,0\n", at.loss);
+            double lr = pow(10.0, k / 8.0);
+            double loss = sweep_run(ds, sizes[i], lr, s->epochs, s->seed,
+                                    order, w, grad_w);
+            fprintf(out, "%zu,%.17g,", sizes[i], lr);
+            if (loss <= start_loss) /* false for nan */
+                fprintf(out, "%.17g,0\n", loss);
             else
                 fprintf(out, "nan,1\n");
         }
     }
     free(w);
+    free(grad_w);
+    free(order);
     return EXIT_SUCCESS;
 }
 //< sweep

@@ -974,6 +974,24 @@ dry_runs_write_nothing() {
 in_group one-code-path &&
     check "make -n, -q and -t write nothing that make, make check, grade or grade-class would (a chapter's data stays whole)" dry_runs_write_nothing
 
+# make try CH=03 runs the graded train_epoch: the sweep is its epochs, so
+# an epoch that walks the examples in storage order, not the shuffled
+# order it is given, parts from the reference there (and nowhere else:
+# the other runs step through the program's own loop).
+try_runs_train_epoch() {
+    dir=$scratch/try-epoch
+    mkdir -p "$dir"
+    awk -v spec=tests/03-minibatch.mutants -v name=epoch-ignores-order \
+        -f tools/mutate.awk solutions/03-minibatch.c >"$dir/03-minibatch.c" || return 1
+    make --no-print-directory -s try CH=03 EXERCISES="$dir" >"$scratch/try-03.out" 2>&1 &&
+        { echo "make try CH=03 passed an epoch that ignores its order"; return 1; }
+    grep -q '^sweep  *DIFFERS  *first at row 0, loss' "$scratch/try-03.out" &&
+        [ "$(grep -c '  DIFFERS  ' "$scratch/try-03.out")" -eq 1 ] ||
+        { cat "$scratch/try-03.out"; return 1; }
+}
+in_group one-code-path &&
+    check "make try CH=03 runs the graded train_epoch: one that ignores its order differs in the sweep" try_runs_train_epoch
+
 # make try CH=04 on a copy of the solutions whose Adam forgets the bias
 # correction: the Adam and AdamW runs (and the sweeps that contain them)
 # must part from the reference, the others match to the bit, the student's

@@ -38,6 +38,8 @@
 #include "problems.h"
 #include "rng.h"
 
+static const char program[] = PROGRAM_NAME;
+
 enum { MAX_PARAMS = 2 };
 
 /* A problem is everything gradient descent needs to know: the loss and its
@@ -272,7 +274,6 @@ static void write_columns(FILE *out, const char *prefix,
 static int task_train(const Settings *s, LessonProblem *p, double *theta,
                       FILE *out)
 {
-    const char *program = PROGRAM_NAME;
     fputs("step,loss", out);
     write_columns(out, "", p->param_names, p->objective.dim);
     write_columns(out, "grad_", p->param_names, p->objective.dim);
@@ -306,7 +307,7 @@ static int task_train(const Settings *s, LessonProblem *p, double *theta,
 static bool task_gradcheck(LessonProblem *p, double *theta, FILE *out)
 {
     if (!isfinite(objective_loss(&p->objective, theta))) {
-        loop_blame_start(PROGRAM_NAME, 0,
+        loop_blame_start(program, 0,
                          "--start or the --data values are too large");
         return false;
     }
@@ -345,7 +346,6 @@ static void task_solve(LessonProblem *p, FILE *out)
 static int run(const Settings *s, LessonProblem *p, double *theta,
                Output *saved)
 {
-    const char *program = PROGRAM_NAME;
     Output out;
     if (!output_open(&out, program, "--out", s->out)) {
         output_discard(saved);

@@ -87,7 +87,6 @@ static void data_free(Data *dt)
 
 /* ============================================================ the model */
 
-
 /* The mean squared error over every example: the training loss L, by
  * chapter 3's minibatch_mse_grad over the batch of all N. */
 static double full_loss(const Data *ds, const double *w, double b)
@@ -97,12 +96,10 @@ static double full_loss(const Data *ds, const double *w, double b)
                               ds->scratch, &unused);
 }
 
-/* ============================================== shuffling and batching */
-
-/* The shuffle (Fisher-Yates) and the batch iterator are chapter 3's
- * exercises shuffle_indices and batch_iterator_init/_next. */
-
 /* ============================================================= training */
+
+/* The shuffle (Fisher-Yates) and the batch iterator it uses are chapter
+ * 3's exercises shuffle_indices and batch_iterator_init/_next. */
 
 typedef enum { SHUFFLE_EVERY_EPOCH, SHUFFLE_ONCE, SHUFFLE_NEVER } Shuffle;
 
@@ -295,7 +292,7 @@ typedef struct {
 } Settings;
 
 static const char usage[] =
-    "03-minibatch: chapter 3, full-batch, stochastic and minibatch gradient\n"
+    PROGRAM_NAME ": chapter 3, full-batch, stochastic and minibatch gradient\n"
     "descent on linear regression.\n"
     "\n"
     "Model and loss: prediction x.w + b for d features; the loss over a\n"
@@ -421,7 +418,7 @@ static int load_data(const Settings *s, Dataset *ds)
     if (s->data) {
         CsvError err;
         if (!csv_read_dataset(s->data, 0, ds, &err)) {
-            csv_print_error(stderr, "03-minibatch: --data ", s->data, &err);
+            csv_print_error(stderr, PROGRAM_NAME ": --data ", s->data, &err);
             return err.out_of_memory ? EXIT_FAILURE : EXIT_BAD_INPUT;
         }
         return EXIT_SUCCESS;

@@ -509,7 +509,7 @@ typedef struct {
 } Settings;
 
 static const char usage[] =
-    "05-gradient-clipping: chapter 5, gradient clipping, and why losses\n"
+    PROGRAM_NAME ": chapter 5, gradient clipping, and why losses\n"
     "become nan.\n"
     "\n"
     "Gradient descent on a model with parameters (w, b), on one of:\n"

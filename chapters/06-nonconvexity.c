@@ -43,7 +43,7 @@
 #include "rng.h"
 #include "vec.h"
 
-static const char PROGRAM[] = PROGRAM_NAME;
+static const char program[] = PROGRAM_NAME;
 
 enum { MAX_DIM = 2, MAX_MINIMA = 4, MAX_CRITICAL = 64 };
 
@@ -319,7 +319,7 @@ static bool refine_minima(Landscape *ls)
                     "%s: Newton's method finds no critical point near the "
                     "minimum (%g, %g) of %s: its gradient or its Hessian is "
                     "wrong (for himmelblau: check himmelblau_grad and "
-                    "himmelblau_hessian)\n", PROGRAM, ls->minima[k][0],
+                    "himmelblau_hessian)\n", program, ls->minima[k][0],
                     ls->minima[k][1], ls->name);
             return false;
         }
@@ -694,7 +694,7 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
     LoopResult run = descend(ls, theta, &cfg, s->steps, 0.0, &rng, out);
     if (run.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
-    if (loop_blame_start(PROGRAM, run.step,
+    if (loop_blame_start(program, run.step,
                          "--start is too far out (start nearer the origin)"))
         return EXIT_FAILURE;
     if (ls->minima_count == 0)
@@ -702,14 +702,14 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
                 "%s: the loss stopped being a finite number at step %zu: "
                 "x^2 - y^2 has no minimum, so once y is off zero it grows "
                 "by a factor 1 + 2η a step until it overflows (take fewer "
-                "--steps)\n", PROGRAM, run.step);
+                "--steps)\n", program, run.step);
     else
         fprintf(stderr,
                 "%s: the loss stopped being a finite number at step %zu: "
                 "--lr %g is too large for the curvature along the way (a "
                 "minimum with largest Hessian eigenvalue λ is stable only "
                 "for --lr below 2/λ): divide --lr by 10\n",
-                PROGRAM, run.step, s->lr);
+                program, run.step, s->lr);
     return EXIT_FAILURE;
 }
 
@@ -765,7 +765,7 @@ static int run_perturb(const Settings *s, const Landscape *ls, FILE *out)
 static int run(const Settings *s, const Landscape *ls)
 {
     Output out;
-    if (!output_open(&out, PROGRAM, "--out", s->out))
+    if (!output_open(&out, program, "--out", s->out))
         return EXIT_FAILURE;
     int status;
     if (strcmp(s->task, "train") == 0)
@@ -778,7 +778,7 @@ static int run(const Settings *s, const Landscape *ls)
         status = run_critical(s, ls, out.file);
     else
         status = run_perturb(s, ls, out.file);
-    if (!output_commit(&out, PROGRAM))
+    if (!output_commit(&out, program))
         return EXIT_FAILURE;
     return status;
 }
@@ -812,7 +812,7 @@ int main(int argc, char **argv)
      * program keep working. */
     const char *problem = family_flag_value(argc, argv, "problem");
     if (problem && strcmp(problem, "xor") == 0)
-        return family_exec(PROGRAM, "xor", argv);
+        return family_exec(program, "xor", argv);
 
     Settings s = {.problem = "himmelblau", .task = "train", .tol = 1e-6,
                   .delta = 0.2, .steps = 100, .grid = 200, .seed = 1};
@@ -869,7 +869,7 @@ int main(int argc, char **argv)
          .min_exclusive = true, .max = 10, .scope = "task=perturb"},
         CLI_OUT_FLAG(&s.out),
     };
-    Cli cli = {.program = PROGRAM, .usage = usage, CLI_TABLE(flags)};
+    Cli cli = {.program = program, .usage = usage, CLI_TABLE(flags)};
     int exit_status;
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;

@@ -453,11 +453,12 @@ static void log_row(FILE *out, const Settings *s, const Reference *ref,
 static void test_report(Work *k, const Data *d, FILE *out)
 {
     const FashionMnist *t = &d->test;
-    size_t correct = 0, rows[4096];
+    enum { CHUNK_MAX = 4096 };
+    size_t correct = 0, rows[CHUNK_MAX];
+    size_t chunk = k->buf.capacity < CHUNK_MAX ? k->buf.capacity : CHUNK_MAX;
     double loss = 0.0;
-    for (size_t first = 0; first < t->n; first += k->buf.capacity) {
-        size_t count = t->n - first < k->buf.capacity ? t->n - first
-                                                       : k->buf.capacity;
+    for (size_t first = 0; first < t->n; first += chunk) {
+        size_t count = t->n - first < chunk ? t->n - first : chunk;
         for (size_t i = 0; i < count; i++)
             rows[i] = first + i;
         fashion_mnist_gather(t, rows, count, d->pixel, k->x, k->labels);

@@ -308,12 +308,14 @@ static const char usage[] =
     "Tasks (CSV on stdout or --out, with a header line):\n"
     "  train   epoch,step,examples,loss,batch_loss,w1..wd,b: loss is L over\n"
     "          all N examples, batch_loss the step's L_B before it stepped;\n"
-    "          at most 1e9 steps and 1e7 rows a run (minutes of work, a GB\n"
-    "          of CSV): more is refused before it starts\n"
+    "          at most 1e9 steps, 1e11 numbers read and 1e7 rows or 1 GB\n"
+    "          of CSV a run (minutes of work): more is refused before it\n"
+    "          starts\n"
     "  solve   loss,w1..wd,b: the least-squares minimum (normal equations)\n"
     "  sweep   batch_size,lr,loss,diverged: final L after --epochs of the\n"
     "          graded train_epoch for batch sizes 1, 8, 32, 128, N and\n"
-    "          lr = 10^(k/8), k = -32..4; at most 1e9 steps in all\n"
+    "          lr = 10^(k/8), k = -32..4; at most 1e9 steps and 1e11\n"
+    "          numbers read in all\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
     "          minibatch gradients at w = 0, b = 0 against the full one\n"
     "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read,\n"
@@ -338,10 +340,37 @@ static PassIsa pass_isa(const Settings *s)
     return (PassIsa)cli_choice_index(isa_names, s->isa);
 }
 
+/* A run's work in numbers read: every epoch reads each of the n examples'
+ * d features once, and so does every loss over all of them. At about 1e9
+ * a second, RUN_MAX_WORK is a couple of minutes. */
+#define RUN_MAX_WORK 1e11
+
+/* Refuses --epochs when a run (or the sweep's runs together) would take
+ * over 1e9 steps or read over RUN_MAX_WORK numbers. */
+static CliStatus check_work(Cli *cli, bool sweep, double steps, double work,
+                            size_t n, size_t d)
+{
+    const char *asks = sweep ? "asks the sweep" : "asks a run";
+    const char *one = sweep ? "a sweep" : "a run";
+    char why[200];
+    if (steps > 1e9)
+        snprintf(why, sizeof why, "%s for %.3g steps on %zu examples; %s "
+                 "takes at most 1e9", asks, steps, n, one);
+    else if (work > RUN_MAX_WORK)
+        snprintf(why, sizeof why, "%s to read %.3g numbers (%zu examples of "
+                 "%zu features); %s reads at most %g", asks, work, n, d, one,
+                 RUN_MAX_WORK);
+    else
+        return CLI_RUN;
+    return cli_reject(cli, "epochs", NULL, why);
+}
+
 /* A training run's size is bounded by design, so that a typo in --epochs
- * cannot start a run that never ends or fills the disk: at most 1e9 steps
- * and 1e7 rows of CSV. Known once the data are, as steps depend on N. */
-static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n)
+ * cannot start a run that never ends or fills the disk: at most 1e9 steps,
+ * RUN_MAX_WORK numbers read, and 1e7 rows or 1 GB of CSV (a row is d + 5
+ * numbers of up to 24 characters). Known once the data's n and d are. */
+static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n,
+                                size_t d)
 {
     size_t batch = strcmp(s->method, "sgd") == 0    ? 1
                    : strcmp(s->method, "full") == 0 ? n
@@ -349,17 +378,19 @@ static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n)
     double per_epoch = s->drop_last ? floor((double)n / (double)batch)
                                     : ceil((double)n / (double)batch);
     double steps = (double)s->epochs * per_epoch;
-    double rows = (s->log_every ? steps / (double)s->log_every : 0.0) +
-                  (double)s->epochs + 1.0;
-    char why[160];
-    if (steps > 1e9) {
-        snprintf(why, sizeof why, "asks for %.3g steps on %zu examples; a run "
-                 "takes at most 1e9", steps, n);
-        return cli_reject(cli, "epochs", NULL, why);
-    }
-    if (rows > 1e7) {
-        snprintf(why, sizeof why, "would write %.3g rows; a run writes at "
-                 "most 1e7 (raise --log-every)", rows);
+    /* The start's row, then one every --log-every steps and the last, or
+     * one at the end of every epoch (train). */
+    double rows = s->log_every ? floor(steps / (double)s->log_every) + 2.0
+                               : (double)s->epochs + 1.0;
+    double work = ((double)s->epochs + rows) * (double)n * (double)d;
+    double bytes = rows * ((double)d + 5.0) * 24.0;
+    if (check_work(cli, false, steps, work, n, d) != CLI_RUN)
+        return CLI_BAD_INPUT;
+    if (rows > 1e7 || bytes > 1e9) {
+        char why[160];
+        snprintf(why, sizeof why, "would write %.3g rows (%.3g GB); a run "
+                 "writes at most 1e7 rows and 1 GB%s", rows, bytes / 1e9,
+                 s->log_every ? " (raise --log-every)" : "");
         return cli_reject(cli, s->log_every ? "log-every" : "epochs", NULL,
                           why);
     }
@@ -372,22 +403,34 @@ static CliStatus check_run_size(Cli *cli, const Settings *s, size_t n)
 enum { SWEEP_RATES = 37 };
 
 /* The sweep's size, bounded as a training run's is: all its runs together
- * take at most 1e9 steps. (A run of --epochs 1000000000 was accepted, and
- * would have taken about two months.) */
-static CliStatus check_sweep_size(Cli *cli, const Settings *s, size_t n)
+ * take at most 1e9 steps and read at most RUN_MAX_WORK numbers. (A run of
+ * --epochs 1000000000 was accepted, and would have taken about two
+ * months.) */
+static CliStatus check_sweep_size(Cli *cli, const Settings *s, size_t n,
+                                  size_t d)
 {
     const size_t sizes[] = {SWEEP_SIZES, n};
-    double steps = 0.0;
+    double steps = 0.0, work = 0.0;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-        if (sizes[i] <= n && (i == 0 || sizes[i] > sizes[i - 1]))
+        if (sizes[i] <= n && (i == 0 || sizes[i] > sizes[i - 1])) {
             steps += SWEEP_RATES * (double)s->epochs *
                      ceil((double)n / (double)sizes[i]);
-    if (steps <= 1e9)
-        return CLI_RUN;
-    char why[160];
-    snprintf(why, sizeof why, "asks the sweep for %.3g steps on %zu "
-             "examples; a sweep takes at most 1e9", steps, n);
-    return cli_reject(cli, "epochs", NULL, why);
+            work += SWEEP_RATES * ((double)s->epochs + 1.0) * (double)n *
+                    (double)d;
+        }
+    return check_work(cli, true, steps, work, n, d);
+}
+
+/* Both bounds, for the task that has one, on n examples of d features:
+ * checked before generated data are drawn (a refused run once drew 3.9
+ * GB of them first), and again on data read from a file. */
+static CliStatus check_size(Cli *cli, const Settings *s, size_t n, size_t d)
+{
+    if (strcmp(s->task, "train") == 0)
+        return check_run_size(cli, s, n, d);
+    if (strcmp(s->task, "sweep") == 0)
+        return check_sweep_size(cli, s, n, d);
+    return CLI_RUN;
 }
 
 static CliStatus check_settings(Cli *cli, const Settings *s)
@@ -1046,7 +1089,8 @@ int main(int argc, char **argv)
     int exit_status;
     if (!cli_start(&cli, argc, argv, &exit_status))
         return exit_status;
-    if (check_settings(&cli, &s) != CLI_RUN)
+    if (check_settings(&cli, &s) != CLI_RUN ||
+        (!s.data && check_size(&cli, &s, s.n, s.d) != CLI_RUN))
         return EXIT_BAD_INPUT;
 
     Dataset ds;
@@ -1063,8 +1107,7 @@ int main(int argc, char **argv)
     }
     if (s.batch_size > ds.n)
         s.batch_size = ds.n; /* the default 32, on a dataset smaller than that */
-    if ((strcmp(s.task, "train") == 0 && check_run_size(&cli, &s, ds.n) != CLI_RUN) ||
-        (strcmp(s.task, "sweep") == 0 && check_sweep_size(&cli, &s, ds.n) != CLI_RUN)) {
+    if (check_size(&cli, &s, ds.n, ds.d) != CLI_RUN) {
         dataset_free(&ds);
         return EXIT_BAD_INPUT;
     }

@@ -379,6 +379,29 @@ check "03: refuses --method sgd past 1e9 steps"   expect_bad_input --epochs --me
 check "03: refuses a sweep past 1e9 steps in all" \
     expect_bad_input "--epochs '1000000000': asks the sweep for 4.31e+13 steps on 1000 examples" --task sweep --epochs 1000000000
 check "03: refuses a run that would write over 1e7 rows" expect_bad_input --log-every --epochs 400000 --log-every 1
+# Steps alone did not bound a run: one example of 1e5 features for 1e7
+# epochs was taken (22 TB of CSV, days of work), and so was a sweep of 3
+# days. The work (numbers read) and the CSV's bytes are bounded too.
+check "03: refuses a run that reads over 1e11 numbers" \
+    expect_bad_input "--epochs '9999999': asks a run to read 2e+12 numbers" --n 1 --d 100000 --method sgd --epochs 9999999
+check "03: refuses a sweep that reads over 1e11 numbers" \
+    expect_bad_input "--epochs '1000000': asks the sweep to read 1.48e+14 numbers" --task sweep --n 20 --d 100000 --epochs 1000000
+check "03: refuses a run that would write over 1 GB of CSV" \
+    expect_bad_input "--log-every '1': would write 1e+05 rows (2.41 GB)" --n 1 --d 1000 --method sgd --epochs 100000 --log-every 1
+# Generated data are drawn after the bounds are checked: a refused run of
+# 1e8 examples drew 3.9 GB of them first (under 1 GB of address space,
+# it ran out of memory, status 1, instead of being refused).
+refused_before_drawing() {
+    (ulimit -v 1000000 && expect_bad_input --epochs --n 100000000 --d 4 --method sgd --epochs 20)
+}
+check "03: refuses a run's size before drawing its generated data" refused_before_drawing
+# With --log-every, a row is written every that many steps, not at every
+# epoch's end: 1e7 full-batch epochs write 3 rows, and were refused as 1e7.
+rows_as_written() {
+    "$program" --n 2 --d 1 --method full --epochs 10000000 --log-every 100000000 >"$scratch/few-rows.csv" &&
+        [ "$(wc -l <"$scratch/few-rows.csv")" -eq 3 ] || { cat "$scratch/few-rows.csv"; return 1; }
+}
+check "03: counts the rows --log-every writes, not one an epoch" rows_as_written
 check "03: refuses --shuffle with full"        expect_bad_input --shuffle --method full --shuffle never
 check "03: refuses --lr abc"                   expect_bad_input --lr --lr abc
 check "03: refuses --lr nan"                   expect_bad_input --lr --lr nan

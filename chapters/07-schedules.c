@@ -58,7 +58,9 @@ static void print_schedule(const ScheduleConfig *cfg, size_t steps,
 
 /* A growing schedule (--gamma above 1) can pass the largest double within
  * --steps, and would print inf rates: refused before anything is written,
- * naming the step where the rate overflows. */
+ * naming the step where the rate overflows. (LinearLR's first step divides
+ * by --start-factor, which is at least 1e-300 so that the quotient stays
+ * finite: 1e-320 made the second rate inf.) */
 static CliStatus check_rates_finite(Cli *cli, const ScheduleConfig *cfg,
                                     size_t steps)
 {
@@ -69,7 +71,9 @@ static CliStatus check_rates_finite(Cli *cli, const ScheduleConfig *cfg,
             char why[96];
             snprintf(why, sizeof why, "the rate overflows to inf at step %zu "
                      "of --steps %zu", k, steps);
-            return cli_reject(cli, "gamma", NULL, why);
+            return cli_reject(cli, cli_given(cli, "gamma") ? "gamma"
+                                                           : "schedule",
+                              NULL, why);
         }
     return CLI_RUN;
 }

@@ -203,7 +203,7 @@ extern const char *const threshold_mode_names[];
     {.name = "start-factor", .kind = FLAG_DOUBLE,                            \
      .value = &(f)->start_factor,                                            \
      .help = "LinearLR: the first step's rate as a share of the base rate",  \
-     .min = 0, .min_exclusive = true, .max = 1, .default_text = "1/3",       \
+     .min = 1e-300, .max = 1, .default_text = "1/3",                         \
      .scope = "schedule=linear|warmup-cosine " SCOPE},                       \
     {.name = "end-factor", .kind = FLAG_DOUBLE, .value = &(f)->end_factor,   \
      .help = "LinearLR: the share reached at --total-iters", .min = 0,       \

@@ -143,6 +143,10 @@ check "07: refuses cosine-restarts without --t-0"   expect_bad_input --t-0 --sch
 check "07: refuses --t-mult 0"                      expect_bad_input --t-mult --schedule cosine-restarts --t-0 5 --t-mult 0
 check "07: refuses --step-size for cosine"          expect_bad_input --step-size --schedule cosine --step-size 3
 check "07: refuses --start-factor 0"                expect_bad_input --start-factor --schedule linear --start-factor 0
+# LinearLR's first step divides by the start factor: 1e-320 gave an inf
+# rate (blamed on a --gamma never given). At least 1e-300 keeps it finite.
+check "07: refuses a --start-factor whose next rate is inf" \
+    expect_bad_input "--start-factor '1e-320': must be in [1e-300, 1]" --schedule linear --start-factor 1e-320
 check "07: refuses --end-factor 1.5"                expect_bad_input --end-factor --schedule linear --end-factor 1.5
 check "07: refuses warmup-cosine without --warmup-steps" expect_bad_input --warmup-steps --schedule warmup-cosine
 check "07: refuses --warmup-steps as long as the run" expect_bad_input --warmup-steps --schedule warmup-cosine --warmup-steps 100 --steps 100
@@ -171,6 +175,11 @@ check "07: training refuses --lr for the range test"  expect_bad_input --lr --ta
 check "07: training refuses --lr-max below --lr-min, quoting both" expect_bad_input "--lr-max '0.1': must exceed --lr-min 1 " --task find --lr-min 1 --lr-max 0.1
 check "07: training refuses --schedule for the range test" expect_bad_input --schedule --task find --schedule cosine
 check "07: training refuses --lr-min for a training run" expect_bad_input --lr-min --lr-min 0.1
+# The range test's rates grow by (--lr-max/--lr-min) to a power: with
+# --lr-min 1e-320 that ratio was inf, every rate after the first inf, and
+# the run exited 0 with minimum_lr=inf.
+check "07: training refuses an --lr-min whose range overflows" \
+    expect_bad_input "--lr-min '1e-320': must be in [1e-300, 1e+06]" --task find --lr-min 1e-320 --lr-max 1e6 --steps 10
 check "07: training refuses --batch-size above --n, quoting both" expect_bad_input "--batch-size '11': must not exceed --n 10 " --n 10 --batch-size 11
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"

@@ -824,6 +824,23 @@ static bool reference_load(Reference *ref, const char *path)
     return ok && ref->rows > 0;
 }
 
+/* Whether --fault nan would strike a rank that holds none of the
+ * micro-batches (under --allreduce fixed, a rank past the last one):
+ * its nan would reach no number it sends, and the run would go on as if
+ * no fault had been asked for. Then `why` says so. */
+static bool fault_reaches_nothing(const Settings *s, size_t ranks,
+                                  char *why, size_t size)
+{
+    size_t units = s->batch_size / s->micro_batch;
+    if (strcmp(s->fault, "nan") != 0 || strcmp(s->allreduce, "fixed") != 0 ||
+        shard_of(units, ranks, s->fault_rank).count > 0)
+        return false;
+    snprintf(why, size, "under --allreduce fixed, rank %zu holds none of "
+             "the %zu micro-batches over %zu ranks: its nan would reach no "
+             "number", s->fault_rank, units, ranks);
+    return true;
+}
+
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
@@ -839,6 +856,9 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
      * job each rank would stop, and mpirun would add a page of its own.) */
     if (strcmp(s->fault, "none") != 0 && s->np && s->fault_rank >= s->np)
         return cli_reject_against(cli, "fault-rank", "must be below", "np");
+    char why[160];
+    if (s->np && fault_reaches_nothing(s, s->np, why, sizeof why))
+        return cli_reject(cli, "fault-rank", NULL, why);
     bool timing = strcmp(s->task, "allreduce-timing") == 0;
     if (timing) {
         if (strcmp(s->allreduce, "fixed") == 0)
@@ -888,6 +908,13 @@ static int job_fits(const Settings *s, const World *w)
         if (w->rank == 0)
             fprintf(stderr, "%s: --fault-rank %zu: this job has %d ranks\n",
                     program, s->fault_rank, w->size);
+        return EXIT_BAD_INPUT;
+    }
+    char why[160];
+    if (fault_reaches_nothing(s, (size_t)w->size, why, sizeof why)) {
+        if (w->rank == 0)
+            fprintf(stderr, "%s: --fault-rank %zu: %s\n", program,
+                    s->fault_rank, why);
         return EXIT_BAD_INPUT;
     }
     return EXIT_SUCCESS;

@@ -396,6 +396,11 @@ bad_input_refused() {
     # (before mpirun starts: one line, not a page of mpirun's)
     expect_bad_input "--fault-rank '5': must be below --np 2 " --np 2 --fault nan --fault-rank 5 || return 1
     expect_bad_input "--fault-step '500': must be below --steps 200 " --fault nan --fault-step 500 || return 1
+    # Under fixed, a rank past the last micro-batch sends nothing: a nan
+    # there was written where nothing reads it, and the run went on to
+    # exit 0 as if no fault had been asked for.
+    expect_bad_input "--fault-rank '3': under --allreduce fixed, rank 3 holds none of the 2 micro-batches over 4 ranks" \
+        --np 4 --batch-size 2 --micro-batch 1 --steps 3 --fault nan --fault-rank 3 --fault-step 1 || return 1
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1
     # A bound is printed in full where %g's six digits would round it: a

@@ -577,6 +577,9 @@ static int solve_or_refuse(const Settings *s, const Data *ds, double *theta)
     else if (squares_vanish(ds))
         why = "the normal equations underflow in double precision: some "
               "feature's squares are all below 2.2e-308 (rescale it)";
+    else if (ds->n <= ds->d) /* known without the (d + 1)^2 matrix */
+        why = "the least-squares problem has no unique solution: there are "
+              "fewer than d + 1 examples (see --help)";
     if (!why) {
         size_t p = ds->d + 1;
         double *scratch = malloc((p * p + p) * sizeof *scratch);

@@ -276,6 +276,14 @@ check "03: --task solve on collinear features is refused, naming --data" \
     --task solve --data "$scratch/collinear.csv"
 check "03: --task solve with fewer examples than d + 1 is refused, naming --n" \
     expect_bad_input "--n '3': the least-squares problem has no unique solution" --task solve --n 3 --d 5
+# ... before the (d + 1)^2 matrix is allocated: with d = 1e5 that is 80
+# GB, and the run failed for want of memory (status 1) where the input
+# was at fault. Under 1 GB of address space the refusal must still come.
+few_examples_refused_first() {
+    (ulimit -v 1000000 && expect_bad_input "--n '100': the least-squares problem has no unique solution: there are fewer than d + 1" \
+        --task solve --n 100 --d 100000)
+}
+check "03: --task solve refuses fewer examples than d + 1 before allocating its matrix" few_examples_refused_first
 # Data too large for double precision is not called singular, and not
 # solved to inf: x = 1e200 makes Σ x² = 1.4e401 (A's corner, inf), and
 # y = ±1e300 makes Σ y² = 3e600, where the weights are finite (w = 0,

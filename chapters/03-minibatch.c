@@ -317,7 +317,8 @@ static const char usage[] =
     "          lr = 10^(k/8), k = -32..4; at most 1e9 steps and 1e11\n"
     "          numbers read in all\n"
     "  noise   batch_size,draws,rms_error,predicted_rms,mean_error,grad_norm:\n"
-    "          minibatch gradients at w = 0, b = 0 against the full one\n"
+    "          minibatch gradients at w = 0, b = 0 against the full one;\n"
+    "          at most 1e10 examples shuffled in all\n"
     "  timing  what,batch_size,seconds,gigabytes_per_second,fraction_of_read,\n"
     "          isa,result_bits,difference_from_graded: a full-batch gradient\n"
     "          pass (lib/linreg_pass.c, compiled for --isa), a minibatch step\n"
@@ -421,6 +422,24 @@ static CliStatus check_sweep_size(Cli *cli, const Settings *s, size_t n,
     return check_work(cli, true, steps, work, n, d);
 }
 
+/* --task noise shuffles all n examples NOISE_DRAWS times for each batch
+ * size, 1, 2, 4, ... up to n: at most 1e10 examples shuffled in all
+ * (about two minutes; --n 1e9 would have taken days). */
+enum { NOISE_DRAWS = 400 };
+
+static CliStatus check_noise_size(Cli *cli, const Settings *s, size_t n)
+{
+    double sizes = ceil(log2((double)n)) + 1.0;
+    double shuffled = NOISE_DRAWS * sizes * (double)n;
+    if (shuffled <= 1e10)
+        return CLI_RUN;
+    char why[160];
+    snprintf(why, sizeof why, "asks the noise task to shuffle %.3g examples "
+             "(%d draws of %zu, for %.0f batch sizes); it shuffles at most "
+             "1e10", shuffled, NOISE_DRAWS, n, sizes);
+    return cli_reject(cli, s->data ? "data" : "n", NULL, why);
+}
+
 /* Both bounds, for the task that has one, on n examples of d features:
  * checked before generated data are drawn (a refused run once drew 3.9
  * GB of them first), and again on data read from a file. */
@@ -430,6 +449,8 @@ static CliStatus check_size(Cli *cli, const Settings *s, size_t n, size_t d)
         return check_run_size(cli, s, n, d);
     if (strcmp(s->task, "sweep") == 0)
         return check_sweep_size(cli, s, n, d);
+    if (strcmp(s->task, "noise") == 0)
+        return check_noise_size(cli, s, n);
     return CLI_RUN;
 }
 
@@ -685,7 +706,6 @@ static int task_sweep(const Settings *s, const Data *ds, FILE *out)
  * with g_i the gradient of example i's loss alone. */
 static int task_noise(const Settings *s, const Data *ds, FILE *out)
 {
-    enum { DRAWS = 400 };
     size_t n = ds->n, p = ds->d + 1;
     double *w = calloc(ds->d, sizeof *w);
     double *g = malloc(3 * p * sizeof *g), *g_b = g + p, *mean_error = g + 2 * p;
@@ -724,20 +744,20 @@ static int task_noise(const Settings *s, const Data *ds, FILE *out)
     for (size_t size = 1;; size = size * 2 < n ? size * 2 : n) {
         double sum_sq = 0.0;
         memset(mean_error, 0, p * sizeof *mean_error);
-        for (int draw = 0; draw < DRAWS; draw++) {
+        for (int draw = 0; draw < NOISE_DRAWS; draw++) {
             shuffle_indices(order, n, &rng);
             minibatch_mse_grad(&ds->examples, order, size, w, 0.0, g_b,
                                &g_b[p - 1]);
             for (size_t j = 0; j < p; j++) {
                 double e = g_b[j] - g[j];
-                sum_sq += e * e / DRAWS;
-                mean_error[j] += e / DRAWS;
+                sum_sq += e * e / NOISE_DRAWS;
+                mean_error[j] += e / NOISE_DRAWS;
             }
         }
         double predicted = n > 1 ? sigma2 / (double)size *
                                        (double)(n - size) / (double)(n - 1)
                                  : 0.0;
-        fprintf(out, "%zu,%d,%.17g,%.17g,%.17g,%.17g\n", size, DRAWS,
+        fprintf(out, "%zu,%d,%.17g,%.17g,%.17g,%.17g\n", size, NOISE_DRAWS,
                 sqrt(sum_sq), sqrt(predicted), vec_norm(mean_error, p),
                 vec_norm(g, p));
         if (size == n)

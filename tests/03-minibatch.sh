@@ -403,6 +403,13 @@ refused_before_drawing() {
     (ulimit -v 1000000 && expect_bad_input --epochs --n 100000000 --d 4 --method sgd --epochs 20)
 }
 check "03: refuses a run's size before drawing its generated data" refused_before_drawing
+# --task noise shuffles all N examples 400 times for each batch size: --n
+# 1e9 was taken (days of work; --n 1e6 takes a minute and a half).
+noise_bounded() {
+    (ulimit -v 1000000 && expect_bad_input "--n '1000000000': asks the noise task to shuffle 1.24e+13 examples" \
+        --task noise --n 1000000000 --d 1)
+}
+check "03: refuses a noise task past 1e10 examples shuffled" noise_bounded
 # With --log-every, a row is written every that many steps, not at every
 # epoch's end: 1e7 full-batch epochs write 3 rows, and were refused as 1e7.
 rows_as_written() {

@@ -663,6 +663,34 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
     return CLI_RUN;
 }
 
+/* A typo in --steps or --grid must not start a run that fills the disk or
+ * never ends: a train run writes a row a step, at most 1e7; the basins
+ * take at most 1e11 steps in all (half an hour if no start converges;
+ * --grid 4000 at the default 1000 steps a start converges in seconds).
+ * Checked once the defaults are in. */
+static CliStatus check_run_size(Cli *cli, const Settings *s,
+                                const Landscape *ls)
+{
+    bool basins = strcmp(s->task, "basins") == 0 ||
+                  strcmp(s->task, "basin-counts") == 0;
+    double starts = ls->objective.dim == 1 ? (double)s->grid
+                                           : (double)s->grid * (double)s->grid;
+    char why[160];
+    if (strcmp(s->task, "train") == 0 && (double)s->steps + 1.0 > 1e7) {
+        snprintf(why, sizeof why, "would write %.3g rows; a run writes at "
+                 "most 1e7", (double)s->steps + 1.0);
+        return cli_reject(cli, "steps", NULL, why);
+    }
+    if (basins && starts * (double)s->steps > 1e11) {
+        snprintf(why, sizeof why, "asks for up to %.3g steps in all (%.3g "
+                 "starts of up to %zu); the basins take at most 1e11",
+                 starts * (double)s->steps, starts, s->steps);
+        return cli_reject(cli, cli_given(cli, "steps") ? "steps" : "grid",
+                          NULL, why);
+    }
+    return CLI_RUN;
+}
+
 /* ------------------------------------------------------------- the tasks */
 
 static void write_param_header(FILE *out, const Landscape *ls,
@@ -885,5 +913,7 @@ int main(int argc, char **argv)
     if (minima_used && !refine_minima(&ls))
         return EXIT_FAILURE;
     apply_defaults(&cli, &s, &ls);
+    if (check_run_size(&cli, &s, &ls) != CLI_RUN)
+        return EXIT_BAD_INPUT;
     return run(&s, &ls);
 }

@@ -283,3 +283,11 @@ check "06: the XOR program refuses --problem himmelblau" of_xor expect_bad_input
 check "06: refuses an unknown flag"        expect_bad_input --learning-rate --learning-rate 0.1
 check "06: refuses a bare argument"        expect_bad_input 0.1 0.1
 check "06: refuses a repeated flag"        expect_bad_input --lr --lr 0.1 --lr 0.2
+# A run's size: --task train --steps 1e9 was taken and wrote a row a step
+# (137 GB); basins of --grid 4000 --steps 1e9 at a rate that never
+# converges, 1.6e16 steps (years). A run writes at most 1e7 rows; the
+# basins take at most 1e11 steps in all.
+check "06: refuses a train run of over 1e7 rows" \
+    expect_bad_input "--steps '1000000000': would write 1e+09 rows" --task train --steps 1000000000
+check "06: refuses basins of over 1e11 steps in all" \
+    expect_bad_input "--steps '1000000000': asks for up to 1.6e+16 steps in all" --task basins --grid 4000 --steps 1000000000 --lr 1e-12

@@ -440,9 +440,9 @@ static CliStatus check_noise_size(Cli *cli, const Settings *s, size_t n)
     return cli_reject(cli, s->data ? "data" : "n", NULL, why);
 }
 
-/* Both bounds, for the task that has one, on n examples of d features:
- * checked before generated data are drawn (a refused run once drew 3.9
- * GB of them first), and again on data read from a file. */
+/* The bound of the task, for train, sweep and noise, on n examples of d
+ * features: checked before generated data are drawn (a refused run once
+ * drew 3.9 GB of them first), and again on data read from a file. */
 static CliStatus check_size(Cli *cli, const Settings *s, size_t n, size_t d)
 {
     if (strcmp(s->task, "train") == 0)

@@ -364,12 +364,18 @@ launcher_keeps_one_line() {
     [ "$status" -eq 141 ] && [ ! -s "$scratch/np.err" ] ||
         { echo "| head -n 1 under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
     # A rank that crashes says nothing of its own: mpirun's page says which.
-    "$program" --np 2 --steps 1000000 >/dev/null 2>"$scratch/np.err" &
+    # It is struck once both ranks are past MPI_Init: rank 0 opens --out's
+    # temporary file after the data's broadcast, which both take part in.
+    # (Struck while MPI_Init still loaded its plugins, OpenMPI's SIGSEGV
+    # handler loaded one more inside the loader: "Inconsistency detected by
+    # ld.so", exit status 127, no "signal 11" on mpirun's page.)
+    rm -f "$scratch"/segv.csv*
+    "$program" --np 2 --steps 1000000 --out "$scratch/segv.csv" >/dev/null 2>"$scratch/np.err" &
     launcher=$!
     # (Up to 30 s for mpirun to start the ranks: a loaded machine is slow.)
     rank_started() {
         rank=$(pgrep -f -P "$(pgrep -d, -x mpirun -P "$launcher")" -- "--steps 1000000" | head -n 1)
-        [ -n "$rank" ]
+        [ -n "$rank" ] && [ -n "$(ls "$scratch"/segv.csv.tmp-* 2>/dev/null)" ]
     }
     within 30 rank_started
     if [ -n "$rank" ]; then kill -SEGV "$rank"; else kill "$launcher"; fi

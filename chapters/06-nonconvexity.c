@@ -624,13 +624,20 @@ static const char usage[] =
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
     "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
+/* Whether the task runs descent from every start of a grid: the basin map
+ * and its counts. */
+static bool maps_basins(const Settings *s)
+{
+    return strcmp(s->task, "basins") == 0 ||
+           strcmp(s->task, "basin-counts") == 0;
+}
+
 /* What the flag table's scopes cannot say: a task that needs a particular
  * landscape, and flags whose values must fit each other or the landscape. */
 static CliStatus check_combinations(Cli *cli, const Settings *s,
                                     const Landscape *ls)
 {
-    bool basins = strcmp(s->task, "basins") == 0 ||
-                  strcmp(s->task, "basin-counts") == 0;
+    bool basins = maps_basins(s);
     bool perturb = strcmp(s->task, "perturb") == 0;
     if (perturb && strcmp(ls->name, "sharp-flat") != 0)
         return cli_reject(cli, "task", s->task,
@@ -671,8 +678,7 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
 static CliStatus check_run_size(Cli *cli, const Settings *s,
                                 const Landscape *ls)
 {
-    bool basins = strcmp(s->task, "basins") == 0 ||
-                  strcmp(s->task, "basin-counts") == 0;
+    bool basins = maps_basins(s);
     double starts = ls->objective.dim == 1 ? (double)s->grid
                                            : (double)s->grid * (double)s->grid;
     char why[160];
@@ -816,8 +822,7 @@ static int run(const Settings *s, const Landscape *ls)
 static void apply_defaults(Cli *cli, Settings *s, const Landscape *ls)
 {
     bool one_d = ls->objective.dim == 1;
-    bool basins = strcmp(s->task, "basins") == 0 ||
-                  strcmp(s->task, "basin-counts") == 0;
+    bool basins = maps_basins(s);
     if (!cli_given(cli, "lr"))
         s->lr = ls->lr;
     if (!cli_given(cli, "steps"))

@@ -69,6 +69,15 @@ $(foreach v,SUBMISSION SUBMISSIONS OUT HIDDEN_TESTS EXERCISES CH EX \
   GRADE_TIME_LIMIT STUDENT_TIME_LIMIT TRY_TIME_LIMIT FORMAT SCALE PLOTS,\
   $(if $(findstring $(newline),$($v)),\
     $(error $v='$(subst $(newline),\n,$($v))': holds a line break, which make cannot pass on)))
+# Fast-math is refused, not overridden: -fno-fast-math after -Ofast still
+# links the start-up code that flushes subnormals to zero (chapter 9's
+# smallest subnormals read 0), and any of these reorders sums or assumes
+# nan and inf away, which changed 173 of the course's 250 data files.
+unsafe_math := -Ofast -ffast-math -funsafe-math-optimizations \
+  -ffinite-math-only -fassociative-math -freciprocal-math -fno-signed-zeros \
+  -mdaz-ftz
+$(foreach f,$(filter $(unsafe_math),$(CFLAGS) $(LDFLAGS)),\
+  $(error CFLAGS or LDFLAGS holds $f, which changes the course's numbers: build without it))
 override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off $(call quote,-ffile-prefix-map=$(CURDIR)=.)
 override CPPFLAGS += -Ilib -Iexercises -MMD -MP
 # zlib reads the gzip-compressed datasets (lib/idx.c).

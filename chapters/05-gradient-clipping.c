@@ -267,9 +267,7 @@ static double angle_degrees(const double *a, const double *b)
 
 /* A CSV row: step,loss,w,b,grad_w,grad_b,grad_norm,clipped_norm,angle,
  * where grad is the gradient before clipping and clipped the one the step
- * uses; the angle between them is the direction clipping changed. A nan
- * is written as plain "nan": its sign bit (which inf - inf sets) means
- * nothing, and C libraries disagree about printing it. */
+ * uses; the angle between them is the direction clipping changed. */
 static void write_row(FILE *out, size_t step, double loss,
                       const double *theta, const double *grad,
                       const double *clipped)
@@ -277,9 +275,6 @@ static void write_row(FILE *out, size_t step, double loss,
     double row[8] = {loss, theta[0], theta[1], grad[0], grad[1],
                      vec_norm(grad, PARAMS), vec_norm(clipped, PARAMS),
                      angle_degrees(grad, clipped)};
-    for (size_t i = 0; i < 8; i++)
-        if (isnan(row[i]))
-            row[i] = NAN;
     output_row(out, step, row, 8);
 }
 
@@ -406,7 +401,8 @@ static void describe(const Diagnosis *d, const History *h, double lr)
         fprintf(stderr, "the loss is %g at the start, before any step: it "
                 "cannot be computed at the initial parameters (an invalid "
                 "operation such as log(0), or an overflow, in the loss; "
-                "check its formula and --start)", h->loss[0]);
+                "check its formula and --start)",
+                output_plain_nan(h->loss[0]));
         break;
     case CAUSE_LR_TOO_LARGE: {
         double factor = history_grad_norm(h, k - 1) / history_grad_norm(h, k - 2);
@@ -435,7 +431,8 @@ static void describe(const Diagnosis *d, const History *h, double lr)
                 "b = %.4g) and the gradient before it were finite and its norm "
                 "(%.3g) was not growing: the loss computation itself failed, an "
                 "invalid operation such as log(0), 0*inf or inf - inf (rewrite "
-                "the loss in a stable form)", h->loss[k], h->params[k * PARAMS],
+                "the loss in a stable form)", output_plain_nan(h->loss[k]),
+                h->params[k * PARAMS],
                 h->params[k * PARAMS + 1], history_grad_norm(h, k - 1));
         break;
     case CAUSE_NO_STEP:
@@ -478,7 +475,7 @@ static void describe(const Diagnosis *d, const History *h, double lr)
             fprintf(stderr, "diagnose_run named no cause, yet the loss became "
                     "%g: a run that stops being finite always has one (rules "
                     "1 to 4 of its contract, exercises/05-gradient-clipping.h)",
-                    h->loss[last]);
+                    output_plain_nan(h->loss[last]));
             break;
         }
         fprintf(stderr, "nothing wrong found: the loss fell from %.4g to %.4g "

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -479,17 +480,22 @@ void output_header(FILE *file, const char *const *names, size_t count)
     fputc('\n', file);
 }
 
+double output_plain_nan(double v)
+{
+    return isnan(v) ? NAN : v;
+}
+
 void output_row(FILE *file, size_t index, const double *values, size_t count)
 {
     fprintf(file, "%zu", index);
     for (size_t i = 0; i < count; i++)
-        fprintf(file, ",%.17g", values[i]);
+        fprintf(file, ",%.17g", output_plain_nan(values[i]));
     fputc('\n', file);
 }
 
 void output_numbers(FILE *file, const double *values, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        fprintf(file, "%s%.17g", i ? "," : "", values[i]);
+        fprintf(file, "%s%.17g", i ? "," : "", output_plain_nan(values[i]));
     fputc('\n', file);
 }

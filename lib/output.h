@@ -76,11 +76,19 @@ void output_discard(Output *out);
 /* Writes a header line of comma-separated column names. */
 void output_header(FILE *file, const char *const *names, size_t count);
 
+/* v, or when v is a NaN, a NaN without its sign bit. printf writes a
+ * NaN whose sign bit is set as "-nan", and whether a computation's NaN
+ * has it depends on the instructions the compiler chose (gcc -O3 turned a
+ * lesson's "nan" into "-nan"). A NaN's sign means nothing, so the course
+ * prints none: pass any number that may be NaN through this before %g. */
+double output_plain_nan(double v);
+
 /* Writes one row: an integer index (such as the step) and then `count`
- * numbers, comma-separated, each with %.17g. */
+ * numbers, comma-separated, each with %.17g (a NaN as "nan"). */
 void output_row(FILE *file, size_t index, const double *values, size_t count);
 
-/* Writes one row of numbers only, comma-separated, each with %.17g. */
+/* Writes one row of numbers only, comma-separated, each with %.17g (a
+ * NaN as "nan"). */
 void output_numbers(FILE *file, const double *values, size_t count);
 
 /* Room for quote_text's result: a path of PATH_MAX bytes fits whole. */

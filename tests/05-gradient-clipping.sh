@@ -140,6 +140,25 @@ nonfinite_at_start() {
 }
 check "05: a loss that is nan at the start is named so" nonfinite_at_start
 
+# A NaN's sign bit depends on the instructions the compiler chose: built
+# at -O3, gcc turned the naive loss's -(a + b) into a subtraction that
+# keeps x86's negative default NaN, and the lesson's "the loss became nan"
+# read "-nan". The same two runs built at -O3 must say what -O2's say
+# (lib/output.h's output_plain_nan).
+nan_printed_unsigned_at_O3() {
+    cc -std=c11 -O3 -ffp-contract=off -Ilib -Iexercises -DPROGRAM_NAME='"05-gradient-clipping"' \
+        chapters/05-gradient-clipping.c solutions/01-gradient-descent.c solutions/04-optimizers.c \
+        solutions/05-gradient-clipping.c build/lib/libcourse.a -lm -lz -o "$scratch/05-O3" || return 1
+    for start in 0,0 20,0; do
+        "$program" --problem logistic --bug naive-bce --start "$start" >"$scratch/O2.csv" 2>"$scratch/O2.err"
+        "$scratch/05-O3" --problem logistic --bug naive-bce --start "$start" >"$scratch/O3.csv" 2>"$scratch/O3.err"
+        grep -q "became nan\|loss is nan" "$scratch/O2.err" || { echo "--start $start: no nan named:"; cat "$scratch/O2.err"; return 1; }
+        cmp "$scratch/O2.err" "$scratch/O3.err" && cmp "$scratch/O2.csv" "$scratch/O3.csv" ||
+            { echo "--start $start built at -O3:"; cat "$scratch/O3.err"; return 1; }
+    done
+}
+check "05: a nan is printed as nan, not -nan, built at -O3 too" nan_printed_unsigned_at_O3
+
 # The "does not decrease" checklist: each run is named by --diagnose, and
 # its data show the cause. Chapter 1's saved data give the baselines.
 chapter1=build/data/01-gradient-descent/linreg-data.csv

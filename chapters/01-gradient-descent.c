@@ -259,6 +259,23 @@ static CliStatus check_start(Cli *cli, const Settings *s)
     return CLI_RUN;
 }
 
+/* Linear regression's descent reads every point at every step, so a run
+ * is bounded in gradient terms: --n 1e8 --steps 1e7 asked for 1e15, about
+ * two months. Checked before the points are drawn, and again once a --data
+ * file's are read. */
+#define TRAIN_MAX_TERMS 2e10
+
+static CliStatus check_train_size(Cli *cli, const Settings *s, size_t n)
+{
+    if (strcmp(s->task, "train") != 0)
+        return CLI_RUN;
+    const char *flag = cli_first_given(
+        cli, (const char *const[]){"steps", s->data ? "data" : "n", NULL});
+    return cli_check_work(cli, flag, (double)s->steps * (double)n,
+                          TRAIN_MAX_TERMS,
+                          "gradient terms (--steps times the points)");
+}
+
 /* ",PREFIXname" for each of the problem's parameter names: the columns a
  * header gives the parameters, or their gradients ("grad_"). */
 static void write_columns(FILE *out, const char *prefix,
@@ -499,10 +516,16 @@ int main(int argc, char **argv)
         s.lr = 0.05;
     if (!cli_given(&cli, "steps"))
         s.steps = 200;
+    if (!s.data && check_train_size(&cli, &s, s.n) != CLI_RUN)
+        return EXIT_BAD_INPUT;
     Dataset ds;
     int status = line_points(&s, &ds, theta);
     if (status != EXIT_SUCCESS)
         return status;
+    if (s.data && check_train_size(&cli, &s, ds.n) != CLI_RUN) {
+        dataset_free(&ds);
+        return EXIT_BAD_INPUT;
+    }
     if (s.start.count)
         memcpy(theta, s.start.values, 2 * sizeof *theta);
     LessonProblem p = {.objective = {.dim = 2, .loss_grad = linreg_loss_grad,

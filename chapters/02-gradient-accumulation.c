@@ -330,6 +330,23 @@ static CliStatus check_combinations(Cli *cli, const Settings *s,
     return accumulate ? plan_micro_batches(cli, s, micro) : CLI_RUN;
 }
 
+/* Every step passes over all N points three times (the full-batch
+ * gradient of its row, the mode's update and the reference's), so a run
+ * is bounded in gradient terms: --n 1e8 --steps 1e7 asked for 3e15, about
+ * two months. */
+#define RUN_MAX_TERMS 6e10
+
+static CliStatus check_run_size(Cli *cli, const Settings *s)
+{
+    return cli_check_work(cli,
+                          cli_first_given(cli, (const char *const[]){
+                                                   "steps", "n", NULL}),
+                          3.0 * (double)s->steps * (double)s->n,
+                          RUN_MAX_TERMS,
+                          "gradient terms (three passes over the N points "
+                          "a step)");
+}
+
 static Mode mode_from_name(const char *name)
 {
     return strcmp(name, "no-zero") == 0      ? MODE_NO_ZERO
@@ -438,7 +455,8 @@ int main(int argc, char **argv)
     Training t = {.mode = mode_from_name(s.mode), .lr = s.lr,
                   .steps = s.steps,
                   .weighting = weighting_from_name(s.weighting)};
-    if (check_combinations(&cli, &s, &t.micro) != CLI_RUN)
+    if (check_combinations(&cli, &s, &t.micro) != CLI_RUN ||
+        check_run_size(&cli, &s) != CLI_RUN)
         return EXIT_BAD_INPUT;
 
     /* Chapter 1's data and start (problem_line_data): the same seed gives

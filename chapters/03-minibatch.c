@@ -456,9 +456,11 @@ static CliStatus check_size(Cli *cli, const Settings *s, size_t n, size_t d)
 
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    if (!s->data && (double)s->n * (double)s->d > 2e9)
-        return cli_reject(cli, "n", NULL,
-                          "--n times --d must be at most 2e9 numbers (16 GB)");
+    if (!s->data && cli_check_work(cli, "n", (double)s->n * (double)s->d,
+                                   DATASET_MAX_NUMBERS,
+                                   "numbers of data (--n times --d, 8 bytes "
+                                   "each)") != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (!linreg_pass_available(pass_isa(s)))
         return cli_reject(cli, "isa", s->isa, "this processor cannot run it");
     /* --seed draws the generated data and the shuffles: with --data, the

@@ -293,8 +293,8 @@ static bool seeds(const Settings *s, const OptimizerConfig *ocfg,
         solved += loss < s->target;
         /* (The seed as a whole number: as a double, a seed above 2^53
          * printed as another one, which does not reproduce the row.) */
-        fprintf(out, "%zu,%" PRIu64 ",%.17g,%zu\n", t, s->seed + t, loss,
-                solved);
+        fprintf(out, "%zu,%" PRIu64 ",%.17g,%zu\n", t, s->seed + t,
+                output_plain_nan(loss), solved);
     }
     return true;
 }
@@ -363,6 +363,43 @@ static const char *const model_names[] = {"linreg", "xor", NULL};
 static const char *const task_names[] = {"train", "seeds", "find", "sweep",
                                          NULL};
 
+/* A run's size, bounded so that a digit too many is an error rather than
+ * a run of days or a machine out of memory. The regression's data hold at
+ * most DATASET_MAX_NUMBERS (--n 1e7 --d 1000 asked for 80 GB), and its
+ * runs read at most 5e10 numbers in all: every step reads its minibatch
+ * and, but in the range test, all n examples for the loss over every
+ * example. XOR's runs take at most 5e7 steps in all (about two minutes). */
+static CliStatus check_run_size(Cli *cli, const Settings *s)
+{
+    bool seeds = strcmp(s->task, "seeds") == 0,
+         sweep = strcmp(s->task, "sweep") == 0,
+         find = strcmp(s->task, "find") == 0;
+    const char *runs_flag = seeds ? "trials" : sweep ? "points" : "steps";
+    double runs = seeds ? (double)s->trials : sweep ? (double)s->points : 1.0;
+    double steps = runs * (double)s->steps;
+    if (strcmp(s->model, "xor") == 0)
+        return cli_check_work(
+            cli, cli_first_given(cli, (const char *const[]){runs_flag,
+                                                             "steps", NULL}),
+            steps, 5e7, "steps in all (--steps of every run)");
+    if (cli_check_work(cli, cli_first_given(cli, (const char *const[]){
+                                                "n", "d", NULL}),
+                       (double)s->n * (double)s->d, DATASET_MAX_NUMBERS,
+                       "numbers of data (--n times --d, 8 bytes each)") !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
+    double rows = (double)s->batch_size + (find ? 0.0 : (double)s->n);
+    return cli_check_work(
+        cli,
+        cli_first_given(cli, (const char *const[]){runs_flag, "steps", "n",
+                                                   "batch-size", "d", NULL}),
+        steps * rows * ((double)s->d + 1.0), 5e10,
+        find ? "numbers read (--steps minibatches of --d + 1 numbers an "
+               "example)"
+             : "numbers read (a step reads its minibatch and all --n "
+               "examples, --d + 1 numbers each)");
+}
+
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
@@ -373,6 +410,8 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
         return cli_reject_against(cli, "lr-max", "must exceed", "lr-min");
     if (strcmp(s->model, "linreg") == 0 && s->batch_size > s->n)
         return cli_reject_against(cli, "batch-size", "must not exceed", "n");
+    if (check_run_size(cli, s) != CLI_RUN)
+        return CLI_BAD_INPUT;
     return optimizer_flags_check(cli, &s->optimizer);
 }
 

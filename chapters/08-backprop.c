@@ -358,6 +358,12 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
 
 /* ======================================================== gradient check */
 
+/* The entries of layer l's weights (bias 0) or biases (bias 1). */
+static size_t tensor_entries(const Mlp *net, size_t l, int bias)
+{
+    return net->sizes[l + 1] * (bias ? 1 : net->sizes[l]);
+}
+
 //> gradcheck-task
 /* --task gradcheck: on the first --batch-size images of the training
  * split, the analytic gradient of every tensor against central differences
@@ -384,18 +390,19 @@ static int gradcheck_task(const Settings *s, const Data *d, Work *w,
     for (size_t l = 0; l < w->net.layers; l++)
         for (int bias = 0; bias <= 1; bias++) {
             size_t at = bias ? w->net.b[l] : w->net.w[l];
-            size_t size = w->net.sizes[l + 1] * (bias ? 1 : w->net.sizes[l]);
+            size_t size = tensor_entries(&w->net, l, bias);
             size_t count = size < s->coords ? size : s->coords;
             for (size_t t = 0; t < count; t++) /* evenly over the tensor */
                 coords[t] = at + t * size / count;
             double error = gradient_check(mlp_batch_loss, &batch, w->theta,
                                           w->grad, coords, count, s->h);
             fprintf(out, "%zu,%s,%zu,%zu,%.17g\n", l + 1, bias ? "b" : "W",
-                    size, count, error);
+                    size, count, output_plain_nan(error));
             worst = error > worst || isnan(error) ? error : worst;
             checked += count;
         }
-    fprintf(out, "0,all,%zu,%zu,%.17g\n", w->net.params, checked, worst);
+    fprintf(out, "0,all,%zu,%zu,%.17g\n", w->net.params, checked,
+            output_plain_nan(worst));
     free(coords);
     return EXIT_SUCCESS;
 }
@@ -543,11 +550,62 @@ static const char usage[] =
 static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
 
+/* A task's size in weight uses: a forward pass of one image uses each of
+ * the network's parameters once. Bounded so that a digit too many is an
+ * error rather than a run of days. Training and timing use at most
+ * TRAIN_MAX_USES: the default training run is 1.4e11 and takes half a
+ * minute here, --epochs 1000 of it 45 minutes, and --hidden
+ * 4096,4096,4096 --epochs 1000 asked for 2.2e15, five days. The gradient
+ * check, two forward passes of the batch per entry it checks, uses at most
+ * 2e12 (about two minutes; --coords 1e6 asked for 1.4e13 on the default
+ * network). */
+#define TRAIN_MAX_USES 1.5e13
+
+static CliStatus check_task_size(Cli *cli, const Settings *s)
+{
+    Mlp net;
+    if (!network_shape(&net, s))
+        return CLI_RUN; /* cli_check_widths refuses it */
+    double params = (double)net.params;
+    if (strcmp(s->task, "gradcheck") == 0) {
+        double checked = 0.0; /* as gradcheck_task counts them */
+        for (size_t l = 0; l < net.layers; l++)
+            for (int bias = 0; bias <= 1; bias++)
+                checked += fmin((double)tensor_entries(&net, l, bias),
+                                (double)s->coords);
+        return cli_check_work(
+            cli, cli_first_given(cli, (const char *const[]){
+                                          "coords", "batch-size", "hidden",
+                                          NULL}),
+            checked * 2.0 * (double)s->batch_size * params, 2e12,
+            "weight uses (two forward passes of the batch for each entry "
+            "checked)");
+    }
+    if (strcmp(s->task, "train") == 0)
+        return cli_check_work(
+            cli, cli_first_given(cli, (const char *const[]){"epochs",
+                                                             "hidden", NULL}),
+            (double)s->epochs * FASHION_MNIST_TRAIN_IMAGES * params,
+            TRAIN_MAX_USES,
+            "weight uses (--epochs passes over the 60000 training images, "
+            "each using every parameter)");
+    if (strcmp(s->task, "timing") == 0)
+        return cli_check_work(
+            cli, cli_first_given(cli, (const char *const[]){
+                                          "steps", "repeats", "batch-size",
+                                          "hidden", NULL}),
+            (double)s->steps * (double)s->repeats * (double)s->batch_size *
+                params,
+            TRAIN_MAX_USES, "weight uses (--repeats runs of --steps batches)");
+    return CLI_RUN;
+}
+
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
     if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN ||
-        clipping_flags_check(cli) != CLI_RUN)
+        clipping_flags_check(cli) != CLI_RUN ||
+        check_task_size(cli, s) != CLI_RUN)
         return CLI_BAD_INPUT;
     /* (The schedule's bounds need the run's steps, which the data's size
      * sets: they are checked in run(), once it is read.) */
@@ -655,7 +713,7 @@ int main(int argc, char **argv)
          .min_exclusive = true, .max = 1e3},
         {.name = "validation", .kind = FLAG_COUNT, .value = &s.validation,
          .help = "training images held out to validate on", .min = 1,
-         .max = 59999},
+         .max = FASHION_MNIST_TRAIN_IMAGES - 1},
         {.name = "batch-size", .kind = FLAG_COUNT, .value = &s.batch_size,
          .help = "examples per step", .min = 1, .max = 4096},
         {.name = "epochs", .kind = FLAG_COUNT, .value = &s.epochs,

@@ -70,6 +70,25 @@ CliStatus cli_reject_against(const Cli *cli, const char *flag,
     return cli_reject(cli, flag, NULL, why);
 }
 
+const char *cli_first_given(Cli *cli, const char *const *names)
+{
+    size_t k = 0;
+    while (names[k + 1] && !cli_given(cli, names[k]))
+        k++;
+    return names[k];
+}
+
+CliStatus cli_check_work(const Cli *cli, const char *flag, double amount,
+                         double max, const char *what)
+{
+    if (amount <= max)
+        return CLI_RUN;
+    char why[200], bound[32];
+    snprintf(why, sizeof why, "asks for %.3g %s; at most %s",
+             amount, what, exact_text(max, bound));
+    return cli_reject(cli, flag, NULL, why);
+}
+
 bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
 {
     switch (cli_parse(cli, argc, argv)) {

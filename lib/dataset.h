@@ -22,6 +22,11 @@ typedef struct {
     double *y; /* n */
 } Dataset;
 
+/* The most numbers (n × d features) a program draws a dataset of from its
+ * flags: 2e9, 16 GB. A larger ask is refused as bad input before any
+ * memory is taken, rather than left to fail, or to be killed, half way. */
+#define DATASET_MAX_NUMBERS 2e9
+
 /* Allocates an n × d dataset (zero-filled). Returns false when out of memory
  * or when n × d overflows; the dataset is then empty. Free with
  * dataset_free. */

@@ -26,11 +26,12 @@ const char *const fashion_mnist_class_names[FASHION_MNIST_CLASSES] = {
     " (Debian's dataset-fashion-mnist), or --data-dir names the directory "  \
     "that holds it"
 
-/* The splits, and the most images each may hold: the published sizes. */
+/* The splits, and the most images each may hold. */
 static const struct {
     const char *name;
     size_t max_images;
-} SPLITS[] = {{"train", 60000}, {"t10k", 10000}};
+} SPLITS[] = {{"train", FASHION_MNIST_TRAIN_IMAGES},
+              {"t10k", FASHION_MNIST_TEST_IMAGES}};
 
 static bool fail_whole(FashionMnistError *err, const char *path,
                        const char *message, const char *detail)

@@ -35,6 +35,10 @@ enum {
     FASHION_MNIST_COLS = 28,
     FASHION_MNIST_PIXELS = FASHION_MNIST_ROWS * FASHION_MNIST_COLS,
     FASHION_MNIST_CLASSES = 10,
+    /* The published splits' sizes: the most images each may hold (a
+     * smaller copy of the data set, as the self-test's, holds fewer). */
+    FASHION_MNIST_TRAIN_IMAGES = 60000,
+    FASHION_MNIST_TEST_IMAGES = 10000,
 };
 
 /* The classes' names, by label: fashion_mnist_class_names[9] is

@@ -231,6 +231,10 @@ check "04: refuses --lr nan"                 expect_bad_input --lr --lr nan
 check "04: refuses --lr 0"                   expect_bad_input --lr --lr 0
 check "04: refuses --lr with no value"       expect_bad_input --lr --lr
 check "04: refuses --steps -1"               expect_bad_input --steps --steps -1
+# The experiments' 114 runs of --steps each: --steps 1e8 on linreg was 40
+# minutes. At most 1e6.
+check "04: refuses experiments of over 1e6 steps a run" \
+    refused_at_once "--steps '1000001': must be in [0, 1e+06]" --experiment tuned --problem linreg --steps 1000001
 check "04: refuses --problem cubic"          expect_bad_input --problem --problem cubic
 check "04: refuses --optimizer sgdm"         expect_bad_input --optimizer --optimizer sgdm
 check "04: refuses --start 1"                expect_bad_input --start --start 1

@@ -289,5 +289,11 @@ check "06: refuses a repeated flag"        expect_bad_input --lr --lr 0.1 --lr 0
 # basins take at most 1e11 steps in all.
 check "06: refuses a train run of over 1e7 rows" \
     expect_bad_input "--steps '1000000000': would write 1e+09 rows" --task train --steps 1000000000
+# The XOR network's: --steps 1e7 --hidden 8 wrote 7 GB, and --task seeds
+# --trials 1e5 --steps 1e7 asked for 1e12 steps (about ten days).
+check "06: the XOR program refuses a train run of over 1 GB" \
+    of_xor refused_at_once "--steps '10000000': asks for 8.88e+09 bytes of CSV" --steps 10000000 --hidden 8
+check "06: the XOR program refuses seeds of over 1e8 steps in all" \
+    of_xor refused_at_once "--trials '100000': asks for 1e+12 steps in all" --task seeds --trials 100000 --steps 10000000
 check "06: refuses basins of over 1e11 steps in all" \
     expect_bad_input "--steps '1000000000': asks for up to 1.6e+16 steps in all" --task basins --grid 4000 --steps 1000000000 --lr 1e-12

@@ -182,6 +182,17 @@ check "07: training refuses an --lr-min whose range overflows" \
     expect_bad_input "--lr-min '1e-320': must be in [1e-300, 1e+06]" --task find --lr-min 1e-320 --lr-max 1e6 --steps 10
 check "07: training refuses --batch-size above --n, quoting both" expect_bad_input "--batch-size '11': must not exceed --n 10 " --n 10 --batch-size 11
 check "07: training refuses --hidden for linreg"     expect_bad_input --hidden --hidden 4
+# A run's size: --n 1e7 --d 1000 was 80 GB of data; --n 1e7 --steps 1e6
+# read 1.1e14 numbers (every step reads the minibatch and all n examples);
+# XOR's --task seeds --trials 1e5 --steps 1e6, 1e11 steps.
+check "07: training refuses data of over 2e9 numbers" \
+    refused_at_once "--n '10000000': asks for 1e+10 numbers of data" --n 10000000 --d 1000
+check "07: training refuses runs that read over 5e10 numbers" \
+    refused_at_once "--trials '1000': asks for 1.14e+12 numbers read" --task seeds --trials 1000 --steps 100000
+check "07: training refuses a range test that reads over 5e10 numbers" \
+    refused_at_once "--steps '1000000': asks for 1.1e+14 numbers read (--steps minibatches" --task find --n 10000000 --batch-size 10000000 --steps 1000000
+check "07: training refuses XOR runs of over 5e7 steps in all" \
+    refused_at_once "--points '1000': asks for 1e+09 steps in all" --model xor --task sweep --points 1000 --steps 1000000
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3
 # A sweep peaks each run's one cycle at that run's own base rate: a fixed

@@ -139,6 +139,17 @@ check "08: --help lists every flag" help_lists_every_flag \
 check "08: --help describes every task" help_describes_every_task
 
 check "08: refuses --task fly"                    expect_bad_input --task --task fly
+# A task's size in weight uses (a forward pass of one image uses each
+# parameter once): --coords 1e6 asked for 1.4e13 (the gradient check, two
+# passes of the batch for each entry), --hidden 4096,4096,4096 --epochs
+# 1000 for 2.2e15 (five days), and --task timing at its flags' bounds for
+# 3e14.
+check "08: refuses a gradient check of over 2e12 weight uses" \
+    refused_at_once "--coords '1000000': asks for 1.42e+13 weight uses" --task gradcheck --coords 1000000
+check "08: refuses training of over 1.5e13 weight uses" \
+    refused_at_once "--hidden '4096,4096,4096': asks for 2.21e+13 weight uses" --hidden 4096,4096,4096
+check "08: refuses timing of over 1.5e13 weight uses" \
+    refused_at_once "--steps '100000': asks for 3.01e+14 weight uses" --task timing --steps 100000 --repeats 100
 check "08: refuses --hidden 0"                    expect_bad_input --hidden --hidden 0
 check "08: refuses --hidden 2.5"                  expect_bad_input --hidden --hidden 2.5
 check "08: refuses --hidden 256,x"                expect_bad_input --hidden --hidden 256,x

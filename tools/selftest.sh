@@ -431,6 +431,14 @@ expect_bad_input() {
     [ -z "$(ls "$out" "$out".tmp-* 2>/dev/null)" ] || { echo "left an output file"; return 1; }
 }
 
+# refused_at_once FLAG ARGS...: expect_bad_input for a run past a bound on
+# its size (lib/cli.h's cli_check_work). The refusal comes before any
+# work, so a program that takes the run anyway is stopped at 10 s of CPU
+# and 100 MB of file, and fails the check instead of running for days.
+refused_at_once() {
+    (ulimit -t 10 && ulimit -f 200000 && expect_bad_input "$@")
+}
+
 # input_is_kept FLAG OUT_FLAG ARGS...: OUT_FLAG (--out, --save-data)
 # naming the file FLAG reads is refused with exit status 2, in one line
 # naming both, and the file is left as it was (before lib/cli.c's `reads`
@@ -570,6 +578,24 @@ runs_are_reproducible() {
     done
 }
 in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
+
+# Nor on the compiler's choices: fast-math (which changed 173 of the 250
+# data files, and printed chapter 9's smallest subnormals as 0) in CFLAGS
+# or LDFLAGS is refused in one line naming the flag; -O3 is taken.
+fast_math_refused() {
+    for setting in "CFLAGS=-O2 -ffast-math" CFLAGS=-Ofast LDFLAGS=-ffast-math \
+        "CFLAGS=-O2 -funsafe-math-optimizations"; do
+        env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n --no-print-directory "$setting" programs \
+            >/dev/null 2>"$scratch/fast-math.err"
+        status=$?
+        [ "$status" -eq 2 ] && [ "$(wc -l <"$scratch/fast-math.err")" -eq 1 ] &&
+            grep -qF -- "holds ${setting##*[= ]}, which changes the course's numbers" "$scratch/fast-math.err" ||
+            { echo "make '$setting': status $status"; cat "$scratch/fast-math.err"; return 1; }
+    done
+    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n --no-print-directory CFLAGS=-O3 programs \
+        >/dev/null 2>"$scratch/fast-math.err" || { echo "make CFLAGS=-O3 was refused:"; cat "$scratch/fast-math.err"; return 1; }
+}
+in_group outputs && check "make refuses fast-math in CFLAGS or LDFLAGS, naming the flag" fast_math_refused
 
 # The programs run from a folder whose path has a space (the course cloned
 # into "my course"): run-experiments.sh split the path at its spaces, read

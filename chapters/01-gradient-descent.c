@@ -306,12 +306,11 @@ static int task_train(const Settings *s, LessonProblem *p, double *theta,
         double star[MAX_PARAMS], curvature[2];
         p->solve(p->objective.ctx, star, curvature);
         double limit = 2.0 / curvature[1];
+        loop_say_diverged(program, result.step);
         fprintf(stderr,
-                "%s: the loss stopped being a finite number at step "
-                "%zu: --lr %g is above this problem's stable limit "
+                ": --lr %g is above this problem's stable limit "
                 "2/λmax = %.4g, so every step overshoots further than "
-                "the last (divide --lr by 10)\n",
-                program, result.step, p->lr, limit);
+                "the last (divide --lr by 10)\n", p->lr, limit);
     }
     return EXIT_FAILURE;
 }

@@ -368,8 +368,8 @@ static void explain_divergence(const Training *t, RunStatus status,
 {
     if (loop_blame_start(program, step, "--start is too far out"))
         return;
-    fprintf(stderr, "%s: the loss stopped being a finite number at step %zu%s: ",
-            program, step,
+    loop_say_diverged(program, step);
+    fprintf(stderr, "%s: ",
             status == RUN_REFERENCE_DIVERGED
                 ? " in the reference run (correct full-batch training)"
                 : "");

@@ -545,13 +545,14 @@ static int task_train(const Settings *s, const Data *ds, FILE *out,
     if (status == RUN_DIVERGED) {
         *diverged = true;
         if (!loop_blame_start(program, at.step,
-                              "the --data values are too large"))
+                              "the --data values are too large")) {
+            loop_say_diverged(program, at.step);
             fprintf(stderr,
-                    "%s: the loss stopped being a finite number at step %zu "
-                    "(epoch %zu): --lr %g is too large for batch size %zu, "
+                    " (epoch %zu): --lr %g is too large for batch size %zu, "
                     "so the steps overshoot and grow; smaller batches need "
                     "smaller learning rates (divide --lr by 10)\n",
-                    program, at.step, at.epoch + 1, s->lr, cfg.batch_size);
+                    at.epoch + 1, s->lr, cfg.batch_size);
+        }
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;

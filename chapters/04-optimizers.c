@@ -102,14 +102,14 @@ static int run(const Settings *s, const OptimizerConfig *cfg,
     }
     if (result.status == LOOP_DIVERGED) {
         if (!loop_blame_start(program, result.step, "--start is too far out") &&
-            !optimizer_blame(cfg, program, result.step))
+            !optimizer_blame(cfg, program, result.step)) {
+            loop_say_diverged(program, result.step);
             fprintf(stderr,
-                    "%s: the loss stopped being a finite number at step %zu: "
-                    "--lr %g is too large for --optimizer %s on --problem %s, "
-                    "so the steps overshoot further and further (divide --lr "
-                    "by 10)\n",
-                    program, result.step, optimizer_lr(cfg), s->optimizer.name,
-                    s->problem.name);
+                    ": --lr %g is too large for --optimizer %s on --problem "
+                    "%s, so the steps overshoot further and further (divide "
+                    "--lr by 10)\n",
+                    optimizer_lr(cfg), s->optimizer.name, s->problem.name);
+        }
         status = EXIT_FAILURE;
     }
     Output *const outputs[] = {&out, s->problem.save_data ? saved : NULL};

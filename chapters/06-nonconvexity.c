@@ -731,19 +731,17 @@ static int run_train(const Settings *s, const Landscape *ls, FILE *out)
     if (loop_blame_start(program, run.step,
                          "--start is too far out (start nearer the origin)"))
         return EXIT_FAILURE;
+    loop_say_diverged(program, run.step);
     if (ls->minima_count == 0)
         fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu: "
-                "x^2 - y^2 has no minimum, so once y is off zero it grows "
+                ": x^2 - y^2 has no minimum, so once y is off zero it grows "
                 "by a factor 1 + 2η a step until it overflows (take fewer "
-                "--steps)\n", program, run.step);
+                "--steps)\n");
     else
         fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu: "
-                "--lr %g is too large for the curvature along the way (a "
+                ": --lr %g is too large for the curvature along the way (a "
                 "minimum with largest Hessian eigenvalue λ is stable only "
-                "for --lr below 2/λ): divide --lr by 10\n",
-                program, run.step, s->lr);
+                "for --lr below 2/λ): divide --lr by 10\n", s->lr);
     return EXIT_FAILURE;
 }
 

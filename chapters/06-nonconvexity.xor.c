@@ -203,10 +203,9 @@ static int run(const Settings *s, FILE *out, bool *diverged)
     if (r.status != LOOP_DIVERGED)
         return EXIT_SUCCESS;
     *diverged = true;
-    fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: --lr %g "
-            "is too large for this network (divide --lr by 10)\n",
-            program, r.step, s->lr);
+    loop_say_diverged(program, r.step);
+    fprintf(stderr, ": --lr %g is too large for this network (divide --lr "
+            "by 10)\n", s->lr);
     return EXIT_FAILURE;
 }
 

@@ -131,13 +131,14 @@ static int train(const Settings *s, const OptimizerConfig *ocfg,
                                            grads);
     if (r.status == LOOP_DIVERGED &&
         !schedule_blame(&so.schedule, program, s->schedule.name, r.step) &&
-        !optimizer_blame(&so.optimizer.config, program, r.step))
+        !optimizer_blame(&so.optimizer.config, program, r.step)) {
+        loop_say_diverged(program, r.step);
         fprintf(stderr,
-                "%s: the loss stopped being a finite number at step %zu, "
-                "where --schedule %s had the rate at %g: too large for "
+                ", where --schedule %s had the rate at %g: too large for "
                 "--optimizer %s on --problem %s (lower --lr, or --max-lr)\n",
-                program, r.step, s->schedule.name, so.schedule.lr,
-                s->optimizer.name, s->problem.name);
+                s->schedule.name, so.schedule.lr, s->optimizer.name,
+                s->problem.name);
+    }
     scheduled_optimizer_free(&so);
     return r.status == LOOP_DIVERGED ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -35,6 +35,7 @@
 #include "cli.h"
 #include "dataset.h"
 #include "epochs.h"
+#include "loop.h"
 #include "optimizer.h"
 #include "output.h"
 #include "rng.h"
@@ -442,12 +443,11 @@ static void report_divergence(const Settings *s, const OptimizerConfig *cfg,
     if (schedule_blame(final, program, s->schedule.name, step) ||
         optimizer_blame(cfg, program, step))
         return;
+    loop_say_diverged(program, step);
     fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: --lr %g "
-            "is too large for --optimizer %s with --schedule %s (divide --lr "
-            "by 10)\n",
-            program, step, optimizer_lr(cfg), s->optimizer.name,
-            s->schedule.name);
+            ": --lr %g is too large for --optimizer %s with --schedule %s "
+            "(divide --lr by 10)\n",
+            optimizer_lr(cfg), s->optimizer.name, s->schedule.name);
 }
 
 static int run(Cli *cli, const Settings *s, const OptimizerConfig *cfg,

@@ -36,6 +36,7 @@
 #include "clipping.h"
 #include "epochs.h"
 #include "fashion_mnist.h"
+#include "loop.h"
 #include "mlp.h"
 #include "optimizer.h"
 #include "output.h"
@@ -332,12 +333,13 @@ static int train_task(Cli *cli, const Settings *s, const Data *d, Work *w,
                                           &loss_sum, &correct)) {
             if (!schedule_blame(&so.schedule, program, s->schedule.name,
                                 step) &&
-                !optimizer_blame(&ocfg, program, step))
-                fprintf(stderr, "%s: the loss stopped being a finite number "
-                        "at step %zu (epoch %zu): --lr %g is too large for "
+                !optimizer_blame(&ocfg, program, step)) {
+                loop_say_diverged(program, step);
+                fprintf(stderr, " (epoch %zu): --lr %g is too large for "
                         "--optimizer %s (divide it by 10, or try "
-                        "--clip-norm 1)\n", program, step, epoch,
-                        optimizer_lr(&ocfg), s->optimizer.name);
+                        "--clip-norm 1)\n", epoch, optimizer_lr(&ocfg),
+                        s->optimizer.name);
+            }
             status = EXIT_FAILURE;
             *diverged = true;
             break;

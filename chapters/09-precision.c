@@ -38,6 +38,7 @@
 #include "epochs.h"
 #include "fashion_mnist.h"
 #include "linreg_pass.h"
+#include "loop.h"
 #include "mlp.h"
 #include "output.h"
 #include "rng.h"
@@ -604,6 +605,13 @@ static void net_init(Net *w, const TrainSettings *s)
     trainer_round_weights(&w->t);
 }
 
+/* Says why a run stopped at `step`: both tasks that train blame --lr. */
+static void lr_too_large(size_t step, double lr)
+{
+    loop_say_diverged(program, step);
+    fprintf(stderr, ": --lr %g is too large (divide it by 10)\n", lr);
+}
+
 /* --task train: one row a step, step,epoch,loss,scale,skipped,
  * flushed_w1..flushed_wL,flushed_activation_grads,unchanged,test_accuracy
  * (row 0: the initial network). Returns the exit status. */
@@ -668,9 +676,7 @@ static int train_task(const TrainSettings *s, FILE *out)
                                         w.labels, count, w.t.p.grad);
             step++;
             if (!isfinite(loss)) {
-                fprintf(stderr, "%s: the loss stopped being a finite number "
-                        "at step %zu: --lr %g is too large (divide it by 10)\n",
-                        program, step, s->lr);
+                lr_too_large(step, s->lr);
                 status = EXIT_FAILURE;
                 break;
             }
@@ -812,9 +818,7 @@ static int regression_task(const TrainSettings *s, FILE *out)
         memcpy(row + 5, t.p.theta, REG_WEIGHTS * sizeof(double));
         output_row(out, step, row, 5 + REG_WEIGHTS);
         if (!isfinite(row[0])) {
-            fprintf(stderr, "%s: the loss stopped being a finite number at "
-                    "step %zu: --lr %g is too large (divide it by 10)\n",
-                    program, step, s->lr);
+            lr_too_large(step, s->lr);
             status = EXIT_FAILURE;
             break;
         }

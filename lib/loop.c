@@ -30,12 +30,18 @@ LoopResult loop_run(const Objective *objective, const Loop *loop,
 }
 //< loop-run
 
+void loop_say_diverged(const char *program, size_t step)
+{
+    fprintf(stderr, "%s: the loss stopped being a finite number at step %zu",
+            program, step);
+}
+
 bool loop_blame_start(const char *program, size_t step, const char *cause)
 {
     if (step != 0)
         return false;
-    fprintf(stderr, "%s: the loss stopped being a finite number at step 0: "
-            "it overflows at the start, before any step, so no learning "
-            "rate is to blame: %s\n", program, cause);
+    loop_say_diverged(program, 0);
+    fprintf(stderr, ": it overflows at the start, before any step, so no "
+            "learning rate is to blame: %s\n", cause);
     return true;
 }

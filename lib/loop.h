@@ -67,6 +67,12 @@ typedef struct {
 LoopResult loop_run(const Objective *objective, const Loop *loop,
                     double *theta, double *grads);
 
+/* Opens the one line of stderr that says a run stopped at `step`:
+ * "PROGRAM: the loss stopped being a finite number at step N". Every
+ * program words it so; the caller ends the line with the likeliest cause
+ * and what to do about it (": --lr 2 is too large (divide it by 10)\n"). */
+void loop_say_diverged(const char *program, size_t step);
+
 /* A run that stopped at step 0 was not finite at the start, before any
  * step, so no learning rate is to blame. For step 0 this prints that, in
  * one line ending with `cause` (what to change, e.g. "--start is too far

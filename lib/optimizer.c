@@ -70,15 +70,14 @@ static bool adam_unbounded(const OptimizerConfig *cfg, const char *program,
         cfg->adam.amsgrad || cfg->adam.beta1 == 0.0 ||
         cfg->adam.beta1 * cfg->adam.beta1 < cfg->adam.beta2)
         return false;
+    loop_say_diverged(program, step);
     fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: with "
-            "--beta1 %g and --beta2 %g (beta1 squared at least beta2), "
-            "--optimizer %s's steps have no bound: a parameter whose gradient "
-            "falls to 0 after being large moves by about --lr times m/eps "
-            "(keep --beta2 above --beta1 squared, as torch's 0.999 is, or "
-            "add --amsgrad)\n",
-            program, step, cfg->adam.beta1, cfg->adam.beta2,
-            optimizer_names[cfg->kind]);
+            ": with --beta1 %g and --beta2 %g (beta1 squared at least "
+            "beta2), --optimizer %s's steps have no bound: a parameter whose "
+            "gradient falls to 0 after being large moves by about --lr times "
+            "m/eps (keep --beta2 above --beta1 squared, as torch's 0.999 is, "
+            "or add --amsgrad)\n",
+            cfg->adam.beta1, cfg->adam.beta2, optimizer_names[cfg->kind]);
     return true;
 }
 
@@ -94,12 +93,12 @@ bool optimizer_blame(const OptimizerConfig *cfg, const char *program,
                                                   : 1.0;
     if (eps != 0.0)
         return false;
+    loop_say_diverged(program, step);
     fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu: with "
-            "--eps 0, --optimizer %s divides 0 by 0 for any parameter whose "
-            "gradient has been 0 so far (give --eps a small positive value, "
-            "torch's %s; if no gradient was 0, divide --lr by 10)\n",
-            program, step, optimizer_names[cfg->kind],
+            ": with --eps 0, --optimizer %s divides 0 by 0 for any parameter "
+            "whose gradient has been 0 so far (give --eps a small positive "
+            "value, torch's %s; if no gradient was 0, divide --lr by 10)\n",
+            optimizer_names[cfg->kind],
             cfg->kind == OPTIMIZER_ADAGRAD ? "1e-10" : "1e-8");
     return true;
 }

@@ -90,11 +90,11 @@ bool schedule_blame(const Schedule *s, const char *program, const char *name,
 {
     if (!s->went_bad)
         return false;
+    loop_say_diverged(program, step);
     fprintf(stderr,
-            "%s: the loss stopped being a finite number at step %zu, after "
-            "--schedule %s gave step %zu a rate of %g: a rate must be a "
-            "number >= 0 (check chapter 7's functions)\n",
-            program, step, name, s->bad_step, s->bad_lr);
+            ", after --schedule %s gave step %zu a rate of %g: a rate must "
+            "be a number >= 0 (check chapter 7's functions)\n",
+            name, s->bad_step, s->bad_lr);
     return true;
 }
 

@@ -75,9 +75,9 @@ $(foreach v,SUBMISSION SUBMISSIONS OUT HIDDEN_TESTS EXERCISES CH EX \
 # nan and inf away, which changed 173 of the course's 250 data files.
 unsafe_math := -Ofast -ffast-math -funsafe-math-optimizations \
   -ffinite-math-only -fassociative-math -freciprocal-math -fno-signed-zeros \
-  -mdaz-ftz
-$(foreach f,$(filter $(unsafe_math),$(CFLAGS) $(LDFLAGS)),\
-  $(error CFLAGS or LDFLAGS holds $f, which changes the course's numbers: build without it))
+  -mdaz-ftz -ffp-model=fast -fno-honor-nans -fno-honor-infinities -fapprox-func
+$(foreach f,$(filter $(unsafe_math),$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)),\
+  $(error CC, CPPFLAGS, CFLAGS or LDFLAGS holds $f, which changes the course's numbers: build without it))
 override CFLAGS   += -std=c11 $(WARNINGS) -ffp-contract=off $(call quote,-ffile-prefix-map=$(CURDIR)=.)
 override CPPFLAGS += -Ilib -Iexercises -MMD -MP
 # zlib reads the gzip-compressed datasets (lib/idx.c).

@@ -456,7 +456,8 @@ static CliStatus check_size(Cli *cli, const Settings *s, size_t n, size_t d)
 
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
-    if (!s->data && cli_check_work(cli, "n", (double)s->n * (double)s->d,
+    if (!s->data && cli_check_work(cli, (const char *const[]){"n", "d", NULL},
+                                   (double)s->n * (double)s->d,
                                    DATASET_MAX_NUMBERS,
                                    "numbers of data (--n times --d, 8 bytes "
                                    "each)") != CLI_RUN)

@@ -115,6 +115,8 @@ static const char usage[] =
     "             trial,seed,loss,accuracy,spread,solved (a running count)\n"
     "  gradcheck  the backward pass against central differences:\n"
     "             param,grad,central,rel_error\n"
+    "A run writes at most 1 GB of CSV (train) and takes at most 1e8 steps in\n"
+    "all (seeds): a larger one is refused before it starts.\n"
     "Exit status: 0 done; 1 the loss became inf or nan (the rows before it\n"
     "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
@@ -153,25 +155,29 @@ static int run_seeds(const Settings *s, FILE *out)
 }
 
 /* A run's size, bounded so that a digit too many is an error rather than
- * a full disk or a run of days: train writes a row a step, at most 1 GB
- * (--steps 1e7 --hidden 8 was 7 GB); the seeds task takes at most 1e8
- * steps in all (--trials 1e5 --steps 1e7 asked for 1e12, about ten
- * days). */
+ * a full disk or a run of days: train writes a row a step, at most
+ * TRAIN_MAX_BYTES (--steps 1e7 --hidden 8 was 7 GB); the seeds task takes
+ * at most SEEDS_MAX_STEPS in all, about a minute (--trials 1e5 --steps 1e7
+ * asked for 1e12, about ten days). */
+#define TRAIN_MAX_BYTES 1e9
+#define SEEDS_MAX_STEPS 1e8
+
 static CliStatus check_run_size(Cli *cli, const Settings *s)
 {
     if (strcmp(s->task, "train") == 0) {
         double columns = 4.0 + (double)xor_net_size(s->hidden);
-        return cli_check_work(cli, "steps",
+        return cli_check_work(cli, (const char *const[]){"steps", "hidden",
+                                                         NULL},
                               ((double)s->steps + 1.0) * columns * 24.0,
-                              1e9, "bytes of CSV (a row a step, a number up "
-                              "to 24 characters)");
+                              TRAIN_MAX_BYTES,
+                              "bytes of CSV (a row a step, a number up to "
+                              "24 characters)");
     }
     if (strcmp(s->task, "seeds") == 0)
-        return cli_check_work(cli,
-                              cli_first_given(cli, (const char *const[]){
-                                                       "trials", "steps",
-                                                       NULL}),
-                              (double)s->trials * (double)s->steps, 1e8,
+        return cli_check_work(cli, (const char *const[]){"trials", "steps",
+                                                         NULL},
+                              (double)s->trials * (double)s->steps,
+                              SEEDS_MAX_STEPS,
                               "steps in all (--trials times --steps)");
     return CLI_RUN;
 }

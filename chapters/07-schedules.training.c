@@ -357,6 +357,8 @@ static const char usage[] =
     "  sweep  --points runs of --steps steps, at base rates log-spaced from\n"
     "         --lr-min to --lr-max, with --schedule (constant by default):\n"
     "         run,lr,final_loss (over every example; nan where it diverged).\n"
+    "At most 2e9 numbers of data and 5e10 numbers read in all (linreg), and\n"
+    "5e7 steps in all (xor): a larger run is refused before it starts.\n"
     "Exit status: 0 done; 1 --task train's run diverged (the rows before it\n"
     "are kept), memory ran out, or a file could not be written; 2 bad input.";
 
@@ -367,9 +369,13 @@ static const char *const task_names[] = {"train", "seeds", "find", "sweep",
 /* A run's size, bounded so that a digit too many is an error rather than
  * a run of days or a machine out of memory. The regression's data hold at
  * most DATASET_MAX_NUMBERS (--n 1e7 --d 1000 asked for 80 GB), and its
- * runs read at most 5e10 numbers in all: every step reads its minibatch
- * and, but in the range test, all n examples for the loss over every
- * example. XOR's runs take at most 5e7 steps in all (about two minutes). */
+ * runs read at most LINREG_MAX_READS numbers in all: every step reads its
+ * minibatch and, but in the range test, all n examples for the loss over
+ * every example. XOR's runs take at most XOR_MAX_STEPS in all. Either is
+ * about two minutes here. */
+#define LINREG_MAX_READS 5e10
+#define XOR_MAX_STEPS 5e7
+
 static CliStatus check_run_size(Cli *cli, const Settings *s)
 {
     bool seeds = strcmp(s->task, "seeds") == 0,
@@ -379,12 +385,11 @@ static CliStatus check_run_size(Cli *cli, const Settings *s)
     double runs = seeds ? (double)s->trials : sweep ? (double)s->points : 1.0;
     double steps = runs * (double)s->steps;
     if (strcmp(s->model, "xor") == 0)
-        return cli_check_work(
-            cli, cli_first_given(cli, (const char *const[]){runs_flag,
-                                                             "steps", NULL}),
-            steps, 5e7, "steps in all (--steps of every run)");
-    if (cli_check_work(cli, cli_first_given(cli, (const char *const[]){
-                                                "n", "d", NULL}),
+        return cli_check_work(cli, (const char *const[]){runs_flag, "steps",
+                                                         NULL},
+                              steps, XOR_MAX_STEPS,
+                              "steps in all (--steps of every run)");
+    if (cli_check_work(cli, (const char *const[]){"n", "d", NULL},
                        (double)s->n * (double)s->d, DATASET_MAX_NUMBERS,
                        "numbers of data (--n times --d, 8 bytes each)") !=
         CLI_RUN)
@@ -392,9 +397,9 @@ static CliStatus check_run_size(Cli *cli, const Settings *s)
     double rows = (double)s->batch_size + (find ? 0.0 : (double)s->n);
     return cli_check_work(
         cli,
-        cli_first_given(cli, (const char *const[]){runs_flag, "steps", "n",
-                                                   "batch-size", "d", NULL}),
-        steps * rows * ((double)s->d + 1.0), 5e10,
+        (const char *const[]){runs_flag, "steps", "n", "batch-size", "d",
+                              NULL},
+        steps * rows * ((double)s->d + 1.0), LINREG_MAX_READS,
         find ? "numbers read (--steps minibatches of --d + 1 numbers an "
                "example)"
              : "numbers read (a step reads its minibatch and all --n "

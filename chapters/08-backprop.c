@@ -299,7 +299,8 @@ static void test_report(Work *w, const Data *d, FILE *out)
         fprintf(out, "%zu,%s,%zu,%zu,%.17g\n", c,
                 c < FASHION_MNIST_CLASSES ? fashion_mnist_class_names[c]
                                           : "all",
-                images[c], right[c], (double)right[c] / (double)images[c]);
+                images[c], right[c],
+                output_plain_nan((double)right[c] / (double)images[c]));
 }
 
 /* --task train: epoch,step,lr,train_loss,train_accuracy,val_loss,
@@ -544,6 +545,10 @@ static const char usage[] =
     "             activation_std,saturated,weight_grad_norm\n"
     "  timing     --repeats runs of --steps steps: steps,batch_size,\n"
     "             seconds_median,seconds_min,seconds_max,gflops,epoch_seconds\n"
+    "At most 6e13 weight uses for train and timing, 2e12 for gradcheck (a\n"
+    "forward pass of an image uses every parameter once; a training step,\n"
+    "three for each image of its batch and about 64 images' worth more): a\n"
+    "larger run is refused before it starts.\n"
     "Exit status: 0 done; 1 the training diverged (the rows before it are\n"
     "kept; --test is not written), a file could not be written, or memory\n"
     "ran out; 2 bad input (a --data-dir whose files are missing or damaged\n"
@@ -553,21 +558,32 @@ static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
 
 /* A task's size in weight uses: a forward pass of one image uses each of
- * the network's parameters once. Bounded so that a digit too many is an
- * error rather than a run of days. Training and timing use at most
- * TRAIN_MAX_USES: the default training run is 1.4e11 and takes half a
- * minute here, --epochs 1000 of it 45 minutes, and --hidden
- * 4096,4096,4096 --epochs 1000 asked for 2.2e15, five days. The gradient
- * check, two forward passes of the batch per entry it checks, uses at most
- * 2e12 (about two minutes; --coords 1e6 asked for 1.4e13 on the default
- * network). */
-#define TRAIN_MAX_USES 1.5e13
+ * the network's parameters once, and a training step costs three (forward
+ * and backward) for each image of its batch and about 64 images' worth
+ * more (the optimizer's pass over the parameters, and the products'
+ * overhead, which make --batch-size 1 forty times slower an image than
+ * 128). Bounded so that a digit too many is an error rather than a run of
+ * days, at about 2e10 uses a second here:
+ *   training and timing at most TRAIN_MAX_USES: the default run is 5.8e11
+ *   (half a minute), --epochs 1000 of it 45 minutes, and --hidden
+ *   4096,4096,4096 --epochs 1000 asked for 9e16;
+ *   the gradient check, two forward passes of the batch for each entry it
+ *   checks, at most GRADCHECK_MAX_USES (about a minute and a half;
+ *   --coords 1e6 asked for 1.4e13 on the default network). */
+#define TRAIN_MAX_USES 6e13
+#define GRADCHECK_MAX_USES 2e12
+
+/* A training step's weight uses, over the parameters' count. */
+static double step_uses(size_t batch_size)
+{
+    return 3.0 * ((double)batch_size + 64.0);
+}
 
 static CliStatus check_task_size(Cli *cli, const Settings *s)
 {
     Mlp net;
     if (!network_shape(&net, s))
-        return CLI_RUN; /* cli_check_widths refuses it */
+        return CLI_RUN; /* cannot be: cli_check_widths bounds the layers */
     double params = (double)net.params;
     if (strcmp(s->task, "gradcheck") == 0) {
         double checked = 0.0; /* as gradcheck_task counts them */
@@ -576,29 +592,33 @@ static CliStatus check_task_size(Cli *cli, const Settings *s)
                 checked += fmin((double)tensor_entries(&net, l, bias),
                                 (double)s->coords);
         return cli_check_work(
-            cli, cli_first_given(cli, (const char *const[]){
-                                          "coords", "batch-size", "hidden",
-                                          NULL}),
-            checked * 2.0 * (double)s->batch_size * params, 2e12,
+            cli, (const char *const[]){"coords", "batch-size", "hidden", NULL},
+            checked * 2.0 * (double)s->batch_size * params,
+            GRADCHECK_MAX_USES,
             "weight uses (two forward passes of the batch for each entry "
             "checked)");
     }
-    if (strcmp(s->task, "train") == 0)
+    if (strcmp(s->task, "train") == 0) {
+        double trained = FASHION_MNIST_TRAIN_IMAGES - (double)s->validation;
+        double steps = ceil(trained / (double)s->batch_size);
         return cli_check_work(
-            cli, cli_first_given(cli, (const char *const[]){"epochs",
-                                                             "hidden", NULL}),
-            (double)s->epochs * FASHION_MNIST_TRAIN_IMAGES * params,
+            cli,
+            (const char *const[]){"epochs", "batch-size", "hidden",
+                                  "validation", NULL},
+            (double)s->epochs *
+                (steps * step_uses(s->batch_size) + (double)s->validation) *
+                params,
             TRAIN_MAX_USES,
-            "weight uses (--epochs passes over the 60000 training images, "
-            "each using every parameter)");
+            "weight uses (--epochs of training steps and validation)");
+    }
     if (strcmp(s->task, "timing") == 0)
         return cli_check_work(
-            cli, cli_first_given(cli, (const char *const[]){
-                                          "steps", "repeats", "batch-size",
-                                          "hidden", NULL}),
-            (double)s->steps * (double)s->repeats * (double)s->batch_size *
-                params,
-            TRAIN_MAX_USES, "weight uses (--repeats runs of --steps batches)");
+            cli,
+            (const char *const[]){"steps", "repeats", "batch-size", "hidden",
+                                  NULL},
+            (double)s->steps * (double)s->repeats *
+                step_uses(s->batch_size) * params,
+            TRAIN_MAX_USES, "weight uses (--repeats runs of --steps steps)");
     return CLI_RUN;
 }
 

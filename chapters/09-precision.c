@@ -253,10 +253,7 @@ static void print_rounded(const Numbers *n, const char *format,
 {
     for (size_t i = 0; i < n->count; i++) {
         double r = round_to(format, n->values[i], via_float32);
-        if (isnan(r))
-            fputs("nan\n", out); /* printf would say -nan for some */
-        else
-            fprintf(out, "%.17g\n", r);
+        fprintf(out, "%.17g\n", output_plain_nan(r));
     }
 }
 

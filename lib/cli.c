@@ -70,23 +70,64 @@ CliStatus cli_reject_against(const Cli *cli, const char *flag,
     return cli_reject(cli, flag, NULL, why);
 }
 
-const char *cli_first_given(Cli *cli, const char *const *names)
+/* How near its upper bound a given flag's value is, from 0 to 1; 0 for a
+ * flag without one (a list, a file). */
+static double share_of_bound(const Flag *f)
 {
-    size_t k = 0;
-    while (names[k + 1] && !cli_given(cli, names[k]))
-        k++;
-    return names[k];
+    if (f->kind == FLAG_COUNT && f->max > 0.0)
+        return (double)*(const size_t *)f->value / f->max;
+    if (f->kind == FLAG_DOUBLE && f->max > 0.0)
+        return *(const double *)f->value / f->max;
+    return 0.0;
 }
 
-CliStatus cli_check_work(const Cli *cli, const char *flag, double amount,
-                         double max, const char *what)
+/* `amount` with the fewest digits that still show it above `max` (so
+ * 2.0001e10 is not printed as the bound 2e10 it exceeds). */
+static const char *above_text(double amount, double max, char buf[32])
+{
+    for (int digits = 3; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, amount);
+        if (strtod(buf, NULL) > max)
+            break;
+    }
+    return buf;
+}
+
+CliStatus cli_check_work(const Cli *cli, const char *const *factors,
+                         double amount, double max, const char *what)
 {
     if (amount <= max)
         return CLI_RUN;
-    char why[200], bound[32];
-    snprintf(why, sizeof why, "asks for %.3g %s; at most %s",
-             amount, what, exact_text(max, bound));
-    return cli_reject(cli, flag, NULL, why);
+    const Flag *blamed = NULL, *last = NULL;
+    for (size_t k = 0; factors[k]; k++) {
+        last = find_flag(cli, factors[k], strlen(factors[k]));
+        assert(last && "cli_check_work: a factor that is not a flag");
+        if (last->given &&
+            (!blamed || share_of_bound(last) > share_of_bound(blamed)))
+            blamed = last;
+    }
+    assert(last && "cli_check_work: no factors");
+    if (!blamed)
+        blamed = last;
+    /* "with --steps '1000', --d '20', " for the other factors given. */
+    char others[300] = "";
+    size_t used = 0;
+    for (size_t k = 0; factors[k]; k++) {
+        const Flag *f = find_flag(cli, factors[k], strlen(factors[k]));
+        if (f == blamed || !f->given || !f->text)
+            continue;
+        char q[QUOTED_MAX], item[QUOTED_MAX + 64];
+        int n = snprintf(item, sizeof item, "%s--%s %s, ", used ? "" : "with ",
+                         f->name, quote_text(f->text, strlen(f->text), q));
+        if (n > 0 && used + (size_t)n < sizeof others) { /* else left out */
+            memcpy(others + used, item, (size_t)n + 1);
+            used += (size_t)n;
+        }
+    }
+    char why[500], number[32], bound[32];
+    snprintf(why, sizeof why, "%sasks for %s %s; at most %s", others,
+             above_text(amount, max, number), what, exact_text(max, bound));
+    return cli_reject(cli, blamed->name, NULL, why);
 }
 
 bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)

@@ -134,20 +134,19 @@ CliStatus cli_reject(const Cli *cli, const char *flag, const char *value,
 CliStatus cli_reject_against(const Cli *cli, const char *flag,
                              const char *relation, const char *other);
 
-/* The first of `names` (NULL-terminated) that the user gave, or the last
- * of them when none was: the flag to blame when a product of several
- * flags is too large. */
-const char *cli_first_given(Cli *cli, const char *const *names);
-
-/* Refuses `flag` when a run would do more than `max` units of work:
- * `amount` of them, named by `what` ("gradient terms (--steps times the
- * points)"). Each program sets its `max` at a few minutes of work on the
- * machine the course is tested on (under an hour for chapter 8's real
- * network), so that a digit too many in a flag is an error at once, not a
- * run of days or a full disk. Returns CLI_RUN or, after the one-line
- * message, CLI_BAD_INPUT. */
-CliStatus cli_check_work(const Cli *cli, const char *flag, double amount,
-                         double max, const char *what);
+/* Refuses a run that would do more than `max` units of work: `amount` of
+ * them, named by `what` ("point visits (three passes over the points a
+ * step)"). `factors` (NULL-terminated) are the flags whose product the
+ * amount is. The message names the one the user gave nearest its own
+ * upper bound (the likeliest slip of a digit) and quotes the others given:
+ * "--n '10000000': with --steps '1000', asks for 1.1e+11 numbers read
+ * (...); at most 5e+10". With none given, it names the last factor. Each
+ * program sets its `max` at a few minutes of work on the machine the
+ * course is tested on (under an hour for chapter 8's real network), so
+ * that a digit too many is an error at once, not a run of days or a full
+ * disk. Returns CLI_RUN or, after the one-line message, CLI_BAD_INPUT. */
+CliStatus cli_check_work(const Cli *cli, const char *const *factors,
+                         double amount, double max, const char *what);
 
 /* Refuses the FLAG_LIST flag `name` when it lists more than max_count
  * layer widths or one that is not a whole number from 1 to 4096 (--hidden

@@ -164,16 +164,17 @@ check "01: refuses --n 1"                 expect_bad_input --n --problem linreg 
 check "01: refuses --noise -1"            expect_bad_input --noise --problem linreg --noise -1
 check "01: refuses --lr with --task solve" expect_bad_input --lr --problem linreg --task solve --lr 0.1
 check "01: refuses an empty --save-data="  expect_bad_input --save-data --problem linreg --save-data=
-# A run's size: every step reads every point, and --n 1e8 --steps 1e7 was
-# taken (1e15 gradient terms, about two months). At most 2e10, checked
-# before the points are drawn and once a --data file's are read.
-check "01: refuses a run of over 2e10 gradient terms" \
-    refused_at_once "--steps '10000000': asks for 1e+15 gradient terms" --problem linreg --n 100000000 --steps 10000000
+# A run's size: every step passes over the points three times, and --n
+# 1e8 --steps 1e7 was taken (3e15 point visits, over a month). At most
+# 6e10, checked before generated points are drawn, or once a --data
+# file's are read.
+check "01: refuses a run of over 6e10 point visits, quoting both flags" \
+    refused_at_once "--steps '10000000': with --n '100000000', asks for 3e+15 point visits" --problem linreg --n 100000000 --steps 10000000
 many_points_refused() {
-    awk 'BEGIN { print "x,y"; for (i = 0; i < 3000; i++) print i / 1000, 2 * i / 1000 + 1 }' >"$scratch/many.csv" &&
-        refused_at_once "--steps '10000000': asks for 3e+10 gradient terms" --problem linreg --data "$scratch/many.csv" --steps 10000000
+    awk 'BEGIN { print "x,y"; for (i = 0; i < 3000; i++) printf "%g,%g\n", i / 1000, 2 * i / 1000 + 1 }' >"$scratch/many.csv" &&
+        refused_at_once "--steps '10000000': with --data '$scratch/many.csv', asks for 9e+10 point visits" --problem linreg --data "$scratch/many.csv" --steps 10000000
 }
-check "01: refuses a run over --data of over 2e10 gradient terms" many_points_refused
+check "01: refuses a run over --data of over 6e10 point visits" many_points_refused
 
 # Two CSVs on standard output run into one: --save-data - beside --out's
 # default, standard output, is refused as --save-data - --out - was (it

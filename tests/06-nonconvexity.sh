@@ -292,8 +292,8 @@ check "06: refuses a train run of over 1e7 rows" \
 # The XOR network's: --steps 1e7 --hidden 8 wrote 7 GB, and --task seeds
 # --trials 1e5 --steps 1e7 asked for 1e12 steps (about ten days).
 check "06: the XOR program refuses a train run of over 1 GB" \
-    of_xor refused_at_once "--steps '10000000': asks for 8.88e+09 bytes of CSV" --steps 10000000 --hidden 8
+    of_xor refused_at_once "--steps '10000000': with --hidden '8', asks for 8.88e+09 bytes of CSV" --steps 10000000 --hidden 8
 check "06: the XOR program refuses seeds of over 1e8 steps in all" \
-    of_xor refused_at_once "--trials '100000': asks for 1e+12 steps in all" --task seeds --trials 100000 --steps 10000000
+    of_xor refused_at_once "--trials '100000': with --steps '10000000', asks for 1e+12 steps in all" --task seeds --trials 100000 --steps 10000000
 check "06: refuses basins of over 1e11 steps in all" \
     expect_bad_input "--steps '1000000000': asks for up to 1.6e+16 steps in all" --task basins --grid 4000 --steps 1000000000 --lr 1e-12

@@ -186,13 +186,13 @@ check "07: training refuses --hidden for linreg"     expect_bad_input --hidden -
 # read 1.1e14 numbers (every step reads the minibatch and all n examples);
 # XOR's --task seeds --trials 1e5 --steps 1e6, 1e11 steps.
 check "07: training refuses data of over 2e9 numbers" \
-    refused_at_once "--n '10000000': asks for 1e+10 numbers of data" --n 10000000 --d 1000
+    refused_at_once "--n '10000000': with --d '1000', asks for 1e+10 numbers of data" --n 10000000 --d 1000
 check "07: training refuses runs that read over 5e10 numbers" \
-    refused_at_once "--trials '1000': asks for 1.14e+12 numbers read" --task seeds --trials 1000 --steps 100000
+    refused_at_once "--steps '100000': with --trials '1000', asks for 1.14e+12 numbers read" --task seeds --trials 1000 --steps 100000
 check "07: training refuses a range test that reads over 5e10 numbers" \
-    refused_at_once "--steps '1000000': asks for 1.1e+14 numbers read (--steps minibatches" --task find --n 10000000 --batch-size 10000000 --steps 1000000
+    refused_at_once "--steps '1000000': with --n '10000000', --batch-size '10000000', asks for 1.1e+14 numbers read (--steps minibatches" --task find --n 10000000 --batch-size 10000000 --steps 1000000
 check "07: training refuses XOR runs of over 5e7 steps in all" \
-    refused_at_once "--points '1000': asks for 1e+09 steps in all" --model xor --task sweep --points 1000 --steps 1000000
+    refused_at_once "--points '1000': with --steps '1000000', asks for 1e+09 steps in all" --model xor --task sweep --points 1000 --steps 1000000
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"
 check "07: training refuses --trials for a training run" expect_bad_input --trials --trials 3
 # A sweep peaks each run's one cycle at that run's own base rate: a fixed

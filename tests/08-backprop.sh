@@ -140,16 +140,19 @@ check "08: --help describes every task" help_describes_every_task
 
 check "08: refuses --task fly"                    expect_bad_input --task --task fly
 # A task's size in weight uses (a forward pass of one image uses each
-# parameter once): --coords 1e6 asked for 1.4e13 (the gradient check, two
-# passes of the batch for each entry), --hidden 4096,4096,4096 --epochs
-# 1000 for 2.2e15 (five days), and --task timing at its flags' bounds for
-# 3e14.
+# parameter once; a training step three an image and about 64 images'
+# worth more): --coords 1e6 asked for 1.4e13 (the gradient check, two
+# passes of the batch for each entry); --hidden 4096,4096,4096 for 9.3e13
+# at the default 10 epochs; --batch-size 1 --epochs 1000, three days, for
+# 2.5e15; --task timing at --steps's and --repeats's bounds for 1.35e15.
 check "08: refuses a gradient check of over 2e12 weight uses" \
     refused_at_once "--coords '1000000': asks for 1.42e+13 weight uses" --task gradcheck --coords 1000000
-check "08: refuses training of over 1.5e13 weight uses" \
-    refused_at_once "--hidden '4096,4096,4096': asks for 2.21e+13 weight uses" --hidden 4096,4096,4096
-check "08: refuses timing of over 1.5e13 weight uses" \
-    refused_at_once "--steps '100000': asks for 3.01e+14 weight uses" --task timing --steps 100000 --repeats 100
+check "08: refuses training of over 6e13 weight uses" \
+    refused_at_once "--hidden '4096,4096,4096': asks for 9.3e+13 weight uses" --hidden 4096,4096,4096
+check "08: refuses training of over 6e13 weight uses, counting each step's cost" \
+    refused_at_once "--epochs '1000': with --batch-size '1', asks for 2.52e+15 weight uses" --batch-size 1 --epochs 1000
+check "08: refuses timing of over 6e13 weight uses" \
+    refused_at_once "--steps '100000': with --repeats '100', asks for 1.35e+15 weight uses" --task timing --steps 100000 --repeats 100
 check "08: refuses --hidden 0"                    expect_bad_input --hidden --hidden 0
 check "08: refuses --hidden 2.5"                  expect_bad_input --hidden --hidden 2.5
 check "08: refuses --hidden 256,x"                expect_bad_input --hidden --hidden 256,x

@@ -583,7 +583,7 @@ in_group outputs && check "every experiment gives byte-identical data when run a
 # data files, and printed chapter 9's smallest subnormals as 0) in CFLAGS
 # or LDFLAGS is refused in one line naming the flag; -O3 is taken.
 fast_math_refused() {
-    for setting in "CFLAGS=-O2 -ffast-math" CFLAGS=-Ofast LDFLAGS=-ffast-math \
+    for setting in "CFLAGS=-O2 -ffast-math" CFLAGS=-Ofast LDFLAGS=-ffast-math "CC=cc -ffast-math" \
         "CFLAGS=-O2 -funsafe-math-optimizations"; do
         env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n --no-print-directory "$setting" programs \
             >/dev/null 2>"$scratch/fast-math.err"

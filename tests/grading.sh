@@ -416,6 +416,39 @@ scores_are_never_stale() {
 check "the score table shows what the code does now: a compile error after a pass scores 0, then full again" \
     scores_are_never_stale
 
+# A grading stopped while it compiles (Ctrl-C, a time limit) is killed:
+# make cannot remove the file it was writing, and a half-written file
+# newer than its source was taken as up to date at every later grading.
+# Chapter 1's solutions, stopped half-way through their preprocessed text,
+# then scored 0 ("does not define linreg_step(), ...") until the file was
+# edited. A compiler that writes 100 bytes of that text and waits is
+# stopped there; the next grading must give full marks.
+interrupted_compile_leaves_nothing() {
+    d=$g/interrupted
+    rm -rf "$d" && submission "$d" || return 1
+    printf '%s\n' '#!/bin/sh' \
+        'case " $* " in *" -E "*"$CH1_SOURCE"*)' \
+        '    if [ -e "$ARMED" ]; then' \
+        '        rm -f "$ARMED"; cc "$@" | head -c 100; echo $$ >"$READY"; exec sleep 60' \
+        '    fi ;;' \
+        'esac' \
+        'exec cc "$@"' >"$g/slow-cc" && chmod +x "$g/slow-cc" || return 1
+    : >"$g/armed" && rm -f "$g/ready" || return 1
+    export ARMED="$g/armed" READY="$g/ready" CH1_SOURCE="$ch1.c"
+    CC=$g/slow-cc setsid tools/grade.sh "$d" 01 >"$g/interrupted.out" 2>&1 &
+    grader=$!
+    within 60 test -s "$g/ready" || { kill -s KILL -- "-$grader"; echo "the compile was never reached"; return 1; }
+    kill -s TERM -- "-$grader"
+    wait "$grader"
+    # (The compiler runs under timeout, in a process group of its own.)
+    kill "$(cat "$g/ready")" 2>/dev/null
+    CC=$g/slow-cc tools/grade.sh "$d" 01 >"$g/interrupted.out" 2>&1 ||
+        { echo "the grading after the stopped one:"; cat "$g/interrupted.out"; return 1; }
+    grep -Eq '^Score: ([0-9]+)/\1 points' "$g/interrupted.out" || { cat "$g/interrupted.out"; return 1; }
+}
+check "a grading stopped half-way through a compile leaves nothing the next one takes for built: full marks again" \
+    interrupted_compile_leaves_nothing
+
 # The grader keeps the compiler's folders of system headers, one list per
 # CC (tools/grade.mk). A list kept from another version of the compiler,
 # without its folder of headers (here for CC=gcc, which no other check
@@ -673,6 +706,37 @@ student_time_limit() {
 }
 check "grade-class: a student's time limit stops a hanging submission, names the chapter it cut short, and leaves no process behind" \
     student_time_limit
+
+# Stopped half-way (a TERM to its process group, as a closed terminal
+# sends; Ctrl-C takes the same path), grade-class stops the student's
+# grader with it, keeps the students graded before in the gradebook, and
+# leaves no half-written reports, temporary file or process. (timeout ran
+# the grader in a group of its own: it went on alone, wrote the student's
+# reports 18 s later, and the gradebook never had their row.)
+class_stops_when_stopped() {
+    class=$g/stopped-class out=$g/stopped-out
+    rm -rf "$class" "$out"
+    submission "$class/ann" && submission "$class/dawdler" infinite-loop || return 1
+    STUDENT_TIME_LIMIT=60 setsid env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS \
+        tools/grade-class.sh "$class" "$out" >"$g/stopped.out" 2>"$g/stopped.err" &
+    pid=$!
+    dawdler=$(pwd)/$(grader_scratch "$class/dawdler")/
+    dawdler_runs() { ps -eo args | grep -F "$dawdler" | grep -q '\.tests'; }
+    within 120 dawdler_runs || { kill -s KILL -- "-$pid"; echo "the dawdler's tests never ran"; cat "$g/stopped.out"; return 1; }
+    kill -s TERM -- "-$pid"
+    wait "$pid"
+    status=$?
+    [ "$status" -eq 130 ] || { echo "status $status, expected 130"; cat "$g/stopped.err"; return 1; }
+    grep -q "^grade-class: stopped while grading dawdler; the gradebook keeps the 1 students graded before" "$g/stopped.err" ||
+        { cat "$g/stopped.err"; return 1; }
+    grep -q '^ann,' "$out/gradebook.csv" && ! grep -q '^dawdler' "$out/gradebook.csv" || { cat "$out/gradebook.csv"; return 1; }
+    [ ! -e "$out/dawdler" ] || { echo "the dawdler's half-made reports were left"; ls -la "$out/dawdler"; return 1; }
+    [ -z "$(ls -A "$out" | grep '^\.gradebook')" ] || { echo "a temporary gradebook was left"; return 1; }
+    dawdler_gone() { ! dawdler_runs && ! pgrep -f -- "grade.sh .*$class/dawdler" >/dev/null; }
+    within 10 dawdler_gone || { echo "the dawdler's grading outlived grade-class"; ps -eo pid,args | grep -F dawdler; return 1; }
+}
+check "grade-class stopped half-way: the student's grader stops too, the gradebook keeps the students before, nothing half-made is left" \
+    class_stops_when_stopped
 
 # The grader's own make stopping before it compiles a student's file (as
 # the sandbox's make once did at its first line, when it asked whether
@@ -1924,8 +1988,11 @@ same_bytes_rewrite_caught() {
     code=$?
     [ "$code" -eq 3 ] || { echo "the grader exited with $code, not 3"; cat "$g/rewriter.out"; return 1; }
     grep -q "changed while .* was graded: its results are void" "$g/rewriter.out" || { cat "$g/rewriter.out"; return 1; }
+    # The message names the file (an editor's "save all" touched one, and
+    # "restore them with git" sent the student looking for a change).
+    grep -qF "($hidden/$ch1.c changed)" "$g/rewriter.out" || { echo "the file is not named:"; cat "$g/rewriter.out"; return 1; }
 }
-check "a course file rewritten mid-grading with the same bytes and its old time (touch -r) still voids the grading" \
+check "a course file rewritten mid-grading with the same bytes and its old time (touch -r) still voids the grading, naming the file" \
     same_bytes_rewrite_caught
 
 # Each test has an output allowance of its own: an exercise whose code

@@ -161,6 +161,25 @@ file_mode=$(printf '%o' $((0666 & ~0$(umask))))
 # (A dot-name: no student's folder has one.)
 book_tmp=$(mktemp "$out/.gradebook.XXXXXX") || exit 2
 trap 'rm -f "$book_tmp"' EXIT
+# Stopped (Ctrl-C; a TERM or HUP, as a closed terminal or a cancelled job
+# sends): the student being graded is stopped with its grader, which
+# timeout runs in a process group of its own that a Ctrl-C does not
+# reach; its half-written reports go, and the gradebook keeps the students
+# graded before. (The grader went on alone, wrote its reports, and the
+# gradebook had no row for them.)
+grader=""
+stopped() {
+    trap - INT TERM HUP
+    if [ -n "$grader" ]; then
+        kill -s TERM "$grader" 2>/dev/null
+        wait "$grader" 2>/dev/null
+        rm -rf "$sdir"
+        printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps the $((n - 1)) students graded before" >&2
+    fi
+    write_gradebook
+    exit 130
+}
+trap stopped INT TERM HUP
 failed=0
 n=0
 started=$(date +%s)
@@ -180,12 +199,16 @@ for dir in $students; do
     mkdir -p "$sdir" && : >"$sdir/.grade-class-report"
     t0=$(date +%s)
     # The backstop: grade.sh keeps to --time-limit itself; this stops it
-    # if it does not.
+    # if it does not. (Waited for, so that a signal reaches stopped() at
+    # once.)
     timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --sandbox --time-limit "$limit" \
         --json "$sdir/results.json" --tap "$sdir/results.tap" --report "$sdir/report.txt" \
         --results "$sdir/results.tsv" ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} \
-        "$dir" >"$sdir/grade.log" 2>&1 </dev/null
+        "$dir" >"$sdir/grade.log" 2>&1 </dev/null &
+    grader=$!
+    wait "$grader"
     code=$?
+    grader=""
     seconds=$(($(date +%s) - t0))
     if [ "$code" -eq 3 ]; then
         cat "$sdir/grade.log" >&2

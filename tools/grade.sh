@@ -195,7 +195,10 @@ fi
 # same files, say): the second waits for the first.
 if command -v flock >/dev/null 2>&1; then
     exec 9>"$work/lock"
-    flock 9
+    flock -n 9 || {
+        echo "grade: waiting for another grading of these files to end (make watch, or make check in another terminal)" >&2
+        flock 9
+    }
 fi
 
 # The Check environment is the grader's to set: selecting tests would
@@ -232,7 +235,16 @@ run_limited() {
     return $rl_code
 }
 interrupted() {
-    [ -n "$running" ] && kill -s KILL -- "-$running" 2>/dev/null
+    if [ -n "$running" ]; then
+        # TERM first, so that a make removes the file it was writing; a
+        # second later, KILL what is left (a test that ignores TERM).
+        kill -s TERM -- "-$running" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            kill -s 0 -- "-$running" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -s KILL -- "-$running" 2>/dev/null
+    fi
     exit 130
 }
 trap interrupted INT TERM HUP
@@ -819,8 +831,19 @@ for stem in $stems; do
         awk -F '\t' -v stem="$stem" -f tools/follow-on.awk - "$merged" >"$merged.tmp" &&
         mv "$merged.tmp" "$merged"
 done
-if [ "$(course_sum)" != "$sum_before" ]; then
-    printf '%s\n' "grade: the course's own files (tests/, tools/, solutions/, exercises/*.h) changed while $exercises was graded: its results are void; restore them with git before grading again" >&2
+sum_after=$(course_sum)
+if [ "$sum_after" != "$sum_before" ]; then
+    # Which files: their lines that differ, named once. A file saved
+    # unchanged (an editor's "save all") changes its time alone, and a run
+    # again is all it needs.
+    changed=$(printf '%s\n%s\n' "$sum_before" "$sum_after" | LC_ALL=C sort | uniq -u |
+        awk '!seen[$1]++ { printf "%s%s", (n++ ? ", " : ""), $1 }')
+    if git diff --quiet HEAD -- tests tools solutions exercises/*.h lib Makefile 2>/dev/null; then
+        fix="git shows no change in them (a file saved as it was?): grade again"
+    else
+        fix="restore them with git before grading again"
+    fi
+    printf '%s\n' "grade: the course's own files changed while $exercises was graded: its results are void ($changed changed); $fix" >&2
     exit 3
 fi
 [ -n "$results_out" ] && write_file "$results_out" <"$merged"

@@ -32,6 +32,14 @@ dir=$1
 shift
 bindir=$(cd "${BIN_DIR:-build/bin}" && pwd)
 
+# One run into a folder at a time: make and make try started together each
+# emptied the folder the other was writing in ("getcwd() failed", a run
+# that failed for no fault of its own). The second waits, then runs.
+if command -v flock >/dev/null 2>&1; then
+    mkdir -p "$(dirname "$dir")"
+    exec 7>"$dir.lock"
+    flock 7
+fi
 rm -rf "$dir"
 mkdir -p "$dir"
 rules=$dir/.experiments.mk

@@ -15,6 +15,9 @@ ref=build/data/$stem
 mine=build/try/data/$stem
 figs=build/try/figures
 page=build/try/$stem.html
+# The last try's page and figures go first: a try stopped half-way
+# (Ctrl-C) left a page of new verdicts above the last try's figures.
+rm -f "$page" "$page.tmp" "$figs/$stem".*
 
 echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c (a run still going after ${TRY_TIME_LIMIT:-300} s is stopped)"
 BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem".runs \
@@ -132,7 +135,8 @@ done
 [ "$more" -eq 0 ] || echo "  ... and $more more experiments, in $mine/"
 
 # The figures, from your data, and the page that shows them beside the
-# reference ones.
+# reference ones (the page written under another name, and renamed when
+# whole).
 mkdir -p "$figs"
 {
     # On a phone the pair stacks (side by side, each figure would be 170 px
@@ -147,7 +151,7 @@ mkdir -p "$figs"
     # The verdicts as text: & and < are the only characters HTML minds here.
     sed 's/&/\&amp;/g; s/</\&lt;/g' "$verdicts"
     echo "</pre>"
-} >"$page"
+} >"$page.tmp"
 drawn=0
 for p in plots/"$stem".*.gp; do
     [ -f "$p" ] || continue
@@ -167,9 +171,9 @@ for p in plots/"$stem".*.gp; do
     fi
     rm -f "$figs/$n.log"
     printf '<h2>%s</h2><div class="pair"><div><h3>reference</h3><img src="../figures/%s.svg" alt="reference"></div><div><h3>yours</h3>%s</div></div>\n' \
-        "$n" "$n" "$mine_img" >>"$page"
+        "$n" "$n" "$mine_img" >>"$page.tmp"
 done
-echo "</body></html>" >>"$page"
+echo "</body></html>" >>"$page.tmp" && mv -f "$page.tmp" "$page"
 echo
 echo "Your figures ($drawn): $figs/$stem.*.png; side by side with the reference: $page"
 if [ "$status" -eq 0 ]; then

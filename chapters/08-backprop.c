@@ -558,12 +558,10 @@ static const char *const task_names[] = {"train", "gradcheck", "init",
                                          "timing", NULL};
 
 /* A task's size in weight uses: a forward pass of one image uses each of
- * the network's parameters once, and a training step costs three (forward
- * and backward) for each image of its batch and about 64 images' worth
- * more (the optimizer's pass over the parameters, and the products'
- * overhead, which make --batch-size 1 forty times slower an image than
- * 128). Bounded so that a digit too many is an error rather than a run of
- * days, at about 2e10 uses a second here:
+ * the network's parameters once, and a training step costs
+ * mlp_step_uses (lib/mlp.h).
+ * Bounded so that a digit too many is an error rather than a run of days,
+ * at about 2e10 uses a second here:
  *   training and timing at most TRAIN_MAX_USES: the default run is 5.8e11
  *   (half a minute), --epochs 1000 of it 45 minutes, and --hidden
  *   4096,4096,4096 --epochs 1000 asked for 9e16;
@@ -572,12 +570,6 @@ static const char *const task_names[] = {"train", "gradcheck", "init",
  *   --coords 1e6 asked for 1.4e13 on the default network). */
 #define TRAIN_MAX_USES 6e13
 #define GRADCHECK_MAX_USES 2e12
-
-/* A training step's weight uses, over the parameters' count. */
-static double step_uses(size_t batch_size)
-{
-    return 3.0 * ((double)batch_size + 64.0);
-}
 
 static CliStatus check_task_size(Cli *cli, const Settings *s)
 {
@@ -605,9 +597,8 @@ static CliStatus check_task_size(Cli *cli, const Settings *s)
             cli,
             (const char *const[]){"epochs", "batch-size", "hidden",
                                   "validation", NULL},
-            (double)s->epochs *
-                (steps * step_uses(s->batch_size) + (double)s->validation) *
-                params,
+            (double)s->epochs * (steps * mlp_step_uses(&net, s->batch_size) +
+                                 (double)s->validation * params),
             TRAIN_MAX_USES,
             "weight uses (--epochs of training steps and validation)");
     }
@@ -617,7 +608,7 @@ static CliStatus check_task_size(Cli *cli, const Settings *s)
             (const char *const[]){"steps", "repeats", "batch-size", "hidden",
                                   NULL},
             (double)s->steps * (double)s->repeats *
-                step_uses(s->batch_size) * params,
+                mlp_step_uses(&net, s->batch_size),
             TRAIN_MAX_USES, "weight uses (--repeats runs of --steps steps)");
     return CLI_RUN;
 }

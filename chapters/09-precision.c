@@ -991,6 +991,9 @@ static const char usage[] =
     "            over N x d examples stored as doubles and as bf16,\n"
     "            accumulated in double: the loss and gradient each gives\n"
     "            (--timing: and how long each takes, against a read)\n"
+    "Training is bounded at 1.5e12 weight uses (chapter 8's measure), the\n"
+    "pass's data at 2e9 numbers and its timed runs at 1e11 numbers read:\n"
+    "a larger run is refused before it starts.\n"
     "Exit status: 0 done; 1 the loss became inf or nan (no --out file is\n"
     "left), a file could not be written, or memory ran out; 2 bad input.";
 
@@ -998,6 +1001,52 @@ static const char *const task_names[] = {"round", "formats", "spacing",
                                          "train", "train-regression", "pass",
                                          NULL};
 static const char *const format_names[] = {"fp16", "bf16", NULL};
+
+/* A run's size, bounded so that a digit too many is an error rather than
+ * a run of days. Training is counted in weight uses as chapter 8's is
+ * (lib/mlp.h's mlp_step_uses, and a forward pass of each test image an
+ * epoch), at about 4.7e9 a second here, every number rounded included: at
+ * most TRAIN_MAX_USES, about five minutes (the lesson's runs are 2.5e9,
+ * and --epochs 1000 of them, 1.3e12, fits; --hidden 4096,4096,4096
+ * --epochs 1000 --train-images 10000 asked for 2.3e15, five days). The pass's data hold at most DATASET_MAX_NUMBERS
+ * (--n 1e8 --d 10000 asked for 8 TB), and its timed runs read at most
+ * PASS_MAX_READS numbers. */
+#define TRAIN_MAX_USES 1.5e12
+#define PASS_MAX_READS 1e11
+
+static CliStatus check_task_size(Cli *cli, const char *task,
+                                 const TrainSettings *t, const PassSettings *p)
+{
+    if (strcmp(task, "train") == 0) {
+        Mlp net;
+        if (!mlp_shape_classifier(&net, FASHION_MNIST_PIXELS, t->hidden.values,
+                                  t->hidden.count, FASHION_MNIST_CLASSES,
+                                  ACTIVATION_RELU))
+            return CLI_RUN; /* cannot be: cli_check_widths bounds it */
+        double steps = ceil((double)t->train_images / (double)t->batch_size);
+        double tests = (double)t->test_images * (double)net.params;
+        return cli_check_work(
+            cli,
+            (const char *const[]){"epochs", "train-images", "batch-size",
+                                  "test-images", "hidden", NULL},
+            (double)t->epochs * (steps * mlp_step_uses(&net, t->batch_size) +
+                                 tests) + tests,
+            TRAIN_MAX_USES,
+            "weight uses (--epochs of training steps and test images)");
+    }
+    if (strcmp(task, "pass") != 0)
+        return CLI_RUN;
+    double numbers = (double)p->n * (double)p->d;
+    if (cli_check_work(cli, (const char *const[]){"n", "d", NULL}, numbers,
+                       DATASET_MAX_NUMBERS,
+                       "numbers of data (--n times --d, 8 bytes each)") !=
+        CLI_RUN)
+        return CLI_BAD_INPUT;
+    return cli_check_work(
+        cli, (const char *const[]){"repeats", "n", "d", NULL},
+        p->timing ? 3.0 * (double)p->repeats * numbers : 0.0, PASS_MAX_READS,
+        "numbers read (--repeats timed runs of three passes over the data)");
+}
 
 int main(int argc, char **argv)
 {
@@ -1097,8 +1146,9 @@ int main(int argc, char **argv)
     bool train = strcmp(task, "train") == 0;
     bool regression = strcmp(task, "train-regression") == 0;
     if (train || regression || strcmp(task, "pass") == 0) {
-        if (train &&
-            cli_check_widths(&cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
+        if ((train &&
+             cli_check_widths(&cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN) ||
+            check_task_size(&cli, task, &t, &p) != CLI_RUN)
             return EXIT_BAD_INPUT;
         if (train && t.batch_size > t.train_images) { /* as chapter 8 */
             cli_reject_against(&cli, "batch-size", "must not exceed",

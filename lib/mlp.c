@@ -161,6 +161,11 @@ double mlp_loss_grad(const Mlp *net, MlpBuffers *buf, const double *theta,
 }
 //< mlp-backward
 
+double mlp_step_uses(const Mlp *net, size_t batch_size)
+{
+    return 3.0 * ((double)batch_size + 64.0) * (double)net->params;
+}
+
 size_t mlp_correct(const double *logits, const uint8_t *labels, size_t n,
                    size_t classes)
 {

@@ -103,6 +103,15 @@ double mlp_loss_grad(const Mlp *net, MlpBuffers *buf, const double *theta,
                      const double *x, const uint8_t *labels, size_t n,
                      double *grad);
 
+/* The work of a training step on a batch of `batch_size` examples, in
+ * weight uses (a forward pass of one example uses each parameter once):
+ * three an example (forward, and backward's two products), and about 64
+ * examples' worth more for the optimizer's pass over the parameters and
+ * the products' overhead, which make a batch of 1 forty times slower an
+ * example than one of 128 (measured on chapter 8's network). Chapters 8
+ * and 9 bound their runs with it. */
+double mlp_step_uses(const Mlp *net, size_t batch_size);
+
 /* How many of n examples' logits (n × classes) put their largest value on
  * the label (the first largest, on a tie). */
 size_t mlp_correct(const double *logits, const uint8_t *labels, size_t n,

@@ -473,4 +473,15 @@ check "09: refuses --train-images 9000 --test-images 2000 (more than 10,000)" \
 check "09: refuses --data-dir with no dataset"          expect_bad_input --data-dir --task train --data-dir /nonexistent
 check "09: refuses --lr outside --task train"           expect_bad_input --lr --task formats --lr 0.1
 check "09: refuses --n 0"                               expect_bad_input --n --task pass --n 0
+# A run's size, as chapter 8's: training of 2.3e15 weight uses (five days)
+# and a pass over 1e12 numbers (8 TB) were taken, and timed runs that
+# read 6e12.
+check "09: refuses training of over 1.5e12 weight uses" \
+    refused_at_once "--epochs '1000': with --train-images '10000', --hidden '4096,4096,4096', asks for 2.29e+15 weight uses" \
+    --task train --hidden 4096,4096,4096 --epochs 1000 --train-images 10000
+check "09: refuses a pass over more than 2e9 numbers" \
+    refused_at_once "--n '100000000': with --d '10000', asks for 1e+12 numbers of data" --task pass --n 100000000 --d 10000
+check "09: refuses timed passes that read over 1e11 numbers" \
+    refused_at_once "--repeats '1000': with --n '100000000', --d '20', asks for 6e+12 numbers read" \
+    --task pass --n 100000000 --d 20 --timing --repeats 1000
 check "09: refuses --timing outside --task pass"        expect_bad_input --timing --task train --timing

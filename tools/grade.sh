@@ -212,7 +212,10 @@ unset CK_RUN_SUITE CK_RUN_CASE CK_INCLUDE_TAGS CK_EXCLUDE_TAGS CK_FORK \
 # Seconds left before the time limit (a large number without one).
 remaining() {
     if [ -z "$limit" ]; then echo 100000; return; fi
-    echo $((start + limit - $(date +%s)))
+    # (A Ctrl-C that stops date leaves no time: a number all the same,
+    # where "[: Illegal number" was printed as the grading stopped.)
+    now=$(date +%s)
+    echo $((start + limit - ${now:-$start}))
 }
 
 # run_limited SIGNAL SECONDS LOG DIR COMMAND...: runs COMMAND in DIR, in its

@@ -761,6 +761,9 @@ static const char usage[] =
     "Faults (--fault, at --fault-step on --fault-rank): nan poisons the\n"
     "rank's gradient, diverge nudges its parameters, exit kills it; every\n"
     "rank then stops with a message naming the rank and the step.\n"
+    "Training is bounded at 1.5e12 weight uses (chapter 8's measure) and the\n"
+    "timed all-reduces at 1e11 bytes: a larger job is refused before it\n"
+    "starts.\n"
     "Exit status: 0 done; 1 a fault, a non-finite loss, a write failed, or\n"
     "memory ran out; 2 bad input.";
 
@@ -841,6 +844,50 @@ static bool fault_reaches_nothing(const Settings *s, size_t ranks,
     return true;
 }
 
+/* A job's size, over all its ranks (which share the machine's cores),
+ * bounded so that a digit too many is an error rather than a run of
+ * days. Training in chapter 8's weight uses: each micro-batch a training
+ * step of its own (lib/mlp.h's mlp_step_uses), and --allreduce fixed
+ * gathers each micro-batch's gradient, at most TRAIN_MAX_USES, about two
+ * minutes (the lesson's runs are 1.8e10 to 7.8e10; --steps 1e6
+ * --batch-size 4096 --micro-batch 1 asked for 4e16). The timed
+ * all-reduces move at most TIMING_MAX_BYTES, about a minute (--max-bytes
+ * 1073741824 --repeats 1000 asked for 2e12 bytes). */
+#define TRAIN_MAX_USES 1.5e12
+#define TIMING_MAX_BYTES 1e11
+
+static CliStatus check_job_size(Cli *cli, const Settings *s)
+{
+    if (strcmp(s->task, "allreduce-timing") == 0) {
+        double bytes = 0.0; /* the sizes, doubling from --min-bytes */
+        for (double b = (double)s->min_bytes; b <= (double)s->max_bytes;
+             b *= 2.0)
+            bytes += b;
+        return cli_check_work(cli,
+                              (const char *const[]){"repeats", "max-bytes",
+                                                    "min-bytes", NULL},
+                              (double)s->repeats * bytes, TIMING_MAX_BYTES,
+                              "bytes all-reduced (--repeats of every size)");
+    }
+    Mlp net;
+    if (!mlp_shape_classifier(&net, FASHION_MNIST_PIXELS, s->hidden.values,
+                              s->hidden.count, FASHION_MNIST_CLASSES,
+                              ACTIVATION_RELU))
+        return CLI_RUN; /* cannot be: cli_check_widths bounds it */
+    double units = (double)s->batch_size / (double)s->micro_batch;
+    double gathered = strcmp(s->allreduce, "fixed") == 0
+                          ? units * (double)net.params : 0.0;
+    return cli_check_work(
+        cli,
+        (const char *const[]){"steps", "batch-size", "micro-batch", "hidden",
+                              NULL},
+        (double)s->steps *
+            (units * mlp_step_uses(&net, s->micro_batch) + gathered),
+        TRAIN_MAX_USES,
+        "weight uses (--steps of --batch-size / --micro-batch micro-batches "
+        "each)");
+}
+
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
@@ -869,8 +916,10 @@ static CliStatus check_settings(Cli *cli, const Settings *s)
                                                                  : "max-bytes",
                               NULL, "expected whole doubles (8 bytes each), "
                               "--min-bytes at most --max-bytes");
-        return CLI_RUN;
+        return check_job_size(cli, s);
     }
+    if (check_job_size(cli, s) != CLI_RUN)
+        return CLI_BAD_INPUT;
     if (schedule_flags_check(cli, &s->schedule, s->steps, s->optimizer.name) !=
         CLI_RUN)
         return CLI_BAD_INPUT;

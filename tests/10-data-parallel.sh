@@ -358,7 +358,7 @@ launcher_keeps_one_line() {
     status=$?
     [ "$status" -eq 1 ] && [ "$(cat "$scratch/np.err")" = "10-data-parallel: error writing to stdout: Bad file descriptor" ] ||
         { echo "stdout closed under --np: exit status $status and"; cat "$scratch/np.err"; return 1; }
-    status=$( { timeout 60 "$program" --np 2 --steps 1000000 --log-every 1 2>"$scratch/np.err"; echo $? >"$scratch/np.status"; } |
+    status=$( { timeout 60 "$program" --np 2 --steps 16000 --log-every 1 2>"$scratch/np.err"; echo $? >"$scratch/np.status"; } |
                 head -n 1 >/dev/null
              cat "$scratch/np.status")
     [ "$status" -eq 141 ] && [ ! -s "$scratch/np.err" ] ||
@@ -370,11 +370,11 @@ launcher_keeps_one_line() {
     # handler loaded one more inside the loader: "Inconsistency detected by
     # ld.so", exit status 127, no "signal 11" on mpirun's page.)
     rm -f "$scratch"/segv.csv*
-    "$program" --np 2 --steps 1000000 --out "$scratch/segv.csv" >/dev/null 2>"$scratch/np.err" &
+    "$program" --np 2 --steps 16000 --out "$scratch/segv.csv" >/dev/null 2>"$scratch/np.err" &
     launcher=$!
     # (Up to 30 s for mpirun to start the ranks: a loaded machine is slow.)
     rank_started() {
-        rank=$(pgrep -f -P "$(pgrep -d, -x mpirun -P "$launcher")" -- "--steps 1000000" | head -n 1)
+        rank=$(pgrep -f -P "$(pgrep -d, -x mpirun -P "$launcher")" -- "--steps 16000" | head -n 1)
         [ -n "$rank" ] && [ -n "$(ls "$scratch"/segv.csv.tmp-* 2>/dev/null)" ]
     }
     within 30 rank_started
@@ -383,15 +383,15 @@ launcher_keeps_one_line() {
     status=$?
     [ "$status" -gt 2 ] && grep -q "exited on signal 11" "$scratch/np.err" ||
         { echo "a crashed rank (exit status $status) without mpirun's page:"; cat "$scratch/np.err"; return 1; }
-    timeout -s TERM 2 "$program" --np 2 --steps 1000000 >/dev/null 2>&1
-    [ $? -eq 124 ] || { echo "--steps 1000000 ended within 2 s"; return 1; }
+    timeout -s TERM 2 "$program" --np 2 --steps 16000 >/dev/null 2>&1
+    [ $? -eq 124 ] || { echo "--steps 16000 ended within 2 s"; return 1; }
     # mpirun and the ranks run the program by its real path (from
     # /proc/self/exe), and each may take a moment to end. (The path's
     # characters are matched as themselves: a course in /tmp/c++ too.)
     real=$(realpath "$program" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
-    none_left() { no_process "$real (--np 2 )?--steps 1000000"; }
+    none_left() { no_process "$real (--np 2 )?--steps 16000"; }
     within 20 none_left ||
-        { echo "left running 20 s after TERM:"; pgrep -a -f -- "$real (--np 2 )?--steps 1000000"; return 1; }
+        { echo "left running 20 s after TERM:"; pgrep -a -f -- "$real (--np 2 )?--steps 16000"; return 1; }
 }
 check "10: under --np, a rank's failure is its one line, without mpirun's page; mpirun's own failures keep theirs" \
     launcher_keeps_one_line
@@ -409,6 +409,13 @@ bad_input_refused() {
         --np 4 --batch-size 2 --micro-batch 1 --steps 3 --fault nan --fault-rank 3 --fault-step 1 || return 1
     expect_bad_input --hidden --hidden 0 || return 1
     expect_bad_input --np --np 0 || return 1
+    # A job's size, before mpirun starts: --steps 1e6 of 4096 micro-batches
+    # of 1 asked for 4e16 weight uses, and timed all-reduces up to 1 GB,
+    # 1000 times each, for 2e12 bytes.
+    refused_at_once "--steps '1000000': with --batch-size '4096', --micro-batch '1', asks for" \
+        --np 2 --steps 1000000 --batch-size 4096 --micro-batch 1 || return 1
+    refused_at_once "--repeats '1000': with --max-bytes '1073741824', asks for 2.15e+12 bytes all-reduced" \
+        --np 2 --task allreduce-timing --allreduce ring --max-bytes 1073741824 --repeats 1000 || return 1
     # A bound is printed in full where %g's six digits would round it: a
     # value just above 1.07374e+09 is not out of "[8, 1.07374e+09]".
     expect_bad_input "--max-bytes '1073741825': must be in [8, 1073741824] " \

@@ -109,7 +109,7 @@ double mlp_loss_grad(const Mlp *net, MlpBuffers *buf, const double *theta,
  * examples' worth more for the optimizer's pass over the parameters and
  * the products' overhead, which make a batch of 1 forty times slower an
  * example than one of 128 (measured on chapter 8's network). Chapters 8
- * and 9 bound their runs with it. */
+ * to 10 bound their runs with it. */
 double mlp_step_uses(const Mlp *net, size_t batch_size);
 
 /* How many of n examples' logits (n × classes) put their largest value on

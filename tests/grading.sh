@@ -449,6 +449,34 @@ interrupted_compile_leaves_nothing() {
 check "a grading stopped half-way through a compile leaves nothing the next one takes for built: full marks again" \
     interrupted_compile_leaves_nothing
 
+# A sandbox probe stopped while it starts (Ctrl-C) left its inner bwrap,
+# process 1 of a namespace of its own that only KILL ends, holding the
+# grader's lock: every later grading of those files waited for good. A
+# bwrap that ignores TERM stands in for it: the grading is stopped during
+# its probe, and the next grading of the same files must not wait for it.
+probe_holds_no_lock() {
+    dir=$g/probed
+    # (The probe may run as nobody: its pid goes to a folder anyone may write.)
+    pid=$g/deaf-bin/out/probe.pid
+    rm -rf "$dir" "$g/deaf-bin" && submission "$dir" && mkdir -p "$g/deaf-bin/out" && chmod 777 "$g/deaf-bin/out" || return 1
+    printf '%s\n' '#!/bin/sh' 'trap "" INT TERM HUP' 'echo $$ >"$PROBED"' 'exec sleep 297' >"$g/deaf-bin/bwrap" &&
+        chmod 755 "$g/deaf-bin/bwrap" || return 1
+    PROBED=$(pwd)/$pid PATH=$(pwd)/$g/deaf-bin:$PATH setsid tools/grade.sh --sandbox "$dir" 01 >/dev/null 2>&1 &
+    grader=$!
+    within 30 test -s "$pid" || { kill -s KILL -- "-$grader"; echo "the probe never ran"; return 1; }
+    kill -s TERM -- "-$grader"
+    # (Not waited for first: the stopped grading may live on while its
+    # probe does, and the lock is what is being checked.)
+    timeout 60 tools/grade.sh --sandbox "$dir" 01 >"$g/probed.out" 2>&1
+    status=$?
+    kill -s KILL "$(cat "$pid")" 2>/dev/null
+    wait "$grader"
+    [ "$status" -eq 0 ] && grep -Eq '^Score: ([0-9]+)/\1 points' "$g/probed.out" ||
+        { echo "the next grading: status $status"; tail -n 5 "$g/probed.out"; return 1; }
+}
+check "a grading stopped during its sandbox probe leaves no process holding its lock: the next grading runs" \
+    probe_holds_no_lock
+
 # The grader keeps the compiler's folders of system headers, one list per
 # CC (tools/grade.mk). A list kept from another version of the compiler,
 # without its folder of headers (here for CC=gcc, which no other check

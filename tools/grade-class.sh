@@ -167,9 +167,11 @@ trap 'rm -f "$book_tmp"' EXIT
 # reach; its half-written reports go, and the gradebook keeps the students
 # graded before. (The grader went on alone, wrote its reports, and the
 # gradebook had no row for them.)
-grader=""
+grader="" launching=0
 stopped() {
     trap - INT TERM HUP
+    # (Stopped between the grader's start and `grader=$!`: $! is it.)
+    [ -z "$grader" ] && [ "$launching" = 1 ] && grader=$!
     if [ -n "$grader" ]; then
         kill -s TERM "$grader" 2>/dev/null
         wait "$grader" 2>/dev/null
@@ -201,11 +203,12 @@ for dir in $students; do
     # The backstop: grade.sh keeps to --time-limit itself; this stops it
     # if it does not. (Waited for, so that a signal reaches stopped() at
     # once.)
+    launching=1
     timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --sandbox --time-limit "$limit" \
         --json "$sdir/results.json" --tap "$sdir/results.tap" --report "$sdir/report.txt" \
         --results "$sdir/results.tsv" ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} \
         "$dir" >"$sdir/grade.log" 2>&1 </dev/null &
-    grader=$!
+    grader=$! launching=0
     wait "$grader"
     code=$?
     grader=""

@@ -163,16 +163,16 @@ ifneq ($(GRADE_SIDE),student)
 # hands back functions as object pointers, which ISO C does not convert.
 $(GB)/lib/sandbox-witness.so: tests/sandbox-witness.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@.tmp -ldl && mv -f $@.tmp $@
 
 ifneq ($(GB),build)
 $(GB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GRADE_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) $(CFLAGS) $(GRADE_CFLAGS) -c $< -o $@.tmp && mv -f $@.tmp $@
 
 $(GB)/lib/libcourse.a: $(LIB_OBJS:build/%=$(GB)/%)
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	rm -f $@ $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 -include $(wildcard $(GB)/obj/*/*.d)
 endif
@@ -202,7 +202,8 @@ $(SUITES:%=$(LIST_DIR)/%.keep): $(LIST_DIR)/%.keep: $(GB)/obj/solutions/%.o
 # elsewhere (hence -Itests); a warning in them is not fatal.
 $(HIDDEN:%=$(HIDDEN_DIR)/%.o): $(HIDDEN_DIR)/%.o: $(HIDDEN_DIR)/src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(filter-out -Werror,$(CFLAGS)) $(GRADE_CFLAGS) -c $< -o $@.tmp && mv -f $@.tmp $@
+	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) -Itests $(filter-out -Werror,$(CFLAGS)) $(GRADE_CFLAGS) -c $< -o $@.tmp && \
+	  mv -f $@.tmp $@
 
 $(HIDDEN:%=$(HIDDEN_DIR)/%.tests): $(HIDDEN_DIR)/%.tests: $(HIDDEN_DIR)/%.o $(GB)/obj/tests/grading.o \
     $(GB)/obj/solutions/$$(call chapter_of,$$*).o $(GB)/lib/solutions-but-$$(call chapter_of,$$*).a \
@@ -210,7 +211,7 @@ $(HIDDEN:%=$(HIDDEN_DIR)/%.tests): $(HIDDEN_DIR)/%.tests: $(HIDDEN_DIR)/%.o $(GB
 	$(call link_tests)
 
 $(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HIDDEN)): %.tsv: %.tests
-	@$< --list $@
+	@$< --list $@.tmp && mv -f $@.tmp $@
 
 -include $(wildcard $(HIDDEN_DIR)/*.d)
 endif

@@ -265,12 +265,18 @@ processes_of() { cat /proc/[0-9]*/status 2>/dev/null | awk -v u="$1" '$1 == "Uid
 # Whether the sandbox can run here (it needs bwrap and namespaces). Where
 # only root may make namespaces, it runs as root, without the process
 # limit, and says so.
+# bwrap_runs COMMAND...: whether COMMAND (a bwrap without its `-- true`)
+# runs here. Without the lock on fd 9, and killed after 10 s: a probe
+# stopped while it started (Ctrl-C) left its inner bwrap, process 1 of a
+# namespace of its own and deaf to all but KILL, holding the lock for
+# good, and every later grading of these files waited for it.
+bwrap_runs() { timeout -s KILL 10 "$@" -- true 2>/dev/null 8>&- 9>&-; }
 if [ "$sandbox" = 1 ] && [ -n "$as_sandbox_user" ] &&
-   ! $as_sandbox_user bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null; then
+   ! bwrap_runs $as_sandbox_user bwrap --ro-bind / / --unshare-all --die-with-parent; then
     echo "grade: the sandbox runs as root here (nobody may not make namespaces): no limit on the submission's processes" >&2
     as_sandbox_user=""
 fi
-if [ "$sandbox" = 1 ] && ! bwrap --ro-bind / / --unshare-all --die-with-parent -- true 2>/dev/null; then
+if [ "$sandbox" = 1 ] && ! bwrap_runs bwrap --ro-bind / / --unshare-all --die-with-parent; then
     if [ "${GRADE_UNSANDBOXED:-}" = 1 ]; then
         echo "grade: no sandbox here (bwrap cannot run); GRADE_UNSANDBOXED=1: the submission's tests run with your permissions" >&2
         sandbox=0
@@ -282,8 +288,8 @@ fi
 # A bound on the private /tmp needs bubblewrap 0.7 (--size); an older one
 # gets an unbounded /tmp, as before it was given one.
 sb_tmp_size=""
-[ "$sandbox" = 1 ] && $as_sandbox_user bwrap --ro-bind / / --size 1048576 --tmpfs /tmp --unshare-all \
-    --die-with-parent -- true 2>/dev/null && sb_tmp_size="--size 67108864"
+[ "$sandbox" = 1 ] && bwrap_runs $as_sandbox_user bwrap --ro-bind / / --size 1048576 --tmpfs /tmp --unshare-all \
+    --die-with-parent && sb_tmp_size="--size 67108864"
 
 # The folders the reports are written to, and for grade-class's (marked
 # .grade-class-report) the class's report folder above them.
@@ -841,11 +847,13 @@ if [ "$sum_after" != "$sum_before" ]; then
     # again is all it needs.
     changed=$(printf '%s\n%s\n' "$sum_before" "$sum_after" | LC_ALL=C sort | uniq -u |
         awk '!seen[$1]++ { printf "%s%s", (n++ ? ", " : ""), $1 }')
-    if git diff --quiet HEAD -- tests tools solutions exercises/*.h lib Makefile 2>/dev/null; then
-        fix="git shows no change in them (a file saved as it was?): grade again"
-    else
-        fix="restore them with git before grading again"
-    fi
+    git diff --quiet HEAD -- tests tools solutions exercises/*.h lib Makefile 2>/dev/null
+    case "$?, $changed" in
+        *", $objs/"*) fix="files the grader builds changed (another make in this folder?): make clean, then grade again" ;;
+        0,*) fix="git shows no change in them (a file saved as it was?): grade again" ;;
+        1,*) fix="restore them with git before grading again" ;;
+        *) fix="restore them from a fresh copy of the course before grading again" ;;
+    esac
     printf '%s\n' "grade: the course's own files changed while $exercises was graded: its results are void ($changed changed); $fix" >&2
     exit 3
 fi

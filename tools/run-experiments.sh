@@ -120,7 +120,9 @@ if [ -n "${MAKE:-}" ]; then
 else
     set -- env -u MAKEFLAGS -u MFLAGS make -j"$(nproc 2>/dev/null || echo 2)"
 fi
-if "$@" -k -s --no-print-directory -C "$dir" -f .experiments.mk; then
+# (The lock stays with this script: a program that left a process behind
+# would hold it, and the next run would wait for that process.)
+if "$@" -k -s --no-print-directory -C "$dir" -f .experiments.mk 7>&-; then
     touch "$dir/.done"
 else
     exit 1

@@ -1008,9 +1008,9 @@ static const char *const format_names[] = {"fp16", "bf16", NULL};
  * epoch), at about 4.7e9 a second here, every number rounded included: at
  * most TRAIN_MAX_USES, about five minutes (the lesson's runs are 2.5e9,
  * and --epochs 1000 of them, 1.3e12, fits; --hidden 4096,4096,4096
- * --epochs 1000 --train-images 10000 asked for 2.3e15, five days). The pass's data hold at most DATASET_MAX_NUMBERS
- * (--n 1e8 --d 10000 asked for 8 TB), and its timed runs read at most
- * PASS_MAX_READS numbers. */
+ * --epochs 1000 --train-images 10000 asked for 2.3e15, five days). The
+ * pass's data hold at most DATASET_MAX_NUMBERS (--n 1e8 --d 10000 asked
+ * for 8 TB), and its timed runs read at most PASS_MAX_READS numbers. */
 #define TRAIN_MAX_USES 1.5e12
 #define PASS_MAX_READS 1e11
 

@@ -544,12 +544,18 @@ typedef struct {
     size_t capacity;
 } Net;
 
+/* 784 inputs, the --hidden widths with ReLU after each, 10 classes. */
+static bool network_shape(Mlp *net, const TrainSettings *s)
+{
+    return mlp_shape_classifier(net, FASHION_MNIST_PIXELS, s->hidden.values,
+                                s->hidden.count, FASHION_MNIST_CLASSES,
+                                ACTIVATION_RELU);
+}
+
 static bool net_alloc(Net *w, const TrainSettings *s)
 {
     *w = (Net){.capacity = s->batch_size > 256 ? s->batch_size : 256};
-    if (!mlp_shape_classifier(&w->net, FASHION_MNIST_PIXELS, s->hidden.values,
-                              s->hidden.count, FASHION_MNIST_CLASSES,
-                              ACTIVATION_RELU))
+    if (!network_shape(&w->net, s))
         return false;
     w->x = malloc(w->capacity * FASHION_MNIST_PIXELS * sizeof(double));
     w->labels = malloc(w->capacity);
@@ -1019,9 +1025,7 @@ static CliStatus check_task_size(Cli *cli, const char *task,
 {
     if (strcmp(task, "train") == 0) {
         Mlp net;
-        if (!mlp_shape_classifier(&net, FASHION_MNIST_PIXELS, t->hidden.values,
-                                  t->hidden.count, FASHION_MNIST_CLASSES,
-                                  ACTIVATION_RELU))
+        if (!network_shape(&net, t))
             return CLI_RUN; /* cannot be: cli_check_widths bounds it */
         double steps = ceil((double)t->train_images / (double)t->batch_size);
         double tests = (double)t->test_images * (double)net.params;

@@ -397,12 +397,18 @@ static bool reduce_step(Work *k, const Data *d, const Settings *s,
 }
 //< data-parallel-step
 
+/* 784 inputs, the --hidden widths with ReLU after each, 10 classes. */
+static bool network_shape(Mlp *net, const Settings *s)
+{
+    return mlp_shape_classifier(net, FASHION_MNIST_PIXELS, s->hidden.values,
+                                s->hidden.count, FASHION_MNIST_CLASSES,
+                                ACTIVATION_RELU);
+}
+
 static bool work_alloc(Work *k, const Settings *s, size_t ranks)
 {
     *k = (Work){0};
-    if (!mlp_shape_classifier(&k->net, FASHION_MNIST_PIXELS, s->hidden.values,
-                              s->hidden.count, FASHION_MNIST_CLASSES,
-                              ACTIVATION_RELU))
+    if (!network_shape(&k->net, s))
         return false;
     size_t n = k->net.params + 1, units = s->batch_size / s->micro_batch;
     k->theta = malloc(k->net.params * sizeof(double));
@@ -870,9 +876,7 @@ static CliStatus check_job_size(Cli *cli, const Settings *s)
                               "bytes all-reduced (--repeats of every size)");
     }
     Mlp net;
-    if (!mlp_shape_classifier(&net, FASHION_MNIST_PIXELS, s->hidden.values,
-                              s->hidden.count, FASHION_MNIST_CLASSES,
-                              ACTIVATION_RELU))
+    if (!network_shape(&net, s))
         return CLI_RUN; /* cannot be: cli_check_widths bounds it */
     double units = (double)s->batch_size / (double)s->micro_batch;
     double gathered = strcmp(s->allreduce, "fixed") == 0

@@ -135,14 +135,16 @@ grader-course: $(GB)/obj/tests/grading.o $(GB)/lib/libcourse.a $(GB)/lib/sandbox
 grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
     $(patsubst %,$(GD)/hidden-$(HIDDEN_KEY)/%.tests,$(call hidden_of,$c)))
 
+# Every file the grading builds is written to $@.tmp and put in place,
+# whole, by $(whole): a grading stopped by Ctrl-C or a time limit is
+# killed, make cannot remove what it was writing, and a half-written file
+# newer than its source was taken as up to date, and graded 0 at every
+# later run.
+whole = mv -f $@.tmp $@
+
 # A test program: the objects and archives among its prerequisites, in
 # order, with Check; $(call link_tests,LOG) sends the linker's messages to
-# LOG. A failed link leaves no older program behind, and an interrupted
-# one no part of a program: it is linked to $@.tmp and renamed. (Every
-# file the grading builds is written so: a grading stopped by Ctrl-C or a
-# time limit is killed, make cannot remove what it was writing, and a
-# half-written file newer than its source would be taken as up to date,
-# graded 0 at every later run.) The
+# LOG. A failed link leaves no older program behind. The
 # archives come twice: a linker takes from an archive only what is missing
 # when it reaches it, and lib/ calls the earlier chapters' solutions
 # (lib/problems.c's regression calls chapter 1's mse_grad) as they may
@@ -151,7 +153,7 @@ grader-files: $(foreach c,$(GRADE_FILES),$(GD)/$c.tests \
 CHECK_LIBS  = $(shell pkg-config --libs check)
 link_tests  = @mkdir -p $(@D); rm -f $@; $(CC) $(CFLAGS) $(GRADE_CFLAGS) $(LDFLAGS) \
               $(filter %.o %.a,$^) $(filter %.a,$^) $(CHECK_LIBS) $(LDLIBS) -o $@.tmp \
-              $(if $1,2>$1) && mv -f $@.tmp $@
+              $(if $1,2>$1) && $(whole)
 
 # -------------------------------------------------------- the course's side
 # Built before the student's side and never by it: with GRADE_SIDE=student
@@ -163,16 +165,16 @@ ifneq ($(GRADE_SIDE),student)
 # hands back functions as object pointers, which ISO C does not convert.
 $(GB)/lib/sandbox-witness.so: tests/sandbox-witness.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@.tmp -ldl && mv -f $@.tmp $@
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared $< -o $@.tmp -ldl && $(whole)
 
 ifneq ($(GB),build)
 $(GB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) $(CFLAGS) $(GRADE_CFLAGS) -c $< -o $@.tmp && mv -f $@.tmp $@
+	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) $(CFLAGS) $(GRADE_CFLAGS) -c $< -o $@.tmp && $(whole)
 
 $(GB)/lib/libcourse.a: $(LIB_OBJS:build/%=$(GB)/%)
 	@mkdir -p $(@D)
-	rm -f $@ $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+	rm -f $@ $@.tmp && $(AR) rcs $@.tmp $^ && $(whole)
 
 -include $(wildcard $(GB)/obj/*/*.d)
 endif
@@ -188,7 +190,7 @@ $(SYSTEM_DIRS_FILE):
 
 $(SUITES:%=$(GB)/lib/solutions-but-%.a):
 	@mkdir -p $(@D)
-	@rm -f $@ $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+	@rm -f $@ $@.tmp && $(AR) rcs $@.tmp $^ && $(whole)
 
 $(SUITES:%=$(LIST_DIR)/%.tests): $(LIST_DIR)/%.tests: $(GB)/obj/tests/%.o $(GB)/obj/tests/grading.o \
     $(GB)/obj/solutions/%.o $(GB)/lib/solutions-but-%.a $(GB)/lib/libcourse.a
@@ -196,14 +198,14 @@ $(SUITES:%=$(LIST_DIR)/%.tests): $(LIST_DIR)/%.tests: $(GB)/obj/tests/%.o $(GB)/
 
 $(SUITES:%=$(LIST_DIR)/%.keep): $(LIST_DIR)/%.keep: $(GB)/obj/solutions/%.o
 	@mkdir -p $(@D)
-	@nm -g --defined-only $< | awk 'NF == 3 { print $$3 }' >$@.tmp && mv -f $@.tmp $@
+	@nm -g --defined-only $< | awk 'NF == 3 { print $$3 }' >$@.tmp && $(whole)
 
 # Hidden suites are the instructor's, written like tests/NN-topic.c but
 # elsewhere (hence -Itests); a warning in them is not fatal.
 $(HIDDEN:%=$(HIDDEN_DIR)/%.o): $(HIDDEN_DIR)/%.o: $(HIDDEN_DIR)/src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -MT $@ -MF $(@:.o=.d) -Itests $(filter-out -Werror,$(CFLAGS)) $(GRADE_CFLAGS) -c $< -o $@.tmp && \
-	  mv -f $@.tmp $@
+	  $(whole)
 
 $(HIDDEN:%=$(HIDDEN_DIR)/%.tests): $(HIDDEN_DIR)/%.tests: $(HIDDEN_DIR)/%.o $(GB)/obj/tests/grading.o \
     $(GB)/obj/solutions/$$(call chapter_of,$$*).o $(GB)/lib/solutions-but-$$(call chapter_of,$$*).a \
@@ -211,7 +213,7 @@ $(HIDDEN:%=$(HIDDEN_DIR)/%.tests): $(HIDDEN_DIR)/%.tests: $(HIDDEN_DIR)/%.o $(GB
 	$(call link_tests)
 
 $(patsubst %,$(LIST_DIR)/%.tsv,$(SUITES)) $(patsubst %,$(HIDDEN_DIR)/%.tsv,$(HIDDEN)): %.tsv: %.tests
-	@$< --list $@.tmp && mv -f $@.tmp $@
+	@$< --list $@.tmp && $(whole)
 
 -include $(wildcard $(HIDDEN_DIR)/*.d)
 endif
@@ -266,7 +268,7 @@ $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk $
 	@rm -f $(GD)/$*.tests $(GD)/$*.warnings $(GD)/hidden-*/$*.tests $(GD)/hidden-*/$*.*.tests $(GD)/$*.d
 	@($(UNTRUSTED_CC) $(UNTRUSTED_CPPFLAGS) -E $< >$@.tmp 2>$(GD)/$*.cpp.log); status=$$?; \
 	  awk -v file='"$<"' -v system_dirs='$(SYSTEM_DIRS)' -f tools/untrusted.awk $@.tmp 2>$(GD)/$*.log && \
-	  mv $(GD)/$*.cpp.log $(GD)/$*.log && [ $$status -eq 0 ] && mv -f $@.tmp $@
+	  mv $(GD)/$*.cpp.log $(GD)/$*.log && [ $$status -eq 0 ] && $(whole)
 
 # 2. Compiled: the preprocessed text step 1 read, not the file again. A
 # file preprocessed twice can read differently the second time (with
@@ -274,7 +276,7 @@ $(SUITES:%=$(GD)/%.i): $(GD)/%.i: $(GD)/%.c tools/untrusted.awk tools/grade.mk $
 # only what was read may be compiled. What the compiler says of a file it
 # compiles is kept as STEM.warnings, for the report to show.
 $(SUITES:%=$(GD)/%.plain.o): $(GD)/%.plain.o: $(GD)/%.i
-	@$(UNTRUSTED_CC) -c $< -o $@.tmp 2>$(GD)/$*.log && mv -f $@.tmp $@ && \
+	@$(UNTRUSTED_CC) -c $< -o $@.tmp 2>$(GD)/$*.log && $(whole) && \
 	  cp $(GD)/$*.log $(GD)/$*.warnings
 
 # 3. Refused if it holds code that would run before main, in the
@@ -288,7 +290,7 @@ $(SUITES:%=$(GD)/%.o): $(GD)/%.o: $(GD)/%.plain.o $(LIST_DIR)/%.keep tools/untru
 	@readelf -SsW $< | awk -f tools/untrusted-object.awk 2>$(GD)/$*.log
 	@$(if $(GRADE_CFLAGS),$(UNTRUSTED_CC) $(GRADE_CFLAGS) -c $(GD)/$*.i -o $(GD)/$*.cflags.o 2>$(GD)/$*.log &&) \
 	  objcopy --keep-global-symbols=$(LIST_DIR)/$*.keep $(if $(GRADE_CFLAGS),$(GD)/$*.cflags.o,$<) $@.tmp 2>$(GD)/$*.log && \
-	  mv -f $@.tmp $@
+	  $(whole)
 
 # 4. Linked with the chapter's suites: tests for chapter NN link the
 # student's file of chapter NN and no other.

@@ -262,15 +262,16 @@ as_sandbox_user="" sb_as_pid1=""
 [ "$sandbox" = 1 ] && [ "$(id -u)" = 0 ] && as_sandbox_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 processes_of() { cat /proc/[0-9]*/status 2>/dev/null | awk -v u="$1" '$1 == "Uid:" && $2 == u { n++ } END { print n + 0 }'; }
 
-# Whether the sandbox can run here (it needs bwrap and namespaces). Where
-# only root may make namespaces, it runs as root, without the process
-# limit, and says so.
 # bwrap_runs COMMAND...: whether COMMAND (a bwrap without its `-- true`)
 # runs here. Without the lock on fd 9, and killed after 10 s: a probe
 # stopped while it started (Ctrl-C) left its inner bwrap, process 1 of a
 # namespace of its own and deaf to all but KILL, holding the lock for
 # good, and every later grading of these files waited for it.
 bwrap_runs() { timeout -s KILL 10 "$@" -- true 2>/dev/null 8>&- 9>&-; }
+
+# Whether the sandbox can run here (it needs bwrap and namespaces). Where
+# only root may make namespaces, it runs as root, without the process
+# limit, and says so.
 if [ "$sandbox" = 1 ] && [ -n "$as_sandbox_user" ] &&
    ! bwrap_runs $as_sandbox_user bwrap --ro-bind / / --unshare-all --die-with-parent; then
     echo "grade: the sandbox runs as root here (nobody may not make namespaces): no limit on the submission's processes" >&2

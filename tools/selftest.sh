@@ -580,8 +580,8 @@ runs_are_reproducible() {
 in_group outputs && check "every experiment gives byte-identical data when run again" runs_are_reproducible
 
 # Nor on the compiler's choices: fast-math (which changed 173 of the 250
-# data files, and printed chapter 9's smallest subnormals as 0) in CFLAGS
-# or LDFLAGS is refused in one line naming the flag; -O3 is taken.
+# data files, and printed chapter 9's smallest subnormals as 0) in CC,
+# CFLAGS or LDFLAGS is refused in one line naming the flag; -O3 is taken.
 fast_math_refused() {
     for setting in "CFLAGS=-O2 -ffast-math" CFLAGS=-Ofast LDFLAGS=-ffast-math "CC=cc -ffast-math" \
         "CFLAGS=-O2 -funsafe-math-optimizations"; do
@@ -595,7 +595,7 @@ fast_math_refused() {
     env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n --no-print-directory CFLAGS=-O3 programs \
         >/dev/null 2>"$scratch/fast-math.err" || { echo "make CFLAGS=-O3 was refused:"; cat "$scratch/fast-math.err"; return 1; }
 }
-in_group outputs && check "make refuses fast-math in CFLAGS or LDFLAGS, naming the flag" fast_math_refused
+in_group outputs && check "make refuses fast-math in CC, CFLAGS or LDFLAGS, naming the flag" fast_math_refused
 
 # The programs run from a folder whose path has a space (the course cloned
 # into "my course"): run-experiments.sh split the path at its spaces, read

@@ -1069,10 +1069,23 @@ try_shows_a_broken_adam() {
     grep -q 'src="figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html &&
         grep -q 'src="../figures/04-optimizers.quadratic-paths.svg"' build/try/04-optimizers.html ||
         { echo "the page does not show both figures"; return 1; }
+    # The page opens with the verdict and what to do, sets the runs that
+    # part in bold, and says of each figure whether it is the reference's:
+    # conditioning draws no Adam, the paths do.
+    differ=$(grep -c '  DIFFERS  ' "$scratch/try.out")
+    grep -q "^$differ of [0-9]* experiments differ from the reference[.]\$" "$scratch/try.out" &&
+        grep -q "<p><strong>$differ of [0-9]* experiments differ from the reference.</strong> Figures unlike the reference: [1-9]" build/try/04-optimizers.html &&
+        grep -q '^<strong>quadratic-adam  *DIFFERS .*</strong>$' build/try/04-optimizers.html &&
+        grep -q '^quadratic-sgd  *matches' build/try/04-optimizers.html &&
+        grep -q '<h2>04-optimizers.conditioning</h2><p>Yours is the reference figure, to the byte.' build/try/04-optimizers.html &&
+        grep -q '<h2>04-optimizers.quadratic-paths</h2><p><strong>Yours differs from the reference.' build/try/04-optimizers.html ||
+        { echo "the page does not say what differs"; return 1; }
     [ "$before" = "$(git status --porcelain exercises/ 2>/dev/null; cat exercises/* | cksum)" ] ||
         { echo "make try changed exercises/"; return 1; }
     make --no-print-directory -s try CH=04 EXERCISES=solutions >"$scratch/try-solutions.out" 2>&1 ||
         { cat "$scratch/try-solutions.out"; echo "the solutions do not match their own runs"; return 1; }
+    grep -q '<p><strong>Every experiment ([0-9]*) matches the reference runs.</strong> Figures unlike the reference: 0 of 6[.]' \
+        build/try/04-optimizers.html || { echo "the solutions' page does not say every figure is the reference's"; return 1; }
 }
 in_group one-code-path &&
     check "make try CH=04 shows where a broken Adam parts from the reference, and draws it" try_shows_a_broken_adam

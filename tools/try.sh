@@ -17,7 +17,7 @@ figs=build/try/figures
 page=build/try/$stem.html
 # The last try's page and figures go first: a try stopped half-way
 # (Ctrl-C) left a page of new verdicts above the last try's figures.
-rm -f "$page" "$page.tmp" "$figs/$stem".*
+rm -f "$page" "$page.tmp" "$page.figures.tmp" "$figs/$stem".*
 
 echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c (a run still going after ${TRY_TIME_LIMIT:-300} s is stopped)"
 BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem".runs \
@@ -134,10 +134,66 @@ for name in $(experiments); do
 done
 [ "$more" -eq 0 ] || echo "  ... and $more more experiments, in $mine/"
 
-# The figures, from your data, and the page that shows them beside the
-# reference ones (the page written under another name, and renamed when
-# whole).
+# What to do next, in one sentence, for the terminal and the page alike.
+total=$(($(wc -l <"$verdicts") - 1))
+differ=$(awk 'NR > 1 && $2 == "DIFFERS"' "$verdicts" | wc -l)
+unwritten=$(awk 'NR > 1 && $2 == "FAILED"' "$verdicts" | wc -l)
+if [ "$status" -eq 0 ]; then
+    # (a match is not a grade: functions no experiment calls are not run)
+    verdict="Every experiment ($total) matches the reference runs."
+    advice="make check CH=${stem%%-*} grades every function, those no experiment calls too."
+elif [ "$differ" -gt 0 ]; then
+    verdict="$differ of $total experiments differ from the reference."
+    [ "$unwritten" -eq 0 ] ||
+        verdict="$differ of $total experiments differ from the reference, and $unwritten stopped before writing their data."
+    advice="The first row where a run parts from the reference is the step to look at; make check CH=${stem%%-*} names the function at fault."
+else
+    # (Every run that is not a match stopped before writing: there is no
+    # row where it parts from the reference, only what it printed.)
+    verdict="$unwritten of $total experiments stopped before writing their data."
+    advice="What they printed (make try's output, and each run's .printed file in $mine/) says where; make check CH=${stem%%-*} names the function at fault."
+fi
+
+# The figures, from your data, beside the reference ones. A figure drawn
+# from the same numbers is the same file to the byte, so each says whether
+# it is: the ones that are not are where to look.
 mkdir -p "$figs"
+pairs=$page.figures.tmp
+: >"$pairs"
+figures=0 drawn=0 unlike=0
+for p in plots/"$stem".*.gp; do
+    [ -f "$p" ] || continue
+    n=$(basename "$p" .gp)
+    figures=$((figures + 1))
+    if gnuplot -c "$p" svg "$mine" "$figs/$n.svg" 2>"$figs/$n.log" &&
+        gnuplot -c "$p" png "$mine" "$figs/$n.png" 2>"$figs/$n.log"; then
+        drawn=$((drawn + 1))
+        if cmp -s "$figs/$n.svg" build/figures/"$n".svg; then
+            same="<p>Yours is the reference figure, to the byte.</p>"
+        else
+            unlike=$((unlike + 1))
+            same="<p><strong>Yours differs from the reference.</strong></p>"
+        fi
+        mine_img="<a href=\"figures/$n.svg\"><img src=\"figures/$n.svg\" alt=\"$n, drawn from your runs\"></a>"
+    else
+        # gnuplot's own last words say why: a run missing ("No such file"),
+        # or numbers it cannot draw (all zero on a log axis: "all points y
+        # value undefined").
+        rm -f "$figs/$n.svg" "$figs/$n.png"
+        unlike=$((unlike + 1))
+        why=$(grep -v '^[[:space:]]*$' "$figs/$n.log" | tail -n 1 | sed 's/&/\&amp;/g; s/</\&lt;/g')
+        [ -n "$why" ] || why="gnuplot stopped without a word"
+        same="<p><strong>Yours could not be drawn.</strong></p>"
+        mine_img="<p>Not drawn from your runs: $why</p>"
+    fi
+    rm -f "$figs/$n.log"
+    printf '<h2>%s</h2>%s<div class="pair"><div><h3>reference</h3><a href="../figures/%s.svg"><img src="../figures/%s.svg" alt="%s, the reference"></a></div><div><h3>yours</h3>%s</div></div>\n' \
+        "$n" "$same" "$n" "$n" "$n" "$mine_img" >>"$pairs"
+done
+
+# The page: the verdict and what to do, the verdicts' table with the runs
+# that part set in bold, then the figures (written under another name, and
+# renamed when whole).
 {
     # On a phone the pair stacks (side by side, each figure would be 170 px
     # wide) and the verdicts' table scrolls in its own box.
@@ -147,45 +203,18 @@ mkdir -p "$figs"
     echo ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}"
     echo "@media (max-width:40em){.pair{grid-template-columns:1fr}}</style></head><body>"
     echo "<h1>Your $stem beside the reference</h1>"
+    echo "<p><strong>$verdict</strong> Figures unlike the reference: $unlike of $figures. $advice</p>"
     echo "<p>Each experiment of the chapter, run with your exercises/$stem.c:</p><pre>"
     # The verdicts as text: & and < are the only characters HTML minds here.
-    sed 's/&/\&amp;/g; s/</\&lt;/g' "$verdicts"
+    sed 's/&/\&amp;/g; s/</\&lt;/g' "$verdicts" |
+        awk 'NR > 1 && $2 != "matches" { $0 = "<strong>" $0 "</strong>" } { print }'
     echo "</pre>"
-} >"$page.tmp"
-drawn=0
-for p in plots/"$stem".*.gp; do
-    [ -f "$p" ] || continue
-    n=$(basename "$p" .gp)
-    if gnuplot -c "$p" svg "$mine" "$figs/$n.svg" 2>"$figs/$n.log" &&
-        gnuplot -c "$p" png "$mine" "$figs/$n.png" 2>"$figs/$n.log"; then
-        drawn=$((drawn + 1))
-        mine_img="<img src=\"figures/$n.svg\" alt=\"yours\">"
-    else
-        # gnuplot's own last words say why: a run missing ("No such file"),
-        # or numbers it cannot draw (all zero on a log axis: "all points y
-        # value undefined").
-        rm -f "$figs/$n.svg" "$figs/$n.png"
-        why=$(grep -v '^[[:space:]]*$' "$figs/$n.log" | tail -n 1 | sed 's/&/\&amp;/g; s/</\&lt;/g')
-        [ -n "$why" ] || why="gnuplot stopped without a word"
-        mine_img="<p>Not drawn from your runs: $why</p>"
-    fi
-    rm -f "$figs/$n.log"
-    printf '<h2>%s</h2><div class="pair"><div><h3>reference</h3><img src="../figures/%s.svg" alt="reference"></div><div><h3>yours</h3>%s</div></div>\n' \
-        "$n" "$n" "$mine_img" >>"$page.tmp"
-done
-echo "</body></html>" >>"$page.tmp" && mv -f "$page.tmp" "$page"
+    cat "$pairs"
+    echo "</body></html>"
+} >"$page.tmp" && mv -f "$page.tmp" "$page"
+rm -f "$pairs"
 echo
-echo "Your figures ($drawn): $figs/$stem.*.png; side by side with the reference: $page"
-if [ "$status" -eq 0 ]; then
-    # (a match is not a grade: functions no experiment calls are not run)
-    echo "Every experiment matches the reference runs (make check CH=${stem%%-*} grades every function)."
-elif grep -q '^[^ ]*  *DIFFERS ' "$verdicts"; then
-    echo "Some experiments differ: the first row where a run parts from the reference is the step to look at;"
-    echo "make check CH=${stem%%-*} names the function at fault."
-else
-    # (Every run that is not a match stopped before writing: there is no
-    # row where it parts from the reference, only what it printed.)
-    echo "Some experiments failed before writing their data: what they printed, above, says where;"
-    echo "make check CH=${stem%%-*} names the function at fault."
-fi
+echo "Your figures ($drawn; unlike the reference: $unlike of $figures): $figs/$stem.*.png; side by side with the reference: $page"
+echo "$verdict"
+echo "$advice"
 exit "$status"

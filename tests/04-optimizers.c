@@ -232,8 +232,15 @@ START_TEST(sgd_nesterov)
     double p[N + 1] = {1.0, -2.0, SENTINEL};
     sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
     const Wrong first[] = {
-        {{0.95, -1.9}, "Nesterov computed as plain momentum: with "
-                       "nesterov the direction is g + μ·b, not b"},
+        /* Plain momentum steps along b = g here, and a look-ahead with
+         * the buffer from before the step, g + μ·0, along g: the same
+         * (0.95, -1.9), so the message names both. */
+        {{0.95, -1.9}, "the step went along g alone (0.95 = 1 - 0.1·0.5): "
+                       "either Nesterov computed as plain momentum (along b, "
+                       "which is g on a first step), or the look-ahead used "
+                       "the buffer from before this step (0 at first): "
+                       "update b first (b = g on the first step), then step "
+                       "along d = g + μ·b = 1.9·g"},
     };
     expect_params("the first Nesterov step (μ = 0.9, η = 0.1)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.905, -1.81},
@@ -435,6 +442,20 @@ static const char *adam_corrections_read_back(const double *before,
     double first = 0.1 / a, second = sqrt(0.001) / b;
     bool first_ok = grading_near(a, 1.0, 1e-9);
     bool second_ok = grading_near(b, 1.0, 1e-9);
+    /* β rounded to float (powf, a float variable): 1 - β cancels the
+     * leading digits, so 0.999f's error of 1.3e-8 is 1.3e-5 of 1 - β2. */
+    double float_first = 1.0 - (double)(float)0.9,
+           float_second = sqrt(1.0 - (double)(float)0.999);
+    if ((first_ok || grading_near(first, float_first, 1e-9)) &&
+        (second_ok || grading_near(second, float_second, 1e-9))) {
+        snprintf(why, size, "the bias corrections are slightly off: m "
+                 "was divided by %.9g and √v by %.9g, not 1 - β1^t "
+                 "= 0.1 and √(1 - β2^t) = %.9g at t = 1: β was rounded to "
+                 "float (powf, or a float variable), and 1 - β2^t cancels "
+                 "most of a float's 7 digits; compute the powers in double, "
+                 "with pow", first, second, sqrt(0.001));
+        return why;
+    }
     const char *cause =
         !second_ok && grading_near(second, 0.001, 1e-9)
             ? ": the square root is missing: √v̂ = √v / √(1 - β2^t)"
@@ -594,9 +615,22 @@ START_TEST(adam_amsgrad)
      * Taking the max of the bias-corrected v̂ instead compares
      * v̂1 = v1/0.001 = g1² = (9, 16) with v̂2 = v2/0.001999 and keeps v̂1,
      * so the denominator would be |g1| + 1 = (4, 5). */
-    double p[N + 1], before[N];
+    double p[N + 1], before[N + 1];
     AdamState state;
     adam_two_steps(true, (const double[]){0.01, -0.02}, p, before, &state);
+    /* The first step is Adam's, v_max = v = (0.009, 0.016). Taking the
+     * max before v is updated gives max(0, 0) = 0: the step divides by
+     * ε = 1 alone, (0.1/0.1)·(0.3, -0.4), to (0.7, -1.6); the second step
+     * then sees last step's v, which is the right max here. */
+    const Wrong lagging[] = {
+        {{0.7, -1.6}, "v_max was taken before v was updated: it lags a "
+                      "step (0 on the first step, so the step divided by ε "
+                      "alone): update v, then v_max = max(v_max, v)"},
+    };
+    before[N] = SENTINEL; /* (expect_params reads the sentinel) */
+    expect_params("the first AMSGrad step (g = (3, -4), as Adam's first)",
+                  before, (const double[]){1.0, -2.0},
+                  (double[]){0.925, -1.92}, lagging, COUNT(lagging));
     const double m[N] = {0.271, -0.362}, v_max[N] = {0.009, 0.016},
                  v[N] = {0.0089911, 0.0159844}, g1[N] = {3.0, 4.0};
     double want[N];
@@ -993,6 +1027,15 @@ START_TEST(adagrad_lr_decay)
         {{1.0 - 0.1 / 1.5, -2.0 + 0.1 / 1.5},
          "the learning rate decayed on the first step: "
          "η_t = η/(1 + (t - 1)·lr_decay), with t = 1 on the first step"},
+        /* (t - 1) taken from an unsigned count of 0: 2^64 - 1, a rate
+         * near 1e-20 that leaves 1 and -2 as they were. (A step that
+         * never moves anything fails adagrad_first_step before this.) */
+        {{1.0, -2.0},
+         "the rate vanished: with lr_decay the step did not move the "
+         "parameters (without it, it does): was t - 1 computed before the "
+         "step was counted? On an unsigned 0, 0 - 1 is 2^64 - 1 and "
+         "η/(1 + (t - 1)·lr_decay) is about 1e-20: count the step first "
+         "(t = 1 on the first step)"},
     };
     expect_params("the first Adagrad step with lr_decay 0.5", p,
                   (const double[]){1.0, -2.0}, (double[]){0.9, -1.9}, first,

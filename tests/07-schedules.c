@@ -297,6 +297,20 @@ START_TEST(multistep_edges)
     ck_assert_msg(d == 0.75,
                   "MultiStepLR(milestones {4, 4, 4}): step 3 from 0.75 gave "
                   "%.17g, expected 0.75 unchanged (3 is no milestone)", d);
+    /* Bit for bit: PyTorch 1.13's MultiStepLR.get_lr returns
+     * group['lr'] * gamma ** m, one power and one product. In Python,
+     * 0.3 * 0.1 ** 2 is 0.0030000000000000005; multiplying by 0.1 once
+     * per copy, 0.3 * 0.1 * 0.1, rounds twice and gives 0.003. */
+    const size_t twice[] = {2, 2};
+    double e = multistep_lr_next(0.3, 2, twice, 2, 0.1);
+    ck_assert_msg(e == 0.0030000000000000005,
+                  "MultiStepLR(milestones {2, 2}, gamma 0.1): step 2 from 0.3 "
+                  "gave %.17g, PyTorch's is 0.3·0.1² = 0.0030000000000000005%s",
+                  e, e == 0.3 * 0.1 * 0.1
+                         ? ": gamma was multiplied in once per copy of the "
+                           "milestone, which rounds m times; return "
+                           "lr·pow(gamma, m), as PyTorch's lr * gamma ** m"
+                         : "");
 }
 END_TEST
 
@@ -488,10 +502,57 @@ START_TEST(cosine_matches_torch_restarts)
 }
 END_TEST
 
+/* Past two periods, bit for bit: PyTorch 1.13's closed form for
+ * CosineAnnealingLR (T_max = 7, eta_min = 0, from 0.5), in Python,
+ *   0.0 + (0.5 - 0.0) * (1 + math.cos(math.pi * k / 7)) / 2
+ * printed with repr(). The angle comes from k itself: k reduced modulo
+ * the period 2·t_max first is the same cosine in exact arithmetic, but
+ * (π·15)/7 and (π·1)/7 round differently, and so do the rates. */
+static const struct {
+    size_t k;
+    double want;
+} COSINE_PAST_PERIODS[] = {
+    {15, 0.47524221697560487},
+    {16, 0.40587245046468345},
+    {20, 0.02475778302439527},
+    {29, 0.47524221697560487},
+};
+
+START_TEST(cosine_past_two_periods)
+{
+    for (size_t n = 0; n < COUNT(COSINE_PAST_PERIODS); n++) {
+        size_t k = COSINE_PAST_PERIODS[n].k;
+        double want = COSINE_PAST_PERIODS[n].want;
+        double got = cosine_lr(0.5, 0.0, k, 7);
+        if (got == want)
+            continue;
+        double reduced = 0.5 * (1.0 + cos(PI * (double)(k % 14) / 7.0)) / 2.0;
+        const char *why = "eta_min + (base_lr - eta_min)·(1 + cos(π·k/"
+                          "t_max))/2, with (π·k)/t_max from k itself";
+        if (got < 0.0)
+            why = NEGATIVE;
+        else if (float_only(got, want))
+            why = IN_FLOAT;
+        else if (got == reduced)
+            why = "k was reduced modulo the period 2·t_max before the angle: "
+                  "the same cosine in exact arithmetic, but (π·k)/t_max "
+                  "rounds otherwise; the contract (and PyTorch) takes the "
+                  "angle from k itself";
+        else if (close_to(got, want))
+            why = "the right curve, off in the last digits: PyTorch's order "
+                  "of operations is π·k first, then / t_max, then eta_min + "
+                  "(base_lr - eta_min)·(1 + cos)/2";
+        ck_abort_msg("cosine_lr(0.5, 0, k %zu, t_max 7), past two periods: "
+                     "gave %.17g, PyTorch's is %.17g: %s", k, got, want, why);
+    }
+}
+END_TEST
+
 static void add_cosine_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, cosine_hand_worked, 0, (int)COUNT(cosine_cases));
     tcase_add_test(tc, cosine_matches_torch_restarts);
+    tcase_add_test(tc, cosine_past_two_periods);
 }
 
 /* ==================================================== cosine_lr_next() */

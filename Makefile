@@ -65,7 +65,7 @@ define newline
 
 
 endef
-$(foreach v,SUBMISSION SUBMISSIONS OUT HIDDEN_TESTS EXERCISES CH EX \
+$(foreach v,SUBMISSION SUBMISSIONS STUDENT OUT HIDDEN_TESTS EXERCISES CH EX \
   GRADE_TIME_LIMIT STUDENT_TIME_LIMIT TRY_TIME_LIMIT FORMAT SCALE PLOTS,\
   $(if $(findstring $(newline),$($v)),\
     $(error $v='$(subst $(newline),\n,$($v))': holds a line break, which make cannot pass on)))
@@ -137,6 +137,7 @@ help:
 	@echo "make grade SUBMISSION=dir        grade one student's files: report, results.json (Gradescope) and TAP log in OUT (build/reports/NAME)"
 	@echo "make grade-class SUBMISSIONS=dir grade every student folder in dir: gradebook.csv and each report, in OUT (build/reports/class-NAME)"
 	@echo "                (both take HIDDEN_TESTS=dir, instructor-only suites; grade-class STUDENT_TIME_LIMIT=seconds, 600)"
+	@echo "                STUDENT=name regrades that student alone, replacing its row of the gradebook"
 	@echo "make try CH=04  run chapter 4's experiments on your own exercises/ and compare them with the reference runs"
 	@echo "make test       the course's self-test (maintainers, CI)"
 	@echo "make figures    every figure, SVG and PNG, in build/figures/ (FORMAT=pdf for LaTeX and beamer; SCALE=1.5 for a large room)"

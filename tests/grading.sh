@@ -240,8 +240,17 @@ hidden_tests_count_but_say_nothing() {
     # say whether one crashed: only the chapter's own is shown.
     [ "$(grep -c 'Checks: ' "$out/report.txt")" = 1 ] ||
         { echo "the report shows the hidden suite's summary line:"; grep 'Checks: ' "$out/report.txt"; return 1; }
+    # A file that does not compile ran no hidden test: the report once
+    # said "1 hidden test failed" of it.
+    submission "$g/unbuilt" does-not-compile || return 1
+    out=$g/hidden-unbuilt
+    make --no-print-directory -s grade SUBMISSION="$g/unbuilt" CH=01 HIDDEN_TESTS="$g/instructor" OUT="$out" \
+        >"$g/hidden-unbuilt.out" 2>&1
+    grep -q '^  COMPILE  *instructor-parabola  *(hidden test) ' "$out/report.txt" &&
+        ! grep -q 'hidden test failed' "$out/report.txt" ||
+        { echo "a hidden test that never ran was reported failed:"; cat "$out/report.txt"; return 1; }
 }
-check "hidden instructor tests are graded and counted; students see only that one failed" \
+check "hidden instructor tests are graded and counted; students see only that one failed (and not of a file that never built)" \
     hidden_tests_count_but_say_nothing
 
 # A later chapter's suite may call lib/, and lib/ calls earlier chapters'
@@ -697,6 +706,59 @@ class_results_are_kept() {
 }
 check "grade-class: an OUT that is or is in the class folder, or the root, is refused, and no folder of OUT but a report folder is ever emptied; a mistyped, misnamed, empty or broken HIDDEN_TESTS replaces nothing; the reports keep the umask's mode" \
     class_results_are_kept
+
+# Regrading one student after a fix (or a late submission): STUDENT=NAME
+# grades that folder alone and replaces its row, in its place, leaving
+# every other row and report as they were; a student the gradebook lacks
+# gets a row at the end. An instructor who regraded by grading a folder of
+# that one student into the class's OUT lost every other row; one whose
+# two downloads were both named "submissions" had the second class
+# silently replace the first's gradebook: both are refused now. (Chapter
+# 1 alone: the other chapters are missing, which grades at once.)
+class_regrade_one_student() {
+    class=$g/regrade/class
+    rm -rf "$g/regrade" && mkdir -p "$class/ann" "$class/bob, jr" "$class/cal" "$g/regrade/other/class/ann" &&
+        cp "solutions/$ch1.c" "$class/ann/" && cp "solutions/$ch1.c" "$class/cal/" &&
+        awk -f tools/make-stub.awk "solutions/$ch1.c" >"$class/bob, jr/$ch1.c" &&
+        cp "solutions/$ch1.c" "$g/regrade/other/class/ann/" || return 1
+    out=$g/regrade/out book=$g/regrade/out/gradebook.csv
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >"$g/regrade.out" 2>&1 ||
+        { cat "$g/regrade.out"; return 1; }
+    before=$(cat "$book")
+    others=$(listing_of "$out/ann"; listing_of "$out/cal")
+    cp "solutions/$ch1.c" "$class/bob, jr/" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT="bob, jr" >"$g/regrade.out" 2>&1 ||
+        { cat "$g/regrade.out"; return 1; }
+    cat "$g/regrade.out"
+    grep -q '^\[1 of 1\] bob, jr: ' "$g/regrade.out" && grep -q '^Regraded bob, jr in ' "$g/regrade.out" ||
+        { echo "no regrading said"; return 1; }
+    # Bob's files are now Ann's: his new row is hers, under his name.
+    bob_row=$(sed -n 2p "$book" | sed 's/^ann,/"bob, jr",/')
+    expected=$(printf '%s\n' "$before" | awk -v row="$bob_row" 'NR == 3 { print row; next } { print }')
+    cat "$book"
+    [ "$(cat "$book")" = "$expected" ] && [ "$expected" != "$before" ] ||
+        { echo "expected, bob's row replaced in its place and the others kept:"; printf '%s\n' "$expected"; return 1; }
+    [ "$(listing_of "$out/ann"; listing_of "$out/cal")" = "$others" ] || { echo "the other students' reports changed"; return 1; }
+    # A student the gradebook has no row for: theirs comes last.
+    mkdir -p "$class/abe" && cp "solutions/$ch1.c" "$class/abe/" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=abe >"$g/regrade.out" 2>&1 ||
+        { cat "$g/regrade.out"; return 1; }
+    [ "$(sed -n 5p "$book" | cut -d, -f1)" = abe ] && [ "$(wc -l <"$book")" -eq 5 ] || { cat "$book"; return 1; }
+    # Refused, the gradebook as it was: a student not in the class, and
+    # another class folder into this class's OUT.
+    kept=$(cat "$book")
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=zed >"$g/regrade.out" 2>&1 &&
+        { echo "STUDENT=zed was taken"; return 1; }
+    grep -qF "grade-class: STUDENT=zed: $(cd "$class" && pwd) has no student folder of that name" "$g/regrade.out" ||
+        { cat "$g/regrade.out"; return 1; }
+    make --no-print-directory -s grade-class SUBMISSIONS="$g/regrade/other/class" OUT="$out" >"$g/regrade.out" 2>&1 &&
+        { echo "another class's grading replaced this one's gradebook"; return 1; }
+    grep -qF "grade-class: OUT=$out holds the gradebook of $(cd "$class" && pwd), not of $(cd "$g/regrade/other/class" && pwd)" "$g/regrade.out" ||
+        { cat "$g/regrade.out"; return 1; }
+    [ "$(cat "$book")" = "$kept" ] || { echo "a refused grading changed the gradebook"; return 1; }
+}
+check "grade-class STUDENT=NAME regrades one student: its row replaced in place, every other row and report kept; a student not in the class, or another class into this OUT, is refused" \
+    class_regrade_one_student
 
 student_time_limit() {
     class=$g/slow-class

@@ -24,6 +24,13 @@
 # (as in make grade). Exit status 0 when every student was graded, even
 # with failing exercises; 1 when some could not be graded; 2 on bad usage;
 # 3 when a submission changed the course's own files (grading stops).
+#
+# STUDENT=NAME regrades one student of the class (after a fix, a late
+# submission): only SUBMISSIONS-DIR/NAME is graded, and its row of the
+# gradebook is replaced, in its place; every other row stays as it was.
+# An OUT-DIR remembers which class folder it grades (.grade-class-source):
+# another class's gradebook there (two downloads both named
+# "submissions") is refused, not replaced.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -65,6 +72,12 @@ fi
 mkdir -p "$out" 2>/dev/null && [ -w "$out" ] ||
     { printf '%s\n' "grade-class: OUT=$out: cannot write there (the folder for the gradebook and the students' reports)" >&2; exit 2; }
 out=$(cd "$out" && pwd)
+# One OUT-DIR, one class: its gradebook and reports are that class's.
+source_mark=$out/.grade-class-source
+if [ -f "$source_mark" ] && [ "$(cat "$source_mark")" != "$real_class" ]; then
+    printf '%s\n' "grade-class: OUT=$out_given holds the gradebook of $(cat "$source_mark"), not of $real_class: give this class a folder of its own (OUT=dir), or remove $out_given to replace it" >&2
+    exit 2
+fi
 
 # Every entry of the class folder is a student's folder, or said to be
 # skipped, and why: nothing is passed over in silence. A folder is skipped
@@ -100,6 +113,28 @@ if [ "$total" -eq 0 ]; then
     exit 2
 fi
 stems=$(cd "$root" && for f in tests/[0-9][0-9]-*.c; do basename "$f" .c; done | tr '\n' ' ')
+header=$(printf 'student'; for s in $stems; do printf ',%s' "$s"; done; printf ',total,max,first_failing')
+
+# STUDENT=NAME: that student alone, into the gradebook as it is (its rows
+# read once, here, before any student's code runs).
+only=${STUDENT:-}
+rows=""
+if [ -n "$only" ]; then
+    if ! printf '%s\n' "$students" | grep -qxF -- "$class/$only"; then
+        printf '%s\n' "grade-class: STUDENT=$only: $class has no student folder of that name (the folder's name, as in the gradebook's first column)" >&2
+        exit 2
+    fi
+    students=$class/$only total=1
+    if [ -f "$out/gradebook.csv" ]; then
+        if [ "$(head -n 1 "$out/gradebook.csv")" != "$header" ]; then
+            printf '%s\n' "grade-class: STUDENT=$only: $out_given/gradebook.csv has other columns than this course's chapters: grade the whole class (without STUDENT) to replace it" >&2
+            exit 2
+        fi
+        rows=$(tail -n +2 "$out/gradebook.csv")
+        [ -z "$rows" ] || rows="$rows
+"
+    fi
+fi
 
 # OUT-DIR/STUDENT is emptied before the student's grading, so it must be a
 # report folder: one grade-class made (it leaves the mark
@@ -141,18 +176,12 @@ if ! "$root/tools/grade.sh" --prepare ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TE
     exit 2
 fi
 
-# The gradebook is written from rows kept here, never read back, so no
-# student's code can edit the rows of the students before it; it is
-# rewritten whole, atomically, after every student, so a grading stopped
-# half-way keeps every row graded so far.
-rows=""
+# The gradebook is written from rows kept here, never read back while
+# students are graded, so no student's code can edit the rows of the
+# students before it; it is rewritten whole, atomically, after every
+# student, so a grading stopped half-way keeps every row graded so far.
 write_gradebook() {
-    {
-        printf 'student'
-        for s in $stems; do printf ',%s' "$s"; done
-        printf ',total,max,first_failing\n'
-        printf '%s' "$rows"
-    } >"$book_tmp" && chmod "$file_mode" "$book_tmp" && mv -fT "$book_tmp" "$out/gradebook.csv" &&
+    printf '%s\n%s' "$header" "$rows" >"$book_tmp" && chmod "$file_mode" "$book_tmp" && mv -fT "$book_tmp" "$out/gradebook.csv" &&
         book_tmp=$(mktemp "$out/.gradebook.XXXXXX")
 }
 # (The mode a new file gets from the umask: mktemp's 0600 would keep the
@@ -176,7 +205,11 @@ stopped() {
         kill -s TERM "$grader" 2>/dev/null
         wait "$grader" 2>/dev/null
         rm -rf "$sdir"
-        printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps the $((n - 1)) students graded before" >&2
+        if [ -n "$only" ]; then
+            printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps its rows as they were" >&2
+        else
+            printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps the $((n - 1)) students graded before" >&2
+        fi
     fi
     write_gradebook
     exit 130
@@ -185,9 +218,14 @@ trap stopped INT TERM HUP
 failed=0
 n=0
 started=$(date +%s)
+printf '%s\n' "$real_class" >"$source_mark.tmp" && mv -f "$source_mark.tmp" "$source_mark"
 # (Names and paths are printed with printf '%s': dash's echo would read
 # the escapes a folder's name may hold, such as \n.)
-printf '%s\n' "Grading $total students from $class"
+if [ "$total" -eq 1 ]; then
+    printf '%s\n' "Grading 1 student from $class"
+else
+    printf '%s\n' "Grading $total students from $class"
+fi
 IFS='
 '
 set -f
@@ -230,13 +268,23 @@ for dir in $students; do
                   -v why="not graded (grader stopped, status $code)" -f "$root/tools/report.awk" </dev/null)
         printf '%s\n' "[$n of $total] $student: NOT GRADED (status $code after ${seconds} s; see $sdir/grade.log)"
     fi
-    rows="$rows$row
+    if [ -n "$only" ]; then
+        rows=$(printf '%s' "$rows" | row=$row student=$student awk -v mode=regrade -f "$root/tools/report.awk")
+        rows="$rows
 "
+    else
+        rows="$rows$row
+"
+    fi
     write_gradebook
     IFS='
 '
 done
 unset IFS
 write_gradebook
-printf '%s\n' "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+if [ -n "$only" ]; then
+    printf '%s\n' "Regraded $only in $(($(date +%s) - started)) s: its row of $out/gradebook.csv replaced, the others kept"
+else
+    printf '%s\n' "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+fi
 [ "$failed" -eq 0 ]

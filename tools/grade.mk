@@ -87,7 +87,7 @@ grade-class: deps
 	@$(call must_be_folder,make grade-class,SUBMISSIONS,$(SUBMISSIONS),say which folder as in make grade-class SUBMISSIONS=path/to/class)
 	@$(if $(filter command line,$(origin CH)),echo "make grade-class: CH="$(call quote,$(CH))": grade-class grades every chapter (make grade SUBMISSION=... CH=NN grades one student's chapter)" >&2; exit 2)
 	@$(if $(filter command line,$(origin GRADE_TIME_LIMIT)),echo "make grade-class: GRADE_TIME_LIMIT is make grade's; a class's limit per student is STUDENT_TIME_LIMIT (600 s by default)" >&2; exit 2)
-	@$(skip_when_dry) MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
+	@$(skip_when_dry) MAKE='$(MAKE)' HIDDEN_TESTS=$(call quote,$(HIDDEN_TESTS)) STUDENT=$(call quote,$(STUDENT)) tools/grade-class.sh $(call quote,$(SUBMISSIONS)) $(if $(OUT),$(call quote,$(OUT)))
 
 # ------------------------------------------------- what tools/grade.sh asks
 # It builds the course's side first (a failure there is never a student's),

@@ -28,11 +28,22 @@
 #              each chapter in -v stems="STEM ...", total, maximum, and the
 #              first failing exercise (hidden ones included: this is for
 #              instructors)
+#   regrade    the input is a gradebook's rows (no header): prints them with
+#              the row of student=NAME replaced by row=ROW (both in the
+#              environment), in its place, or ROW last when NAME had none
 # Hidden exercises never show their message, hint or section (results.json,
 # written by tools/results.jq, has them, for Gradescope to keep from
 # students by their visibility).
 
 BEGIN { exdir = ENVIRON["exdir"]; student = ENVIRON["student"]; printed = ENVIRON["printed"] }
+
+# (A row starts with its student's field as csv_field writes it, then a
+# comma: a name with a comma is quoted, so no other student's row starts so.)
+mode == "regrade" {
+    if (index($0, csv_field(student) ",") == 1) { print ENVIRON["row"]; replaced = 1 }
+    else print
+    next
+}
 
 # A status in capitals, letter by letter: awk's toupper follows the locale,
 # and under tr_TR it leaves the i of "fail" small ("FAiL").
@@ -129,6 +140,7 @@ END {
     else if (mode == "hint") exit hint_of(ex)
     else if (mode == "gradebook") gradebook()
     else if (mode == "ungraded") ungraded()
+    else if (mode == "regrade") { if (!replaced) print ENVIRON["row"] }
     else { print "report.awk: unknown mode " mode > "/dev/stderr"; exit 2 }
 }
 
@@ -146,8 +158,11 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
         printf "%-" (wname + wfunc + wmark + 4) "s %3d/%d\n", "Chapter " substr(cstem[c], 1, 2) ": " ctitle[c], got[c], max[c]
         for (i = 1; i <= n; i++) {
             if (chapter_of[i] != c) continue
+            # (A hidden test of a file that never built did not run: its
+            # mark says why, as the visible ones' do, and it is not counted
+            # below among the hidden tests that failed.)
             if (hidden[i])
-                printf row, status[i] == "pass" ? "PASS" : "FAIL",
+                printf row, status[i] == "pass" ? "PASS" : unbuilt(status[i]) ? mark(status[i]) : "FAIL",
                        name[i], "(hidden test)", earned[i], points[i]
             else
                 printf row, mark(status[i]), name[i], func_[i], earned[i], points[i]
@@ -155,7 +170,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
     }
     for (i = 1; i <= n; i++) {
         if (status[i] == "pass") continue
-        if (hidden[i]) hidden_failed++
+        if (hidden[i]) hidden_failed += !unbuilt(status[i])
         else if (!first) first = i
     }
     pct = total_max ? int(100 * total / total_max) : 0

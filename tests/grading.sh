@@ -724,6 +724,11 @@ class_regrade_one_student() {
     out=$g/regrade/out book=$g/regrade/out/gradebook.csv
     make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >"$g/regrade.out" 2>&1 ||
         { cat "$g/regrade.out"; return 1; }
+    # Each has chapter 1 alone: the end of the run says so, student by
+    # student (a folder laid out otherwise scores 0 for no fault of code).
+    others_missing=$(($(echo $all_chapters | wc -w) - 1))
+    grep -q "^  ann: $others_missing chapters missing (see .*/ann/report.txt)\$" "$g/regrade.out" ||
+        { cat "$g/regrade.out"; echo "the missing chapters are not listed at the end"; return 1; }
     before=$(cat "$book")
     others=$(listing_of "$out/ann"; listing_of "$out/cal")
     cp "solutions/$ch1.c" "$class/bob, jr/" || return 1

@@ -217,6 +217,7 @@ stopped() {
 trap stopped INT TERM HUP
 failed=0
 n=0
+incomplete=""
 started=$(date +%s)
 printf '%s\n' "$real_class" >"$source_mark.tmp" && mv -f "$source_mark.tmp" "$source_mark"
 # (Names and paths are printed with printf '%s': dash's echo would read
@@ -262,6 +263,16 @@ for dir in $students; do
                   -f "$root/tools/report.awk" "$sdir/results.tsv")
         score=$(printf '%s\n' "$row" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }')
         printf '%s\n' "[$n of $total] $student: $score points (${seconds} s)"
+        # A chapter file missing is most often a folder laid out otherwise
+        # (one level deeper, a file renamed by the download): said again at
+        # the end, where a 0 that is no student's fault would hide.
+        missing=$(awk -F '\t' '$1 != "chapter" && $6 == "missing" && !seen[$1]++ { m++ } END { print m + 0 }' "$sdir/results.tsv")
+        if [ "$missing" -gt 0 ]; then
+            chapters=chapters
+            [ "$missing" -gt 1 ] || chapters=chapter
+            incomplete="$incomplete
+  $student: $missing $chapters missing (see $sdir/report.txt)"
+        fi
     else
         failed=$((failed + 1))
         row=$(student=$student awk -v mode=ungraded -v stems="$stems" \
@@ -282,6 +293,9 @@ for dir in $students; do
 done
 unset IFS
 write_gradebook
+if [ -n "$incomplete" ]; then
+    printf '%s\n' "Chapter files missing: the report says what each folder holds instead (a folder one level deeper, a file renamed by the download):$incomplete"
+fi
 if [ -n "$only" ]; then
     printf '%s\n' "Regraded $only in $(($(date +%s) - started)) s: its row of $out/gradebook.csv replaced, the others kept"
 else

@@ -109,12 +109,16 @@ CliStatus cli_check_work(const Cli *cli, const char *const *factors,
     assert(last && "cli_check_work: no factors");
     if (!blamed)
         blamed = last;
-    /* "with --steps '1000', --d '20', " for the other factors given. */
+    /* "with --steps '1000', --d '20', " for the other factors given,
+     * each once (a caller's count of runs may be --steps itself). */
     char others[300] = "";
     size_t used = 0;
     for (size_t k = 0; factors[k]; k++) {
         const Flag *f = find_flag(cli, factors[k], strlen(factors[k]));
-        if (f == blamed || !f->given || !f->text)
+        bool named_before = false;
+        for (size_t j = 0; j < k; j++)
+            named_before = named_before || strcmp(factors[j], factors[k]) == 0;
+        if (f == blamed || !f->given || !f->text || named_before)
             continue;
         char q[QUOTED_MAX], item[QUOTED_MAX + 64];
         int n = snprintf(item, sizeof item, "%s--%s %s, ", used ? "" : "with ",

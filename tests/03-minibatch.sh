@@ -434,6 +434,8 @@ check "03: refuses --seed -4"                  expect_bad_input --seed --seed -4
 check "03: refuses --n 0"                      expect_bad_input --n --n 0
 check "03: refuses --d 0"                      expect_bad_input --d --d 0
 check "03: refuses --n × --d over 2e9"         expect_bad_input --n --n 100000000 --d 100
+check "03: --help states the 2e9 bound on generated data" \
+    sh -c 'build/bin/03-minibatch --help | tr "\n" " " | grep -q "at most 2e9 numbers (--n times --d)"'
 check "03: refuses --noise -1"                 expect_bad_input --noise --noise -1
 check "03: refuses --d with --data"            expect_bad_input --d --data "$data/reference-data.csv" --d 3
 check "03: refuses an empty --data="           expect_bad_input --data --data=

@@ -297,3 +297,12 @@ check "06: the XOR program refuses seeds of over 1e8 steps in all" \
     of_xor refused_at_once "--trials '100000': with --steps '10000000', asks for 1e+12 steps in all" --task seeds --trials 100000 --steps 10000000
 check "06: refuses basins of over 1e11 steps in all" \
     expect_bad_input "--steps '1000000000': asks for up to 1.6e+16 steps in all" --task basins --grid 4000 --steps 1000000000 --lr 1e-12
+# Each bound is in --help, where a refused user looks (it said only
+# "--steps ... at most 1e+09", which a train run of 1e8 steps passed).
+help_states_bounds() {
+    build/bin/06-nonconvexity --help >"$scratch/help.txt" || return 1
+    for bound in "at most 1e7 rows" "at most 1e11 steps in all" "at most 1000 points a side"; do
+        grep -q "$bound" "$scratch/help.txt" || { echo "--help does not say: $bound"; return 1; }
+    done
+}
+check "06: --help states each bound a run is refused by" help_states_bounds

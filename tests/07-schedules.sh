@@ -191,6 +191,10 @@ check "07: training refuses runs that read over 5e10 numbers" \
     refused_at_once "--steps '100000': with --trials '1000', asks for 1.14e+12 numbers read" --task seeds --trials 1000 --steps 100000
 check "07: training refuses a range test that reads over 5e10 numbers" \
     refused_at_once "--steps '1000000': with --n '10000000', --batch-size '10000000', asks for 1.1e+14 numbers read (--steps minibatches" --task find --n 10000000 --batch-size 10000000 --steps 1000000
+# (A training run counts its one run by --steps: the message once named
+# it twice, "with --steps '10000', --steps '10000', --n ...".)
+check "07: training's refusal names each flag it quotes once" \
+    refused_at_once "--d '1000': with --steps '10000', --n '100000', asks for 1e+12 numbers read" --n 100000 --d 1000 --steps 10000
 check "07: training refuses XOR runs of over 5e7 steps in all" \
     refused_at_once "--points '1000': with --steps '1000000', asks for 1e+09 steps in all" --model xor --task sweep --points 1000 --steps 1000000
 check "07: training refuses --suggestion as --out"   expect_bad_input --suggestion --task find --suggestion "$scratch/refused.csv"

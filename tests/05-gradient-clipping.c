@@ -252,6 +252,37 @@ START_TEST(global_norm_nonfinite)
 }
 END_TEST
 
+START_TEST(global_norm_inf_then_nan)
+{
+    /* (inf, nan, 1, 0): inf² = inf, then inf + nan² = inf + nan = nan, and
+     * nan + 1 + 0 stays nan: the norm is nan (IEEE 754: an operation with
+     * a nan operand gives nan, inf included). The order matters to a loop
+     * that returns inf as soon as the running sum is inf: it never adds
+     * the nan after it. (nan, inf) in the other order tells that loop
+     * from one that skips nan entries: the first gives nan there (nan is
+     * added before the inf), the second inf. */
+    double g[] = {INFINITY, NAN, 1.0, 0.0, SENTINEL};
+    Parameter p = {NULL, g, 4};
+    double got = grad_global_norm(&p, 1);
+    if (isnan(got))
+        return;
+    double other_order[] = {NAN, INFINITY, SENTINEL};
+    Parameter q = {NULL, other_order, 2};
+    bool stops_at_inf = isinf(got) && got > 0.0 &&
+                        isnan(grad_global_norm(&q, 1));
+    ck_abort_msg("grad_global_norm of (inf, nan, 1, 0) gave %g, expected "
+                 "nan: %s", got,
+                 stops_at_inf
+                     ? "the sum returned inf as soon as it was inf, and the "
+                       "nan after it was never added (with the nan first, "
+                       "(nan, inf) gives nan); inf + nan is nan, and a nan "
+                       "anywhere makes the norm nan, whatever came before "
+                       "it: add every entry's square, then take the root"
+                     : "inf² is inf, and inf + nan is nan: a nan anywhere "
+                       "makes the sum of squares, and the norm, nan");
+}
+END_TEST
+
 static void add_global_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, global_norm_hand_worked);
@@ -259,6 +290,7 @@ static void add_global_norm_tests(TCase *tc)
     tcase_add_test(tc, global_norm_fractional);
     tcase_add_test(tc, global_norm_recomputed_each_call);
     tcase_add_test(tc, global_norm_nonfinite);
+    tcase_add_test(tc, global_norm_inf_then_nan);
 }
 
 /* ==================================================== clip_grad_norm() */
@@ -462,6 +494,65 @@ START_TEST(clip_norm_infinite_norm)
 }
 END_TEST
 
+/* True when every one of g[0 .. n-1] is nan. */
+static bool all_nan(const double *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(g[i]))
+            return false;
+    return true;
+}
+
+START_TEST(clip_norm_nan_reaches_zeros)
+{
+    /* (nan, 0, 2) with max_norm = 1: the norm is nan, so is
+     * c = 1/(nan + 1e-6), and every entry is multiplied by it, the 0
+     * included: 0·nan is nan (IEEE 754; torch's clip_grad_norm_ multiplies
+     * every entry, zeros too). Expected: (nan, nan, nan), and nan returned.
+     * Then (inf, nan), (1, 0): inf² + nan² = inf + nan = nan, the same
+     * nan norm and coefficient, and every entry nan (inf·nan, nan·nan,
+     * 1·nan, 0·nan). A loop that skips entries equal to 0 leaves both 0s. */
+    double g[] = {NAN, 0.0, 2.0, SENTINEL};
+    Parameter p = {NULL, g, 3};
+    double got = clip_grad_norm(&p, 1, 1.0);
+    ck_assert_msg(g[3] == SENTINEL, "clip_grad_norm wrote past the tensor");
+    ck_assert_msg(all_nan(g, 3) && isnan(got),
+                  "clip_grad_norm with max_norm = 1 on (nan, 0, 2) left (%g, "
+                  "%g, %g) and returned %g; expected (nan, nan, nan) and the "
+                  "norm nan: %s", g[0], g[1], g[2], got,
+                  g[1] == 0.0 && isnan(g[0]) && isnan(g[2])
+                      ? "the 0 entry stayed 0: every entry is multiplied by "
+                        "c, zeros included, and 0·nan is nan (torch's "
+                        "clip_grad_norm_ multiplies them all); skipping the "
+                        "entries equal to 0 leaves a zero where the nan "
+                        "gradient must show"
+                      : "the norm is nan, so c = max_norm/(nan + 1e-6) is "
+                        "nan, and every entry times c is nan");
+    double a[] = {INFINITY, NAN, SENTINEL}, b[] = {1.0, 0.0, SENTINEL};
+    Parameter q[] = {{NULL, a, 2}, {NULL, b, 2}};
+    got = clip_grad_norm(q, 2, 1.0);
+    ck_assert_msg(a[2] == SENTINEL && b[2] == SENTINEL,
+                  "clip_grad_norm wrote past the end of a tensor");
+    if (all_nan(a, 2) && all_nan(b, 2) && isnan(got))
+        return;
+    const char *why = "inf² + nan² = inf + nan = nan: the norm is nan, so is "
+                      "c, and every entry times c is nan";
+    if (isinf(got) && b[0] == 0.0 && b[1] == 0.0)
+        why = "the norm came back inf, and c = 1/(inf + 1e-6) = 0 zeroed 1 "
+              "and 0: the nan after the inf was not added to the sum of "
+              "squares; inf + nan is nan, so the norm is nan, and so is "
+              "every entry";
+    else if (b[1] == 0.0 && isnan(b[0]) && all_nan(a, 2))
+        why = "the 0 entry stayed 0: every entry is multiplied by c, zeros "
+              "included, and 0·nan is nan (torch's clip_grad_norm_ "
+              "multiplies them all); skipping the entries equal to 0 leaves "
+              "a zero where the nan gradient must show";
+    ck_abort_msg("clip_grad_norm with max_norm = 1 on (inf, nan), (1, 0) left "
+                 "(%g, %g), (%g, %g) and returned %g; expected every entry "
+                 "nan and the norm nan: %s", a[0], a[1], b[0], b[1], got, why);
+}
+END_TEST
+
 static void add_clip_norm_tests(TCase *tc)
 {
     tcase_add_test(tc, clip_norm_hand_worked);
@@ -469,6 +560,7 @@ static void add_clip_norm_tests(TCase *tc)
     tcase_add_test(tc, clip_norm_at_exactly_max_norm);
     tcase_add_test(tc, clip_norm_spreads_nan);
     tcase_add_test(tc, clip_norm_infinite_norm);
+    tcase_add_test(tc, clip_norm_nan_reaches_zeros);
 }
 
 /* =================================================== clip_grad_value() */
@@ -1638,6 +1730,37 @@ START_TEST(diagnose_thresholds_exactly)
 }
 END_TEST
 
+START_TEST(diagnose_kstar_gradient_before_loss)
+{
+    /* halving_run's six steps (n_k = 0.5^k, every loss finite), with the
+     * gradient (nan, 0.2) at step 2 while its loss 0.25 is still finite,
+     * and the loss nan only at steps 4 and 5. k* is the first step whose
+     * loss OR any gradient entry is non-finite: 2. Rule 2 needs k* >= 6;
+     * rule 3 sees only n_1/n_0 = 0.5: rule 4, CAUSE_INVALID_OPERATION at
+     * step 2. A search for the first non-finite loss, before any gradient
+     * is looked at, stops at step 4 instead. */
+    History s;
+    halving_run(&s, 6);
+    s.grads[2 * 2] = NAN;
+    s.loss[4] = NAN;
+    s.loss[5] = NAN;
+    const char *run = "a run whose gradient is (nan, 0.2) at step 2 and "
+                      "whose loss is finite until step 4, nan from there";
+    Diagnosis got = diagnose_run(&s.h);
+    if (got.step == 4)
+        ck_abort_msg("diagnose_run on %s named step 4, where the loss is "
+                     "first nan, as k*: k* is the first step whose loss or "
+                     "any gradient entry is non-finite, and step 2's "
+                     "gradient is nan already; look at each step's loss "
+                     "and gradient together, step by step, not for the "
+                     "first non-finite loss before any gradient", run);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_INVALID_OPERATION, 2, 0}, run,
+                     "k* is step 2, whose gradient is nan (the loss is "
+                     "finite until step 4), and the norm only halved before "
+                     "it: nothing grew (rule 4)");
+}
+END_TEST
+
 static void add_diagnose_tests(TCase *tc)
 {
     tcase_add_test(tc, diagnose_nonfinite_at_start);
@@ -1659,6 +1782,7 @@ static void add_diagnose_tests(TCase *tc)
     tcase_add_test(tc, diagnose_single_nonfinite_row);
     tcase_add_test(tc, diagnose_pushed_at_last_row);
     tcase_add_test(tc, diagnose_thresholds_exactly);
+    tcase_add_test(tc, diagnose_kstar_gradient_before_loss);
 }
 
 /* ============================================================ chapter */

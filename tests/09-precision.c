@@ -100,10 +100,33 @@ static const char *conversion_mistake(const Format *f, const Miss *m)
     uint16_t sign = (uint16_t)((m->input >> 16) & 0x8000);
     uint16_t mag_got = m->got & 0x7FFF, mag_want = m->want & 0x7FFF;
     if (isnan(x)) {
-        if (mag_got == f->inf)
+        /* A signalling nan whose payload has its lowest kept bit set
+         * and every dropped bit set (bf16 0x7F81FFFF, fp16 0x7F803FFF):
+         * a function that tests for a nan and keeps its top bits gives
+         * inf's pattern plus 1 (0x7F81, 0x7C01) when it forgets the quiet
+         * bit; without the test, the bits dropped round it up (0x7F82)
+         * or it is taken for a large number (0x7C00). */
+        if (mag_got == f->inf) {
+            uint32_t probe = 0x7F800000 | (UINT32_C(1) << f->dropped) |
+                             ((UINT32_C(1) << f->dropped) - 1);
+            if (f->convert(float_from_bits(probe)) == f->inf + 1)
+                return f == &FP16
+                    ? "a nan turned into inf although the nan was tested "
+                      "for: the nan 0x7f803fff came out 0x7c01, its top bits "
+                      "kept, but without the quiet bit 0x0200, so a nan "
+                      "whose payload lies only in the 13 bits dropped keeps "
+                      "a mantissa of 0, inf's pattern; set the quiet bit "
+                      "(the mantissa's top bit) in every nan"
+                    : "a nan turned into inf although the nan was tested "
+                      "for: the nan 0x7f81ffff came out 0x7f81, its top bits "
+                      "kept, but without the quiet bit 0x0040, so a nan "
+                      "whose payload lies only in the 16 bits dropped keeps "
+                      "a mantissa of 0, inf's pattern; set the quiet bit "
+                      "(the mantissa's top bit) in every nan";
             return "a nan turned into inf: its payload was rounded away (or "
                    "the exponent alone was tested); test for a nan first and "
                    "keep it a nan";
+        }
         if (is_nan16(f, m->got) && !(m->got & f->quiet))
             return "the nan came out signalling: set the quiet bit (the "
                    "mantissa's top bit) so that the payload cannot be empty "
@@ -142,6 +165,21 @@ static const char *conversion_mistake(const Format *f, const Miss *m)
         f->convert(0x1p-20f) == 0)
         return "subnormals flushed to zero: below 2^-14 an fp16 is a "
                "multiple of 2^-24 (exponent field 0, no hidden bit)";
+    /* From 2^-15 up to 2^-14, x = (1 + u)·2^-15 (0 <= u < 1) is a
+     * subnormal fp16, (1 + u)·512 units of 2^-24 (2^-15 itself is
+     * 0x0200). Rebiased as a normal number it gets the exponent field
+     * 112 - 112 = 0 and the float's top 10 mantissa bits, u·1024 units
+     * (one more if they round up): its hidden bit lost, so 2^-15 becomes
+     * 0. That is the branch for normals taken from 2^-15 on instead of
+     * 2^-14. */
+    if (f == &FP16 && fabsf(x) >= 0x1p-15f && fabsf(x) < 0x1p-14f &&
+        (mag_got == ((m->input & 0x7FFFFF) >> 13) ||
+         mag_got == ((m->input & 0x7FFFFF) >> 13) + 1))
+        return "fp16's smallest normal is 2^-14 = 6.1035e-05: below it a "
+               "value is a subnormal, a multiple of 2^-24 (2^-15 is "
+               "512·2^-24, 0x0200), but this one, in [2^-15, 2^-14), went "
+               "through the normal branch, which gave it exponent field 0 "
+               "and lost its hidden bit; that branch starts at |x| >= 2^-14";
     /* Between 2^-25 (half of 2^-24, a tie that goes to the even 0) and
      * 2^-24 the result is 2^-24: a function that rounds 1 + 2^-11 + 2^-20
      * up (to 0x3C01) rounds, and only cut these too early. */
@@ -551,6 +589,25 @@ START_TEST(overflow_check)
     ck_assert_msg(!grads_overflowed(finite, COUNT(finite)),
                   "grads_overflowed said true for finite gradients (1e308 "
                   "and 4.9e-324 included): only inf and nan overflow");
+    /* Finite gradients whose sum overflows: 1e308 + 1e308 = 2e308 is past
+     * DBL_MAX (1.7976931348623157e308), so that sum rounds to inf, and
+     * DBL_MAX + DBL_MAX is inf too, which -DBL_MAX does not bring back
+     * (inf - DBL_MAX = inf). Every entry is finite: nothing overflowed. */
+    const double pair[] = {1e308, 1e308};
+    const double maxes[] = {DBL_MAX, DBL_MAX, -DBL_MAX};
+    bool pair_got = grads_overflowed(pair, COUNT(pair));
+    bool maxes_got = grads_overflowed(maxes, COUNT(maxes));
+    ck_assert_msg(!pair_got && !maxes_got,
+                  "grads_overflowed said %s for (1e308, 1e308) and %s for "
+                  "(DBL_MAX, DBL_MAX, -DBL_MAX), every entry finite; "
+                  "expected false for both: %s",
+                  pair_got ? "true" : "false", maxes_got ? "true" : "false",
+                  pair_got ? "summing overflows on finite entries (1e308 + "
+                             "1e308 is inf, past DBL_MAX = 1.797e308), so the "
+                             "sum's being inf says nothing about the "
+                             "gradients; test each one with isfinite"
+                           : "DBL_MAX, the largest double, is finite: only "
+                             "inf and nan overflow");
     /* inf, -inf and nan, each alone at the first, a middle and the last
      * place of five finite gradients. */
     const double bad[] = {INFINITY, -INFINITY, NAN};

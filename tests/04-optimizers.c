@@ -19,6 +19,7 @@
 #include "grading.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +164,23 @@ START_TEST(sgd_plain_and_weight_decay)
 }
 END_TEST
 
+/* Whether sgd_step counts the step before it sets the momentum buffer: a
+ * state whose step is SIZE_MAX, which counting first turns into 0, then
+ * takes the first step's branch and sets b = g (μ = 0.9, τ = 0.5, g =
+ * (0.5, -1)); counted after, the step is a later one, b = 0.5·g. */
+static bool sgd_step_counted_first(const SgdConfig *cfg)
+{
+    SgdState probe;
+    ck_assert(sgd_state_init(&probe, N));
+    probe.step = SIZE_MAX;
+    double p[N + 1] = {1.0, -2.0, SENTINEL};
+    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, cfg, &probe);
+    bool first = probe.momentum_buffer[0] == 0.5 &&
+                 probe.momentum_buffer[1] == -1.0;
+    sgd_state_free(&probe);
+    return first;
+}
+
 START_TEST(sgd_momentum_buffer)
 {
     /* μ = 0.9, τ = 0.5, η = 0.1, θ = (1, -2).
@@ -180,11 +198,20 @@ START_TEST(sgd_momentum_buffer)
     SgdConfig cfg = sgd_config(0.1, 0.9, 0.5, 0.0, false);
     double p[N + 1] = {1.0, -2.0, SENTINEL};
     sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
-    const Wrong first[] = {
-        {{0.975, -1.95}, "the momentum buffer was initialised to zero and "
-                         "dampened on the first step; torch.optim.SGD sets "
-                         "b = g on the first step, with no (1 - τ)"},
-    };
+    const char *zero_buffer = "the momentum buffer was initialised to zero "
+                              "and dampened on the first step; "
+                              "torch.optim.SGD sets b = g on the first "
+                              "step, with no (1 - τ)";
+    if (near2(p, (const double[]){0.975, -1.95}, TIGHT) &&
+        sgd_step_counted_first(&cfg))
+        zero_buffer = "the step was counted before the buffer was set: "
+                      "state->step was already 1 when the first step "
+                      "looked at it, so the first step took the later "
+                      "steps' branch, b = μ·b + (1 - τ)·g from b = 0; count "
+                      "the step after the loop, so that the first step sets "
+                      "b = g (a state at step SIZE_MAX, which counting "
+                      "first turns into 0, did set b = g)";
+    const Wrong first[] = {{{0.975, -1.95}, zero_buffer}};
     expect_params("the first momentum step (μ = 0.9, τ = 0.5, η = 0.1)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.95, -1.9}, first,
                   COUNT(first));
@@ -593,6 +620,11 @@ START_TEST(adam_l2_weight_decay)
          * 0.1·(3.5/4, -5/5) = (0.0875, -0.1). */
         {{0.9125, -1.9}, "the decay reached m but not v: g + λ·θ is the "
                          "gradient for both moments, squared into v too"},
+        /* m from g = (3, -4), v from g + λθ = (3.5, -5): the steps are
+         * 0.1·(3/4.5, -4/6) = (1/15, -1/15). */
+        {{1.0 - 1.0 / 15.0, -2.0 + 1.0 / 15.0},
+         "the decay reached v but not m: g + λ·θ is the gradient for both "
+         "moments, averaged into m too"},
         {{1.0 - 0.25 / 3.5, -1.925}, SUBTRACTED_DECAY},
     };
     expect_params("one Adam step with weight decay λ = 0.5", p,
@@ -799,6 +831,11 @@ START_TEST(adamw_amsgrad)
          "AdamW ignored amsgrad: its step after the decay is Adam's, AMSGrad "
          "included; with amsgrad divide by √v_max, the largest v so far (here "
          "8, not this step's 4)"},
+        /* Neither decayed nor stepped: the whole update skipped for g = 0
+         * (the moments m = (1, -1) would move θ even without the decay). */
+        {{0.85, -1.8}, "AdamW skips parameters whose gradient is 0: they "
+                       "are still decayed, their moments still decay, and "
+                       "they still move, on every step"},
     };
     expect_params("the second AdamW step with amsgrad (g = 0)", p,
                   (const double[]){0.85, -1.8},

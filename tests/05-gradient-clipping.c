@@ -645,8 +645,15 @@ START_TEST(clip_value_infinities_and_nan)
     ck_assert_msg(isnan(g[2]),
                   "clip_grad_value turned a nan into %g: a nan must stay "
                   "nan, so that the check for non-finite gradients still "
-                  "sees it (fmin/fmax drop a nan and return the bound; "
-                  "compare with > and < instead)", g[2]);
+                  "sees it%s", g[2],
+                  fabs(g[2]) == 2.0
+                      ? ": it became the bound, as fmin/fmax make it (they "
+                        "drop a nan and return the other argument) and as a "
+                        "negated comparison such as !(g <= clip_value) does, "
+                        "true for a nan; compare with g > clip_value and "
+                        "g < -clip_value, both false for a nan"
+                      : " (fmin/fmax drop a nan and return the bound; "
+                        "compare with > and < instead)");
 }
 END_TEST
 

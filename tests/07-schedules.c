@@ -1822,6 +1822,12 @@ static void run_plateau(const PlateauConfig *c, double lr,
                  w->bad == 0)
             why = "during a cooldown the bad steps are not counted: after "
                   "this step's count, the cooldown clears it";
+        else if (cut_due && c->cooldown >= 2 &&
+                 s.cooldown_counter + 1 == c->cooldown)
+            why = "the cooldown was counted down in the step of the cut: the "
+                  "cut sets cooldown_counter to cooldown, and PyTorch counts "
+                  "it down at the start of the next step, before the check "
+                  "for a cut (count down first, then cut)";
         else if (cut_due && lr == was && w->lr == was &&
                  s.cooldown_counter != c->cooldown)
             why = "a cut that min_lr (or eps) leaves without effect still "

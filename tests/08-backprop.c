@@ -1460,7 +1460,8 @@ typedef enum {
     CE_BY_COLUMNS,  /* the logits read as classes × n */
     CE_LABEL_ROW0,  /* the label's logit read from row 0: logits[labels[i]] */
     CE_LAST_DROPPED, /* the sum of exponentials over c < classes - 1 */
-    CE_SUM_CARRIED   /* Σ exp(z - m) never reset: row i adds to row i-1's */
+    CE_SUM_CARRIED,  /* Σ exp(z - m) never reset: row i adds to row i-1's */
+    CE_M_DROPPED     /* log Σ exp(z - m) without the m added back */
 } CeKind;
 
 static double ce_loss(const double *z, const uint8_t *labels, size_t n,
@@ -1476,7 +1477,7 @@ static double ce_loss(const double *z, const uint8_t *labels, size_t n,
             m = Z(c) > m ? Z(c) : m;
         for (size_t c = 0; c < classes - (kind == CE_LAST_DROPPED); c++)
             sum += expl(Z(c) - m);
-        total += m + logl(sum) -
+        total += (kind == CE_M_DROPPED ? 0.0L : m) + logl(sum) -
                  (kind == CE_LABEL_ROW0 ? z[labels[i]] : Z(labels[i]));
 #undef Z
     }
@@ -1529,6 +1530,9 @@ static const char *loss_mistake(double got, double want, const double *z,
         {CE_SUM_CARRIED, "Σ_c exp(z[c] - m) ran on from one row into the "
                          "next: start each row's sum at 0 (declare it inside "
                          "the loop over rows)"},
+        {CE_M_DROPPED, "the row's largest logit m was dropped from the "
+                       "log-sum-exp: log(sum) of Σ_c exp(z[c] - m) is log Σ_c "
+                       "exp(z[c]) - m, so add m back: m + log(sum)"},
     };
     for (size_t t = 0; t < COUNT(kinds); t++)
         if (close_to(got, ce_loss(z, labels, n, classes, kinds[t].kind)))

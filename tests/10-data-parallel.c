@@ -98,6 +98,25 @@ static bool empty_shard_misplaced(const Shard *s, size_t items, size_t ranks)
     return misplaced;
 }
 
+/* Shards cut at floor(r·items/ranks), r = 0..ranks: rank r from
+ * r·items/ranks to (r + 1)·items/ranks, the extra items spread among the
+ * ranks (10 over 4: 2, 3, 2, 3), and some rank before the last
+ * items % ranks holding one of them (so not the counts of extra items
+ * given to the last ranks, which these are for some sizes). */
+static bool proportional_bounds(const Shard *s, size_t items, size_t ranks)
+{
+    size_t base = items / ranks, extra = items % ranks;
+    bool spread = false;
+    for (size_t r = 0; r < ranks; r++) {
+        size_t first = r * items / ranks;
+        size_t end = (r + 1) * items / ranks;
+        if (s[r].first != first || s[r].count != end - first)
+            return false;
+        spread = spread || (r < ranks - extra && s[r].count == base + 1);
+    }
+    return spread;
+}
+
 /* The likely mistake behind shards s[0..ranks-1] of `items`, or NULL. */
 static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
 {
@@ -119,6 +138,11 @@ static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
     if (extra > 0 && s[ranks - 1].count == base + extra && ranks > 1)
         return "the remainder went to the last rank: the rule spreads it, "
                "one more item each for the first items % ranks ranks";
+    if (extra > 0 && proportional_bounds(s, items, ranks))
+        return "the shards were cut at r·items/ranks (rounded down), which "
+               "spreads the extra items among the ranks (10 items over 4: "
+               "2, 3, 2, 3): the rule gives one more to each of the first "
+               "items % ranks ranks (3, 3, 2, 2)";
     if (extra > 0 && s[0].count == base && s[ranks - 1].count == base + 1)
         return "the extra items went to the last ranks: the rule gives them "
                "to the first items % ranks ranks";

@@ -1284,6 +1284,14 @@ static const Coin COINS[] = {
      * p = (2^-8 - 2^-10)/2^-8 = 3/4 (7/8 with lo = 1 - 2^-7). */
     {1 - 0x1p-10, FORMAT_BF16, 0.7, 0x3F80, 0x3F80, "three quarters of the way from lo = 1 - 2^-8 up to hi = 1, u < 3/4"},
     {1 - 0x1p-10, FORMAT_BF16, 0.8, 0x3F7F, 0x3F7F, "three quarters of the way from lo = 1 - 2^-8 up to hi = 1, u > 3/4"},
+    /* The comparison is of doubles: x = 1 + 2^-7/3 (the double nearest)
+     * lies between lo = 1 (0x3F80) and hi = 1 + 2^-7 (0x3F81), with
+     * p = (x - 1)·2^7 = 0x1.5555555555600p-2 exactly (both steps exact).
+     * u one double below p goes up; u = p does not. In float, u and p
+     * are the same number, and u < p is false for both. (Python's
+     * math.nextafter gave the u.) */
+    {0x1.00aaaaaaaaaabp+0, FORMAT_BF16, 0x1.55555555555ffp-2, 0x3F81, 0x3F81, "a third of the way up, u one double below p = (x - lo)/(hi - lo)"},
+    {0x1.00aaaaaaaaaabp+0, FORMAT_BF16, 0x1.5555555555600p-2, 0x3F80, 0x3F80, "a third of the way up, u = p exactly"},
 };
 
 /* Whether x lies just inside a power of two, the value nearest it (as
@@ -1327,6 +1335,12 @@ START_TEST(stochastic_coin)
         mistake = ": at a power of two the neighbour below is half as far "
                   "as the one above: lo and hi are the two representable "
                   "values around x, not v ± one spacing";
+    else if (got == nearest && c->want != nearest &&
+             round_stochastic(c->x, c->format, c->u - 0x1p-20) != nearest)
+        mistake = ": u just below (x - lo)/(hi - lo) went down, though a u "
+                  "2^-20 lower goes up: u and p were compared in less than "
+                  "double precision (as floats?), where the two are one "
+                  "number; compare the doubles themselves";
     else if (got == nearest && c->want != nearest)
         mistake = ": that is the nearest value: the result was rounded to "
                   "nearest, u ignored";

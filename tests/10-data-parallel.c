@@ -922,16 +922,22 @@ static void add_ring_gather_tests(TCase *tc)
 
 START_TEST(tree_step_count)
 {
-    /* ⌈log2 P⌉ by hand: the least s with 2^s >= P. */
-    static const size_t want[][2] = {{1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3},
-                                     {7, 3}, {8, 3}, {9, 4}, {16, 4}, {17, 5}};
+    /* ⌈log2 P⌉ by hand: the least s with 2^s >= P; past 2^31 too,
+     * where 2^s no longer fits an int (a size_t holds any rank count). */
+    static const size_t want[][2] = {
+        {1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3}, {7, 3}, {8, 3}, {9, 4},
+        {16, 4}, {17, 5}, {(size_t)1 << 31, 31}, {((size_t)1 << 31) + 1, 32},
+        {((size_t)1 << 40) + 1, 41}};
     for (size_t i = 0; i < COUNT(want); i++) {
         size_t p = want[i][0], got = tree_steps(p);
         if (got == want[i][1])
             continue;
         size_t floor_log = want[i][1] - (((size_t)1 << want[i][1]) > p);
         const char *why =
-            got == floor_log
+            p > ((size_t)1 << 31) && got <= 31
+                ? "2^s was computed in int (1 << s), which overflows past "
+                  "s = 30: shift a size_t, (size_t)1 << s"
+            : got == floor_log
                 ? "⌊log2 P⌋, rounded down: with P not a power of two the "
                   "last ranks never send (with 5 ranks, rank 4's sum is "
                   "lost); the tree needs the least s with 2^s >= P"
@@ -1004,6 +1010,26 @@ START_TEST(tree_roles_by_hand)
                          want, want == '-' ? "" : " partner ",
                          want == '-' ? 0 : TREE5_PARTNER[r][step], why);
         }
+}
+END_TEST
+
+/* Far steps, where d = 2^s is past an int: with P = 2^33 ranks, step 32
+ * (d = 2^32) has rank 2^32, an odd multiple of d, send to rank 0, and
+ * rank 0 receive from it. */
+START_TEST(tree_roles_past_an_int)
+{
+    size_t ranks = (size_t)1 << 33, far = (size_t)1 << 32;
+    size_t to = 99, from = 99;
+    TreeRole sender = tree_reduce_step(far, ranks, 32, &to);
+    TreeRole root = tree_reduce_step(0, ranks, 32, &from);
+    ck_assert_msg(sender == TREE_SEND && to == 0 && root == TREE_RECEIVE &&
+                      from == far,
+                  "P = 2^33 ranks, step 32 (d = 2^32): rank 2^32 gave %c "
+                  "partner %zu, expected S partner 0, and rank 0 gave %c "
+                  "partner %zu, expected R partner %zu: d = 2^s must be "
+                  "computed in size_t, (size_t)1 << s; in int, 1 << 32 "
+                  "overflows", role_letter(sender), to, role_letter(root),
+                  from, far);
 }
 END_TEST
 
@@ -1121,6 +1147,7 @@ static void add_tree_tests(TCase *tc)
 {
     tcase_add_test(tc, tree_step_count);
     tcase_add_test(tc, tree_roles_by_hand);
+    tcase_add_test(tc, tree_roles_past_an_int);
     tcase_add_test(tc, tree_simulated);
 }
 

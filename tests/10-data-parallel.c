@@ -741,6 +741,28 @@ START_TEST(combine_weight_first)
 }
 END_TEST
 
+/* Counts past 2^32 (a size_t holds any count): shards of 2^32 and 3·2^32
+ * items with means 1 and 5 weigh 1/4 and 3/4: 0.25 + 3.75 = 4, exact. A
+ * total kept in 32 bits wraps to 0 there, and every weight is inf. */
+START_TEST(combine_counts_past_32_bits)
+{
+    const double m0[] = {1}, m1[] = {5};
+    const double *means[] = {m0, m1};
+    const size_t counts[] = {(size_t)1 << 32, (size_t)3 << 32};
+    double out[1] = {7.0};
+    combine_shard_means(means, counts, 2, 1, out);
+    ck_assert_msg(out[0] == 4.0,
+                  "combine_shard_means of shards of 2^32 and 3·2^32 items "
+                  "with means 1 and 5 gave %.17g, expected 4 = 1/4·1 + "
+                  "3/4·5%s", out[0],
+                  !isfinite(out[0])
+                      ? ": the total was kept in 32 bits (unsigned, int), "
+                        "where 2^32 + 3·2^32 wraps to 0; keep it in a size_t, "
+                        "as the counts are"
+                      : "");
+}
+END_TEST
+
 static void add_combine_tests(TCase *tc)
 {
     tcase_add_test(tc, combine_uneven);
@@ -751,6 +773,7 @@ static void add_combine_tests(TCase *tc)
     tcase_add_loop_test(tc, combine_non_finite_passed_on, 0, 2);
     tcase_add_test(tc, combine_called_again);
     tcase_add_test(tc, combine_weight_first);
+    tcase_add_test(tc, combine_counts_past_32_bits);
 }
 
 /* ===================================================== the ring's steps */

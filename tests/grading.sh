@@ -749,6 +749,20 @@ class_regrade_one_student() {
     make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=abe >"$g/regrade.out" 2>&1 ||
         { cat "$g/regrade.out"; return 1; }
     [ "$(sed -n 5p "$book" | cut -d, -f1)" = abe ] && [ "$(wc -l <"$book")" -eq 5 ] || { cat "$book"; return 1; }
+    # Two regrades started together: the second waits for the first, and
+    # both rows change (each read the gradebook and wrote back its own row,
+    # and the second lost the first's).
+    awk -f tools/make-stub.awk "solutions/$ch1.c" >"$class/ann/$ch1.c" &&
+        awk -f tools/make-stub.awk "solutions/$ch1.c" >"$class/cal/$ch1.c" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=ann >"$g/regrade-ann.out" 2>&1 &
+    ann_job=$!
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=cal >"$g/regrade-cal.out" 2>&1 ||
+        { cat "$g/regrade-cal.out"; return 1; }
+    wait "$ann_job" || { cat "$g/regrade-ann.out"; return 1; }
+    for s in ann cal; do
+        [ "$(grep "^$s," "$book" | cut -d, -f2)" = 0 ] ||
+            { echo "two regrades at once: $s's row was lost"; cat "$book"; return 1; }
+    done
     # Refused, the gradebook as it was: a student not in the class, and
     # another class folder into this class's OUT.
     kept=$(cat "$book")

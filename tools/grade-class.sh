@@ -72,6 +72,18 @@ fi
 mkdir -p "$out" 2>/dev/null && [ -w "$out" ] ||
     { printf '%s\n' "grade-class: OUT=$out: cannot write there (the folder for the gradebook and the students' reports)" >&2; exit 2; }
 out=$(cd "$out" && pwd)
+# One grade-class into an OUT-DIR at a time: two regrades started together
+# (STUDENT=a in one terminal, STUDENT=b in another) each read the gradebook
+# and wrote it back with its own row, and the second lost the first's. The
+# second waits. (No grader inherits the lock: one left running would hold
+# it.)
+if command -v flock >/dev/null 2>&1; then
+    exec 6>>"$out/.grade-class.lock"
+    flock -n 6 || {
+        printf '%s\n' "grade-class: waiting for another grade-class into $out_given to end" >&2
+        flock 6
+    }
+fi
 # One OUT-DIR, one class: its gradebook and reports are that class's.
 source_mark=$out/.grade-class-source
 if [ -f "$source_mark" ] && [ "$(cat "$source_mark")" != "$real_class" ]; then
@@ -171,7 +183,7 @@ unset IFS
 # once, before any student's earlier results are replaced: a mistyped
 # HIDDEN_TESTS, or a hidden suite that does not compile, stops here with
 # its message, and last time's gradebook and reports stay as they were.
-if ! "$root/tools/grade.sh" --prepare ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} "$class" </dev/null; then
+if ! "$root/tools/grade.sh" --prepare ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} "$class" </dev/null 6>&-; then
     printf '%s\n' "grade-class: nothing graded, and nothing in $out replaced" >&2
     exit 2
 fi
@@ -246,7 +258,7 @@ for dir in $students; do
     timeout -s KILL $((limit + 30)) "$root/tools/grade.sh" --sandbox --time-limit "$limit" \
         --json "$sdir/results.json" --tap "$sdir/results.tap" --report "$sdir/report.txt" \
         --results "$sdir/results.tsv" ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TESTS"} \
-        "$dir" >"$sdir/grade.log" 2>&1 </dev/null &
+        "$dir" >"$sdir/grade.log" 2>&1 </dev/null 6>&- &
     grader=$! launching=0
     wait "$grader"
     code=$?

@@ -568,6 +568,18 @@ static const double HDY[] = {1, 2, 3, 4};
 static const double HDW[] = {13, 18, 17, 24, 21, 30}, HDB[] = {4, 6};
 static const double HDX[] = {-1, 3, 6, -1, 8, 10};
 
+/* The hand case's backward pass with weights w, from dw = db = 0, dx
+ * holding 1000 (to be overwritten) and scratch holding nan. */
+static void hand_backward(const double *w, double *dw, double *db,
+                          double *dx, double *scratch)
+{
+    fill(dw, 6, 0.0);
+    fill(db, 2, 0.0);
+    fill(dx, 6, 1000.0);
+    fill(scratch, 6, NAN);
+    linear_backward(HX, w, HDY, 2, 3, 2, dw, db, dx, scratch);
+}
+
 /* Checks dw, db (which held dw0, db0) and dx (which held dx0) of the hand
  * case; `how` says how it was called. */
 static void check_hand_case(const double *dw, const double *db,
@@ -675,11 +687,7 @@ START_TEST(backward_dx_null)
     bool db_kept = memcmp(db, zero, sizeof db) == 0;
     if ((jw < 6 && dw_kept) || (jb < 2 && db_kept)) {
         double dw2[6], db2[2], dx2[6];
-        fill(dw2, 6, 0.0);
-        fill(db2, 2, 0.0);
-        fill(dx2, 6, 1000.0);
-        fill(scratch, 6, NAN);
-        linear_backward(HX, HW, HDY, 2, 3, 2, dw2, db2, dx2, scratch);
+        hand_backward(HW, dw2, db2, dx2, scratch);
         const char *which = jw < 6 && dw_kept && jb < 2 && db_kept ? "dw and db"
                             : jw < 6 && dw_kept                    ? "dw"
                                                                    : "db";
@@ -725,18 +733,10 @@ START_TEST(backward_w_changed_in_place)
     double dw[6], db[2], dx[6], scratch[6];
     const double zero[6] = {0};
     memcpy(w, HW, sizeof w);
-    fill(dw, 6, 0.0);
-    fill(db, 2, 0.0);
-    fill(dx, 6, 1000.0);
-    fill(scratch, 6, NAN);
-    linear_backward(HX, w, HDY, 2, 3, 2, dw, db, dx, scratch);
+    hand_backward(w, dw, db, dx, scratch);
     check_hand_case(dw, db, dx, zero, zero, 1000.0, 1.0, "");
     memcpy(w, w_step, sizeof w); /* the step, in place */
-    fill(dw, 6, 0.0);
-    fill(db, 2, 0.0);
-    fill(dx, 6, 1000.0);
-    fill(scratch, 6, NAN);
-    linear_backward(HX, w, HDY, 2, 3, 2, dw, db, dx, scratch);
+    hand_backward(w, dw, db, dx, scratch);
     size_t j = first_off(dx, want_dx, 6);
     if (j < 6) {
         const char *why =

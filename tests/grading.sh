@@ -779,6 +779,38 @@ class_regrade_one_student() {
 check "grade-class STUDENT=NAME regrades one student: its row replaced in place, every other row and report kept; a student not in the class, or another class into this OUT, is refused" \
     class_regrade_one_student
 
+# A regrade keeps to the hidden suites the gradebook was graded with. One
+# that left HIDDEN_TESTS out gave its student a row graded without them
+# (out of a smaller max, the hidden failure gone from first_failing), and
+# said nothing; one that gave them to a class graded without did the same
+# the other way. Both are refused now, the gradebook as it was; the same
+# folder again is taken.
+class_regrade_keeps_hidden_tests() {
+    class=$g/regrade-hidden/class out=$g/regrade-hidden/out
+    rm -rf "$g/regrade-hidden" && mkdir -p "$class/ann" && cp "solutions/$ch1.c" "$class/ann/" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" HIDDEN_TESTS="$g/instructor" \
+        >"$g/regrade-hidden.out" 2>&1 || { cat "$g/regrade-hidden.out"; return 1; }
+    kept=$(cat "$out/gradebook.csv")
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=ann >"$g/regrade-hidden.out" 2>&1 &&
+        { echo "a regrade without the class's HIDDEN_TESTS was taken:"; cat "$out/gradebook.csv"; return 1; }
+    grep -q "^grade-class: STUDENT=ann: the gradebook in $out was graded with HIDDEN_TESTS=/.*/instructor, and this regrade is without them" \
+        "$g/regrade-hidden.out" || { cat "$g/regrade-hidden.out"; return 1; }
+    [ "$(cat "$out/gradebook.csv")" = "$kept" ] || { echo "a refused regrade changed the gradebook"; return 1; }
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=ann HIDDEN_TESTS="$g/instructor" \
+        >"$g/regrade-hidden.out" 2>&1 || { cat "$g/regrade-hidden.out"; return 1; }
+    [ "$(cat "$out/gradebook.csv")" = "$kept" ] || { echo "the same regrade changed ann's row:"; cat "$out/gradebook.csv"; return 1; }
+    # The other way: a class graded without hidden suites.
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" >"$g/regrade-hidden.out" 2>&1 ||
+        { cat "$g/regrade-hidden.out"; return 1; }
+    kept=$(cat "$out/gradebook.csv")
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=ann HIDDEN_TESTS="$g/instructor" \
+        >"$g/regrade-hidden.out" 2>&1 && { echo "a regrade with HIDDEN_TESTS the class was not graded with was taken"; return 1; }
+    grep -q "^grade-class: STUDENT=ann: the gradebook in $out was graded without HIDDEN_TESTS, and this regrade is with HIDDEN_TESTS=" \
+        "$g/regrade-hidden.out" && [ "$(cat "$out/gradebook.csv")" = "$kept" ] || { cat "$g/regrade-hidden.out"; return 1; }
+}
+check "grade-class STUDENT=NAME keeps to the gradebook's HIDDEN_TESTS: a regrade without them, or with them for a class graded without, is refused" \
+    class_regrade_keeps_hidden_tests
+
 student_time_limit() {
     class=$g/slow-class
     submission "$class/dawdler" infinite-loop || return 1

@@ -30,7 +30,9 @@
 # gradebook is replaced, in its place; every other row stays as it was.
 # An OUT-DIR remembers which class folder it grades (.grade-class-source):
 # another class's gradebook there (two downloads both named
-# "submissions") is refused, not replaced.
+# "submissions") is refused, not replaced. It remembers its HIDDEN_TESTS
+# too (.grade-class-hidden): a regrade with others, or without them, is
+# refused.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -86,6 +88,10 @@ if command -v flock >/dev/null 2>&1; then
 fi
 # One OUT-DIR, one class: its gradebook and reports are that class's.
 source_mark=$out/.grade-class-source
+# (and one set of hidden suites: their folder, or nothing for none)
+hidden_mark=$out/.grade-class-hidden
+real_hidden=""
+[ -z "${HIDDEN_TESTS:-}" ] || real_hidden=$(realpath -m -- "$HIDDEN_TESTS")
 if [ -f "$source_mark" ] && [ "$(cat "$source_mark")" != "$real_class" ]; then
     printf '%s\n' "grade-class: OUT=$out_given holds the gradebook of $(cat "$source_mark"), not of $real_class: give this class a folder of its own (OUT=dir), or remove $out_given to replace it" >&2
     exit 2
@@ -137,6 +143,18 @@ if [ -n "$only" ]; then
         exit 2
     fi
     students=$class/$only total=1
+    # The other rows were graded with the hidden suites the gradebook's
+    # last whole grading had: a regrade that forgot HIDDEN_TESTS (or named
+    # another folder) gave one student a row without them, out of another
+    # max, with a hidden failure gone from first_failing, and said nothing.
+    # (An OUT an earlier version wrote has no record: taken as it is.)
+    if [ -f "$hidden_mark" ] && [ "$(cat "$hidden_mark")" != "$real_hidden" ]; then
+        was="without HIDDEN_TESTS" now="without them"
+        [ -z "$(cat "$hidden_mark")" ] || was="with HIDDEN_TESTS=$(cat "$hidden_mark")"
+        [ -z "$real_hidden" ] || now="with HIDDEN_TESTS=$real_hidden"
+        printf '%s\n' "grade-class: STUDENT=$only: the gradebook in $out_given was graded $was, and this regrade is $now: regrade with the same (or grade the whole class, without STUDENT, to change them)" >&2
+        exit 2
+    fi
     if [ -f "$out/gradebook.csv" ]; then
         if [ "$(head -n 1 "$out/gradebook.csv")" != "$header" ]; then
             printf '%s\n' "grade-class: STUDENT=$only: $out_given/gradebook.csv has other columns than this course's chapters: grade the whole class (without STUDENT) to replace it" >&2
@@ -232,6 +250,7 @@ n=0
 incomplete=""
 started=$(date +%s)
 printf '%s\n' "$real_class" >"$source_mark.tmp" && mv -f "$source_mark.tmp" "$source_mark"
+printf '%s\n' "$real_hidden" >"$hidden_mark.tmp" && mv -f "$hidden_mark.tmp" "$hidden_mark"
 # (Names and paths are printed with printf '%s': dash's echo would read
 # the escapes a folder's name may hold, such as \n.)
 if [ "$total" -eq 1 ]; then

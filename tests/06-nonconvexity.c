@@ -1082,6 +1082,38 @@ START_TEST(basin_label_checks_both_coordinates)
 }
 END_TEST
 
+/* The mirror image of nan_in_y_grad: the x entry is nan, the y entry
+ * finite. With steps left, a nan in x alone would be found one step later
+ * anyway (the point's x becomes nan); only where the budget is spent, here
+ * at the start with max_steps = 0, does a missing check on g[0] change the
+ * answer. */
+static void nan_in_x_grad(const double theta[2], const void *ctx, double g[2])
+{
+    (void)ctx;
+    g[0] = NAN;
+    g[1] = theta[1];
+}
+
+START_TEST(basin_label_checks_the_gradients_x_entry)
+{
+    /* From (0, 0.5) the gradient is (nan, 0.5): not finite, so
+     * BASIN_DIVERGED before max_steps = 0 is looked at. Unchecked, its
+     * norm hypot(nan, 0.5) is nan, which is not <= grad_tol, and the
+     * spent budget answers BASIN_UNFINISHED. */
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 0, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(nan_in_x_grad, 0.0, 0.5, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_UNFINISHED,
+                                       "the gradient's x entry is nan at the "
+                                       "start and went unnoticed: check "
+                                       "isfinite() on g[0] as well as g[1] "
+                                       "(a copy-paste slip that tests g[1] "
+                                       "twice?), before the step budget"},
+                                      {0, NULL}});
+}
+END_TEST
+
 START_TEST(basin_label_on_himmelblau)
 {
     /* Four starts near Himmelblau's maximum (-0.271, -0.923), from 0.23 to
@@ -1259,6 +1291,38 @@ START_TEST(basin_label_checks_in_the_contracts_order)
 }
 END_TEST
 
+START_TEST(basin_label_checks_the_start)
+{
+    /* "Before every step" includes the first: a start that is not finite
+     * is BASIN_DIVERGED, though no step has been taken yet.
+     * - On the plateau (see plateau_grad) at x = +inf, cosh x is inf and
+     *   the slope -1e308/inf is -0: the gradient is (-0, 0), of norm 0.
+     *   Without a check on the start, that reads as converged, and the
+     *   end point (+inf, 0) is infinitely far from (0, 0): BASIN_OTHER.
+     * - On the steep slope along y from (0, -inf), the gradient is
+     *   (0, 1e307), finite and not small; with max_steps = 0 a missing
+     *   check on the start answers BASIN_UNFINISHED.
+     * A point checked only after each step (right after it moved) misses
+     * both. */
+    static const char START_NOT_CHECKED[] =
+        "the start itself is not finite: the contract's checks come before "
+        "every step, the first one too, and a non-finite point is "
+        "BASIN_DIVERGED before convergence or the budget is looked at; "
+        "check the point at the top of the loop, not only after moving it";
+    BasinConfig cfg = {.lr = 1.0, .max_steps = 100, .grad_tol = 1e-9,
+                       .radius = 1e-3};
+    expect_label(plateau_grad, INFINITY, 0.0, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_OTHER, START_NOT_CHECKED},
+                                      {0, NULL}});
+    cfg.max_steps = 0;
+    expect_label(steep_slope_y_grad, 0.0, -INFINITY, bowl_minimum, 1, &cfg,
+                 BASIN_DIVERGED,
+                 (const WrongLabel[]){{BASIN_UNFINISHED, START_NOT_CHECKED},
+                                      {0, NULL}});
+}
+END_TEST
+
 /* f(x, y) = (x + y)²/2: a valley of minima along x + y = 0, with
  * ∇f = (x + y, x + y). */
 static void valley_grad(const double theta[2], const void *ctx,
@@ -1331,6 +1395,8 @@ static void add_basin_tests(TCase *tc)
     tcase_add_test(tc, basin_label_checks_in_the_contracts_order);
     tcase_add_test(tc, basin_label_steps_both_coordinates_at_once);
     tcase_add_test(tc, basin_label_with_no_minima_listed);
+    tcase_add_test(tc, basin_label_checks_the_gradients_x_entry);
+    tcase_add_test(tc, basin_label_checks_the_start);
 }
 
 /* ============================================= hidden_units_identical() */

@@ -763,6 +763,40 @@ START_TEST(combine_counts_past_32_bits)
 }
 END_TEST
 
+/* out holds n numbers, and each mean n: nothing past them is read or
+ * written. Here each array has one more slot than n = 2: the means carry
+ * 1000 and -1000 there, out carries 4321. Shards of 1 and 3 items (total
+ * 4) with means (2, -4) and (6, 12): out = (1/4·2 + 3/4·6, 1/4·-4 +
+ * 3/4·12) = (0.5 + 4.5, -1 + 9) = (5, 8), exact. A loop that also visits
+ * i = n adds 1/4·1000 + 3/4·-1000 = -500 to the 4321 there. */
+START_TEST(combine_writes_n_numbers_only)
+{
+    const double m0[] = {2, -4, 1000}, m1[] = {6, 12, -1000};
+    const double *means[] = {m0, m1};
+    const size_t counts[] = {1, 3};
+    double out[3] = {NAN, NAN, 4321.0};
+    combine_shard_means(means, counts, 2, 2, out);
+    ck_assert_msg(out[2] == 4321.0,
+                  "combine_shard_means with n = 2 changed out[2], past the "
+                  "n = 2 numbers of out (4321 became %.17g): the "
+                  "coordinates are i = 0 to n - 1, so loop with i < n, not "
+                  "i <= n (which also reads one past the end of every "
+                  "mean)", out[2]);
+    const double want[] = {5.0, 8.0};
+    for (size_t i = 0; i < 2; i++) {
+        if (out[i] == want[i])
+            continue;
+        double m[] = {means[0][i], means[1][i]};
+        const char *why = combine_mistake(out[i], m, counts, 2);
+        ck_abort_msg("combine_shard_means of shards of 1 and 3 items with "
+                     "means (2, -4) and (6, 12) gave %.17g at coordinate "
+                     "%zu, expected %g = 1/4·%g + 3/4·%g: %s", out[i], i,
+                     want[i], m[0], m[1],
+                     why ? why : "weight each mean by its share of the items");
+    }
+}
+END_TEST
+
 static void add_combine_tests(TCase *tc)
 {
     tcase_add_test(tc, combine_uneven);
@@ -774,6 +808,7 @@ static void add_combine_tests(TCase *tc)
     tcase_add_test(tc, combine_called_again);
     tcase_add_test(tc, combine_weight_first);
     tcase_add_test(tc, combine_counts_past_32_bits);
+    tcase_add_test(tc, combine_writes_n_numbers_only);
 }
 
 /* ===================================================== the ring's steps */

@@ -807,8 +807,20 @@ class_regrade_keeps_hidden_tests() {
         >"$g/regrade-hidden.out" 2>&1 && { echo "a regrade with HIDDEN_TESTS the class was not graded with was taken"; return 1; }
     grep -q "^grade-class: STUDENT=ann: the gradebook in $out was graded without HIDDEN_TESTS, and this regrade is with HIDDEN_TESTS=" \
         "$g/regrade-hidden.out" && [ "$(cat "$out/gradebook.csv")" = "$kept" ] || { cat "$g/regrade-hidden.out"; return 1; }
+    # The progress line's points when the first failure is hidden (its
+    # first_failing is quoted, with a comma: ann once had
+    # '20/"01-gradient-descent/instructor-parabola (fail points').
+    mkdir -p "$g/instructor-fails" && sed 's/w == 2\.0/w == -2.0/' "$g/instructor/$ch1.c" >"$g/instructor-fails/$ch1.c" || return 1
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/regrade-hidden/fails" HIDDEN_TESTS="$g/instructor-fails" \
+        >"$g/regrade-hidden.out" 2>&1 || { cat "$g/regrade-hidden.out"; return 1; }
+    at=$(($(echo $all_chapters | wc -w) + 2))
+    points=$(sed -n 2p "$g/regrade-hidden/fails/gradebook.csv" | cut -d, -f$at,$((at + 1)) | tr , /)
+    grep -q ',"01-gradient-descent/instructor-parabola (fail, hidden)"$' "$g/regrade-hidden/fails/gradebook.csv" &&
+        grep -qxF "[1 of 1] ann: $points points" "$(sed 's/ ([0-9]* s)$//' "$g/regrade-hidden.out" >"$g/progress" && echo "$g/progress")" &&
+        grep -q "^Graded 1 student in " "$g/regrade-hidden.out" ||
+        { echo "the progress line's points are not the gradebook's $points:"; cat "$g/regrade-hidden.out"; return 1; }
 }
-check "grade-class STUDENT=NAME keeps to the gradebook's HIDDEN_TESTS: a regrade without them, or with them for a class graded without, is refused" \
+check "grade-class STUDENT=NAME keeps to the gradebook's HIDDEN_TESTS: a regrade without them, or with them for a class graded without, is refused; a hidden first failure leaves the progress line's points whole" \
     class_regrade_keeps_hidden_tests
 
 student_time_limit() {
@@ -875,8 +887,40 @@ class_stops_when_stopped() {
     [ -z "$(ls -A "$out" | grep '^\.gradebook')" ] || { echo "a temporary gradebook was left"; return 1; }
     dawdler_gone() { ! dawdler_runs && ! pgrep -f -- "grade.sh .*$class/dawdler" >/dev/null; }
     within 10 dawdler_gone || { echo "the dawdler's grading outlived grade-class"; ps -eo pid,args | grep -F dawdler; return 1; }
+    # A regrade stopped keeps the gradebook and the student's reports as
+    # they were: stopped while the student's tests run, and stopped while
+    # the new row goes in (an awk that waits there widens that moment: the
+    # stop once emptied the rows mid-replacement, and the gradebook was
+    # written back with none).
+    book=$(cat "$out/gradebook.csv") reports=$(listing_of "$out/ann")
+    # (chapter 1 alone, hung: the others are missing, graded at once)
+    submission "$class/ann" infinite-loop && find "$class/ann" -name '*.c' ! -name "$ch1.c" -delete || return 1
+    ann=$(pwd)/$(grader_scratch "$class/ann")/
+    ann_runs() { ps -eo args | grep -F "$ann" | grep -q '\.tests'; }
+    ann_done() { ! ann_runs; }
+    mark=$g/slow-awk/replacing
+    mkdir -p "$g/slow-awk" && printf '%s\n' '#!/bin/sh' "case \"\$*\" in *mode=regrade*) : >'$mark'; sleep 30 ;; esac" \
+        "exec $(command -v awk) \"\$@\"" >"$g/slow-awk/awk" && chmod +x "$g/slow-awk/awk" || return 1
+    in_regrade() { [ -e "$mark" ]; }
+    for moment in ann_runs in_regrade; do
+        rm -f "$mark"
+        STUDENT_TIME_LIMIT=60 STUDENT=ann PATH=$g/slow-awk:$PATH setsid env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS \
+            tools/grade-class.sh "$class" "$out" >"$g/stopped.out" 2>"$g/stopped.err" &
+        pid=$!
+        within 120 $moment || { kill -s KILL -- "-$pid"; echo "the regrade never got to $moment"; cat "$g/stopped.out"; return 1; }
+        kill -s TERM -- "-$pid"
+        wait "$pid"
+        status=$?
+        [ "$status" -eq 130 ] && grep -q "^grade-class: stopped while regrading ann; the gradebook and ann's reports are as they were" "$g/stopped.err" ||
+            { echo "status $status"; cat "$g/stopped.err"; return 1; }
+        [ "$(cat "$out/gradebook.csv")" = "$book" ] || { echo "a regrade stopped at $moment changed the gradebook:"; cat "$out/gradebook.csv"; return 1; }
+        [ "$(listing_of "$out/ann")" = "$reports" ] || { echo "a regrade stopped at $moment changed ann's reports"; ls -la "$out/ann"; return 1; }
+        [ -z "$(ls -A "$out" | grep '^\.\(gradebook\|regrade\)')" ] || { echo "a temporary file was left:"; ls -A "$out"; return 1; }
+        # (ann's wait for a hung test is the one it gets graded with next: a new one)
+        within 10 ann_done || { echo "ann's grading outlived the regrade"; return 1; }
+    done
 }
-check "grade-class stopped half-way: the student's grader stops too, the gradebook keeps the students before, nothing half-made is left" \
+check "grade-class stopped half-way: the student's grader stops too, the gradebook keeps the students before, nothing half-made is left; a regrade stopped leaves the gradebook and that student's reports as they were" \
     class_stops_when_stopped
 
 # The grader's own make stopping before it compiles a student's file (as
@@ -1225,8 +1269,21 @@ report_is_text() {
     row=$(student='=HYPERLINK("x")' awk -F '\t' -v mode=gradebook -v stems=01-gradient-descent \
               -f tools/report.awk "$g/one-row.tsv")
     case "$row" in "\"'=HYPERLINK"*) ;; *) echo "a formula-like name reached the gradebook as $row"; return 1 ;; esac
+    # No two names make one field: =x and '=x once both became '=x, and a
+    # regrade of one replaced the other's row too. And a semicolon is
+    # quoted, for a spreadsheet that splits at semicolons ("b;=1+1;" was a
+    # name, a live formula and a name).
+    field_of() {
+        student=$1 awk -F '\t' -v mode=gradebook -v stems=01-gradient-descent -f tools/report.awk "$g/one-row.tsv" |
+            sed 's/,.*//'
+    }
+    [ "$(field_of '=x')" = "'=x" ] && [ "$(field_of "'=x")" = "''=x" ] && [ "$(field_of "'x")" = "''x" ] ||
+        { echo "two names, one field: $(field_of '=x') and $(field_of "'=x")"; return 1; }
+    [ "$(field_of 'b;=1+1;')" = '"b;=1+1;"' ] || { echo "a semicolon left unquoted: $(field_of 'b;=1+1;')"; return 1; }
+    both=$(printf "'=x,20\n''=x,0\n" | student="'=x" row="''=x,20" awk -v mode=regrade -f tools/report.awk)
+    [ "$both" = "$(printf "'=x,20\n''=x,20")" ] || { echo "a regrade of '=x replaced:"; printf '%s\n' "$both"; return 1; }
 }
-check "the report is text: escapes and bad bytes dropped, a planted FIFO replaced, formula-like names kept as text" report_is_text
+check "the report is text: escapes and bad bytes dropped, a planted FIFO replaced, formula-like names kept as text, one field per name, semicolons quoted" report_is_text
 
 # make grade runs a submission's tests in a sandbox (bubblewrap): this one
 # tries, from inside its mse_loss(), to write into another student's report

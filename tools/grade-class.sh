@@ -219,14 +219,25 @@ write_gradebook() {
 file_mode=$(printf '%o' $((0666 & ~0$(umask))))
 # (A dot-name: no student's folder has one.)
 book_tmp=$(mktemp "$out/.gradebook.XXXXXX") || exit 2
-trap 'rm -f "$book_tmp"' EXIT
+# A regrade keeps the student's old reports here until the new row is in
+# the gradebook (a dot-name again).
+kept=""
+trap 'rm -f "$book_tmp"; [ -z "$kept" ] || rm -rf "$kept"' EXIT
 # Stopped (Ctrl-C; a TERM or HUP, as a closed terminal or a cancelled job
 # sends): the student being graded is stopped with its grader, which
 # timeout runs in a process group of its own that a Ctrl-C does not
 # reach; its half-written reports go, and the gradebook keeps the students
 # graded before. (The grader went on alone, wrote its reports, and the
-# gradebook had no row for them.)
+# gradebook had no row for them.) A regrade stopped leaves the gradebook
+# file alone, whole as its last atomic rename left it, and puts the
+# student's old reports back beside their old row: it once rewrote the
+# gradebook from rows the stop had emptied mid-replacement (every row
+# lost), and left the old row with its reports deleted.
 grader="" launching=0
+put_back_reports() {
+    [ -n "$kept" ] || return 0
+    rm -rf "$sdir" && mv "$kept/reports" "$sdir" && rm -rf "$kept" && kept=""
+}
 stopped() {
     trap - INT TERM HUP
     # (Stopped between the grader's start and `grader=$!`: $! is it.)
@@ -235,12 +246,14 @@ stopped() {
         kill -s TERM "$grader" 2>/dev/null
         wait "$grader" 2>/dev/null
         rm -rf "$sdir"
-        if [ -n "$only" ]; then
-            printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps its rows as they were" >&2
-        else
-            printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps the $((n - 1)) students graded before" >&2
-        fi
     fi
+    if [ -n "$only" ]; then
+        put_back_reports
+        printf '%s\n' "grade-class: stopped while regrading $only; the gradebook and $only's reports are as they were" >&2
+        exit 130
+    fi
+    [ -z "$grader" ] ||
+        printf '%s\n' "grade-class: stopped while grading $student; the gradebook keeps the $((n - 1)) students graded before" >&2
     write_gradebook
     exit 130
 }
@@ -267,6 +280,9 @@ for dir in $students; do
     n=$((n + 1))
     student=$(basename "$dir")
     sdir=$out/$student
+    if [ -n "$only" ] && [ -d "$sdir" ]; then
+        kept=$(mktemp -d "$out/.regrade.XXXXXX") && mv "$sdir" "$kept/reports" || exit 2
+    fi
     rm -rf "$sdir"
     mkdir -p "$sdir" && : >"$sdir/.grade-class-report"
     t0=$(date +%s)
@@ -286,13 +302,17 @@ for dir in $students; do
     if [ "$code" -eq 3 ]; then
         cat "$sdir/grade.log" >&2
         printf '%s\n' "grade-class: stopped at $student: the course's files changed while it ran (the gradebook keeps the students graded before)" >&2
+        put_back_reports
         write_gradebook
         exit 3
     fi
     if [ "$code" -le 1 ] && [ -s "$sdir/results.tsv" ]; then
         row=$(student=$student awk -F '\t' -v mode=gradebook -v stems="$stems" \
                   -f "$root/tools/report.awk" "$sdir/results.tsv")
-        score=$(printf '%s\n' "$row" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }')
+        # (total and max stand before the last field, first_failing, which
+        # is quoted when it says ", hidden": counted from the end.)
+        score=$(printf '%s\n' "$row" | awk '{ sub(/,("[^"]*"|[^,"]*)$/, ""); n = split($0, f, ",")
+                                               print f[n - 1] "/" f[n] }')
         printf '%s\n' "[$n of $total] $student: $score points (${seconds} s)"
         # A chapter file missing is most often a folder laid out otherwise
         # (one level deeper, a file renamed by the download): said again at
@@ -314,11 +334,13 @@ for dir in $students; do
         rows=$(printf '%s' "$rows" | row=$row student=$student awk -v mode=regrade -f "$root/tools/report.awk")
         rows="$rows
 "
+        # The new row is in the gradebook: the old reports have no row now.
+        write_gradebook && { gone=$kept kept=""; [ -z "$gone" ] || rm -rf "$gone"; }
     else
         rows="$rows$row
 "
+        write_gradebook
     fi
-    write_gradebook
     IFS='
 '
 done
@@ -330,6 +352,8 @@ fi
 if [ -n "$only" ]; then
     printf '%s\n' "Regraded $only in $(($(date +%s) - started)) s: its row of $out/gradebook.csv replaced, the others kept"
 else
-    printf '%s\n' "Graded $n students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+    students=students
+    [ "$n" -ne 1 ] || students=student
+    printf '%s\n' "Graded $n $students in $(($(date +%s) - started)) s: $out/gradebook.csv"
 fi
 [ "$failed" -eq 0 ]

@@ -64,10 +64,14 @@ function unbuilt(status) {
 
 # A CSV field, quoted where needed. One that starts with = + - @ (a
 # student's folder named "=cmd|...", say) would be a live formula in a
-# spreadsheet: a leading apostrophe keeps it text.
+# spreadsheet: a leading apostrophe keeps it text. One that starts with an
+# apostrophe gets another, so that no two names give one field (=x and
+# '=x once did, and a regrade of one replaced both rows). A semicolon is
+# quoted too: a spreadsheet set to split at semicolons (as Excel is where
+# the decimal point is a comma) read "b;=1+1" as a name and a formula.
 function csv_field(s) {
-    if (s ~ /^[=+@-]/) s = "'" s
-    if (s ~ /[",\n\r]/ || s ~ /^[ \t]|[ \t]$/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
+    if (s ~ /^[=+@'-]/) s = "'" s
+    if (s ~ /[",;\n\r]/ || s ~ /^[ \t]|[ \t]$/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
     return s
 }
 

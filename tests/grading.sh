@@ -434,7 +434,9 @@ check "the score table shows what the code does now: a compile error after a pas
 # stopped there; the next grading must give full marks.
 interrupted_compile_leaves_nothing() {
     d=$g/interrupted
-    rm -rf "$d" && submission "$d" || return 1
+    # (Its scratch folder too: one an earlier self-test left holds the
+    # built tests, and the grading then compiles nothing to stop.)
+    rm -rf "$d" && mkdir -p "$d" && rm -rf "$(CC=$g/slow-cc; grader_scratch "$d")" && submission "$d" || return 1
     printf '%s\n' '#!/bin/sh' \
         'case " $* " in *" -E "*"$CH1_SOURCE"*)' \
         '    if [ -e "$ARMED" ]; then' \
@@ -964,9 +966,12 @@ hints_name_the_exercise() {
     grep -q 'linreg-train, linreg_train() .*: FAIL' "$g/hint.out" && grep -qF "Hint: $want" "$g/hint.out" ||
         { cat "$g/hint.out"; return 1; }
     ! make --no-print-directory -s hint EX=no-such-exercise EXERCISES="$g/hint" >/dev/null 2>&1 || return 1
-    make --no-print-directory -s hint EXERCISES=solutions | grep -q 'Every exercise passes' || return 1
+    make --no-print-directory -s hint EXERCISES=solutions | grep -q '^Every exercise passes: no hint needed' || return 1
+    # One chapter complete is said of that chapter, not of every one.
+    make --no-print-directory -s hint CH=01 EXERCISES=solutions | grep -q '^Every exercise of chapter 01 passes: no hint needed' ||
+        return 1
 }
-check "make hint CH=01 and make hint EX=... print the right exercise's hint" hints_name_the_exercise
+check "make hint CH=01 and make hint EX=... print the right exercise's hint; CH=01 complete is said of chapter 01 alone" hints_name_the_exercise
 
 # make check EX=NAME (or NN/NAME) grades that exercise: its status and
 # diagnostic, and its verdict as the exit status.
@@ -1151,7 +1156,7 @@ check "make reset and make restore EX=... and EX=01 on a file with Windows line 
 # solution over chapter 1's file, and expects a re-grade to full marks of
 # that chapter, then a clean stop on SIGINT (what Ctrl-C sends).
 watch_regrades() {
-    watch_and_save "watch-$1" "$1" '^Score: 0/' 'Every exercise passes' 01 || return 1
+    watch_and_save "watch-$1" "$1" '^Score: 0/' 'Every exercise of chapter 01 passes' 01 || return 1
     [ "$code" -eq 0 ] || { echo "exit status $code after Ctrl-C"; return 1; }
     tail -n 1 "$out" | grep -q 'Stopped watching.' || { tail -n 3 "$out"; return 1; }
     [ "$(grep -c '^Score: ' "$out")" -eq 2 ] || { echo "graded other than twice"; cat "$out"; return 1; }
@@ -1986,6 +1991,21 @@ rows_are_not_text() {
     grep -qF "[1 of 1] mallory$row: 0/" "$g/inject.out" || { cat "$g/inject.out"; return 1; }
 }
 check "a submission's text (a compiler message, a folder's name) holding a row written with escapes adds no row and no point" rows_are_not_text
+
+# A chapter file past 1 MB is refused unread, said so with its size, and
+# never copied: one of gigabytes (or a sparse one claiming them, made in no
+# time) filled the grader's disk, outside any sandbox, before any check
+# could refuse it. (2 MB of NULs here, which the old grader copied and the
+# compiler took for an empty file.)
+large_file_refused_unread() {
+    rm -rf "$g/large" "$g/large-out" && mkdir -p "$g/large" && truncate -s 2M "$g/large/$ch1.c" || return 1
+    make --no-print-directory -s grade SUBMISSION="$g/large" CH=01 OUT="$g/large-out" >"$g/large.out" 2>&1
+    grep -q "is refused by the grader: the file holds 2097152 bytes, and a chapter's file may hold at most 1048576 (1 MB" \
+        "$g/large-out/report.txt" || { echo "not refused for its size:"; cat "$g/large.out"; return 1; }
+    [ -z "$(find "$(grader_scratch "$g/large")" -name "$ch1.c*" 2>/dev/null)" ] ||
+        { echo "the large file was copied:"; ls -la "$(grader_scratch "$g/large")"; return 1; }
+}
+check "a chapter file past 1 MB is refused unread, with its size, and never copied" large_file_refused_unread
 
 # A folder graded again without a chapter's file (another student's folder
 # at the same path, say) leaves no copy of the old file, nor its

@@ -537,6 +537,11 @@ near_misses() {
 }
 regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }
 
+# A chapter's file is some kilobytes (the largest solution, chapter 4's,
+# 13 kB); a megabyte is room for every comment and printf a student adds.
+max_source_bytes=1048576
+too_large() { [ "$(stat -c %s -- "$1" 2>/dev/null || echo 0)" -gt "$max_source_bytes" ]; }
+
 # Text that came from a submission (compiler messages quote its lines; a
 # test's message can hold what its code printed) is shown as text: control
 # characters, which could repaint a terminal with a fake report, are
@@ -673,6 +678,10 @@ files=""
 for stem in $stems; do
     source=$(source_of "$stem")
     regular_file "$source" || { rm -f "$work/$stem".*; continue; }
+    # (Too large a file is not copied at all: a file of gigabytes, or a
+    # sparse one that claims them, filled the grader's disk here, outside
+    # any sandbox, before anything could refuse it.)
+    too_large "$source" && { rm -f "$work/$stem".*; continue; }
     # (Copied by cat, not cp, which gives a new copy the source's mode: a
     # read-only copy left here stops every later make of this user's. A
     # file that cannot be read loses its copy from an earlier grading.)
@@ -748,6 +757,10 @@ for stem in $stems; do
             message="$message: make reset EX=${stem%%-*}$where writes a fresh copy of the stub"
         fi
         message="$message$(near_misses)"
+    elif too_large "$source"; then
+        note="refused"
+        printf '%s\n' "error: the file holds $(stat -c %s -- "$source") bytes, and a chapter's file may hold at most $max_source_bytes (1 MB; the largest reference solution holds 13 kB)" >"$work/$stem.errors"
+        message="$source is refused by the grader: $(sed 's/^error: //' "$work/$stem.errors")"
     elif [ ! -e "$work/$stem.c" ]; then
         note="missing"; message="$source cannot be read by the grader ($(id -un)): its permissions (ls -l) keep it out"
     elif [ ! -x "$work/$stem.tests" ] && [ ! -e "$work/$stem.log" ]; then

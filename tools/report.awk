@@ -45,6 +45,12 @@ mode == "regrade" {
     next
 }
 
+# "Every exercise", scoped to the chapter when only one was graded (CH=07):
+# said of all, it read as if the chapters before were done too.
+function every(what) {
+    return nchapters == 1 ? what " of chapter " substr(cstem[1], 1, 2) : what
+}
+
 # A status in capitals, letter by letter: awk's toupper follows the locale,
 # and under tr_TR it leaves the i of "fail" small ("FAiL").
 function mark(status,    out, i, k) {
@@ -180,7 +186,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
     pct = total_max ? int(100 * total / total_max) : 0
     printf "\nScore: %d/%d points (%d%%)\n", total, total_max, pct
     if (!first && !hidden_failed) {
-        print "\nEvery exercise passes."
+        print "\n" every("Every exercise") " passes."
         if (next_chapter != "" && nchapters == 1) {
             split(next_chapter, nx, "\t")
             printf "Chapter %s is complete. Next: chapter %s, %s: read chapters/%s.md (%s), then make check CH=%s.\n",
@@ -205,7 +211,7 @@ function table(    c, i, first, hidden_failed, pct, wname, wfunc, wmark, row) {
             if (section[first] != "") printf "  Read: %s\n", where(first)
         }
     } else {
-        print "\nEvery visible exercise passes."
+        print "\n" every("Every visible exercise") " passes."
     }
     if (hidden_failed)
         printf "%s%d hidden test%s failed: %s counted in the score, and %s details are for your instructor.\n",
@@ -286,8 +292,8 @@ function hint_of(want,    i, pick, found, chapters, near) {
         return 2
     }
     if (!pick) {
-        for (i = 1; i <= n; i++) if (status[i] != "pass") { print "Every visible exercise passes; a hidden test failed (its details are for your instructor)."; return 0 }
-        print "Every exercise passes: no hint needed."
+        for (i = 1; i <= n; i++) if (status[i] != "pass") { print every("Every visible exercise") " passes; a hidden test failed (its details are for your instructor)."; return 0 }
+        print every("Every exercise") " passes: no hint needed."
         return 0
     }
     if (hidden[pick]) {

@@ -772,6 +772,9 @@ class_regrade_one_student() {
         { echo "STUDENT=zed was taken"; return 1; }
     grep -qF "grade-class: STUDENT=zed: $(cd "$class" && pwd) has no student folder of that name" "$g/regrade.out" ||
         { cat "$g/regrade.out"; return 1; }
+    # (run as a script, past make's own check for line breaks)
+    STUDENT=$(printf 'ann\ncal') tools/grade-class.sh "$class" "$out" >"$g/regrade.out" 2>&1 && { echo "a STUDENT of two lines was taken"; return 1; }
+    grep -qxF "grade-class: STUDENT must be one folder's name, on one line" "$g/regrade.out" || { cat "$g/regrade.out"; return 1; }
     make --no-print-directory -s grade-class SUBMISSIONS="$g/regrade/other/class" OUT="$out" >"$g/regrade.out" 2>&1 &&
         { echo "another class's grading replaced this one's gradebook"; return 1; }
     grep -qF "grade-class: OUT=$out holds the gradebook of $(cd "$class" && pwd), not of $(cd "$g/regrade/other/class" && pwd)" "$g/regrade.out" ||

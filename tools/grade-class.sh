@@ -138,6 +138,10 @@ header=$(printf 'student'; for s in $stems; do printf ',%s' "$s"; done; printf '
 only=${STUDENT:-}
 rows=""
 if [ -n "$only" ]; then
+    # (A name of two lines would be two patterns to grep below, and match
+    # either student's folder.)
+    case $only in *'
+'*) printf '%s\n' "grade-class: STUDENT must be one folder's name, on one line" >&2; exit 2 ;; esac
     if ! printf '%s\n' "$students" | grep -qxF -- "$class/$only"; then
         printf '%s\n' "grade-class: STUDENT=$only: $class has no student folder of that name (the folder's name, as in the gradebook's first column)" >&2
         exit 2

@@ -58,8 +58,9 @@ double cosine_lr(double base_lr, double eta_min, size_t k, size_t t_max);
 
 /* CosineAnnealingLR's chainable step, from lr (the rate of step k - 1):
  *   k = 0:                        lr
- *   k - 1 - t_max a multiple of 2·t_max (where the ratio below would
- *   divide by zero):              lr + (base_lr - eta_min)·(1 - cos(π/t_max))/2
+ *   (k - 1) mod 2·t_max = t_max, that is k - 1 = t_max, 3·t_max,
+ *   5·t_max, ... (where the ratio below would divide by zero):
+ *                                 lr + (base_lr - eta_min)·(1 - cos(π/t_max))/2
  *   otherwise:  (1 + cos(π·k/t_max)) / (1 + cos(π·(k - 1)/t_max))
  *               · (lr - eta_min) + eta_min
  * Mathematically equal to cosine_lr; in floating point it differs by a
@@ -214,9 +215,11 @@ typedef struct {
 double smooth_loss(SmoothedLoss *s, double loss);
 
 /* The range test's suggestion: the index i (0 <= i < n - 1) where the
- * smoothed loss falls fastest against log lr, the most negative
- *   (smoothed[i+1] - smoothed[i]) / (log lrs[i+1] - log lrs[i]);
- * the first such i on a tie. lrs ascend; n >= 2. */
+ * smoothed loss falls fastest against log lr, the smallest slope
+ *   (smoothed[i+1] - smoothed[i]) / (log lrs[i+1] - log lrs[i]),
+ * compared with its sign, negative or not: the steepest fall, or, where
+ * the loss only rises, the gentlest rise. The first such i on a tie. lrs
+ * ascend; n >= 2. */
 size_t lr_suggestion(const double *lrs, const double *smoothed, size_t n);
 
 #endif

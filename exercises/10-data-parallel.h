@@ -90,7 +90,10 @@ typedef enum { TREE_IDLE, TREE_SEND, TREE_RECEIVE } TreeRole;
 
 /* The number of steps of the reduce over `ranks` >= 1 ranks: the least s
  * with 2^s >= ranks, ⌈log2 P⌉ (0 for one rank, 2 for 3 or 4, 3 for 5 to
- * 8). The broadcast takes as many. */
+ * 8). The count is a size_t and may be any value up to SIZE_MAX / 2 + 1
+ * (2^63 with a 64-bit size_t), far past what an int or a 32-bit unsigned
+ * holds: 2^31 + 1 ranks take 32 steps, 2^40 + 1 take 41. The broadcast
+ * takes as many steps. */
 size_t tree_steps(size_t ranks);
 
 /* What rank `rank` (of `ranks`) does at step s of the reduce

@@ -83,7 +83,7 @@ static const char *const ULPS =
  * step after the bottom of the cosine. */
 static const char *const NO_SPECIAL_CASE =
     "the ratio divided by zero just after the bottom of the cosine: where "
-    "k - 1 - t_max is a multiple of 2·t_max, add (base_lr - eta_min)·(1 - "
+    "(k - 1) mod 2·t_max = t_max, add (base_lr - eta_min)·(1 - "
     "cos(π/t_max))/2 to the rate instead";
 
 /* ============================================================ the chain
@@ -726,9 +726,9 @@ START_TEST(cosine_next_hand_worked)
                      "chained: step %zu, handed %.17g, gave %.17g, expected "
                      "%g: %s", k, before, lr, want[k],
                      lr < 0.0  ? NEGATIVE
-                     : special ? "k - 1 - t_max is a multiple of 2·t_max: "
-                                 "add (base_lr - eta_min)·(1 - cos(π/t_max))"
-                                 "/2 to the rate handed in"
+                     : special ? "(k - 1) mod 2·t_max = t_max here: add "
+                                 "(base_lr - eta_min)·(1 - cos(π/t_max))/2 "
+                                 "to the rate handed in"
                      : close_to(lr, closed_cosine(1.0, 0.25, k, 3))
                          ? CLOSED_FORM
                          : "scale lr - eta_min by the ratio of 1 + cos at k "
@@ -747,8 +747,8 @@ START_TEST(cosine_next_hand_worked)
                       "CosineAnnealingLR(T_max 1, eta_min 0) from 1, chained: "
                       "step %zu, handed %.17g, gave %.17g, expected %g: %s", k,
                       before, lr, bottom_or_top,
-                      isnan(lr) ? "a nan: the special case (k - 1 - t_max a "
-                                  "multiple of 2·t_max) did not fire, and "
+                      isnan(lr) ? "a nan: the special case ((k - 1) mod "
+                                  "2·t_max = t_max) did not fire, and "
                                   "the ratio divided 0 by 0; with t_max 1 it "
                                   "holds at every even k from 2"
                                 : "with t_max 1 the rate falls to eta_min "
@@ -1629,12 +1629,25 @@ START_TEST(is_better_than_the_start)
         c.mode = cases[i].mode;
         c.threshold_mode = cases[i].tm;
         bool got = plateau_is_better(&c, cases[i].current, cases[i].best);
+        /* The min-mode rel bound multiplied out, best - best·threshold,
+         * is inf - inf = nan at the start, and no value is below a nan.
+         * (In max mode best + best·threshold is -inf + -inf = -inf.) */
+        double best = cases[i].best;
+        bool expanded_nan = c.mode == PLATEAU_MIN &&
+                            c.threshold_mode == THRESHOLD_REL &&
+                            isnan(best - best * c.threshold);
         ck_assert_msg(got,
                       "plateau_is_better(mode %s, threshold 1e-4 %s): %g "
                       "against the starting best %g gave false; any finite "
-                      "value is better than the start", MODE_NAME[c.mode],
+                      "value is better than the start%s", MODE_NAME[c.mode],
                       THRESHOLD_NAME[c.threshold_mode], cases[i].current,
-                      cases[i].best);
+                      best,
+                      expanded_nan
+                          ? " (best - best·threshold is inf - inf = nan "
+                            "there, and every comparison with a nan is "
+                            "false: write the header's product, best·(1 - "
+                            "threshold), which stays inf)"
+                          : "");
     }
 }
 END_TEST

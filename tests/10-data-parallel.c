@@ -25,11 +25,16 @@
  *     2^P - 1 is exact and a value lost or added twice shows.
  * When a wrong answer is one a known mistake gives, the message names it.
  */
+#define _POSIX_C_SOURCE 200809L /* sigsetjmp, sigaction, alarm */
 #include "grading.h"
 
 #include <math.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "10-data-parallel.h"
 
@@ -978,6 +983,40 @@ static void add_ring_gather_tests(TCase *tc)
 
 /* ============================================================ the tree */
 
+/* A call that may never return, made under an alarm: 2^s shifted in 32
+ * bits (1u << s) never reaches a P past 2^31, so the loop that looks for
+ * the least s with 2^s >= P runs on until the test's time is up, and the
+ * failure would say only "timeout". The right loop takes at most 64
+ * shifts; after a second the handler jumps back, and the failure can name
+ * the shift. */
+static sigjmp_buf hang_jump;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    siglongjmp(hang_jump, 1);
+}
+
+/* tree_steps(ranks) into *steps, or false when it had not returned after
+ * a second. */
+static bool tree_steps_returns(size_t ranks, size_t *steps)
+{
+    volatile bool returned = false;
+    struct sigaction sa, before;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, &before);
+    if (!sigsetjmp(hang_jump, 1)) {
+        alarm(1);
+        *steps = tree_steps(ranks);
+        returned = true;
+    }
+    alarm(0);
+    sigaction(SIGALRM, &before, NULL);
+    return returned;
+}
+
 START_TEST(tree_step_count)
 {
     /* ⌈log2 P⌉ by hand: the least s with 2^s >= P; past 2^31 too,
@@ -987,7 +1026,18 @@ START_TEST(tree_step_count)
         {16, 4}, {17, 5}, {(size_t)1 << 31, 31}, {((size_t)1 << 31) + 1, 32},
         {((size_t)1 << 40) + 1, 41}};
     for (size_t i = 0; i < COUNT(want); i++) {
-        size_t p = want[i][0], got = tree_steps(p);
+        size_t p = want[i][0], got = 0;
+        if (!tree_steps_returns(p, &got))
+            ck_abort_msg("tree_steps(%zu ranks) had not returned after a "
+                         "second, expected %zu: %s", p, want[i][1],
+                         p > ((size_t)1 << 31)
+                             ? "2^s was computed in 32 bits (1u << s), "
+                               "which never reaches a P past 2^31 (a shift "
+                               "by 32 or more is undefined, and on most "
+                               "machines starts again from 1), so the loop "
+                               "never ends: shift a size_t, (size_t)1 << s"
+                             : "the loop never ends: stop at the least s "
+                               "with 2^s >= P");
         if (got == want[i][1])
             continue;
         size_t floor_log = want[i][1] - (((size_t)1 << want[i][1]) > p);
@@ -1027,6 +1077,19 @@ static char role_letter(TreeRole role)
          : role == TREE_IDLE ? '-' : '?';
 }
 
+/* A role as the failures print it: "S partner 0", and "-" alone for an
+ * idle rank that left *partner at the test's 99 (an idle rank has no
+ * partner to show); an idle rank that wrote it shows what it wrote. */
+static void role_text(char *text, size_t size, char letter, size_t partner)
+{
+    if (letter == '-' && partner == 99)
+        snprintf(text, size, "-");
+    else if (letter == '-')
+        snprintf(text, size, "- (with *partner set to %zu)", partner);
+    else
+        snprintf(text, size, "%c partner %zu", letter, partner);
+}
+
 START_TEST(tree_roles_by_hand)
 {
     for (size_t step = 0; step < 3; step++)
@@ -1060,13 +1123,13 @@ START_TEST(tree_roles_by_hand)
                     ? "the roles are swapped: an odd multiple of 2^s sends "
                       "down to rank - 2^s, so that the sum gathers at rank 0"
                     : "see the header's three cases";
-            ck_abort_msg("tree_reduce_step(rank %zu, P 5, step %zu) gave "
-                         "%c%s%zu, expected %c%s%zu (R receives, S sends, - "
-                         "idle): %s", r, step, got,
-                         got == '-' && partner == 99 ? "" : " partner ",
-                         got == '-' && partner == 99 ? 0 : partner,
-                         want, want == '-' ? "" : " partner ",
-                         want == '-' ? 0 : TREE5_PARTNER[r][step], why);
+            char gave[64], expected[64];
+            role_text(gave, sizeof gave, got, partner);
+            role_text(expected, sizeof expected, want,
+                      want == '-' ? 99 : TREE5_PARTNER[r][step]);
+            ck_abort_msg("tree_reduce_step(rank %zu, P 5, step %zu) gave %s, "
+                         "expected %s (R receives, S sends, - idle): %s", r,
+                         step, gave, expected, why);
         }
 }
 END_TEST

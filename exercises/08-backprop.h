@@ -17,7 +17,9 @@
  * PyTorch's nn.Linear.weight, so that a row of x times w walks w row by
  * row. Where a sum has an order, the contract states it: the chapter's
  * fast matrix product (lib/matmul.h) adds in that same order, so your
- * plain loops and the fast product give the very same bits.
+ * plain loops and the fast product give the very same bits. Where two
+ * formulas for one number round differently (the softmax's), the
+ * contract names the one the reference uses, for the same bits again.
  */
 #ifndef EXERCISES_08_BACKPROP_H
 #define EXERCISES_08_BACKPROP_H
@@ -85,10 +87,17 @@ void activation_backward(Activation f, const double *z, const double *a,
 /* The mean cross-entropy of a minibatch of n examples, each with `classes`
  * logits (n × classes) and a label labels[i] < classes:
  *   loss = (1/n) Σ_i [ log Σ_c exp(z[i][c]) - z[i][labels[i]] ]
- * with the log-sum-exp taken as m + log Σ_c exp(z[i][c] - m), m the row's
- * largest logit, so that any finite logits give a finite loss. Unless
- * dlogits is NULL, writes the gradient of that mean loss (n × classes):
- *   dlogits[i][c] = (softmax(z[i])[c] - [c == labels[i]]) / n. */
+ * with the log-sum-exp of row i taken as
+ *   m   = the row's largest logit
+ *   s   = exp(z[i][0] - m) + exp(z[i][1] - m) + ...   (increasing c)
+ *   lse = m + log(s)
+ * so that any finite logits give a finite loss. The rows' lse -
+ * z[i][labels[i]] are added in increasing i, and the total divided by n.
+ * Unless dlogits is NULL, writes the gradient of that mean loss
+ * (n × classes):
+ *   dlogits[i][c] = (p - [c == labels[i]]) / n,  p = exp(z[i][c] - lse)
+ * p is softmax(z[i])[c], taken as exp(z - lse) rather than exp(z - m)/s:
+ * the two are equal in exact arithmetic but not in doubles. */
 double softmax_cross_entropy(const double *logits, const uint8_t *labels,
                              size_t n, size_t classes, double *dlogits);
 

@@ -15,7 +15,9 @@
  *     plain loop in that order must give the student's result bit for bit
  *     (memcmp), on inputs of 53-bit mantissas spread over 2^±12, where
  *     another order (the bias added last, k or i backwards) gives other
- *     bits.
+ *     bits. Likewise the softmax cross-entropy's formula as its header
+ *     writes it (p = exp(z - lse), not exp(z - m)/Σ), on logits where the
+ *     textbook's forms give other bits.
  *   - IEEE facts: max(±inf, 0), and where e^±z overflows or underflows
  *     (σ and σ' far out, e^-1000 below the smallest subnormal).
  *   - PyTorch 1.13 itself for init_std(): tests/08-backprop.torch.h holds
@@ -1597,7 +1599,8 @@ static const char *dlogits_mistake(const double *got, const double *want,
     for (size_t j = 0; j < count; j++)
         if (!isfinite(got[j]))
             return "dlogits is not finite: exp of a large logit overflows; "
-                   "take p = exp(z - m - log Σ exp(z - m)), m the row's max";
+                   "take p = exp(z - lse), lse = m + log Σ exp(z - m), m the "
+                   "row's max";
     return NULL;
 }
 
@@ -1806,6 +1809,131 @@ START_TEST(ce_edges)
 }
 END_TEST
 
+/* The contract's formula to the letter, a plain loop (m, then s over c
+ * upwards, lse = m + log s, p = exp(z - lse), the rows' terms added
+ * upwards and divided by n), and variants that are the same numbers in
+ * exact arithmetic but round differently. */
+typedef enum {
+    CEB_RIGHT,
+    CEB_QUOTIENT,     /* p = exp(z - m)/s */
+    CEB_TWO_SHIFTS,   /* p = exp(z - m - log s) */
+    CEB_TIMES_INV_N,  /* the total and p - onehot times 1/n */
+    CEB_ROWS_DIVIDED  /* each row's term divided by n, then added */
+} CebKind;
+
+static double ce_formula(CebKind kind, const double *logits,
+                         const uint8_t *labels, size_t n, size_t classes,
+                         double *dlogits)
+{
+    double total = 0.0, inv_n = 1.0 / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        const double *z = logits + i * classes;
+        double m = z[0];
+        for (size_t c = 1; c < classes; c++)
+            m = z[c] > m ? z[c] : m;
+        double s = 0.0;
+        for (size_t c = 0; c < classes; c++)
+            s += exp(z[c] - m);
+        double lse = m + log(s);
+        double term = lse - z[labels[i]];
+        total += kind == CEB_ROWS_DIVIDED ? term / (double)n : term;
+        for (size_t c = 0; c < classes; c++) {
+            double p = kind == CEB_QUOTIENT     ? exp(z[c] - m) / s
+                       : kind == CEB_TWO_SHIFTS ? exp(z[c] - m - log(s))
+                                                : exp(z[c] - lse);
+            double g = p - (double)(c == labels[i]);
+            dlogits[i * classes + c] =
+                kind == CEB_TIMES_INV_N ? g * inv_n : g / (double)n;
+        }
+    }
+    return kind == CEB_ROWS_DIVIDED  ? total
+           : kind == CEB_TIMES_INV_N ? total * inv_n
+                                     : total / (double)n;
+}
+
+START_TEST(ce_formula_bit_exact)
+{
+    /* n 6, classes 7, logits in [-4, 4) with full mantissas, labels all
+     * over: the loss and dlogits must be the contract's formula to the
+     * last bit. On these logits every variant of ce_formula gives other
+     * bits than the contract's (exp(z - m)/s in 27 of the 42 entries of
+     * dlogits), though none is 1e-12 away from them. */
+    enum { N = 6, C = 7 };
+    const uint8_t labels[N] = {3, 0, 6, 2, 6, 5};
+    double z[N * C], d[N * C], want[N * C], v[N * C];
+    fill_unit(z, N * C, 800);
+    for (size_t j = 0; j < N * C; j++)
+        z[j] *= 4.0;
+    fill(d, N * C, NAN);
+    double loss = softmax_cross_entropy(z, labels, N, C, d);
+    double want_loss = ce_formula(CEB_RIGHT, z, labels, N, C, want);
+    if (loss == want_loss && same_bits(d, want, N * C))
+        return;
+    /* Wrong beyond rounding: the value tests' diagnosis. */
+    check_ce("6 examples of 7 classes", loss, d, NAN, z, labels, N, C,
+             want_loss, want);
+    const char *why = NULL;
+    if (same_bits(d, want, N * C)) { /* the loss alone parts */
+        static const struct {
+            CebKind kind;
+            const char *why;
+        } kinds[] = {
+            {CEB_ROWS_DIVIDED, "each row's term was divided by n before it "
+                               "was added: the contract adds the rows' lse "
+                               "- z[label] and divides the total by n once"},
+            {CEB_TIMES_INV_N, "the total was multiplied by 1/n: the contract "
+                              "divides it by n, and x·(1/n) rounds twice "
+                              "where x/n rounds once"},
+        };
+        for (size_t t = 0; !why && t < COUNT(kinds); t++)
+            if (loss == ce_formula(kinds[t].kind, z, labels, N, C, v))
+                why = kinds[t].why;
+        ck_abort_msg("softmax_cross_entropy on 6 × 7 logits in [-4, 4): the "
+                     "loss is %.17g, the contract's formula gives %.17g: %s",
+                     loss, want_loss,
+                     why ? why : "the right loss to within rounding, by "
+                                 "another formula: add lse - "
+                                 "z[i][labels[i]] over the rows in "
+                                 "increasing i, lse = m + log(s), and divide "
+                                 "the total by n");
+    }
+    static const struct {
+        CebKind kind;
+        const char *why;
+    } kinds[] = {
+        {CEB_QUOTIENT, "the softmax was taken as exp(z-m)/sum: the same "
+                       "number as the contract's exp(z - lse) in exact "
+                       "arithmetic, but not in doubles, and the network's "
+                       "numbers then part from the reference's in the last "
+                       "bits; take p = exp(z[c] - lse), lse = m + log(sum): "
+                       "one exp, no division"},
+        {CEB_TWO_SHIFTS, "the softmax was taken as exp(z - m - log(sum)): "
+                         "two subtractions, two roundings, where the "
+                         "contract has one; take lse = m + log(sum) once per "
+                         "row, then p = exp(z[c] - lse)"},
+        {CEB_TIMES_INV_N, "the gradient was multiplied by 1/n: the contract "
+                          "divides p - [c == label] by n, and x·(1/n) rounds "
+                          "twice where x/n rounds once"},
+    };
+    for (size_t t = 0; !why && t < COUNT(kinds); t++) {
+        ce_formula(kinds[t].kind, z, labels, N, C, v);
+        if (same_bits(d, v, N * C))
+            why = kinds[t].why;
+    }
+    size_t j = 0;
+    while (j + 1 < N * C && same_bits(d + j, want + j, 1))
+        j++;
+    ck_abort_msg("softmax_cross_entropy on 6 × 7 logits in [-4, 4): "
+                 "dlogits[%zu][%zu] is %.17g, the contract's formula gives "
+                 "%.17g: %s", j / C, j % C, d[j], want[j],
+                 why ? why : "the right gradient to within rounding, by "
+                             "another formula: the contract's is p = "
+                             "exp(z[i][c] - lse), lse = m + log(s), s = Σ_c "
+                             "exp(z[i][c] - m) added in increasing c, and "
+                             "dlogits[i][c] = (p - [c == labels[i]]) / n");
+}
+END_TEST
+
 static void add_ce_tests(TCase *tc)
 {
     tcase_add_test(tc, ce_hand_worked);
@@ -1814,6 +1942,7 @@ static void add_ce_tests(TCase *tc)
     tcase_add_test(tc, ce_dlogits_null);
     tcase_add_test(tc, ce_finite_differences);
     tcase_add_test(tc, ce_edges);
+    tcase_add_test(tc, ce_formula_bit_exact);
 }
 
 /* ====================================================== relative_error()
@@ -2251,7 +2380,9 @@ static const char *init_mistake(double got, InitScheme scheme, Activation f,
         return "He's gain √2 used with the sigmoid: √2 is ReLU's gain; the "
                "sigmoid's, as calculate_gain gives it, is 1";
     if (f == ACTIVATION_TANH && close_to(got, want * 0.6))
-        return "tanh's gain is 5/3 (calculate_gain('tanh')), not 1";
+        return "tanh's gain is 5/3 (calculate_gain('tanh')), not 1: if you "
+               "wrote 5 / 3, that is integer division in C, whose quotient "
+               "is 1; write 5.0 / 3";
     if (f != ACTIVATION_RELU && close_to(got, want * sqrt(2.0) / g))
         return "the gain √2 belongs to ReLU alone: tanh's is 5/3, the "
                "sigmoid's and the identity's 1";
@@ -2383,8 +2514,8 @@ static const Exercise exercises[] = {
     {"softmax-cross-entropy", "softmax_cross_entropy()", 3,
      "Softmax and cross-entropy",
      "Per row, subtract the largest logit before exponentiating; the loss "
-     "is the mean over the batch, and its gradient the softmax minus the "
-     "one-hot label, divided by n.",
+     "is the mean over the batch, and its gradient the softmax, taken as "
+     "exp(z - lse), minus the one-hot label, divided by n.",
      add_ce_tests},
     {"relative-error", "relative_error()", 1, "Checking the gradient",
      "The size of the difference over the largest of |a|, |b| and "

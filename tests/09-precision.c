@@ -846,6 +846,21 @@ static const char *scaler_factor_mistake(const LossScaler *start,
     return why;
 }
 
+/* A scale as the messages show it: an exact power of two far from 1 as
+ * 2^k, so that 2^128 (one step past the float32 range) and FLT_MAX
+ * (3.40282347e+38, just below it) cannot be mistaken for each other as
+ * %g would print them both; anything else to 9 digits, a float's. */
+static const char *show_scale(double v, char buf[32])
+{
+    int e;
+    double m = frexp(v, &e); /* v = m·2^e, m in [0.5, 1) */
+    if (m == 0.5 && (e - 1 > 20 || e - 1 < -20))
+        snprintf(buf, 32, "2^%d", e - 1);
+    else
+        snprintf(buf, 32, "%.9g", v);
+    return buf;
+}
+
 /* Runs a scaler from `start` through PyTorch's flags and compares every
  * step. */
 static void check_scaler_history(LossScaler start, const bool *found,
@@ -871,8 +886,9 @@ static void check_scaler_history(LossScaler start, const bool *found,
                 "the growth tracker was not reset on overflow: an overflow "
                 "starts the count of clean steps again from 0" :
             !found[k] && s.scale > FLT_MAX ?
-                "the scale grew past float32's largest value: PyTorch keeps "
-                "the scale as a float32 and does not grow it to inf" :
+                "the scale grew past float32's largest value, FLT_MAX = "
+                "3.40282347e+38 (just below 2^128): PyTorch keeps the scale "
+                "as a float32 and does not grow it to inf" :
             factor ? factor :
             !found[k] && scales[k] > before && s.scale == before ?
                 "no growth after growth_interval clean steps in a row "
@@ -891,13 +907,20 @@ static void check_scaler_history(LossScaler start, const bool *found,
                 "the growth tracker counts clean steps in a row and goes "
                 "back to 0 when the scale grows" :
                 "follow torch._amp_update_scale_'s two branches";
-        ck_abort_msg("loss_scaler_update from scale %g, growth_interval "
-                     "%zu, growth_factor %g, backoff_factor %g: after update "
-                     "%zu (found_inf %s) the scale is %g and the tracker %zu, "
-                     "PyTorch's are %g and %zu: %s", start.scale,
+        char start_scale[32], before_scale[32], got_scale[32], want_scale[32];
+        ck_abort_msg("loss_scaler_update, a scaler started at scale %s "
+                     "(growth_interval %zu, growth_factor %g, backoff_factor "
+                     "%g): update %zu of %zu (found_inf %s) took the scale "
+                     "from %s to %s and the tracker from %zu to %zu; "
+                     "PyTorch's are %s and %zu: %s",
+                     show_scale(start.scale, start_scale),
                      start.growth_interval, start.growth_factor,
-                     start.backoff_factor, k, found[k] ? "true" : "false",
-                     s.scale, s.growth_tracker, scales[k], trackers[k], why);
+                     start.backoff_factor, k + 1, n,
+                     found[k] ? "true" : "false",
+                     show_scale(before, before_scale),
+                     show_scale(s.scale, got_scale), tracker_before,
+                     s.growth_tracker, show_scale(scales[k], want_scale),
+                     trackers[k], why);
     }
 }
 

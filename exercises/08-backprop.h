@@ -18,7 +18,8 @@
  * row. Where a sum has an order, the contract states it: the chapter's
  * fast matrix product (lib/matmul.h) adds in that same order, so your
  * plain loops and the fast product give the very same bits. Where two
- * formulas for one number round differently (the softmax's), the
+ * formulas for one number round differently (the sigmoid's, a slope's,
+ * the softmax's, the gradient check's quotient, an initial scale's), the
  * contract names the one the reference uses, for the same bits again.
  */
 #ifndef EXERCISES_08_BACKPROP_H
@@ -69,16 +70,27 @@ typedef enum {
     ACTIVATION_IDENTITY
 } Activation;
 
-/* a[j] = f(z[j]) for the count entries of z: ReLU max(z, 0), tanh, the
- * logistic sigmoid 1/(1 + e^-z) (without overflow for any z: no
- * intermediate may be inf), or z itself. */
+/* a[j] = f(z[j]) for the count entries of z: ReLU max(z, 0), tanh
+ * (math.h's tanh()), the logistic sigmoid 1/(1 + e^-z), or z itself. The
+ * sigmoid is taken as
+ *   e = exp(-|z|)
+ *   a = 1/(1 + e)   for z >= 0
+ *   a = e/(1 + e)   for z < 0
+ * so that no intermediate is inf for any z. For z < 0 that is not always
+ * the same double as 1/(1 + exp(-z)), nor is a tanh built from exp
+ * always tanh()'s. */
 void activation_forward(Activation f, const double *z, size_t count,
                         double *a);
 
-/* dz[j] = da[j]·f'(z[j]), given the forward pass's input z and output
- * a = f(z) (use whichever makes f' cheapest). ReLU's derivative is 1
- * where z > 0 and 0 where z <= 0 (at the kink, 0, as PyTorch takes it);
- * tanh' = 1 - tanh², σ' = σ·(1 - σ). dz is written. */
+/* dz[j] = da[j]·s, s = f'(z[j]) the slope, given the forward pass's
+ * input z and output a = f(z). ReLU's slope is 1 where z > 0 and 0 where
+ * z <= 0 (at the kink, 0, as PyTorch takes it), the identity's 1; tanh's,
+ * 1 - tanh², and the sigmoid's, σ·(1 - σ), are taken from a:
+ *   tanh:     s = 1 - a·a
+ *   sigmoid:  s = a·(1 - a)
+ * the slope first, then da[j]·s. (1 - a)·(1 + a), a - a·a and
+ * da·a·(1 - a) (which C multiplies from the left) are the same numbers
+ * in exact arithmetic but not in doubles. dz is written. */
 void activation_backward(Activation f, const double *z, const double *a,
                          const double *da, size_t count, double *dz);
 
@@ -112,13 +124,22 @@ double softmax_cross_entropy(const double *logits, const uint8_t *labels,
 double relative_error(double a, double b);
 
 /* Checks the analytic gradient `grad` of `loss` at theta on `count` of its
- * coordinates, coords[0..count-1]: for each, the central difference
+ * coordinates, coords[0..count-1]: for each, j = coords[t], the central
+ * difference
  *   (loss(θ + h·e_j) - loss(θ - h·e_j)) / (2h)
- * is compared with grad[j] by relative_error. Returns the largest relative
- * error (0 when count is 0); an error that is nan (a nan loss, or a nan in
- * grad) counts as the largest of all, so the result is then nan, whatever
- * the other coordinates gave. theta may change during the call but holds
- * exactly its original values when the function returns. */
+ * is compared with grad[j] by relative_error. With saved the value θ_j
+ * holds on entry, that is
+ *   up    = loss with θ_j = saved + h
+ *   down  = loss with θ_j = saved - h
+ *   error = relative_error(grad[j], (up - down) / (2.0·h))
+ * each point set from saved (saved + h - 2h is not always saved - h in
+ * doubles), and the difference divided by 2.0·h itself, not by the
+ * distance (saved + h) - (saved - h) between the rounded points, which
+ * is not always 2h. Returns the largest relative error (0 when count is
+ * 0); an error that is nan (a nan loss, or a nan in grad) counts as the
+ * largest of all, so the result is then nan, whatever the other
+ * coordinates gave. theta may change during the call but holds exactly
+ * its original values when the function returns. */
 double gradient_check(LossFn loss, const void *ctx, double *theta,
                       const double *grad, const size_t *coords, size_t count,
                       double h);
@@ -137,7 +158,10 @@ typedef enum {
  * sigmoid and for none (IDENTITY):
  *   Xavier: gain·√(2 / (fan_in + fan_out))
  *   He:     gain / √fan_in
- * fan_in, fan_out >= 1. */
+ * computed as PyTorch does, in that order: gain * sqrt(2.0 / (fan_in +
+ * fan_out)) and gain / sqrt(fan_in), with gain = sqrt(2.0), 5.0 / 3 or
+ * 1, which give PyTorch's very doubles; gain·√(1/fan_in), √(2/fan_in)
+ * for ReLU or gain·√2/√(fan_in + fan_out) do not. fan_in, fan_out >= 1. */
 double init_std(InitScheme scheme, Activation activation, size_t fan_in,
                 size_t fan_out);
 

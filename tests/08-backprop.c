@@ -76,6 +76,17 @@ static bool same_bits(const double *a, const double *b, size_t count)
     return memcmp(a, b, count * sizeof *a) == 0;
 }
 
+/* The first entry whose bits differ from want's (the last one when none
+ * but it is left: callers ask only after same_bits said some entry does). */
+static size_t first_other_bits(const double *got, const double *want,
+                               size_t count)
+{
+    size_t j = 0;
+    while (j + 1 < count && same_bits(got + j, want + j, 1))
+        j++;
+    return j;
+}
+
 static void fill(double *a, size_t count, double value)
 {
     for (size_t j = 0; j < count; j++)
@@ -1352,9 +1363,7 @@ START_TEST(activation_forward_bit_exact)
             want[j] = act_formula(ACT_RIGHT, f, z[j]);
         if (same_bits(a, want, N))
             continue;
-        size_t j = 0;
-        while (j + 1 < N && same_bits(a + j, want + j, 1))
-            j++;
+        size_t j = first_other_bits(a, want, N);
         const char *why = NULL;
         if (isnan(a[j]))
             why = "a[j] was not written: is the function still the stub?";
@@ -1635,9 +1644,7 @@ START_TEST(activation_backward_bit_exact)
         activation_backward(f, z, a, da, N, dz);
         if (same_bits(dz, want, N))
             continue;
-        size_t j = 0;
-        while (j + 1 < N && same_bits(dz + j, want + j, 1))
-            j++;
+        size_t j = first_other_bits(dz, want, N);
         const char *why = NULL;
         if (dz[j] == 1000.0)
             why = "dz[j] was not written: is the function still the stub?";
@@ -2142,9 +2149,7 @@ START_TEST(ce_formula_bit_exact)
         if (same_bits(d, v, N * C))
             why = kinds[t].why;
     }
-    size_t j = 0;
-    while (j + 1 < N * C && same_bits(d + j, want + j, 1))
-        j++;
+    size_t j = first_other_bits(d, want, N * C);
     ck_abort_msg("softmax_cross_entropy on 6 × 7 logits in [-4, 4): "
                  "dlogits[%zu][%zu] is %.17g, the contract's formula gives "
                  "%.17g: %s", j / C, j % C, d[j], want[j],

@@ -1630,8 +1630,10 @@ START_TEST(is_better_than_the_start)
         c.threshold_mode = cases[i].tm;
         bool got = plateau_is_better(&c, cases[i].current, cases[i].best);
         /* The min-mode rel bound multiplied out, best - best·threshold,
-         * is inf - inf = nan at the start, and no value is below a nan.
-         * (In max mode best + best·threshold is -inf + -inf = -inf.) */
+         * is inf - inf = nan at the start, and no value is below a nan:
+         * said as a possibility, since these inputs alone do not show
+         * that the student wrote it. (In max mode best + best·threshold
+         * is -inf + -inf = -inf.) */
         double best = cases[i].best;
         bool expanded_nan = c.mode == PLATEAU_MIN &&
                             c.threshold_mode == THRESHOLD_REL &&
@@ -1643,10 +1645,10 @@ START_TEST(is_better_than_the_start)
                       THRESHOLD_NAME[c.threshold_mode], cases[i].current,
                       best,
                       expanded_nan
-                          ? " (best - best·threshold is inf - inf = nan "
-                            "there, and every comparison with a nan is "
-                            "false: write the header's product, best·(1 - "
-                            "threshold), which stays inf)"
+                          ? " (a bound written best - best·threshold is "
+                            "inf - inf = nan there, and every comparison "
+                            "with a nan is false: write the header's "
+                            "product, best·(1 - threshold), which stays inf)"
                           : "");
     }
 }

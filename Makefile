@@ -212,10 +212,12 @@ endif
 # chapters' code being the reference, reruns the chapter's experiments into
 # build/try/ and compares them with the reference runs (tools/try.sh).
 TRY := $(if $(CH),$(patsubst exercises/%.h,%,$(wildcard exercises/$(CH)-*.h exercises/0$(CH)-*.h)))
-# Each rerun may take TRY_TIME_LIMIT seconds: a loop of yours that never
-# ends is stopped and named (the reference's longest run, chapter 8's
-# training, takes 16 s on an idle core, twice that on a busy machine).
-TRY_TIME_LIMIT ?= 300
+# A rerun still going after 300 s is stopped and named: a loop of yours
+# that never ends (the reference's longest run, chapter 8's training,
+# takes 16 s on an idle core, twice that on a busy machine). A run that
+# correct but slower code of yours may need longer over is given longer
+# in its runs file (tools/run-experiments.sh); TRY_TIME_LIMIT=SECONDS
+# sets the limit of every run.
 # The student's object, or the reference one, for chapter $1.
 try_object = $(if $(filter $1,$(TRY)),build/try/obj/$1.o,build/obj/solutions/$1.o)
 
@@ -258,7 +260,7 @@ build/try/obj/%.o: exercises/%.h build/grade/list/%.keep FORCE
 try: deps
 	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): there is no chapter $(CH); the chapters are $(sort $(foreach h,$(wildcard exercises/[0-9][0-9]-*.h),$(firstword $(subst -, ,$(notdir $h)))))" >&2; exit 2; }
-	@case $(call quote,$(TRY_TIME_LIMIT)) in ''|*[!0-9]*|0*) echo "make try: TRY_TIME_LIMIT="$(call quote,$(TRY_TIME_LIMIT))": expected whole seconds for each run, such as 300" >&2; exit 2 ;; esac
+	@case $(call quote,$(TRY_TIME_LIMIT)) in *[!0-9]*|0*) echo "make try: TRY_TIME_LIMIT="$(call quote,$(TRY_TIME_LIMIT))": expected whole seconds for each run, such as 300" >&2; exit 2 ;; esac
 	@test -f $(call quote,$(EXERCISES)/$(TRY).c) || { echo $(call quote,make try: there is no $(EXERCISES)/$(TRY).c: make reset EX=$(firstword $(subst -, ,$(TRY)))$(if $(filter-out exercises,$(EXERCISES)), EXERCISES=$(call quote,$(EXERCISES))) writes a fresh copy of the stub) >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \

@@ -16,9 +16,12 @@
 # own messages on standard error, a crash's "Segmentation fault") to
 # DATA-DIR/NAME.printed instead of the terminal, where side-by-side runs
 # would interleave it; a run that fails also leaves DATA-DIR/NAME.failed.
-# There each run also has a time limit, TRY_TIME_LIMIT seconds (300 by
-# default): a student's loop that never ends is stopped, and its
-# NAME.printed says so, where make try sat silent until Ctrl-C.
+# There each run also has a time limit: a student's loop that never ends
+# is stopped, and its NAME.printed says so, where make try sat silent
+# until Ctrl-C. The limit is TRY_TIME_LIMIT seconds when it is set, for
+# every run; otherwise 300 s, or what the runs file gives a run that a
+# correct but slow student's code takes longer over, in a line
+#     # try: NAME may run SECONDS s: WHY
 #
 # The experiments run side by side: each becomes a target of a small
 # makefile (DATA-DIR/.experiments.mk) that make runs with the jobs of the
@@ -46,7 +49,7 @@ rules=$dir/.experiments.mk
 # PRINTED=1: standard output is written line by line (stdbuf, where there
 # is one), so that it keeps its order with standard error in NAME.printed
 # and the lines printed just before a crash are not lost in a buffer.
-printed=${PRINTED:-0} linebuf="" limit=${TRY_TIME_LIMIT:-300}
+printed=${PRINTED:-0} linebuf="" limit=${TRY_TIME_LIMIT:-}
 [ "$printed" = 1 ] && command -v stdbuf >/dev/null 2>&1 && linebuf="stdbuf -oL "
 for runs in "$@"; do
     printf '%s\t%s\n' "$bindir/$(basename "$runs" .runs)" "$runs"
@@ -69,6 +72,7 @@ done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" -v limit="$limit"
         program = $1; runs = $2
         while ((got = getline line < runs) > 0) {
             split(line, word, /[ \t]+/)
+            if (line ~ /^# try: [^ \t]+ may run [0-9]+ s:/) may_run[word[3]] = word[6]
             if (word[1] == "" || word[1] ~ /^#/) continue
             n++
             name[n] = word[1]; prog[n] = program; file[n] = runs
@@ -102,8 +106,9 @@ done | awk -F '\t' -v printed="$printed" -v linebuf="$linebuf" -v limit="$limit"
             # ignored TERM and KILL followed 5 s later. --foreground keeps
             # the run in make'"'"'s process group, where Ctrl-C reaches it:
             # in a group of its own it ran on to the limit.)
-            limited = printed == 1 ? "timeout --foreground -k 5 " limit " " : ""
-            stopped = printed == 1 ? sprintf(" case $$? in 124|137) echo %s >>%s.printed;; esac;", recipe_word("stopped after " limit " s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)"), name[k]) : ""
+            seconds = limit != "" ? limit : name[k] in may_run ? may_run[name[k]] : 300
+            limited = printed == 1 ? "timeout --foreground -k 5 " seconds " " : ""
+            stopped = printed == 1 ? sprintf(" case $$? in 124|137) echo %s >>%s.printed;; esac;", recipe_word("stopped after " seconds " s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)"), name[k]) : ""
             failed = sprintf("run-experiments: %s: \047%s\047 failed: %s %s", file[k], name[k], prog[k], args[k])
             printf "\n\t@%s%s%s %s --out %s.csv%s || {%s echo %s >&2;%s exit 1; }\n",
                 limited, linebuf, recipe_word(prog[k]), args[k], name[k], logs, stopped, recipe_word(failed), mark

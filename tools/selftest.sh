@@ -1232,6 +1232,33 @@ in_group one-code-path &&
     check "make try stops a run that never ends after TRY_TIME_LIMIT seconds and names it; TRY_TIME_LIMIT=abc is refused" \
         try_stops_a_run_that_never_ends
 
+# A correct chapter 8 of plain loops trains for 7 minutes and more: the
+# 300 s every run had stopped it as "a loop that never ends?", and the
+# lesson sent the student to TRY_TIME_LIMIT=1800. A runs file gives such a
+# run longer ("# try: NAME may run SECONDS s: WHY"); TRY_TIME_LIMIT, when
+# given, is every run's limit. Here a program that takes 3 s: the run
+# given 1 s is stopped and says after how long, the other is not; with
+# TRY_TIME_LIMIT=6 neither is.
+runs_file_sets_a_runs_time_limit() {
+    d=$scratch/limits
+    rm -rf "$d" && mkdir -p "$d/bin" || return 1
+    printf '%s\n' '#!/bin/sh' 'while [ "$1" != --out ]; do shift; done' 'sleep 3 && echo x >"$2"' >"$d/bin/slow"
+    chmod +x "$d/bin/slow"
+    printf '%s\n' '# try: brief may run 1 s: (a test of the line)' 'brief  --a' 'other  --b' >"$d/slow.runs"
+    BIN_DIR="$d/bin" PRINTED=1 tools/run-experiments.sh "$d/given" "$d/slow.runs" 2>/dev/null &&
+        { echo "no run was stopped"; return 1; }
+    grep -qx 'stopped after 1 s, still running: a loop that never ends? (make try TRY_TIME_LIMIT=SECONDS gives each run longer)' \
+        "$d/given/brief.printed" || { echo "brief.printed:"; cat "$d/given/brief.printed"; return 1; }
+    [ -f "$d/given/other.csv" ] && [ ! -f "$d/given/brief.csv" ] || { ls "$d/given"; return 1; }
+    TRY_TIME_LIMIT=6 BIN_DIR="$d/bin" PRINTED=1 tools/run-experiments.sh "$d/all" "$d/slow.runs" ||
+        { echo "TRY_TIME_LIMIT=6 did not replace the runs file's 1 s"; cat "$d/all"/*.printed; return 1; }
+    # The line chapter 8's training needs, as make try reads it.
+    grep -q '^# try: train may run 1800 s: ' chapters/08-backprop.runs || { echo "chapter 8's training has no longer limit"; return 1; }
+}
+in_group one-code-path &&
+    check "a runs file gives a slow but correct run a longer time limit than 300 s, and TRY_TIME_LIMIT replaces it" \
+        runs_file_sets_a_runs_time_limit
+
 # make try's verdict on one run (tools/compare-runs.awk), on runs a student
 # makes: a stub's run that ends in inf (chapter 8's, at layer 9) was shown
 # as a largest difference of "1e+308", a number nobody's run holds, and a

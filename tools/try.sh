@@ -19,7 +19,12 @@ page=build/try/$stem.html
 # (Ctrl-C) left a page of new verdicts above the last try's figures.
 rm -f "$page" "$page.tmp" "$page.figures.tmp" "$figs/$stem".*
 
-echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c (a run still going after ${TRY_TIME_LIMIT:-300} s is stopped)"
+# (A run's time limit: TRY_TIME_LIMIT, or 300 s unless the runs file
+# gives it longer; see tools/run-experiments.sh.)
+longer=""
+[ -n "${TRY_TIME_LIMIT:-}" ] ||
+    longer=$(sed -n 's/^# try: \([^ ]*\) may run \([0-9]*\) s:.*/, \1 after \2 s/p' chapters/"$stem".runs chapters/"$stem".*.runs 2>/dev/null | tr -d '\n')
+echo "make try: chapter ${stem%%-*}'s experiments, run on your ${EXERCISES:-exercises}/$stem.c (a run still going after ${TRY_TIME_LIMIT:-300} s is stopped$longer)"
 BIN_DIR=build/try/bin PRINTED=1 tools/run-experiments.sh "$mine" chapters/"$stem".runs \
     $(ls chapters/"$stem".*.runs 2>/dev/null) 2>build/try/"$stem".errors
 echo

@@ -29,6 +29,9 @@
  * on vectors from --min-bytes to --max-bytes (make bench's rows, and the
  * alpha-beta model's data); --times FILE writes how long each rank spent
  * computing, communicating and stepping (the scaling measurements).
+ * --task ring-schedule writes which chunk each rank sends and receives at
+ * each step of the ring on --ranks P, from the exercise's ring functions
+ * alone, without MPI (the lesson's figure of the ring).
  *
  * Build and run (make builds it):
  *   make build/bin/10-data-parallel
@@ -77,7 +80,7 @@ typedef struct {
         *times, *test, *out;
     DoubleList hidden;
     size_t batch_size, micro_batch, steps, log_every, check_every, np,
-        fault_rank, fault_step, min_bytes, max_bytes, repeats;
+        fault_rank, fault_step, min_bytes, max_bytes, repeats, ranks;
     OptimizerFlags optimizer;
     ScheduleFlags schedule;
     uint64_t seed;
@@ -713,6 +716,126 @@ static int timing_task(const Settings *s, World *w, FILE *out)
     return EXIT_SUCCESS;
 }
 
+/* ================================================= --task ring-schedule */
+
+/* The most ranks --task ring-schedule follows: what a copy of a chunk
+ * holds is a set of shares, rank q's of chunk c, a bit each (q * P + c)
+ * of a uint64_t. (A figure of more than 8 would not be read.) */
+enum { SCHEDULE_MAX_RANKS = 8 };
+
+/* How many bits of `bits` are set. */
+static size_t bits_count(uint64_t bits)
+{
+    size_t count = 0;
+    for (; bits; bits &= bits - 1) /* clears the lowest bit set */
+        count++;
+    return count;
+}
+
+/* The shares of chunk `chunk` in `held`, one bit per rank: every P-th bit. */
+static uint64_t chunk_shares(uint64_t held, size_t chunk, size_t ranks)
+{
+    uint64_t of_chunk = 0;
+    for (size_t q = 0; q < ranks; q++)
+        of_chunk |= (uint64_t)1 << (q * ranks + chunk);
+    return held & of_chunk;
+}
+
+/* The chunk one of the exercise's ring functions named, or `ranks` after
+ * a line on stderr when it is not one of the P chunks (ring_allreduce
+ * would read and write past the vector). */
+static size_t schedule_chunk(size_t chunk, const char *function, size_t rank,
+                             size_t ranks, size_t step)
+{
+    if (chunk < ranks)
+        return chunk;
+    fprintf(stderr, "%s: %s(%zu, %zu, %zu) returned %zu: the chunks of %zu "
+            "ranks are 0 to %zu\n", program, function, rank, ranks, step,
+            chunk, ranks, ranks - 1);
+    return ranks;
+}
+
+/* step,phase,phase_step,rank,sent_chunk,sent_parts,sent_foreign,to_rank,
+ * received_chunk,from_rank,received_parts,received_foreign:
+ * ring_allreduce's schedule on `ranks` = P, from the exercise's ring
+ * functions as ring_allreduce calls them, with no MPI and no numbers. A
+ * row per rank per step: 2(P - 1) steps, the reduce-scatter then the
+ * all-gather (step counts both; phase_step, the functions' step, starts
+ * again at 0). Rank r sends to r + 1 and receives from r - 1, mod P.
+ * The shares are followed as ring_allreduce moves the numbers: what rank
+ * r - 1 sends lands where rank r receives, added there in the
+ * reduce-scatter, copied over it in the all-gather. sent_parts is how
+ * many ranks' shares of its own chunk the chunk rank r sends holds,
+ * received_parts the same of the chunk it received, after the step (P:
+ * the chunk's whole sum); _foreign counts shares of other chunks, which
+ * a schedule that sends one chunk and receives it as another mixes in (0
+ * in a right ring). Returns EXIT_FAILURE when a function names a chunk
+ * past the last. */
+static int schedule_task(size_t ranks, FILE *out)
+{
+    /* held[r][c]: the shares rank r's copy of chunk c holds */
+    uint64_t held[SCHEDULE_MAX_RANKS][SCHEDULE_MAX_RANKS];
+    uint64_t leaving[SCHEDULE_MAX_RANKS];
+    size_t sent[SCHEDULE_MAX_RANKS], received[SCHEDULE_MAX_RANKS];
+    for (size_t r = 0; r < ranks; r++)
+        for (size_t c = 0; c < ranks; c++)
+            held[r][c] = (uint64_t)1 << (r * ranks + c);
+    fputs("step,phase,phase_step,rank,sent_chunk,sent_parts,sent_foreign,"
+          "to_rank,received_chunk,from_rank,received_parts,received_foreign\n",
+          out);
+    size_t step = 0;
+    for (int phase = 0; phase < 2; phase++)
+        for (size_t s = 0; s + 1 < ranks; s++, step++) {
+            for (size_t r = 0; r < ranks; r++) {
+                sent[r] = phase ? schedule_chunk(ring_gather_send(r, ranks, s),
+                                                 "ring_gather_send", r, ranks, s)
+                                : schedule_chunk(ring_reduce_send(r, ranks, s),
+                                                 "ring_reduce_send", r, ranks, s);
+                if (sent[r] == ranks)
+                    return EXIT_FAILURE;
+                received[r] = phase
+                    ? schedule_chunk(ring_gather_recv(r, ranks, s),
+                                     "ring_gather_recv", r, ranks, s)
+                    : schedule_chunk(ring_reduce_recv(r, ranks, s),
+                                     "ring_reduce_recv", r, ranks, s);
+                if (received[r] == ranks)
+                    return EXIT_FAILURE;
+            }
+            /* Every rank sends at once (MPI_Sendrecv): what leaves is read
+             * before anything that arrives is added. */
+            for (size_t r = 0; r < ranks; r++)
+                leaving[r] = held[r][sent[r]];
+            for (size_t r = 0; r < ranks; r++) {
+                size_t left = (r + ranks - 1) % ranks;
+                uint64_t *mine = &held[r][received[r]];
+                *mine = phase ? leaving[left] : *mine | leaving[left];
+                size_t sent_own = bits_count(chunk_shares(leaving[r], sent[r], ranks));
+                size_t received_own = bits_count(chunk_shares(*mine, received[r], ranks));
+                fprintf(out, "%zu,%s,%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu\n",
+                        step, phase ? "all-gather" : "reduce-scatter", s, r,
+                        sent[r], sent_own, bits_count(leaving[r]) - sent_own,
+                        (r + 1) % ranks, received[r], left, received_own,
+                        bits_count(*mine) - received_own);
+            }
+        }
+    return EXIT_SUCCESS;
+}
+
+/* --task ring-schedule: arithmetic, so no MPI; one process writes --out.
+ * Returns the exit status. */
+static int schedule_run(const Settings *s)
+{
+    Output out = {0};
+    if (!output_open(&out, program, "--out", s->out))
+        return EXIT_FAILURE;
+    int status = schedule_task(s->ranks, out.file);
+    if (status != EXIT_SUCCESS) {
+        output_discard(&out);
+        return status;
+    }
+    return output_commit(&out, program) ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 /* ============================================================== launching */
 
 /* Whether --data-dir holds the files a training run reads (saying which is
@@ -764,18 +887,26 @@ static const char usage[] =
     "iterations,seconds (the median of --repeats),seconds_min,seconds_max,\n"
     "messages,wire_bytes (the alpha-beta model's counts: t = alpha*messages\n"
     "+ beta*wire_bytes),bytes_sent (rank 0's, counted).\n"
+    "--task ring-schedule: no MPI, no training: the ring all-reduce's steps\n"
+    "on --ranks P, from the exercise's ring functions: step,phase,\n"
+    "phase_step,rank,sent_chunk,sent_parts,sent_foreign,to_rank,\n"
+    "received_chunk,from_rank,received_parts,received_foreign (how many\n"
+    "ranks' shares of it, of P, the chunk sent holds, and the chunk\n"
+    "received after the step; _foreign: shares of other chunks, 0 in a\n"
+    "right ring).\n"
     "Faults (--fault, at --fault-step on --fault-rank): nan poisons the\n"
     "rank's gradient, diverge nudges its parameters, exit kills it; every\n"
     "rank then stops with a message naming the rank and the step.\n"
     "Training is bounded at 1.5e12 weight uses (chapter 8's measure) and the\n"
     "timed all-reduces at 1e11 bytes: a larger job is refused before it\n"
     "starts.\n"
-    "Exit status: 0 done; 1 a fault, a non-finite loss, a write failed, or\n"
-    "memory ran out; 2 bad input.";
+    "Exit status: 0 done; 1 a fault, a non-finite loss, a write failed,\n"
+    "memory ran out, or a ring function named no chunk; 2 bad input.";
 
 static const char *const allreduce_names[] = {"fixed", "ring", "tree", "mpi",
                                               NULL};
-static const char *const task_names[] = {"train", "allreduce-timing", NULL};
+static const char *const task_names[] = {"train", "allreduce-timing",
+                                         "ring-schedule", NULL};
 static const char *const fault_names[] = {"none", "nan", "diverge", "exit",
                                           NULL};
 
@@ -895,6 +1026,8 @@ static CliStatus check_job_size(Cli *cli, const Settings *s)
 /* Bounds the table cannot state. */
 static CliStatus check_settings(Cli *cli, const Settings *s)
 {
+    if (strcmp(s->task, "ring-schedule") == 0)
+        return CLI_RUN; /* --ranks alone, bounded by the table */
     if (cli_check_widths(cli, "hidden", MLP_MAX_LAYERS - 1) != CLI_RUN)
         return CLI_BAD_INPUT;
     if (s->batch_size % s->micro_batch != 0)
@@ -1049,12 +1182,13 @@ int main(int argc, char **argv)
                   .allreduce = "fixed", .fault = "none", .hidden = {1, {64}},
                   .batch_size = 64, .micro_batch = 8, .steps = 200,
                   .log_every = 10, .check_every = 50, .min_bytes = 8,
-                  .max_bytes = 64 << 20, .repeats = 5,
+                  .max_bytes = 64 << 20, .repeats = 5, .ranks = 4,
                   .optimizer = {.name = "adamw"},
                   .schedule = SCHEDULE_FLAGS_DEFAULTS, .seed = 1};
     Flag flags[] = {
         {.name = "task", .kind = FLAG_CHOICE, .value = &s.task,
-         .help = "train, or time the all-reduce alone", .choices = task_names},
+         .help = "train, time the all-reduce alone, or write the ring's "
+                 "steps", .choices = task_names},
         {.name = "data-dir", .kind = FLAG_TEXT, .value = &s.data_dir,
          .reads_folder = true,
          .help = "the folder of Fashion-MNIST's .gz files",
@@ -1073,7 +1207,8 @@ int main(int argc, char **argv)
          .scope = "task=train"},
         {.name = "allreduce", .kind = FLAG_CHOICE, .value = &s.allreduce,
          .help = "how the ranks' gradients are added", .choices = allreduce_names,
-         .default_text = "fixed; allreduce-timing: none, required"},
+         .default_text = "fixed; allreduce-timing: none, required",
+         .scope = "task!=ring-schedule"},
         OPTIMIZER_FLAGS(&s.optimizer, "task=train", "task=train"),
         SCHEDULE_FLAGS(&s.schedule, "task=train", "task=train"),
         {.name = "log-every", .kind = FLAG_COUNT, .value = &s.log_every,
@@ -1086,7 +1221,7 @@ int main(int argc, char **argv)
         {.name = "np", .kind = FLAG_COUNT, .value = &s.np,
          .help = "run under mpirun -np this (outside an MPI job); inside "
                  "one, must equal the number of ranks", .min = 1, .max = 64,
-         .default_text = "as started"},
+         .default_text = "as started", .scope = "task!=ring-schedule"},
         {.name = "fault", .kind = FLAG_CHOICE, .value = &s.fault,
          .help = "a fault to inject, to see every rank stop",
          .choices = fault_names, .scope = "task=train"},
@@ -1120,6 +1255,9 @@ int main(int argc, char **argv)
         {.name = "repeats", .kind = FLAG_COUNT, .value = &s.repeats,
          .help = "timings per size (their median is reported)", .min = 1,
          .max = 1000, .scope = "task=allreduce-timing"},
+        {.name = "ranks", .kind = FLAG_COUNT, .value = &s.ranks,
+         .help = "the ranks of the ring whose steps are written", .min = 1,
+         .max = SCHEDULE_MAX_RANKS, .scope = "task=ring-schedule"},
         {.name = "seed", .kind = FLAG_SEED, .value = &s.seed,
          .help = "random seed for the weights and the shuffles",
          .scope = "task=train"},
@@ -1133,6 +1271,9 @@ int main(int argc, char **argv)
     if (check_settings(&cli, &s) != CLI_RUN ||
         (s.reference && !reference_load(&ref, s.reference)))
         return EXIT_BAD_INPUT;
+    /* (Under a bare mpirun, rank 0 alone writes it: the others leave.) */
+    if (strcmp(s.task, "ring-schedule") == 0)
+        return saved >= 0 ? EXIT_SUCCESS : schedule_run(&s);
     if (s.np && !getenv("OMPI_COMM_WORLD_SIZE")) {
         if (!dataset_present(&s))
             return EXIT_BAD_INPUT;

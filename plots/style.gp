@@ -19,8 +19,9 @@
 # directory and OUTFILE the figure to write. This file picks the terminal,
 # opens the output, and sets one look for every figure so that a colour or
 # a dash means the same thing throughout the course. A script that wants
-# smaller text uses `font FONT_SMALL` (or FONT_SMALLER, FONT_NOTE), never a
-# size of its own, so that it grows with the format's text.
+# smaller text uses `font FONT_SMALL` (or FONT_SMALLER, FONT_NOTE; larger,
+# FONT_LARGE), never a size of its own, so that it grows with the format's
+# text.
 #
 # The terminals write the same bytes on every run (no random ids), which
 # keeps the book's build reproducible: do not add timestamps here. (The PDF
@@ -69,10 +70,13 @@ if (FORMAT eq "svg") {
 }
 set output ARG3
 # Text sizes below the terminal's own, scaled with it (9, 10 and 11 points
-# in the SVG).
+# in the SVG), and one above it (16 points) for a figure of few words,
+# each of which must read at a phone's width, where the SVG is drawn at
+# about half its size.
 FONT_SMALLER = sprintf(",%g", 9 * FONT_SCALE)
 FONT_SMALL = sprintf(",%g", 10 * FONT_SCALE)
 FONT_NOTE = sprintf(",%g", 11 * FONT_SCALE)
+FONT_LARGE = sprintf(",%g", 16 * FONT_SCALE)
 
 # ---------------------------------------------------------------------- data
 # The chapter programs write CSV with one header line. Telling gnuplot so

@@ -197,6 +197,37 @@ timing_counts() {
 }
 check "10: --task allreduce-timing times the ring, the tree and MPI_Allreduce, counting the ring's and the tree's bytes" timing_counts
 
+# --task ring-schedule (the lesson's figure of the ring) against the
+# lesson's closed forms, worked here: at reduce-scatter step s rank r
+# sends chunk (r - s) mod P, holding s + 1 ranks' parts, to r + 1, and
+# receives chunk (r - s - 1) mod P from r - 1, which then holds s + 2; at
+# all-gather step s it sends (r + 1 - s) mod P and receives (r - s) mod P,
+# whole (P parts) both; no chunk ever holds another's shares. 2(P - 1)
+# steps of P rows; none on one rank. The book's run is P = 4; under a
+# bare mpirun rank 0 alone writes the file, the same bytes.
+ring_schedule_closed_form() {
+    for p in 1 2 3 4 5 8; do
+        "$program" --task ring-schedule --ranks "$p" --out "$scratch/schedule-$p.csv" || return 1
+        awk -F, -v P="$p" '
+            function mod(a) { return ((a % P) + P) % P }
+            NR == 1 { if ($0 != "step,phase,phase_step,rank,sent_chunk,sent_parts,sent_foreign,to_rank,received_chunk,from_rank,received_parts,received_foreign") { print "header: " $0; exit 1 }
+                      next }
+            { i = NR - 2; t = int(i / P); r = i % P; g = t >= P - 1; s = g ? t - (P - 1) : t
+              want = t "," (g ? "all-gather" : "reduce-scatter") "," s "," r "," \
+                     (g ? mod(r + 1 - s) : mod(r - s)) "," (g ? P : s + 1) ",0," mod(r + 1) "," \
+                     (g ? mod(r - s) : mod(r - s - 1)) "," mod(r - 1) "," (g ? P : s + 2) ",0"
+              if ($0 != want) { print "P = " P ", row " NR - 1 ": " $0 ", expected " want; exit 1 } }
+            END { if (NR - 1 != 2 * (P - 1) * P) { print "P = " P ": " NR - 1 " rows, expected " 2 * (P - 1) * P; exit 1 } }' \
+            "$scratch/schedule-$p.csv" || return 1
+    done
+    cmp "$scratch/schedule-4.csv" "$data/ring-schedule.csv" || { echo "the book's ring-schedule run is not --ranks 4's"; return 1; }
+    on 3 --task ring-schedule --out "$scratch/schedule-mpirun.csv" 2>"$scratch/schedule.err" ||
+        { cat "$scratch/schedule.err"; return 1; }
+    cmp "$scratch/schedule-4.csv" "$scratch/schedule-mpirun.csv" || return 1
+    [ -z "$(ls "$scratch"/schedule-mpirun.csv.tmp-* 2>/dev/null)" ] || { echo "left $(ls "$scratch"/schedule-mpirun.csv.tmp-*)"; return 1; }
+}
+check "10: --task ring-schedule writes the lesson's ring (sends, receives, parts) on 1 to 8 ranks, once under mpirun" ring_schedule_closed_form
+
 # ------------------------------------------------- accumulation, large batch
 # P ranks × A micro-batches each = the effective batch: fixed-p1, -p2, -p4
 # (8, 4, 2 micro-batches of 8 per rank) are the same bytes (checked
@@ -442,6 +473,11 @@ bad_input_refused() {
     expect_bad_input --allreduce --task allreduce-timing --allreduce fixed || return 1
     expect_bad_input --min-bytes --task allreduce-timing --allreduce ring --min-bytes 12 || return 1
     expect_bad_input --repeats --repeats 3 || return 1
+    expect_bad_input --ranks --ranks 4 || return 1
+    expect_bad_input "--ranks '0': must be in [1, 8]" --task ring-schedule --ranks 0 || return 1
+    expect_bad_input "--ranks '9': must be in [1, 8]" --task ring-schedule --ranks 9 || return 1
+    expect_bad_input "--np '4': does not apply to --task ring-schedule" --task ring-schedule --np 4 || return 1
+    expect_bad_input --allreduce --task ring-schedule --allreduce ring || return 1
     expect_bad_input --warmup-steps --schedule linear --warmup-steps 5 || return 1
     # Under mpirun, one line (rank 0's), not one per rank.
     # shellcheck disable=SC2086
@@ -457,7 +493,7 @@ check "10: bad input is refused in one line naming the flag, on 1 rank and under
 help_complete() {
     help_lists_every_flag hidden batch-size micro-batch steps allreduce optimizer lr \
         log-every check-every np fault fault-rank fault-step reference comm seed out \
-        task times test min-bytes max-bytes repeats schedule
+        task times test min-bytes max-bytes repeats ranks schedule
 }
 check "10: --help lists every flag" help_complete
 check "10: --help describes every task" help_describes_every_task

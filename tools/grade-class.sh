@@ -152,9 +152,10 @@ if [ -n "$only" ]; then
     # another folder) gave one student a row without them, out of another
     # max, with a hidden failure gone from first_failing, and said nothing.
     # (An OUT an earlier version wrote has no record: taken as it is.)
-    if [ -f "$hidden_mark" ] && [ "$(cat "$hidden_mark")" != "$real_hidden" ]; then
+    graded_hidden=$(cat "$hidden_mark" 2>/dev/null) || graded_hidden=$real_hidden
+    if [ "$graded_hidden" != "$real_hidden" ]; then
         was="without HIDDEN_TESTS" now="without them"
-        [ -z "$(cat "$hidden_mark")" ] || was="with HIDDEN_TESTS=$(cat "$hidden_mark")"
+        [ -z "$graded_hidden" ] || was="with HIDDEN_TESTS=$graded_hidden"
         [ -z "$real_hidden" ] || now="with HIDDEN_TESTS=$real_hidden"
         printf '%s\n' "grade-class: STUDENT=$only: the gradebook in $out_given was graded $was, and this regrade is $now: regrade with the same (or grade the whole class, without STUDENT, to change them)" >&2
         exit 2
@@ -356,8 +357,8 @@ fi
 if [ -n "$only" ]; then
     printf '%s\n' "Regraded $only in $(($(date +%s) - started)) s: its row of $out/gradebook.csv replaced, the others kept"
 else
-    students=students
-    [ "$n" -ne 1 ] || students=student
-    printf '%s\n' "Graded $n $students in $(($(date +%s) - started)) s: $out/gradebook.csv"
+    noun=students
+    [ "$n" -ne 1 ] || noun=student
+    printf '%s\n' "Graded $n $noun in $(($(date +%s) - started)) s: $out/gradebook.csv"
 fi
 [ "$failed" -eq 0 ]

@@ -1174,11 +1174,15 @@ static void add_epoch_tests(TCase *tc)
 
 /* =================================================== minibatch_train() */
 
-/* An epoch replayed from the contract, for the tests below. */
-static void replay_epoch(const Examples *e, const size_t *order,
-                         size_t batch_size, bool drop_last, double lr,
-                         double *w, double *b)
+/* An epoch replayed from the contract, for the tests below. Returns the
+ * mean of its batch losses weighted by their sizes (each taken before its
+ * step), which is what Keras's History reports as an epoch's loss. */
+static double replay_epoch(const Examples *e, const size_t *order,
+                           size_t batch_size, bool drop_last, double lr,
+                           double *w, double *b)
 {
+    double sum_r2 = 0.0; /* over every example the epoch's batches used */
+    size_t used = 0;
     for (size_t first = 0; first < e->n; first += batch_size) {
         size_t count = e->n - first < batch_size ? e->n - first : batch_size;
         if (drop_last && count < batch_size)
@@ -1192,11 +1196,14 @@ static void replay_epoch(const Examples *e, const size_t *order,
             for (size_t j = 0; j < e->d; j++)
                 g[j] += 2.0 * r * xi[j] / (double)count;
             gb += 2.0 * r / (double)count;
+            sum_r2 += r * r;
         }
+        used += count;
         for (size_t j = 0; j < e->d; j++)
             w[j] -= lr * g[j];
         *b -= lr * gb;
     }
+    return used ? sum_r2 / (double)used : 0.0;
 }
 
 typedef enum {
@@ -1219,10 +1226,13 @@ static void fill_reversed(size_t *order, size_t n)
         order[i] = n - 1 - i;
 }
 
-static void replay_training(const Examples *e, size_t batch_size,
-                            bool drop_last, double lr, size_t epochs,
-                            uint64_t seed, Plan plan, double *w, double *b)
+/* Returns the last epoch's mean batch loss (replay_epoch's), 0 when no
+ * epoch runs. */
+static double replay_training(const Examples *e, size_t batch_size,
+                              bool drop_last, double lr, size_t epochs,
+                              uint64_t seed, Plan plan, double *w, double *b)
 {
+    double batch_mean = 0.0;
     size_t order[16];
     Rng rng;
     rng_seed(&rng, seed);
@@ -1236,10 +1246,11 @@ static void replay_training(const Examples *e, size_t batch_size,
         if (plan == PLAN_CONTRACT || plan == PLAN_FRESH ||
             plan == PLAN_UNFILLED || (plan == PLAN_ONCE && epoch == 0))
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
-        replay_epoch(e, order, batch_size, drop_last, lr, w, b);
+        batch_mean = replay_epoch(e, order, batch_size, drop_last, lr, w, b);
         if (plan == PLAN_AFTER)
             replay_shuffle(order, e->n, &rng, SHUFFLE_CONTRACT);
     }
+    return batch_mean;
 }
 
 /* Whether a run ended at (w, b) = (want, want_b), two weights. */
@@ -1380,7 +1391,8 @@ START_TEST(train_reshuffles_every_epoch)
                           "compare with the contract: fill order with "
                           "0..n-1, then each epoch shuffle, then train_epoch";
     double want[2] = {0.0, 0.0}, want_b = 0.0;
-    replay_training(&SIX, 4, false, 0.05, 3, 99, PLAN_CONTRACT, want, &want_b);
+    double batch_mean = replay_training(&SIX, 4, false, 0.05, 3, 99,
+                                        PLAN_CONTRACT, want, &want_b);
     ck_assert_msg(right,
                   "3 epochs of batches of 4 with seed 99 should end at "
                   "w = (%.10g, %.10g), b = %.10g; got (%.10g, %.10g), %.10g: "
@@ -1388,12 +1400,20 @@ START_TEST(train_reshuffles_every_epoch)
     ck_assert_msg(!drift, "3 epochs of batches of 4 with seed 99 ended at "
                   "the right w and b, but %s", drift);
     double zero[2] = {0.0, 0.0};
+    const char *batch_mean_kept =
+        grading_near(losses[3], batch_mean, 1e-12)
+            ? ": that is the mean of the last epoch's batch losses, each "
+              "taken before its step (what Keras's History reports); the "
+              "contract's is the loss over all n examples at the w and b "
+              "the epoch ended at"
+            : "";
     ck_assert_msg(grading_near(losses[0], mse(&SIX, zero, 0.0), 1e-12) &&
                       grading_near(losses[3], mse(&SIX, w, b), 1e-12),
                   "epoch_losses[0] should be the loss before training "
                   "(%.10g) and epoch_losses[3] the loss after the last "
-                  "epoch (%.10g); got %.10g and %.10g",
-                  mse(&SIX, zero, 0.0), mse(&SIX, w, b), losses[0], losses[3]);
+                  "epoch (%.10g); got %.10g and %.10g%s",
+                  mse(&SIX, zero, 0.0), mse(&SIX, w, b), losses[0], losses[3],
+                  batch_mean_kept);
     ck_assert_msg(losses[4] == -1.0, "epoch_losses[4] was written: 3 epochs "
                   "record 4 losses");
     bool permutation = true;

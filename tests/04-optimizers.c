@@ -192,7 +192,11 @@ START_TEST(sgd_momentum_buffer)
      *   θ = (0.95 - 0.095, -1.9 - 0.01) = (0.855, -1.91).
      * Without dampening b = (1.45, 1.1) and θ = (0.805, -2.01); with a buffer
      * that restarts every step (step never counted) b = g = (1, 2) and
-     * θ = (0.85, -2.1). */
+     * θ = (0.85, -2.1).
+     * Other frameworks keep η in the buffer and have no dampening: Keras's
+     * velocity v = μ·v - η·g, θ ← θ + v, holds v = -η·(1.45, 1.1) =
+     * (-0.145, -0.11) after step 2, and Caffe's b = μ·b + η·g, θ ← θ - b,
+     * holds (0.145, 0.11); both step to (0.805, -2.01) as well. */
     SgdState state;
     ck_assert(sgd_state_init(&state, N));
     SgdConfig cfg = sgd_config(0.1, 0.9, 0.5, 0.0, false);
@@ -217,9 +221,21 @@ START_TEST(sgd_momentum_buffer)
                   COUNT(first));
     double after_one[N] = {p[0], p[1]};
     sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    const char *undamped = "dampening is ignored: after the first step "
+                           "b = μ·b + (1 - τ)·g";
+    if (near2(state.momentum_buffer, (const double[]){-0.145, -0.11}, TIGHT))
+        undamped = "dampening is ignored, and the buffer holds Keras's "
+                   "velocity v = μ·v - η·g (θ ← θ + v): torch.optim.SGD's "
+                   "buffer holds gradients, b = μ·b + (1 - τ)·g (b = g on "
+                   "the first step), and the step is θ ← θ - η·b";
+    else if (near2(state.momentum_buffer, (const double[]){0.145, 0.11},
+                   TIGHT))
+        undamped = "dampening is ignored, and the buffer holds lr-scaled "
+                   "steps, b = μ·b + η·g (Caffe's form): torch.optim.SGD's "
+                   "buffer holds gradients, b = μ·b + (1 - τ)·g (b = g on "
+                   "the first step), and the step is θ ← θ - η·b";
     const Wrong second[] = {
-        {{0.805, -2.01}, "dampening is ignored: after the first step "
-                         "b = μ·b + (1 - τ)·g"},
+        {{0.805, -2.01}, undamped},
         {{0.85, -2.1}, "the buffer restarted: count the steps in "
                        "state->step, so only the very first step sets b = g"},
     };
@@ -229,6 +245,10 @@ START_TEST(sgd_momentum_buffer)
         {{0.095, 0.01}, "the momentum buffer holds lr-scaled steps (b = μ·b "
                         "+ η·g): PyTorch's buffer holds gradients and η "
                         "multiplies it at the step"},
+        {{-0.095, -0.01}, "the buffer holds Keras's velocity v = μ·v - η·g "
+                          "(θ ← θ + v): PyTorch's buffer holds gradients, "
+                          "b = μ·b + (1 - τ)·g, and η multiplies it at the "
+                          "step, θ ← θ - η·b"},
     };
     expect_state("state->momentum_buffer after the second momentum step",
                  state.momentum_buffer, (const double[]){0.95, 0.1},
@@ -300,7 +320,9 @@ START_TEST(sgd_weight_decay_with_momentum)
      * θ ← θ - η·(b + λθ)) gives the same first step but then
      *   b = 0.9·(0.5, -1) + (1, 2) = (1.45, 1.1),
      *   θ = (0.94 - 0.1·(1.45 + 0.094), -1.88 - 0.1·(1.1 - 0.188))
-     *     = (0.7856, -1.9712). */
+     *     = (0.7856, -1.9712).
+     * Decoupled decay (θ·(1 - ηλ), then momentum on g alone) is the same
+     * θ - ηλθ - η·b, so it gives these very numbers. */
     SgdState state;
     ck_assert(sgd_state_init(&state, N));
     SgdConfig cfg = sgd_config(0.1, 0.9, 0.0, 0.1, false);
@@ -313,9 +335,11 @@ START_TEST(sgd_weight_decay_with_momentum)
     sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
     const Wrong second[] = {
         {{0.7856, -1.9712},
-         "weight decay was added to the step after the momentum; torch "
-         "adds λ·θ to the gradient before it enters the buffer, so "
-         "momentum carries the decay too"},
+         "weight decay was added to the step after the momentum, or "
+         "decoupled (θ ← θ·(1 - η·λ) before the step, as AdamW and Keras's "
+         "weight_decay do: the same numbers); torch adds λ·θ to the "
+         "gradient before it enters the buffer, so momentum carries the "
+         "decay too"},
     };
     expect_params("the second momentum step with weight decay", p,
                   after_one, (double[]){0.7766, -1.9532}, second,
@@ -862,7 +886,10 @@ START_TEST(rmsprop_first_step)
      *   s = 0.25·(16, 1) = (4, 0.25), r = √s + ε = (2.5, 1),
      *   θ = θ - η·g/r = (1 - 0.16, -2 + 0.1) = (0.84, -1.9).
      * Without the root r = s + ε = (4.5, 0.75); with ε inside it
-     * r = (√4.5, √0.75); with α and 1 - α swapped s = 0.75·g². */
+     * r = (√4.5, √0.75); with α and 1 - α swapped s = 0.75·g².
+     * TensorFlow 1's RMSPropOptimizer starts s at 1, not 0: s = 0.75 +
+     * 0.25·g² = (4.75, 1), r = (√4.75 + 0.5, 1.5), and with its ε inside
+     * the root as well r = (√5.25, √1.5). */
     RmspropState state;
     ck_assert(rmsprop_state_init(&state, N));
     RmspropConfig cfg = rmsprop_config(0.75, 0.0, false);
@@ -876,6 +903,13 @@ START_TEST(rmsprop_first_step)
          "ε inside the square root: torch divides by √s + ε"},
         {{1.0 - 0.4 / (sqrt(12.0) + 0.5), -2.0 + 0.1 / (sqrt(0.75) + 0.5)},
          "α and 1 - α are swapped: s ← α·s + (1 - α)·g²"},
+        {{1.0 - 0.4 / (sqrt(4.75) + 0.5), -2.0 + 0.1 / 1.5},
+         "the mean square started at 1, as in TensorFlow 1's "
+         "RMSPropOptimizer: torch.optim.RMSprop starts s at 0"},
+        {{1.0 - 0.4 / sqrt(5.25), -2.0 + 0.1 / sqrt(1.5)},
+         "the mean square started at 1 and ε went inside the square root, "
+         "as in TensorFlow 1's RMSPropOptimizer: torch.optim.RMSprop starts "
+         "s at 0 and divides by √s + ε"},
     };
     expect_params("the first RMSprop step (α = 0.75, ε = 0.5, η = 0.1)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.84, -1.9}, w,

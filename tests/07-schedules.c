@@ -231,7 +231,9 @@ START_TEST(multistep_repeated_milestone)
      * a power of 2, exact in doubles): 1 at steps 0-1, 0.5 at 2-4; 5 is
      * listed twice, so step 5 multiplies by 0.5² (0.125 at 5-8); 0.0625
      * from step 9 on. The 11 stored after the four milestones is not one
-     * of them (count is 4): step 11 keeps 0.0625. */
+     * of them (count is 4): step 11 keeps 0.0625. Keras's
+     * PiecewiseConstantDecay, whose boundaries end the old rate, gives 1 at
+     * step 2 and 0.5 from step 3. */
     const size_t milestones[] = {2, 5, 5, 9, 11};
     const double want[] = {1,     1,     0.5,    0.5,    0.5,    0.125,  0.125,
                            0.125, 0.125, 0.0625, 0.0625, 0.0625, 0.0625};
@@ -257,6 +259,13 @@ START_TEST(multistep_repeated_milestone)
                   "2: every milestone at or before k was applied, which is "
                   "the closed form's count (bisect_right); in the chain only "
                   "the milestones equal to k decay the rate handed in";
+        else if (k == 2 && lr == before &&
+                 multistep_lr_next(before, 3, milestones, 4, 0.5) ==
+                     before * 0.5)
+            why = "the rate changed a step after the milestone 2, as Keras's "
+                  "PiecewiseConstantDecay does (a boundary is the last step "
+                  "of the old rate): milestone m decays the rate of step m "
+                  "itself";
         else if (k == 11)
             why = "milestones[4] was read: only the first `count` entries "
                   "are milestones (reading past the end of the list)";
@@ -421,6 +430,14 @@ START_TEST(cosine_hand_worked)
     double whole_ratio = (double)(t->k / t->t_max);
     double whole = e + (b - e) * (1.0 + cos(PI * whole_ratio)) / 2.0;
     double rising = e + (b - e) * (1.0 - cos(PI * kk / T)) / 2.0;
+    /* Keras's CosineDecay clamps the step at its decay_steps, so past
+     * t_max the rate stays at eta_min; truncated k/t_max is 1 there too,
+     * but unlike the clamp it is wrong at step t_max - 1 already. */
+    double clamped = e + (b - e) * (1.0 + cos(PI * fmin(kk, T) / T)) / 2.0;
+    bool late_right =
+        t->t_max > 1 &&
+        close_to(cosine_lr(b, e, t->t_max - 1, t->t_max),
+                 e + (b - e) * (1.0 + cos(PI * (T - 1.0) / T)) / 2.0);
     /* π written short, as 3.14159 or 3.1416: right to 5 or 6 digits. */
     double short_pi = e + (b - e) * (1.0 + cos(3.14159 * kk / T)) / 2.0;
     double rounded_pi = e + (b - e) * (1.0 + cos(3.1416 * kk / T)) / 2.0;
@@ -440,6 +457,11 @@ START_TEST(cosine_hand_worked)
              (close_to(got, min_added) && !close_to(min_added, t->want)))
         why = "eta_min is missing from the cosine: it runs from base_lr down "
               "to eta_min, over a height of base_lr - eta_min";
+    else if (t->k > t->t_max && close_to(got, clamped) &&
+             !close_to(clamped, t->want) && late_right)
+        why = "the rate stayed at eta_min past t_max, as Keras's CosineDecay "
+              "does (it stops the step at decay_steps): PyTorch's cosine "
+              "goes on past t_max, back up to base_lr at 2·t_max";
     else if (close_to(got, whole) && !close_to(whole, t->want))
         why = "k/t_max was computed in whole numbers (size_t), which "
               "truncates to 0 before t_max: convert to double first";
@@ -1835,8 +1857,15 @@ static void run_plateau(const PlateauConfig *c, double lr,
                   "cooldown lowers it by one";
         else if (before.cooldown_counter > 0 && s.num_bad_epochs > 0 &&
                  w->bad == 0)
-            why = "during a cooldown the bad steps are not counted: after "
-                  "this step's count, the cooldown clears it";
+            why = before.cooldown_counter == 1 && s.cooldown_counter == 0
+                      ? "the step that ended the cooldown counted a bad step, "
+                        "as Keras's ReduceLROnPlateau does (it counts the "
+                        "cooldown down first, then the step once the "
+                        "cooldown is over); PyTorch counts the step first, "
+                        "and the cooldown, still on, clears it: during a "
+                        "cooldown the bad steps are not counted"
+                      : "during a cooldown the bad steps are not counted: "
+                        "after this step's count, the cooldown clears it";
         else if (cut_due && c->cooldown >= 2 &&
                  s.cooldown_counter + 1 == c->cooldown)
             why = "the cooldown was counted down in the step of the cut: the "

@@ -1692,7 +1692,9 @@ typedef enum {
     CE_LABEL_ROW0,  /* the label's logit read from row 0: logits[labels[i]] */
     CE_LAST_DROPPED, /* the sum of exponentials over c < classes - 1 */
     CE_SUM_CARRIED,  /* Σ exp(z - m) never reset: row i adds to row i-1's */
-    CE_M_DROPPED     /* log Σ exp(z - m) without the m added back */
+    CE_M_DROPPED,    /* log Σ exp(z - m) without the m added back */
+    CE_CLIPPED       /* -log p with p clipped to [1e-7, 1 - 1e-7], as Keras's
+                        cross-entropy on probabilities (from_logits=False) */
 } CeKind;
 
 static double ce_loss(const double *z, const uint8_t *labels, size_t n,
@@ -1708,8 +1710,11 @@ static double ce_loss(const double *z, const uint8_t *labels, size_t n,
             m = Z(c) > m ? Z(c) : m;
         for (size_t c = 0; c < classes - (kind == CE_LAST_DROPPED); c++)
             sum += expl(Z(c) - m);
-        total += (kind == CE_M_DROPPED ? 0.0L : m) + logl(sum) -
-                 (kind == CE_LABEL_ROW0 ? z[labels[i]] : Z(labels[i]));
+        long double term = (kind == CE_M_DROPPED ? 0.0L : m) + logl(sum) -
+                           (kind == CE_LABEL_ROW0 ? z[labels[i]] : Z(labels[i]));
+        if (kind == CE_CLIPPED)
+            term = fminl(fmaxl(term, -logl(1.0L - 1e-7L)), -logl(1e-7L));
+        total += term;
 #undef Z
     }
     return (double)(total / (long double)n);
@@ -1764,6 +1769,11 @@ static const char *loss_mistake(double got, double want, const double *z,
         {CE_M_DROPPED, "the row's largest logit m was dropped from the "
                        "log-sum-exp: log(sum) of Σ_c exp(z[c] - m) is log Σ_c "
                        "exp(z[c]) - m, so add m back: m + log(sum)"},
+        {CE_CLIPPED, "a row's loss stopped at -log(1e-7) ≈ 16.12: the label's "
+                     "probability was clipped to [1e-7, 1 - 1e-7] before its "
+                     "log, as Keras's cross-entropy on probabilities does; "
+                     "the contract's loss is lse - z[label], exact for any "
+                     "finite logits (Keras's from_logits=True)"},
     };
     for (size_t t = 0; t < COUNT(kinds); t++)
         if (close_to(got, ce_loss(z, labels, n, classes, kinds[t].kind)))
@@ -2680,6 +2690,33 @@ static const char *init_mistake(double got, InitScheme scheme, Activation f,
     double fan = xavier ? 2.0 / (fi + fo) : 1.0 / fi;
     if (got == -1.0)
         return "is the function still the stub that returns -1?";
+    /* Keras's he_normal and glorot_normal draw from a normal truncated to
+     * ±2 std and widen the std to make up for the cut tails: they divide
+     * it by .87962566103423978, the std of a unit normal truncated to
+     * (-2, 2) (keras.initializers.VarianceScaling). Keras has no gain:
+     * he_normal's scale is 2 (ReLU's gain squared), glorot_normal's 1. */
+    const double truncated = .87962566103423978;
+    if (close_to(got, want / truncated))
+        return xavier ? "that is xavier_normal_'s std divided by 0.8796, as "
+                        "Keras's glorot_normal widens it for a normal "
+                        "truncated at ±2 std; xavier_normal_ draws from a "
+                        "plain normal, std gain·√(2/(fan_in + fan_out))"
+                      : "that is kaiming_normal_'s std divided by 0.8796, as "
+                        "Keras's he_normal widens it for a normal truncated "
+                        "at ±2 std; kaiming_normal_ draws from a plain "
+                        "normal, std gain/√fan_in";
+    if (xavier ? close_to(got, sqrt(2.0 / (fi + fo)) / truncated)
+               : close_to(got, sqrt(2.0 / fi) / truncated))
+        return xavier ? "that is Keras's glorot_normal std: no gain, and "
+                        "divided by 0.8796 for a normal truncated at ±2 std; "
+                        "xavier_normal_ draws from a plain normal, std "
+                        "gain·√(2/(fan_in + fan_out)) with the activation's "
+                        "gain"
+                      : "that is Keras's he_normal std: √(2/fan_in) whatever "
+                        "the activation, divided by 0.8796 for a normal "
+                        "truncated at ±2 std; kaiming_normal_ draws from a "
+                        "plain normal, std gain/√fan_in with the "
+                        "activation's gain";
     if (f == ACTIVATION_SIGMOID && close_to(got, want * sqrt(2.0)))
         return "He's gain √2 used with the sigmoid: √2 is ReLU's gain; the "
                "sigmoid's, as calculate_gain gives it, is 1";

@@ -1407,6 +1407,15 @@ START_TEST(train_reshuffles_every_epoch)
               "contract's is the loss over all n examples at the w and b "
               "the epoch ended at"
             : "";
+    /* The Python habit, losses.append(loss) after each epoch: the last
+     * epoch's loss lands in [2] and [3] stays unwritten. */
+    ck_assert_msg(!(losses[3] == -1.0 &&
+                    grading_near(losses[2], mse(&SIX, w, b), 1e-12)),
+                  "epoch_losses[2] holds the loss after the last of 3 epochs "
+                  "(%.10g) and epoch_losses[3] was never written: the losses "
+                  "are one place early. epoch_losses[0] is the loss before "
+                  "any training, and epoch_losses[e] the loss after epoch e: "
+                  "epochs + 1 numbers", losses[2]);
     ck_assert_msg(grading_near(losses[0], mse(&SIX, zero, 0.0), 1e-12) &&
                       grading_near(losses[3], mse(&SIX, w, b), 1e-12),
                   "epoch_losses[0] should be the loss before training "

@@ -800,6 +800,13 @@ START_TEST(adamw_first_step)
                          "is 1 here): torch scales the decay by η alone"},
         {{0.925, -1.92}, "weight decay is missing: θ ← θ·(1 - ηλ) before "
                          "the Adam step"},
+        /* θ·0.95 = (0.95, -1.9), then Adam on g + λ·θ = (3.475, -4.95):
+         * each moves by 0.1·g/(|g| + 1). */
+        {{0.95 - 0.3475 / 4.475, -1.9 + 0.495 / 5.95},
+         "the decay was applied twice: θ shrank by (1 - ηλ), and then the "
+         "Adam step, given the same settings with weight_decay = λ, added "
+         "λθ to the gradient as well (Adam's L2). AdamW's Adam step takes "
+         "the gradient as given: hand it settings whose weight_decay is 0"},
     };
     expect_params("one AdamW step (η = 0.1, λ = 0.5, ε = 1)", p,
                   (const double[]){1.0, -2.0}, (double[]){0.875, -1.82}, w,
@@ -1216,6 +1223,11 @@ START_TEST(lion_decay_and_zero_gradient)
                       .weight_decay = 0.5};
     double p[N + 1] = {1.0, -1.0, SENTINEL};
     lion_step(p, (const double[]){0.0, 1.0, SENTINEL}, N, &cfg, &state);
+    ck_assert_msg(!isnan(p[0]) || isnan(p[1]),
+                  "a Lion step with λ = 0.5 and g = (0, 1) made x nan, where "
+                  "c = 0 (m = 0, g = 0): sign(c) computed as c / |c| is "
+                  "0 / 0 = nan there. sign(0) is 0: compare c with 0 "
+                  "instead of dividing");
     const Wrong w[] = {
         {{0.85, -1.05}, "a zero gradient moved x: sign(0) is 0 (copysign "
                         "and c >= 0 ? 1 : -1 both give ±1)"},

@@ -742,6 +742,9 @@ START_TEST(all_finite_catches_nan_and_inf_anywhere)
         {0, 2, NAN, "a nan in the third entry, the last of its tensor, was "
                     "missed: the last entry of a tensor was not checked; "
                     "loop while e < size, not e < size - 1"},
+        {0, 0, INFINITY, "+inf was missed, though a nan in the same place "
+                         "was found: isnan() is true for nan alone; "
+                         "isfinite() is false for nan, +inf and -inf alike"},
         {2, 1, INFINITY, "+inf in the last tensor was missed: check every "
                          "entry of every tensor"},
         {2, 3, -INFINITY, "-inf was missed: isfinite() is false for nan, "

@@ -935,15 +935,29 @@ START_TEST(basin_label_unfinished_run)
      * is 2^-10 = 0.00098 from (0, 0), within the radius 1e-3. */
     BasinConfig bowl = {.lr = 0.25, .max_steps = 0, .grad_tol = 0x1p-9,
                         .radius = 1e-3};
+    /* Which of two mistakes: from (2^-11, 0), whose gradient norm 2^-10 is
+     * below grad_tol however it is compared, a run that answers
+     * BASIN_UNFINISHED never looked at the start (the budget came first, as
+     * in a loop of max_steps rounds); one that answers 0 there compares
+     * with <. */
+    const double inside[2] = {0x1p-11, 0.0};
+    bool budget_first = basin_label(bowl_grad, NULL, inside, bowl_minimum, 1,
+                                    &bowl) == BASIN_UNFINISHED;
     expect_label(bowl_grad, 0x1p-10, 0.0, bowl_minimum, 1, &bowl, 0,
                  (const WrongLabel[]){
                      {BASIN_UNFINISHED,
-                      "at the start the gradient's norm is 2^-9, exactly "
-                      "grad_tol: converged means |∇f| <= grad_tol, so a "
-                      "norm equal to grad_tol has converged (compare with "
-                      "<=, not <), and that is checked before the step "
-                      "budget: with max_steps = 0 the start itself may "
-                      "have converged"},
+                      budget_first
+                          ? "with max_steps = 0 no step is taken, but the "
+                            "start is still looked at: its gradient's norm, "
+                            "2^-9, is within grad_tol, so it has converged, "
+                            "and that is checked before the step budget (a "
+                            "loop of max_steps rounds with the check inside "
+                            "never looks at the start when max_steps is 0, "
+                            "nor at the point after the last step)"
+                          : "at the start the gradient's norm is 2^-9, "
+                            "exactly grad_tol: converged means |∇f| <= "
+                            "grad_tol, so a norm equal to grad_tol has "
+                            "converged (compare with <=, not <)"},
                      {0, NULL}});
     bowl.max_steps = 10;
     /* Compared as |∇f|² <= grad_tol, the run stops where 4·2^-2k <= 2^-9,

@@ -779,6 +779,18 @@ for stem in $stems; do
         first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         message="$source does not compile: $first"
+        # Two habits from Python and from math notation that C reads as
+        # something else, and whose compiler messages do not say so: x ^ 2
+        # (exclusive or, an error on a double) and x ** 2 (x times *2, an
+        # error on a number). GCC's words and clang's, in English.
+        if grep -A2 -e 'invalid operands to binary' "$work/$stem.errors" |
+            grep -q -e 'binary ^' -e '[^~ ] *\^ *[0-9A-Za-z_(]'; then
+            message="$message (in C, ^ is bitwise exclusive or, not a power: square a number as r * r, or use pow(r, 2) from math.h)"
+        fi
+        if grep -A2 -e 'invalid type argument of unary' -e 'indirection requires pointer operand' "$work/$stem.errors" |
+            grep -q '[^*/ ] *\*\* *[0-9A-Za-z_(]'; then
+            message="$message (C has no ** operator: x ** 2 reads as x * (*2), which follows a pointer; square a number as x * x, or use pow(x, 2) from math.h)"
+        fi
         # Refused by the grader's own checks (tools/untrusted.awk and
         # untrusted-object.awk: "error: the file ..."), not by the
         # compiler: so said in the table, the gradebook and results.json,

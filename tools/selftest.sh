@@ -1042,6 +1042,25 @@ try_runs_train_epoch() {
 in_group one-code-path &&
     check "make try CH=03 runs the graded train_epoch: one that ignores its order differs in the sweep" try_runs_train_epoch
 
+# make try CH=01 on right code that rounds in another order (2.0 / n * sum
+# for 2.0 * sum / n): every run matches to 1e-9, the gradient check's
+# figure of rounding errors does not match to the byte, and make try says
+# that this is no mistake.
+try_says_why_a_matching_figure_differs() {
+    dir=$scratch/try-rounding
+    mkdir -p "$dir"
+    sed 's|\*grad_w = 2.0 \* sum_rx / (double)n;|*grad_w = 2.0 / (double)n * sum_rx;|' \
+        solutions/01-gradient-descent.c >"$dir/01-gradient-descent.c" || return 1
+    ! cmp -s solutions/01-gradient-descent.c "$dir/01-gradient-descent.c" || { echo "the sed changed nothing"; return 1; }
+    make --no-print-directory -s try CH=01 EXERCISES="$dir" >"$scratch/try-01.out" 2>&1 ||
+        { cat "$scratch/try-01.out"; return 1; }
+    grep -q 'unlike the reference: [1-9]' "$scratch/try-01.out" &&
+        grep -q 'not bit for bit .*that is no mistake' "$scratch/try-01.out" ||
+        { cat "$scratch/try-01.out"; return 1; }
+}
+in_group one-code-path &&
+    check "make try says why a figure differs when every run matches (right code, rounded in another order)" try_says_why_a_matching_figure_differs
+
 # make try CH=04 on a copy of the solutions whose Adam forgets the bias
 # correction: the Adam and AdamW runs (and the sweeps that contain them)
 # must part from the reference, the others match to the bit, the student's

@@ -196,6 +196,15 @@ for p in plots/"$stem".*.gp; do
         "$n" "$same" "$n" "$n" "$n" "$mine_img" >>"$pairs"
 done
 
+# Every run matches, yet a figure is not the reference's to the byte: the
+# runs agree within their tolerances but not in their last bits (right
+# code that rounds in another order), and a figure of those last bits,
+# such as chapter 1's rounding errors, shows it. Said, so that a right
+# answer is not taken for a wrong one.
+if [ "$status" -eq 0 ] && [ "$unlike" -gt 0 ]; then
+    advice="$advice Your runs match, within their tolerances, but not bit for bit (the same arithmetic in another order rounds differently: 2.0 / n * sum for 2.0 * sum / n, say), so a figure of those last digits, such as a rounding error, is not the reference's to the byte; that is no mistake."
+fi
+
 # The page: the verdict and what to do, the verdicts' table with the runs
 # that part set in bold, then the figures (written under another name, and
 # renamed when whole).

@@ -592,6 +592,21 @@ START_TEST(numerical_gradient_every_coordinate)
     ck_assert_msg(grad[5] == -7.0 && theta[5] == 42.0,
                   "numerical_gradient wrote past the dim = 5 entries of grad "
                   "or theta");
+    /* dim = 0: no coordinate, so nothing to write and nothing to move. A
+     * loop whose body runs before its test (do-while) would evaluate the
+     * loss at θ_0 ± h (0 here, a sum of no terms) and write grad[0] = 0. */
+    size_t none = 0;
+    numerical_gradient(weighted_squares, &none, theta, 0, 1e-3, grad + 5);
+    ck_assert_msg(grad[5] == -7.0,
+                  "with dim = 0 numerical_gradient wrote grad[0] = %g (it "
+                  "was -7): with no coordinates there is nothing to "
+                  "estimate; test j < dim before the first coordinate too, "
+                  "as a for loop does (a do-while runs its body once first)",
+                  grad[5]);
+    ck_assert_msg(theta[0] == 1.0,
+                  "with dim = 0 numerical_gradient moved theta[0] from 1 to "
+                  "%g: with no coordinates, theta is not the function's to "
+                  "touch", theta[0]);
 }
 END_TEST
 
@@ -947,6 +962,24 @@ START_TEST(linreg_train_without_history)
                   "with loss_history = NULL and 2 steps, (w, b) = (%.10g, "
                   "%.10g), expected (%.10g, %.10g): loss_history may be NULL, "
                   "and then only the parameters are updated", w, b, w2, b2);
+    /* Without a history the run still stops at the first non-finite loss.
+     * linreg_train_diverges_on_the_last_step's point, x = 1e150, y = 0,
+     * from w = 1e-150, b = 0 at η = 1, now with 3 steps: after the first
+     * the loss is inf, at w ≈ -2e150, b = -2. A second step would move b
+     * by -2·(-2e300) to 4e300 and w by an infinite gradient to inf. */
+    const double x[] = {1e150}, y[] = {0.0};
+    double w3 = 1e-150, b3 = 0.0;
+    TrainStatus status = linreg_train(x, y, 1, 1.0, 3, &w3, &b3, NULL);
+    ck_assert_msg(status == TRAIN_DIVERGED && w3 < -1e150 && isfinite(w3) &&
+                      grading_near(b3, -2.0, 1e-12),
+                  "with loss_history = NULL, a run whose loss is inf after "
+                  "its first step (x = {1e150}, y = {0}, from w = 1e-150, "
+                  "b = 0, η = 1, 3 steps) should stop there and return "
+                  "TRAIN_DIVERGED, with w about -2e150 and b = -2; got %s, "
+                  "w = %g, b = %g: the check for a non-finite loss must not "
+                  "depend on whether the losses are recorded",
+                  status == TRAIN_DIVERGED ? "TRAIN_DIVERGED" : "TRAIN_MAX_STEPS",
+                  w3, b3);
 }
 END_TEST
 

@@ -1810,6 +1810,24 @@ START_TEST(train_checks_the_last_loss)
                   "returned MINIBATCH_ALL_EPOCHS: the loss after the final "
                   "epoch needs the isfinite check too (a loop that checks "
                   "only before each epoch never looks at it)");
+    /* The same run with epoch_losses = NULL and 3 epochs: the loss is
+     * computed and checked whether or not it is stored, so the run stops
+     * after the first epoch, at w = -2^501 and b = -2 as above. A second
+     * epoch would meet a residual of -2^1001 - 2, a gradient 2^1502 that
+     * overflows, and leave w infinite. */
+    const MinibatchConfig three = {.batch_size = 1, .lr = 1.0, .epochs = 3};
+    w = 0x1p-500, b = 0.0;
+    rng_seed(&rng, 1);
+    status = minibatch_train(&one, &three, &rng, order, &grad_w, &w, &b, NULL);
+    ck_assert_msg(status == MINIBATCH_DIVERGED && w == -0x1p501 && b == -2.0,
+                  "with epoch_losses = NULL, the same run for 3 epochs "
+                  "should stop after the first, whose loss is inf, and "
+                  "return MINIBATCH_DIVERGED with w = -2^501, b = -2; got "
+                  "%s, w = %g, b = %g: the loss is checked whether or not "
+                  "it is recorded, so compute it even when epoch_losses is "
+                  "NULL", status == MINIBATCH_DIVERGED ? "MINIBATCH_DIVERGED"
+                                                       : "MINIBATCH_ALL_EPOCHS",
+                  w, b);
 }
 END_TEST
 

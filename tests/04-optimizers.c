@@ -257,6 +257,42 @@ START_TEST(sgd_momentum_buffer)
     ck_assert_msg(state.step == 2, "after two steps state->step is %zu: it "
                   "counts the steps taken", state.step);
     sgd_state_free(&state);
+    /* μ's two ends, over the same two gradients from θ = (1, -2), η = 0.1.
+     * μ = 0 with τ = 0.5: no momentum, so no buffer and no dampening,
+     * d = g at both steps: θ = (0.95, -1.9), then (0.85, -2.1). Dampening
+     * a buffer of μ = 0 anyway gives d = 0.5·(1, 2) at step 2 and
+     * (0.9, -2). μ = 1 with τ = 0: b = (0.5, -1), then b = b + g =
+     * (1.5, 1), so θ = (0.95, -1.9), then (0.8, -2); plain SGD would give
+     * (0.85, -2.1). */
+    ck_assert(sgd_state_init(&state, N));
+    cfg = sgd_config(0.1, 0.0, 0.5, 0.0, false);
+    p[0] = 1.0, p[1] = -2.0;
+    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
+    after_one[0] = p[0], after_one[1] = p[1];
+    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    const Wrong no_buffer[] = {
+        {{0.9, -2.0}, "with μ = 0 there is no momentum, so no buffer and no "
+                      "dampening: torch.optim.SGD applies τ only to a "
+                      "buffer, and with μ = 0 the direction is the gradient "
+                      "itself"},
+    };
+    expect_params("the second step with μ = 0 and τ = 0.5", p, after_one,
+                  (double[]){0.85, -2.1}, no_buffer, COUNT(no_buffer));
+    sgd_state_free(&state);
+    ck_assert(sgd_state_init(&state, N));
+    cfg = sgd_config(0.1, 1.0, 0.0, 0.0, false);
+    p[0] = 1.0, p[1] = -2.0;
+    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
+    after_one[0] = p[0], after_one[1] = p[1];
+    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    const Wrong momentum_off[] = {
+        {{0.85, -2.1}, "μ = 1 was taken as no momentum: any μ other than 0 "
+                       "keeps a buffer, b = μ·b + (1 - τ)·g, and μ = 1 "
+                       "adds every gradient to it undecayed"},
+    };
+    expect_params("the second step with μ = 1", p, after_one,
+                  (double[]){0.8, -2.0}, momentum_off, COUNT(momentum_off));
+    sgd_state_free(&state);
 }
 END_TEST
 

@@ -149,6 +149,15 @@ START_TEST(global_norm_simple_cases)
                       n3 == 0.0,
                   "the global norm of (3, 4) is 5, of sixteen ones 4, of "
                   "(0, 0, 0) 0; got %.10g, %.10g, %.10g", n1, n2, n3);
+    /* count = 0: no tensors, no entries, a norm of 0 (the sum of no
+     * squares). p1 sits at the address given, but it is not one of the
+     * count tensors, so its (3, 4) must not be read into the sum. */
+    double none = grad_global_norm(&p1, 0);
+    ck_assert_msg(none == 0.0,
+                  "grad_global_norm with count = 0 gave %g, expected 0: with "
+                  "no tensors there are no entries, and the sum of no "
+                  "squares is 0; start the sum at 0 rather than at the "
+                  "first entry, which may not exist", none);
 }
 END_TEST
 
@@ -372,6 +381,24 @@ START_TEST(clip_norm_hand_worked)
                   "returns the norm before clipping, 5%s", got,
                   grading_near(got, 5.0 / (5.0 + 1e-6), 1e-9)
                       ? ": that is the norm after clipping" : "");
+    /* count = 2: a and the empty b, so the last tensor looked at has no
+     * entries. The norm is a's, 3; c = 1/(3 + 1e-6) scales a, and c's
+     * gradient, past the count, keeps its (2, 2, 2, 2). */
+    model_init(&m);
+    got = clip_grad_norm(m.params, 2, 1.0);
+    ck_assert_msg(grading_near(got, 3.0, TIGHT) &&
+                      grads_scaled(&m, 1.0 / (3.0 + 1e-6), 1.0),
+                  "clip_grad_norm with max_norm = 1 on the tensors (1, 2, 2) "
+                  "and () (count = 2) returned %.10g and left a = (%.10g, "
+                  "%.10g, %.10g), c[0] = %g; expected the norm 3, a times "
+                  "1/(3 + 1e-6) and c, past the count, untouched: %s",
+                  got, m.grad_a[0], m.grad_a[1], m.grad_a[2], m.grad_c[0],
+                  grads_scaled(&m, 1.0 / (5.0 + 1e-6), 1.0)
+                      ? "a was scaled by the first call's 1/(5 + 1e-6): a "
+                        "coefficient kept from an earlier call is stale; "
+                        "compute it from this call's norm"
+                      : "an empty last tensor ends the list but adds nothing "
+                        "to the norm");
 }
 END_TEST
 
@@ -403,6 +430,17 @@ START_TEST(clip_norm_leaves_short_gradients_alone)
                   "return 0; got (%g, %g) and %g (the + 1e-6 is what keeps "
                   "max_norm/norm from dividing by 0)", zero[0], zero[1],
                   zero_norm);
+    /* count = 0: the norm of no entries is 0, so c = max_norm/1e-6 is
+     * above 1 and nothing changes; p, at the address given, is not one of
+     * the count tensors. */
+    g[0] = 0.3, g[1] = 0.4;
+    double none = clip_grad_norm(&p, 0, 0.1);
+    ck_assert_msg(none == 0.0 && g[0] == 0.3 && g[1] == 0.4,
+                  "clip_grad_norm with count = 0 and max_norm = 0.1 returned "
+                  "%g and left the tensor past the count at (%g, %g); "
+                  "expected 0, the norm of no entries, and (0.3, 0.4) "
+                  "untouched: look at exactly count tensors", none, g[0],
+                  g[1]);
 }
 END_TEST
 
@@ -664,6 +702,15 @@ START_TEST(clip_value_past_empty_tensor)
 {
     double a[] = {3, SENTINEL}, b[] = {SENTINEL}, c[] = {-5, SENTINEL};
     Parameter p[] = {{NULL, a, 1}, {NULL, b, 0}, {NULL, c, 1}};
+    /* count = 0 first: no tensor is the function's, so a keeps its 3. A
+     * loop that runs its body before testing t < count (a do-while) would
+     * clip it to 1. */
+    clip_grad_value(p, 0, 1.0);
+    ck_assert_msg(a[0] == 3.0,
+                  "clip_grad_value(params, 0, 1) clipped params[0]'s 3 to "
+                  "%g: with count = 0 there is no tensor to clip; test "
+                  "t < count before the first tensor too, as a for loop "
+                  "does", a[0]);
     clip_grad_value(p, 3, 1.0);
     ck_assert_msg(a[1] == SENTINEL && b[0] == SENTINEL && c[1] == SENTINEL,
                   "clip_grad_value wrote past the end of a tensor: the "
@@ -712,6 +759,14 @@ START_TEST(all_finite_accepts_finite_gradients)
     ck_assert_msg(grads_all_finite(&empty, 1) && grads_all_finite(&p, 0),
                   "with no entries at all there is nothing non-finite: "
                   "grads_all_finite must return true");
+    /* count = 0 where params[0] holds a nan: that tensor is not one of
+     * the count, so the answer is still true. */
+    Parameter nan_first = {NULL, extremes + 5, 1};
+    ck_assert_msg(grads_all_finite(&nan_first, 0),
+                  "grads_all_finite(params, 0) returned false, where "
+                  "params[0] holds a nan: with count = 0 there is no tensor "
+                  "to look at, and so nothing non-finite; test t < count "
+                  "before the first tensor too, as a for loop does");
 }
 END_TEST
 
@@ -866,6 +921,18 @@ START_TEST(sgd_step_clipped_without_clipping)
     ck_assert_msg(grading_near(got, 5.0, TIGHT),
                   "sgd_step_clipped returned %.10g, expected the gradient's "
                   "norm 5", got);
+    /* count = 0: the norm of no entries is 0, nothing is clipped and
+     * nothing moves; the model's tensors are past the count. */
+    model_init(&m);
+    got = sgd_step_clipped(m.params, 0, 0.5, INFINITY);
+    ck_assert_msg(got == 0.0 && m.value_a[0] == 1.0 && m.value_a[1] == 1.0 &&
+                      grads_scaled(&m, 1.0, 1.0),
+                  "sgd_step_clipped with count = 0 returned %g and left a's "
+                  "values at (%g, %g, ...); expected 0, the norm of no "
+                  "entries, and (1, 1, ...) unmoved: with count = 0 there "
+                  "is no tensor to step; test t < count before the first "
+                  "tensor too, as a for loop does", got, m.value_a[0],
+                  m.value_a[1]);
 }
 END_TEST
 
@@ -1239,6 +1306,15 @@ START_TEST(diagnose_lr_too_small)
                      "a run whose gradient norm only falls from 2 to 1.8",
                      "the gradient is still 90% of its start: the steps are "
                      "too small (rule 9)");
+    /* The same run with no baseline known: rule 8 needs the baseline,
+     * rule 9 does not, and the norm is the same 90% of its start. */
+    s.h.baseline = NAN;
+    expect_diagnosis(&s, (Diagnosis){CAUSE_LR_TOO_SMALL, 0, 0},
+                     "a run whose gradient norm only falls from 2 to 1.8, "
+                     "with no baseline known (nan)",
+                     "an unknown baseline turns off rule 8 alone; rule 9 "
+                     "compares the last gradient norm with the first, "
+                     "whatever the baseline");
     /* From 2 to 0.5: a quarter; not converged, but not stalled either. */
     for (size_t k = 0; k < 6; k++) {
         double n = 2.0 - 0.3 * (double)k;
@@ -1695,6 +1771,25 @@ START_TEST(diagnose_pushed_at_last_row)
                      "pushed means a nonzero gradient at any step, the last "
                      "row included: parameter 1's -0.3 at step 2 counts, "
                      "though no later row shows the step it asked for");
+    /* The mirror image: parameter 1's gradient is -0.3 at step 0 only, the
+     * first row, and it never moves: pushed all the same, rule 7 again. */
+    history_set(&s, 0, 3.0, 1.0, 2.0, 0.5, -0.3);
+    history_set(&s, 2, 2.8, 0.8, 2.0, 0.5, 0.0);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_FROZEN_PARAMETER, 0, 1},
+                     "a run where parameter 1 never moves, its gradient -0.3 "
+                     "at step 0 and then 0, 0",
+                     "pushed means a nonzero gradient at any step, the first "
+                     "row included: parameter 1's -0.3 at step 0 counts");
+    /* The same three rows, with a nan loss and gradient in the row after
+     * the last (step 3; the arrays have room for it): that row is not part
+     * of the run, so the diagnosis is unchanged. */
+    history_set(&s, 3, NAN, 0.7, 2.0, NAN, NAN);
+    expect_diagnosis(&s, (Diagnosis){CAUSE_FROZEN_PARAMETER, 0, 1},
+                     "a three-row run (rows = 3) whose arrays hold a nan "
+                     "row after the last",
+                     "that nan sits in step 3, past the run's rows 0 .. 2, "
+                     "so a diagnosis that sees it read one row too many: "
+                     "the steps are 0 .. rows - 1");
 }
 END_TEST
 

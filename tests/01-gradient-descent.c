@@ -132,9 +132,13 @@ START_TEST(mse_loss_hand_worked)
               "such as 1/n (which is 0 in C when both are integers; write "
               "1.0 / n or divide a double by n)";
     else if (grading_near(got, 18.5, TIGHT))
-        why = ": that is the sum of squared residuals; the mean divides by n";
+        why = ": that is the sum of squared residuals (MSELoss with "
+              "reduction='sum', not the default 'mean'); the mean divides "
+              "by n";
     else if (grading_near(got, LOSS0 / 2.0, TIGHT))
-        why = ": that is half the MSE; the lesson's loss has no factor 1/2";
+        why = ": that is half the MSE, the 1/(2n) of Andrew Ng's course; "
+              "the lesson's loss is PyTorch's MSELoss, the plain mean, with "
+              "no factor 1/2";
     else if (grading_near(got, -7.0 / 3.0, TIGHT) || grading_near(got, 7.0 / 3.0, TIGHT))
         why = ": the residuals were averaged without squaring them";
     else if (grading_near(got, 49.0 / 3.0, TIGHT))
@@ -251,9 +255,12 @@ static const char *diagnose_grad(double gw, double gb)
                "r = prediction - target = w·x + b - y";
     if (grading_near(gw, GRAD_W0 / 2.0, TIGHT) && grading_near(gb, GRAD_B0 / 2.0, TIGHT))
         return "both are half the right size: the factor 2 from d(r²)/dr = 2r "
-               "is missing";
+               "is missing (that is the gradient of the halved loss of "
+               "Andrew Ng's course, (1/n)·Σ r·x; the lesson's loss, "
+               "PyTorch's MSELoss, has no 1/2 to cancel the 2)";
     if (grading_near(gw, GRAD_W0 * N, TIGHT) && grading_near(gb, GRAD_B0 * N, TIGHT))
-        return "both are n times too large: the mean's 1/n is missing "
+        return "both are n times too large (the gradient of "
+               "reduction='sum'): the mean's 1/n is missing "
                "(divide the sums by n)";
     if (grading_near(gw, GRAD_W0 * N / 2.0, TIGHT) && grading_near(gb, GRAD_B0 * N / 2.0, TIGHT))
         return "both the factor 2 and the 1/n are missing (or the sums were "

@@ -584,6 +584,22 @@ static const char *diagnose_classify(const ClassifyCase *c, CriticalKind got)
             CRITICAL_DEGENERATE)
         return "the eigenvalue's size equals tol exactly, and \"at most "
                "tol\" counts as zero: compare |λ| <= tol, not < tol";
+    /* Degeneracy judged by the determinant D = f_xx·f_yy - f_xy² =
+     * λmin·λmax, as the calculus textbook's second-derivative test does
+     * (|D| <= tol degenerate, D < 0 a saddle, else f_xx's sign): told by
+     * two diagonal matrices where the tests disagree, [[0.5, 0], [0,
+     * 0.5]] with tol 0.3 (D = 0.25, degenerate by D, a minimum by each λ)
+     * and [[0.1, 0], [0, 100]] with tol 1 (D = 10, the reverse). */
+    if (got != c->want &&
+        hessian_classify((Hessian2){0.5, 0.0, 0.5}, 0.3) ==
+            CRITICAL_DEGENERATE &&
+        hessian_classify((Hessian2){0.1, 0.0, 100.0}, 1.0) ==
+            CRITICAL_MINIMUM)
+        return "degeneracy was judged by the determinant D = f_xx·f_yy - "
+               "f_xy², as in the textbook's second-derivative test, but D = "
+               "λmin·λmax, and a product can pass tol when neither λ does, "
+               "or the reverse: judge degeneracy by the eigenvalues "
+               "themselves, |λ| <= tol";
     if (fabs(small) == c->tol && got != CRITICAL_DEGENERATE)
         return "the smaller eigenvalue's size equals tol exactly, and \"at "
                "most tol\" counts as zero; judge degeneracy by the "

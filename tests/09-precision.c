@@ -127,6 +127,27 @@ static const char *conversion_mistake(const Format *f, const Miss *m)
                    "the exponent alone was tested); test for a nan first and "
                    "keep it a nan";
         }
+        /* One quiet nan for every nan: c10's round_to_nearest_even
+         * (PyTorch's BFloat16 from a float) returns 0x7FC0 whatever the
+         * sign; Eigen's float_to_bfloat16_rtne (TensorFlow's and JAX's
+         * bfloat16) keeps the sign, 0xFFC0 for a negative nan. Told by two
+         * nans whose payloads the contract keeps (0x7FC1 and 0xFFC1). */
+        if (f == &BF16) {
+            uint16_t plus = f->convert(float_from_bits(0x7F810000));
+            uint16_t minus = f->convert(float_from_bits(0xFF810000));
+            if (plus == 0x7FC0 && minus == 0x7FC0)
+                return "every nan became 0x7FC0, the one quiet nan that "
+                       "PyTorch's c10::BFloat16 (round_to_nearest_even) "
+                       "returns: the contract keeps the nan's sign and its "
+                       "payload's top bits, the float's bits shifted right "
+                       "by 16, with the quiet bit 0x0040 set";
+            if (plus == 0x7FC0 && minus == 0xFFC0)
+                return "every nan became the quiet nan 0x7FC0 with its "
+                       "sign (0xFFC0), as Eigen's bfloat16 (TensorFlow's, "
+                       "JAX's) does: the contract also keeps the payload's "
+                       "top bits, the float's bits shifted right by 16, "
+                       "with the quiet bit 0x0040 set";
+        }
         if (is_nan16(f, m->got) && !(m->got & f->quiet))
             return "the nan came out signalling: set the quiet bit (the "
                    "mantissa's top bit) so that the payload cannot be empty "
@@ -1155,6 +1176,29 @@ static void add_scaled_step_tests(TCase *tc)
 
 /* ================================================ Kahan-compensated updates */
 
+/* The 100 updates of +2^-14 from 1 in fp16 of kahan_small_updates_add_up
+ * (below), on fresh arrays: true when they end at the contract's weight
+ * 0x3C06 with weight + compensation (not minus) the exact sum
+ * 1 + 100·2^-14, that is, with the compensation negated throughout: c kept
+ * as what the rounding lost, y - (t - w), and added back, y = -lr·grad + c.
+ * The same weights as the contract's, every one. */
+static bool kahan_negated_throughout(void)
+{
+    uint16_t low[] = {0x3C00}, comp[] = {0};
+    const double g[] = {-0x1p-14};
+    for (int k = 0; k < 100; k++)
+        kahan_weight_step(low, comp, FORMAT_FP16, g, 1, 1.0);
+    return low[0] == 0x3C06 &&
+           reference_fp16_value(low[0]) + reference_fp16_value(comp[0]) ==
+               1.0 + 100 * 0x1p-14;
+}
+
+#define KAHAN_NEGATED                                                       \
+    "c is kept negated throughout, c = y - (t - w), added back as "        \
+    "y = -lr·grad + c: the same weights, but the contract's comp[i] is "   \
+    "Kahan's c in its usual (Wikipedia's) form, (t - w) - y, subtracted: " \
+    "y = -lr·grad - c"
+
 START_TEST(kahan_small_updates_add_up)
 {
     /* From 1 in fp16, 100 updates of +2^-14 (lr 1, gradient -2^-14): each
@@ -1180,6 +1224,7 @@ START_TEST(kahan_small_updates_add_up)
         low[0] == 0x3C00 ? "the weight never moved though the compensation "
                            "did: the compensation has the wrong sign, added "
                            "where it must be subtracted (y = -lr·grad - c)" :
+        w + c == want ? KAHAN_NEGATED :
         w - c != want ? "the compensation has the wrong sign, or is not "
                         "what the rounding lost: c = (t - w) - y, and "
                         "y = -lr·grad - c" : "";
@@ -1206,6 +1251,8 @@ START_TEST(kahan_first_steps)
                   "0x%04x and compensation 0x%04x, expected 0x3F80 (the "
                   "update is below half a unit) and 0xBA80 (-2^-10, what "
                   "the rounding lost, negated)%s", low[0], comp[0],
+                  comp[0] == 0x3A80 && kahan_negated_throughout()
+                      ? ": " KAHAN_NEGATED :
                   comp[0] == 0x3A80 ? ": the compensation has the wrong "
                                       "sign, c = (t - w) - y" :
                   comp[0] == 0 ? ": the compensation was not kept" : "");
@@ -1364,6 +1411,16 @@ START_TEST(stochastic_coin)
                   "2^-20 lower goes up: u and p were compared in less than "
                   "double precision (as floats?), where the two are one "
                   "number; compare the doubles themselves";
+    /* Adding random low bits r, uniform in [0, 2^16) for bf16, to the
+     * pattern and cutting them off goes up when r + dropped >= 2^16, that
+     * is when u = r/2^16 >= 1 - p: the right probabilities with u read
+     * from the other end, so 1 - u gives the contract's answer. */
+    else if (got == nearest && c->want != nearest &&
+             round_stochastic(c->x, c->format, 1.0 - c->u) == c->want)
+        mistake = ": u was read from the other end, up when u >= 1 - (x - "
+                  "lo)/(hi - lo), as adding random bits below the kept ones "
+                  "and cutting them off does: the same probabilities, but "
+                  "the contract's result is hi when u < (x - lo)/(hi - lo)";
     else if (got == nearest && c->want != nearest)
         mistake = ": that is the nearest value: the result was rounded to "
                   "nearest, u ignored";

@@ -175,8 +175,11 @@ static const char *shard_mistake(const Shard *s, size_t items, size_t ranks)
             return "a gap between shards: some items belong to no rank; "
                    "rank r starts where rank r - 1 ends";
     if (total > items)
-        return "the shards cover more items than there are (a count "
-               "rounded up, as numpy's ceil-sized chunks do?)";
+        return "the shards cover more items than there are (every count "
+               "rounded up to ceil(items / ranks), as torch's "
+               "DistributedSampler does by repeating items to pad the last "
+               "ranks?): here each item is in exactly one shard, and the "
+               "first items % ranks shards are one longer";
     return NULL;
 }
 
@@ -320,8 +323,10 @@ static const char *weight_mistake(const double *got, const double *want,
     }
     return got[r] < 0 ? "is the function still the stub that returns -1?"
          : got[r] == 0.25 ? "1/ranks: right only when the shards are "
-                            "equal; a shard's weight is its share of the "
-                            "items, count/items (the wrong count for uneven "
+                            "equal (DDP's and Horovod's average, a sum "
+                            "divided by the world size, assumes they are); "
+                            "a shard's weight is its share of the items, "
+                            "count/items (the wrong count for uneven "
                             "shards)"
          : got[r] == 0.0 ? "count/items was computed in whole numbers: turn "
                            "both into doubles before dividing"
@@ -435,8 +440,9 @@ static const char *combine_mistake(double got, const double *m,
                "count/total)";
     if (grading_near(got, sum / (double)shards, 1e-12))
         return "divided by the worker count: a plain mean of the shards' "
-               "means is right only for equal shards; weight each by its "
-               "share count/total (the wrong count for uneven shards)";
+               "means (DDP's and Horovod's average over ranks) is right "
+               "only for equal shards; weight each by its share "
+               "count/total (the wrong count for uneven shards)";
     if (grading_near(got, weighted / (double)shards, 1e-12))
         return "the weighted sum was divided by the number of shards: "
                "divide by the total number of items (the wrong count)";
@@ -826,6 +832,35 @@ static const size_t REDUCE_RECV4[4][3] = {{3, 2, 1}, {0, 3, 2}, {1, 0, 3}, {2, 1
 static const size_t GATHER_SEND4[4][3] = {{1, 0, 3}, {2, 1, 0}, {3, 2, 1}, {0, 3, 2}};
 static const size_t GATHER_RECV4[4][3] = {{0, 3, 2}, {1, 0, 3}, {2, 1, 0}, {3, 2, 1}};
 
+/* Whether fn gives, for P = 2..7 and every step and rank, the chunk one
+ * below the contract's formula (r + offset - s) mod P. */
+static bool one_chunk_behind(ChunkFn fn, int offset)
+{
+    for (size_t ranks = 2; ranks <= 7; ranks++)
+        for (size_t s = 0; s + 1 < ranks; s++)
+            for (size_t r = 0; r < ranks; r++)
+                if (fn(r, ranks, s) !=
+                    (size_t)(((long)r + offset - 1 - (long)s +
+                              2 * (long)ranks) % (long)ranks))
+                    return false;
+    return true;
+}
+
+/* NCCL's ring (src/device/all_reduce.h, runRing): rank r sends chunk
+ * r - 1 first and ends the reduce-scatter holding chunk r summed, then
+ * sends chunk r first in the all-gather. Every one of its four indices
+ * is the contract's less 1: for P = 4, rank 0 sends 3, 2, 1 and receives
+ * 2, 1, 0 in the reduce-scatter, where the contract's sends 0, 3, 2. A
+ * ring that works, with other chunks, so a student who learned it there
+ * is told so instead of only "off by one". */
+static bool nccl_ring(void)
+{
+    return one_chunk_behind(ring_reduce_send, 0) &&
+           one_chunk_behind(ring_reduce_recv, -1) &&
+           one_chunk_behind(ring_gather_send, 1) &&
+           one_chunk_behind(ring_gather_recv, 0);
+}
+
 /* Checks fn against the hand table for P = 4 and against want(r, P, s)
  * for P = 1..7, naming the off-by-one or wrap-around it finds. */
 static void check_chunks(ChunkFn fn, const char *name,
@@ -858,6 +893,14 @@ static void check_chunks(ChunkFn fn, const char *name,
                           "the ring turns the other way; what a rank sends "
                           "at step s is what it received at step s - 1, "
                           "so the index goes down, r - s"
+                    : (got + 1) % ranks == want && nccl_ring()
+                        ? "the ring's chunk index is off by one, in all four "
+                          "functions: that is NCCL's ring, where rank r "
+                          "sends chunk r - 1 first and ends the "
+                          "reduce-scatter holding chunk r. The contract's "
+                          "ring starts rank r at its own chunk r (sends "
+                          "r - s, adds r - s - 1) and ends with chunk r + 1 "
+                          "summed on it"
                     : got == (want + 1) % ranks || (got + 1) % ranks == want
                         ? "the ring's chunk index is off by one"
                         : "see the header's formula";

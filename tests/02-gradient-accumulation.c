@@ -761,9 +761,10 @@ static const char *const simulated_diagnosis[SIM_KINDS] = {
         "each backward by its share of the examples, n_m / N",
     [SIM_EQUAL_WEIGHTS] =
         "the micro-batches were weighted equally, 1/k each (a loss divided "
-        "by gradient_accumulation_steps, as HuggingFace's Trainer did until "
-        "2024): right only when each has N/k examples; otherwise a small "
-        "micro-batch's examples count more. Weight each by n_m / N",
+        "by gradient_accumulation_steps, the bug found in Hugging Face's "
+        "Trainer in 2024): right only when each has N/k examples; "
+        "otherwise a small micro-batch's examples count more. Weight each "
+        "by n_m / N",
     [SIM_LAST_ONLY] =
         "only the last micro-batch's gradient reached the step: each "
         "backward must add into .grad (+=), and zero_grad runs once per "

@@ -28,4 +28,7 @@ YSTAR = (UU_mean*V_mean - U_mean*UV_mean)/DET
 PROBLEM = "linreg"
 LEVELS = "0.02, 0.1, 0.5, 1.5, 3, 5, 8"
 XMIN = -0.4; XMAX = 3.4; YMIN = -1.2; YMAX = 2.3
+# The axes are the line's parameters, named as in chapter 1 (whose fit
+# figure calls the data x and y): labelled x and y, a slide read as data.
+XLABEL = "slope w"; YLABEL = "intercept b"
 call dirof(ARG0) . '04-optimizers.paths.inc' ARG1 ARG2 ARG3

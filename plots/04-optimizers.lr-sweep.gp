@@ -32,7 +32,9 @@ below(v) = (v < BOTTOM ? BOTTOM : NaN)
 # (they ran into each other), a shorter y label (it was longer than the
 # plot was high), and the key in the small size, with "momentum 0.9" for
 # "SGD + momentum 0.9", in the empty lower half of the left panel (it was
-# wider than the panel, and covered the right one's curves).
+# wider than the panel, and covered the right one's curves). Its last
+# entry names the open triangles, which only the caption explained: a
+# slide shows no caption.
 set multiplot layout 1, 2 margins char 10.3, 2.5, 3.8, 3.5 spacing char 6.9, 0
 set logscale xy
 set format y "10^{%L}"
@@ -60,6 +62,7 @@ do for [panel in "sweep-rosenbrock sweep-scaled"] {
     plot for [i = 1:6] data(panel) using "lr":(inside(column(word(COLS, i)))) \
              with linespoints lt word(LT, i)+0 title name(i), \
          for [i = 1:6] data(panel) using "lr":(below(column(word(COLS, i)))) \
-             with points lt word(LT, i)+0 pt 8 ps 1.2 notitle
+             with points lt word(LT, i)+0 pt 8 ps 1.2 notitle, \
+         NaN with points lc rgb "#404040" pt 8 ps 1.2 title "below 10^{-12}"
 }
 unset multiplot

@@ -78,7 +78,11 @@ set multiplot layout 2, 2 margins char 4, LEGEND_ROOM, 2.3, 1.6 spacing char 3, 
 do for [i = 1:4] {
     run = word(RUNS, i)
     col = (i - 1) % 2; row = (i - 1) / 2
-    set title TITLES[i] offset 0, -0.5
+    # The titles in the smaller text: at SCALE=1.5 a map is about 10
+    # characters wide and the legend needs the rest of the width, so in the
+    # terminal's text the two top titles ran into each other, and the two
+    # bottom ones nearly did.
+    set title TITLES[i] offset 0, -0.5 font FONT_SMALL
     set format x (row == 1 ? "% g" : "")
     set format y (col == 0 ? "% g" : "")
     plot data("basins-" . run) using 1:2:(RED[int($3) + 4]):(GREEN[int($3) + 4]):(BLUE[int($3) + 4]) \

@@ -20,7 +20,9 @@ do for [o in OPTIMIZERS] {
     }
 }
 @REQUIRE
-TITLES = "plain SGD|SGD, momentum 0.9|Adam"
+# The middle title as the caption says it: at SCALE=1.5 "SGD, momentum
+# 0.9" was wider than its panel and ran into "plain SGD".
+TITLES = "plain SGD|momentum SGD|Adam"
 NAMES = "constant|step (300, γ 0.1)|cosine|one cycle"
 pick(list, i) = system(sprintf("echo '%s' | cut -d'|' -f%d", list, i))
 

@@ -34,4 +34,8 @@ set title "bf16 weights at lr 0.001: kept four ways"
 BETA = 0.95
 smoothed(x) = (x == x) ? (avg = BETA * avg + (1 - BETA) * x, k = k + 1, avg / (1 - BETA**k)) : NaN
 restart(row) = (row == 0 ? (avg = 0, k = 0) : 0)
-plot for [i = 1:5] data(word(RUNS, i)) using "step":(restart($0), smoothed(column("loss"))) with lines lt (i == 1 ? 8 : i) title title_of(i)
+# "bf16 weights alone" takes linetype 4, the colour the same method has in
+# the regression figure (09-precision.regression.gp), and stochastic
+# rounding the next one, so that one colour names one method in the chapter.
+LT = "8 2 3 5 4"
+plot for [i = 1:5] data(word(RUNS, i)) using "step":(restart($0), smoothed(column("loss"))) with lines lt int(word(LT, i)) title title_of(i)

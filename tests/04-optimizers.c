@@ -181,6 +181,20 @@ static bool sgd_step_counted_first(const SgdConfig *cfg)
     return first;
 }
 
+/* Two steps of sgd_step from a fresh state and θ = (1, -2), with the
+ * gradients (0.5, -1) then (1, 2): p gets θ after both, after_one θ after
+ * the first. */
+static void sgd_two_steps(const SgdConfig *cfg, double *p, double *after_one)
+{
+    SgdState state;
+    ck_assert(sgd_state_init(&state, N));
+    p[0] = 1.0, p[1] = -2.0;
+    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, cfg, &state);
+    after_one[0] = p[0], after_one[1] = p[1];
+    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, cfg, &state);
+    sgd_state_free(&state);
+}
+
 START_TEST(sgd_momentum_buffer)
 {
     /* μ = 0.9, τ = 0.5, η = 0.1, θ = (1, -2).
@@ -264,12 +278,8 @@ START_TEST(sgd_momentum_buffer)
      * (0.9, -2). μ = 1 with τ = 0: b = (0.5, -1), then b = b + g =
      * (1.5, 1), so θ = (0.95, -1.9), then (0.8, -2); plain SGD would give
      * (0.85, -2.1). */
-    ck_assert(sgd_state_init(&state, N));
     cfg = sgd_config(0.1, 0.0, 0.5, 0.0, false);
-    p[0] = 1.0, p[1] = -2.0;
-    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
-    after_one[0] = p[0], after_one[1] = p[1];
-    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    sgd_two_steps(&cfg, p, after_one);
     const Wrong no_buffer[] = {
         {{0.9, -2.0}, "with μ = 0 there is no momentum, so no buffer and no "
                       "dampening: torch.optim.SGD applies τ only to a "
@@ -278,13 +288,8 @@ START_TEST(sgd_momentum_buffer)
     };
     expect_params("the second step with μ = 0 and τ = 0.5", p, after_one,
                   (double[]){0.85, -2.1}, no_buffer, COUNT(no_buffer));
-    sgd_state_free(&state);
-    ck_assert(sgd_state_init(&state, N));
     cfg = sgd_config(0.1, 1.0, 0.0, 0.0, false);
-    p[0] = 1.0, p[1] = -2.0;
-    sgd_step(p, (const double[]){0.5, -1.0, SENTINEL}, N, &cfg, &state);
-    after_one[0] = p[0], after_one[1] = p[1];
-    sgd_step(p, (const double[]){1.0, 2.0, SENTINEL}, N, &cfg, &state);
+    sgd_two_steps(&cfg, p, after_one);
     const Wrong momentum_off[] = {
         {{0.85, -2.1}, "μ = 1 was taken as no momentum: any μ other than 0 "
                        "keeps a buffer, b = μ·b + (1 - τ)·g, and μ = 1 "
@@ -292,7 +297,6 @@ START_TEST(sgd_momentum_buffer)
     };
     expect_params("the second step with μ = 1", p, after_one,
                   (double[]){0.8, -2.0}, momentum_off, COUNT(momentum_off));
-    sgd_state_free(&state);
 }
 END_TEST
 

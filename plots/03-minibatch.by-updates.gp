@@ -36,11 +36,17 @@ set key tmargin right Left reverse
 set label 1 sprintf("least-squares minimum %.4f", floor_loss) \
     at graph 0.98, first floor_loss offset 0, -0.9 right front
 
-plot data("sgd")       every ::1::200 using "step":"loss" with lines ls 2 \
-         title "stochastic, B = 1 (20000 updates)", \
+# Markers at steps about half a decade apart on the log axis (style.gp's
+# at_rows); the full batch's mark every one of its 20 steps.
+SGD_MARKS = "2 6 20 60 200 600 2000 6000 20000"
+MINIBATCH_MARKS = "30 60 120 240 480"
+plot data("sgd")       every ::1::200 using "step":"loss" with lines ls 2 notitle, \
      data("sgd")       every 20::200 using "step":"loss" with lines ls 2 notitle, \
-     data("minibatch") using "step":"loss" with lines ls 1 \
-         title "minibatch, B = 32 (640 updates)", \
+     data("sgd")       using "step":(at_rows(SGD_MARKS, column("step"), column("loss"))) with points ls 2 notitle, \
+     NaN with linespoints ls 2 title "stochastic, B = 1 (20000 updates)", \
+     data("minibatch") using "step":"loss" with lines ls 1 notitle, \
+     data("minibatch") using "step":(at_rows(MINIBATCH_MARKS, column("step"), column("loss"))) with points ls 1 notitle, \
+     NaN with linespoints ls 1 title "minibatch, B = 32 (640 updates)", \
      data("full")      using "step":"loss" with linespoints ls 3 \
          title "full batch, B = 1000 (20 updates)", \
      floor_loss with lines ls 8 notitle

@@ -40,7 +40,10 @@ set key off
 LONGEST = 0
 do for [i = 1:6] { LONGEST = strlen(name(i)) > LONGEST ? strlen(name(i)) : LONGEST }
 set margins 9, LONGEST + 1.5, 3.8, 1
-PLOT = 'plot for [i = 1:6] data(word(RUNS, i)) using "step":"loss" with lines lt i lw 2'
+# Each curve's marker every 25 steps, the curves 4 steps apart, so that the
+# curves are told apart by shape too, not only by the colour of their label.
+PLOT = 'plot for [i = 1:6] data(word(RUNS, i)) using "step":"loss" with lines lt i lw 2, \
+             for [i = 1:6] data(word(RUNS, i)) using "step":"loss" every 25::(4*(i - 1)) with points lt i'
 
 # Four curves end within half a decade of one another, closer together
 # than a line of text once the text is large (SCALE=1.5), so each label is

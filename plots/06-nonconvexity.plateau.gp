@@ -24,7 +24,8 @@
 
 dirof(s) = strstrt(s, "/") ? s[:strstrt(s, "/")] . dirof(s[strstrt(s, "/") + 1:]) : ""
 call dirof(ARG0) . 'style.gp' ARG1 ARG2 ARG3
-REQUIRED = "plateau plateau-m0.5 plateau-m0.9"
+RUNS = "plateau plateau-m0.5 plateau-m0.9"
+REQUIRED = RUNS
 @REQUIRE
 
 # Margins in characters, so that they grow with the text.
@@ -43,9 +44,10 @@ unset key
 set label 1 "plain" at 840, 0.6 rotate by 90 center offset 1.2, 0 textcolor rgb ink(1)
 set label 2 "μ = 0.5" at 430, 0.45 rotate by 90 center offset 1.2, 0 textcolor rgb ink(2)
 set label 3 "μ = 0.9" at 110, 0.3 rotate by 90 center offset 1.2, 0 textcolor rgb ink(3)
-plot data("plateau") using "step":"loss" with lines ls 1 title "plain", \
-     data("plateau-m0.5") using "step":"loss" with lines ls 2 title "μ = 0.5", \
-     data("plateau-m0.9") using "step":"loss" with lines ls 3 title "μ = 0.9"
+# Each run's marker every 150 steps, the runs 50 steps apart, in both
+# panels: the curves are told apart by shape as well as colour.
+plot for [i = 1:3] data(word(RUNS, i)) using "step":"loss" with lines ls i, \
+     for [i = 1:3] data(word(RUNS, i)) using "step":"loss" every 150::(50*(i - 1)) with points ls i
 
 unset label 1; unset label 2; unset label 3
 set title "size of the gradient"
@@ -55,7 +57,6 @@ set format y "10^{%L}"
 set yrange [1e-18:1]
 set ytics 1000
 unset key
-plot data("plateau") using "step":"grad_norm" with lines ls 1, \
-     data("plateau-m0.5") using "step":"grad_norm" with lines ls 2, \
-     data("plateau-m0.9") using "step":"grad_norm" with lines ls 3
+plot for [i = 1:3] data(word(RUNS, i)) using "step":"grad_norm" with lines ls i, \
+     for [i = 1:3] data(word(RUNS, i)) using "step":"grad_norm" every 150::(50*(i - 1)) with points ls i
 unset multiplot

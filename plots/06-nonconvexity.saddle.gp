@@ -80,9 +80,9 @@ unset key
 set label 1 "saddle" at 0, 0 offset 0.6, -0.8 front
 plot $contours using 1:($2 * positive($3)) with lines lc rgb "#c0c0c0" notitle, \
      $contours using 1:($2 * negative($3)) with lines lc rgb "#c0c0c0" dt 11 notitle, \
-     data("saddle-near") using "x":"y" with linespoints ls 2 pt 7 ps 0.35, \
-     data("saddle-noise") using "x":"y" with linespoints ls 3 pt 7 ps 0.35, \
-     data("saddle-exact") using "x":"y" with linespoints ls 1 pt 7 ps 0.35, \
+     data("saddle-near") using "x":"y" with linespoints ls 2 ps 0.35, \
+     data("saddle-noise") using "x":"y" with linespoints ls 3 ps 0.35, \
+     data("saddle-exact") using "x":"y" with linespoints ls 1 ps 0.35, \
      "+" using (0):(0) every ::0::0 with points pt 2 ps 1.5 lw 2 lc rgb "#000000"
 unset label 1
 
@@ -103,11 +103,15 @@ set xlabel "step"
 set ylabel "√(x² + y²)\n(log scale)"
 set key at screen 0.5, character 0.3 center bottom Left reverse maxrows 3
 distance(x, y) = sqrt(x**2 + y**2)
-plot data("saddle-exact") using "step":(distance(column("x"), column("y"))) \
-         with lines ls 1 title "on the axis: stuck", \
-     data("saddle-near") using "step":(distance(column("x"), column("y"))) \
-         with lines ls 2 title "10^{-6} off: escapes late", \
-     data("saddle-noise") using "step":(distance(column("x"), column("y"))) \
-         with lines ls 3 title "on the axis + noise: escapes"
+# Each run's marker (its shape in the left panel too) every 10 steps, the
+# runs 3 steps apart.
+RUNS = "saddle-exact saddle-near saddle-noise"
+NAMES = "on the axis: stuck|10^{-6} off: escapes late|on the axis + noise: escapes"
+name(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", NAMES, i))
+plot for [i = 1:3] data(word(RUNS, i)) using "step":(distance(column("x"), column("y"))) \
+         with lines ls i notitle, \
+     for [i = 1:3] data(word(RUNS, i)) using "step":(distance(column("x"), column("y"))) \
+         every 10::(3*(i - 1)) with points ls i notitle, \
+     for [i = 1:3] NaN with linespoints ls i title name(i)
 
 unset multiplot

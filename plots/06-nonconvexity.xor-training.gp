@@ -47,8 +47,14 @@ unset key
 set label 4 "symmetric start,\nwith and without\njitter (dashed)" \
     at 1950, 0.25 right font FONT_NOTE textcolor rgb "#404040"
 set label 5 "random start" at 1950, 6e-3 right font FONT_NOTE textcolor rgb ink(1)
+# Markers every 250 steps on the two solid curves, the random run's 125
+# steps after the symmetric run's (and so clear of the label "random
+# start"): they tell the runs apart by shape as well as colour, and show
+# the symmetric curve under the dashed one.
 plot data("xor-random") using "step":"loss" with lines ls 1, \
+     data("xor-random") every 250::125 using "step":"loss" with points ls 1, \
      data("xor-symmetric") using "step":"loss" with lines ls 2, \
+     data("xor-symmetric") every 250 using "step":"loss" with points ls 2, \
      data("xor-jitter") using "step":"loss" with lines ls 3 dt 11
 unset label 4; unset label 5
 
@@ -64,5 +70,6 @@ set label 1 (NONZERO_sum == 0 ? "symmetric start:\nexactly 0 at\nevery step, off
 set label 2 "random start" at 1000, 25 center font FONT_NOTE textcolor rgb ink(1)
 set label 3 "symmetric +\n10^{-6} jitter" at 1000, 0.05 center font FONT_NOTE textcolor rgb ink(3)
 plot data("xor-random") using "step":"spread" with lines ls 1, \
+     data("xor-random") every 250::125 using "step":"spread" with points ls 1, \
      data("xor-jitter") using "step":"spread" with lines ls 3 dt 11
 unset multiplot

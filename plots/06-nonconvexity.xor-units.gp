@@ -34,6 +34,10 @@ set xlabel "step"
 # Markers every 250 steps, unit j's shifted by 80(j − 1) steps: filled on
 # the incoming weight, hollow (the same shape) on the outgoing one.
 open_marker(j) = j == 1 ? 6 : (j == 2 ? 4 : 8)
+# (the filled ones are linetypes 1 to 3's own, from style.gp; the key
+# shows each curve's marker beside its line, since in the left panel the
+# markers are all that tell the units apart)
+filled_marker(j) = j == 1 ? 7 : (j == 2 ? 5 : 9)
 
 do for [run in "symmetric random"] {
     file = data("xor-" . run)
@@ -50,7 +54,9 @@ do for [run in "symmetric random"] {
     # Curve k is unit (k + 1)/2's incoming weight for odd k, its outgoing
     # one for even k: in this order the key's columns are the units.
     plot for [k = 1:6] file using "step":sprintf("h%d_%s", (k + 1)/2, k % 2 ? "w1" : "out") \
-             with lines ls ((k + 1)/2) dt 11 - 10 * (k % 2) \
+             with lines ls ((k + 1)/2) dt 11 - 10 * (k % 2) notitle, \
+         for [k = 1:6] NaN with linespoints ls ((k + 1)/2) dt 11 - 10 * (k % 2) \
+             pt (k % 2 ? filled_marker((k + 1)/2) : open_marker((k + 1)/2)) ps 0.9 \
              title sprintf("unit %d: %s", (k + 1)/2, k % 2 ? "w_1" : "out"), \
          for [j = 1:3] file every 250::(80 * (j - 1)) using "step":sprintf("h%d_w1", j) \
              with points ls j ps 0.9 notitle, \

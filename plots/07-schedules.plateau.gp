@@ -36,12 +36,17 @@ set ylabel "learning rate"
 set yrange [5e-9:0.3]
 set ytics 1e-8, 100
 set key top right samplen 1.5 spacing 1.0 font FONT_SMALL
-plot for [i = 1:3] data(word(RUNS, i)) using "step":"lr" with lines lt i title name(i)
+# Each run's marker every 125 steps, the runs 40 steps apart, so that the
+# three rates that end together at 1e-8 show all three there.
+plot for [i = 1:3] data(word(RUNS, i)) using "step":"lr" with lines lt i notitle, \
+     for [i = 1:3] data(word(RUNS, i)) using "step":"lr" every 125::(40*(i - 1)) with points lt i notitle, \
+     for [i = 1:3] NaN with linespoints lt i title name(i)
 set format x "%g"
 set xlabel "step"
 set ylabel "loss − lowest"
 set yrange [1e-7:100]
 set ytics 1e-7, 100
 unset key
-plot for [i = 1:3] data(word(RUNS, i)) using "step":(column("loss") - FLOOR) with lines lt i
+plot for [i = 1:3] data(word(RUNS, i)) using "step":(column("loss") - FLOOR) with lines lt i, \
+     for [i = 1:3] data(word(RUNS, i)) using "step":(column("loss") - FLOOR) every 125::(40*(i - 1)) with points lt i
 unset multiplot

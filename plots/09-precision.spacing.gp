@@ -29,4 +29,8 @@ set xlabel "magnitude of the number"
 set ylabel "gap to its neighbour"
 set key top left Left reverse font FONT_SMALL samplen 1.5
 set title "spacing of representable numbers"
-plot for [i = 1:4] data("spacing") using "magnitude":word(FORMATS, i) with lines lt i title word(FORMATS, i)
+# Each format's marker every 120 rows of the file (six decades of
+# magnitude), the formats 30 rows apart: bf16 and fp32 run side by side.
+plot for [i = 1:4] data("spacing") using "magnitude":word(FORMATS, i) with lines lt i notitle, \
+     for [i = 1:4] data("spacing") using "magnitude":word(FORMATS, i) every 120::(30*(i - 1)) with points lt i notitle, \
+     for [i = 1:4] NaN with linespoints lt i title word(FORMATS, i)

@@ -38,4 +38,13 @@ restart(row) = (row == 0 ? (avg = 0, k = 0) : 0)
 # the regression figure (09-precision.regression.gp), and stochastic
 # rounding the next one, so that one colour names one method in the chapter.
 LT = "8 2 3 5 4"
-plot for [i = 1:5] data(word(RUNS, i)) using "step":(restart($0), smoothed(column("loss"))) with lines lt int(word(LT, i)) title title_of(i)
+# The reference is the course's dashed line; the four bf16 runs have their
+# markers too, every 12 steps, the runs 3 steps apart, so that the three
+# that lie on the reference show they all are there. (The smoothing reads
+# every row, so the markers' layer smooths every row too and keeps the
+# marked ones: `every` would feed it one row in twelve.)
+marked(i, s) = (int($0) % 12 == 3*(i - 2)) ? s : NaN
+plot for [i = 1:5] data(word(RUNS, i)) using "step":(restart($0), smoothed(column("loss"))) with lines lt int(word(LT, i)) notitle, \
+     for [i = 2:5] data(word(RUNS, i)) using "step":(restart($0), marked(i, smoothed(column("loss")))) with points lt int(word(LT, i)) notitle, \
+     NaN with lines lt 8 title title_of(1), \
+     for [i = 2:5] NaN with linespoints lt int(word(LT, i)) title title_of(i)

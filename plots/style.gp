@@ -118,7 +118,13 @@ REQUIRE = 'do for [required_name in REQUIRED] { \
 # curves drawn `with lines` draws each one's points too, a few to a curve
 # (`every N::START with points`, START staggered so that curves that run
 # together do not stack their markers, as `pi N` would), and its key
-# entries apart (`NaN with linespoints`).
+# entries apart (`NaN with linespoints`); a curve may take a dash instead.
+# The self-test holds every panel of three or more curves to it
+# (tools/curve-marks.awk reads the SVGs). On a log axis, where `every N`
+# would crowd a curve's markers at the right, a script lists the rows to
+# mark: `using "step":(at_rows("2 20 200", column("step"), column("loss")))`
+# is the loss at steps 2, 20 and 200 and NaN (no point) at every other.
+at_rows(list, n, y) = strstrt(" " . list . " ", sprintf(" %d ", n)) > 0 ? y : NaN
 set linetype 1 lc rgb "#0072B2" lw 1.5 pt 7  ps 0.6    # blue, filled circle
 set linetype 2 lc rgb "#D55E00" lw 1.5 pt 5  ps 0.55   # vermillion, filled square
 set linetype 3 lc rgb "#009E73" lw 1.5 pt 9  ps 0.7    # bluish green, filled triangle

@@ -743,6 +743,19 @@ figures_are_whole() {
 }
 in_group outputs && check "no figure is cut off at its edges, in the book and at SCALE=1.5 (the PNGs' outermost pixels hold no ink)" figures_are_whole
 
+# Three or more curves in one panel are told apart by more than colour,
+# for greyscale print and colour-blind readers: each has markers or a
+# dash (plots/style.gp says how; tools/curve-marks.awk reads the SVGs).
+figures_mark_their_curves() {
+    make --no-print-directory -s figures FORMAT=svg >/dev/null || return 1
+    status=0
+    for f in build/figures/[0-9][0-9]-*.svg; do
+        awk -f tools/curve-marks.awk "$f" || status=1
+    done
+    return $status
+}
+in_group outputs && check "no panel of three or more curves tells them apart by colour alone (each has markers or a dash)" figures_mark_their_curves
+
 # A size written into a script (font ",10") stays 10 points in the PNG,
 # whose text is 20: the scripts take FONT_SMALL and its kin from
 # plots/style.gp, which scale with the format.

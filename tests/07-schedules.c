@@ -79,6 +79,14 @@ static const char *const ULPS =
     "PyTorch chains from the previous rate; if it is the chain, use the "
     "header's order of operations";
 
+/* What warmup_cosine_lr_next's tests say when a step's rate is the one
+ * it would have, had base_lr been handed in as lr. */
+static const char *const FROM_BASE =
+    "that is the rate you get from base_lr in lr's place: hand "
+    "linear_lr_next and cosine_lr_next lr, the rate of the step before; "
+    "base_lr is only for cosine_lr at the milestone and for "
+    "cosine_lr_next's own base_lr argument";
+
 /* What cosine_lr_next's tests say when the chain divides by zero at the
  * step after the bottom of the cosine. */
 static const char *const NO_SPECIAL_CASE =
@@ -1028,9 +1036,23 @@ static const char *warmup_mistake(const double *got, size_t k,
     const WarmupCosine *c = &h->c;
     if (got[k] < 0.0)
         return NEGATIVE;
+    /* base_lr handed on where the step before's rate belongs: the chain
+     * restarted from the base rate at every step. In the warm-up that is
+     * base·(1 + rise/(warmup·start + (k - 1)·rise)), rise = 1 - start; in
+     * the cosine, at its own step t >= 2 (at t = 1 the ratio times the
+     * base is the closed form, which is right), ratio·(base - eta_min) +
+     * eta_min, or the special case's increment added to the base. */
+    double rise = 1.0 - c->start_factor, T = (double)c->t_max;
     if (k < c->warmup_steps) {
         LinearHow lin = {c->start_factor, 1.0, c->warmup_steps};
-        return linear_mistake(got, k, h->base, &lin);
+        const char *why = linear_mistake(got, k, h->base, &lin);
+        if (!why && k > 0 &&
+            close_to(got[k], h->base * (1.0 + rise /
+                                        ((double)c->warmup_steps *
+                                             c->start_factor +
+                                         (double)(k - 1) * rise))))
+            why = FROM_BASE;
+        return why;
     }
     if (k == c->warmup_steps)
         return "at the milestone SequentialLR starts the cosine afresh, from "
@@ -1038,13 +1060,21 @@ static const char *warmup_mistake(const double *got, size_t k,
                "eta_min, 0, t_max)";
     /* The cosine chained with the step count k instead of its own,
      * k - warmup_steps. */
-    double T = (double)c->t_max;
     double wrong = (1.0 + cos(PI * (double)k / T)) /
                        (1.0 + cos(PI * (double)(k - 1) / T)) *
                        (got[k - 1] - c->eta_min) + c->eta_min;
     if (close_to(got[k], wrong))
         return "after the milestone the cosine counts its own steps, from 0 "
                "at k = warmup_steps: it is at step k - warmup_steps, not k";
+    size_t t = k - c->warmup_steps;
+    double from_base =
+        (t - 1) % (2 * c->t_max) == c->t_max
+            ? h->base + (h->base - c->eta_min) * (1.0 - cos(PI / T)) / 2.0
+            : (1.0 + cos(PI * (double)t / T)) /
+                      (1.0 + cos(PI * (double)(t - 1) / T)) *
+                      (h->base - c->eta_min) + c->eta_min;
+    if (t >= 2 && close_to(got[k], from_base))
+        return FROM_BASE;
     if (got[k] == closed_cosine(h->base, c->eta_min, k - c->warmup_steps,
                                 c->t_max))
         return CLOSED_FORM;
@@ -1822,6 +1852,13 @@ static void run_plateau(const PlateauConfig *c, double lr,
         else if (s.best == before.best && w->best != before.best)
             why = "the best loss is not kept: a loss that is better becomes "
                   "the new best";
+        else if (s.best == w->loss && w->best == w->loss &&
+                 before.best != w->loss && w->bad == 0 &&
+                 s.num_bad_epochs > 0 && before.cooldown_counter == 0 &&
+                 !cut_due)
+            why = "this loss was better and became the best, but the count "
+                  "of bad steps was not cleared: a better loss sets it back "
+                  "to 0 (the bad steps must come in a row)";
         else if (s.best == w->loss && w->best == before.best &&
                  w->loss != before.best)
             why = "a loss that is not better by more than the threshold "

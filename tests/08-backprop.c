@@ -1115,6 +1115,38 @@ static const ForwardCase forward_cases[] = {
      "the identity gives z itself"},
 };
 
+/* The mistake behind a[j] = `got` for f at z where `want` was expected,
+ * or NULL when none is recognised. */
+static const char *activation_mistake(Activation f, double z, double got,
+                                      double want)
+{
+    if (f == ACTIVATION_TANH && fabs(z) > 355.0 && isnan(got))
+        return "(e^2z - 1)/(e^2z + 1) is inf/inf = nan once e^2z "
+               "overflows (|z| above about 355): call math.h's tanh()";
+    if (isnan(got))
+        return "a[j] was not written: is the function still the stub?";
+    if (f == ACTIVATION_SIGMOID && z == -40 && got == 0.0)
+        return "σ(-40) came out 0: 1 - σ(40), or 0.5·(1 + tanh(-20)), "
+               "cancels to nothing; for z < 0 use e^z/(1 + e^z)";
+    if (f == ACTIVATION_SIGMOID && close_to(got, 1.0 - want))
+        return "that is σ(-z): σ(z) = 1/(1 + e^-z), mind the sign of the "
+               "exponent";
+    if (f == ACTIVATION_RELU && got == z)
+        return "a negative z went through: ReLU gives 0 where z <= 0";
+    /* A switch's case without its break runs on into the next case: ReLU
+     * into tanh, tanh into the sigmoid, which overwrite a[j]. (Where the
+     * two agree, as ReLU and tanh do at z = 0, a[j] is right, and no
+     * mistake is looked for.) */
+    if ((f == ACTIVATION_RELU && got == tanh(z)) ||
+        (f == ACTIVATION_TANH && close_to(got, 1.0 / (1.0 + exp(-z)))))
+        return f == ACTIVATION_RELU
+                   ? "that is tanh(z): did ReLU's case of a switch end "
+                     "without a break, and run on into tanh's?"
+                   : "that is σ(z): did tanh's case of a switch end without "
+                     "a break, and run on into the sigmoid's?";
+    return NULL;
+}
+
 START_TEST(activation_forward_values)
 {
     /* σ(-40) = e^-40/(1 + e^-40) = e^-40 in doubles; tanh(±400) and σ(40)
@@ -1130,20 +1162,9 @@ START_TEST(activation_forward_values)
         double tol = t->want[j] == 0.0 ? 0.0 : 1e-14 * fabs(t->want[j]);
         if (fabs(a[j] - t->want[j]) <= tol)
             continue;
-        const char *why = t->why;
-        if (t->f == ACTIVATION_TANH && fabs(t->z[j]) > 355.0 && isnan(a[j]))
-            why = "(e^2z - 1)/(e^2z + 1) is inf/inf = nan once e^2z "
-                  "overflows (|z| above about 355): call math.h's tanh()";
-        else if (isnan(a[j]))
-            why = "a[j] was not written: is the function still the stub?";
-        else if (t->f == ACTIVATION_SIGMOID && t->z[j] == -40 && a[j] == 0.0)
-            why = "σ(-40) came out 0: 1 - σ(40), or 0.5·(1 + tanh(-20)), "
-                  "cancels to nothing; for z < 0 use e^z/(1 + e^z)";
-        else if (t->f == ACTIVATION_SIGMOID && close_to(a[j], 1.0 - t->want[j]))
-            why = "that is σ(-z): σ(z) = 1/(1 + e^-z), mind the sign of the "
-                  "exponent";
-        else if (t->f == ACTIVATION_RELU && a[j] == t->z[j])
-            why = "a negative z went through: ReLU gives 0 where z <= 0";
+        const char *why = activation_mistake(t->f, t->z[j], a[j], t->want[j]);
+        if (!why)
+            why = t->why;
         ck_abort_msg("activation_forward(%s) at z = %.17g gave %.17g, expected "
                      "%.17g: %s", ACTIVATION_NAME[t->f], t->z[j], a[j],
                      t->want[j], why);
@@ -1178,13 +1199,15 @@ START_TEST(activation_forward_keeps_z)
                       "in-place activation overwrites the z the backward "
                       "pass needs; write a only", ACTIVATION_NAME[f], home[0],
                       home[1], home[2], z[0], z[1], z[2]);
-        for (size_t j = 0; j < 3; j++)
-            ck_assert_msg(fabs(a[j] - want[j]) <= 1e-15 * fabs(want[j]),
-                          "activation_forward(%s) at z = %g gave %.17g, "
-                          "expected %.17g%s", ACTIVATION_NAME[f], home[j],
-                          a[j], want[j],
-                          isnan(a[j]) ? ": is the function still the stub?"
-                                      : "");
+        for (size_t j = 0; j < 3; j++) {
+            if (fabs(a[j] - want[j]) <= 1e-15 * fabs(want[j]))
+                continue;
+            const char *why = activation_mistake((Activation)f, home[j], a[j],
+                                                 want[j]);
+            ck_abort_msg("activation_forward(%s) at z = %g gave %.17g, "
+                         "expected %.17g%s%s", ACTIVATION_NAME[f], home[j],
+                         a[j], want[j], why ? ": " : "", why ? why : "");
+        }
     }
 }
 END_TEST
@@ -1443,7 +1466,9 @@ START_TEST(activation_backward_values)
     fill(dz, 7, 1000.0);
     dz[6] = 4321.0;
     activation_backward(t->f, t->z, t->a, t->da, 6, dz);
-    bool unwritten = true, added = true, plus = true;
+    /* fell: each dz is da·(1 - a·a), tanh's slope, the whole row through
+     * (for ReLU, whose row has a = 2 at z = 2, that is -0.75, not 0.25). */
+    bool unwritten = true, added = true, plus = true, fell = true;
     for (size_t j = 0; j < 6; j++) {
         wants[j] = t->want[j];
         if (t->f == ACTIVATION_TANH && fabs(t->z[j]) == 3.0)
@@ -1451,6 +1476,7 @@ START_TEST(activation_backward_values)
         unwritten = unwritten && dz[j] == 1000.0;
         added = added && fabs(dz[j] - (1000.0 + wants[j])) <= 1e-9;
         plus = plus && close_to(dz[j], t->da[j] * t->a[j] * (1.0 + t->a[j]));
+        fell = fell && dz[j] == t->da[j] * (1.0 - t->a[j] * t->a[j]);
     }
     for (size_t j = 0; j < 6; j++) {
         double want = wants[j];
@@ -1464,6 +1490,10 @@ START_TEST(activation_backward_values)
         else if (added)
             why = "dz was added to: it is written, dz = da·f'(z), whatever it "
                   "held (only linear_backward's dw and db accumulate)";
+        else if (t->f == ACTIVATION_RELU && fell)
+            why = "that is tanh's slope 1 - a·a at every entry: did ReLU's "
+                  "case of a switch end without a break, and run on into "
+                  "tanh's, which overwrote the slope?";
         else if (t->f == ACTIVATION_SIGMOID && plus)
             why = "σ' was taken as a·(1 + a): it is a·(1 - a), mind the sign";
         else if (t->f == ACTIVATION_RELU && z == 0.0 && dz[j] == da)

@@ -604,6 +604,14 @@ static void add_from_double_tests(TCase *tc)
 
 /* ===================================================== loss scaling */
 
+/* grads_overflowed on five finite gradients with `bad` put at index at. */
+static bool overflowed_with(double bad, size_t at)
+{
+    double g[5] = {0.5, -1.0, 2.0, 3.0, -4.0};
+    g[at] = bad;
+    return grads_overflowed(g, 5);
+}
+
 START_TEST(overflow_check)
 {
     const double finite[] = {1.0, -65504.0, 1e308, -1e308, 4.9e-324, 0.0};
@@ -636,15 +644,24 @@ START_TEST(overflow_check)
     const size_t places[] = {0, 2, 4};
     for (size_t b = 0; b < COUNT(bad); b++)
         for (size_t p = 0; p < COUNT(places); p++) {
-            double g[5] = {0.5, -1.0, 2.0, 3.0, -4.0};
-            g[places[p]] = bad[b];
-            bool got = grads_overflowed(g, 5);
+            bool got = overflowed_with(bad[b], places[p]);
             ck_assert_msg(got,
                           "grads_overflowed missed %s at index %zu of 5: %s",
                           bad_name[b], places[p],
                           b == 2 ? "a nan is not inf: test with !isfinite "
                                    "(or x != x), since nan compares false "
                                    "with everything" :
+                          b == 1 && overflowed_with(INFINITY, places[p]) ?
+                              "-inf was missed though inf was found in the "
+                              "same place: an overflow can go to either "
+                              "infinity (x == INFINITY misses -inf); test "
+                              "with !isfinite" :
+                          places[p] == 2 && overflowed_with(bad[b], 0) ?
+                              "the same value at index 0 was found: was only "
+                              "the first gradient looked at? A return false "
+                              "inside the loop (an else branch) ends it "
+                              "there; return false after the loop, once all "
+                              "n are looked at" :
                           grads_overflowed(&bad[2], 1) ?
                               "inf was missed though nan was not: x != x "
                               "finds a nan only (inf equals itself); test "
@@ -903,6 +920,11 @@ static void check_scaler_history(LossScaler start, const bool *found,
             found[k] && s.scale > before ?
                 "the scale grew after an overflow step: an inf or nan means "
                 "the scale is too large, multiply it by backoff_factor" :
+            found[k] && s.growth_tracker == 1 && tracker_before != 1 &&
+                    s.scale == scales[k] ?
+                "the overflow step was counted as a clean one too: did the "
+                "overflow branch run on into the clean steps' count (a "
+                "missing return, or else)? After an overflow the count is 0" :
             found[k] && s.growth_tracker != 0 ?
                 "the growth tracker was not reset on overflow: an overflow "
                 "starts the count of clean steps again from 0" :

@@ -261,6 +261,7 @@ try: deps
 	@test -n "$(CH)" || { echo "make try: say which chapter, e.g. make try CH=04" >&2; exit 2; }
 	@test -n "$(TRY)" || { echo "make try: CH=$(CH): there is no chapter $(CH); the chapters are $(sort $(foreach h,$(wildcard exercises/[0-9][0-9]-*.h),$(firstword $(subst -, ,$(notdir $h)))))" >&2; exit 2; }
 	@case $(call quote,$(TRY_TIME_LIMIT)) in *[!0-9]*|0*) echo "make try: TRY_TIME_LIMIT="$(call quote,$(TRY_TIME_LIMIT))": expected whole seconds for each run, such as 300" >&2; exit 2 ;; esac
+	@test -f $(call quote,$(EXERCISES)/$(TRY).c) || test ! -e $(call quote,$(EXERCISES)/$(TRY).c) || { echo $(call quote,make try: $(EXERCISES)/$(TRY).c is not a file (a folder?): move it away first) >&2; exit 2; }
 	@test -f $(call quote,$(EXERCISES)/$(TRY).c) || { echo $(call quote,make try: there is no $(EXERCISES)/$(TRY).c: make reset EX=$(firstword $(subst -, ,$(TRY)))$(if $(filter-out exercises,$(EXERCISES)), EXERCISES=$(call quote,$(EXERCISES))) writes a fresh copy of the stub) >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory build/data/$(TRY)/.done \
 	  $(filter build/figures/$(TRY).%,$(SVGS)) \

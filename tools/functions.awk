@@ -9,10 +9,18 @@
 #       prints INTO with the definitions of f and g replaced by FROM's;
 #       exit status 3, and nothing printed, when either file lacks one
 #
-# A definition is what the stubs write: a line at column 0 with the return
-# type, then the function's name and "(", that is not a declaration, through the next line
-# that is a lone "}" at column 0. A file written otherwise is refused (exit
-# 3), never half-edited.
+# A definition starts as the stubs write it: outside any function and any
+# comment, a line at column 0 with the return type, then the function's
+# name and "(". It is a declaration, and left alone, if a ";" comes before
+# its "{"; otherwise it ends on the line whose "}" closes that "{". The
+# braces are counted as C reads them: not in comments, strings or
+# character constants, nor on preprocessor lines (a macro's too). So a
+# student's "}" at column 0 inside a function (code written without
+# indenting), a "}" in a string, a comment line that names a function, or
+# a prototype split over two lines ends or starts nothing. A file this
+# cannot read safely (a definition written twice, braces that do not
+# balance, code after the closing "}") is refused (exit 3), never
+# half-edited.
 #
 # Lines may end in \r\n (a file saved by a Windows editor): they are read
 # without the \r, INTO's lines are copied as they were, and a definition
@@ -29,47 +37,102 @@ function defined_here(    s) {
     return s
 }
 
-BEGIN { want_n = split(names, wanted, " "); for (i = 1; i <= want_n; i++) want_set[wanted[i]] = 1 }
-
-# Every line: the line as it came (raw), and $0 without its \r.
-{ raw = $0; crlf = sub(/\r$/, "") }
-
-# Pass over FROM (or the only file, when listing by section).
-FNR == NR {
-    if (current == "") { current = defined_here(); text = "" }
-    if (current != "") {
-        text = text $0 "\n"
-        if (section != "" && index($0, "TODO: lesson section \"" section "\"")) listed[current] = 1
-        if ($0 ~ /^}[ \t]*$/) { body[current] = text; current = "" }
+# scan(): reads $0 as C, carrying depth (of braces) and incomment (inside
+# /* */) from line to line. Sets opened (a "{" took depth from 0 to 1),
+# closed (the column of a "}" that took it back to 0, or 0) and semi (a
+# ";" at depth 0); a "}" with no "{" sets unbalanced.
+function scan(    s, n, i, c, q, directive) {
+    s = $0; n = length(s); opened = 0; closed = 0; semi = 0
+    # (a directive goes on past a line that ends in \: a macro's body)
+    directive = continued || (!incomment && s ~ /^[ \t]*#/)
+    continued = directive && s ~ /\\$/
+    for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1)
+        if (incomment) {
+            if (c == "*" && substr(s, i + 1, 1) == "/") { incomment = 0; i++ }
+            continue
+        }
+        if (c == "/" && substr(s, i + 1, 1) == "/") break
+        if (c == "/" && substr(s, i + 1, 1) == "*") { incomment = 1; i++; continue }
+        if (c == "\"" || c == "'") {
+            for (i++; i <= n && (q = substr(s, i, 1)) != c; i++)
+                if (q == "\\") i++
+            continue
+        }
+        if (directive) continue
+        if (c == "{") { if (depth++ == 0) opened = 1 }
+        else if (c == "}") {
+            if (depth == 0) unbalanced = 1
+            else if (--depth == 0) closed = i
+        }
+        else if (c == ";" && depth == 0) semi = 1
     }
-    next
 }
 
-# Pass over INTO: copy it, swapping the wanted definitions.
+# refuse(WHY): the first reason the edit cannot be made; END reports it.
+function refuse(why) { if (refused == "") refused = "functions.awk: " why }
+
+BEGIN { want_n = split(names, wanted, " "); for (i = 1; i <= want_n; i++) want_set[wanted[i]] = 1 }
+
+# A new file: what was left open in the last one is an error of that one.
+FILENAME != file {
+    if (file != "") ended(file)
+    file = FILENAME; from = (file == ARGV[1]); depth = 0; incomment = 0; continued = 0; current = ""
+}
+function ended(name) {
+    if (current != "" || depth != 0 || incomment || unbalanced)
+        refuse(name ": its braces { } or comments do not pair up" (current != "" ? " (from " current "() on)" : ""))
+    unbalanced = 0
+}
+
+# Every line: the line as it came (raw), and $0 without its \r.
 {
-    if (skipping) { if ($0 ~ /^}[ \t]*$/) skipping = 0; next }
-    f = defined_here()
-    if (f != "" && (f in want_set)) {
-        swapped = body[f]
-        if (crlf)
-            gsub(/\n/, "\r\n", swapped)
-        out = out swapped
-        seen[f] = 1
-        skipping = ($0 !~ /^}[ \t]*$/)
+    raw = $0; crlf = sub(/\r$/, "")
+    if (current == "" && depth == 0 && !incomment && (current = defined_here()) != "") {
+        text = ""; rawtext = ""; inbody = 0; first_crlf = crlf
+    }
+    scan()
+    if (current == "") { if (!from) out = out raw "\n"; next }
+    text = text $0 "\n"; rawtext = rawtext raw "\n"
+    if (!inbody && !opened && semi) {
+        # A declaration (its ";" came first): copied as it was.
+        if (!from) out = out rawtext
+        current = ""
         next
     }
-    out = out raw "\n"
+    if (opened) inbody = 1
+    if (!inbody || depth != 0) next
+    # The line whose "}" ends the definition: nothing but a comment may follow it.
+    if (incomment || substr($0, closed + 1) !~ /^[ \t]*(\/\/.*|\/\*.*\*\/[ \t]*)?$/)
+        if (current in want_set) refuse(file ": code follows the } that ends " current "() on the same line")
+    if (from) {
+        if (current in body) twice[current] = file
+        body[current] = text
+        if (section != "" && index(text, "TODO: lesson section \"" section "\"")) listed[current] = 1
+    } else if (current in want_set) {
+        if (current in seen) twice[current] = file
+        seen[current] = 1
+        swapped = body[current]
+        if (first_crlf)
+            gsub(/\n/, "\r\n", swapped)
+        out = out swapped
+    } else
+        out = out rawtext
+    current = ""
 }
 
 END {
+    if (file != "") ended(file)
     if (section != "") {
         for (f in listed) print f
         exit 0
     }
     for (i = 1; i <= want_n; i++) {
-        if (!(wanted[i] in body)) { print "functions.awk: " ARGV[1] " has no definition of " wanted[i] "()" > "/dev/stderr"; exit 3 }
-        if (!(wanted[i] in seen)) { print "functions.awk: " ARGV[2] " has no definition of " wanted[i] "() written as the stub writes it" > "/dev/stderr"; exit 3 }
+        f = wanted[i]
+        if (!(f in body)) refuse(ARGV[1] " has no definition of " f "()")
+        else if (!(f in seen)) refuse(ARGV[2] " has no definition of " f "() written as the stub writes it")
+        else if (f in twice) refuse(twice[f] " defines " f "() more than once")
     }
-    if (skipping) { print "functions.awk: " ARGV[2] ": a definition has no closing } at column 0" > "/dev/stderr"; exit 3 }
+    if (refused != "") { print refused > "/dev/stderr"; exit 3 }
     printf "%s", out
 }

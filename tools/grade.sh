@@ -745,6 +745,10 @@ for stem in $stems; do
         note="time-limit"; message="not graded: the submission's time limit of $limit s was used up"
     elif [ -L "$source" ]; then
         note="missing"; message="$source is a symbolic link: only regular files are graded"
+    elif [ -e "$source" ] && [ ! -f "$source" ]; then
+        # (A folder of that name: "there is no" would send the student to
+        # make reset, which refuses to write over it.)
+        note="missing"; message="$source is $( [ -d "$source" ] && echo a folder || echo "not a regular file"): only regular files are graded"
     elif [ ! -f "$source" ]; then
         note="missing"; message="there is no $source"
         # A student's own folder can have the file back; a submission that

@@ -14,7 +14,10 @@
 # section, e.g. batch_iterator_init beside batch_iterator_next), leaving
 # every other function of the file as the student wrote it; for a chapter,
 # the whole file. restore undoes the last reset or restore: it takes the
-# same functions, or the whole file, from the newest backup.
+# same functions, or the whole file, from the newest backup that holds
+# them otherwise than the file does now (after make reset EX=mse-grad, then
+# make reset EX=mse-loss, the newest backup's mse_grad() is the stub: make
+# restore EX=mse-grad takes the one before).
 #
 # Both ask first, unless FORCE=1, and before writing copy the student's
 # current file to EXERCISES-DIR/backups/STEM.YYYYMMDD-HHMMSS[-N].c (git and
@@ -49,6 +52,9 @@ case "$which" in
         name=${which#[0-9][0-9]/}
         name=${name%"()"}
         suites=tests/[0-9][0-9]-*.c
+        # (A name is letters, digits, - and _: what else it holds would be
+        # read by grep as a pattern, and EX=mse.grad reset mse_grad().)
+        case $name in ''|*[!A-Za-z0-9_-]*) suites="" ;; esac
         case $which in
             [0-9][0-9]/*) suites=$(ls tests/"${which%%/*}"-*.c 2>/dev/null | grep -v '\..*\.c$') ;;
         esac
@@ -79,30 +85,31 @@ if [ ! -f "solutions/$stem.c" ]; then
 fi
 
 file=$exercises/$stem.c
+# Only a regular file (or a symbolic link to one, or nothing) is edited: a
+# folder at that path would take the new file inside it.
+if [ -e "$file" ] && [ ! -f "$file" ]; then
+    say "$file is $( [ -d "$file" ] && echo a folder || echo "not a regular file"), not your exercise file: nothing changed (move it away first)"
+    exit 2
+fi
 tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+new_file="" partial=""
+trap 'rm -rf "$tmp"; rm -f ${new_file:+"$new_file"} ${partial:+"$partial"}' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 awk -f tools/make-stub.awk "solutions/$stem.c" >"$tmp/stub.c" || { say "cannot make the stub of solutions/$stem.c"; exit 2; }
 
-# The newest backup of this file (names sort by time, then by counter).
-newest_backup() {
+# The backups of this file, newest first (names sort by time, then by
+# counter).
+backups_newest_first() {
     ls "$exercises/backups/" 2>/dev/null | awk -v stem="$stem" '
         index($0, stem ".") == 1 && /\.c$/ {
             rest = substr($0, length(stem) + 2); sub(/\.c$/, "", rest)
             n = split(rest, part, "-"); if (n < 2 || part[1] !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/) next
-            key = part[1] part[2] sprintf("%06d", n > 2 ? part[3] : 0)
-            if (key > best) { best = key; pick = $0 }
-        }
-        END { if (pick != "") print pick }'
+            print part[1] part[2] sprintf("%06d", n > 2 ? part[3] : 0), $0
+        }' | sort -r | cut -d ' ' -f 2-
 }
-if [ "$action" = reset ]; then
-    from=$tmp/stub.c what="the pristine stub"
-else
-    b=$(newest_backup)
-    [ -n "$b" ] || { say "there is no backup of $file in $exercises/backups/"; exit 2; }
-    from=$exercises/backups/$b what="your version in $exercises/backups/$b"
-fi
 
-# What the file becomes.
 if [ -n "$func" ]; then
     funcs=$( { echo "$func"; awk -v section="$section" -f tools/functions.awk "$tmp/stub.c"; } | sort -u | tr '\n' ' ')
     funcs=${funcs% }
@@ -111,18 +118,52 @@ if [ -n "$func" ]; then
         say "there is no $file: make $action EX=${stem%%-*} makes the whole file"
         exit 2
     fi
-    if ! awk -v names="$funcs" -f tools/functions.awk "$from" "$file" >"$tmp/new.c" 2>"$tmp/err"; then
-        say "$(sed 's/^functions.awk: //' "$tmp/err"): nothing changed; make $action EX=${stem%%-*} replaces the whole file"
-        exit 2
+fi
+# becomes FROM: what the file becomes from FROM (the stub or a backup), in
+# $tmp/new.c; status 3, and the reason in $tmp/err, when it cannot be made.
+becomes() {
+    if [ -n "$func" ]; then
+        awk -v names="$funcs" -f tools/functions.awk "$1" "$file" >"$tmp/new.c" 2>"$tmp/err" || return 3
+    elif [ "$action" = reset ] && [ -f "$file" ] && head -n 1 "$file" | grep -q "$(printf '\r')\$"; then
+        # The whole file, saved with Windows line endings (CR LF): the stub
+        # comes with them too, as one exercise's functions do above.
+        sed 's/$/\r/' "$1" >"$tmp/new.c" || exit 2
+    else
+        cp "$1" "$tmp/new.c" || exit 2
     fi
-elif [ "$action" = reset ] && [ -f "$file" ] && head -n 1 "$file" | grep -q "$(printf '\r')\$"; then
-    # The whole file, saved with Windows line endings (CR LF): the stub
-    # comes with them too, as one exercise's functions do above.
-    scope=$file
-    sed 's/$/\r/' "$from" >"$tmp/new.c" || exit 2
+}
+[ -n "$func" ] || scope=$file
+if [ "$action" = reset ]; then
+    from=$tmp/stub.c what="the pristine stub"
+    becomes "$from"
+    made=$?
 else
-    scope=$file
-    cp "$from" "$tmp/new.c" || exit 2
+    # The newest backup that changes the file (or, when none does, the
+    # newest that can be used, which says so below).
+    from="" usable="" made=3
+    for b in $(backups_newest_first); do
+        if ! becomes "$exercises/backups/$b"; then
+            [ -f "$tmp/first-err" ] || cp "$tmp/err" "$tmp/first-err"
+            continue
+        fi
+        [ -n "$usable" ] || usable=$b
+        [ -f "$file" ] && cmp -s "$tmp/new.c" "$file" && continue
+        from=$exercises/backups/$b made=0
+        break
+    done
+    if [ -z "$from" ] && [ -n "$usable" ]; then
+        from=$exercises/backups/$usable
+        becomes "$from"
+        made=$?
+    elif [ -z "$from" ]; then
+        [ -f "$tmp/first-err" ] || { say "there is no backup of $file in $exercises/backups/"; exit 2; }
+        cp "$tmp/first-err" "$tmp/err"
+    fi
+    what="your version in $from"
+fi
+if [ "$made" -ne 0 ]; then
+    say "$(sed 's/^functions.awk: //' "$tmp/err"): nothing changed; make $action EX=${stem%%-*} replaces the whole file"
+    exit 2
 fi
 
 if [ -f "$file" ] && cmp -s "$tmp/new.c" "$file"; then
@@ -155,17 +196,34 @@ give_back() {
     [ -d "$1" ] || chmod --reference="$1" "$2"
 }
 if [ -f "$file" ]; then
+    if [ -e "$exercises/backups" ] && [ ! -d "$exercises/backups" ]; then
+        say "$exercises/backups is a file, where the folder of backups goes: nothing changed (move it away first)"
+        exit 2
+    fi
     [ -d "$exercises/backups" ] || { mkdir -p "$exercises/backups" && give_back "$exercises" "$exercises/backups"; } || exit 2
     stamp=$(date +%Y%m%d-%H%M%S)
     backup=$exercises/backups/$stem.$stamp.c
+    # (Each name claimed by making it, set -C, so that two resets in one
+    # second keep two backups; one stopped half-way is removed on exit.)
     n=1
-    while [ -e "$backup" ]; do
+    while ! (set -C && : >"$backup") 2>/dev/null; do
+        [ -e "$backup" ] || { say "cannot write a backup in $exercises/backups/: nothing changed"; exit 2; }
         backup=$exercises/backups/$stem.$stamp-$n.c
         n=$((n + 1))
     done
+    partial=$backup
     cp -p "$file" "$backup" || { say "cannot back up $file: nothing changed"; exit 2; }
+    partial=""
     echo "Kept the file as it was in $backup (make restore EX=$which brings it back)"
 fi
-cp "$tmp/new.c" "$file.tmp" && give_back "$([ -f "$file" ] && echo "$file" || echo "$exercises")" "$file.tmp" &&
-    mv "$file.tmp" "$file" || exit 2
+# Written beside the file and renamed over it, never half-written; mv -f,
+# or a read-only file would have mv ask again, after the student's yes.
+# The temporary file is this run's own (its process id; set -C: made, never
+# reused), with the mode the umask gives a new file.
+(set -C && : >"$file.$$.tmp") || exit 2
+new_file=$file.$$.tmp
+cp "$tmp/new.c" "$new_file" &&
+    give_back "$([ -f "$file" ] && echo "$file" || echo "$exercises")" "$new_file" &&
+    mv -f "$new_file" "$file" || exit 2
+new_file=""
 if [ "$action" = reset ]; then echo "Reset $scope to the pristine stub."; else echo "Restored $scope from $from."; fi

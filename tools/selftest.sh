@@ -1537,5 +1537,142 @@ sudo_reset_keeps_owner() {
 in_group students-files &&
     check "make reset run as root (sudo) leaves the student's file and backups theirs, with the file's mode" sudo_reset_keeps_owner
 
+# make reset EX=NAME and make restore EX=NAME swap one function of a file
+# the student wrote as they pleased. A "}" at column 0 inside a function
+# (code not indented) ended it there, and reset left the rest of the body
+# after the stub: a file that no longer compiled. A prototype split over
+# two lines, or a comment line naming a function, was taken for the start
+# of a definition, and everything up to the next "}" at column 0 (a whole
+# other function) was dropped; so was the function after a "} /* end */".
+# Here the student's chapter 1 has all of these, a "}" in a string and a
+# macro of several lines:
+# each reset must swap in the stub's function alone, every other byte
+# staying, and each restore must give back the very file.
+rs_defs() { # rs_defs FILE NAME: FILE's definition of NAME(), through its first "}" at column 0
+    awk -v name="$2" '$0 ~ "^(void|double|int|size_t) " name "\\(" && !/;$/ { on = 1 } on { print } on && /^}/ { exit }' "$1"
+}
+reset_swaps_odd_functions() {
+    rs_dir=$scratch/reset-odd l=01-gradient-descent
+    rm -rf "$rs_dir" && mkdir -p "$rs_dir" || return 1
+    awk -f tools/make-stub.awk solutions/$l.c >"$rs_dir/stub.c" || return 1
+    # The student's file: the solution, with mse_loss() unindented (its
+    # loop's "}" at column 0) and closed with a comment, a prototype split
+    # over two lines at the top, and a note naming mse_grad( at column 0.
+    awk '/^double parabola_descend\(/ {
+             print "double mse_loss(const double *x, const double *y, size_t n, double w,"
+             print "                double b);"
+             print "#define SWAP(a, b) do { \\"
+             print "        double t_ = (a); (a) = (b); (b) = t_; \\"
+             print "} while (0)"
+         }
+         /^void mse_grad\(/ { print "/* A note to myself:"; print "my mse_grad(x, y, n, w, b, ...) follows the lesson"; print "*/" }
+         /^double mse_loss\(/ { loss = 1 }
+         loss && /^}/ { print "} /* end of mse_loss */"; loss = 0; next }
+         loss && /BEGIN SOLUTION/ { print "const char *brace = \"}\"; (void)brace;" }
+         loss && NF { sub(/^[ \t]+/, "") }
+         { print }' solutions/$l.c >"$rs_dir/mine.c" || return 1
+    awk '/^double mse_loss\(/ && ++n == 2 { on = 1 } on && /^}$/ { inner++ } /end of mse_loss/ { on = 0 }
+         END { exit !(n == 2 && inner == 1) }' "$rs_dir/mine.c" && grep -q '^my mse_grad(' "$rs_dir/mine.c" ||
+        { echo "the student's file is not as this check means it"; return 1; }
+    for rs_f in mse_loss mse_grad; do
+        # What reset EX=... must write: the student's file with that one
+        # definition (the second mse_loss(, the first being the prototype)
+        # the stub's.
+        rs_defs "$rs_dir/stub.c" $rs_f >"$rs_dir/stub-def.c"
+        awk -v name=$rs_f -v def="$rs_dir/stub-def.c" '
+            $0 ~ "^(void|double|int|size_t) " name "\\(" && !/;$/ && ++seen == (name == "mse_loss" ? 2 : 1) {
+                while ((getline line < def) > 0) print line
+                skip = 1
+            }
+            skip { if (name == "mse_loss" ? /^} \/\* end/ : /^}/) skip = 0; next }
+            { print }' "$rs_dir/mine.c" >"$rs_dir/expected.c"
+        cp "$rs_dir/mine.c" "$rs_dir/$l.c"
+        rs_ex=$(echo $rs_f | tr _ -)
+        FORCE=1 make --no-print-directory -s reset EX=$rs_ex EXERCISES="$rs_dir" >"$rs_dir/out" 2>&1 ||
+            { echo "make reset EX=$rs_ex failed:"; cat "$rs_dir/out"; return 1; }
+        cmp "$rs_dir/expected.c" "$rs_dir/$l.c" ||
+            { echo "make reset EX=$rs_ex wrote:"; diff "$rs_dir/expected.c" "$rs_dir/$l.c" | head -n 12; return 1; }
+        FORCE=1 make --no-print-directory -s restore EX=$rs_ex EXERCISES="$rs_dir" >"$rs_dir/out" 2>&1 &&
+            cmp "$rs_dir/mine.c" "$rs_dir/$l.c" ||
+            { echo "make restore EX=$rs_ex did not give the file back:"; cat "$rs_dir/out"; diff "$rs_dir/mine.c" "$rs_dir/$l.c" | head -n 12; return 1; }
+    done
+    # A function defined twice (an old version kept under #if 0) cannot be
+    # swapped as asked: refused, the file as it was.
+    { cat "$rs_dir/mine.c"; echo '#if 0'; rs_defs solutions/$l.c linreg_step; echo '#endif'; } >"$rs_dir/$l.c"
+    cp "$rs_dir/$l.c" "$rs_dir/twice.c"
+    FORCE=1 make --no-print-directory -s reset EX=linreg-step EXERCISES="$rs_dir" >"$rs_dir/out" 2>&1 &&
+        { echo "make reset EX=linreg-step of a function defined twice succeeded"; return 1; }
+    cmp -s "$rs_dir/twice.c" "$rs_dir/$l.c" && grep -q 'defines linreg_step() more than once: nothing changed' "$rs_dir/out" ||
+        { cat "$rs_dir/out"; return 1; }
+}
+in_group students-files &&
+    check "make reset and restore EX=... swap one function of a file written any way (a \"}\" at column 0 inside a function, a split prototype, a comment naming a function, a \"}\" in a string), and refuse one defined twice" \
+        reset_swaps_odd_functions
+
+# make restore EX=NAME after two resets: reset EX=mse-grad, then reset
+# EX=mse-loss. The newest backup holds mse_grad() as the stub, and make
+# restore EX=mse-grad (the first reset's own advice) said "already
+# matches: nothing to do", the student's mse_grad() left in an older
+# backup. It must take the newest backup whose mse_grad() is not the
+# file's, and a second restore put the file back whole.
+restore_after_two_resets() {
+    rt_dir=$scratch/restore-two l=01-gradient-descent
+    rm -rf "$rt_dir" && mkdir -p "$rt_dir" && cp solutions/$l.c "$rt_dir/" || return 1
+    for rt_ex in mse-grad mse-loss; do
+        FORCE=1 make --no-print-directory -s reset EX=$rt_ex EXERCISES="$rt_dir" >/dev/null || return 1
+    done
+    FORCE=1 make --no-print-directory -s restore EX=mse-grad EXERCISES="$rt_dir" >"$rt_dir.out" 2>&1 || { cat "$rt_dir.out"; return 1; }
+    same_def() { [ "$(rs_defs "$1" $3)" = "$(rs_defs "$2" $3)" ]; }
+    same_def "$rt_dir/$l.c" solutions/$l.c mse_grad || { echo "make restore EX=mse-grad did not bring the student's mse_grad() back:"; cat "$rt_dir.out"; return 1; }
+    FORCE=1 make --no-print-directory -s restore EX=mse-loss EXERCISES="$rt_dir" >"$rt_dir.out" 2>&1 &&
+        cmp solutions/$l.c "$rt_dir/$l.c" || { cat "$rt_dir.out"; return 1; }
+}
+in_group students-files &&
+    check "make restore EX=... after resets of two exercises brings back each one's function (not the newest backup's stub)" restore_after_two_resets
+
+# make reset where the file or the backups folder is odd. A folder named
+# like the exercise file took the new file inside it, and reset said
+# "Reset ... to the pristine stub" (and make check and make try called it
+# missing and advised that reset). A read-only file, reset from a terminal: mv asked
+# again after the student's yes, and an answer other than y left the file
+# as it was, a .tmp beside it, and "Reset ..." said all the same. A file
+# where the backups folder goes stopped it with mkdir's words. EX=mse.grad
+# was read as a pattern and reset mse_grad().
+reset_in_odd_states() {
+    ro_dir=$(pwd)/$scratch/reset-states l=01-gradient-descent
+    rm -rf "$ro_dir" && mkdir -p "$ro_dir/$l.c" || return 1
+    FORCE=1 tools/reset.sh 01 "$ro_dir" >"$ro_dir.out" 2>&1
+    ro_status=$?
+    [ "$ro_status" -eq 2 ] && [ -z "$(ls -A "$ro_dir/$l.c")" ] && [ "$(wc -l <"$ro_dir.out")" -eq 1 ] &&
+        grep -q "^reset: $ro_dir/$l.c is a folder, not your exercise file: nothing changed" "$ro_dir.out" ||
+        { echo "make reset over a folder: status $ro_status, it holds $(ls -A "$ro_dir/$l.c"),"; cat "$ro_dir.out"; return 1; }
+    tools/grade.sh "$ro_dir" 01 >"$ro_dir.out" 2>&1
+    grep -q "$ro_dir/$l.c is a folder: only regular files are graded" "$ro_dir.out" && ! grep -q 'make reset' "$ro_dir.out" ||
+        { echo "make check of a folder said:"; grep -A 1 'First to fix' "$ro_dir.out"; return 1; }
+    make --no-print-directory -s try CH=01 EXERCISES="$ro_dir" >"$ro_dir.out" 2>&1
+    grep -q "^make try: $ro_dir/$l.c is not a file (a folder?): move it away first\$" "$ro_dir.out" ||
+        { echo "make try of a folder said:"; cat "$ro_dir.out"; return 1; }
+    rmdir "$ro_dir/$l.c" && cp solutions/$l.c "$ro_dir/" && echo >"$ro_dir/backups" || return 1
+    FORCE=1 tools/reset.sh 01 "$ro_dir" >"$ro_dir.out" 2>&1
+    [ "$(cat "$ro_dir.out")" = "reset: $ro_dir/backups is a file, where the folder of backups goes: nothing changed (move it away first)" ] &&
+        cmp -s solutions/$l.c "$ro_dir/$l.c" || { cat "$ro_dir.out"; return 1; }
+    FORCE=1 tools/reset.sh mse.grad "$ro_dir" >"$ro_dir.out" 2>&1 &&
+        { echo "EX=mse.grad was taken:"; cat "$ro_dir.out"; return 1; }
+    # The read-only file, from a terminal (script(1) gives one), as the
+    # student (as root, the user nobody: root may write a read-only file).
+    rm "$ro_dir/backups" && chmod 444 "$ro_dir/$l.c" || return 1
+    ro_as=""
+    if [ "$(id -u)" = 0 ]; then
+        chown -R 65534 "$ro_dir" && ro_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    fi
+    $ro_as script -qec "FORCE=1 tools/reset.sh 01 '$ro_dir'" /dev/null </dev/null >"$ro_dir.out" 2>&1
+    awk -f tools/make-stub.awk solutions/$l.c | cmp -s - "$ro_dir/$l.c" && ! grep -q 'mv' "$ro_dir.out" &&
+        [ -z "$(ls "$ro_dir" | grep -v -x -e "$l.c" -e backups)" ] ||
+        { echo "make reset of a read-only file from a terminal:"; cat "$ro_dir.out"; ls -l "$ro_dir"; return 1; }
+}
+in_group students-files &&
+    check "make reset over a folder, with a file where backups/ goes, of a read-only file from a terminal, or EX=mse.grad: one line and nothing written, or the stub written with no second question" \
+        reset_in_odd_states
+
 echo "# $only: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1227,8 +1227,15 @@ watch_one_exercise() {
     timeout 60 tools/watch.sh "$dir" "" no-such-exercise >"$g/watch-unknown.out" 2>&1
     status=$?
     [ "$status" -eq 2 ] || { echo "EX=no-such-exercise stopped with status $status, not 2:"; cat "$g/watch-unknown.out"; return 1; }
+    # A chapter that does not exist: one line, before any "Watching ..."
+    # header (which read as if the watching had started).
+    timeout 60 tools/watch.sh "$dir" 11 >"$g/watch-unknown.out" 2>&1
+    status=$?
+    [ "$status" -eq 2 ] && [ "$(wc -l <"$g/watch-unknown.out")" -eq 1 ] &&
+        grep -q '^watch: CH=11: there is no chapter 11; the chapters are 01 02 ' "$g/watch-unknown.out" ||
+        { echo "CH=11 stopped with status $status, saying:"; cat "$g/watch-unknown.out"; return 1; }
 }
-check "make watch EX=... re-grades one exercise on save; an unknown EX stops it" watch_one_exercise
+check "make watch EX=... re-grades one exercise on save; an unknown EX, or CH, stops it with one line" watch_one_exercise
 
 # What a submission prints or plants never takes over the report: a
 # compile error quoting a line with a terminal escape and a byte that is

@@ -30,6 +30,12 @@ case "$fixed" in
     [0-9]) fixed=0$fixed ;;
     *) echo "watch: CH=$fixed: expected a chapter number such as 01" >&2; exit 2 ;;
 esac
+# A chapter with no graded suite is refused before the watching starts
+# (its header, printed first, read as if it had started).
+if [ -n "$fixed" ] && ! ls tests/"$fixed"-*.c >/dev/null 2>&1; then
+    echo "watch: CH=$fixed: there is no chapter $fixed; the chapters are$(for t in tests/[0-9][0-9]-*.c; do t=${t##*/}; case $t in *.*.c) ;; *) printf ' %s' "${t%%-*}" ;; esac; done)" >&2
+    exit 2
+fi
 
 # The exercise files that have a graded suite, newest first, with their
 # modification time and size: a change in this text is a save.

@@ -14,7 +14,11 @@
 # name and "(". It is a declaration, and left alone, if a ";" comes before
 # its "{"; otherwise it ends on the line whose "}" closes that "{". The
 # braces are counted as C reads them: not in comments, strings or
-# character constants, nor on preprocessor lines (a macro's too). So a
+# character constants, nor on preprocessor lines (a macro's too), nor
+# between "#if 0" and its #else or #endif (what the compiler never reads:
+# often an older version, perhaps half-written, its braces left open; it is
+# copied as it is, and refused only if it defines a function asked for).
+# So a
 # student's "}" at column 0 inside a function (code written without
 # indenting), a "}" in a string, a comment line that names a function, or
 # a prototype split over two lines ends or starts nothing. A file this
@@ -45,6 +49,17 @@ function scan(    s, n, i, c, q, directive) {
     s = $0; n = length(s); opened = 0; closed = 0; semi = 0
     # (a directive goes on past a line that ends in \: a macro's body)
     directive = continued || (!incomment && s ~ /^[ \t]*#/)
+    if (directive && !continued) {
+        # (conds: the #if blocks open; dead: the one whose "#if 0" branch
+        # this is, or 0)
+        if (s ~ /^[ \t]*#[ \t]*if/) {
+            conds++
+            if (!dead && s ~ /^[ \t]*#[ \t]*if[ \t]+0([ \t\/]|$)/) dead = conds
+        } else if (s ~ /^[ \t]*#[ \t]*(else|elif|endif)/) {
+            if (dead == conds) dead = 0
+            if (s ~ /^[ \t]*#[ \t]*endif/ && conds > 0) conds--
+        }
+    }
     continued = directive && s ~ /\\$/
     for (i = 1; i <= n; i++) {
         c = substr(s, i, 1)
@@ -59,7 +74,7 @@ function scan(    s, n, i, c, q, directive) {
                 if (q == "\\") i++
             continue
         }
-        if (directive) continue
+        if (directive || dead) continue
         if (c == "{") { if (depth++ == 0) opened = 1 }
         else if (c == "}") {
             if (depth == 0) unbalanced = 1
@@ -78,6 +93,7 @@ BEGIN { want_n = split(names, wanted, " "); for (i = 1; i <= want_n; i++) want_s
 FILENAME != file {
     if (file != "") ended(file)
     file = FILENAME; from = (file == ARGV[1]); depth = 0; incomment = 0; continued = 0; current = ""
+    conds = 0; dead = 0
 }
 function ended(name) {
     if (current != "" || depth != 0 || incomment || unbalanced)
@@ -88,7 +104,9 @@ function ended(name) {
 # Every line: the line as it came (raw), and $0 without its \r.
 {
     raw = $0; crlf = sub(/\r$/, "")
-    if (current == "" && depth == 0 && !incomment && (current = defined_here()) != "") {
+    # (an older version under #if 0 of a function asked for: which to swap?)
+    if (dead && current == "" && depth == 0 && !incomment && (f = defined_here()) in want_set) twice[f] = file
+    if (current == "" && depth == 0 && !incomment && !dead && (current = defined_here()) != "") {
         text = ""; rawtext = ""; inbody = 0; first_crlf = crlf
     }
     scan()

@@ -124,6 +124,11 @@ fi
 becomes() {
     if [ -n "$func" ]; then
         awk -v names="$funcs" -f tools/functions.awk "$1" "$file" >"$tmp/new.c" 2>"$tmp/err" || return 3
+        # (awk ends every line it prints with a newline: a file whose last
+        # line had none is left without one)
+        if [ -n "$(tail -c 1 "$file")" ]; then
+            head -c -1 "$tmp/new.c" >"$tmp/cut.c" && mv "$tmp/cut.c" "$tmp/new.c" || exit 2
+        fi
     elif [ "$action" = reset ] && [ -f "$file" ] && head -n 1 "$file" | grep -q "$(printf '\r')\$"; then
         # The whole file, saved with Windows line endings (CR LF): the stub
         # comes with them too, as one exercise's functions do above.

@@ -1609,6 +1609,40 @@ in_group students-files &&
     check "make reset and restore EX=... swap one function of a file written any way (a \"}\" at column 0 inside a function, a split prototype, a comment naming a function, a \"}\" in a string), and refuse one defined twice" \
         reset_swaps_odd_functions
 
+# make reset EX=NAME in a file with an older helper kept half-written
+# under #if 0 (its braces left open), and with no newline after its last
+# line. The open braces were counted, and reset refused the whole file as
+# one whose braces do not pair up; a file that ended without a newline
+# got one added. Reset must swap in the stub's mse_loss() alone, every
+# other byte staying (the last line still without its newline), and
+# restore give back the very file.
+reset_keeps_if0_and_last_line() {
+    ri_dir=$scratch/reset-if0 l=01-gradient-descent
+    rm -rf "$ri_dir" && mkdir -p "$ri_dir" || return 1
+    awk '/^double mse_loss\(/ {
+             print "#if 0"; print "static void show(double v)"; print "{"
+             print "    if (v > 0) {"; print "#endif"
+         }
+         { print }' solutions/$l.c | head -c -1 >"$ri_dir/mine.c" || return 1
+    awk -f tools/make-stub.awk solutions/$l.c >"$ri_dir/stub.c" &&
+        rs_defs "$ri_dir/stub.c" mse_loss >"$ri_dir/stub-def.c" || return 1
+    awk -v def="$ri_dir/stub-def.c" '
+        /^double mse_loss\(/ { while ((getline line < def) > 0) print line; skip = 1 }
+        skip { if (/^}/) skip = 0; next }
+        { print }' "$ri_dir/mine.c" | head -c -1 >"$ri_dir/expected.c" || return 1
+    cp "$ri_dir/mine.c" "$ri_dir/$l.c"
+    FORCE=1 make --no-print-directory -s reset EX=mse-loss EXERCISES="$ri_dir" >"$ri_dir/out" 2>&1 ||
+        { echo "make reset EX=mse-loss failed:"; cat "$ri_dir/out"; return 1; }
+    cmp "$ri_dir/expected.c" "$ri_dir/$l.c" ||
+        { echo "make reset EX=mse-loss wrote:"; diff "$ri_dir/expected.c" "$ri_dir/$l.c" | head -n 12; return 1; }
+    FORCE=1 make --no-print-directory -s restore EX=mse-loss EXERCISES="$ri_dir" >"$ri_dir/out" 2>&1 &&
+        cmp "$ri_dir/mine.c" "$ri_dir/$l.c" ||
+        { echo "make restore EX=mse-loss did not give the file back:"; cat "$ri_dir/out"; return 1; }
+}
+in_group students-files &&
+    check "make reset and restore EX=... in a file with a half-written helper under #if 0 and no newline at its end: the one function swapped, every other byte kept" \
+        reset_keeps_if0_and_last_line
+
 # make restore EX=NAME after two resets: reset EX=mse-grad, then reset
 # EX=mse-loss. The newest backup holds mse_grad() as the stub, and make
 # restore EX=mse-grad (the first reset's own advice) said "already

@@ -1028,6 +1028,16 @@ static double warmup_next(double lr, size_t k, const void *how)
     return warmup_cosine_lr_next(lr, h->base, k, &h->c);
 }
 
+/* One step of the chained cosine away from its special case: lr at step
+ * t - 1 to the rate at step t, PyTorch's ratio. (The mistakes below feed it
+ * what a student fed their chain.) */
+static double cosine_ratio_step(double lr, double eta_min, size_t t, double T)
+{
+    return (1.0 + cos(PI * (double)t / T)) /
+               (1.0 + cos(PI * (double)(t - 1) / T)) * (lr - eta_min) +
+           eta_min;
+}
+
 /* The mistake behind a wrong rate at step k of a warm-up then cosine from
  * base (got[0..k] its rates), or NULL. */
 static const char *warmup_mistake(const double *got, size_t k,
@@ -1060,19 +1070,14 @@ static const char *warmup_mistake(const double *got, size_t k,
                "eta_min, 0, t_max)";
     /* The cosine chained with the step count k instead of its own,
      * k - warmup_steps. */
-    double wrong = (1.0 + cos(PI * (double)k / T)) /
-                       (1.0 + cos(PI * (double)(k - 1) / T)) *
-                       (got[k - 1] - c->eta_min) + c->eta_min;
-    if (close_to(got[k], wrong))
+    if (close_to(got[k], cosine_ratio_step(got[k - 1], c->eta_min, k, T)))
         return "after the milestone the cosine counts its own steps, from 0 "
                "at k = warmup_steps: it is at step k - warmup_steps, not k";
     size_t t = k - c->warmup_steps;
     double from_base =
         (t - 1) % (2 * c->t_max) == c->t_max
             ? h->base + (h->base - c->eta_min) * (1.0 - cos(PI / T)) / 2.0
-            : (1.0 + cos(PI * (double)t / T)) /
-                      (1.0 + cos(PI * (double)(t - 1) / T)) *
-                      (h->base - c->eta_min) + c->eta_min;
+            : cosine_ratio_step(h->base, c->eta_min, t, T);
     if (t >= 2 && close_to(got[k], from_base))
         return FROM_BASE;
     if (got[k] == closed_cosine(h->base, c->eta_min, k - c->warmup_steps,

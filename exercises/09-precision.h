@@ -159,7 +159,11 @@ void kahan_weight_step(uint16_t *low, uint16_t *comp, LowFormat format,
  * it is, whatever u, and so do nan and ±inf (as fp16_from_double and
  * bf16_from_double give them); an x whose magnitude is beyond the
  * largest finite value, so that its neighbour away from 0 would be inf or
- * -inf, rounds to nearest. 0 <= u < 1. */
+ * -inf, rounds to nearest. 0 <= u < 1. The comparison may be written any
+ * way that decides alike: hi - lo is a power of two, so dividing by it is
+ * exact, and u·(hi - lo) < x - lo is the same test (for any u from 2^-889
+ * up; below, the product can underflow). lo + u·(hi - lo) < x is not: its
+ * sum rounds to a double, and a u just below the fraction can go down. */
 uint16_t round_stochastic(double x, LowFormat format, double u);
 
 #endif

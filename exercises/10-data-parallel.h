@@ -48,14 +48,17 @@ double shard_weight(size_t items, size_t ranks, size_t rank);
  * shard s holds counts[s] items and its mean vector means[s][0..n-1]
  * (shards >= 1, the counts adding to total >= 1). Writes
  *   out[i] = Σ_s (counts[s] / total) · means[s][i]
- * adding the shards in order s = 0, 1, ..., starting from 0.0, with each
- * weight computed as (double)counts[s] / (double)total and multiplied into
- * the mean before it is added. Written in this one order, the result is
- * the same bits however the shards are spread over ranks. A shard with
- * counts[s] = 0 adds nothing; a shard that holds items is added whatever
- * its mean, so a nan or inf in it reaches out, as it would in the mean of
- * the whole batch taken in one process. out must not overlap any
- * means[s]. */
+ * adding the shards in order s = 0, 1, ..., with each weight computed as
+ * (double)counts[s] / (double)total, one rounding (counts[s]·(1/total)
+ * rounds twice: 3·(1/10) and 7·(1/35) are a unit off), and multiplied
+ * into the mean before it is added. Starting the sum from 0.0 or from the
+ * first term added is yours to choose: the two differ only in the sign of
+ * a zero (0.0 + -0.0 is +0.0), which is left open. Written in this one
+ * order, the result is the same bits however the shards are spread over
+ * ranks. A shard with counts[s] = 0 adds nothing; a shard that holds
+ * items is added whatever its mean, so a nan or inf in it reaches out, as
+ * it would in the mean of the whole batch taken in one process. out must
+ * not overlap any means[s]. */
 void combine_shard_means(const double *const *means, const size_t *counts,
                          size_t shards, size_t n, double *out);
 

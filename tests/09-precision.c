@@ -1427,6 +1427,19 @@ START_TEST(stochastic_coin)
         mistake = ": at a power of two the neighbour below is half as far "
                   "as the one above: lo and hi are the two representable "
                   "values around x, not v ± one spacing";
+    /* lo + u·(hi - lo) < x rounds its sum to a double near x, so it
+     * cannot see u's last bits: 1 + u·2^-7 for the u one double below p
+     * (x = 1 + 2^-7/3) rounds to x itself, and goes down; a u 2^-40
+     * lower moves the sum 2^-47, far more than half its unit 2^-52, and
+     * goes up. As floats, u and p are one number at both us. */
+    else if (got == nearest && c->want != nearest &&
+             round_stochastic(c->x, c->format, c->u - 0x1p-40) != nearest)
+        mistake = ": u just below (x - lo)/(hi - lo) went down, though a u "
+                  "2^-40 lower goes up: the comparison dropped u's last "
+                  "bits, as lo + u·(hi - lo) < x does (the sum rounds, here "
+                  "to x itself); compare u with (x - lo)/(hi - lo), or "
+                  "u·(hi - lo) with x - lo, which decide alike (hi - lo is "
+                  "a power of two)";
     else if (got == nearest && c->want != nearest &&
              round_stochastic(c->x, c->format, c->u - 0x1p-20) != nearest)
         mistake = ": u just below (x - lo)/(hi - lo) went down, though a u "

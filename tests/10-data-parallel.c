@@ -517,7 +517,9 @@ END_TEST
 START_TEST(combine_one_shard_is_exact)
 {
     /* One shard: its weight is 1.0 exactly, and 0.0 + 1.0·x is x, bit for
-     * bit: why the program's fixed order at P = 1 is the plain mean. */
+     * bit, for every x but -0.0 (0.0 + -0.0 is +0.0; the contract leaves
+     * a zero's sign open, and no mean here is one): why the program's
+     * fixed order at P = 1 is the plain mean. */
     const double m0[] = {0.1, -3.3e-7, 12345.678};
     const double *means[] = {m0};
     const size_t counts[] = {64};
@@ -752,6 +754,56 @@ START_TEST(combine_weight_first)
 }
 END_TEST
 
+/* Every other test's total is a power of two or has weights whose two
+ * roundings agree, as the program's batches of 16, 64 and 128 do; 10
+ * items do not. Shards of 3 and 7 with means (1, 0) and (0, 1): out is
+ * 0.0 + w0·1 + w1·0 = w0 and 0.0 + w0·0 + w1·1 = w1, the weights
+ * themselves: 3/10 and 7/10 rounded once, the doubles nearest them, which
+ * are what the literals 0.3 and 0.7 stand for. Worked by hand, in units
+ * of 2^-55: 1/10 rounds to 3602879701896397. Times 3 that is
+ * 10808639105689191, odd, halfway between two doubles of [1/4, 1/2)
+ * (their spacing is 2 units), and the tie goes to the one whose last bit
+ * is 0, 10808639105689192 (5404319552844596 units of 2^-54):
+ * 0.30000000000000004, one double above 0.3. Times 7 it is
+ * 25220157913274779, which rounds up to 25220157913274780, the nearest
+ * multiple of 4 (the spacing in [1/2, 1)): 0.70000000000000007, one
+ * above 0.7. So a weight written count·(1/total), the reciprocal taken
+ * once as chapter 9's grads_unscale does, misses both by one unit. The
+ * program shows it too: with --batch-size 35 --micro-batch 7 (weights
+ * 7/35, which 7·(1/35) misses by a unit) its logged losses part from the
+ * reference's in the last digits by step 5, the same on one rank and on
+ * two. */
+START_TEST(combine_weight_rounded_once)
+{
+    const double m0[] = {1, 0}, m1[] = {0, 1};
+    const double *means[] = {m0, m1};
+    const size_t counts[] = {3, 7};
+    double out[2] = {NAN, NAN};
+    combine_shard_means(means, counts, 2, 2, out);
+    const double want[] = {0.3, 0.7};
+    for (size_t i = 0; i < 2; i++) {
+        if (out[i] == want[i])
+            continue;
+        double m[] = {means[0][i], means[1][i]};
+        const char *why =
+            out[i] == (double)counts[i] * (1.0 / 10.0)
+                ? "your maths is right, but the weight was taken as "
+                  "count·(1/total), which rounds twice (1/total, then the "
+                  "product); the header fixes (double)counts[s] / "
+                  "(double)total, one rounding, because the fixed order "
+                  "promises bits: so written, batches of 35 in "
+                  "micro-batches of 7 log other losses than the book's "
+                  "program"
+                : combine_mistake(out[i], m, counts, 2);
+        ck_abort_msg("combine_shard_means of shards of 3 and 7 items with "
+                     "means (1, 0) and (0, 1) gave %.17g at coordinate %zu, "
+                     "expected %.17g bit for bit (%zu/10 rounded once): %s",
+                     out[i], i, want[i], counts[i],
+                     why ? why : "weight each mean by counts[s] / total");
+    }
+}
+END_TEST
+
 /* Counts past 2^32 (a size_t holds any count): shards of 2^32 and 3·2^32
  * items with means 1 and 5 weigh 1/4 and 3/4: 0.25 + 3.75 = 4, exact. A
  * total kept in 32 bits wraps to 0 there, and every weight is inf. */
@@ -818,6 +870,7 @@ static void add_combine_tests(TCase *tc)
     tcase_add_loop_test(tc, combine_non_finite_passed_on, 0, 2);
     tcase_add_test(tc, combine_called_again);
     tcase_add_test(tc, combine_weight_first);
+    tcase_add_test(tc, combine_weight_rounded_once);
     tcase_add_test(tc, combine_counts_past_32_bits);
     tcase_add_test(tc, combine_writes_n_numbers_only);
 }

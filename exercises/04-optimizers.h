@@ -22,6 +22,13 @@
  * gradient at the current params before every step; the step never calls
  * the loss. Use one State per parameter array, for the whole run.
  *
+ * Weight decay as L2 (SGD, Adam, RMSprop, Adagrad) is g = grad + λθ with
+ * every λ, 0 included. PyTorch adds λθ only when λ is not 0; the results
+ * differ only at a parameter that is already +inf or -inf, where 0·inf
+ * makes g nan here (and the parameter with it) while PyTorch's stays
+ * infinite, if the gradient there is finite. On the lesson's four problems
+ * it never is (inf or nan at an infinite parameter), and both give nan.
+ *
  * (The lines //> NAME and //< NAME around some declarations mark what the
  * lesson quotes; to the compiler they are comments.)
  */

@@ -113,20 +113,18 @@ typedef struct {
      .growth_interval = 2000, .growth_tracker = 0}
 
 /* The scaler's update after a step, as torch._amp_update_scale_:
- *   found_inf:  scale = scale·backoff_factor, growth_tracker = 0;
+ *   found_inf:  scale = (float)(scale·backoff_factor), growth_tracker = 0;
  *   otherwise:  growth_tracker + 1 clean steps; when that reaches
- *               growth_interval, scale = scale·growth_factor (kept only
- *               if it is finite as a float32, PyTorch's scale being one)
- *               and growth_tracker = 0; else growth_tracker counts it.
- * The scale here is a double, and keeps each product as it is; PyTorch's
- * is a float32 tensor, so each new scale is rounded to float32 there.
- * With a start and factors that are powers of two, as PyTorch's defaults
- * (2^16, 2, 0.5) are, every scale down to float32's smallest, 2^-149, is
- * exact in both, and they agree to the bit (166 overflows in a row from
- * 2^16 would leave 2^-150 here, 0 in PyTorch); with others they part in
- * float32's last place once a scale needs more than float32's 24
- * significant bits: a backoff_factor of 0.3 takes 2^16 to 19660.8 here,
- * and PyTorch to the float32 nearest it, 19660.80078125. */
+ *               growth_interval, scale = (float)(scale·growth_factor),
+ *               kept only if it is finite, and growth_tracker = 0; else
+ *               growth_tracker counts it.
+ * PyTorch keeps the scale in a float32 tensor: each product is taken in
+ * double, then stored, rounded, as a float32, and the scale here is a
+ * double that holds that float32. With factors that are powers of two,
+ * as PyTorch's defaults (2, 0.5) are, the rounding changes nothing down
+ * to float32's smallest number, 2^-149; with others it does: a
+ * backoff_factor of 0.3 takes 2^16 to 19660.80078125, the float32 nearest
+ * 19660.8. */
 void loss_scaler_update(LossScaler *s, bool found_inf);
 
 /* One step of mixed-precision SGD, PyTorch's scaler.step(optimizer) then

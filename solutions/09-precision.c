@@ -203,16 +203,17 @@ void master_weight_step(double *master, uint16_t *low, LowFormat format,
 void loss_scaler_update(LossScaler *s, bool found_inf)
 {
     // BEGIN SOLUTION
+    /* PyTorch's scale is a float32: each new one is rounded to it. */
     if (found_inf) {
-        s->scale *= s->backoff_factor;
+        s->scale = (float)(s->scale * s->backoff_factor);
         s->growth_tracker = 0;
         return;
     }
     size_t successful = s->growth_tracker + 1;
     if (successful == s->growth_interval) {
         double grown = s->scale * s->growth_factor;
-        if (isfinite((float)grown))         /* PyTorch's scale is a float32 */
-            s->scale = grown;
+        if (isfinite((float)grown))         /* not past float32's largest */
+            s->scale = (float)grown;
         s->growth_tracker = 0;              /* a new count starts */
     } else {
         s->growth_tracker = successful;

@@ -871,7 +871,9 @@ static const char *scaler_factor_mistake(const LossScaler *start,
                "has no floor, and a scale below 1 (the loss scaled down) "
                "is what repeated overflows at scale 1 give";
     double factor = found ? start->backoff_factor : start->growth_factor;
-    if (got == before || want == before || got / before == factor)
+    /* The right factor, the product rounded to float32 or not. */
+    if (got == before || want == before || got / before == factor ||
+        got == (float)(before * factor))
         return NULL;
     snprintf(why, sizeof why, "%s multiplied the scale by %g, not by its "
              "%s %g%s", found ? "an overflow" : "growth", got / before,
@@ -914,6 +916,8 @@ static void check_scaler_history(LossScaler start, const bool *found,
             continue;
         const char *factor = scaler_factor_mistake(&start, found[k], before,
                                                    s.scale, scales[k]);
+        double product = before * (found[k] ? start.backoff_factor
+                                            : start.growth_factor);
         const char *why =
             s.scale == before && s.growth_tracker == tracker_before ?
                 "nothing changed: is it still the stub?" :
@@ -932,6 +936,11 @@ static void check_scaler_history(LossScaler start, const bool *found,
                 "the scale grew past float32's largest value, FLT_MAX = "
                 "3.40282347e+38 (just below 2^128): PyTorch keeps the scale "
                 "as a float32 and does not grow it to inf" :
+            s.scale == product && scales[k] == (float)product ?
+                "the new scale was kept as the double product: PyTorch's "
+                "scale is a float32 tensor, so every new scale is rounded "
+                "to float32 ((float)(scale·factor)), which matters once a "
+                "factor is not a power of two" :
             factor ? factor :
             !found[k] && scales[k] > before && s.scale == before ?
                 "no growth after growth_interval clean steps in a row "
@@ -996,6 +1005,25 @@ START_TEST(scaler_stops_at_float32)
 }
 END_TEST
 
+/* Factors 1.5 and 0.3, which are not powers of two: PyTorch's history
+ * (tests/09-precision.torch.h) holds every scale as the float32 nearest
+ * the product. The first overflow already shows it: 2^16·0.3 is
+ * 19660.8, and float32's spacing between 2^14 and 2^15 is 2^-9, so the
+ * scale is 10066330·2^-9 = 19660.80078125 (19660.8 is 10066329.6 of
+ * those units). */
+START_TEST(scaler_rounds_to_float32)
+{
+    LossScaler s = scaler_from(TORCH_SCALER_ROUNDED_START,
+                               TORCH_SCALER_ROUNDED_INTERVAL);
+    s.growth_factor = TORCH_SCALER_ROUNDED_GROWTH;
+    s.backoff_factor = TORCH_SCALER_ROUNDED_BACKOFF;
+    check_scaler_history(s, TORCH_SCALER_ROUNDED_FOUND_INF,
+                         TORCH_SCALER_ROUNDED_SCALE,
+                         TORCH_SCALER_ROUNDED_TRACKER,
+                         COUNT(TORCH_SCALER_ROUNDED_SCALE));
+}
+END_TEST
+
 START_TEST(scaler_other_factors)
 {
     /* GradScaler(init_scale=8, growth_factor=8, backoff_factor=0.25,
@@ -1048,6 +1076,7 @@ static void add_scaler_tests(TCase *tc)
     tcase_add_test(tc, scaler_stops_at_float32);
     tcase_add_test(tc, scaler_other_factors);
     tcase_add_test(tc, scaler_defaults);
+    tcase_add_test(tc, scaler_rounds_to_float32);
 }
 
 /* ========================================= one mixed-precision step */
@@ -1558,7 +1587,7 @@ static const Exercise exercises[] = {
      "Two branches: an overflow backs the scale off and clears the count; "
      "a clean step counts, and when the count reaches the interval the "
      "scale grows (unless a float32 could not hold it) and the count "
-     "starts again.",
+     "starts again. Each new scale is a float32, as PyTorch's is.",
      add_scaler_tests},
     {"scaled-step", "scaled_sgd_step()", 3, "The dynamic loss scaler",
      "Check for overflow, unscale, step only when nothing overflowed, then "

@@ -44,16 +44,20 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM = os.path.join(ROOT, "build", "bin", "precision")
 
-# (name, comment, start scale, growth interval, found_inf flags), PyTorch's
-# default growth 2 and backoff 0.5.
+# (name, comment, start scale, growth interval, growth factor, backoff
+# factor, found_inf flags).
 CASES = [
     ("TORCH_SCALER_MIXED", "from 2^16, growth_interval 3: growth, overflows, "
      "overflows in a row, an interrupted run of clean steps",
-     65536.0, 3,
+     65536.0, 3, 2.0, 0.5,
      [0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0]),
     ("TORCH_SCALER_CAP", "from 2^126, growth_interval 1: grows to 2^127, "
      "then not past float32's largest value",
-     2.0 ** 126, 1, [0, 0, 0, 1, 0, 0]),
+     2.0 ** 126, 1, 2.0, 0.5, [0, 0, 0, 1, 0, 0]),
+    ("TORCH_SCALER_ROUNDED", "from 2^16, growth_interval 2, growth_factor "
+     "1.5, backoff_factor 0.3: factors that are not powers of two, so that "
+     "each new scale is rounded to the float32 that holds it",
+     65536.0, 2, 1.5, 0.3, [1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0]),
 ]
 
 
@@ -71,7 +75,7 @@ def update_reference(scale, tracker, found, growth, backoff, interval):
     return scale, successful
 
 
-def history(start, interval, flags):
+def history(start, interval, growth, backoff, flags):
     """Scale and tracker after each update; which implementation ran."""
     scale = torch.full((1,), start, dtype=torch.float32)
     tracker = torch.zeros(1, dtype=torch.int32)
@@ -79,8 +83,8 @@ def history(start, interval, flags):
         scales, trackers = [], []
         for f in flags:
             torch._amp_update_scale_(scale, tracker,
-                                     torch.full((1,), float(f)), 2.0, 0.5,
-                                     interval)
+                                     torch.full((1,), float(f)), growth,
+                                     backoff, interval)
             scales.append(scale.item())
             trackers.append(int(tracker.item()))
         return scales, trackers, "torch._amp_update_scale_"
@@ -89,7 +93,7 @@ def history(start, interval, flags):
     s, t = torch.tensor(start, dtype=torch.float32), 0
     scales, trackers = [], []
     for f in flags:
-        s, t = update_reference(s, t, f, 2.0, 0.5, interval)
+        s, t = update_reference(s, t, f, growth, backoff, interval)
         scales.append(s.item())
         trackers.append(t)
     return scales, trackers, ("the algorithm of amp_update_scale_cuda_kernel "
@@ -99,13 +103,15 @@ def history(start, interval, flags):
 def write_reference(path):
     out = []
     made_by = set()
-    for name, comment, start, interval, flags in CASES:
-        scales, trackers, by = history(start, interval, flags)
+    for name, comment, start, interval, growth, backoff, flags in CASES:
+        scales, trackers, by = history(start, interval, growth, backoff, flags)
         made_by.add(by)
         n = len(flags)
         out.append("/* %s */" % comment)
         out.append("static const double %s_START = %r;" % (name, start))
         out.append("static const size_t %s_INTERVAL = %d;" % (name, interval))
+        out.append("static const double %s_GROWTH = %r;" % (name, growth))
+        out.append("static const double %s_BACKOFF = %r;" % (name, backoff))
         out.append("static const bool %s_FOUND_INF[%d] = {%s};"
                    % (name, n, ", ".join("true" if f else "false" for f in flags)))
         out.append("static const double %s_SCALE[%d] = {%s};"
@@ -120,9 +126,8 @@ def write_reference(path):
  *
  * GENERATED: do not edit. Written by
  *     /usr/bin/python3 tests/09-precision.torch.py --write-reference tests/09-precision.torch.h
- * with torch %s, by %s,
- * growth_factor 2 and backoff_factor 0.5. Printed with repr(), which reads
- * back to the same double.
+ * with torch %s, by %s.
+ * Printed with repr(), which reads back to the same double.
  */
 #include <stdbool.h>
 #include <stddef.h>

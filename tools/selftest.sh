@@ -1551,6 +1551,19 @@ in_group students-files &&
 rs_defs() { # rs_defs FILE NAME: FILE's definition of NAME(), through its first "}" at column 0
     awk -v name="$2" '$0 ~ "^(void|double|int|size_t) " name "\\(" && !/;$/ { on = 1 } on { print } on && /^}/ { exit }' "$1"
 }
+# reset_and_restore DIR EX: with DIR/mine.c as the student's chapter 1
+# file, make reset EX=EX must write DIR/expected.c, and make restore
+# EX=EX give back mine.c itself.
+reset_and_restore() {
+    cp "$1/mine.c" "$1/01-gradient-descent.c"
+    FORCE=1 make --no-print-directory -s reset EX=$2 EXERCISES="$1" >"$1/out" 2>&1 ||
+        { echo "make reset EX=$2 failed:"; cat "$1/out"; return 1; }
+    cmp "$1/expected.c" "$1/01-gradient-descent.c" ||
+        { echo "make reset EX=$2 wrote:"; diff "$1/expected.c" "$1/01-gradient-descent.c" | head -n 12; return 1; }
+    FORCE=1 make --no-print-directory -s restore EX=$2 EXERCISES="$1" >"$1/out" 2>&1 &&
+        cmp "$1/mine.c" "$1/01-gradient-descent.c" ||
+        { echo "make restore EX=$2 did not give the file back:"; cat "$1/out"; diff "$1/mine.c" "$1/01-gradient-descent.c" | head -n 12; return 1; }
+}
 reset_swaps_odd_functions() {
     rs_dir=$scratch/reset-odd l=01-gradient-descent
     rm -rf "$rs_dir" && mkdir -p "$rs_dir" || return 1
@@ -1586,15 +1599,7 @@ reset_swaps_odd_functions() {
             }
             skip { if (name == "mse_loss" ? /^} \/\* end/ : /^}/) skip = 0; next }
             { print }' "$rs_dir/mine.c" >"$rs_dir/expected.c"
-        cp "$rs_dir/mine.c" "$rs_dir/$l.c"
-        rs_ex=$(echo $rs_f | tr _ -)
-        FORCE=1 make --no-print-directory -s reset EX=$rs_ex EXERCISES="$rs_dir" >"$rs_dir/out" 2>&1 ||
-            { echo "make reset EX=$rs_ex failed:"; cat "$rs_dir/out"; return 1; }
-        cmp "$rs_dir/expected.c" "$rs_dir/$l.c" ||
-            { echo "make reset EX=$rs_ex wrote:"; diff "$rs_dir/expected.c" "$rs_dir/$l.c" | head -n 12; return 1; }
-        FORCE=1 make --no-print-directory -s restore EX=$rs_ex EXERCISES="$rs_dir" >"$rs_dir/out" 2>&1 &&
-            cmp "$rs_dir/mine.c" "$rs_dir/$l.c" ||
-            { echo "make restore EX=$rs_ex did not give the file back:"; cat "$rs_dir/out"; diff "$rs_dir/mine.c" "$rs_dir/$l.c" | head -n 12; return 1; }
+        reset_and_restore "$rs_dir" $(echo $rs_f | tr _ -) || return 1
     done
     # A function defined twice (an old version kept under #if 0) cannot be
     # swapped as asked: refused, the file as it was.
@@ -1630,18 +1635,76 @@ reset_keeps_if0_and_last_line() {
         /^double mse_loss\(/ { while ((getline line < def) > 0) print line; skip = 1 }
         skip { if (/^}/) skip = 0; next }
         { print }' "$ri_dir/mine.c" | head -c -1 >"$ri_dir/expected.c" || return 1
-    cp "$ri_dir/mine.c" "$ri_dir/$l.c"
-    FORCE=1 make --no-print-directory -s reset EX=mse-loss EXERCISES="$ri_dir" >"$ri_dir/out" 2>&1 ||
-        { echo "make reset EX=mse-loss failed:"; cat "$ri_dir/out"; return 1; }
-    cmp "$ri_dir/expected.c" "$ri_dir/$l.c" ||
-        { echo "make reset EX=mse-loss wrote:"; diff "$ri_dir/expected.c" "$ri_dir/$l.c" | head -n 12; return 1; }
-    FORCE=1 make --no-print-directory -s restore EX=mse-loss EXERCISES="$ri_dir" >"$ri_dir/out" 2>&1 &&
-        cmp "$ri_dir/mine.c" "$ri_dir/$l.c" ||
-        { echo "make restore EX=mse-loss did not give the file back:"; cat "$ri_dir/out"; return 1; }
+    reset_and_restore "$ri_dir" mse-loss
 }
 in_group students-files &&
     check "make reset and restore EX=... in a file with a half-written helper under #if 0 and no newline at its end: the one function swapped, every other byte kept" \
         reset_keeps_if0_and_last_line
+
+# make reset EX=NAME in a file where mse_loss() has #ifdef branches that
+# each open a brace (its loop written one way for a DEBUG build, another
+# way otherwise). Both braces were counted, and reset refused the whole
+# file as one whose braces do not pair up. Reset must swap in the stub's
+# mse_loss() (both branches going with it), or mse_grad() after it, alone,
+# every other byte staying, and restore give back the very file. Two
+# files it cannot swap safely stay refused, unchanged: linreg_step()
+# defined in each branch of an #ifdef (which would the stub replace?);
+# mse_loss() whose first line differs between branches (its #ifdef would
+# stay behind, without its #endif); and mse_loss() whose braces pair up
+# otherwise with DEBUG than without (a line after it is the function's
+# in one build and not in the other).
+reset_keeps_ifdef_branches() {
+    rb_dir=$scratch/reset-ifdef l=01-gradient-descent
+    rm -rf "$rb_dir" && mkdir -p "$rb_dir" || return 1
+    awk '/^double mse_loss\(/ { loss = 1 }
+         loss && /^    for \(size_t i = 0; i < n; i\+\+\) \{$/ {
+             print "#ifdef DEBUG"; print "    for (size_t i = n; i-- > 0;) {"
+             print "#else"; print; print "#endif"
+             loss = 0; next
+         }
+         { print }' solutions/$l.c >"$rb_dir/mine.c" || return 1
+    [ "$(grep -c '^#ifdef DEBUG$' "$rb_dir/mine.c")" -eq 1 ] || { echo "the student's file is not as this check means it"; return 1; }
+    awk -f tools/make-stub.awk solutions/$l.c >"$rb_dir/stub.c" || return 1
+    for rb_f in mse_loss mse_grad; do
+        rs_defs "$rb_dir/stub.c" $rb_f >"$rb_dir/stub-def.c"
+        awk -v name=$rb_f -v def="$rb_dir/stub-def.c" '
+            $0 ~ "^(void|double) " name "\\(" { while ((getline line < def) > 0) print line; skip = 1 }
+            skip { if (/^}/) skip = 0; next }
+            { print }' "$rb_dir/mine.c" >"$rb_dir/expected.c"
+        reset_and_restore "$rb_dir" $(echo $rb_f | tr _ -) || return 1
+    done
+    awk '/^void linreg_step\(/ { on = 1 }
+         on { def = def $0 "\n"; if (/^}/) { printf "#ifdef FAST\n%s#else\n%s#endif\n", def, def; on = 0 }; next }
+         { print }' "$rb_dir/mine.c" >"$rb_dir/twice.c"
+    awk '/^double mse_loss\(/ { print "#ifdef DEBUG" }
+         { print }
+         /^double mse_loss\(/ { loss = 1 }
+         loss && /^\{$/ {
+             print "#else"; print "double mse_loss(const double *x, const double *y, size_t n, double w, double b)"
+             print "{"; print "#endif"; loss = 0
+         }' "$rb_dir/mine.c" >"$rb_dir/first-line.c"
+    # (with DEBUG, mse_loss() ends after "static int calls;"; without,
+    # before it: which bytes are the function depends on the build)
+    awk '/^double mse_loss\(/ { loss = 1 }
+         { print }
+         loss && /^\{$/ { print "#ifdef DEBUG"; print "    {"; print "#endif" }
+         loss && /^}$/ { print "static int calls;"; print "#ifdef DEBUG"; print "}"; print "#endif"; loss = 0 }' \
+        "$rb_dir/mine.c" >"$rb_dir/two-ends.c"
+    # rb_refused FILE EX WHY: make reset EX=EX of FILE.c says WHY, and changes nothing
+    rb_refused() {
+        cp "$rb_dir/$1.c" "$rb_dir/$l.c"
+        FORCE=1 make --no-print-directory -s reset EX=$2 EXERCISES="$rb_dir" >"$rb_dir/out" 2>&1 &&
+            { echo "make reset EX=$2 of $1.c succeeded"; return 1; }
+        cmp -s "$rb_dir/$1.c" "$rb_dir/$l.c" && grep -q "$3.*: nothing changed" "$rb_dir/out" ||
+            { echo "make reset EX=$2 of $1.c:"; cat "$rb_dir/out"; return 1; }
+    }
+    rb_refused twice linreg-step 'defines linreg_step() more than once' &&
+        rb_refused first-line mse-loss 'mse_loss() begins on line [0-9]* and ends on line [0-9]*, on either side of an #if' &&
+        rb_refused two-ends mse-loss 'the braces { } of mse_loss() pair up differently as different macros are defined'
+}
+in_group students-files &&
+    check "make reset and restore EX=... in a file whose function has #ifdef branches that each open a brace: the one function swapped, every other byte kept; a function defined in both branches, whose first line differs between them, or whose braces pair up otherwise without DEBUG, refused" \
+        reset_keeps_ifdef_branches
 
 # make restore EX=NAME after two resets: reset EX=mse-grad, then reset
 # EX=mse-loss. The newest backup holds mse_grad() as the stub, and make

@@ -2017,6 +2017,59 @@ large_file_refused_unread() {
 }
 check "a chapter file past 1 MB is refused unread, with its size, and never copied" large_file_refused_unread
 
+# What the compiler says of a submission is quoted bounded: a string that
+# a macro doubles 16 times is 6.7 MB of text from 20 lines of source, and
+# a function's name may be 140 kB long. A static assertion failing with
+# the string, or a call to the function that is never defined, made a
+# message past what the environment holds in one string (128 kB): the
+# chapter's rows were lost, its points left the maximum, and the report
+# said "Score: 0/0 points", every exercise passing, with status 0. A
+# #pragma message of the string, a warning, put 6.7 MB into a report of
+# full marks. Each must be its chapter's whole table in a few kB. And a
+# helper of that name that makes mse_loss() and mse_grad() wrong is named
+# cut in the note that the two share it (whole, it was more than awk's
+# sprintf holds, and the note was lost).
+doubled_string() {
+    printf '#define S0 "%s"\n' "$(printf '%0100d' 0 | tr 0 A)"
+    i=1
+    while [ "$i" -le 16 ]; do printf '#define S%d S%d S%d\n' "$i" $((i - 1)) $((i - 1)); i=$((i + 1)); done
+}
+long_messages_bounded() {
+    lm_count=$(grep -vc '^chapter' build/grade/list/$ch1.tsv)
+    lm_max=$(awk -F '\t' '$1 != "chapter" { s += $5 } END { print s }' build/grade/list/$ch1.tsv)
+    lm_name=f$(printf '%0140000d' 0 | tr 0 x)
+    for lm_kind in assertion undefined warning helper; do
+        dir=$g/long-$lm_kind
+        rm -rf "$dir" "$dir-out" && mkdir -p "$dir" "$dir-out" && cp solutions/$ch1.c "$dir/" || return 1
+        case $lm_kind in
+            assertion) { doubled_string; echo '_Static_assert(0, S16);'; } >>"$dir/$ch1.c" ;;
+            undefined) printf 'void %s(void);\nvoid call_it(void) { %s(); }\n' "$lm_name" "$lm_name" >>"$dir/$ch1.c" ;;
+            warning) { doubled_string; echo '#pragma message S16'; } >>"$dir/$ch1.c" ;;
+            helper) { printf '#define HELPER %s\nstatic double __attribute__((noinline)) HELPER(void) { return 1.0; }\n' "$lm_name"
+                      sed -e 's|return sum / (double)n;|return sum / (double)n + HELPER();|' \
+                          -e 's|\*grad_b = 2.0 \* sum_r / (double)n;|*grad_b = 2.0 * sum_r / (double)n + HELPER();|' solutions/$ch1.c
+                    } >"$dir/$ch1.c"
+                    [ "$(grep -c 'HELPER();' "$dir/$ch1.c")" = 2 ] || { echo "the helper was not built as meant"; return 1; } ;;
+        esac
+        tools/grade.sh --json "$dir-out/results.json" --report "$dir-out/report.txt" "$dir" 01 >/dev/null 2>"$dir.err"
+        lm_code=$? lm_score=0 lm_want=1
+        [ "$lm_kind" = warning ] && lm_score=$lm_max lm_want=0
+        [ "$lm_kind" = helper ] && lm_score='[0-9]*'
+        [ "$lm_code" = "$lm_want" ] && grep -q "^Score: $lm_score/$lm_max points" "$dir-out/report.txt" &&
+            results_json_ok "$dir-out/results.json" | grep -qx "ok: $lm_count tests, $lm_score/$lm_max" ||
+            { echo "$lm_kind: status $lm_code (not $lm_want), not $lm_score of $lm_max points in $lm_count tests:"; cat "$dir.err"
+              grep '^Score' "$dir-out/report.txt"; results_json_ok "$dir-out/results.json"; return 1; }
+        for f in report.txt results.json; do
+            [ "$(wc -c <"$dir-out/$f")" -lt 65536 ] || { echo "$lm_kind: $f holds $(wc -c <"$dir-out/$f") bytes"; return 1; }
+        done
+    done
+    jq -r '.tests[].output' "$g/long-helper-out/results.json" |
+        grep -q '^mse_grad() and mse_loss() share fx*\.\.\.(), and mse-loss fails too' ||
+        { echo "no note that mse_grad() and mse_loss() share the helper:"; jq -r '.tests[].output' "$g/long-helper-out/results.json"; return 1; }
+}
+check "compiler messages of megabytes (a macro's string, a long name) are quoted cut: the chapter scores its whole table, in a report of a few kB; a helper of such a name is named cut in the follow-on note" \
+    long_messages_bounded
+
 # A folder graded again without a chapter's file (another student's folder
 # at the same path, say) leaves no copy of the old file, nor its
 # preprocessed text, in the scratch folder its tests can see.

@@ -46,6 +46,11 @@ function reach(f,    seen, stack, top, g, list, m, j) {
     return reached[f] = list
 }
 
+# A helper's name as a message shows it: the submission's own, which can
+# be as long as the file (one of 140 kB was more than awk's sprintf
+# holds, and the note was lost), cut to 64 characters.
+function shown(name) { return length(name) > 64 ? substr(name, 1, 64) "..." : name }
+
 # A helper (not an exercise's function) that both f and g reach, or "".
 function shared(f, g,    m, parts, j, h) {
     m = split(reach(f), parts, " ")
@@ -68,7 +73,7 @@ END {
                                func_of[j], func_of[i], name_of[j], name_of[j])
             else if (j < i && (h = shared(func_of[i], func_of[j])) != "")
                 note = sprintf("%s() and %s() share %s(), and %s fails too: fix %s first (make check EX=%s), then look at this one again.",
-                               func_of[i], func_of[j], h, name_of[j], name_of[j], name_of[j])
+                               func_of[i], func_of[j], shown(h), name_of[j], name_of[j], name_of[j])
         }
         if (note == "") continue
         nf = split(row[at[i]], field, "\t")

@@ -553,6 +553,18 @@ sanitize() {
         LC_ALL=C sed 's/\xc2[\x80-\x9f]//g'
 }
 
+# compiler_lines N [PREFIX]: the first N lines of the compiler's words
+# (stdin), each after PREFIX and cut to 500 bytes, "[...]" saying where.
+# They quote the submission, whose macros can make one line of megabytes
+# out of a few lines of source (a _Static_assert or #pragma message whose
+# string a macro doubles 16 times: 6.7 MB), and the report quoted it all,
+# in every chapter, results.json's output too. (An honest line, a path
+# and a message, is some hundred bytes.)
+compiler_lines() {
+    awk -v n="$1" -v prefix="${2:-}" 'NR > n { exit }
+        { print prefix (length($0) > 500 ? substr($0, 1, 500) " [...]" : $0) }'
+}
+
 # replace_text FROM TO [FROM TO]...: stdin to stdout with every FROM
 # replaced by its TO, pair after pair, as plain text: a path may hold |, &
 # or \, which sed (and awk's -v) would read as their own.
@@ -599,11 +611,17 @@ write_file() {
 # folder): it reaches awk through the environment, where escapes such as
 # \n stay two characters (awk would read them in a -v value, and a row of
 # the submission's own making would join the table), and a tab or newline
-# in it becomes a space. An exercise the run never reported is "stopped",
-# or "time-limit" when the grading's time limit ended the run (cut_short).
+# in it becomes a space, and past 4 kB it is cut (the environment holds
+# at most 128 kB in one string: past that awk did not start, and the
+# chapter's rows were missing from the results, its points from the
+# maximum, a report that said every exercise passed). An exercise the run
+# never reported is "stopped", or "time-limit" when the grading's time
+# limit ended the run (cut_short).
 cut_short=0
 merge() {
-    note=$3 msg=$4 force=$5 cut=$cut_short awk -F '\t' -v OFS='\t' -v limit="$limit" '
+    mg_msg=$4
+    [ ${#mg_msg} -le 4096 ] || mg_msg="$(printf '%s' "$mg_msg" | head -c 4096) [...]"
+    note=$3 msg=$mg_msg force=$5 cut=$cut_short awk -F '\t' -v OFS='\t' -v limit="$limit" '
         BEGIN { note = ENVIRON["note"]; msg = ENVIRON["msg"]; force = ENVIRON["force"]; gsub(/[\t\n]/, " ", msg) }
         # (Lower case letter by letter: tolower follows the locale, and
         # under tr_TR it leaves the I of "Initialization" as it is.)
@@ -735,9 +753,10 @@ fi
 # ----------------------------------------------------------------- grading
 merged=$work/results.tsv
 : >"$merged.tmp"
-summaries=""
+summaries="" listings=""
 for stem in $stems; do
     list=$objs/grade/list/$stem.tsv
+    listings="$listings $list"
     source=$(source_of "$stem")
     rm -f "$work/$stem.tsv" "$work/$stem.out" "$work"/output-*.txt "$work/$stem.refused" "$work/$stem".printed-*
     note="" message=""
@@ -780,8 +799,8 @@ for stem in $stems; do
         # The compiler's own words, with the scratch path replaced by the
         # student's.
         as_students "$stem" "$source" <"$work/$stem.log" >"$work/$stem.errors" 2>/dev/null
-        first=$(grep -m 3 -i 'error' "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
-        [ -n "$first" ] || first=$(head -n 3 "$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
+        first=$(grep -m 3 -i 'error' "$work/$stem.errors" | compiler_lines 3 | tr '\t' ' ' | tr '\n' ' ')
+        [ -n "$first" ] || first=$(compiler_lines 3 <"$work/$stem.errors" | tr '\t' ' ' | tr '\n' ' ')
         message="$source does not compile: $first"
         # Two habits from Python and from math notation that C reads as
         # something else, and whose compiler messages do not say so: x ^ 2
@@ -844,6 +863,7 @@ for stem in $stems; do
         case "$h" in "$stem"|"$stem".*) ;; *) continue ;; esac
         hnote=$note hmessage=$message
         raw=hidden-$hidden_key/$h.tsv
+        listings="$listings $objs/grade/hidden-$hidden_key/$h.tsv"
         mkdir -p "$work/hidden-$hidden_key" && : >"$work/$raw"
         if [ -z "$hnote" ] && [ -x "$work/hidden-$hidden_key/$h.tests" ]; then
             t=$(remaining)
@@ -887,6 +907,16 @@ if [ "$sum_after" != "$sum_before" ]; then
     printf '%s\n' "grade: the course's own files changed while $exercises was graded: its results are void ($changed changed); $fix" >&2
     exit 3
 fi
+# Every exercise of the trusted listings has its row, or nothing is
+# reported: a row missing takes its points out of the maximum too, and
+# the report said every exercise passed, with status 0. (The listings'
+# paths hold no space.)
+# shellcheck disable=SC2086  # the listings, one word each
+if ! awk -F '\t' -v merged="$merged" '$1 != "chapter" { if (FILENAME == merged) got++; else want++ }
+                                      END { exit got != want }' $listings "$merged"; then
+    printf '%s\n' "grade: the results of $exercises lack exercises of the tests' listings (the grader's failure, not the submission's): nothing is reported" >&2
+    exit 2
+fi
 [ -n "$results_out" ] && write_file "$results_out" <"$merged"
 
 status=0
@@ -911,7 +941,7 @@ warnings_of() {
     wo_source=$(source_of "$1")
     printf '\nThe compiler warns about %s (a warning often points at the bug):\n' "$wo_source"
     as_students "$1" "$wo_source" <"$work/$1.warnings" >"$work/$1.warnings.txt"
-    head -n 20 "$work/$1.warnings.txt" | sed 's/^/  | /'
+    compiler_lines 20 '  | ' <"$work/$1.warnings.txt"
     wo_lines=$(wc -l <"$work/$1.warnings.txt")
     [ "$wo_lines" -gt 20 ] && echo "  | ... and $((wo_lines - 20)) more lines"
     return 0
@@ -953,7 +983,7 @@ out=$work/report.txt
         else
             printf '\n%s.c does not compile; the compiler says:\n' "$stem"
         fi
-        head -n 25 "$work/$stem.errors" | sed 's/^/  | /'
+        compiler_lines 25 '  | ' <"$work/$stem.errors"
     done
     echo
     # Check's own lines stay (graders parse them), labelled for what they

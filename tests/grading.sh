@@ -363,6 +363,17 @@ EOF
     printf '#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts("100%%: Checks: 16, Failures: 0, Errors: 0"); }\n' >>"$g/ctor/$ch1.c"
     tools/grade.sh "$g/ctor" 01 >"$g/ctor.out" 2>&1
     [ $? -eq 1 ] && grep -q 'code that runs before main' "$g/ctor.out" || { cat "$g/ctor.out"; return 1; }
+    # So would a destructor, after main; and a common symbol would stay
+    # global, in the place of the C library's variable of that name.
+    submission "$g/dtor" || return 1
+    printf '#include <stdio.h>\n__attribute__((destructor)) static void late(void) { puts("100%%: Checks: 16, Failures: 0, Errors: 0"); }\n' >>"$g/dtor/$ch1.c"
+    tools/grade.sh "$g/dtor" 01 >"$g/dtor.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'section .fini_array .*before main or after it (a constructor, a destructor' "$g/dtor.out" ||
+        { cat "$g/dtor.out"; return 1; }
+    submission "$g/common" || return 1
+    printf '#include <stdio.h>\n__attribute__((common)) FILE *stdout;\n' >>"$g/common/$ch1.c"
+    tools/grade.sh "$g/common" 01 >"$g/common.out" 2>&1
+    [ $? -eq 1 ] && grep -q 'the file has a common symbol (stdout' "$g/common.out" || { cat "$g/common.out"; return 1; }
     # Including a file other than the course's headers (here the hidden
     # suite, whose text would show in the compiler's messages), or asm.
     submission "$g/include" || return 1
@@ -409,7 +420,7 @@ EOF
     [ $? -eq 1 ] && grep -q 'climbed the parabola' "$g/run-case.out" &&
         grep -q '^  PASS     linreg-train' "$g/run-case.out" || { cat "$g/run-case.out"; return 1; }
 }
-check "a submission's main(), grading_near(), pow(), headers, tests, includes, line markers, asm, constructors, _exit(0) or CK_RUN_CASE change nothing" \
+check "a submission's main(), grading_near(), pow(), headers, tests, includes, line markers, asm, constructors, destructors, common symbols, _exit(0) or CK_RUN_CASE change nothing" \
     submission_cannot_change_the_grading
 
 scores_are_never_stale() {

@@ -1257,13 +1257,16 @@ check "make watch EX=... re-grades one exercise on save; an unknown EX, or CH, s
 report_is_text() {
     dir=$g/escapes
     submission "$dir" || return 1
-    # (and the escape's 8-bit form, CSI, U+009B, which UTF-8 writes C2 9B)
-    printf 'int broken = not_declared; /* \033[2J\033[1;1Hfake report \351 \302\2332J */\n' >>"$dir/$ch1.c"
+    # (and the escape's 8-bit form, CSI, U+009B, which UTF-8 writes C2 9B;
+    # and U+202E, which shows the text after it right to left)
+    printf 'int broken = not_declared; /* \033[2J\033[1;1Hfake report \351 \302\2332J \342\200\256 02/02 */\n' >>"$dir/$ch1.c"
     make --no-print-directory -s grade SUBMISSION="$dir" OUT="$g/escapes-report" CH=01 >/dev/null 2>&1
     grep -q 'not_declared' "$g/escapes-report/report.txt" || { echo "the compiler's message is missing"; return 1; }
     ! LC_ALL=C grep -q "$(printf '\033')" "$g/escapes-report/report.txt" || { echo "an escape reached the report"; return 1; }
     ! LC_ALL=C grep -q "$(printf '\302\233')" "$g/escapes-report/report.txt" "$g/escapes-report/results.json" ||
         { echo "a C1 control (CSI) reached the report"; return 1; }
+    ! LC_ALL=C grep -q "$(printf '\342\200\256')" "$g/escapes-report/report.txt" "$g/escapes-report/results.json" ||
+        { echo "a right-to-left override (U+202E) reached the report"; return 1; }
     iconv -f UTF-8 -t UTF-8 "$g/escapes-report/results.json" >/dev/null 2>&1 &&
         jq -e .tests "$g/escapes-report/results.json" >/dev/null || { echo "results.json is not valid UTF-8 JSON"; return 1; }
     # Escapes by another road: through the sandbox witness, which reports

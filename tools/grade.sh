@@ -547,10 +547,13 @@ too_large() { [ "$(stat -c %s -- "$1" 2>/dev/null || echo 0)" -gt "$max_source_b
 # characters, which could repaint a terminal with a fake report, are
 # dropped (tab and newline stay), and so are bytes that are not UTF-8,
 # then the C1 controls UTF-8 spells as C2 80 to C2 9F (U+009B is CSI,
-# the escape sequence's start, to VTE and screen).
+# the escape sequence's start, to VTE and screen), and the marks that set
+# the direction of text, U+202A to U+202E (E2 80 AA to AE) and U+2066 to
+# U+2069 (E2 81 A6 to A9), with which a quoted line can show its text in
+# another order than it has ("Trojan Source").
 sanitize() {
     LC_ALL=C tr -d '\000-\010\013-\037\177' | iconv -c -f UTF-8 -t UTF-8 2>/dev/null |
-        LC_ALL=C sed 's/\xc2[\x80-\x9f]//g'
+        LC_ALL=C sed 's/\xc2[\x80-\x9f]//g; s/\xe2\x80[\xaa-\xae]//g; s/\xe2\x81[\xa6-\xa9]//g'
 }
 
 # compiler_lines N [PREFIX]: the first N lines of the compiler's words

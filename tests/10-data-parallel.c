@@ -771,7 +771,7 @@ END_TEST
  * once as chapter 9's grads_unscale does, misses both by one unit. The
  * program shows it too: with --batch-size 35 --micro-batch 7 (weights
  * 7/35, which 7·(1/35) misses by a unit) its logged losses part from the
- * reference's in the last digits by step 5, the same on one rank and on
+ * reference's in the last digits from step 2 on, the same on one rank and on
  * two. */
 START_TEST(combine_weight_rounded_once)
 {

@@ -143,6 +143,14 @@ grade_survives_a_compile_error() {
     submission "$g/broken" does-not-compile || return 1
     make --no-print-directory -s grade SUBMISSION="$g/broken" OUT="$g/broken-out" >"$g/broken.out" 2>&1
     [ $? -ne 0 ] || { echo "make grade passed a file that does not compile"; return 1; }
+    # Run as an instructor runs it (a top-level make, grade its one goal),
+    # a grading below full marks ends make quietly, with make check's 141:
+    # make's "make: *** [...] Error 1" came after "Wrote ...", as if the
+    # writing had failed.
+    own_make . grade SUBMISSION="$g/broken" OUT="$g/broken-top" CH=01 >"$g/broken-top.out" 2>"$g/broken-top.err"
+    status=$?
+    [ "$status" -eq 141 ] && ! grep -q '^make: \*\*\*' "$g/broken-top.err" && grep -q '^Wrote ' "$g/broken-top.out" ||
+        { echo "make grade below full marks: status $status"; cat "$g/broken-top.err"; return 1; }
     json=$g/broken-out/results.json
     results_json_ok "$json" || return 1
     tools/grade.sh --quiet --results "$g/broken.tsv" "$g/broken" >/dev/null
@@ -177,7 +185,7 @@ grade_survives_a_compile_error() {
     grep -Eq "own-header/$ch1.c does not compile: .*(sq.h: No such file or directory|'sq.h' file not found)" "$g/own-header.out" ||
         { echo "a header that is nowhere:"; cat "$g/own-header.out"; return 1; }
 }
-check "make grade: a chapter that does not compile scores 0 with the compiler's message (a header of the student's own beside it named as such), results.json still valid, other chapters graded" \
+check "make grade: a chapter that does not compile scores 0 with the compiler's message (a header of the student's own beside it named as such), results.json still valid, other chapters graded; below full marks, make ends quietly (141)" \
     grade_survives_a_compile_error
 
 # ---------------------------------------------------------- hidden tests
@@ -762,6 +770,16 @@ class_regrade_one_student() {
     make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT=abe >"$g/regrade.out" 2>&1 ||
         { cat "$g/regrade.out"; return 1; }
     [ "$(sed -n 5p "$book" | cut -d, -f1)" = abe ] && [ "$(wc -l <"$book")" -eq 5 ] || { cat "$book"; return 1; }
+    # The student as a shell's completion writes it, the folder's name with
+    # a slash or its path: that student regraded, in its row (refused as
+    # no such student before).
+    kept=$(cat "$book")
+    for name in cal/ "$class/cal//"; do
+        make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$out" STUDENT="$name" >"$g/regrade.out" 2>&1 ||
+            { echo "STUDENT=$name:"; cat "$g/regrade.out"; return 1; }
+        grep -q '^Regraded cal in ' "$g/regrade.out" && [ "$(cat "$book")" = "$kept" ] ||
+            { echo "STUDENT=$name:"; cat "$g/regrade.out" "$book"; return 1; }
+    done
     # Two regrades started together: the second waits for the first, and
     # both rows change (each read the gradebook and wrote back its own row,
     # and the second lost the first's).
@@ -2196,8 +2214,22 @@ missing_file_names_the_way_back() {
     tools/grade.sh --json "$g/lost.json" "$g/unpacked" 01 >/dev/null 2>&1
     grep -qF "; $g/unpacked/course-main/exercises/$ch1.c is there: grade its folder, $g/unpacked/course-main/exercises" "$g/lost.json" ||
         { echo "a copy one level down:"; grep 'there is no' "$g/lost.json" | head -n 2; return 1; }
+    # The files in a folder of their own, as a zip unpacks them ("hw 2/",
+    # under a student folder whose name holds a pattern's [ ]): pointed
+    # at, where the report said only "there is no ..."; a copy's tests/
+    # and solutions/, which hold files of the same names, never are.
+    sub="$g/nested/ann [late]"
+    rm -rf "$g/nested" && mkdir -p "$sub/course/tests" "$sub/course/solutions" &&
+        cp "tests/$ch1.c" "$sub/course/tests/" && cp "solutions/$ch1.c" "$sub/course/solutions/" || return 1
+    tools/grade.sh --json "$g/lost.json" "$sub" 01 >/dev/null 2>&1
+    grep -qF "there is no $sub/$ch1.c" "$g/lost.json" && ! grep -q ' is there: grade its folder' "$g/lost.json" ||
+        { echo "a copy's tests/ or solutions/ was pointed at:"; grep 'there is no' "$g/lost.json" | head -n 2; return 1; }
+    mkdir -p "$sub/hw 2" && cp "solutions/$ch1.c" "$sub/hw 2/" || return 1
+    tools/grade.sh --json "$g/lost.json" "$sub" 01 >/dev/null 2>&1
+    grep -qF "there is no $sub/$ch1.c; $sub/hw 2/$ch1.c is there: grade its folder, $sub/hw 2" "$g/lost.json" ||
+        { echo "a folder a level down:"; grep 'there is no' "$g/lost.json" | head -n 2; return 1; }
 }
-check "a chapter's file gone: make check names make reset EX=NN, which brings the stub back; make grade's results do not, and name a file misnamed or a copy a level down" \
+check "a chapter's file gone: make check names make reset EX=NN, which brings the stub back; make grade's results do not, and name a file misnamed, a copy a level down or the files in a folder of their own" \
     missing_file_names_the_way_back
 
 # What the grader's check of includes and asm read is what is compiled: a

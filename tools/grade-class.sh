@@ -142,8 +142,17 @@ if [ -n "$only" ]; then
     # either student's folder.)
     case $only in *'
 '*) printf '%s\n' "grade-class: STUDENT must be one folder's name, on one line" >&2; exit 2 ;; esac
+    # A shell's completion writes the folder's path, or its name with a
+    # slash after it (STUDENT=ann/, STUDENT=path/to/class/ann): either is
+    # taken as the name when it names a folder of the class. (Refused as
+    # "no student folder of that name" while the folder was plainly there.)
+    given=$only
+    while :; do case $only in ?*/) only=${only%/} ;; *) break ;; esac; done
+    case $only in
+        */*) [ "$(realpath -m -- "${only%/*}")" != "$real_class" ] || only=${only##*/} ;;
+    esac
     if ! printf '%s\n' "$students" | grep -qxF -- "$class/$only"; then
-        printf '%s\n' "grade-class: STUDENT=$only: $class has no student folder of that name (the folder's name, as in the gradebook's first column)" >&2
+        printf '%s\n' "grade-class: STUDENT=$given: $class has no student folder of that name (the folder's name, as in the gradebook's first column)" >&2
         exit 2
     fi
     students=$class/$only total=1

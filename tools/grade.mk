@@ -29,7 +29,9 @@
 # make prints "make: *** [tools/grade.mk:NN: check] Error 1" after any
 # failing command and has no option to leave that line out; to a beginner
 # it reads as if the course crashed. So when a student's target (check,
-# hint, reset, restore) is the only goal of a top-level make and its
+# hint, reset, restore; and make grade's status 1, a student graded below
+# full marks, whose line came after "Wrote ... results.json" and read as
+# if the writing had failed) is the only goal of a top-level make and its
 # command fails, the command ends make with SIGPIPE instead: make does not
 # catch it and shells report it with no message. The exit status stays
 # non-zero (141). Under another make or beside other goals, make's own
@@ -79,7 +81,8 @@ grade: deps
 	  --report $(call quote,$(REPORT_DIR)/report.txt) $(if $(HIDDEN_TESTS),--hidden-tests $(call quote,$(HIDDEN_TESTS))) \
 	  $(call quote,$(SUBMISSION)) $(call quote,$(CH)); status=$$?; \
 	  if [ $$status -le 1 ] && [ -f $(call quote,$(REPORT_DIR)/results.json) ]; then \
-	    echo "Wrote "$(call quote,$(REPORT_DIR)/results.json)", results.tap and report.txt"; fi; exit $$status
+	    echo "Wrote "$(call quote,$(REPORT_DIR)/results.json)", results.tap and report.txt"; fi; \
+	  [ $$status -ne 1 ] || $(quietly_fail); exit $$status
 
 # make grade-class SUBMISSIONS=dir [OUT=dir] [HIDDEN_TESTS=dir] [STUDENT_TIME_LIMIT=s]
 grade-class: deps

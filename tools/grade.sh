@@ -517,8 +517,10 @@ source_of() { printf '%s/%s.c\n' "$files_dir" "$1"; }
 # student (or the instructor judging a regrade) sees it: its other .c
 # files, which are not graded because of their names (01_gradient_descent.c,
 # "02-gradient-accumulation (1).c"), up to three; or, when it has none, a
-# folder below holding exercises/ files (a whole copy of the course,
-# unpacked one level down). Printed as "; ..." to follow the message.
+# folder below holding the file: exercises/ first (a whole copy of the
+# course, unpacked one level down), then any other ("hw2/", a zip's own
+# folder), but never a copy's tests/ or solutions/, whose files have the
+# same names. Printed as "; ..." to follow the message.
 near_misses() {
     nm_list=$(find "$files_dir" -maxdepth 1 -type f -name '*.c' 2>/dev/null | LC_ALL=C sort |
         while IFS= read -r nm_file; do
@@ -533,6 +535,13 @@ near_misses() {
         return
     fi
     nm_deeper=$(find "$files_dir" -mindepth 2 -maxdepth 4 -type f -path "*/exercises/$stem.c" 2>/dev/null | LC_ALL=C sort | head -n 1)
+    [ -n "$nm_deeper" ] ||
+        nm_deeper=$(cd "$files_dir" >/dev/null 2>&1 &&
+                        find . -mindepth 2 -maxdepth 4 -type f -name "$stem.c" ! -path '*/tests/*' ! -path '*/solutions/*' |
+                        LC_ALL=C sort | head -n 1)
+    # (found from inside the folder, whose own name may hold a * or a [
+    # that -path would read as a pattern)
+    case $nm_deeper in ./*) nm_deeper=$files_dir/${nm_deeper#./} ;; esac
     [ -z "$nm_deeper" ] || printf '; %s is there: grade its folder, %s' "$nm_deeper" "${nm_deeper%/*}"
 }
 regular_file() { [ -f "$1" ] && [ ! -L "$1" ]; }

@@ -801,6 +801,12 @@ class_regrade_one_student() {
         { echo "STUDENT=zed was taken"; return 1; }
     grep -qF "grade-class: STUDENT=zed: $(cd "$class" && pwd) has no student folder of that name" "$g/regrade.out" ||
         { cat "$g/regrade.out"; return 1; }
+    # ... into an OUT that did not exist: none is left behind (an empty
+    # folder holding only the lock was).
+    rm -rf "$g/regrade/new-out"
+    make --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$g/regrade/new-out" STUDENT=zed >"$g/regrade.out" 2>&1 &&
+        { echo "STUDENT=zed was taken"; return 1; }
+    [ ! -e "$g/regrade/new-out" ] || { echo "a refused STUDENT left OUT behind:"; ls -A "$g/regrade/new-out"; return 1; }
     # (run as a script, past make's own check for line breaks)
     STUDENT=$(printf 'ann\ncal') tools/grade-class.sh "$class" "$out" >"$g/regrade.out" 2>&1 && { echo "a STUDENT of two lines was taken"; return 1; }
     grep -qxF "grade-class: STUDENT must be one folder's name, on one line" "$g/regrade.out" || { cat "$g/regrade.out"; return 1; }

@@ -71,9 +71,21 @@ if [ -z "$real_out" ]; then
     printf '%s\n' "grade-class: OUT=$out is the root folder: put the reports in a folder of their own" >&2
     exit 2
 fi
+# The folders this run makes for OUT-DIR (made_out: the outermost) are
+# removed again if a setting is refused before anyone is graded (a
+# mistyped STUDENT into a new OUT left an empty folder holding only the
+# lock), each only if nothing else came to be in it.
+made_out="" mo_dir=$out
+while [ ! -e "$mo_dir" ] && [ ! -L "$mo_dir" ]; do made_out=$mo_dir mo_dir=$(dirname -- "$mo_dir"); done
+unmake_out() {
+    rm -f "$out/.grade-class.lock"
+    mo_dir=$out_given
+    while rmdir -- "$mo_dir" 2>/dev/null && [ "$mo_dir" != "$made_out" ]; do mo_dir=$(dirname -- "$mo_dir"); done
+}
 mkdir -p "$out" 2>/dev/null && [ -w "$out" ] ||
     { printf '%s\n' "grade-class: OUT=$out: cannot write there (the folder for the gradebook and the students' reports)" >&2; exit 2; }
 out=$(cd "$out" && pwd)
+[ -z "$made_out" ] || trap unmake_out EXIT
 # One grade-class into an OUT-DIR at a time: two regrades started together
 # (STUDENT=a in one terminal, STUDENT=b in another) each read the gradebook
 # and wrote it back with its own row, and the second lost the first's. The
@@ -220,6 +232,8 @@ if ! "$root/tools/grade.sh" --prepare ${HIDDEN_TESTS:+--hidden-tests "$HIDDEN_TE
     exit 2
 fi
 
+# Every setting taken: OUT-DIR stays (the trap below replaces the one
+# that removed a new one).
 # The gradebook is written from rows kept here, never read back while
 # students are graded, so no student's code can edit the rows of the
 # students before it; it is rewritten whole, atomically, after every

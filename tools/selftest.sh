@@ -1564,6 +1564,18 @@ reset_and_restore() {
         cmp "$1/mine.c" "$1/01-gradient-descent.c" ||
         { echo "make restore EX=$2 did not give the file back:"; cat "$1/out"; diff "$1/mine.c" "$1/01-gradient-descent.c" | head -n 12; return 1; }
 }
+# stub_spliced DIR NAME: what make reset EX=NAME must write from the
+# student's chapter 1 file DIR/mine.c: the file with NAME()'s definition
+# (from its first line through the first "}" at column 0 after it) the
+# stub's, on stdout.
+stub_spliced() {
+    awk -f tools/make-stub.awk solutions/01-gradient-descent.c >"$1/stub.c" &&
+        rs_defs "$1/stub.c" "$2" >"$1/stub-def.c" || return 1
+    awk -v name="$2" -v def="$1/stub-def.c" '
+        $0 ~ "^(void|double) " name "\\(" { while ((getline line < def) > 0) print line; skip = 1 }
+        skip { if (/^}/) skip = 0; next }
+        { print }' "$1/mine.c"
+}
 reset_swaps_odd_functions() {
     rs_dir=$scratch/reset-odd l=01-gradient-descent
     rm -rf "$rs_dir" && mkdir -p "$rs_dir" || return 1
@@ -1629,12 +1641,7 @@ reset_keeps_if0_and_last_line() {
              print "    if (v > 0) {"; print "#endif"
          }
          { print }' solutions/$l.c | head -c -1 >"$ri_dir/mine.c" || return 1
-    awk -f tools/make-stub.awk solutions/$l.c >"$ri_dir/stub.c" &&
-        rs_defs "$ri_dir/stub.c" mse_loss >"$ri_dir/stub-def.c" || return 1
-    awk -v def="$ri_dir/stub-def.c" '
-        /^double mse_loss\(/ { while ((getline line < def) > 0) print line; skip = 1 }
-        skip { if (/^}/) skip = 0; next }
-        { print }' "$ri_dir/mine.c" | head -c -1 >"$ri_dir/expected.c" || return 1
+    stub_spliced "$ri_dir" mse_loss | head -c -1 >"$ri_dir/expected.c" || return 1
     reset_and_restore "$ri_dir" mse-loss
 }
 in_group students-files &&
@@ -1664,13 +1671,8 @@ reset_keeps_ifdef_branches() {
          }
          { print }' solutions/$l.c >"$rb_dir/mine.c" || return 1
     [ "$(grep -c '^#ifdef DEBUG$' "$rb_dir/mine.c")" -eq 1 ] || { echo "the student's file is not as this check means it"; return 1; }
-    awk -f tools/make-stub.awk solutions/$l.c >"$rb_dir/stub.c" || return 1
     for rb_f in mse_loss mse_grad; do
-        rs_defs "$rb_dir/stub.c" $rb_f >"$rb_dir/stub-def.c"
-        awk -v name=$rb_f -v def="$rb_dir/stub-def.c" '
-            $0 ~ "^(void|double) " name "\\(" { while ((getline line < def) > 0) print line; skip = 1 }
-            skip { if (/^}/) skip = 0; next }
-            { print }' "$rb_dir/mine.c" >"$rb_dir/expected.c"
+        stub_spliced "$rb_dir" $rb_f >"$rb_dir/expected.c" || return 1
         reset_and_restore "$rb_dir" $(echo $rb_f | tr _ -) || return 1
     done
     awk '/^void linreg_step\(/ { on = 1 }

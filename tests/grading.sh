@@ -2150,7 +2150,8 @@ check "make check, watch and try CH=99 are refused at once, naming the chapters;
 # chapter (which deleted them, then said it "Wrote" them), a SUBMISSION
 # that is empty, missing or a file (all three "say whose files"), an OUT
 # that cannot be made; grade-class's CH and GRADE_TIME_LIMIT, which it
-# ignored; and a report that cannot be written ends the grading with
+# ignored, and make grade's STUDENT and STUDENT_TIME_LIMIT, ignored alike
+# (STUDENT=bob graded SUBMISSION and said nothing); and a report that cannot be written ends the grading with
 # status 2, where it said nothing and ended with 0.
 grade_settings_refused() {
     out=$g/settings-out
@@ -2175,6 +2176,12 @@ grade_settings_refused() {
             { echo "grade-class took $setting"; return 1; }
         grep -q "^make grade-class: ${setting%%=*}" "$g/settings.err" || { cat "$g/settings.err"; return 1; }
     done
+    for setting in STUDENT=bob STUDENT_TIME_LIMIT=60; do
+        make --no-print-directory -s grade SUBMISSION=solutions OUT="$out" "$setting" >/dev/null 2>"$g/settings.err" &&
+            { echo "make grade took $setting"; return 1; }
+        grep -q "^make grade: ${setting%%=*}.* is grade-class's" "$g/settings.err" || { cat "$g/settings.err"; return 1; }
+    done
+    [ "$(listing_of "$out")" = "$reports" ] || { echo "a refused STUDENT changed the earlier reports"; return 1; }
     tools/grade.sh --json /proc/no-such/results.json solutions 01 >/dev/null 2>"$g/settings.err"
     status=$?
     [ "$status" -eq 2 ] && grep -q '^grade: cannot write /proc/no-such/results.json' "$g/settings.err" ||
@@ -2190,7 +2197,7 @@ lines" OUT="$out" >"$g/settings.out" 2>"$g/settings.err"
         { echo "SUBMISSION with a line break: status $status"; cat "$g/settings.out" "$g/settings.err"; return 1; }
     [ "$(listing_of "$out")" = "$reports" ] || { echo "SUBMISSION with a line break changed the earlier reports"; return 1; }
 }
-check "make grade and grade-class: a bad CH, SUBMISSION (a line break too) or OUT is named in one line and leaves the earlier reports; an unwritable report is status 2" \
+check "make grade and grade-class: a bad CH, SUBMISSION (a line break too) or OUT, or the other's setting, is named in one line and leaves the earlier reports; an unwritable report is status 2" \
     grade_settings_refused
 
 # A student's chapter file gone (deleted, renamed): make check names the

@@ -63,7 +63,9 @@ must_be_folder = v=$(call quote,$3); \
 
 # make grade SUBMISSION=dir [OUT=dir] [CH=NN] [HIDDEN_TESTS=dir]
 # [GRADE_TIME_LIMIT=seconds, 600 by default: Gradescope's own limit; the
-# chapters not reached by then score 0]
+# chapters not reached by then score 0]. grade-class's STUDENT and
+# STUDENT_TIME_LIMIT are refused, as grade-class refuses CH and
+# GRADE_TIME_LIMIT: taken silently, STUDENT=bob graded someone else.
 # The reports go to OUT, by default build/reports/ and the submission
 # folder's own name, asked of the shell: make's abspath and notdir split a
 # path at its spaces ("/home/ann/my course/solutions" gave "course/
@@ -73,6 +75,8 @@ REPORT_DIR = $(or $(OUT),build/reports/$(shell cd $(call quote,$(SUBMISSION)) 2>
 GRADE_TIME_LIMIT ?= 600
 grade: deps
 	@tools/deps.sh grade
+	@$(if $(filter command line,$(origin STUDENT)),echo "make grade: STUDENT="$(call quote,$(STUDENT))": STUDENT is grade-class's (make grade-class SUBMISSIONS=class STUDENT=name regrades one student in its gradebook); make grade grades the folder SUBMISSION=path/to/student" >&2; exit 2)
+	@$(if $(filter command line,$(origin STUDENT_TIME_LIMIT)),echo "make grade: STUDENT_TIME_LIMIT is grade-class's; make grade's limit is GRADE_TIME_LIMIT (600 s by default)" >&2; exit 2)
 	@case $(call quote,$(GRADE_TIME_LIMIT)) in ''|*[!0-9]*|0*) echo "make grade: GRADE_TIME_LIMIT="$(call quote,$(GRADE_TIME_LIMIT))": expected whole seconds, such as 600" >&2; exit 2 ;; esac
 	@$(call must_be_folder,make grade,SUBMISSION,$(SUBMISSION),say whose files as in make grade SUBMISSION=path/to/student)
 	@mkdir -p $(call quote,$(REPORT_DIR)) 2>/dev/null && test -w $(call quote,$(REPORT_DIR)) || \

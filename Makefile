@@ -298,6 +298,9 @@ ifneq ($(SCALE),)
 ifneq ($(shell echo '$(SCALE)' | LC_ALL=C awk '/^[0-9]+([.][0-9]+)?$$/ && $$1 >= 0.5 && $$1 <= 1.5 { print "ok" }'),ok)
 $(error SCALE=$(SCALE): expected a number from 0.5 to 1.5, such as 1.5)
 endif
+# SCALE=1.50 and SCALE=01.5 draw what SCALE=1.5 draws: into its folder too,
+# not a second copy beside it.
+override SCALE := $(shell echo '$(SCALE)' | sed -e 's/^0*\([0-9]\)/\1/' -e '/[.]/s/0*$$//' -e 's/[.]$$//')
 endif
 FIGURE_DIR := build/figures$(if $(SCALE),/scale-$(SCALE))
 

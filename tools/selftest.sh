@@ -777,11 +777,14 @@ figures_for_instructors() {
     cp "$f" "$scratch/losses.pdf" && rm "$f"
     TZ=IST-5:30 make --no-print-directory -s figures FORMAT=pdf >/dev/null && cmp "$f" "$scratch/losses.pdf" || return 1
     # (SCALE draws with the same rules as the book's figures, just
-    # checked: one figure shows it scales, beside the book's, untouched.)
-    make --no-print-directory -s figures FORMAT=png SCALE=1.5 PLOTS=plots/04-optimizers.losses.gp >/dev/null || return 1
+    # checked: one figure shows it scales, beside the book's, untouched.
+    # 1.50 is 1.5, drawn into scale-1.5/ as the README says, not into a
+    # second folder.)
+    make --no-print-directory -s figures FORMAT=png SCALE=1.50 PLOTS=plots/04-optimizers.losses.gp >/dev/null || return 1
     f=04-optimizers.losses.png
     [ -s "build/figures/scale-1.5/$f" ] && ! cmp -s "build/figures/scale-1.5/$f" "build/figures/$f" ||
-        { echo "no scaled PNG, or the same as the book's"; return 1; }
+        { echo "no scaled PNG in scale-1.5/, or the same as the book's"; ls build/figures; return 1; }
+    [ ! -e build/figures/scale-1.50 ] || { echo "SCALE=1.50 drew into scale-1.50/"; rm -rf build/figures/scale-1.50; return 1; }
     root=$(pwd)
     (cd "$scratch" && gnuplot -c "$root/plots/04-optimizers.losses.gp" png "$root/build/data/04-optimizers" elsewhere.png) &&
         [ -s "$scratch/elsewhere.png" ] || { echo "a script run from another folder failed"; return 1; }

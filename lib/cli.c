@@ -136,6 +136,7 @@ CliStatus cli_check_work(const Cli *cli, const char *const *factors,
 
 bool cli_start(Cli *cli, int argc, char **argv, int *exit_status)
 {
+    output_claim_standard_streams(); /* before any file is opened */
     switch (cli_parse(cli, argc, argv)) {
     case CLI_RUN: return true;
     case CLI_HELP_SHOWN: /* printed, unless stdout would not take it */

@@ -106,7 +106,10 @@ CliStatus cli_parse(Cli *cli, int argc, char **argv);
 
 /* cli_parse for main(): true when the program should run; otherwise false
  * with *exit_status set to what main returns (0 after --help, 2 on bad
- * input): `if (!cli_start(&cli, argc, argv, &status)) return status;` */
+ * input): `if (!cli_start(&cli, argc, argv, &status)) return status;`
+ * First, a closed stdin, stdout or stderr is claimed (lib/output.h's
+ * output_claim_standard_streams), so that no file the program opens later
+ * takes its place. */
 bool cli_start(Cli *cli, int argc, char **argv, int *exit_status);
 
 /* The flag named `name` (without dashes); it must exist in the table. */

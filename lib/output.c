@@ -32,15 +32,28 @@ static void remove_temps_and_die(int sig)
     raise(sig); /* die of the same signal, as the caller expects */
 }
 
+/* Catches `sig` to clean up, unless it was ignored when the program
+ * started: nohup ignores SIGHUP, and a shell's background job SIGINT and
+ * SIGQUIT, so that a logout or a Ctrl-C meant for something else leaves
+ * the run going. Catching those would undo that choice. */
+static void clean_up_on(int sig)
+{
+    struct sigaction action = {.sa_handler = remove_temps_and_die}, before;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(sig, NULL, &before) == 0 && before.sa_handler != SIG_IGN)
+        sigaction(sig, &action, NULL);
+}
+
 static void remember_temp(char *path)
 {
     static bool handlers_installed;
     if (!handlers_installed) {
-        const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-        struct sigaction action = {.sa_handler = remove_temps_and_die};
-        sigemptyset(&action.sa_mask);
+        /* Every signal a user or the system sends to stop a run: Ctrl-C,
+         * Ctrl-\ (which still dumps core after the clean-up), kill, a
+         * closed terminal, a closed pipe, a file-size limit. */
+        const int signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
         for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
-            sigaction(signals[i], &action, NULL);
+            clean_up_on(signals[i]);
         handlers_installed = true;
     }
     for (int i = 0; i < MAX_OPEN_OUTPUTS; i++)
@@ -234,6 +247,14 @@ const char *output_unwritable(const char *path)
             return NULL;
         if (!S_ISREG(st.st_mode))
             return "is neither a file, a FIFO nor a character device";
+        /* A file its owner made read-only, or another user's, is not
+         * ours to replace, though the folder would let the rename do it
+         * (or, another's in /tmp, fail only after the whole run): refused
+         * as `>` refuses it. */
+        if (access(target, W_OK) != 0) {
+            snprintf(reason, sizeof reason, "cannot be written: %s", strerror(errno));
+            return reason;
+        }
     } else if (lstat(target, &st) == 0) {
         return "a symbolic link to a file that cannot be reached";
     }
@@ -341,6 +362,21 @@ static bool flushed(const Output *out, const char *program)
     else
         complain(out, program, out->through_path ? out->through_path : out->final_path, why);
     return false;
+}
+
+void output_claim_standard_streams(void)
+{
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue; /* open */
+        /* Opened the wrong way round, so that every use of it fails, as
+         * it did while it was closed. */
+        int null = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
 }
 
 void output_stdout_failed(const char *program, const char *why)

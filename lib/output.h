@@ -29,18 +29,21 @@ typedef struct {
  * atomically, as above; a symbolic link is followed, and its target
  * replaced the same way; a FIFO or a character device (/dev/null, a
  * terminal) is written directly, since it cannot be replaced; a directory
- * or anything else is refused. Before writing, temporary files of the same
- * target left by runs that were killed (TARGET.tmp-PID-XXXXXX, PID no
- * longer running) are removed. Returns false, with one line on stderr
- * naming the flag and the path, on failure. */
+ * or anything else is refused, and so is a file the user may not write
+ * (read-only, or another user's), which the rename would replace. Before
+ * writing, temporary files of the same target left by runs that were
+ * killed (TARGET.tmp-PID-XXXXXX, PID no longer running) are removed.
+ * Returns false, with one line on stderr naming the flag and the path, on
+ * failure. */
 bool output_open(Output *out, const char *program, const char *flag,
                  const char *path);
 
 /* Why `path` could not be written (output_open's refusals: a directory, a
- * folder that is not there or not writable, a link to nothing that can be
- * reached), or NULL when it can. The command line checks every file a
- * program will write with it before anything is written, so that a bad
- * --out never leaves a --save-data file behind. */
+ * file the user may not write, a folder that is not there or not
+ * writable, a link to nothing that can be reached), or NULL when it can.
+ * The command line checks every file a program will write with it before
+ * anything is written, so that a bad --out never leaves a --save-data file
+ * behind. */
 const char *output_unwritable(const char *path);
 
 /* Flushes and closes the output and, for an atomic write, renames it into
@@ -55,6 +58,16 @@ bool output_commit(Output *out, const char *program);
  * are discarded instead. A run that could not write one of its files
  * leaves none of the others behind. Returns whether all were committed. */
 bool output_commit_all(Output *const *outs, size_t count, const char *program);
+
+/* Makes sure that standard input, output and error are open, before the
+ * program opens any file. One left closed by whoever started the program
+ * (`prog 2>&-`) would be the number the next file opened gets: messages
+ * meant for stderr, or a second output meant for stdout, would be written
+ * into an output file. Each closed one is opened on /dev/null the wrong
+ * way round (stdin for writing, stdout and stderr for reading), so that
+ * using it still fails: data sent to a closed stdout is an error, as it
+ * was. lib/cli.c's cli_start calls it first. */
+void output_claim_standard_streams(void);
 
 /* Says in one line that standard output could not be written, and why
  * ("No space left on device"): output_commit's words for stdout, and

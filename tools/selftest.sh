@@ -714,6 +714,96 @@ outputs_go_where_pointed() (
 )
 in_group outputs && check "--out and --save-data: a value such as -h taken as a file name, FIFOs and devices written through, links followed, full disks and clashes (through a link, or stdout twice) refused by flag, nothing written when one is bad, stale temporaries removed (a zombie's too)" outputs_go_where_pointed
 
+# A program started with stdout or stderr closed (`prog 2>&-`, as some
+# schedulers start jobs) gave that number to the first file it opened, its
+# --out file: chapter 7's range test wrote its suggestions, meant for
+# stderr, into the middle of a row of --out, and --save-data - (stdout)
+# went into --out's file beside the rows, with exit status 0 both times. A
+# closed stream must stay out of the files: messages for it are lost, and
+# data for it fails the run (status 1), as writing to it would have.
+closed_streams_stay_out_of_files() (
+    bin=$(pwd)/build/bin
+    d=$scratch/closed-streams
+    rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
+    "$bin/07-schedules.training" --task find --out found.csv 2>&- || { echo "the range test failed with stderr closed"; return 1; }
+    "$bin/07-schedules.training" --task find --out rows.csv 2>/dev/null || return 1
+    cmp -s found.csv rows.csv || { echo "with stderr closed, --out holds more than its rows:"; diff rows.csv found.csv | head -n 5; return 1; }
+    "$bin/01-gradient-descent" --problem linreg --out run.csv --save-data - >&- 2>err
+    status=$?
+    [ "$status" -eq 1 ] && grep -q "error writing to stdout" err && [ -z "$(ls run.csv* 2>/dev/null)" ] ||
+        { echo "--save-data to a closed stdout: exit status $status, $(ls run.csv* 2>/dev/null) left:"; cat err; return 1; }
+)
+in_group outputs && check "a program started with stdout or stderr closed writes neither messages nor a second output into its --out file" closed_streams_stay_out_of_files
+
+# temp_written TARGET: a run writing TARGET atomically has rows in its
+# temporary file (and so has set up its signal handling, which follows
+# the file's creation).
+temp_written() {
+    for tw_file in "$1".tmp-*; do
+        [ -s "$tw_file" ] && return 0
+    done
+    return 1
+}
+
+# A run stopped by a signal (Ctrl-C, Ctrl-\, kill, a closed terminal)
+# removes its temporary file and dies of that signal (Ctrl-\ left its
+# file). A signal ignored when the run started stays ignored: the program
+# caught SIGHUP even under nohup, and the logout nohup was to survive
+# ended the run. (The run: minutes of work, writing a row every few ms; a
+# background job starts with INT and QUIT ignored, and gets them back as
+# a terminal would give them.)
+signals_leave_no_file() (
+    p=$(pwd)/build/bin/01-gradient-descent
+    d=$scratch/signals
+    rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
+    set -- --problem linreg --n 1000000 --steps 3000 --out run.csv
+    for sig in INT QUIT TERM HUP; do
+        env --default-signal="$sig" sh -c 'ulimit -c 0 && exec "$@"' sh "$p" "$@" &
+        run=$!
+        within 20 temp_written run.csv || { kill -s KILL "$run"; echo "SIG$sig: the run wrote no row"; return 1; }
+        kill -s "$sig" "$run"
+        wait "$run"
+        status=$?
+        [ "$(kill -l "$status")" = "$sig" ] || { echo "SIG$sig: exit status $status"; return 1; }
+        [ -z "$(ls)" ] || { echo "SIG$sig left $(ls)"; return 1; }
+    done
+    env --ignore-signal=HUP "$p" "$@" &
+    run=$!
+    within 20 temp_written run.csv || { kill -s KILL "$run"; echo "under nohup: the run wrote no row"; return 1; }
+    kill -s HUP "$run" && sleep 0.5 && kill -s TERM "$run"
+    wait "$run"
+    status=$?
+    [ "$(kill -l "$status")" = TERM ] || { echo "under nohup, SIGHUP ended the run (exit status $status)"; return 1; }
+    [ -z "$(ls)" ] || { echo "left $(ls)"; return 1; }
+)
+in_group outputs && check "a run stopped by a signal (INT, QUIT, TERM, HUP) leaves no file; SIGHUP under nohup does not stop it" signals_leave_no_file
+
+# A file the user may not write, read-only or another user's, is refused
+# before the run, with exit status 2, as `>` refuses it: the rename
+# replaced a file its owner had made read-only, and another user's file
+# in a shared folder (/tmp) failed the rename only after the whole run.
+# (As root, the runs are the user nobody's: root may write any file.)
+protected_files_refused() (
+    p=$(pwd)/build/bin/01-gradient-descent
+    d=$scratch/protected
+    rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
+    as=""
+    if [ "$(id -u)" = 0 ]; then
+        chown 65534 . && as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    fi
+    echo kept >read-only.csv && chmod 444 read-only.csv && chown --reference=. read-only.csv || return 1
+    mkdir shared && chmod 1777 shared && echo kept >shared/another.csv && chown 0 shared/another.csv 2>/dev/null
+    for f in read-only.csv shared/another.csv; do
+        [ "$f" = read-only.csv ] || [ "$(stat -c %u "$f")" != "$(stat -c %u .)" ] || continue # (not root: no other user's file)
+        $as "$p" --out "$f" 2>err
+        status=$?
+        [ "$status" -eq 2 ] && grep -q -- "--out '$f': cannot be written: Permission denied" err &&
+            [ "$(cat "$f")" = kept ] && [ -z "$(ls "$f".tmp-* 2>/dev/null)" ] ||
+            { echo "--out $f: exit status $status, the file holds $(head -n 1 "$f"):"; cat err; return 1; }
+    done
+)
+in_group outputs && check "--out naming a file the user may not write (read-only, another user's) is refused before the run, and the file kept" protected_files_refused
+
 figures_render() {
     make --no-print-directory -s figures >/dev/null || return 1
     for p in plots/[0-9][0-9]-*.gp; do

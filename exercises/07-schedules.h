@@ -18,6 +18,13 @@
  * rate of step k from the one of step k - 1 (a function named *_next
  * here), not from the base rate. At k = 0 such a function is handed the
  * base learning rate, and for k >= 1 the rate it returned for step k - 1.
+ *
+ * What a schedule remembers between steps (Restarts, PlateauState,
+ * SmoothedLoss) lives in the struct handed in, all of it; every other
+ * function answers from its arguments alone. A program may step several
+ * schedules in turn (one per parameter group, or two runs compared), so a
+ * static variable, which all of them would share, has no place here: the
+ * grader steps two at once.
  */
 #ifndef EXERCISES_07_SCHEDULES_H
 #define EXERCISES_07_SCHEDULES_H

@@ -139,7 +139,8 @@ double relative_error(double a, double b);
  * 0); an error that is nan (a nan loss, or a nan in grad) counts as the
  * largest of all, so the result is then nan, whatever the other
  * coordinates gave. theta may change during the call but holds exactly
- * its original values when the function returns. */
+ * its original values when the function returns. Each call starts
+ * afresh: nothing carries over from an earlier call. */
 double gradient_check(LossFn loss, const void *ctx, double *theta,
                       const double *grad, const size_t *coords, size_t count,
                       double h);

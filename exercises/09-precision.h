@@ -20,7 +20,10 @@
  * fp16, by 16 for bf16) and the quiet bit, the mantissa's top bit, is set,
  * as x86's F16C and AVX512-BF16 instructions and GCC's _Float16 do.
  * ±0 keeps its sign. float is IEEE binary32 and double binary64, and
- * their arithmetic rounds to nearest even (C's default mode).
+ * their arithmetic rounds to nearest even (C's default mode). A function
+ * handed n and arrays reads and writes entries 0..n-1 of each, and never
+ * the one past them: the arrays belong to the caller, and what follows
+ * them may be anything of the caller's.
  */
 #ifndef EXERCISES_09_PRECISION_H
 #define EXERCISES_09_PRECISION_H

@@ -1126,7 +1126,13 @@ START_TEST(epoch_batch_of_n_is_full_batch_descent)
         size_t steps = train_epoch(&four, order, 4, epoch == 1, 0.125, w, &b,
                                    grad_w, &loss);
         ck_assert_msg(steps == 1, "with batch_size = n = 4 an epoch is one "
-                      "step; train_epoch returned %zu", steps);
+                      "step; train_epoch returned %zu%s", steps,
+                      epoch > 0 && steps == (size_t)epoch + 1
+                          ? ", one more on each call: the count went on from "
+                            "the calls before; count this epoch's steps from "
+                            "0 on every call (a static variable keeps its "
+                            "value from one call to the next)"
+                          : "");
         ck_assert_msg(w[0] == want[0] && w[1] == want[1] && b == want_b &&
                           loss == want_loss,
                       "epoch %d with batch_size = n should be exactly one "

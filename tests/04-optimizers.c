@@ -1518,7 +1518,10 @@ static double wide_rmsprop_rule(double theta, double g)
 }
 
 /* Adagrad's first step from a zero sum, ε = 1, η = 0.1: √s = |g|, so
- * θ_i - 0.1·g_i/(|g_i| + 1). */
+ * θ_i - 0.1·g_i/(|g_i| + 1). Its lr_decay of 1 changes nothing there
+ * (η_1 = η/(1 + 0·1)), but a step count kept outside the State shows in
+ * states_are_separate: the second State's first step, counted as t = 2,
+ * would take η/2. */
 static double wide_adagrad_rule(double theta, double g)
 {
     return theta - 0.1 * g / (fabs(g) + 1.0);
@@ -1614,7 +1617,7 @@ static const Optimizer optimizers[OPTIMIZERS] = {
         .defaults_call = "adagrad_default_config()",
         .torch_defaults = {.adagrad = {.lr = 1e-2, .eps = 1e-10}},
         .torch_says = "torch.optim.Adagrad's are 1e-2, 0, 0, 0, 1e-10",
-        .wide = {.adagrad = {.lr = 0.1, .eps = 1.0}},
+        .wide = {.adagrad = {.lr = 0.1, .lr_decay = 1.0, .eps = 1.0}},
         .wide_rule = wide_adagrad_rule, .what = "a first Adagrad step"},
     [LION] = {
         .init = any_lion_init, .step = any_lion_step,

@@ -831,12 +831,33 @@ typedef struct {
     const char *why;
 } WrongLabel;
 
+/* The gradient expect_label hands basin_label, and the first point the
+ * run asked it about: a run starts at `start`, on every call. */
+static GradFn probed_grad;
+static bool probe_asked;
+static double probe_first[2];
+
+static void first_point_probe(const double theta[2], const void *ctx,
+                              double g[2])
+{
+    if (!probe_asked)
+        probe_first[0] = theta[0], probe_first[1] = theta[1];
+    probe_asked = true;
+    probed_grad(theta, ctx, g);
+}
+
+static const char NOT_FROM_START[] =
+    "the run did not begin at the start handed in, but where an earlier "
+    "call had left off: copy start into a point of this call's own (a "
+    "static point keeps its value from one call to the next)";
+
 static void expect_label(GradFn grad, double x, double y, const double *mins,
                          size_t n, const BasinConfig *cfg, int want,
                          const WrongLabel *wrong)
 {
     double start[2] = {x, y};
-    int got = basin_label(grad, NULL, start, mins, n, cfg);
+    probed_grad = grad, probe_asked = false;
+    int got = basin_label(first_point_probe, NULL, start, mins, n, cfg);
     if (got == want)
         return;
     const char *why = "compare with the steps in the lesson";
@@ -847,6 +868,8 @@ static void expect_label(GradFn grad, double x, double y, const double *mins,
             why = wrong->why;
             break;
         }
+    if (probe_asked && (probe_first[0] != x || probe_first[1] != y))
+        why = NOT_FROM_START;
     ck_abort_msg("basin_label from (%g, %g) with lr %g, max_steps %zu, "
                  "grad_tol %g, radius %g returned %s, expected %s: %s",
                  x, y, cfg->lr, cfg->max_steps, cfg->grad_tol, cfg->radius,

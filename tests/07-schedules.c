@@ -866,9 +866,42 @@ START_TEST(restarts_periods)
 }
 END_TEST
 
+/* Two schedules stepped in turn, as two parameter groups (or two runs in
+ * one program) step theirs: a with T_0 = 2, T_mult = 2 (restarts at 2, 6,
+ * 14), b with T_0 = 3, T_mult = 3 (restarts at 3, 12). Each must follow
+ * after_steps on its own count of calls, whatever the other did in
+ * between: a static t_cur, or a static period length, is shared by both,
+ * and b's first restart then lengthens a's period (or the other way). */
+START_TEST(restarts_side_by_side)
+{
+    const struct {
+        size_t t0, t_mult;
+        const char *name;
+    } how[] = {{2, 2, "a (T_0 = 2, T_mult = 2)"},
+               {3, 3, "b (T_0 = 3, T_mult = 3)"}};
+    Restarts r[] = {{0, 2}, {0, 3}};
+    for (size_t n = 1; n <= 14; n++) {
+        for (size_t s = 0; s < COUNT(r); s++) {
+            restarts_advance(&r[s], how[s].t_mult);
+            Restarts want = after_steps(n, how[s].t0, how[s].t_mult);
+            ck_assert_msg(r[s].t_cur == want.t_cur && r[s].t_i == want.t_i,
+                          "restarts_advance on two schedules stepped in turn: "
+                          "after %zu calls on %s, t_cur = %zu and t_i = %zu, "
+                          "expected %zu and %zu: every Restarts keeps its "
+                          "own place, so read and write t_cur and t_i in the "
+                          "struct handed in, never in a static variable, "
+                          "which every schedule shares",
+                          n, how[s].name, r[s].t_cur, r[s].t_i, want.t_cur,
+                          want.t_i);
+        }
+    }
+}
+END_TEST
+
 static void add_restarts_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, restarts_periods, 0, (int)COUNT(restart_cases));
+    tcase_add_test(tc, restarts_side_by_side);
 }
 
 /* ==================================================== linear_lr_next() */
@@ -2091,11 +2124,62 @@ START_TEST(plateau_nan_is_a_bad_step)
 }
 END_TEST
 
+/* Two schedulers with one config, stepped in turn, as two parameter
+ * groups step theirs: min, threshold 0 abs, patience 0, factor 0.5,
+ * cooldown 1, eps 1e-8, min_lr 0. Worked by hand from the contract's
+ * order (better or not, then the cooldown, then the cut):
+ *   a from rate 1: 1 better (best 1); 2 worse, one bad step > patience 0,
+ *     cut to 0.5 and a cooldown of 1; 3 worse, but the cooldown counts
+ *     down to 0 and clears the bad step, no cut; 0.5 better (best 0.5).
+ *   b from rate 1: 10, 9, 8, 7, each better, never a cut.
+ * A best or a cooldown kept in a static variable is shared by a and b:
+ * b's first loss, 10, is then no better than a's best 1 and cut, or b's
+ * step spends a's cooldown, and a's third loss is cut. */
+START_TEST(plateau_side_by_side)
+{
+    PlateauConfig c = {.mode = PLATEAU_MIN, .factor = 0.5, .patience = 0,
+                       .threshold = 0.0, .threshold_mode = THRESHOLD_ABS,
+                       .cooldown = 1, .min_lr = 0.0, .eps = 1e-8};
+    PlateauState s[] = {{INFINITY, 0, 0}, {INFINITY, 0, 0}};
+    double lr[] = {1.0, 1.0};
+    static const char *const name[] = {"a", "b"};
+    static const struct {
+        size_t who;
+        PlateauRow row;
+    } steps[] = {
+        {0, {1.0, 1.0, 1.0, 0, 0}},  {1, {10.0, 1.0, 10.0, 0, 0}},
+        {0, {2.0, 0.5, 1.0, 0, 1}},  {1, {9.0, 1.0, 9.0, 0, 0}},
+        {0, {3.0, 0.5, 1.0, 0, 0}},  {1, {8.0, 1.0, 8.0, 0, 0}},
+        {0, {0.5, 0.5, 0.5, 0, 0}},  {1, {7.0, 1.0, 7.0, 0, 0}},
+    };
+    for (size_t k = 0; k < COUNT(steps); k++) {
+        size_t i = steps[k].who;
+        const PlateauRow *w = &steps[k].row;
+        lr[i] = plateau_step(&s[i], &c, lr[i], w->loss);
+        ck_assert_msg(close_to(lr[i], w->lr) && s[i].best == w->best &&
+                          s[i].num_bad_epochs == w->bad &&
+                          s[i].cooldown_counter == w->cooldown,
+                      "plateau_step on two schedulers stepped in turn "
+                      "(patience 0, factor 0.5, cooldown 1): feeding %g to "
+                      "%s gave the rate %g with best %g, %zu bad steps and "
+                      "cooldown %zu; expected %g, %g, %zu and %zu: every "
+                      "PlateauState keeps its own best, bad steps and "
+                      "cooldown, so read and write them in the struct handed "
+                      "in, never in a static variable, which every scheduler "
+                      "shares",
+                      w->loss, name[i], lr[i], s[i].best, s[i].num_bad_epochs,
+                      s[i].cooldown_counter, w->lr, w->best, w->bad,
+                      w->cooldown);
+    }
+}
+END_TEST
+
 static void add_plateau_tests(TCase *tc)
 {
     tcase_add_loop_test(tc, plateau_history, 0,
                         (int)COUNT(PLATEAU_HISTORIES));
     tcase_add_test(tc, plateau_nan_is_a_bad_step);
+    tcase_add_test(tc, plateau_side_by_side);
 }
 
 /* ===================================================== range_test_lr() */
@@ -2423,10 +2507,23 @@ END_TEST
 
 START_TEST(suggestion_ties_and_rises)
 {
+    /* A loss that only rises, 1, 3, 4 over rates 0.01, 0.1, 1: the slopes
+     * are +2/ln 10 and +1/ln 10, and the most negative of them is the
+     * second: 1. (Asked first, so that a steepest slope kept in a static
+     * variable between calls fails suggestion_second_call, which names
+     * it, rather than this.) */
+    const double up_lrs[] = {0.01, 0.1, 1}, up_losses[] = {1, 3, 4};
+    size_t got = lr_suggestion(up_lrs, up_losses, 3);
+    ck_assert_msg(got == 1,
+                  "lr_suggestion over the rates 0.01, 0.1, 1 and losses 1, "
+                  "3, 4 gave %zu, expected 1: the slopes are 2/ln 10 and "
+                  "1/ln 10, and the smaller is the steepest fall there is "
+                  "(start the search from the first slope or from +inf, not "
+                  "from 0)", got);
     /* The steepest fall first: rates 0.1, 1, 10 and losses 5, 1, 0.5,
      * slopes -4/ln 10 and -0.5/ln 10: 0. */
     const double first_lrs[] = {0.1, 1, 10}, first_losses[] = {5, 1, 0.5};
-    size_t got = lr_suggestion(first_lrs, first_losses, 3);
+    got = lr_suggestion(first_lrs, first_losses, 3);
     ck_assert_msg(got == 0,
                   "lr_suggestion over the rates 0.1, 1, 10 and losses 5, 1, "
                   "0.5 gave %zu, expected 0: the slopes are -4/ln 10 and "
@@ -2443,17 +2540,6 @@ START_TEST(suggestion_ties_and_rises)
                   "tie the first index wins%s", got,
                   got == 1 ? " (a later slope replaces the best only when "
                              "strictly steeper)" : "");
-    /* A loss that only rises, 1, 3, 4 over rates 0.01, 0.1, 1: the slopes
-     * are +2/ln 10 and +1/ln 10, and the most negative of them is the
-     * second: 1. */
-    const double up_lrs[] = {0.01, 0.1, 1}, up_losses[] = {1, 3, 4};
-    got = lr_suggestion(up_lrs, up_losses, 3);
-    ck_assert_msg(got == 1,
-                  "lr_suggestion over the rates 0.01, 0.1, 1 and losses 1, "
-                  "3, 4 gave %zu, expected 1: the slopes are 2/ln 10 and "
-                  "1/ln 10, and the smaller is the steepest fall there is "
-                  "(start the search from the first slope or from +inf, not "
-                  "from 0)", got);
     /* Two rows: one slope, index 0. */
     const double two_lrs[] = {0.1, 1}, two_losses[] = {2, 1};
     got = lr_suggestion(two_lrs, two_losses, 2);
@@ -2463,12 +2549,40 @@ START_TEST(suggestion_ties_and_rises)
 }
 END_TEST
 
+/* Two range tests read in turn, as a program compares two runs. The
+ * first, rates 0.01, 0.1, 1, 10 and losses 4, 1, 0.5, 0.4, has the slopes
+ * -3, -0.5 and -0.1 (over ln 10): index 0. The second, the same rates and
+ * losses 1, 0.9, 0.5, 0.45, has -0.1, -0.4 and -0.05: index 1. A steepest
+ * slope kept in a static variable starts the second search at the first
+ * one's -3, which none of its slopes beats. */
+START_TEST(suggestion_second_call)
+{
+    const double lrs[] = {0.01, 0.1, 1, 10};
+    const double first_losses[] = {4, 1, 0.5, 0.4};
+    const double second_losses[] = {1, 0.9, 0.5, 0.45};
+    size_t first = lr_suggestion(lrs, first_losses, 4);
+    size_t got = lr_suggestion(lrs, second_losses, 4);
+    ck_assert_msg(first == 0 && got == 1,
+                  "lr_suggestion called twice over the rates 0.01, 0.1, 1, "
+                  "10: with the losses 4, 1, 0.5, 0.4 it gave %zu, expected "
+                  "0 (slopes -3, -0.5, -0.1 over ln 10), then with 1, 0.9, "
+                  "0.5, 0.45 it gave %zu, expected 1 (slopes -0.1, -0.4, "
+                  "-0.05)%s", first, got,
+                  first == 0 && got == 0
+                      ? ": the second search started from the first one's "
+                        "steepest slope; start each call's search afresh (a "
+                        "static variable keeps it from one call to the next)"
+                      : "");
+}
+END_TEST
+
 static void add_suggestion_tests(TCase *tc)
 {
     tcase_add_test(tc, suggestion_falls_not_rises);
     tcase_add_test(tc, suggestion_before_the_minimum);
     tcase_add_test(tc, suggestion_against_log_lr);
     tcase_add_test(tc, suggestion_ties_and_rises);
+    tcase_add_test(tc, suggestion_second_call);
 }
 
 /* ============================================================ chapter */

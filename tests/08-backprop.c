@@ -2616,6 +2616,36 @@ START_TEST(gradcheck_step_is_h)
 }
 END_TEST
 
+/* Two checks in turn, as a program checks one layer and then the next:
+ * first θ = (1) with the gradient 2 where the cubic's is 1 (an error of
+ * about 0.5), then θ = (4) with the exact gradient 16, h = 1e-3, whose
+ * error is (h²/3)/(16 + h²/3) = 2.0833e-8 as in gradcheck_step_is_h. The
+ * second answer must not remember the first: a largest error kept in a
+ * static variable returns 0.5 again. */
+START_TEST(gradcheck_second_call)
+{
+    const double home_a[] = {1}, home_b[] = {4};
+    double theta_a[] = {1}, grad_a[] = {2};
+    double theta_b[] = {4}, grad_b[] = {16};
+    const size_t coords[] = {0};
+    Probe pa = {1, 0, home_a, 0, SIZE_MAX}, pb = {1, 0, home_b, 0, SIZE_MAX};
+    double first = gradient_check(cubic_loss, &pa, theta_a, grad_a, coords, 1,
+                                  1e-3);
+    double got = gradient_check(cubic_loss, &pb, theta_b, grad_b, coords, 1,
+                                1e-3);
+    double want = (1e-6 / 3.0) / (16.0 + 1e-6 / 3.0);
+    ck_assert_msg(fabs(got - want) <= 1e-3 * want,
+                  "gradient_check called twice: the first call (a gradient "
+                  "off by a factor 2) gave %.17g, then the second (the exact "
+                  "gradient 16 of θ³/3 at θ = 4, h = 1e-3) gave %.17g, "
+                  "expected %.17g%s", first, got, want,
+                  got == first ? ": the second call returned the first "
+                                 "one's error; start the largest error from "
+                                 "0 on every call (a static variable keeps "
+                                 "it from one call to the next)" : "");
+}
+END_TEST
+
 /* The contract's gradient check of one coordinate to the letter, for the
  * cubic at θ with the gradient θ² rounded: both points from θ itself,
  * the difference over 2.0·h; and near misses that round differently. */
@@ -2701,6 +2731,7 @@ static void add_gradcheck_tests(TCase *tc)
     tcase_add_test(tc, gradcheck_flat);
     tcase_add_test(tc, gradcheck_nan);
     tcase_add_test(tc, gradcheck_step_is_h);
+    tcase_add_test(tc, gradcheck_second_call);
     tcase_add_test(tc, gradcheck_bit_exact);
 }
 

@@ -685,6 +685,79 @@ static void add_overflow_tests(TCase *tc)
     tcase_add_test(tc, overflow_check);
 }
 
+/* ======================================== exactly n entries, no more */
+
+/* Each array function of the chapter is called with n = 2 on arrays of 3
+ * whose last entry is a sentinel: grads_unscale, master_weight_step,
+ * kahan_weight_step and scaled_sgd_step write [0..n-1] of each array they
+ * are handed and nothing past it (the caller's next variable may sit
+ * there). A loop written `i <= n` writes one entry too many, which a test
+ * on arrays of exactly n entries only sees by luck. */
+#define PAST_N 42.0      /* a double past n that must stay */
+#define PAST_N_16 0xBEEF /* a 16-bit pattern past n that must stay */
+
+typedef struct {
+    double master[3], grads[3];
+    uint16_t low[3], comp[3];
+} PastN;
+
+static void call_unscale(PastN *a) { grads_unscale(a->grads, 2, 4.0); }
+
+static void call_master(PastN *a)
+{
+    master_weight_step(a->master, a->low, FORMAT_FP16, a->grads, 2, 0.5);
+}
+
+static void call_kahan(PastN *a)
+{
+    kahan_weight_step(a->low, a->comp, FORMAT_BF16, a->grads, 2, 0.5);
+}
+
+static void call_scaled_step(PastN *a)
+{
+    LossScaler s = LOSS_SCALER_DEFAULTS;
+    s.scale = 4.0;
+    scaled_sgd_step(a->master, a->low, FORMAT_FP16, a->grads, 2, 0.5, &s);
+}
+
+static const struct {
+    void (*call)(PastN *);
+    const char *what;
+} PAST_N_CALLS[] = {
+    {call_unscale, "grads_unscale"},
+    {call_master, "master_weight_step"},
+    {call_kahan, "kahan_weight_step"},
+    {call_scaled_step, "scaled_sgd_step"},
+};
+enum { PAST_N_UNSCALE, PAST_N_MASTER, PAST_N_KAHAN, PAST_N_SCALED_STEP };
+
+START_TEST(touches_only_n)
+{
+    PastN a = {.master = {1.0, 3.0, PAST_N},
+               .grads = {0.25, -2.0, PAST_N},
+               .low = {0x3C00, 0x4200, PAST_N_16},
+               .comp = {0, 0, PAST_N_16}};
+    const PastN before = a;
+    PAST_N_CALLS[_i].call(&a);
+    bool changed = memcmp(before.master, a.master, sizeof a.master) ||
+                   memcmp(before.grads, a.grads, sizeof a.grads) ||
+                   memcmp(before.low, a.low, sizeof a.low) ||
+                   memcmp(before.comp, a.comp, sizeof a.comp);
+    ck_assert_msg(changed,
+                  "%s with n = 2 changed nothing at all: it must write the "
+                  "first n entries (is it still the stub?)",
+                  PAST_N_CALLS[_i].what);
+    const char *past = a.master[2] != PAST_N ? "master" :
+                       a.grads[2] != PAST_N  ? "grads" :
+                       a.low[2] != PAST_N_16 ? "low" :
+                       a.comp[2] != PAST_N_16 ? "comp" : NULL;
+    ck_assert_msg(past == NULL,
+                  "%s with n = 2 wrote %s[2], one past the end: touch only "
+                  "[0..n-1] (a loop `i <= n` runs once too many; write "
+                  "`i < n`)", PAST_N_CALLS[_i].what, past);
+}
+END_TEST
+
 START_TEST(unscale_by_power_of_two)
 {
     /* Scale 2^16: each gradient divided by 65536, exactly. */
@@ -768,6 +841,8 @@ END_TEST
 
 static void add_unscale_tests(TCase *tc)
 {
+    tcase_add_loop_test(tc, touches_only_n, PAST_N_UNSCALE,
+                        PAST_N_UNSCALE + 1);
     tcase_add_test(tc, unscale_by_power_of_two);
     tcase_add_test(tc, unscale_by_inverse);
     tcase_add_test(tc, unscale_each_call);
@@ -853,6 +928,8 @@ END_TEST
 
 static void add_master_tests(TCase *tc)
 {
+    tcase_add_loop_test(tc, touches_only_n, PAST_N_MASTER,
+                        PAST_N_MASTER + 1);
     tcase_add_test(tc, master_step_one);
     tcase_add_test(tc, master_small_updates_add_up);
 }
@@ -945,6 +1022,12 @@ static void check_scaler_history(LossScaler start, const bool *found,
             !found[k] && scales[k] > before && s.scale == before ?
                 "no growth after growth_interval clean steps in a row "
                 "(count this step, then compare with the interval)" :
+            !found[k] && s.scale > before && scales[k] == before &&
+                    tracker_before + 2 < start.growth_interval ?
+                "the scale grew though s->growth_tracker held too few clean "
+                "steps for that: was the count kept somewhere else, such as "
+                "a static variable, which every scaler shares? Count in "
+                "s->growth_tracker, the scaler's own" :
             !found[k] && s.scale > before && scales[k] == before ?
                 "the scale grew one step early: it grows when the count, "
                 "this step included, reaches growth_interval" :
@@ -1218,6 +1301,8 @@ END_TEST
 
 static void add_scaled_step_tests(TCase *tc)
 {
+    tcase_add_loop_test(tc, touches_only_n, PAST_N_SCALED_STEP,
+                        PAST_N_SCALED_STEP + 1);
     tcase_add_test(tc, scaled_step_clean);
     tcase_add_test(tc, scaled_step_overflow);
     tcase_add_test(tc, scaled_step_overflow_at_scale_one);
@@ -1352,6 +1437,8 @@ END_TEST
 
 static void add_kahan_tests(TCase *tc)
 {
+    tcase_add_loop_test(tc, touches_only_n, PAST_N_KAHAN,
+                        PAST_N_KAHAN + 1);
     tcase_add_test(tc, kahan_first_steps);
     tcase_add_test(tc, kahan_small_updates_add_up);
 }
